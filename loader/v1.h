@@ -1,0 +1,15 @@
+/*
+ * Old-format traces (Go 1.11-1.21; header versions 11, 19, 21).
+ * tt_load() calls this for those versions; it delivers the same public event
+ * stream as Go's conversion of old traces (internal/trace tracev1.go).
+ */
+#ifndef GOTV_LOADER_V1_H
+#define GOTV_LOADER_V1_H
+
+#include "loader/trace.h"
+
+/* buf/len is the whole file including the 16-byte header. */
+tt_status tt_load_v1(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
+                     const tt_sink *sink, tt_load_result *res, tt_err *err);
+
+#endif
