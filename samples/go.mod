@@ -1,0 +1,3 @@
+module gotv/samples
+
+go 1.19
