@@ -1,0 +1,102 @@
+/* tt_file: map a trace file read-only (falls back to reading it). */
+#include "loader/trace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const uint8_t empty_buf[1];
+
+tt_status tt_file_open(const char *path, tt_file *f, tt_err *err)
+{
+    memset(f, 0, sizeof *f);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return tt_err_set(err, TT_ERR_IO, 0, "%s", strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        return tt_err_set(err, TT_ERR_IO, 0, "%s", strerror(e));
+    }
+    if (S_ISDIR(st.st_mode)) {
+        close(fd);
+        return tt_err_set(err, TT_ERR_IO, 0, "is a directory");
+    }
+    if (S_ISREG(st.st_mode) && st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX) {
+        void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (p != MAP_FAILED) {
+            (void)madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
+            close(fd);
+            f->data = p;
+            f->len = (size_t)st.st_size;
+            f->mapped = 1;
+            return TT_OK;
+        }
+    }
+    /* Fall back: read everything (pipes, special files, mmap failure). */
+    size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 1 << 16;
+    size_t n = 0;
+    uint8_t *buf = malloc(cap);
+    if (!buf) {
+        close(fd);
+        return tt_err_set(err, TT_ERR_NOMEM, 0, "out of memory reading file");
+    }
+    for (;;) {
+        if (n == cap) {
+            if (cap > SIZE_MAX / 2) {
+                free(buf);
+                close(fd);
+                return tt_err_set(err, TT_ERR_NOMEM, n, "file too large");
+            }
+            uint8_t *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                close(fd);
+                return tt_err_set(err, TT_ERR_NOMEM, n, "out of memory reading file");
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            int e = errno;
+            free(buf);
+            close(fd);
+            return tt_err_set(err, TT_ERR_IO, n, "%s", strerror(e));
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    if (n == 0) {
+        free(buf);
+        f->data = empty_buf;
+        f->len = 0;
+        f->mapped = 2; /* static empty buffer */
+        return TT_OK;
+    }
+    f->data = buf;
+    f->len = n;
+    f->mapped = 0;
+    return TT_OK;
+}
+
+void tt_file_close(tt_file *f)
+{
+    if (!f || !f->data)
+        return;
+    if (f->mapped == 1)
+        munmap((void *)(uintptr_t)f->data, f->len);
+    else if (f->mapped == 0)
+        free((void *)(uintptr_t)f->data);
+    f->data = NULL;
+    f->len = 0;
+}

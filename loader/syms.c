@@ -1,0 +1,266 @@
+/*
+ * tt_syms: interned strings and stacks.
+ *
+ * Strings live in one growing byte arena (each NUL-terminated); a string id
+ * indexes an offset/length table. Stacks are interned by content: their frames
+ * are stored contiguously in a frame pool, so identical stacks from different
+ * generations share one id. Lookups use open-addressing hash tables of ids.
+ * All memory grows geometrically with the amount of distinct content.
+ */
+#include "loader/trace.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct str_ent {
+    uint64_t off;
+    uint32_t len;
+    uint32_t hash;
+} str_ent;
+
+typedef struct stk_ent {
+    uint64_t off; /* index into frames */
+    uint32_t n;
+    uint32_t hash;
+} stk_ent;
+
+struct tt_syms {
+    char *bytes;
+    size_t nbytes, capbytes;
+    str_ent *strs;
+    uint32_t nstrs, capstrs;
+    uint32_t *shash; /* string ids; 0 = empty slot (id 0 is never stored) */
+    uint32_t shcap;  /* power of two */
+
+    tt_frame *frames;
+    size_t nframes, capframes;
+    stk_ent *stks;
+    uint32_t nstks, capstks;
+    uint32_t *khash;
+    uint32_t khcap;
+};
+
+static uint64_t mix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+static uint32_t hash_bytes(const char *p, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = mix64(h ^ w) + 0x632be59bd9b4e019ULL;
+        p += 8;
+        n -= 8;
+    }
+    if (n) {
+        uint64_t w = 0;
+        memcpy(&w, p, n);
+        h = mix64(h ^ w ^ ((uint64_t)n << 56));
+    }
+    return (uint32_t)mix64(h);
+}
+
+static uint32_t hash_frames(const tt_frame *f, uint32_t n)
+{
+    uint64_t h = 0x243f6a8885a308d3ULL ^ n;
+    for (uint32_t i = 0; i < n; i++) {
+        h = mix64(h ^ f[i].pc) + f[i].line;
+        h = mix64(h ^ ((uint64_t)f[i].func << 32 | f[i].file));
+    }
+    return (uint32_t)mix64(h);
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t nc = *cap ? *cap : 16;
+    while (nc < need) {
+        if (nc > SIZE_MAX / 2 / elem)
+            return -1;
+        nc *= 2;
+    }
+    void *np = realloc(*p, nc * elem);
+    if (!np)
+        return -1;
+    *p = np;
+    *cap = nc;
+    return 0;
+}
+
+static int grow32(void **p, uint32_t *cap, size_t need, size_t elem)
+{
+    size_t c = *cap;
+    if (need > UINT32_MAX - 1)
+        return -1;
+    if (grow(p, &c, need, elem))
+        return -1;
+    *cap = (uint32_t)(c > UINT32_MAX ? UINT32_MAX : c);
+    return 0;
+}
+
+tt_syms *tt_syms_new(void)
+{
+    tt_syms *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    /* id 0: "" and the empty stack */
+    if (grow32((void **)&s->strs, &s->capstrs, 1, sizeof(str_ent)) ||
+        grow((void **)&s->bytes, &s->capbytes, 1, 1) ||
+        grow32((void **)&s->stks, &s->capstks, 1, sizeof(stk_ent))) {
+        tt_syms_free(s);
+        return NULL;
+    }
+    s->bytes[0] = 0;
+    s->nbytes = 1;
+    s->strs[0] = (str_ent){0, 0, 0};
+    s->nstrs = 1;
+    s->stks[0] = (stk_ent){0, 0, 0};
+    s->nstks = 1;
+    return s;
+}
+
+void tt_syms_free(tt_syms *s)
+{
+    if (!s)
+        return;
+    free(s->bytes);
+    free(s->strs);
+    free(s->shash);
+    free(s->frames);
+    free(s->stks);
+    free(s->khash);
+    free(s);
+}
+
+/* Rebuild a hash table of ids with capacity ncap. */
+static int rehash(uint32_t **tab, uint32_t *cap, uint32_t ncap, uint32_t count,
+                  uint32_t (*hof)(const tt_syms *, uint32_t), const tt_syms *s)
+{
+    uint32_t *nt = calloc(ncap, sizeof *nt);
+    if (!nt)
+        return -1;
+    for (uint32_t id = 1; id < count; id++) {
+        uint32_t i = hof(s, id) & (ncap - 1);
+        while (nt[i])
+            i = (i + 1) & (ncap - 1);
+        nt[i] = id;
+    }
+    free(*tab);
+    *tab = nt;
+    *cap = ncap;
+    return 0;
+}
+
+static uint32_t str_hash_of(const tt_syms *s, uint32_t id) { return s->strs[id].hash; }
+static uint32_t stk_hash_of(const tt_syms *s, uint32_t id) { return s->stks[id].hash; }
+
+uint32_t tt_syms_intern(tt_syms *s, const char *bytes, size_t len)
+{
+    if (len == 0)
+        return 0;
+    if (len > UINT32_MAX - 1)
+        return UINT32_MAX;
+    uint32_t h = hash_bytes(bytes, len);
+    if (s->shcap) {
+        uint32_t i = h & (s->shcap - 1);
+        for (uint32_t id; (id = s->shash[i]) != 0; i = (i + 1) & (s->shcap - 1)) {
+            const str_ent *e = &s->strs[id];
+            if (e->hash == h && e->len == len && memcmp(s->bytes + e->off, bytes, len) == 0)
+                return id;
+        }
+    }
+    if (s->nstrs >= UINT32_MAX - 1)
+        return UINT32_MAX;
+    if ((uint64_t)(s->nstrs + 1) * 2 > s->shcap) {
+        uint32_t nc = s->shcap ? s->shcap * 2 : 64;
+        if (nc < s->shcap || rehash(&s->shash, &s->shcap, nc, s->nstrs, str_hash_of, s))
+            return UINT32_MAX;
+    }
+    if (grow32((void **)&s->strs, &s->capstrs, (size_t)s->nstrs + 1, sizeof(str_ent)) ||
+        grow((void **)&s->bytes, &s->capbytes, s->nbytes + len + 1, 1))
+        return UINT32_MAX;
+    uint32_t id = s->nstrs++;
+    s->strs[id] = (str_ent){s->nbytes, (uint32_t)len, h};
+    memcpy(s->bytes + s->nbytes, bytes, len);
+    s->bytes[s->nbytes + len] = 0;
+    s->nbytes += len + 1;
+    uint32_t i = h & (s->shcap - 1);
+    while (s->shash[i])
+        i = (i + 1) & (s->shcap - 1);
+    s->shash[i] = id;
+    return id;
+}
+
+const char *tt_syms_str(const tt_syms *s, uint32_t id, size_t *len)
+{
+    if (id >= s->nstrs)
+        id = 0;
+    if (len)
+        *len = s->strs[id].len;
+    return s->bytes + s->strs[id].off;
+}
+
+uint32_t tt_syms_nstrings(const tt_syms *s) { return s->nstrs; }
+
+uint32_t tt_syms_stack(tt_syms *s, const tt_frame *frames, uint32_t n)
+{
+    if (n == 0)
+        return 0;
+    uint32_t h = hash_frames(frames, n);
+    if (s->khcap) {
+        uint32_t i = h & (s->khcap - 1);
+        for (uint32_t id; (id = s->khash[i]) != 0; i = (i + 1) & (s->khcap - 1)) {
+            const stk_ent *e = &s->stks[id];
+            if (e->hash == h && e->n == n &&
+                memcmp(s->frames + e->off, frames, n * sizeof *frames) == 0)
+                return id;
+        }
+    }
+    if (s->nstks >= UINT32_MAX - 1)
+        return UINT32_MAX;
+    if ((uint64_t)(s->nstks + 1) * 2 > s->khcap) {
+        uint32_t nc = s->khcap ? s->khcap * 2 : 64;
+        if (nc < s->khcap || rehash(&s->khash, &s->khcap, nc, s->nstks, stk_hash_of, s))
+            return UINT32_MAX;
+    }
+    if (grow32((void **)&s->stks, &s->capstks, (size_t)s->nstks + 1, sizeof(stk_ent)) ||
+        grow((void **)&s->frames, &s->capframes, s->nframes + n, sizeof(tt_frame)))
+        return UINT32_MAX;
+    uint32_t id = s->nstks++;
+    s->stks[id] = (stk_ent){s->nframes, n, h};
+    memcpy(s->frames + s->nframes, frames, n * sizeof *frames);
+    s->nframes += n;
+    uint32_t i = h & (s->khcap - 1);
+    while (s->khash[i])
+        i = (i + 1) & (s->khcap - 1);
+    s->khash[i] = id;
+    return id;
+}
+
+uint32_t tt_syms_stack_frames(const tt_syms *s, uint32_t id, const tt_frame **frames)
+{
+    if (id == 0 || id >= s->nstks) {
+        *frames = NULL;
+        return 0;
+    }
+    *frames = s->frames + s->stks[id].off;
+    return s->stks[id].n;
+}
+
+uint32_t tt_syms_nstacks(const tt_syms *s) { return s->nstks; }
+
+size_t tt_syms_bytes(const tt_syms *s)
+{
+    return sizeof *s + s->capbytes + (size_t)s->capstrs * sizeof(str_ent) +
+           (size_t)s->shcap * 4 + s->capframes * sizeof(tt_frame) +
+           (size_t)s->capstks * sizeof(stk_ent) + (size_t)s->khcap * 4;
+}
