@@ -1,0 +1,563 @@
+/*
+ * gotv fuzz harness (see harness.h). Library functions are referenced through
+ * weak symbols: a stage whose entry point is not linked in is skipped, so the
+ * same file builds while loader/, model/ and tui/ are still being written.
+ * Link the library objects directly (or with --whole-archive) so that weak
+ * references resolve to whatever exists.
+ */
+#include "fuzz/harness.h"
+
+#include "loader/trace.h"
+#include "model/model.h"
+#include "tui/grid.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- weak references to everything the harness calls ------------------ */
+
+#pragma weak tt_load
+#pragma weak tt_read_header
+#pragma weak tt_status_str
+#pragma weak tt_syms_new
+#pragma weak tt_syms_free
+#pragma weak tt_syms_str
+#pragma weak tt_syms_nstrings
+#pragma weak tt_syms_stack_frames
+#pragma weak tt_syms_nstacks
+#pragma weak tt_syms_bytes
+
+#pragma weak model_open_mem
+#pragma weak model_free
+#pragma weak model_syms
+#pragma weak model_str
+#pragma weak model_get_info
+#pragma weak model_lane_count
+#pragma weak model_lane_spans
+#pragma weak model_span_at_or_after
+#pragma weak model_lane_columns
+#pragma weak model_goroutine_get
+#pragma weak model_goroutine_find
+#pragma weak model_proc_id
+#pragma weak model_thread_id
+#pragma weak model_goroutine_stats
+#pragma weak model_goroutine_episodes
+#pragma weak model_goroutine_regions
+#pragma weak model_goroutine_logs
+#pragma weak model_tasks
+#pragma weak model_regions_all
+#pragma weak model_logs_all
+#pragma weak model_series
+#pragma weak model_search_goroutines
+#pragma weak model_state_name
+#pragma weak model_cat_name
+
+#pragma weak ui_grid_init
+#pragma weak ui_grid_free
+#pragma weak ui_text_untrusted
+#pragma weak ui_sanitize
+#pragma weak ui_grid_to_text
+
+/* Limits that keep one execution fast on big inputs. */
+#define FZ_MAX_LANES 4096u   /* lanes queried per kind */
+#define FZ_MAX_STRINGS 20000u
+#define FZ_MAX_STACKS 20000u
+#define FZ_COLS 200u
+
+static const uint8_t *g_buf;
+static size_t g_len;
+
+static void fz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void fz_fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("fuzz harness: invariant broken: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (input %zu bytes)\n", g_len);
+    va_end(ap);
+    abort();
+}
+
+unsigned fz_stages(void)
+{
+    unsigned s = 0;
+    if (tt_load && tt_syms_new && tt_syms_free)
+        s |= 1;
+    if (model_open_mem && model_free && model_get_info)
+        s |= 2;
+    if (ui_sanitize && ui_grid_init && ui_grid_free && ui_text_untrusted)
+        s |= 4;
+    /* 8: explorer frame; no render-to-grid entry point in tui/ yet. */
+    return s;
+}
+
+/* ---- checks shared by stages --------------------------------------------- */
+
+/* Error text must be NUL-terminated, non-empty, valid UTF-8 without controls
+ * ("already safe to print"). */
+static void check_msg(const char *what, const char *msg, size_t cap)
+{
+    size_t n = strnlen(msg, cap);
+    if (n == cap)
+        fz_fail("%s: message not NUL-terminated", what);
+    if (n == 0)
+        fz_fail("%s: empty message", what);
+    const unsigned char *p = (const unsigned char *)msg;
+    for (size_t i = 0; i < n;) {
+        unsigned c = p[i];
+        if (c < 0x20 || c == 0x7f)
+            fz_fail("%s: control byte 0x%02x at %zu in message \"%s\"", what, c, i, msg);
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
+        if (k == 0 || i + k > n || c > 0xf4)
+            fz_fail("%s: invalid UTF-8 at %zu in message", what, i);
+        for (size_t j = 1; j < k; j++)
+            if ((p[i + j] & 0xc0) != 0x80)
+                fz_fail("%s: invalid UTF-8 at %zu in message", what, i);
+        if (k == 2 && c == 0xc2 && p[i + 1] < 0xa0)
+            fz_fail("%s: C1 control in message", what);
+        i += k;
+    }
+}
+
+static void check_err(const char *what, tt_status st, const tt_err *err)
+{
+    if ((unsigned)st > TT_ERR_STOPPED)
+        fz_fail("%s: status %d out of range", what, (int)st);
+    if (st == TT_OK)
+        return;
+    if (err->code != st)
+        fz_fail("%s: returned %d but err.code is %d", what, (int)st, (int)err->code);
+    if (err->offset > g_len)
+        fz_fail("%s: error offset %llu beyond input length %zu (%s)", what,
+                (unsigned long long)err->offset, g_len, err->msg);
+    check_msg(what, err->msg, sizeof err->msg);
+    if (tt_status_str && !tt_status_str(st))
+        fz_fail("%s: tt_status_str(%d) is NULL", what, (int)st);
+}
+
+static void check_result(const char *what, const tt_load_result *res)
+{
+    if (res->valid_events > res->events)
+        fz_fail("%s: valid_events %llu > events %llu", what,
+                (unsigned long long)res->valid_events, (unsigned long long)res->events);
+    if (res->valid_bytes > g_len)
+        fz_fail("%s: valid_bytes %llu > input length", what, (unsigned long long)res->valid_bytes);
+    if (res->truncated) {
+        if (res->warn.code == TT_OK)
+            fz_fail("%s: truncated but warn.code is TT_OK", what);
+        if (res->warn.offset > g_len)
+            fz_fail("%s: warn offset %llu beyond input length (%s)", what,
+                    (unsigned long long)res->warn.offset, res->warn.msg);
+        check_msg(what, res->warn.msg, sizeof res->warn.msg);
+    }
+}
+
+static void check_syms(const tt_syms *s)
+{
+    if (!tt_syms_nstrings || !tt_syms_str)
+        return;
+    uint32_t ns = tt_syms_nstrings(s);
+    for (uint32_t id = 0; id < ns && id < FZ_MAX_STRINGS; id++) {
+        size_t len = 0;
+        const char *p = tt_syms_str(s, id, &len);
+        if (!p)
+            fz_fail("tt_syms_str(%u) is NULL (nstrings %u)", id, ns);
+        if (p[len] != 0)
+            fz_fail("string %u is not NUL-terminated", id);
+        if (id == 0 && len != 0)
+            fz_fail("string 0 is not empty");
+    }
+    if (!tt_syms_nstacks || !tt_syms_stack_frames)
+        return;
+    uint32_t nk = tt_syms_nstacks(s);
+    for (uint32_t id = 0; id < nk && id < FZ_MAX_STACKS; id++) {
+        const tt_frame *fr = NULL;
+        uint32_t n = tt_syms_stack_frames(s, id, &fr);
+        if (id == 0 && n != 0)
+            fz_fail("stack 0 has %u frames", n);
+        if (n && !fr)
+            fz_fail("stack %u: %u frames but NULL pointer", id, n);
+        for (uint32_t i = 0; i < n; i++)
+            if (fr[i].func >= ns || fr[i].file >= ns)
+                fz_fail("stack %u frame %u: string id %u/%u >= nstrings %u", id, i, fr[i].func,
+                        fr[i].file, ns);
+    }
+    if (tt_syms_bytes)
+        (void)tt_syms_bytes(s);
+}
+
+/* ---- stage 1: the loader into a checking sink ------------------------------ */
+
+typedef struct sink_ctx {
+    const tt_syms *syms;
+    uint64_t n;
+    int64_t last_time;
+    uint64_t last_done;
+    int have_time;
+} sink_ctx;
+
+static int on_event(void *vctx, const tt_event *ev)
+{
+    sink_ctx *c = vctx;
+    if (ev->kind == TT_EV_BAD || ev->kind >= TT_EV__COUNT)
+        fz_fail("event %llu: kind %u", (unsigned long long)c->n, ev->kind);
+    if (c->n == 0 && (ev->kind != TT_EV_SYNC || ev->arg[0] != 1))
+        fz_fail("first event is kind %u arg0 %llu, not Sync N=1", ev->kind,
+                (unsigned long long)ev->arg[0]);
+    if (c->have_time && ev->time <= c->last_time)
+        fz_fail("event %llu (kind %u type %u): time %lld not after %lld", (unsigned long long)c->n,
+                ev->kind, ev->type, (long long)ev->time, (long long)c->last_time);
+    c->last_time = ev->time;
+    c->have_time = 1;
+    if (tt_syms_nstrings) {
+        uint32_t ns = tt_syms_nstrings(c->syms);
+        if (ev->name >= ns || ev->msg >= ns)
+            fz_fail("event %llu (kind %u type %u): string id name=%u msg=%u >= nstrings %u",
+                    (unsigned long long)c->n, ev->kind, ev->type, ev->name, ev->msg, ns);
+    }
+    if (tt_syms_nstacks) {
+        uint32_t nk = tt_syms_nstacks(c->syms);
+        if (ev->stack >= nk || ev->tstack >= nk)
+            fz_fail("event %llu (kind %u type %u): stack id %u/%u >= nstacks %u",
+                    (unsigned long long)c->n, ev->kind, ev->type, ev->stack, ev->tstack, nk);
+    }
+    if (ev->kind == TT_EV_STATE_TRANSITION) {
+        if (ev->res == TT_RES_GOROUTINE) {
+            if (ev->from > TT_GS_SYSCALL || ev->to > TT_GS_SYSCALL)
+                fz_fail("goroutine transition %u -> %u", ev->from, ev->to);
+        } else if (ev->res == TT_RES_PROC) {
+            if (ev->from > TT_PS_IDLE || ev->to > TT_PS_IDLE)
+                fz_fail("proc transition %u -> %u", ev->from, ev->to);
+        } else {
+            fz_fail("transition of resource kind %u", ev->res);
+        }
+    }
+    if (ev->res > TT_RES_THREAD)
+        fz_fail("event %llu: resource kind %u", (unsigned long long)c->n, ev->res);
+    if (ev->nattr > 3 && ev->kind != TT_EV_EXPERIMENTAL)
+        fz_fail("event %llu: nattr %u", (unsigned long long)c->n, ev->nattr);
+    if (ev->flags & ~(TT_EVF_SYNTH | TT_EVF_SNAPSHOT))
+        fz_fail("event %llu: unknown flags 0x%x", (unsigned long long)c->n, ev->flags);
+    c->n++;
+    return 0;
+}
+
+static void on_progress(void *vctx, uint64_t done, uint64_t total)
+{
+    sink_ctx *c = vctx;
+    if (done > total || total > g_len)
+        fz_fail("progress %llu of %llu (input %zu)", (unsigned long long)done,
+                (unsigned long long)total, g_len);
+    if (done < c->last_done)
+        fz_fail("progress went back from %llu to %llu", (unsigned long long)c->last_done,
+                (unsigned long long)done);
+    c->last_done = done;
+}
+
+static void stage_load(const uint8_t *buf, size_t len, fz_stats *st)
+{
+    if (tt_read_header) {
+        int minor = -1;
+        tt_err e;
+        memset(&e, 0, sizeof e);
+        tt_status hs = tt_read_header(buf, len, &minor, &e);
+        check_err("tt_read_header", hs, &e);
+    }
+    tt_syms *syms = tt_syms_new();
+    if (!syms)
+        return;
+    sink_ctx c;
+    memset(&c, 0, sizeof c);
+    c.syms = syms;
+    tt_sink sink = {&c, on_event, on_progress};
+    tt_load_result res;
+    tt_err err;
+    memset(&res, 0, sizeof res);
+    memset(&err, 0, sizeof err);
+    tt_status s = tt_load(buf, len, syms, &sink, &res, &err);
+    check_err("tt_load", s, &err);
+    if (s == TT_OK) {
+        check_result("tt_load", &res);
+        if (res.events != c.n)
+            fz_fail("tt_load: res.events %llu but the sink saw %llu",
+                    (unsigned long long)res.events, (unsigned long long)c.n);
+    }
+    check_syms(syms);
+    st->loaded = 1;
+    st->load_status = (int)s;
+    st->events = c.n;
+    tt_syms_free(syms);
+}
+
+/* ---- stage 2: the model ----------------------------------------------------- */
+
+static uint32_t nstrings_of(const model *m)
+{
+    if (model_syms && tt_syms_nstrings)
+        return tt_syms_nstrings(model_syms(m));
+    return UINT32_MAX;
+}
+
+static void check_str(const model *m, uint32_t ns, uint32_t id, const char *what)
+{
+    if (id >= ns)
+        fz_fail("model: %s string id %u >= nstrings %u", what, id, ns);
+    if (model_str) {
+        size_t len = 0;
+        const char *p = model_str(m, id, &len);
+        if (!p)
+            fz_fail("model_str(%u) is NULL (%s)", id, what);
+    }
+}
+
+static void query_lane(const model *m, model_lane_kind k, uint32_t idx, const model_info *info,
+                       uint8_t *out, fz_stats *st)
+{
+    if (model_lane_spans) {
+        const model_span *sp = NULL;
+        uint32_t n = model_lane_spans(m, k, idx, &sp);
+        if (n && !sp)
+            fz_fail("lane %d/%u: %u spans, NULL pointer", (int)k, idx, n);
+        for (uint32_t i = 0; i < n; i++) {
+            if (sp[i].end < sp[i].start)
+                fz_fail("lane %d/%u span %u: end %lld < start %lld", (int)k, idx, i,
+                        (long long)sp[i].end, (long long)sp[i].start);
+            if (i && sp[i].start < sp[i - 1].end)
+                fz_fail("lane %d/%u span %u: starts at %lld before the previous end %lld",
+                        (int)k, idx, i, (long long)sp[i].start, (long long)sp[i - 1].end);
+            if (sp[i].state >= MS__COUNT || sp[i].cat >= MC__COUNT)
+                fz_fail("lane %d/%u span %u: state %u cat %u", (int)k, idx, i, sp[i].state,
+                        sp[i].cat);
+        }
+        if (model_span_at_or_after && n) {
+            int64_t probes[4] = {INT64_MIN, sp[0].start, sp[n / 2].end, INT64_MAX};
+            for (int p = 0; p < 4; p++) {
+                uint32_t r = model_span_at_or_after(sp, n, probes[p]);
+                if (r > n)
+                    fz_fail("model_span_at_or_after returned %u of %u", r, n);
+                if (r < n && sp[r].end <= probes[p])
+                    fz_fail("model_span_at_or_after: span %u ends at %lld <= %lld", r,
+                            (long long)sp[r].end, (long long)probes[p]);
+            }
+        }
+    }
+    if (!model_lane_columns)
+        return;
+    double range = (double)info->t_end - (double)info->t_start;
+    if (!(range > 0))
+        range = 1;
+    /* whole trace, 1/1000 of it, 1 ns per column, and a view starting before
+     * the trace */
+    struct { int64_t t0; double npc; } views[4] = {
+        {info->t_start, range / FZ_COLS},
+        {info->t_start + (int64_t)(range / 2), range / FZ_COLS / 1000},
+        {info->t_start, 1.0},
+        {info->t_start - (int64_t)(range / 2), range / FZ_COLS},
+    };
+    for (int v = 0; v < 4; v++) {
+        double npc = views[v].npc;
+        if (!(npc >= 1e-3))
+            npc = 1e-3;
+        memset(out, 0xee, FZ_COLS);
+        model_lane_columns(m, k, idx, views[v].t0, npc, FZ_COLS, out);
+        for (uint32_t c = 0; c < FZ_COLS; c++)
+            if (out[c] >= MS__COUNT)
+                fz_fail("model_lane_columns lane %d/%u view %d col %u: state %u", (int)k, idx, v,
+                        c, out[c]);
+    }
+    st->lanes++;
+}
+
+static void stage_model(const uint8_t *buf, size_t len, fz_stats *st)
+{
+    model *m = NULL;
+    tt_load_result res;
+    tt_err err;
+    memset(&res, 0, sizeof res);
+    memset(&err, 0, sizeof err);
+    tt_status s = model_open_mem(buf, len, NULL, &m, &res, &err);
+    check_err("model_open_mem", s, &err);
+    st->modeled = 1;
+    st->model_status = (int)s;
+    if (s != TT_OK) {
+        if (m)
+            fz_fail("model_open_mem failed but returned a model");
+        return;
+    }
+    if (!m)
+        fz_fail("model_open_mem returned TT_OK and no model");
+    check_result("model_open_mem", &res);
+    const model_info *info = model_get_info(m);
+    if (!info)
+        fz_fail("model_get_info is NULL");
+    if (info->t_end < info->t_start)
+        fz_fail("model: t_end %lld < t_start %lld", (long long)info->t_end,
+                (long long)info->t_start);
+    uint32_t ns = nstrings_of(m);
+    uint8_t out[FZ_COLS];
+
+    static const model_lane_kind kinds[4] = {ML_GOROUTINE, ML_PROC, ML_THREAD, ML_GC};
+    for (int ki = 0; ki < 4; ki++) {
+        if (!model_lane_count)
+            break;
+        uint32_t n = model_lane_count(m, kinds[ki]);
+        for (uint32_t i = 0; i < n && i < FZ_MAX_LANES; i++)
+            query_lane(m, kinds[ki], i, info, out, st);
+        /* out of range lane indexes must not crash either? Not part of the
+         * contract; not probed. */
+        for (uint32_t i = 0; i < n && i < FZ_MAX_LANES; i++) {
+            if (kinds[ki] == ML_PROC && model_proc_id)
+                (void)model_proc_id(m, i);
+            if (kinds[ki] == ML_THREAD && model_thread_id)
+                (void)model_thread_id(m, i);
+        }
+    }
+
+    uint32_t ng = model_lane_count ? model_lane_count(m, ML_GOROUTINE) : 0;
+    for (uint32_t i = 0; i < ng && i < FZ_MAX_LANES; i++) {
+        if (model_goroutine_get) {
+            const model_goroutine *g = model_goroutine_get(m, i);
+            if (!g)
+                fz_fail("model_goroutine_get(%u) is NULL (count %u)", i, ng);
+            check_str(m, ns, g->func, "goroutine func");
+            check_str(m, ns, g->label, "goroutine label");
+            if (model_goroutine_find) {
+                uint32_t j = model_goroutine_find(m, g->id);
+                if (j != i)
+                    fz_fail("model_goroutine_find(%lld) = %u, lane is %u", (long long)g->id, j, i);
+            }
+        }
+        if (model_goroutine_stats) {
+            const model_gstats *gs = model_goroutine_stats(m, i);
+            if (gs) {
+                if (gs->nreasons && (!gs->reason || !gs->reason_ns))
+                    fz_fail("goroutine %u: %u reasons, NULL arrays", i, gs->nreasons);
+                for (uint32_t r = 0; r < gs->nreasons; r++)
+                    check_str(m, ns, gs->reason[r], "block reason");
+            }
+        }
+        if (model_goroutine_episodes && model_lane_spans) {
+            const model_episode *eps = NULL;
+            const model_span *sp = NULL;
+            uint32_t nsp = model_lane_spans(m, ML_GOROUTINE, i, &sp);
+            uint32_t ne = model_goroutine_episodes(m, i, &eps);
+            for (uint32_t e = 0; e < ne; e++)
+                if (eps[e].span >= nsp)
+                    fz_fail("goroutine %u episode %u: span %u >= %u", i, e, eps[e].span, nsp);
+        }
+        if (model_goroutine_regions) {
+            const model_region *r = NULL;
+            uint32_t nr = model_goroutine_regions(m, i, &r);
+            for (uint32_t j = 0; j < nr; j++) {
+                check_str(m, ns, r[j].name, "region name");
+                if (j && r[j].start < r[j - 1].start)
+                    fz_fail("goroutine %u regions not sorted at %u", i, j);
+            }
+        }
+        if (model_goroutine_logs) {
+            const model_log *l = NULL;
+            uint32_t nl = model_goroutine_logs(m, i, &l);
+            for (uint32_t j = 0; j < nl; j++) {
+                check_str(m, ns, l[j].category, "log category");
+                check_str(m, ns, l[j].message, "log message");
+            }
+        }
+    }
+    if (model_goroutine_find)
+        (void)model_goroutine_find(m, -12345);
+    if (model_tasks) {
+        const model_task *t = NULL;
+        uint32_t n = model_tasks(m, &t);
+        for (uint32_t i = 0; i < n; i++)
+            check_str(m, ns, t[i].name, "task name");
+    }
+    if (model_regions_all) {
+        const model_region *r = NULL;
+        uint32_t n = model_regions_all(m, &r);
+        for (uint32_t i = 0; i < n; i++)
+            check_str(m, ns, r[i].name, "region name");
+    }
+    if (model_logs_all) {
+        const model_log *l = NULL;
+        uint32_t n = model_logs_all(m, &l);
+        for (uint32_t i = 0; i < n; i++)
+            check_str(m, ns, l[i].message, "log message");
+    }
+    if (model_series) {
+        for (int k = 0; k < MSER__COUNT; k++) {
+            const model_point *p = NULL;
+            uint32_t n = model_series(m, (model_series_kind)k, &p);
+            if (n && !p)
+                fz_fail("series %d: %u points, NULL", k, n);
+        }
+    }
+    if (model_search_goroutines) {
+        uint32_t hits[64];
+        static const char *const q[] = {"1", "main", "", "runtime.", "\xff"};
+        for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
+            uint32_t n = model_search_goroutines(m, q[i], hits, 64);
+            for (uint32_t j = 0; j < n && j < 64; j++)
+                if (hits[j] >= ng)
+                    fz_fail("search \"%s\": lane %u >= %u", q[i], hits[j], ng);
+        }
+    }
+    if (model_state_name)
+        for (int i = 0; i < MS__COUNT; i++)
+            if (!model_state_name((model_state)i))
+                fz_fail("model_state_name(%d) NULL", i);
+
+    /* stage 3a: every string of the trace through the untrusted-text path */
+    if ((fz_stages() & 4) && model_syms && tt_syms_nstrings && tt_syms_str) {
+        const tt_syms *sy = model_syms(m);
+        ui_grid g;
+        if (ui_grid_init(&g, 3, 60) == 0) {
+            char tmp[512];
+            uint32_t n = tt_syms_nstrings(sy);
+            for (uint32_t id = 0; id < n && id < FZ_MAX_STRINGS; id++) {
+                size_t l = 0;
+                const char *p = tt_syms_str(sy, id, &l);
+                size_t w = ui_sanitize(p, l, (int)(id & 1), tmp, sizeof tmp);
+                if (w >= sizeof tmp || tmp[w] != 0)
+                    fz_fail("ui_sanitize wrote %zu of %zu", w, sizeof tmp);
+                for (size_t i = 0; i < w; i++)
+                    if ((unsigned char)tmp[i] < 0x20 || tmp[i] == 0x7f)
+                        fz_fail("ui_sanitize left control byte 0x%02x", (unsigned char)tmp[i]);
+                ui_text_untrusted(&g, (int)(id % 3), (int)(id % 7), 50, p, l, 0);
+            }
+            if (ui_grid_to_text) {
+                char *t = ui_grid_to_text(&g);
+                free(t);
+            }
+            ui_grid_free(&g);
+            st->rendered = 1;
+        }
+    }
+    /* stage 3b: one explorer frame. tui/ has no render-to-grid entry point
+     * yet (only the cell grid); skipped until it exists. */
+
+    model_free(m);
+}
+
+int fz_one(const uint8_t *buf, size_t len, fz_stats *st)
+{
+    fz_stats dummy;
+    if (!st)
+        st = &dummy;
+    memset(st, 0, sizeof *st);
+    g_buf = buf;
+    g_len = len;
+    unsigned stages = fz_stages();
+    if (stages & 1)
+        stage_load(buf, len, st);
+    if (stages & 2)
+        stage_model(buf, len, st);
+    (void)g_buf;
+    return 0;
+}
