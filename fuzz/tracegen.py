@@ -263,6 +263,20 @@ def big_cases():
         out += batch(1, NONE, 200, bytes(p))
     out += strings_batch(1, []) + b"\x34"
     c["goroutines-1m"] = bytes(out)
+    # 2000 distinct stacks of 128 frames each (the maximum), in 64 KB stack batches
+    out = bytearray(header(26) + sync_batch(1) + batch(1, 7, 102, b"".join(
+        [ev(ProcStatus, 1, 0, 1), ev(GoStatus, 2, 1, 7, 2), ev(GoBlock, 3, 3, 2000)])))
+    sid = 1
+    while sid <= 2000:
+        p = bytearray(b"\x02")
+        while len(p) < 60000 and sid <= 2000:
+            p += b"\x03" + uv(sid) + uv(128)
+            for i in range(128):
+                p += uv(0x400000 + sid * 4096 + i) + uv(1) + uv(2) + uv(i + 1)
+            sid += 1
+        out += batch(1, NONE, 110, bytes(p))
+    out += strings_batch(1, [(1, b"main.f"), (2, b"/src/main.go"), (3, b"select")], 111) + b"\x34"
+    c["stacks-deep-many"] = bytes(out)
     return c
 
 
