@@ -104,6 +104,49 @@ typedef struct model_info {
 
 const model_info *model_get_info(const model *m);
 
+/* ---- building from events (tests, fuzzing, model_open) -------------------- */
+
+/*
+ * A builder is a tt_sink: feed it the loader's ordered events one at a time,
+ * then finish it into a model. syms must hold every string/stack id the events
+ * use and must outlive the model (the model does not own it; model_open's
+ * models do). Events must come in time order, as tt_load delivers them.
+ * model_builder_event returns 0 (non-zero only after an allocation failure).
+ * model_builder_finish consumes the builder (also on failure: returns NULL
+ * after freeing it). model_builder_free discards an unfinished builder.
+ */
+typedef struct model_builder model_builder;
+model_builder *model_builder_new(tt_syms *syms);
+int model_builder_event(model_builder *b, const tt_event *ev);
+model *model_builder_finish(model_builder *b);
+void model_builder_free(model_builder *b);
+/* A tt_sink whose ctx is b and whose on_event is model_builder_event. */
+tt_sink model_builder_sink(model_builder *b);
+
+/* ---- safe text ---------------------------------------------------------- */
+
+/*
+ * Make trace bytes safe to show on a terminal or in a table: copies s[0..n)
+ * to out as printable UTF-8, replacing
+ *   C0 controls (incl. ESC, TAB, NL), DEL                -> \xHH
+ *   bytes that are not valid UTF-8 (stray, truncated,
+ *   overlong, surrogates, > U+10FFFF)                     -> \xHH per byte
+ *   C1 controls U+0080..U+009F, bidi controls (U+061C,
+ *   U+200E, U+200F, U+202A..U+202E, U+2066..U+2069),
+ *   zero-width / invisible (U+200B..U+200D, U+2060..U+2064,
+ *   U+FEFF, U+180E, U+00AD), line/para separators
+ *   (U+2028, U+2029)                                      -> \uHHHH
+ *   backslash                                             -> \\
+ * Writes at most cap-1 bytes plus a NUL (never splits a character or an
+ * escape; cap 0 writes nothing). Returns the length the full result needs
+ * (excluding the NUL), like snprintf. s may contain NULs.
+ */
+size_t model_safe_text(char *out, size_t cap, const char *s, size_t n);
+/* Display width in terminal columns of a model_safe_text result (every
+ * character of it counts 1, except East Asian wide characters and emoji which
+ * count 2 and combining marks which count 0). */
+size_t model_safe_width(const char *safe);
+
 /* ---- lanes and spans ---------------------------------------------------- */
 
 typedef enum model_lane_kind { ML_GOROUTINE, ML_PROC, ML_THREAD, ML_GC } model_lane_kind;
@@ -111,18 +154,27 @@ typedef enum model_lane_kind { ML_GOROUTINE, ML_PROC, ML_THREAD, ML_GC } model_l
 /* One interval of a lane. 32 bytes. */
 typedef struct model_span {
     int64_t start, end;   /* [start, end) in ns */
-    uint32_t stack;       /* stack at the transition that began the span (0 none) */
+    uint32_t stack;       /* stack at the transition that began the span (0 none):
+                             the transition stack (GoBlock/GoStop/GoSyscallBegin
+                             stack, GoCreate start stack, GoStatusStack stack),
+                             else the event's stack (for a runnable span begun
+                             by GoUnblock: the unblocker's stack) */
     uint32_t reason;      /* Go's reason string id (waiting, runnable after stop) */
-    int32_t other;        /* goroutine lanes: the goroutine that unblocked this
-                             waiting span (-1 unknown); proc/thread lanes: the
-                             goroutine running (-1 none); gc lane: STW kind str */
+    int32_t other;        /* goroutine lanes: waiting and runnable spans: the
+                             goroutine that unblocked it (the GoUnblock event's
+                             context goroutine; -1 unknown/none); proc/thread
+                             lanes: the goroutine running (-1 none); gc lane:
+                             STW spans: the range name string id
+                             ("stop-the-world (<kind>)"), else 0 */
     uint8_t state;        /* model_state */
     uint8_t cat;          /* model_cat for waiting spans */
     uint16_t flags;       /* MSF_* */
 } model_span;
 
 #define MSF_IN_ASSIST 0x1   /* goroutine running/waiting inside a GC mark assist */
-#define MSF_FROM_START 0x2  /* state began before the trace started */
+#define MSF_FROM_START 0x2  /* state began before the trace started (or before the
+                               generation the goroutine was first seen in) */
+#define MSF_UNBLOCKED 0x4   /* waiting span ended by an unblock (other is valid) */
 
 uint32_t model_lane_count(const model *m, model_lane_kind k);
 /* Spans of lane idx (sorted, non-overlapping); returns the count. Borrowed. */
@@ -130,6 +182,19 @@ uint32_t model_lane_spans(const model *m, model_lane_kind k, uint32_t idx,
                           const model_span **spans);
 /* Index of the first span with end > t (binary search); count if none. */
 uint32_t model_span_at_or_after(const model_span *spans, uint32_t n, int64_t t);
+/* Index of the span containing t (start <= t < end), or n if t is in a gap. */
+uint32_t model_span_at(const model_span *spans, uint32_t n, int64_t t);
+/* Spans overlapping [t0, t1): *first gets the first index; returns the count. */
+uint32_t model_spans_in(const model_span *spans, uint32_t n, int64_t t0, int64_t t1,
+                        uint32_t *first);
+/* Next (dir > 0: first span start > t) or previous (dir < 0: last span start
+ * < t) state change of a lane; returns that time, or INT64_MIN if none. */
+int64_t model_lane_next_change(const model *m, model_lane_kind k, uint32_t idx,
+                               int64_t t, int dir);
+/* Next/previous blocking episode of goroutine lane idx (a waiting or blocked
+ * syscall span; dir > 0: first one starting after t, dir < 0: last one
+ * starting before t); returns its span index or UINT32_MAX. */
+uint32_t model_goroutine_next_block(const model *m, uint32_t idx, int64_t t, int dir);
 /*
  * Level-of-detail: for ncols columns starting at t0, each ns_per_col wide,
  * write the dominant state of lane idx into out[col] (model_state; MS_NONE where
@@ -179,17 +244,73 @@ typedef struct model_gstats {
     uint32_t nreasons;
     const uint32_t *reason;   /* string ids */
     const int64_t *reason_ns;
+    /* Go's special ranges (RangeTime: "GC mark assist", "GC incremental sweep",
+     * "stop-the-world (...)"): overlap the columns above. */
+    uint32_t nranges;
+    const uint32_t *range;    /* string ids */
+    const int64_t *range_ns;
+    /* Go's summary fields: CreationTime, StartTime (0: never ran), EndTime
+     * (0: did not end), Name (outermost frame of the first transition stack
+     * seen; == model_goroutine.func) and its PC. */
+    int64_t creation, start, end;
+    uint32_t name;
+    uint64_t pc;
 } model_gstats;
 
 /* Stats of goroutine lane idx over the whole trace. Borrowed. */
 const model_gstats *model_goroutine_stats(const model *m, uint32_t idx);
 
-/* Blocking episodes of a goroutine (its waiting/syscall/runnable spans that
- * count as "not running"), longest first. */
+/* Blocking episodes of a goroutine (its waiting, syscall, blocked syscall and
+ * runnable spans), longest first (ties: earlier first). Borrowed; valid until
+ * the next call of model_goroutine_episodes on this model (not thread-safe).
+ * The span (model_lane_spans(ML_GOROUTINE, idx)) gives reason, cat, start,
+ * duration, stack and the unblocker (span.other). */
 typedef struct model_episode {
     uint32_t span;        /* index into the goroutine's spans */
 } model_episode;
 uint32_t model_goroutine_episodes(const model *m, uint32_t idx, const model_episode **eps);
+
+/* ---- GC, STW, sweep, mark assist ranges ---------------------------------- */
+
+typedef enum model_range_kind {
+    MR_GC,       /* "GC concurrent mark phase" (global) */
+    MR_STW,      /* "stop-the-world (<kind>)"; res = goroutine that stopped it */
+    MR_SWEEP,    /* "GC incremental sweep"; res = P */
+    MR_ASSIST,   /* "GC mark assist"; res = goroutine */
+    MR__COUNT
+} model_range_kind;
+
+typedef struct model_range {
+    int64_t start, end;   /* start = the time of the RangeActive if begun before
+                             the trace; end = trace end if never ended */
+    int64_t res;          /* goroutine or P id, -1 for global */
+    uint32_t name;        /* range name string id */
+    uint16_t flags;       /* MRF_NO_BEGIN, MRF_NO_END */
+} model_range;
+/* Ranges of a kind, sorted by start. Borrowed. */
+uint32_t model_ranges(const model *m, model_range_kind k, const model_range **r);
+
+/* ---- blocking profiles (go tool trace -pprof=TYPE) ----------------------- */
+
+typedef enum model_prof_kind { MP_NET, MP_SYNC, MP_SYSCALL, MP_SCHED, MP__COUNT } model_prof_kind;
+typedef struct model_prof_rec {
+    uint32_t stack;       /* stack id (0: no stack) */
+    uint32_t pad_;
+    uint64_t count;       /* contentions */
+    int64_t delay_ns;     /* delay */
+} model_prof_rec;
+/* "net", "sync", "syscall", "sched" -> kind; -1 if unknown. */
+int model_prof_kind_of(const char *name);
+/* The records of a profile, built exactly as go tool trace -pprof=TYPE does
+ * (cmd/trace pprof.go): stacks merged by their first 128 PCs; sorted by delay
+ * descending, then count. Borrowed. */
+uint32_t model_profile(const model *m, model_prof_kind k, const model_prof_rec **recs);
+/* Encode records as an uncompressed pprof protobuf (sample types
+ * contentions/count and delay/nanoseconds, period type trace/count, period 1;
+ * one location per PC, one function per file+function name). *out is
+ * malloc'ed; returns its length, or 0 on allocation failure. */
+size_t model_pprof_encode(const model *m, const model_prof_rec *recs, uint32_t n,
+                          uint8_t **out);
 
 /* ---- user annotations ---------------------------------------------------- */
 
@@ -220,7 +341,9 @@ typedef struct model_log {
     uint32_t stack;
 } model_log;
 
-/* Regions of goroutine lane idx, sorted by start. */
+/* Regions of goroutine lane idx, sorted by start (regions with no begin first).
+ * model_regions_all: every region, grouped by goroutine lane (lane order),
+ * each group sorted by start. Logs likewise (sorted by time in each group). */
 uint32_t model_goroutine_regions(const model *m, uint32_t idx, const model_region **r);
 uint32_t model_goroutine_logs(const model *m, uint32_t idx, const model_log **l);
 uint32_t model_tasks(const model *m, const model_task **t);
@@ -239,6 +362,10 @@ typedef enum model_series_kind {
     MSER_G_RUNNING, MSER_G_RUNNABLE, MSER_G_WAITING,
     MSER__COUNT
 } model_series_kind;
+/* Points of a series, sorted by time; each value holds until the next point.
+ * Goroutine counts: RUNNING counts running and in-syscall goroutines; WAITING
+ * counts waiting goroutines. The goroutine-count series are computed on first
+ * use (not thread-safe). Borrowed. */
 uint32_t model_series(const model *m, model_series_kind k, const model_point **pts);
 
 /* ---- search -------------------------------------------------------------- */

@@ -1,0 +1,1615 @@
+/*
+ * The model builder: a tt_sink that turns the ordered public events into the
+ * compact store (lanes of spans, goroutines, ranges, annotations, series),
+ * computes Go's goroutine summaries (internal/trace summary.go semantics) and
+ * the blocking profiles (cmd/trace pprof.go semantics) on the fly.
+ *
+ * Spans are appended to one array per lane kind as they close (with their
+ * lane in a parallel array) and grouped per lane by a counting sort at the
+ * end: no allocation per span.
+ */
+#include "model/model_int.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NONE32 UINT32_MAX
+
+/* ---- small containers ------------------------------------------------------ */
+
+static void *vgrow(void *a, size_t *cap, size_t elem)
+{
+    size_t ncap = *cap ? *cap * 2 : 16;
+    if (ncap > SIZE_MAX / elem)
+        return NULL;
+    void *p = realloc(a, ncap * elem);
+    if (p)
+        *cap = ncap;
+    return p;
+}
+
+#define VEC(T)       \
+    struct {         \
+        T *a;        \
+        size_t n, cap; \
+    }
+
+/* Append a zeroed slot; yields its index or SIZE_MAX (b->oom set). */
+#define VADD(b, v)                                                              \
+    (((v).n < (v).cap || (((v).a = vgrow_keep((v).a, &(v).cap, sizeof *(v).a, &(b)->oom)), \
+                          (v).n < (v).cap))                                     \
+         ? (memset(&(v).a[(v).n], 0, sizeof *(v).a), (v).n++)                  \
+         : SIZE_MAX)
+
+static void *vgrow_keep(void *a, size_t *cap, size_t elem, int *oom)
+{
+    void *p = vgrow(a, cap, elem);
+    if (!p) {
+        *oom = 1;
+        return a;
+    }
+    return p;
+}
+
+/* ---- builder state ------------------------------------------------------- */
+
+typedef struct kv {
+    uint32_t key, next;
+    int64_t ns, last; /* last: lastRangeTime (0 = not in the map) */
+} kv;
+
+typedef struct bg {
+    model_goroutine g;
+    model_span open;       /* open span; state MS_NONE = none */
+    int64_t cur_p, cur_m;
+    uint8_t gs;            /* TT_GS_* now */
+    uint8_t in_assist;
+    uint8_t insum;         /* has a summary (Go's s.gs[id] != nil) */
+    uint8_t sc_has;        /* syscallingG[id] exists */
+    uint8_t tr_on;         /* profile tracking bits */
+    int64_t sc_p;
+    /* summary */
+    int64_t creation, start, end;
+    int64_t exec, sched, sys, sysblock, total;
+    int64_t l_start, l_runnable, l_block, l_sys, l_sysblock;
+    uint32_t l_block_reason;
+    uint32_t name;
+    uint64_t pc;
+    uint32_t kv_reason, kv_range;
+    /* profiles */
+    int64_t tr_start[MP__COUNT];
+    uint32_t tr_stack[MP__COUNT];
+    /* regions */
+    uint32_t region_top, depth;
+} bg;
+
+typedef struct bp {
+    int64_t id;
+    model_span open;
+    uint8_t sc_has;
+    int64_t sc_g;
+} bp;
+
+typedef struct bm {
+    int64_t id;
+    model_span open;
+} bm;
+
+typedef struct orange {
+    int64_t res;
+    uint32_t name, idx;
+    uint8_t kind;
+} orange;
+
+typedef struct rangep {
+    int64_t p, g;
+    uint32_t name;
+} rangep;
+
+typedef struct pend {
+    uint32_t gi, stack;
+    uint8_t kind;
+    int64_t d;
+} pend;
+
+struct model_builder {
+    tt_syms *syms;
+    int oom;
+    int have_t;
+    int64_t t_first, t_last, sync_ts;
+    uint64_t nsync, nevents;
+    model_imap gmap, pmap, mmap, tmap;
+    VEC(bg) gs;
+    VEC(bp) ps;
+    VEC(bm) ms;
+    VEC(model_span) sp[4];
+    VEC(uint32_t) spl[4];
+    model_span gc_open;
+    int gc_mark;
+    VEC(kv) kvs;
+    VEC(model_range) ranges[MR__COUNT];
+    VEC(orange) open_ranges;
+    VEC(rangep) rangesp;
+    uint8_t sc_none_has;
+    int64_t sc_none_g;
+    VEC(model_region) regions;
+    VEC(uint32_t) region_prev;
+    VEC(model_log) logs;
+    VEC(model_task) tasks;
+    VEC(model_point) series[3];
+    model_imap pmaps[MP__COUNT];
+    VEC(model_prof_rec) prof[MP__COUNT];
+    VEC(pend) pending;
+    uint32_t gomaxprocs_max;
+    uint32_t ncpu;
+    /* well-known strings */
+    uint32_t s_gc, s_sweep, s_assist, s_forever, s_network;
+    uint32_t s_m_gomaxprocs, s_m_heap, s_m_goal;
+};
+
+/* ---- strings ------------------------------------------------------------- */
+
+static const char *bstr(const model_builder *b, uint32_t id, size_t *len)
+{
+    size_t l = 0;
+    const char *s = tt_syms_str(b->syms, id, &l);
+    if (!s) {
+        s = "";
+        l = 0;
+    }
+    if (len)
+        *len = l;
+    return s;
+}
+
+static int has_sub(const char *s, size_t n, const char *sub)
+{
+    size_t k = strlen(sub);
+    if (k > n)
+        return 0;
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(s + i, sub, k) == 0)
+            return 1;
+    return 0;
+}
+
+static int has_prefix(const char *s, size_t n, const char *p)
+{
+    size_t k = strlen(p);
+    return n >= k && memcmp(s, p, k) == 0;
+}
+
+model_cat model_cat_of_reason(const char *r, size_t n)
+{
+    if (!r || n == 0)
+        return MC_OTHER;
+    if (has_sub(r, n, "chan"))
+        return MC_CHANNEL;
+    if (has_prefix(r, n, "select"))
+        return MC_SELECT;
+    if (has_prefix(r, n, "sync.(*Cond)") || has_sub(r, n, "Cond.Wait"))
+        return MC_COND;
+    if (has_sub(r, n, "sync"))
+        return MC_SYNC;
+    if (n == 7 && memcmp(r, "network", 7) == 0)
+        return MC_NETWORK;
+    if (has_prefix(r, n, "syscall"))
+        return MC_SYSCALL;
+    if (has_prefix(r, n, "sleep"))
+        return MC_SLEEP;
+    if (has_sub(r, n, "GC"))
+        return MC_GC;
+    if (has_prefix(r, n, "system goroutine") || has_prefix(r, n, "preempted") ||
+        has_sub(r, n, "debug call") || (n == 7 && memcmp(r, "forever", 7) == 0))
+        return MC_SYSTEM;
+    return MC_OTHER;
+}
+
+/* ---- records ------------------------------------------------------------- */
+
+static uint32_t get_g(model_builder *b, int64_t id, int64_t t)
+{
+    uint32_t i = model_imap_get(&b->gmap, id);
+    if (i != NONE32)
+        return i;
+    size_t k = VADD(b, b->gs);
+    if (k == SIZE_MAX || model_imap_put(&b->gmap, id, (uint32_t)k) != 0) {
+        b->oom = 1;
+        return NONE32;
+    }
+    bg *g = &b->gs.a[k];
+    g->g.id = id;
+    g->g.parent = -1;
+    g->g.first = t;
+    g->g.last = t;
+    g->cur_p = g->cur_m = -1;
+    g->kv_reason = g->kv_range = NONE32;
+    g->region_top = NONE32;
+    g->open.state = MS_NONE;
+    return (uint32_t)k;
+}
+
+static uint32_t get_p(model_builder *b, int64_t id)
+{
+    uint32_t i = model_imap_get(&b->pmap, id);
+    if (i != NONE32)
+        return i;
+    size_t k = VADD(b, b->ps);
+    if (k == SIZE_MAX || model_imap_put(&b->pmap, id, (uint32_t)k) != 0) {
+        b->oom = 1;
+        return NONE32;
+    }
+    b->ps.a[k].id = id;
+    b->ps.a[k].open.other = -1;
+    return (uint32_t)k;
+}
+
+static uint32_t get_m(model_builder *b, int64_t id, int64_t t)
+{
+    uint32_t i = model_imap_get(&b->mmap, id);
+    if (i != NONE32)
+        return i;
+    size_t k = VADD(b, b->ms);
+    if (k == SIZE_MAX || model_imap_put(&b->mmap, id, (uint32_t)k) != 0) {
+        b->oom = 1;
+        return NONE32;
+    }
+    b->ms.a[k].id = id;
+    b->ms.a[k].open.state = MS_IDLE;
+    b->ms.a[k].open.start = t;
+    b->ms.a[k].open.other = -1;
+    return (uint32_t)k;
+}
+
+/* ---- spans --------------------------------------------------------------- */
+
+static void span_close(model_builder *b, int kind, uint32_t lane, model_span *open, int64_t t)
+{
+    if (open->state == MS_NONE || t <= open->start)
+        return;
+    size_t k = VADD(b, b->sp[kind]);
+    size_t l = VADD(b, b->spl[kind]);
+    if (k == SIZE_MAX || l == SIZE_MAX)
+        return;
+    model_span *s = &b->sp[kind].a[k];
+    *s = *open;
+    s->end = t;
+    b->spl[kind].a[l] = lane;
+}
+
+/* Switch a lane's open span to a new state at t (no-op if nothing changes). */
+static void lane_set(model_builder *b, int kind, uint32_t lane, model_span *open, int64_t t,
+                     const model_span *nw)
+{
+    if (open->state == nw->state && open->other == nw->other && open->reason == nw->reason &&
+        open->cat == nw->cat && open->stack == nw->stack && open->flags == nw->flags)
+        return;
+    span_close(b, kind, lane, open, t);
+    *open = *nw;
+    open->start = t;
+    open->end = 0;
+}
+
+static void p_set(model_builder *b, uint32_t pi, int64_t t, uint8_t state, int32_t other)
+{
+    if (pi == NONE32)
+        return;
+    model_span nw = {.state = state, .other = other};
+    lane_set(b, ML_PROC, pi, &b->ps.a[pi].open, t, &nw);
+}
+
+static void m_set(model_builder *b, uint32_t mi, int64_t t, uint8_t state, int32_t other)
+{
+    if (mi == NONE32)
+        return;
+    model_span nw = {.state = state, .other = other};
+    lane_set(b, ML_THREAD, mi, &b->ms.a[mi].open, t, &nw);
+}
+
+static void gc_update(model_builder *b, int64_t t)
+{
+    /* STW ranges open now, the innermost first. */
+    uint32_t stw_name = 0;
+    int stw = 0;
+    for (size_t i = b->open_ranges.n; i-- > 0;) {
+        if (b->open_ranges.a[i].kind == MR_STW) {
+            stw = 1;
+            stw_name = b->open_ranges.a[i].name;
+            break;
+        }
+    }
+    int mark = 0;
+    for (size_t i = 0; i < b->open_ranges.n; i++)
+        if (b->open_ranges.a[i].kind == MR_GC)
+            mark = 1;
+    model_span nw = {.state = stw ? MS_STW : mark ? MS_GC : MS_NONE,
+                     .other = stw ? (int32_t)stw_name : 0};
+    lane_set(b, ML_GC, 0, &b->gc_open, t, &nw);
+}
+
+/* ---- summary (Go's Summarizer) ------------------------------------------- */
+
+static kv *kv_find(model_builder *b, uint32_t head, uint32_t key)
+{
+    for (uint32_t i = head; i != NONE32; i = b->kvs.a[i].next)
+        if (b->kvs.a[i].key == key)
+            return &b->kvs.a[i];
+    return NULL;
+}
+
+static kv *kv_get(model_builder *b, uint32_t *head, uint32_t key)
+{
+    kv *e = kv_find(b, *head, key);
+    if (e)
+        return e;
+    size_t k = VADD(b, b->kvs);
+    if (k == SIZE_MAX)
+        return NULL;
+    e = &b->kvs.a[k];
+    e->key = key;
+    e->next = *head;
+    *head = (uint32_t)k;
+    return e;
+}
+
+static void reason_add(model_builder *b, uint32_t gi, uint32_t reason, int64_t d)
+{
+    kv *e = kv_get(b, &b->gs.a[gi].kv_reason, reason);
+    if (e)
+        e->ns += d;
+}
+
+static void sum_reset(bg *g, int64_t creation)
+{
+    g->insum = 1;
+    g->creation = creation;
+    g->start = g->end = 0;
+    g->exec = g->sched = g->sys = g->sysblock = g->total = 0;
+    g->l_start = g->l_runnable = g->l_block = g->l_sys = g->l_sysblock = 0;
+    g->l_block_reason = 0;
+    g->name = 0;
+    g->pc = 0;
+    g->kv_reason = g->kv_range = NONE32;
+}
+
+/* Go's snapshotStat folded into the accumulators, then the pending state
+ * cleared (finalize). */
+static void sum_finalize(model_builder *b, uint32_t gi, int64_t T, int has_trigger)
+{
+    bg *g = &b->gs.a[gi];
+    if (has_trigger)
+        g->end = T;
+    if (g->total == 0)
+        g->total = T - g->creation;
+    if (g->l_start)
+        g->exec += T - g->l_start;
+    if (g->l_runnable)
+        g->sched += T - g->l_runnable;
+    if (g->l_block)
+        reason_add(b, gi, g->l_block_reason, T - g->l_block);
+    g = &b->gs.a[gi];
+    if (g->l_sys)
+        g->sys += T - g->l_sys;
+    if (g->l_sysblock)
+        g->sched += T - g->l_sysblock;
+    for (uint32_t i = g->kv_range; i != NONE32; i = b->kvs.a[i].next) {
+        kv *e = &b->kvs.a[i];
+        if (e->last) {
+            e->ns += T - e->last;
+            e->last = 0;
+        }
+    }
+    g->l_start = g->l_runnable = g->l_block = g->l_sys = g->l_sysblock = 0;
+    g->l_block_reason = 0;
+}
+
+static void sc_del_p(model_builder *b, int64_t p)
+{
+    if (p < 0) {
+        if (p == TT_NO_ID)
+            b->sc_none_has = 0;
+        return;
+    }
+    uint32_t pi = model_imap_get(&b->pmap, p);
+    if (pi != NONE32)
+        b->ps.a[pi].sc_has = 0;
+}
+
+static void sc_set_p(model_builder *b, int64_t p, int64_t gid)
+{
+    if (p < 0) {
+        b->sc_none_has = 1;
+        b->sc_none_g = gid;
+        return;
+    }
+    uint32_t pi = get_p(b, p);
+    if (pi == NONE32)
+        return;
+    b->ps.a[pi].sc_has = 1;
+    b->ps.a[pi].sc_g = gid;
+}
+
+static void sum_transition(model_builder *b, uint32_t gi, const tt_event *ev)
+{
+    int64_t t = ev->time;
+    bg *g = &b->gs.a[gi];
+    switch (ev->from) {
+    case TT_GS_UNDETERMINED: {
+        sum_reset(g, b->sync_ts);
+        int64_t st = t - b->sync_ts;
+        switch (ev->to) {
+        case TT_GS_RUNNING:
+            g->exec += st;
+            break;
+        case TT_GS_WAITING:
+            reason_add(b, gi, ev->name, st);
+            break;
+        case TT_GS_RUNNABLE:
+            g->sched += st;
+            break;
+        case TT_GS_SYSCALL:
+            if (ev->p == TT_NO_ID)
+                g->sysblock += st;
+            else
+                g->sys += st;
+            break;
+        }
+        break;
+    }
+    case TT_GS_NOTEXIST:
+        sum_reset(g, t);
+        break;
+    case TT_GS_RUNNING:
+        g->exec += t - g->l_start;
+        g->l_start = 0;
+        break;
+    case TT_GS_WAITING:
+        if (g->l_block) {
+            reason_add(b, gi, g->l_block_reason, t - g->l_block);
+            g = &b->gs.a[gi];
+            g->l_block = 0;
+        }
+        break;
+    case TT_GS_RUNNABLE:
+        if (g->l_runnable) {
+            g->sched += t - g->l_runnable;
+            g->l_runnable = 0;
+        }
+        break;
+    case TT_GS_SYSCALL:
+        if (g->l_sys) {
+            if (g->l_sysblock) {
+                g->sysblock += t - g->l_sysblock;
+                g->sys += g->l_sysblock - g->l_sys;
+            } else {
+                g->sys += t - g->l_sys;
+            }
+            g->l_sys = g->l_sysblock = 0;
+            /* delete(syscallingP, syscallingG[id]): a missing entry reads as P 0 */
+            sc_del_p(b, g->sc_has ? g->sc_p : 0);
+            g->sc_has = 0;
+        }
+        break;
+    }
+    g = &b->gs.a[gi];
+    if (g->name == 0 && ev->tstack) {
+        const tt_frame *fr = NULL;
+        uint32_t n = tt_syms_stack_frames(b->syms, ev->tstack, &fr);
+        if (n && fr) {
+            g->name = fr[n - 1].func;
+            g->pc = fr[n - 1].pc;
+        }
+    }
+    switch (ev->to) {
+    case TT_GS_RUNNING:
+        g->l_start = t;
+        if (g->start == 0)
+            g->start = t;
+        break;
+    case TT_GS_RUNNABLE:
+        g->l_runnable = t;
+        break;
+    case TT_GS_WAITING:
+        if (ev->name != b->s_forever || b->s_forever == 0) {
+            g->l_block = t;
+            g->l_block_reason = ev->name;
+            break;
+        }
+        sum_finalize(b, gi, t, 1);
+        break;
+    case TT_GS_NOTEXIST:
+        sum_finalize(b, gi, t, 1);
+        break;
+    case TT_GS_SYSCALL:
+        sc_set_p(b, ev->p, g->g.id);
+        g = &b->gs.a[gi];
+        g->sc_has = 1;
+        g->sc_p = ev->p;
+        g->l_sys = t;
+        break;
+    }
+}
+
+/* ---- profiles ------------------------------------------------------------ */
+
+static void prof_add(model_builder *b, int k, uint32_t stack, int64_t d)
+{
+    uint32_t i = model_imap_get(&b->pmaps[k], stack);
+    if (i == NONE32) {
+        size_t n = VADD(b, b->prof[k]);
+        if (n == SIZE_MAX || model_imap_put(&b->pmaps[k], stack, (uint32_t)n) != 0) {
+            b->oom = 1;
+            return;
+        }
+        i = (uint32_t)n;
+        b->prof[k].a[i].stack = stack;
+    }
+    b->prof[k].a[i].count++;
+    b->prof[k].a[i].delay_ns += d;
+}
+
+static int prof_filter(model_builder *b, int k, uint32_t reason)
+{
+    size_t n;
+    const char *r;
+    switch (k) {
+    case MP_NET:
+        return b->s_network && reason == b->s_network;
+    case MP_SYNC:
+        r = bstr(b, reason, &n);
+        return has_sub(r, n, "chan") || has_sub(r, n, "sync") || has_sub(r, n, "select");
+    default:
+        return 1;
+    }
+}
+
+static void prof_transition(model_builder *b, uint32_t gi, const tt_event *ev)
+{
+    static const uint8_t target[MP__COUNT] = {TT_GS_WAITING, TT_GS_WAITING, TT_GS_SYSCALL,
+                                              TT_GS_RUNNABLE};
+    for (int k = 0; k < MP__COUNT; k++) {
+        bg *g = &b->gs.a[gi];
+        uint8_t bit = (uint8_t)(1u << k);
+        if (!(g->tr_on & bit)) {
+            if (ev->to == target[k] && prof_filter(b, k, ev->name)) {
+                g = &b->gs.a[gi];
+                g->tr_on |= bit;
+                g->tr_start[k] = ev->time;
+                g->tr_stack[k] = ev->stack;
+            }
+            continue;
+        }
+        if (ev->to == target[k])
+            continue;
+        g->tr_on &= (uint8_t)~bit;
+        int64_t s = g->tr_start[k], e = ev->time;
+        /* Overlap with the goroutine's [StartTime, EndTime or trace end]: the
+         * end is never before e; StartTime is final once set. */
+        if (g->start) {
+            int64_t d = e - (s > g->start ? s : g->start);
+            if (e >= g->start && d > 0)
+                prof_add(b, k, g->tr_stack[k], d);
+        } else if (e - s > 0) {
+            size_t p = VADD(b, b->pending);
+            if (p != SIZE_MAX) {
+                b->pending.a[p].gi = gi;
+                b->pending.a[p].kind = (uint8_t)k;
+                b->pending.a[p].stack = g->tr_stack[k];
+                b->pending.a[p].d = e - s;
+            }
+        }
+    }
+}
+
+/* ---- goroutine transitions ----------------------------------------------- */
+
+static int executing(uint8_t s) { return s == TT_GS_RUNNING || s == TT_GS_SYSCALL; }
+
+static void g_transition(model_builder *b, const tt_event *ev)
+{
+    int64_t t = ev->time;
+    uint32_t gi = get_g(b, ev->id, t);
+    if (gi == NONE32)
+        return;
+    bg *g = &b->gs.a[gi];
+    g->g.last = t;
+    if (ev->from != ev->to) {
+        sum_transition(b, gi, ev);
+        g = &b->gs.a[gi];
+        if (ev->from == TT_GS_NOTEXIST && ev->g != TT_NO_ID) {
+            g->g.parent = ev->g;
+            g->g.create_stack = ev->stack;
+        }
+        if (g->g.func == 0 && g->name)
+            g->g.func = g->name;
+        /* goroutine lane */
+        model_span nw = {.other = -1};
+        int64_t at = t;
+        if (ev->from == TT_GS_UNDETERMINED) {
+            at = b->sync_ts;
+            nw.flags |= MSF_FROM_START;
+            if (at < g->g.first)
+                g->g.first = at;
+        }
+        nw.stack = ev->tstack ? ev->tstack : ev->stack;
+        if (g->in_assist)
+            nw.flags |= MSF_IN_ASSIST;
+        switch (ev->to) {
+        case TT_GS_RUNNING:
+            nw.state = MS_RUNNING;
+            break;
+        case TT_GS_RUNNABLE:
+            nw.state = MS_RUNNABLE;
+            nw.reason = ev->name;
+            if (ev->from == TT_GS_WAITING)
+                nw.other = ev->g > INT32_MAX ? -1 : (int32_t)ev->g;
+            break;
+        case TT_GS_WAITING: {
+            size_t n;
+            const char *r = bstr(b, ev->name, &n);
+            nw.state = MS_WAITING;
+            nw.reason = ev->name;
+            nw.cat = (uint8_t)model_cat_of_reason(r, n);
+            break;
+        }
+        case TT_GS_SYSCALL:
+            nw.state = (ev->from == TT_GS_UNDETERMINED && ev->p == TT_NO_ID) ? MS_SYSCALL_BLOCKED
+                                                                              : MS_SYSCALL;
+            break;
+        default:
+            nw.state = MS_NONE;
+            break;
+        }
+        if (g->open.state == MS_WAITING && ev->to == TT_GS_RUNNABLE) {
+            g->open.other = nw.other;
+            g->open.flags |= MSF_UNBLOCKED;
+        }
+        span_close(b, ML_GOROUTINE, gi, &b->gs.a[gi].open, at);
+        g = &b->gs.a[gi];
+        g->open = nw;
+        g->open.start = at;
+        int32_t gid32 = g->g.id > INT32_MAX ? -1 : (int32_t)g->g.id;
+        /* P and M lanes */
+        if (ev->to == TT_GS_RUNNING || (ev->to == TT_GS_SYSCALL && !executing(ev->from))) {
+            if (ev->p >= 0) {
+                uint32_t pi = get_p(b, ev->p);
+                p_set(b, pi, at, MS_RUNNING, gid32);
+                b->gs.a[gi].cur_p = ev->p;
+            }
+        }
+        if (executing(ev->to) && ev->m >= 0) {
+            uint32_t mi = get_m(b, ev->m, t);
+            m_set(b, mi, at, ev->to == TT_GS_RUNNING ? MS_RUNNING : MS_SYSCALL, gid32);
+            b->gs.a[gi].cur_m = ev->m;
+        }
+        g = &b->gs.a[gi];
+        if (executing(ev->from) && !executing(ev->to)) {
+            if (g->cur_p >= 0) {
+                uint32_t pi = model_imap_get(&b->pmap, g->cur_p);
+                if (pi != NONE32 && b->ps.a[pi].open.other == gid32)
+                    p_set(b, pi, t, b->ps.a[pi].open.state, -1);
+            }
+            if (g->cur_m >= 0) {
+                uint32_t mi = model_imap_get(&b->mmap, g->cur_m);
+                if (mi != NONE32 && b->ms.a[mi].open.other == gid32)
+                    m_set(b, mi, t, MS_IDLE, -1);
+            }
+            g = &b->gs.a[gi];
+            g->cur_p = g->cur_m = -1;
+        }
+        g->gs = ev->to;
+        if (ev->to == TT_GS_NOTEXIST || (ev->to == TT_GS_WAITING && ev->name == b->s_forever &&
+                                          b->s_forever)) {
+            /* close the goroutine's open regions at its end */
+            while (g->region_top != NONE32) {
+                uint32_t r = g->region_top;
+                b->regions.a[r].end = t;
+                g->region_top = b->region_prev.a[r];
+            }
+            g->depth = 0;
+        }
+    }
+    prof_transition(b, gi, ev);
+}
+
+static void p_transition(model_builder *b, const tt_event *ev)
+{
+    if (ev->from == ev->to)
+        return;
+    int64_t t = ev->time;
+    uint32_t pi = get_p(b, ev->id);
+    if (pi == NONE32)
+        return;
+    if (ev->to == TT_PS_IDLE) {
+        /* Go's summary: a P going idle while its goroutine is in a syscall */
+        bp *p = &b->ps.a[pi];
+        if (p->sc_has) {
+            uint32_t gi = model_imap_get(&b->gmap, p->sc_g);
+            if (gi != NONE32 && b->gs.a[gi].insum)
+                b->gs.a[gi].l_sysblock = t;
+            p->sc_has = 0;
+        }
+        /* lanes: the goroutine bound to the P in a syscall now blocks */
+        int32_t other = b->ps.a[pi].open.other;
+        if (other >= 0) {
+            uint32_t gi = model_imap_get(&b->gmap, other);
+            if (gi != NONE32 && b->gs.a[gi].gs == TT_GS_SYSCALL &&
+                b->gs.a[gi].open.state == MS_SYSCALL) {
+                model_span nw = b->gs.a[gi].open;
+                nw.state = MS_SYSCALL_BLOCKED;
+                lane_set(b, ML_GOROUTINE, gi, &b->gs.a[gi].open, t, &nw);
+                b->gs.a[gi].cur_p = -1;
+            }
+        }
+        p_set(b, pi, t, MS_IDLE, -1);
+    } else if (ev->to == TT_PS_RUNNING) {
+        bp *p = &b->ps.a[pi];
+        int64_t at = ev->from == TT_PS_UNDETERMINED ? b->sync_ts : t;
+        p_set(b, pi, at, MS_RUNNING, p->open.state == MS_RUNNING ? p->open.other : -1);
+    } else {
+        p_set(b, pi, t, MS_NONE, -1);
+    }
+}
+
+/* ---- ranges -------------------------------------------------------------- */
+
+static int range_kind(model_builder *b, uint32_t name)
+{
+    if (name == 0)
+        return -1;
+    if (name == b->s_gc)
+        return MR_GC;
+    if (name == b->s_sweep)
+        return MR_SWEEP;
+    if (name == b->s_assist)
+        return MR_ASSIST;
+    size_t n;
+    const char *s = bstr(b, name, &n);
+    if (has_prefix(s, n, "stop-the-world"))
+        return MR_STW;
+    return -1;
+}
+
+static void set_assist(model_builder *b, int64_t gid, int on)
+{
+    uint32_t gi = model_imap_get(&b->gmap, gid);
+    if (gi != NONE32)
+        b->gs.a[gi].in_assist = (uint8_t)on;
+}
+
+static void ranges_event(model_builder *b, const tt_event *ev)
+{
+    int kind = range_kind(b, ev->name);
+    if (kind < 0)
+        return;
+    int64_t res = (ev->res == TT_RES_NONE) ? -1 : ev->id;
+    size_t oi = SIZE_MAX;
+    for (size_t i = 0; i < b->open_ranges.n; i++) {
+        orange *o = &b->open_ranges.a[i];
+        if (o->kind == kind && o->res == res && o->name == ev->name) {
+            oi = i;
+            break;
+        }
+    }
+    if (ev->kind == TT_EV_RANGE_END) {
+        if (oi == SIZE_MAX) {
+            size_t k = VADD(b, b->ranges[kind]);
+            if (k == SIZE_MAX)
+                return;
+            model_range *r = &b->ranges[kind].a[k];
+            r->start = b->t_first;
+            r->end = ev->time;
+            r->res = res;
+            r->name = ev->name;
+            r->flags = MRF_NO_BEGIN;
+        } else {
+            b->ranges[kind].a[b->open_ranges.a[oi].idx].end = ev->time;
+            b->ranges[kind].a[b->open_ranges.a[oi].idx].flags &= (uint16_t)~MRF_NO_END;
+            b->open_ranges.a[oi] = b->open_ranges.a[--b->open_ranges.n];
+        }
+        if (kind == MR_ASSIST)
+            set_assist(b, res, 0);
+    } else {
+        if (oi != SIZE_MAX)
+            return;
+        if (ev->kind == TT_EV_RANGE_ACTIVE && b->nsync >= 2)
+            return;
+        size_t k = VADD(b, b->ranges[kind]);
+        size_t o = VADD(b, b->open_ranges);
+        if (k == SIZE_MAX || o == SIZE_MAX)
+            return;
+        model_range *r = &b->ranges[kind].a[k];
+        r->start = ev->time;
+        r->res = res;
+        r->name = ev->name;
+        r->flags = MRF_NO_END | (ev->kind == TT_EV_RANGE_ACTIVE ? MRF_NO_BEGIN : 0);
+        b->open_ranges.a[o].kind = (uint8_t)kind;
+        b->open_ranges.a[o].res = res;
+        b->open_ranges.a[o].name = ev->name;
+        b->open_ranges.a[o].idx = (uint32_t)k;
+        if (kind == MR_ASSIST)
+            set_assist(b, res, 1);
+    }
+    if (kind == MR_GC || kind == MR_STW)
+        gc_update(b, ev->time);
+}
+
+/* Go's summary of ranges. */
+static bg *sum_g(model_builder *b, int64_t id)
+{
+    uint32_t gi = model_imap_get(&b->gmap, id);
+    if (gi == NONE32 || !b->gs.a[gi].insum)
+        return NULL;
+    return &b->gs.a[gi];
+}
+
+static void sum_ranges(model_builder *b, const tt_event *ev)
+{
+    bg *g = NULL;
+    if (ev->kind == TT_EV_RANGE_BEGIN || ev->kind == TT_EV_RANGE_ACTIVE) {
+        if (ev->res == TT_RES_GOROUTINE) {
+            g = sum_g(b, ev->id);
+        } else if (ev->res == TT_RES_PROC) {
+            g = sum_g(b, ev->g);
+            if (g) {
+                size_t i;
+                for (i = 0; i < b->rangesp.n; i++)
+                    if (b->rangesp.a[i].p == ev->id && b->rangesp.a[i].name == ev->name)
+                        break;
+                if (i == b->rangesp.n) {
+                    i = VADD(b, b->rangesp);
+                    if (i == SIZE_MAX)
+                        return;
+                    g = sum_g(b, ev->g);
+                }
+                b->rangesp.a[i].p = ev->id;
+                b->rangesp.a[i].name = ev->name;
+                b->rangesp.a[i].g = ev->g;
+            }
+        }
+        if (!g)
+            return;
+        uint32_t gi = (uint32_t)(g - b->gs.a);
+        kv *e = kv_get(b, &b->gs.a[gi].kv_range, ev->name);
+        if (!e)
+            return;
+        if (ev->kind == TT_EV_RANGE_ACTIVE) {
+            if (e->last)
+                e->ns += b->sync_ts - e->last;
+            e->last = b->sync_ts;
+        } else {
+            e->last = ev->time;
+        }
+    } else {
+        if (ev->res == TT_RES_GOROUTINE) {
+            g = sum_g(b, ev->id);
+        } else if (ev->res == TT_RES_PROC) {
+            for (size_t i = 0; i < b->rangesp.n; i++) {
+                rangep *r = &b->rangesp.a[i];
+                if (r->p == ev->id && r->name == ev->name) {
+                    if (r->g == ev->g)
+                        g = sum_g(b, r->g);
+                    b->rangesp.a[i] = b->rangesp.a[--b->rangesp.n];
+                    break;
+                }
+            }
+        }
+        if (!g)
+            return;
+        kv *e = kv_find(b, g->kv_range, ev->name);
+        if (!e || !e->last)
+            return;
+        e->ns += ev->time - e->last;
+        e->last = 0;
+    }
+}
+
+/* ---- annotations --------------------------------------------------------- */
+
+static uint32_t get_task(model_builder *b, uint64_t id)
+{
+    uint32_t i = model_imap_get(&b->tmap, (int64_t)id);
+    if (i != NONE32)
+        return i;
+    size_t k = VADD(b, b->tasks);
+    if (k == SIZE_MAX || model_imap_put(&b->tmap, (int64_t)id, (uint32_t)k) != 0) {
+        b->oom = 1;
+        return NONE32;
+    }
+    model_task *t = &b->tasks.a[k];
+    t->id = id;
+    t->parent = TT_NO_TASK;
+    t->flags = MRF_NO_BEGIN | MRF_NO_END;
+    t->start = b->t_first;
+    return (uint32_t)k;
+}
+
+static void region_event(model_builder *b, const tt_event *ev)
+{
+    if (ev->g == TT_NO_ID)
+        return;
+    uint32_t gi = get_g(b, ev->g, ev->time);
+    if (gi == NONE32)
+        return;
+    if (ev->kind == TT_EV_REGION_BEGIN) {
+        size_t k = VADD(b, b->regions);
+        size_t l = VADD(b, b->region_prev);
+        if (k == SIZE_MAX || l == SIZE_MAX)
+            return;
+        bg *g = &b->gs.a[gi];
+        model_region *r = &b->regions.a[k];
+        r->start = ev->time;
+        r->goroutine = ev->g;
+        r->task = (uint64_t)ev->id;
+        r->name = ev->name;
+        r->stack = ev->stack;
+        r->depth = (uint16_t)(g->depth > 0xffff ? 0xffff : g->depth);
+        r->flags = MRF_NO_END;
+        b->region_prev.a[l] = g->region_top;
+        g->region_top = (uint32_t)k;
+        g->depth++;
+    } else {
+        bg *g = &b->gs.a[gi];
+        if (g->region_top != NONE32) {
+            uint32_t k = g->region_top;
+            model_region *r = &b->regions.a[k];
+            r->end = ev->time;
+            r->flags &= (uint16_t)~MRF_NO_END;
+            g->region_top = b->region_prev.a[k];
+            if (g->depth)
+                g->depth--;
+        } else {
+            size_t k = VADD(b, b->regions);
+            size_t l = VADD(b, b->region_prev);
+            if (k == SIZE_MAX || l == SIZE_MAX)
+                return;
+            model_region *r = &b->regions.a[k];
+            r->start = b->t_first;
+            r->end = ev->time;
+            r->goroutine = ev->g;
+            r->task = (uint64_t)ev->id;
+            r->name = ev->name;
+            r->flags = MRF_NO_BEGIN;
+            b->region_prev.a[l] = NONE32;
+        }
+    }
+}
+
+/* ---- the sink ------------------------------------------------------------ */
+
+model_builder *model_builder_new(tt_syms *syms)
+{
+    if (!syms)
+        return NULL;
+    model_builder *b = calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    b->syms = syms;
+    b->gc_open.state = MS_NONE;
+#define S(f, lit) b->f = tt_syms_intern(syms, lit, sizeof lit - 1)
+    S(s_gc, "GC concurrent mark phase");
+    S(s_sweep, "GC incremental sweep");
+    S(s_assist, "GC mark assist");
+    S(s_forever, "forever");
+    S(s_network, "network");
+    S(s_m_gomaxprocs, "/sched/gomaxprocs:threads");
+    S(s_m_heap, "/memory/classes/heap/objects:bytes");
+    S(s_m_goal, "/gc/heap/goal:bytes");
+#undef S
+    if (b->s_gc == UINT32_MAX || b->s_m_goal == UINT32_MAX || b->s_sweep == UINT32_MAX ||
+        b->s_assist == UINT32_MAX || b->s_forever == UINT32_MAX ||
+        b->s_network == UINT32_MAX || b->s_m_gomaxprocs == UINT32_MAX ||
+        b->s_m_heap == UINT32_MAX) {
+        free(b);
+        return NULL;
+    }
+    return b;
+}
+
+static int sink_event(void *ctx, const tt_event *ev) { return model_builder_event(ctx, ev); }
+
+tt_sink model_builder_sink(model_builder *b)
+{
+    tt_sink s = {.ctx = b, .on_event = sink_event, .on_progress = NULL};
+    return s;
+}
+
+int model_builder_event(model_builder *b, const tt_event *ev)
+{
+    if (!b || b->oom)
+        return 1;
+    int64_t t = ev->time;
+    if (!b->have_t) {
+        b->have_t = 1;
+        b->t_first = t;
+        b->sync_ts = t;
+    }
+    if (t < b->t_last)
+        t = b->t_last; /* defensive: the loader guarantees order */
+    b->t_last = t;
+    b->nevents++;
+    if (ev->m >= 0)
+        (void)get_m(b, ev->m, t);
+    if (ev->p >= 0)
+        (void)get_p(b, ev->p);
+    switch (ev->kind) {
+    case TT_EV_SYNC:
+        b->sync_ts = t;
+        b->nsync++;
+        break;
+    case TT_EV_METRIC: {
+        int k = ev->name == b->s_m_heap ? 0 : ev->name == b->s_m_goal ? 1
+                : ev->name == b->s_m_gomaxprocs ? 2 : -1;
+        if (k < 0)
+            break;
+        if (k == 2 && ev->arg[0] > b->gomaxprocs_max)
+            b->gomaxprocs_max = ev->arg[0] > UINT32_MAX ? UINT32_MAX : (uint32_t)ev->arg[0];
+        size_t n = b->series[k].n;
+        if (n && b->series[k].a[n - 1].t == t) {
+            b->series[k].a[n - 1].v = ev->arg[0];
+            break;
+        }
+        size_t i = VADD(b, b->series[k]);
+        if (i != SIZE_MAX) {
+            b->series[k].a[i].t = t;
+            b->series[k].a[i].v = ev->arg[0];
+        }
+        break;
+    }
+    case TT_EV_LABEL:
+        if (ev->res == TT_RES_GOROUTINE || ev->res == TT_RES_NONE) {
+            int64_t id = ev->res == TT_RES_GOROUTINE ? ev->id : ev->g;
+            uint32_t gi = model_imap_get(&b->gmap, id);
+            if (gi != NONE32)
+                b->gs.a[gi].g.label = ev->name;
+        }
+        break;
+    case TT_EV_STACK_SAMPLE:
+        b->ncpu++;
+        break;
+    case TT_EV_RANGE_BEGIN:
+    case TT_EV_RANGE_ACTIVE:
+    case TT_EV_RANGE_END:
+        ranges_event(b, ev);
+        sum_ranges(b, ev);
+        break;
+    case TT_EV_TASK_BEGIN:
+    case TT_EV_TASK_END: {
+        uint32_t k = get_task(b, (uint64_t)ev->id);
+        if (k == NONE32)
+            break;
+        model_task *tk = &b->tasks.a[k];
+        if (ev->kind == TT_EV_TASK_BEGIN) {
+            tk->start = t;
+            tk->flags &= (uint16_t)~MRF_NO_BEGIN;
+            tk->name = ev->name;
+        } else {
+            tk->end = t;
+            tk->flags &= (uint16_t)~MRF_NO_END;
+            if (!tk->name)
+                tk->name = ev->name;
+        }
+        if (tk->parent == TT_NO_TASK)
+            tk->parent = ev->arg[0];
+        break;
+    }
+    case TT_EV_REGION_BEGIN:
+    case TT_EV_REGION_END:
+        region_event(b, ev);
+        break;
+    case TT_EV_LOG: {
+        size_t k = VADD(b, b->logs);
+        if (k == SIZE_MAX)
+            break;
+        model_log *l = &b->logs.a[k];
+        l->time = t;
+        l->goroutine = ev->g;
+        l->task = (uint64_t)ev->id;
+        l->category = ev->name;
+        l->message = ev->msg;
+        l->stack = ev->stack;
+        break;
+    }
+    case TT_EV_STATE_TRANSITION:
+        if (ev->res == TT_RES_GOROUTINE)
+            g_transition(b, ev);
+        else if (ev->res == TT_RES_PROC)
+            p_transition(b, ev);
+        break;
+    default:
+        break;
+    }
+    return b->oom;
+}
+
+/* ---- finishing ----------------------------------------------------------- */
+
+typedef struct idpair {
+    int64_t id;
+    uint32_t bi;
+} idpair;
+
+static int cmp_idpair(const void *a, const void *b)
+{
+    const idpair *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Sort build records by id: fills remap[bi] = lane and ids[lane]. */
+static int order_ids(size_t n, const void *base, size_t stride, size_t idoff, uint32_t *remap,
+                     int64_t *ids)
+{
+    idpair *v = malloc(sizeof *v * (n ? n : 1));
+    if (!v)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        memcpy(&v[i].id, (const char *)base + i * stride + idoff, sizeof(int64_t));
+        v[i].bi = (uint32_t)i;
+    }
+    qsort(v, n, sizeof *v, cmp_idpair);
+    for (size_t i = 0; i < n; i++) {
+        remap[v[i].bi] = (uint32_t)i;
+        if (ids)
+            ids[i] = v[i].id;
+    }
+    free(v);
+    return 0;
+}
+
+/* Group spans by lane (counting sort, stable: keeps time order in a lane). */
+static int group_spans(model_lanes *l, uint32_t nlanes, const model_span *sp, const uint32_t *lane,
+                       size_t n, const uint32_t *remap)
+{
+    l->n = nlanes;
+    l->off = calloc((size_t)nlanes + 1, sizeof *l->off);
+    l->spans = malloc(sizeof *l->spans * (n ? n : 1));
+    if (!l->off || !l->spans || n > UINT32_MAX)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        l->off[(remap ? remap[lane[i]] : lane[i]) + 1]++;
+    for (uint32_t i = 0; i < nlanes; i++)
+        l->off[i + 1] += l->off[i];
+    uint32_t *pos = malloc(sizeof *pos * ((size_t)nlanes + 1));
+    if (!pos)
+        return -1;
+    memcpy(pos, l->off, sizeof *pos * ((size_t)nlanes + 1));
+    for (size_t i = 0; i < n; i++) {
+        uint32_t ln = remap ? remap[lane[i]] : lane[i];
+        l->spans[pos[ln]++] = sp[i];
+    }
+    free(pos);
+    return 0;
+}
+
+int model_lanes_index(model_lanes *l)
+{
+    size_t nck = 0;
+    l->ck_off = malloc(sizeof *l->ck_off * ((size_t)l->n + 1));
+    if (!l->ck_off)
+        return -1;
+    for (uint32_t i = 0; i < l->n; i++) {
+        l->ck_off[i] = (uint32_t)nck;
+        nck += (l->off[i + 1] - l->off[i]) / MODEL_CK_EVERY + 1;
+    }
+    l->ck_off[l->n] = (uint32_t)nck;
+    l->ck = calloc(nck * MS__COUNT, sizeof *l->ck);
+    if (!l->ck)
+        return -1;
+    for (uint32_t i = 0; i < l->n; i++) {
+        const model_span *s = l->spans + l->off[i];
+        uint32_t n = l->off[i + 1] - l->off[i];
+        int64_t acc[MS__COUNT] = {0};
+        int64_t *ck = l->ck + (size_t)l->ck_off[i] * MS__COUNT;
+        for (uint32_t j = 0; j < n; j++) {
+            if (j % MODEL_CK_EVERY == 0)
+                memcpy(ck + (size_t)(j / MODEL_CK_EVERY) * MS__COUNT, acc, sizeof acc);
+            if (s[j].state < MS__COUNT)
+                acc[s[j].state] += s[j].end - s[j].start;
+        }
+        if (n % MODEL_CK_EVERY == 0)
+            memcpy(ck + (size_t)(n / MODEL_CK_EVERY) * MS__COUNT, acc, sizeof acc);
+    }
+    return 0;
+}
+
+size_t model_lanes_bytes(const model_lanes *l)
+{
+    if (!l->off)
+        return 0;
+    return sizeof *l->off * ((size_t)l->n + 1) + sizeof *l->spans * l->off[l->n] +
+           (l->ck_off ? sizeof *l->ck_off * ((size_t)l->n + 1) +
+                            sizeof *l->ck * (size_t)l->ck_off[l->n] * MS__COUNT
+                      : 0);
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+    const model_range *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->res < y->res ? -1 : x->res > y->res;
+}
+
+static int cmp_region(const void *a, const void *b)
+{
+    const model_region *x = a, *y = b;
+    int xb = !(x->flags & MRF_NO_BEGIN), yb = !(y->flags & MRF_NO_BEGIN);
+    if (xb != yb)
+        return xb - yb;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return (int)x->depth - (int)y->depth;
+}
+
+static int cmp_log(const void *a, const void *b)
+{
+    const model_log *x = a, *y = b;
+    return x->time < y->time ? -1 : x->time > y->time;
+}
+
+/* Group records (regions or logs) by goroutine lane; those of no goroutine go
+ * last. Returns the new array, *off gets ng+1 offsets. */
+static void *group_by_g(model_builder *b, const void *items, size_t n, size_t size,
+                        size_t goff, const uint32_t *remap, uint32_t ng, uint32_t **off,
+                        int (*cmp)(const void *, const void *))
+{
+    uint32_t *o = calloc((size_t)ng + 2, sizeof *o);
+    uint32_t *ln = malloc(sizeof *ln * (n ? n : 1));
+    char *out = malloc(size * (n ? n : 1));
+    if (!o || !ln || !out) {
+        free(o);
+        free(ln);
+        free(out);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int64_t gid;
+        memcpy(&gid, (const char *)items + i * size + goff, sizeof gid);
+        uint32_t gi = gid == TT_NO_ID ? NONE32 : model_imap_get(&b->gmap, gid);
+        ln[i] = gi == NONE32 ? ng : remap[gi];
+        o[ln[i] + 1]++;
+    }
+    for (uint32_t i = 0; i <= ng; i++)
+        o[i + 1] += o[i];
+    uint32_t *pos = malloc(sizeof *pos * ((size_t)ng + 2));
+    if (!pos) {
+        free(o);
+        free(ln);
+        free(out);
+        return NULL;
+    }
+    memcpy(pos, o, sizeof *pos * ((size_t)ng + 2));
+    for (size_t i = 0; i < n; i++)
+        memcpy(out + (size_t)pos[ln[i]]++ * size, (const char *)items + i * size, size);
+    for (uint32_t i = 0; i <= ng; i++)
+        qsort(out + (size_t)o[i] * size, o[i + 1] - o[i], size, cmp);
+    free(pos);
+    free(ln);
+    *off = o;
+    return out;
+}
+
+/* pprof: merge records whose stacks have the same first 128 PCs. */
+static const tt_syms *g_sort_syms; /* qsort has no context argument */
+
+static int cmp_pcs(const void *a, const void *b)
+{
+    const model_prof_rec *x = a, *y = b;
+    const tt_frame *fx = NULL, *fy = NULL;
+    uint32_t nx = x->stack ? tt_syms_stack_frames(g_sort_syms, x->stack, &fx) : 0;
+    uint32_t ny = y->stack ? tt_syms_stack_frames(g_sort_syms, y->stack, &fy) : 0;
+    if (nx > 128)
+        nx = 128;
+    if (ny > 128)
+        ny = 128;
+    for (uint32_t i = 0; i < nx && i < ny; i++)
+        if (fx[i].pc != fy[i].pc)
+            return fx[i].pc < fy[i].pc ? -1 : 1;
+    return nx < ny ? -1 : nx > ny;
+}
+
+static int cmp_delay(const void *a, const void *b)
+{
+    const model_prof_rec *x = a, *y = b;
+    if (x->delay_ns != y->delay_ns)
+        return x->delay_ns > y->delay_ns ? -1 : 1;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return x->stack < y->stack ? -1 : x->stack > y->stack;
+}
+
+static uint32_t merge_prof(const tt_syms *syms, model_prof_rec *r, size_t n)
+{
+    if (!n)
+        return 0;
+    g_sort_syms = syms;
+    qsort(r, n, sizeof *r, cmp_pcs);
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (w && cmp_pcs(&r[w - 1], &r[i]) == 0) {
+            r[w - 1].count += r[i].count;
+            r[w - 1].delay_ns += r[i].delay_ns;
+            if (r[i].stack > r[w - 1].stack)
+                r[w - 1].stack = r[i].stack;
+            continue;
+        }
+        r[w++] = r[i];
+    }
+    g_sort_syms = NULL;
+    qsort(r, w, sizeof *r, cmp_delay);
+    return (uint32_t)w;
+}
+
+void model_builder_free(model_builder *b)
+{
+    if (!b)
+        return;
+    model_imap_free(&b->gmap);
+    model_imap_free(&b->pmap);
+    model_imap_free(&b->mmap);
+    model_imap_free(&b->tmap);
+    free(b->gs.a);
+    free(b->ps.a);
+    free(b->ms.a);
+    for (int k = 0; k < 4; k++) {
+        free(b->sp[k].a);
+        free(b->spl[k].a);
+    }
+    free(b->kvs.a);
+    for (int k = 0; k < MR__COUNT; k++)
+        free(b->ranges[k].a);
+    free(b->open_ranges.a);
+    free(b->rangesp.a);
+    free(b->regions.a);
+    free(b->region_prev.a);
+    free(b->logs.a);
+    free(b->tasks.a);
+    for (int k = 0; k < 3; k++)
+        free(b->series[k].a);
+    for (int k = 0; k < MP__COUNT; k++) {
+        model_imap_free(&b->pmaps[k]);
+        free(b->prof[k].a);
+    }
+    free(b->pending.a);
+    free(b);
+}
+
+model *model_builder_finish(model_builder *b)
+{
+    if (!b)
+        return NULL;
+    model *m = calloc(1, sizeof *m);
+    model_cache *cache = calloc(1, sizeof *cache);
+    if (!m || !cache || b->oom) {
+        free(m);
+        free(cache);
+        model_builder_free(b);
+        return NULL;
+    }
+    m->cache = cache;
+    m->syms = b->syms;
+    int64_t T = b->t_last;
+
+    /* close everything still open at the last event */
+    for (size_t i = 0; i < b->gs.n; i++) {
+        span_close(b, ML_GOROUTINE, (uint32_t)i, &b->gs.a[i].open, T);
+        if (b->gs.a[i].insum)
+            sum_finalize(b, (uint32_t)i, T, 0);
+        if (b->gs.a[i].g.func == 0)
+            b->gs.a[i].g.func = b->gs.a[i].name;
+    }
+    for (size_t i = 0; i < b->ps.n; i++)
+        span_close(b, ML_PROC, (uint32_t)i, &b->ps.a[i].open, T);
+    for (size_t i = 0; i < b->ms.n; i++)
+        span_close(b, ML_THREAD, (uint32_t)i, &b->ms.a[i].open, T);
+    span_close(b, ML_GC, 0, &b->gc_open, T);
+    for (size_t i = 0; i < b->regions.n; i++)
+        if ((b->regions.a[i].flags & MRF_NO_END) && b->regions.a[i].end == 0)
+            b->regions.a[i].end = T;
+    for (size_t i = 0; i < b->open_ranges.n; i++) {
+        orange *o = &b->open_ranges.a[i];
+        b->ranges[o->kind].a[o->idx].end = T;
+    }
+    for (size_t i = 0; i < b->tasks.n; i++)
+        if (b->tasks.a[i].flags & MRF_NO_END)
+            b->tasks.a[i].end = T;
+    /* pending profile samples: goroutines that never ran count in full */
+    for (size_t i = 0; i < b->pending.n; i++) {
+        pend *p = &b->pending.a[i];
+        if (b->gs.a[p->gi].start == 0)
+            prof_add(b, p->kind, p->stack, p->d);
+    }
+    if (b->oom)
+        goto fail;
+
+    uint32_t ng = (uint32_t)b->gs.n, np = (uint32_t)b->ps.n, nm = (uint32_t)b->ms.n;
+    uint32_t *gremap = malloc(sizeof *gremap * (ng + 1u));
+    uint32_t *premap = malloc(sizeof *premap * (np + 1u));
+    uint32_t *mremap = malloc(sizeof *mremap * (nm + 1u));
+    m->p_ids = malloc(sizeof *m->p_ids * (np + 1u));
+    m->m_ids = malloc(sizeof *m->m_ids * (nm + 1u));
+    m->gs = malloc(sizeof *m->gs * (ng + 1u));
+    m->gst = calloc(ng + 1u, sizeof *m->gst);
+    int ok = gremap && premap && mremap && m->p_ids && m->m_ids && m->gs && m->gst;
+    ok = ok && order_ids(ng, b->gs.a, sizeof *b->gs.a, offsetof(bg, g) + offsetof(model_goroutine, id),
+                         gremap, NULL) == 0;
+    ok = ok && order_ids(np, b->ps.a, sizeof *b->ps.a, offsetof(bp, id), premap, m->p_ids) == 0;
+    ok = ok && order_ids(nm, b->ms.a, sizeof *b->ms.a, offsetof(bm, id), mremap, m->m_ids) == 0;
+    ok = ok && group_spans(&m->lanes[ML_GOROUTINE], ng, b->sp[ML_GOROUTINE].a,
+                           b->spl[ML_GOROUTINE].a, b->sp[ML_GOROUTINE].n, gremap) == 0;
+    ok = ok && group_spans(&m->lanes[ML_PROC], np, b->sp[ML_PROC].a, b->spl[ML_PROC].a,
+                           b->sp[ML_PROC].n, premap) == 0;
+    ok = ok && group_spans(&m->lanes[ML_THREAD], nm, b->sp[ML_THREAD].a, b->spl[ML_THREAD].a,
+                           b->sp[ML_THREAD].n, mremap) == 0;
+    ok = ok && group_spans(&m->lanes[ML_GC], 1, b->sp[ML_GC].a, b->spl[ML_GC].a, b->sp[ML_GC].n,
+                           NULL) == 0;
+    for (int k = 0; k < 4 && ok; k++) {
+        free(b->sp[k].a);
+        free(b->spl[k].a);
+        b->sp[k].a = NULL;
+        b->spl[k].a = NULL;
+        ok = model_lanes_index(&m->lanes[k]) == 0;
+    }
+    if (!ok)
+        goto fail_maps;
+
+    /* goroutines and their stats */
+    size_t nkv = 0;
+    for (size_t i = 0; i < b->gs.n; i++) {
+        for (uint32_t j = b->gs.a[i].kv_reason; j != NONE32; j = b->kvs.a[j].next)
+            nkv++;
+        for (uint32_t j = b->gs.a[i].kv_range; j != NONE32; j = b->kvs.a[j].next)
+            nkv++;
+    }
+    m->kv_key = malloc(sizeof *m->kv_key * (nkv + 1));
+    m->kv_ns = malloc(sizeof *m->kv_ns * (nkv + 1));
+    if (!m->kv_key || !m->kv_ns)
+        goto fail_maps;
+    m->nkv = nkv;
+    size_t kpos = 0;
+    for (size_t i = 0; i < b->gs.n; i++) {
+        bg *g = &b->gs.a[i];
+        uint32_t lane = gremap[i];
+        m->gs[lane] = g->g;
+        size_t fn = 0;
+        const char *f = bstr(b, g->g.func, &fn);
+        m->gs[lane].system = (fn == 0) || (has_prefix(f, fn, "runtime.") &&
+                                           !(fn == 12 && memcmp(f, "runtime.main", 12) == 0));
+        model_gstats *st = &m->gst[lane];
+        st->total_ns = g->total;
+        st->exec_ns = g->exec;
+        st->sched_wait_ns = g->sched;
+        st->syscall_ns = g->sys;
+        st->syscall_block_ns = g->sysblock;
+        st->creation = g->creation;
+        st->start = g->start;
+        st->end = g->end;
+        st->name = g->name;
+        st->pc = g->pc;
+        int64_t sum = g->exec + g->sched + g->sys + g->sysblock;
+        st->reason = m->kv_key + kpos;
+        st->reason_ns = m->kv_ns + kpos;
+        for (uint32_t j = g->kv_reason; j != NONE32; j = b->kvs.a[j].next) {
+            kv *e = &b->kvs.a[j];
+            size_t n;
+            const char *r = bstr(b, e->key, &n);
+            m->kv_key[kpos] = e->key;
+            m->kv_ns[kpos++] = e->ns;
+            st->nreasons++;
+            sum += e->ns;
+            if (n == 7 && memcmp(r, "network", 7) == 0)
+                st->network_wait_ns += e->ns;
+            else if (has_sub(r, n, "chan") || has_sub(r, n, "sync") || has_sub(r, n, "select"))
+                st->sync_block_ns += e->ns;
+            else if (n == 5 && memcmp(r, "sleep", 5) == 0)
+                st->sleep_ns += e->ns;
+            else
+                st->other_block_ns += e->ns;
+        }
+        st->unknown_ns = sum < g->total ? g->total - sum : 0;
+        st->range = m->kv_key + kpos;
+        st->range_ns = m->kv_ns + kpos;
+        for (uint32_t j = g->kv_range; j != NONE32; j = b->kvs.a[j].next) {
+            kv *e = &b->kvs.a[j];
+            m->kv_key[kpos] = e->key;
+            m->kv_ns[kpos++] = e->ns;
+            st->nranges++;
+            if (e->key == b->s_assist)
+                st->gc_assist_ns += e->ns;
+            else if (e->key == b->s_sweep)
+                st->gc_sweep_ns += e->ns;
+        }
+    }
+
+    /* ranges */
+    for (int k = 0; k < MR__COUNT; k++) {
+        qsort(b->ranges[k].a, b->ranges[k].n, sizeof *b->ranges[k].a, cmp_range);
+        m->ranges[k] = b->ranges[k].a;
+        m->nranges[k] = (uint32_t)b->ranges[k].n;
+        b->ranges[k].a = NULL;
+    }
+    /* annotations */
+    m->regions = group_by_g(b, b->regions.a, b->regions.n, sizeof *b->regions.a,
+                            offsetof(model_region, goroutine), gremap, ng, &m->g_region_off,
+                            cmp_region);
+    m->logs = group_by_g(b, b->logs.a, b->logs.n, sizeof *b->logs.a,
+                         offsetof(model_log, goroutine), gremap, ng, &m->g_log_off, cmp_log);
+    if (!m->regions || !m->logs)
+        goto fail_maps;
+    m->tasks = b->tasks.a;
+    b->tasks.a = NULL;
+    m->info.ntasks = (uint32_t)b->tasks.n;
+    for (int k = 0; k < 3; k++) {
+        m->series[k] = b->series[k].a;
+        m->nseries[k] = (uint32_t)b->series[k].n;
+        b->series[k].a = NULL;
+    }
+    for (int k = 0; k < MP__COUNT; k++) {
+        m->nprof[k] = merge_prof(b->syms, b->prof[k].a, b->prof[k].n);
+        m->prof[k] = b->prof[k].a;
+        b->prof[k].a = NULL;
+    }
+
+    /* info */
+    model_info *in = &m->info;
+    in->t_start = b->t_first;
+    in->t_end = b->t_last;
+    in->nevents = b->nevents;
+    in->ngoroutines = ng;
+    in->nprocs = np;
+    in->nthreads = nm;
+    in->gomaxprocs_max = b->gomaxprocs_max;
+    in->ncpu_samples = b->ncpu;
+    in->nregions = (uint32_t)b->regions.n;
+    in->nlogs = (uint32_t)b->logs.n;
+    for (uint32_t i = 0; i < m->nranges[MR_GC]; i++) {
+        const model_range *r = &m->ranges[MR_GC][i];
+        if (r->flags & MRF_NO_END)
+            continue;
+        int64_t d = r->end - r->start;
+        in->ngc++;
+        in->gc_total_ns += d;
+        if (d > in->gc_max_ns)
+            in->gc_max_ns = d;
+    }
+    for (uint32_t i = 0; i < m->nranges[MR_STW]; i++) {
+        const model_range *r = &m->ranges[MR_STW][i];
+        if (r->flags & MRF_NO_END)
+            continue;
+        int64_t d = r->end - r->start;
+        in->nstw++;
+        in->stw_total_ns += d;
+        if (d > in->stw_max_ns)
+            in->stw_max_ns = d;
+    }
+    size_t mem = sizeof *m + sizeof *m->cache;
+    for (int k = 0; k < 4; k++)
+        mem += model_lanes_bytes(&m->lanes[k]);
+    mem += (sizeof *m->gs + sizeof *m->gst) * ng + (sizeof *m->kv_key + sizeof *m->kv_ns) * nkv;
+    mem += sizeof(int64_t) * (np + nm);
+    for (int k = 0; k < MR__COUNT; k++)
+        mem += sizeof(model_range) * m->nranges[k];
+    mem += sizeof(model_region) * in->nregions + sizeof(model_log) * in->nlogs +
+           sizeof(model_task) * in->ntasks + sizeof(uint32_t) * 2 * (ng + 2u);
+    for (int k = 0; k < 3; k++)
+        mem += sizeof(model_point) * m->nseries[k];
+    for (int k = 0; k < MP__COUNT; k++)
+        mem += sizeof(model_prof_rec) * m->nprof[k];
+    in->mem_bytes = mem;
+
+    free(gremap);
+    free(premap);
+    free(mremap);
+    model_builder_free(b);
+    return m;
+
+fail_maps:
+    free(gremap);
+    free(premap);
+    free(mremap);
+fail:
+    model_builder_free(b);
+    model_free(m);
+    return NULL;
+}

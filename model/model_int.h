@@ -1,0 +1,80 @@
+/* Internal layout of the model (shared by the model sources only). */
+#ifndef GOTV_MODEL_MODEL_INT_H
+#define GOTV_MODEL_MODEL_INT_H
+
+#include "model/model.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Spans between two level-of-detail checkpoints. */
+#define MODEL_CK_EVERY 32u
+
+typedef struct model_lanes {
+    uint32_t n;            /* lanes */
+    uint32_t *off;         /* n+1 offsets into spans */
+    model_span *spans;
+    uint32_t *ck_off;      /* n+1 offsets (in checkpoints) into ck */
+    int64_t *ck;           /* MS__COUNT cumulative ns per checkpoint */
+} model_lanes;
+
+typedef struct model_cache {
+    /* episodes */
+    model_episode *eps;
+    uint32_t neps, eps_cap;
+    /* lazily built goroutine-count series */
+    int series_done;
+    model_point *gser[3];
+    uint32_t ngser[3];
+} model_cache;
+
+struct model {
+    tt_syms *syms;
+    int own_syms;
+    tt_file file;
+    int own_file;
+    model_info info;
+
+    model_lanes lanes[4]; /* ML_GOROUTINE, ML_PROC, ML_THREAD, ML_GC */
+
+    model_goroutine *gs;
+    model_gstats *gst;
+    uint32_t *kv_key;     /* reason / range ids (gstats point here) */
+    int64_t *kv_ns;
+    size_t nkv;
+    int64_t *p_ids, *m_ids;
+
+    model_range *ranges[MR__COUNT];
+    uint32_t nranges[MR__COUNT];
+
+    model_region *regions;
+    uint32_t *g_region_off; /* ngoroutines+1 */
+    model_log *logs;
+    uint32_t *g_log_off;
+    model_task *tasks;
+
+    model_point *series[MSER__COUNT];
+    uint32_t nseries[MSER__COUNT];
+
+    model_prof_rec *prof[MP__COUNT];
+    uint32_t nprof[MP__COUNT];
+
+    model_cache *cache;
+};
+
+/* int64 -> uint32 hash map; get returns UINT32_MAX when absent; put: 0 ok,
+ * -1 no memory. */
+typedef struct model_imap {
+    int64_t *k;
+    uint32_t *v;
+    uint32_t cap, n; /* cap power of two */
+} model_imap;
+uint32_t model_imap_get(const model_imap *m, int64_t k);
+int model_imap_put(model_imap *m, int64_t k, uint32_t v);
+void model_imap_free(model_imap *m);
+
+/* Fill lanes->ck from lanes->spans/off. 0 ok, -1 no memory. */
+int model_lanes_index(model_lanes *l);
+size_t model_lanes_bytes(const model_lanes *l);
+
+#endif

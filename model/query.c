@@ -1,0 +1,578 @@
+/* Queries over a built model: accessors, span search, level-of-detail
+ * columns, episodes, series, search; and model_free. */
+#include "model/model_int.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const state_names[MS__COUNT] = {
+    "none", "running", "runnable", "waiting", "syscall", "syscall (blocked)",
+    "idle", "GC", "STW", "mixed",
+};
+static const char *const cat_names[MC__COUNT] = {
+    "", "channel", "select", "sync", "cond", "network", "syscall", "sleep", "GC", "system", "other",
+};
+
+const char *model_state_name(model_state s)
+{
+    return (unsigned)s < MS__COUNT ? state_names[s] : "?";
+}
+
+const char *model_cat_name(model_cat c)
+{
+    return (unsigned)c < MC__COUNT ? cat_names[c] : "?";
+}
+
+void model_free(model *m)
+{
+    if (!m)
+        return;
+    for (int k = 0; k < 4; k++) {
+        free(m->lanes[k].off);
+        free(m->lanes[k].spans);
+        free(m->lanes[k].ck_off);
+        free(m->lanes[k].ck);
+    }
+    free(m->gs);
+    free(m->gst);
+    free(m->kv_key);
+    free(m->kv_ns);
+    free(m->p_ids);
+    free(m->m_ids);
+    for (int k = 0; k < MR__COUNT; k++)
+        free(m->ranges[k]);
+    free(m->regions);
+    free(m->g_region_off);
+    free(m->logs);
+    free(m->g_log_off);
+    free(m->tasks);
+    for (int k = 0; k < MSER__COUNT; k++)
+        free(m->series[k]);
+    for (int k = 0; k < MP__COUNT; k++)
+        free(m->prof[k]);
+    if (m->cache) {
+        free(m->cache->eps);
+        for (int k = 0; k < 3; k++)
+            free(m->cache->gser[k]);
+        free(m->cache);
+    }
+    if (m->own_syms)
+        tt_syms_free(m->syms);
+    if (m->own_file)
+        tt_file_close(&m->file);
+    free(m);
+}
+
+const tt_syms *model_syms(const model *m) { return m->syms; }
+
+const char *model_str(const model *m, uint32_t id, size_t *len)
+{
+    size_t l = 0;
+    const char *s = tt_syms_str(m->syms, id, &l);
+    if (!s) {
+        s = "";
+        l = 0;
+    }
+    if (len)
+        *len = l;
+    return s;
+}
+
+const model_info *model_get_info(const model *m) { return &m->info; }
+
+uint32_t model_lane_count(const model *m, model_lane_kind k)
+{
+    return (unsigned)k < 4 ? m->lanes[k].n : 0;
+}
+
+uint32_t model_lane_spans(const model *m, model_lane_kind k, uint32_t idx,
+                          const model_span **spans)
+{
+    if ((unsigned)k >= 4 || idx >= m->lanes[k].n) {
+        *spans = NULL;
+        return 0;
+    }
+    const model_lanes *l = &m->lanes[k];
+    *spans = l->spans + l->off[idx];
+    return l->off[idx + 1] - l->off[idx];
+}
+
+uint32_t model_span_at_or_after(const model_span *spans, uint32_t n, int64_t t)
+{
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (spans[mid].end > t)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+uint32_t model_span_at(const model_span *spans, uint32_t n, int64_t t)
+{
+    uint32_t i = model_span_at_or_after(spans, n, t);
+    if (i < n && spans[i].start <= t)
+        return i;
+    return n;
+}
+
+uint32_t model_spans_in(const model_span *spans, uint32_t n, int64_t t0, int64_t t1,
+                        uint32_t *first)
+{
+    uint32_t i = model_span_at_or_after(spans, n, t0);
+    /* first span with start >= t1 */
+    uint32_t lo = i, hi = n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (spans[mid].start >= t1)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    if (first)
+        *first = i;
+    return lo > i ? lo - i : 0;
+}
+
+int64_t model_lane_next_change(const model *m, model_lane_kind k, uint32_t idx, int64_t t,
+                               int dir)
+{
+    const model_span *s;
+    uint32_t n = model_lane_spans(m, k, idx, &s);
+    if (!n)
+        return INT64_MIN;
+    /* change points: every span start and every span end */
+    uint32_t i = model_span_at_or_after(s, n, t);
+    if (dir > 0) {
+        if (i < n) {
+            if (s[i].start > t)
+                return s[i].start;
+            return s[i].end; /* t inside span i: its end is the next change */
+        }
+        return INT64_MIN;
+    }
+    /* previous change strictly before t */
+    if (i < n && s[i].start < t)
+        return s[i].start;
+    if (i > 0)
+        return s[i - 1].end < t ? s[i - 1].end : s[i - 1].start;
+    return INT64_MIN;
+}
+
+static int is_block(const model_span *s)
+{
+    return s->state == MS_WAITING || s->state == MS_SYSCALL_BLOCKED;
+}
+
+uint32_t model_goroutine_next_block(const model *m, uint32_t idx, int64_t t, int dir)
+{
+    const model_span *s;
+    uint32_t n = model_lane_spans(m, ML_GOROUTINE, idx, &s);
+    if (!n)
+        return UINT32_MAX;
+    uint32_t i = model_span_at_or_after(s, n, t);
+    if (dir > 0) {
+        for (; i < n; i++)
+            if (s[i].start > t && is_block(&s[i]))
+                return i;
+        return UINT32_MAX;
+    }
+    if (i > n)
+        i = n;
+    while (i-- > 0)
+        if (s[i].start < t && is_block(&s[i]))
+            return i;
+    return UINT32_MAX;
+}
+
+/* Time spent in each state by lane spans before t. */
+static void cum_at(const model_lanes *l, uint32_t lane, int64_t t, int64_t acc[MS__COUNT])
+{
+    const model_span *s = l->spans + l->off[lane];
+    uint32_t n = l->off[lane + 1] - l->off[lane];
+    uint32_t i = model_span_at_or_after(s, n, t);
+    uint32_t j = i / MODEL_CK_EVERY;
+    memcpy(acc, l->ck + ((size_t)l->ck_off[lane] + j) * MS__COUNT, sizeof(int64_t) * MS__COUNT);
+    for (uint32_t k = j * MODEL_CK_EVERY; k < i; k++)
+        if (s[k].state < MS__COUNT)
+            acc[s[k].state] += s[k].end - s[k].start;
+    if (i < n && s[i].start < t && s[i].state < MS__COUNT)
+        acc[s[i].state] += t - s[i].start;
+}
+
+static int64_t col_time(int64_t t0, double ns_per_col, uint32_t c)
+{
+    double v = (double)t0 + ns_per_col * (double)c;
+    if (v >= 9.2e18)
+        return INT64_MAX;
+    if (v <= -9.2e18)
+        return INT64_MIN + 1;
+    return (int64_t)llround(v);
+}
+
+void model_lane_columns(const model *m, model_lane_kind k, uint32_t idx, int64_t t0,
+                        double ns_per_col, uint32_t ncols, uint8_t *out)
+{
+    if (!ncols)
+        return;
+    if ((unsigned)k >= 4 || idx >= m->lanes[k].n || !(ns_per_col >= 0)) {
+        memset(out, MS_NONE, ncols);
+        return;
+    }
+    const model_lanes *l = &m->lanes[k];
+    const model_span *s = l->spans + l->off[idx];
+    uint32_t n = l->off[idx + 1] - l->off[idx];
+    int64_t a[MS__COUNT], bacc[MS__COUNT];
+    int64_t ta = col_time(t0, ns_per_col, 0);
+    cum_at(l, idx, ta, a);
+    for (uint32_t c = 0; c < ncols; c++) {
+        int64_t tb = col_time(t0, ns_per_col, c + 1);
+        cum_at(l, idx, tb, bacc);
+        int best = MS_NONE;
+        int64_t bestd = 0;
+        for (int st = 1; st < MS__COUNT; st++) {
+            int64_t d = bacc[st] - a[st];
+            if (d > bestd || (d == bestd && d > 0 && st == MS_RUNNING)) {
+                best = st;
+                bestd = d;
+            }
+        }
+        if (best == MS_NONE && tb <= ta) {
+            uint32_t i = model_span_at(s, n, ta);
+            if (i < n)
+                best = s[i].state;
+        }
+        out[c] = (uint8_t)best;
+        memcpy(a, bacc, sizeof a);
+        ta = tb;
+    }
+}
+
+/* ---- goroutines ---------------------------------------------------------- */
+
+const model_goroutine *model_goroutine_get(const model *m, uint32_t idx)
+{
+    return idx < m->lanes[ML_GOROUTINE].n ? &m->gs[idx] : NULL;
+}
+
+static uint32_t find_id(const int64_t *ids, size_t stride, uint32_t n, int64_t id)
+{
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        int64_t v;
+        memcpy(&v, (const char *)ids + (size_t)mid * stride, sizeof v);
+        if (v < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < n) {
+        int64_t v;
+        memcpy(&v, (const char *)ids + (size_t)lo * stride, sizeof v);
+        if (v == id)
+            return lo;
+    }
+    return UINT32_MAX;
+}
+
+uint32_t model_goroutine_find(const model *m, int64_t id)
+{
+    if (!m->lanes[ML_GOROUTINE].n)
+        return UINT32_MAX;
+    return find_id(&m->gs[0].id, sizeof *m->gs, m->lanes[ML_GOROUTINE].n, id);
+}
+
+int64_t model_proc_id(const model *m, uint32_t idx)
+{
+    return idx < m->lanes[ML_PROC].n ? m->p_ids[idx] : -1;
+}
+
+int64_t model_thread_id(const model *m, uint32_t idx)
+{
+    return idx < m->lanes[ML_THREAD].n ? m->m_ids[idx] : -1;
+}
+
+const model_gstats *model_goroutine_stats(const model *m, uint32_t idx)
+{
+    return idx < m->lanes[ML_GOROUTINE].n ? &m->gst[idx] : NULL;
+}
+
+typedef struct epd {
+    int64_t d;
+    uint32_t i;
+} epd;
+
+static int cmp_epd(const void *a, const void *b)
+{
+    const epd *x = a, *y = b;
+    if (x->d != y->d)
+        return x->d > y->d ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+uint32_t model_goroutine_episodes(const model *m, uint32_t idx, const model_episode **eps)
+{
+    const model_span *s;
+    uint32_t n = model_lane_spans(m, ML_GOROUTINE, idx, &s);
+    model_cache *c = m->cache;
+    *eps = NULL;
+    uint32_t cnt = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (s[i].state == MS_WAITING || s[i].state == MS_SYSCALL ||
+            s[i].state == MS_SYSCALL_BLOCKED || s[i].state == MS_RUNNABLE)
+            cnt++;
+    if (!cnt)
+        return 0;
+    epd *tmp = malloc(sizeof *tmp * cnt);
+    if (!tmp)
+        return 0;
+    if (cnt > c->eps_cap) {
+        model_episode *ne = realloc(c->eps, sizeof *ne * cnt);
+        if (!ne) {
+            free(tmp);
+            return 0;
+        }
+        c->eps = ne;
+        c->eps_cap = cnt;
+    }
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (s[i].state == MS_WAITING || s[i].state == MS_SYSCALL ||
+            s[i].state == MS_SYSCALL_BLOCKED || s[i].state == MS_RUNNABLE) {
+            tmp[k].d = s[i].end - s[i].start;
+            tmp[k++].i = i;
+        }
+    qsort(tmp, cnt, sizeof *tmp, cmp_epd);
+    for (uint32_t i = 0; i < cnt; i++)
+        c->eps[i].span = tmp[i].i;
+    free(tmp);
+    c->neps = cnt;
+    *eps = c->eps;
+    return cnt;
+}
+
+/* ---- ranges, annotations ------------------------------------------------- */
+
+uint32_t model_ranges(const model *m, model_range_kind k, const model_range **r)
+{
+    if ((unsigned)k >= MR__COUNT) {
+        *r = NULL;
+        return 0;
+    }
+    *r = m->ranges[k];
+    return m->nranges[k];
+}
+
+uint32_t model_goroutine_regions(const model *m, uint32_t idx, const model_region **r)
+{
+    if (idx >= m->lanes[ML_GOROUTINE].n || !m->g_region_off) {
+        *r = NULL;
+        return 0;
+    }
+    *r = m->regions + m->g_region_off[idx];
+    return m->g_region_off[idx + 1] - m->g_region_off[idx];
+}
+
+uint32_t model_goroutine_logs(const model *m, uint32_t idx, const model_log **l)
+{
+    if (idx >= m->lanes[ML_GOROUTINE].n || !m->g_log_off) {
+        *l = NULL;
+        return 0;
+    }
+    *l = m->logs + m->g_log_off[idx];
+    return m->g_log_off[idx + 1] - m->g_log_off[idx];
+}
+
+uint32_t model_tasks(const model *m, const model_task **t)
+{
+    *t = m->tasks;
+    return m->info.ntasks;
+}
+
+uint32_t model_regions_all(const model *m, const model_region **r)
+{
+    *r = m->regions;
+    return m->info.nregions;
+}
+
+uint32_t model_logs_all(const model *m, const model_log **l)
+{
+    *l = m->logs;
+    return m->info.nlogs;
+}
+
+/* ---- series -------------------------------------------------------------- */
+
+typedef struct gdelta {
+    int64_t t;
+    int32_t which, d;
+} gdelta;
+
+static int cmp_gdelta(const void *a, const void *b)
+{
+    const gdelta *x = a, *y = b;
+    return x->t < y->t ? -1 : x->t > y->t;
+}
+
+static int gseries_which(uint8_t st)
+{
+    switch (st) {
+    case MS_RUNNING:
+    case MS_SYSCALL:
+    case MS_SYSCALL_BLOCKED:
+        return 0;
+    case MS_RUNNABLE:
+        return 1;
+    case MS_WAITING:
+        return 2;
+    default:
+        return -1;
+    }
+}
+
+static void build_gseries(const model *m)
+{
+    model_cache *c = m->cache;
+    c->series_done = 1;
+    const model_lanes *l = &m->lanes[ML_GOROUTINE];
+    size_t n = l->off[l->n];
+    gdelta *d = malloc(sizeof *d * (2 * n + 1));
+    if (!d)
+        return;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        int w = gseries_which(l->spans[i].state);
+        if (w < 0)
+            continue;
+        d[k++] = (gdelta){l->spans[i].start, w, 1};
+        d[k++] = (gdelta){l->spans[i].end, w, -1};
+    }
+    qsort(d, k, sizeof *d, cmp_gdelta);
+    int64_t cur[3] = {0, 0, 0};
+    for (int w = 0; w < 3; w++) {
+        c->gser[w] = malloc(sizeof(model_point) * (k + 2));
+        if (!c->gser[w]) {
+            free(d);
+            return;
+        }
+        c->gser[w][0] = (model_point){m->info.t_start, 0};
+        c->ngser[w] = 1;
+    }
+    for (size_t i = 0; i < k;) {
+        int64_t t = d[i].t;
+        int changed[3] = {0, 0, 0};
+        for (; i < k && d[i].t == t; i++) {
+            cur[d[i].which] += d[i].d;
+            changed[d[i].which] = 1;
+        }
+        for (int w = 0; w < 3; w++) {
+            if (!changed[w])
+                continue;
+            model_point *p = c->gser[w];
+            uint32_t np = c->ngser[w];
+            uint64_t v = cur[w] < 0 ? 0 : (uint64_t)cur[w];
+            if (p[np - 1].t == t)
+                p[np - 1].v = v;
+            else if (p[np - 1].v != v)
+                p[c->ngser[w]++] = (model_point){t, v};
+        }
+    }
+    free(d);
+}
+
+uint32_t model_series(const model *m, model_series_kind k, const model_point **pts)
+{
+    *pts = NULL;
+    switch (k) {
+    case MSER_HEAP_ALLOC:
+    case MSER_HEAP_GOAL:
+    case MSER_GOMAXPROCS:
+        *pts = m->series[k];
+        return m->nseries[k];
+    case MSER_G_RUNNING:
+    case MSER_G_RUNNABLE:
+    case MSER_G_WAITING: {
+        if (!m->cache->series_done)
+            build_gseries(m);
+        int w = (int)k - (int)MSER_G_RUNNING;
+        *pts = m->cache->gser[w];
+        return m->cache->gser[w] ? m->cache->ngser[w] : 0;
+    }
+    default:
+        return 0;
+    }
+}
+
+/* ---- search -------------------------------------------------------------- */
+
+static int icontains(const char *s, size_t n, const char *pat, size_t k)
+{
+    if (k == 0)
+        return 1;
+    if (k > n)
+        return 0;
+    for (size_t i = 0; i + k <= n; i++) {
+        size_t j = 0;
+        while (j < k && tolower((unsigned char)s[i + j]) == tolower((unsigned char)pat[j]))
+            j++;
+        if (j == k)
+            return 1;
+    }
+    return 0;
+}
+
+static int str_match(const model *m, uint32_t id, const char *pat, size_t k)
+{
+    if (!id)
+        return 0;
+    size_t n;
+    const char *s = model_str(m, id, &n);
+    return icontains(s, n, pat, k);
+}
+
+uint32_t model_search_goroutines(const model *m, const char *text, uint32_t *out, uint32_t max)
+{
+    if (!text)
+        return 0;
+    size_t k = strlen(text);
+    if (!k)
+        return 0;
+    int digits = 1;
+    int64_t id = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (text[i] < '0' || text[i] > '9' || i > 17) {
+            digits = 0;
+            break;
+        }
+        id = id * 10 + (text[i] - '0');
+    }
+    uint32_t found = 0;
+    for (uint32_t g = 0; g < m->lanes[ML_GOROUTINE].n; g++) {
+        const model_goroutine *gr = &m->gs[g];
+        int hit = (digits && gr->id == id) || str_match(m, gr->func, text, k) ||
+                  str_match(m, gr->label, text, k);
+        if (!hit) {
+            const model_region *r;
+            uint32_t nr = model_goroutine_regions(m, g, &r);
+            for (uint32_t i = 0; i < nr && !hit; i++)
+                hit = str_match(m, r[i].name, text, k);
+        }
+        if (!hit) {
+            const model_log *l;
+            uint32_t nl = model_goroutine_logs(m, g, &l);
+            for (uint32_t i = 0; i < nl && !hit; i++)
+                hit = str_match(m, l[i].message, text, k) || str_match(m, l[i].category, text, k);
+        }
+        if (hit) {
+            if (found < max)
+                out[found] = g;
+            found++;
+        }
+    }
+    return found;
+}
