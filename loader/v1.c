@@ -1,10 +1,1987 @@
-/* Placeholder until the old-format reader lands. */
+/*
+ * Old-format traces (Go 1.11-1.21; header versions 11, 19, 21).
+ *
+ * The whole trace is one unit: every event is parsed into a compact array
+ * (32 bytes per event; values that do not fit 32 bits go to a side pool),
+ * merged into one consistent order using the per-goroutine sequence rules of
+ * the old runtime, re-timed (GoSysExit real timestamps, conversion to ns),
+ * validated, and finally converted one by one into the public event model,
+ * the way Go's internal/trace does it for old traces (tracev1 + its converter).
+ *
+ * Passes:
+ *   1. parse    file order; strings, stacks, frequency, per-P batches, events
+ *   2. merge    frontier of ready batch heads, smallest timestamp first
+ *   3. retime   order check, GoSysExit real times, stable re-sort, ns
+ *   4. permute  events into final order (in place)
+ *   5. check    state validation (fake Ps for GC/syscall/timer/netpoll)
+ *   6. convert  v2-model events to the sink, Sync first and last
+ */
 #include "loader/v1.h"
+#include "loader/v1_int.h"
+#include "loader/v2.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- old event types ----------------------------------------------------- */
+
+enum {
+    E_NONE = 0, E_BATCH, E_FREQUENCY, E_STACK, E_GOMAXPROCS, E_PROC_START, E_PROC_STOP,
+    E_GC_START, E_GC_DONE, E_STW_START, E_STW_DONE, E_SWEEP_START, E_SWEEP_DONE,
+    E_GO_CREATE, E_GO_START, E_GO_END, E_GO_STOP, E_GO_SCHED, E_GO_PREEMPT, E_GO_SLEEP,
+    E_GO_BLOCK, E_GO_UNBLOCK, E_GO_BLOCK_SEND, E_GO_BLOCK_RECV, E_GO_BLOCK_SELECT,
+    E_GO_BLOCK_SYNC, E_GO_BLOCK_COND, E_GO_BLOCK_NET, E_GO_SYSCALL, E_GO_SYSEXIT,
+    E_GO_SYSBLOCK, E_GO_WAITING, E_GO_INSYSCALL, E_HEAP_ALLOC, E_HEAP_GOAL,
+    E_TIMER_GOROUTINE, E_FUTILE_WAKEUP, E_STRING, E_GO_START_LOCAL, E_GO_UNBLOCK_LOCAL,
+    E_GO_SYSEXIT_LOCAL, E_GO_START_LABEL, E_GO_BLOCK_GC, E_MARK_ASSIST_START,
+    E_MARK_ASSIST_DONE, E_TASK_CREATE, E_TASK_END, E_REGION, E_LOG, E_CPU_SAMPLE,
+    E_COUNT
+};
+
+/* Per type: number of values including the timestamp delta and the stack,
+ * whether the last value is a stack id, first header version, name. */
+static const struct {
+    uint8_t nargs, stack, minver;
+    const char *name;
+} evdesc[E_COUNT] = {
+    [E_NONE] = {0, 0, 5, "None"},
+    [E_BATCH] = {2, 0, 5, "Batch"},
+    [E_FREQUENCY] = {1, 0, 5, "Frequency"},
+    [E_STACK] = {0, 0, 5, "Stack"},
+    [E_GOMAXPROCS] = {3, 1, 5, "Gomaxprocs"},
+    [E_PROC_START] = {2, 0, 5, "ProcStart"},
+    [E_PROC_STOP] = {1, 0, 5, "ProcStop"},
+    [E_GC_START] = {3, 1, 5, "GCStart"},
+    [E_GC_DONE] = {1, 0, 5, "GCDone"},
+    [E_STW_START] = {2, 0, 5, "GCSTWStart"},
+    [E_STW_DONE] = {1, 0, 5, "GCSTWDone"},
+    [E_SWEEP_START] = {2, 1, 5, "GCSweepStart"},
+    [E_SWEEP_DONE] = {3, 0, 5, "GCSweepDone"},
+    [E_GO_CREATE] = {4, 1, 5, "GoCreate"},
+    [E_GO_START] = {3, 0, 5, "GoStart"},
+    [E_GO_END] = {1, 0, 5, "GoEnd"},
+    [E_GO_STOP] = {2, 1, 5, "GoStop"},
+    [E_GO_SCHED] = {2, 1, 5, "GoSched"},
+    [E_GO_PREEMPT] = {2, 1, 5, "GoPreempt"},
+    [E_GO_SLEEP] = {2, 1, 5, "GoSleep"},
+    [E_GO_BLOCK] = {2, 1, 5, "GoBlock"},
+    [E_GO_UNBLOCK] = {4, 1, 5, "GoUnblock"},
+    [E_GO_BLOCK_SEND] = {2, 1, 5, "GoBlockSend"},
+    [E_GO_BLOCK_RECV] = {2, 1, 5, "GoBlockRecv"},
+    [E_GO_BLOCK_SELECT] = {2, 1, 5, "GoBlockSelect"},
+    [E_GO_BLOCK_SYNC] = {2, 1, 5, "GoBlockSync"},
+    [E_GO_BLOCK_COND] = {2, 1, 5, "GoBlockCond"},
+    [E_GO_BLOCK_NET] = {2, 1, 5, "GoBlockNet"},
+    [E_GO_SYSCALL] = {2, 1, 5, "GoSysCall"},
+    [E_GO_SYSEXIT] = {4, 0, 5, "GoSysExit"},
+    [E_GO_SYSBLOCK] = {1, 0, 5, "GoSysBlock"},
+    [E_GO_WAITING] = {2, 0, 5, "GoWaiting"},
+    [E_GO_INSYSCALL] = {2, 0, 5, "GoInSyscall"},
+    [E_HEAP_ALLOC] = {2, 0, 5, "HeapAlloc"},
+    [E_HEAP_GOAL] = {2, 0, 5, "HeapGoal"},
+    [E_TIMER_GOROUTINE] = {1, 0, 5, "TimerGoroutine"},
+    [E_FUTILE_WAKEUP] = {1, 0, 5, "FutileWakeup"},
+    [E_STRING] = {0, 0, 7, "String"},
+    [E_GO_START_LOCAL] = {2, 0, 7, "GoStartLocal"},
+    [E_GO_UNBLOCK_LOCAL] = {3, 1, 7, "GoUnblockLocal"},
+    [E_GO_SYSEXIT_LOCAL] = {3, 0, 7, "GoSysExitLocal"},
+    [E_GO_START_LABEL] = {4, 0, 8, "GoStartLabel"},
+    [E_GO_BLOCK_GC] = {2, 1, 8, "GoBlockGC"},
+    [E_MARK_ASSIST_START] = {2, 1, 9, "GCMarkAssistStart"},
+    [E_MARK_ASSIST_DONE] = {1, 0, 9, "GCMarkAssistDone"},
+    [E_TASK_CREATE] = {5, 1, 11, "UserTaskCreate"},
+    [E_TASK_END] = {3, 1, 11, "UserTaskEnd"},
+    [E_REGION] = {5, 1, 11, "UserRegion"},
+    [E_LOG] = {4, 1, 11, "UserLog"},
+    [E_CPU_SAMPLE] = {5, 1, 19, "CPUSample"},
+};
+
+/* v2 wire numbering, for tt_event.type */
+enum {
+    W_CPU_SAMPLE = 7, W_PROCS_CHANGE = 9, W_PROC_START = 10, W_PROC_STOP = 11,
+    W_PROC_STATUS = 13, W_GO_CREATE = 14, W_GO_START = 16, W_GO_DESTROY = 17,
+    W_GO_STOP = 19, W_GO_BLOCK = 20, W_GO_UNBLOCK = 21, W_SYSCALL_BEGIN = 22,
+    W_SYSCALL_END = 23, W_SYSCALL_END_BLOCKED = 24, W_GO_STATUS = 25, W_STW_BEGIN = 26,
+    W_STW_END = 27, W_GC_BEGIN = 29, W_GC_END = 30, W_SWEEP_BEGIN = 32, W_SWEEP_END = 33,
+    W_ASSIST_BEGIN = 35, W_ASSIST_END = 36, W_HEAP_ALLOC = 37, W_HEAP_GOAL = 38,
+    W_GO_LABEL = 39, W_TASK_BEGIN = 40, W_TASK_END = 41, W_REGION_BEGIN = 42,
+    W_REGION_END = 43, W_USER_LOG = 44, W_SYNC = 50
+};
+
+/* Fake Ps of the old parser (FakeP + n). */
+#define FAKE_P 1000000
+enum { FK_NONE, FK_TIMER, FK_NETPOLL, FK_SYSCALL, FK_GC };
+
+/* ---- compact event record ------------------------------------------------ */
+
+/*
+ * a[0..2] hold Go's Args[0..2] (goroutine ids as dense indices, string ids as
+ * string slots, other values inline or, when >= 2^32, as a pool index with the
+ * matching POOL bit set); a[3] holds the stack id.
+ */
+typedef struct v1ev {
+    int64_t ts;
+    uint32_t g; /* dense goroutine index of the event's G */
+    uint32_t a[4];
+    uint16_t p; /* dense P index */
+    uint8_t type;
+    uint8_t fl;
+} v1ev;
+
+#define FL_POOL(i) (1u << (i))
+#define FL_FAKE_SHIFT 3
+#define FL_FAKE_MASK (7u << FL_FAKE_SHIFT)
+#define FL_BLOCKED 0x40u /* GoSysCall followed by GoSysBlock of the same G */
+
+typedef struct v1batch {
+    uint32_t start, end; /* event index range */
+    uint32_t next;       /* next batch of the same P, UINT32_MAX = none */
+} v1batch;
+
+typedef struct v1proc {
+    int32_t id;
+    uint32_t first, last; /* batch list */
+    uint32_t lastg;       /* parse: G running on this P */
+    /* merge */
+    uint32_t cur, pos, end;
+    uint8_t done;
+    /* check */
+    uint8_t running, sweep;
+    uint32_t rung;
+    /* convert */
+    uint8_t seen, hasm;
+    uint64_t m;
+} v1proc;
+
+enum { GS_DEAD, GS_RUNNABLE, GS_RUNNING, GS_WAITING };
+
+typedef struct v1g {
+    uint64_t id;
+    uint64_t seq;     /* merge */
+    int64_t sysblock; /* retime: last GoSysBlock/GoInSyscall time */
+    uint32_t region;  /* check: top of region stack, UINT32_MAX none */
+    uint8_t mstate;   /* merge status */
+    uint8_t state;    /* check status */
+    uint8_t exists;   /* check: known to the checker */
+    uint8_t lastev;   /* check: type of the last event that changed it */
+    uint8_t assist;   /* check: mark assist in progress */
+    uint8_t timer;    /* timer goroutine */
+    uint8_t preinit;  /* convert: created before the first Gomaxprocs */
+    uint8_t next;     /* convert: type of the next event (backward pass) */
+} v1g;
+
+typedef struct v1region {
+    uint64_t task;
+    uint32_t name; /* string slot */
+    uint32_t prev;
+} v1region;
+
+typedef struct v1stack {
+    size_t off; /* into pcs pool */
+    uint32_t n;
+    uint32_t sym; /* interned id, 0 = not yet */
+} v1stack;
+
+typedef struct v1frame {
+    uint64_t line;
+    uint32_t fn, file; /* string slots */
+} v1frame;
+
+typedef struct v1task {
+    uint64_t parent;
+    uint32_t name; /* syms id */
+    uint8_t live, checklive;
+} v1task;
+
+typedef struct v1heap_ent {
+    int64_t ts;
+    uint64_t seq; /* push order: equal times leave in arrival order */
+    uint32_t proc, idx;
+} v1heap_ent;
+
+typedef struct v1 {
+    const uint8_t *buf;
+    size_t len;
+    int ver;
+    tt_syms *syms;
+    const tt_sink *sink;
+    tt_err *err;
+
+    v1ev *ev;
+    size_t nev, capev;
+    uint64_t *pool;
+    size_t npool, cappool;
+
+    v1batch *batches;
+    size_t nbatches, capbatches;
+    v1proc *procs;
+    size_t nprocs, capprocs;
+    v1_map pmap;
+
+    v1g *gs;
+    size_t ngs, capgs;
+    v1_map gmap;
+
+    uint32_t *cpu; /* indices of CPU samples */
+    size_t ncpu, capcpu;
+
+    v1_map strmap; /* raw string id -> slot */
+    uint32_t *slots; /* slot -> syms id, 0 = undefined */
+    size_t nslots, capslots;
+
+    v1_map stkmap; /* stack id -> index into stacks */
+    v1stack *stacks;
+    size_t nstacks, capstacks;
+    uint64_t *pcs;
+    size_t npcs, cappcs;
+    v1_map pcmap; /* pc -> index into frames */
+    v1frame *frames;
+    size_t nframes, capframes;
+    tt_frame *tmpframes;
+    size_t captmpframes;
+
+    v1region *regions;
+    size_t nregions, capregions;
+    uint32_t freeregion;
+
+    v1_map taskmap;
+    v1task *tasks;
+    size_t ntasks, captasks;
+
+    uint32_t *preinit;
+    size_t npreinit, cappreinit;
+
+    int64_t freq;
+    uint64_t args[2048 + 8];
+
+    /* convert */
+    int64_t last_ts;
+    uint64_t delivered;
+    uint32_t s_reason[12];
+    uint32_t s_stw[17];
+    uint32_t s_stw_range[17];
+    uint32_t s_gc, s_sweep, s_assist;
+    uint32_t s_gomaxprocs, s_heapalloc, s_heapgoal;
+} v1;
+
+/* ---- errors ---------------------------------------------------------------- */
+
+#define NOMEM(c) tt_err_set((c)->err, TT_ERR_NOMEM, 0, "out of memory reading old trace")
+
+static tt_status ferr(v1 *c, tt_status code, size_t off, const char *what)
+{
+    return tt_err_set(c->err, code, off, "%s at byte %zu", what, off);
+}
+
+/* ---- value storage ------------------------------------------------------------ */
+
+static int put_val(v1 *c, v1ev *e, int i, uint64_t v)
+{
+    if (v <= UINT32_MAX) {
+        e->a[i] = (uint32_t)v;
+        return 0;
+    }
+    if (c->npool >= UINT32_MAX ||
+        v1_grow((void **)&c->pool, &c->cappool, c->npool + 1, sizeof *c->pool) < 0)
+        return -1;
+    e->a[i] = (uint32_t)c->npool;
+    c->pool[c->npool++] = v;
+    e->fl |= (uint8_t)FL_POOL(i);
+    return 0;
+}
+
+static inline uint64_t get_val(const v1 *c, const v1ev *e, int i)
+{
+    return (e->fl & FL_POOL(i)) ? c->pool[e->a[i]] : e->a[i];
+}
+
+/* Dense index of goroutine id; UINT32_MAX on allocation failure. */
+static uint32_t gid(v1 *c, uint64_t id)
+{
+    uint32_t v;
+    if (v1_map_get(&c->gmap, id, &v))
+        return v;
+    if (c->ngs >= UINT32_MAX - 1 ||
+        v1_grow((void **)&c->gs, &c->capgs, c->ngs + 1, sizeof *c->gs) < 0)
+        return UINT32_MAX;
+    v = (uint32_t)c->ngs;
+    if (v1_map_put(&c->gmap, id, v) < 0)
+        return UINT32_MAX;
+    memset(&c->gs[v], 0, sizeof c->gs[v]);
+    c->gs[v].id = id;
+    c->gs[v].region = UINT32_MAX;
+    c->ngs++;
+    return v;
+}
+
+/* Dense index of P id; UINT32_MAX on failure or too many Ps. */
+static uint32_t pidx(v1 *c, int32_t id)
+{
+    uint32_t v;
+    if (v1_map_get(&c->pmap, (uint32_t)id, &v))
+        return v;
+    if (c->nprocs >= UINT16_MAX ||
+        v1_grow((void **)&c->procs, &c->capprocs, c->nprocs + 1, sizeof *c->procs) < 0)
+        return UINT32_MAX;
+    v = (uint32_t)c->nprocs;
+    if (v1_map_put(&c->pmap, (uint32_t)id, v) < 0)
+        return UINT32_MAX;
+    memset(&c->procs[v], 0, sizeof c->procs[v]);
+    c->procs[v].id = id;
+    c->procs[v].first = c->procs[v].last = UINT32_MAX;
+    c->nprocs++;
+    return v;
+}
+
+/* String slot of raw string id; UINT32_MAX on failure. */
+static uint32_t sslot(v1 *c, uint64_t id)
+{
+    uint32_t v;
+    if (v1_map_get(&c->strmap, id, &v))
+        return v;
+    if (c->nslots >= UINT32_MAX - 1 ||
+        v1_grow((void **)&c->slots, &c->capslots, c->nslots + 1, sizeof *c->slots) < 0)
+        return UINT32_MAX;
+    v = (uint32_t)c->nslots;
+    if (v1_map_put(&c->strmap, id, v) < 0)
+        return UINT32_MAX;
+    c->slots[v] = 0;
+    c->nslots++;
+    return v;
+}
+
+static inline int64_t go_f2i(double x)
+{
+    /* Go on amd64 (CVTTSD2SQ): NaN and out-of-range give INT64_MIN. */
+    if (!(x > -9223372036854775808.0 - 1.0 && x < 9223372036854775808.0))
+        return INT64_MIN;
+    if (x <= -9223372036854775808.0)
+        return INT64_MIN;
+    return (int64_t)x;
+}
+
+/* ---- pass 1: parse ------------------------------------------------------------ */
+
+static tt_status parse(v1 *c)
+{
+    const uint8_t *b = c->buf;
+    size_t len = c->len, off = 16;
+    int have_batch = 0;
+    uint32_t curp = 0;
+    uint64_t last_ts = 0;
+    uint32_t lastg = 0;
+    uint64_t *args = c->args;
+
+    if (gid(c, 0) == UINT32_MAX) /* dense 0 is goroutine 0 */
+        return NOMEM(c);
+
+    while (off < len) {
+        size_t evoff = off;
+        uint8_t hb = b[off++];
+        unsigned typ = hb & 0x3f, narg = (hb >> 6) + 1u;
+        if (typ == E_NONE || typ >= E_COUNT || evdesc[typ].minver > c->ver)
+            return tt_err_set(c->err, TT_ERR_FORMAT, evoff, "unknown event type %u at byte %zu",
+                              typ, evoff);
+        int n;
+        uint64_t v;
+        if (typ == E_STRING) {
+            uint64_t id, sl;
+            n = tt_uvarint(b + off, len - off, &id);
+            if (n <= 0)
+                return ferr(c, n == 0 ? TT_ERR_TRUNCATED : TT_ERR_FORMAT, off,
+                            n == 0 ? "truncated string id" : "malformed varint");
+            off += (size_t)n;
+            n = tt_uvarint(b + off, len - off, &sl);
+            if (n <= 0)
+                return ferr(c, n == 0 ? TT_ERR_TRUNCATED : TT_ERR_FORMAT, off,
+                            n == 0 ? "truncated string length" : "malformed varint");
+            off += (size_t)n;
+            if (!have_batch) {
+                /* Go never loads strings written before the first batch. */
+                if (sl > len - off)
+                    return ferr(c, TT_ERR_TRUNCATED, evoff, "truncated string");
+                off += (size_t)sl;
+                continue;
+            }
+            if (id == 0)
+                return ferr(c, TT_ERR_FORMAT, evoff, "string with invalid id 0");
+            if (sl == 0)
+                return ferr(c, TT_ERR_FORMAT, evoff, "string with invalid length 0");
+            if (sl > 1000000)
+                return tt_err_set(c->err, TT_ERR_LIMIT, evoff,
+                                  "string too long (%llu bytes) at byte %zu",
+                                  (unsigned long long)sl, evoff);
+            if (sl > len - off)
+                return ferr(c, TT_ERR_TRUNCATED, evoff, "truncated string");
+            uint32_t s = sslot(c, id);
+            if (s == UINT32_MAX)
+                return NOMEM(c);
+            if (c->slots[s])
+                return tt_err_set(c->err, TT_ERR_FORMAT, evoff,
+                                  "duplicate string id %llu at byte %zu",
+                                  (unsigned long long)id, evoff);
+            uint32_t sym = tt_syms_intern(c->syms, (const char *)b + off, (size_t)sl);
+            if (sym == UINT32_MAX)
+                return NOMEM(c);
+            c->slots[s] = sym;
+            off += (size_t)sl;
+            continue;
+        }
+        /* Read the values. */
+        size_t na = 0;
+        if (narg <= 3) {
+            for (unsigned i = 0; i < narg; i++) {
+                n = tt_uvarint(b + off, len - off, &args[na]);
+                if (n <= 0)
+                    return ferr(c, n == 0 ? TT_ERR_TRUNCATED : TT_ERR_FORMAT, off,
+                                n == 0 ? "truncated event" : "malformed varint");
+                off += (size_t)n;
+                na++;
+            }
+        } else {
+            n = tt_uvarint(b + off, len - off, &v);
+            if (n <= 0)
+                return ferr(c, n == 0 ? TT_ERR_TRUNCATED : TT_ERR_FORMAT, off,
+                            n == 0 ? "truncated event" : "malformed varint");
+            off += (size_t)n;
+            if (v > 2048)
+                return tt_err_set(c->err, TT_ERR_LIMIT, evoff,
+                                  "event length %llu exceeds 2048 at byte %zu",
+                                  (unsigned long long)v, evoff);
+            if (v > len - off)
+                return ferr(c, TT_ERR_TRUNCATED, evoff, "truncated event");
+            size_t end = off + (size_t)v;
+            while (off < end) {
+                n = tt_uvarint(b + off, end - off, &args[na]);
+                if (n <= 0)
+                    return ferr(c, TT_ERR_FORMAT, off, "malformed varint");
+                off += (size_t)n;
+                na++;
+            }
+        }
+        if (typ == E_BATCH) {
+            if (narg != 2)
+                return ferr(c, TT_ERR_FORMAT, evoff, "batch with wrong number of arguments");
+            if (args[0] != UINT64_MAX && args[0] > INT32_MAX)
+                return tt_err_set(c->err, TT_ERR_FORMAT, evoff,
+                                  "processor id %llu too large at byte %zu",
+                                  (unsigned long long)args[0], evoff);
+            int32_t pid = args[0] == UINT64_MAX ? -1 : (int32_t)args[0];
+            if (have_batch)
+                c->procs[curp].lastg = lastg;
+            uint32_t p = pidx(c, pid);
+            if (p == UINT32_MAX)
+                return tt_err_set(c->err, TT_ERR_LIMIT, evoff, "too many Ps at byte %zu", evoff);
+            if (c->nbatches >= UINT32_MAX - 1 ||
+                v1_grow((void **)&c->batches, &c->capbatches, c->nbatches + 1,
+                        sizeof *c->batches) < 0)
+                return NOMEM(c);
+            if (have_batch)
+                c->batches[c->nbatches - 1].end = (uint32_t)c->nev;
+            v1batch *nb = &c->batches[c->nbatches];
+            nb->start = nb->end = (uint32_t)c->nev;
+            nb->next = UINT32_MAX;
+            v1proc *pr = &c->procs[p];
+            if (pr->last == UINT32_MAX)
+                pr->first = (uint32_t)c->nbatches;
+            else
+                c->batches[pr->last].next = (uint32_t)c->nbatches;
+            pr->last = (uint32_t)c->nbatches;
+            c->nbatches++;
+            have_batch = 1;
+            curp = p;
+            lastg = pr->lastg;
+            last_ts = args[1];
+            continue;
+        }
+        if (!have_batch)
+            return tt_err_set(c->err, TT_ERR_FORMAT, evoff,
+                              "%s event before the first batch at byte %zu", evdesc[typ].name,
+                              evoff);
+        if (typ == E_STACK) {
+            if (na < 2)
+                return ferr(c, TT_ERR_FORMAT, evoff, "stack with too few values");
+            uint64_t size = args[1];
+            if (size > 1000)
+                return tt_err_set(c->err, TT_ERR_LIMIT, evoff,
+                                  "stack with %llu frames at byte %zu", (unsigned long long)size,
+                                  evoff);
+            if (na != 2 + 4 * size)
+                return ferr(c, TT_ERR_FORMAT, evoff, "stack with wrong number of values");
+            uint32_t id = (uint32_t)args[0];
+            if (id == 0 || size == 0)
+                continue;
+            if (v1_grow((void **)&c->pcs, &c->cappcs, c->npcs + size, sizeof *c->pcs) < 0)
+                return NOMEM(c);
+            size_t poff = c->npcs;
+            for (uint64_t i = 0; i < size; i++) {
+                uint64_t pc = args[2 + i * 4];
+                c->pcs[c->npcs++] = pc;
+                uint32_t fi;
+                if (v1_map_get(&c->pcmap, pc, &fi))
+                    continue;
+                if (c->nframes >= UINT32_MAX - 1 ||
+                    v1_grow((void **)&c->frames, &c->capframes, c->nframes + 1,
+                            sizeof *c->frames) < 0)
+                    return NOMEM(c);
+                v1frame *f = &c->frames[c->nframes];
+                f->fn = sslot(c, args[3 + i * 4]);
+                f->file = sslot(c, args[4 + i * 4]);
+                f->line = args[5 + i * 4];
+                if (f->fn == UINT32_MAX || f->file == UINT32_MAX ||
+                    v1_map_put(&c->pcmap, pc, (uint32_t)c->nframes) < 0)
+                    return NOMEM(c);
+                c->nframes++;
+            }
+            uint32_t si;
+            if (!v1_map_get(&c->stkmap, id, &si)) {
+                if (c->nstacks >= UINT32_MAX - 1 ||
+                    v1_grow((void **)&c->stacks, &c->capstacks, c->nstacks + 1,
+                            sizeof *c->stacks) < 0)
+                    return NOMEM(c);
+                si = (uint32_t)c->nstacks++;
+                if (v1_map_put(&c->stkmap, id, si) < 0)
+                    return NOMEM(c);
+            }
+            c->stacks[si].off = poff; /* a later stack with the same id wins */
+            c->stacks[si].n = (uint32_t)size;
+            c->stacks[si].sym = 0;
+            continue;
+        }
+        if (na != evdesc[typ].nargs)
+            return tt_err_set(c->err, TT_ERR_FORMAT, evoff,
+                              "%s has wrong number of arguments: want %u, got %zu at byte %zu",
+                              evdesc[typ].name, evdesc[typ].nargs, na, evoff);
+        if (typ == E_FREQUENCY) {
+            c->freq = (int64_t)args[0];
+            if (c->freq <= 0)
+                return ferr(c, TT_ERR_FORMAT, evoff, "invalid frequency");
+            continue;
+        }
+        if (typ == E_TIMER_GOROUTINE) {
+            uint32_t g = gid(c, args[0]);
+            if (g == UINT32_MAX)
+                return NOMEM(c);
+            c->gs[g].timer = 1;
+            continue;
+        }
+        if (c->nev >= UINT32_MAX - 2 ||
+            v1_grow((void **)&c->ev, &c->capev, c->nev + 1, sizeof *c->ev) < 0)
+            return NOMEM(c);
+        v1ev *e = &c->ev[c->nev];
+        memset(e, 0, sizeof *e);
+        e->type = (uint8_t)typ;
+        if (evdesc[typ].stack)
+            e->a[3] = (uint32_t)args[na - 1];
+        size_t nval = na - 1 - evdesc[typ].stack; /* Args[0..] after the timestamp */
+        if (typ == E_CPU_SAMPLE) {
+            /* dt ignored; absolute time, P, G, stack */
+            e->ts = (int64_t)args[1];
+            uint32_t p = pidx(c, (int32_t)(uint32_t)args[2]);
+            uint32_t g = gid(c, args[3]);
+            if (p == UINT32_MAX || g == UINT32_MAX)
+                return NOMEM(c);
+            e->p = (uint16_t)p;
+            e->g = g;
+            if (v1_grow((void **)&c->cpu, &c->capcpu, c->ncpu + 1, sizeof *c->cpu) < 0)
+                return NOMEM(c);
+            c->cpu[c->ncpu++] = (uint32_t)c->nev;
+            c->nev++;
+            continue;
+        }
+        last_ts += args[0];
+        e->ts = (int64_t)last_ts;
+        e->p = (uint16_t)curp;
+        e->g = lastg;
+        for (size_t i = 0; i < nval && i < 3; i++) {
+            uint64_t x = args[1 + i];
+            int is_g = i == 0 && (typ == E_GO_CREATE || typ == E_GO_START || typ == E_GO_UNBLOCK ||
+                                  typ == E_GO_SYSEXIT || typ == E_GO_WAITING ||
+                                  typ == E_GO_INSYSCALL || typ == E_GO_START_LOCAL ||
+                                  typ == E_GO_UNBLOCK_LOCAL || typ == E_GO_SYSEXIT_LOCAL ||
+                                  typ == E_GO_START_LABEL);
+            int is_s = (i == 2 && (typ == E_GO_START_LABEL || typ == E_TASK_CREATE ||
+                                   typ == E_REGION)) ||
+                       (i == 1 && typ == E_LOG);
+            if (is_g) {
+                uint32_t g = gid(c, x);
+                if (g == UINT32_MAX)
+                    return NOMEM(c);
+                e->a[i] = g;
+            } else if (is_s) {
+                uint32_t s = sslot(c, x);
+                if (s == UINT32_MAX)
+                    return NOMEM(c);
+                e->a[i] = s;
+            } else if (put_val(c, e, (int)i, x) < 0) {
+                return NOMEM(c);
+            }
+        }
+        switch (typ) {
+        case E_GO_START:
+        case E_GO_START_LOCAL:
+        case E_GO_START_LABEL:
+            lastg = e->a[0];
+            e->g = lastg;
+            break;
+        case E_GO_END:
+        case E_GO_STOP:
+        case E_GO_SCHED:
+        case E_GO_PREEMPT:
+        case E_GO_SLEEP:
+        case E_GO_BLOCK:
+        case E_GO_BLOCK_SEND:
+        case E_GO_BLOCK_RECV:
+        case E_GO_BLOCK_SELECT:
+        case E_GO_BLOCK_SYNC:
+        case E_GO_BLOCK_COND:
+        case E_GO_BLOCK_NET:
+        case E_GO_SYSBLOCK:
+        case E_GO_BLOCK_GC:
+            lastg = 0;
+            break;
+        case E_GO_SYSEXIT:
+        case E_GO_WAITING:
+        case E_GO_INSYSCALL:
+            e->g = e->a[0];
+            break;
+        case E_LOG: {
+            /* the value string follows the length-prefixed values */
+            uint64_t sl;
+            if (narg <= 3)
+                return ferr(c, TT_ERR_FORMAT, evoff, "UserLog without its value string");
+            n = tt_uvarint(b + off, len - off, &sl);
+            if (n <= 0)
+                return ferr(c, n == 0 ? TT_ERR_TRUNCATED : TT_ERR_FORMAT, off,
+                            n == 0 ? "truncated log message" : "malformed varint");
+            off += (size_t)n;
+            if (sl > 1000000)
+                return tt_err_set(c->err, TT_ERR_LIMIT, evoff,
+                                  "log message too long (%llu bytes) at byte %zu",
+                                  (unsigned long long)sl, evoff);
+            if (sl > len - off)
+                return ferr(c, TT_ERR_TRUNCATED, evoff, "truncated log message");
+            uint32_t sym = tt_syms_intern(c->syms, (const char *)b + off, (size_t)sl);
+            if (sym == UINT32_MAX)
+                return NOMEM(c);
+            e->a[2] = sym;
+            off += (size_t)sl;
+            break;
+        }
+        default:
+            break;
+        }
+        c->nev++;
+        if (c->nbatches)
+            c->batches[c->nbatches - 1].end = (uint32_t)c->nev;
+    }
+    if (c->freq == 0)
+        return tt_err_set(c->err, c->nev || c->nbatches ? TT_ERR_TRUNCATED : TT_ERR_FORMAT,
+                          len, "no Frequency event (trace truncated?) at byte %zu", len);
+    return TT_OK;
+}
+
+/* ---- pass 2: merge ------------------------------------------------------------ */
+
+#define G_UNORDERED UINT32_MAX
+#define G_GARBAGE (UINT32_MAX - 1)
+#define SEQ_NONE UINT64_MAX
+#define SEQ_INC (UINT64_MAX - 1)
+
+typedef struct gtrans {
+    uint32_t g;
+    uint64_t iseq, nseq;
+    uint8_t ist, nst;
+} gtrans;
+
+static void state_transition(const v1 *c, const v1ev *e, gtrans *t)
+{
+    switch (e->type) {
+    case E_GO_CREATE:
+        *t = (gtrans){e->a[0], 0, 1, GS_DEAD, GS_RUNNABLE};
+        return;
+    case E_GO_WAITING:
+    case E_GO_INSYSCALL:
+        *t = (gtrans){e->g, 1, 2, GS_RUNNABLE, GS_WAITING};
+        return;
+    case E_GO_START:
+    case E_GO_START_LABEL: {
+        uint64_t s = get_val(c, e, 1);
+        *t = (gtrans){e->g, s, s + 1, GS_RUNNABLE, GS_RUNNING};
+        return;
+    }
+    case E_GO_START_LOCAL:
+        *t = (gtrans){e->g, SEQ_NONE, SEQ_INC, GS_RUNNABLE, GS_RUNNING};
+        return;
+    case E_GO_BLOCK:
+    case E_GO_BLOCK_SEND:
+    case E_GO_BLOCK_RECV:
+    case E_GO_BLOCK_SELECT:
+    case E_GO_BLOCK_SYNC:
+    case E_GO_BLOCK_COND:
+    case E_GO_BLOCK_NET:
+    case E_GO_SLEEP:
+    case E_GO_SYSBLOCK:
+    case E_GO_BLOCK_GC:
+        *t = (gtrans){e->g, SEQ_NONE, SEQ_NONE, GS_RUNNING, GS_WAITING};
+        return;
+    case E_GO_SCHED:
+    case E_GO_PREEMPT:
+        *t = (gtrans){e->g, SEQ_NONE, SEQ_NONE, GS_RUNNING, GS_RUNNABLE};
+        return;
+    case E_GO_UNBLOCK:
+    case E_GO_SYSEXIT: {
+        uint64_t s = get_val(c, e, 1);
+        *t = (gtrans){e->a[0], s, s + 1, GS_WAITING, GS_RUNNABLE};
+        return;
+    }
+    case E_GO_UNBLOCK_LOCAL:
+    case E_GO_SYSEXIT_LOCAL:
+        *t = (gtrans){e->a[0], SEQ_NONE, SEQ_INC, GS_WAITING, GS_RUNNABLE};
+        return;
+    case E_GC_START: {
+        uint64_t s = get_val(c, e, 0);
+        *t = (gtrans){G_GARBAGE, s, s + 1, GS_DEAD, GS_DEAD};
+        return;
+    }
+    default:
+        t->g = G_UNORDERED;
+        return;
+    }
+}
+
+typedef struct mstate {
+    uint64_t gc_seq;
+    uint8_t gc_st;
+} mstate;
+
+static int trans_ready(const v1 *c, const mstate *ms, const gtrans *t)
+{
+    if (t->g == G_UNORDERED)
+        return 1;
+    uint64_t seq;
+    uint8_t st;
+    if (t->g == G_GARBAGE) {
+        seq = ms->gc_seq;
+        st = ms->gc_st;
+    } else {
+        seq = c->gs[t->g].seq;
+        st = c->gs[t->g].mstate;
+    }
+    return (t->iseq == SEQ_NONE || t->iseq == seq) && t->ist == st;
+}
+
+static void trans_apply(v1 *c, mstate *ms, const gtrans *t)
+{
+    if (t->g == G_UNORDERED)
+        return;
+    uint64_t *seq;
+    uint8_t *st;
+    if (t->g == G_GARBAGE) {
+        seq = &ms->gc_seq;
+        st = &ms->gc_st;
+    } else {
+        seq = &c->gs[t->g].seq;
+        st = &c->gs[t->g].mstate;
+    }
+    if (t->nseq == SEQ_INC)
+        *seq = *seq + 1;
+    else if (t->nseq != SEQ_NONE)
+        *seq = t->nseq;
+    *st = t->nst;
+}
+
+static inline int heap_less(const v1heap_ent *a, const v1heap_ent *b)
+{
+    return a->ts < b->ts || (a->ts == b->ts && a->seq < b->seq);
+}
+
+static void heap_push(v1heap_ent *h, size_t *n, v1heap_ent x)
+{
+    size_t j = (*n)++;
+    h[j] = x;
+    while (j > 0) {
+        size_t i = (j - 1) / 2;
+        if (!heap_less(&h[j], &h[i]))
+            break;
+        v1heap_ent t = h[i];
+        h[i] = h[j];
+        h[j] = t;
+        j = i;
+    }
+}
+
+static v1heap_ent heap_pop(v1heap_ent *h, size_t *n)
+{
+    v1heap_ent top = h[0];
+    size_t m = --(*n);
+    h[0] = h[m];
+    size_t i = 0;
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, s = i;
+        if (l < m && heap_less(&h[l], &h[s]))
+            s = l;
+        if (r < m && heap_less(&h[r], &h[s]))
+            s = r;
+        if (s == i)
+            break;
+        v1heap_ent t = h[i];
+        h[i] = h[s];
+        h[s] = t;
+        i = s;
+    }
+    return top;
+}
+
+/* Head event of the batches of P k; -1 when done. */
+static int64_t proc_head(v1 *c, size_t k)
+{
+    v1proc *pr = &c->procs[k];
+    for (;;) {
+        while (pr->pos < pr->end) {
+            if (c->ev[pr->pos].type != E_CPU_SAMPLE)
+                return pr->pos;
+            pr->pos++;
+        }
+        if (pr->cur == UINT32_MAX)
+            return -1;
+        pr->cur = c->batches[pr->cur].next;
+        if (pr->cur == UINT32_MAX)
+            return -1;
+        pr->pos = c->batches[pr->cur].start;
+        pr->end = c->batches[pr->cur].end;
+    }
+}
+
+static int cpu_cmp(const v1 *c, uint32_t a, uint32_t b)
+{
+    return c->ev[a].ts < c->ev[b].ts;
+}
+
+/* Stable merge sort of idx[0..n) by ev[].ts using tmp. */
+static void sort_by_ts(const v1 *c, uint32_t *idx, uint32_t *tmp, size_t n)
+{
+    if (n < 2)
+        return;
+    for (size_t i = 1; i < n && n <= 16; i++) {
+        uint32_t x = idx[i];
+        size_t j = i;
+        while (j > 0 && cpu_cmp(c, x, idx[j - 1])) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = x;
+    }
+    if (n <= 16)
+        return;
+    size_t h = n / 2;
+    sort_by_ts(c, idx, tmp, h);
+    sort_by_ts(c, idx + h, tmp, n - h);
+    if (!cpu_cmp(c, idx[h], idx[h - 1]))
+        return;
+    memcpy(tmp, idx, h * sizeof *idx);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n) {
+        if (cpu_cmp(c, idx[j], tmp[i]))
+            idx[k++] = idx[j++];
+        else
+            idx[k++] = tmp[i++];
+    }
+    while (i < h)
+        idx[k++] = tmp[i++];
+}
+
+static tt_status merge(v1 *c, uint32_t **orderp)
+{
+    size_t np = c->nprocs;
+    size_t cpu_pos = 0;
+    uint32_t *order = malloc((c->nev ? c->nev : 1) * sizeof *order);
+    uint32_t *avail = malloc((np + 1) * sizeof *avail);
+    v1heap_ent *heap = malloc((np + 1) * sizeof *heap);
+    uint32_t *tmp = malloc((c->ncpu ? c->ncpu : 1) * sizeof *tmp);
+    size_t navail = 0, nheap = 0, nout = 0;
+    mstate ms = {0, GS_DEAD};
+    tt_status st = TT_OK;
+    if (!order || !avail || !heap || !tmp) {
+        st = NOMEM(c);
+        goto out;
+    }
+    sort_by_ts(c, c->cpu, tmp, c->ncpu);
+    for (size_t k = 0; k < np; k++) {
+        v1proc *pr = &c->procs[k];
+        pr->done = 0;
+        pr->cur = pr->first;
+        if (pr->first == UINT32_MAX) {
+            pr->pos = pr->end = 0;
+            pr->done = 1; /* a P only seen in CPU samples */
+            continue;
+        }
+        pr->pos = c->batches[pr->first].start;
+        pr->end = c->batches[pr->first].end;
+        avail[navail++] = (uint32_t)k;
+    }
+    avail[navail++] = (uint32_t)np; /* CPU samples */
+    int cpu_done = 0;
+    uint64_t step = 0, pushes = 0;
+    for (;;) {
+        for (size_t i = 0; i < navail; i++) {
+            size_t k = avail[i];
+            int64_t h;
+            if (k == np)
+                h = cpu_pos < c->ncpu ? (int64_t)c->cpu[cpu_pos] : -1;
+            else
+                h = proc_head(c, k);
+            if (h < 0) {
+                if (k == np)
+                    cpu_done = 1;
+                else
+                    c->procs[k].done = 1;
+                avail[i--] = avail[--navail];
+                continue;
+            }
+            const v1ev *e = &c->ev[h];
+            gtrans t;
+            state_transition(c, e, &t);
+            if (!trans_ready(c, &ms, &t))
+                continue;
+            avail[i--] = avail[--navail];
+            heap_push(heap, &nheap, (v1heap_ent){e->ts, pushes++, (uint32_t)k, (uint32_t)h});
+        }
+        if (nheap == 0) {
+            int all = cpu_done;
+            for (size_t k = 0; k < np && all; k++)
+                all = c->procs[k].done;
+            if (!all) {
+                st = tt_err_set(c->err, TT_ERR_ORDER, 0,
+                                "no consistent ordering of events possible (after %zu of %zu "
+                                "events)",
+                                nout, c->nev);
+                goto out;
+            }
+            break;
+        }
+        v1heap_ent f = heap_pop(heap, &nheap);
+        v1ev *e = &c->ev[f.idx];
+        gtrans t;
+        state_transition(c, e, &t);
+        if (!trans_ready(c, &ms, &t)) {
+            st = tt_err_set(c->err, TT_ERR_ORDER, 0,
+                            "impossible goroutine state transition (%s, event %zu)",
+                            evdesc[e->type].name, nout);
+            goto out;
+        }
+        trans_apply(c, &ms, &t);
+        if (e->type == E_GO_START_LOCAL)
+            e->type = E_GO_START;
+        else if (e->type == E_GO_UNBLOCK_LOCAL)
+            e->type = E_GO_UNBLOCK;
+        else if (e->type == E_GO_SYSEXIT_LOCAL)
+            e->type = E_GO_SYSEXIT; /* keeps Args: real time is Args[1], Args[2] = 0 */
+        order[nout++] = f.idx;
+        if (f.proc == np)
+            cpu_pos++;
+        else
+            c->procs[f.proc].pos++;
+        avail[navail++] = f.proc;
+        if ((++step & 0xfffff) == 0 && c->sink && c->sink->on_progress)
+            c->sink->on_progress(c->sink->ctx, (uint64_t)c->len * nout / (c->nev * 2 + 1),
+                                 c->len);
+    }
+    if (nout != c->nev) { /* CPU samples never merged, events skipped: cannot happen */
+        st = tt_err_set(c->err, TT_ERR_ORDER, 0, "internal: merged %zu of %zu events", nout,
+                        c->nev);
+        goto out;
+    }
+out:
+    free(avail);
+    free(heap);
+    free(tmp);
+    if (st != TT_OK) {
+        free(order);
+        order = NULL;
+    }
+    *orderp = order;
+    return st;
+}
+
+/* ---- pass 3: retime; pass 4: permute ------------------------------------------ */
+
+static inline void set_fake(v1ev *e, unsigned fk)
+{
+    e->fl = (uint8_t)((e->fl & ~FL_FAKE_MASK) | (fk << FL_FAKE_SHIFT));
+}
+
+static inline unsigned get_fake(const v1ev *e)
+{
+    return (e->fl & FL_FAKE_MASK) >> FL_FAKE_SHIFT;
+}
+
+static tt_status retime(v1 *c, uint32_t **orderp)
+{
+    uint32_t *order = *orderp;
+    size_t n = c->nev;
+    for (size_t i = 1; i < n; i++)
+        if (c->ev[order[i]].ts < c->ev[order[i - 1]].ts)
+            return tt_err_set(c->err, TT_ERR_ORDER, 0,
+                              "time stamps out of order (%s after %s, event %zu)",
+                              evdesc[c->ev[order[i]].type].name,
+                              evdesc[c->ev[order[i - 1]].type].name, i);
+    /* GoSysExit: move to the real exit time. */
+    uint32_t *moved = NULL; /* positions in order[] */
+    size_t nmoved = 0, capmoved = 0;
+    for (size_t i = 0; i < n; i++) {
+        v1ev *e = &c->ev[order[i]];
+        if (e->type == E_GO_SYSBLOCK || e->type == E_GO_INSYSCALL) {
+            c->gs[e->g].sysblock = e->ts;
+        } else if (e->type == E_GO_SYSEXIT) {
+            int64_t rts = (int64_t)get_val(c, e, 2);
+            if (rts == 0)
+                continue;
+            int64_t block = c->gs[e->g].sysblock;
+            if (block == 0) {
+                free(moved);
+                return tt_err_set(c->err, TT_ERR_ORDER, 0,
+                                  "stray syscall exit of goroutine %llu",
+                                  (unsigned long long)c->gs[e->g].id);
+            }
+            if (rts < block) {
+                free(moved);
+                return tt_err_set(c->err, TT_ERR_ORDER, 0,
+                                  "time stamps out of order (syscall exit of goroutine %llu)",
+                                  (unsigned long long)c->gs[e->g].id);
+            }
+            e->ts = rts;
+            if (v1_grow((void **)&moved, &capmoved, nmoved + 1, sizeof *moved) < 0) {
+                free(moved);
+                return NOMEM(c);
+            }
+            moved[nmoved++] = (uint32_t)i;
+        }
+    }
+    if (nmoved) {
+        /* Stable sort: the unmoved events stay sorted; sort the moved ones
+         * (stable, by new time) and merge by (time, old position). */
+        uint32_t *mv = malloc(nmoved * sizeof *mv); /* positions in order[] */
+        uint32_t *tmp = malloc(nmoved * sizeof *tmp);
+        uint32_t *out = malloc(n * sizeof *out);
+        if (!mv || !tmp || !out) {
+            free(mv), free(tmp), free(out), free(moved);
+            return NOMEM(c);
+        }
+        memcpy(mv, moved, nmoved * sizeof *mv);
+        { /* bottom-up stable merge sort of positions by new time */
+            size_t m = nmoved;
+            for (size_t width = 1; width < m; width *= 2) {
+                for (size_t lo = 0; lo < m; lo += 2 * width) {
+                    size_t mid = lo + width < m ? lo + width : m;
+                    size_t hi = lo + 2 * width < m ? lo + 2 * width : m;
+                    size_t i = lo, j = mid, k = lo;
+                    while (i < mid && j < hi) {
+                        if (c->ev[order[mv[j]]].ts < c->ev[order[mv[i]]].ts)
+                            tmp[k++] = mv[j++];
+                        else
+                            tmp[k++] = mv[i++];
+                    }
+                    while (i < mid)
+                        tmp[k++] = mv[i++];
+                    while (j < hi)
+                        tmp[k++] = mv[j++];
+                }
+                memcpy(mv, tmp, m * sizeof *mv);
+            }
+        }
+        size_t ia = 0, ib = 0, k = 0, im = 0;
+        /* walk A (positions not in moved[]) and B (mv[]) */
+        for (;;) {
+            while (ia < n && im < nmoved && moved[im] == ia) {
+                ia++;
+                im++;
+            }
+            int has_a = ia < n, has_b = ib < nmoved;
+            if (!has_a && !has_b)
+                break;
+            int take_b;
+            if (!has_a)
+                take_b = 1;
+            else if (!has_b)
+                take_b = 0;
+            else {
+                int64_t ta = c->ev[order[ia]].ts, tb = c->ev[order[mv[ib]]].ts;
+                take_b = tb < ta || (tb == ta && mv[ib] < ia);
+            }
+            if (take_b)
+                out[k++] = order[mv[ib++]];
+            else
+                out[k++] = order[ia++];
+        }
+        free(mv);
+        free(tmp);
+        free(moved);
+        free(order);
+        *orderp = order = out;
+    } else {
+        free(moved);
+    }
+    /* ticks -> ns; timer and syscall events to their fake Ps */
+    if (n) {
+        int64_t min = c->ev[order[0]].ts;
+        double f = 1e9 / (double)c->freq;
+        for (size_t i = 0; i < n; i++) {
+            v1ev *e = &c->ev[order[i]];
+            e->ts = go_f2i((double)(int64_t)((uint64_t)e->ts - (uint64_t)min) * f);
+            if (e->type == E_GO_UNBLOCK && c->gs[e->g].timer)
+                set_fake(e, FK_TIMER);
+            if (e->type == E_GO_SYSEXIT)
+                set_fake(e, FK_SYSCALL);
+        }
+    }
+    return TT_OK;
+}
+
+/* new ev[j] = old ev[order[j]]; consumes order */
+static void permute(v1 *c, uint32_t *order)
+{
+    size_t n = c->nev;
+    for (size_t i = 0; i < n; i++) {
+        if (order[i] == UINT32_MAX)
+            continue;
+        if (order[i] == i) {
+            order[i] = UINT32_MAX;
+            continue;
+        }
+        v1ev tmp = c->ev[i];
+        size_t j = i;
+        for (;;) {
+            size_t k = order[j];
+            order[j] = UINT32_MAX;
+            if (k == i) {
+                c->ev[j] = tmp;
+                break;
+            }
+            c->ev[j] = c->ev[k];
+            j = k;
+        }
+    }
+}
+
+/* ---- pass 5: check ------------------------------------------------------------- */
+
+static inline int64_t ev_pid(const v1 *c, const v1ev *e)
+{
+    unsigned fk = get_fake(e);
+    return fk ? FAKE_P + (int64_t)fk : (int64_t)c->procs[e->p].id;
+}
+
+static inline unsigned long long graw(const v1 *c, uint32_t g)
+{
+    return (unsigned long long)c->gs[g].id;
+}
+
+static tt_status check_running(v1 *c, const v1ev *e, int allow_g0)
+{
+    const char *name = evdesc[e->type].name;
+    if (c->gs[e->g].state != GS_RUNNING)
+        return tt_err_set(c->err, TT_ERR_ORDER, 0, "g %llu is not running while %s (time %lld)",
+                          graw(c, e->g), name, (long long)e->ts);
+    if (c->procs[e->p].rung != e->g)
+        return tt_err_set(c->err, TT_ERR_ORDER, 0,
+                          "p %lld is not running g %llu while %s (time %lld)",
+                          (long long)ev_pid(c, e), graw(c, e->g), name, (long long)e->ts);
+    if (!allow_g0 && e->g == 0)
+        return tt_err_set(c->err, TT_ERR_ORDER, 0, "g 0 did %s (time %lld)", name,
+                          (long long)e->ts);
+    return TT_OK;
+}
+
+#define CHK(x)                      \
+    do {                            \
+        tt_status s_ = (x);         \
+        if (s_ != TT_OK)            \
+            return s_;              \
+    } while (0)
+
+#define BAD(...) return tt_err_set(c->err, TT_ERR_ORDER, 0, __VA_ARGS__)
+
+static tt_status check(v1 *c)
+{
+    int in_gc = 0, in_stw = 0;
+    for (size_t i = 0; i < c->ngs; i++) {
+        c->gs[i].state = GS_DEAD;
+        c->gs[i].exists = 0;
+    }
+    c->gs[0].state = GS_RUNNING;
+    c->gs[0].exists = 1;
+    for (size_t i = 0; i < c->nev; i++) {
+        v1ev *e = &c->ev[i];
+        v1g *g = &c->gs[e->g];
+        v1proc *p = &c->procs[e->p];
+        long long ts = (long long)e->ts;
+        switch (e->type) {
+        case E_PROC_START:
+            if (p->running)
+                BAD("p %d is running before start (time %lld)", p->id, ts);
+            p->running = 1;
+            break;
+        case E_PROC_STOP:
+            if (!p->running)
+                BAD("p %d is not running before stop (time %lld)", p->id, ts);
+            if (p->rung != 0)
+                BAD("p %d is running a goroutine %llu during stop (time %lld)", p->id,
+                    graw(c, p->rung), ts);
+            p->running = 0;
+            break;
+        case E_GC_START:
+            if (in_gc)
+                BAD("previous GC is not ended before a new one (time %lld)", ts);
+            in_gc = 1;
+            set_fake(e, FK_GC);
+            break;
+        case E_GC_DONE:
+            if (!in_gc)
+                BAD("bogus GC end (time %lld)", ts);
+            in_gc = 0;
+            break;
+        case E_STW_START:
+            if (in_stw)
+                BAD("previous STW is not ended before a new one (time %lld)", ts);
+            in_stw = 1;
+            break;
+        case E_STW_DONE:
+            if (!in_stw)
+                BAD("bogus STW end (time %lld)", ts);
+            in_stw = 0;
+            break;
+        case E_SWEEP_START:
+            if (p->sweep)
+                BAD("previous sweeping is not ended before a new one (time %lld)", ts);
+            p->sweep = 1;
+            break;
+        case E_SWEEP_DONE:
+            if (!p->sweep)
+                BAD("bogus sweeping end (time %lld)", ts);
+            p->sweep = 0;
+            break;
+        case E_MARK_ASSIST_START:
+            if (g->assist)
+                BAD("previous mark assist is not ended before a new one (time %lld)", ts);
+            g->assist = 1;
+            g->exists = 1;
+            break;
+        case E_MARK_ASSIST_DONE:
+            g->assist = 0;
+            g->exists = 1;
+            break;
+        case E_GO_WAITING:
+        case E_GO_INSYSCALL:
+            if (g->state != GS_RUNNABLE)
+                BAD("g %llu is not runnable before %s (time %lld)", graw(c, e->g),
+                    e->type == E_GO_WAITING ? "EvGoWaiting" : "EvGoInSyscall", ts);
+            g->state = GS_WAITING;
+            g->lastev = e->type;
+            break;
+        case E_GO_CREATE: {
+            CHK(check_running(c, e, 1));
+            v1g *ng = &c->gs[e->a[0]];
+            if (ng->exists)
+                BAD("g %llu already exists (time %lld)", graw(c, e->a[0]), ts);
+            ng->exists = 1;
+            ng->state = GS_RUNNABLE;
+            ng->lastev = e->type;
+            ng->assist = 0;
+            break;
+        }
+        case E_GO_START:
+        case E_GO_START_LABEL:
+            if (g->state != GS_RUNNABLE)
+                BAD("g %llu is not runnable before start (time %lld)", graw(c, e->g), ts);
+            if (p->rung != 0)
+                BAD("p %d is already running g %llu while start g %llu (time %lld)", p->id,
+                    graw(c, p->rung), graw(c, e->g), ts);
+            g->state = GS_RUNNING;
+            p->rung = e->g;
+            g->lastev = 0;
+            break;
+        case E_GO_END:
+        case E_GO_STOP:
+            CHK(check_running(c, e, 0));
+            g->state = GS_DEAD;
+            p->rung = 0;
+            if (e->type == E_GO_END) {
+                while (g->region != UINT32_MAX) {
+                    uint32_t r = g->region;
+                    g->region = c->regions[r].prev;
+                    c->regions[r].prev = c->freeregion;
+                    c->freeregion = r;
+                }
+            }
+            break;
+        case E_GO_SCHED:
+        case E_GO_PREEMPT:
+            CHK(check_running(c, e, 0));
+            g->state = GS_RUNNABLE;
+            p->rung = 0;
+            g->lastev = e->type;
+            break;
+        case E_GO_UNBLOCK: {
+            if (g->state != GS_RUNNING)
+                BAD("g %llu is not running while unpark (time %lld)", graw(c, e->g), ts);
+            if (get_fake(e) != FK_TIMER && p->rung != e->g)
+                BAD("p %d is not running g %llu while unpark (time %lld)", p->id, graw(c, e->g),
+                    ts);
+            v1g *ug = &c->gs[e->a[0]];
+            if (ug->state != GS_WAITING)
+                BAD("g %llu is not waiting before unpark (time %lld)", graw(c, e->a[0]), ts);
+            if (ug->lastev == E_GO_BLOCK_NET)
+                set_fake(e, FK_NETPOLL);
+            ug->state = GS_RUNNABLE;
+            ug->lastev = e->type;
+            break;
+        }
+        case E_GO_SYSCALL:
+            CHK(check_running(c, e, 0));
+            g->lastev = e->type;
+            break;
+        case E_GO_SYSBLOCK:
+            CHK(check_running(c, e, 0));
+            g->state = GS_WAITING;
+            p->rung = 0;
+            break;
+        case E_GO_SYSEXIT:
+            if (g->state != GS_WAITING)
+                BAD("g %llu is not waiting during syscall exit (time %lld)", graw(c, e->g), ts);
+            g->state = GS_RUNNABLE;
+            g->lastev = e->type;
+            break;
+        case E_GO_SLEEP:
+        case E_GO_BLOCK:
+        case E_GO_BLOCK_SEND:
+        case E_GO_BLOCK_RECV:
+        case E_GO_BLOCK_SELECT:
+        case E_GO_BLOCK_SYNC:
+        case E_GO_BLOCK_COND:
+        case E_GO_BLOCK_NET:
+        case E_GO_BLOCK_GC:
+            CHK(check_running(c, e, 0));
+            g->state = GS_WAITING;
+            g->lastev = e->type;
+            p->rung = 0;
+            break;
+        case E_TASK_CREATE:
+        case E_TASK_END: {
+            uint64_t id = get_val(c, e, 0);
+            uint32_t ti;
+            if (!v1_map_get(&c->taskmap, id, &ti)) {
+                if (v1_grow((void **)&c->tasks, &c->captasks, c->ntasks + 1, sizeof *c->tasks) <
+                        0 ||
+                    v1_map_put(&c->taskmap, id, (uint32_t)c->ntasks) < 0)
+                    return NOMEM(c);
+                ti = (uint32_t)c->ntasks++;
+                memset(&c->tasks[ti], 0, sizeof c->tasks[ti]);
+            }
+            if (e->type == E_TASK_CREATE) {
+                if (c->tasks[ti].checklive)
+                    BAD("task id conflicts (id:%llu) (time %lld)", (unsigned long long)id, ts);
+                c->tasks[ti].checklive = 1;
+            } else {
+                c->tasks[ti].checklive = 0;
+            }
+            break;
+        }
+        case E_REGION: {
+            uint64_t mode = get_val(c, e, 1);
+            if (mode == 0) {
+                uint32_t r = c->freeregion;
+                if (r != UINT32_MAX) {
+                    c->freeregion = c->regions[r].prev;
+                } else {
+                    if (c->nregions >= UINT32_MAX - 1 ||
+                        v1_grow((void **)&c->regions, &c->capregions, c->nregions + 1,
+                                sizeof *c->regions) < 0)
+                        return NOMEM(c);
+                    r = (uint32_t)c->nregions++;
+                }
+                c->regions[r].task = get_val(c, e, 0);
+                c->regions[r].name = e->a[2];
+                c->regions[r].prev = g->region;
+                g->region = r;
+            } else if (mode == 1) {
+                uint32_t r = g->region;
+                if (r != UINT32_MAX) {
+                    if (c->regions[r].task != get_val(c, e, 0) || c->regions[r].name != e->a[2])
+                        BAD("misuse of region in goroutine %llu: region end does not match the "
+                            "innermost active region (time %lld)",
+                            graw(c, e->g), ts);
+                    g->region = c->regions[r].prev;
+                    c->regions[r].prev = c->freeregion;
+                    c->freeregion = r;
+                }
+            } else {
+                BAD("invalid user region mode %llu (time %lld)", (unsigned long long)mode, ts);
+            }
+            break;
+        }
+        case E_FUTILE_WAKEUP:
+            BAD("unexpected event type FutileWakeup (time %lld)", ts);
+        default:
+            break;
+        }
+        if (e->a[3] != 0 && evdesc[e->type].stack) {
+            uint32_t si;
+            if (!v1_map_get(&c->stkmap, e->a[3], &si))
+                e->a[3] = 0; /* unknown stack */
+        }
+    }
+    return TT_OK;
+}
+
+/* ---- pass 6: convert ------------------------------------------------------------ */
+
+enum {
+    R_FOREVER, R_PREEMPTED, R_GOSCHED, R_SLEEP, R_CHAN_SEND, R_CHAN_RECV, R_NETWORK, R_SYNC,
+    R_SYNC_COND, R_SELECT, R_EMPTY, R_ASSIST_WAIT
+};
+
+static const char *const reason_str[12] = {
+    "forever", "preempted", "runtime.Gosched", "sleep", "chan send", "chan receive",
+    "network", "sync", "sync.(*Cond).Wait", "select", "", "GC mark assist wait for work",
+};
+
+static const char *const stw_str[17] = {
+    "", "GC mark termination", "GC sweep termination", "write heap dump",
+    "goroutine profile", "goroutine profile cleanup", "all goroutine stack trace",
+    "read mem stats", "AllThreadsSyscall", "GOMAXPROCS", "start trace", "stop trace",
+    "CountPagesInUse (test)", "ReadMetricsSlow (test)", "ReadMemStatsSlow (test)",
+    "PageCachePagesLeaked (test)", "ResetDebugLog (test)",
+};
+
+static uint32_t intern_cstr(v1 *c, const char *s, int *fail)
+{
+    uint32_t id = tt_syms_intern(c->syms, s, strlen(s));
+    if (id == UINT32_MAX)
+        *fail = 1;
+    return id;
+}
+
+static int init_strings(v1 *c)
+{
+    int fail = 0;
+    char buf[96];
+    for (int i = 0; i < 12; i++)
+        c->s_reason[i] = intern_cstr(c, reason_str[i], &fail);
+    for (int i = 0; i < 17; i++) {
+        c->s_stw[i] = intern_cstr(c, stw_str[i], &fail);
+        snprintf(buf, sizeof buf, "stop-the-world (%s)", stw_str[i]);
+        c->s_stw_range[i] = intern_cstr(c, buf, &fail);
+    }
+    c->s_gc = intern_cstr(c, "GC concurrent mark phase", &fail);
+    c->s_sweep = intern_cstr(c, "GC incremental sweep", &fail);
+    c->s_assist = intern_cstr(c, "GC mark assist", &fail);
+    c->s_gomaxprocs = intern_cstr(c, "/sched/gomaxprocs:threads", &fail);
+    c->s_heapalloc = intern_cstr(c, "/memory/classes/heap/objects:bytes", &fail);
+    c->s_heapgoal = intern_cstr(c, "/gc/heap/goal:bytes", &fail);
+    return fail ? -1 : 0;
+}
+
+static inline uint32_t str_of(const v1 *c, uint32_t slot)
+{
+    return slot < c->nslots ? c->slots[slot] : 0;
+}
+
+/* Interned stack for an old stack id; 0 for none/unknown; UINT32_MAX on OOM. */
+static uint32_t stack_of(v1 *c, uint64_t id)
+{
+    uint32_t si;
+    if (id == 0 || id > UINT32_MAX || !v1_map_get(&c->stkmap, id, &si))
+        return 0;
+    v1stack *s = &c->stacks[si];
+    if (s->sym)
+        return s->sym;
+    if (v1_grow((void **)&c->tmpframes, &c->captmpframes, s->n, sizeof *c->tmpframes) < 0)
+        return UINT32_MAX;
+    for (uint32_t i = 0; i < s->n; i++) {
+        uint64_t pc = c->pcs[s->off + i];
+        uint32_t fi = 0;
+        tt_frame *f = &c->tmpframes[i];
+        f->pc = pc;
+        if (v1_map_get(&c->pcmap, pc, &fi)) {
+            f->line = c->frames[fi].line;
+            f->func = str_of(c, c->frames[fi].fn);
+            f->file = str_of(c, c->frames[fi].file);
+        } else {
+            f->line = 0;
+            f->func = f->file = 0;
+        }
+    }
+    s->sym = tt_syms_stack(c->syms, c->tmpframes, s->n);
+    return s->sym;
+}
+
+static tt_status deliver(v1 *c, tt_event *o)
+{
+    if (o->kind != TT_EV_SYNC) {
+        if (o->time <= c->last_ts)
+            o->time = c->last_ts + 1;
+        c->last_ts = o->time;
+    }
+    c->delivered++;
+    if (c->sink && c->sink->on_event && c->sink->on_event(c->sink->ctx, o))
+        return tt_err_set(c->err, TT_ERR_STOPPED, 0, "stopped by the caller");
+    return TT_OK;
+}
+
+static void transition(tt_event *o, uint8_t wtype, uint8_t res, int64_t id, uint8_t from,
+                       uint8_t to)
+{
+    o->kind = TT_EV_STATE_TRANSITION;
+    o->type = wtype;
+    o->res = res;
+    o->id = id;
+    o->from = from;
+    o->to = to;
+}
+
+static uint32_t reason_for(const v1 *c, unsigned typ)
+{
+    switch (typ) {
+    case E_GO_STOP: return c->s_reason[R_FOREVER];
+    case E_GO_SCHED: return c->s_reason[R_GOSCHED];
+    case E_GO_PREEMPT: return c->s_reason[R_PREEMPTED];
+    case E_GO_SLEEP: return c->s_reason[R_SLEEP];
+    case E_GO_BLOCK: return c->s_reason[R_EMPTY];
+    case E_GO_BLOCK_SEND: return c->s_reason[R_CHAN_SEND];
+    case E_GO_BLOCK_RECV: return c->s_reason[R_CHAN_RECV];
+    case E_GO_BLOCK_SELECT: return c->s_reason[R_SELECT];
+    case E_GO_BLOCK_SYNC: return c->s_reason[R_SYNC];
+    case E_GO_BLOCK_COND: return c->s_reason[R_SYNC_COND];
+    case E_GO_BLOCK_NET: return c->s_reason[R_NETWORK];
+    case E_GO_BLOCK_GC: return c->s_reason[R_ASSIST_WAIT];
+    default: return 0;
+    }
+}
+
+static unsigned stw_kind(const v1 *c, uint64_t k)
+{
+    if (c->ver < 21)
+        return k <= 1 ? (unsigned)k + 1 : 0;
+    return k < 17 ? (unsigned)k : 0;
+}
+
+#define STK(x)                              \
+    do {                                    \
+        uint32_t s_ = (x);                  \
+        if (s_ == UINT32_MAX)               \
+            return NOMEM(c);                \
+        o.stack = s_;                       \
+    } while (0)
+
+static tt_status convert(v1 *c)
+{
+    size_t n = c->nev;
+    int preinit = 1;
+    unsigned last_stw = 0;
+    tt_event o;
+
+    /* GoSysCall: did the same goroutine's next event block in the syscall? */
+    for (size_t i = 0; i < c->ngs; i++) {
+        c->gs[i].next = E_NONE;
+        c->gs[i].preinit = 0;
+    }
+    for (size_t i = n; i-- > 0;) {
+        v1ev *e = &c->ev[i];
+        if (e->type == E_GO_SYSCALL && c->gs[e->g].next == E_GO_SYSBLOCK)
+            e->fl |= FL_BLOCKED;
+        c->gs[e->g].next = e->type;
+    }
+    for (size_t i = 0; i < c->ntasks; i++)
+        c->tasks[i].live = 0;
+
+    c->last_ts = -1;
+    if (n) {
+        memset(&o, 0, sizeof o);
+        o.kind = TT_EV_SYNC;
+        o.type = W_SYNC;
+        o.time = c->ev[0].ts - 1;
+        o.m = o.p = o.g = TT_NO_ID;
+        o.arg[0] = 1;
+        CHK(deliver(c, &o));
+    }
+    for (size_t i = 0; i < n; i++) {
+        const v1ev *e = &c->ev[i];
+        v1proc *pr = &c->procs[e->p];
+        unsigned fk = get_fake(e);
+        int64_t P = ev_pid(c, e);
+        int64_t G = (int64_t)c->gs[e->g].id;
+        memset(&o, 0, sizeof o);
+        o.time = e->ts;
+        o.p = P;
+        o.g = G == 0 ? TT_NO_ID : G;
+        o.m = TT_NO_ID;
+        if (P != -1 && e->type != E_CPU_SAMPLE && !fk && pr->hasm)
+            o.m = (int64_t)pr->m;
+        if ((i & 0xffff) == 0 && c->sink && c->sink->on_progress)
+            c->sink->on_progress(c->sink->ctx, c->len / 2 + (uint64_t)c->len * i / (2 * n),
+                                 c->len);
+        switch (e->type) {
+        case E_GOMAXPROCS:
+            if (preinit) {
+                preinit = 0;
+                for (size_t j = 0; j < c->npreinit; j++) {
+                    v1g *g = &c->gs[c->preinit[j]];
+                    if (!g->preinit)
+                        continue;
+                    g->preinit = 0;
+                    memset(&o, 0, sizeof o);
+                    o.time = e->ts;
+                    o.m = o.p = o.g = TT_NO_ID;
+                    o.flags = TT_EVF_SYNTH;
+                    transition(&o, W_GO_STATUS, TT_RES_GOROUTINE, (int64_t)g->id,
+                               TT_GS_UNDETERMINED, TT_GS_RUNNABLE);
+                    CHK(deliver(c, &o));
+                }
+                continue;
+            }
+            o.kind = TT_EV_METRIC;
+            o.type = W_PROCS_CHANGE;
+            o.name = c->s_gomaxprocs;
+            o.arg[0] = get_val(c, e, 0);
+            STK(stack_of(c, e->a[3]));
+            break;
+        case E_PROC_START:
+            pr->m = get_val(c, e, 0);
+            pr->hasm = 1;
+            o.m = (int64_t)pr->m;
+            if (pr->seen) {
+                transition(&o, W_PROC_START, TT_RES_PROC, P, TT_PS_IDLE, TT_PS_RUNNING);
+            } else {
+                pr->seen = 1;
+                transition(&o, W_PROC_STATUS, TT_RES_PROC, P, TT_PS_UNDETERMINED, TT_PS_RUNNING);
+            }
+            break;
+        case E_PROC_STOP:
+            if (pr->seen) {
+                transition(&o, W_PROC_STOP, TT_RES_PROC, P, TT_PS_RUNNING, TT_PS_IDLE);
+            } else {
+                pr->seen = 1;
+                transition(&o, W_PROC_STATUS, TT_RES_PROC, P, TT_PS_UNDETERMINED, TT_PS_IDLE);
+            }
+            pr->hasm = 0;
+            break;
+        case E_GC_START:
+            o.kind = TT_EV_RANGE_BEGIN;
+            o.type = W_GC_BEGIN;
+            o.name = c->s_gc;
+            o.res = TT_RES_NONE;
+            STK(stack_of(c, e->a[3]));
+            break;
+        case E_GC_DONE:
+            o.kind = TT_EV_RANGE_END;
+            o.type = W_GC_END;
+            o.name = c->s_gc;
+            o.res = TT_RES_NONE;
+            break;
+        case E_STW_START:
+            last_stw = stw_kind(c, get_val(c, e, 0));
+            o.kind = TT_EV_RANGE_BEGIN;
+            o.type = W_STW_BEGIN;
+            o.name = c->s_stw_range[last_stw];
+            o.res = TT_RES_GOROUTINE;
+            o.id = o.g;
+            break;
+        case E_STW_DONE:
+            o.kind = TT_EV_RANGE_END;
+            o.type = W_STW_END;
+            o.name = c->s_stw_range[last_stw];
+            o.res = TT_RES_GOROUTINE;
+            o.id = o.g;
+            break;
+        case E_SWEEP_START:
+            o.kind = TT_EV_RANGE_BEGIN;
+            o.type = W_SWEEP_BEGIN;
+            o.name = c->s_sweep;
+            o.res = TT_RES_PROC;
+            o.id = P;
+            STK(stack_of(c, e->a[3]));
+            break;
+        case E_SWEEP_DONE:
+            o.kind = TT_EV_RANGE_END;
+            o.type = W_SWEEP_END;
+            o.name = c->s_sweep;
+            o.res = TT_RES_PROC;
+            o.id = P;
+            o.nattr = 2;
+            o.arg[0] = get_val(c, e, 0);
+            o.arg[1] = get_val(c, e, 1);
+            break;
+        case E_MARK_ASSIST_START:
+        case E_MARK_ASSIST_DONE:
+            o.kind = e->type == E_MARK_ASSIST_START ? TT_EV_RANGE_BEGIN : TT_EV_RANGE_END;
+            o.type = e->type == E_MARK_ASSIST_START ? W_ASSIST_BEGIN : W_ASSIST_END;
+            o.name = c->s_assist;
+            o.res = TT_RES_GOROUTINE;
+            o.id = o.g;
+            if (e->type == E_MARK_ASSIST_START)
+                STK(stack_of(c, e->a[3]));
+            break;
+        case E_GO_CREATE: {
+            v1g *ng = &c->gs[e->a[0]];
+            if (preinit) {
+                if (!ng->preinit) {
+                    if (v1_grow((void **)&c->preinit, &c->cappreinit, c->npreinit + 1,
+                                sizeof *c->preinit) < 0)
+                        return NOMEM(c);
+                    c->preinit[c->npreinit++] = e->a[0];
+                    ng->preinit = 1;
+                }
+                continue;
+            }
+            transition(&o, W_GO_CREATE, TT_RES_GOROUTINE, (int64_t)ng->id, TT_GS_NOTEXIST,
+                       TT_GS_RUNNABLE);
+            uint32_t ts = stack_of(c, get_val(c, e, 1));
+            if (ts == UINT32_MAX)
+                return NOMEM(c);
+            o.tstack = ts;
+            STK(stack_of(c, e->a[3]));
+            break;
+        }
+        case E_GO_START:
+            if (preinit) {
+                c->gs[e->a[0]].preinit = 0;
+                transition(&o, W_GO_STATUS, TT_RES_GOROUTINE, (int64_t)c->gs[e->a[0]].id,
+                           TT_GS_UNDETERMINED, TT_GS_RUNNING);
+            } else {
+                transition(&o, W_GO_START, TT_RES_GOROUTINE, (int64_t)c->gs[e->a[0]].id,
+                           TT_GS_RUNNABLE, TT_GS_RUNNING);
+            }
+            break;
+        case E_GO_START_LABEL:
+            o.m = pr->hasm && !fk ? (int64_t)pr->m : 0;
+            o.g = G;
+            transition(&o, W_GO_START, TT_RES_GOROUTINE, (int64_t)c->gs[e->a[0]].id,
+                       TT_GS_RUNNABLE, TT_GS_RUNNING);
+            CHK(deliver(c, &o));
+            o.kind = TT_EV_LABEL;
+            o.type = W_GO_LABEL;
+            o.res = TT_RES_GOROUTINE;
+            o.id = G;
+            o.from = o.to = 0;
+            o.time = e->ts;
+            o.name = str_of(c, e->a[2]);
+            break;
+        case E_GO_END:
+            transition(&o, W_GO_DESTROY, TT_RES_GOROUTINE, o.g, TT_GS_RUNNING, TT_GS_NOTEXIST);
+            break;
+        case E_GO_STOP:
+        case E_GO_SLEEP:
+        case E_GO_BLOCK:
+        case E_GO_BLOCK_SEND:
+        case E_GO_BLOCK_RECV:
+        case E_GO_BLOCK_SELECT:
+        case E_GO_BLOCK_SYNC:
+        case E_GO_BLOCK_COND:
+        case E_GO_BLOCK_NET:
+        case E_GO_BLOCK_GC:
+            transition(&o, W_GO_BLOCK, TT_RES_GOROUTINE, o.g, TT_GS_RUNNING, TT_GS_WAITING);
+            o.name = reason_for(c, e->type);
+            STK(stack_of(c, e->a[3]));
+            o.tstack = o.stack;
+            break;
+        case E_GO_SCHED:
+        case E_GO_PREEMPT:
+            transition(&o, W_GO_STOP, TT_RES_GOROUTINE, o.g, TT_GS_RUNNING, TT_GS_RUNNABLE);
+            o.name = reason_for(c, e->type);
+            STK(stack_of(c, e->a[3]));
+            o.tstack = o.stack;
+            break;
+        case E_GO_UNBLOCK:
+            transition(&o, W_GO_UNBLOCK, TT_RES_GOROUTINE, (int64_t)c->gs[e->a[0]].id,
+                       TT_GS_WAITING, TT_GS_RUNNABLE);
+            STK(stack_of(c, e->a[3]));
+            break;
+        case E_GO_SYSCALL:
+            if (e->fl & FL_BLOCKED) {
+                transition(&o, W_SYSCALL_BEGIN, TT_RES_GOROUTINE, o.g, TT_GS_RUNNING,
+                           TT_GS_SYSCALL);
+                STK(stack_of(c, e->a[3]));
+                o.tstack = o.stack;
+                break;
+            }
+            o.m = pr->hasm && !fk ? (int64_t)pr->m : 0;
+            o.g = G;
+            transition(&o, W_SYSCALL_BEGIN, TT_RES_GOROUTINE, G, TT_GS_RUNNING, TT_GS_SYSCALL);
+            STK(stack_of(c, e->a[3]));
+            o.tstack = o.stack;
+            CHK(deliver(c, &o));
+            o.time = e->ts + 1;
+            o.stack = o.tstack = 0;
+            o.flags = TT_EVF_SYNTH;
+            transition(&o, W_SYSCALL_END, TT_RES_GOROUTINE, G, TT_GS_SYSCALL, TT_GS_RUNNING);
+            break;
+        case E_GO_SYSEXIT:
+            transition(&o, W_SYSCALL_END_BLOCKED, TT_RES_GOROUTINE, o.g, TT_GS_SYSCALL,
+                       TT_GS_RUNNABLE);
+            break;
+        case E_GO_SYSBLOCK:
+            continue;
+        case E_GO_WAITING:
+        case E_GO_INSYSCALL:
+            c->gs[e->a[0]].preinit = 0;
+            transition(&o, W_GO_STATUS, TT_RES_GOROUTINE, (int64_t)c->gs[e->a[0]].id,
+                       TT_GS_UNDETERMINED,
+                       e->type == E_GO_WAITING ? TT_GS_WAITING : TT_GS_SYSCALL);
+            break;
+        case E_HEAP_ALLOC:
+        case E_HEAP_GOAL:
+            o.kind = TT_EV_METRIC;
+            o.type = e->type == E_HEAP_ALLOC ? W_HEAP_ALLOC : W_HEAP_GOAL;
+            o.name = e->type == E_HEAP_ALLOC ? c->s_heapalloc : c->s_heapgoal;
+            o.arg[0] = get_val(c, e, 0);
+            break;
+        case E_TASK_CREATE: {
+            uint64_t id = get_val(c, e, 0), parent = get_val(c, e, 1);
+            o.kind = TT_EV_TASK_BEGIN;
+            o.type = W_TASK_BEGIN;
+            o.id = (int64_t)id;
+            o.arg[0] = parent == 0 ? TT_NO_TASK : parent;
+            o.name = str_of(c, e->a[2]);
+            STK(stack_of(c, e->a[3]));
+            uint32_t ti;
+            if (v1_map_get(&c->taskmap, id, &ti)) { /* check() registered every task id */
+                c->tasks[ti].live = 1;
+                c->tasks[ti].parent = parent;
+                c->tasks[ti].name = o.name;
+            }
+            break;
+        }
+        case E_TASK_END: {
+            uint64_t id = get_val(c, e, 0);
+            uint32_t ti;
+            o.kind = TT_EV_TASK_END;
+            o.type = W_TASK_END;
+            o.id = (int64_t)id;
+            o.arg[0] = TT_NO_TASK;
+            if (v1_map_get(&c->taskmap, id, &ti) && c->tasks[ti].live) {
+                c->tasks[ti].live = 0;
+                o.arg[0] = c->tasks[ti].parent;
+                o.name = c->tasks[ti].name;
+            }
+            STK(stack_of(c, e->a[3]));
+            break;
+        }
+        case E_REGION:
+            o.kind = get_val(c, e, 1) == 0 ? TT_EV_REGION_BEGIN : TT_EV_REGION_END;
+            o.type = get_val(c, e, 1) == 0 ? W_REGION_BEGIN : W_REGION_END;
+            o.id = (int64_t)get_val(c, e, 0);
+            o.name = str_of(c, e->a[2]);
+            STK(stack_of(c, e->a[3]));
+            break;
+        case E_LOG:
+            o.kind = TT_EV_LOG;
+            o.type = W_USER_LOG;
+            o.id = (int64_t)get_val(c, e, 0);
+            o.name = str_of(c, e->a[1]);
+            o.msg = e->a[2];
+            STK(stack_of(c, e->a[3]));
+            break;
+        case E_CPU_SAMPLE:
+            o.kind = TT_EV_STACK_SAMPLE;
+            o.type = W_CPU_SAMPLE;
+            o.m = TT_NO_ID;
+            STK(stack_of(c, e->a[3]));
+            break;
+        default:
+            return tt_err_set(c->err, TT_ERR_FORMAT, 0, "unexpected event type %s",
+                              evdesc[e->type].name);
+        }
+        CHK(deliver(c, &o));
+    }
+    memset(&o, 0, sizeof o);
+    o.kind = TT_EV_SYNC;
+    o.type = W_SYNC;
+    o.time = c->last_ts + 1;
+    o.m = o.p = o.g = TT_NO_ID;
+    o.arg[0] = n ? 2 : 1;
+    return deliver(c, &o);
+}
+
+/* ---- entry ------------------------------------------------------------------------ */
+
+static void v1_free(v1 *c)
+{
+    free(c->ev);
+    free(c->pool);
+    free(c->batches);
+    free(c->procs);
+    v1_map_free(&c->pmap);
+    free(c->gs);
+    v1_map_free(&c->gmap);
+    free(c->cpu);
+    v1_map_free(&c->strmap);
+    free(c->slots);
+    v1_map_free(&c->stkmap);
+    free(c->stacks);
+    free(c->pcs);
+    v1_map_free(&c->pcmap);
+    free(c->frames);
+    free(c->tmpframes);
+    free(c->regions);
+    v1_map_free(&c->taskmap);
+    free(c->tasks);
+    free(c->preinit);
+}
 
 tt_status tt_load_v1(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
                      const tt_sink *sink, tt_load_result *res, tt_err *err)
 {
-    (void)buf, (void)len, (void)syms, (void)sink, (void)res;
-    return tt_err_set(err, TT_ERR_VERSION, 0,
-                      "old trace format go 1.%d is not supported yet", minor);
+    if (minor != 11 && minor != 19 && minor != 21)
+        return tt_err_set(err, TT_ERR_VERSION, 0, "unsupported old trace version go 1.%d",
+                          minor);
+    if (!buf || len < 16)
+        return tt_err_set(err, TT_ERR_TRUNCATED, len, "trace header truncated at byte %zu",
+                          len);
+    v1 *c = calloc(1, sizeof *c);
+    if (!c)
+        return tt_err_set(err, TT_ERR_NOMEM, 0, "out of memory reading old trace");
+    c->buf = buf;
+    c->len = len;
+    c->ver = minor;
+    c->syms = syms;
+    c->sink = sink;
+    c->err = err;
+    c->freeregion = UINT32_MAX;
+    if (res) {
+        memset(res, 0, sizeof *res);
+        res->go_minor = minor;
+    }
+    uint32_t *order = NULL;
+    tt_status st = parse(c);
+    if (st == TT_OK)
+        st = merge(c, &order);
+    if (st == TT_OK)
+        st = retime(c, &order);
+    if (st == TT_OK) {
+        permute(c, order);
+        free(order);
+        order = NULL;
+        st = check(c);
+    }
+    if (st == TT_OK && init_strings(c) < 0)
+        st = NOMEM(c);
+    if (st == TT_OK)
+        st = convert(c);
+    free(order);
+    if (res) {
+        res->events = c->delivered;
+        if (st == TT_OK) {
+            res->generations = 1;
+            res->valid_bytes = len;
+            res->valid_events = c->delivered;
+        }
+    }
+    if (st == TT_OK && sink && sink->on_progress)
+        sink->on_progress(sink->ctx, len, len);
+    v1_free(c);
+    free(c);
+    return st;
 }

@@ -1,0 +1,29 @@
+/*
+ * Internal helpers of the old-format (Go 1.11-1.21) reader: a u64 -> u32 hash
+ * map and growable arrays. Only loader/v1*.c include this.
+ */
+#ifndef GOTV_LOADER_V1_INT_H
+#define GOTV_LOADER_V1_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Open addressing, linear probing; vals[i] == UINT32_MAX marks a free slot. */
+typedef struct v1_map {
+    uint64_t *keys;
+    uint32_t *vals;
+    uint32_t cap; /* power of two, 0 before first insert */
+    uint32_t n;
+} v1_map;
+
+void v1_map_free(v1_map *m);
+/* Returns 1 and *val if key is present, else 0. */
+int v1_map_get(const v1_map *m, uint64_t key, uint32_t *val);
+/* Insert or overwrite. Returns 0, or -1 when out of memory. */
+int v1_map_put(v1_map *m, uint64_t key, uint32_t val);
+
+/* Grow *p (elements of size sz) so that it holds at least need elements.
+ * Returns 0 or -1 on overflow / out of memory. */
+int v1_grow(void **p, size_t *cap, size_t need, size_t sz);
+
+#endif

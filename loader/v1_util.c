@@ -1,0 +1,108 @@
+/* Hash map and array growth for the old-format reader. */
+#include "loader/v1_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static inline uint32_t v1_hash(uint64_t k)
+{
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    k *= 0xc4ceb9fe1a85ec53ULL;
+    k ^= k >> 33;
+    return (uint32_t)k;
+}
+
+void v1_map_free(v1_map *m)
+{
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}
+
+int v1_map_get(const v1_map *m, uint64_t key, uint32_t *val)
+{
+    if (!m->cap)
+        return 0;
+    uint32_t mask = m->cap - 1;
+    for (uint32_t i = v1_hash(key) & mask;; i = (i + 1) & mask) {
+        if (m->vals[i] == UINT32_MAX)
+            return 0;
+        if (m->keys[i] == key) {
+            *val = m->vals[i];
+            return 1;
+        }
+    }
+}
+
+static int v1_map_rehash(v1_map *m, uint32_t ncap)
+{
+    uint64_t *nk = malloc((size_t)ncap * sizeof *nk);
+    uint32_t *nv = malloc((size_t)ncap * sizeof *nv);
+    if (!nk || !nv) {
+        free(nk);
+        free(nv);
+        return -1;
+    }
+    memset(nv, 0xff, (size_t)ncap * sizeof *nv);
+    uint32_t mask = ncap - 1;
+    for (uint32_t j = 0; j < m->cap; j++) {
+        if (m->vals[j] == UINT32_MAX)
+            continue;
+        uint32_t i = v1_hash(m->keys[j]) & mask;
+        while (nv[i] != UINT32_MAX)
+            i = (i + 1) & mask;
+        nk[i] = m->keys[j];
+        nv[i] = m->vals[j];
+    }
+    free(m->keys);
+    free(m->vals);
+    m->keys = nk;
+    m->vals = nv;
+    m->cap = ncap;
+    return 0;
+}
+
+int v1_map_put(v1_map *m, uint64_t key, uint32_t val)
+{
+    if ((uint64_t)(m->n + 1) * 4 > (uint64_t)m->cap * 3) {
+        if (m->cap >= (1u << 30))
+            return -1;
+        if (v1_map_rehash(m, m->cap ? m->cap * 2 : 64) < 0)
+            return -1;
+    }
+    uint32_t mask = m->cap - 1;
+    for (uint32_t i = v1_hash(key) & mask;; i = (i + 1) & mask) {
+        if (m->vals[i] == UINT32_MAX) {
+            m->keys[i] = key;
+            m->vals[i] = val;
+            m->n++;
+            return 0;
+        }
+        if (m->keys[i] == key) {
+            m->vals[i] = val;
+            return 0;
+        }
+    }
+}
+
+int v1_grow(void **p, size_t *cap, size_t need, size_t sz)
+{
+    if (need <= *cap)
+        return 0;
+    size_t ncap = *cap ? *cap : 16;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2)
+            return -1;
+        ncap *= 2;
+    }
+    if (ncap > SIZE_MAX / sz)
+        return -1;
+    void *np = realloc(*p, ncap * sz);
+    if (!np)
+        return -1;
+    *p = np;
+    *cap = ncap;
+    return 0;
+}
