@@ -1487,6 +1487,7 @@ model *model_builder_finish(model_builder *b)
         st->end = g->end;
         st->name = g->name;
         st->pc = g->pc;
+        st->in_summary = g->insum;
         int64_t sum = g->exec + g->sched + g->sys + g->sysblock;
         st->reason = m->kv_key + kpos;
         st->reason_ns = m->kv_ns + kpos;

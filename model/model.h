@@ -146,6 +146,9 @@ size_t model_safe_text(char *out, size_t cap, const char *s, size_t n);
  * character of it counts 1, except East Asian wide characters and emoji which
  * count 2 and combining marks which count 0). */
 size_t model_safe_width(const char *safe);
+/* Human duration with 4 significant digits: "0", "950ns", "1.234us",
+ * "12.35ms", "1.500s", "-2.000ms"; writes to buf (NUL-terminated), returns buf. */
+char *model_fmt_duration(char *buf, size_t cap, int64_t ns);
 
 /* ---- lanes and spans ---------------------------------------------------- */
 
@@ -255,6 +258,8 @@ typedef struct model_gstats {
     int64_t creation, start, end;
     uint32_t name;
     uint64_t pc;
+    uint8_t in_summary;       /* Go's summary lists this goroutine (it had a
+                                 state change); else all fields are 0 */
 } model_gstats;
 
 /* Stats of goroutine lane idx over the whole trace. Borrowed. */

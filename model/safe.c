@@ -1,6 +1,7 @@
 /* model_safe_text: trace bytes -> printable, unambiguous UTF-8. */
 #include "model/model.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Decode one UTF-8 sequence strictly; returns its length (1..4) and *cp, or
@@ -136,4 +137,32 @@ size_t model_safe_width(const char *safe)
         w += is_wide(cp) ? 2 : is_combining(cp) ? 0 : 1;
     }
     return w;
+}
+
+char *model_fmt_duration(char *buf, size_t cap, int64_t ns)
+{
+    if (!cap)
+        return buf;
+    const char *sign = ns < 0 ? "-" : "";
+    uint64_t a = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
+    static const struct {
+        uint64_t div;
+        const char *unit;
+    } u[] = {{1000000000ull, "s"}, {1000000ull, "ms"}, {1000ull, "us"}};
+    if (a == 0) {
+        snprintf(buf, cap, "0");
+        return buf;
+    }
+    for (int i = 0; i < 3; i++) {
+        if (a >= u[i].div) {
+            double v = (double)a / (double)u[i].div;
+            int prec = v >= 100 ? 1 : v >= 10 ? 2 : 3;
+            if (i == 0 && v >= 1000)
+                prec = 1;
+            snprintf(buf, cap, "%s%.*f%s", sign, prec, v, u[i].unit);
+            return buf;
+        }
+    }
+    snprintf(buf, cap, "%s%lluns", sign, (unsigned long long)a);
+    return buf;
 }

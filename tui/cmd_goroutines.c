@@ -1,9 +1,271 @@
-/* Placeholder: replaced when the 'goroutines' command is implemented. */
+/* gotv goroutines [--sort KEY] [--json] FILE: per-goroutine analysis, the
+ * numbers of go tool trace's goroutine pages (internal/trace summary.go). */
+#include "model/model.h"
 #include "tui/commands.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void print_safe(FILE *f, const char *s, size_t n)
+{
+    char buf[1024];
+    size_t need = model_safe_text(buf, sizeof buf, s, n);
+    fputs(buf, f);
+    if (need >= sizeof buf)
+        fputs("...", f);
+}
+
+static int open_or_report(const char *path, model **m, tt_load_result *res)
+{
+    tt_err err;
+    memset(&err, 0, sizeof err);
+    tt_status st = model_open(path, NULL, m, res, &err);
+    if (st != TT_OK) {
+        fputs("gotv: ", stderr);
+        print_safe(stderr, path, strlen(path));
+        fprintf(stderr, ": %s at byte %llu\n", err.msg[0] ? err.msg : tt_status_str(st),
+                (unsigned long long)err.offset);
+        return 1;
+    }
+    if (res->truncated) {
+        fputs("gotv: warning: ", stderr);
+        print_safe(stderr, path, strlen(path));
+        fprintf(stderr, ": %s at byte %llu; showing the complete generations\n",
+                res->warn.msg[0] ? res->warn.msg : "trace truncated",
+                (unsigned long long)res->warn.offset);
+    }
+    return 0;
+}
+
+/* JSON string of trace bytes: made safe first (printable UTF-8, escapes as
+ * visible \xHH / \uHHHH text), then JSON-escaped. */
+static void json_str(FILE *f, const char *s, size_t n)
+{
+    size_t need = model_safe_text(NULL, 0, s, n);
+    char small[512];
+    char *buf = need < sizeof small ? small : malloc(need + 1);
+    if (!buf) {
+        fputs("\"\"", f);
+        return;
+    }
+    model_safe_text(buf, need + 1, s, n);
+    fputc('"', f);
+    for (const char *p = buf; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fputc('\\', f);
+        fputc(*p, f);
+    }
+    fputc('"', f);
+    if (buf != small)
+        free(buf);
+}
+
+enum { K_ID, K_FUNC, K_EXEC, K_SCHED, K_SYNC, K_NET, K_SYSCALL, K_SYSBLOCK, K_ASSIST, K_SWEEP,
+       K_SLEEP, K_OTHER, K_UNKNOWN, K_TOTAL, K__COUNT };
+static const char *const key_names[K__COUNT] = {
+    "id", "function", "exec", "sched", "sync", "net", "syscall", "syscall_block", "gc_assist",
+    "gc_sweep", "sleep", "other", "unknown", "total",
+};
+
+static const model *g_m;
+static int g_key;
+
+static int64_t key_val(const model_gstats *s, int k)
+{
+    switch (k) {
+    case K_EXEC: return s->exec_ns;
+    case K_SCHED: return s->sched_wait_ns;
+    case K_SYNC: return s->sync_block_ns;
+    case K_NET: return s->network_wait_ns;
+    case K_SYSCALL: return s->syscall_ns;
+    case K_SYSBLOCK: return s->syscall_block_ns;
+    case K_ASSIST: return s->gc_assist_ns;
+    case K_SWEEP: return s->gc_sweep_ns;
+    case K_SLEEP: return s->sleep_ns;
+    case K_OTHER: return s->other_block_ns;
+    case K_UNKNOWN: return s->unknown_ns;
+    case K_TOTAL: return s->total_ns;
+    default: return 0;
+    }
+}
+
+static int cmp_rows(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    const model_goroutine *gx = model_goroutine_get(g_m, x), *gy = model_goroutine_get(g_m, y);
+    if (g_key == K_FUNC) {
+        size_t nx, ny;
+        const char *sx = model_str(g_m, gx->func, &nx), *sy = model_str(g_m, gy->func, &ny);
+        int c = memcmp(sx, sy, nx < ny ? nx : ny);
+        if (c)
+            return c;
+        if (nx != ny)
+            return nx < ny ? -1 : 1;
+    } else if (g_key != K_ID) {
+        int64_t vx = key_val(model_goroutine_stats(g_m, x), g_key);
+        int64_t vy = key_val(model_goroutine_stats(g_m, y), g_key);
+        if (vx != vy)
+            return vx > vy ? -1 : 1; /* descending */
+    }
+    return gx->id < gy->id ? -1 : gx->id > gy->id;
+}
 
 int gotv_cmd_goroutines(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return gotv_not_built("goroutines");
+    const char *path = NULL;
+    int json = 0, key = K_EXEC;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--json")) {
+            json = 1;
+        } else if (!strcmp(a, "--sort") || !strncmp(a, "--sort=", 7)) {
+            const char *v = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!v) {
+                gotv_usage_error("goroutines: --sort needs a key");
+                return 2;
+            }
+            key = -1;
+            for (int k = 0; k < K__COUNT; k++)
+                if (!strcmp(v, key_names[k]))
+                    key = k;
+            if (key < 0) {
+                char buf[128];
+                model_safe_text(buf, sizeof buf, v, strlen(v));
+                gotv_usage_error("goroutines: unknown sort key '%s' (id, function, exec, sched, "
+                                 "sync, net, syscall, syscall_block, gc_assist, gc_sweep, sleep, "
+                                 "other, unknown, total)", buf);
+                return 2;
+            }
+        } else if (!strcmp(a, "--")) {
+            if (i + 1 < argc && !path)
+                path = argv[i + 1];
+            break;
+        } else if (a[0] == '-' && a[1]) {
+            char buf[128];
+            model_safe_text(buf, sizeof buf, a, strlen(a));
+            gotv_usage_error("goroutines: unknown option %s", buf);
+            return 2;
+        } else if (path) {
+            gotv_usage_error("goroutines: one trace file expected");
+            return 2;
+        } else {
+            path = a;
+        }
+    }
+    if (!path) {
+        gotv_usage_error("goroutines: no trace file given");
+        return 2;
+    }
+    model *m = NULL;
+    tt_load_result res;
+    if (open_or_report(path, &m, &res))
+        return 1;
+    uint32_t n = model_lane_count(m, ML_GOROUTINE), nrows = 0;
+    uint32_t *rows = malloc(sizeof *rows * (n ? n : 1));
+    if (!rows) {
+        fprintf(stderr, "gotv: out of memory\n");
+        model_free(m);
+        return 1;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        if (model_goroutine_stats(m, i)->in_summary)
+            rows[nrows++] = i;
+    g_m = m;
+    g_key = key;
+    qsort(rows, nrows, sizeof *rows, cmp_rows);
+
+    if (json) {
+        printf("{\"goroutines\": [");
+        for (uint32_t r = 0; r < nrows; r++) {
+            const model_goroutine *g = model_goroutine_get(m, rows[r]);
+            const model_gstats *s = model_goroutine_stats(m, rows[r]);
+            size_t fl;
+            const char *fn = model_str(m, g->func, &fl);
+            printf("%s\n  {\"id\": %" PRId64 ", \"function\": ", r ? "," : "", g->id);
+            json_str(stdout, fn, fl);
+            printf(", \"system\": %s", g->system ? "true" : "false");
+            printf(", \"execution_ns\": %" PRId64 ", \"sched_wait_ns\": %" PRId64
+                   ", \"sync_block_ns\": %" PRId64 ", \"network_wait_ns\": %" PRId64
+                   ", \"syscall_ns\": %" PRId64 ", \"syscall_block_ns\": %" PRId64
+                   ", \"gc_assist_ns\": %" PRId64 ", \"gc_sweep_ns\": %" PRId64
+                   ", \"sleep_ns\": %" PRId64 ", \"other_block_ns\": %" PRId64
+                   ", \"unknown_ns\": %" PRId64 ", \"total_ns\": %" PRId64,
+                   s->exec_ns, s->sched_wait_ns, s->sync_block_ns, s->network_wait_ns,
+                   s->syscall_ns, s->syscall_block_ns, s->gc_assist_ns, s->gc_sweep_ns,
+                   s->sleep_ns, s->other_block_ns, s->unknown_ns, s->total_ns);
+            printf(", \"creation_ns\": %" PRId64 ", \"start_ns\": %" PRId64
+                   ", \"end_ns\": %" PRId64 ", \"pc\": %" PRIu64,
+                   s->creation, s->start, s->end, s->pc);
+            printf(", \"block_ns_by_reason\": {");
+            for (uint32_t i = 0; i < s->nreasons; i++) {
+                size_t rl;
+                const char *rs = model_str(m, s->reason[i], &rl);
+                printf("%s", i ? ", " : "");
+                json_str(stdout, rs, rl);
+                printf(": %" PRId64, s->reason_ns[i]);
+            }
+            printf("}, \"range_ns\": {");
+            for (uint32_t i = 0; i < s->nranges; i++) {
+                size_t rl;
+                const char *rs = model_str(m, s->range[i], &rl);
+                printf("%s", i ? ", " : "");
+                json_str(stdout, rs, rl);
+                printf(": %" PRId64, s->range_ns[i]);
+            }
+            printf("}}");
+        }
+        printf("%s]}\n", nrows ? "\n" : "");
+    } else {
+        static const char *const hdr[] = {"exec", "sched", "sync", "net", "syscall", "sysblk",
+                                          "assist", "sweep", "sleep", "other", "unknown",
+                                          "total"};
+        printf("%10s  %-40s", "ID", "FUNCTION");
+        for (size_t i = 0; i < sizeof hdr / sizeof hdr[0]; i++)
+            printf(" %9s", hdr[i]);
+        printf("\n");
+        for (uint32_t r = 0; r < nrows; r++) {
+            const model_goroutine *g = model_goroutine_get(m, rows[r]);
+            const model_gstats *s = model_goroutine_stats(m, rows[r]);
+            size_t fl;
+            const char *fn = model_str(m, g->func, &fl);
+            char name[256];
+            size_t need = model_safe_text(name, sizeof name, fn, fl);
+            if (fl == 0)
+                snprintf(name, sizeof name, "(unknown)");
+            /* fit 40 columns: keep the tail of long names */
+            size_t w = model_safe_width(name);
+            const char *shown = name;
+            if (w > 40 || need >= sizeof name) {
+                size_t len = strlen(name);
+                shown = name + len;
+                size_t cols = 0;
+                while (shown > name && cols < 39) {
+                    shown--;
+                    while (shown > name && ((unsigned char)*shown & 0xc0) == 0x80)
+                        shown--;
+                    cols++;
+                }
+                printf("%10" PRId64 "  ~%s", g->id, shown);
+                w = 40;
+            } else {
+                printf("%10" PRId64 "  %s", g->id, shown);
+            }
+            for (size_t pad = w; pad < 40; pad++)
+                putchar(' ');
+            const int64_t v[] = {s->exec_ns, s->sched_wait_ns, s->sync_block_ns,
+                                 s->network_wait_ns, s->syscall_ns, s->syscall_block_ns,
+                                 s->gc_assist_ns, s->gc_sweep_ns, s->sleep_ns,
+                                 s->other_block_ns, s->unknown_ns, s->total_ns};
+            for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+                char d[32];
+                printf(" %9s", model_fmt_duration(d, sizeof d, v[i]));
+            }
+            printf("\n");
+        }
+    }
+    free(rows);
+    model_free(m);
+    return 0;
 }
