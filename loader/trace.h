@@ -115,6 +115,8 @@ enum { TT_RES_NONE, TT_RES_GOROUTINE, TT_RES_PROC, TT_RES_THREAD };
 /* Event flags */
 #define TT_EVF_SYNTH 0x01        /* synthesized by the reader (GoSwitch expansion, ...) */
 #define TT_EVF_SNAPSHOT 0x02     /* Sync carries a clock snapshot (Go 1.25+) */
+#define TT_EVF_HAS_STACK 0x04    /* Go's Event.Stack() is not NoStack (may still have 0 frames) */
+#define TT_EVF_HAS_TSTACK 0x08   /* the transition's Stack is not NoStack (GoCreate: always) */
 
 /*
  * One ordered event. Transient: a sink must copy what it keeps.
@@ -124,8 +126,10 @@ enum { TT_RES_NONE, TT_RES_GOROUTINE, TT_RES_PROC, TT_RES_THREAD };
  *   METRIC:           name = metric name, arg[0] = value
  *   LABEL:            name = label, res/id = resource (goroutine)
  *   RANGE_*:          name = range name ("GC concurrent mark phase", ...), res/id = scope;
+ *                     STW ranges: msg = the bare kind ("GC mark termination");
  *                     RANGE_END of a sweep: nattr = 2, arg[0] = bytes swept, arg[1] = reclaimed
- *   TASK_*:           id = task id, arg[0] = parent (TT_NO_TASK = none), name = type
+ *   TASK_*:           id = task id (a uint64 stored in int64; print it unsigned),
+ *                     arg[0] = parent (TT_NO_TASK = none), name = type
  *   REGION_*:         id = task id, name = type
  *   LOG:              id = task id, name = category, msg = message
  *   STATE_TRANSITION: res = goroutine or proc, id = its id, from/to = states,

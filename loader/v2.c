@@ -1,0 +1,2264 @@
+/*
+ * The Go 1.22+ execution trace reader (header versions 22, 23, 25, 26).
+ *
+ * Reads one generation at a time straight from the input buffer (usually an
+ * mmap): batches are indexed in place, strings are interned into tt_syms,
+ * stacks are interned lazily on first use, and events are decoded on the fly
+ * by per-thread cursors that are merged exactly as Go's internal/trace reader
+ * merges them (same heap, same tie-breaking, same readiness rules, same
+ * synthesized events, same time fix-ups). Memory is proportional to one
+ * generation's tables plus the persistent goroutine/P/thread state.
+ */
+#include "loader/v2.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loader/sort.h"
+
+/* ---- event types (v2 numbering) ----------------------------------------- */
+
+enum {
+    EV_NONE = 0, EV_EVENT_BATCH, EV_STACKS, EV_STACK, EV_STRINGS, EV_STRING, EV_CPU_SAMPLES,
+    EV_CPU_SAMPLE, EV_FREQUENCY, EV_PROCS_CHANGE, EV_PROC_START, EV_PROC_STOP, EV_PROC_STEAL,
+    EV_PROC_STATUS, EV_GO_CREATE, EV_GO_CREATE_SYSCALL, EV_GO_START, EV_GO_DESTROY,
+    EV_GO_DESTROY_SYSCALL, EV_GO_STOP, EV_GO_BLOCK, EV_GO_UNBLOCK, EV_GO_SYSCALL_BEGIN,
+    EV_GO_SYSCALL_END, EV_GO_SYSCALL_END_BLOCKED, EV_GO_STATUS, EV_STW_BEGIN, EV_STW_END,
+    EV_GC_ACTIVE, EV_GC_BEGIN, EV_GC_END, EV_GC_SWEEP_ACTIVE, EV_GC_SWEEP_BEGIN, EV_GC_SWEEP_END,
+    EV_GC_MARK_ASSIST_ACTIVE, EV_GC_MARK_ASSIST_BEGIN, EV_GC_MARK_ASSIST_END, EV_HEAP_ALLOC,
+    EV_HEAP_GOAL, EV_GO_LABEL, EV_USER_TASK_BEGIN, EV_USER_TASK_END, EV_USER_REGION_BEGIN,
+    EV_USER_REGION_END, EV_USER_LOG, EV_GO_SWITCH, EV_GO_SWITCH_DESTROY, EV_GO_CREATE_BLOCKED,
+    EV_GO_STATUS_STACK, EV_EXPERIMENTAL_BATCH, EV_SYNC, EV_CLOCK_SNAPSHOT, EV_END_OF_GENERATION,
+    EV_SPAN = 128, EV_GOROUTINE_STACK_FREE = 136,
+    EV_NSPECS = 137
+};
+
+#define NO_ID UINT64_MAX /* NoThread / NoProc / NoGoroutine as raw uint64 */
+#define MAX_BATCH_SIZE 65536u
+#define MAX_FRAMES 128u
+#define MAX_STRING 1024u
+
+/* Number of wire arguments including dt for timed events; 0 = not a timed event. */
+static const uint8_t ev_nargs[EV_NSPECS] = {
+    [EV_PROCS_CHANGE] = 3, [EV_PROC_START] = 3, [EV_PROC_STOP] = 1, [EV_PROC_STEAL] = 4,
+    [EV_PROC_STATUS] = 3, [EV_GO_CREATE] = 4, [EV_GO_CREATE_SYSCALL] = 2, [EV_GO_START] = 3,
+    [EV_GO_DESTROY] = 1, [EV_GO_DESTROY_SYSCALL] = 1, [EV_GO_STOP] = 3, [EV_GO_BLOCK] = 3,
+    [EV_GO_UNBLOCK] = 4, [EV_GO_SYSCALL_BEGIN] = 3, [EV_GO_SYSCALL_END] = 1,
+    [EV_GO_SYSCALL_END_BLOCKED] = 1, [EV_GO_STATUS] = 4, [EV_STW_BEGIN] = 3, [EV_STW_END] = 1,
+    [EV_GC_ACTIVE] = 2, [EV_GC_BEGIN] = 3, [EV_GC_END] = 2, [EV_GC_SWEEP_ACTIVE] = 2,
+    [EV_GC_SWEEP_BEGIN] = 2, [EV_GC_SWEEP_END] = 3, [EV_GC_MARK_ASSIST_ACTIVE] = 2,
+    [EV_GC_MARK_ASSIST_BEGIN] = 2, [EV_GC_MARK_ASSIST_END] = 1, [EV_HEAP_ALLOC] = 2,
+    [EV_HEAP_GOAL] = 2, [EV_GO_LABEL] = 2, [EV_USER_TASK_BEGIN] = 5, [EV_USER_TASK_END] = 3,
+    [EV_USER_REGION_BEGIN] = 4, [EV_USER_REGION_END] = 4, [EV_USER_LOG] = 5, [EV_GO_SWITCH] = 3,
+    [EV_GO_SWITCH_DESTROY] = 3, [EV_GO_CREATE_BLOCKED] = 4, [EV_GO_STATUS_STACK] = 5,
+    [EV_CLOCK_SNAPSHOT] = 4, [128] = 4, [129] = 4, [130] = 2, [131] = 3, [132] = 3, [133] = 2,
+    [134] = 3, [135] = 3, [136] = 2,
+};
+
+static const char *const ev_names[EV_NSPECS] = {
+    "None", "EventBatch", "Stacks", "Stack", "Strings", "String", "CPUSamples", "CPUSample",
+    "Frequency", "ProcsChange", "ProcStart", "ProcStop", "ProcSteal", "ProcStatus", "GoCreate",
+    "GoCreateSyscall", "GoStart", "GoDestroy", "GoDestroySyscall", "GoStop", "GoBlock",
+    "GoUnblock", "GoSyscallBegin", "GoSyscallEnd", "GoSyscallEndBlocked", "GoStatus", "STWBegin",
+    "STWEnd", "GCActive", "GCBegin", "GCEnd", "GCSweepActive", "GCSweepBegin", "GCSweepEnd",
+    "GCMarkAssistActive", "GCMarkAssistBegin", "GCMarkAssistEnd", "HeapAlloc", "HeapGoal",
+    "GoLabel", "UserTaskBegin", "UserTaskEnd", "UserRegionBegin", "UserRegionEnd", "UserLog",
+    "GoSwitch", "GoSwitchDestroy", "GoCreateBlocked", "GoStatusStack", "ExperimentalBatch", "Sync",
+    "ClockSnapshot", "EndOfGeneration",
+    [128] = "Span", "SpanAlloc", "SpanFree", "HeapObject", "HeapObjectAlloc", "HeapObjectFree",
+    "GoroutineStack", "GoroutineStackAlloc", "GoroutineStackFree",
+};
+
+static const char *ev_name(unsigned t)
+{
+    return t < EV_NSPECS && ev_names[t] ? ev_names[t] : "?";
+}
+
+/* Argument slots (1-based after dt, i.e. args[v-1]) holding stack IDs / string IDs; 0 = none.
+ * The first stack slot is the event's own stack (Go's StackIDs[0]). */
+static const uint8_t ev_stack[EV_NSPECS][2] = {
+    [EV_CPU_SAMPLE] = {4, 0}, [EV_PROCS_CHANGE] = {2, 0}, [EV_GO_CREATE] = {3, 2},
+    [EV_GO_STOP] = {2, 0}, [EV_GO_BLOCK] = {2, 0}, [EV_GO_UNBLOCK] = {3, 0},
+    [EV_GO_SYSCALL_BEGIN] = {2, 0}, [EV_STW_BEGIN] = {2, 0}, [EV_GC_BEGIN] = {2, 0},
+    [EV_GC_SWEEP_BEGIN] = {1, 0}, [EV_GC_MARK_ASSIST_BEGIN] = {1, 0},
+    [EV_USER_TASK_BEGIN] = {4, 0}, [EV_USER_TASK_END] = {2, 0},
+    [EV_USER_REGION_BEGIN] = {3, 0}, [EV_USER_REGION_END] = {3, 0}, [EV_USER_LOG] = {4, 0},
+    [EV_GO_CREATE_BLOCKED] = {3, 2}, [EV_GO_STATUS_STACK] = {4, 0},
+};
+static const uint8_t ev_string[EV_NSPECS][2] = {
+    [EV_GO_STOP] = {1, 0}, [EV_GO_BLOCK] = {1, 0}, [EV_STW_BEGIN] = {1, 0},
+    [EV_GO_LABEL] = {1, 0}, [EV_USER_TASK_BEGIN] = {3, 0}, [EV_USER_REGION_BEGIN] = {2, 0},
+    [EV_USER_REGION_END] = {2, 0}, [EV_USER_LOG] = {2, 3},
+};
+
+static const uint8_t ev_kind[256] = {
+    [EV_CPU_SAMPLE] = TT_EV_STACK_SAMPLE, [EV_PROCS_CHANGE] = TT_EV_METRIC,
+    [EV_PROC_START] = TT_EV_STATE_TRANSITION, [EV_PROC_STOP] = TT_EV_STATE_TRANSITION,
+    [EV_PROC_STEAL] = TT_EV_STATE_TRANSITION, [EV_PROC_STATUS] = TT_EV_STATE_TRANSITION,
+    [EV_GO_CREATE] = TT_EV_STATE_TRANSITION, [EV_GO_CREATE_SYSCALL] = TT_EV_STATE_TRANSITION,
+    [EV_GO_START] = TT_EV_STATE_TRANSITION, [EV_GO_DESTROY] = TT_EV_STATE_TRANSITION,
+    [EV_GO_DESTROY_SYSCALL] = TT_EV_STATE_TRANSITION, [EV_GO_STOP] = TT_EV_STATE_TRANSITION,
+    [EV_GO_BLOCK] = TT_EV_STATE_TRANSITION, [EV_GO_UNBLOCK] = TT_EV_STATE_TRANSITION,
+    [EV_GO_SYSCALL_BEGIN] = TT_EV_STATE_TRANSITION, [EV_GO_SYSCALL_END] = TT_EV_STATE_TRANSITION,
+    [EV_GO_SYSCALL_END_BLOCKED] = TT_EV_STATE_TRANSITION, [EV_GO_STATUS] = TT_EV_STATE_TRANSITION,
+    [EV_STW_BEGIN] = TT_EV_RANGE_BEGIN, [EV_STW_END] = TT_EV_RANGE_END,
+    [EV_GC_ACTIVE] = TT_EV_RANGE_ACTIVE, [EV_GC_BEGIN] = TT_EV_RANGE_BEGIN,
+    [EV_GC_END] = TT_EV_RANGE_END, [EV_GC_SWEEP_ACTIVE] = TT_EV_RANGE_ACTIVE,
+    [EV_GC_SWEEP_BEGIN] = TT_EV_RANGE_BEGIN, [EV_GC_SWEEP_END] = TT_EV_RANGE_END,
+    [EV_GC_MARK_ASSIST_ACTIVE] = TT_EV_RANGE_ACTIVE, [EV_GC_MARK_ASSIST_BEGIN] = TT_EV_RANGE_BEGIN,
+    [EV_GC_MARK_ASSIST_END] = TT_EV_RANGE_END, [EV_HEAP_ALLOC] = TT_EV_METRIC,
+    [EV_HEAP_GOAL] = TT_EV_METRIC, [EV_GO_LABEL] = TT_EV_LABEL,
+    [EV_USER_TASK_BEGIN] = TT_EV_TASK_BEGIN, [EV_USER_TASK_END] = TT_EV_TASK_END,
+    [EV_USER_REGION_BEGIN] = TT_EV_REGION_BEGIN, [EV_USER_REGION_END] = TT_EV_REGION_END,
+    [EV_USER_LOG] = TT_EV_LOG, [EV_GO_SWITCH] = TT_EV_STATE_TRANSITION,
+    [EV_GO_SWITCH_DESTROY] = TT_EV_STATE_TRANSITION, [EV_GO_CREATE_BLOCKED] = TT_EV_STATE_TRANSITION,
+    [EV_GO_STATUS_STACK] = TT_EV_STATE_TRANSITION,
+    [128 ... 136] = TT_EV_EXPERIMENTAL,
+};
+
+/* Range "begin" type of a range event (Go's StartEv), for in-flight tracking. */
+static unsigned range_start(unsigned t)
+{
+    switch (t) {
+    case EV_STW_END: return EV_STW_BEGIN;
+    case EV_GC_ACTIVE: case EV_GC_END: return EV_GC_BEGIN;
+    case EV_GC_SWEEP_ACTIVE: case EV_GC_SWEEP_END: return EV_GC_SWEEP_BEGIN;
+    case EV_GC_MARK_ASSIST_ACTIVE: case EV_GC_MARK_ASSIST_END: return EV_GC_MARK_ASSIST_BEGIN;
+    case EV_GO_SYSCALL_END: case EV_GO_SYSCALL_END_BLOCKED: return EV_GO_SYSCALL_BEGIN;
+    case EV_USER_REGION_END: return EV_USER_REGION_BEGIN;
+    default: return t;
+    }
+}
+
+/* wire statuses */
+enum { GO_BAD, GO_RUNNABLE, GO_RUNNING, GO_SYSCALL, GO_WAITING };
+enum { PROC_BAD, PROC_RUNNING, PROC_IDLE, PROC_SYSCALL, PROC_SYSCALL_ABANDONED };
+static const uint8_t gostatus2state[5] = {TT_GS_UNDETERMINED, TT_GS_RUNNABLE, TT_GS_RUNNING,
+                                          TT_GS_SYSCALL, TT_GS_WAITING};
+static const uint8_t procstatus2state[5] = {TT_PS_UNDETERMINED, TT_PS_RUNNING, TT_PS_IDLE,
+                                            TT_PS_RUNNING, TT_PS_IDLE};
+static const char *const gostatus_names[] = {"Bad", "Runnable", "Running", "Syscall", "Waiting"};
+static const char *const procstatus_names[] = {"Bad", "Running", "Idle", "Syscall",
+                                               "SyscallAbandoned"};
+static const char *gs_name(uint64_t s) { return s < 5 ? gostatus_names[s] : "Bad"; }
+static const char *ps_name(uint64_t s) { return s < 5 ? procstatus_names[s] : "Bad"; }
+
+/* ---- a small u64 -> u64 hash map (linear probing, backward-shift delete) -- */
+
+typedef struct kvp {
+    uint64_t k, v;
+} kvp;
+
+typedef struct u64map {
+    kvp *slots;
+    uint8_t *used;
+    size_t cap, n;
+} u64map;
+
+static inline size_t map_hash(uint64_t k)
+{
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    return (size_t)k;
+}
+
+static void map_free(u64map *m)
+{
+    free(m->slots);
+    free(m->used);
+    memset(m, 0, sizeof *m);
+}
+
+static void map_clear(u64map *m)
+{
+    if (m->n)
+        memset(m->used, 0, m->cap);
+    m->n = 0;
+}
+
+static inline uint64_t *map_get(const u64map *m, uint64_t k)
+{
+    if (!m->n)
+        return NULL;
+    size_t mask = m->cap - 1, i = map_hash(k) & mask;
+    while (m->used[i]) {
+        if (m->slots[i].k == k)
+            return &m->slots[i].v;
+        i = (i + 1) & mask;
+    }
+    return NULL;
+}
+
+static int map_grow(u64map *m)
+{
+    size_t nc = m->cap ? m->cap * 2 : 64;
+    kvp *ns = malloc(nc * sizeof *ns);
+    uint8_t *nu = calloc(nc, 1);
+    if (!ns || !nu) {
+        free(ns);
+        free(nu);
+        return -1;
+    }
+    for (size_t j = 0; j < m->cap; j++) {
+        if (!m->used[j])
+            continue;
+        size_t i = map_hash(m->slots[j].k) & (nc - 1);
+        while (nu[i])
+            i = (i + 1) & (nc - 1);
+        nu[i] = 1;
+        ns[i] = m->slots[j];
+    }
+    free(m->slots);
+    free(m->used);
+    m->slots = ns;
+    m->used = nu;
+    m->cap = nc;
+    return 0;
+}
+
+/* Insert k (must be absent or is overwritten); returns pointer to value or NULL on OOM. */
+static uint64_t *map_put(u64map *m, uint64_t k, uint64_t v)
+{
+    if ((m->n + 1) * 4 > m->cap * 3 && map_grow(m))
+        return NULL;
+    size_t mask = m->cap - 1, i = map_hash(k) & mask;
+    while (m->used[i]) {
+        if (m->slots[i].k == k) {
+            m->slots[i].v = v;
+            return &m->slots[i].v;
+        }
+        i = (i + 1) & mask;
+    }
+    m->used[i] = 1;
+    m->slots[i] = (kvp){k, v};
+    m->n++;
+    return &m->slots[i].v;
+}
+
+static void map_del(u64map *m, uint64_t k)
+{
+    if (!m->n)
+        return;
+    size_t mask = m->cap - 1, i = map_hash(k) & mask;
+    while (m->used[i] && m->slots[i].k != k)
+        i = (i + 1) & mask;
+    if (!m->used[i])
+        return;
+    m->used[i] = 0;
+    m->n--;
+    size_t j = i;
+    for (;;) {
+        j = (j + 1) & mask;
+        if (!m->used[j])
+            break;
+        size_t h = map_hash(m->slots[j].k) & mask;
+        /* move j into hole i if h is not cyclically in (i, j] */
+        if ((j > i && (h <= i || h > j)) || (j < i && (h <= i && h > j))) {
+            m->slots[i] = m->slots[j];
+            m->used[i] = 1;
+            m->used[j] = 0;
+            i = j;
+        }
+    }
+}
+
+static int grow_arr(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t nc = *cap ? *cap : 8;
+    while (nc < need)
+        nc *= 2;
+    void *np = realloc(*p, nc * elem);
+    if (!np)
+        return -1;
+    *p = np;
+    *cap = nc;
+    return 0;
+}
+#define GROW(arr, cap, need) grow_arr((void **)&(arr), &(cap), (need), sizeof *(arr))
+
+/* ---- reader state --------------------------------------------------------- */
+
+typedef struct oev { /* an event inside the ordering machinery */
+    int64_t time;
+    uint64_t args[4];
+    uint64_t g, p, m; /* context */
+    size_t off;       /* file offset of the event */
+    uint8_t typ;
+    uint8_t synth;
+} oev;
+
+typedef struct vbatch {
+    uint64_t m, time;
+    size_t off;   /* payload offset in the buffer */
+    uint32_t len; /* payload length */
+    int32_t next; /* next event batch of the same M, -1 */
+} vbatch;
+
+typedef struct cursor {
+    uint64_t m;
+    int32_t bidx; /* current batch, -1 = done */
+    uint32_t doff;
+    int64_t last_ts;
+    oev ev;
+} cursor;
+
+typedef struct cpu_sample {
+    int64_t time;
+    uint64_t m, p, g, stack;
+    size_t off;
+} cpu_sample;
+
+typedef struct pframe { /* first frame seen for a PC in this generation */
+    uint64_t pc, func, file, line;
+} pframe;
+
+typedef struct gstack { /* per-generation stack table entry */
+    size_t pcoff; /* index into pcs */
+    uint32_t n;
+    uint32_t global; /* interned id, UINT32_MAX until first use */
+} gstack;
+
+typedef struct rng {
+    uint64_t desc;
+    uint8_t typ;
+} rng;
+
+typedef struct region {
+    uint64_t task;
+    uint32_t name;
+} region;
+
+typedef struct gst {
+    uint64_t id, sgen, seq;
+    region *regs;
+    size_t nregs, capregs;
+    rng *rngs;
+    size_t nrngs, caprngs;
+    uint8_t status;
+} gst;
+
+typedef struct pst {
+    uint64_t sgen, seq;
+    rng *rngs;
+    size_t nrngs, caprngs;
+    uint8_t status;
+} pst;
+
+typedef struct mst {
+    uint64_t g, p;
+} mst;
+
+typedef struct task {
+    uint32_t name;
+    uint64_t parent;
+} task;
+
+typedef struct rd {
+    const uint8_t *buf;
+    size_t len;
+    int ver;
+    tt_syms *syms;
+    const tt_sink *sink;
+    tt_load_result *res;
+    tt_err *err;
+
+    /* generation */
+    uint64_t gen;
+    uint64_t min_ts;
+    double freq;
+    int has_freq, has_snap;
+    uint64_t snap_time, snap_mono, snap_sec, snap_nsec;
+    vbatch *batches;
+    size_t nbatches, capbatches;
+    u64map mcur; /* m -> cursor index */
+    cursor *curs;
+    size_t ncurs, capcurs;
+    int32_t *tails; /* per cursor: last batch index */
+    size_t captails;
+    cursor **heap;
+    size_t nheap, capheap;
+    cpu_sample *cpu;
+    size_t ncpu, capcpu, cpupos;
+    u64map strs;   /* string id -> global id */
+    u64map pcmap;  /* pc -> index into frames */
+    pframe *frames;
+    size_t nframes, capframes;
+    u64map stkmap; /* stack id -> index into stks */
+    gstack *stks;
+    size_t nstks, capstks;
+    uint64_t *pcs;
+    size_t npcs, cappcs;
+    tt_frame *fbuf;
+    size_t capfbuf;
+
+    /* ordering, persistent */
+    uint64_t initial_gen;
+    u64map gmap; /* goid -> index in gs */
+    gst *gs;
+    size_t ngs, capgs;
+    uint32_t *gfree;
+    size_t ngfree, capgfree;
+    u64map pmap;
+    pst *ps;
+    size_t nps, capps;
+    u64map mmap_;
+    mst *ms;
+    size_t nms, capms;
+    u64map tmap; /* task id -> index into tasks */
+    task *tasks;
+    size_t ntasks, captasks;
+    uint32_t *tfree;
+    size_t ntfree, captfree;
+    uint64_t gc_seq;
+    int gc_state; /* 0 undetermined, 1 not running, 2 running */
+
+    oev q[4];
+    int nq;
+
+    int64_t last_ts;
+    uint64_t syncs;
+    uint64_t events;
+    uint64_t valid_events; /* events delivered up to and including the last Sync */
+    size_t gen_start, gen_end; /* byte range of the generation being read */
+    uint64_t next_progress;
+
+    /* interned constant names */
+    uint32_t s_gomaxprocs, s_heapobj, s_heapgoal, s_gcmark, s_sweep, s_assist;
+} rd;
+
+static tt_status fail(rd *r, tt_status code, uint64_t off, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+#include <stdarg.h>
+#include <stdio.h>
+static tt_status fail(rd *r, tt_status code, uint64_t off, const char *fmt, ...)
+{
+    if (r->err) {
+        va_list ap;
+        va_start(ap, fmt);
+        r->err->code = code;
+        r->err->offset = off;
+        vsnprintf(r->err->msg, sizeof r->err->msg, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+#define NOMEM(r, off) fail((r), TT_ERR_NOMEM, (off), "out of memory")
+
+/* Go's Time(float64(t) * float64(freq)); out-of-range conversions give INT64_MIN like amd64. */
+static inline int64_t fmul(double f, uint64_t t)
+{
+    double x = (double)t * f;
+    if (!(x > -9223372036854775808.0 && x < 9223372036854775808.0))
+        return INT64_MIN;
+    return (int64_t)x;
+}
+
+/* ---- generation reading ----------------------------------------------------- */
+
+typedef struct rawbatch {
+    size_t start;       /* offset of the type byte */
+    size_t off;         /* payload offset */
+    uint64_t gen, m, time, size;
+    int eog;            /* EndOfGeneration record */
+    int exp;            /* experimental batch */
+} rawbatch;
+
+/* Read one top-level record at *pos. Returns 1 on success, 0 on clean EOF,
+ * -1 on error (err filled). */
+static int read_batch(rd *r, size_t *pos, rawbatch *b)
+{
+    size_t p = *pos;
+    memset(b, 0, sizeof *b);
+    b->start = p;
+    if (p >= r->len)
+        return 0;
+    uint8_t t = r->buf[p++];
+    if (t == EV_END_OF_GENERATION) {
+        b->eog = 1;
+        b->m = NO_ID;
+        *pos = p;
+        return 1;
+    }
+    if (t != EV_EVENT_BATCH && t != EV_EXPERIMENTAL_BATCH) {
+        fail(r, TT_ERR_FORMAT, b->start, "expected batch event, got event %u", t);
+        return -1;
+    }
+    if (t == EV_EXPERIMENTAL_BATCH) {
+        if (p >= r->len)
+            return 0; /* Go: a bare EOF here reads as the end of the trace */
+        b->exp = r->buf[p++];
+        if (b->exp == 0)
+            b->exp = 0; /* experiment 0 = none: an ordinary batch */
+    }
+    static const char *const what[4] = {"gen", "M ID", "timestamp", "size"};
+    uint64_t *dst[4] = {&b->gen, &b->m, &b->time, &b->size};
+    for (int i = 0; i < 4; i++) {
+        int n = tt_uvarint(r->buf + p, r->len - p, dst[i]);
+        if (n == 0) {
+            fail(r, TT_ERR_TRUNCATED, p, "batch at byte %zu: error reading batch %s: %s", b->start,
+                 what[i], p == r->len ? "EOF" : "unexpected EOF");
+            return -1;
+        }
+        if (n < 0) {
+            fail(r, TT_ERR_FORMAT, p, "batch at byte %zu: error reading batch %s: varint overflow",
+                 b->start, what[i]);
+            return -1;
+        }
+        p += (size_t)n;
+    }
+    if (b->size > MAX_BATCH_SIZE) {
+        fail(r, TT_ERR_FORMAT, p, "batch at byte %zu: invalid batch size %llu, maximum is %u",
+             b->start, (unsigned long long)b->size, MAX_BATCH_SIZE);
+        return -1;
+    }
+    if (b->size > r->len - p) {
+        fail(r, TT_ERR_TRUNCATED, r->len,
+             "batch at byte %zu (gen %llu): failed to read full batch: read %zu but wanted %llu",
+             b->start, (unsigned long long)b->gen, r->len - p, (unsigned long long)b->size);
+        return -1;
+    }
+    b->off = p;
+    *pos = p + b->size;
+    return 1;
+}
+
+/* Table readers: a bounded reader over one batch payload. */
+typedef struct brd {
+    const uint8_t *p;
+    size_t n, i, base; /* base = file offset of p[0] */
+} brd;
+
+static int brd_uv(rd *r, brd *b, uint64_t *v, const char *what)
+{
+    int k = tt_uvarint(b->p + b->i, b->n - b->i, v);
+    if (k <= 0) {
+        fail(r, k == 0 ? TT_ERR_TRUNCATED : TT_ERR_FORMAT, b->base + b->i,
+             "generation %llu: reading %s: %s", (unsigned long long)r->gen, what,
+             k == 0 ? (b->i == b->n ? "EOF" : "unexpected EOF") : "varint overflow");
+        return -1;
+    }
+    b->i += (size_t)k;
+    return 0;
+}
+
+static tt_status add_strings(rd *r, const rawbatch *rb)
+{
+    brd b = {r->buf + rb->off, rb->size, 1, rb->off};
+    while (b.i < b.n) {
+        size_t at = b.base + b.i;
+        uint8_t t = b.p[b.i++];
+        if (t != EV_STRING)
+            return fail(r, TT_ERR_FORMAT, at, "generation %llu: expected string event, got %u",
+                        (unsigned long long)r->gen, t);
+        uint64_t id, len;
+        if (brd_uv(r, &b, &id, "string ID") || brd_uv(r, &b, &len, "string length"))
+            return r->err ? r->err->code : TT_ERR_FORMAT;
+        if (len > MAX_STRING)
+            return fail(r, TT_ERR_FORMAT, at, "generation %llu: invalid string size %llu, maximum is %u",
+                        (unsigned long long)r->gen, (unsigned long long)len, MAX_STRING);
+        if (len > b.n - b.i)
+            return fail(r, TT_ERR_TRUNCATED, b.base + b.n,
+                        "generation %llu: failed to read full string %llu: read %zu but wanted %llu",
+                        (unsigned long long)r->gen, (unsigned long long)id, b.n - b.i,
+                        (unsigned long long)len);
+        if (id == 0 || map_get(&r->strs, id))
+            return fail(r, TT_ERR_FORMAT, at, "generation %llu: multiple strings with the same ID: id=%llu",
+                        (unsigned long long)r->gen, (unsigned long long)id);
+        uint32_t gid = tt_syms_intern(r->syms, (const char *)b.p + b.i, (size_t)len);
+        if (gid == UINT32_MAX || !map_put(&r->strs, id, gid))
+            return NOMEM(r, at);
+        b.i += (size_t)len;
+    }
+    return TT_OK;
+}
+
+static tt_status add_stacks(rd *r, const rawbatch *rb)
+{
+    brd b = {r->buf + rb->off, rb->size, 1, rb->off};
+    while (b.i < b.n) {
+        size_t at = b.base + b.i;
+        uint8_t t = b.p[b.i++];
+        if (t != EV_STACK)
+            return fail(r, TT_ERR_FORMAT, at, "generation %llu: expected stack event, got %u",
+                        (unsigned long long)r->gen, t);
+        uint64_t id, nf;
+        if (brd_uv(r, &b, &id, "stack ID") || brd_uv(r, &b, &nf, "stack frame count"))
+            return r->err ? r->err->code : TT_ERR_FORMAT;
+        if (nf > MAX_FRAMES)
+            return fail(r, TT_ERR_FORMAT, at, "generation %llu: invalid stack size %llu, maximum is %u",
+                        (unsigned long long)r->gen, (unsigned long long)nf, MAX_FRAMES);
+        if (GROW(r->pcs, r->cappcs, r->npcs + nf))
+            return NOMEM(r, at);
+        size_t pcoff = r->npcs;
+        for (uint64_t i = 0; i < nf; i++) {
+            pframe f;
+            if (brd_uv(r, &b, &f.pc, "frame PC") || brd_uv(r, &b, &f.func, "frame func ID") ||
+                brd_uv(r, &b, &f.file, "frame file ID") || brd_uv(r, &b, &f.line, "frame line"))
+                return r->err ? r->err->code : TT_ERR_FORMAT;
+            r->pcs[r->npcs++] = f.pc;
+            if (!map_get(&r->pcmap, f.pc)) {
+                if (GROW(r->frames, r->capframes, r->nframes + 1) ||
+                    !map_put(&r->pcmap, f.pc, r->nframes))
+                    return NOMEM(r, at);
+                r->frames[r->nframes++] = f;
+            }
+        }
+        if (id == 0 || map_get(&r->stkmap, id))
+            return fail(r, TT_ERR_FORMAT, at, "generation %llu: multiple stacks with the same ID: id=%llu",
+                        (unsigned long long)r->gen, (unsigned long long)id);
+        if (GROW(r->stks, r->capstks, r->nstks + 1) || !map_put(&r->stkmap, id, r->nstks))
+            return NOMEM(r, at);
+        r->stks[r->nstks++] = (gstack){pcoff, (uint32_t)nf, UINT32_MAX};
+    }
+    return TT_OK;
+}
+
+static tt_status add_cpu_samples(rd *r, const rawbatch *rb)
+{
+    brd b = {r->buf + rb->off, rb->size, 1, rb->off};
+    while (b.i < b.n) {
+        size_t at = b.base + b.i;
+        uint8_t t = b.p[b.i++];
+        if (t != EV_CPU_SAMPLE)
+            return fail(r, TT_ERR_FORMAT, at, "generation %llu: expected CPU sample event, got %u",
+                        (unsigned long long)r->gen, t);
+        cpu_sample s;
+        uint64_t ts;
+        if (brd_uv(r, &b, &ts, "CPU sample time") || brd_uv(r, &b, &s.m, "CPU sample M") ||
+            brd_uv(r, &b, &s.p, "CPU sample P") || brd_uv(r, &b, &s.g, "CPU sample G") ||
+            brd_uv(r, &b, &s.stack, "CPU sample stack"))
+            return r->err ? r->err->code : TT_ERR_FORMAT;
+        if (s.g == 0)
+            s.g = NO_ID;
+        s.time = (int64_t)ts; /* converted after the generation is read */
+        s.off = at;
+        if (GROW(r->cpu, r->capcpu, r->ncpu + 1))
+            return NOMEM(r, at);
+        r->cpu[r->ncpu++] = s;
+    }
+    return TT_OK;
+}
+
+static tt_status set_sync(rd *r, const rawbatch *rb)
+{
+    brd b = {r->buf + rb->off, rb->size, r->ver >= 25 ? 1 : 0, rb->off};
+    uint64_t last = rb->time;
+    while (b.i < b.n) {
+        size_t at = b.base + b.i;
+        uint8_t t = b.p[b.i++];
+        if (t == EV_FREQUENCY) {
+            if (r->has_freq)
+                return fail(r, TT_ERR_FORMAT, at, "generation %llu: found multiple frequency events",
+                            (unsigned long long)r->gen);
+            uint64_t f;
+            if (brd_uv(r, &b, &f, "frequency"))
+                return r->err ? r->err->code : TT_ERR_FORMAT;
+            r->freq = 1.0 / ((double)f / 1e9);
+            r->has_freq = r->freq != 0;
+            if (!r->has_freq)
+                r->has_freq = 0;
+        } else if (t == EV_CLOCK_SNAPSHOT && r->ver >= 25) {
+            if (r->has_snap)
+                return fail(r, TT_ERR_FORMAT, at,
+                            "generation %llu: found multiple clock snapshot events",
+                            (unsigned long long)r->gen);
+            r->has_snap = 1;
+            uint64_t dt;
+            if (brd_uv(r, &b, &dt, "clock snapshot"))
+                return r->err ? r->err->code : TT_ERR_FORMAT;
+            last += dt;
+            r->snap_time = last;
+            if (brd_uv(r, &b, &r->snap_mono, "clock snapshot") ||
+                brd_uv(r, &b, &r->snap_sec, "clock snapshot") ||
+                brd_uv(r, &b, &r->snap_nsec, "clock snapshot"))
+                return r->err ? r->err->code : TT_ERR_FORMAT;
+        } else {
+            return fail(r, TT_ERR_FORMAT, at,
+                        "generation %llu: expected frequency or clock snapshot event, got %u",
+                        (unsigned long long)r->gen, t);
+        }
+    }
+    return TT_OK;
+}
+
+static tt_status process_batch(rd *r, const rawbatch *b)
+{
+    const uint8_t *d = r->buf + b->off;
+    uint8_t first = b->size ? d[0] : 0;
+    if (!b->exp && b->size) {
+        if (first == EV_STRINGS)
+            return add_strings(r, b);
+        if (first == EV_STACKS)
+            return add_stacks(r, b);
+        if (first == EV_CPU_SAMPLES)
+            return add_cpu_samples(r, b);
+        if ((first == EV_FREQUENCY && r->ver < 25) || (first == EV_SYNC && r->ver >= 25))
+            return set_sync(r, b);
+    }
+    if (b->exp)
+        return TT_OK; /* experimental batches: kept by Go for Sync.ExperimentalBatches only */
+    if (!b->exp && b->size && first == EV_END_OF_GENERATION)
+        return fail(r, TT_ERR_FORMAT, b->start, "unexpectedly processing EndOfGeneration");
+    /* an event batch */
+    if (b->size > UINT32_MAX)
+        return fail(r, TT_ERR_FORMAT, b->start, "batch too large");
+    if (GROW(r->batches, r->capbatches, r->nbatches + 1))
+        return NOMEM(r, b->start);
+    int32_t bi = (int32_t)r->nbatches++;
+    r->batches[bi] = (vbatch){b->m, b->time, b->off, (uint32_t)b->size, -1};
+    uint64_t *ci = map_get(&r->mcur, b->m);
+    if (ci) {
+        r->batches[r->tails[*ci]].next = bi;
+        r->tails[*ci] = bi;
+    } else {
+        if (GROW(r->curs, r->capcurs, r->ncurs + 1) || GROW(r->tails, r->captails, r->ncurs + 1) ||
+            !map_put(&r->mcur, b->m, r->ncurs))
+            return NOMEM(r, b->start);
+        memset(&r->curs[r->ncurs], 0, sizeof(cursor));
+        r->curs[r->ncurs].m = b->m;
+        r->curs[r->ncurs].bidx = bi;
+        r->tails[r->ncurs] = bi;
+        r->ncurs++;
+    }
+    return TT_OK;
+}
+
+static void gen_reset(rd *r)
+{
+    r->gen = 0;
+    r->min_ts = 0;
+    r->freq = 0;
+    r->has_freq = r->has_snap = 0;
+    r->snap_time = r->snap_mono = r->snap_sec = r->snap_nsec = 0;
+    r->nbatches = 0;
+    map_clear(&r->mcur);
+    r->ncurs = 0;
+    r->nheap = 0;
+    r->ncpu = r->cpupos = 0;
+    map_clear(&r->strs);
+    map_clear(&r->pcmap);
+    r->nframes = 0;
+    map_clear(&r->stkmap);
+    r->nstks = 0;
+    r->npcs = 0;
+}
+
+static tt_status validate_gen(rd *r, size_t at)
+{
+    if (!r->has_freq)
+        return fail(r, TT_ERR_FORMAT, at, "generation %llu: no frequency event found",
+                    (unsigned long long)r->gen);
+    if (r->ver >= 25 && !r->has_snap)
+        return fail(r, TT_ERR_FORMAT, at, "generation %llu: no clock snapshot event found",
+                    (unsigned long long)r->gen);
+    for (size_t i = 0; i < r->nframes; i++) {
+        const pframe *f = &r->frames[i];
+        if (f->func && !map_get(&r->strs, f->func))
+            return fail(r, TT_ERR_FORMAT, at,
+                        "generation %llu: found invalid func string ID %llu for pc %#llx",
+                        (unsigned long long)r->gen, (unsigned long long)f->func,
+                        (unsigned long long)f->pc);
+        if (f->file && !map_get(&r->strs, f->file))
+            return fail(r, TT_ERR_FORMAT, at,
+                        "generation %llu: found invalid file string ID %llu for pc %#llx",
+                        (unsigned long long)r->gen, (unsigned long long)f->file,
+                        (unsigned long long)f->pc);
+    }
+    /* CPU samples: convert and sort exactly as Go (pdqsort, not stable). */
+    for (size_t i = 0; i < r->ncpu; i++)
+        r->cpu[i].time = fmul(r->freq, (uint64_t)r->cpu[i].time);
+    return TT_OK;
+}
+
+static int cmp_cpu(const void *a, const void *b)
+{
+    int64_t x = ((const cpu_sample *)a)->time, y = ((const cpu_sample *)b)->time;
+    return x < y ? -1 : x > y;
+}
+
+/*
+ * Read the generation starting at *pos. Returns TT_OK with r->gen != 0 for a
+ * generation, TT_OK with r->gen == 0 at the end of the trace, or an error.
+ * For versions <= 25, *spill_err receives a read error that ended the
+ * generation (Go reports it only after delivering the generation).
+ */
+static tt_status read_gen(rd *r, size_t *pos, tt_status *spill_err, size_t *spill_at)
+{
+    gen_reset(r);
+    *spill_err = TT_OK;
+    size_t p = *pos;
+    r->gen_start = p;
+    rawbatch b;
+    uint64_t g = 0;
+    if (r->ver >= 26) {
+        for (;;) {
+            size_t before = p;
+            int k = read_batch(r, &p, &b);
+            if (k == 0) {
+                if (r->nbatches)
+                    return fail(r, TT_ERR_TRUNCATED, r->len,
+                                "generation %llu: incomplete generation found; trace likely truncated",
+                                (unsigned long long)g);
+                r->gen = 0;
+                *pos = p;
+                return TT_OK;
+            }
+            if (k < 0)
+                return r->err ? r->err->code : TT_ERR_FORMAT;
+            if (g == 0)
+                g = b.gen;
+            r->gen = g;
+            if (b.eog)
+                break;
+            if (b.gen == 0)
+                return fail(r, TT_ERR_FORMAT, before, "invalid generation number 0");
+            if (b.gen != g)
+                return fail(r, TT_ERR_FORMAT, before,
+                            "batch of generation %llu inside generation %llu: missing "
+                            "end-of-generation event, or generations are interleaved",
+                            (unsigned long long)b.gen, (unsigned long long)g);
+            if (r->min_ts == 0 || b.time < r->min_ts)
+                r->min_ts = b.time;
+            tt_status st = process_batch(r, &b);
+            if (st)
+                return st;
+        }
+    } else {
+        for (;;) {
+            size_t before = p;
+            int k = read_batch(r, &p, &b);
+            if (k == 0)
+                break;
+            if (k < 0) {
+                if (g != 0) {
+                    *spill_err = r->err ? r->err->code : TT_ERR_FORMAT;
+                    *spill_at = before;
+                    p = before;
+                    break;
+                }
+                return r->err ? r->err->code : TT_ERR_FORMAT;
+            }
+            if (b.eog) /* not written by <= 25; Go's readBatch returns gen 0 for it */
+                return fail(r, TT_ERR_FORMAT, before, "invalid generation number 0");
+            if (b.gen == 0)
+                return fail(r, TT_ERR_FORMAT, before, "invalid generation number 0");
+            if (g == 0)
+                g = b.gen;
+            r->gen = g;
+            if (b.gen == g + 1) {
+                p = before; /* spilled: first batch of the next generation */
+                break;
+            }
+            if (b.gen != g)
+                return fail(r, TT_ERR_FORMAT, before,
+                            "batch of generation %llu after generation %llu: generations out of order",
+                            (unsigned long long)b.gen, (unsigned long long)g);
+            if (r->min_ts == 0 || b.time < r->min_ts)
+                r->min_ts = b.time;
+            tt_status st = process_batch(r, &b);
+            if (st)
+                return st;
+        }
+        r->gen = g;
+    }
+    tt_status st = validate_gen(r, p);
+    if (st)
+        return st;
+    tt_sort(r->cpu, r->ncpu, sizeof *r->cpu, cmp_cpu);
+    r->gen_end = p;
+    *pos = p;
+    if (r->gen == 0 && r->ver < 26)
+        r->gen = 0; /* an empty trace (<= 25) fails above on "no frequency" */
+    return TT_OK;
+}
+
+/* ---- cursors and the frontier heap (Go's batchcursor.go) ------------------- */
+
+/* Decode the next event of cursor c. Returns 1 (event), 0 (done), -1 error. */
+static int cursor_next(rd *r, cursor *c)
+{
+    while (c->bidx >= 0 && r->batches[c->bidx].len == c->doff) {
+        c->bidx = r->batches[c->bidx].next;
+        c->doff = 0;
+        c->last_ts = 0;
+    }
+    if (c->bidx < 0)
+        return 0;
+    const vbatch *b = &r->batches[c->bidx];
+    if (c->last_ts == 0)
+        c->last_ts = fmul(r->freq, b->time);
+    const uint8_t *p = r->buf + b->off + c->doff;
+    size_t n = b->len - c->doff, i = 1;
+    size_t at = b->off + c->doff;
+    uint8_t t = p[0];
+    if (t >= EV_NSPECS) {
+        fail(r, TT_ERR_FORMAT, at, "generation %llu, M %lld: found invalid event type: %u",
+             (unsigned long long)r->gen, (long long)c->m, t);
+        return -1;
+    }
+    unsigned na = ev_nargs[t];
+    if (na == 0) {
+        fail(r, TT_ERR_FORMAT, at, "generation %llu, M %lld: found event without a timestamp: type=%s",
+             (unsigned long long)r->gen, (long long)c->m, ev_name(t));
+        return -1;
+    }
+    uint64_t dt;
+    int k = tt_uvarint(p + i, n - i, &dt);
+    if (k <= 0) {
+        fail(r, TT_ERR_FORMAT, at + i, "generation %llu, M %lld: found invalid uvarint for timestamp",
+             (unsigned long long)r->gen, (long long)c->m);
+        return -1;
+    }
+    i += (size_t)k;
+    oev *e = &c->ev;
+    e->typ = t;
+    e->synth = 0;
+    e->off = at;
+    for (unsigned a = 0; a + 1 < na; a++) {
+        k = tt_uvarint(p + i, n - i, &e->args[a]);
+        if (k <= 0) {
+            fail(r, TT_ERR_FORMAT, at + i, "generation %llu, M %lld: found invalid uvarint in %s",
+                 (unsigned long long)r->gen, (long long)c->m, ev_name(t));
+            return -1;
+        }
+        i += (size_t)k;
+    }
+    e->time = (int64_t)((uint64_t)fmul(r->freq, dt) + (uint64_t)c->last_ts);
+    c->last_ts = e->time;
+    c->doff += (uint32_t)i;
+    return 1;
+}
+
+#define HT(i) (r->heap[i]->ev.time)
+
+static size_t heap_up(rd *r, size_t i)
+{
+    while (i > 0 && HT((i - 1) / 2) > HT(i)) {
+        cursor *t = r->heap[(i - 1) / 2];
+        r->heap[(i - 1) / 2] = r->heap[i];
+        r->heap[i] = t;
+        i = (i - 1) / 2;
+    }
+    return i;
+}
+
+static void heap_down(rd *r, size_t i)
+{
+    for (;;) {
+        size_t m = i, l = 2 * i + 1, rr = 2 * i + 2;
+        int64_t mt = i < r->nheap ? HT(i) : INT64_MAX;
+        if (l < r->nheap && HT(l) < mt) {
+            mt = HT(l);
+            m = l;
+        }
+        if (rr < r->nheap && HT(rr) < mt)
+            m = rr;
+        if (m == i)
+            break;
+        cursor *t = r->heap[i];
+        r->heap[i] = r->heap[m];
+        r->heap[m] = t;
+        i = m;
+    }
+}
+
+static void heap_remove(rd *r, size_t i)
+{
+    while (i > 0) {
+        cursor *t = r->heap[(i - 1) / 2];
+        r->heap[(i - 1) / 2] = r->heap[i];
+        r->heap[i] = t;
+        i = (i - 1) / 2;
+    }
+    r->heap[0] = r->heap[r->nheap - 1];
+    r->nheap--;
+    heap_down(r, 0);
+}
+
+static int cmp_cursor(const void *a, const void *b)
+{
+    int64_t x = (*(cursor *const *)a)->ev.time, y = (*(cursor *const *)b)->ev.time;
+    return x < y ? -1 : x > y;
+}
+
+/* ---- ordering state helpers ---------------------------------------------- */
+
+static gst *g_get(rd *r, uint64_t id)
+{
+    uint64_t *v = map_get(&r->gmap, id);
+    return v ? &r->gs[*v] : NULL;
+}
+
+static gst *g_new(rd *r, uint64_t id, uint8_t status, uint64_t gen)
+{
+    size_t idx;
+    if (r->ngfree) {
+        idx = r->gfree[--r->ngfree];
+    } else {
+        if (GROW(r->gs, r->capgs, r->ngs + 1))
+            return NULL;
+        idx = r->ngs++;
+        memset(&r->gs[idx], 0, sizeof(gst));
+    }
+    if (!map_put(&r->gmap, id, idx))
+        return NULL;
+    gst *s = &r->gs[idx];
+    s->id = id;
+    s->status = status;
+    s->sgen = gen;
+    s->seq = 0;
+    s->nregs = 0;
+    s->nrngs = 0;
+    return s;
+}
+
+static int g_del(rd *r, uint64_t id)
+{
+    uint64_t *v = map_get(&r->gmap, id);
+    if (!v)
+        return 0;
+    uint32_t idx = (uint32_t)*v;
+    map_del(&r->gmap, id);
+    if (GROW(r->gfree, r->capgfree, r->ngfree + 1))
+        return -1;
+    r->gfree[r->ngfree++] = idx;
+    return 0;
+}
+
+static pst *p_get(rd *r, uint64_t id)
+{
+    uint64_t *v = map_get(&r->pmap, id);
+    return v ? &r->ps[*v] : NULL;
+}
+
+static mst *m_get(rd *r, uint64_t id)
+{
+    uint64_t *v = map_get(&r->mmap_, id);
+    return v ? &r->ms[*v] : NULL;
+}
+
+static mst *m_new(rd *r, uint64_t id, uint64_t g, uint64_t p)
+{
+    if (GROW(r->ms, r->capms, r->nms + 1) || !map_put(&r->mmap_, id, r->nms))
+        return NULL;
+    r->ms[r->nms] = (mst){g, p};
+    return &r->ms[r->nms++];
+}
+
+static int has_range(const rng *v, size_t n, uint8_t typ, uint64_t desc)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i].typ == typ && v[i].desc == desc)
+            return 1;
+    return 0;
+}
+
+typedef struct ctx {
+    uint64_t g, p, m;
+} ctx;
+
+enum { MUST_NOT, MAY, MUST };
+
+static tt_status ord_fail(rd *r, const oev *ev, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static tt_status ord_fail(rd *r, const oev *ev, const char *fmt, ...)
+{
+    char msg[240];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return fail(r, TT_ERR_ORDER, ev->off, "generation %llu: %s event: %s",
+                (unsigned long long)r->gen, ev_name(ev->typ), msg);
+}
+
+static tt_status validate_ctx(rd *r, const oev *ev, ctx c, int M, int P, int G)
+{
+    if (M == MUST && c.m == NO_ID)
+        return ord_fail(r, ev, "expected a thread but didn't have one");
+    if (M == MUST_NOT && c.m != NO_ID)
+        return ord_fail(r, ev, "expected no thread but had one");
+    if (P == MUST && c.p == NO_ID)
+        return ord_fail(r, ev, "expected a proc but didn't have one");
+    if (P == MUST_NOT && c.p != NO_ID)
+        return ord_fail(r, ev, "expected no proc but had one");
+    if (G == MUST && c.g == NO_ID)
+        return ord_fail(r, ev, "expected a goroutine but didn't have one");
+    if (G == MUST_NOT && c.g != NO_ID)
+        return ord_fail(r, ev, "expected no goroutine but had one");
+    return TT_OK;
+}
+#define VCTX(M, P, G)                                                                              \
+    do {                                                                                           \
+        tt_status vst_ = validate_ctx(r, ev, cur, M, P, G);                                        \
+        if (vst_)                                                                                  \
+            return vst_;                                                                           \
+    } while (0)
+
+static void push(rd *r, const oev *ev, ctx c)
+{
+    oev *q = &r->q[r->nq++];
+    *q = *ev;
+    q->g = c.g;
+    q->p = c.p;
+    q->m = c.m;
+}
+
+static void push_synth(rd *r, ctx c, uint8_t typ, int64_t time, uint64_t a0, uint64_t a1,
+                       uint64_t a2, uint64_t a3, size_t off)
+{
+    oev e = {time, {a0, a1, a2, a3}, 0, 0, 0, off, typ, 1};
+    push(r, &e, c);
+}
+
+/*
+ * Go's ordering.Advance: *ok = 1 if the event was applied (events queued),
+ * 0 if it must wait. Returns an error for an inconsistent trace.
+ */
+static tt_status advance(rd *r, oev *ev, uint64_t m, int *ok)
+{
+    uint64_t gen = r->gen;
+    if (r->initial_gen == 0)
+        r->initial_gen = gen;
+    ctx cur = {NO_ID, NO_ID, m};
+    mst *ms = NULL;
+    if (m != NO_ID) {
+        ms = m_get(r, m);
+        if (!ms && !(ms = m_new(r, m, NO_ID, NO_ID)))
+            return NOMEM(r, ev->off);
+        cur.p = ms->p;
+        cur.g = ms->g;
+    }
+    ctx nc = cur;
+    *ok = 0;
+    r->nq = 0;
+    int first = gen == r->initial_gen;
+
+    switch (ev->typ) {
+    case EV_PROC_STATUS: {
+        uint64_t pid = ev->args[0], status = ev->args[1];
+        if (status >= 5)
+            return ord_fail(r, ev, "invalid status for proc %lld: %llu", (long long)pid,
+                            (unsigned long long)status);
+        uint64_t old = procstatus2state[status];
+        pst *s = p_get(r, pid);
+        if (s) {
+            if (status == PROC_SYSCALL_ABANDONED && s->status == PROC_SYSCALL) {
+                old = TT_PS_RUNNING;
+                ev->args[1] = PROC_SYSCALL;
+            } else if (status == PROC_SYSCALL_ABANDONED && s->status == PROC_SYSCALL_ABANDONED) {
+                old = TT_PS_IDLE;
+                ev->args[1] = PROC_SYSCALL_ABANDONED;
+            } else if (s->status != status) {
+                return ord_fail(r, ev, "inconsistent status for proc %lld: old %s vs. new %s",
+                                (long long)pid, ps_name(s->status), ps_name(status));
+            }
+            s->sgen = gen;
+            s->seq = 0;
+        } else {
+            if (GROW(r->ps, r->capps, r->nps + 1) || !map_put(&r->pmap, pid, r->nps))
+                return NOMEM(r, ev->off);
+            s = &r->ps[r->nps++];
+            memset(s, 0, sizeof *s);
+            s->status = (uint8_t)status;
+            s->sgen = gen;
+            old = first ? TT_PS_UNDETERMINED : TT_PS_NOTEXIST;
+        }
+        ev->args[2] = old;
+        if (status == PROC_RUNNING || status == PROC_SYSCALL)
+            nc.p = pid;
+        if (status == PROC_SYSCALL_ABANDONED && old == TT_PS_RUNNING) {
+            int found = 0;
+            for (size_t i = 0; i < r->nms; i++) {
+                if (r->ms[i].p == pid) {
+                    /* find its M id */
+                    for (size_t j = 0; j < r->mmap_.cap; j++)
+                        if (r->mmap_.used[j] && r->mmap_.slots[j].v == i) {
+                            cur.m = r->mmap_.slots[j].k;
+                            break;
+                        }
+                    cur.p = pid;
+                    cur.g = r->ms[i].g;
+                    found = 1;
+                }
+            }
+            if (!found)
+                return ord_fail(r, ev, "failed to find sched context for proc %lld that's about to be stolen",
+                                (long long)pid);
+        }
+        push(r, ev, cur);
+        break;
+    }
+    case EV_PROC_START: {
+        uint64_t pid = ev->args[0];
+        pst *s = p_get(r, pid);
+        if (!s || s->status != PROC_IDLE || !(s->sgen == gen && ev->args[1] == s->seq + 1) ||
+            cur.p != NO_ID)
+            return TT_OK;
+        VCTX(MUST, MUST_NOT, MAY);
+        s->status = PROC_RUNNING;
+        s->seq = ev->args[1];
+        nc.p = pid;
+        push(r, ev, cur);
+        break;
+    }
+    case EV_PROC_STOP: {
+        pst *s = p_get(r, cur.p);
+        if (!s)
+            return ord_fail(r, ev, "event for proc (%lld) that doesn't exist", (long long)cur.p);
+        if (s->status != PROC_RUNNING && s->status != PROC_SYSCALL)
+            return ord_fail(r, ev, "event for proc that's not Running or Syscall");
+        VCTX(MUST, MUST, MAY);
+        s->status = PROC_IDLE;
+        nc.p = NO_ID;
+        push(r, ev, cur);
+        break;
+    }
+    case EV_PROC_STEAL: {
+        uint64_t pid = ev->args[0];
+        pst *s = p_get(r, pid);
+        if (!s || (s->status != PROC_SYSCALL && s->status != PROC_SYSCALL_ABANDONED) ||
+            !(s->sgen == gen && ev->args[1] == s->seq + 1))
+            return TT_OK;
+        VCTX(MUST, MAY, MAY);
+        uint8_t olds = s->status;
+        ev->args[3] = olds;
+        s->status = PROC_IDLE;
+        s->seq = ev->args[1];
+        if (olds == PROC_SYSCALL_ABANDONED) {
+            push(r, ev, cur);
+            break;
+        }
+        uint64_t mid = ev->args[2];
+        if (mid == cur.m) {
+            if (cur.p != pid)
+                return ord_fail(r, ev, "tried to self-steal proc %lld (thread %lld), but got proc %lld instead",
+                                (long long)pid, (long long)mid, (long long)cur.p);
+            nc.p = NO_ID;
+            push(r, ev, cur);
+            break;
+        }
+        mst *vm = m_get(r, mid);
+        if (!vm)
+            return ord_fail(r, ev, "stole proc from non-existent thread %lld", (long long)mid);
+        if (vm->p != pid)
+            return ord_fail(r, ev, "tried to steal proc %lld from thread %lld, but got proc %lld instead",
+                            (long long)pid, (long long)mid, (long long)vm->p);
+        vm->p = NO_ID;
+        ms = m_get(r, m); /* vm may have moved nothing; pointers stay valid (no insert) */
+        push(r, ev, cur);
+        break;
+    }
+    case EV_GO_STATUS:
+    case EV_GO_STATUS_STACK: {
+        uint64_t gid = ev->args[0], mid = ev->args[1], status = ev->args[2];
+        if (status >= 5)
+            return ord_fail(r, ev, "invalid status for goroutine %lld: %llu", (long long)gid,
+                            (unsigned long long)status);
+        uint64_t old = gostatus2state[status];
+        gst *s = g_get(r, gid);
+        if (s) {
+            if (s->status != status)
+                return ord_fail(r, ev, "inconsistent status for goroutine %lld: old %s vs. new %s",
+                                (long long)gid, gs_name(s->status), gs_name(status));
+            s->sgen = gen;
+            s->seq = 0;
+        } else if (first) {
+            if (!g_new(r, gid, (uint8_t)status, gen))
+                return NOMEM(r, ev->off);
+            old = TT_GS_UNDETERMINED;
+        } else {
+            return ord_fail(r, ev, "found goroutine status for new goroutine after the first generation: id=%lld status=%s",
+                            (long long)gid, gs_name(status));
+        }
+        ev->args[2] = old << 32 | status;
+        if (status == GO_RUNNING) {
+            nc.g = gid;
+        } else if (status == GO_SYSCALL) {
+            if (mid == NO_ID)
+                return ord_fail(r, ev, "found goroutine %lld in syscall without a thread", (long long)gid);
+            if (mid == cur.m) {
+                if (!first && cur.g != gid)
+                    return ord_fail(r, ev, "inconsistent thread for syscalling goroutine %lld: thread has goroutine %lld",
+                                    (long long)gid, (long long)cur.g);
+                nc.g = gid;
+            } else {
+                mst *om = m_get(r, mid);
+                if (om) {
+                    if (om->g != gid)
+                        return ord_fail(r, ev, "inconsistent thread for syscalling goroutine %lld: thread has goroutine %lld",
+                                        (long long)gid, (long long)om->g);
+                    cur.g = om->g;
+                } else {
+                    if (!m_new(r, mid, gid, NO_ID))
+                        return NOMEM(r, ev->off);
+                    ms = m ? m_get(r, m) : NULL; /* the array may have moved */
+                    if (m == NO_ID)
+                        ms = NULL;
+                }
+                cur.m = mid;
+            }
+        }
+        push(r, ev, cur);
+        break;
+    }
+    case EV_GO_CREATE:
+    case EV_GO_CREATE_BLOCKED: {
+        VCTX(MUST, MUST, MAY);
+        gst *s = g_get(r, cur.g);
+        if (s && s->status != GO_RUNNING)
+            return ord_fail(r, ev, "event for goroutine that's not Running");
+        uint64_t ng = ev->args[0];
+        if (g_get(r, ng))
+            return ord_fail(r, ev, "tried to create goroutine (%lld) that already exists", (long long)ng);
+        if (!g_new(r, ng, ev->typ == EV_GO_CREATE_BLOCKED ? GO_WAITING : GO_RUNNABLE, gen))
+            return NOMEM(r, ev->off);
+        push(r, ev, cur);
+        break;
+    }
+    case EV_GO_DESTROY:
+    case EV_GO_STOP:
+    case EV_GO_BLOCK: {
+        VCTX(MUST, MUST, MUST);
+        gst *s = g_get(r, cur.g);
+        if (!s)
+            return ord_fail(r, ev, "event for goroutine (%lld) that doesn't exist", (long long)cur.g);
+        if (s->status != GO_RUNNING)
+            return ord_fail(r, ev, "event for goroutine that's not Running");
+        if (ev->typ == EV_GO_DESTROY) {
+            if (g_del(r, cur.g))
+                return NOMEM(r, ev->off);
+        } else {
+            s->status = ev->typ == EV_GO_STOP ? GO_RUNNABLE : GO_WAITING;
+        }
+        nc.g = NO_ID;
+        push(r, ev, cur);
+        break;
+    }
+    case EV_GO_START: {
+        uint64_t gid = ev->args[0];
+        gst *s = g_get(r, gid);
+        if (!s || s->status != GO_RUNNABLE || !(s->sgen == gen && ev->args[1] == s->seq + 1))
+            return TT_OK;
+        VCTX(MUST, MUST, MUST_NOT);
+        s->status = GO_RUNNING;
+        s->seq = ev->args[1];
+        nc.g = gid;
+        push(r, ev, cur);
+        break;
+    }
+    case EV_GO_UNBLOCK: {
+        uint64_t gid = ev->args[0];
+        gst *s = g_get(r, gid);
+        if (!s || s->status != GO_WAITING || !(s->sgen == gen && ev->args[1] == s->seq + 1))
+            return TT_OK;
+        s->status = GO_RUNNABLE;
+        s->seq = ev->args[1];
+        push(r, ev, cur);
+        break;
+    }
+    case EV_GO_SWITCH:
+    case EV_GO_SWITCH_DESTROY: {
+        VCTX(MUST, MUST, MUST);
+        gst *cs = g_get(r, cur.g);
+        if (!cs)
+            return ord_fail(r, ev, "event for goroutine (%lld) that doesn't exist", (long long)cur.g);
+        if (cs->status != GO_RUNNING)
+            return ord_fail(r, ev, "event for goroutine that's not Running");
+        uint64_t next = ev->args[0];
+        gst *ns = g_get(r, next);
+        if (!ns || ns->status != GO_WAITING || !(ns->sgen == gen && ev->args[1] == ns->seq + 1))
+            return TT_OK;
+        push(r, ev, cur);
+        if (ev->typ == EV_GO_SWITCH) {
+            cs->status = GO_WAITING;
+            push_synth(r, cur, EV_GO_BLOCK, ev->time, 0, 0, 0, 0, ev->off);
+        } else {
+            uint64_t nid = next;
+            if (g_del(r, cur.g))
+                return NOMEM(r, ev->off);
+            ns = g_get(r, nid);
+            push_synth(r, cur, EV_GO_DESTROY, ev->time, 0, 0, 0, 0, ev->off);
+        }
+        ns->status = GO_RUNNING;
+        ns->seq = ev->args[1];
+        nc.g = next;
+        ctx sc = cur;
+        sc.g = NO_ID;
+        push_synth(r, sc, EV_GO_START, ev->time, next, ev->args[1], 0, 0, ev->off);
+        break;
+    }
+    case EV_GO_SYSCALL_BEGIN: {
+        VCTX(MUST, MUST, MUST);
+        gst *s = g_get(r, cur.g);
+        if (!s)
+            return ord_fail(r, ev, "event for goroutine (%lld) that doesn't exist", (long long)cur.g);
+        if (s->status != GO_RUNNING)
+            return ord_fail(r, ev, "event for goroutine that's not Running");
+        s->status = GO_SYSCALL;
+        pst *p = p_get(r, cur.p);
+        if (!p)
+            return ord_fail(r, ev, "uninitialized proc %lld found", (long long)cur.p);
+        p->status = PROC_SYSCALL;
+        if (!(p->sgen == gen && ev->args[0] == p->seq + 1))
+            return ord_fail(r, ev, "can't make sequence: %llu (gen=%llu) -> %llu (gen=%llu)",
+                            (unsigned long long)p->seq, (unsigned long long)p->sgen,
+                            (unsigned long long)ev->args[0], (unsigned long long)gen);
+        p->seq = ev->args[0];
+        push(r, ev, cur);
+        break;
+    }
+    case EV_GO_SYSCALL_END: {
+        VCTX(MUST, MUST, MUST);
+        gst *s = g_get(r, cur.g);
+        if (!s)
+            return ord_fail(r, ev, "event for goroutine (%lld) that doesn't exist", (long long)cur.g);
+        if (s->status != GO_SYSCALL)
+            return ord_fail(r, ev, "event for goroutine that's not Running");
+        s->status = GO_RUNNING;
+        pst *p = p_get(r, cur.p);
+        if (!p)
+            return ord_fail(r, ev, "uninitialized proc %lld found", (long long)cur.p);
+        if (p->status != PROC_SYSCALL)
+            return ord_fail(r, ev, "expected proc %lld in state Syscall, but got %s instead",
+                            (long long)cur.p, ps_name(p->status));
+        p->status = PROC_RUNNING;
+        push(r, ev, cur);
+        break;
+    }
+    case EV_GO_SYSCALL_END_BLOCKED: {
+        if (cur.p != NO_ID) {
+            pst *p = p_get(r, cur.p);
+            if (!p)
+                return ord_fail(r, ev, "uninitialized proc %lld found", (long long)cur.p);
+            if (p->status == PROC_SYSCALL)
+                return TT_OK;
+        }
+        VCTX(MUST, MAY, MUST);
+        gst *s = g_get(r, cur.g);
+        if (!s)
+            return ord_fail(r, ev, "event for goroutine (%lld) that doesn't exist", (long long)cur.g);
+        if (s->status != GO_SYSCALL)
+            return ord_fail(r, ev, "event for goroutine that's not Running");
+        nc.g = NO_ID;
+        s->status = GO_RUNNABLE;
+        push(r, ev, cur);
+        break;
+    }
+    case EV_GO_CREATE_SYSCALL: {
+        VCTX(MUST, MAY, MUST_NOT);
+        uint64_t ng = ev->args[0];
+        if (g_get(r, ng))
+            return ord_fail(r, ev, "tried to create goroutine (%lld) in syscall that already exists",
+                            (long long)ng);
+        if (!g_new(r, ng, GO_SYSCALL, gen))
+            return NOMEM(r, ev->off);
+        nc.g = ng;
+        push(r, ev, cur);
+        break;
+    }
+    case EV_GO_DESTROY_SYSCALL: {
+        VCTX(MUST, MAY, MUST);
+        gst *s = g_get(r, cur.g);
+        if (!s)
+            return ord_fail(r, ev, "event for goroutine (%lld) that doesn't exist", (long long)cur.g);
+        if (s->status != GO_SYSCALL)
+            return ord_fail(r, ev, "event for goroutine that's not Syscall");
+        if (g_del(r, cur.g))
+            return NOMEM(r, ev->off);
+        nc.g = NO_ID;
+        if (cur.p != NO_ID) {
+            pst *p = p_get(r, cur.p);
+            if (!p)
+                return ord_fail(r, ev, "found invalid proc %lld", (long long)cur.p);
+            if (p->status != PROC_SYSCALL)
+                return ord_fail(r, ev, "proc %lld in unexpected state %s", (long long)cur.p,
+                                ps_name(p->status));
+            p->status = PROC_SYSCALL_ABANDONED;
+            nc.p = NO_ID;
+            push_synth(r, cur, EV_PROC_STEAL, ev->time, cur.p, 0, 0, PROC_SYSCALL, ev->off);
+        }
+        push(r, ev, cur);
+        break;
+    }
+    case EV_USER_TASK_BEGIN: {
+        uint64_t id = ev->args[0];
+        if (map_get(&r->tmap, id))
+            return ord_fail(r, ev, "task ID conflict: %llu", (unsigned long long)id);
+        uint64_t parent = ev->args[1];
+        if (parent == 0) {
+            parent = TT_NO_TASK;
+            ev->args[1] = TT_NO_TASK;
+        }
+        uint64_t *nm = ev->args[2] ? map_get(&r->strs, ev->args[2]) : NULL;
+        if (ev->args[2] && !nm)
+            return ord_fail(r, ev, "invalid string ID %llu", (unsigned long long)ev->args[2]);
+        size_t ti;
+        if (r->ntfree) {
+            ti = r->tfree[--r->ntfree];
+        } else {
+            if (GROW(r->tasks, r->captasks, r->ntasks + 1))
+                return NOMEM(r, ev->off);
+            ti = r->ntasks++;
+        }
+        r->tasks[ti] = (task){nm ? (uint32_t)*nm : 0, parent};
+        if (!map_put(&r->tmap, id, ti))
+            return NOMEM(r, ev->off);
+        VCTX(MUST, MUST, MUST);
+        push(r, ev, cur);
+        break;
+    }
+    case EV_USER_TASK_END: {
+        uint64_t id = ev->args[0];
+        uint64_t *ti = map_get(&r->tmap, id);
+        if (ti) {
+            ev->args[2] = r->tasks[*ti].parent;
+            ev->args[3] = r->tasks[*ti].name; /* global string id */
+            if (GROW(r->tfree, r->captfree, r->ntfree + 1))
+                return NOMEM(r, ev->off);
+            r->tfree[r->ntfree++] = (uint32_t)*ti;
+            map_del(&r->tmap, id);
+        } else {
+            ev->args[2] = TT_NO_TASK;
+            ev->args[3] = 0;
+        }
+        VCTX(MUST, MUST, MUST);
+        push(r, ev, cur);
+        break;
+    }
+    case EV_USER_REGION_BEGIN:
+    case EV_USER_REGION_END: {
+        VCTX(MUST, MUST, MUST);
+        uint64_t *nm = ev->args[1] ? map_get(&r->strs, ev->args[1]) : NULL;
+        if (ev->args[1] && !nm)
+            return ord_fail(r, ev, "invalid string ID %llu", (unsigned long long)ev->args[1]);
+        uint32_t name = nm ? (uint32_t)*nm : 0;
+        gst *s = g_get(r, cur.g);
+        if (!s)
+            return ord_fail(r, ev, "encountered %s without known state for current goroutine %lld",
+                            ev->typ == EV_USER_REGION_BEGIN ? "EvUserRegionBegin" : "EvUserRegionEnd",
+                            (long long)cur.g);
+        if (ev->typ == EV_USER_REGION_BEGIN) {
+            if (GROW(s->regs, s->capregs, s->nregs + 1))
+                return NOMEM(r, ev->off);
+            s->regs[s->nregs++] = (region){ev->args[0], name};
+        } else if (s->nregs) {
+            region *top = &s->regs[s->nregs - 1];
+            if (top->task != ev->args[0] || top->name != name)
+                return ord_fail(r, ev, "misuse of region in goroutine %lld: region end does not match the inner-most active region",
+                                (long long)s->id);
+            s->nregs--;
+        }
+        push(r, ev, cur);
+        break;
+    }
+    case EV_GC_ACTIVE: {
+        uint64_t seq = ev->args[0];
+        if (first) {
+            if (r->gc_state != 0)
+                return ord_fail(r, ev, "GCActive in the first generation isn't first GC event");
+            r->gc_seq = seq;
+            r->gc_state = 2;
+            push(r, ev, cur);
+            break;
+        }
+        if (seq != r->gc_seq + 1)
+            return TT_OK;
+        if (r->gc_state != 2)
+            return ord_fail(r, ev, "encountered GCActive while GC was not in progress");
+        r->gc_seq = seq;
+        VCTX(MUST, MUST, MUST);
+        push(r, ev, cur);
+        break;
+    }
+    case EV_GC_BEGIN: {
+        uint64_t seq = ev->args[0];
+        if (r->gc_state == 0) {
+            r->gc_seq = seq;
+            r->gc_state = 2;
+            push(r, ev, cur);
+            break;
+        }
+        if (seq != r->gc_seq + 1)
+            return TT_OK;
+        if (r->gc_state == 2)
+            return ord_fail(r, ev, "encountered GCBegin while GC was already in progress");
+        r->gc_seq = seq;
+        r->gc_state = 2;
+        VCTX(MUST, MUST, MUST);
+        push(r, ev, cur);
+        break;
+    }
+    case EV_GC_END: {
+        uint64_t seq = ev->args[0];
+        if (seq != r->gc_seq + 1)
+            return TT_OK;
+        if (r->gc_state == 1)
+            return ord_fail(r, ev, "encountered GCEnd when GC was not in progress");
+        if (r->gc_state == 0)
+            return ord_fail(r, ev, "encountered GCEnd when GC was in an undetermined state");
+        r->gc_seq = seq;
+        r->gc_state = 1;
+        VCTX(MUST, MUST, MUST);
+        push(r, ev, cur);
+        break;
+    }
+    case EV_PROCS_CHANGE:
+    case EV_GO_LABEL:
+    case EV_USER_LOG:
+        VCTX(MUST, MUST, MUST);
+        push(r, ev, cur);
+        break;
+    case EV_HEAP_ALLOC:
+    case EV_HEAP_GOAL:
+        VCTX(MUST, MUST, MAY);
+        push(r, ev, cur);
+        break;
+    case EV_GC_SWEEP_BEGIN: {
+        VCTX(MUST, MUST, MAY);
+        pst *p = p_get(r, cur.p);
+        if (!p)
+            return ord_fail(r, ev, "sweep on unknown proc %lld", (long long)cur.p);
+        if (has_range(p->rngs, p->nrngs, EV_GC_SWEEP_BEGIN, 0))
+            return ord_fail(r, ev, "discovered event already in-flight for when starting event GCSweepBegin");
+        if (GROW(p->rngs, p->caprngs, p->nrngs + 1))
+            return NOMEM(r, ev->off);
+        p->rngs[p->nrngs++] = (rng){0, EV_GC_SWEEP_BEGIN};
+        push(r, ev, cur);
+        break;
+    }
+    case EV_GC_SWEEP_ACTIVE: {
+        uint64_t pid = ev->args[0];
+        pst *p = p_get(r, pid);
+        if (!p)
+            return ord_fail(r, ev, "encountered GCSweepActive for unknown proc %lld", (long long)pid);
+        if (first) {
+            if (has_range(p->rngs, p->nrngs, EV_GC_SWEEP_BEGIN, 0))
+                return ord_fail(r, ev, "found named active range already in first gen");
+            if (GROW(p->rngs, p->caprngs, p->nrngs + 1))
+                return NOMEM(r, ev->off);
+            p->rngs[p->nrngs++] = (rng){0, EV_GC_SWEEP_BEGIN};
+        } else if (!has_range(p->rngs, p->nrngs, EV_GC_SWEEP_BEGIN, 0)) {
+            return ord_fail(r, ev, "resource is missing active range: GCSweepBegin");
+        }
+        push(r, ev, cur);
+        break;
+    }
+    case EV_GC_SWEEP_END: {
+        VCTX(MUST, MUST, MAY);
+        pst *p = p_get(r, cur.p);
+        if (!p)
+            return ord_fail(r, ev, "sweep end on unknown proc %lld", (long long)cur.p);
+        size_t i;
+        for (i = 0; i < p->nrngs && p->rngs[i].typ != EV_GC_SWEEP_BEGIN; i++)
+            ;
+        if (i == p->nrngs)
+            return ord_fail(r, ev, "tried to end event GCSweepBegin, but not in-flight");
+        p->rngs[i] = p->rngs[p->nrngs - 1];
+        p->nrngs--;
+        push(r, ev, cur);
+        break;
+    }
+    case EV_STW_BEGIN:
+    case EV_GC_MARK_ASSIST_BEGIN: {
+        VCTX(MUST, MUST, MUST);
+        uint64_t desc = ev->typ == EV_STW_BEGIN ? ev->args[0] : 0;
+        gst *s = g_get(r, cur.g);
+        if (!s)
+            return ord_fail(r, ev, "encountered event of type %u without known state for current goroutine %lld",
+                            ev->typ, (long long)cur.g);
+        if (has_range(s->rngs, s->nrngs, ev->typ, desc))
+            return ord_fail(r, ev, "discovered event already in-flight for when starting event %s",
+                            ev_name(ev->typ));
+        if (GROW(s->rngs, s->caprngs, s->nrngs + 1))
+            return NOMEM(r, ev->off);
+        s->rngs[s->nrngs++] = (rng){desc, ev->typ};
+        push(r, ev, cur);
+        break;
+    }
+    case EV_GC_MARK_ASSIST_ACTIVE: {
+        uint64_t gid = ev->args[0];
+        gst *s = g_get(r, gid);
+        if (!s)
+            return ord_fail(r, ev, "uninitialized goroutine %lld found", (long long)gid);
+        if (first) {
+            if (has_range(s->rngs, s->nrngs, EV_GC_MARK_ASSIST_BEGIN, 0))
+                return ord_fail(r, ev, "found named active range already in first gen");
+            if (GROW(s->rngs, s->caprngs, s->nrngs + 1))
+                return NOMEM(r, ev->off);
+            s->rngs[s->nrngs++] = (rng){0, EV_GC_MARK_ASSIST_BEGIN};
+        } else if (!has_range(s->rngs, s->nrngs, EV_GC_MARK_ASSIST_BEGIN, 0)) {
+            return ord_fail(r, ev, "resource is missing active range: GCMarkAssistBegin");
+        }
+        push(r, ev, cur);
+        break;
+    }
+    case EV_STW_END:
+    case EV_GC_MARK_ASSIST_END: {
+        VCTX(MUST, MUST, MUST);
+        gst *s = g_get(r, cur.g);
+        if (!s)
+            return ord_fail(r, ev, "encountered event of type %u without known state for current goroutine %lld",
+                            ev->typ, (long long)cur.g);
+        unsigned st = range_start(ev->typ);
+        size_t i;
+        for (i = 0; i < s->nrngs && s->rngs[i].typ != st; i++)
+            ;
+        if (i == s->nrngs)
+            return ord_fail(r, ev, "tried to end event %s, but not in-flight", ev_name(st));
+        uint64_t desc = s->rngs[i].desc;
+        s->rngs[i] = s->rngs[s->nrngs - 1];
+        s->nrngs--;
+        if (ev->typ == EV_STW_END)
+            ev->args[0] = desc;
+        push(r, ev, cur);
+        break;
+    }
+    default:
+        if (ev->typ >= 128 && ev->typ <= 136) {
+            VCTX(MUST, MAY, MAY);
+            push(r, ev, cur);
+            break;
+        }
+        return ord_fail(r, ev, "bad event type found while ordering: %u", ev->typ);
+    }
+    if (ms) {
+        /* re-fetch: m_new may have reallocated the array */
+        ms = m_get(r, m);
+        ms->p = nc.p;
+        ms->g = nc.g;
+    }
+    *ok = 1;
+    return TT_OK;
+}
+
+/* ---- emitting public events --------------------------------------------- */
+
+static tt_status resolve_stack(rd *r, uint64_t id, uint32_t *out, size_t off)
+{
+    if (id == 0) {
+        *out = 0;
+        return TT_OK;
+    }
+    uint64_t *si = map_get(&r->stkmap, id);
+    if (!si)
+        return fail(r, TT_ERR_FORMAT, off, "generation %llu: found invalid stack ID %llu",
+                    (unsigned long long)r->gen, (unsigned long long)id);
+    gstack *s = &r->stks[*si];
+    if (s->global == UINT32_MAX) {
+        if (GROW(r->fbuf, r->capfbuf, s->n ? s->n : 1))
+            return NOMEM(r, off);
+        for (uint32_t i = 0; i < s->n; i++) {
+            uint64_t pc = r->pcs[s->pcoff + i];
+            const uint64_t *fi = map_get(&r->pcmap, pc);
+            if (!fi)
+                return fail(r, TT_ERR_FORMAT, off, "unknown pc %#llx", (unsigned long long)pc);
+            const pframe *f = &r->frames[*fi];
+            uint64_t *fn = f->func ? map_get(&r->strs, f->func) : NULL;
+            uint64_t *fl = f->file ? map_get(&r->strs, f->file) : NULL;
+            r->fbuf[i] = (tt_frame){pc, f->line, fn ? (uint32_t)*fn : 0, fl ? (uint32_t)*fl : 0};
+        }
+        uint32_t gid = tt_syms_stack(r->syms, r->fbuf, s->n);
+        if (gid == UINT32_MAX)
+            return NOMEM(r, off);
+        s->global = gid;
+    }
+    *out = s->global;
+    return TT_OK;
+}
+
+static tt_status resolve_str(rd *r, uint64_t id, uint32_t *out, const oev *e)
+{
+    if (id == 0) {
+        *out = 0;
+        return TT_OK;
+    }
+    uint64_t *v = map_get(&r->strs, id);
+    if (!v)
+        return fail(r, TT_ERR_FORMAT, e->off, "generation %llu: found invalid string ID %llu for event %s",
+                    (unsigned long long)r->gen, (unsigned long long)id, ev_name(e->typ));
+    *out = (uint32_t)*v;
+    return TT_OK;
+}
+
+static tt_status deliver(rd *r, tt_event *ev)
+{
+    if (ev->time <= r->last_ts)
+        ev->time = r->last_ts + 1;
+    r->last_ts = ev->time;
+    r->events++;
+    if (r->sink && r->sink->on_event && r->sink->on_event(r->sink->ctx, ev))
+        return fail(r, TT_ERR_STOPPED, 0, "stopped by the caller");
+    return TT_OK;
+}
+
+static tt_status emit_sync(rd *r, int with_table, int64_t t)
+{
+    tt_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = TT_EV_SYNC;
+    ev.type = EV_SYNC;
+    ev.m = ev.p = ev.g = TT_NO_ID;
+    ev.time = t;
+    ev.arg[0] = ++r->syncs;
+    ev.nattr = 1;
+    if (with_table && r->has_snap) {
+        ev.flags |= TT_EVF_SNAPSHOT;
+        ev.sync.trace = fmul(r->freq, r->snap_time);
+        ev.sync.mono = r->snap_mono;
+        int64_t sec = (int64_t)r->snap_sec, nsec = (int64_t)r->snap_nsec;
+        /* time.Unix normalisation of nsec outside [0, 1e9) */
+        if (nsec < 0 || nsec >= 1000000000) {
+            int64_t n = nsec / 1000000000;
+            sec += n;
+            nsec -= n * 1000000000;
+            if (nsec < 0) {
+                nsec += 1000000000;
+                sec--;
+            }
+        }
+        ev.sync.wall_sec = sec;
+        ev.sync.wall_nsec = nsec;
+    }
+    tt_status st = deliver(r, &ev);
+    if (!st)
+        r->valid_events = r->events;
+    return st;
+}
+
+static tt_status emit(rd *r, const oev *e)
+{
+    unsigned t = e->typ;
+    /* Go's validateTableIDs */
+    for (int i = 0; i < 2; i++) {
+        int si = ev_stack[t][i] - 1;
+        if (si >= 0 && e->args[si] && !map_get(&r->stkmap, e->args[si]))
+            return fail(r, TT_ERR_FORMAT, e->off, "generation %llu: found invalid stack ID %llu for event %s",
+                        (unsigned long long)r->gen, (unsigned long long)e->args[si], ev_name(t));
+        int ti = ev_string[t][i] - 1;
+        if (ti >= 0 && e->args[ti] && !map_get(&r->strs, e->args[ti]))
+            return fail(r, TT_ERR_FORMAT, e->off, "generation %llu: found invalid string ID %llu for event %s",
+                        (unsigned long long)r->gen, (unsigned long long)e->args[ti], ev_name(t));
+    }
+    tt_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.time = e->time;
+    ev.m = (int64_t)e->m;
+    ev.p = (int64_t)e->p;
+    ev.g = (int64_t)e->g;
+    ev.type = (uint8_t)t;
+    ev.kind = ev_kind[t];
+    if (e->synth)
+        ev.flags |= TT_EVF_SYNTH;
+    tt_status st;
+    if (ev_stack[t][0] && e->args[ev_stack[t][0] - 1]) {
+        if ((st = resolve_stack(r, e->args[ev_stack[t][0] - 1], &ev.stack, e->off)))
+            return st;
+        ev.flags |= TT_EVF_HAS_STACK;
+    }
+    const uint64_t *a = e->args;
+    switch (t) {
+    case EV_PROCS_CHANGE:
+        ev.name = r->s_gomaxprocs;
+        ev.arg[0] = a[0];
+        ev.nattr = 1;
+        break;
+    case EV_HEAP_ALLOC:
+        ev.name = r->s_heapobj;
+        ev.arg[0] = a[0];
+        ev.nattr = 1;
+        break;
+    case EV_HEAP_GOAL:
+        ev.name = r->s_heapgoal;
+        ev.arg[0] = a[0];
+        ev.nattr = 1;
+        break;
+    case EV_GO_LABEL:
+        if ((st = resolve_str(r, a[0], &ev.name, e)))
+            return st;
+        ev.res = TT_RES_GOROUTINE;
+        ev.id = ev.g;
+        break;
+    case EV_STW_BEGIN:
+    case EV_STW_END: {
+        uint32_t kind;
+        if ((st = resolve_str(r, a[0], &kind, e)))
+            return st;
+        size_t kl;
+        const char *ks = tt_syms_str(r->syms, kind, &kl);
+        char tmp[1100];
+        if (kl > 1024)
+            kl = 1024;
+        memcpy(tmp, "stop-the-world (", 16);
+        memcpy(tmp + 16, ks, kl);
+        tmp[16 + kl] = ')';
+        ev.name = tt_syms_intern(r->syms, tmp, 17 + kl);
+        if (ev.name == UINT32_MAX)
+            return NOMEM(r, e->off);
+        ev.msg = kind;
+        ev.res = TT_RES_GOROUTINE;
+        ev.id = ev.g;
+        break;
+    }
+    case EV_GC_ACTIVE:
+    case EV_GC_BEGIN:
+    case EV_GC_END:
+        ev.name = r->s_gcmark;
+        ev.res = TT_RES_NONE;
+        break;
+    case EV_GC_SWEEP_ACTIVE:
+    case EV_GC_SWEEP_BEGIN:
+    case EV_GC_SWEEP_END:
+        ev.name = r->s_sweep;
+        ev.res = TT_RES_PROC;
+        ev.id = t == EV_GC_SWEEP_ACTIVE ? (int64_t)a[0] : ev.p;
+        if (t == EV_GC_SWEEP_END) {
+            ev.arg[0] = a[0];
+            ev.arg[1] = a[1];
+            ev.nattr = 2;
+        }
+        break;
+    case EV_GC_MARK_ASSIST_ACTIVE:
+    case EV_GC_MARK_ASSIST_BEGIN:
+    case EV_GC_MARK_ASSIST_END:
+        ev.name = r->s_assist;
+        ev.res = TT_RES_GOROUTINE;
+        ev.id = t == EV_GC_MARK_ASSIST_ACTIVE ? (int64_t)a[0] : ev.g;
+        break;
+    case EV_USER_TASK_BEGIN:
+        ev.id = (int64_t)a[0];
+        ev.arg[0] = a[1];
+        if ((st = resolve_str(r, a[2], &ev.name, e)))
+            return st;
+        break;
+    case EV_USER_TASK_END:
+        ev.id = (int64_t)a[0];
+        ev.arg[0] = a[2];
+        ev.name = (uint32_t)a[3];
+        break;
+    case EV_USER_REGION_BEGIN:
+    case EV_USER_REGION_END:
+        ev.id = (int64_t)a[0];
+        if ((st = resolve_str(r, a[1], &ev.name, e)))
+            return st;
+        break;
+    case EV_USER_LOG:
+        ev.id = (int64_t)a[0];
+        if ((st = resolve_str(r, a[1], &ev.name, e)) || (st = resolve_str(r, a[2], &ev.msg, e)))
+            return st;
+        break;
+    /* state transitions */
+    case EV_PROC_START:
+        ev.res = TT_RES_PROC, ev.id = (int64_t)a[0], ev.from = TT_PS_IDLE, ev.to = TT_PS_RUNNING;
+        break;
+    case EV_PROC_STOP:
+        ev.res = TT_RES_PROC, ev.id = ev.p, ev.from = TT_PS_RUNNING, ev.to = TT_PS_IDLE;
+        break;
+    case EV_PROC_STEAL:
+        ev.res = TT_RES_PROC, ev.id = (int64_t)a[0];
+        ev.from = a[3] == PROC_SYSCALL_ABANDONED ? TT_PS_IDLE : TT_PS_RUNNING;
+        ev.to = TT_PS_IDLE;
+        break;
+    case EV_PROC_STATUS:
+        ev.res = TT_RES_PROC, ev.id = (int64_t)a[0];
+        ev.from = (uint8_t)a[2];
+        ev.to = a[1] < 5 ? procstatus2state[a[1]] : 0;
+        break;
+    case EV_GO_CREATE:
+    case EV_GO_CREATE_BLOCKED:
+        ev.res = TT_RES_GOROUTINE, ev.id = (int64_t)a[0], ev.from = TT_GS_NOTEXIST;
+        ev.to = t == EV_GO_CREATE_BLOCKED ? TT_GS_WAITING : TT_GS_RUNNABLE;
+        if ((st = resolve_stack(r, a[1], &ev.tstack, e->off)))
+            return st;
+        ev.flags |= TT_EVF_HAS_TSTACK;
+        break;
+    case EV_GO_CREATE_SYSCALL:
+        ev.res = TT_RES_GOROUTINE, ev.id = (int64_t)a[0], ev.from = TT_GS_NOTEXIST,
+        ev.to = TT_GS_SYSCALL;
+        break;
+    case EV_GO_START:
+        ev.res = TT_RES_GOROUTINE, ev.id = (int64_t)a[0], ev.from = TT_GS_RUNNABLE,
+        ev.to = TT_GS_RUNNING;
+        break;
+    case EV_GO_DESTROY:
+        ev.res = TT_RES_GOROUTINE, ev.id = ev.g, ev.from = TT_GS_RUNNING, ev.to = TT_GS_NOTEXIST;
+        break;
+    case EV_GO_DESTROY_SYSCALL:
+        ev.res = TT_RES_GOROUTINE, ev.id = ev.g, ev.from = TT_GS_SYSCALL, ev.to = TT_GS_NOTEXIST;
+        break;
+    case EV_GO_STOP:
+    case EV_GO_BLOCK:
+        ev.res = TT_RES_GOROUTINE, ev.id = ev.g, ev.from = TT_GS_RUNNING;
+        ev.to = t == EV_GO_STOP ? TT_GS_RUNNABLE : TT_GS_WAITING;
+        if ((st = resolve_str(r, a[0], &ev.name, e)))
+            return st;
+        ev.tstack = ev.stack;
+        if (ev.flags & TT_EVF_HAS_STACK)
+            ev.flags |= TT_EVF_HAS_TSTACK;
+        break;
+    case EV_GO_UNBLOCK:
+    case EV_GO_SWITCH:
+    case EV_GO_SWITCH_DESTROY:
+        ev.res = TT_RES_GOROUTINE, ev.id = (int64_t)a[0], ev.from = TT_GS_WAITING,
+        ev.to = TT_GS_RUNNABLE;
+        break;
+    case EV_GO_SYSCALL_BEGIN:
+        ev.res = TT_RES_GOROUTINE, ev.id = ev.g, ev.from = TT_GS_RUNNING, ev.to = TT_GS_SYSCALL;
+        ev.tstack = ev.stack;
+        if (ev.flags & TT_EVF_HAS_STACK)
+            ev.flags |= TT_EVF_HAS_TSTACK;
+        break;
+    case EV_GO_SYSCALL_END:
+        ev.res = TT_RES_GOROUTINE, ev.id = ev.g, ev.from = TT_GS_SYSCALL, ev.to = TT_GS_RUNNING;
+        break;
+    case EV_GO_SYSCALL_END_BLOCKED:
+        ev.res = TT_RES_GOROUTINE, ev.id = ev.g, ev.from = TT_GS_SYSCALL, ev.to = TT_GS_RUNNABLE;
+        break;
+    case EV_GO_STATUS:
+    case EV_GO_STATUS_STACK: {
+        uint64_t from = a[2] >> 32, to = a[2] & 0xffffffffu;
+        ev.res = TT_RES_GOROUTINE, ev.id = (int64_t)a[0];
+        ev.from = (uint8_t)from;
+        ev.to = to < 5 ? gostatus2state[to] : 0;
+        ev.tstack = ev.stack;
+        if (ev.flags & TT_EVF_HAS_STACK)
+            ev.flags |= TT_EVF_HAS_TSTACK;
+        break;
+    }
+    default:
+        if (t >= 128 && t <= 136) {
+            ev.nattr = (uint8_t)(ev_nargs[t] - 1);
+            for (unsigned i = 0; i < ev.nattr; i++)
+                ev.arg[i] = a[i];
+        }
+        break;
+    }
+    return deliver(r, &ev);
+}
+
+static tt_status emit_cpu(rd *r, const cpu_sample *s)
+{
+    tt_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.time = s->time;
+    ev.m = (int64_t)s->m;
+    ev.p = (int64_t)s->p;
+    ev.g = (int64_t)s->g;
+    ev.kind = TT_EV_STACK_SAMPLE;
+    ev.type = EV_CPU_SAMPLE;
+    ev.flags = TT_EVF_HAS_STACK;
+    tt_status st = resolve_stack(r, s->stack, &ev.stack, s->off);
+    if (st)
+        return st;
+    return deliver(r, &ev);
+}
+
+/* ---- the main loop ------------------------------------------------------------ */
+
+static tt_status try_advance(rd *r, size_t i, int *ok)
+{
+    cursor *c = r->heap[i];
+    tt_status st = advance(r, &c->ev, c->m, ok);
+    if (st || !*ok)
+        return st;
+    int k = cursor_next(r, c);
+    if (k < 0)
+        return r->err ? r->err->code : TT_ERR_FORMAT;
+    if (k > 0) {
+        if (heap_up(r, i) == i)
+            heap_down(r, i);
+    } else {
+        heap_remove(r, i);
+    }
+    return TT_OK;
+}
+
+static tt_status run_gen(rd *r)
+{
+    /* install: one cursor per M in order of first appearance */
+    if (GROW(r->heap, r->capheap, r->ncurs + 1))
+        return NOMEM(r, r->gen_start);
+    r->nheap = 0;
+    for (size_t i = 0; i < r->ncurs; i++) {
+        cursor *c = &r->curs[i];
+        c->doff = 0;
+        c->last_ts = 0;
+        int k = cursor_next(r, c);
+        if (k < 0)
+            return r->err ? r->err->code : TT_ERR_FORMAT;
+        if (k == 0)
+            continue;
+        r->heap[r->nheap++] = c;
+        heap_up(r, r->nheap - 1);
+    }
+    tt_status st = emit_sync(r, 1, fmul(r->freq, r->min_ts));
+    if (st)
+        return st;
+    for (;;) {
+        if (r->nheap == 0 && r->cpupos == r->ncpu)
+            return TT_OK;
+        if (r->cpupos < r->ncpu &&
+            (r->nheap == 0 || r->cpu[r->cpupos].time < r->heap[0]->ev.time)) {
+            if ((st = emit_cpu(r, &r->cpu[r->cpupos++])))
+                return st;
+            continue;
+        }
+        int ok;
+        if ((st = try_advance(r, 0, &ok)))
+            return st;
+        if (!ok) {
+            tt_sort(r->heap, r->nheap, sizeof *r->heap, cmp_cursor);
+            for (size_t i = 1; i < r->nheap; i++) {
+                if ((st = try_advance(r, i, &ok)))
+                    return st;
+                if (ok)
+                    break;
+            }
+            if (!ok) {
+                const oev *e = &r->heap[0]->ev;
+                return fail(r, TT_ERR_ORDER, e->off,
+                            "generation %llu: broken trace: failed to advance: no thread can make "
+                            "progress (first waiting event: %s on M %lld)",
+                            (unsigned long long)r->gen, ev_name(e->typ), (long long)r->heap[0]->m);
+            }
+        }
+        for (int i = 0; i < r->nq; i++)
+            if ((st = emit(r, &r->q[i])))
+                return st;
+        r->nq = 0;
+    }
+}
+
+static void rd_free(rd *r)
+{
+    free(r->batches);
+    map_free(&r->mcur);
+    free(r->curs);
+    free(r->tails);
+    free(r->heap);
+    free(r->cpu);
+    map_free(&r->strs);
+    map_free(&r->pcmap);
+    free(r->frames);
+    map_free(&r->stkmap);
+    free(r->stks);
+    free(r->pcs);
+    free(r->fbuf);
+    map_free(&r->gmap);
+    for (size_t i = 0; i < r->ngs; i++) {
+        free(r->gs[i].regs);
+        free(r->gs[i].rngs);
+    }
+    free(r->gs);
+    free(r->gfree);
+    map_free(&r->pmap);
+    for (size_t i = 0; i < r->nps; i++)
+        free(r->ps[i].rngs);
+    free(r->ps);
+    map_free(&r->mmap_);
+    free(r->ms);
+    map_free(&r->tmap);
+    free(r->tasks);
+    free(r->tfree);
+}
+
+static void progress(rd *r, size_t done)
+{
+    if (r->sink && r->sink->on_progress)
+        r->sink->on_progress(r->sink->ctx, done, r->len);
+}
+
+tt_status tt_load_v2(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
+                     const tt_sink *sink, tt_load_result *res, tt_err *err)
+{
+    rd *r = calloc(1, sizeof *r);
+    tt_err local;
+    if (!err)
+        err = &local;
+    if (!r)
+        return tt_err_set(err, TT_ERR_NOMEM, 0, "out of memory");
+    r->buf = buf;
+    r->len = len;
+    r->ver = minor;
+    r->syms = syms;
+    r->sink = sink;
+    r->res = res;
+    r->err = err;
+    r->s_gomaxprocs = tt_syms_intern(syms, "/sched/gomaxprocs:threads", 25);
+    r->s_heapobj = tt_syms_intern(syms, "/memory/classes/heap/objects:bytes", 34);
+    r->s_heapgoal = tt_syms_intern(syms, "/gc/heap/goal:bytes", 19);
+    r->s_gcmark = tt_syms_intern(syms, "GC concurrent mark phase", 24);
+    r->s_sweep = tt_syms_intern(syms, "GC incremental sweep", 20);
+    r->s_assist = tt_syms_intern(syms, "GC mark assist", 14);
+    if (r->s_assist == UINT32_MAX || r->s_gomaxprocs == UINT32_MAX) {
+        free(r);
+        return tt_err_set(err, TT_ERR_NOMEM, 0, "out of memory");
+    }
+
+    size_t pos = 16;
+    uint64_t good_gens = 0;
+    size_t valid_bytes = 16;
+    tt_status st = TT_OK;
+    for (;;) {
+        tt_status spill = TT_OK;
+        size_t spill_at = 0;
+        st = read_gen(r, &pos, &spill, &spill_at);
+        if (st) {
+            /* Go delivers a Sync (without tables) before a generation read error. */
+            tt_err saved = *err;
+            if (good_gens && emit_sync(r, 0, r->last_ts) == TT_ERR_STOPPED) {
+                st = TT_ERR_STOPPED;
+                break;
+            }
+            *err = saved;
+            break;
+        }
+        if (r->gen == 0) { /* clean end of a 26 trace */
+            st = emit_sync(r, 0, r->last_ts);
+            break;
+        }
+        tt_err saved = *err;
+        st = run_gen(r);
+        if (st)
+            break;
+        good_gens++;
+        valid_bytes = pos;
+        progress(r, pos);
+        if (spill) {
+            if ((st = emit_sync(r, 0, r->last_ts)))
+                break;
+            *err = saved;
+            st = spill;
+            break;
+        }
+        if (r->ver < 26 && pos >= len) { /* EOF after the generation: final Sync */
+            st = emit_sync(r, 0, r->last_ts);
+            break;
+        }
+    }
+    tt_load_result lres;
+    if (!res)
+        res = &lres;
+    res->go_minor = minor;
+    res->events = r->events;
+    res->generations = good_gens;
+    if (st == TT_OK) {
+        res->valid_bytes = len;
+        res->valid_events = r->events;
+        progress(r, len);
+    } else if (st != TT_ERR_STOPPED && good_gens) {
+        res->truncated = 1;
+        res->warn = *err;
+        res->valid_bytes = valid_bytes;
+        res->valid_events = r->valid_events;
+        st = TT_OK;
+    }
+    rd_free(r);
+    free(r);
+    return st;
+}

@@ -1,0 +1,32 @@
+/* Internal: the Go 1.22+ ("v2") reader and small helpers shared in loader/. */
+#ifndef GOTV_LOADER_V2_H
+#define GOTV_LOADER_V2_H
+
+#include "loader/trace.h"
+
+tt_status tt_load_v2(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
+                     const tt_sink *sink, tt_load_result *res, tt_err *err);
+
+/* Go's binary.Uvarint: returns bytes used (>0), 0 if truncated, -1 on overflow. */
+static inline int tt_uvarint(const uint8_t *p, size_t n, uint64_t *out)
+{
+    uint64_t x = 0;
+    unsigned s = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t b = p[i];
+        if (i == 10)
+            return -1;
+        if (b < 0x80) {
+            if (i == 9 && b > 1)
+                return -1;
+            *out = x | (uint64_t)b << s;
+            return (int)i + 1;
+        }
+        x |= (uint64_t)(b & 0x7f) << s;
+        s += 7;
+    }
+    *out = 0;
+    return 0;
+}
+
+#endif
