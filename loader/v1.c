@@ -197,7 +197,6 @@ typedef struct v1task {
 
 typedef struct v1heap_ent {
     int64_t ts;
-    uint64_t seq; /* push order: equal times leave in arrival order */
     uint32_t proc, idx;
 } v1heap_ent;
 
@@ -793,18 +792,16 @@ static void trans_apply(v1 *c, mstate *ms, const gtrans *t)
     *st = t->nst;
 }
 
-static inline int heap_less(const v1heap_ent *a, const v1heap_ent *b)
-{
-    return a->ts < b->ts || (a->ts == b->ts && a->seq < b->seq);
-}
-
+/* The frontier is a binary min-heap on time only, with exactly Go's sift rules
+ * (container/heap style: stop on equal keys), so that events with equal
+ * timestamps leave in the same order as in Go's reader. */
 static void heap_push(v1heap_ent *h, size_t *n, v1heap_ent x)
 {
     size_t j = (*n)++;
     h[j] = x;
     while (j > 0) {
         size_t i = (j - 1) / 2;
-        if (!heap_less(&h[j], &h[i]))
+        if (!(h[j].ts < h[i].ts))
             break;
         v1heap_ent t = h[i];
         h[i] = h[j];
@@ -815,24 +812,26 @@ static void heap_push(v1heap_ent *h, size_t *n, v1heap_ent x)
 
 static v1heap_ent heap_pop(v1heap_ent *h, size_t *n)
 {
-    v1heap_ent top = h[0];
-    size_t m = --(*n);
+    size_t m = *n - 1;
+    v1heap_ent t = h[0];
     h[0] = h[m];
+    h[m] = t;
     size_t i = 0;
     for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, s = i;
-        if (l < m && heap_less(&h[l], &h[s]))
-            s = l;
-        if (r < m && heap_less(&h[r], &h[s]))
-            s = r;
-        if (s == i)
+        size_t j = 2 * i + 1;
+        if (j >= m)
             break;
-        v1heap_ent t = h[i];
-        h[i] = h[s];
-        h[s] = t;
-        i = s;
+        if (j + 1 < m && h[j + 1].ts < h[j].ts)
+            j++;
+        if (!(h[j].ts < h[i].ts))
+            break;
+        v1heap_ent x = h[i];
+        h[i] = h[j];
+        h[j] = x;
+        i = j;
     }
-    return top;
+    *n = m;
+    return h[m];
 }
 
 /* Head event of the batches of P k; -1 when done. */
@@ -924,7 +923,7 @@ static tt_status merge(v1 *c, uint32_t **orderp)
     }
     avail[navail++] = (uint32_t)np; /* CPU samples */
     int cpu_done = 0;
-    uint64_t step = 0, pushes = 0;
+    uint64_t step = 0;
     for (;;) {
         for (size_t i = 0; i < navail; i++) {
             size_t k = avail[i];
@@ -947,7 +946,7 @@ static tt_status merge(v1 *c, uint32_t **orderp)
             if (!trans_ready(c, &ms, &t))
                 continue;
             avail[i--] = avail[--navail];
-            heap_push(heap, &nheap, (v1heap_ent){e->ts, pushes++, (uint32_t)k, (uint32_t)h});
+            heap_push(heap, &nheap, (v1heap_ent){e->ts, (uint32_t)k, (uint32_t)h});
         }
         if (nheap == 0) {
             int all = cpu_done;
