@@ -1,9 +1,146 @@
-/* Placeholder: replaced when the 'explore' command is implemented. */
+/*
+ * `gotv [view options] FILE`: the interactive explorer (tui/term.c).
+ * Hidden helpers: `gotv --keys` prints docs/keys.md from the key map,
+ * `gotv --keys-roff` the man page's key list, and
+ * `gotv --bench [--size WxH] FILE` measures redraw times without a terminal.
+ */
 #include "tui/commands.h"
+#include "tui/term.h"
+#include "tui/ui_int.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double ms_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+int ui_parse_size(const char *s, int *w, int *h);
+int ui_parse_size(const char *s, int *w, int *h)
+{
+    char *end;
+    long a = strtol(s, &end, 10);
+    if (end == s || (*end != 'x' && *end != 'X')) return -1;
+    const char *p = end + 1;
+    long b = strtol(p, &end, 10);
+    if (end == p || *end) return -1;
+    if (a < 20 || b < 5 || a > 1000 || b > 1000) return -1;
+    *w = (int)a;
+    *h = (int)b;
+    return 0;
+}
+
+static int bench(const char *path, int w, int h)
+{
+    setlocale(LC_ALL, "");
+    double t0 = ms_now();
+    tt_load_result res;
+    model *m = ui_load_trace(path, NULL, &res);
+    if (!m) return 1;
+    double t_load = ms_now() - t0;
+    ui_state *st = calloc(1, sizeof *st);
+    if (!st || ui_init(st, m, path, h, w, ui_locale_utf8(0))) {
+        model_free(m);
+        free(st);
+        return 1;
+    }
+    ui_render(st);
+    double t_first = ms_now() - t0;
+    static const enum ui_cmd seq[] = {CMD_ZOOM_IN, CMD_SCROLL_RIGHT, CMD_LANE_DOWN, CMD_ZOOM_IN, CMD_NEXT_TRANS,
+                                      CMD_SCROLL_LEFT, CMD_PAGE_DOWN, CMD_ZOOM_OUT, CMD_LANE_UP, CMD_OPEN,
+                                      CMD_LANE_DOWN, CMD_CLOSE, CMD_FIT_ALL, CMD_PAGE_UP, CMD_NEXT_BLOCK};
+    int n = 0;
+    double sum = 0, mx = 0;
+    for (int rep = 0; rep < 20; rep++)
+        for (size_t i = 0; i < sizeof seq / sizeof seq[0]; i++) {
+            double a = ms_now();
+            ui_dispatch(st, seq[i]);
+            ui_render(st);
+            double d = ms_now() - a;
+            sum += d;
+            if (d > mx) mx = d;
+            n++;
+        }
+    printf("%s %dx%d: load %.1f ms, first frame %.1f ms, %d key+redraws: mean %.3f ms, max %.3f ms\n", path, w, h,
+           t_load, t_first, n, sum / n, mx);
+    ui_free(st);
+    free(st);
+    model_free(m);
+    return 0;
+}
 
 int gotv_cmd_explore(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return gotv_not_built("explore");
+    ui_term_opts o;
+    memset(&o, 0, sizeof o);
+    int do_bench = 0, w = 200, h = 60;
+    char err[200];
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--keys")) {
+            ui_keymap_markdown(stdout);
+            return 0;
+        }
+        if (!strcmp(a, "--keys-roff")) {
+            ui_keymap_roff(stdout);
+            return 0;
+        }
+        if (!strcmp(a, "--ascii")) {
+            o.force_ascii = 1;
+            continue;
+        }
+        if (!strcmp(a, "--bench")) {
+            do_bench = 1;
+            continue;
+        }
+        if (!strcmp(a, "--size") && do_bench && i + 1 < argc) {
+            if (ui_parse_size(argv[++i], &w, &h)) {
+                gotv_usage_error("--size: expected WxH, e.g. 120x40");
+                return 2;
+            }
+            continue;
+        }
+        if (!strcmp(a, "--size") || !strncmp(a, "--size=", 7)) {
+            gotv_usage_error("--size is for 'gotv snapshot' (the explorer uses the terminal size)");
+            return 2;
+        }
+        int r = ui_parse_view_opt(&o.view, argc, argv, i, err, sizeof err);
+        if (r < 0) {
+            gotv_usage_error("%s", err);
+            return 2;
+        }
+        if (r > 0) {
+            i += r - 1;
+            continue;
+        }
+        if (!strcmp(a, "--")) {
+            if (i + 1 < argc && !o.path) o.path = argv[++i];
+            if (i + 1 < argc) {
+                gotv_usage_error("only one trace file");
+                return 2;
+            }
+            break;
+        }
+        if (a[0] == '-' && a[1]) {
+            gotv_usage_error("unknown option '%.60s'", a);
+            return 2;
+        }
+        if (o.path) {
+            gotv_usage_error("unknown command or extra argument '%.60s'", a);
+            return 2;
+        }
+        o.path = a;
+    }
+    if (!o.path) {
+        gotv_usage_error("no trace file given");
+        return 2;
+    }
+    if (do_bench) return bench(o.path, w, h);
+    return ui_term_run(&o);
 }

@@ -141,20 +141,20 @@ int tl_fmt_tick(int64_t t, int64_t step, char *buf, size_t n)
     static const int64_t units[4] = {1000000000, 1000000, 1000, 1};
     static const char *names[4] = {"s", "ms", "us", "ns"};
     if (step < 1) step = 1;
+    const char *sign = t < 0 ? "-" : "";
+    if (t < 0) t = -t;
+    if (t == 0) return snprintf(buf, n, "0");
     int ui = 3;
     for (int i = 0; i < 4; i++)
-        if (units[i] <= step * 10) {
+        if (units[i] <= t) {
             ui = i;
             break;
         }
     int64_t u = units[ui];
     int dec = 0;
-    for (int64_t s = step; s % u != 0 && dec < 3; dec++) s *= 10;
-    const char *sign = t < 0 ? "-" : "";
-    if (t < 0) t = -t;
+    for (int64_t s = step; s < u && dec < 3; dec++) s *= 10;
     if (dec == 0) return snprintf(buf, n, "%s%lld%s", sign, (long long)(t / u), names[ui]);
-    double v = (double)t / (double)u;
-    return snprintf(buf, n, "%s%.*f%s", sign, dec, v, names[ui]);
+    return snprintf(buf, n, "%s%.*f%s", sign, dec, (double)t / (double)u, names[ui]);
 }
 
 int tl_fmt_exact(int64_t ns, char *buf, size_t n)

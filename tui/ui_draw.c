@@ -1,0 +1,415 @@
+/*
+ * Drawing of the explorer frame into the cell grid: title bar, time axis,
+ * lanes (goroutines, Ps, Ms, GC, plots, region strips, log markers), status
+ * line, help and the loading screen. Every state has a glyph of its own so
+ * the frame reads without colour (and in snapshots).
+ */
+#include "tui/ui.h"
+#include "tui/ui_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const uint32_t glyph_utf8[MS__COUNT] = {
+    ' ',    /* none */
+    0x2588, /* running: full block */
+    0x2592, /* runnable: medium shade */
+    0x2500, /* waiting: thin line */
+    0x2584, /* syscall: lower half block */
+    0x2582, /* syscall, P lost: lower quarter */
+    0x00b7, /* idle: middle dot */
+    0x2593, /* GC: dark shade */
+    0x25a0, /* STW: black square */
+    0x259a, /* mixed */
+};
+static const char glyph_ascii[MS__COUNT + 1] = " #+-sS.g!%";
+
+static const uint16_t state_style[MS__COUNT] = {
+    UI_S_NONE, UI_S_RUNNING, UI_S_RUNNABLE, UI_S_WAITING, UI_S_SYSCALL, UI_S_SYSCALL_BLOCKED,
+    UI_S_IDLE, UI_S_GC,      UI_S_STW,      UI_S_MIXED,
+};
+
+uint16_t ui_state_style(int s)
+{
+    return (unsigned)s < MS__COUNT ? state_style[s] : UI_S_NORMAL;
+}
+
+uint32_t ui_state_glyph(const ui_state *st, int s)
+{
+    if ((unsigned)s >= MS__COUNT) s = MS_MIXED;
+    return st->utf8 ? glyph_utf8[s] : (uint32_t)glyph_ascii[s];
+}
+
+static void fmt_bytes(uint64_t v, char *b, size_t n)
+{
+    if (v < 1024) snprintf(b, n, "%lluB", (unsigned long long)v);
+    else if (v < 1024 * 1024) snprintf(b, n, "%.1fKiB", v / 1024.0);
+    else if (v < 1024ull * 1024 * 1024) snprintf(b, n, "%.1fMiB", v / 1048576.0);
+    else snprintf(b, n, "%.2fGiB", v / 1073741824.0);
+}
+
+/* ---- title, axis, status ---------------------------------------------------- */
+
+static void draw_title(ui_state *st)
+{
+    ui_grid *g = &st->grid;
+    ui_fill(g, 0, 0, g->cols, ' ', UI_S_TITLE);
+    const char *base = strrchr(st->path, '/');
+    base = base ? base + 1 : st->path;
+    char dur[32], file[256];
+    tl_fmt_dur(st->info->t_end - st->info->t_start, dur, sizeof dur);
+    ui_sanitize(base, strlen(base), !st->utf8, file, sizeof file);
+    static const char *views[VIEW__COUNT] = {"Timeline", "Goroutines", "Regions/Tasks"};
+    char views_s[96] = "";
+    for (int v = 0; v < VIEW__COUNT; v++) {
+        size_t l = strlen(views_s);
+        snprintf(views_s + l, sizeof views_s - l, v == (int)st->view ? "[%s] " : " %s  ", views[v]);
+    }
+    char right[160];
+    snprintf(right, sizeof right, "%s ? help ", views_s);
+    int rw = ui_str_width(right);
+    int c = ui_printf(g, 0, 0, g->cols - rw - 1, UI_S_TITLE, " gotv %s  go1.%d  %s  %u goroutines  %u P",
+                      file, st->info->go_minor, dur, st->info->ngoroutines, st->info->nprocs);
+    (void)c;
+    if (rw < g->cols) ui_text(g, 0, g->cols - rw, rw, right, UI_S_TITLE);
+}
+
+static void draw_axis(ui_state *st, int row)
+{
+    ui_grid *g = &st->grid;
+    char b[48], sp[32];
+    ui_rel(st, st->cursor, b, sizeof b);
+    tl_fmt_dur(tl_span(&st->vp), sp, sizeof sp);
+    ui_printf(g, row, 0, st->label_w - 1, UI_S_AXIS, "@%s /%s", b, sp);
+    int64_t ts = st->info->t_start;
+    int64_t step = tl_tick_step(st->vp.ns_per_col, 12);
+    int64_t rel0 = st->vp.t0 - ts;
+    int64_t first = rel0 <= 0 ? 0 : ((rel0 + step - 1) / step) * step;
+    int x0 = st->label_w;
+    for (int64_t t = first;; t += step) {
+        int c = tl_time_col(&st->vp, ts + t);
+        if (c >= st->vp.cols) break;
+        if (c < 0) continue;
+        ui_put(g, row, x0 + c, st->utf8 ? 0x2502 : '|', UI_S_AXIS);
+        tl_fmt_tick(t, step, b, sizeof b);
+        ui_text(g, row, x0 + c + 1, st->vp.cols - c - 1, b, UI_S_AXIS);
+    }
+    int cc = tl_time_col(&st->vp, st->cursor);
+    if (cc >= 0 && cc < st->vp.cols) ui_put(g, row, x0 + cc, st->utf8 ? 0x25bc : 'v', UI_S_CURSOR);
+}
+
+/* Text describing the selected lane at the cursor (status line default). */
+static void cursor_info(ui_state *st, char *out, size_t n)
+{
+    const ui_lane *l = &st->lanes[st->sel_lane];
+    char lab[256] = "";
+    switch (l->kind) {
+    case LK_G: ui_glabel(st, l->idx, lab, sizeof lab); break;
+    case LK_P: snprintf(lab, sizeof lab, "P%lld", (long long)model_proc_id(st->m, l->idx)); break;
+    case LK_M: snprintf(lab, sizeof lab, "M%lld", (long long)model_thread_id(st->m, l->idx)); break;
+    case LK_GC: snprintf(lab, sizeof lab, "GC"); break;
+    default: snprintf(lab, sizeof lab, "plot"); break;
+    }
+    const model_span *s = ui_span_at(st, l, st->cursor, NULL);
+    if (!s) {
+        snprintf(out, n, "%s", lab);
+        return;
+    }
+    char d[32], at[32], reason[200] = "", who[48] = "";
+    tl_fmt_dur(s->end - s->start, d, sizeof d);
+    ui_rel(st, s->start, at, sizeof at);
+    if (s->reason && l->kind == LK_G) ui_safe_str(st, s->reason, reason, sizeof reason);
+    if (l->kind == LK_G && s->state == MS_WAITING && s->other >= 0)
+        snprintf(who, sizeof who, ", woken by G%d (u)", s->other);
+    else if ((l->kind == LK_P || l->kind == LK_M) && s->other >= 0)
+        snprintf(who, sizeof who, " G%d", s->other);
+    snprintf(out, n, "%s: %s%s%s%s%s %s from %s", lab, model_state_name((model_state)s->state),
+             reason[0] ? " (" : "", reason, reason[0] ? ")" : "", who, d, at);
+}
+
+static void draw_status(ui_state *st)
+{
+    ui_grid *g = &st->grid;
+    int row = g->rows - 1;
+    if (row < 1) return;
+    ui_fill(g, row, 0, g->cols, ' ', UI_S_STATUS);
+    if (st->mode != MODE_NORMAL) {
+        char in[600];
+        ui_sanitize(st->input, (size_t)st->input_len, !st->utf8, in, sizeof in);
+        int w = ui_printf(g, row, 0, g->cols - 1, UI_S_STATUS, "%s%s",
+                          st->mode == MODE_SEARCH ? "/" : ":", in);
+        ui_put(g, row, w, ' ', UI_S_CURSOR | UI_SF_REVERSE);
+        return;
+    }
+    const char *hint = "? help  q back";
+    int hw = (int)strlen(hint);
+    if (st->msg[0]) {
+        ui_text(g, row, 0, g->cols - hw - 1, st->msg, st->msg_err ? UI_S_ERROR : UI_S_STATUS);
+    } else if (st->view == VIEW_TIMELINE && st->nlanes) {
+        char info[700];
+        cursor_info(st, info, sizeof info);
+        ui_text(g, row, 0, g->cols - hw - 1, info, UI_S_STATUS);
+    }
+    if (hw < g->cols) ui_text(g, row, g->cols - hw, hw, hint, UI_S_STATUS);
+}
+
+/* ---- lanes ------------------------------------------------------------------ */
+
+static uint64_t series_at(const model_point *p, uint32_t n, int64_t t, uint32_t *hint)
+{
+    /* last point with p.t <= t */
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (p[mid].t <= t) lo = mid + 1;
+        else hi = mid;
+    }
+    if (hint) *hint = lo;
+    return lo ? p[lo - 1].v : 0;
+}
+
+static const model_series_kind plot_series[PLOT__COUNT] = {MSER_HEAP_ALLOC, MSER_G_RUNNING,
+                                                          MSER_G_RUNNABLE, MSER_G_WAITING};
+
+static void draw_plot(ui_state *st, const ui_lane *l, int row)
+{
+    ui_grid *g = &st->grid;
+    const model_point *p;
+    uint32_t n = model_series(st->m, plot_series[l->idx], &p);
+    uint64_t mx = st->plot_max[l->idx];
+    static const char ascii_lv[] = " ._-~=+*#";
+    int x0 = st->label_w;
+    for (int c = 0; c < st->vp.cols; c++) {
+        int64_t a = tl_col_time(&st->vp, c), b = tl_col_time(&st->vp, c + 1);
+        if (a >= st->info->t_end) break;
+        uint32_t i;
+        uint64_t v = series_at(p, n, a, &i);
+        for (; i < n && p[i].t < b; i++)
+            if (p[i].v > v) v = p[i].v;
+        int lv = mx ? (int)((v * 8 + mx - 1) / mx) : 0;
+        if (lv > 8) lv = 8;
+        if (lv == 0) continue;
+        uint32_t cp = st->utf8 ? 0x2580 + (uint32_t)lv : (uint32_t)ascii_lv[lv];
+        ui_put(g, row, x0 + c, cp, UI_S_PLOT);
+    }
+}
+
+static void plot_label(ui_state *st, const ui_lane *l, char *b, size_t n)
+{
+    const model_point *p;
+    uint32_t np = model_series(st->m, plot_series[l->idx], &p);
+    uint64_t v = series_at(p, np, st->cursor, NULL);
+    char vb[32];
+    static const char *names[PLOT__COUNT] = {"heap", "G running", "G runnable", "G waiting"};
+    if (l->idx == PLOT_HEAP) fmt_bytes(v, vb, sizeof vb);
+    else snprintf(vb, sizeof vb, "%llu", (unsigned long long)v);
+    snprintf(b, n, "%s %s", names[l->idx], vb);
+}
+
+/* Labels inside wide spans: the goroutine a P/M runs, the reason a G waits. */
+static void span_labels(ui_state *st, const ui_lane *l, int row)
+{
+    const model_span *sp;
+    uint32_t n = ui_lane_spans(st, l, &sp);
+    if (!n) return;
+    int64_t t1 = tl_col_time(&st->vp, st->vp.cols);
+    uint32_t i = model_span_at_or_after(sp, n, st->vp.t0);
+    int budget = st->vp.cols * 4;
+    for (; i < n && sp[i].start < t1 && budget-- > 0; i++) {
+        const model_span *s = &sp[i];
+        int c0 = tl_time_col(&st->vp, s->start), c1 = tl_time_col(&st->vp, s->end);
+        if (c0 < 0) c0 = 0;
+        if (c1 > st->vp.cols) c1 = st->vp.cols;
+        int w = c1 - c0;
+        if (w < 5) continue;
+        char text[220] = "";
+        if ((l->kind == LK_P || l->kind == LK_M) && s->other >= 0 && s->state == MS_RUNNING)
+            snprintf(text, sizeof text, "G%d", s->other);
+        else if (l->kind == LK_G && s->state == MS_WAITING && s->reason)
+            ui_safe_str(st, s->reason, text, sizeof text);
+        else if (l->kind == LK_GC && s->state == MS_STW)
+            snprintf(text, sizeof text, "STW");
+        if (!text[0] || ui_str_width(text) > w - 2) continue;
+        uint16_t style = ui_state_style(s->state) | UI_SF_REVERSE;
+        if (s->state == MS_WAITING) style = UI_S_WAITING;
+        ui_text(&st->grid, row, st->label_w + c0 + 1, w - 2, text, style);
+    }
+}
+
+static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
+{
+    ui_grid *g = &st->grid;
+    const model_region *r;
+    uint32_t nr = model_goroutine_regions(st->m, l->idx, &r);
+    int x0 = st->label_w, cols = st->vp.cols;
+    int64_t t1 = tl_col_time(&st->vp, cols);
+    for (uint32_t i = 0; i < nr; i++) {
+        if (r[i].depth >= nrows) continue;
+        if (r[i].start >= t1) break;
+        if (r[i].end <= st->vp.t0) continue;
+        int c0 = tl_time_col(&st->vp, r[i].start), c1 = tl_time_col(&st->vp, r[i].end - 1);
+        int open_l = c0 < 0, open_r = c1 >= cols;
+        if (c0 < 0) c0 = 0;
+        if (c1 >= cols) c1 = cols - 1;
+        int rr = row + r[i].depth;
+        ui_fill(g, rr, x0 + c0, c1 - c0 + 1, st->utf8 ? 0x2501 : '=', UI_S_REGION);
+        int w = c1 - c0 + 1;
+        if (w >= 3) {
+            if (!open_l) ui_put(g, rr, x0 + c0, '[', UI_S_REGION);
+            if (!open_r) ui_put(g, rr, x0 + c1, ']', UI_S_REGION);
+            char name[256];
+            ui_safe_str(st, r[i].name, name, sizeof name);
+            if (ui_str_width(name) <= w - 2) ui_text(g, rr, x0 + c0 + 1, w - 2, name, UI_S_REGION | UI_SF_REVERSE);
+        }
+    }
+    const model_log *lg;
+    uint32_t nl = model_goroutine_logs(st->m, l->idx, &lg);
+    for (uint32_t i = 0; i < nl; i++) {
+        int c = tl_time_col(&st->vp, lg[i].time);
+        if (c < 0 || c >= cols) continue;
+        ui_put(g, row, x0 + c, st->utf8 ? 0x25c6 : '*', UI_S_LOG);
+    }
+}
+
+static void draw_lane(ui_state *st, uint32_t li, int row, int maxrows)
+{
+    ui_grid *g = &st->grid;
+    const ui_lane *l = &st->lanes[li];
+    char lab[512] = "";
+    uint16_t lstyle = UI_S_LABEL;
+    switch (l->kind) {
+    case LK_GC: snprintf(lab, sizeof lab, "GC %u cycles", st->info->ngc); break;
+    case LK_PLOT: plot_label(st, l, lab, sizeof lab); lstyle = UI_S_DIM; break;
+    case LK_G: {
+        ui_glabel(st, l->idx, lab, sizeof lab);
+        const model_goroutine *gr = model_goroutine_get(st->m, l->idx);
+        if (gr && gr->system) lstyle = UI_S_DIM;
+        if (st->is_match[l->idx]) lstyle = UI_S_MATCH;
+        break;
+    }
+    case LK_P: {
+        snprintf(lab, sizeof lab, "P%lld", (long long)model_proc_id(st->m, l->idx));
+        const model_span *s = ui_span_at(st, l, st->cursor, NULL);
+        if (s && s->other >= 0 && s->state == MS_RUNNING) {
+            size_t k = strlen(lab);
+            snprintf(lab + k, sizeof lab - k, " G%d", s->other);
+        }
+        break;
+    }
+    case LK_M: snprintf(lab, sizeof lab, "M%lld", (long long)model_thread_id(st->m, l->idx)); break;
+    default: break;
+    }
+    int sel = li == st->sel_lane;
+    if (sel) {
+        lstyle = UI_S_SELECTED | UI_SF_REVERSE;
+        ui_fill(g, row, 0, st->label_w - 1, ' ', lstyle);
+    }
+    ui_text(g, row, 0, st->label_w - 1, lab, lstyle);
+    ui_put(g, row, st->label_w - 1, sel ? (st->utf8 ? 0x25b6 : '>') : ' ', UI_S_SELECTED);
+    int cols = st->vp.cols;
+    if (l->kind == LK_PLOT) {
+        draw_plot(st, l, row);
+    } else {
+        model_lane_kind mk = l->kind == LK_G ? ML_GOROUTINE : l->kind == LK_P ? ML_PROC
+                             : l->kind == LK_M ? ML_THREAD : ML_GC;
+        uint8_t *cb = st->colbuf;
+        if (cols > 4096) cols = 4096;
+        model_lane_columns(st->m, mk, l->idx, st->vp.t0, st->vp.ns_per_col, (uint32_t)cols, cb);
+        for (int c = 0; c < cols; c++) {
+            if (cb[c] == MS_NONE) continue;
+            ui_put(g, row, st->label_w + c, ui_state_glyph(st, cb[c]), ui_state_style(cb[c]));
+        }
+        span_labels(st, l, row);
+    }
+    int strips = l->height - 1;
+    if (strips > maxrows - 1) strips = maxrows - 1;
+    if (strips > 0 && l->kind == LK_G) draw_strips(st, l, row + 1, strips);
+    /* the time cursor: a reversed column */
+    int cc = tl_time_col(&st->vp, st->cursor);
+    if (cc >= 0 && cc < st->vp.cols) ui_or_style(g, row, st->label_w + cc, 1, UI_SF_REVERSE);
+}
+
+static void draw_timeline(ui_state *st)
+{
+    int lt, lr, pt, pr;
+    ui_layout(st, &lt, &lr, &pt, &pr);
+    draw_axis(st, 1);
+    int row = lt;
+    for (uint32_t i = st->lane_top; i < st->nlanes && row < lt + lr; i++) {
+        draw_lane(st, i, row, lt + lr - row);
+        row += st->lanes[i].height;
+    }
+    if (pr > 0) ui_draw_panel(st, pt, pr);
+}
+
+static void draw_help(ui_state *st)
+{
+    ui_grid *g = &st->grid;
+    ui_text(g, 1, 0, g->cols, "Keys (generated from the key map; q, Esc or ? closes, j/k scroll)", UI_S_BOLD);
+    int keyw = 18;
+    int n = (int)ui_help_count();
+    for (int r = 2, i = st->help_top; r < g->rows - 1 && i < n; r++, i++) {
+        char line[300];
+        ui_help_line((unsigned)i, keyw, line, sizeof line);
+        ui_text(g, r, 1, g->cols - 1, line, UI_S_NORMAL);
+        ui_restyle(g, r, 1, keyw, UI_S_BOLD);
+    }
+    char legend[300];
+    int c = 0;
+    int lr = g->rows - 1;
+    if (st->help_top + (g->rows - 3) > n && lr > 2 + n - st->help_top) {
+        /* legend of glyphs under the keys when there is room */
+        int r = 2 + n - st->help_top + 1;
+        if (r < g->rows - 1) {
+            c = ui_text(g, r, 1, g->cols - 1, "Glyphs: ", UI_S_BOLD) + 1;
+            for (int s = 1; s < MS__COUNT && c < g->cols; s++) {
+                c += ui_put(g, r, c, ui_state_glyph(st, s), ui_state_style(s));
+                snprintf(legend, sizeof legend, " %s  ", model_state_name((model_state)s));
+                c += ui_text(g, r, c, g->cols - c, legend, UI_S_NORMAL);
+            }
+        }
+    }
+}
+
+void ui_render(ui_state *st)
+{
+    ui_grid *g = &st->grid;
+    ui_grid_clear(g);
+    draw_title(st);
+    if (g->rows < 5 || g->cols < 30) {
+        ui_text(g, g->rows > 1 ? 1 : 0, 0, g->cols, "terminal too small (need 30x5)", UI_S_ERROR);
+        return;
+    }
+    if (st->help_open) {
+        draw_help(st);
+    } else {
+        int lt, lr, pt, pr;
+        ui_layout(st, &lt, &lr, &pt, &pr);
+        switch (st->view) {
+        case VIEW_TIMELINE: draw_timeline(st); break;
+        case VIEW_GTABLE: ui_draw_gtable(st, 1, g->rows - 2); break;
+        case VIEW_TASKS: ui_draw_tasks(st, 1, g->rows - 2); break;
+        default: break;
+        }
+    }
+    draw_status(st);
+}
+
+void ui_render_progress(ui_grid *g, const char *path, uint64_t done, uint64_t total, int utf8)
+{
+    ui_grid_clear(g);
+    char file[512];
+    ui_sanitize(path, strlen(path), !utf8, file, sizeof file);
+    int pct = total ? (int)(done * 100 / total) : 0;
+    int row = g->rows / 2 - 1;
+    if (row < 0) row = 0;
+    ui_printf(g, row, 2, g->cols - 4, UI_S_BOLD, "Loading %s  %d%%  (%.1f of %.1f MiB)", file, pct,
+              done / 1048576.0, total / 1048576.0);
+    int w = g->cols - 4;
+    if (w < 1) return;
+    int fill = total ? (int)((double)done / (double)total * w) : 0;
+    if (fill > w) fill = w;
+    ui_fill(g, row + 1, 2, fill, utf8 ? 0x2588 : '#', UI_S_RUNNING);
+    ui_fill(g, row + 1, 2 + fill, w - fill, utf8 ? 0x2591 : '.', UI_S_DIM);
+    ui_text(g, row + 3, 2, g->cols - 4, "q or Ctrl-C cancels", UI_S_DIM);
+}

@@ -1,0 +1,44 @@
+/* Internal declarations shared by ui.c, ui_draw.c and ui_panel.c. */
+#ifndef GOTV_TUI_UI_INT_H
+#define GOTV_TUI_UI_INT_H
+
+#include "tui/ui.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#define UI_MAX_STRIPS 2 /* region rows under a goroutine lane */
+
+void ui_msg(ui_state *st, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+size_t ui_safe_str(const ui_state *st, uint32_t id, char *buf, size_t n);
+void ui_short_func(const ui_state *st, uint32_t id, char *buf, size_t n);
+void ui_glabel(const ui_state *st, uint32_t gidx, char *buf, size_t n);
+void ui_rel(const ui_state *st, int64_t t, char *buf, size_t n);
+uint32_t ui_lane_spans(const ui_state *st, const ui_lane *l, const model_span **sp);
+const model_span *ui_span_at(const ui_state *st, const ui_lane *l, int64_t t, uint32_t *idx);
+int ui_build_lanes(ui_state *st);
+void ui_layout(ui_state *st, int *lanes_top, int *lanes_rows, int *panel_top, int *panel_rows);
+void ui_reveal_lane(ui_state *st);
+void ui_reveal_cursor(ui_state *st);
+void ui_push_hist(ui_state *st);
+void ui_sort_matches(ui_state *st);
+
+/* ui_panel.c */
+void ui_open_panel(ui_state *st, uint32_t gidx);
+const model_span *ui_panel_episode(ui_state *st);
+int ui_panel_cmd(ui_state *st, enum ui_cmd c);
+int ui_panel_click(ui_state *st, int row);
+void ui_draw_panel(ui_state *st, int top, int rows);
+void ui_gt_sort(ui_state *st);
+void ui_tk_sort(ui_state *st);
+int ui_gtable_cmd(ui_state *st, enum ui_cmd c);
+int ui_tasks_cmd(ui_state *st, enum ui_cmd c);
+int ui_table_click(ui_state *st, int row);
+void ui_draw_gtable(ui_state *st, int top, int rows);
+void ui_draw_tasks(ui_state *st, int top, int rows);
+
+/* ui_draw.c */
+uint16_t ui_state_style(int state);
+uint32_t ui_state_glyph(const ui_state *st, int state);
+
+#endif

@@ -1,0 +1,628 @@
+/*
+ * The goroutine panel (creation, time breakdown, blocking episodes with
+ * stacks and unblockers) and the two tables (goroutines; regions and tasks).
+ */
+#include "tui/ui.h"
+#include "tui/ui_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_EPISODES_SHOWN 2000
+#define MAX_FRAMES 6
+
+/* ---- panel ------------------------------------------------------------------ */
+
+static ui_pline *add_line(ui_state *st, uint16_t style, int32_t ep)
+{
+    if (st->nplines == st->plines_cap) {
+        int cap = st->plines_cap ? st->plines_cap * 2 : 64;
+        ui_pline *p = realloc(st->plines, (size_t)cap * sizeof *p);
+        if (!p) return NULL;
+        st->plines = p;
+        st->plines_cap = cap;
+    }
+    ui_pline *l = &st->plines[st->nplines++];
+    l->text[0] = 0;
+    l->style = style;
+    l->episode = ep;
+    return l;
+}
+
+static void add_text(ui_state *st, uint16_t style, int32_t ep, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void add_text(ui_state *st, uint16_t style, int32_t ep, const char *fmt, ...)
+{
+    ui_pline *l = add_line(st, style, ep);
+    if (!l) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(l->text, sizeof l->text, fmt, ap);
+    va_end(ap);
+}
+
+static void add_stack(ui_state *st, uint32_t stack, const char *indent)
+{
+    const tt_frame *fr;
+    uint32_t n = stack ? tt_syms_stack_frames(model_syms(st->m), stack, &fr) : 0;
+    if (!n) {
+        add_text(st, UI_S_DIM, -1, "%s(no stack)", indent);
+        return;
+    }
+    for (uint32_t i = 0; i < n && i < MAX_FRAMES; i++) {
+        char fn[256], file[256];
+        ui_short_func(st, fr[i].func, fn, sizeof fn);
+        ui_safe_str(st, fr[i].file, file, sizeof file);
+        /* keep the last two path elements of the file */
+        const char *f = file, *p1 = strrchr(file, '/');
+        if (p1) {
+            const char *p0 = p1;
+            while (p0 > file && p0[-1] != '/') p0--;
+            f = p0;
+        }
+        add_text(st, UI_S_NORMAL, -1, "%s%s  %s:%llu", indent, fn, f, (unsigned long long)fr[i].line);
+    }
+    if (n > MAX_FRAMES) add_text(st, UI_S_DIM, -1, "%s... %u more frames", indent, n - MAX_FRAMES);
+}
+
+static const char *pct(int64_t part, int64_t total, char *b, size_t n)
+{
+    if (total <= 0) b[0] = 0;
+    else snprintf(b, n, " %d%%", (int)(part * 100 / total));
+    return b;
+}
+
+static void episode_reason(ui_state *st, const model_span *s, char *b, size_t n)
+{
+    if (s->reason) ui_safe_str(st, s->reason, b, n);
+    else snprintf(b, n, "%s", model_state_name((model_state)s->state));
+    if (!b[0]) snprintf(b, n, "%s", model_state_name((model_state)s->state));
+}
+
+static void build_panel(ui_state *st)
+{
+    st->nplines = 0;
+    uint32_t gi = st->panel_g;
+    const model_goroutine *g = model_goroutine_get(st->m, gi);
+    if (!g) return;
+    char lab[512], b1[32], b2[32], b3[32];
+    ui_glabel(st, gi, lab, sizeof lab);
+    add_text(st, UI_S_BOLD | UI_SF_REVERSE, -1, " %s   j/k episode  Enter show  u unblocker  p creator  Esc close", lab);
+    /* parent and lifetime */
+    char parent[512] = "unknown";
+    uint32_t pi = g->parent >= 0 ? model_goroutine_find(st->m, g->parent) : UINT32_MAX;
+    if (pi != UINT32_MAX) ui_glabel(st, pi, parent, sizeof parent);
+    else if (g->parent >= 0) snprintf(parent, sizeof parent, "G%lld", (long long)g->parent);
+    ui_rel(st, g->first, b1, sizeof b1);
+    ui_rel(st, g->last, b2, sizeof b2);
+    tl_fmt_dur(g->last - g->first, b3, sizeof b3);
+    char label[256] = "";
+    if (g->label) {
+        char lb[200];
+        ui_safe_str(st, g->label, lb, sizeof lb);
+        snprintf(label, sizeof label, "  label %s", lb);
+    }
+    add_text(st, UI_S_NORMAL, -1, "created by %s%s; seen %s .. %s (%s)%s", parent,
+             pi != UINT32_MAX ? " (p)" : "", b1, b2, b3, label);
+    /* time breakdown */
+    const model_gstats *s = model_goroutine_stats(st->m, gi);
+    if (s) {
+        char t[9][32], p[9][16];
+        int64_t v[9] = {s->total_ns, s->exec_ns, s->sched_wait_ns, s->sync_block_ns, s->network_wait_ns,
+                        s->syscall_ns + s->syscall_block_ns, s->gc_assist_ns + s->gc_sweep_ns, s->sleep_ns,
+                        s->other_block_ns + s->unknown_ns};
+        for (int i = 0; i < 9; i++) {
+            tl_fmt_dur(v[i], t[i], sizeof t[i]);
+            pct(v[i], s->total_ns, p[i], sizeof p[i]);
+        }
+        add_text(st, UI_S_NORMAL, -1, "time %s: execution %s%s  scheduler wait %s%s  sync %s%s", t[0], t[1],
+                 p[1], t[2], p[2], t[3], p[3]);
+        add_text(st, UI_S_NORMAL, -1, "      network %s%s  syscall %s%s  GC assist/sweep %s%s  sleep %s%s  other %s%s",
+                 t[4], p[4], t[5], p[5], t[6], p[6], t[7], p[7], t[8], p[8]);
+    }
+    add_text(st, UI_S_BOLD, -1, "creation stack:");
+    add_stack(st, g->create_stack, "  ");
+    /* episodes */
+    const model_episode *eps;
+    uint32_t ne = model_goroutine_episodes(st->m, gi, &eps);
+    const model_span *sp;
+    uint32_t nsp = model_lane_spans(st->m, ML_GOROUTINE, gi, &sp);
+    add_text(st, UI_S_BOLD, -1, "blocking episodes (%u, longest first):", ne);
+    if (st->panel_sel >= (int)ne) st->panel_sel = ne ? (int)ne - 1 : 0;
+    for (uint32_t i = 0; i < ne && i < MAX_EPISODES_SHOWN; i++) {
+        if (eps[i].span >= nsp) continue;
+        const model_span *e = &sp[eps[i].span];
+        char reason[200], at[32], d[32], who[300] = "";
+        episode_reason(st, e, reason, sizeof reason);
+        ui_rel(st, e->start, at, sizeof at);
+        tl_fmt_dur(e->end - e->start, d, sizeof d);
+        if (e->state == MS_WAITING && e->other >= 0) {
+            uint32_t ui = model_goroutine_find(st->m, e->other);
+            char ul[256];
+            if (ui != UINT32_MAX) ui_glabel(st, ui, ul, sizeof ul);
+            else snprintf(ul, sizeof ul, "G%d", e->other);
+            snprintf(who, sizeof who, "  unblocked by %s", ul);
+        }
+        int sel = (int)i == st->panel_sel;
+        add_text(st, sel ? (UI_S_SELECTED | UI_SF_REVERSE) : UI_S_NORMAL, (int32_t)i, "%s %-16s at %-8s for %-8s%s",
+                 sel ? (st->utf8 ? "\xe2\x96\xb6" : ">") : " ", reason, at, d, who);
+        if (sel) add_stack(st, e->stack, "      ");
+    }
+    if (ne > MAX_EPISODES_SHOWN) add_text(st, UI_S_DIM, -1, "  ... %u more", ne - MAX_EPISODES_SHOWN);
+    if (!ne) add_text(st, UI_S_DIM, -1, "  none: this goroutine never blocked");
+}
+
+void ui_open_panel(ui_state *st, uint32_t gidx)
+{
+    if (!st->panel_open || st->panel_g != gidx) {
+        st->panel_sel = 0;
+        st->panel_top = 0;
+    }
+    st->panel_open = 1;
+    st->panel_g = gidx;
+    build_panel(st);
+}
+
+const model_span *ui_panel_episode(ui_state *st)
+{
+    const model_episode *eps;
+    uint32_t ne = model_goroutine_episodes(st->m, st->panel_g, &eps);
+    if (st->panel_sel < 0 || (uint32_t)st->panel_sel >= ne) return NULL;
+    const model_span *sp;
+    uint32_t nsp = model_lane_spans(st->m, ML_GOROUTINE, st->panel_g, &sp);
+    uint32_t i = eps[st->panel_sel].span;
+    return i < nsp ? &sp[i] : NULL;
+}
+
+static void show_episode(ui_state *st)
+{
+    const model_span *e = ui_panel_episode(st);
+    if (!e) return;
+    ui_push_hist(st);
+    st->sel_lane = st->g_lane[st->panel_g];
+    int64_t m = (e->end - e->start) / 4 + 1;
+    tl_fit(&st->vp, e->start - m, e->end + m);
+    st->cursor = e->start;
+    st->sel0 = e->start;
+    st->sel1 = e->end;
+    ui_reveal_lane(st);
+    char d[32], at[32];
+    tl_fmt_dur(e->end - e->start, d, sizeof d);
+    ui_rel(st, e->start, at, sizeof at);
+    ui_msg(st, 0, "episode at %s for %s%s", at, d, e->other >= 0 ? " (u: jump to the unblocker)" : "");
+}
+
+int ui_panel_cmd(ui_state *st, enum ui_cmd c)
+{
+    const model_episode *eps;
+    int ne = (int)model_goroutine_episodes(st->m, st->panel_g, &eps);
+    int old = st->panel_sel;
+    switch (c) {
+    case CMD_LANE_DOWN: st->panel_sel++; break;
+    case CMD_LANE_UP: st->panel_sel--; break;
+    case CMD_LANE_FIRST: st->panel_sel = 0; break;
+    case CMD_LANE_LAST: st->panel_sel = ne - 1; break;
+    case CMD_PAGE_DOWN: st->panel_sel += 10; break;
+    case CMD_PAGE_UP: st->panel_sel -= 10; break;
+    case CMD_OPEN: show_episode(st); return UI_REDRAW;
+    default: return 0;
+    }
+    if (st->panel_sel >= ne) st->panel_sel = ne - 1;
+    if (st->panel_sel < 0) st->panel_sel = 0;
+    if (old != st->panel_sel) build_panel(st);
+    return UI_REDRAW;
+}
+
+int ui_panel_click(ui_state *st, int row)
+{
+    int idx = row == 0 ? -1 : st->panel_top + row - 1;
+    if (idx < 0 || idx >= st->nplines) return 0;
+    int ep = st->plines[idx].episode;
+    if (ep < 0) return 0;
+    st->panel_sel = ep;
+    build_panel(st);
+    return UI_REDRAW;
+}
+
+void ui_draw_panel(ui_state *st, int top, int rows)
+{
+    ui_grid *g = &st->grid;
+    if (!st->nplines || rows < 2) return;
+    /* header pinned */
+    ui_fill(g, top, 0, g->cols, ' ', st->plines[0].style);
+    ui_text(g, top, 0, g->cols, st->plines[0].text, st->plines[0].style);
+    int body = rows - 1;
+    /* keep the selected episode (and its stack) visible */
+    int first_sel = -1, last_sel = -1;
+    for (int i = 1; i < st->nplines; i++) {
+        if (st->plines[i].episode == st->panel_sel) first_sel = last_sel = i;
+        else if (first_sel >= 0 && last_sel == i - 1 && st->plines[i].episode < 0 && i > first_sel) last_sel = i;
+    }
+    if (first_sel >= 0) {
+        int want_last = last_sel - 1; /* as index into lines after the header */
+        if (first_sel - 1 < st->panel_top) st->panel_top = first_sel - 1;
+        if (want_last - st->panel_top >= body) st->panel_top = want_last - body + 1;
+        if (first_sel - 1 < st->panel_top) st->panel_top = first_sel - 1;
+    }
+    if (st->panel_top > st->nplines - 1 - body) st->panel_top = st->nplines - 1 - body;
+    if (st->panel_top < 0) st->panel_top = 0;
+    for (int r = 0; r < body; r++) {
+        int i = 1 + st->panel_top + r;
+        if (i >= st->nplines) break;
+        const ui_pline *l = &st->plines[i];
+        if (l->style & UI_SF_REVERSE) ui_fill(g, top + 1 + r, 0, g->cols, ' ', l->style);
+        ui_text(g, top + 1 + r, 0, g->cols, l->text, l->style);
+    }
+}
+
+/* ---- goroutine table ----------------------------------------------------------- */
+
+enum { GC_ID, GC_FUNC, GC_TOTAL, GC_EXEC, GC_SCHED, GC_SYNC, GC_NET, GC_SYSCALL, GC_ASSIST, GC_EPIS, GC__COUNT };
+static const struct {
+    const char *name;
+    int w;
+} gcols[GC__COUNT] = {
+    {"Goroutine", 10}, {"Function", 0}, {"Total", 8}, {"Exec", 8}, {"Sched wait", 10},
+    {"Sync", 8},       {"Network", 8},  {"Syscall", 8}, {"GC assist", 9}, {"Blocks", 7},
+};
+
+static ui_state *gsort_st;
+
+static int64_t gcol_val(const ui_state *st, uint32_t g, int col)
+{
+    const model_gstats *s = model_goroutine_stats(st->m, g);
+    const model_goroutine *gr = model_goroutine_get(st->m, g);
+    const model_episode *e;
+    switch (col) {
+    case GC_ID: return gr->id;
+    case GC_TOTAL: return s ? s->total_ns : 0;
+    case GC_EXEC: return s ? s->exec_ns : 0;
+    case GC_SCHED: return s ? s->sched_wait_ns : 0;
+    case GC_SYNC: return s ? s->sync_block_ns : 0;
+    case GC_NET: return s ? s->network_wait_ns : 0;
+    case GC_SYSCALL: return s ? s->syscall_ns + s->syscall_block_ns : 0;
+    case GC_ASSIST: return s ? s->gc_assist_ns : 0;
+    case GC_EPIS: return model_goroutine_episodes(st->m, g, &e);
+    default: return 0;
+    }
+}
+
+static int cmp_grow(const void *pa, const void *pb)
+{
+    const ui_state *st = gsort_st;
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    int c;
+    if (st->gt_sort == GC_FUNC) {
+        char fa[256], fb[256];
+        ui_short_func(st, model_goroutine_get(st->m, a)->func, fa, sizeof fa);
+        ui_short_func(st, model_goroutine_get(st->m, b)->func, fb, sizeof fb);
+        c = strcmp(fa, fb);
+    } else {
+        int64_t va = gcol_val(st, a, st->gt_sort), vb = gcol_val(st, b, st->gt_sort);
+        c = va < vb ? -1 : va > vb;
+        if (st->gt_sort != GC_ID) c = -c; /* numbers: largest first */
+    }
+    if (st->gt_rev) c = -c;
+    if (!c) c = a < b ? -1 : a > b;
+    return c;
+}
+
+void ui_gt_sort(ui_state *st)
+{
+    gsort_st = st;
+    qsort(st->grows, model_lane_count(st->m, ML_GOROUTINE), sizeof *st->grows, cmp_grow);
+}
+
+static int table_nav(uint32_t *sel, uint32_t *top, uint32_t n, int page, enum ui_cmd c)
+{
+    int64_t s = *sel;
+    switch (c) {
+    case CMD_LANE_DOWN: s++; break;
+    case CMD_LANE_UP: s--; break;
+    case CMD_LANE_FIRST: s = 0; break;
+    case CMD_LANE_LAST: s = (int64_t)n - 1; break;
+    case CMD_PAGE_DOWN: s += page; break;
+    case CMD_PAGE_UP: s -= page; break;
+    default: return 0;
+    }
+    if (s >= (int64_t)n) s = (int64_t)n - 1;
+    if (s < 0) s = 0;
+    *sel = (uint32_t)s;
+    if (*sel < *top) *top = *sel;
+    if (page > 0 && *sel >= *top + (uint32_t)page) *top = *sel - (uint32_t)page + 1;
+    return UI_REDRAW;
+}
+
+static int table_rows(const ui_state *st)
+{
+    int r = st->grid.rows - 4; /* title, header, ..., status */
+    return r > 1 ? r : 1;
+}
+
+int ui_gtable_cmd(ui_state *st, enum ui_cmd c)
+{
+    uint32_t n = model_lane_count(st->m, ML_GOROUTINE);
+    if (table_nav(&st->gt_sel, &st->gt_top, n, table_rows(st), c)) return UI_REDRAW;
+    if (c == CMD_SORT || c == CMD_SORT_REVERSE) {
+        uint32_t keep = n ? st->grows[st->gt_sel] : 0;
+        if (c == CMD_SORT) st->gt_sort = (st->gt_sort + 1) % GC__COUNT;
+        else st->gt_rev = !st->gt_rev;
+        ui_gt_sort(st);
+        for (uint32_t i = 0; i < n; i++)
+            if (st->grows[i] == keep) st->gt_sel = i;
+        table_nav(&st->gt_sel, &st->gt_top, n, table_rows(st), CMD_LANE_DOWN);
+        table_nav(&st->gt_sel, &st->gt_top, n, table_rows(st), CMD_LANE_UP);
+        ui_msg(st, 0, "sorted by %s%s", gcols[st->gt_sort].name, st->gt_rev ? ", reversed" : "");
+        return UI_REDRAW;
+    }
+    if (c == CMD_OPEN && n) {
+        uint32_t g = st->grows[st->gt_sel];
+        ui_push_hist(st);
+        st->view = VIEW_TIMELINE;
+        st->sel_lane = st->g_lane[g];
+        ui_open_panel(st, g);
+        ui_reveal_lane(st);
+        return UI_REDRAW;
+    }
+    return 0;
+}
+
+/* Columns shown at this width: drop from the right until Function has room. */
+static int gt_visible(const ui_state *st, int *fw)
+{
+    int ncols = GC__COUNT;
+    for (;;) {
+        int used = 0;
+        for (int i = 0; i < ncols; i++) used += gcols[i].w + 1;
+        *fw = st->grid.cols - used;
+        if (*fw >= 18 || ncols <= 4) break;
+        ncols--;
+    }
+    if (*fw < 8) *fw = 8;
+    return ncols;
+}
+
+void ui_draw_gtable(ui_state *st, int top, int rows)
+{
+    ui_grid *g = &st->grid;
+    uint32_t n = model_lane_count(st->m, ML_GOROUTINE);
+    int fw, nc = gt_visible(st, &fw);
+    int x = 0;
+    for (int i = 0; i < nc; i++) {
+        int w = i == GC_FUNC ? fw : gcols[i].w;
+        char h[48];
+        snprintf(h, sizeof h, "%s%s", gcols[i].name, i == st->gt_sort ? (st->gt_rev ? "^" : "v") : "");
+        if (i >= GC_TOTAL) ui_text(g, top, x + w - ui_str_width(h), w, h, UI_S_BOLD);
+        else ui_text(g, top, x, w, h, UI_S_BOLD);
+        x += w + 1;
+    }
+    int page = rows - 1;
+    if (st->gt_sel < st->gt_top) st->gt_top = st->gt_sel;
+    if (page > 0 && st->gt_sel >= st->gt_top + (uint32_t)page) st->gt_top = st->gt_sel - (uint32_t)page + 1;
+    for (int r = 0; r < page; r++) {
+        uint32_t i = st->gt_top + (uint32_t)r;
+        if (i >= n) break;
+        uint32_t gi = st->grows[i];
+        int row = top + 1 + r;
+        uint16_t style = i == st->gt_sel ? (UI_S_SELECTED | UI_SF_REVERSE) : UI_S_NORMAL;
+        if (i == st->gt_sel) ui_fill(g, row, 0, g->cols, ' ', style);
+        x = 0;
+        for (int c = 0; c < nc; c++) {
+            int w = c == GC_FUNC ? fw : gcols[c].w;
+            char b[300];
+            if (c == GC_ID) snprintf(b, sizeof b, "G%lld", (long long)gcol_val(st, gi, GC_ID));
+            else if (c == GC_FUNC) ui_short_func(st, model_goroutine_get(st->m, gi)->func, b, sizeof b);
+            else if (c == GC_EPIS) snprintf(b, sizeof b, "%lld", (long long)gcol_val(st, gi, c));
+            else tl_fmt_dur(gcol_val(st, gi, c), b, sizeof b);
+            if (c >= GC_TOTAL) {
+                int bw = ui_str_width(b);
+                ui_text(g, row, x + (bw < w ? w - bw : 0), w, b, style);
+            } else {
+                ui_text(g, row, x, w, b, style);
+            }
+            x += w + 1;
+        }
+    }
+    if (!n) ui_text(g, top + 1, 0, g->cols, "no goroutines in this trace", UI_S_DIM);
+}
+
+/* ---- regions and tasks ---------------------------------------------------------- */
+
+enum { TK_START, TK_DUR, TK_NAME, TK_KIND, TK__COUNT };
+static const char *tk_names[TK__COUNT] = {"start", "duration", "name", "kind"};
+
+static void trow_info(const ui_state *st, const ui_trow *r, int64_t *start, int64_t *end, uint32_t *name)
+{
+    if (r->is_task) {
+        const model_task *t;
+        model_tasks(st->m, &t);
+        *start = t[r->idx].start, *end = t[r->idx].end, *name = t[r->idx].name;
+    } else {
+        const model_region *g;
+        model_regions_all(st->m, &g);
+        *start = g[r->idx].start, *end = g[r->idx].end, *name = g[r->idx].name;
+    }
+}
+
+static int cmp_trow(const void *pa, const void *pb)
+{
+    const ui_state *st = gsort_st;
+    const ui_trow *a = pa, *b = pb;
+    int64_t sa, ea, sb, eb;
+    uint32_t na, nb;
+    trow_info(st, a, &sa, &ea, &na);
+    trow_info(st, b, &sb, &eb, &nb);
+    int c = 0;
+    switch (st->tk_sort) {
+    case TK_START: c = sa < sb ? -1 : sa > sb; break;
+    case TK_DUR: c = (ea - sa) > (eb - sb) ? -1 : (ea - sa) < (eb - sb); break;
+    case TK_NAME: {
+        size_t la, lb;
+        const char *x = model_str(st->m, na, &la), *y = model_str(st->m, nb, &lb);
+        c = strcmp(x ? x : "", y ? y : "");
+        break;
+    }
+    case TK_KIND: c = (int)b->is_task - (int)a->is_task; break;
+    default: break;
+    }
+    if (st->tk_rev) c = -c;
+    if (!c) c = (int)b->is_task - (int)a->is_task;
+    if (!c) c = a->idx < b->idx ? -1 : a->idx > b->idx;
+    return c;
+}
+
+void ui_tk_sort(ui_state *st)
+{
+    gsort_st = st;
+    qsort(st->trows, st->ntrows, sizeof *st->trows, cmp_trow);
+}
+
+/* Goroutines touched by task index ti, as "G1 G5 G7". Returns the first one. */
+static uint32_t task_goroutines(const ui_state *st, uint32_t ti, char *b, size_t n, uint32_t *count)
+{
+    uint32_t lo = 0, hi = st->ntask_g;
+    uint64_t key = (uint64_t)ti << 32;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (st->task_g[mid] < key) lo = mid + 1;
+        else hi = mid;
+    }
+    size_t o = 0;
+    uint32_t first = UINT32_MAX, k = 0;
+    b[0] = 0;
+    for (uint32_t i = lo; i < st->ntask_g && (st->task_g[i] >> 32) == ti; i++, k++) {
+        uint32_t gi = (uint32_t)st->task_g[i];
+        if (first == UINT32_MAX) first = gi;
+        const model_goroutine *g = model_goroutine_get(st->m, gi);
+        if (o + 24 < n) o += (size_t)snprintf(b + o, n - o, "%sG%lld", o ? " " : "", (long long)g->id);
+    }
+    if (count) *count = k;
+    return first;
+}
+
+int ui_tasks_cmd(ui_state *st, enum ui_cmd c)
+{
+    if (table_nav(&st->tk_sel, &st->tk_top, st->ntrows, table_rows(st), c)) return UI_REDRAW;
+    if (c == CMD_SORT || c == CMD_SORT_REVERSE) {
+        if (c == CMD_SORT) st->tk_sort = (st->tk_sort + 1) % TK__COUNT;
+        else st->tk_rev = !st->tk_rev;
+        ui_tk_sort(st);
+        ui_msg(st, 0, "sorted by %s%s", tk_names[st->tk_sort], st->tk_rev ? ", reversed" : "");
+        return UI_REDRAW;
+    }
+    if ((c == CMD_OPEN || c == CMD_FIT_SEL) && st->ntrows) {
+        const ui_trow *r = &st->trows[st->tk_sel];
+        int64_t a, b;
+        uint32_t name;
+        trow_info(st, r, &a, &b, &name);
+        uint32_t gi;
+        if (r->is_task) {
+            char tmp[8];
+            gi = task_goroutines(st, r->idx, tmp, sizeof tmp, NULL);
+        } else {
+            const model_region *g;
+            model_regions_all(st->m, &g);
+            gi = model_goroutine_find(st->m, g[r->idx].goroutine);
+        }
+        ui_push_hist(st);
+        st->view = VIEW_TIMELINE;
+        int64_t m = (b - a) / 10 + 1;
+        tl_fit(&st->vp, a - m, b + m);
+        st->cursor = a < st->info->t_start ? st->info->t_start : a;
+        st->sel0 = a;
+        st->sel1 = b;
+        if (gi != UINT32_MAX) st->sel_lane = st->g_lane[gi];
+        ui_reveal_lane(st);
+        return UI_REDRAW;
+    }
+    return 0;
+}
+
+int ui_table_click(ui_state *st, int row)
+{
+    int idx = row - 2; /* title, header */
+    if (idx < 0) return 0;
+    if (st->view == VIEW_GTABLE) {
+        uint32_t i = st->gt_top + (uint32_t)idx;
+        if (i >= model_lane_count(st->m, ML_GOROUTINE)) return 0;
+        st->gt_sel = i;
+    } else {
+        uint32_t i = st->tk_top + (uint32_t)idx;
+        if (i >= st->ntrows) return 0;
+        st->tk_sel = i;
+    }
+    return UI_REDRAW;
+}
+
+void ui_draw_tasks(ui_state *st, int top, int rows)
+{
+    ui_grid *g = &st->grid;
+    int wk = 7, wid = 10, wst = 9, wd = 9;
+    int rest = g->cols - (wk + wid + wst + wd + 4);
+    int wn = rest / 2 > 16 ? rest / 2 : 16;
+    int wg = rest - wn - 1;
+    if (wg < 6) wg = 6;
+    int x = 0;
+    const char *hdr[6] = {"Kind", "Id/G", "Name", "Start", "Duration", "Goroutines / task"};
+    int ws[6] = {wk, wid, wn, wst, wd, wg};
+    for (int i = 0; i < 6; i++) {
+        char h[48];
+        int sorted = (i == 0 && st->tk_sort == TK_KIND) || (i == 2 && st->tk_sort == TK_NAME) ||
+                     (i == 3 && st->tk_sort == TK_START) || (i == 4 && st->tk_sort == TK_DUR);
+        snprintf(h, sizeof h, "%s%s", hdr[i], sorted ? (st->tk_rev ? "^" : "v") : "");
+        ui_text(g, top, x, ws[i], h, UI_S_BOLD);
+        x += ws[i] + 1;
+    }
+    int page = rows - 1;
+    if (st->tk_sel < st->tk_top) st->tk_top = st->tk_sel;
+    if (page > 0 && st->tk_sel >= st->tk_top + (uint32_t)page) st->tk_top = st->tk_sel - (uint32_t)page + 1;
+    const model_task *tasks;
+    model_tasks(st->m, &tasks);
+    const model_region *regs;
+    model_regions_all(st->m, &regs);
+    for (int r = 0; r < page; r++) {
+        uint32_t i = st->tk_top + (uint32_t)r;
+        if (i >= st->ntrows) break;
+        const ui_trow *tr = &st->trows[i];
+        int row = top + 1 + r;
+        uint16_t style = i == st->tk_sel ? (UI_S_SELECTED | UI_SF_REVERSE) : UI_S_NORMAL;
+        if (i == st->tk_sel) ui_fill(g, row, 0, g->cols, ' ', style);
+        int64_t a, b;
+        uint32_t name;
+        trow_info(st, tr, &a, &b, &name);
+        char id[32], nm[300], s1[32], s2[32], gs[400];
+        if (tr->is_task) {
+            snprintf(id, sizeof id, "%llu", (unsigned long long)tasks[tr->idx].id);
+            uint32_t cnt;
+            task_goroutines(st, tr->idx, gs, sizeof gs, &cnt);
+            if (!gs[0]) snprintf(gs, sizeof gs, "-");
+        } else {
+            snprintf(id, sizeof id, "G%lld", (long long)regs[tr->idx].goroutine);
+            uint64_t t = regs[tr->idx].task;
+            if (t && t != TT_NO_TASK) snprintf(gs, sizeof gs, "task %llu", (unsigned long long)t);
+            else snprintf(gs, sizeof gs, "-");
+        }
+        ui_safe_str(st, name, nm, sizeof nm);
+        ui_rel(st, a, s1, sizeof s1);
+        tl_fmt_dur(b - a, s2, sizeof s2);
+        x = 0;
+        const char *cells[6] = {tr->is_task ? "task" : "region", id, nm, s1, s2, gs};
+        for (int c = 0; c < 6; c++) {
+            int w = ws[c];
+            if (c == 2 && !tr->is_task) {
+                /* indent nested regions */
+                int d = regs[tr->idx].depth;
+                if (d > 4) d = 4;
+                ui_text(g, row, x + d, w - d, cells[c], style);
+            } else {
+                ui_text(g, row, x, w, cells[c], style);
+            }
+            x += w + 1;
+        }
+    }
+    if (!st->ntrows)
+        ui_text(g, top + 1, 0, g->cols,
+                "no tasks or regions in this trace (annotate with runtime/trace NewTask, WithRegion, Log)",
+                UI_S_DIM);
+}
