@@ -332,6 +332,7 @@ static void present(ui_state *st, int full)
 {
     if (full) clearok(curscr, TRUE);
     blit(&st->grid, full);
+    wnoutrefresh(stdscr);
     doupdate();
     if (!T.mouse) mouse_mode(1);
     if (st->yank_pending) {
@@ -399,6 +400,7 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
     }
     ui_render_progress(&lc->g, lc->path, done, total, lc->utf8);
     blit(&lc->g, 0);
+    wnoutrefresh(stdscr);
     doupdate();
 }
 

@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# End-to-end tests of the explorer: the real ./gotv in tmux (send-keys,
+# capture-pane) on a private tmux server, plus snapshot and CLI checks.
+# Every wait is bounded; the tmux server is always killed at the end.
+# Last line: "N passed, N failed"; exit status non-zero on any failure.
+set -u
+cd "$(dirname "$0")/.."
+export TZ=UTC LC_ALL=C.UTF-8
+GOTV=${GOTV:-./gotv}
+T=samples/traces
+SOCK=gotv-test-$$
+pass=0; fail=0
+tmp=$(mktemp -d)
+cleanup() { tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+no() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "     $2"; }
+check() { # name, command...
+    local name=$1; shift
+    if "$@"; then ok "$name"; else no "$name"; fi
+}
+
+if ! command -v tmux >/dev/null; then echo "tmux missing"; echo "0 passed, 1 failed"; exit 1; fi
+if [ ! -x "$GOTV" ]; then echo "build ./gotv first"; echo "0 passed, 1 failed"; exit 1; fi
+
+tm() { tmux -L "$SOCK" "$@"; }
+cap() { tm capture-pane -p -t "$1"; }
+# wait_for WINDOW REGEX [SECONDS]: poll the screen until it matches
+wait_for() {
+    local w=$1 re=$2 limit=${3:-5} i=0
+    while [ "$i" -lt $((limit * 10)) ]; do
+        if cap "$w" | grep -qE -- "$re"; then return 0; fi
+        sleep 0.1; i=$((i + 1))
+    done
+    return 1
+}
+flag() { tm display -p -t "$1" "#{$2}"; }
+# start NAME WxH CMD...: run a command in a new window of a fresh session
+start() {
+    local name=$1 size=$2; shift 2
+    local w=${size%x*} h=${size#*x}
+    tm new-session -d -s "$name" -x "$w" -y "$h" \
+        "$* ; echo EXIT=\$?; sleep 120"
+}
+# a keeper session holds the private server up between tests
+tm -f /dev/null new-session -d -s keeper -x 80 -y 24 "sleep 600"
+tm set -g default-terminal tmux-256color 2>/dev/null
+
+# ---- CLI ----------------------------------------------------------------------
+out=$("$GOTV" /nonexistent/x.trace 2>&1); rc=$?
+check "unreadable trace: exit 1" [ "$rc" -eq 1 ]
+check "unreadable trace: message" grep -q '^gotv: /nonexistent/x.trace: .* at byte 0$' <<<"$out"
+printf 'not a trace at all, just text\n' >"$tmp/bad.trace"
+out=$("$GOTV" "$tmp/bad.trace" 2>&1); rc=$?
+check "malformed trace: exit 1 with offset" [ "$rc" -eq 1 -a -n "$(grep -E 'bad.trace: .* at byte [0-9]+' <<<"$out")" ]
+"$GOTV" --at banana $T/workerpool.trace >/dev/null 2>&1; rc=$?
+check "bad --at: usage exit 2" [ "$rc" -eq 2 ]
+"$GOTV" snapshot --size 3x3 $T/workerpool.trace >/dev/null 2>&1; rc=$?
+check "bad --size: usage exit 2" [ "$rc" -eq 2 ]
+"$GOTV" snapshot --goroutine 999999 $T/workerpool.trace >/dev/null 2>&1; rc=$?
+check "unknown --goroutine: exit 2" [ "$rc" -eq 2 ]
+check "docs/keys.md is generated from the keymap" diff -q <("$GOTV" --keys) docs/keys.md
+
+# ---- snapshots of every sample: H lines, <= W columns, no escapes ------------------
+snap_ok=1
+for f in $T/*.trace; do
+    for size in 80x24 200x60; do
+        w=${size%x*}; h=${size#*x}
+        s=$("$GOTV" snapshot --size "$size" "$f" 2>/dev/null) || { snap_ok=0; echo "     snapshot failed: $f"; continue; }
+        n=$(printf '%s\n' "$s" | wc -l)
+        maxw=$(printf '%s\n' "$s" | wc -L)
+        if [ "$n" -ne "$h" ] || [ "$maxw" -gt "$w" ]; then snap_ok=0; echo "     $f $size: $n lines, width $maxw"; fi
+        if printf '%s' "$s" | LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]'; then snap_ok=0; echo "     $f: control bytes"; fi
+    done
+done
+check "snapshots: every sample, 80x24 and 200x60, exact size, no control bytes" [ "$snap_ok" -eq 1 ]
+s=$("$GOTV" snapshot --size 100x30 --at 100ms --span 50ms --goroutine 9 $T/workerpool.trace)
+check "snapshot view flags: axis starts at 100ms, span 50ms" grep -q '^@100ms /50.0ms' <<<"$s"
+check "snapshot --goroutine opens the panel" grep -q 'blocking episodes' <<<"$s"
+
+# ---- the explorer in tmux ---------------------------------------------------------
+W=main
+start $W 120x35 "$GOTV" $T/workerpool.trace
+if wait_for $W 'Timeline' 5; then ok "open: first frame"; else no "open: first frame"; fi
+sleep 0.3
+"$GOTV" snapshot --size 120x35 $T/workerpool.trace >"$tmp/snap"
+cap $W | sed 's/ *$//' >"$tmp/cap"
+check "open: the screen is exactly the snapshot" diff -q "$tmp/cap" "$tmp/snap"
+check "open: alternate screen on" [ "$(flag $W alternate_on)" = 1 ]
+check "open: SGR mouse on" [ "$(flag $W mouse_sgr_flag)" = 1 ]
+
+tm send-keys -t $W '?'
+check "help: shows keys generated from the keymap" wait_for $W 'scroll the timeline left'
+tm send-keys -t $W q
+check "help: q closes it" wait_for $W '^@0ns /450ms'
+
+tm send-keys -t $W +
+check "zoom: + halves the span" wait_for $W '^@0ns /225ms'
+tm send-keys -t $W -
+check "zoom: - restores it" wait_for $W '^@0ns /450ms'
+tm send-keys -t $W +
+tm send-keys -t $W l
+check "scroll: l moves the view" wait_for $W '^@28.1ms /225ms'
+tm send-keys -t $W 0
+check "fit: 0 shows the whole trace" wait_for $W '/450ms'
+# wheel up at the pointer (SGR report typed into the pane)
+tm send-keys -t $W -l $'\033[<64;60;10M'
+check "mouse: wheel zooms" wait_for $W '/225ms'
+tm send-keys -t $W 0
+
+tm send-keys -t $W / w o r k e r Enter
+check "search: /worker finds the workers" wait_for $W 'match 1 of 8: G9 main.worker'
+tm send-keys -t $W n
+check "search: n goes to the next match" wait_for $W 'match 2 of 8: G10 main.worker'
+tm send-keys -t $W k
+check "select: k moves to the previous lane" wait_for $W '^G9 main.worker: '
+tm send-keys -t $W Enter
+check "panel: Enter opens the goroutine panel" wait_for $W 'blocking episodes \([0-9]+, longest first\)'
+check "panel: creation stack and breakdown" wait_for $W 'scheduler wait'
+tm send-keys -t $W u
+check "panel: u jumps to the unblocker" wait_for $W 'unblocker: G17 main.produce'
+tm send-keys -t $W q
+check "q goes back to where we were" wait_for $W '^ G9 main.worker '
+tm send-keys -t $W Escape
+check "Esc (lone) closes the panel" bash -c "for i in \$(seq 50); do tmux -L $SOCK capture-pane -p -t $W | grep -q 'blocking episodes' || exit 0; sleep 0.1; done; exit 1"
+tm send-keys -t $W : t ' ' 1 0 0 m s Enter
+check ":t 100ms moves the cursor" wait_for $W '^@100ms '
+tm send-keys -t $W Tab
+check "Tab: goroutine table" wait_for $W 'Sched wait'
+tm send-keys -t $W Tab
+check "Tab: regions/tasks table" wait_for $W 'Goroutines / task|no tasks or regions'
+tm send-keys -t $W Tab
+tm send-keys -t $W y
+check "y shows the command line of this view" wait_for $W 'gotv --at [0-9.]+[mun]?s --span [0-9.]+[mun]?s .*workerpool.trace'
+
+tm resize-window -t $W -x 80 -y 24 2>/dev/null || tm resize-pane -t $W -x 80 -y 24
+sleep 0.5
+cap $W >"$tmp/small"
+check "resize: 80x24 redraws (title and status line)" bash -c "head -1 '$tmp/small' | grep -q 'gotv workerpool' && sed -n 24p '$tmp/small' | grep -q 'q back'"
+check "resize: nothing wider than 80 columns" [ "$(wc -L <"$tmp/small")" -le 80 ]
+
+tm send-keys -t $W q q q q q
+check "quit: exit status 0" wait_for $W '^EXIT=0$'
+check "quit: alternate screen off" [ "$(flag $W alternate_on)" = 0 ]
+check "quit: mouse reporting off" [ "$(flag $W mouse_any_flag)" = 0 ]
+check "quit: cursor visible, keypad mode off" [ "$(flag $W cursor_flag)" = 1 -a "$(flag $W keypad_cursor_flag)" = 0 ]
+tm kill-session -t $W
+
+# ---- signals restore the terminal ------------------------------------------------------
+for sig in TERM INT HUP; do
+    W=sig$sig
+    start $W 100x30 "$GOTV" $T/workerpool.trace
+    if wait_for $W 'Timeline' 5; then
+        pid=$(pgrep -f "^$GOTV $T/workerpool.trace" | head -1)
+        kill -$sig "$pid" 2>/dev/null
+        if wait_for $W '^EXIT=' 5; then
+            code=$(cap $W | sed -n 's/^EXIT=//p')
+            check "SIG$sig: exits ($code) with the terminal restored" \
+                [ "$(flag $W alternate_on)" = 0 -a "$(flag $W mouse_any_flag)" = 0 -a "$code" -ne 0 ]
+        else
+            no "SIG$sig: exits"
+        fi
+    else
+        no "SIG$sig: start"
+    fi
+    tm kill-session -t $W 2>/dev/null
+done
+
+# the terminal goes away: the pane is killed under the explorer
+W=dead
+start $W 100x30 "$GOTV" $T/workerpool.trace
+wait_for $W 'Timeline' 5
+pid=$(pgrep -f "^$GOTV $T/workerpool.trace" | head -1)
+tm kill-session -t $W
+gone=0
+for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || { gone=1; break; }; sleep 0.1; done
+check "dead terminal: the explorer exits" [ "$gone" -eq 1 ]
+
+# ---- hostile strings never reach the terminal ---------------------------------------
+W=hostile
+start $W 160x40 "$GOTV" $T/hostile.trace
+wait_for $W 'Timeline' 5
+title0=$(flag $W pane_title)
+tm send-keys -t $W Tab Tab
+check "hostile: escapes shown as text (\\x1b)" wait_for $W '\\x1b'
+tm send-keys -t $W j j j j Enter
+sleep 0.5
+tm send-keys -t $W Tab
+tm send-keys -t $W / P W N E D Enter
+sleep 0.5
+check "hostile: window title unchanged" [ "$(flag $W pane_title)" = "$title0" ]
+check "hostile: still in the alternate screen, nothing cleared it" wait_for $W 'gotv hostile.trace'
+check "hostile: no bell, no OSC 52 from the trace" [ "$(flag $W window_bell_flag)" != 1 ]
+tm send-keys -t $W Q
+check "hostile: quits with 0" wait_for $W '^EXIT=0$'
+tm kill-session -t $W
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
