@@ -217,20 +217,20 @@ typedef struct v1 {
     size_t nbatches, capbatches;
     v1proc *procs;
     size_t nprocs, capprocs;
-    v1_map pmap;
+    v1_idx pmap;
 
     v1g *gs;
     size_t ngs, capgs;
-    v1_map gmap;
+    v1_idx gmap;
 
     uint32_t *cpu; /* indices of CPU samples */
     size_t ncpu, capcpu;
 
-    v1_map strmap; /* raw string id -> slot */
+    v1_idx strmap; /* raw string id -> slot */
     uint32_t *slots; /* slot -> syms id, 0 = undefined */
     size_t nslots, capslots;
 
-    v1_map stkmap; /* stack id -> index into stacks */
+    v1_idx stkmap; /* stack id -> index into stacks */
     v1stack *stacks;
     size_t nstacks, capstacks;
     uint64_t *pcs;
@@ -300,13 +300,13 @@ static inline uint64_t get_val(const v1 *c, const v1ev *e, int i)
 static uint32_t gid(v1 *c, uint64_t id)
 {
     uint32_t v;
-    if (v1_map_get(&c->gmap, id, &v))
+    if (v1_idx_get(&c->gmap, id, &v))
         return v;
     if (c->ngs >= UINT32_MAX - 1 ||
         v1_grow((void **)&c->gs, &c->capgs, c->ngs + 1, sizeof *c->gs) < 0)
         return UINT32_MAX;
     v = (uint32_t)c->ngs;
-    if (v1_map_put(&c->gmap, id, v) < 0)
+    if (v1_idx_put(&c->gmap, id, v) < 0)
         return UINT32_MAX;
     memset(&c->gs[v], 0, sizeof c->gs[v]);
     c->gs[v].id = id;
@@ -319,13 +319,13 @@ static uint32_t gid(v1 *c, uint64_t id)
 static uint32_t pidx(v1 *c, int32_t id)
 {
     uint32_t v;
-    if (v1_map_get(&c->pmap, (uint32_t)id, &v))
+    if (v1_idx_get(&c->pmap, (uint32_t)id, &v))
         return v;
     if (c->nprocs >= UINT16_MAX ||
         v1_grow((void **)&c->procs, &c->capprocs, c->nprocs + 1, sizeof *c->procs) < 0)
         return UINT32_MAX;
     v = (uint32_t)c->nprocs;
-    if (v1_map_put(&c->pmap, (uint32_t)id, v) < 0)
+    if (v1_idx_put(&c->pmap, (uint32_t)id, v) < 0)
         return UINT32_MAX;
     memset(&c->procs[v], 0, sizeof c->procs[v]);
     c->procs[v].id = id;
@@ -338,13 +338,13 @@ static uint32_t pidx(v1 *c, int32_t id)
 static uint32_t sslot(v1 *c, uint64_t id)
 {
     uint32_t v;
-    if (v1_map_get(&c->strmap, id, &v))
+    if (v1_idx_get(&c->strmap, id, &v))
         return v;
     if (c->nslots >= UINT32_MAX - 1 ||
         v1_grow((void **)&c->slots, &c->capslots, c->nslots + 1, sizeof *c->slots) < 0)
         return UINT32_MAX;
     v = (uint32_t)c->nslots;
-    if (v1_map_put(&c->strmap, id, v) < 0)
+    if (v1_idx_put(&c->strmap, id, v) < 0)
         return UINT32_MAX;
     c->slots[v] = 0;
     c->nslots++;
@@ -374,6 +374,13 @@ static tt_status parse(v1 *c)
     uint64_t *args = c->args;
 
     if (gid(c, 0) == UINT32_MAX) /* dense 0 is goroutine 0 */
+        return NOMEM(c);
+    /* Every stored event takes at least 2 bytes (type, one value). */
+    c->capev = (len - 16) / 2 + 1;
+    if (c->capev > UINT32_MAX - 2)
+        c->capev = UINT32_MAX - 2;
+    c->ev = v1_big_alloc(c->capev * sizeof *c->ev);
+    if (!c->ev)
         return NOMEM(c);
 
     while (off < len) {
@@ -535,13 +542,13 @@ static tt_status parse(v1 *c)
                 c->nframes++;
             }
             uint32_t si;
-            if (!v1_map_get(&c->stkmap, id, &si)) {
+            if (!v1_idx_get(&c->stkmap, id, &si)) {
                 if (c->nstacks >= UINT32_MAX - 1 ||
                     v1_grow((void **)&c->stacks, &c->capstacks, c->nstacks + 1,
                             sizeof *c->stacks) < 0)
                     return NOMEM(c);
                 si = (uint32_t)c->nstacks++;
-                if (v1_map_put(&c->stkmap, id, si) < 0)
+                if (v1_idx_put(&c->stkmap, id, si) < 0)
                     return NOMEM(c);
             }
             c->stacks[si].off = poff; /* a later stack with the same id wins */
@@ -566,9 +573,8 @@ static tt_status parse(v1 *c)
             c->gs[g].timer = 1;
             continue;
         }
-        if (c->nev >= UINT32_MAX - 2 ||
-            v1_grow((void **)&c->ev, &c->capev, c->nev + 1, sizeof *c->ev) < 0)
-            return NOMEM(c);
+        if (c->nev == c->capev) /* cannot happen: capev bounds the event count */
+            return tt_err_set(c->err, TT_ERR_LIMIT, evoff, "too many events at byte %zu", evoff);
         v1ev *e = &c->ev[c->nev];
         memset(e, 0, sizeof *e);
         e->type = (uint8_t)typ;
@@ -896,7 +902,7 @@ static tt_status merge(v1 *c, uint32_t **orderp)
 {
     size_t np = c->nprocs;
     size_t cpu_pos = 0;
-    uint32_t *order = malloc((c->nev ? c->nev : 1) * sizeof *order);
+    uint32_t *order = v1_big_alloc(c->nev * sizeof *order);
     uint32_t *avail = malloc((np + 1) * sizeof *avail);
     v1heap_ent *heap = malloc((np + 1) * sizeof *heap);
     uint32_t *tmp = malloc((c->ncpu ? c->ncpu : 1) * sizeof *tmp);
@@ -998,7 +1004,7 @@ out:
     free(heap);
     free(tmp);
     if (st != TT_OK) {
-        free(order);
+        v1_big_free(order, c->nev * sizeof *order);
         order = NULL;
     }
     *orderp = order;
@@ -1064,9 +1070,9 @@ static tt_status retime(v1 *c, uint32_t **orderp)
          * (stable, by new time) and merge by (time, old position). */
         uint32_t *mv = malloc(nmoved * sizeof *mv); /* positions in order[] */
         uint32_t *tmp = malloc(nmoved * sizeof *tmp);
-        uint32_t *out = malloc(n * sizeof *out);
+        uint32_t *out = v1_big_alloc(n * sizeof *out);
         if (!mv || !tmp || !out) {
-            free(mv), free(tmp), free(out), free(moved);
+            free(mv), free(tmp), v1_big_free(out, n * sizeof *out), free(moved);
             return NOMEM(c);
         }
         memcpy(mv, moved, nmoved * sizeof *mv);
@@ -1118,7 +1124,7 @@ static tt_status retime(v1 *c, uint32_t **orderp)
         free(mv);
         free(tmp);
         free(moved);
-        free(order);
+        v1_big_free(order, n * sizeof *order);
         *orderp = order = out;
     } else {
         free(moved);
@@ -1428,7 +1434,7 @@ static tt_status check(v1 *c)
         }
         if (e->a[3] != 0 && evdesc[e->type].stack) {
             uint32_t si;
-            if (!v1_map_get(&c->stkmap, e->a[3], &si))
+            if (!v1_idx_get(&c->stkmap, e->a[3], &si))
                 e->a[3] = 0; /* unknown stack */
         }
     }
@@ -1492,7 +1498,7 @@ static inline uint32_t str_of(const v1 *c, uint32_t slot)
 static uint32_t stack_of(v1 *c, uint64_t id)
 {
     uint32_t si;
-    if (id == 0 || id > UINT32_MAX || !v1_map_get(&c->stkmap, id, &si))
+    if (id == 0 || id > UINT32_MAX || !v1_idx_get(&c->stkmap, id, &si))
         return 0;
     v1stack *s = &c->stacks[si];
     if (s->sym)
@@ -1908,17 +1914,17 @@ static tt_status convert(v1 *c)
 
 static void v1_free(v1 *c)
 {
-    free(c->ev);
+    v1_big_free(c->ev, c->capev * sizeof *c->ev);
     free(c->pool);
     free(c->batches);
     free(c->procs);
-    v1_map_free(&c->pmap);
+    v1_idx_free(&c->pmap);
     free(c->gs);
-    v1_map_free(&c->gmap);
+    v1_idx_free(&c->gmap);
     free(c->cpu);
-    v1_map_free(&c->strmap);
+    v1_idx_free(&c->strmap);
     free(c->slots);
-    v1_map_free(&c->stkmap);
+    v1_idx_free(&c->stkmap);
     free(c->stacks);
     free(c->pcs);
     v1_map_free(&c->pcmap);
@@ -1961,7 +1967,7 @@ tt_status tt_load_v1(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
         st = retime(c, &order);
     if (st == TT_OK) {
         permute(c, order);
-        free(order);
+        v1_big_free(order, c->nev * sizeof *order);
         order = NULL;
         st = check(c);
     }
@@ -1969,7 +1975,7 @@ tt_status tt_load_v1(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
         st = NOMEM(c);
     if (st == TT_OK)
         st = convert(c);
-    free(order);
+    v1_big_free(order, c->nev * sizeof *order);
     if (res) {
         res->events = c->delivered;
         if (st == TT_OK) {

@@ -26,4 +26,31 @@ int v1_map_put(v1_map *m, uint64_t key, uint32_t val);
  * Returns 0 or -1 on overflow / out of memory. */
 int v1_grow(void **p, size_t *cap, size_t need, size_t sz);
 
+
+/* Key -> value with a direct table for small keys (ids in traces are mostly
+ * small and dense) and the hash map for the rest. */
+typedef struct v1_idx {
+    uint32_t *dir; /* UINT32_MAX = absent */
+    size_t ndir;
+    v1_map map;
+} v1_idx;
+
+#define V1_DIR_MAX ((size_t)1 << 22)
+
+static inline int v1_idx_get(const v1_idx *x, uint64_t key, uint32_t *val)
+{
+    if (key < x->ndir) {
+        *val = x->dir[key];
+        return *val != UINT32_MAX;
+    }
+    return v1_map_get(&x->map, key, val);
+}
+
+int v1_idx_put(v1_idx *x, uint64_t key, uint32_t val);
+void v1_idx_free(v1_idx *x);
+
+/* Anonymous mapping for big arrays (huge pages when available); NULL on failure. */
+void *v1_big_alloc(size_t size);
+void v1_big_free(void *p, size_t size);
+
 #endif

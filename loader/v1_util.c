@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static inline uint32_t v1_hash(uint64_t k)
 {
@@ -105,4 +106,77 @@ int v1_grow(void **p, size_t *cap, size_t need, size_t sz)
     *p = np;
     *cap = ncap;
     return 0;
+}
+
+void v1_idx_free(v1_idx *x)
+{
+    free(x->dir);
+    v1_map_free(&x->map);
+    x->dir = NULL;
+    x->ndir = 0;
+}
+
+int v1_idx_put(v1_idx *x, uint64_t key, uint32_t val)
+{
+    if (key < V1_DIR_MAX && key >= x->ndir) {
+        /* grow the direct table if the key is not far beyond it */
+        size_t want = x->ndir ? x->ndir : 1024;
+        while (want <= key)
+            want *= 2;
+        if (want > V1_DIR_MAX)
+            want = V1_DIR_MAX;
+        if (key < 2 * x->ndir + 65536) {
+            uint32_t *nd = realloc(x->dir, want * sizeof *nd);
+            if (!nd)
+                return -1;
+            memset(nd + x->ndir, 0xff, (want - x->ndir) * sizeof *nd);
+            x->dir = nd;
+            /* move hash entries that now fit the table */
+            x->ndir = want;
+            if (x->map.n) {
+                v1_map m = x->map;
+                memset(&x->map, 0, sizeof x->map);
+                for (uint32_t i = 0; i < m.cap; i++) {
+                    if (m.vals[i] == UINT32_MAX)
+                        continue;
+                    if (m.keys[i] < want)
+                        x->dir[m.keys[i]] = m.vals[i];
+                    else if (v1_map_put(&x->map, m.keys[i], m.vals[i]) < 0) {
+                        v1_map_free(&m);
+                        return -1;
+                    }
+                }
+                v1_map_free(&m);
+            }
+        }
+    }
+    if (key < x->ndir) {
+        x->dir[key] = val;
+        return 0;
+    }
+    return v1_map_put(&x->map, key, val);
+}
+
+/* Large arrays: anonymous mappings with transparent huge pages where the
+ * kernel offers them (far fewer page faults than 4 KiB pages). Only the
+ * pages actually written are committed. */
+void *v1_big_alloc(size_t size)
+{
+    if (size == 0)
+        size = 1;
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                   -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    if (size >= ((size_t)4 << 20))
+        madvise(p, size, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+void v1_big_free(void *p, size_t size)
+{
+    if (p)
+        munmap(p, size ? size : 1);
 }
