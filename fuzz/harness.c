@@ -60,6 +60,20 @@
 #pragma weak ui_sanitize
 #pragma weak ui_grid_to_text
 
+/* Every event flag the contract defines. */
+#define FZ_KNOWN_FLAGS_BASE (TT_EVF_SYNTH | TT_EVF_SNAPSHOT)
+#ifdef TT_EVF_HAS_STACK
+#define FZ_F1 TT_EVF_HAS_STACK
+#else
+#define FZ_F1 0
+#endif
+#ifdef TT_EVF_HAS_TSTACK
+#define FZ_F2 TT_EVF_HAS_TSTACK
+#else
+#define FZ_F2 0
+#endif
+#define FZ_KNOWN_FLAGS (FZ_KNOWN_FLAGS_BASE | FZ_F1 | FZ_F2)
+
 /* Limits that keep one execution fast on big inputs. */
 #define FZ_MAX_LANES 4096u   /* lanes queried per kind */
 #define FZ_MAX_STRINGS 20000u
@@ -243,7 +257,7 @@ static int on_event(void *vctx, const tt_event *ev)
         fz_fail("event %llu: resource kind %u", (unsigned long long)c->n, ev->res);
     if (ev->nattr > 3 && ev->kind != TT_EV_EXPERIMENTAL)
         fz_fail("event %llu: nattr %u", (unsigned long long)c->n, ev->nattr);
-    if (ev->flags & ~(TT_EVF_SYNTH | TT_EVF_SNAPSHOT))
+    if (ev->flags & ~(unsigned)FZ_KNOWN_FLAGS)
         fz_fail("event %llu: unknown flags 0x%x", (unsigned long long)c->n, ev->flags);
     c->n++;
     return 0;

@@ -33,7 +33,7 @@ fi
 # shellcheck disable=SC2206
 flags+=(${FUZZ_ARGS:-})
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}:suppressions=$PWD/fuzz/ubsan.supp"
 echo "fuzz/run.sh: $bin ${flags[*]} $B/corpus fuzz/corpus" >&2
 nice -n 10 "$bin" "${flags[@]}" "$B/corpus" fuzz/corpus
 rc=$?
