@@ -36,6 +36,12 @@ int ui_parse_size(const char *s, int *w, int *h)
     return 0;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
 static int bench(const char *path, int w, int h)
 {
     setlocale(LC_ALL, "");
@@ -57,6 +63,8 @@ static int bench(const char *path, int w, int h)
                                       CMD_LANE_DOWN, CMD_CLOSE, CMD_FIT_ALL, CMD_PAGE_UP, CMD_NEXT_BLOCK};
     int n = 0;
     double sum = 0, mx = 0;
+    double cmax[CMD__COUNT] = {0};
+    static double all[400];
     for (int rep = 0; rep < 20; rep++)
         for (size_t i = 0; i < sizeof seq / sizeof seq[0]; i++) {
             double a = ms_now();
@@ -65,10 +73,16 @@ static int bench(const char *path, int w, int h)
             double d = ms_now() - a;
             sum += d;
             if (d > mx) mx = d;
+            if (d > cmax[seq[i]]) cmax[seq[i]] = d;
+            if (n < 400) all[n] = d;
             n++;
         }
-    printf("%s %dx%d: load %.1f ms, first frame %.1f ms, %d key+redraws: mean %.3f ms, max %.3f ms\n", path, w, h,
-           t_load, t_first, n, sum / n, mx);
+    qsort(all, n < 400 ? (size_t)n : 400, sizeof all[0], cmp_double);
+    printf("%s %dx%d: load %.1f ms, first frame %.1f ms, %d key+redraws: mean %.3f ms, median %.3f ms, "
+           "p95 %.3f ms, max %.3f ms\n",
+           path, w, h, t_load, t_first, n, sum / n, all[n / 2], all[n * 95 / 100], mx);
+    for (int c = 0; c < CMD__COUNT; c++)
+        if (cmax[c] > 5.0) printf("  slowest %s: %.3f ms\n", ui_cmd_name((enum ui_cmd)c), cmax[c]);
     ui_free(st);
     free(st);
     model_free(m);

@@ -10,6 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* model/open.c references tt_load weakly; this strong reference makes sure
+ * the loader is linked into every program that uses the explorer. */
+tt_status (*const ui_loader_ref)(const uint8_t *, size_t, tt_syms *, const tt_sink *, tt_load_result *,
+                                 tt_err *) = tt_load;
+
 /* ---- small helpers ------------------------------------------------------- */
 
 void ui_msg(ui_state *st, int err, const char *fmt, ...)

@@ -60,17 +60,20 @@ static void draw_title(ui_state *st)
     tl_fmt_dur(st->info->t_end - st->info->t_start, dur, sizeof dur);
     ui_sanitize(base, strlen(base), !st->utf8, file, sizeof file);
     static const char *views[VIEW__COUNT] = {"Timeline", "Goroutines", "Regions/Tasks"};
-    char views_s[96] = "";
-    for (int v = 0; v < VIEW__COUNT; v++) {
-        size_t l = strlen(views_s);
-        snprintf(views_s + l, sizeof views_s - l, v == (int)st->view ? "[%s] " : " %s  ", views[v]);
+    char right[160] = "";
+    if (g->cols >= 110) {
+        for (int v = 0; v < VIEW__COUNT; v++) {
+            size_t l = strlen(right);
+            snprintf(right + l, sizeof right - l, v == (int)st->view ? "[%s] " : " %s  ", views[v]);
+        }
+        size_t l = strlen(right);
+        snprintf(right + l, sizeof right - l, "? help ");
+    } else {
+        snprintf(right, sizeof right, "[%s] Tab ", views[st->view]);
     }
-    char right[160];
-    snprintf(right, sizeof right, "%s ? help ", views_s);
     int rw = ui_str_width(right);
-    int c = ui_printf(g, 0, 0, g->cols - rw - 1, UI_S_TITLE, " gotv %s  go1.%d  %s  %u goroutines  %u P",
-                      file, st->info->go_minor, dur, st->info->ngoroutines, st->info->nprocs);
-    (void)c;
+    ui_printf(g, 0, 0, g->cols - rw - 1, UI_S_TITLE, " gotv %s  go1.%d  %s  %uG %uP", file,
+              st->info->go_minor, dur, st->info->ngoroutines, st->info->nprocs);
     if (rw < g->cols) ui_text(g, 0, g->cols - rw, rw, right, UI_S_TITLE);
 }
 

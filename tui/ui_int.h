@@ -7,6 +7,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+extern tt_status (*const ui_loader_ref)(const uint8_t *, size_t, tt_syms *, const tt_sink *,
+                                        tt_load_result *, tt_err *);
+
 #define UI_MAX_STRIPS 2 /* region rows under a goroutine lane */
 
 void ui_msg(ui_state *st, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

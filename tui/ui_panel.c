@@ -116,10 +116,20 @@ static void build_panel(ui_state *st)
             tl_fmt_dur(v[i], t[i], sizeof t[i]);
             pct(v[i], s->total_ns, p[i], sizeof p[i]);
         }
-        add_text(st, UI_S_NORMAL, -1, "time %s: execution %s%s  scheduler wait %s%s  sync %s%s", t[0], t[1],
-                 p[1], t[2], p[2], t[3], p[3]);
-        add_text(st, UI_S_NORMAL, -1, "      network %s%s  syscall %s%s  GC assist/sweep %s%s  sleep %s%s  other %s%s",
-                 t[4], p[4], t[5], p[5], t[6], p[6], t[7], p[7], t[8], p[8]);
+        /* total, then every non-zero part with its share */
+        static const char *names[9] = {"total", "execution", "scheduler wait", "sync", "network",
+                                       "syscall", "GC assist/sweep", "sleep", "other"};
+        char line[320];
+        int o = snprintf(line, sizeof line, "time %s:", t[0]);
+        for (int i = 1; i < 9; i++) {
+            if (!v[i] && i > 2) continue;
+            char part[96];
+            int pl = snprintf(part, sizeof part, " %s %s%s", names[i], t[i], p[i]);
+            if (o + pl >= (int)sizeof line) break;
+            memcpy(line + o, part, (size_t)pl + 1);
+            o += pl;
+        }
+        add_text(st, UI_S_NORMAL, -1, "%s", line);
     }
     add_text(st, UI_S_BOLD, -1, "creation stack:");
     add_stack(st, g->create_stack, "  ");
