@@ -547,6 +547,7 @@ static void prof_add(model_builder *b, int k, uint32_t stack, int64_t d)
     }
     b->prof[k].a[i].count++;
     b->prof[k].a[i].delay_ns += d;
+    b->prof[k].a[i].pad_ = (uint32_t)b->nevents; /* last use, for merging */
 }
 
 static int prof_filter(model_builder *b, int k, uint32_t reason)
@@ -1023,11 +1024,13 @@ int model_builder_event(model_builder *b, const tt_event *ev)
     if (!b->have_t) {
         b->have_t = 1;
         b->t_first = t;
-        b->sync_ts = t;
+        b->t_last = t;
     }
     if (t < b->t_last)
         t = b->t_last; /* defensive: the loader guarantees order */
     b->t_last = t;
+    if (b->sync_ts == 0) /* as Go's Summarizer: also after a Sync at time 0 */
+        b->sync_ts = t;
     b->nevents++;
     if (ev->m >= 0)
         (void)get_m(b, ev->m, t);
@@ -1299,14 +1302,14 @@ static int cmp_pcs(const void *a, const void *b)
     const tt_frame *fx = NULL, *fy = NULL;
     uint32_t nx = x->stack ? tt_syms_stack_frames(g_sort_syms, x->stack, &fx) : 0;
     uint32_t ny = y->stack ? tt_syms_stack_frames(g_sort_syms, y->stack, &fy) : 0;
-    if (nx > 128)
-        nx = 128;
-    if (ny > 128)
-        ny = 128;
-    for (uint32_t i = 0; i < nx && i < ny; i++)
-        if (fx[i].pc != fy[i].pc)
-            return fx[i].pc < fy[i].pc ? -1 : 1;
-    return nx < ny ? -1 : nx > ny;
+    /* Go compares [128]uint64 arrays padded with zeros: a stack of zero PCs
+     * equals the empty stack. */
+    for (uint32_t i = 0; i < 128 && (i < nx || i < ny); i++) {
+        uint64_t px = i < nx ? fx[i].pc : 0, py = i < ny ? fy[i].pc : 0;
+        if (px != py)
+            return px < py ? -1 : 1;
+    }
+    return 0;
 }
 
 static int cmp_delay(const void *a, const void *b)
@@ -1330,13 +1333,18 @@ static uint32_t merge_prof(const tt_syms *syms, model_prof_rec *r, size_t n)
         if (w && cmp_pcs(&r[w - 1], &r[i]) == 0) {
             r[w - 1].count += r[i].count;
             r[w - 1].delay_ns += r[i].delay_ns;
-            if (r[i].stack > r[w - 1].stack)
+            /* Go keeps the stack seen last */
+            if (r[i].pad_ > r[w - 1].pad_) {
                 r[w - 1].stack = r[i].stack;
+                r[w - 1].pad_ = r[i].pad_;
+            }
             continue;
         }
         r[w++] = r[i];
     }
     g_sort_syms = NULL;
+    for (size_t i = 0; i < w; i++)
+        r[i].pad_ = 0;
     qsort(r, w, sizeof *r, cmp_delay);
     return (uint32_t)w;
 }

@@ -38,6 +38,9 @@ if [ ! -x "$GOTV" ]; then
     exit 1
 fi
 
+# a private copy: other builds may relink ./gotv while the suite runs
+cp "$GOTV" "$tmp/gotv" && GOTV="$tmp/gotv"
+
 # ---- helpers (python) -------------------------------------------------------
 cat >"$tmp/prof.py" <<'PY'
 # Compare two pprof profiles (gzip or raw protobuf): prints a verdict line
