@@ -303,6 +303,7 @@ typedef struct cursor {
     int32_t bidx; /* current batch, -1 = done */
     uint32_t doff;
     int64_t last_ts;
+    size_t msi; /* index of this M's state in rd.ms, SIZE_MAX until known */
     oev ev;
 } cursor;
 
@@ -394,6 +395,10 @@ typedef struct rd {
     size_t npcs, cappcs;
     tt_frame *fbuf;
     size_t capfbuf;
+    uint32_t *sdense; /* string id -> global id + 1 (0 = absent), ids < nsdense */
+    size_t nsdense, capsdense;
+    uint32_t *kdense; /* stack id -> index in stks + 1 (0 = absent), ids < nkdense */
+    size_t nkdense, capkdense;
 
     /* ordering, persistent */
     uint64_t initial_gen;
@@ -456,6 +461,51 @@ static inline int64_t fmul(double f, uint64_t t)
     if (!(x > -9223372036854775808.0 && x < 9223372036854775808.0))
         return INT64_MIN;
     return (int64_t)x;
+}
+
+static inline int str_lookup(const rd *r, uint64_t id, uint32_t *out)
+{
+    if (id == 0) {
+        *out = 0;
+        return 1;
+    }
+    if (id < r->nsdense) {
+        uint32_t v = r->sdense[id];
+        *out = v - 1;
+        return v != 0;
+    }
+    const uint64_t *p = map_get(&r->strs, id);
+    if (!p)
+        return 0;
+    *out = (uint32_t)*p;
+    return 1;
+}
+
+static inline gstack *stk_lookup(const rd *r, uint64_t id)
+{
+    if (id < r->nkdense) {
+        uint32_t v = r->kdense[id];
+        return v ? &r->stks[v - 1] : NULL;
+    }
+    const uint64_t *p = map_get(&r->stkmap, id);
+    return p ? &r->stks[*p] : NULL;
+}
+
+/* Build dense arrays for the (usually dense) ids of a table. */
+static int densify(const u64map *m, uint32_t **arr, size_t *n, size_t *cap, int plus_one)
+{
+    size_t limit = 2 * m->n + 1024, maxid = 0;
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->used[i] && m->slots[i].k < limit && m->slots[i].k + 1 > maxid)
+            maxid = (size_t)m->slots[i].k + 1;
+    if (grow_arr((void **)arr, cap, maxid ? maxid : 1, sizeof **arr))
+        return -1;
+    memset(*arr, 0, maxid * sizeof **arr);
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->used[i] && m->slots[i].k < maxid)
+            (*arr)[m->slots[i].k] = (uint32_t)(m->slots[i].v + (plus_one ? 1 : 0));
+    *n = maxid;
+    return 0;
 }
 
 /* ---- generation reading ----------------------------------------------------- */
@@ -746,6 +796,7 @@ static void gen_reset(rd *r)
     map_clear(&r->stkmap);
     r->nstks = 0;
     r->npcs = 0;
+    r->nsdense = r->nkdense = 0;
 }
 
 static tt_status validate_gen(rd *r, size_t at)
@@ -769,6 +820,9 @@ static tt_status validate_gen(rd *r, size_t at)
                         (unsigned long long)r->gen, (unsigned long long)f->file,
                         (unsigned long long)f->pc);
     }
+    if (densify(&r->strs, &r->sdense, &r->nsdense, &r->capsdense, 1) ||
+        densify(&r->stkmap, &r->kdense, &r->nkdense, &r->capkdense, 1))
+        return NOMEM(r, at);
     /* CPU samples: convert and sort exactly as Go (pdqsort, not stable). */
     for (size_t i = 0; i < r->ncpu; i++)
         r->cpu[i].time = fmul(r->freq, (uint64_t)r->cpu[i].time);
@@ -1120,7 +1174,7 @@ static void push_synth(rd *r, ctx c, uint8_t typ, int64_t time, uint64_t a0, uin
  * Go's ordering.Advance: *ok = 1 if the event was applied (events queued),
  * 0 if it must wait. Returns an error for an inconsistent trace.
  */
-static tt_status advance(rd *r, oev *ev, uint64_t m, int *ok)
+static tt_status advance(rd *r, oev *ev, uint64_t m, size_t *msi, int *ok)
 {
     uint64_t gen = r->gen;
     if (r->initial_gen == 0)
@@ -1128,9 +1182,17 @@ static tt_status advance(rd *r, oev *ev, uint64_t m, int *ok)
     ctx cur = {NO_ID, NO_ID, m};
     mst *ms = NULL;
     if (m != NO_ID) {
-        ms = m_get(r, m);
-        if (!ms && !(ms = m_new(r, m, NO_ID, NO_ID)))
-            return NOMEM(r, ev->off);
+        if (*msi == SIZE_MAX) {
+            uint64_t *v = map_get(&r->mmap_, m);
+            if (v) {
+                *msi = (size_t)*v;
+            } else {
+                if (!m_new(r, m, NO_ID, NO_ID))
+                    return NOMEM(r, ev->off);
+                *msi = r->nms - 1;
+            }
+        }
+        ms = &r->ms[*msi];
         cur.p = ms->p;
         cur.g = ms->g;
     }
@@ -1250,7 +1312,6 @@ static tt_status advance(rd *r, oev *ev, uint64_t m, int *ok)
             return ord_fail(r, ev, "tried to steal proc %lld from thread %lld, but got proc %lld instead",
                             (long long)pid, (long long)mid, (long long)vm->p);
         vm->p = NO_ID;
-        ms = m_get(r, m); /* vm may have moved nothing; pointers stay valid (no insert) */
         push(r, ev, cur);
         break;
     }
@@ -1297,9 +1358,6 @@ static tt_status advance(rd *r, oev *ev, uint64_t m, int *ok)
                 } else {
                     if (!m_new(r, mid, gid, NO_ID))
                         return NOMEM(r, ev->off);
-                    ms = m ? m_get(r, m) : NULL; /* the array may have moved */
-                    if (m == NO_ID)
-                        ms = NULL;
                 }
                 cur.m = mid;
             }
@@ -1495,9 +1553,10 @@ static tt_status advance(rd *r, oev *ev, uint64_t m, int *ok)
             parent = TT_NO_TASK;
             ev->args[1] = TT_NO_TASK;
         }
-        uint64_t *nm = ev->args[2] ? map_get(&r->strs, ev->args[2]) : NULL;
-        if (ev->args[2] && !nm)
+        uint32_t nmv = 0;
+        if (!str_lookup(r, ev->args[2], &nmv))
             return ord_fail(r, ev, "invalid string ID %llu", (unsigned long long)ev->args[2]);
+        const uint32_t *nm = &nmv;
         size_t ti;
         if (r->ntfree) {
             ti = r->tfree[--r->ntfree];
@@ -1534,10 +1593,9 @@ static tt_status advance(rd *r, oev *ev, uint64_t m, int *ok)
     case EV_USER_REGION_BEGIN:
     case EV_USER_REGION_END: {
         VCTX(MUST, MUST, MUST);
-        uint64_t *nm = ev->args[1] ? map_get(&r->strs, ev->args[1]) : NULL;
-        if (ev->args[1] && !nm)
+        uint32_t name = 0;
+        if (!str_lookup(r, ev->args[1], &name))
             return ord_fail(r, ev, "invalid string ID %llu", (unsigned long long)ev->args[1]);
-        uint32_t name = nm ? (uint32_t)*nm : 0;
         gst *s = g_get(r, cur.g);
         if (!s)
             return ord_fail(r, ev, "encountered %s without known state for current goroutine %lld",
@@ -1729,7 +1787,7 @@ static tt_status advance(rd *r, oev *ev, uint64_t m, int *ok)
     }
     if (ms) {
         /* re-fetch: m_new may have reallocated the array */
-        ms = m_get(r, m);
+        ms = &r->ms[*msi];
         ms->p = nc.p;
         ms->g = nc.g;
     }
@@ -1745,11 +1803,10 @@ static tt_status resolve_stack(rd *r, uint64_t id, uint32_t *out, size_t off)
         *out = 0;
         return TT_OK;
     }
-    uint64_t *si = map_get(&r->stkmap, id);
-    if (!si)
+    gstack *s = stk_lookup(r, id);
+    if (!s)
         return fail(r, TT_ERR_FORMAT, off, "generation %llu: found invalid stack ID %llu",
                     (unsigned long long)r->gen, (unsigned long long)id);
-    gstack *s = &r->stks[*si];
     if (s->global == UINT32_MAX) {
         if (GROW(r->fbuf, r->capfbuf, s->n ? s->n : 1))
             return NOMEM(r, off);
@@ -1759,9 +1816,10 @@ static tt_status resolve_stack(rd *r, uint64_t id, uint32_t *out, size_t off)
             if (!fi)
                 return fail(r, TT_ERR_FORMAT, off, "unknown pc %#llx", (unsigned long long)pc);
             const pframe *f = &r->frames[*fi];
-            uint64_t *fn = f->func ? map_get(&r->strs, f->func) : NULL;
-            uint64_t *fl = f->file ? map_get(&r->strs, f->file) : NULL;
-            r->fbuf[i] = (tt_frame){pc, f->line, fn ? (uint32_t)*fn : 0, fl ? (uint32_t)*fl : 0};
+            uint32_t fn = 0, fl = 0;
+            (void)str_lookup(r, f->func, &fn);
+            (void)str_lookup(r, f->file, &fl);
+            r->fbuf[i] = (tt_frame){pc, f->line, fn, fl};
         }
         uint32_t gid = tt_syms_stack(r->syms, r->fbuf, s->n);
         if (gid == UINT32_MAX)
@@ -1778,11 +1836,9 @@ static tt_status resolve_str(rd *r, uint64_t id, uint32_t *out, const oev *e)
         *out = 0;
         return TT_OK;
     }
-    uint64_t *v = map_get(&r->strs, id);
-    if (!v)
+    if (!str_lookup(r, id, out))
         return fail(r, TT_ERR_FORMAT, e->off, "generation %llu: found invalid string ID %llu for event %s",
                     (unsigned long long)r->gen, (unsigned long long)id, ev_name(e->typ));
-    *out = (uint32_t)*v;
     return TT_OK;
 }
 
@@ -1837,11 +1893,12 @@ static tt_status emit(rd *r, const oev *e)
     /* Go's validateTableIDs */
     for (int i = 0; i < 2; i++) {
         int si = ev_stack[t][i] - 1;
-        if (si >= 0 && e->args[si] && !map_get(&r->stkmap, e->args[si]))
+        uint32_t dummy;
+        if (si >= 0 && e->args[si] && !stk_lookup(r, e->args[si]))
             return fail(r, TT_ERR_FORMAT, e->off, "generation %llu: found invalid stack ID %llu for event %s",
                         (unsigned long long)r->gen, (unsigned long long)e->args[si], ev_name(t));
         int ti = ev_string[t][i] - 1;
-        if (ti >= 0 && e->args[ti] && !map_get(&r->strs, e->args[ti]))
+        if (ti >= 0 && e->args[ti] && !str_lookup(r, e->args[ti], &dummy))
             return fail(r, TT_ERR_FORMAT, e->off, "generation %llu: found invalid string ID %llu for event %s",
                         (unsigned long long)r->gen, (unsigned long long)e->args[ti], ev_name(t));
     }
@@ -2063,7 +2120,7 @@ static tt_status emit_cpu(rd *r, const cpu_sample *s)
 static tt_status try_advance(rd *r, size_t i, int *ok)
 {
     cursor *c = r->heap[i];
-    tt_status st = advance(r, &c->ev, c->m, ok);
+    tt_status st = advance(r, &c->ev, c->m, &c->msi, ok);
     if (st || !*ok)
         return st;
     int k = cursor_next(r, c);
@@ -2088,6 +2145,7 @@ static tt_status run_gen(rd *r)
         cursor *c = &r->curs[i];
         c->doff = 0;
         c->last_ts = 0;
+        c->msi = SIZE_MAX;
         int k = cursor_next(r, c);
         if (k < 0)
             return r->err ? r->err->code : TT_ERR_FORMAT;
@@ -2149,6 +2207,8 @@ static void rd_free(rd *r)
     free(r->stks);
     free(r->pcs);
     free(r->fbuf);
+    free(r->sdense);
+    free(r->kdense);
     map_free(&r->gmap);
     for (size_t i = 0; i < r->ngs; i++) {
         free(r->gs[i].regs);

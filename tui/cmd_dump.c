@@ -53,6 +53,12 @@ typedef struct dumper {
     FILE *spill;       /* buffered mode: overflow of pend */
     int io_error;
     int epipe;
+    /* formatted frames of each stack, built on first use (stacks repeat a lot) */
+    uint64_t *stk_off; /* by stack id: offset+1 into stk_text, 0 = not built */
+    uint32_t *stk_len;
+    size_t nstk;
+    char *stk_text;
+    size_t ntext, captext;
 } dumper;
 
 /* ---- raw output ------------------------------------------------------------ */
@@ -205,7 +211,7 @@ static void put_raw(dumper *d, uint32_t id)
     put(d, s, len);
 }
 
-static void put_stack(dumper *d, uint32_t stk)
+static void put_stack_slow(dumper *d, uint32_t stk)
 {
     const tt_frame *f;
     uint32_t n = tt_syms_stack_frames(d->syms, stk, &f);
@@ -220,6 +226,66 @@ static void put_stack(dumper *d, uint32_t stk)
         put_u(d, f[i].line);
         PUTS(d, "\n");
     }
+}
+
+/* Format a stack once into the cache (by formatting into the output buffer
+ * and copying the bytes), then reuse the text. */
+static void put_stack(dumper *d, uint32_t stk)
+{
+    if (stk == 0)
+        return;
+    if (stk >= d->nstk) {
+        size_t nn = d->nstk ? d->nstk : 1024;
+        while (nn <= stk)
+            nn *= 2;
+        uint64_t *no = realloc(d->stk_off, nn * sizeof *no);
+        if (no)
+            d->stk_off = no;
+        uint32_t *nl = no ? realloc(d->stk_len, nn * sizeof *nl) : NULL;
+        if (!no || !nl) {
+            put_stack_slow(d, stk);
+            return;
+        }
+        d->stk_len = nl;
+        memset(d->stk_off + d->nstk, 0, (nn - d->nstk) * sizeof *no);
+        d->nstk = nn;
+    }
+    if (d->stk_off[stk]) {
+        put(d, d->stk_text + d->stk_off[stk] - 1, d->stk_len[stk]);
+        return;
+    }
+    /* make sure the whole stack fits in the buffer without a flush */
+    const tt_frame *f;
+    uint32_t n = tt_syms_stack_frames(d->syms, stk, &f);
+    size_t est = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        size_t a, b;
+        tt_syms_str(d->syms, f[i].func, &a);
+        tt_syms_str(d->syms, f[i].file, &b);
+        est += a + b + 64;
+    }
+    if (est > OBUF_SIZE / 2) {
+        put_stack_slow(d, stk);
+        return;
+    }
+    need(d, est);
+    size_t start = d->n;
+    put_stack_slow(d, stk);
+    size_t len = d->n - start;
+    if (d->ntext + len > d->captext) {
+        size_t nc = d->captext ? d->captext : (1u << 20);
+        while (nc < d->ntext + len)
+            nc *= 2;
+        char *nt = realloc(d->stk_text, nc);
+        if (!nt)
+            return;
+        d->stk_text = nt;
+        d->captext = nc;
+    }
+    memcpy(d->stk_text + d->ntext, d->buf + start, len);
+    d->stk_off[stk] = d->ntext + 1;
+    d->stk_len[stk] = (uint32_t)len;
+    d->ntext += len;
 }
 
 static void put_value(dumper *d, uint64_t v)
@@ -594,6 +660,9 @@ int gotv_cmd_dump(int argc, char **argv)
         fclose(d.spill);
     free(d.pend);
     free(d.buf);
+    free(d.stk_off);
+    free(d.stk_len);
+    free(d.stk_text);
     tt_syms_free(syms);
     tt_file_close(&f);
     return rc;
