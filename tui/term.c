@@ -497,6 +497,7 @@ int ui_term_run(const ui_term_opts *o)
         model_free(m);
         return 2;
     }
+    st->defer_plots = 1;
     if (res.truncated) ui_msg(st, 1, "warning: trace truncated (%s); showing the complete part", res.warn.msg);
 
     int dirty = 1, full = 1, pending = 0, status = 0;
@@ -529,6 +530,12 @@ int ui_term_run(const ui_term_opts *o)
             if (dt > tmax) tmax = dt;
             if (T.timing) fprintf(T.timing, "frame %d %dx%d %.3f ms\n", nframes, st->grid.cols, st->grid.rows, dt);
             dirty = full = 0;
+            if (st->defer_plots) { /* first frame is up: now the slow plots */
+                st->defer_plots = 0;
+                ui_compute_plots(st);
+                dirty = 1;
+                continue;
+            }
         }
         struct pollfd pfd = {T.fd_in, POLLIN, 0};
         struct timespec ts, *tsp = NULL;

@@ -352,7 +352,6 @@ int ui_init(ui_state *st, model *m, const char *path, int rows, int cols, int ut
     if (!st->is_match || !st->matches || !st->grows || !st->colbuf) return -1;
     for (uint32_t i = 0; i < ng; i++) st->grows[i] = i;
     if (ui_build_lanes(st)) return -1;
-    if (build_tasks(st)) return -1;
     /* select the first goroutine lane that is not a runtime goroutine */
     st->sel_lane = 0;
     for (uint32_t i = 0; i < st->nlanes; i++)
@@ -362,17 +361,45 @@ int ui_init(ui_state *st, model *m, const char *path, int rows, int cols, int ut
         }
     st->lane_top = 0;
     ui_reveal_lane(st);
-    for (int p = 0; p < PLOT__COUNT; p++) {
-        static const model_series_kind sk[PLOT__COUNT] = {MSER_HEAP_ALLOC, MSER_G_RUNNING,
-                                                          MSER_G_RUNNABLE, MSER_G_WAITING};
-        const model_point *pts;
-        uint32_t n = model_series(m, sk[p], &pts);
-        for (uint32_t i = 0; i < n; i++)
-            if (pts[i].v > st->plot_max[p]) st->plot_max[p] = pts[i].v;
-    }
-    ui_gt_sort(st);
-    ui_tk_sort(st);
+    ui_compute_plot(st, PLOT_HEAP);
+    /* the tables are sorted (and the task/goroutine index built) the first
+     * time they are shown: the first frame comes sooner on big traces */
     return 0;
+}
+
+static const model_series_kind plot_kind[PLOT__COUNT] = {MSER_HEAP_ALLOC, MSER_G_RUNNING, MSER_G_RUNNABLE,
+                                                         MSER_G_WAITING};
+
+/* Maximum of a plot's series (the model computes goroutine counts lazily,
+ * which takes seconds on traces with millions of events). */
+void ui_compute_plot(ui_state *st, int p)
+{
+    const model_point *pts;
+    uint32_t n = model_series(st->m, plot_kind[p], &pts);
+    st->plot_max[p] = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (pts[i].v > st->plot_max[p]) st->plot_max[p] = pts[i].v;
+    st->plot_ready |= 1u << p;
+}
+
+void ui_compute_plots(ui_state *st)
+{
+    for (int p = 0; p < PLOT__COUNT; p++)
+        if (!(st->plot_ready & (1u << p))) ui_compute_plot(st, p);
+}
+
+/* Build what the tables need on first use. */
+void ui_prepare_view(ui_state *st)
+{
+    if (st->view == VIEW_GTABLE && !st->gt_ready) {
+        st->gt_ready = 1;
+        ui_gt_sort(st);
+    }
+    if (st->view == VIEW_TASKS && !st->tk_ready) {
+        st->tk_ready = 1;
+        if (build_tasks(st)) ui_msg(st, 1, "out of memory");
+        ui_tk_sort(st);
+    }
 }
 
 void ui_free(ui_state *st)
@@ -1052,6 +1079,7 @@ int ui_dispatch(ui_state *st, enum ui_cmd c)
         return UI_REDRAW;
     default: break;
     }
+    ui_prepare_view(st);
     if (st->view == VIEW_GTABLE) return ui_gtable_cmd(st, c);
     if (st->view == VIEW_TASKS) return ui_tasks_cmd(st, c);
     if (st->panel_open) {

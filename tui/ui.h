@@ -80,6 +80,8 @@ typedef struct ui_state {
     int order, order_rev;
     int64_t sel0, sel1; /* selection interval (sel1 > sel0 when set) */
     uint64_t plot_max[PLOT__COUNT];
+    unsigned plot_ready;  /* bit per plot */
+    int defer_plots;      /* explorer: draw the first frame before computing them */
 
     /* goroutine panel */
     int panel_open;
@@ -91,13 +93,13 @@ typedef struct ui_state {
 
     /* goroutine table */
     uint32_t *grows;
-    int gt_sort, gt_rev;
+    int gt_sort, gt_rev, gt_ready;
     uint32_t gt_sel, gt_top;
 
     /* tasks/regions table */
     ui_trow *trows;
     uint32_t ntrows;
-    int tk_sort, tk_rev;
+    int tk_sort, tk_rev, tk_ready;
     uint32_t tk_sel, tk_top;
     uint64_t *task_g; /* sorted (task index << 32 | goroutine idx) pairs */
     uint32_t ntask_g;
@@ -135,6 +137,9 @@ int ui_dispatch(ui_state *st, enum ui_cmd c);
 int ui_key(ui_state *st, const TermKeyKey *key);
 /* Mouse: button 1..5 (4/5 wheel), press=1; row/col 0-based. */
 int ui_mouse(ui_state *st, int button, int press, int row, int col);
+/* Compute the plots not computed yet (the explorer calls it after its first
+ * frame when defer_plots is set; ui_render does it otherwise). */
+void ui_compute_plots(ui_state *st);
 /* Draw the current frame into st->grid. */
 void ui_render(ui_state *st);
 /* The loading screen: a progress bar. */

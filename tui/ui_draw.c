@@ -177,6 +177,10 @@ static const model_series_kind plot_series[PLOT__COUNT] = {MSER_HEAP_ALLOC, MSER
 static void draw_plot(ui_state *st, const ui_lane *l, int row)
 {
     ui_grid *g = &st->grid;
+    if (!(st->plot_ready & (1u << l->idx))) {
+        ui_text(g, row, st->label_w, st->vp.cols, "computing...", UI_S_DIM);
+        return;
+    }
     const model_point *p;
     uint32_t n = model_series(st->m, plot_series[l->idx], &p);
     uint64_t mx = st->plot_max[l->idx];
@@ -199,6 +203,11 @@ static void draw_plot(ui_state *st, const ui_lane *l, int row)
 
 static void plot_label(ui_state *st, const ui_lane *l, char *b, size_t n)
 {
+    static const char *pnames[PLOT__COUNT] = {"heap", "G running", "G runnable", "G waiting"};
+    if (!(st->plot_ready & (1u << l->idx))) {
+        snprintf(b, n, "%s", pnames[l->idx]);
+        return;
+    }
     const model_point *p;
     uint32_t np = model_series(st->m, plot_series[l->idx], &p);
     uint64_t v = series_at(p, np, st->cursor, NULL);
@@ -377,6 +386,7 @@ static void draw_help(ui_state *st)
 void ui_render(ui_state *st)
 {
     ui_grid *g = &st->grid;
+    if (!st->defer_plots) ui_compute_plots(st);
     ui_grid_clear(g);
     draw_title(st);
     if (g->rows < 5 || g->cols < 30) {
@@ -388,6 +398,7 @@ void ui_render(ui_state *st)
     } else {
         int lt, lr, pt, pr;
         ui_layout(st, &lt, &lr, &pt, &pr);
+        ui_prepare_view(st);
         switch (st->view) {
         case VIEW_TIMELINE: draw_timeline(st); break;
         case VIEW_GTABLE: ui_draw_gtable(st, 1, g->rows - 2); break;

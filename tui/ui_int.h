@@ -25,6 +25,8 @@ void ui_reveal_lane(ui_state *st);
 void ui_reveal_cursor(ui_state *st);
 void ui_push_hist(ui_state *st);
 void ui_sort_matches(ui_state *st);
+void ui_prepare_view(ui_state *st);
+void ui_compute_plot(ui_state *st, int p);
 
 /* ui_panel.c */
 void ui_open_panel(ui_state *st, uint32_t gidx);
