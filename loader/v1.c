@@ -1525,6 +1525,10 @@ static uint32_t stack_of(v1 *c, uint64_t id)
 
 static tt_status deliver(v1 *c, tt_event *o)
 {
+    if (o->stack)
+        o->flags |= TT_EVF_HAS_STACK;
+    if (o->tstack)
+        o->flags |= TT_EVF_HAS_TSTACK;
     if (o->kind != TT_EV_SYNC) {
         if (o->time <= c->last_ts)
             o->time = c->last_ts + 1;
@@ -1747,6 +1751,7 @@ static tt_status convert(v1 *c)
             if (ts == UINT32_MAX)
                 return NOMEM(c);
             o.tstack = ts;
+            o.flags |= TT_EVF_HAS_TSTACK; /* Go: a stack handle even for id 0 */
             STK(stack_of(c, e->a[3]));
             break;
         }
@@ -1771,6 +1776,7 @@ static tt_status convert(v1 *c)
             o.res = TT_RES_GOROUTINE;
             o.id = G;
             o.from = o.to = 0;
+            o.flags = 0;
             o.time = e->ts;
             o.name = str_of(c, e->a[2]);
             break;

@@ -1,0 +1,1294 @@
+/*
+ * Old-format (Go 1.11-1.21) reader: framing, ordering, conversion, errors.
+ * Traces are built byte by byte with tests/lib/v1gen; expected outputs are in
+ * the text form of `go tool trace -d=parsed` (checked against Go 1.26 on the
+ * same bytes; set V1_TEST_DUMP=dir to write them out for the oracle).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "loader/trace.h"
+#include "loader/v1.h"
+#include "tests/lib/v1gen.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    BATCH = 1, FREQ, STACK, GOMAXPROCS, PROC_START, PROC_STOP, GC_START, GC_DONE,
+    STW_START, STW_DONE, SWEEP_START, SWEEP_DONE, GO_CREATE, GO_START, GO_END, GO_STOP,
+    GO_SCHED, GO_PREEMPT, GO_SLEEP, GO_BLOCK, GO_UNBLOCK, GO_BLOCK_SEND, GO_BLOCK_RECV,
+    GO_BLOCK_SELECT, GO_BLOCK_SYNC, GO_BLOCK_COND, GO_BLOCK_NET, GO_SYSCALL, GO_SYSEXIT,
+    GO_SYSBLOCK, GO_WAITING, GO_INSYSCALL, HEAP_ALLOC, HEAP_GOAL, TIMER_GOROUTINE,
+    FUTILE_WAKEUP, STRING, GO_START_LOCAL, GO_UNBLOCK_LOCAL, GO_SYSEXIT_LOCAL,
+    GO_START_LABEL, GO_BLOCK_GC, ASSIST_START, ASSIST_DONE, TASK_CREATE, TASK_END,
+    USER_REGION, USER_LOG, CPU_SAMPLE
+};
+
+/* ---- a sink that prints like Go's Event.String() ---------------------------- */
+
+typedef struct rec {
+    tt_syms *syms;
+    char *text;
+    size_t len, cap;
+    size_t n;
+    int stop_after; /* 0 = never */
+} rec;
+
+static void put(rec *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(rec *r, const char *fmt, ...)
+{
+    va_list ap;
+    for (;;) {
+        va_start(ap, fmt);
+        int k = vsnprintf(r->text ? r->text + r->len : NULL, r->text ? r->cap - r->len : 0, fmt,
+                          ap);
+        va_end(ap);
+        if (k < 0)
+            abort();
+        if (r->text && r->len + (size_t)k < r->cap) {
+            r->len += (size_t)k;
+            return;
+        }
+        size_t c = r->cap ? r->cap * 2 : 4096;
+        while (c < r->len + (size_t)k + 1)
+            c *= 2;
+        r->text = realloc(r->text, c);
+        if (!r->text)
+            abort();
+        r->cap = c;
+    }
+}
+
+static void putq(rec *r, uint32_t id)
+{
+    size_t n;
+    const char *s = tt_syms_str(r->syms, id, &n);
+    put(r, "\"");
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '"' || ch == '\\')
+            put(r, "\\%c", ch);
+        else if (ch < 0x20 || ch >= 0x7f)
+            put(r, "\\x%02x", ch);
+        else
+            put(r, "%c", ch);
+    }
+    put(r, "\"");
+}
+
+static void putstk(rec *r, uint32_t id)
+{
+    const tt_frame *f;
+    uint32_t n = tt_syms_stack_frames(r->syms, id, &f);
+    for (uint32_t i = 0; i < n; i++)
+        put(r, "\t%s @ 0x%llx\n\t\t%s:%llu\n", tt_syms_str(r->syms, f[i].func, NULL),
+            (unsigned long long)f[i].pc, tt_syms_str(r->syms, f[i].file, NULL),
+            (unsigned long long)f[i].line);
+}
+
+static const char *const kname[] = {"Bad", "Sync", "Metric", "Label", "StackSample",
+                                    "RangeBegin", "RangeActive", "RangeEnd", "TaskBegin",
+                                    "TaskEnd", "RegionBegin", "RegionEnd", "Log",
+                                    "StateTransition", "Experimental"};
+static const char *const gsname[] = {"Undetermined", "NotExist", "Runnable",
+                                     "Running", "Waiting", "Syscall"};
+static const char *const psname[] = {"Undetermined", "NotExist", "Running", "Idle"};
+static const char *const resname[] = {"None", "Goroutine", "Proc", "Thread"};
+
+static int on_event(void *ctx, const tt_event *e)
+{
+    rec *r = ctx;
+    r->n++;
+    put(r, "M=%lld P=%lld G=%lld %s Time=%lld", (long long)e->m, (long long)e->p,
+        (long long)e->g, kname[e->kind], (long long)e->time);
+    switch (e->kind) {
+    case TT_EV_METRIC:
+        put(r, " Name=");
+        putq(r, e->name);
+        put(r, " Value=Value{Uint64(%llu)}", (unsigned long long)e->arg[0]);
+        break;
+    case TT_EV_LABEL:
+        put(r, " Label=");
+        putq(r, e->name);
+        put(r, " Resource=%s(%lld)", resname[e->res], (long long)e->id);
+        break;
+    case TT_EV_RANGE_BEGIN:
+    case TT_EV_RANGE_ACTIVE:
+    case TT_EV_RANGE_END:
+        put(r, " Name=");
+        putq(r, e->name);
+        if (e->res == TT_RES_NONE)
+            put(r, " Scope=None");
+        else
+            put(r, " Scope=%s(%lld)", resname[e->res], (long long)e->id);
+        if (e->kind == TT_EV_RANGE_END) {
+            put(r, " Attributes=[");
+            if (e->nattr == 2)
+                put(r, "\"bytes swept\"=Value{Uint64(%llu)} \"bytes reclaimed\"=Value{Uint64(%llu)}",
+                    (unsigned long long)e->arg[0], (unsigned long long)e->arg[1]);
+            put(r, "]");
+        }
+        break;
+    case TT_EV_TASK_BEGIN:
+    case TT_EV_TASK_END:
+        put(r, " ID=%llu Parent=%llu Type=", (unsigned long long)e->id,
+            (unsigned long long)e->arg[0]);
+        putq(r, e->name);
+        break;
+    case TT_EV_REGION_BEGIN:
+    case TT_EV_REGION_END:
+        put(r, " Task=%llu Type=", (unsigned long long)e->id);
+        putq(r, e->name);
+        break;
+    case TT_EV_LOG:
+        put(r, " Task=%llu Category=", (unsigned long long)e->id);
+        putq(r, e->name);
+        put(r, " Message=");
+        putq(r, e->msg);
+        break;
+    case TT_EV_STATE_TRANSITION:
+        if (e->res == TT_RES_GOROUTINE)
+            put(r, " GoID=%lld %s->%s", (long long)e->id, gsname[e->from], gsname[e->to]);
+        else
+            put(r, " ProcID=%lld %s->%s", (long long)e->id, psname[e->from], psname[e->to]);
+        put(r, " Reason=");
+        putq(r, e->name);
+        if (e->tstack || (e->flags & TT_EVF_HAS_TSTACK)) {
+            put(r, "\nTransitionStack=\n");
+            putstk(r, e->tstack);
+        }
+        break;
+    case TT_EV_SYNC:
+        put(r, " N=%llu", (unsigned long long)e->arg[0]);
+        break;
+    default:
+        break;
+    }
+    if (e->stack || (e->flags & TT_EVF_HAS_STACK)) {
+        put(r, "\nStack=\n");
+        putstk(r, e->stack);
+    }
+    put(r, "\n");
+    return r->stop_after && r->n >= (size_t)r->stop_after;
+}
+
+static int minor_of(const v1gen *g)
+{
+    return atoi((const char *)g->buf + 5);
+}
+
+static void dump_bytes(const v1gen *g, const char *name)
+{
+    const char *dir = getenv("V1_TEST_DUMP");
+    if (!dir)
+        return;
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s.trace", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (f) {
+        fwrite(g->buf, 1, g->len, f);
+        fclose(f);
+    }
+}
+
+/* Load g into r (text) and return the status; err gets the error. */
+static tt_status load(const v1gen *g, const char *name, rec *r, tt_err *err)
+{
+    memset(r, 0, sizeof *r);
+    r->syms = tt_syms_new();
+    assert_non_null(r->syms);
+    put(r, "%s", "");
+    dump_bytes(g, name);
+    tt_sink sink = {r, on_event, NULL};
+    tt_load_result res;
+    memset(err, 0, sizeof *err);
+    return tt_load_v1(g->buf, g->len, minor_of(g), r->syms, &sink, &res, err);
+}
+
+static void rec_free(rec *r)
+{
+    tt_syms_free(r->syms);
+    free(r->text);
+    memset(r, 0, sizeof *r);
+}
+
+static void expect_text(const v1gen *g, const char *name, const char *want)
+{
+    rec r;
+    tt_err err;
+    tt_status st = load(g, name, &r, &err);
+    if (st != TT_OK)
+        fail_msg("%s: load failed: %s", name, err.msg);
+    if (strcmp(r.text, want) != 0) {
+        print_message("---- got\n%s---- want\n%s----\n", r.text, want);
+        fail_msg("%s: output differs", name);
+    }
+    rec_free(&r);
+}
+
+static void expect_error(const v1gen *g, const char *name, tt_status code, const char *substr)
+{
+    rec r;
+    tt_err err;
+    tt_status st = load(g, name, &r, &err);
+    if (st == TT_OK)
+        fail_msg("%s: expected an error containing \"%s\"", name, substr);
+    if (code != TT_OK && st != code)
+        fail_msg("%s: status %s, want %s (%s)", name, tt_status_str(st), tt_status_str(code),
+                 err.msg);
+    if (substr && !strstr(err.msg, substr))
+        fail_msg("%s: error \"%s\" lacks \"%s\"", name, err.msg, substr);
+    assert_int_equal(r.n, 0); /* nothing delivered before an error */
+    rec_free(&r);
+}
+
+/* ---- scenarios ----------------------------------------------------------------- */
+
+/* Strings and one stack shared by the scenarios (ids 1..4, stack 1 and 2). */
+static void symbols(v1gen *g)
+{
+    v1gen_string(g, 1, "main.main");
+    v1gen_string(g, 2, "/src/main.go");
+    v1gen_string(g, 3, "main.worker");
+    uint64_t f1[] = {0x401000, 1, 2, 10, 0x402000, 3, 2, 20};
+    v1gen_stack(g, 1, 2, f1);
+    uint64_t f2[] = {0x402000, 3, 2, 21}; /* same pc: the first frame seen wins */
+    v1gen_stack(g, 2, 1, f2);
+}
+
+/* Pre-init statuses, proc statuses, syscalls with and without GoSysBlock,
+ * GoSysExit real time, create, sched, end. */
+static void build_basic(v1gen *g, int minor, int lp)
+{
+    void (*ev)(v1gen *, unsigned, size_t, const uint64_t *) = lp ? v1gen_ev_lp : v1gen_ev;
+#define E(t, ...) ev(g, (t), sizeof((uint64_t[]){__VA_ARGS__}) / 8, (uint64_t[]){__VA_ARGS__})
+    v1gen_init(g, minor);
+    v1gen_batch(g, 0, 1000);
+    E(GO_CREATE, 1, 1, 2, 1);   /* g1, pre-init */
+    E(GO_CREATE, 1, 2, 0, 0);   /* g2 */
+    E(GO_WAITING, 1, 2);        /* -> Waiting */
+    E(GO_CREATE, 1, 3, 0, 0);   /* g3 */
+    E(GO_INSYSCALL, 1, 3);      /* -> Syscall */
+    E(GO_CREATE, 1, 4, 0, 0);   /* g4: no status -> Runnable at Gomaxprocs */
+    E(PROC_START, 1, 7);        /* ProcStatus Running, M=7 */
+    E(GO_START, 1, 1, 1);       /* pre-init: GoStatus Running (seq 1 -> 2) */
+    E(GOMAXPROCS, 1, 4, 1);     /* end of pre-init (dropped) */
+    E(GOMAXPROCS, 1, 2, 1);     /* ProcsChange */
+    E(GO_CREATE, 1, 5, 2, 1);   /* GoCreate */
+    E(GO_SYSCALL, 1, 1);        /* no block: begin + end 1ns later */
+    E(GO_SYSCALL, 2, 2);        /* blocks */
+    E(GO_SYSBLOCK, 1);
+    E(PROC_STOP, 5);
+    v1gen_batch(g, 1, 1014);
+    E(PROC_START, 0, 8);        /* first sight of P1: ProcStatus */
+    E(GO_START, 1, 5, 1);
+    E(GO_SYSEXIT, 10, 1, 2, 1016); /* real exit time 1016 */
+    E(GO_SCHED, 1, 2);          /* runtime.Gosched */
+    E(GO_START, 1, 4, 1);       /* g4 was created before init */
+    E(HEAP_ALLOC, 1, 123456);
+    E(HEAP_GOAL, 0, 4194304);   /* same time: pushed 1ns later */
+    E(GO_END, 1);
+    E(PROC_STOP, 1);
+    v1gen_batch(g, 0, 1030);
+    E(PROC_START, 1, 9);        /* seen before: ProcStart */
+    E(GO_START, 1, 1, 3);       /* g1 after its syscall exit */
+    E(GO_PREEMPT, 1, 1);
+    symbols(g);
+    v1gen_freq(g, 1000000000);
+#undef E
+}
+
+static const char *const want_basic = 
+    "M=-1 P=-1 G=-1 Sync Time=-1 N=1\n"
+    "M=-1 P=0 G=2 StateTransition Time=2 GoID=2 Undetermined->Waiting Reason=\"\"\n"
+    "M=-1 P=0 G=3 StateTransition Time=4 GoID=3 Undetermined->Syscall Reason=\"\"\n"
+    "M=7 P=0 G=-1 StateTransition Time=6 ProcID=0 Undetermined->Running Reason=\"\"\n"
+    "M=7 P=0 G=1 StateTransition Time=7 GoID=1 Undetermined->Running Reason=\"\"\n"
+    "M=-1 P=-1 G=-1 StateTransition Time=8 GoID=4 Undetermined->Runnable Reason=\"\"\n"
+    "M=7 P=0 G=1 Metric Time=9 Name=\"/sched/gomaxprocs:threads\" Value=Value{Uint64(2)}\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=7 P=0 G=1 StateTransition Time=10 GoID=5 NotExist->Runnable Reason=\"\"\n"
+    "TransitionStack=\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=7 P=0 G=1 StateTransition Time=11 GoID=1 Running->Syscall Reason=\"\"\n"
+    "TransitionStack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=7 P=0 G=1 StateTransition Time=12 GoID=1 Syscall->Running Reason=\"\"\n"
+    "M=8 P=1 G=-1 StateTransition Time=13 ProcID=1 Undetermined->Running Reason=\"\"\n"
+    "M=7 P=0 G=1 StateTransition Time=14 GoID=1 Running->Syscall Reason=\"\"\n"
+    "TransitionStack=\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=8 P=1 G=5 StateTransition Time=15 GoID=5 Runnable->Running Reason=\"\"\n"
+    "M=-1 P=1000003 G=1 StateTransition Time=16 GoID=1 Syscall->Runnable Reason=\"\"\n"
+    "M=7 P=0 G=-1 StateTransition Time=19 ProcID=0 Running->Idle Reason=\"\"\n"
+    "M=8 P=1 G=5 StateTransition Time=25 GoID=5 Running->Runnable Reason=\"runtime.Gosched\"\n"
+    "TransitionStack=\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=8 P=1 G=4 StateTransition Time=26 GoID=4 Runnable->Running Reason=\"\"\n"
+    "M=8 P=1 G=4 Metric Time=27 Name=\"/memory/classes/heap/objects:bytes\" Value=Value{Uint64(123456)}\n"
+    "M=8 P=1 G=4 Metric Time=28 Name=\"/gc/heap/goal:bytes\" Value=Value{Uint64(4194304)}\n"
+    "M=8 P=1 G=4 StateTransition Time=29 GoID=4 Running->NotExist Reason=\"\"\n"
+    "M=8 P=1 G=-1 StateTransition Time=30 ProcID=1 Running->Idle Reason=\"\"\n"
+    "M=9 P=0 G=-1 StateTransition Time=31 ProcID=0 Idle->Running Reason=\"\"\n"
+    "M=9 P=0 G=1 StateTransition Time=32 GoID=1 Runnable->Running Reason=\"\"\n"
+    "M=9 P=0 G=1 StateTransition Time=33 GoID=1 Running->Runnable Reason=\"preempted\"\n"
+    "TransitionStack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=-1 P=-1 G=-1 Sync Time=34 N=2\n";
+
+static void test_conversion_basic(void **st)
+{
+    (void)st;
+    v1gen g;
+    build_basic(&g, 19, 0);
+    expect_text(&g, "basic19", want_basic);
+    v1gen_free(&g);
+}
+
+/* The same values written length-prefixed decode identically. */
+static void test_framing_length_prefixed(void **st)
+{
+    (void)st;
+    v1gen g;
+    build_basic(&g, 19, 1);
+    expect_text(&g, "basic19lp", want_basic);
+    v1gen_free(&g);
+    build_basic(&g, 11, 0); /* nothing in it is specific to 1.19 */
+    expect_text(&g, "basic11", want_basic);
+    v1gen_free(&g);
+}
+
+#define EV(g, t, ...) V1GEN_EV(g, t, __VA_ARGS__)
+
+/* g1 running on P0 (thread 1) after the pre-init section, at ticks t. */
+static void prelude(v1gen *g, int minor, uint64_t t)
+{
+    v1gen_init(g, minor);
+    v1gen_batch(g, 0, t);
+    EV(g, GO_CREATE, 0, 1, 0, 0);
+    EV(g, PROC_START, 0, 1);
+    EV(g, GO_START, 0, 1, 1);
+    EV(g, GOMAXPROCS, 0, 4, 0);
+}
+
+/* GC, STW (kind strings depend on the version), sweep, mark assist. */
+static void build_gc(v1gen *g, int minor)
+{
+    prelude(g, minor, 50);
+    for (uint64_t k = 0; k < 4; k++) {
+        EV(g, STW_START, 1, k == 3 ? 20 : k * 3);
+        EV(g, STW_DONE, 1);
+    }
+    EV(g, GC_START, 1, 0, 1);
+    EV(g, GC_DONE, 1);
+    EV(g, GC_START, 1, 1, 0);
+    EV(g, SWEEP_START, 1, 2);
+    EV(g, SWEEP_DONE, 1, 8192, 4096);
+    EV(g, ASSIST_START, 1, 1);
+    EV(g, ASSIST_DONE, 1);
+    EV(g, GC_DONE, 1);
+    EV(g, STW_DONE, 1); /* never started: an error */
+    symbols(g);
+    v1gen_freq(g, 1000000000);
+}
+
+static void test_gc_stw_kinds(void **st)
+{
+    (void)st;
+    v1gen g;
+    prelude(&g, 19, 50);
+    static const uint64_t kinds[] = {0, 1, 3, 6, 20};
+    for (size_t k = 0; k < 5; k++) {
+        EV(&g, STW_START, 1, kinds[k]);
+        EV(&g, STW_DONE, 1);
+    }
+    EV(&g, GC_START, 1, 0, 1);
+    EV(&g, GC_DONE, 1);
+    EV(&g, GC_START, 1, 1, 0);
+    EV(&g, SWEEP_START, 1, 2);
+    EV(&g, SWEEP_DONE, 1, 8192, 4096);
+    EV(&g, ASSIST_START, 1, 1);
+    EV(&g, ASSIST_DONE, 1);
+    EV(&g, GC_DONE, 1);
+    symbols(&g);
+    v1gen_freq(&g, 1000000000);
+    expect_text(&g, "gc19", 
+    "M=-1 P=-1 G=-1 Sync Time=-1 N=1\n"
+    "M=1 P=0 G=-1 StateTransition Time=0 ProcID=0 Undetermined->Running Reason=\"\"\n"
+    "M=1 P=0 G=1 StateTransition Time=1 GoID=1 Undetermined->Running Reason=\"\"\n"
+    "M=1 P=0 G=1 RangeBegin Time=2 Name=\"stop-the-world (GC mark termination)\" Scope=Goroutine(1)\n"
+    "M=1 P=0 G=1 RangeEnd Time=3 Name=\"stop-the-world (GC mark termination)\" Scope=Goroutine(1) Attributes=[]\n"
+    "M=1 P=0 G=1 RangeBegin Time=4 Name=\"stop-the-world (GC sweep termination)\" Scope=Goroutine(1)\n"
+    "M=1 P=0 G=1 RangeEnd Time=5 Name=\"stop-the-world (GC sweep termination)\" Scope=Goroutine(1) Attributes=[]\n"
+    "M=1 P=0 G=1 RangeBegin Time=6 Name=\"stop-the-world ()\" Scope=Goroutine(1)\n"
+    "M=1 P=0 G=1 RangeEnd Time=7 Name=\"stop-the-world ()\" Scope=Goroutine(1) Attributes=[]\n"
+    "M=1 P=0 G=1 RangeBegin Time=8 Name=\"stop-the-world ()\" Scope=Goroutine(1)\n"
+    "M=1 P=0 G=1 RangeEnd Time=9 Name=\"stop-the-world ()\" Scope=Goroutine(1) Attributes=[]\n"
+    "M=1 P=0 G=1 RangeBegin Time=10 Name=\"stop-the-world ()\" Scope=Goroutine(1)\n"
+    "M=1 P=0 G=1 RangeEnd Time=11 Name=\"stop-the-world ()\" Scope=Goroutine(1) Attributes=[]\n"
+    "M=-1 P=1000004 G=1 RangeBegin Time=12 Name=\"GC concurrent mark phase\" Scope=None\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=1 RangeEnd Time=13 Name=\"GC concurrent mark phase\" Scope=None Attributes=[]\n"
+    "M=-1 P=1000004 G=1 RangeBegin Time=14 Name=\"GC concurrent mark phase\" Scope=None\n"
+    "M=1 P=0 G=1 RangeBegin Time=15 Name=\"GC incremental sweep\" Scope=Proc(0)\n"
+    "Stack=\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=1 RangeEnd Time=16 Name=\"GC incremental sweep\" Scope=Proc(0) Attributes=[\"bytes swept\"=Value{Uint64(8192)} \"bytes reclaimed\"=Value{Uint64(4096)}]\n"
+    "M=1 P=0 G=1 RangeBegin Time=17 Name=\"GC mark assist\" Scope=Goroutine(1)\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=1 RangeEnd Time=18 Name=\"GC mark assist\" Scope=Goroutine(1) Attributes=[]\n"
+    "M=1 P=0 G=1 RangeEnd Time=19 Name=\"GC concurrent mark phase\" Scope=None Attributes=[]\n"
+    "M=-1 P=-1 G=-1 Sync Time=20 N=2\n");
+    g.buf[5] = '2', g.buf[6] = '1'; /* go 1.21: kinds index the 1.21 reason list */
+    expect_text(&g, "gc21", 
+    "M=-1 P=-1 G=-1 Sync Time=-1 N=1\n"
+    "M=1 P=0 G=-1 StateTransition Time=0 ProcID=0 Undetermined->Running Reason=\"\"\n"
+    "M=1 P=0 G=1 StateTransition Time=1 GoID=1 Undetermined->Running Reason=\"\"\n"
+    "M=1 P=0 G=1 RangeBegin Time=2 Name=\"stop-the-world ()\" Scope=Goroutine(1)\n"
+    "M=1 P=0 G=1 RangeEnd Time=3 Name=\"stop-the-world ()\" Scope=Goroutine(1) Attributes=[]\n"
+    "M=1 P=0 G=1 RangeBegin Time=4 Name=\"stop-the-world (GC mark termination)\" Scope=Goroutine(1)\n"
+    "M=1 P=0 G=1 RangeEnd Time=5 Name=\"stop-the-world (GC mark termination)\" Scope=Goroutine(1) Attributes=[]\n"
+    "M=1 P=0 G=1 RangeBegin Time=6 Name=\"stop-the-world (write heap dump)\" Scope=Goroutine(1)\n"
+    "M=1 P=0 G=1 RangeEnd Time=7 Name=\"stop-the-world (write heap dump)\" Scope=Goroutine(1) Attributes=[]\n"
+    "M=1 P=0 G=1 RangeBegin Time=8 Name=\"stop-the-world (all goroutine stack trace)\" Scope=Goroutine(1)\n"
+    "M=1 P=0 G=1 RangeEnd Time=9 Name=\"stop-the-world (all goroutine stack trace)\" Scope=Goroutine(1) Attributes=[]\n"
+    "M=1 P=0 G=1 RangeBegin Time=10 Name=\"stop-the-world ()\" Scope=Goroutine(1)\n"
+    "M=1 P=0 G=1 RangeEnd Time=11 Name=\"stop-the-world ()\" Scope=Goroutine(1) Attributes=[]\n"
+    "M=-1 P=1000004 G=1 RangeBegin Time=12 Name=\"GC concurrent mark phase\" Scope=None\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=1 RangeEnd Time=13 Name=\"GC concurrent mark phase\" Scope=None Attributes=[]\n"
+    "M=-1 P=1000004 G=1 RangeBegin Time=14 Name=\"GC concurrent mark phase\" Scope=None\n"
+    "M=1 P=0 G=1 RangeBegin Time=15 Name=\"GC incremental sweep\" Scope=Proc(0)\n"
+    "Stack=\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=1 RangeEnd Time=16 Name=\"GC incremental sweep\" Scope=Proc(0) Attributes=[\"bytes swept\"=Value{Uint64(8192)} \"bytes reclaimed\"=Value{Uint64(4096)}]\n"
+    "M=1 P=0 G=1 RangeBegin Time=17 Name=\"GC mark assist\" Scope=Goroutine(1)\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=1 RangeEnd Time=18 Name=\"GC mark assist\" Scope=Goroutine(1) Attributes=[]\n"
+    "M=1 P=0 G=1 RangeEnd Time=19 Name=\"GC concurrent mark phase\" Scope=None Attributes=[]\n"
+    "M=-1 P=-1 G=-1 Sync Time=20 N=2\n");
+    v1gen_free(&g);
+    build_gc(&g, 19);
+    expect_error(&g, "gc-bogus", TT_ERR_ORDER, "bogus STW end");
+    v1gen_free(&g);
+}
+
+/* Every block reason, unblocks from netpoll and the timer goroutine. */
+static void test_block_reasons(void **st)
+{
+    (void)st;
+    v1gen g;
+    prelude(&g, 19, 100);
+    for (uint64_t id = 2; id <= 11; id++)
+        EV(&g, GO_CREATE, 1, id, 0, 1);
+    EV(&g, GO_SLEEP, 1, 1);
+    static const unsigned blk[] = {GO_BLOCK, GO_BLOCK_SEND, GO_BLOCK_RECV, GO_BLOCK_SELECT,
+                                   GO_BLOCK_SYNC, GO_BLOCK_COND, GO_BLOCK_NET, GO_BLOCK_GC,
+                                   GO_SCHED, GO_STOP};
+    for (uint64_t i = 0; i < 10; i++) {
+        EV(&g, GO_START, 1, 2 + i, 1);
+        EV(&g, blk[i], 1, i % 2 ? 1 : 0);
+    }
+    EV(&g, GO_START, 1, 10, 2);         /* g10 was only descheduled */
+    EV(&g, GO_UNBLOCK, 1, 8, 2, 1);     /* g8 blocked on the network: netpoll P */
+    EV(&g, GO_UNBLOCK_LOCAL, 1, 2, 0); /* timer goroutine: timer P */
+    EV(&g, GO_PREEMPT, 1, 0);
+    EV(&g, GO_START, 1, 2, 3);
+    EV(&g, GO_END, 1);
+    EV(&g, TIMER_GOROUTINE, 10);
+    symbols(&g);
+    v1gen_freq(&g, 2000000000); /* 2 ticks per ns */
+    expect_text(&g, "reasons", 
+    "M=-1 P=-1 G=-1 Sync Time=-1 N=1\n"
+    "M=1 P=0 G=-1 StateTransition Time=0 ProcID=0 Undetermined->Running Reason=\"\"\n"
+    "M=1 P=0 G=1 StateTransition Time=1 GoID=1 Undetermined->Running Reason=\"\"\n"
+    "M=1 P=0 G=1 StateTransition Time=2 GoID=2 NotExist->Runnable Reason=\"\"\n"
+    "TransitionStack=\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=1 StateTransition Time=3 GoID=3 NotExist->Runnable Reason=\"\"\n"
+    "TransitionStack=\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=1 StateTransition Time=4 GoID=4 NotExist->Runnable Reason=\"\"\n"
+    "TransitionStack=\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=1 StateTransition Time=5 GoID=5 NotExist->Runnable Reason=\"\"\n"
+    "TransitionStack=\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=1 StateTransition Time=6 GoID=6 NotExist->Runnable Reason=\"\"\n"
+    "TransitionStack=\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=1 StateTransition Time=7 GoID=7 NotExist->Runnable Reason=\"\"\n"
+    "TransitionStack=\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=1 StateTransition Time=8 GoID=8 NotExist->Runnable Reason=\"\"\n"
+    "TransitionStack=\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=1 StateTransition Time=9 GoID=9 NotExist->Runnable Reason=\"\"\n"
+    "TransitionStack=\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=1 StateTransition Time=10 GoID=10 NotExist->Runnable Reason=\"\"\n"
+    "TransitionStack=\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=1 StateTransition Time=11 GoID=11 NotExist->Runnable Reason=\"\"\n"
+    "TransitionStack=\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=1 StateTransition Time=12 GoID=1 Running->Waiting Reason=\"sleep\"\n"
+    "TransitionStack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=2 StateTransition Time=13 GoID=2 Runnable->Running Reason=\"\"\n"
+    "M=1 P=0 G=2 StateTransition Time=14 GoID=2 Running->Waiting Reason=\"\"\n"
+    "M=1 P=0 G=3 StateTransition Time=15 GoID=3 Runnable->Running Reason=\"\"\n"
+    "M=1 P=0 G=3 StateTransition Time=16 GoID=3 Running->Waiting Reason=\"chan send\"\n"
+    "TransitionStack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=4 StateTransition Time=17 GoID=4 Runnable->Running Reason=\"\"\n"
+    "M=1 P=0 G=4 StateTransition Time=18 GoID=4 Running->Waiting Reason=\"chan receive\"\n"
+    "M=1 P=0 G=5 StateTransition Time=19 GoID=5 Runnable->Running Reason=\"\"\n"
+    "M=1 P=0 G=5 StateTransition Time=20 GoID=5 Running->Waiting Reason=\"select\"\n"
+    "TransitionStack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=6 StateTransition Time=21 GoID=6 Runnable->Running Reason=\"\"\n"
+    "M=1 P=0 G=6 StateTransition Time=22 GoID=6 Running->Waiting Reason=\"sync\"\n"
+    "M=1 P=0 G=7 StateTransition Time=23 GoID=7 Runnable->Running Reason=\"\"\n"
+    "M=1 P=0 G=7 StateTransition Time=24 GoID=7 Running->Waiting Reason=\"sync.(*Cond).Wait\"\n"
+    "TransitionStack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=8 StateTransition Time=25 GoID=8 Runnable->Running Reason=\"\"\n"
+    "M=1 P=0 G=8 StateTransition Time=26 GoID=8 Running->Waiting Reason=\"network\"\n"
+    "M=1 P=0 G=9 StateTransition Time=27 GoID=9 Runnable->Running Reason=\"\"\n"
+    "M=1 P=0 G=9 StateTransition Time=28 GoID=9 Running->Waiting Reason=\"GC mark assist wait for work\"\n"
+    "TransitionStack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=10 StateTransition Time=29 GoID=10 Runnable->Running Reason=\"\"\n"
+    "M=1 P=0 G=10 StateTransition Time=30 GoID=10 Running->Runnable Reason=\"runtime.Gosched\"\n"
+    "M=1 P=0 G=11 StateTransition Time=31 GoID=11 Runnable->Running Reason=\"\"\n"
+    "M=1 P=0 G=11 StateTransition Time=32 GoID=11 Running->Waiting Reason=\"forever\"\n"
+    "TransitionStack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=10 StateTransition Time=33 GoID=10 Runnable->Running Reason=\"\"\n"
+    "M=-1 P=1000002 G=10 StateTransition Time=34 GoID=8 Waiting->Runnable Reason=\"\"\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=-1 P=1000001 G=10 StateTransition Time=35 GoID=2 Waiting->Runnable Reason=\"\"\n"
+    "M=1 P=0 G=10 StateTransition Time=36 GoID=10 Running->Runnable Reason=\"preempted\"\n"
+    "M=1 P=0 G=2 StateTransition Time=37 GoID=2 Runnable->Running Reason=\"\"\n"
+    "M=1 P=0 G=2 StateTransition Time=38 GoID=2 Running->NotExist Reason=\"\"\n"
+    "M=-1 P=-1 G=-1 Sync Time=39 N=2\n");
+    v1gen_free(&g);
+}
+
+/* Tasks (parent none and remembered names), regions, logs, labels, samples. */
+static void test_tasks_regions_logs(void **st)
+{
+    (void)st;
+    v1gen g;
+    prelude(&g, 19, 10);
+    v1gen_string(&g, 4, "task0");
+    v1gen_string(&g, 5, "region0");
+    v1gen_string(&g, 6, "key");
+    v1gen_string(&g, 7, "GC (dedicated)");
+    EV(&g, TASK_CREATE, 1, 1, 0, 4, 1);
+    EV(&g, TASK_CREATE, 1, 2, 1, 4, 0);
+    EV(&g, USER_REGION, 1, 1, 0, 5, 1);
+    v1gen_log(&g, 1, 1, 6, 1, "hello \"world\"");
+    v1gen_log(&g, 1, 2, 6, 0, "hello \"world\"");
+    v1gen_log(&g, 1, 2, 6, 0, "");
+    EV(&g, USER_REGION, 1, 1, 1, 5, 0);
+    EV(&g, TASK_END, 1, 2, 0);
+    EV(&g, TASK_END, 1, 1, 2);
+    EV(&g, TASK_END, 1, 9, 0); /* unknown task */
+    EV(&g, GO_CREATE, 1, 2, 0, 0);
+    EV(&g, GO_SCHED, 1, 0);
+    EV(&g, GO_START_LABEL, 1, 2, 1, 7);
+    EV(&g, CPU_SAMPLE, 0, 25, 0, 2, 1);
+    EV(&g, CPU_SAMPLE, 0, 24, UINT64_MAX, 0, 2); /* no P, no G */
+    EV(&g, GO_END, 2);
+    symbols(&g);
+    v1gen_freq(&g, 1000000000);
+    expect_text(&g, "tasks", 
+    "M=-1 P=-1 G=-1 Sync Time=-1 N=1\n"
+    "M=1 P=0 G=-1 StateTransition Time=0 ProcID=0 Undetermined->Running Reason=\"\"\n"
+    "M=1 P=0 G=1 StateTransition Time=1 GoID=1 Undetermined->Running Reason=\"\"\n"
+    "M=1 P=0 G=1 TaskBegin Time=2 ID=1 Parent=18446744073709551615 Type=\"task0\"\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=1 TaskBegin Time=3 ID=2 Parent=1 Type=\"task0\"\n"
+    "M=1 P=0 G=1 RegionBegin Time=4 Task=1 Type=\"region0\"\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=1 Log Time=5 Task=1 Category=\"key\" Message=\"hello \\\"world\\\"\"\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=1 Log Time=6 Task=2 Category=\"key\" Message=\"hello \\\"world\\\"\"\n"
+    "M=1 P=0 G=1 Log Time=7 Task=2 Category=\"key\" Message=\"\"\n"
+    "M=1 P=0 G=1 RegionEnd Time=8 Task=1 Type=\"region0\"\n"
+    "M=1 P=0 G=1 TaskEnd Time=9 ID=2 Parent=1 Type=\"task0\"\n"
+    "M=1 P=0 G=1 TaskEnd Time=10 ID=1 Parent=0 Type=\"task0\"\n"
+    "Stack=\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=1 TaskEnd Time=11 ID=9 Parent=18446744073709551615 Type=\"\"\n"
+    "M=1 P=0 G=1 StateTransition Time=12 GoID=2 NotExist->Runnable Reason=\"\"\n"
+    "TransitionStack=\n"
+    "\n"
+    "M=1 P=0 G=1 StateTransition Time=13 GoID=1 Running->Runnable Reason=\"runtime.Gosched\"\n"
+    "M=1 P=0 G=2 StateTransition Time=14 GoID=2 Runnable->Running Reason=\"\"\n"
+    "M=1 P=0 G=2 Label Time=15 Label=\"GC (dedicated)\" Resource=Goroutine(2)\n"
+    "M=-1 P=-1 G=-1 StackSample Time=16\n"
+    "Stack=\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=2 StateTransition Time=17 GoID=2 Running->NotExist Reason=\"\"\n"
+    "M=-1 P=0 G=2 StackSample Time=18\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=-1 P=-1 G=-1 Sync Time=19 N=2\n");
+    v1gen_free(&g);
+}
+
+/* Merge order follows goroutine sequence numbers, not file order. */
+static void test_ordering_preconditions(void **st)
+{
+    (void)st;
+    v1gen g;
+    v1gen_init(&g, 21);
+    /* P1's batch comes first in the file and its events are as early as
+     * P0's, but they depend on P0's. */
+    v1gen_batch(&g, 1, 105);
+    EV(&g, PROC_START, 0, 2);
+    EV(&g, GO_START, 5, 5, 1);      /* t=110: needs GoCreate(g5) */
+    EV(&g, GO_UNBLOCK, 5, 1, 2, 0); /* t=115: needs g1 blocked (seq 2) */
+    EV(&g, GO_BLOCK, 1, 0);         /* t=116 */
+    EV(&g, GO_START_LOCAL, 1, 1);   /* t=117: any seq */
+    EV(&g, GO_UNBLOCK_LOCAL, 0, 5, 0);
+    EV(&g, GO_SCHED, 1, 0);
+    v1gen_batch(&g, 0, 100);
+    EV(&g, GO_CREATE, 0, 1, 0, 0);
+    EV(&g, PROC_START, 0, 1);
+    EV(&g, GO_START, 0, 1, 1);
+    EV(&g, GOMAXPROCS, 0, 2, 0);
+    EV(&g, GO_CREATE, 10, 5, 0, 0); /* t=110 */
+    EV(&g, GO_BLOCK_RECV, 5, 0);    /* t=115 */
+    EV(&g, PROC_STOP, 1);
+    v1gen_freq(&g, 1000000000);
+    expect_text(&g, "order", 
+    "M=-1 P=-1 G=-1 Sync Time=-1 N=1\n"
+    "M=1 P=0 G=-1 StateTransition Time=0 ProcID=0 Undetermined->Running Reason=\"\"\n"
+    "M=1 P=0 G=1 StateTransition Time=1 GoID=1 Undetermined->Running Reason=\"\"\n"
+    "M=2 P=1 G=-1 StateTransition Time=5 ProcID=1 Undetermined->Running Reason=\"\"\n"
+    "M=1 P=0 G=1 StateTransition Time=10 GoID=5 NotExist->Runnable Reason=\"\"\n"
+    "TransitionStack=\n"
+    "\n"
+    "M=2 P=1 G=5 StateTransition Time=11 GoID=5 Runnable->Running Reason=\"\"\n"
+    "M=1 P=0 G=1 StateTransition Time=15 GoID=1 Running->Waiting Reason=\"chan receive\"\n"
+    "M=2 P=1 G=5 StateTransition Time=16 GoID=1 Waiting->Runnable Reason=\"\"\n"
+    "M=1 P=0 G=-1 StateTransition Time=17 ProcID=0 Running->Idle Reason=\"\"\n"
+    "M=2 P=1 G=5 StateTransition Time=18 GoID=5 Running->Waiting Reason=\"\"\n"
+    "M=2 P=1 G=1 StateTransition Time=19 GoID=1 Runnable->Running Reason=\"\"\n"
+    "M=2 P=1 G=1 StateTransition Time=20 GoID=5 Waiting->Runnable Reason=\"\"\n"
+    "M=2 P=1 G=1 StateTransition Time=21 GoID=1 Running->Runnable Reason=\"runtime.Gosched\"\n"
+    "M=-1 P=-1 G=-1 Sync Time=22 N=2\n");
+
+    /* a start whose sequence number never comes */
+    v1gen_free(&g);
+    prelude(&g, 19, 100);
+    EV(&g, GO_CREATE, 1, 2, 0, 0);
+    EV(&g, GO_BLOCK, 1, 0);
+    EV(&g, GO_START, 1, 2, 7);
+    v1gen_freq(&g, 1000000000);
+    expect_error(&g, "noorder", TT_ERR_ORDER, "no consistent ordering");
+    v1gen_free(&g);
+}
+
+/* GoSysExit real times: checked against the last GoSysBlock/GoInSyscall. */
+static void test_sysexit_times(void **st)
+{
+    (void)st;
+    v1gen g;
+    prelude(&g, 19, 100);
+    EV(&g, GO_CREATE, 1, 2, 0, 0);
+    EV(&g, GO_SYSCALL, 1, 0);
+    EV(&g, GO_SYSBLOCK, 1);          /* t=103 */
+    EV(&g, GO_START, 1, 2, 1);
+    EV(&g, GO_SYSEXIT, 1, 1, 2, 90); /* exit before the block */
+    v1gen_freq(&g, 1000000000);
+    expect_error(&g, "sysexit-early", TT_ERR_ORDER, "time stamps out of order");
+    v1gen_free(&g);
+
+    v1gen_init(&g, 19);
+    v1gen_batch(&g, 0, 100);
+    EV(&g, GO_CREATE, 0, 1, 0, 0);
+    EV(&g, GO_WAITING, 0, 1);
+    EV(&g, PROC_START, 0, 1);
+    EV(&g, GOMAXPROCS, 0, 4, 0);
+    EV(&g, GO_SYSEXIT, 1, 1, 2, 90); /* never blocked in a syscall */
+    v1gen_freq(&g, 1000000000);
+    expect_error(&g, "sysexit-stray", TT_ERR_ORDER, "stray syscall exit");
+    v1gen_free(&g);
+
+    /* GoInSyscall counts as the block; the real time moves the exit back */
+    v1gen_init(&g, 19);
+    v1gen_batch(&g, 0, 100);
+    EV(&g, GO_CREATE, 0, 1, 0, 0);
+    EV(&g, GO_INSYSCALL, 1, 1);      /* t=101 */
+    EV(&g, PROC_START, 0, 1);
+    EV(&g, GOMAXPROCS, 0, 4, 0);
+    EV(&g, HEAP_ALLOC, 5, 1);        /* t=106 */
+    EV(&g, HEAP_ALLOC, 5, 2);        /* t=111 */
+    EV(&g, GO_SYSEXIT, 5, 1, 2, 104); /* emitted at 116, exited at 104 */
+    v1gen_freq(&g, 1000000000);
+    expect_text(&g, "sysexit", 
+    "M=-1 P=-1 G=-1 Sync Time=-1 N=1\n"
+    "M=-1 P=0 G=1 StateTransition Time=1 GoID=1 Undetermined->Syscall Reason=\"\"\n"
+    "M=1 P=0 G=-1 StateTransition Time=2 ProcID=0 Undetermined->Running Reason=\"\"\n"
+    "M=-1 P=1000003 G=1 StateTransition Time=4 GoID=1 Syscall->Runnable Reason=\"\"\n"
+    "M=1 P=0 G=-1 Metric Time=6 Name=\"/memory/classes/heap/objects:bytes\" Value=Value{Uint64(1)}\n"
+    "M=1 P=0 G=-1 Metric Time=11 Name=\"/memory/classes/heap/objects:bytes\" Value=Value{Uint64(2)}\n"
+    "M=-1 P=-1 G=-1 Sync Time=12 N=2\n");
+    v1gen_free(&g);
+}
+
+/* ---- malformed input ------------------------------------------------------------- */
+
+static void small(v1gen *g, int minor)
+{
+    v1gen_init(g, minor);
+    v1gen_batch(g, 0, 100);
+}
+
+static void test_errors(void **st)
+{
+    (void)st;
+    v1gen g;
+
+    small(&g, 19);
+    v1gen_byte(&g, 0x00); /* type 0 */
+    expect_error(&g, "type0", TT_ERR_FORMAT, "unknown event type 0 at byte 19");
+    v1gen_free(&g);
+
+    small(&g, 19);
+    v1gen_byte(&g, 50);
+    expect_error(&g, "type50", TT_ERR_FORMAT, "unknown event type 50");
+    v1gen_free(&g);
+
+    small(&g, 11); /* CPU samples only exist since 1.19 */
+    EV(&g, CPU_SAMPLE, 0, 25, 0, 2, 1);
+    expect_error(&g, "cpu11", TT_ERR_FORMAT, "unknown event type 49");
+    v1gen_free(&g);
+
+    prelude(&g, 19, 100); /* no Frequency */
+    expect_error(&g, "nofreq", TT_OK, "no Frequency event");
+    v1gen_free(&g);
+
+    prelude(&g, 19, 100);
+    v1gen_freq(&g, 0);
+    expect_error(&g, "freq0", TT_ERR_FORMAT, "invalid frequency");
+    v1gen_free(&g);
+
+    small(&g, 19);
+    v1gen_byte(&g, GOMAXPROCS | 3u << 6);
+    v1gen_uv(&g, 3000); /* length prefix above Go's 2048 limit */
+    expect_error(&g, "biglen", TT_ERR_LIMIT, "exceeds 2048");
+    v1gen_free(&g);
+
+    small(&g, 19);
+    v1gen_byte(&g, GOMAXPROCS | 3u << 6);
+    v1gen_uv(&g, 100); /* more than is left */
+    v1gen_uv(&g, 1);
+    expect_error(&g, "shortlen", TT_ERR_TRUNCATED, "truncated event");
+    v1gen_free(&g);
+
+    small(&g, 19);
+    v1gen_byte(&g, GO_START | 3u << 6);
+    v1gen_uv(&g, 3);
+    v1gen_uv(&g, 1);
+    v1gen_uv(&g, 1);
+    v1gen_byte(&g, 0x80); /* a varint running past the length prefix */
+    v1gen_uv(&g, 1);
+    expect_error(&g, "lpvarint", TT_ERR_FORMAT, "malformed varint");
+    v1gen_free(&g);
+
+    small(&g, 19);
+    v1gen_byte(&g, STRING);
+    v1gen_uv(&g, 1);
+    v1gen_uv(&g, 2000000); /* longer than Go allows */
+    expect_error(&g, "bigstr", TT_ERR_LIMIT, "string too long");
+    v1gen_free(&g);
+
+    small(&g, 19);
+    v1gen_byte(&g, STRING);
+    v1gen_uv(&g, 1);
+    v1gen_uv(&g, 100); /* longer than the file */
+    v1gen_bytes(&g, "abc", 3);
+    expect_error(&g, "shortstr", TT_ERR_TRUNCATED, "truncated string");
+    v1gen_free(&g);
+
+    small(&g, 19);
+    v1gen_string(&g, 0, "x");
+    expect_error(&g, "str0", TT_ERR_FORMAT, "invalid id 0");
+    v1gen_free(&g);
+
+    small(&g, 19);
+    v1gen_string(&g, 3, "x");
+    v1gen_string(&g, 3, "y");
+    expect_error(&g, "strdup", TT_ERR_FORMAT, "duplicate string id 3");
+    v1gen_free(&g);
+
+    small(&g, 19);
+    v1gen_byte(&g, STRING);
+    v1gen_uv(&g, 3);
+    v1gen_uv(&g, 0);
+    expect_error(&g, "strlen0", TT_ERR_FORMAT, "invalid length 0");
+    v1gen_free(&g);
+
+    v1gen_init(&g, 19);
+    EV(&g, PROC_START, 0, 1); /* before any batch */
+    expect_error(&g, "nobatch", TT_ERR_FORMAT, "before the first batch");
+    v1gen_free(&g);
+
+    small(&g, 19);
+    EV(&g, GO_START, 1); /* too few values */
+    expect_error(&g, "nargs", TT_ERR_FORMAT, "GoStart has wrong number of arguments");
+    v1gen_free(&g);
+
+    small(&g, 19);
+    v1gen_byte(&g, HEAP_ALLOC | 1u << 6);
+    for (int i = 0; i < 11; i++)
+        v1gen_byte(&g, 0xff);
+    expect_error(&g, "varint", TT_ERR_FORMAT, "malformed varint");
+    v1gen_free(&g);
+
+    small(&g, 19);
+    v1gen_byte(&g, HEAP_ALLOC | 1u << 6);
+    v1gen_byte(&g, 0x81); /* cut inside a varint */
+    expect_error(&g, "cutvarint", TT_ERR_TRUNCATED, "truncated event");
+    v1gen_free(&g);
+
+    v1gen_init(&g, 19);
+    v1gen_batch(&g, (int64_t)1 << 40, 100);
+    expect_error(&g, "bigp", TT_ERR_FORMAT, "processor id");
+    v1gen_free(&g);
+
+    small(&g, 19);
+    {
+        uint64_t v[2 + 4 * 1001] = {1, 1001};
+        v1gen_ev_lp(&g, STACK, 6, v); /* count says 1001 frames */
+    }
+    expect_error(&g, "bigstack", TT_ERR_LIMIT, "1001 frames");
+    v1gen_free(&g);
+
+    small(&g, 19);
+    {
+        uint64_t v[] = {1, 2, 0x1000, 1, 2, 3}; /* 2 frames announced, 1 given */
+        v1gen_ev_lp(&g, STACK, 6, v);
+    }
+    expect_error(&g, "stackcount", TT_ERR_FORMAT, "stack with wrong number of values");
+    v1gen_free(&g);
+
+    small(&g, 19);
+    v1gen_byte(&g, USER_LOG | 3u << 6);
+    v1gen_uv(&g, 4);
+    v1gen_bytes(&g, "\x01\x01\x01\x00", 4);
+    v1gen_uv(&g, 50); /* message longer than the file */
+    expect_error(&g, "shortlog", TT_ERR_TRUNCATED, "truncated log message");
+    v1gen_free(&g);
+
+    /* consistency checks done after ordering */
+    prelude(&g, 19, 100);
+    EV(&g, PROC_START, 1, 2);
+    v1gen_freq(&g, 1000000000);
+    expect_error(&g, "pstart2", TT_ERR_ORDER, "p 0 is running before start");
+    v1gen_free(&g);
+
+    prelude(&g, 19, 100);
+    EV(&g, USER_REGION, 1, 1, 2, 0, 0);
+    v1gen_freq(&g, 1000000000);
+    expect_error(&g, "regionmode", TT_ERR_ORDER, "invalid user region mode 2");
+    v1gen_free(&g);
+
+    prelude(&g, 19, 100);
+    EV(&g, FUTILE_WAKEUP, 1);
+    v1gen_freq(&g, 1000000000);
+    expect_error(&g, "futile", TT_ERR_ORDER, "FutileWakeup");
+    v1gen_free(&g);
+
+    prelude(&g, 19, 100);
+    EV(&g, TASK_CREATE, 1, 1, 0, 0, 0);
+    EV(&g, TASK_CREATE, 1, 1, 0, 0, 0);
+    v1gen_freq(&g, 1000000000);
+    expect_error(&g, "taskdup", TT_ERR_ORDER, "task id conflicts");
+    v1gen_free(&g);
+
+    /* version and header */
+    {
+        rec r;
+        tt_err err;
+        prelude(&g, 19, 100);
+        r.syms = tt_syms_new();
+        assert_int_equal(tt_load_v1(g.buf, g.len, 20, r.syms, NULL, NULL, &err), TT_ERR_VERSION);
+        assert_int_equal(tt_load_v1(g.buf, 10, 19, r.syms, NULL, NULL, &err), TT_ERR_TRUNCATED);
+        tt_syms_free(r.syms);
+        v1gen_free(&g);
+    }
+}
+
+/* Every prefix of a valid trace fails cleanly (the Frequency event is at
+ * the end, as Go writes it; Go's reader fails on all of them too), and
+ * corrupted bytes never crash. */
+static void test_truncation_and_corruption(void **st)
+{
+    (void)st;
+    v1gen g;
+    build_basic(&g, 19, 0);
+    rec r;
+    tt_err err;
+    for (size_t n = 16; n < g.len; n++) {
+        memset(&r, 0, sizeof r);
+        r.syms = tt_syms_new();
+        tt_sink sink = {&r, on_event, NULL};
+        tt_status s = tt_load_v1(g.buf, n, 19, r.syms, &sink, NULL, &err);
+        assert_int_not_equal(s, TT_OK);
+        assert_int_equal(r.n, 0);
+        assert_true(err.offset <= n);
+        rec_free(&r);
+    }
+    uint8_t *copy = malloc(g.len);
+    assert_non_null(copy);
+    static const uint8_t vals[] = {0x00, 0x01, 0x3f, 0x7f, 0x80, 0xc4, 0xe5, 0xff};
+    size_t ok = 0;
+    for (size_t i = 16; i < g.len; i++) {
+        for (size_t k = 0; k < sizeof vals; k++) {
+            memcpy(copy, g.buf, g.len);
+            copy[i] = vals[k];
+            memset(&r, 0, sizeof r);
+            r.syms = tt_syms_new();
+            tt_sink sink = {&r, on_event, NULL};
+            tt_load_result res;
+            if (tt_load_v1(copy, g.len, 19, r.syms, &sink, &res, &err) == TT_OK) {
+                ok++;
+                assert_int_equal(res.events, r.n);
+            } else {
+                assert_int_equal(r.n, 0);
+            }
+            rec_free(&r);
+        }
+    }
+    assert_true(ok > 0);
+    free(copy);
+    v1gen_free(&g);
+}
+
+static int stop_cb(void *ctx, const tt_event *e)
+{
+    (void)e;
+    return ++*(int *)ctx >= 3;
+}
+
+static void test_sink_stop(void **st)
+{
+    (void)st;
+    v1gen g;
+    build_basic(&g, 19, 0);
+    int n = 0;
+    tt_sink sink = {&n, stop_cb, NULL};
+    tt_err err;
+    tt_syms *s = tt_syms_new();
+    assert_int_equal(tt_load_v1(g.buf, g.len, 19, s, &sink, NULL, &err), TT_ERR_STOPPED);
+    assert_int_equal(n, 3);
+    tt_syms_free(s);
+    v1gen_free(&g);
+}
+
+/* ---- real traces ------------------------------------------------------------------ */
+
+static size_t load_dir(const char *dir, const char *suffix)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    size_t n = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t l = strlen(de->d_name);
+        if (de->d_name[0] == '.' || l < strlen(suffix) ||
+            strcmp(de->d_name + l - strlen(suffix), suffix) != 0)
+            continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        tt_file f;
+        tt_err err;
+        if (tt_file_open(path, &f, &err) != TT_OK)
+            fail_msg("%s: %s", path, err.msg);
+        int minor = 0;
+        assert_int_equal(tt_read_header(f.data, f.len, &minor, &err), TT_OK);
+        rec r;
+        memset(&r, 0, sizeof r);
+        r.syms = tt_syms_new();
+        tt_sink sink = {&r, on_event, NULL};
+        tt_load_result res;
+        if (tt_load_v1(f.data, f.len, minor, r.syms, &sink, &res, &err) != TT_OK)
+            fail_msg("%s: %s", path, err.msg);
+        assert_true(r.n > 2);
+        assert_int_equal(res.events, r.n);
+        assert_int_equal(res.generations, 1);
+        assert_true(strncmp(r.text, "M=-1 P=-1 G=-1 Sync Time=-1 N=1\n", 32) == 0);
+        assert_non_null(strstr(r.text, " Sync Time="));
+        assert_non_null(strstr(r.text + r.len - 80, " N=2\n"));
+        rec_free(&r);
+        tt_file_close(&f);
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+static void test_go_testdata(void **st)
+{
+    (void)st;
+    const char *dir = "/usr/local/go/src/internal/trace/internal/tracev1/testdata";
+    if (load_dir(dir, "_good") == 0)
+        skip();
+}
+
+static void test_samples(void **st)
+{
+    (void)st;
+    if (load_dir("samples/traces", "-go119.trace") == 0)
+        skip();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_conversion_basic),
+        cmocka_unit_test(test_framing_length_prefixed),
+        cmocka_unit_test(test_gc_stw_kinds),
+        cmocka_unit_test(test_block_reasons),
+        cmocka_unit_test(test_tasks_regions_logs),
+        cmocka_unit_test(test_ordering_preconditions),
+        cmocka_unit_test(test_sysexit_times),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_truncation_and_corruption),
+        cmocka_unit_test(test_sink_stop),
+        cmocka_unit_test(test_go_testdata),
+        cmocka_unit_test(test_samples),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
