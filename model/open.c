@@ -4,9 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Until the loader's tt_load lands in every build, do not require it. */
-#pragma weak tt_load
-
 typedef struct open_ctx {
     model_builder *b;
     const model_open_opts *opts;
@@ -36,10 +33,6 @@ static tt_status build_once(const uint8_t *buf, size_t len, const model_open_opt
     open_ctx c = {.b = model_builder_new(syms), .opts = opts, .limit = limit};
     if (!c.b)
         return tt_err_set(err, TT_ERR_NOMEM, 0, "out of memory");
-    if (!tt_load) {
-        model_builder_free(c.b);
-        return tt_err_set(err, TT_ERR_VERSION, 0, "the trace loader is not built yet");
-    }
     tt_sink sink = {.ctx = &c, .on_event = open_event, .on_progress = open_progress};
     tt_status st = tt_load(buf, len, syms, &sink, res, err);
     if (st == TT_ERR_STOPPED && c.count >= limit && limit != UINT64_MAX)

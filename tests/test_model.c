@@ -1,0 +1,665 @@
+/* Unit tests of the model: synthetic event sequences through the builder. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "model/model.h"
+#include "tests/lib/evgen.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { UND = TT_GS_UNDETERMINED, NOTEX = TT_GS_NOTEXIST, RNBL = TT_GS_RUNNABLE,
+       RUN = TT_GS_RUNNING, WAIT = TT_GS_WAITING, SYS = TT_GS_SYSCALL };
+
+static const char *S(const model *m, uint32_t id)
+{
+    return model_str(m, id, NULL);
+}
+
+/* ---- the hand-computed scenario ------------------------------------------ */
+
+typedef struct scen {
+    evgen e;
+    model *m;
+    uint32_t s_create, s_start, s_block, s_unblock, s_sys;
+} scen;
+
+static void scen_build(scen *s)
+{
+    evgen *e = &s->e;
+    evgen_init(e);
+    s->s_create = evgen_stack(e, "main.spawn", "main.main", NULL);
+    s->s_start = evgen_stack(e, "main.worker", NULL);
+    s->s_block = evgen_stack(e, "runtime.chanrecv1", "main.main", NULL);
+    s->s_unblock = evgen_stack(e, "runtime.chansend1", "main.worker", NULL);
+    s->s_sys = evgen_stack(e, "syscall.read", "main.main", NULL);
+    evgen_sync(e, 100);
+    evgen_proc(e, 110, 0, -1, 0, TT_PS_UNDETERMINED, TT_PS_RUNNING);
+    evgen_go(e, 110, 0, 0, -1, 1, UND, RUN, "", 0, 0);
+    evgen_go(e, 200, 0, 0, 1, 2, NOTEX, RNBL, "", s->s_create, s->s_start);
+    evgen_go(e, 300, 0, 0, 1, 1, RUN, WAIT, "chan receive", s->s_block, s->s_block);
+    evgen_go(e, 310, 0, 0, -1, 2, RNBL, RUN, "", 0, 0);
+    evgen_go(e, 400, 0, 0, 2, 1, WAIT, RNBL, "", s->s_unblock, 0);
+    evgen_go(e, 500, 0, 0, 2, 2, RUN, NOTEX, "", 0, 0);
+    evgen_go(e, 510, 0, 0, -1, 1, RNBL, RUN, "", 0, 0);
+    evgen_go(e, 600, 0, 0, 1, 1, RUN, SYS, "", s->s_sys, s->s_sys);
+    evgen_proc(e, 700, 1, -1, 0, TT_PS_RUNNING, TT_PS_IDLE);
+    evgen_go(e, 800, 0, -1, 1, 1, SYS, RNBL, "", 0, 0);
+    evgen_proc(e, 890, 0, -1, 0, TT_PS_IDLE, TT_PS_RUNNING);
+    evgen_go(e, 900, 0, 0, -1, 1, RNBL, RUN, "", 0, 0);
+    evgen_sync(e, 1000);
+    s->m = evgen_finish(e);
+}
+
+static void scen_free(scen *s)
+{
+    model_free(s->m);
+    evgen_free(&s->e);
+}
+
+static void test_spans_and_unblocker(void **state)
+{
+    (void)state;
+    scen s;
+    scen_build(&s);
+    model *m = s.m;
+    assert_int_equal(model_lane_count(m, ML_GOROUTINE), 2);
+    uint32_t g1 = model_goroutine_find(m, 1), g2 = model_goroutine_find(m, 2);
+    assert_int_equal(g1, 0);
+    assert_int_equal(g2, 1);
+    const model_span *sp;
+    uint32_t n = model_lane_spans(m, ML_GOROUTINE, g1, &sp);
+    static const struct {
+        int64_t a, b;
+        int st;
+    } want[] = {{100, 300, MS_RUNNING}, {300, 400, MS_WAITING}, {400, 510, MS_RUNNABLE},
+                {510, 600, MS_RUNNING}, {600, 700, MS_SYSCALL}, {700, 800, MS_SYSCALL_BLOCKED},
+                {800, 900, MS_RUNNABLE}, {900, 1000, MS_RUNNING}};
+    assert_int_equal(n, 8);
+    for (uint32_t i = 0; i < n; i++) {
+        assert_int_equal(sp[i].start, want[i].a);
+        assert_int_equal(sp[i].end, want[i].b);
+        assert_int_equal(sp[i].state, want[i].st);
+    }
+    assert_true(sp[0].flags & MSF_FROM_START);
+    /* the waiting span: reason, category, stack, unblocker */
+    assert_string_equal(S(m, sp[1].reason), "chan receive");
+    assert_int_equal(sp[1].cat, MC_CHANNEL);
+    assert_int_equal(sp[1].stack, s.s_block);
+    assert_int_equal(sp[1].other, 2);
+    assert_true(sp[1].flags & MSF_UNBLOCKED);
+    /* the wake-up: runnable span carries the unblocker and its stack */
+    assert_int_equal(sp[2].other, 2);
+    assert_int_equal(sp[2].stack, s.s_unblock);
+    assert_int_equal(sp[4].stack, s.s_sys);
+
+    /* G2: created by G1 with the start function */
+    const model_goroutine *g = model_goroutine_get(m, g2);
+    assert_int_equal(g->parent, 1);
+    assert_string_equal(S(m, g->func), "main.worker");
+    assert_int_equal(g->create_stack, s.s_create);
+    assert_false(g->system);
+    n = model_lane_spans(m, ML_GOROUTINE, g2, &sp);
+    assert_int_equal(n, 2);
+    assert_int_equal(sp[0].state, MS_RUNNABLE);
+    assert_int_equal(sp[0].stack, s.s_start);
+    assert_int_equal(sp[1].start, 310);
+    assert_int_equal(sp[1].end, 500);
+
+    /* P0: which goroutine ran */
+    assert_int_equal(model_lane_count(m, ML_PROC), 1);
+    assert_int_equal(model_proc_id(m, 0), 0);
+    n = model_lane_spans(m, ML_PROC, 0, &sp);
+    static const struct {
+        int64_t a, b;
+        int st, other;
+    } wp[] = {{100, 300, MS_RUNNING, 1}, {300, 310, MS_RUNNING, -1}, {310, 500, MS_RUNNING, 2},
+              {500, 510, MS_RUNNING, -1}, {510, 700, MS_RUNNING, 1}, {700, 890, MS_IDLE, -1},
+              {890, 900, MS_RUNNING, -1}, {900, 1000, MS_RUNNING, 1}};
+    assert_int_equal(n, 8);
+    for (uint32_t i = 0; i < n; i++) {
+        assert_int_equal(sp[i].start, wp[i].a);
+        assert_int_equal(sp[i].end, wp[i].b);
+        assert_int_equal(sp[i].state, wp[i].st);
+        assert_int_equal(sp[i].other, wp[i].other);
+    }
+    /* queries */
+    const model_span *gs;
+    n = model_lane_spans(m, ML_GOROUTINE, g1, &gs);
+    assert_int_equal(model_span_at(gs, n, 350), 1);
+    assert_int_equal(model_span_at(gs, n, 50), n);
+    uint32_t first;
+    assert_int_equal(model_spans_in(gs, n, 350, 610, &first), 4);
+    assert_int_equal(first, 1);
+    assert_int_equal(model_lane_next_change(m, ML_GOROUTINE, g1, 350, 1), 400);
+    assert_int_equal(model_lane_next_change(m, ML_GOROUTINE, g1, 350, -1), 300);
+    assert_int_equal(model_goroutine_next_block(m, g1, 0, 1), 1);
+    assert_int_equal(model_goroutine_next_block(m, g1, 300, 1), 5);
+    assert_int_equal(model_goroutine_next_block(m, g1, 1000, -1), 5);
+    const model_episode *eps;
+    uint32_t ne = model_goroutine_episodes(m, g1, &eps);
+    assert_int_equal(ne, 5); /* waiting, runnable x2, syscall, blocked syscall */
+    assert_int_equal(eps[0].span, 2); /* runnable 110ns, longest */
+    /* info */
+    const model_info *in = model_get_info(m);
+    assert_int_equal(in->t_start, 100);
+    assert_int_equal(in->t_end, 1000);
+    assert_int_equal(in->ngoroutines, 2);
+    assert_int_equal(in->nthreads, 2);
+    scen_free(&s);
+}
+
+static int64_t reason_ns(const model *m, const model_gstats *st, const char *r)
+{
+    int64_t v = 0;
+    for (uint32_t i = 0; i < st->nreasons; i++)
+        if (!strcmp(S(m, st->reason[i]), r))
+            v += st->reason_ns[i];
+    return v;
+}
+
+static void test_summary_hand_computed(void **state)
+{
+    (void)state;
+    scen s;
+    scen_build(&s);
+    model *m = s.m;
+    const model_gstats *st = model_goroutine_stats(m, model_goroutine_find(m, 1));
+    assert_true(st->in_summary);
+    assert_int_equal(st->creation, 100);
+    assert_int_equal(st->start, 110);
+    assert_int_equal(st->end, 0);
+    assert_int_equal(st->exec_ns, 10 + 190 + 90 + 100);
+    assert_int_equal(st->sched_wait_ns, 110 + 100);
+    assert_int_equal(st->syscall_ns, 100);
+    assert_int_equal(st->syscall_block_ns, 100);
+    assert_int_equal(reason_ns(m, st, "chan receive"), 100);
+    assert_int_equal(st->sync_block_ns, 100);
+    assert_int_equal(st->total_ns, 900);
+    assert_int_equal(st->unknown_ns, 0);
+    st = model_goroutine_stats(m, model_goroutine_find(m, 2));
+    assert_int_equal(st->creation, 200);
+    assert_int_equal(st->start, 310);
+    assert_int_equal(st->end, 500);
+    assert_int_equal(st->sched_wait_ns, 110);
+    assert_int_equal(st->exec_ns, 190);
+    assert_int_equal(st->total_ns, 300);
+    assert_string_equal(S(m, st->name), "main.worker");
+
+    /* profiles: sync 100ns at the block stack; syscall 200ns; sched: G2's
+     * first wait does not count (its interval starts when it first runs),
+     * G1's wake-up counts under the unblocker's stack */
+    const model_prof_rec *r;
+    uint32_t n = model_profile(m, MP_SYNC, &r);
+    assert_int_equal(n, 1);
+    assert_int_equal(r[0].stack, s.s_block);
+    assert_int_equal(r[0].delay_ns, 100);
+    assert_int_equal(r[0].count, 1);
+    n = model_profile(m, MP_SYSCALL, &r);
+    assert_int_equal(n, 1);
+    assert_int_equal(r[0].delay_ns, 200);
+    n = model_profile(m, MP_SCHED, &r);
+    assert_int_equal(n, 2);
+    assert_int_equal(r[0].delay_ns, 110);
+    assert_int_equal(r[0].stack, s.s_unblock);
+    assert_int_equal(r[1].delay_ns, 100);
+    assert_int_equal(r[1].stack, 0);
+    assert_int_equal(model_profile(m, MP_NET, &r), 0);
+    uint8_t *pb = NULL;
+    size_t len = model_pprof_encode(m, r, 0, &pb);
+    assert_true(len > 0);
+    free(pb);
+    n = model_profile(m, MP_SCHED, &r);
+    len = model_pprof_encode(m, r, n, &pb);
+    assert_true(len > 20);
+    assert_int_equal(pb[0], 0x0a); /* field 1 (sample_type), length-delimited */
+    free(pb);
+    scen_free(&s);
+}
+
+static void test_categories(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *r;
+        model_cat c;
+    } t[] = {
+        {"chan receive", MC_CHANNEL}, {"chan send", MC_CHANNEL},
+        {"chan receive (nil chan)", MC_CHANNEL}, {"select", MC_SELECT},
+        {"select (no cases)", MC_SELECT}, {"sync", MC_SYNC}, {"sync.Mutex.Lock", MC_SYNC},
+        {"sync.RWMutex.RLock", MC_SYNC}, {"sync.WaitGroup.Wait", MC_SYNC},
+        {"sync.(*Cond).Wait", MC_COND}, {"network", MC_NETWORK}, {"sleep", MC_SLEEP},
+        {"syscall", MC_SYSCALL}, {"GC mark assist wait for work", MC_GC},
+        {"GC background sweeper wait", MC_GC}, {"wait until GC ends", MC_GC},
+        {"GC weak to strong wait", MC_GC}, {"system goroutine wait", MC_SYSTEM},
+        {"preempted", MC_SYSTEM}, {"forever", MC_SYSTEM}, {"wait for debug call", MC_SYSTEM},
+        {"", MC_OTHER}, {"something new", MC_OTHER},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        model_cat c = model_cat_of_reason(t[i].r, strlen(t[i].r));
+        if (c != t[i].c)
+            fail_msg("reason '%s': got %s, want %s", t[i].r, model_cat_name(c),
+                     model_cat_name(t[i].c));
+    }
+    assert_string_equal(model_state_name(MS_SYSCALL_BLOCKED), "syscall (blocked)");
+}
+
+/* Waiting with each category, a network wait in the net profile, GC ranges. */
+static void test_waits_ranges_gc(void **state)
+{
+    (void)state;
+    evgen e;
+    evgen_init(&e);
+    uint32_t st = evgen_stack(&e, "internal/poll.runtime_pollWait", "main.serve", NULL);
+    evgen_sync(&e, 1000);
+    evgen_go(&e, 1000, 0, 0, -1, 5, UND, RUN, "", 0, evgen_stack(&e, "main.serve", NULL));
+    evgen_range(&e, 1050, TT_EV_RANGE_BEGIN, "GC concurrent mark phase", TT_RES_NONE, 0, 5, 0);
+    evgen_range(&e, 1060, TT_EV_RANGE_BEGIN, "GC mark assist", TT_RES_GOROUTINE, 5, 5, 0);
+    evgen_go(&e, 1100, 0, 0, 5, 5, RUN, WAIT, "network", st, st);
+    evgen_go(&e, 1300, 0, 0, -1, 5, WAIT, RNBL, "", 0, 0);
+    evgen_go(&e, 1350, 0, 0, -1, 5, RNBL, RUN, "", 0, 0);
+    evgen_range(&e, 1360, TT_EV_RANGE_END, "GC mark assist", TT_RES_GOROUTINE, 5, 5, 0);
+    evgen_range(&e, 1400, TT_EV_RANGE_BEGIN, "stop-the-world (GC mark termination)",
+                TT_RES_GOROUTINE, 5, 5, 0);
+    evgen_range(&e, 1420, TT_EV_RANGE_END, "GC concurrent mark phase", TT_RES_NONE, 0, 5, 0);
+    evgen_range(&e, 1450, TT_EV_RANGE_END, "stop-the-world (GC mark termination)",
+                TT_RES_GOROUTINE, 5, 5, 0);
+    evgen_range(&e, 1460, TT_EV_RANGE_BEGIN, "GC incremental sweep", TT_RES_PROC, 0, 5, 0);
+    evgen_range(&e, 1470, TT_EV_RANGE_END, "GC incremental sweep", TT_RES_PROC, 0, 5, 0);
+    evgen_go(&e, 1500, 0, 0, 5, 5, RUN, WAIT, "sleep", 0, 0);
+    evgen_metric(&e, 1500, "/memory/classes/heap/objects:bytes", 4096);
+    evgen_metric(&e, 1510, "/gc/heap/goal:bytes", 8192);
+    evgen_sync(&e, 2000);
+    model *m = evgen_finish(&e);
+    const model_gstats *gs = model_goroutine_stats(m, 0);
+    assert_int_equal(gs->network_wait_ns, 200);
+    assert_int_equal(gs->sleep_ns, 500);
+    assert_int_equal(gs->sched_wait_ns, 50);
+    assert_int_equal(gs->gc_assist_ns, 300);
+    assert_int_equal(gs->gc_sweep_ns, 10);
+    assert_int_equal(gs->total_ns, 1000);
+    const model_span *sp;
+    uint32_t n = model_lane_spans(m, ML_GOROUTINE, 0, &sp);
+    assert_int_equal(n, 5);
+    assert_int_equal(sp[1].cat, MC_NETWORK);
+    assert_true(sp[1].flags & MSF_IN_ASSIST);
+    assert_int_equal(sp[1].other, -1); /* unblocked by the netpoller: no goroutine */
+    assert_int_equal(sp[4].cat, MC_SLEEP);
+    const model_prof_rec *r;
+    assert_int_equal(model_profile(m, MP_NET, &r), 1);
+    assert_int_equal(r[0].delay_ns, 200);
+    assert_int_equal(r[0].stack, st);
+    const model_info *in = model_get_info(m);
+    assert_int_equal(in->ngc, 1);
+    assert_int_equal(in->gc_total_ns, 370);
+    assert_int_equal(in->nstw, 1);
+    assert_int_equal(in->stw_max_ns, 50);
+    const model_range *rg;
+    assert_int_equal(model_ranges(m, MR_SWEEP, &rg), 1);
+    assert_int_equal(rg[0].res, 0);
+    assert_int_equal(model_ranges(m, MR_ASSIST, &rg), 1);
+    assert_int_equal(rg[0].end - rg[0].start, 300);
+    /* GC lane: mark [1050,1400), STW [1400,1450) */
+    n = model_lane_spans(m, ML_GC, 0, &sp);
+    assert_int_equal(n, 2);
+    assert_int_equal(sp[0].state, MS_GC);
+    assert_int_equal(sp[0].start, 1050);
+    assert_int_equal(sp[0].end, 1400);
+    assert_int_equal(sp[1].state, MS_STW);
+    assert_int_equal(sp[1].end, 1450);
+    assert_string_equal(S(m, (uint32_t)sp[1].other), "stop-the-world (GC mark termination)");
+    const model_point *pt;
+    assert_int_equal(model_series(m, MSER_HEAP_ALLOC, &pt), 1);
+    assert_int_equal(pt[0].v, 4096);
+    assert_int_equal(model_series(m, MSER_G_WAITING, &pt) >= 2, 1);
+    model_free(m);
+    evgen_free(&e);
+}
+
+static void test_regions_nesting(void **state)
+{
+    (void)state;
+    evgen e;
+    evgen_init(&e);
+    evgen_sync(&e, 0);
+    evgen_go(&e, 10, 0, 0, -1, 7, UND, RUN, "", 0, 0);
+    evgen_region(&e, 15, TT_EV_REGION_END, 7, 0, "before"); /* began before the trace */
+    evgen_region(&e, 20, TT_EV_REGION_BEGIN, 7, 1, "outer");
+    evgen_region(&e, 30, TT_EV_REGION_BEGIN, 7, 1, "inner");
+    evgen_log(&e, 35, 7, 1, "cat", "hello needle");
+    evgen_region(&e, 40, TT_EV_REGION_END, 7, 1, "inner");
+    evgen_region(&e, 50, TT_EV_REGION_BEGIN, 7, 1, "open");
+    evgen_region(&e, 60, TT_EV_REGION_END, 7, 1, "open");
+    evgen_region(&e, 70, TT_EV_REGION_BEGIN, 7, 1, "never-ends");
+    evgen_label(&e, 75, 7, "GC (idle)");
+    evgen_go(&e, 80, 0, 0, 7, 7, RUN, NOTEX, "", 0, 0);
+    evgen_sync(&e, 100);
+    model *m = evgen_finish(&e);
+    const model_region *r;
+    uint32_t n = model_goroutine_regions(m, 0, &r);
+    assert_int_equal(n, 5);
+    assert_string_equal(S(m, r[0].name), "before");
+    assert_int_equal(r[0].flags, MRF_NO_BEGIN);
+    assert_int_equal(r[0].start, 0);
+    assert_int_equal(r[0].end, 15);
+    assert_string_equal(S(m, r[1].name), "outer");
+    assert_int_equal(r[1].depth, 0);
+    assert_int_equal(r[1].end, 80); /* closed when the goroutine ended */
+    assert_int_equal(r[1].flags, MRF_NO_END);
+    assert_string_equal(S(m, r[2].name), "inner");
+    assert_int_equal(r[2].depth, 1);
+    assert_int_equal(r[2].end, 40);
+    assert_int_equal(r[2].flags, 0);
+    assert_string_equal(S(m, r[3].name), "open");
+    assert_int_equal(r[3].depth, 1);
+    assert_string_equal(S(m, r[4].name), "never-ends");
+    assert_int_equal(r[4].flags, MRF_NO_END);
+    assert_string_equal(S(m, model_goroutine_get(m, 0)->label), "GC (idle)");
+    const model_log *l;
+    assert_int_equal(model_goroutine_logs(m, 0, &l), 1);
+    assert_string_equal(S(m, l[0].message), "hello needle");
+    uint32_t out[4];
+    assert_int_equal(model_search_goroutines(m, "NEEDLE", out, 4), 1);
+    assert_int_equal(model_search_goroutines(m, "inner", out, 4), 1);
+    assert_int_equal(model_search_goroutines(m, "7", out, 4), 1);
+    assert_int_equal(model_search_goroutines(m, "idle", out, 4), 1);
+    assert_int_equal(model_search_goroutines(m, "nothing", out, 4), 0);
+    assert_int_equal(model_get_info(m)->nregions, 5);
+    model_free(m);
+    evgen_free(&e);
+}
+
+static void test_tasks_across_syncs(void **state)
+{
+    (void)state;
+    evgen e;
+    evgen_init(&e);
+    evgen_sync(&e, 0);
+    evgen_go(&e, 5, 0, 0, -1, 1, UND, RUN, "", 0, 0);
+    evgen_task(&e, 10, TT_EV_TASK_BEGIN, 1, 42, TT_NO_TASK, "parent");
+    evgen_task(&e, 20, TT_EV_TASK_BEGIN, 1, 43, 42, "child");
+    evgen_task(&e, 25, TT_EV_TASK_END, 1, 9, TT_NO_TASK, ""); /* began before the trace */
+    evgen_sync(&e, 50);
+    evgen_go(&e, 50, 0, 0, -1, 1, RUN, RUN, "", 0, 0); /* status no-op */
+    evgen_task(&e, 60, TT_EV_TASK_END, 1, 43, 42, "child");
+    evgen_sync(&e, 100);
+    evgen_task(&e, 110, TT_EV_TASK_END, 1, 42, TT_NO_TASK, "parent");
+    evgen_sync(&e, 200);
+    model *m = evgen_finish(&e);
+    const model_task *t;
+    uint32_t n = model_tasks(m, &t);
+    assert_int_equal(n, 3);
+    int seen = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (t[i].id == 42) {
+            assert_int_equal(t[i].start, 10);
+            assert_int_equal(t[i].end, 110);
+            assert_int_equal(t[i].flags, 0);
+            assert_true(t[i].parent == TT_NO_TASK);
+            seen |= 1;
+        } else if (t[i].id == 43) {
+            assert_int_equal(t[i].parent, 42);
+            assert_int_equal(t[i].end, 60);
+            assert_string_equal(S(m, t[i].name), "child");
+            seen |= 2;
+        } else if (t[i].id == 9) {
+            assert_int_equal(t[i].flags, MRF_NO_BEGIN);
+            assert_int_equal(t[i].start, 0);
+            seen |= 4;
+        }
+    }
+    assert_int_equal(seen, 7);
+    /* the status no-op did not split the running span */
+    const model_span *sp;
+    assert_int_equal(model_lane_spans(m, ML_GOROUTINE, 0, &sp), 1);
+    model_free(m);
+    evgen_free(&e);
+}
+
+/* ---- level of detail vs brute force --------------------------------------- */
+
+static uint8_t brute_col(const model_span *s, uint32_t n, int64_t a, int64_t b)
+{
+    int64_t d[MS__COUNT] = {0};
+    for (uint32_t i = 0; i < n; i++) {
+        int64_t lo = s[i].start > a ? s[i].start : a, hi = s[i].end < b ? s[i].end : b;
+        if (hi > lo)
+            d[s[i].state] += hi - lo;
+    }
+    int best = MS_NONE;
+    int64_t bd = 0;
+    for (int k = 1; k < MS__COUNT; k++)
+        if (d[k] > bd || (d[k] == bd && bd > 0 && k == MS_RUNNING)) {
+            best = k;
+            bd = d[k];
+        }
+    if (best == MS_NONE && b <= a)
+        for (uint32_t i = 0; i < n; i++)
+            if (s[i].start <= a && a < s[i].end)
+                best = s[i].state;
+    return (uint8_t)best;
+}
+
+static int64_t col_edge(int64_t t0, double w, uint32_t c)
+{
+    return (int64_t)llround((double)t0 + w * (double)c);
+}
+
+static void check_lod(const model *m, model_lane_kind k, uint32_t lane, uint64_t *rnd, int iters)
+{
+    const model_span *s;
+    uint32_t n = model_lane_spans(m, k, lane, &s);
+    const model_info *in = model_get_info(m);
+    int64_t span = in->t_end - in->t_start + 1;
+    uint8_t out[300];
+    for (int it = 0; it < iters; it++) {
+        *rnd = *rnd * 6364136223846793005ull + 1442695040888963407ull;
+        uint32_t ncols = 1 + (uint32_t)((*rnd >> 33) % 300);
+        int64_t t0 = in->t_start - span / 10 + (int64_t)((*rnd >> 20) % (uint64_t)span);
+        double w = (double)((*rnd >> 40) % (uint64_t)(span / 50 + 2)) + ((*rnd >> 8) % 7) / 3.0;
+        if (it % 5 == 0)
+            w = (double)span / ncols * 1.3; /* whole trace */
+        model_lane_columns(m, k, lane, t0, w, ncols, out);
+        for (uint32_t c = 0; c < ncols; c++) {
+            uint8_t want = brute_col(s, n, col_edge(t0, w, c), col_edge(t0, w, c + 1));
+            if (out[c] != want)
+                fail_msg("lane %u col %u [%lld,%lld): got %d want %d", lane, c,
+                         (long long)col_edge(t0, w, c), (long long)col_edge(t0, w, c + 1),
+                         out[c], want);
+        }
+    }
+}
+
+static void test_lod_random_lane(void **state)
+{
+    (void)state;
+    evgen e;
+    evgen_init(&e);
+    evgen_sync(&e, 0);
+    uint64_t rnd = 12345;
+    int cur = UND;
+    int64_t t = 10;
+    static const int next_states[] = {RUN, RNBL, WAIT, SYS};
+    for (int i = 0; i < 5000; i++) {
+        rnd = rnd * 6364136223846793005ull + 1442695040888963407ull;
+        int to = next_states[(rnd >> 33) % 4];
+        if (to == cur)
+            continue;
+        evgen_go(&e, t, 0, 0, 1, 1, cur, to, to == WAIT ? "chan send" : "", 0, 0);
+        cur = to;
+        t += 1 + (int64_t)((rnd >> 40) % 1000);
+    }
+    evgen_sync(&e, t + 5);
+    model *m = evgen_finish(&e);
+    const model_span *s;
+    uint32_t n = model_lane_spans(m, ML_GOROUTINE, 0, &s);
+    assert_true(n > 1000);
+    check_lod(m, ML_GOROUTINE, 0, &rnd, 300);
+    check_lod(m, ML_PROC, 0, &rnd, 50);
+    model_free(m);
+    evgen_free(&e);
+}
+
+/* ---- safe text ----------------------------------------------------------- */
+
+static void safe_eq(const char *in, size_t n, const char *want)
+{
+    char buf[256];
+    size_t need = model_safe_text(buf, sizeof buf, in, n);
+    if (strcmp(buf, want) != 0 || need != strlen(want))
+        fail_msg("safe_text: got '%s' (need %zu), want '%s'", buf, need, want);
+}
+
+static void test_safe_text(void **state)
+{
+    (void)state;
+    safe_eq("main.main", 9, "main.main");
+    safe_eq("a\x1b[2Jb", 6, "a\\x1b[2Jb");
+    safe_eq("tab\there\n", 9, "tab\\x09here\\x0a");
+    safe_eq("del\x7f", 4, "del\\x7f");
+    safe_eq("nul\0x", 5, "nul\\x00x");
+    safe_eq("back\\slash", 10, "back\\\\slash");
+    safe_eq("caf\xc3\xa9 \xe4\xb8\xad", 9, "caf\xc3\xa9 \xe4\xb8\xad"); /* valid UTF-8 kept */
+    safe_eq("c1:\xc2\x9b", 5, "c1:\\u009b");
+    safe_eq("bidi\xe2\x80\xae!", 8, "bidi\\u202e!");
+    safe_eq("iso\xe2\x81\xa6x", 7, "iso\\u2066x");
+    safe_eq("zw\xe2\x80\x8bj", 6, "zw\\u200bj");
+    safe_eq("bom\xef\xbb\xbf", 6, "bom\\ufeff");
+    safe_eq("bad\xff", 4, "bad\\xff");
+    safe_eq("over\xc0\xaf", 6, "over\\xc0\\xaf");        /* overlong '/' */
+    safe_eq("over3\xe0\x80\xaf", 8, "over3\\xe0\\x80\\xaf");
+    safe_eq("surr\xed\xa0\x80", 7, "surr\\xed\\xa0\\x80"); /* UTF-16 surrogate */
+    safe_eq("big\xf4\x90\x80\x80", 7, "big\\xf4\\x90\\x80\\x80");
+    safe_eq("trunc\xe4\xb8", 7, "trunc\\xe4\\xb8");
+    safe_eq("emoji\xf0\x9f\x98\x80", 9, "emoji\xf0\x9f\x98\x80");
+    /* truncation never splits an escape or a character */
+    char small[6];
+    size_t need = model_safe_text(small, sizeof small, "ab\x1b" "cd", 5);
+    assert_int_equal(need, 8);
+    assert_string_equal(small, "ab");
+    need = model_safe_text(small, 5, "\xe4\xb8\xad\xe4\xb8\xad", 6);
+    assert_int_equal(need, 6);
+    assert_string_equal(small, "\xe4\xb8\xad");
+    assert_int_equal(model_safe_text(NULL, 0, "\x01", 1), 4);
+    assert_int_equal(model_safe_width("ab\xe4\xb8\xad"), 4);
+    char d[32];
+    assert_string_equal(model_fmt_duration(d, sizeof d, 0), "0");
+    assert_string_equal(model_fmt_duration(d, sizeof d, 950), "950ns");
+    assert_string_equal(model_fmt_duration(d, sizeof d, 1234567), "1.235ms");
+    assert_string_equal(model_fmt_duration(d, sizeof d, -2000000), "-2.000ms");
+}
+
+/* ---- real traces (when the samples and the loader are there) -------------- */
+
+static void check_lanes_sorted(const model *m)
+{
+    for (int k = 0; k < 4; k++) {
+        for (uint32_t l = 0; l < model_lane_count(m, (model_lane_kind)k); l++) {
+            const model_span *s;
+            uint32_t n = model_lane_spans(m, (model_lane_kind)k, l, &s);
+            for (uint32_t i = 0; i < n; i++) {
+                if (s[i].end <= s[i].start)
+                    fail_msg("kind %d lane %u span %u empty", k, l, i);
+                if (i && s[i].start < s[i - 1].end)
+                    fail_msg("kind %d lane %u span %u overlaps", k, l, i);
+            }
+        }
+    }
+}
+
+static void test_sample_traces(void **state)
+{
+    (void)state;
+    DIR *d = opendir("samples/traces");
+    if (!d)
+        skip();
+    struct dirent *de;
+    int tested = 0;
+    uint64_t rnd = 99;
+    while ((de = readdir(d))) {
+        size_t l = strlen(de->d_name);
+        if (l < 7 || strcmp(de->d_name + l - 6, ".trace"))
+            continue;
+        char path[512];
+        snprintf(path, sizeof path, "samples/traces/%s", de->d_name);
+        model *m = NULL;
+        tt_load_result res;
+        tt_err err;
+        if (model_open(path, NULL, &m, &res, &err) != TT_OK)
+            continue;
+        check_lanes_sorted(m);
+        uint32_t ng = model_lane_count(m, ML_GOROUTINE);
+        for (uint32_t g = 0; g < ng; g += 1 + ng / 8)
+            check_lod(m, ML_GOROUTINE, g, &rnd, 10);
+        for (uint32_t p = 0; p < model_lane_count(m, ML_PROC); p++)
+            check_lod(m, ML_PROC, p, &rnd, 10);
+        check_lod(m, ML_GC, 0, &rnd, 10);
+        /* the summary's columns never exceed the total */
+        for (uint32_t g = 0; g < ng; g++) {
+            const model_gstats *st = model_goroutine_stats(m, g);
+            assert_true(st->unknown_ns >= 0);
+        }
+        model_free(m);
+        tested++;
+    }
+    closedir(d);
+    if (!tested)
+        skip();
+}
+
+/* A truncated file keeps exactly the events up to the last Sync. */
+static void test_truncated_sample(void **state)
+{
+    (void)state;
+    FILE *f = fopen("samples/traces/stress.trace", "rb");
+    if (!f)
+        skip();
+    static uint8_t buf[64 << 20];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    model *m = NULL;
+    tt_load_result res;
+    tt_err err;
+    if (model_open_mem(buf, n, NULL, &m, &res, &err) != TT_OK)
+        skip();
+    uint64_t full = model_get_info(m)->nevents;
+    model_free(m);
+    int found = 0;
+    for (size_t cut = n - 1; cut > n / 4 && !found; cut -= n / 16) {
+        if (model_open_mem(buf, cut, NULL, &m, &res, &err) != TT_OK)
+            continue;
+        if (res.truncated) {
+            assert_int_equal(model_get_info(m)->nevents, res.valid_events);
+            assert_true(res.valid_events < full);
+            check_lanes_sorted(m);
+            found = 1;
+        }
+        model_free(m);
+    }
+    if (!found)
+        skip();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_spans_and_unblocker),
+        cmocka_unit_test(test_summary_hand_computed),
+        cmocka_unit_test(test_categories),
+        cmocka_unit_test(test_waits_ranges_gc),
+        cmocka_unit_test(test_regions_nesting),
+        cmocka_unit_test(test_tasks_across_syncs),
+        cmocka_unit_test(test_lod_random_lane),
+        cmocka_unit_test(test_safe_text),
+        cmocka_unit_test(test_sample_traces),
+        cmocka_unit_test(test_truncated_sample),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
