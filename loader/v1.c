@@ -271,7 +271,7 @@ typedef struct v1 {
 
 static tt_status ferr(v1 *c, tt_status code, size_t off, const char *what)
 {
-    return tt_err_set(c->err, code, off, "%s at byte %zu", what, off);
+    return tt_err_set(c->err, code, off, "%s", what);
 }
 
 /* ---- value storage ------------------------------------------------------------ */
@@ -388,8 +388,8 @@ static tt_status parse(v1 *c)
         uint8_t hb = b[off++];
         unsigned typ = hb & 0x3f, narg = (hb >> 6) + 1u;
         if (typ == E_NONE || typ >= E_COUNT || evdesc[typ].minver > c->ver)
-            return tt_err_set(c->err, TT_ERR_FORMAT, evoff, "unknown event type %u at byte %zu",
-                              typ, evoff);
+            return tt_err_set(c->err, TT_ERR_FORMAT, evoff, "unknown event type %u",
+                              typ);
         int n;
         uint64_t v;
         if (typ == E_STRING) {
@@ -417,8 +417,8 @@ static tt_status parse(v1 *c)
                 return ferr(c, TT_ERR_FORMAT, evoff, "string with invalid length 0");
             if (sl > 1000000)
                 return tt_err_set(c->err, TT_ERR_LIMIT, evoff,
-                                  "string too long (%llu bytes) at byte %zu",
-                                  (unsigned long long)sl, evoff);
+                                  "string too long (%llu bytes)",
+                                  (unsigned long long)sl);
             if (sl > len - off)
                 return ferr(c, TT_ERR_TRUNCATED, evoff, "truncated string");
             uint32_t s = sslot(c, id);
@@ -426,8 +426,8 @@ static tt_status parse(v1 *c)
                 return NOMEM(c);
             if (c->slots[s])
                 return tt_err_set(c->err, TT_ERR_FORMAT, evoff,
-                                  "duplicate string id %llu at byte %zu",
-                                  (unsigned long long)id, evoff);
+                                  "duplicate string id %llu",
+                                  (unsigned long long)id);
             uint32_t sym = tt_syms_intern(c->syms, (const char *)b + off, (size_t)sl);
             if (sym == UINT32_MAX)
                 return NOMEM(c);
@@ -454,8 +454,8 @@ static tt_status parse(v1 *c)
             off += (size_t)n;
             if (v > 2048)
                 return tt_err_set(c->err, TT_ERR_LIMIT, evoff,
-                                  "event length %llu exceeds 2048 at byte %zu",
-                                  (unsigned long long)v, evoff);
+                                  "event length %llu exceeds 2048",
+                                  (unsigned long long)v);
             if (v > len - off)
                 return ferr(c, TT_ERR_TRUNCATED, evoff, "truncated event");
             size_t end = off + (size_t)v;
@@ -472,14 +472,14 @@ static tt_status parse(v1 *c)
                 return ferr(c, TT_ERR_FORMAT, evoff, "batch with wrong number of arguments");
             if (args[0] != UINT64_MAX && args[0] > INT32_MAX)
                 return tt_err_set(c->err, TT_ERR_FORMAT, evoff,
-                                  "processor id %llu too large at byte %zu",
-                                  (unsigned long long)args[0], evoff);
+                                  "processor id %llu too large",
+                                  (unsigned long long)args[0]);
             int32_t pid = args[0] == UINT64_MAX ? -1 : (int32_t)args[0];
             if (have_batch)
                 c->procs[curp].lastg = lastg;
             uint32_t p = pidx(c, pid);
             if (p == UINT32_MAX)
-                return tt_err_set(c->err, TT_ERR_LIMIT, evoff, "too many Ps at byte %zu", evoff);
+                return tt_err_set(c->err, TT_ERR_LIMIT, evoff, "too many Ps");
             if (c->nbatches >= UINT32_MAX - 1 ||
                 v1_grow((void **)&c->batches, &c->capbatches, c->nbatches + 1,
                         sizeof *c->batches) < 0)
@@ -504,16 +504,14 @@ static tt_status parse(v1 *c)
         }
         if (!have_batch)
             return tt_err_set(c->err, TT_ERR_FORMAT, evoff,
-                              "%s event before the first batch at byte %zu", evdesc[typ].name,
-                              evoff);
+                              "%s event before the first batch", evdesc[typ].name);
         if (typ == E_STACK) {
             if (na < 2)
                 return ferr(c, TT_ERR_FORMAT, evoff, "stack with too few values");
             uint64_t size = args[1];
             if (size > 1000)
                 return tt_err_set(c->err, TT_ERR_LIMIT, evoff,
-                                  "stack with %llu frames at byte %zu", (unsigned long long)size,
-                                  evoff);
+                                  "stack with %llu frames", (unsigned long long)size);
             if (na != 2 + 4 * size)
                 return ferr(c, TT_ERR_FORMAT, evoff, "stack with wrong number of values");
             uint32_t id = (uint32_t)args[0];
@@ -558,8 +556,8 @@ static tt_status parse(v1 *c)
         }
         if (na != evdesc[typ].nargs)
             return tt_err_set(c->err, TT_ERR_FORMAT, evoff,
-                              "%s has wrong number of arguments: want %u, got %zu at byte %zu",
-                              evdesc[typ].name, evdesc[typ].nargs, na, evoff);
+                              "%s has wrong number of arguments: want %u, got %zu",
+                              evdesc[typ].name, evdesc[typ].nargs, na);
         if (typ == E_FREQUENCY) {
             c->freq = (int64_t)args[0];
             if (c->freq <= 0)
@@ -574,7 +572,7 @@ static tt_status parse(v1 *c)
             continue;
         }
         if (c->nev == c->capev) /* cannot happen: capev bounds the event count */
-            return tt_err_set(c->err, TT_ERR_LIMIT, evoff, "too many events at byte %zu", evoff);
+            return tt_err_set(c->err, TT_ERR_LIMIT, evoff, "too many events");
         v1ev *e = &c->ev[c->nev];
         memset(e, 0, sizeof *e);
         e->type = (uint8_t)typ;
@@ -664,8 +662,8 @@ static tt_status parse(v1 *c)
             off += (size_t)n;
             if (sl > 1000000)
                 return tt_err_set(c->err, TT_ERR_LIMIT, evoff,
-                                  "log message too long (%llu bytes) at byte %zu",
-                                  (unsigned long long)sl, evoff);
+                                  "log message too long (%llu bytes)",
+                                  (unsigned long long)sl);
             if (sl > len - off)
                 return ferr(c, TT_ERR_TRUNCATED, evoff, "truncated log message");
             uint32_t sym = tt_syms_intern(c->syms, (const char *)b + off, (size_t)sl);
@@ -684,7 +682,7 @@ static tt_status parse(v1 *c)
     }
     if (c->freq == 0)
         return tt_err_set(c->err, c->nev || c->nbatches ? TT_ERR_TRUNCATED : TT_ERR_FORMAT,
-                          len, "no Frequency event (trace truncated?) at byte %zu", len);
+                          len, "no Frequency event (trace truncated?)");
     return TT_OK;
 }
 
@@ -959,7 +957,7 @@ static tt_status merge(v1 *c, uint32_t **orderp)
             for (size_t k = 0; k < np && all; k++)
                 all = c->procs[k].done;
             if (!all) {
-                st = tt_err_set(c->err, TT_ERR_ORDER, 0,
+                st = tt_err_set(c->err, TT_ERR_ORDER, c->len,
                                 "no consistent ordering of events possible (after %zu of %zu "
                                 "events)",
                                 nout, c->nev);
@@ -972,7 +970,7 @@ static tt_status merge(v1 *c, uint32_t **orderp)
         gtrans t;
         state_transition(c, e, &t);
         if (!trans_ready(c, &ms, &t)) {
-            st = tt_err_set(c->err, TT_ERR_ORDER, 0,
+            st = tt_err_set(c->err, TT_ERR_ORDER, c->len,
                             "impossible goroutine state transition (%s, event %zu)",
                             evdesc[e->type].name, nout);
             goto out;
@@ -995,7 +993,7 @@ static tt_status merge(v1 *c, uint32_t **orderp)
                                  c->len);
     }
     if (nout != c->nev) { /* CPU samples never merged, events skipped: cannot happen */
-        st = tt_err_set(c->err, TT_ERR_ORDER, 0, "internal: merged %zu of %zu events", nout,
+        st = tt_err_set(c->err, TT_ERR_ORDER, c->len, "internal: merged %zu of %zu events", nout,
                         c->nev);
         goto out;
     }
@@ -1029,7 +1027,7 @@ static tt_status retime(v1 *c, uint32_t **orderp)
     size_t n = c->nev;
     for (size_t i = 1; i < n; i++)
         if (c->ev[order[i]].ts < c->ev[order[i - 1]].ts)
-            return tt_err_set(c->err, TT_ERR_ORDER, 0,
+            return tt_err_set(c->err, TT_ERR_ORDER, c->len,
                               "time stamps out of order (%s after %s, event %zu)",
                               evdesc[c->ev[order[i]].type].name,
                               evdesc[c->ev[order[i - 1]].type].name, i);
@@ -1047,13 +1045,13 @@ static tt_status retime(v1 *c, uint32_t **orderp)
             int64_t block = c->gs[e->g].sysblock;
             if (block == 0) {
                 free(moved);
-                return tt_err_set(c->err, TT_ERR_ORDER, 0,
+                return tt_err_set(c->err, TT_ERR_ORDER, c->len,
                                   "stray syscall exit of goroutine %llu",
                                   (unsigned long long)c->gs[e->g].id);
             }
             if (rts < block) {
                 free(moved);
-                return tt_err_set(c->err, TT_ERR_ORDER, 0,
+                return tt_err_set(c->err, TT_ERR_ORDER, c->len,
                                   "time stamps out of order (syscall exit of goroutine %llu)",
                                   (unsigned long long)c->gs[e->g].id);
             }
@@ -1188,14 +1186,14 @@ static tt_status check_running(v1 *c, const v1ev *e, int allow_g0)
 {
     const char *name = evdesc[e->type].name;
     if (c->gs[e->g].state != GS_RUNNING)
-        return tt_err_set(c->err, TT_ERR_ORDER, 0, "g %llu is not running while %s (time %lld)",
+        return tt_err_set(c->err, TT_ERR_ORDER, c->len, "g %llu is not running while %s (time %lld)",
                           graw(c, e->g), name, (long long)e->ts);
     if (c->procs[e->p].rung != e->g)
-        return tt_err_set(c->err, TT_ERR_ORDER, 0,
+        return tt_err_set(c->err, TT_ERR_ORDER, c->len,
                           "p %lld is not running g %llu while %s (time %lld)",
                           (long long)ev_pid(c, e), graw(c, e->g), name, (long long)e->ts);
     if (!allow_g0 && e->g == 0)
-        return tt_err_set(c->err, TT_ERR_ORDER, 0, "g 0 did %s (time %lld)", name,
+        return tt_err_set(c->err, TT_ERR_ORDER, c->len, "g 0 did %s (time %lld)", name,
                           (long long)e->ts);
     return TT_OK;
 }
@@ -1207,7 +1205,7 @@ static tt_status check_running(v1 *c, const v1ev *e, int allow_g0)
             return s_;              \
     } while (0)
 
-#define BAD(...) return tt_err_set(c->err, TT_ERR_ORDER, 0, __VA_ARGS__)
+#define BAD(...) return tt_err_set(c->err, TT_ERR_ORDER, c->len, __VA_ARGS__)
 
 static tt_status check(v1 *c)
 {
@@ -1949,8 +1947,7 @@ tt_status tt_load_v1(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
         return tt_err_set(err, TT_ERR_VERSION, 0, "unsupported old trace version go 1.%d",
                           minor);
     if (!buf || len < 16)
-        return tt_err_set(err, TT_ERR_TRUNCATED, len, "trace header truncated at byte %zu",
-                          len);
+        return tt_err_set(err, TT_ERR_TRUNCATED, len, "trace header truncated");
     v1 *c = calloc(1, sizeof *c);
     if (!c)
         return tt_err_set(err, TT_ERR_NOMEM, 0, "out of memory reading old trace");
