@@ -618,7 +618,7 @@ static void test_sample_traces(void **state)
 static void test_truncated_sample(void **state)
 {
     (void)state;
-    FILE *f = fopen("samples/traces/stress.trace", "rb");
+    FILE *f = fopen("samples/traces/cpubound.trace", "rb");
     if (!f)
         skip();
     static uint8_t buf[64 << 20];
@@ -632,7 +632,7 @@ static void test_truncated_sample(void **state)
     uint64_t full = model_get_info(m)->nevents;
     model_free(m);
     int found = 0;
-    for (size_t cut = n - 1; cut > n / 4 && !found; cut -= n / 16) {
+    for (size_t cut = n - 1; cut > n / 8 && !found; cut -= n / 64) {
         if (model_open_mem(buf, cut, NULL, &m, &res, &err) != TT_OK)
             continue;
         if (res.truncated) {
