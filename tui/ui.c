@@ -195,7 +195,7 @@ int ui_build_lanes(ui_state *st)
         return -1;
     }
     uint32_t k = 0;
-    for (uint32_t i = 0; i < ngc; i++) l[k++] = (ui_lane){LK_GC, 1, i};
+    for (uint32_t i = 0; i < ngc; i++) l[k++] = (ui_lane){LK_GC, 2, i}; /* + assist/sweep row */
     for (uint32_t i = 0; i < PLOT__COUNT; i++) l[k++] = (ui_lane){LK_PLOT, 1, i};
     for (uint32_t i = 0; i < ng; i++) order[i] = i;
     sort_st = st;
@@ -362,6 +362,12 @@ int ui_init(ui_state *st, model *m, const char *path, int rows, int cols, int ut
     st->lane_top = 0;
     ui_reveal_lane(st);
     ui_compute_plot(st, PLOT_HEAP);
+    for (int k = 0; k < 2; k++) {
+        const model_range *r;
+        uint32_t n = model_ranges(m, k == 0 ? MR_ASSIST : MR_SWEEP, &r);
+        for (uint32_t i = 0; i < n; i++)
+            if (r[i].end - r[i].start > st->range_maxlen[k]) st->range_maxlen[k] = r[i].end - r[i].start;
+    }
     /* the tables are sorted (and the task/goroutine index built) the first
      * time they are shown: the first frame comes sooner on big traces */
     return 0;

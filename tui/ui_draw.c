@@ -95,7 +95,7 @@ static void draw_axis(ui_state *st, int row)
         if (c < 0) continue;
         ui_put(g, row, x0 + c, st->utf8 ? 0x2502 : '|', UI_S_AXIS);
         tl_fmt_tick(t, step, b, sizeof b);
-        ui_text(g, row, x0 + c + 1, st->vp.cols - c - 1, b, UI_S_AXIS);
+        if (c + 1 + ui_str_width(b) <= st->vp.cols) ui_text(g, row, x0 + c + 1, st->vp.cols - c - 1, b, UI_S_AXIS);
     }
     int cc = tl_time_col(&st->vp, st->cursor);
     if (cc >= 0 && cc < st->vp.cols) ui_put(g, row, x0 + cc, st->utf8 ? 0x25bc : 'v', UI_S_CURSOR);
@@ -283,6 +283,37 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
     }
 }
 
+/* GC lane second row: GC mark assists (any goroutine) and sweeps (any P). */
+static void draw_gc_ranges(ui_state *st, int row)
+{
+    ui_grid *g = &st->grid;
+    int cols = st->vp.cols;
+    int64_t t1 = tl_col_time(&st->vp, cols);
+    ui_text(g, row, 0, st->label_w - 1, " assist/sweep", UI_S_DIM);
+    for (int k = 1; k >= 0; k--) { /* sweep first, assists drawn over it */
+        const model_range *r;
+        uint32_t n = model_ranges(st->m, k == 0 ? MR_ASSIST : MR_SWEEP, &r);
+        int64_t from = st->vp.t0 - st->range_maxlen[k];
+        uint32_t lo = 0, hi = n;
+        while (lo < hi) {
+            uint32_t mid = (lo + hi) / 2;
+            if (r[mid].start < from) lo = mid + 1;
+            else hi = mid;
+        }
+        uint32_t cp = k == 0 ? (st->utf8 ? 0x259a : 'a') : (st->utf8 ? 0x2591 : 'w');
+        int last = -1, budget = 200000;
+        for (uint32_t i = lo; i < n && r[i].start < t1 && budget-- > 0; i++) {
+            if (r[i].end <= st->vp.t0) continue;
+            int c0 = tl_time_col(&st->vp, r[i].start), c1 = tl_time_col(&st->vp, r[i].end - 1);
+            if (c0 < 0) c0 = 0;
+            if (c1 >= cols) c1 = cols - 1;
+            if (c1 <= last && k == 1) continue;
+            for (int c = c0; c <= c1; c++) ui_put(g, row, st->label_w + c, cp, UI_S_GC);
+            if (c1 > last) last = c1;
+        }
+    }
+}
+
 static void draw_lane(ui_state *st, uint32_t li, int row, int maxrows)
 {
     ui_grid *g = &st->grid;
@@ -336,6 +367,7 @@ static void draw_lane(ui_state *st, uint32_t li, int row, int maxrows)
     int strips = l->height - 1;
     if (strips > maxrows - 1) strips = maxrows - 1;
     if (strips > 0 && l->kind == LK_G) draw_strips(st, l, row + 1, strips);
+    if (strips > 0 && l->kind == LK_GC) draw_gc_ranges(st, row + 1);
     /* the time cursor: a reversed column */
     int cc = tl_time_col(&st->vp, st->cursor);
     if (cc >= 0 && cc < st->vp.cols) ui_or_style(g, row, st->label_w + cc, 1, UI_SF_REVERSE);
