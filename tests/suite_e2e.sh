@@ -61,6 +61,11 @@ check "bad --size: usage exit 2" [ "$rc" -eq 2 ]
 "$GOTV" snapshot --goroutine 999999 $T/workerpool.trace >/dev/null 2>&1; rc=$?
 check "unknown --goroutine: exit 2" [ "$rc" -eq 2 ]
 check "docs/keys.md is generated from the keymap" diff -q <("$GOTV" --keys) docs/keys.md
+check "docs/gotv.1 key list is generated from the keymap" \
+    diff -q <("$GOTV" --keys-roff) <(sed -n '/^\.\\" keys:begin/,/^\.\\" keys:end/p' docs/gotv.1 | sed '1d;$d')
+if command -v man >/dev/null; then
+    check "docs/gotv.1 renders without warnings" bash -c "[ -z \"\$(man --warnings -l docs/gotv.1 2>&1 >/dev/null)\" ]"
+fi
 
 # ---- snapshots of every sample: H lines, <= W columns, no escapes ------------------
 snap_ok=1
