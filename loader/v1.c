@@ -1021,21 +1021,21 @@ static inline unsigned get_fake(const v1ev *e)
     return (e->fl & FL_FAKE_MASK) >> FL_FAKE_SHIFT;
 }
 
-static tt_status retime(v1 *c, uint32_t **orderp)
+/* On the events in merged order: check the order, move GoSysExit events to
+ * their real exit time (stable re-sort), convert ticks to ns. */
+static tt_status retime(v1 *c)
 {
-    uint32_t *order = *orderp;
+    v1ev *ev = c->ev;
     size_t n = c->nev;
     for (size_t i = 1; i < n; i++)
-        if (c->ev[order[i]].ts < c->ev[order[i - 1]].ts)
+        if (ev[i].ts < ev[i - 1].ts)
             return tt_err_set(c->err, TT_ERR_ORDER, c->len,
                               "time stamps out of order (%s after %s, event %zu)",
-                              evdesc[c->ev[order[i]].type].name,
-                              evdesc[c->ev[order[i - 1]].type].name, i);
-    /* GoSysExit: move to the real exit time. */
-    uint32_t *moved = NULL; /* positions in order[] */
-    size_t nmoved = 0, capmoved = 0;
+                              evdesc[ev[i].type].name, evdesc[ev[i - 1].type].name, i);
+    uint32_t *moved = NULL; /* positions, increasing */
+    size_t k = 0, capmoved = 0;
     for (size_t i = 0; i < n; i++) {
-        v1ev *e = &c->ev[order[i]];
+        v1ev *e = &ev[i];
         if (e->type == E_GO_SYSBLOCK || e->type == E_GO_INSYSCALL) {
             c->gs[e->g].sysblock = e->ts;
         } else if (e->type == E_GO_SYSEXIT) {
@@ -1043,96 +1043,91 @@ static tt_status retime(v1 *c, uint32_t **orderp)
             if (rts == 0)
                 continue;
             int64_t block = c->gs[e->g].sysblock;
-            if (block == 0) {
+            if (block == 0 || rts < block) {
                 free(moved);
-                return tt_err_set(c->err, TT_ERR_ORDER, c->len,
-                                  "stray syscall exit of goroutine %llu",
-                                  (unsigned long long)c->gs[e->g].id);
-            }
-            if (rts < block) {
-                free(moved);
+                if (block == 0)
+                    return tt_err_set(c->err, TT_ERR_ORDER, c->len,
+                                      "stray syscall exit of goroutine %llu",
+                                      (unsigned long long)c->gs[e->g].id);
                 return tt_err_set(c->err, TT_ERR_ORDER, c->len,
                                   "time stamps out of order (syscall exit of goroutine %llu)",
                                   (unsigned long long)c->gs[e->g].id);
             }
             e->ts = rts;
-            if (v1_grow((void **)&moved, &capmoved, nmoved + 1, sizeof *moved) < 0) {
+            if (v1_grow((void **)&moved, &capmoved, k + 1, sizeof *moved) < 0) {
                 free(moved);
                 return NOMEM(c);
             }
-            moved[nmoved++] = (uint32_t)i;
+            moved[k++] = (uint32_t)i;
         }
     }
-    if (nmoved) {
-        /* Stable sort: the unmoved events stay sorted; sort the moved ones
-         * (stable, by new time) and merge by (time, old position). */
-        uint32_t *mv = malloc(nmoved * sizeof *mv); /* positions in order[] */
-        uint32_t *tmp = malloc(nmoved * sizeof *tmp);
-        uint32_t *out = v1_big_alloc(n * sizeof *out);
-        if (!mv || !tmp || !out) {
-            free(mv), free(tmp), v1_big_free(out, n * sizeof *out), free(moved);
+    if (k) {
+        /* Stable sort by time. Unmoved events are still sorted: take the moved
+         * ones out, sort them (stable), and merge back from the end by (time,
+         * old position). */
+        v1ev *b = malloc(k * sizeof *b);
+        uint32_t *ix = malloc(k * sizeof *ix), *tmp = malloc(k * sizeof *tmp);
+        if (!b || !ix || !tmp) {
+            free(b), free(ix), free(tmp), free(moved);
             return NOMEM(c);
         }
-        memcpy(mv, moved, nmoved * sizeof *mv);
-        { /* bottom-up stable merge sort of positions by new time */
-            size_t m = nmoved;
-            for (size_t width = 1; width < m; width *= 2) {
-                for (size_t lo = 0; lo < m; lo += 2 * width) {
-                    size_t mid = lo + width < m ? lo + width : m;
-                    size_t hi = lo + 2 * width < m ? lo + 2 * width : m;
-                    size_t i = lo, j = mid, k = lo;
-                    while (i < mid && j < hi) {
-                        if (c->ev[order[mv[j]]].ts < c->ev[order[mv[i]]].ts)
-                            tmp[k++] = mv[j++];
-                        else
-                            tmp[k++] = mv[i++];
-                    }
-                    while (i < mid)
-                        tmp[k++] = mv[i++];
-                    while (j < hi)
-                        tmp[k++] = mv[j++];
-                }
-                memcpy(mv, tmp, m * sizeof *mv);
-            }
+        for (size_t j = 0; j < k; j++) {
+            b[j] = ev[moved[j]];
+            ix[j] = (uint32_t)j;
         }
-        size_t ia = 0, ib = 0, k = 0, im = 0;
-        /* walk A (positions not in moved[]) and B (mv[]) */
-        for (;;) {
-            while (ia < n && im < nmoved && moved[im] == ia) {
-                ia++;
-                im++;
+        for (size_t width = 1; width < k; width *= 2) {
+            for (size_t lo = 0; lo < k; lo += 2 * width) {
+                size_t mid = lo + width < k ? lo + width : k;
+                size_t hi = lo + 2 * width < k ? lo + 2 * width : k;
+                size_t i = lo, j = mid, o = lo;
+                while (i < mid && j < hi)
+                    tmp[o++] = b[ix[j]].ts < b[ix[i]].ts ? ix[j++] : ix[i++];
+                while (i < mid)
+                    tmp[o++] = ix[i++];
+                while (j < hi)
+                    tmp[o++] = ix[j++];
             }
-            int has_a = ia < n, has_b = ib < nmoved;
-            if (!has_a && !has_b)
-                break;
+            memcpy(ix, tmp, k * sizeof *ix);
+        }
+        size_t w = 0, m = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (m < k && moved[m] == i) {
+                m++;
+                continue;
+            }
+            ev[w++] = ev[i];
+        }
+        /* A = ev[0..w); A[j] was at old position j + #{m : moved[m] - m <= j} */
+        size_t cnt = k, ib = k, ia = w, out = n;
+        while (ib > 0) {
             int take_b;
-            if (!has_a)
+            if (ia == 0) {
                 take_b = 1;
-            else if (!has_b)
-                take_b = 0;
-            else {
-                int64_t ta = c->ev[order[ia]].ts, tb = c->ev[order[mv[ib]]].ts;
-                take_b = tb < ta || (tb == ta && mv[ib] < ia);
+            } else {
+                size_t j = ia - 1;
+                while (cnt > 0 && moved[cnt - 1] - (cnt - 1) > j)
+                    cnt--;
+                const v1ev *bb = &b[ix[ib - 1]];
+                uint64_t pa = j + cnt, pb = moved[ix[ib - 1]];
+                take_b = bb->ts > ev[j].ts || (bb->ts == ev[j].ts && pb > pa);
             }
-            if (take_b)
-                out[k++] = order[mv[ib++]];
-            else
-                out[k++] = order[ia++];
+            if (take_b) {
+                ev[--out] = b[ix[--ib]];
+            } else {
+                ev[--out] = ev[--ia];
+            }
         }
-        free(mv);
+        free(b);
+        free(ix);
         free(tmp);
-        free(moved);
-        v1_big_free(order, n * sizeof *order);
-        *orderp = order = out;
-    } else {
-        free(moved);
     }
+    free(moved);
     /* ticks -> ns; timer and syscall events to their fake Ps */
     if (n) {
-        int64_t min = c->ev[order[0]].ts;
+        int64_t min = ev[0].ts;
         double f = 1e9 / (double)c->freq;
         for (size_t i = 0; i < n; i++) {
-            v1ev *e = &c->ev[order[i]];
+            v1ev *e = &ev[i];
             e->ts = go_f2i((double)(int64_t)((uint64_t)e->ts - (uint64_t)min) * f);
             if (e->type == E_GO_UNBLOCK && c->gs[e->g].timer)
                 set_fake(e, FK_TIMER);
@@ -1966,14 +1961,14 @@ tt_status tt_load_v1(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
     tt_status st = parse(c);
     if (st == TT_OK)
         st = merge(c, &order);
-    if (st == TT_OK)
-        st = retime(c, &order);
     if (st == TT_OK) {
         permute(c, order);
         v1_big_free(order, c->nev * sizeof *order);
         order = NULL;
-        st = check(c);
+        st = retime(c);
     }
+    if (st == TT_OK)
+        st = check(c);
     if (st == TT_OK && init_strings(c) < 0)
         st = NOMEM(c);
     if (st == TT_OK)

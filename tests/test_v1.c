@@ -966,6 +966,34 @@ static void test_sysexit_times(void **st)
     "M=1 P=0 G=-1 Metric Time=11 Name=\"/memory/classes/heap/objects:bytes\" Value=Value{Uint64(2)}\n"
     "M=-1 P=-1 G=-1 Sync Time=12 N=2\n");
     v1gen_free(&g);
+
+    /* two exits moved back, one onto the time of another event (stable) */
+    v1gen_init(&g, 19);
+    v1gen_batch(&g, 0, 100);
+    EV(&g, GO_CREATE, 0, 1, 0, 0);
+    EV(&g, GO_INSYSCALL, 1, 1);
+    EV(&g, GO_CREATE, 0, 2, 0, 0);
+    EV(&g, GO_INSYSCALL, 0, 2);
+    EV(&g, PROC_START, 0, 1);
+    EV(&g, GOMAXPROCS, 0, 4, 0);
+    EV(&g, HEAP_ALLOC, 5, 1);         /* t=106 */
+    EV(&g, HEAP_ALLOC, 5, 2);         /* t=111 */
+    EV(&g, GO_SYSEXIT, 5, 1, 2, 106); /* 116 -> 106, after the HeapAlloc */
+    EV(&g, GO_SYSEXIT, 1, 2, 2, 104); /* 117 -> 104 */
+    EV(&g, HEAP_ALLOC, 0, 3);         /* t=117 */
+    v1gen_freq(&g, 1000000000);
+    expect_text(&g, "sysexit2", 
+    "M=-1 P=-1 G=-1 Sync Time=-1 N=1\n"
+    "M=-1 P=0 G=1 StateTransition Time=1 GoID=1 Undetermined->Syscall Reason=\"\"\n"
+    "M=-1 P=0 G=2 StateTransition Time=2 GoID=2 Undetermined->Syscall Reason=\"\"\n"
+    "M=1 P=0 G=-1 StateTransition Time=3 ProcID=0 Undetermined->Running Reason=\"\"\n"
+    "M=-1 P=1000003 G=2 StateTransition Time=4 GoID=2 Syscall->Runnable Reason=\"\"\n"
+    "M=1 P=0 G=-1 Metric Time=6 Name=\"/memory/classes/heap/objects:bytes\" Value=Value{Uint64(1)}\n"
+    "M=-1 P=1000003 G=1 StateTransition Time=7 GoID=1 Syscall->Runnable Reason=\"\"\n"
+    "M=1 P=0 G=-1 Metric Time=11 Name=\"/memory/classes/heap/objects:bytes\" Value=Value{Uint64(2)}\n"
+    "M=1 P=0 G=-1 Metric Time=17 Name=\"/memory/classes/heap/objects:bytes\" Value=Value{Uint64(3)}\n"
+    "M=-1 P=-1 G=-1 Sync Time=18 N=2\n");
+    v1gen_free(&g);
 }
 
 /* ---- malformed input ------------------------------------------------------------- */
