@@ -27,14 +27,14 @@
     X(LANE_LAST, "last lane / last row")                                                \
     X(PAGE_DOWN, "page down")                                                           \
     X(PAGE_UP, "page up")                                                               \
-    X(OPEN, "open the goroutine panel; in a table or the panel: go to the selected row") \
+    X(OPEN, "open the goroutine panel / show the selected row or episode") \
     X(CLOSE, "close the panel, help or prompt")                                         \
     X(BACK, "go back (close panel, help, table); quit at the top")                      \
     X(QUIT, "quit now")                                                                 \
     X(SEARCH, "search goroutines by id, function, region or log text")                  \
     X(NEXT_MATCH, "next search match")                                                  \
     X(PREV_MATCH, "previous search match")                                              \
-    X(PROMPT, "command line: ':t TIME' jumps to a time, ':g ID' to a goroutine")        \
+    X(PROMPT, "command: ':t TIME' jumps to a time, ':g ID' to a goroutine")        \
     X(PREV_TRANS, "previous state transition on the lane")                              \
     X(NEXT_TRANS, "next state transition on the lane")                                  \
     X(PREV_BLOCK, "previous blocking episode on the lane")                              \
@@ -45,7 +45,7 @@
     X(PREV_VIEW, "previous view")                                                       \
     X(SORT, "lane order / sort column: next")                                           \
     X(SORT_REVERSE, "reverse the sort order")                                           \
-    X(YANK, "show (and copy with OSC 52) the command line that reopens this view")      \
+    X(YANK, "show (and copy, OSC 52) the command that reopens this view")      \
     X(HELP, "show all keys")                                                            \
     X(REDRAW, "redraw the screen")                                                      \
     X(SUSPEND, "suspend to the shell")
