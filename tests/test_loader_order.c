@@ -1,0 +1,580 @@
+/* Unit tests of the loader's ordering state machine (Go's order.go rules),
+ * Sync events, time fix-ups and truncation handling. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "loader/trace.h"
+#include "tests/lib/loadutil.h"
+#include "tests/lib/tracegen.h"
+
+#define GS(t, g, m, st) TG_EV((t), TG_GoStatus, 1, (g), (m), (st))
+#define PS(t, p, st) TG_EV((t), TG_ProcStatus, 1, (p), (st))
+
+static void must_load(tg *t, coll *c, tt_load_result *res)
+{
+    tt_err err;
+    tt_status st = load(t, c, res, &err);
+    if (st != TT_OK || res->truncated)
+        fail_msg("load failed: %s (%s) at %llu", tt_status_str(st), err.msg[0] ? err.msg : res->warn.msg,
+                 (unsigned long long)(err.msg[0] ? err.offset : res->warn.offset));
+}
+
+/* ProcStart must wait for the ProcStatus/ProcStop that makes the P idle with the right seq. */
+static void test_proc_start_seq(void **state)
+{
+    (void)state;
+    tg t;
+    tg_init(&t, 26);
+    std_gen(&t, 1, 100);
+    tg_batch(&t, 1, 1, 100);
+    PS(&t, 0, TG_ProcRunning);              /* 101 */
+    TG_EV0(&t, TG_ProcStop, 50);            /* 151: P0 idle */
+    tg_batch(&t, 1, 2, 100);
+    TG_EV(&t, TG_ProcStart, 2, 0, 1);       /* 102 but must follow the stop */
+    end_gen(&t);
+    coll c;
+    tt_load_result res;
+    must_load(&t, &c, &res);
+    long stop = find_idx(&c, TT_EV_STATE_TRANSITION, TG_ProcStop, 0);
+    long start = find_idx(&c, TT_EV_STATE_TRANSITION, TG_ProcStart, 0);
+    assert_true(stop > 0 && start > stop);
+    assert_int_equal(c.ev[start].time, c.ev[stop].time + 1); /* monotonic fix-up */
+    assert_int_equal(c.ev[start].m, 2);
+    assert_int_equal(c.ev[start].p, -1);
+    assert_int_equal(c.ev[start].id, 0);
+    assert_int_equal(c.ev[start].from, TT_PS_IDLE);
+    assert_int_equal(c.ev[start].to, TT_PS_RUNNING);
+    coll_free(&c);
+    tg_free(&t);
+
+    /* a ProcStart with a seq that can never be satisfied: failed to advance */
+    tg_init(&t, 26);
+    std_gen(&t, 1, 100);
+    tg_batch(&t, 1, 1, 100);
+    PS(&t, 0, TG_ProcIdle);
+    tg_batch(&t, 1, 2, 100);
+    TG_EV(&t, TG_ProcStart, 2, 0, 5);
+    end_gen(&t);
+    tt_err err;
+    assert_int_equal(load(&t, &c, &res, &err), TT_ERR_ORDER);
+    assert_non_null(strstr(err.msg, "failed to advance"));
+    coll_free(&c);
+    tg_free(&t);
+}
+
+/* GoStart(seq 2) must come after the GoUnblock(seq 1) on another thread,
+ * even though its timestamp is earlier. */
+static void test_go_unblock_start_seq(void **state)
+{
+    (void)state;
+    tg t;
+    tg_init(&t, 26);
+    std_gen(&t, 1, 10);
+    tg_batch(&t, 1, 1, 10);
+    PS(&t, 0, TG_ProcRunning);                 /* 11 */
+    GS(&t, 1, 1, TG_GoRunning);                /* 12 */
+    TG_EV(&t, TG_GoUnblock, 100, 5, 1, 1);     /* 112 */
+    tg_batch(&t, 1, 2, 10);
+    PS(&t, 1, TG_ProcRunning);                 /* 11 */
+    GS(&t, 5, TG_NONE, TG_GoWaiting);          /* 12 */
+    TG_EV(&t, TG_GoStart, 5, 5, 2);            /* 17 */
+    end_gen(&t);
+    coll c;
+    tt_load_result res;
+    must_load(&t, &c, &res);
+    long unb = find_idx(&c, TT_EV_STATE_TRANSITION, TG_GoUnblock, 0);
+    long st = find_idx(&c, TT_EV_STATE_TRANSITION, TG_GoStart, 0);
+    assert_true(unb > 0 && st == unb + 1);
+    assert_int_equal(c.ev[unb].time, 112);
+    assert_int_equal(c.ev[st].time, 113);
+    assert_int_equal(c.ev[unb].id, 5);
+    assert_int_equal(c.ev[unb].from, TT_GS_WAITING);
+    assert_true(c.ev[unb].flags & TT_EVF_HAS_STACK);
+    assert_int_equal(c.ev[st].g, -1);
+    assert_int_equal(c.ev[st].p, 1);
+    /* the first generation's statuses come from Undetermined */
+    const tt_event *gs = find(&c, TT_EV_STATE_TRANSITION, TG_GoStatus, 0);
+    if (gs->id != 5)
+        gs = find(&c, TT_EV_STATE_TRANSITION, TG_GoStatus, 1);
+    assert_int_equal(gs->id, 5);
+    assert_int_equal(gs->from, TT_GS_UNDETERMINED);
+    assert_int_equal(gs->to, TT_GS_WAITING);
+    coll_free(&c);
+    tg_free(&t);
+}
+
+/* GoSyscallEndBlocked waits until the P left the Syscall state (ProcSteal). */
+static void test_syscall_end_blocked_waits_for_steal(void **state)
+{
+    (void)state;
+    tg t;
+    tg_init(&t, 26);
+    std_gen(&t, 1, 10);
+    tg_batch(&t, 1, 1, 10);
+    PS(&t, 0, TG_ProcRunning);                  /* 11 */
+    GS(&t, 1, 1, TG_GoRunning);                 /* 12 */
+    TG_EV(&t, TG_GoSyscallBegin, 1, 1, 1);      /* 13, P seq 1 */
+    TG_EV0(&t, TG_GoSyscallEndBlocked, 5);      /* 18 */
+    tg_batch(&t, 1, 2, 10);
+    TG_EV(&t, TG_ProcSteal, 40, 0, 2, 1);       /* 50, P seq 2, from M1 */
+    end_gen(&t);
+    coll c;
+    tt_load_result res;
+    must_load(&t, &c, &res);
+    long steal = find_idx(&c, TT_EV_STATE_TRANSITION, TG_ProcSteal, 0);
+    long end = find_idx(&c, TT_EV_STATE_TRANSITION, TG_GoSyscallEndBlocked, 0);
+    assert_true(steal > 0 && end > steal);
+    assert_int_equal(c.ev[steal].from, TT_PS_RUNNING);
+    assert_int_equal(c.ev[steal].to, TT_PS_IDLE);
+    assert_int_equal(c.ev[end].p, -1); /* the steal took M1's P */
+    assert_int_equal(c.ev[end].g, 1);
+    assert_int_equal(c.ev[end].to, TT_GS_RUNNABLE);
+    coll_free(&c);
+    tg_free(&t);
+}
+
+/* GoSwitch expands to GoSwitch + synthesized GoBlock + GoStart. */
+static void test_go_switch(void **state)
+{
+    (void)state;
+    for (int destroy = 0; destroy < 2; destroy++) {
+        tg t;
+        tg_init(&t, 23);
+        std_gen(&t, 1, 10);
+        tg_batch(&t, 1, 1, 10);
+        PS(&t, 0, TG_ProcRunning);
+        GS(&t, 1, 1, TG_GoRunning);
+        GS(&t, 2, TG_NONE, TG_GoWaiting);
+        TG_EV(&t, destroy ? TG_GoSwitchDestroy : TG_GoSwitch, 5, 2, 1);
+        TG_EV(&t, TG_GoBlock, 5, 1, 0); /* g2 blocks */
+        end_gen(&t);
+        coll c;
+        tt_load_result res;
+        must_load(&t, &c, &res);
+        long sw = find_idx(&c, TT_EV_STATE_TRANSITION, destroy ? TG_GoSwitchDestroy : TG_GoSwitch, 0);
+        assert_true(sw > 0);
+        const tt_event *e = &c.ev[sw];
+        assert_int_equal(e->id, 2);
+        assert_int_equal(e->from, TT_GS_WAITING);
+        assert_int_equal(e->to, TT_GS_RUNNABLE);
+        assert_int_equal(e[1].type, destroy ? TG_GoDestroy : TG_GoBlock);
+        assert_true(e[1].flags & TT_EVF_SYNTH);
+        assert_int_equal(e[1].id, 1);
+        assert_int_equal(e[1].to, destroy ? TT_GS_NOTEXIST : TT_GS_WAITING);
+        assert_int_equal(e[1].name, 0); /* no reason */
+        assert_int_equal(e[2].type, TG_GoStart);
+        assert_true(e[2].flags & TT_EVF_SYNTH);
+        assert_int_equal(e[2].id, 2);
+        assert_int_equal(e[2].g, -1);
+        assert_true(e[1].time == e[0].time + 1 && e[2].time == e[1].time + 1);
+        assert_int_equal(e[3].type, TG_GoBlock);
+        assert_int_equal(e[3].g, 2);
+        coll_free(&c);
+        tg_free(&t);
+    }
+}
+
+/* GoDestroySyscall with a P in Syscall synthesizes a ProcSteal (self-steal). */
+static void test_go_destroy_syscall(void **state)
+{
+    (void)state;
+    tg t;
+    tg_init(&t, 26);
+    std_gen(&t, 1, 10);
+    tg_batch(&t, 1, 1, 10);
+    PS(&t, 0, TG_ProcSyscall);
+    TG_EV(&t, TG_GoCreateSyscall, 1, 7);
+    TG_EV0(&t, TG_GoDestroySyscall, 1);
+    end_gen(&t);
+    coll c;
+    tt_load_result res;
+    must_load(&t, &c, &res);
+    long i = find_idx(&c, TT_EV_STATE_TRANSITION, TG_ProcSteal, 0);
+    assert_true(i > 0);
+    assert_true(c.ev[i].flags & TT_EVF_SYNTH);
+    assert_int_equal(c.ev[i].id, 0);
+    assert_int_equal(c.ev[i].from, TT_PS_RUNNING);
+    assert_int_equal(c.ev[i + 1].type, TG_GoDestroySyscall);
+    assert_int_equal(c.ev[i + 1].g, 7);
+    assert_int_equal(c.ev[i + 1].from, TT_GS_SYSCALL);
+    assert_int_equal(c.ev[i + 1].to, TT_GS_NOTEXIST);
+    const tt_event *cs = find(&c, TT_EV_STATE_TRANSITION, TG_GoCreateSyscall, 0);
+    assert_int_equal(cs->from, TT_GS_NOTEXIST);
+    assert_int_equal(cs->to, TT_GS_SYSCALL);
+    coll_free(&c);
+    tg_free(&t);
+}
+
+/* GC events are ordered by their global sequence numbers. */
+static void test_gc_seq(void **state)
+{
+    (void)state;
+    tg t;
+    tg_init(&t, 26);
+    std_gen(&t, 1, 10);
+    tg_batch(&t, 1, 1, 10);
+    PS(&t, 0, TG_ProcRunning);
+    GS(&t, 1, 1, TG_GoRunning);
+    TG_EV(&t, TG_GCEnd, 5, 2);                  /* early timestamp, seq 2 */
+    tg_batch(&t, 1, 2, 10);
+    PS(&t, 1, TG_ProcRunning);
+    GS(&t, 2, 2, TG_GoRunning);
+    TG_EV(&t, TG_GCBegin, 40, 1, 1);            /* seq 1 */
+    end_gen(&t);
+    coll c;
+    tt_load_result res;
+    must_load(&t, &c, &res);
+    long b = find_idx(&c, TT_EV_RANGE_BEGIN, TG_GCBegin, 0);
+    long e = find_idx(&c, TT_EV_RANGE_END, TG_GCEnd, 0);
+    assert_true(b > 0 && e > b);
+    assert_string_equal(tt_syms_str(c.syms, c.ev[b].name, NULL), "GC concurrent mark phase");
+    assert_int_equal(c.ev[b].res, TT_RES_NONE);
+    coll_free(&c);
+    tg_free(&t);
+}
+
+/* Two generations; returns the trace with gen 2's first batch taken from f. */
+static void two_gens(tg *t, int version, void (*gen2)(tg *))
+{
+    tg_init(t, version);
+    std_gen(t, 1, 10);
+    tg_batch(t, 1, 1, 10);
+    PS(t, 0, TG_ProcRunning);
+    GS(t, 1, 1, TG_GoRunning);
+    TG_EV(t, TG_GoBlock, 1, 1, 0); /* g1 waiting */
+    end_gen(t);
+    std_gen(t, 2, 1000);
+    tg_batch(t, 2, 1, 1000);
+    gen2(t);
+    end_gen(t);
+}
+
+static void gen2_ok(tg *t)
+{
+    PS(t, 0, TG_ProcRunning);
+    GS(t, 1, TG_NONE, TG_GoWaiting);
+    PS(t, 3, TG_ProcIdle); /* a new P after the first generation */
+}
+
+static void gen2_mismatch(tg *t)
+{
+    PS(t, 0, TG_ProcRunning);
+    GS(t, 1, 1, TG_GoRunning); /* but g1 is waiting */
+}
+
+static void gen2_new_goroutine(tg *t)
+{
+    PS(t, 0, TG_ProcRunning);
+    GS(t, 9, TG_NONE, TG_GoWaiting); /* never seen before */
+}
+
+static void test_later_generations(void **state)
+{
+    (void)state;
+    int versions[] = {22, 23, 25, 26};
+    for (int vi = 0; vi < 4; vi++) {
+        tg t;
+        two_gens(&t, versions[vi], gen2_ok);
+        coll c;
+        tt_load_result res;
+        must_load(&t, &c, &res);
+        assert_int_equal(res.generations, 2);
+        /* Sync N=1, 2, 3 (final) */
+        const tt_event *s1 = find(&c, TT_EV_SYNC, -1, 0), *s2 = find(&c, TT_EV_SYNC, -1, 1),
+                       *s3 = find(&c, TT_EV_SYNC, -1, 2);
+        assert_non_null(s3);
+        assert_int_equal(s1->arg[0], 1);
+        assert_int_equal(s2->arg[0], 2);
+        assert_int_equal(s3->arg[0], 3);
+        assert_int_equal(s1->time, 10);    /* min batch time of gen 1 (the sync batch) */
+        assert_int_equal(s2->time, 1000);
+        assert_ptr_equal(s3, &c.ev[c.n - 1]);
+        assert_int_equal(s3->time, c.ev[c.n - 2].time + 1);
+        if (versions[vi] >= 25) {
+            assert_true(s1->flags & TT_EVF_SNAPSHOT);
+            assert_int_equal(s1->sync.trace, 11);
+            assert_int_equal(s1->sync.mono, 1000);
+            assert_int_equal(s1->sync.wall_sec, 1700000000);
+            assert_int_equal(s1->sync.wall_nsec, 123456789);
+            assert_false(s3->flags & TT_EVF_SNAPSHOT);
+        } else {
+            assert_false(s1->flags & TT_EVF_SNAPSHOT);
+        }
+        const tt_event *g = find(&c, TT_EV_STATE_TRANSITION, TG_GoStatus, 1);
+        assert_int_equal(g->from, TT_GS_WAITING); /* confirmed, not Undetermined */
+        const tt_event *p3 = find(&c, TT_EV_STATE_TRANSITION, TG_ProcStatus, 2);
+        assert_int_equal(p3->id, 3);
+        assert_int_equal(p3->from, TT_PS_NOTEXIST);
+        assert_int_equal(p3->to, TT_PS_IDLE);
+        coll_free(&c);
+        tg_free(&t);
+
+        /* a status that contradicts the state: generation 2 is dropped */
+        two_gens(&t, versions[vi], gen2_mismatch);
+        tt_err err;
+        assert_int_equal(load(&t, &c, &res, &err), TT_OK);
+        assert_true(res.truncated);
+        assert_int_equal(res.warn.code, TT_ERR_ORDER);
+        assert_non_null(strstr(res.warn.msg, "inconsistent status for goroutine 1"));
+        assert_true(res.warn.offset > 16 && res.warn.offset < t.len);
+        assert_int_equal(res.generations, 1);
+        /* valid events end with Sync 2 (delivered before the generation's events) */
+        assert_int_equal(c.ev[res.valid_events - 1].kind, TT_EV_SYNC);
+        assert_int_equal(c.ev[res.valid_events - 1].arg[0], 2);
+        assert_true(res.valid_bytes > 16 && res.valid_bytes < t.len);
+        coll_free(&c);
+        tg_free(&t);
+
+        two_gens(&t, versions[vi], gen2_new_goroutine);
+        assert_int_equal(load(&t, &c, &res, &err), TT_OK);
+        assert_true(res.truncated);
+        assert_non_null(strstr(res.warn.msg, "new goroutine after the first generation"));
+        coll_free(&c);
+        tg_free(&t);
+    }
+}
+
+/* Events with equal or decreasing times are pushed forward by 1 ns. */
+static void test_time_fixup(void **state)
+{
+    (void)state;
+    tg t;
+    tg_init(&t, 26);
+    std_gen(&t, 1, 10);
+    tg_batch(&t, 1, 1, 10);
+    PS(&t, 0, TG_ProcRunning);            /* 11 */
+    GS(&t, 1, 1, TG_GoRunning);           /* 12 */
+    TG_EV(&t, TG_HeapAlloc, 0, 4096);     /* 12 -> 13 */
+    TG_EV(&t, TG_HeapGoal, 0, 8192);      /* 12 -> 14 */
+    TG_EV(&t, TG_ProcsChange, 10, 4, 0);  /* 22 */
+    end_gen(&t);
+    coll c;
+    tt_load_result res;
+    must_load(&t, &c, &res);
+    const tt_event *a = find(&c, TT_EV_METRIC, TG_HeapAlloc, 0);
+    assert_int_equal(a->time, 13);
+    assert_int_equal(a[1].time, 14);
+    assert_int_equal(a[2].time, 22);
+    assert_string_equal(tt_syms_str(c.syms, a->name, NULL), "/memory/classes/heap/objects:bytes");
+    assert_int_equal(a->arg[0], 4096);
+    assert_string_equal(tt_syms_str(c.syms, a[2].name, NULL), "/sched/gomaxprocs:threads");
+    for (size_t i = 1; i < c.n; i++)
+        assert_true(c.ev[i].time > c.ev[i - 1].time);
+    coll_free(&c);
+    tg_free(&t);
+}
+
+/* Frequency conversion is exact (per-delta rounding, like Go). */
+static void test_frequency(void **state)
+{
+    (void)state;
+    tg t;
+    tg_init(&t, 23);
+    tg_sync(&t, 1, 1000, 15625000); /* 64 ns per tick */
+    tg_batch(&t, 1, 1, 1000);
+    PS(&t, 0, TG_ProcRunning);       /* 1001 ticks -> 64064 */
+    TG_EV(&t, TG_ProcStop, 3, 0);
+    tg_end(&t);
+    coll c;
+    tt_load_result res;
+    tt_err err;
+    /* ProcStop has no args: rebuild without the stray 0 */
+    tg_free(&t);
+    tg_init(&t, 23);
+    tg_sync(&t, 1, 1000, 15625000);
+    tg_batch(&t, 1, 1, 1000);
+    PS(&t, 0, TG_ProcRunning);
+    TG_EV0(&t, TG_ProcStop, 3);
+    tg_end(&t);
+    assert_int_equal(load(&t, &c, &res, &err), TT_OK);
+    assert_int_equal(c.ev[0].time, 64000);
+    assert_int_equal(c.ev[1].time, 64064);
+    assert_int_equal(c.ev[2].time, 64256);
+    coll_free(&c);
+    tg_free(&t);
+}
+
+/* Tasks and regions across generations keep their names by value. */
+static void test_tasks_regions(void **state)
+{
+    (void)state;
+    tg t;
+    tg_init(&t, 26);
+    std_gen(&t, 1, 10);
+    tg_strings(&t, 1);
+    tg_str(&t, 20, "mytask");
+    tg_str(&t, 21, "myregion");
+    tg_end(&t);
+    tg_batch(&t, 1, 1, 10);
+    PS(&t, 0, TG_ProcRunning);
+    GS(&t, 1, 1, TG_GoRunning);
+    TG_EV(&t, TG_UserTaskBegin, 1, 7, 0, 20, 0);
+    TG_EV(&t, TG_UserRegionBegin, 1, 7, 21, 1);
+    end_gen(&t);
+    std_gen(&t, 2, 100);
+    tg_strings(&t, 2);
+    tg_str(&t, 33, "myregion");
+    tg_end(&t);
+    tg_batch(&t, 2, 1, 100);
+    PS(&t, 0, TG_ProcRunning);
+    GS(&t, 1, 1, TG_GoRunning);
+    TG_EV(&t, TG_UserRegionEnd, 1, 7, 33, 0);
+    TG_EV(&t, TG_UserTaskEnd, 1, 7, 0);
+    TG_EV(&t, TG_UserTaskEnd, 1, 8, 0); /* unknown task */
+    end_gen(&t);
+    coll c;
+    tt_load_result res;
+    must_load(&t, &c, &res);
+    const tt_event *tb = find(&c, TT_EV_TASK_BEGIN, -1, 0);
+    assert_int_equal(tb->id, 7);
+    assert_true(tb->arg[0] == TT_NO_TASK);
+    const tt_event *te = find(&c, TT_EV_TASK_END, -1, 0);
+    assert_string_equal(tt_syms_str(c.syms, te->name, NULL), "mytask");
+    assert_true(te->arg[0] == TT_NO_TASK);
+    const tt_event *te2 = find(&c, TT_EV_TASK_END, -1, 1);
+    assert_int_equal(te2->name, 0);
+    const tt_event *re = find(&c, TT_EV_REGION_END, -1, 0);
+    assert_string_equal(tt_syms_str(c.syms, re->name, NULL), "myregion");
+    coll_free(&c);
+    tg_free(&t);
+
+    /* mismatched region end is an error */
+    tg_init(&t, 26);
+    std_gen(&t, 1, 10);
+    tg_batch(&t, 1, 1, 10);
+    PS(&t, 0, TG_ProcRunning);
+    GS(&t, 1, 1, TG_GoRunning);
+    TG_EV(&t, TG_UserRegionBegin, 1, 7, 2, 0);
+    TG_EV(&t, TG_UserRegionEnd, 1, 7, 3, 0);
+    end_gen(&t);
+    tt_err err;
+    assert_int_equal(load(&t, &c, &res, &err), TT_ERR_ORDER);
+    assert_non_null(strstr(err.msg, "misuse of region"));
+    coll_free(&c);
+    tg_free(&t);
+}
+
+static void test_ctx_errors(void **state)
+{
+    (void)state;
+    tg t;
+    tg_init(&t, 26);
+    std_gen(&t, 1, 10);
+    tg_batch(&t, 1, 1, 10);
+    TG_EV(&t, TG_GoCreate, 1, 5, 0, 0); /* no P */
+    end_gen(&t);
+    coll c;
+    tt_load_result res;
+    tt_err err;
+    assert_int_equal(load(&t, &c, &res, &err), TT_ERR_ORDER);
+    assert_non_null(strstr(err.msg, "expected a proc but didn't have one"));
+    coll_free(&c);
+    tg_free(&t);
+}
+
+/* Cut a two-generation trace at every byte: never crash; a prefix holding a
+ * complete first generation loads (possibly with a warning), shorter ones fail. */
+static void test_truncation_every_byte(void **state)
+{
+    (void)state;
+    int versions[] = {22, 23, 25, 26};
+    for (int vi = 0; vi < 4; vi++) {
+        tg t;
+        two_gens(&t, versions[vi], gen2_ok);
+        coll full;
+        tt_load_result fres;
+        tt_err err;
+        assert_int_equal(load(&t, &full, &fres, &err), TT_OK);
+        size_t ok_prefix = 0, warned = 0;
+        for (size_t n = 0; n <= t.len; n++) {
+            uint8_t *cut = malloc(n ? n : 1);
+            memcpy(cut, t.buf, n);
+            coll c;
+            tt_load_result res;
+            tt_status st = load_bytes(cut, n, &c, &res, &err);
+            if (st == TT_OK) {
+                ok_prefix++;
+                if (res.truncated) {
+                    warned++;
+                    assert_true(res.valid_events <= c.n);
+                    assert_true(res.valid_bytes <= n);
+                    assert_int_equal(c.ev[res.valid_events - 1].kind, TT_EV_SYNC);
+                    assert_true(res.warn.offset <= n);
+                }
+                /* what is kept is a prefix of the full stream */
+                size_t keep = res.truncated ? res.valid_events : c.n;
+                for (size_t i = 0; i + 1 < keep && i < full.n; i++) {
+                    if (c.ev[i].type != full.ev[i].type)
+                        fail_msg("v%d cut at %zu/%zu: event %zu type %d vs %d (keep %zu, n %zu)",
+                                 versions[vi], n, t.len, i, c.ev[i].type, full.ev[i].type, keep, c.n);
+                    /* Sync times may differ: Go's min-time rule treats 0 as unset */
+                    if (c.ev[i].kind != TT_EV_SYNC && c.ev[i].time != full.ev[i].time)
+                        fail_msg("v%d cut at %zu/%zu: event %zu time %lld vs %lld (keep %zu, n %zu, trunc %d)",
+                                 versions[vi], n, t.len, i, (long long)c.ev[i].time,
+                                 (long long)full.ev[i].time, keep, c.n, res.truncated);
+                }
+            } else {
+                assert_true(err.offset <= n);
+                assert_true(err.msg[0] != 0);
+            }
+            coll_free(&c);
+            free(cut);
+        }
+        assert_true(ok_prefix > 0);
+        assert_true(warned > 0 || versions[vi] < 26);
+        coll_free(&full);
+        tg_free(&t);
+    }
+}
+
+/* Random byte flips in a valid trace: never crash, never hang. */
+static void test_corruption(void **state)
+{
+    (void)state;
+    tg t;
+    two_gens(&t, 26, gen2_ok);
+    uint64_t seed = 7;
+    for (int iter = 0; iter < 3000; iter++) {
+        uint8_t *b = malloc(t.len);
+        memcpy(b, t.buf, t.len);
+        for (int k = 0; k < 3; k++) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            size_t at = 16 + (size_t)((seed >> 33) % (t.len - 16));
+            b[at] = (uint8_t)(seed >> 20);
+        }
+        coll c;
+        tt_load_result res;
+        tt_err err;
+        (void)load_bytes(b, t.len, &c, &res, &err);
+        coll_free(&c);
+        free(b);
+    }
+    tg_free(&t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_proc_start_seq),
+        cmocka_unit_test(test_go_unblock_start_seq),
+        cmocka_unit_test(test_syscall_end_blocked_waits_for_steal),
+        cmocka_unit_test(test_go_switch),
+        cmocka_unit_test(test_go_destroy_syscall),
+        cmocka_unit_test(test_gc_seq),
+        cmocka_unit_test(test_later_generations),
+        cmocka_unit_test(test_time_fixup),
+        cmocka_unit_test(test_frequency),
+        cmocka_unit_test(test_tasks_regions),
+        cmocka_unit_test(test_ctx_errors),
+        cmocka_unit_test(test_truncation_every_byte),
+        cmocka_unit_test(test_corruption),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
