@@ -143,6 +143,7 @@ struct model_builder {
     VEC(pend) pending;
     uint32_t gomaxprocs_max;
     uint32_t ncpu;
+    int64_t last_m, last_p; /* last context M/P known to have a record */
     /* well-known strings */
     uint32_t s_gc, s_sweep, s_assist, s_forever, s_network;
     uint32_t s_m_gomaxprocs, s_m_heap, s_m_goal;
@@ -988,6 +989,7 @@ model_builder *model_builder_new(tt_syms *syms)
         return NULL;
     b->syms = syms;
     b->gc_open.state = MS_NONE;
+    b->last_m = b->last_p = TT_NO_ID;
 #define S(f, lit) b->f = tt_syms_intern(syms, lit, sizeof lit - 1)
     S(s_gc, "GC concurrent mark phase");
     S(s_sweep, "GC incremental sweep");
@@ -1032,10 +1034,14 @@ int model_builder_event(model_builder *b, const tt_event *ev)
     if (b->sync_ts == 0) /* as Go's Summarizer: also after a Sync at time 0 */
         b->sync_ts = t;
     b->nevents++;
-    if (ev->m >= 0)
-        (void)get_m(b, ev->m, t);
-    if (ev->p >= 0)
-        (void)get_p(b, ev->p);
+    if (ev->m >= 0 && ev->m != b->last_m) {
+        if (get_m(b, ev->m, t) != NONE32)
+            b->last_m = ev->m;
+    }
+    if (ev->p >= 0 && ev->p != b->last_p) {
+        if (get_p(b, ev->p) != NONE32)
+            b->last_p = ev->p;
+    }
     switch (ev->kind) {
     case TT_EV_SYNC:
         b->sync_ts = t;
@@ -1285,8 +1291,15 @@ static void *group_by_g(model_builder *b, const void *items, size_t n, size_t si
     memcpy(pos, o, sizeof *pos * ((size_t)ng + 2));
     for (size_t i = 0; i < n; i++)
         memcpy(out + (size_t)pos[ln[i]]++ * size, (const char *)items + i * size, size);
-    for (uint32_t i = 0; i <= ng; i++)
-        qsort(out + (size_t)o[i] * size, o[i + 1] - o[i], size, cmp);
+    for (uint32_t i = 0; i <= ng; i++) {
+        char *grp = out + (size_t)o[i] * size;
+        size_t cnt = o[i + 1] - o[i], j;
+        for (j = 1; j < cnt; j++)
+            if (cmp(grp + (j - 1) * size, grp + j * size) > 0)
+                break;
+        if (j < cnt) /* usually already in order */
+            qsort(grp, cnt, size, cmp);
+    }
     free(pos);
     free(ln);
     *off = o;

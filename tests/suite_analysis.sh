@@ -3,6 +3,8 @@
 #   * each blocking profile (gotv pprof net|sync|syscall|sched) against
 #     `go tool trace -pprof=TYPE`: total delay within 0.5%, same total count,
 #     and the same top stacks (function names) in the same order of delay;
+#   * gotv stats counts (events, GC cycles, STW pauses, tasks, regions, logs)
+#     against the events of `go tool trace -d=parsed`;
 #   * the per-goroutine analysis (gotv goroutines --json) against the
 #     goroutine pages of `go tool trace -http` (/goroutines and
 #     /goroutine?name=...): every goroutine of every group, every column
@@ -203,6 +205,36 @@ else:
     print('ok %d goroutines in %d groups, all columns exact' % (ncmp, len(names)))
 PY
 
+cat >"$tmp/stats.py" <<'PY'
+# Compare gotv stats with counts taken from go tool trace -d=parsed.
+import re, sys
+st = open(sys.argv[1]).read(); parsed = open(sys.argv[2], errors='replace')
+def num(label):
+    m = re.search(r'^' + re.escape(label) + r':\s+(\d+)', st, re.M)
+    return int(m.group(1)) if m else None
+ev = gc = stw = logs = regions = 0; tasks = set(); depth = {}
+for line in parsed:
+    if not line.startswith('M='): continue
+    ev += 1
+    f = line.split(' ', 4)
+    kind = f[3] if len(f) > 3 else ''
+    if kind == 'RangeEnd':
+        if 'Name="GC concurrent mark phase"' in line: gc += 1
+        elif 'Name="stop-the-world' in line: stw += 1
+    elif kind in ('TaskBegin', 'TaskEnd'):
+        tasks.add(re.search(r' ID=(\d+)', line).group(1))
+    elif kind == 'Log': logs += 1
+    elif kind == 'RegionBegin':
+        g = f[2]; depth[g] = depth.get(g, 0) + 1; regions += 1
+    elif kind == 'RegionEnd':
+        g = f[2]
+        if depth.get(g, 0) > 0: depth[g] -= 1
+        else: regions += 1
+want = {'Events': ev, 'GC cycles': gc, 'STW pauses': stw, 'Tasks': len(tasks), 'Regions': regions, 'Logs': logs}
+bad = ['%s: gotv %s, go %d' % (k, num(k), v) for k, v in want.items() if num(k) != v]
+print(('FAIL ' + '; '.join(bad)) if bad else 'ok ' + ' '.join('%s=%d' % (k.split()[0].lower(), v) for k, v in want.items()))
+PY
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 traces=${TRACES:-$(ls samples/traces/*.trace 2>/dev/null)}
@@ -216,6 +248,9 @@ for t in $traces; do
         echo "skip $name: go tool trace cannot read it"
         skip=$((skip + 1)); continue
     fi
+    go tool trace -d=parsed "$t" >"$tmp/parsed" 2>/dev/null
+    v=$(python3 "$tmp/stats.py" "$tmp/stats" "$tmp/parsed" 2>&1 | tail -1)
+    case "$v" in ok*) ok "$name stats: ${v#ok }" ;; *) bad "$name stats: ${v#FAIL }" ;; esac
     for p in net sync syscall sched; do
         if ! "$GOTV" pprof "$p" "$t" >"$tmp/g.pb" 2>"$tmp/err"; then
             bad "$name pprof $p: gotv failed: $(head -c 200 "$tmp/err")"; continue
