@@ -36,6 +36,8 @@ wait_for() {
     return 1
 }
 flag() { tm display -p -t "$1" "#{$2}"; }
+# gotv_pid WINDOW: the explorer running in that pane (child of the pane's shell)
+gotv_pid() { pgrep -P "$(tm display -p -t "$1" '#{pane_pid}')" | head -1; }
 # start NAME WxH CMD...: run a command in a new window of a fresh session
 start() {
     local name=$1 size=$2; shift 2
@@ -88,10 +90,15 @@ check "snapshot --goroutine opens the panel" grep -q 'blocking episodes' <<<"$s"
 W=main
 start $W 120x35 "$GOTV" $T/workerpool.trace
 if wait_for $W 'Timeline' 5; then ok "open: first frame"; else no "open: first frame"; fi
-sleep 0.3
 "$GOTV" snapshot --size 120x35 $T/workerpool.trace >"$tmp/snap"
-cap $W | sed 's/ *$//' >"$tmp/cap"
-check "open: the screen is exactly the snapshot" diff -q "$tmp/cap" "$tmp/snap"
+same=0
+for i in $(seq 30); do
+    cap $W | sed 's/ *$//' >"$tmp/cap"
+    if cmp -s "$tmp/cap" "$tmp/snap"; then same=1; break; fi
+    sleep 0.1
+done
+check "open: the screen is exactly the snapshot" [ "$same" -eq 1 ]
+[ "$same" -eq 1 ] || diff "$tmp/cap" "$tmp/snap" | head -10
 check "open: alternate screen on" [ "$(flag $W alternate_on)" = 1 ]
 check "open: SGR mouse on" [ "$(flag $W mouse_sgr_flag)" = 1 ]
 
@@ -140,8 +147,11 @@ tm send-keys -t $W y
 check "y shows the command line of this view" wait_for $W 'gotv --at [0-9.]+[mun]?s --span [0-9.]+[mun]?s .*workerpool.trace'
 
 tm resize-window -t $W -x 80 -y 24 2>/dev/null || tm resize-pane -t $W -x 80 -y 24
-sleep 0.5
-cap $W >"$tmp/small"
+for i in $(seq 30); do
+    cap $W >"$tmp/small"
+    sed -n 24p "$tmp/small" | grep -q 'q back' && break
+    sleep 0.1
+done
 check "resize: 80x24 redraws (title and status line)" bash -c "head -1 '$tmp/small' | grep -q 'gotv workerpool' && sed -n 24p '$tmp/small' | grep -q 'q back'"
 check "resize: nothing wider than 80 columns" [ "$(wc -L <"$tmp/small")" -le 80 ]
 
@@ -157,7 +167,7 @@ for sig in TERM INT HUP; do
     W=sig$sig
     start $W 100x30 "$GOTV" $T/workerpool.trace
     if wait_for $W 'Timeline' 5; then
-        pid=$(pgrep -f "^$GOTV $T/workerpool.trace" | head -1)
+        pid=$(gotv_pid $W)
         kill -$sig "$pid" 2>/dev/null
         if wait_for $W '^EXIT=' 5; then
             code=$(cap $W | sed -n 's/^EXIT=//p')
@@ -176,7 +186,7 @@ done
 W=dead
 start $W 100x30 "$GOTV" $T/workerpool.trace
 wait_for $W 'Timeline' 5
-pid=$(pgrep -f "^$GOTV $T/workerpool.trace" | head -1)
+pid=$(gotv_pid $W)
 tm kill-session -t $W
 gone=0
 for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || { gone=1; break; }; sleep 0.1; done
@@ -193,7 +203,7 @@ tm send-keys -t $W j j j j Enter
 sleep 0.5
 tm send-keys -t $W Tab
 tm send-keys -t $W / P W N E D Enter
-sleep 0.5
+wait_for $W 'PWNED' 3
 check "hostile: window title unchanged" [ "$(flag $W pane_title)" = "$title0" ]
 check "hostile: still in the alternate screen, nothing cleared it" wait_for $W 'gotv hostile.trace'
 check "hostile: no bell, no OSC 52 from the trace" [ "$(flag $W window_bell_flag)" != 1 ]
