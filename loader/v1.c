@@ -1022,20 +1022,23 @@ static inline unsigned get_fake(const v1ev *e)
 }
 
 /* On the events in merged order: check the order, move GoSysExit events to
- * their real exit time (stable re-sort), convert ticks to ns. */
+ * their real exit time (stable re-sort). check() then converts ticks to ns. */
 static tt_status retime(v1 *c)
 {
     v1ev *ev = c->ev;
     size_t n = c->nev;
-    for (size_t i = 1; i < n; i++)
-        if (ev[i].ts < ev[i - 1].ts)
-            return tt_err_set(c->err, TT_ERR_ORDER, c->len,
-                              "time stamps out of order (%s after %s, event %zu)",
-                              evdesc[ev[i].type].name, evdesc[ev[i - 1].type].name, i);
     uint32_t *moved = NULL; /* positions, increasing */
     size_t k = 0, capmoved = 0;
+    int64_t prev = n ? ev[0].ts : 0; /* merged (emission) time of the previous event */
     for (size_t i = 0; i < n; i++) {
         v1ev *e = &ev[i];
+        if (e->ts < prev) {
+            free(moved);
+            return tt_err_set(c->err, TT_ERR_ORDER, c->len,
+                              "time stamps out of order (%s after %s, event %zu)",
+                              evdesc[e->type].name, evdesc[ev[i - 1].type].name, i);
+        }
+        prev = e->ts;
         if (e->type == E_GO_SYSBLOCK || e->type == E_GO_INSYSCALL) {
             c->gs[e->g].sysblock = e->ts;
         } else if (e->type == E_GO_SYSEXIT) {
@@ -1122,19 +1125,6 @@ static tt_status retime(v1 *c)
         free(tmp);
     }
     free(moved);
-    /* ticks -> ns; timer and syscall events to their fake Ps */
-    if (n) {
-        int64_t min = ev[0].ts;
-        double f = 1e9 / (double)c->freq;
-        for (size_t i = 0; i < n; i++) {
-            v1ev *e = &ev[i];
-            e->ts = go_f2i((double)(int64_t)((uint64_t)e->ts - (uint64_t)min) * f);
-            if (e->type == E_GO_UNBLOCK && c->gs[e->g].timer)
-                set_fake(e, FK_TIMER);
-            if (e->type == E_GO_SYSEXIT)
-                set_fake(e, FK_SYSCALL);
-        }
-    }
     return TT_OK;
 }
 
@@ -1211,8 +1201,16 @@ static tt_status check(v1 *c)
     }
     c->gs[0].state = GS_RUNNING;
     c->gs[0].exists = 1;
+    int64_t min = c->nev ? c->ev[0].ts : 0;
+    double f = 1e9 / (double)c->freq;
     for (size_t i = 0; i < c->nev; i++) {
         v1ev *e = &c->ev[i];
+        /* ticks -> ns; timer and syscall events to their fake Ps */
+        e->ts = go_f2i((double)(int64_t)((uint64_t)e->ts - (uint64_t)min) * f);
+        if (e->type == E_GO_UNBLOCK && c->gs[e->g].timer)
+            set_fake(e, FK_TIMER);
+        if (e->type == E_GO_SYSEXIT)
+            set_fake(e, FK_SYSCALL);
         v1g *g = &c->gs[e->g];
         v1proc *p = &c->procs[e->p];
         long long ts = (long long)e->ts;
@@ -1578,6 +1576,8 @@ static unsigned stw_kind(const v1 *c, uint64_t k)
         o.stack = s_;                       \
     } while (0)
 
+static const tt_event zero_ev;
+
 static tt_status convert(v1 *c)
 {
     size_t n = c->nev;
@@ -1601,7 +1601,7 @@ static tt_status convert(v1 *c)
 
     c->last_ts = -1;
     if (n) {
-        memset(&o, 0, sizeof o);
+        o = zero_ev;
         o.kind = TT_EV_SYNC;
         o.type = W_SYNC;
         o.time = c->ev[0].ts - 1;
@@ -1615,7 +1615,7 @@ static tt_status convert(v1 *c)
         unsigned fk = get_fake(e);
         int64_t P = ev_pid(c, e);
         int64_t G = (int64_t)c->gs[e->g].id;
-        memset(&o, 0, sizeof o);
+        o = zero_ev;
         o.time = e->ts;
         o.p = P;
         o.g = G == 0 ? TT_NO_ID : G;
@@ -1634,7 +1634,7 @@ static tt_status convert(v1 *c)
                     if (!g->preinit)
                         continue;
                     g->preinit = 0;
-                    memset(&o, 0, sizeof o);
+                    o = zero_ev;
                     o.time = e->ts;
                     o.m = o.p = o.g = TT_NO_ID;
                     o.flags = TT_EVF_SYNTH;
@@ -1900,7 +1900,7 @@ static tt_status convert(v1 *c)
         }
         CHK(deliver(c, &o));
     }
-    memset(&o, 0, sizeof o);
+    o = zero_ev;
     o.kind = TT_EV_SYNC;
     o.type = W_SYNC;
     o.time = c->last_ts + 1;
