@@ -1546,7 +1546,8 @@ model *model_builder_finish(model_builder *b)
 
     /* ranges */
     for (int k = 0; k < MR__COUNT; k++) {
-        qsort(b->ranges[k].a, b->ranges[k].n, sizeof *b->ranges[k].a, cmp_range);
+        if (b->ranges[k].n > 1)
+            qsort(b->ranges[k].a, b->ranges[k].n, sizeof *b->ranges[k].a, cmp_range);
         m->ranges[k] = b->ranges[k].a;
         m->nranges[k] = (uint32_t)b->ranges[k].n;
         b->ranges[k].a = NULL;

@@ -40,7 +40,7 @@ typedef struct pbuf {
 
 static void pb_put(pbuf *b, const void *p, size_t n)
 {
-    if (b->oom)
+    if (b->oom || n == 0)
         return;
     if (b->n + n > b->cap) {
         size_t nc = b->cap ? b->cap : 256;
