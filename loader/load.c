@@ -45,3 +45,12 @@ tt_status tt_load(const uint8_t *buf, size_t len, tt_syms *syms, const tt_sink *
         return tt_load_v1(buf, len, minor, syms, sink, res, err);
     return tt_load_v2(buf, len, minor, syms, sink, res, err);
 }
+
+tt_status tt_load_file(const tt_file *f, tt_syms *syms, const tt_sink *sink,
+                       tt_load_result *res, tt_err *err)
+{
+    tt_v2_release_pages = f->mapped == 1;
+    tt_status st = tt_load(f->data, f->len, syms, sink, res, err);
+    tt_v2_release_pages = 0;
+    return st;
+}

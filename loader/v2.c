@@ -14,6 +14,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "loader/sort.h"
 
@@ -2227,6 +2229,25 @@ static void rd_free(rd *r)
     free(r->tfree);
 }
 
+_Thread_local int tt_v2_release_pages;
+
+/* Drop the pages of [*released, upto) of a mapped input (see tt_load_file). */
+static void release_pages(rd *r, size_t *released, size_t upto)
+{
+    if (!tt_v2_release_pages)
+        return;
+    long ps = sysconf(_SC_PAGESIZE);
+    if (ps <= 0)
+        return;
+    uintptr_t base = (uintptr_t)r->buf;
+    uintptr_t lo = (base + *released + (uintptr_t)ps - 1) & ~((uintptr_t)ps - 1);
+    uintptr_t hi = (base + upto) & ~((uintptr_t)ps - 1);
+    if (hi > lo + (1u << 20)) {
+        (void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+        *released = hi - base;
+    }
+}
+
 static void progress(rd *r, size_t done)
 {
     if (r->sink && r->sink->on_progress)
@@ -2260,7 +2281,7 @@ tt_status tt_load_v2(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
         return tt_err_set(err, TT_ERR_NOMEM, 0, "out of memory");
     }
 
-    size_t pos = 16;
+    size_t pos = 16, released = 0;
     uint64_t good_gens = 0;
     size_t valid_bytes = 16;
     tt_status st = TT_OK;
@@ -2288,6 +2309,7 @@ tt_status tt_load_v2(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
             break;
         good_gens++;
         valid_bytes = pos;
+        release_pages(r, &released, pos);
         progress(r, pos);
         if (spill) {
             if ((st = emit_sync(r, 0, r->last_ts)))

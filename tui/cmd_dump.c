@@ -620,7 +620,7 @@ int gotv_cmd_dump(int argc, char **argv)
     tt_sink sink = {&d, count ? count_event : on_event, NULL};
     tt_load_result res;
     memset(&res, 0, sizeof res);
-    tt_status s = tt_load(f.data, f.len, syms, &sink, &res, &err);
+    tt_status s = tt_load_file(&f, syms, &sink, &res, &err);
     int rc = 0;
     if (count && s == TT_OK) {
         char line[64];
