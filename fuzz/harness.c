@@ -10,6 +10,7 @@
 #include "loader/trace.h"
 #include "model/model.h"
 #include "tui/grid.h"
+#include "tui/ui.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -59,6 +60,11 @@
 #pragma weak ui_text_untrusted
 #pragma weak ui_sanitize
 #pragma weak ui_grid_to_text
+#pragma weak ui_init
+#pragma weak ui_free
+#pragma weak ui_render
+#pragma weak ui_dispatch
+#pragma weak ui_resize
 
 /* Every event flag the contract defines. */
 #define FZ_KNOWN_FLAGS_BASE (TT_EVF_SYNTH | TT_EVF_SNAPSHOT)
@@ -104,7 +110,8 @@ unsigned fz_stages(void)
         s |= 2;
     if (ui_sanitize && ui_grid_init && ui_grid_free && ui_text_untrusted)
         s |= 4;
-    /* 8: explorer frame; no render-to-grid entry point in tui/ yet. */
+    if (ui_init && ui_free && ui_render && ui_dispatch)
+        s |= 8;
     return s;
 }
 
@@ -389,6 +396,64 @@ static void query_lane(const model *m, model_lane_kind k, uint32_t idx, const mo
     st->lanes++;
 }
 
+static int bad_cp(uint32_t cp)
+{
+    return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e) ||
+           (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e || cp == 0x200f || cp > 0x10ffff ||
+           (cp >= 0xd800 && cp <= 0xdfff);
+}
+
+static void check_grid(const ui_grid *g, const char *when)
+{
+    for (int r = 0; r < g->rows; r++)
+        for (int c = 0; c < g->cols; c++) {
+            const ui_cell *cell = &g->cells[(size_t)r * (size_t)g->cols + (size_t)c];
+            if (cell->width > 2)
+                fz_fail("frame %s: cell %d,%d width %u", when, r, c, cell->width);
+            if (cell->width && bad_cp(cell->cp))
+                fz_fail("frame %s: cell %d,%d holds U+%04X (a control or bidi character reached "
+                        "the grid)", when, r, c, cell->cp);
+        }
+}
+
+static void stage_render(model *m, fz_stats *st)
+{
+    ui_state *u = calloc(1, sizeof *u);
+    if (!u)
+        return;
+    if (ui_init(u, m, "fuzz.trace", 40, 120, 1) != 0) {
+        free(u);
+        return;
+    }
+    ui_render(u);
+    check_grid(&u->grid, "first");
+    static const enum ui_cmd seq[] = {
+        CMD_ZOOM_IN,    CMD_NEXT_TRANS,  CMD_OPEN,      CMD_NEXT_BLOCK, CMD_JUMP_UNBLOCKER,
+        CMD_JUMP_PARENT, CMD_CLOSE,      CMD_LANE_LAST, CMD_PAGE_UP,    CMD_CURSOR_RIGHT,
+        CMD_NEXT_VIEW,  CMD_SORT,        CMD_OPEN,      CMD_NEXT_VIEW,  CMD_SORT_REVERSE,
+        CMD_OPEN,       CMD_PREV_VIEW,   CMD_PREV_VIEW, CMD_FIT_ALL,    CMD_ZOOM_OUT,
+        CMD_ZOOM_OUT,   CMD_SCROLL_LEFT, CMD_HELP,      CMD_PAGE_DOWN,  CMD_CLOSE,
+        CMD_LANE_FIRST, CMD_OPEN,        CMD_FIT_SEL,   CMD_PREV_BLOCK, CMD_BACK,
+    };
+    for (size_t i = 0; i < sizeof seq / sizeof seq[0]; i++) {
+        ui_dispatch(u, seq[i]);
+        ui_render(u);
+    }
+    check_grid(&u->grid, "after commands");
+    if (ui_resize) {
+        ui_resize(u, 5, 20);
+        ui_render(u);
+        check_grid(&u->grid, "20x5");
+        ui_resize(u, 100, 300);
+        ui_dispatch(u, CMD_OPEN);
+        ui_render(u);
+        check_grid(&u->grid, "300x100");
+    }
+    ui_free(u);
+    free(u);
+    st->frame = 1;
+}
+
 static void stage_model(const uint8_t *buf, size_t len, fz_stats *st)
 {
     model *m = NULL;
@@ -553,8 +618,11 @@ static void stage_model(const uint8_t *buf, size_t len, fz_stats *st)
             st->rendered = 1;
         }
     }
-    /* stage 3b: one explorer frame. tui/ has no render-to-grid entry point
-     * yet (only the cell grid); skipped until it exists. */
+    /* stage 3b: explorer frames (tui/ui.h: ui_init + ui_render into its
+     * grid, as `gotv snapshot` does), then a few commands each followed by a
+     * redraw, and two resizes */
+    if (fz_stages() & 8)
+        stage_render(m, st);
 
     model_free(m);
 }

@@ -109,9 +109,9 @@ int main(int argc, char **argv)
         fz_stats st;
         fz_one(buf, len, &st);
         alarm(0);
-        printf("ok %s bytes=%zu load=%d events=%llu model=%d lanes=%u\n", argv[i], len,
+        printf("ok %s bytes=%zu load=%d events=%llu model=%d lanes=%u frame=%d\n", argv[i], len,
                st.loaded ? st.load_status : -1, (unsigned long long)st.events,
-               st.modeled ? st.model_status : -1, st.lanes);
+               st.modeled ? st.model_status : -1, st.lanes, st.frame);
         fflush(stdout);
         free(buf);
     }
