@@ -152,6 +152,24 @@ char *model_fmt_duration(char *buf, size_t cap, int64_t ns);
 
 /* ---- lanes and spans ---------------------------------------------------- */
 
+/*
+ * What the lanes hold (gaps between spans mean MS_NONE):
+ *   ML_GOROUTINE  one lane per goroutine (by id): RUNNING, RUNNABLE, WAITING
+ *                 (reason, cat), SYSCALL, SYSCALL_BLOCKED (from the moment its
+ *                 P went idle / was stolen, or for a syscall already without a
+ *                 P at the first status). Transitions from Undetermined are
+ *                 back-dated to the Sync that began their generation
+ *                 (MSF_FROM_START), exactly as Go's summary does, so the sums
+ *                 of span durations equal model_gstats' columns.
+ *   ML_PROC       one lane per P (by id): RUNNING with other = the goroutine
+ *                 bound to it (running, or in a syscall until the P is lost)
+ *                 or -1 (P running scheduler code), IDLE.
+ *   ML_THREAD     one lane per M (by id, from the first event it appears in):
+ *                 RUNNING (other = goroutine), SYSCALL (other = goroutine in a
+ *                 syscall on it, blocked or not), IDLE otherwise.
+ *   ML_GC         one lane: GC (concurrent mark phase), STW (any
+ *                 stop-the-world, also outside GC; other = its name id).
+ */
 typedef enum model_lane_kind { ML_GOROUTINE, ML_PROC, ML_THREAD, ML_GC } model_lane_kind;
 
 /* One interval of a lane. 32 bytes. */
@@ -190,8 +208,9 @@ uint32_t model_span_at(const model_span *spans, uint32_t n, int64_t t);
 /* Spans overlapping [t0, t1): *first gets the first index; returns the count. */
 uint32_t model_spans_in(const model_span *spans, uint32_t n, int64_t t0, int64_t t1,
                         uint32_t *first);
-/* Next (dir > 0: first span start > t) or previous (dir < 0: last span start
- * < t) state change of a lane; returns that time, or INT64_MIN if none. */
+/* Next (dir > 0: the first span boundary, start or end, > t) or previous
+ * (dir < 0: the last span boundary < t) state change of a lane; returns that
+ * time, or INT64_MIN if none. */
 int64_t model_lane_next_change(const model *m, model_lane_kind k, uint32_t idx,
                                int64_t t, int dir);
 /* Next/previous blocking episode of goroutine lane idx (a waiting or blocked
@@ -199,11 +218,15 @@ int64_t model_lane_next_change(const model *m, model_lane_kind k, uint32_t idx,
  * starting before t); returns its span index or UINT32_MAX. */
 uint32_t model_goroutine_next_block(const model *m, uint32_t idx, int64_t t, int dir);
 /*
- * Level-of-detail: for ncols columns starting at t0, each ns_per_col wide,
- * write the dominant state of lane idx into out[col] (model_state; MS_NONE where
- * nothing). Dominant = the state covering most of the column; a column with
- * several short spans reports the state with the most time (ties: RUNNING over
- * others). Cost grows with ncols, not with the events in range.
+ * Level-of-detail: for ncols columns starting at t0, each ns_per_col wide
+ * (column c covers [llround(t0 + c*ns_per_col), llround(t0 + (c+1)*ns_per_col))),
+ * write the dominant state of lane idx into out[col] (model_state). Dominant =
+ * the state with the most time in the column, gaps not counted (ties: RUNNING
+ * first, then the lowest model_state); MS_NONE only where the column holds no
+ * span at all; a column narrower than 1 ns reports the span under its start.
+ * MS_MIXED is never produced. Cost: O(log spans + 32) per column, from
+ * cumulative per-state times checkpointed every 32 spans (not the events in
+ * range).
  */
 void model_lane_columns(const model *m, model_lane_kind k, uint32_t idx, int64_t t0,
                         double ns_per_col, uint32_t ncols, uint8_t *out);
