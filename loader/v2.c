@@ -341,6 +341,8 @@ typedef struct gst {
     size_t nregs, capregs;
     rng *rngs;
     size_t nrngs, caprngs;
+    size_t assist_pos; /* index of the mark-assist range in rngs, SIZE_MAX = none */
+    u64map *stwset;    /* descs of in-flight STW ranges, once there are many */
     uint8_t status;
 } gst;
 
@@ -348,11 +350,15 @@ typedef struct pst {
     uint64_t sgen, seq;
     rng *rngs;
     size_t nrngs, caprngs;
+    uint32_t *holders; /* indexes of threads whose context holds this P */
+    size_t nh, caph;
     uint8_t status;
 } pst;
 
 typedef struct mst {
     uint64_t g, p;
+    uint64_t id;
+    size_t hpos; /* position in its P's holder list, SIZE_MAX = none */
 } mst;
 
 typedef struct task {
@@ -1070,6 +1076,12 @@ static gst *g_new(rd *r, uint64_t id, uint8_t status, uint64_t gen)
     s->seq = 0;
     s->nregs = 0;
     s->nrngs = 0;
+    s->assist_pos = SIZE_MAX;
+    if (s->stwset) {
+        map_free(s->stwset);
+        free(s->stwset);
+        s->stwset = NULL;
+    }
     return s;
 }
 
@@ -1102,8 +1114,99 @@ static mst *m_new(rd *r, uint64_t id, uint64_t g, uint64_t p)
 {
     if (GROW(r->ms, r->capms, r->nms + 1) || !map_put(&r->mmap_, id, r->nms))
         return NULL;
-    r->ms[r->nms] = (mst){g, p};
+    r->ms[r->nms] = (mst){g, p, id, SIZE_MAX};
     return &r->ms[r->nms++];
+}
+
+/* Bind thread msi to P p (NO_ID = none), keeping the P's holder list. */
+static int set_mp(rd *r, size_t msi, uint64_t p)
+{
+    mst *ms = &r->ms[msi];
+    if (ms->p == p)
+        return 0;
+    if (ms->p != NO_ID && ms->hpos != SIZE_MAX) {
+        pst *op = p_get(r, ms->p);
+        if (op && ms->hpos < op->nh) {
+            size_t last = op->nh - 1;
+            op->holders[ms->hpos] = op->holders[last];
+            r->ms[op->holders[ms->hpos]].hpos = ms->hpos;
+            op->nh--;
+        }
+    }
+    ms->hpos = SIZE_MAX;
+    ms->p = p;
+    if (p != NO_ID) {
+        pst *np = p_get(r, p);
+        if (np) {
+            if (GROW(np->holders, np->caph, np->nh + 1))
+                return -1;
+            ms->hpos = np->nh;
+            np->holders[np->nh++] = (uint32_t)msi;
+        }
+    }
+    return 0;
+}
+
+/* In-flight goroutine ranges (STW with a kind, mark assist), in Go's list
+ * order, with O(1) membership tests. */
+static int g_has_range(const gst *s, uint8_t typ, uint64_t desc)
+{
+    if (typ == EV_GC_MARK_ASSIST_BEGIN)
+        return s->assist_pos != SIZE_MAX;
+    if (s->stwset)
+        return map_get(s->stwset, desc) != NULL;
+    for (size_t i = 0; i < s->nrngs; i++)
+        if (s->rngs[i].typ == typ && s->rngs[i].desc == desc)
+            return 1;
+    return 0;
+}
+
+static int g_add_range(gst *s, uint8_t typ, uint64_t desc)
+{
+    if (GROW(s->rngs, s->caprngs, s->nrngs + 1))
+        return -1;
+    if (typ == EV_GC_MARK_ASSIST_BEGIN) {
+        s->assist_pos = s->nrngs;
+    } else {
+        if (!s->stwset && s->nrngs >= 16) {
+            if (!(s->stwset = calloc(1, sizeof *s->stwset)))
+                return -1;
+            for (size_t i = 0; i < s->nrngs; i++)
+                if (s->rngs[i].typ != EV_GC_MARK_ASSIST_BEGIN && !map_put(s->stwset, s->rngs[i].desc, 1))
+                    return -1;
+        }
+        if (s->stwset && !map_put(s->stwset, desc, 1))
+            return -1;
+    }
+    s->rngs[s->nrngs++] = (rng){desc, typ};
+    return 0;
+}
+
+/* Go's endRange: remove the first in-flight range of begin type st. */
+static int g_end_range(gst *s, uint8_t st, uint64_t *desc)
+{
+    size_t i;
+    if (st == EV_GC_MARK_ASSIST_BEGIN) {
+        if (s->assist_pos == SIZE_MAX)
+            return 0;
+        i = s->assist_pos;
+    } else {
+        for (i = 0; i < s->nrngs && s->rngs[i].typ != st; i++)
+            ;
+        if (i == s->nrngs)
+            return 0;
+        if (s->stwset)
+            map_del(s->stwset, s->rngs[i].desc);
+    }
+    *desc = s->rngs[i].desc;
+    if (i == s->assist_pos)
+        s->assist_pos = SIZE_MAX;
+    size_t last = s->nrngs - 1;
+    s->rngs[i] = s->rngs[last];
+    if (s->assist_pos == last)
+        s->assist_pos = i;
+    s->nrngs--;
+    return 1;
 }
 
 static int has_range(const rng *v, size_t n, uint8_t typ, uint64_t desc)
@@ -1238,18 +1341,13 @@ static tt_status advance(rd *r, oev *ev, uint64_t m, size_t *msi, int *ok)
             nc.p = pid;
         if (status == PROC_SYSCALL_ABANDONED && old == TT_PS_RUNNING) {
             int found = 0;
-            for (size_t i = 0; i < r->nms; i++) {
-                if (r->ms[i].p == pid) {
-                    /* find its M id */
-                    for (size_t j = 0; j < r->mmap_.cap; j++)
-                        if (r->mmap_.used[j] && r->mmap_.slots[j].v == i) {
-                            cur.m = r->mmap_.slots[j].k;
-                            break;
-                        }
-                    cur.p = pid;
-                    cur.g = r->ms[i].g;
-                    found = 1;
-                }
+            pst *hp = p_get(r, pid);
+            if (hp && hp->nh) {
+                const mst *hm = &r->ms[hp->holders[hp->nh - 1]];
+                cur.m = hm->id;
+                cur.p = pid;
+                cur.g = hm->g;
+                found = 1;
             }
             if (!found)
                 return ord_fail(r, ev, "failed to find sched context for proc %lld that's about to be stolen",
@@ -1313,7 +1411,8 @@ static tt_status advance(rd *r, oev *ev, uint64_t m, size_t *msi, int *ok)
         if (vm->p != pid)
             return ord_fail(r, ev, "tried to steal proc %lld from thread %lld, but got proc %lld instead",
                             (long long)pid, (long long)mid, (long long)vm->p);
-        vm->p = NO_ID;
+        if (set_mp(r, (size_t)(vm - r->ms), NO_ID))
+            return NOMEM(r, ev->off);
         push(r, ev, cur);
         break;
     }
@@ -1732,12 +1831,11 @@ static tt_status advance(rd *r, oev *ev, uint64_t m, size_t *msi, int *ok)
         if (!s)
             return ord_fail(r, ev, "encountered event of type %u without known state for current goroutine %lld",
                             ev->typ, (long long)cur.g);
-        if (has_range(s->rngs, s->nrngs, ev->typ, desc))
+        if (g_has_range(s, ev->typ, desc))
             return ord_fail(r, ev, "discovered event already in-flight for when starting event %s",
                             ev_name(ev->typ));
-        if (GROW(s->rngs, s->caprngs, s->nrngs + 1))
+        if (g_add_range(s, ev->typ, desc))
             return NOMEM(r, ev->off);
-        s->rngs[s->nrngs++] = (rng){desc, ev->typ};
         push(r, ev, cur);
         break;
     }
@@ -1747,12 +1845,11 @@ static tt_status advance(rd *r, oev *ev, uint64_t m, size_t *msi, int *ok)
         if (!s)
             return ord_fail(r, ev, "uninitialized goroutine %lld found", (long long)gid);
         if (first) {
-            if (has_range(s->rngs, s->nrngs, EV_GC_MARK_ASSIST_BEGIN, 0))
+            if (g_has_range(s, EV_GC_MARK_ASSIST_BEGIN, 0))
                 return ord_fail(r, ev, "found named active range already in first gen");
-            if (GROW(s->rngs, s->caprngs, s->nrngs + 1))
+            if (g_add_range(s, EV_GC_MARK_ASSIST_BEGIN, 0))
                 return NOMEM(r, ev->off);
-            s->rngs[s->nrngs++] = (rng){0, EV_GC_MARK_ASSIST_BEGIN};
-        } else if (!has_range(s->rngs, s->nrngs, EV_GC_MARK_ASSIST_BEGIN, 0)) {
+        } else if (!g_has_range(s, EV_GC_MARK_ASSIST_BEGIN, 0)) {
             return ord_fail(r, ev, "resource is missing active range: GCMarkAssistBegin");
         }
         push(r, ev, cur);
@@ -1766,14 +1863,9 @@ static tt_status advance(rd *r, oev *ev, uint64_t m, size_t *msi, int *ok)
             return ord_fail(r, ev, "encountered event of type %u without known state for current goroutine %lld",
                             ev->typ, (long long)cur.g);
         unsigned st = range_start(ev->typ);
-        size_t i;
-        for (i = 0; i < s->nrngs && s->rngs[i].typ != st; i++)
-            ;
-        if (i == s->nrngs)
+        uint64_t desc;
+        if (!g_end_range(s, (uint8_t)st, &desc))
             return ord_fail(r, ev, "tried to end event %s, but not in-flight", ev_name(st));
-        uint64_t desc = s->rngs[i].desc;
-        s->rngs[i] = s->rngs[s->nrngs - 1];
-        s->nrngs--;
         if (ev->typ == EV_STW_END)
             ev->args[0] = desc;
         push(r, ev, cur);
@@ -1790,7 +1882,8 @@ static tt_status advance(rd *r, oev *ev, uint64_t m, size_t *msi, int *ok)
     if (ms) {
         /* re-fetch: m_new may have reallocated the array */
         ms = &r->ms[*msi];
-        ms->p = nc.p;
+        if (set_mp(r, *msi, nc.p))
+            return NOMEM(r, ev->off);
         ms->g = nc.g;
     }
     *ok = 1;
@@ -2215,12 +2308,18 @@ static void rd_free(rd *r)
     for (size_t i = 0; i < r->ngs; i++) {
         free(r->gs[i].regs);
         free(r->gs[i].rngs);
+        if (r->gs[i].stwset) {
+            map_free(r->gs[i].stwset);
+            free(r->gs[i].stwset);
+        }
     }
     free(r->gs);
     free(r->gfree);
     map_free(&r->pmap);
-    for (size_t i = 0; i < r->nps; i++)
+    for (size_t i = 0; i < r->nps; i++) {
         free(r->ps[i].rngs);
+        free(r->ps[i].holders);
+    }
     free(r->ps);
     map_free(&r->mmap_);
     free(r->ms);

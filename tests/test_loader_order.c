@@ -534,6 +534,61 @@ static void test_truncation_every_byte(void **state)
     }
 }
 
+/* Many in-flight STW ranges with distinct kinds on one goroutine, and many
+ * threads: must stay linear (this would take minutes if quadratic). */
+static void test_no_quadratic(void **state)
+{
+    (void)state;
+    enum { N = 100000 };
+    tg t;
+    tg_init(&t, 26);
+    std_gen(&t, 1, 10);
+    tg_strings(&t, 1);
+    for (uint64_t i = 0; i < N; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "kind%llu", (unsigned long long)i);
+        if (t.len - t.payload_at > 60000) {
+            tg_end(&t);
+            tg_strings(&t, 1);
+        }
+        tg_str(&t, 100 + i, name);
+    }
+    tg_end(&t);
+    tg_batch(&t, 1, 1, 10);
+    PS(&t, 0, TG_ProcRunning);
+    GS(&t, 1, 1, TG_GoRunning);
+    for (uint64_t i = 0; i < N; i++) {
+        if (t.len - t.payload_at > 60000) {
+            tg_end(&t);
+            tg_batch(&t, 1, 1, 10);
+        }
+        TG_EV(&t, TG_STWBegin, 1, 100 + i, 0);
+    }
+    for (uint64_t i = 0; i < N; i++) {
+        if (t.len - t.payload_at > 60000) {
+            tg_end(&t);
+            tg_batch(&t, 1, 1, 10);
+        }
+        TG_EV0(&t, TG_STWEnd, 1);
+        TG_EV(&t, TG_GCMarkAssistBegin, 1, 0);
+        TG_EV0(&t, TG_GCMarkAssistEnd, 1);
+    }
+    /* many threads, each with its own batch */
+    for (uint64_t m = 2; m < 20000; m++) {
+        tg_batch(&t, 1, m, 10);
+        TG_EV(&t, TG_ProcStatus, 1, 1000 + m, TG_ProcIdle);
+    }
+    end_gen(&t);
+    coll c;
+    tt_load_result res;
+    must_load(&t, &c, &res);
+    const tt_event *e = find(&c, TT_EV_RANGE_END, TG_STWEnd, 0);
+    assert_non_null(e);
+    assert_string_equal(tt_syms_str(c.syms, e->name, NULL), "stop-the-world (kind0)");
+    coll_free(&c);
+    tg_free(&t);
+}
+
 /* Random byte flips in a valid trace: never crash, never hang. */
 static void test_corruption(void **state)
 {
@@ -575,6 +630,7 @@ int main(void)
         cmocka_unit_test(test_ctx_errors),
         cmocka_unit_test(test_truncation_every_byte),
         cmocka_unit_test(test_corruption),
+        cmocka_unit_test(test_no_quadratic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
