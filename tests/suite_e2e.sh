@@ -23,6 +23,8 @@ check() { # name, command...
 
 if ! command -v tmux >/dev/null; then echo "tmux missing"; echo "0 passed, 1 failed"; exit 1; fi
 if [ ! -x "$GOTV" ]; then echo "build ./gotv first"; echo "0 passed, 1 failed"; exit 1; fi
+# a private copy: other work in this tree may rebuild ./gotv while we run
+cp "$GOTV" "$tmp/gotv" && GOTV=$tmp/gotv
 
 tm() { tmux -L "$SOCK" "$@"; }
 cap() { tm capture-pane -p -t "$1"; }
@@ -191,6 +193,57 @@ tm kill-session -t $W
 gone=0
 for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || { gone=1; break; }; sleep 0.1; done
 check "dead terminal: the explorer exits" [ "$gone" -eq 1 ]
+
+# ---- suspend and resume (C-z) -------------------------------------------------------
+# A shell with job control: gotv stops, the shell goes on, then resumes it with fg.
+W=susp
+tm new-session -d -s $W -x 100 -y 30 \
+    "bash -c 'set -m; $GOTV $T/workerpool.trace; echo STOPPED=\$?; sleep 2; fg; echo EXIT=\$?; sleep 120'"
+if wait_for $W 'Timeline' 5; then
+    pid=$(pgrep -f "^$GOTV $T/workerpool.trace" | head -1)
+    tm send-keys -t $W C-z
+    check "C-z: the shell sees the explorer stopped" wait_for $W '^STOPPED=148$'
+    check "C-z: terminal restored while stopped" \
+        [ "$(ps -o stat= -p "$pid" | cut -c1)" = T -a "$(flag $W alternate_on)" = 0 -a "$(flag $W mouse_any_flag)" = 0 ]
+    check "fg: redraws the explorer" wait_for $W 'Timeline' 5
+    check "fg: alternate screen and mouse back" bash -c "sleep 0.3; [ \"\$(tmux -L $SOCK display -p -t $W '#{alternate_on}#{mouse_sgr_flag}')\" = 11 ]"
+    tm send-keys -t $W q
+    check "fg: q still quits with 0" wait_for $W '^EXIT=0$'
+else
+    no "C-z: start"
+fi
+tm kill-session -t $W 2>/dev/null
+
+# ---- colours, NO_COLOR, ASCII, 8-colour xterm ------------------------------------------
+W=col
+start $W 100x30 "$GOTV" $T/workerpool.trace
+wait_for $W 'Timeline' 5
+check "colour: 256-colour sequences on screen" bash -c "tmux -L $SOCK capture-pane -e -p -t $W | grep -q '38;5;'"
+tm send-keys -t $W Q
+tm kill-session -t $W
+W=nocol
+start $W 100x30 env NO_COLOR=1 "$GOTV" $T/workerpool.trace
+wait_for $W 'Timeline' 5
+check "NO_COLOR: no colour sequences, glyphs still there" bash -c "! tmux -L $SOCK capture-pane -e -p -t $W | grep -qE '\[(3[0-7]|38;5|4[0-7]|48;5)[;m]' && tmux -L $SOCK capture-pane -p -t $W | grep -q '─'"
+tm send-keys -t $W Q
+tm kill-session -t $W
+W=ascii
+start $W 100x30 env LC_ALL=C LANG=C "$GOTV" $T/workerpool.trace
+wait_for $W 'Timeline' 5
+check "ASCII locale: only ASCII on screen" bash -c "! tmux -L $SOCK capture-pane -p -t $W | LC_ALL=C grep -q '[^ -~]' && tmux -L $SOCK capture-pane -p -t $W | grep -q -- '---'"
+tm send-keys -t $W Q
+tm kill-session -t $W
+W=xterm
+start $W 100x30 env TERM=xterm "$GOTV" $T/workerpool.trace
+wait_for $W 'Timeline' 5
+check "TERM=xterm (8 colours, kmous=\\E[<): draws" wait_for $W '@0ns /450ms'
+tm send-keys -t $W -l $'\033[<64;60;10M'
+check "TERM=xterm: SGR wheel still decoded" wait_for $W '/225ms'
+tm send-keys -t $W Down
+check "TERM=xterm: arrow keys" wait_for $W '^G17 main.produce: '
+tm send-keys -t $W Q
+check "TERM=xterm: quits with 0" wait_for $W '^EXIT=0$'
+tm kill-session -t $W
 
 # ---- hostile strings never reach the terminal ---------------------------------------
 W=hostile

@@ -120,7 +120,7 @@ static void init_colors(void)
     T.nocolor = nc && *nc;
     if (T.nocolor || !has_colors()) return;
     start_color();
-    use_default_colors();
+    int defaults = use_default_colors() == OK;
     int c256 = COLORS >= 256;
     /* fg, bg for 256 and for 8 colours; -1 = default */
     static const short pal[UI_S__COUNT][4] = {
@@ -151,6 +151,10 @@ static void init_colors(void)
     };
     for (int s = 0; s < UI_S__COUNT; s++) {
         short fg = c256 ? pal[s][0] : pal[s][2], bg = c256 ? pal[s][1] : pal[s][3];
+        if (!defaults) { /* no "default colour": white on black */
+            if (fg < 0) fg = COLOR_WHITE;
+            if (bg < 0) bg = COLOR_BLACK;
+        }
         init_pair((short)(s + 1), fg, bg);
     }
     T.color = 1;
