@@ -1544,6 +1544,9 @@ model *model_builder_finish(model_builder *b)
         }
     }
 
+    if (model_build_groups(m) != 0)
+        goto fail_maps;
+
     /* ranges */
     for (int k = 0; k < MR__COUNT; k++) {
         if (b->ranges[k].n > 1)
@@ -1611,6 +1614,7 @@ model *model_builder_finish(model_builder *b)
         mem += model_lanes_bytes(&m->lanes[k]);
     mem += (sizeof *m->gs + sizeof *m->gst) * ng + (sizeof *m->kv_key + sizeof *m->kv_ns) * nkv;
     mem += sizeof(int64_t) * (np + nm);
+    mem += (sizeof *m->groups + sizeof *m->group_lanes) * ng;
     for (int k = 0; k < MR__COUNT; k++)
         mem += sizeof(model_range) * m->nranges[k];
     mem += sizeof(model_region) * in->nregions + sizeof(model_log) * in->nlogs +

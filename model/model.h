@@ -298,6 +298,19 @@ typedef struct model_episode {
 } model_episode;
 uint32_t model_goroutine_episodes(const model *m, uint32_t idx, const model_episode **eps);
 
+/* Goroutines grouped by start function (Go's /goroutines page: the summary's
+ * goroutines grouped by Name, "" = "(Inactive, no stack trace sampled)"),
+ * sorted by total execution time descending (ties: by name). Borrowed. */
+typedef struct model_ggroup {
+    uint32_t func;        /* string id of the start function (0: unknown) */
+    uint32_t count;
+    int64_t exec_ns;      /* total execution time of its goroutines */
+    uint32_t first;       /* its goroutine lanes are model_ggroup_lanes()[first..first+count) */
+} model_ggroup;
+uint32_t model_goroutine_groups(const model *m, const model_ggroup **groups);
+/* Goroutine lanes of all groups, group after group (each by goroutine id). */
+const uint32_t *model_ggroup_lanes(const model *m);
+
 /* ---- GC, STW, sweep, mark assist ranges ---------------------------------- */
 
 typedef enum model_range_kind {

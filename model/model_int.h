@@ -57,6 +57,10 @@ struct model {
     uint32_t nseries[MSER__COUNT];
 
     model_prof_rec *prof[MP__COUNT];
+
+    model_ggroup *groups;
+    uint32_t ngroups;
+    uint32_t *group_lanes;
     uint32_t nprof[MP__COUNT];
 
     model_cache *cache;
@@ -76,5 +80,7 @@ void model_imap_free(model_imap *m);
 /* Fill lanes->ck from lanes->spans/off. 0 ok, -1 no memory. */
 int model_lanes_index(model_lanes *l);
 size_t model_lanes_bytes(const model_lanes *l);
+/* Fill m->groups / m->group_lanes from gs/gst. 0 ok, -1 no memory. */
+int model_build_groups(model *m);
 
 #endif

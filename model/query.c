@@ -52,6 +52,8 @@ void model_free(model *m)
         free(m->series[k]);
     for (int k = 0; k < MP__COUNT; k++)
         free(m->prof[k]);
+    free(m->groups);
+    free(m->group_lanes);
     if (m->cache) {
         free(m->cache->eps);
         for (int k = 0; k < 3; k++)
@@ -576,3 +578,79 @@ uint32_t model_search_goroutines(const model *m, const char *text, uint32_t *out
     }
     return found;
 }
+
+/* ---- goroutine groups ------------------------------------------------------ */
+
+static const model *g_grp_m; /* qsort context */
+
+static int cmp_strid(const model *m, uint32_t a, uint32_t b)
+{
+    size_t na, nb;
+    const char *sa = model_str(m, a, &na), *sb = model_str(m, b, &nb);
+    int c = memcmp(sa, sb, na < nb ? na : nb);
+    if (c)
+        return c;
+    return na < nb ? -1 : na > nb;
+}
+
+static int cmp_lane_func(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    const model *m = g_grp_m;
+    if (m->gs[x].func != m->gs[y].func) {
+        int c = cmp_strid(m, m->gs[x].func, m->gs[y].func);
+        if (c)
+            return c;
+    }
+    return x < y ? -1 : x > y;
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+    const model_ggroup *x = a, *y = b;
+    if (x->exec_ns != y->exec_ns)
+        return x->exec_ns > y->exec_ns ? -1 : 1;
+    return cmp_strid(g_grp_m, x->func, y->func);
+}
+
+int model_build_groups(model *m)
+{
+    uint32_t ng = m->lanes[ML_GOROUTINE].n, n = 0;
+    m->group_lanes = malloc(sizeof *m->group_lanes * (ng + 1u));
+    m->groups = malloc(sizeof *m->groups * (ng + 1u));
+    if (!m->group_lanes || !m->groups)
+        return -1;
+    for (uint32_t i = 0; i < ng; i++)
+        if (m->gst[i].in_summary)
+            m->group_lanes[n++] = i;
+    g_grp_m = m;
+    if (n > 1)
+        qsort(m->group_lanes, n, sizeof *m->group_lanes, cmp_lane_func);
+    m->ngroups = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t l = m->group_lanes[i];
+        model_ggroup *g = m->ngroups ? &m->groups[m->ngroups - 1] : NULL;
+        if (!g || cmp_strid(m, g->func, m->gs[l].func) != 0) {
+            g = &m->groups[m->ngroups++];
+            g->func = m->gs[l].func;
+            g->count = 0;
+            g->exec_ns = 0;
+            g->first = i;
+        }
+        g->count++;
+        g->exec_ns += m->gst[l].exec_ns;
+    }
+    /* order groups by exec; their lanes stay contiguous via first/count */
+    if (m->ngroups > 1)
+        qsort(m->groups, m->ngroups, sizeof *m->groups, cmp_group);
+    g_grp_m = NULL;
+    return 0;
+}
+
+uint32_t model_goroutine_groups(const model *m, const model_ggroup **groups)
+{
+    *groups = m->groups;
+    return m->ngroups;
+}
+
+const uint32_t *model_ggroup_lanes(const model *m) { return m->group_lanes; }

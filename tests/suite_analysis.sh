@@ -157,10 +157,19 @@ def dur(s):
         total += v
     return -total if neg else total
 
-mine = {g['id']: g for g in json.load(open(jpath))['goroutines']}
+doc = json.load(open(jpath))
+mine = {g['id']: g for g in doc['goroutines']}
 idx = get('/goroutines')
 names = [urllib.parse.unquote(html.unescape(n)) for n in re.findall(r'<a href="/goroutine\?name=([^"]*)">', idx)]
 seen = set(); problems = []; ncmp = 0
+# groups: name, count, total execution time, in the page's order (exec desc)
+grows = re.findall(r'<a href="/goroutine\?name=([^"]*)">[^<]*</a></code></td>\s*<td>(\d+)</td>\s*<td>([^<]*)</td>', idx)
+want_g = [(urllib.parse.unquote(html.unescape(n)), int(c), dur(html.unescape(e))) for n, c, e in grows]
+have_g = [(g['function'], g['count'], g['execution_ns']) for g in doc.get('groups', [])]
+if sorted(want_g) != sorted(have_g):
+    problems.append('groups differ: %s' % sorted(set(want_g) ^ set(have_g))[:3])
+elif [e for _, _, e in want_g] != [e for _, _, e in have_g]:
+    problems.append('group order differs')
 for name in names:
     page = get('/goroutine?name=' + urllib.parse.quote(name, safe=''))
     # breakdown table header
@@ -202,7 +211,7 @@ if extra: problems.append('%d goroutines only in gotv (e.g. G%s)' % (len(extra),
 if problems:
     print('FAIL %d goroutines compared; %d problems: %s' % (ncmp, len(problems), '; '.join(problems[:6])))
 else:
-    print('ok %d goroutines in %d groups, all columns exact' % (ncmp, len(names)))
+    print('ok %d goroutines in %d groups (%d group rows checked), all columns exact' % (ncmp, len(names), len(want_g)))
 PY
 
 cat >"$tmp/stats.py" <<'PY'

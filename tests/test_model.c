@@ -192,6 +192,16 @@ static void test_summary_hand_computed(void **state)
     assert_int_equal(st->exec_ns, 190);
     assert_int_equal(st->total_ns, 300);
     assert_string_equal(S(m, st->name), "main.worker");
+    /* G1 is named by the outermost frame of its first transition stack */
+    assert_string_equal(S(m, model_goroutine_get(m, 0)->func), "main.main");
+    const model_ggroup *gr;
+    assert_int_equal(model_goroutine_groups(m, &gr), 2);
+    assert_string_equal(S(m, gr[0].func), "main.main");
+    assert_int_equal(gr[0].exec_ns, 390);
+    assert_int_equal(gr[0].count, 1);
+    assert_string_equal(S(m, gr[1].func), "main.worker");
+    assert_int_equal(gr[1].exec_ns, 190);
+    assert_int_equal(model_ggroup_lanes(m)[gr[1].first], model_goroutine_find(m, 2));
 
     /* profiles: sync 100ns at the block stack; syscall 200ns; sched: G2's
      * first wait does not count (its interval starts when it first runs),

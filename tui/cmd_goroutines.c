@@ -1,5 +1,7 @@
 /* gotv goroutines [--sort KEY] [--json] FILE: per-goroutine analysis, the
- * numbers of go tool trace's goroutine pages (internal/trace summary.go). */
+ * numbers of go tool trace's goroutine pages (internal/trace summary.go).
+ * --json: {"goroutines": [...], "groups": [{"function", "count",
+ * "execution_ns"}, ...]} (groups as on the /goroutines page). */
 #include "model/model.h"
 #include "tui/commands.h"
 
@@ -216,7 +218,17 @@ int gotv_cmd_goroutines(int argc, char **argv)
             }
             printf("}}");
         }
-        printf("%s]}\n", nrows ? "\n" : "");
+        printf("%s],\n \"groups\": [", nrows ? "\n" : "");
+        const model_ggroup *gr;
+        uint32_t ngr = model_goroutine_groups(m, &gr);
+        for (uint32_t i = 0; i < ngr; i++) {
+            size_t fl;
+            const char *fn = model_str(m, gr[i].func, &fl);
+            printf("%s\n  {\"function\": ", i ? "," : "");
+            json_str(stdout, fn, fl);
+            printf(", \"count\": %u, \"execution_ns\": %" PRId64 "}", gr[i].count, gr[i].exec_ns);
+        }
+        printf("%s]}\n", ngr ? "\n" : "");
     } else {
         static const char *const hdr[] = {"exec", "sched", "sync", "net", "syscall", "sysblk",
                                           "assist", "sweep", "sleep", "other", "unknown",
