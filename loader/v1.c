@@ -110,6 +110,11 @@ enum {
     W_REGION_END = 43, W_USER_LOG = 44, W_SYNC = 50
 };
 
+/* Distinct P ids (real Ps, -1, CPU-sample Ps). The merge scans the Ps whose
+ * next event is not ready yet for every event, so this bounds its cost;
+ * real traces have at most a few hundred. */
+#define V1_MAX_PROCS 4096
+
 /* Fake Ps of the old parser (FakeP + n). */
 #define FAKE_P 1000000
 enum { FK_NONE, FK_TIMER, FK_NETPOLL, FK_SYSCALL, FK_GC };
@@ -146,6 +151,7 @@ typedef struct v1proc {
     uint32_t lastg;       /* parse: G running on this P */
     /* merge */
     uint32_t cur, pos, end;
+    uint32_t wnext; /* next proc waiting on the same goroutine */
     uint8_t done;
     /* check */
     uint8_t running, sweep;
@@ -162,6 +168,7 @@ typedef struct v1g {
     uint64_t seq;     /* merge */
     int64_t sysblock; /* retime: last GoSysBlock/GoInSyscall time */
     uint32_t region;  /* check: top of region stack, UINT32_MAX none */
+    uint32_t waiters; /* merge: procs whose next event waits on this G */
     uint8_t mstate;   /* merge status */
     uint8_t state;    /* check status */
     uint8_t exists;   /* check: known to the checker */
@@ -311,6 +318,7 @@ static uint32_t gid(v1 *c, uint64_t id)
     memset(&c->gs[v], 0, sizeof c->gs[v]);
     c->gs[v].id = id;
     c->gs[v].region = UINT32_MAX;
+    c->gs[v].waiters = UINT32_MAX;
     c->ngs++;
     return v;
 }
@@ -321,7 +329,7 @@ static uint32_t pidx(v1 *c, int32_t id)
     uint32_t v;
     if (v1_idx_get(&c->pmap, (uint32_t)id, &v))
         return v;
-    if (c->nprocs >= UINT16_MAX ||
+    if (c->nprocs >= V1_MAX_PROCS ||
         v1_grow((void **)&c->procs, &c->capprocs, c->nprocs + 1, sizeof *c->procs) < 0)
         return UINT32_MAX;
     v = (uint32_t)c->nprocs;
@@ -478,8 +486,10 @@ static tt_status parse(v1 *c)
             if (have_batch)
                 c->procs[curp].lastg = lastg;
             uint32_t p = pidx(c, pid);
+            if (p == UINT32_MAX && c->nprocs < V1_MAX_PROCS)
+                return NOMEM(c);
             if (p == UINT32_MAX)
-                return tt_err_set(c->err, TT_ERR_LIMIT, evoff, "too many Ps");
+                return tt_err_set(c->err, TT_ERR_LIMIT, evoff, "too many Ps (more than 4096)");
             if (c->nbatches >= UINT32_MAX - 1 ||
                 v1_grow((void **)&c->batches, &c->capbatches, c->nbatches + 1,
                         sizeof *c->batches) < 0)
@@ -583,6 +593,8 @@ static tt_status parse(v1 *c)
             /* dt ignored; absolute time, P, G, stack */
             e->ts = (int64_t)args[1];
             uint32_t p = pidx(c, (int32_t)(uint32_t)args[2]);
+            if (p == UINT32_MAX && c->nprocs >= V1_MAX_PROCS)
+                return tt_err_set(c->err, TT_ERR_LIMIT, evoff, "too many Ps (more than 4096)");
             uint32_t g = gid(c, args[3]);
             if (p == UINT32_MAX || g == UINT32_MAX)
                 return NOMEM(c);
@@ -926,9 +938,11 @@ static tt_status merge(v1 *c, uint32_t **orderp)
         avail[navail++] = (uint32_t)k;
     }
     avail[navail++] = (uint32_t)np; /* CPU samples */
-    int cpu_done = 0;
+    int cpu_done = 0, waitmode = 0;
+    uint32_t gc_waiters = UINT32_MAX;
     uint64_t step = 0;
     for (;;) {
+        size_t nblocked = 0;
         for (size_t i = 0; i < navail; i++) {
             size_t k = avail[i];
             int64_t h;
@@ -947,11 +961,26 @@ static tt_status merge(v1 *c, uint32_t **orderp)
             const v1ev *e = &c->ev[h];
             gtrans t;
             state_transition(c, e, &t);
-            if (!trans_ready(c, &ms, &t))
+            if (!trans_ready(c, &ms, &t)) {
+                if (waitmode) { /* park until its goroutine changes */
+                    uint32_t *wh = t.g == G_GARBAGE ? &gc_waiters : &c->gs[t.g].waiters;
+                    avail[i--] = avail[--navail];
+                    c->procs[k].wnext = *wh;
+                    *wh = (uint32_t)k;
+                } else {
+                    nblocked++;
+                }
                 continue;
+            }
             avail[i--] = avail[--navail];
             heap_push(heap, &nheap, (v1heap_ent){e->ts, (uint32_t)k, (uint32_t)h});
         }
+        /* Go rescans every waiting P for every event. That is exact (it
+         * decides the order of equal timestamps) and cheap for real traces,
+         * where few Ps wait at a time; when many do (corrupt or hostile
+         * input), park them on their goroutine instead. */
+        if (nblocked > 64)
+            waitmode = 1;
         if (nheap == 0) {
             int all = cpu_done;
             for (size_t k = 0; k < np && all; k++)
@@ -976,6 +1005,20 @@ static tt_status merge(v1 *c, uint32_t **orderp)
             goto out;
         }
         trans_apply(c, &ms, &t);
+        if (waitmode && t.g != G_UNORDERED) {
+            uint32_t *wp = t.g == G_GARBAGE ? &gc_waiters : &c->gs[t.g].waiters;
+            while (*wp != UINT32_MAX) {
+                uint32_t k = *wp;
+                gtrans wt;
+                state_transition(c, &c->ev[proc_head(c, k)], &wt);
+                if (trans_ready(c, &ms, &wt)) {
+                    *wp = c->procs[k].wnext;
+                    avail[navail++] = k;
+                } else {
+                    wp = &c->procs[k].wnext;
+                }
+            }
+        }
         if (e->type == E_GO_START_LOCAL)
             e->type = E_GO_START;
         else if (e->type == E_GO_UNBLOCK_LOCAL)

@@ -1247,6 +1247,31 @@ static void test_sink_stop(void **st)
     v1gen_free(&g);
 }
 
+/* Thousands of Ps whose next event can never run: must fail quickly (the
+ * merge parks waiting Ps instead of rescanning them for every event). */
+static void test_many_blocked_ps(void **st)
+{
+    (void)st;
+    v1gen g;
+    prelude(&g, 19, 100);
+    for (uint64_t i = 0; i < 200000; i++)
+        EV(&g, HEAP_ALLOC, 1, i);
+    for (int64_t p = 1; p <= 3000; p++) {
+        v1gen_batch(&g, p, 100);
+        EV(&g, GO_START, 1, 1, 999999);
+    }
+    v1gen_freq(&g, 1000000000);
+    expect_error(&g, "blocked", TT_ERR_ORDER, "no consistent ordering");
+    v1gen_free(&g);
+
+    /* more distinct Ps than the limit */
+    prelude(&g, 19, 100);
+    for (int64_t p = 1; p <= 5000; p++)
+        v1gen_batch(&g, p, 100);
+    expect_error(&g, "manyps", TT_ERR_LIMIT, "too many Ps");
+    v1gen_free(&g);
+}
+
 /* ---- real traces ------------------------------------------------------------------ */
 
 static size_t load_dir(const char *dir, const char *suffix)
@@ -1318,6 +1343,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_truncation_and_corruption),
         cmocka_unit_test(test_sink_stop),
+        cmocka_unit_test(test_many_blocked_ps),
         cmocka_unit_test(test_go_testdata),
         cmocka_unit_test(test_samples),
     };
