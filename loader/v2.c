@@ -77,7 +77,7 @@ static const char *ev_name(unsigned t)
     return t < EV_NSPECS && ev_names[t] ? ev_names[t] : "?";
 }
 
-/* Argument slots (1-based after dt, i.e. args[v-1]) holding stack IDs / string IDs; 0 = none.
+/* Argument slots (1-based after dt, i.e. args[v-1]) holding stack IDs; 0 = none.
  * The first stack slot is the event's own stack (Go's StackIDs[0]). */
 static const uint8_t ev_stack[EV_NSPECS][2] = {
     [EV_CPU_SAMPLE] = {4, 0}, [EV_PROCS_CHANGE] = {2, 0}, [EV_GO_CREATE] = {3, 2},
@@ -87,11 +87,6 @@ static const uint8_t ev_stack[EV_NSPECS][2] = {
     [EV_USER_TASK_BEGIN] = {4, 0}, [EV_USER_TASK_END] = {2, 0},
     [EV_USER_REGION_BEGIN] = {3, 0}, [EV_USER_REGION_END] = {3, 0}, [EV_USER_LOG] = {4, 0},
     [EV_GO_CREATE_BLOCKED] = {3, 2}, [EV_GO_STATUS_STACK] = {4, 0},
-};
-static const uint8_t ev_string[EV_NSPECS][2] = {
-    [EV_GO_STOP] = {1, 0}, [EV_GO_BLOCK] = {1, 0}, [EV_STW_BEGIN] = {1, 0},
-    [EV_GO_LABEL] = {1, 0}, [EV_USER_TASK_BEGIN] = {3, 0}, [EV_USER_REGION_BEGIN] = {2, 0},
-    [EV_USER_REGION_END] = {2, 0}, [EV_USER_LOG] = {2, 3},
 };
 
 static const uint8_t ev_kind[256] = {
@@ -309,6 +304,11 @@ typedef struct cursor {
     oev ev;
 } cursor;
 
+typedef struct hent {
+    int64_t t; /* == c->ev.time */
+    cursor *c;
+} hent;
+
 typedef struct cpu_sample {
     int64_t time;
     uint64_t m, p, g, stack;
@@ -388,7 +388,7 @@ typedef struct rd {
     size_t ncurs, capcurs;
     int32_t *tails; /* per cursor: last batch index */
     size_t captails;
-    cursor **heap;
+    struct hent *heap; /* the frontier: cursors keyed by their event time */
     size_t nheap, capheap;
     cpu_sample *cpu;
     size_t ncpu, capcpu, cpupos;
@@ -439,6 +439,7 @@ typedef struct rd {
     size_t gen_start, gen_end; /* byte range of the generation being read */
     uint64_t next_progress;
 
+    u64map stwnames; /* global id of a STW kind -> global id of "stop-the-world (kind)" */
     /* interned constant names */
     uint32_t s_gomaxprocs, s_heapobj, s_heapgoal, s_gcmark, s_sweep, s_assist;
 } rd;
@@ -970,7 +971,13 @@ static int cursor_next(rd *r, cursor *c)
         return -1;
     }
     uint64_t dt;
-    int k = tt_uvarint(p + i, n - i, &dt);
+    int k;
+    if (i < n && p[i] < 0x80) {
+        dt = p[i];
+        k = 1;
+    } else {
+        k = tt_uvarint(p + i, n - i, &dt);
+    }
     if (k <= 0) {
         fail(r, TT_ERR_FORMAT, at + i, "generation %llu, M %lld: found invalid uvarint for timestamp",
              (unsigned long long)r->gen, (long long)c->m);
@@ -982,6 +989,10 @@ static int cursor_next(rd *r, cursor *c)
     e->synth = 0;
     e->off = at;
     for (unsigned a = 0; a + 1 < na; a++) {
+        if (i < n && p[i] < 0x80) {
+            e->args[a] = p[i++];
+            continue;
+        }
         k = tt_uvarint(p + i, n - i, &e->args[a]);
         if (k <= 0) {
             fail(r, TT_ERR_FORMAT, at + i, "generation %llu, M %lld: found invalid uvarint in %s",
@@ -996,14 +1007,15 @@ static int cursor_next(rd *r, cursor *c)
     return 1;
 }
 
-#define HT(i) (r->heap[i]->ev.time)
+#define HT(i) (r->heap[i].t)
 
 static size_t heap_up(rd *r, size_t i)
 {
-    while (i > 0 && HT((i - 1) / 2) > HT(i)) {
-        cursor *t = r->heap[(i - 1) / 2];
-        r->heap[(i - 1) / 2] = r->heap[i];
-        r->heap[i] = t;
+    hent *h = r->heap;
+    while (i > 0 && h[(i - 1) / 2].t > h[i].t) {
+        hent t = h[(i - 1) / 2];
+        h[(i - 1) / 2] = h[i];
+        h[i] = t;
         i = (i - 1) / 2;
     }
     return i;
@@ -1011,40 +1023,43 @@ static size_t heap_up(rd *r, size_t i)
 
 static void heap_down(rd *r, size_t i)
 {
+    hent *h = r->heap;
+    size_t n = r->nheap;
     for (;;) {
         size_t m = i, l = 2 * i + 1, rr = 2 * i + 2;
-        int64_t mt = i < r->nheap ? HT(i) : INT64_MAX;
-        if (l < r->nheap && HT(l) < mt) {
-            mt = HT(l);
+        int64_t mt = i < n ? h[i].t : INT64_MAX;
+        if (l < n && h[l].t < mt) {
+            mt = h[l].t;
             m = l;
         }
-        if (rr < r->nheap && HT(rr) < mt)
+        if (rr < n && h[rr].t < mt)
             m = rr;
         if (m == i)
             break;
-        cursor *t = r->heap[i];
-        r->heap[i] = r->heap[m];
-        r->heap[m] = t;
+        hent t = h[i];
+        h[i] = h[m];
+        h[m] = t;
         i = m;
     }
 }
 
 static void heap_remove(rd *r, size_t i)
 {
+    hent *h = r->heap;
     while (i > 0) {
-        cursor *t = r->heap[(i - 1) / 2];
-        r->heap[(i - 1) / 2] = r->heap[i];
-        r->heap[i] = t;
+        hent t = h[(i - 1) / 2];
+        h[(i - 1) / 2] = h[i];
+        h[i] = t;
         i = (i - 1) / 2;
     }
-    r->heap[0] = r->heap[r->nheap - 1];
+    h[0] = h[r->nheap - 1];
     r->nheap--;
     heap_down(r, 0);
 }
 
 static int cmp_cursor(const void *a, const void *b)
 {
-    int64_t x = (*(cursor *const *)a)->ev.time, y = (*(cursor *const *)b)->ev.time;
+    int64_t x = ((const hent *)a)->t, y = ((const hent *)b)->t;
     return x < y ? -1 : x > y;
 }
 
@@ -1892,6 +1907,8 @@ static tt_status advance(rd *r, oev *ev, uint64_t m, size_t *msi, int *ok)
 
 /* ---- emitting public events --------------------------------------------- */
 
+static const tt_event zero_event;
+
 static tt_status resolve_stack(rd *r, uint64_t id, uint32_t *out, size_t off)
 {
     if (id == 0) {
@@ -1951,7 +1968,7 @@ static tt_status deliver(rd *r, tt_event *ev)
 static tt_status emit_sync(rd *r, int with_table, int64_t t)
 {
     tt_event ev;
-    memset(&ev, 0, sizeof ev);
+    ev = zero_event;
     ev.kind = TT_EV_SYNC;
     ev.type = EV_SYNC;
     ev.m = ev.p = ev.g = TT_NO_ID;
@@ -1985,20 +2002,10 @@ static tt_status emit_sync(rd *r, int with_table, int64_t t)
 static tt_status emit(rd *r, const oev *e)
 {
     unsigned t = e->typ;
-    /* Go's validateTableIDs */
-    for (int i = 0; i < 2; i++) {
-        int si = ev_stack[t][i] - 1;
-        uint32_t dummy;
-        if (si >= 0 && e->args[si] && !stk_lookup(r, e->args[si]))
-            return fail(r, TT_ERR_FORMAT, e->off, "generation %llu: found invalid stack ID %llu for event %s",
-                        (unsigned long long)r->gen, (unsigned long long)e->args[si], ev_name(t));
-        int ti = ev_string[t][i] - 1;
-        if (ti >= 0 && e->args[ti] && !str_lookup(r, e->args[ti], &dummy))
-            return fail(r, TT_ERR_FORMAT, e->off, "generation %llu: found invalid string ID %llu for event %s",
-                        (unsigned long long)r->gen, (unsigned long long)e->args[ti], ev_name(t));
-    }
+    /* Go's validateTableIDs: every string and stack ID argument of the
+     * event is resolved below, which fails on an unknown ID. */
     tt_event ev;
-    memset(&ev, 0, sizeof ev);
+    ev = zero_event;
     ev.time = e->time;
     ev.m = (int64_t)e->m;
     ev.p = (int64_t)e->p;
@@ -2041,17 +2048,22 @@ static tt_status emit(rd *r, const oev *e)
         uint32_t kind;
         if ((st = resolve_str(r, a[0], &kind, e)))
             return st;
-        size_t kl;
-        const char *ks = tt_syms_str(r->syms, kind, &kl);
-        char tmp[1100];
-        if (kl > 1024)
-            kl = 1024;
-        memcpy(tmp, "stop-the-world (", 16);
-        memcpy(tmp + 16, ks, kl);
-        tmp[16 + kl] = ')';
-        ev.name = tt_syms_intern(r->syms, tmp, 17 + kl);
-        if (ev.name == UINT32_MAX)
-            return NOMEM(r, e->off);
+        const uint64_t *cached = map_get(&r->stwnames, kind);
+        if (cached) {
+            ev.name = (uint32_t)*cached;
+        } else {
+            size_t kl;
+            const char *ks = tt_syms_str(r->syms, kind, &kl);
+            char tmp[1100];
+            if (kl > 1024)
+                kl = 1024;
+            memcpy(tmp, "stop-the-world (", 16);
+            memcpy(tmp + 16, ks, kl);
+            tmp[16 + kl] = ')';
+            ev.name = tt_syms_intern(r->syms, tmp, 17 + kl);
+            if (ev.name == UINT32_MAX || !map_put(&r->stwnames, kind, ev.name))
+                return NOMEM(r, e->off);
+        }
         ev.msg = kind;
         ev.res = TT_RES_GOROUTINE;
         ev.id = ev.g;
@@ -2196,7 +2208,7 @@ static tt_status emit(rd *r, const oev *e)
 static tt_status emit_cpu(rd *r, const cpu_sample *s)
 {
     tt_event ev;
-    memset(&ev, 0, sizeof ev);
+    ev = zero_event;
     ev.time = s->time;
     ev.m = (int64_t)s->m;
     ev.p = (int64_t)s->p;
@@ -2214,7 +2226,7 @@ static tt_status emit_cpu(rd *r, const cpu_sample *s)
 
 static tt_status try_advance(rd *r, size_t i, int *ok)
 {
-    cursor *c = r->heap[i];
+    cursor *c = r->heap[i].c;
     tt_status st = advance(r, &c->ev, c->m, &c->msi, ok);
     if (st || !*ok)
         return st;
@@ -2222,6 +2234,7 @@ static tt_status try_advance(rd *r, size_t i, int *ok)
     if (k < 0)
         return r->err ? r->err->code : TT_ERR_FORMAT;
     if (k > 0) {
+        r->heap[i].t = c->ev.time;
         if (heap_up(r, i) == i)
             heap_down(r, i);
     } else {
@@ -2246,7 +2259,7 @@ static tt_status run_gen(rd *r)
             return r->err ? r->err->code : TT_ERR_FORMAT;
         if (k == 0)
             continue;
-        r->heap[r->nheap++] = c;
+        r->heap[r->nheap++] = (hent){c->ev.time, c};
         heap_up(r, r->nheap - 1);
     }
     tt_status st = emit_sync(r, 1, fmul(r->freq, r->min_ts));
@@ -2256,7 +2269,7 @@ static tt_status run_gen(rd *r)
         if (r->nheap == 0 && r->cpupos == r->ncpu)
             return TT_OK;
         if (r->cpupos < r->ncpu &&
-            (r->nheap == 0 || r->cpu[r->cpupos].time < r->heap[0]->ev.time)) {
+            (r->nheap == 0 || r->cpu[r->cpupos].time < r->heap[0].t)) {
             if ((st = emit_cpu(r, &r->cpu[r->cpupos++])))
                 return st;
             continue;
@@ -2273,11 +2286,11 @@ static tt_status run_gen(rd *r)
                     break;
             }
             if (!ok) {
-                const oev *e = &r->heap[0]->ev;
+                const oev *e = &r->heap[0].c->ev;
                 return fail(r, TT_ERR_ORDER, e->off,
                             "generation %llu: broken trace: failed to advance: no thread can make "
                             "progress (first waiting event: %s on M %lld)",
-                            (unsigned long long)r->gen, ev_name(e->typ), (long long)r->heap[0]->m);
+                            (unsigned long long)r->gen, ev_name(e->typ), (long long)r->heap[0].c->m);
             }
         }
         for (int i = 0; i < r->nq; i++)
@@ -2324,6 +2337,7 @@ static void rd_free(rd *r)
     map_free(&r->mmap_);
     free(r->ms);
     map_free(&r->tmap);
+    map_free(&r->stwnames);
     free(r->tasks);
     free(r->tfree);
 }
