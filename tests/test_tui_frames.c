@@ -117,6 +117,11 @@ static char *frame(fx *f)
     return t;
 }
 
+static void render(fx *f)
+{
+    free(frame(f));
+}
+
 static int screen_has(fx *f, const char *s)
 {
     char *t = frame(f);
@@ -226,7 +231,7 @@ static void test_zoom_scroll_fit(void **s)
     ui_dispatch(&f->st, CMD_ZOOM_IN);
     assert_true(screen_has(f, "@0ns /225ms"));
     ui_dispatch(&f->st, CMD_SCROLL_RIGHT);
-    frame(f);
+    render(f);
     assert_true(strncmp(row_text(f, 1), "@28.1ms /225ms", 14) == 0);
     ui_dispatch(&f->st, CMD_ZOOM_OUT);
     ui_dispatch(&f->st, CMD_ZOOM_OUT);
@@ -400,7 +405,7 @@ static void test_mouse(void **s)
     (void)s;
     fx *f = open_sample("workerpool.trace", 35, 120, 1);
     assert_non_null(f);
-    frame(f);
+    render(f);
     double npc = f->st.vp.ns_per_col;
     ui_mouse(&f->st, 4, 1, 10, 60); /* wheel up */
     assert_true(f->st.vp.ns_per_col < npc);
