@@ -550,9 +550,7 @@ static int read_batch(rd *r, size_t *pos, rawbatch *b)
     if (t == EV_EXPERIMENTAL_BATCH) {
         if (p >= r->len)
             return 0; /* Go: a bare EOF here reads as the end of the trace */
-        b->exp = r->buf[p++];
-        if (b->exp == 0)
-            b->exp = 0; /* experiment 0 = none: an ordinary batch */
+        b->exp = r->buf[p++]; /* experiment 0 ("none") reads as an ordinary batch */
     }
     static const char *const what[4] = {"gen", "M ID", "timestamp", "size"};
     uint64_t *dst[4] = {&b->gen, &b->m, &b->time, &b->size};

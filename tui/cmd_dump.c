@@ -574,15 +574,20 @@ int gotv_cmd_dump(int argc, char **argv)
             count = 1;
         else if (strcmp(argv[i], "--") == 0 && i + 1 < argc && !path)
             path = argv[++i];
-        else if (argv[i][0] == '-' && argv[i][1])
+        else if (argv[i][0] == '-' && argv[i][1]) {
             gotv_usage_error("dump: unknown option %s", argv[i]);
-        else if (!path)
+            return 2;
+        } else if (!path) {
             path = argv[i];
-        else
+        } else {
             gotv_usage_error("dump: too many arguments");
+            return 2;
+        }
     }
-    if (!path)
+    if (!path) {
         gotv_usage_error("dump: missing FILE");
+        return 2;
+    }
 
     signal(SIGPIPE, SIG_IGN);
     tt_err err = {0};
