@@ -228,6 +228,7 @@ static uint32_t get_g(model_builder *b, int64_t id, int64_t t)
     g->kv_reason = g->kv_range = NONE32;
     g->region_top = NONE32;
     g->open.state = MS_NONE;
+    g->open.end = INT64_MIN;
     return (uint32_t)k;
 }
 
@@ -243,6 +244,7 @@ static uint32_t get_p(model_builder *b, int64_t id)
     }
     b->ps.a[k].id = id;
     b->ps.a[k].open.other = -1;
+    b->ps.a[k].open.end = INT64_MIN;
     return (uint32_t)k;
 }
 
@@ -260,23 +262,28 @@ static uint32_t get_m(model_builder *b, int64_t id, int64_t t)
     b->ms.a[k].open.state = MS_IDLE;
     b->ms.a[k].open.start = t;
     b->ms.a[k].open.other = -1;
+    b->ms.a[k].open.end = INT64_MIN;
     return (uint32_t)k;
 }
 
 /* ---- spans --------------------------------------------------------------- */
 
-static void span_close(model_builder *b, int kind, uint32_t lane, model_span *open, int64_t t)
+/* An open span keeps in .end the end of the last span closed on its lane
+ * (INT64_MIN if none): new spans never start before it. Returns 1 if a span
+ * was appended. */
+static int span_close(model_builder *b, int kind, uint32_t lane, model_span *open, int64_t t)
 {
     if (open->state == MS_NONE || t <= open->start)
-        return;
+        return 0;
     size_t k = VADD(b, b->sp[kind]);
     size_t l = VADD(b, b->spl[kind]);
     if (k == SIZE_MAX || l == SIZE_MAX)
-        return;
+        return 0;
     model_span *s = &b->sp[kind].a[k];
     *s = *open;
     s->end = t;
     b->spl[kind].a[l] = lane;
+    return 1;
 }
 
 /* Switch a lane's open span to a new state at t (no-op if nothing changes). */
@@ -286,10 +293,14 @@ static void lane_set(model_builder *b, int kind, uint32_t lane, model_span *open
     if (open->state == nw->state && open->other == nw->other && open->reason == nw->reason &&
         open->cat == nw->cat && open->stack == nw->stack && open->flags == nw->flags)
         return;
-    span_close(b, kind, lane, open, t);
+    int64_t last = open->end;
+    if (t < last) /* never overlap the previous span (inconsistent input) */
+        t = last;
+    if (span_close(b, kind, lane, open, t))
+        last = t;
     *open = *nw;
     open->start = t;
-    open->end = 0;
+    open->end = last;
 }
 
 static void p_set(model_builder *b, uint32_t pi, int64_t t, uint8_t state, int32_t other)
@@ -645,7 +656,7 @@ static void g_transition(model_builder *b, const tt_event *ev)
             nw.state = MS_RUNNABLE;
             nw.reason = ev->name;
             if (ev->from == TT_GS_WAITING)
-                nw.other = ev->g > INT32_MAX ? -1 : (int32_t)ev->g;
+                nw.other = (ev->g < 0 || ev->g > INT32_MAX) ? -1 : (int32_t)ev->g;
             break;
         case TT_GS_WAITING: {
             size_t n;
@@ -663,15 +674,20 @@ static void g_transition(model_builder *b, const tt_event *ev)
             nw.state = MS_NONE;
             break;
         }
+        int64_t last = g->open.end;
+        if (at < last) /* never overlap the previous span (inconsistent input) */
+            at = last;
         if (g->open.state == MS_WAITING && ev->to == TT_GS_RUNNABLE) {
             g->open.other = nw.other;
             g->open.flags |= MSF_UNBLOCKED;
         }
-        span_close(b, ML_GOROUTINE, gi, &b->gs.a[gi].open, at);
+        if (span_close(b, ML_GOROUTINE, gi, &b->gs.a[gi].open, at))
+            last = at;
         g = &b->gs.a[gi];
         g->open = nw;
         g->open.start = at;
-        int32_t gid32 = g->g.id > INT32_MAX ? -1 : (int32_t)g->g.id;
+        g->open.end = last;
+        int32_t gid32 = (g->g.id < 0 || g->g.id > INT32_MAX) ? -1 : (int32_t)g->g.id;
         /* P and M lanes */
         if (ev->to == TT_GS_RUNNING || (ev->to == TT_GS_SYSCALL && !executing(ev->from))) {
             if (ev->p >= 0) {
@@ -989,6 +1005,7 @@ model_builder *model_builder_new(tt_syms *syms)
         return NULL;
     b->syms = syms;
     b->gc_open.state = MS_NONE;
+    b->gc_open.end = INT64_MIN;
     b->last_m = b->last_p = TT_NO_ID;
 #define S(f, lit) b->f = tt_syms_intern(syms, lit, sizeof lit - 1)
     S(s_gc, "GC concurrent mark phase");

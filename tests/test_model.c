@@ -708,6 +708,85 @@ static void test_truncated_sample(void **state)
         skip();
 }
 
+/* Arbitrary (even inconsistent) event soup: the builder and every query must
+ * stay memory-safe (run under ASan/UBSan by make test). */
+static void test_random_soup(void **state)
+{
+    (void)state;
+    uint64_t r = 777;
+#define RND() (r = r * 6364136223846793005ull + 1442695040888963407ull, r >> 33)
+    for (int round = 0; round < 20; round++) {
+        evgen e;
+        evgen_init(&e);
+        static const char *const names[] = {
+            "", "chan send", "network", "forever", "GC concurrent mark phase",
+            "GC incremental sweep", "GC mark assist", "stop-the-world (GC mark termination)",
+            "/sched/gomaxprocs:threads", "/memory/classes/heap/objects:bytes", "region", "sync",
+        };
+        uint32_t stk = evgen_stack(&e, "a.b", "c.d", NULL);
+        int64_t t = (int64_t)(RND() % 3) - 1;
+        for (int i = 0; i < 3000; i++) {
+            tt_event ev;
+            memset(&ev, 0, sizeof ev);
+            t += (int64_t)(RND() % 50);
+            ev.time = t;
+            ev.m = (int64_t)(RND() % 5) - 1;
+            ev.p = (int64_t)(RND() % 5) - 1;
+            ev.g = (int64_t)(RND() % 8) - 1;
+            ev.id = (int64_t)(RND() % 8) - 1;
+            ev.kind = (uint8_t)(RND() % TT_EV__COUNT);
+            ev.res = (uint8_t)(RND() % 4);
+            ev.from = (uint8_t)(RND() % 7);
+            ev.to = (uint8_t)(RND() % 7);
+            ev.name = evgen_str(&e, names[RND() % (sizeof names / sizeof names[0])]);
+            ev.msg = ev.name;
+            ev.stack = RND() % 2 ? stk : 0;
+            ev.tstack = RND() % 2 ? stk : 0;
+            ev.arg[0] = RND();
+            evgen_event(&e, &ev);
+        }
+        model *m = evgen_finish(&e);
+        uint64_t rr = r;
+        for (int k = 0; k < 4; k++)
+            for (uint32_t l = 0; l < model_lane_count(m, (model_lane_kind)k); l++) {
+                check_lod(m, (model_lane_kind)k, l, &rr, 3);
+                const model_span *sp;
+                uint32_t n = model_lane_spans(m, (model_lane_kind)k, l, &sp);
+                for (uint32_t i = 1; i < n; i++)
+                    assert_true(sp[i].start >= sp[i - 1].end);
+                (void)model_lane_next_change(m, (model_lane_kind)k, l, t / 2, 1);
+                (void)model_lane_next_change(m, (model_lane_kind)k, l, t / 2, -1);
+            }
+        for (uint32_t g = 0; g < model_lane_count(m, ML_GOROUTINE); g++) {
+            const model_episode *eps;
+            const model_region *rg;
+            const model_log *lg;
+            (void)model_goroutine_episodes(m, g, &eps);
+            (void)model_goroutine_regions(m, g, &rg);
+            (void)model_goroutine_logs(m, g, &lg);
+            (void)model_goroutine_next_block(m, g, t / 2, 1);
+            (void)model_goroutine_next_block(m, g, t / 2, -1);
+        }
+        for (int k = 0; k < MSER__COUNT; k++) {
+            const model_point *pt;
+            (void)model_series(m, (model_series_kind)k, &pt);
+        }
+        uint32_t out[8];
+        (void)model_search_goroutines(m, "a", out, 8);
+        for (int k = 0; k < MP__COUNT; k++) {
+            const model_prof_rec *rec;
+            uint32_t n = model_profile(m, (model_prof_kind)k, &rec);
+            uint8_t *pb = NULL;
+            size_t len = model_pprof_encode(m, rec, n, &pb);
+            assert_true(len > 0);
+            free(pb);
+        }
+        model_free(m);
+        evgen_free(&e);
+    }
+#undef RND
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -721,6 +800,7 @@ int main(void)
         cmocka_unit_test(test_safe_text),
         cmocka_unit_test(test_sample_traces),
         cmocka_unit_test(test_truncated_sample),
+        cmocka_unit_test(test_random_soup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
