@@ -1455,7 +1455,7 @@ model *model_builder_finish(model_builder *b)
     /* pending profile samples: goroutines that never ran count in full */
     for (size_t i = 0; i < b->pending.n; i++) {
         pend *p = &b->pending.a[i];
-        if (b->gs.a[p->gi].start == 0)
+        if (b->gs.a[p->gi].start == 0 && b->gs.a[p->gi].insum)
             prof_add(b, p->kind, p->stack, p->d);
     }
     if (b->oom)
