@@ -71,6 +71,9 @@ else
 BIN := gotv
 endif
 
+# Keep test objects: they are not throwaway intermediates.
+.SECONDARY:
+
 .PHONY: all deps run test check unit test-san samples bench install uninstall clean fuzz layering help
 all: $(BIN)
 
