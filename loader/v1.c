@@ -98,6 +98,25 @@ static const struct {
     [E_CPU_SAMPLE] = {5, 1, 19, "CPUSample"},
 };
 
+/* How each of Args[0..2] is stored: 2 bits per arg. */
+enum { AK_VAL = 0, AK_G = 1, AK_STR = 2 };
+#define AK(a0, a1, a2) ((a0) | (a1) << 2 | (a2) << 4)
+static const uint8_t argkind[E_COUNT] = {
+    [E_GO_CREATE] = AK(AK_G, AK_VAL, AK_VAL),
+    [E_GO_START] = AK(AK_G, AK_VAL, AK_VAL),
+    [E_GO_UNBLOCK] = AK(AK_G, AK_VAL, AK_VAL),
+    [E_GO_SYSEXIT] = AK(AK_G, AK_VAL, AK_VAL),
+    [E_GO_WAITING] = AK(AK_G, AK_VAL, AK_VAL),
+    [E_GO_INSYSCALL] = AK(AK_G, AK_VAL, AK_VAL),
+    [E_GO_START_LOCAL] = AK(AK_G, AK_VAL, AK_VAL),
+    [E_GO_UNBLOCK_LOCAL] = AK(AK_G, AK_VAL, AK_VAL),
+    [E_GO_SYSEXIT_LOCAL] = AK(AK_G, AK_VAL, AK_VAL),
+    [E_GO_START_LABEL] = AK(AK_G, AK_VAL, AK_STR),
+    [E_TASK_CREATE] = AK(AK_VAL, AK_VAL, AK_STR),
+    [E_REGION] = AK(AK_VAL, AK_VAL, AK_STR),
+    [E_LOG] = AK(AK_VAL, AK_STR, AK_VAL),
+};
+
 /* v2 wire numbering, for tt_event.type */
 enum {
     W_CPU_SAMPLE = 7, W_PROCS_CHANGE = 9, W_PROC_START = 10, W_PROC_STOP = 11,
@@ -304,11 +323,19 @@ static inline uint64_t get_val(const v1 *c, const v1ev *e, int i)
 }
 
 /* Dense index of goroutine id; UINT32_MAX on allocation failure. */
-static uint32_t gid(v1 *c, uint64_t id)
+static uint32_t gid_new(v1 *c, uint64_t id);
+
+static inline uint32_t gid(v1 *c, uint64_t id)
 {
     uint32_t v;
     if (v1_idx_get(&c->gmap, id, &v))
         return v;
+    return gid_new(c, id);
+}
+
+static uint32_t gid_new(v1 *c, uint64_t id)
+{
+    uint32_t v;
     if (c->ngs >= UINT32_MAX - 1 ||
         v1_grow((void **)&c->gs, &c->capgs, c->ngs + 1, sizeof *c->gs) < 0)
         return UINT32_MAX;
@@ -447,6 +474,10 @@ static tt_status parse(v1 *c)
         size_t na = 0;
         if (narg <= 3) {
             for (unsigned i = 0; i < narg; i++) {
+                if (off < len && b[off] < 0x80) { /* one-byte value: the common case */
+                    args[na++] = b[off++];
+                    continue;
+                }
                 n = tt_uvarint(b + off, len - off, &args[na]);
                 if (n <= 0)
                     return ferr(c, n == 0 ? TT_ERR_TRUNCATED : TT_ERR_FORMAT, off,
@@ -468,6 +499,10 @@ static tt_status parse(v1 *c)
                 return ferr(c, TT_ERR_TRUNCATED, evoff, "truncated event");
             size_t end = off + (size_t)v;
             while (off < end) {
+                if (b[off] < 0x80) {
+                    args[na++] = b[off++];
+                    continue;
+                }
                 n = tt_uvarint(b + off, end - off, &args[na]);
                 if (n <= 0)
                     return ferr(c, TT_ERR_FORMAT, off, "malformed varint");
@@ -610,16 +645,17 @@ static tt_status parse(v1 *c)
         e->ts = (int64_t)last_ts;
         e->p = (uint16_t)curp;
         e->g = lastg;
-        for (size_t i = 0; i < nval && i < 3; i++) {
+        unsigned kinds = argkind[typ];
+        for (size_t i = 0; i < nval && i < 3; i++, kinds >>= 2) {
             uint64_t x = args[1 + i];
-            int is_g = i == 0 && (typ == E_GO_CREATE || typ == E_GO_START || typ == E_GO_UNBLOCK ||
-                                  typ == E_GO_SYSEXIT || typ == E_GO_WAITING ||
-                                  typ == E_GO_INSYSCALL || typ == E_GO_START_LOCAL ||
-                                  typ == E_GO_UNBLOCK_LOCAL || typ == E_GO_SYSEXIT_LOCAL ||
-                                  typ == E_GO_START_LABEL);
-            int is_s = (i == 2 && (typ == E_GO_START_LABEL || typ == E_TASK_CREATE ||
-                                   typ == E_REGION)) ||
-                       (i == 1 && typ == E_LOG);
+            if ((kinds & 3) == AK_VAL) {
+                if (x <= UINT32_MAX)
+                    e->a[i] = (uint32_t)x;
+                else if (put_val(c, e, (int)i, x) < 0)
+                    return NOMEM(c);
+                continue;
+            }
+            int is_g = (kinds & 3) == AK_G, is_s = (kinds & 3) == AK_STR;
             if (is_g) {
                 uint32_t g = gid(c, x);
                 if (g == UINT32_MAX)
