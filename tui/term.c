@@ -65,6 +65,13 @@ static double now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+static double cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 static void on_signal(int sig)
 {
     switch (sig) {
@@ -524,15 +531,19 @@ int ui_term_run(const ui_term_opts *o)
             dirty = full = 1;
         }
         if (dirty) {
-            double t0 = now_ms();
+            double t0 = now_ms(), c0 = cpu_ms();
             ui_render(st);
             present(st, full);
-            double dt = now_ms() - t0;
+            double dt = now_ms() - t0, dc = cpu_ms() - c0;
             if (first_frame < 0) first_frame = now_ms() - t_start;
             nframes++;
             tsum += dt;
             if (dt > tmax) tmax = dt;
-            if (T.timing) fprintf(T.timing, "frame %d %dx%d %.3f ms\n", nframes, st->grid.cols, st->grid.rows, dt);
+            if (T.timing) {
+                fprintf(T.timing, "frame %d %dx%d %.3f ms (cpu %.3f ms)%s\n", nframes, st->grid.cols,
+                        st->grid.rows, dt, dc, full ? " full" : "");
+                fflush(T.timing);
+            }
             dirty = full = 0;
             if (st->defer_plots) { /* first frame is up: now the slow plots */
                 st->defer_plots = 0;

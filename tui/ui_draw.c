@@ -189,10 +189,15 @@ static void draw_plot(ui_state *st, const ui_lane *l, int row)
     for (int c = 0; c < st->vp.cols; c++) {
         int64_t a = tl_col_time(&st->vp, c), b = tl_col_time(&st->vp, c + 1);
         if (a >= st->info->t_end) break;
-        uint32_t i;
+        uint32_t i, j;
         uint64_t v = series_at(p, n, a, &i);
-        for (; i < n && p[i].t < b; i++)
+        series_at(p, n, b - 1, &j); /* points i..j-1 fall in this column */
+        /* many points per column: sample at most 64 of them (keeps a key
+         * press cheap on traces with millions of points) */
+        uint32_t stride = j > i ? (j - i) / 64 + 1 : 1;
+        for (; i < j; i += stride)
             if (p[i].v > v) v = p[i].v;
+        if (j > 0 && j - 1 >= i - stride && p[j - 1].v > v) v = p[j - 1].v;
         int lv = mx ? (int)((v * 8 + mx - 1) / mx) : 0;
         if (lv > 8) lv = 8;
         if (lv == 0) continue;
