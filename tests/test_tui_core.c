@@ -261,7 +261,7 @@ static void test_keymap_every_command_has_a_key_and_help(void **st)
     /* help has one line per command plus extras, first is scroll left */
     assert_true(ui_help_count() >= CMD__COUNT - 1);
     ui_help_line(0, 12, buf, sizeof buf);
-    assert_string_equal(buf, "h, Left      scroll the timeline left (earlier)");
+    assert_string_equal(buf, "h Left       scroll the timeline left (earlier)");
 }
 
 /* termkey decoding: raw bytes -> key -> command, without a terminal */

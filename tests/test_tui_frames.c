@@ -392,7 +392,7 @@ static void test_help_from_keymap(void **s)
     fx *f = open_sample("deadlock.trace", 60, 120, 1);
     assert_non_null(f);
     ui_dispatch(&f->st, CMD_HELP);
-    assert_true(screen_has(f, "h, Left"));
+    assert_true(screen_has(f, "h Left"));
     assert_true(screen_has(f, "show all keys"));
     assert_true(screen_has(f, "Glyphs:"));
     ui_dispatch(&f->st, CMD_BACK);

@@ -75,7 +75,7 @@ int ui_cmd_keys(enum ui_cmd c, char *buf, size_t n)
     buf[0] = 0;
     for (unsigned i = 0; i < NKEYS; i++) {
         if (keymap[i].cmd != c) continue;
-        int w = snprintf(buf + o, n - o, "%s%s", o ? ", " : "", keymap[i].label);
+        int w = snprintf(buf + o, n - o, "%s%s", o ? " " : "", keymap[i].label);
         if (w < 0 || (size_t)w >= n - o) break;
         o += (size_t)w;
     }
@@ -119,18 +119,10 @@ void ui_keymap_markdown(FILE *f)
           "Press `?` in the explorer for the same list.\n\n"
           "| Keys | What it does |\n|---|---|\n",
           f);
-    char keys[96];
     for (unsigned c = 1; c < CMD__COUNT; c++) {
-        ui_cmd_keys((enum ui_cmd)c, keys, sizeof keys);
-        fputs("| ", f);
-        /* each key in backticks */
-        char *save = NULL;
-        int first = 1;
-        for (char *t = strtok_r(keys, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-            while (*t == ' ') t++;
-            fprintf(f, "%s`%s`", first ? "" : " ", t);
-            first = 0;
-        }
+        fputs("|", f);
+        for (unsigned i = 0; i < NKEYS; i++)
+            if (keymap[i].cmd == (enum ui_cmd)c) fprintf(f, " `%s`", keymap[i].label);
         fprintf(f, " | %s |\n", ui_cmd_help((enum ui_cmd)c));
     }
     for (unsigned j = 0; j < NEXTRA; j++)

@@ -127,7 +127,7 @@ typedef struct ui_keybind {
 enum ui_cmd ui_keymap_lookup(const TermKeyKey *key);
 const char *ui_cmd_name(enum ui_cmd c); /* "ZOOM_IN" */
 const char *ui_cmd_help(enum ui_cmd c);
-/* The keys bound to c, joined with ", " ("h, Left"). Returns length. */
+/* The keys bound to c, joined with " " ("h Left"). Returns length. */
 int ui_cmd_keys(enum ui_cmd c, char *buf, size_t n);
 /* All bindings (for tests). */
 const ui_keybind *ui_keymap_table(unsigned *n);
