@@ -27,6 +27,7 @@ static const char *const extra_help[][2] = {
     {"wheel", "zoom in/out around the pointer"},
     {"click", "select the lane (or row) and move the time cursor there"},
     {"prompt keys", "Enter runs, Esc cancels, Backspace deletes, C-u clears"},
+    {"@T /W", "axis label: cursor time T from the trace start, view width W"},
 };
 #define NEXTRA (sizeof extra_help / sizeof extra_help[0])
 

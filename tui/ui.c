@@ -431,6 +431,7 @@ void ui_resize(ui_state *st, int rows, int cols)
     st->grid.ascii = !st->utf8;
     compute_label_w(st);
     tl_set_cols(&st->vp, cols - st->label_w);
+    if (st->panel_open) ui_open_panel(st, st->panel_g); /* lines wrap to the width */
     ui_reveal_lane(st);
 }
 

@@ -116,16 +116,21 @@ static void build_panel(ui_state *st)
             tl_fmt_dur(v[i], t[i], sizeof t[i]);
             pct(v[i], s->total_ns, p[i], sizeof p[i]);
         }
-        /* total, then every non-zero part with its share */
+        /* total, then the parts go tool trace reports (sleep and other only
+         * when non-zero), wrapped to the width of the screen */
         static const char *names[9] = {"total", "execution", "scheduler wait", "sync", "network",
                                        "syscall", "GC assist/sweep", "sleep", "other"};
+        int width = st->grid.cols > 20 ? st->grid.cols : 20;
         char line[320];
         int o = snprintf(line, sizeof line, "time %s:", t[0]);
         for (int i = 1; i < 9; i++) {
-            if (!v[i] && i > 2) continue;
+            if (!v[i] && i >= 7) continue;
             char part[96];
             int pl = snprintf(part, sizeof part, " %s %s%s", names[i], t[i], p[i]);
-            if (o + pl >= (int)sizeof line) break;
+            if (o + pl > width || o + pl >= (int)sizeof line) {
+                add_text(st, UI_S_NORMAL, -1, "%s", line);
+                o = snprintf(line, sizeof line, "    ");
+            }
             memcpy(line + o, part, (size_t)pl + 1);
             o += pl;
         }
