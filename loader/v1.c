@@ -141,23 +141,76 @@ enum { FK_NONE, FK_TIMER, FK_NETPOLL, FK_SYSCALL, FK_GC };
 /* ---- compact event record ------------------------------------------------ */
 
 /*
- * a[0..2] hold Go's Args[0..2] (goroutine ids as dense indices, string ids as
- * string slots, other values inline or, when >= 2^32, as a pool index with the
- * matching POOL bit set); a[3] holds the stack id.
+ * 24 bytes per event. Go's Args[0..2] and the stack id are stored according
+ * to layout[] below: in the event's goroutine (Args[0] of GoStart & co is the
+ * G itself), in x or y (values of 2^32 and more go to a side pool, with the
+ * POOL bit set), or, for the few events with more values (GoCreate,
+ * GoUnblock, tasks, regions, logs), in an extension array indexed by y.
+ * Goroutine ids are dense indices, string ids string slots.
  */
 typedef struct v1ev {
     int64_t ts;
     uint32_t g; /* dense goroutine index of the event's G */
-    uint32_t a[4];
+    uint32_t x, y;
     uint16_t p; /* dense P index */
     uint8_t type;
     uint8_t fl;
 } v1ev;
 
-#define FL_POOL(i) (1u << (i))
-#define FL_FAKE_SHIFT 3
+_Static_assert(sizeof(v1ev) == 24, "v1ev is 24 bytes");
+
+#define FL_POOLX 0x01u
+#define FL_POOLY 0x02u
+#define FL_FAKE_SHIFT 2
 #define FL_FAKE_MASK (7u << FL_FAKE_SHIFT)
-#define FL_BLOCKED 0x40u /* GoSysCall followed by GoSysBlock of the same G */
+#define FL_BLOCKED 0x20u /* GoSysCall followed by GoSysBlock of the same G */
+#define FL_LOCAL 0x40u   /* was GoStartLocal / GoUnblockLocal / GoSysExitLocal */
+
+enum { SL_NONE, SL_G, SL_X, SL_Y, SL_E0, SL_E1, SL_E2, SL_E3, SL_EW };
+/* Where Args[0], Args[1], Args[2] and the stack live, per (original) type. */
+static const uint8_t layout[E_COUNT][4] = {
+    [E_GOMAXPROCS] = {SL_X, SL_NONE, SL_NONE, SL_Y},
+    [E_PROC_START] = {SL_X, SL_NONE, SL_NONE, SL_NONE},
+    [E_GC_START] = {SL_X, SL_NONE, SL_NONE, SL_Y},
+    [E_STW_START] = {SL_X, SL_NONE, SL_NONE, SL_NONE},
+    [E_SWEEP_START] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
+    [E_SWEEP_DONE] = {SL_X, SL_Y, SL_NONE, SL_NONE},
+    [E_GO_CREATE] = {SL_X, SL_EW, SL_NONE, SL_E2},
+    [E_GO_START] = {SL_G, SL_X, SL_NONE, SL_NONE},
+    [E_GO_STOP] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
+    [E_GO_SCHED] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
+    [E_GO_PREEMPT] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
+    [E_GO_SLEEP] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
+    [E_GO_BLOCK] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
+    [E_GO_UNBLOCK] = {SL_X, SL_EW, SL_NONE, SL_E2},
+    [E_GO_BLOCK_SEND] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
+    [E_GO_BLOCK_RECV] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
+    [E_GO_BLOCK_SELECT] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
+    [E_GO_BLOCK_SYNC] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
+    [E_GO_BLOCK_COND] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
+    [E_GO_BLOCK_NET] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
+    [E_GO_SYSCALL] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
+    [E_GO_SYSEXIT] = {SL_G, SL_X, SL_Y, SL_NONE},
+    [E_GO_WAITING] = {SL_G, SL_NONE, SL_NONE, SL_NONE},
+    [E_GO_INSYSCALL] = {SL_G, SL_NONE, SL_NONE, SL_NONE},
+    [E_HEAP_ALLOC] = {SL_X, SL_NONE, SL_NONE, SL_NONE},
+    [E_HEAP_GOAL] = {SL_X, SL_NONE, SL_NONE, SL_NONE},
+    [E_GO_START_LOCAL] = {SL_G, SL_NONE, SL_NONE, SL_NONE},
+    [E_GO_UNBLOCK_LOCAL] = {SL_X, SL_NONE, SL_NONE, SL_Y},
+    [E_GO_SYSEXIT_LOCAL] = {SL_X, SL_Y, SL_NONE, SL_NONE}, /* Args[1] is the time */
+    [E_GO_START_LABEL] = {SL_G, SL_X, SL_Y, SL_NONE},
+    [E_GO_BLOCK_GC] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
+    [E_MARK_ASSIST_START] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
+    [E_TASK_CREATE] = {SL_X, SL_EW, SL_E2, SL_E3},
+    [E_TASK_END] = {SL_X, SL_NONE, SL_NONE, SL_Y},
+    [E_REGION] = {SL_X, SL_EW, SL_E2, SL_E3},
+    [E_LOG] = {SL_X, SL_E0, SL_E1, SL_E2},
+    [E_CPU_SAMPLE] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
+};
+/* Extension words used by a type (y is then their index). */
+static const uint8_t extwords[E_COUNT] = {
+    [E_GO_CREATE] = 3, [E_GO_UNBLOCK] = 3, [E_TASK_CREATE] = 4, [E_REGION] = 4, [E_LOG] = 3,
+};
 
 typedef struct v1batch {
     uint32_t start, end; /* event index range */
@@ -238,6 +291,8 @@ typedef struct v1 {
     size_t nev, capev;
     uint64_t *pool;
     size_t npool, cappool;
+    uint32_t *ext;
+    size_t next, capext;
 
     v1batch *batches;
     size_t nbatches, capbatches;
@@ -302,25 +357,66 @@ static tt_status ferr(v1 *c, tt_status code, size_t off, const char *what)
 
 /* ---- value storage ------------------------------------------------------------ */
 
-static int put_val(v1 *c, v1ev *e, int i, uint64_t v)
+static inline unsigned ltype(const v1ev *e)
+{
+    if (!(e->fl & FL_LOCAL))
+        return e->type;
+    return e->type == E_GO_START ? E_GO_START_LOCAL
+           : e->type == E_GO_UNBLOCK ? E_GO_UNBLOCK_LOCAL
+                                     : E_GO_SYSEXIT_LOCAL;
+}
+
+static int put_wide(v1 *c, v1ev *e, uint32_t *dst, uint8_t bit, uint64_t v)
 {
     if (v <= UINT32_MAX) {
-        e->a[i] = (uint32_t)v;
+        *dst = (uint32_t)v;
         return 0;
     }
     if (c->npool >= UINT32_MAX ||
         v1_grow((void **)&c->pool, &c->cappool, c->npool + 1, sizeof *c->pool) < 0)
         return -1;
-    e->a[i] = (uint32_t)c->npool;
+    *dst = (uint32_t)c->npool;
     c->pool[c->npool++] = v;
-    e->fl |= (uint8_t)FL_POOL(i);
+    e->fl |= bit;
     return 0;
 }
 
-static inline uint64_t get_val(const v1 *c, const v1ev *e, int i)
+/* Store logical value v (Args[i], i = 3 for the stack) of a new event. */
+static int store(v1 *c, v1ev *e, int i, uint64_t v)
 {
-    return (e->fl & FL_POOL(i)) ? c->pool[e->a[i]] : e->a[i];
+    switch (layout[ltype(e)][i]) {
+    case SL_G: e->g = (uint32_t)v; return 0;
+    case SL_X: return put_wide(c, e, &e->x, FL_POOLX, v);
+    case SL_Y: return put_wide(c, e, &e->y, FL_POOLY, v);
+    case SL_E0: c->ext[e->y] = (uint32_t)v; return 0;
+    case SL_E1: c->ext[e->y + 1] = (uint32_t)v; return 0;
+    case SL_E2: c->ext[e->y + 2] = (uint32_t)v; return 0;
+    case SL_E3: c->ext[e->y + 3] = (uint32_t)v; return 0;
+    case SL_EW:
+        c->ext[e->y] = (uint32_t)v;
+        c->ext[e->y + 1] = (uint32_t)(v >> 32);
+        return 0;
+    default: return 0;
+    }
 }
+
+/* Logical value Args[i] (i = 3: the stack id) of an event; 0 if absent. */
+static inline uint64_t A(const v1 *c, const v1ev *e, int i)
+{
+    switch (layout[ltype(e)][i]) {
+    case SL_G: return e->g;
+    case SL_X: return (e->fl & FL_POOLX) ? c->pool[e->x] : e->x;
+    case SL_Y: return (e->fl & FL_POOLY) ? c->pool[e->y] : e->y;
+    case SL_E0: return c->ext[e->y];
+    case SL_E1: return c->ext[e->y + 1];
+    case SL_E2: return c->ext[e->y + 2];
+    case SL_E3: return c->ext[e->y + 3];
+    case SL_EW: return c->ext[e->y] | (uint64_t)c->ext[e->y + 1] << 32;
+    default: return 0;
+    }
+}
+
+#define STKID(c, e) ((uint32_t)A((c), (e), 3))
 
 /* Dense index of goroutine id; UINT32_MAX on allocation failure. */
 static uint32_t gid_new(v1 *c, uint64_t id);
@@ -621,8 +717,17 @@ static tt_status parse(v1 *c)
         v1ev *e = &c->ev[c->nev];
         memset(e, 0, sizeof *e);
         e->type = (uint8_t)typ;
+        if (extwords[typ]) {
+            if (c->next > UINT32_MAX - 8 ||
+                v1_grow((void **)&c->ext, &c->capext, c->next + extwords[typ], sizeof *c->ext) < 0)
+                return NOMEM(c);
+            e->y = (uint32_t)c->next;
+            memset(c->ext + c->next, 0, extwords[typ] * sizeof *c->ext);
+            c->next += extwords[typ];
+        }
+        uint64_t lv[4] = {0, 0, 0, 0}; /* Args[0..2], stack */
         if (evdesc[typ].stack)
-            e->a[3] = (uint32_t)args[na - 1];
+            lv[3] = (uint32_t)args[na - 1];
         size_t nval = na - 1 - evdesc[typ].stack; /* Args[0..] after the timestamp */
         if (typ == E_CPU_SAMPLE) {
             /* dt ignored; absolute time, P, G, stack */
@@ -635,6 +740,7 @@ static tt_status parse(v1 *c)
                 return NOMEM(c);
             e->p = (uint16_t)p;
             e->g = g;
+            e->y = (uint32_t)lv[3];
             if (v1_grow((void **)&c->cpu, &c->capcpu, c->ncpu + 1, sizeof *c->cpu) < 0)
                 return NOMEM(c);
             c->cpu[c->ncpu++] = (uint32_t)c->nev;
@@ -648,34 +754,25 @@ static tt_status parse(v1 *c)
         unsigned kinds = argkind[typ];
         for (size_t i = 0; i < nval && i < 3; i++, kinds >>= 2) {
             uint64_t x = args[1 + i];
-            if ((kinds & 3) == AK_VAL) {
-                if (x <= UINT32_MAX)
-                    e->a[i] = (uint32_t)x;
-                else if (put_val(c, e, (int)i, x) < 0)
-                    return NOMEM(c);
-                continue;
-            }
-            int is_g = (kinds & 3) == AK_G, is_s = (kinds & 3) == AK_STR;
-            if (is_g) {
+            if ((kinds & 3) == AK_G) {
                 uint32_t g = gid(c, x);
                 if (g == UINT32_MAX)
                     return NOMEM(c);
-                e->a[i] = g;
-            } else if (is_s) {
-                uint32_t s = sslot(c, x);
-                if (s == UINT32_MAX)
+                lv[i] = g;
+            } else if ((kinds & 3) == AK_STR) {
+                uint32_t sl = sslot(c, x);
+                if (sl == UINT32_MAX)
                     return NOMEM(c);
-                e->a[i] = s;
-            } else if (put_val(c, e, (int)i, x) < 0) {
-                return NOMEM(c);
+                lv[i] = sl;
+            } else {
+                lv[i] = x;
             }
         }
         switch (typ) {
         case E_GO_START:
         case E_GO_START_LOCAL:
         case E_GO_START_LABEL:
-            lastg = e->a[0];
-            e->g = lastg;
+            lastg = (uint32_t)lv[0];
             break;
         case E_GO_END:
         case E_GO_STOP:
@@ -693,11 +790,6 @@ static tt_status parse(v1 *c)
         case E_GO_BLOCK_GC:
             lastg = 0;
             break;
-        case E_GO_SYSEXIT:
-        case E_GO_WAITING:
-        case E_GO_INSYSCALL:
-            e->g = e->a[0];
-            break;
         case E_LOG: {
             /* the value string follows the length-prefixed values */
             uint64_t sl;
@@ -710,20 +802,22 @@ static tt_status parse(v1 *c)
             off += (size_t)n;
             if (sl > 1000000)
                 return tt_err_set(c->err, TT_ERR_LIMIT, evoff,
-                                  "log message too long (%llu bytes)",
-                                  (unsigned long long)sl);
+                                  "log message too long (%llu bytes)", (unsigned long long)sl);
             if (sl > len - off)
                 return ferr(c, TT_ERR_TRUNCATED, evoff, "truncated log message");
             uint32_t sym = tt_syms_intern(c->syms, (const char *)b + off, (size_t)sl);
             if (sym == UINT32_MAX)
                 return NOMEM(c);
-            e->a[2] = sym;
+            lv[2] = sym;
             off += (size_t)sl;
             break;
         }
         default:
             break;
         }
+        for (int i = 0; i < 4; i++)
+            if (store(c, e, i, lv[i]) < 0)
+                return NOMEM(c);
         c->nev++;
         if (c->nbatches)
             c->batches[c->nbatches - 1].end = (uint32_t)c->nev;
@@ -751,7 +845,7 @@ static void state_transition(const v1 *c, const v1ev *e, gtrans *t)
 {
     switch (e->type) {
     case E_GO_CREATE:
-        *t = (gtrans){e->a[0], 0, 1, GS_DEAD, GS_RUNNABLE};
+        *t = (gtrans){(uint32_t)A(c, e, 0), 0, 1, GS_DEAD, GS_RUNNABLE};
         return;
     case E_GO_WAITING:
     case E_GO_INSYSCALL:
@@ -759,7 +853,7 @@ static void state_transition(const v1 *c, const v1ev *e, gtrans *t)
         return;
     case E_GO_START:
     case E_GO_START_LABEL: {
-        uint64_t s = get_val(c, e, 1);
+        uint64_t s = A(c, e, 1);
         *t = (gtrans){e->g, s, s + 1, GS_RUNNABLE, GS_RUNNING};
         return;
     }
@@ -784,16 +878,16 @@ static void state_transition(const v1 *c, const v1ev *e, gtrans *t)
         return;
     case E_GO_UNBLOCK:
     case E_GO_SYSEXIT: {
-        uint64_t s = get_val(c, e, 1);
-        *t = (gtrans){e->a[0], s, s + 1, GS_WAITING, GS_RUNNABLE};
+        uint64_t s = A(c, e, 1);
+        *t = (gtrans){(uint32_t)A(c, e, 0), s, s + 1, GS_WAITING, GS_RUNNABLE};
         return;
     }
     case E_GO_UNBLOCK_LOCAL:
     case E_GO_SYSEXIT_LOCAL:
-        *t = (gtrans){e->a[0], SEQ_NONE, SEQ_INC, GS_WAITING, GS_RUNNABLE};
+        *t = (gtrans){(uint32_t)A(c, e, 0), SEQ_NONE, SEQ_INC, GS_WAITING, GS_RUNNABLE};
         return;
     case E_GC_START: {
-        uint64_t s = get_val(c, e, 0);
+        uint64_t s = A(c, e, 0);
         *t = (gtrans){G_GARBAGE, s, s + 1, GS_DEAD, GS_DEAD};
         return;
     }
@@ -1055,12 +1149,14 @@ static tt_status merge(v1 *c, uint32_t **orderp)
                 }
             }
         }
+        /* Local events become ordinary ones; FL_LOCAL keeps their layout
+         * (GoSysExitLocal: Args[1] is the real time and Args[2] = 0). */
         if (e->type == E_GO_START_LOCAL)
-            e->type = E_GO_START;
+            e->type = E_GO_START, e->fl |= FL_LOCAL;
         else if (e->type == E_GO_UNBLOCK_LOCAL)
-            e->type = E_GO_UNBLOCK;
+            e->type = E_GO_UNBLOCK, e->fl |= FL_LOCAL;
         else if (e->type == E_GO_SYSEXIT_LOCAL)
-            e->type = E_GO_SYSEXIT; /* keeps Args: real time is Args[1], Args[2] = 0 */
+            e->type = E_GO_SYSEXIT, e->fl |= FL_LOCAL;
         order[nout++] = f.idx;
         if (f.proc == np)
             cpu_pos++;
@@ -1121,7 +1217,7 @@ static tt_status retime(v1 *c)
         if (e->type == E_GO_SYSBLOCK || e->type == E_GO_INSYSCALL) {
             c->gs[e->g].sysblock = e->ts;
         } else if (e->type == E_GO_SYSEXIT) {
-            int64_t rts = (int64_t)get_val(c, e, 2);
+            int64_t rts = (int64_t)A(c, e, 2);
             if (rts == 0)
                 continue;
             int64_t block = c->gs[e->g].sysblock;
@@ -1358,9 +1454,9 @@ static tt_status check(v1 *c)
             break;
         case E_GO_CREATE: {
             CHK(check_running(c, e, 1));
-            v1g *ng = &c->gs[e->a[0]];
+            v1g *ng = &c->gs[(uint32_t)A(c, e, 0)];
             if (ng->exists)
-                BAD("g %llu already exists (time %lld)", graw(c, e->a[0]), ts);
+                BAD("g %llu already exists (time %lld)", graw(c, (uint32_t)A(c, e, 0)), ts);
             ng->exists = 1;
             ng->state = GS_RUNNABLE;
             ng->lastev = e->type;
@@ -1405,9 +1501,9 @@ static tt_status check(v1 *c)
             if (get_fake(e) != FK_TIMER && p->rung != e->g)
                 BAD("p %d is not running g %llu while unpark (time %lld)", p->id, graw(c, e->g),
                     ts);
-            v1g *ug = &c->gs[e->a[0]];
+            v1g *ug = &c->gs[(uint32_t)A(c, e, 0)];
             if (ug->state != GS_WAITING)
-                BAD("g %llu is not waiting before unpark (time %lld)", graw(c, e->a[0]), ts);
+                BAD("g %llu is not waiting before unpark (time %lld)", graw(c, (uint32_t)A(c, e, 0)), ts);
             if (ug->lastev == E_GO_BLOCK_NET)
                 set_fake(e, FK_NETPOLL);
             ug->state = GS_RUNNABLE;
@@ -1445,7 +1541,7 @@ static tt_status check(v1 *c)
             break;
         case E_TASK_CREATE:
         case E_TASK_END: {
-            uint64_t id = get_val(c, e, 0);
+            uint64_t id = A(c, e, 0);
             uint32_t ti;
             if (!v1_map_get(&c->taskmap, id, &ti)) {
                 if (v1_grow((void **)&c->tasks, &c->captasks, c->ntasks + 1, sizeof *c->tasks) <
@@ -1465,7 +1561,7 @@ static tt_status check(v1 *c)
             break;
         }
         case E_REGION: {
-            uint64_t mode = get_val(c, e, 1);
+            uint64_t mode = A(c, e, 1);
             if (mode == 0) {
                 uint32_t r = c->freeregion;
                 if (r != UINT32_MAX) {
@@ -1477,14 +1573,14 @@ static tt_status check(v1 *c)
                         return NOMEM(c);
                     r = (uint32_t)c->nregions++;
                 }
-                c->regions[r].task = get_val(c, e, 0);
-                c->regions[r].name = e->a[2];
+                c->regions[r].task = A(c, e, 0);
+                c->regions[r].name = (uint32_t)A(c, e, 2);
                 c->regions[r].prev = g->region;
                 g->region = r;
             } else if (mode == 1) {
                 uint32_t r = g->region;
                 if (r != UINT32_MAX) {
-                    if (c->regions[r].task != get_val(c, e, 0) || c->regions[r].name != e->a[2])
+                    if (c->regions[r].task != A(c, e, 0) || c->regions[r].name != (uint32_t)A(c, e, 2))
                         BAD("misuse of region in goroutine %llu: region end does not match the "
                             "innermost active region (time %lld)",
                             graw(c, e->g), ts);
@@ -1502,10 +1598,10 @@ static tt_status check(v1 *c)
         default:
             break;
         }
-        if (e->a[3] != 0 && evdesc[e->type].stack) {
+        if (evdesc[ltype(e)].stack && STKID(c, e) != 0) {
             uint32_t si;
-            if (!v1_idx_get(&c->stkmap, e->a[3], &si))
-                e->a[3] = 0; /* unknown stack */
+            if (!v1_idx_get(&c->stkmap, STKID(c, e), &si))
+                store(c, e, 3, 0); /* unknown stack */
         }
     }
     return TT_OK;
@@ -1726,11 +1822,11 @@ static tt_status convert(v1 *c)
             o.kind = TT_EV_METRIC;
             o.type = W_PROCS_CHANGE;
             o.name = c->s_gomaxprocs;
-            o.arg[0] = get_val(c, e, 0);
-            STK(stack_of(c, e->a[3]));
+            o.arg[0] = A(c, e, 0);
+            STK(stack_of(c, STKID(c, e)));
             break;
         case E_PROC_START:
-            pr->m = get_val(c, e, 0);
+            pr->m = A(c, e, 0);
             pr->hasm = 1;
             o.m = (int64_t)pr->m;
             if (pr->seen) {
@@ -1754,7 +1850,7 @@ static tt_status convert(v1 *c)
             o.type = W_GC_BEGIN;
             o.name = c->s_gc;
             o.res = TT_RES_NONE;
-            STK(stack_of(c, e->a[3]));
+            STK(stack_of(c, STKID(c, e)));
             break;
         case E_GC_DONE:
             o.kind = TT_EV_RANGE_END;
@@ -1763,7 +1859,7 @@ static tt_status convert(v1 *c)
             o.res = TT_RES_NONE;
             break;
         case E_STW_START:
-            last_stw = stw_kind(c, get_val(c, e, 0));
+            last_stw = stw_kind(c, A(c, e, 0));
             o.kind = TT_EV_RANGE_BEGIN;
             o.type = W_STW_BEGIN;
             o.name = c->s_stw_range[last_stw];
@@ -1783,7 +1879,7 @@ static tt_status convert(v1 *c)
             o.name = c->s_sweep;
             o.res = TT_RES_PROC;
             o.id = P;
-            STK(stack_of(c, e->a[3]));
+            STK(stack_of(c, STKID(c, e)));
             break;
         case E_SWEEP_DONE:
             o.kind = TT_EV_RANGE_END;
@@ -1792,8 +1888,8 @@ static tt_status convert(v1 *c)
             o.res = TT_RES_PROC;
             o.id = P;
             o.nattr = 2;
-            o.arg[0] = get_val(c, e, 0);
-            o.arg[1] = get_val(c, e, 1);
+            o.arg[0] = A(c, e, 0);
+            o.arg[1] = A(c, e, 1);
             break;
         case E_MARK_ASSIST_START:
         case E_MARK_ASSIST_DONE:
@@ -1803,44 +1899,44 @@ static tt_status convert(v1 *c)
             o.res = TT_RES_GOROUTINE;
             o.id = o.g;
             if (e->type == E_MARK_ASSIST_START)
-                STK(stack_of(c, e->a[3]));
+                STK(stack_of(c, STKID(c, e)));
             break;
         case E_GO_CREATE: {
-            v1g *ng = &c->gs[e->a[0]];
+            v1g *ng = &c->gs[(uint32_t)A(c, e, 0)];
             if (preinit) {
                 if (!ng->preinit) {
                     if (v1_grow((void **)&c->preinit, &c->cappreinit, c->npreinit + 1,
                                 sizeof *c->preinit) < 0)
                         return NOMEM(c);
-                    c->preinit[c->npreinit++] = e->a[0];
+                    c->preinit[c->npreinit++] = (uint32_t)A(c, e, 0);
                     ng->preinit = 1;
                 }
                 continue;
             }
             transition(&o, W_GO_CREATE, TT_RES_GOROUTINE, (int64_t)ng->id, TT_GS_NOTEXIST,
                        TT_GS_RUNNABLE);
-            uint32_t ts = stack_of(c, get_val(c, e, 1));
+            uint32_t ts = stack_of(c, A(c, e, 1));
             if (ts == UINT32_MAX)
                 return NOMEM(c);
             o.tstack = ts;
             o.flags |= TT_EVF_HAS_TSTACK; /* Go: a stack handle even for id 0 */
-            STK(stack_of(c, e->a[3]));
+            STK(stack_of(c, STKID(c, e)));
             break;
         }
         case E_GO_START:
             if (preinit) {
-                c->gs[e->a[0]].preinit = 0;
-                transition(&o, W_GO_STATUS, TT_RES_GOROUTINE, (int64_t)c->gs[e->a[0]].id,
+                c->gs[(uint32_t)A(c, e, 0)].preinit = 0;
+                transition(&o, W_GO_STATUS, TT_RES_GOROUTINE, (int64_t)c->gs[(uint32_t)A(c, e, 0)].id,
                            TT_GS_UNDETERMINED, TT_GS_RUNNING);
             } else {
-                transition(&o, W_GO_START, TT_RES_GOROUTINE, (int64_t)c->gs[e->a[0]].id,
+                transition(&o, W_GO_START, TT_RES_GOROUTINE, (int64_t)c->gs[(uint32_t)A(c, e, 0)].id,
                            TT_GS_RUNNABLE, TT_GS_RUNNING);
             }
             break;
         case E_GO_START_LABEL:
             o.m = pr->hasm && !fk ? (int64_t)pr->m : 0;
             o.g = G;
-            transition(&o, W_GO_START, TT_RES_GOROUTINE, (int64_t)c->gs[e->a[0]].id,
+            transition(&o, W_GO_START, TT_RES_GOROUTINE, (int64_t)c->gs[(uint32_t)A(c, e, 0)].id,
                        TT_GS_RUNNABLE, TT_GS_RUNNING);
             CHK(deliver(c, &o));
             o.kind = TT_EV_LABEL;
@@ -1850,7 +1946,7 @@ static tt_status convert(v1 *c)
             o.from = o.to = 0;
             o.flags = 0;
             o.time = e->ts;
-            o.name = str_of(c, e->a[2]);
+            o.name = str_of(c, (uint32_t)A(c, e, 2));
             break;
         case E_GO_END:
             transition(&o, W_GO_DESTROY, TT_RES_GOROUTINE, o.g, TT_GS_RUNNING, TT_GS_NOTEXIST);
@@ -1867,33 +1963,33 @@ static tt_status convert(v1 *c)
         case E_GO_BLOCK_GC:
             transition(&o, W_GO_BLOCK, TT_RES_GOROUTINE, o.g, TT_GS_RUNNING, TT_GS_WAITING);
             o.name = reason_for(c, e->type);
-            STK(stack_of(c, e->a[3]));
+            STK(stack_of(c, STKID(c, e)));
             o.tstack = o.stack;
             break;
         case E_GO_SCHED:
         case E_GO_PREEMPT:
             transition(&o, W_GO_STOP, TT_RES_GOROUTINE, o.g, TT_GS_RUNNING, TT_GS_RUNNABLE);
             o.name = reason_for(c, e->type);
-            STK(stack_of(c, e->a[3]));
+            STK(stack_of(c, STKID(c, e)));
             o.tstack = o.stack;
             break;
         case E_GO_UNBLOCK:
-            transition(&o, W_GO_UNBLOCK, TT_RES_GOROUTINE, (int64_t)c->gs[e->a[0]].id,
+            transition(&o, W_GO_UNBLOCK, TT_RES_GOROUTINE, (int64_t)c->gs[(uint32_t)A(c, e, 0)].id,
                        TT_GS_WAITING, TT_GS_RUNNABLE);
-            STK(stack_of(c, e->a[3]));
+            STK(stack_of(c, STKID(c, e)));
             break;
         case E_GO_SYSCALL:
             if (e->fl & FL_BLOCKED) {
                 transition(&o, W_SYSCALL_BEGIN, TT_RES_GOROUTINE, o.g, TT_GS_RUNNING,
                            TT_GS_SYSCALL);
-                STK(stack_of(c, e->a[3]));
+                STK(stack_of(c, STKID(c, e)));
                 o.tstack = o.stack;
                 break;
             }
             o.m = pr->hasm && !fk ? (int64_t)pr->m : 0;
             o.g = G;
             transition(&o, W_SYSCALL_BEGIN, TT_RES_GOROUTINE, G, TT_GS_RUNNING, TT_GS_SYSCALL);
-            STK(stack_of(c, e->a[3]));
+            STK(stack_of(c, STKID(c, e)));
             o.tstack = o.stack;
             CHK(deliver(c, &o));
             o.time = e->ts + 1;
@@ -1909,8 +2005,8 @@ static tt_status convert(v1 *c)
             continue;
         case E_GO_WAITING:
         case E_GO_INSYSCALL:
-            c->gs[e->a[0]].preinit = 0;
-            transition(&o, W_GO_STATUS, TT_RES_GOROUTINE, (int64_t)c->gs[e->a[0]].id,
+            c->gs[(uint32_t)A(c, e, 0)].preinit = 0;
+            transition(&o, W_GO_STATUS, TT_RES_GOROUTINE, (int64_t)c->gs[(uint32_t)A(c, e, 0)].id,
                        TT_GS_UNDETERMINED,
                        e->type == E_GO_WAITING ? TT_GS_WAITING : TT_GS_SYSCALL);
             break;
@@ -1919,16 +2015,16 @@ static tt_status convert(v1 *c)
             o.kind = TT_EV_METRIC;
             o.type = e->type == E_HEAP_ALLOC ? W_HEAP_ALLOC : W_HEAP_GOAL;
             o.name = e->type == E_HEAP_ALLOC ? c->s_heapalloc : c->s_heapgoal;
-            o.arg[0] = get_val(c, e, 0);
+            o.arg[0] = A(c, e, 0);
             break;
         case E_TASK_CREATE: {
-            uint64_t id = get_val(c, e, 0), parent = get_val(c, e, 1);
+            uint64_t id = A(c, e, 0), parent = A(c, e, 1);
             o.kind = TT_EV_TASK_BEGIN;
             o.type = W_TASK_BEGIN;
             o.id = (int64_t)id;
             o.arg[0] = parent == 0 ? TT_NO_TASK : parent;
-            o.name = str_of(c, e->a[2]);
-            STK(stack_of(c, e->a[3]));
+            o.name = str_of(c, (uint32_t)A(c, e, 2));
+            STK(stack_of(c, STKID(c, e)));
             uint32_t ti;
             if (v1_map_get(&c->taskmap, id, &ti)) { /* check() registered every task id */
                 c->tasks[ti].live = 1;
@@ -1938,7 +2034,7 @@ static tt_status convert(v1 *c)
             break;
         }
         case E_TASK_END: {
-            uint64_t id = get_val(c, e, 0);
+            uint64_t id = A(c, e, 0);
             uint32_t ti;
             o.kind = TT_EV_TASK_END;
             o.type = W_TASK_END;
@@ -1949,29 +2045,29 @@ static tt_status convert(v1 *c)
                 o.arg[0] = c->tasks[ti].parent;
                 o.name = c->tasks[ti].name;
             }
-            STK(stack_of(c, e->a[3]));
+            STK(stack_of(c, STKID(c, e)));
             break;
         }
         case E_REGION:
-            o.kind = get_val(c, e, 1) == 0 ? TT_EV_REGION_BEGIN : TT_EV_REGION_END;
-            o.type = get_val(c, e, 1) == 0 ? W_REGION_BEGIN : W_REGION_END;
-            o.id = (int64_t)get_val(c, e, 0);
-            o.name = str_of(c, e->a[2]);
-            STK(stack_of(c, e->a[3]));
+            o.kind = A(c, e, 1) == 0 ? TT_EV_REGION_BEGIN : TT_EV_REGION_END;
+            o.type = A(c, e, 1) == 0 ? W_REGION_BEGIN : W_REGION_END;
+            o.id = (int64_t)A(c, e, 0);
+            o.name = str_of(c, (uint32_t)A(c, e, 2));
+            STK(stack_of(c, STKID(c, e)));
             break;
         case E_LOG:
             o.kind = TT_EV_LOG;
             o.type = W_USER_LOG;
-            o.id = (int64_t)get_val(c, e, 0);
-            o.name = str_of(c, e->a[1]);
-            o.msg = e->a[2];
-            STK(stack_of(c, e->a[3]));
+            o.id = (int64_t)A(c, e, 0);
+            o.name = str_of(c, (uint32_t)A(c, e, 1));
+            o.msg = (uint32_t)A(c, e, 2);
+            STK(stack_of(c, STKID(c, e)));
             break;
         case E_CPU_SAMPLE:
             o.kind = TT_EV_STACK_SAMPLE;
             o.type = W_CPU_SAMPLE;
             o.m = TT_NO_ID;
-            STK(stack_of(c, e->a[3]));
+            STK(stack_of(c, STKID(c, e)));
             break;
         default:
             return tt_err_set(c->err, TT_ERR_FORMAT, 0, "unexpected event type %s",
@@ -1994,6 +2090,7 @@ static void v1_free(v1 *c)
 {
     v1_big_free(c->ev, c->capev * sizeof *c->ev);
     free(c->pool);
+    free(c->ext);
     free(c->batches);
     free(c->procs);
     v1_idx_free(&c->pmap);
