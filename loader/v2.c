@@ -436,6 +436,7 @@ typedef struct rd {
     uint64_t syncs;
     uint64_t events;
     uint64_t valid_events; /* events delivered up to and including the last Sync */
+    int eof_quirk; /* the last table read error was a bare EOF (see tt_load_v2) */
     size_t gen_start, gen_end; /* byte range of the generation being read */
     uint64_t next_progress;
 
@@ -593,6 +594,7 @@ typedef struct brd {
 static int brd_uv(rd *r, brd *b, uint64_t *v, const char *what)
 {
     int k = tt_uvarint(b->p + b->i, b->n - b->i, v);
+    r->eof_quirk = k == 0 && b->i == b->n;
     if (k <= 0) {
         fail(r, k == 0 ? TT_ERR_TRUNCATED : TT_ERR_FORMAT, b->base + b->i,
              "generation %llu: reading %s: %s", (unsigned long long)r->gen, what,
@@ -655,8 +657,10 @@ static tt_status add_stacks(rd *r, const rawbatch *rb)
         for (uint64_t i = 0; i < nf; i++) {
             pframe f;
             if (brd_uv(r, &b, &f.pc, "frame PC") || brd_uv(r, &b, &f.func, "frame func ID") ||
-                brd_uv(r, &b, &f.file, "frame file ID") || brd_uv(r, &b, &f.line, "frame line"))
+                brd_uv(r, &b, &f.file, "frame file ID") || brd_uv(r, &b, &f.line, "frame line")) {
+                r->eof_quirk = 0; /* Go wraps these errors */
                 return r->err ? r->err->code : TT_ERR_FORMAT;
+            }
             r->pcs[r->npcs++] = f.pc;
             if (!map_get(&r->pcmap, f.pc)) {
                 if (GROW(r->frames, r->capframes, r->nframes + 1) ||
@@ -2399,7 +2403,34 @@ tt_status tt_load_v2(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
     for (;;) {
         tt_status spill = TT_OK;
         size_t spill_at = 0;
+        r->eof_quirk = 0;
         st = read_gen(r, &pos, &spill, &spill_at);
+        if (st && r->eof_quirk) {
+            /*
+             * Go quirk: a string, stack, CPU-sample or sync entry cut exactly
+             * at the end of its batch makes Go's reader fail with a bare
+             * io.EOF, which its callers take for the normal end of the trace
+             * (after the Sync emitted before the error). Mirror that: deliver
+             * the Sync and succeed, but report the problem as a warning.
+             */
+            tt_err saved = *err;
+            st = emit_sync(r, 0, r->last_ts);
+            if (st == TT_OK) {
+                tt_load_result lq;
+                if (!res)
+                    res = &lq;
+                res->go_minor = minor;
+                res->events = res->valid_events = r->events;
+                res->generations = good_gens;
+                res->truncated = 1;
+                res->warn = saved;
+                res->valid_bytes = valid_bytes;
+                rd_free(r);
+                free(r);
+                return TT_OK;
+            }
+            break;
+        }
         if (st) {
             /* Go delivers a Sync (without tables) before a generation read error. */
             tt_err saved = *err;
