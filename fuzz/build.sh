@@ -17,7 +17,7 @@ mkdir -p "$B"
 # UBSAN_OPTIONS=suppressions=fuzz/ubsan.supp:halt_on_error=1 (run.sh and the
 # replay suite do).
 RECOVER=
-sup=$(grep -v '^#' fuzz/ubsan.supp 2>/dev/null | cut -d: -f1 | sort -u | paste -sd, -)
+sup=$( (grep -v '^#' fuzz/ubsan.supp 2>/dev/null || true) | cut -d: -f1 | sort -u | paste -sd, -)
 [ -n "$sup" ] && RECOVER="-fsanitize-recover=$sup"
 
 case "$mode" in
