@@ -1324,18 +1324,19 @@ static void *group_by_g(model_builder *b, const void *items, size_t n, size_t si
 }
 
 /* pprof: merge records whose stacks have the same first 128 PCs. */
-static const tt_syms *g_sort_syms; /* qsort has no context argument */
+typedef struct pcrec {
+    const tt_frame *f;
+    uint32_t nf;
+    model_prof_rec r;
+} pcrec;
 
 static int cmp_pcs(const void *a, const void *b)
 {
-    const model_prof_rec *x = a, *y = b;
-    const tt_frame *fx = NULL, *fy = NULL;
-    uint32_t nx = x->stack ? tt_syms_stack_frames(g_sort_syms, x->stack, &fx) : 0;
-    uint32_t ny = y->stack ? tt_syms_stack_frames(g_sort_syms, y->stack, &fy) : 0;
+    const pcrec *x = a, *y = b;
     /* Go compares [128]uint64 arrays padded with zeros: a stack of zero PCs
      * equals the empty stack. */
-    for (uint32_t i = 0; i < 128 && (i < nx || i < ny); i++) {
-        uint64_t px = i < nx ? fx[i].pc : 0, py = i < ny ? fy[i].pc : 0;
+    for (uint32_t i = 0; i < 128 && (i < x->nf || i < y->nf); i++) {
+        uint64_t px = i < x->nf ? x->f[i].pc : 0, py = i < y->nf ? y->f[i].pc : 0;
         if (px != py)
             return px < py ? -1 : 1;
     }
@@ -1352,27 +1353,41 @@ static int cmp_delay(const void *a, const void *b)
     return x->stack < y->stack ? -1 : x->stack > y->stack;
 }
 
+/* Merge records whose stacks have the same first 128 PCs (Go's stackMap),
+ * keeping the stack seen last; then sort by delay. Returns the new count
+ * (r unchanged on allocation failure, only sorted). */
 static uint32_t merge_prof(const tt_syms *syms, model_prof_rec *r, size_t n)
 {
     if (!n)
         return 0;
-    g_sort_syms = syms;
-    qsort(r, n, sizeof *r, cmp_pcs);
-    size_t w = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (w && cmp_pcs(&r[w - 1], &r[i]) == 0) {
-            r[w - 1].count += r[i].count;
-            r[w - 1].delay_ns += r[i].delay_ns;
-            /* Go keeps the stack seen last */
-            if (r[i].pad_ > r[w - 1].pad_) {
-                r[w - 1].stack = r[i].stack;
-                r[w - 1].pad_ = r[i].pad_;
-            }
-            continue;
+    pcrec *t = malloc(sizeof *t * n);
+    size_t w = n;
+    if (t) {
+        for (size_t i = 0; i < n; i++) {
+            t[i].f = NULL;
+            t[i].nf = r[i].stack ? tt_syms_stack_frames(syms, r[i].stack, &t[i].f) : 0;
+            if (!t[i].f)
+                t[i].nf = 0;
+            t[i].r = r[i];
         }
-        r[w++] = r[i];
+        qsort(t, n, sizeof *t, cmp_pcs);
+        w = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (w && cmp_pcs(&t[w - 1], &t[i]) == 0) {
+                t[w - 1].r.count += t[i].r.count;
+                t[w - 1].r.delay_ns += t[i].r.delay_ns;
+                if (t[i].r.pad_ > t[w - 1].r.pad_) {
+                    t[w - 1].r.stack = t[i].r.stack;
+                    t[w - 1].r.pad_ = t[i].r.pad_;
+                }
+                continue;
+            }
+            t[w++] = t[i];
+        }
+        for (size_t i = 0; i < w; i++)
+            r[i] = t[i].r;
+        free(t);
     }
-    g_sort_syms = NULL;
     for (size_t i = 0; i < w; i++)
         r[i].pad_ = 0;
     qsort(r, w, sizeof *r, cmp_delay);

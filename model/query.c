@@ -581,36 +581,36 @@ uint32_t model_search_goroutines(const model *m, const char *text, uint32_t *out
 
 /* ---- goroutine groups ------------------------------------------------------ */
 
-static const model *g_grp_m; /* qsort context */
+typedef struct gkey {
+    const char *s;
+    size_t n;
+    uint32_t lane;  /* or group index */
+    int64_t exec;
+} gkey;
 
-static int cmp_strid(const model *m, uint32_t a, uint32_t b)
+static int cmp_bytes(const char *a, size_t na, const char *b, size_t nb)
 {
-    size_t na, nb;
-    const char *sa = model_str(m, a, &na), *sb = model_str(m, b, &nb);
-    int c = memcmp(sa, sb, na < nb ? na : nb);
+    int c = memcmp(a, b, na < nb ? na : nb);
     if (c)
         return c;
     return na < nb ? -1 : na > nb;
 }
 
-static int cmp_lane_func(const void *a, const void *b)
+static int cmp_gkey_name(const void *a, const void *b)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    const model *m = g_grp_m;
-    if (m->gs[x].func != m->gs[y].func) {
-        int c = cmp_strid(m, m->gs[x].func, m->gs[y].func);
-        if (c)
-            return c;
-    }
-    return x < y ? -1 : x > y;
+    const gkey *x = a, *y = b;
+    int c = cmp_bytes(x->s, x->n, y->s, y->n);
+    if (c)
+        return c;
+    return x->lane < y->lane ? -1 : x->lane > y->lane;
 }
 
-static int cmp_group(const void *a, const void *b)
+static int cmp_gkey_exec(const void *a, const void *b)
 {
-    const model_ggroup *x = a, *y = b;
-    if (x->exec_ns != y->exec_ns)
-        return x->exec_ns > y->exec_ns ? -1 : 1;
-    return cmp_strid(g_grp_m, x->func, y->func);
+    const gkey *x = a, *y = b;
+    if (x->exec != y->exec)
+        return x->exec > y->exec ? -1 : 1;
+    return cmp_bytes(x->s, x->n, y->s, y->n);
 }
 
 int model_build_groups(model *m)
@@ -618,32 +618,49 @@ int model_build_groups(model *m)
     uint32_t ng = m->lanes[ML_GOROUTINE].n, n = 0;
     m->group_lanes = malloc(sizeof *m->group_lanes * (ng + 1u));
     m->groups = malloc(sizeof *m->groups * (ng + 1u));
-    if (!m->group_lanes || !m->groups)
+    gkey *k = malloc(sizeof *k * (ng + 1u));
+    model_ggroup *tmp = malloc(sizeof *tmp * (ng + 1u));
+    if (!m->group_lanes || !m->groups || !k || !tmp) {
+        free(k);
+        free(tmp);
         return -1;
-    for (uint32_t i = 0; i < ng; i++)
-        if (m->gst[i].in_summary)
-            m->group_lanes[n++] = i;
-    g_grp_m = m;
+    }
+    for (uint32_t i = 0; i < ng; i++) {
+        if (!m->gst[i].in_summary)
+            continue;
+        k[n].s = model_str(m, m->gs[i].func, &k[n].n);
+        k[n].lane = i;
+        n++;
+    }
     if (n > 1)
-        qsort(m->group_lanes, n, sizeof *m->group_lanes, cmp_lane_func);
-    m->ngroups = 0;
+        qsort(k, n, sizeof *k, cmp_gkey_name);
+    uint32_t ngr = 0;
     for (uint32_t i = 0; i < n; i++) {
-        uint32_t l = m->group_lanes[i];
-        model_ggroup *g = m->ngroups ? &m->groups[m->ngroups - 1] : NULL;
-        if (!g || cmp_strid(m, g->func, m->gs[l].func) != 0) {
-            g = &m->groups[m->ngroups++];
+        uint32_t l = k[i].lane;
+        m->group_lanes[i] = l;
+        if (!ngr || cmp_bytes(k[i - 1].s, k[i - 1].n, k[i].s, k[i].n) != 0) {
+            model_ggroup *g = &tmp[ngr++];
             g->func = m->gs[l].func;
             g->count = 0;
             g->exec_ns = 0;
             g->first = i;
         }
-        g->count++;
-        g->exec_ns += m->gst[l].exec_ns;
+        tmp[ngr - 1].count++;
+        tmp[ngr - 1].exec_ns += m->gst[l].exec_ns;
     }
-    /* order groups by exec; their lanes stay contiguous via first/count */
-    if (m->ngroups > 1)
-        qsort(m->groups, m->ngroups, sizeof *m->groups, cmp_group);
-    g_grp_m = NULL;
+    /* order groups by exec (ties: name); their lanes stay where they are */
+    for (uint32_t i = 0; i < ngr; i++) {
+        k[i].s = model_str(m, tmp[i].func, &k[i].n);
+        k[i].lane = i;
+        k[i].exec = tmp[i].exec_ns;
+    }
+    if (ngr > 1)
+        qsort(k, ngr, sizeof *k, cmp_gkey_exec);
+    for (uint32_t i = 0; i < ngr; i++)
+        m->groups[i] = tmp[k[i].lane];
+    m->ngroups = ngr;
+    free(k);
+    free(tmp);
     return 0;
 }
 
