@@ -165,8 +165,10 @@ _Static_assert(sizeof(v1ev) == 24, "v1ev is 24 bytes");
 #define FL_FAKE_MASK (7u << FL_FAKE_SHIFT)
 #define FL_BLOCKED 0x20u /* GoSysCall followed by GoSysBlock of the same G */
 #define FL_LOCAL 0x40u   /* was GoStartLocal / GoUnblockLocal / GoSysExitLocal */
+#define FL_PACKED 0x80u  /* two small values share y (layout_packed) */
+#define FL_MODE_SHIFT 2  /* packed UserRegion: mode in the (unused) fake-P bits */
 
-enum { SL_NONE, SL_G, SL_X, SL_Y, SL_E0, SL_E1, SL_E2, SL_E3, SL_EW };
+enum { SL_NONE, SL_G, SL_X, SL_Y, SL_E0, SL_E1, SL_E2, SL_E3, SL_EW, SL_PH, SL_PL, SL_FM };
 /* Where Args[0], Args[1], Args[2] and the stack live, per (original) type. */
 static const uint8_t layout[E_COUNT][4] = {
     [E_GOMAXPROCS] = {SL_X, SL_NONE, SL_NONE, SL_Y},
@@ -206,6 +208,16 @@ static const uint8_t layout[E_COUNT][4] = {
     [E_REGION] = {SL_X, SL_EW, SL_E2, SL_E3},
     [E_LOG] = {SL_X, SL_E0, SL_E1, SL_E2},
     [E_CPU_SAMPLE] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
+};
+/* When the values are small (the usual case) these types need no extension
+ * words: y holds a high part of packbits[] bits and a low part of the rest. */
+static const uint8_t layout_packed[E_COUNT][4] = {
+    [E_GO_CREATE] = {SL_X, SL_PH, SL_NONE, SL_PL},
+    [E_GO_UNBLOCK] = {SL_X, SL_PH, SL_NONE, SL_PL},
+    [E_REGION] = {SL_X, SL_FM, SL_PH, SL_PL},
+};
+static const uint8_t packbits[E_COUNT] = {
+    [E_GO_CREATE] = 16, [E_GO_UNBLOCK] = 12, [E_REGION] = 12,
 };
 /* Extension words used by a type (y is then their index). */
 static const uint8_t extwords[E_COUNT] = {
@@ -381,10 +393,17 @@ static int put_wide(v1 *c, v1ev *e, uint32_t *dst, uint8_t bit, uint64_t v)
     return 0;
 }
 
-/* Store logical value v (Args[i], i = 3 for the stack) of a new event. */
+static inline const uint8_t *layout_of(const v1ev *e)
+{
+    return (e->fl & FL_PACKED) ? layout_packed[e->type] : layout[ltype(e)];
+}
+
+/* Store logical value v (Args[i], i = 3 for the stack) of a new event.
+ * Packed parts must fit (the caller checked). */
 static int store(v1 *c, v1ev *e, int i, uint64_t v)
 {
-    switch (layout[ltype(e)][i]) {
+    unsigned lo = 32u - packbits[e->type];
+    switch (layout_of(e)[i]) {
     case SL_G: e->g = (uint32_t)v; return 0;
     case SL_X: return put_wide(c, e, &e->x, FL_POOLX, v);
     case SL_Y: return put_wide(c, e, &e->y, FL_POOLY, v);
@@ -396,6 +415,9 @@ static int store(v1 *c, v1ev *e, int i, uint64_t v)
         c->ext[e->y] = (uint32_t)v;
         c->ext[e->y + 1] = (uint32_t)(v >> 32);
         return 0;
+    case SL_PH: e->y = (e->y & ((1u << lo) - 1)) | (uint32_t)v << lo; return 0;
+    case SL_PL: e->y = (e->y & ~((1u << lo) - 1)) | (uint32_t)v; return 0;
+    case SL_FM: e->fl = (uint8_t)(e->fl | v << FL_MODE_SHIFT); return 0;
     default: return 0;
     }
 }
@@ -403,7 +425,7 @@ static int store(v1 *c, v1ev *e, int i, uint64_t v)
 /* Logical value Args[i] (i = 3: the stack id) of an event; 0 if absent. */
 static inline uint64_t A(const v1 *c, const v1ev *e, int i)
 {
-    switch (layout[ltype(e)][i]) {
+    switch (layout_of(e)[i]) {
     case SL_G: return e->g;
     case SL_X: return (e->fl & FL_POOLX) ? c->pool[e->x] : e->x;
     case SL_Y: return (e->fl & FL_POOLY) ? c->pool[e->y] : e->y;
@@ -412,8 +434,29 @@ static inline uint64_t A(const v1 *c, const v1ev *e, int i)
     case SL_E2: return c->ext[e->y + 2];
     case SL_E3: return c->ext[e->y + 3];
     case SL_EW: return c->ext[e->y] | (uint64_t)c->ext[e->y + 1] << 32;
+    case SL_PH: return e->y >> (32u - packbits[e->type]);
+    case SL_PL: return e->y & ((1u << (32u - packbits[e->type])) - 1);
+    case SL_FM: return (e->fl >> FL_MODE_SHIFT) & 3u;
     default: return 0;
     }
+}
+
+/* Can lv[] of a new event of type typ use layout_packed? */
+static int can_pack(unsigned typ, const uint64_t *lv)
+{
+    unsigned hb = packbits[typ];
+    if (!hb)
+        return 0;
+    uint64_t hi = 0, lo = 0;
+    for (int i = 0; i < 4; i++) {
+        if (layout_packed[typ][i] == SL_PH)
+            hi = lv[i];
+        else if (layout_packed[typ][i] == SL_PL)
+            lo = lv[i];
+        else if (layout_packed[typ][i] == SL_FM && lv[i] > 1)
+            return 0;
+    }
+    return hi < (1u << hb) && lo < (1u << (32u - hb));
 }
 
 #define STKID(c, e) ((uint32_t)A((c), (e), 3))
@@ -717,14 +760,6 @@ static tt_status parse(v1 *c)
         v1ev *e = &c->ev[c->nev];
         memset(e, 0, sizeof *e);
         e->type = (uint8_t)typ;
-        if (extwords[typ]) {
-            if (c->next > UINT32_MAX - 8 ||
-                v1_grow((void **)&c->ext, &c->capext, c->next + extwords[typ], sizeof *c->ext) < 0)
-                return NOMEM(c);
-            e->y = (uint32_t)c->next;
-            memset(c->ext + c->next, 0, extwords[typ] * sizeof *c->ext);
-            c->next += extwords[typ];
-        }
         uint64_t lv[4] = {0, 0, 0, 0}; /* Args[0..2], stack */
         if (evdesc[typ].stack)
             lv[3] = (uint32_t)args[na - 1];
@@ -814,6 +849,16 @@ static tt_status parse(v1 *c)
         }
         default:
             break;
+        }
+        if (can_pack(typ, lv)) {
+            e->fl |= FL_PACKED;
+        } else if (extwords[typ]) {
+            if (c->next > UINT32_MAX - 8 ||
+                v1_grow((void **)&c->ext, &c->capext, c->next + extwords[typ], sizeof *c->ext) < 0)
+                return NOMEM(c);
+            e->y = (uint32_t)c->next;
+            memset(c->ext + c->next, 0, extwords[typ] * sizeof *c->ext);
+            c->next += extwords[typ];
         }
         for (int i = 0; i < 4; i++)
             if (store(c, e, i, lv[i]) < 0)
@@ -1193,6 +1238,9 @@ static inline void set_fake(v1ev *e, unsigned fk)
 
 static inline unsigned get_fake(const v1ev *e)
 {
+    /* only these can be on a fake P; other types reuse the bits */
+    if (e->type != E_GO_UNBLOCK && e->type != E_GO_SYSEXIT && e->type != E_GC_START)
+        return 0;
     return (e->fl & FL_FAKE_MASK) >> FL_FAKE_SHIFT;
 }
 

@@ -996,6 +996,118 @@ static void test_sysexit_times(void **st)
     v1gen_free(&g);
 }
 
+/* Values that do not fit the compact event record: large stack ids, seqs,
+ * task ids, sizes and thread ids take the slow paths (pool, extension). */
+static void test_wide_values(void **st)
+{
+    (void)st;
+    v1gen g;
+    const uint64_t big = (uint64_t)1 << 40, stk = 3000000;
+    v1gen_init(&g, 21);
+    v1gen_batch(&g, 0, 100);
+    EV(&g, GO_CREATE, 0, 1, 0, 0);
+    EV(&g, PROC_START, 0, (uint64_t)1 << 35);
+    EV(&g, GO_START, 0, 1, 1);
+    EV(&g, GOMAXPROCS, 0, 4, stk);
+    EV(&g, GO_CREATE, 1, 2, stk, stk);
+    EV(&g, GO_CREATE, 1, 3, 70000, 0); /* beyond 16 bits */
+    EV(&g, GO_SCHED, 1, stk);
+    EV(&g, GO_START, 1, 2, 1);
+    EV(&g, GO_BLOCK_SEND, 1, stk);
+    EV(&g, GO_START, 1, 1, 2);
+    EV(&g, GO_UNBLOCK, 1, 2, 2, stk);
+    EV(&g, HEAP_ALLOC, 1, big);
+    EV(&g, SWEEP_START, 1, stk);
+    EV(&g, SWEEP_DONE, 1, big, big + 1);
+    EV(&g, TASK_CREATE, 1, big, big + 1, 1, stk);
+    EV(&g, USER_REGION, 1, big, 0, 1, stk);
+    v1gen_log(&g, 1, big, 1, stk, "msg");
+    EV(&g, USER_REGION, 1, big, 1, 1, stk);
+    EV(&g, TASK_END, 1, big, stk);
+    uint64_t fr[] = {0x1234, 1, 2, 7};
+    v1gen_stack(&g, stk, 1, fr);
+    v1gen_stack(&g, 70000, 1, fr);
+    symbols(&g);
+    v1gen_freq(&g, 1000000000);
+    expect_text(&g, "wide", 
+    "M=-1 P=-1 G=-1 Sync Time=-1 N=1\n"
+    "M=34359738368 P=0 G=-1 StateTransition Time=0 ProcID=0 Undetermined->Running Reason=\"\"\n"
+    "M=34359738368 P=0 G=1 StateTransition Time=1 GoID=1 Undetermined->Running Reason=\"\"\n"
+    "M=34359738368 P=0 G=1 StateTransition Time=2 GoID=2 NotExist->Runnable Reason=\"\"\n"
+    "TransitionStack=\n"
+    "\tmain.main @ 0x1234\n"
+    "\t\t/src/main.go:7\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.main @ 0x1234\n"
+    "\t\t/src/main.go:7\n"
+    "\n"
+    "M=34359738368 P=0 G=1 StateTransition Time=3 GoID=3 NotExist->Runnable Reason=\"\"\n"
+    "TransitionStack=\n"
+    "\tmain.main @ 0x1234\n"
+    "\t\t/src/main.go:7\n"
+    "\n"
+    "M=34359738368 P=0 G=1 StateTransition Time=4 GoID=1 Running->Runnable Reason=\"runtime.Gosched\"\n"
+    "TransitionStack=\n"
+    "\tmain.main @ 0x1234\n"
+    "\t\t/src/main.go:7\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.main @ 0x1234\n"
+    "\t\t/src/main.go:7\n"
+    "\n"
+    "M=34359738368 P=0 G=2 StateTransition Time=5 GoID=2 Runnable->Running Reason=\"\"\n"
+    "M=34359738368 P=0 G=2 StateTransition Time=6 GoID=2 Running->Waiting Reason=\"chan send\"\n"
+    "TransitionStack=\n"
+    "\tmain.main @ 0x1234\n"
+    "\t\t/src/main.go:7\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.main @ 0x1234\n"
+    "\t\t/src/main.go:7\n"
+    "\n"
+    "M=34359738368 P=0 G=1 StateTransition Time=7 GoID=1 Runnable->Running Reason=\"\"\n"
+    "M=34359738368 P=0 G=1 StateTransition Time=8 GoID=2 Waiting->Runnable Reason=\"\"\n"
+    "Stack=\n"
+    "\tmain.main @ 0x1234\n"
+    "\t\t/src/main.go:7\n"
+    "\n"
+    "M=34359738368 P=0 G=1 Metric Time=9 Name=\"/memory/classes/heap/objects:bytes\" Value=Value{Uint64(1099511627776)}\n"
+    "M=34359738368 P=0 G=1 RangeBegin Time=10 Name=\"GC incremental sweep\" Scope=Proc(0)\n"
+    "Stack=\n"
+    "\tmain.main @ 0x1234\n"
+    "\t\t/src/main.go:7\n"
+    "\n"
+    "M=34359738368 P=0 G=1 RangeEnd Time=11 Name=\"GC incremental sweep\" Scope=Proc(0) Attributes=[\"bytes swept\"=Value{Uint64(1099511627776)} \"bytes reclaimed\"=Value{Uint64(1099511627777)}]\n"
+    "M=34359738368 P=0 G=1 TaskBegin Time=12 ID=1099511627776 Parent=1099511627777 Type=\"main.main\"\n"
+    "Stack=\n"
+    "\tmain.main @ 0x1234\n"
+    "\t\t/src/main.go:7\n"
+    "\n"
+    "M=34359738368 P=0 G=1 RegionBegin Time=13 Task=1099511627776 Type=\"main.main\"\n"
+    "Stack=\n"
+    "\tmain.main @ 0x1234\n"
+    "\t\t/src/main.go:7\n"
+    "\n"
+    "M=34359738368 P=0 G=1 Log Time=14 Task=1099511627776 Category=\"main.main\" Message=\"msg\"\n"
+    "Stack=\n"
+    "\tmain.main @ 0x1234\n"
+    "\t\t/src/main.go:7\n"
+    "\n"
+    "M=34359738368 P=0 G=1 RegionEnd Time=15 Task=1099511627776 Type=\"main.main\"\n"
+    "Stack=\n"
+    "\tmain.main @ 0x1234\n"
+    "\t\t/src/main.go:7\n"
+    "\n"
+    "M=34359738368 P=0 G=1 TaskEnd Time=16 ID=1099511627776 Parent=1099511627777 Type=\"main.main\"\n"
+    "Stack=\n"
+    "\tmain.main @ 0x1234\n"
+    "\t\t/src/main.go:7\n"
+    "\n"
+    "M=-1 P=-1 G=-1 Sync Time=17 N=2\n");
+    v1gen_free(&g);
+}
+
 /* ---- malformed input ------------------------------------------------------------- */
 
 static void small(v1gen *g, int minor)
@@ -1340,6 +1452,7 @@ int main(void)
         cmocka_unit_test(test_tasks_regions_logs),
         cmocka_unit_test(test_ordering_preconditions),
         cmocka_unit_test(test_sysexit_times),
+        cmocka_unit_test(test_wide_values),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_truncation_and_corruption),
         cmocka_unit_test(test_sink_stop),
