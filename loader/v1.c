@@ -395,6 +395,8 @@ static int put_wide(v1 *c, v1ev *e, uint32_t *dst, uint8_t bit, uint64_t v)
 
 static inline const uint8_t *layout_of(const v1ev *e)
 {
+    if (!(e->fl & (FL_PACKED | FL_LOCAL)))
+        return layout[e->type];
     return (e->fl & FL_PACKED) ? layout_packed[e->type] : layout[ltype(e)];
 }
 
