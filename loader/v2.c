@@ -325,6 +325,11 @@ typedef struct gstack { /* per-generation stack table entry */
     uint32_t global; /* interned id, UINT32_MAX until first use */
 } gstack;
 
+typedef struct kd {
+    uint32_t idx1; /* index in stks + 1, 0 = absent */
+    uint32_t glob; /* interned id, UINT32_MAX until first use */
+} kd;
+
 typedef struct rng {
     uint64_t desc;
     uint8_t typ;
@@ -405,7 +410,7 @@ typedef struct rd {
     size_t capfbuf;
     uint32_t *sdense; /* string id -> global id + 1 (0 = absent), ids < nsdense */
     size_t nsdense, capsdense;
-    uint32_t *kdense; /* stack id -> index in stks + 1 (0 = absent), ids < nkdense */
+    struct kd *kdense; /* stack id -> index in stks + 1 (0 = absent), ids < nkdense */
     size_t nkdense, capkdense;
 
     /* ordering, persistent */
@@ -494,7 +499,7 @@ static inline int str_lookup(const rd *r, uint64_t id, uint32_t *out)
 static inline gstack *stk_lookup(const rd *r, uint64_t id)
 {
     if (id < r->nkdense) {
-        uint32_t v = r->kdense[id];
+        uint32_t v = r->kdense[id].idx1;
         return v ? &r->stks[v - 1] : NULL;
     }
     const uint64_t *p = map_get(&r->stkmap, id);
@@ -515,6 +520,23 @@ static int densify(const u64map *m, uint32_t **arr, size_t *n, size_t *cap, int 
         if (m->used[i] && m->slots[i].k < maxid)
             (*arr)[m->slots[i].k] = (uint32_t)(m->slots[i].v + (plus_one ? 1 : 0));
     *n = maxid;
+    return 0;
+}
+
+static int densify_stacks(rd *r)
+{
+    const u64map *m = &r->stkmap;
+    size_t limit = 2 * m->n + 1024, maxid = 0;
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->used[i] && m->slots[i].k < limit && m->slots[i].k + 1 > maxid)
+            maxid = (size_t)m->slots[i].k + 1;
+    if (GROW(r->kdense, r->capkdense, maxid ? maxid : 1))
+        return -1;
+    memset(r->kdense, 0, maxid * sizeof *r->kdense);
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->used[i] && m->slots[i].k < maxid)
+            r->kdense[m->slots[i].k] = (kd){(uint32_t)m->slots[i].v + 1, UINT32_MAX};
+    r->nkdense = maxid;
     return 0;
 }
 
@@ -832,7 +854,7 @@ static tt_status validate_gen(rd *r, size_t at)
                         (unsigned long long)f->pc);
     }
     if (densify(&r->strs, &r->sdense, &r->nsdense, &r->capsdense, 1) ||
-        densify(&r->stkmap, &r->kdense, &r->nkdense, &r->capkdense, 1))
+        densify_stacks(r))
         return NOMEM(r, at);
     /* CPU samples: convert and sort exactly as Go (pdqsort, not stable). */
     for (size_t i = 0; i < r->ncpu; i++)
@@ -1917,6 +1939,11 @@ static tt_status resolve_stack(rd *r, uint64_t id, uint32_t *out, size_t off)
         *out = 0;
         return TT_OK;
     }
+    kd *k = id < r->nkdense ? &r->kdense[id] : NULL;
+    if (k && k->glob != UINT32_MAX) {
+        *out = k->glob;
+        return TT_OK;
+    }
     gstack *s = stk_lookup(r, id);
     if (!s)
         return fail(r, TT_ERR_FORMAT, off, "generation %llu: found invalid stack ID %llu",
@@ -1940,6 +1967,8 @@ static tt_status resolve_stack(rd *r, uint64_t id, uint32_t *out, size_t off)
             return NOMEM(r, off);
         s->global = gid;
     }
+    if (k)
+        k->glob = s->global;
     *out = s->global;
     return TT_OK;
 }

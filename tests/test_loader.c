@@ -575,6 +575,43 @@ static void test_experimental(void **state)
     tg_free(&t);
 }
 
+/* Go quirk: a table entry cut exactly at the end of its batch ends the trace
+ * "cleanly" after a Sync; gotv does the same and reports a warning. */
+static void test_eof_quirk(void **state)
+{
+    (void)state;
+    tg t;
+    tg_init(&t, 26);
+    std_gen(&t, 1, 10);
+    tg_batch(&t, 1, 1, 10);
+    TG_EV(&t, TG_ProcStatus, 1, 0, TG_ProcRunning);
+    end_gen(&t);
+    tg_strings(&t, 2);
+    tg_byte(&t, TG_String); /* no id: the batch ends here */
+    tg_end(&t);
+    coll c;
+    tt_load_result res;
+    tt_err err;
+    assert_int_equal(load(&t, &c, &res, &err), TT_OK);
+    assert_true(res.truncated);
+    assert_int_equal(res.generations, 1);
+    assert_int_equal(c.ev[c.n - 1].kind, TT_EV_SYNC);
+    assert_int_equal(c.ev[c.n - 1].arg[0], 2);
+    assert_int_equal(res.valid_events, c.n);
+    coll_free(&c);
+    tg_free(&t);
+    /* the same cut inside a frame is a real error (Go wraps it) */
+    tg_init(&t, 26);
+    tg_stacks(&t, 1);
+    tg_byte(&t, TG_Stack);
+    tg_uv(&t, 5);
+    tg_uv(&t, 1);
+    tg_end(&t);
+    assert_int_not_equal(load(&t, &c, &res, &err), TT_OK);
+    coll_free(&c);
+    tg_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -583,7 +620,7 @@ int main(void)
         cmocka_unit_test(test_sort),          cmocka_unit_test(test_minimal_trace),
         cmocka_unit_test(test_batch_errors),  cmocka_unit_test(test_string_table),
         cmocka_unit_test(test_stack_table),   cmocka_unit_test(test_cpu_samples),
-        cmocka_unit_test(test_experimental),
+        cmocka_unit_test(test_experimental),  cmocka_unit_test(test_eof_quirk),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
