@@ -54,6 +54,13 @@ static void *vgrow_keep(void *a, size_t *cap, size_t elem, int *oom)
 
 /* ---- builder state ------------------------------------------------------- */
 
+/* The spans of one lane, grown geometrically (large arrays grow by mremap in
+ * glibc: no copying), handed over to the model at the end. */
+typedef struct spvec {
+    model_span *a;
+    uint32_t n, cap;
+} spvec;
+
 typedef struct kv {
     uint32_t key, next;
     int64_t ns, last; /* last: lastRangeTime (0 = not in the map) */
@@ -61,6 +68,7 @@ typedef struct kv {
 
 typedef struct bg {
     model_goroutine g;
+    spvec v;
     model_span open;       /* open span; state MS_NONE = none */
     int64_t cur_p, cur_m;
     uint8_t gs;            /* TT_GS_* now */
@@ -86,6 +94,7 @@ typedef struct bg {
 
 typedef struct bp {
     int64_t id;
+    spvec v;
     model_span open;
     uint8_t sc_has;
     int64_t sc_g;
@@ -93,6 +102,7 @@ typedef struct bp {
 
 typedef struct bm {
     int64_t id;
+    spvec v;
     model_span open;
 } bm;
 
@@ -123,8 +133,7 @@ struct model_builder {
     VEC(bg) gs;
     VEC(bp) ps;
     VEC(bm) ms;
-    VEC(model_span) sp[4];
-    VEC(uint32_t) spl[4];
+    spvec gc_v;
     model_span gc_open;
     int gc_mark;
     VEC(kv) kvs;
@@ -275,14 +284,23 @@ static int span_close(model_builder *b, int kind, uint32_t lane, model_span *ope
 {
     if (open->state == MS_NONE || t <= open->start)
         return 0;
-    size_t k = VADD(b, b->sp[kind]);
-    size_t l = VADD(b, b->spl[kind]);
-    if (k == SIZE_MAX || l == SIZE_MAX)
-        return 0;
-    model_span *s = &b->sp[kind].a[k];
+    spvec *v = kind == ML_GOROUTINE ? &b->gs.a[lane].v
+               : kind == ML_PROC    ? &b->ps.a[lane].v
+               : kind == ML_THREAD  ? &b->ms.a[lane].v
+                                    : &b->gc_v;
+    if (v->n == v->cap) {
+        uint32_t ncap = v->cap ? (v->cap < (1u << 30) ? v->cap * 2 : UINT32_MAX) : 8;
+        model_span *na = ncap > v->cap ? realloc(v->a, sizeof *na * ncap) : NULL;
+        if (!na) {
+            b->oom = 1;
+            return 0;
+        }
+        v->a = na;
+        v->cap = ncap;
+    }
+    model_span *s = &v->a[v->n++];
     *s = *open;
     s->end = t;
-    b->spl[kind].a[l] = lane;
     return 1;
 }
 
@@ -1183,28 +1201,32 @@ static int order_ids(size_t n, const void *base, size_t stride, size_t idoff, ui
     return 0;
 }
 
-/* Group spans by lane (counting sort, stable: keeps time order in a lane). */
-static int group_spans(model_lanes *l, uint32_t nlanes, const model_span *sp, const uint32_t *lane,
-                       size_t n, const uint32_t *remap)
+/* Hand the lanes' span arrays over to the model, in lane order. */
+static int take_lanes(model_lanes *l, uint32_t nlanes, spvec *const *vecs, size_t nvec,
+                      const uint32_t *remap)
 {
     l->n = nlanes;
-    l->off = calloc((size_t)nlanes + 1, sizeof *l->off);
-    l->spans = malloc(sizeof *l->spans * (n ? n : 1));
-    if (!l->off || !l->spans || n > UINT32_MAX)
+    l->sp = calloc((size_t)nlanes + 1, sizeof *l->sp);
+    l->cnt = calloc((size_t)nlanes + 1, sizeof *l->cnt);
+    if (!l->sp || !l->cnt)
         return -1;
-    for (size_t i = 0; i < n; i++)
-        l->off[(remap ? remap[lane[i]] : lane[i]) + 1]++;
-    for (uint32_t i = 0; i < nlanes; i++)
-        l->off[i + 1] += l->off[i];
-    uint32_t *pos = malloc(sizeof *pos * ((size_t)nlanes + 1));
-    if (!pos)
-        return -1;
-    memcpy(pos, l->off, sizeof *pos * ((size_t)nlanes + 1));
-    for (size_t i = 0; i < n; i++) {
-        uint32_t ln = remap ? remap[lane[i]] : lane[i];
-        l->spans[pos[ln]++] = sp[i];
+    for (size_t i = 0; i < nvec; i++) {
+        spvec *v = vecs[i];
+        uint32_t ln = remap ? remap[i] : (uint32_t)i;
+        if (v->n && v->n < v->cap) {
+            model_span *na = realloc(v->a, sizeof *na * v->n);
+            if (na)
+                v->a = na;
+        }
+        if (!v->n) {
+            free(v->a);
+            v->a = NULL;
+        }
+        l->sp[ln] = v->a;
+        l->cnt[ln] = v->n;
+        v->a = NULL;
+        v->n = v->cap = 0;
     }
-    free(pos);
     return 0;
 }
 
@@ -1216,15 +1238,15 @@ int model_lanes_index(model_lanes *l)
         return -1;
     for (uint32_t i = 0; i < l->n; i++) {
         l->ck_off[i] = (uint32_t)nck;
-        nck += (l->off[i + 1] - l->off[i]) / MODEL_CK_EVERY + 1;
+        nck += l->cnt[i] / MODEL_CK_EVERY + 1;
     }
     l->ck_off[l->n] = (uint32_t)nck;
     l->ck = calloc(nck * MS__COUNT, sizeof *l->ck);
     if (!l->ck)
         return -1;
     for (uint32_t i = 0; i < l->n; i++) {
-        const model_span *s = l->spans + l->off[i];
-        uint32_t n = l->off[i + 1] - l->off[i];
+        const model_span *s = l->sp[i];
+        uint32_t n = l->cnt[i];
         int64_t acc[MS__COUNT] = {0};
         int64_t *ck = l->ck + (size_t)l->ck_off[i] * MS__COUNT;
         for (uint32_t j = 0; j < n; j++) {
@@ -1241,12 +1263,15 @@ int model_lanes_index(model_lanes *l)
 
 size_t model_lanes_bytes(const model_lanes *l)
 {
-    if (!l->off)
+    if (!l->sp)
         return 0;
-    return sizeof *l->off * ((size_t)l->n + 1) + sizeof *l->spans * l->off[l->n] +
-           (l->ck_off ? sizeof *l->ck_off * ((size_t)l->n + 1) +
-                            sizeof *l->ck * (size_t)l->ck_off[l->n] * MS__COUNT
-                      : 0);
+    size_t b = (sizeof *l->sp + sizeof *l->cnt) * ((size_t)l->n + 1);
+    for (uint32_t i = 0; i < l->n; i++)
+        b += sizeof(model_span) * l->cnt[i];
+    if (l->ck_off)
+        b += sizeof *l->ck_off * ((size_t)l->n + 1) +
+             sizeof *l->ck * (size_t)l->ck_off[l->n] * MS__COUNT;
+    return b;
 }
 
 static int cmp_range(const void *a, const void *b)
@@ -1402,13 +1427,16 @@ void model_builder_free(model_builder *b)
     model_imap_free(&b->pmap);
     model_imap_free(&b->mmap);
     model_imap_free(&b->tmap);
+    for (size_t i = 0; i < b->gs.n; i++)
+        free(b->gs.a[i].v.a);
+    for (size_t i = 0; i < b->ps.n; i++)
+        free(b->ps.a[i].v.a);
+    for (size_t i = 0; i < b->ms.n; i++)
+        free(b->ms.a[i].v.a);
+    free(b->gc_v.a);
     free(b->gs.a);
     free(b->ps.a);
     free(b->ms.a);
-    for (int k = 0; k < 4; k++) {
-        free(b->sp[k].a);
-        free(b->spl[k].a);
-    }
     free(b->kvs.a);
     for (int k = 0; k < MR__COUNT; k++)
         free(b->ranges[k].a);
@@ -1489,21 +1517,30 @@ model *model_builder_finish(model_builder *b)
                          gremap, NULL) == 0;
     ok = ok && order_ids(np, b->ps.a, sizeof *b->ps.a, offsetof(bp, id), premap, m->p_ids) == 0;
     ok = ok && order_ids(nm, b->ms.a, sizeof *b->ms.a, offsetof(bm, id), mremap, m->m_ids) == 0;
-    ok = ok && group_spans(&m->lanes[ML_GOROUTINE], ng, b->sp[ML_GOROUTINE].a,
-                           b->spl[ML_GOROUTINE].a, b->sp[ML_GOROUTINE].n, gremap) == 0;
-    ok = ok && group_spans(&m->lanes[ML_PROC], np, b->sp[ML_PROC].a, b->spl[ML_PROC].a,
-                           b->sp[ML_PROC].n, premap) == 0;
-    ok = ok && group_spans(&m->lanes[ML_THREAD], nm, b->sp[ML_THREAD].a, b->spl[ML_THREAD].a,
-                           b->sp[ML_THREAD].n, mremap) == 0;
-    ok = ok && group_spans(&m->lanes[ML_GC], 1, b->sp[ML_GC].a, b->spl[ML_GC].a, b->sp[ML_GC].n,
-                           NULL) == 0;
-    for (int k = 0; k < 4 && ok; k++) {
-        free(b->sp[k].a);
-        free(b->spl[k].a);
-        b->sp[k].a = NULL;
-        b->spl[k].a = NULL;
-        ok = model_lanes_index(&m->lanes[k]) == 0;
+    spvec **vecs = malloc(sizeof *vecs * ((size_t)ng + np + nm + 1));
+    ok = ok && vecs;
+    if (ok) {
+        for (uint32_t i = 0; i < ng; i++)
+            vecs[i] = &b->gs.a[i].v;
+        ok = take_lanes(&m->lanes[ML_GOROUTINE], ng, vecs, ng, gremap) == 0;
     }
+    if (ok) {
+        for (uint32_t i = 0; i < np; i++)
+            vecs[i] = &b->ps.a[i].v;
+        ok = take_lanes(&m->lanes[ML_PROC], np, vecs, np, premap) == 0;
+    }
+    if (ok) {
+        for (uint32_t i = 0; i < nm; i++)
+            vecs[i] = &b->ms.a[i].v;
+        ok = take_lanes(&m->lanes[ML_THREAD], nm, vecs, nm, mremap) == 0;
+    }
+    if (ok) {
+        vecs[0] = &b->gc_v;
+        ok = take_lanes(&m->lanes[ML_GC], 1, vecs, 1, NULL) == 0;
+    }
+    free(vecs);
+    for (int k = 0; k < 4 && ok; k++)
+        ok = model_lanes_index(&m->lanes[k]) == 0;
     if (!ok)
         goto fail_maps;
 

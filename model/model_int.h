@@ -12,8 +12,8 @@
 
 typedef struct model_lanes {
     uint32_t n;            /* lanes */
-    uint32_t *off;         /* n+1 offsets into spans */
-    model_span *spans;
+    model_span **sp;       /* n arrays of spans (NULL when empty) */
+    uint32_t *cnt;         /* n span counts */
     uint32_t *ck_off;      /* n+1 offsets (in checkpoints) into ck */
     int64_t *ck;           /* MS__COUNT cumulative ns per checkpoint */
 } model_lanes;

@@ -30,8 +30,11 @@ void model_free(model *m)
     if (!m)
         return;
     for (int k = 0; k < 4; k++) {
-        free(m->lanes[k].off);
-        free(m->lanes[k].spans);
+        if (m->lanes[k].sp)
+            for (uint32_t i = 0; i < m->lanes[k].n; i++)
+                free(m->lanes[k].sp[i]);
+        free(m->lanes[k].sp);
+        free(m->lanes[k].cnt);
         free(m->lanes[k].ck_off);
         free(m->lanes[k].ck);
     }
@@ -96,9 +99,10 @@ uint32_t model_lane_spans(const model *m, model_lane_kind k, uint32_t idx,
         *spans = NULL;
         return 0;
     }
+    static const model_span none[1];
     const model_lanes *l = &m->lanes[k];
-    *spans = l->spans + l->off[idx];
-    return l->off[idx + 1] - l->off[idx];
+    *spans = l->sp[idx] ? l->sp[idx] : none;
+    return l->cnt[idx];
 }
 
 uint32_t model_span_at_or_after(const model_span *spans, uint32_t n, int64_t t)
@@ -194,8 +198,8 @@ uint32_t model_goroutine_next_block(const model *m, uint32_t idx, int64_t t, int
 /* Time spent in each state by lane spans before t. */
 static void cum_at(const model_lanes *l, uint32_t lane, int64_t t, int64_t acc[MS__COUNT])
 {
-    const model_span *s = l->spans + l->off[lane];
-    uint32_t n = l->off[lane + 1] - l->off[lane];
+    const model_span *s = l->sp[lane];
+    uint32_t n = l->cnt[lane];
     uint32_t i = model_span_at_or_after(s, n, t);
     uint32_t j = i / MODEL_CK_EVERY;
     memcpy(acc, l->ck + ((size_t)l->ck_off[lane] + j) * MS__COUNT, sizeof(int64_t) * MS__COUNT);
@@ -226,8 +230,8 @@ void model_lane_columns(const model *m, model_lane_kind k, uint32_t idx, int64_t
         return;
     }
     const model_lanes *l = &m->lanes[k];
-    const model_span *s = l->spans + l->off[idx];
-    uint32_t n = l->off[idx + 1] - l->off[idx];
+    const model_span *s = l->sp[idx];
+    uint32_t n = l->cnt[idx];
     int64_t a[MS__COUNT], bacc[MS__COUNT];
     int64_t ta = col_time(t0, ns_per_col, 0);
     cum_at(l, idx, ta, a);
@@ -410,17 +414,6 @@ uint32_t model_logs_all(const model *m, const model_log **l)
 
 /* ---- series -------------------------------------------------------------- */
 
-typedef struct gdelta {
-    int64_t t;
-    int32_t which, d;
-} gdelta;
-
-static int cmp_gdelta(const void *a, const void *b)
-{
-    const gdelta *x = a, *y = b;
-    return x->t < y->t ? -1 : x->t > y->t;
-}
-
 static int gseries_which(uint8_t st)
 {
     switch (st) {
@@ -437,40 +430,92 @@ static int gseries_which(uint8_t st)
     }
 }
 
+/* Cursor over one goroutine lane's change points: span i's start (end = 0)
+ * or end (end = 1). */
+typedef struct gcur {
+    int64_t t;
+    uint32_t lane, i;
+    uint32_t end;
+} gcur;
+
+static void gcur_time(const model_lanes *l, gcur *c)
+{
+    const model_span *s = &l->sp[c->lane][c->i];
+    c->t = c->end ? s->end : s->start;
+}
+
+static void heap_down(gcur *h, uint32_t n, uint32_t i)
+{
+    for (;;) {
+        uint32_t a = 2 * i + 1, b = a + 1, m = i;
+        if (a < n && h[a].t < h[m].t)
+            m = a;
+        if (b < n && h[b].t < h[m].t)
+            m = b;
+        if (m == i)
+            return;
+        gcur t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
+/* Merge the goroutine lanes' change points in time order (a heap over the
+ * lanes: O(spans log goroutines)) and count goroutines per state class. */
 static void build_gseries(const model *m)
 {
     model_cache *c = m->cache;
     c->series_done = 1;
     const model_lanes *l = &m->lanes[ML_GOROUTINE];
-    size_t n = l->off[l->n];
-    gdelta *d = malloc(sizeof *d * (2 * n + 1));
-    if (!d)
+    size_t total = 0;
+    uint32_t nh = 0;
+    for (uint32_t i = 0; i < l->n; i++)
+        total += l->cnt[i];
+    gcur *h = malloc(sizeof *h * ((size_t)l->n + 1));
+    if (!h)
         return;
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        int w = gseries_which(l->spans[i].state);
-        if (w < 0)
+    for (uint32_t i = 0; i < l->n; i++) {
+        if (!l->cnt[i])
             continue;
-        d[k++] = (gdelta){l->spans[i].start, w, 1};
-        d[k++] = (gdelta){l->spans[i].end, w, -1};
+        h[nh] = (gcur){0, i, 0, 0};
+        gcur_time(l, &h[nh]);
+        nh++;
     }
-    qsort(d, k, sizeof *d, cmp_gdelta);
-    int64_t cur[3] = {0, 0, 0};
+    for (uint32_t i = nh / 2; i-- > 0;)
+        heap_down(h, nh, i);
     for (int w = 0; w < 3; w++) {
-        c->gser[w] = malloc(sizeof(model_point) * (k + 2));
+        free(c->gser[w]);
+        c->gser[w] = malloc(sizeof(model_point) * (2 * total + 2));
+        c->ngser[w] = 0;
         if (!c->gser[w]) {
-            free(d);
+            free(h);
             return;
         }
-        c->gser[w][0] = (model_point){m->info.t_start, 0};
-        c->ngser[w] = 1;
+        c->gser[w][c->ngser[w]++] = (model_point){m->info.t_start, 0};
     }
-    for (size_t i = 0; i < k;) {
-        int64_t t = d[i].t;
+    int64_t cur[3] = {0, 0, 0};
+    while (nh) {
+        int64_t t = h[0].t;
         int changed[3] = {0, 0, 0};
-        for (; i < k && d[i].t == t; i++) {
-            cur[d[i].which] += d[i].d;
-            changed[d[i].which] = 1;
+        while (nh && h[0].t == t) {
+            gcur *g = &h[0];
+            int w = gseries_which(l->sp[g->lane][g->i].state);
+            if (w >= 0) {
+                cur[w] += g->end ? -1 : 1;
+                changed[w] = 1;
+            }
+            if (!g->end) {
+                g->end = 1;
+            } else if (++g->i < l->cnt[g->lane]) {
+                g->end = 0;
+            } else {
+                h[0] = h[--nh];
+                heap_down(h, nh, 0);
+                continue;
+            }
+            gcur_time(l, g);
+            heap_down(h, nh, 0);
         }
         for (int w = 0; w < 3; w++) {
             if (!changed[w])
@@ -484,7 +529,12 @@ static void build_gseries(const model *m)
                 p[c->ngser[w]++] = (model_point){t, v};
         }
     }
-    free(d);
+    free(h);
+    for (int w = 0; w < 3; w++) { /* give back the slack */
+        model_point *np = realloc(c->gser[w], sizeof *np * c->ngser[w]);
+        if (np)
+            c->gser[w] = np;
+    }
 }
 
 uint32_t model_series(const model *m, model_series_kind k, const model_point **pts)
