@@ -418,6 +418,10 @@ static void test_mouse(void **s)
     ui_mouse(&f->st, 1, 1, row, 50);
     assert_int_equal(f->st.sel_lane, li);
     assert_int_equal(f->st.cursor, tl_col_time(&f->st.vp, 50 - f->st.label_w));
+    /* click on the axis row moves the cursor only */
+    ui_mouse(&f->st, 1, 1, 1, 70);
+    assert_int_equal(f->st.cursor, tl_col_time(&f->st.vp, 70 - f->st.label_w));
+    assert_int_equal(f->st.sel_lane, li);
     close_sample(f);
 }
 

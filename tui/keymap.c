@@ -25,7 +25,7 @@ static const char *const cmd_helps[] = {
 /* Extra help lines for what is not a key binding. */
 static const char *const extra_help[][2] = {
     {"wheel", "zoom in/out around the pointer"},
-    {"click", "select the lane (or row) and move the time cursor there"},
+    {"click", "select the lane (or row) and move the time cursor there; on the axis: the cursor"},
     {"prompt keys", "Enter runs, Esc cancels, Backspace deletes, C-u clears"},
     {"@T /W", "axis label: cursor time T from the trace start, view width W"},
 };

@@ -1186,6 +1186,12 @@ int ui_mouse(ui_state *st, int button, int press, int row, int col)
         return UI_REDRAW;
     }
     if (button != 1) return 0;
+    if (row == lt - 1 && tcol >= 0 && tcol < st->vp.cols) { /* the axis: move the cursor */
+        st->cursor = tl_col_time(&st->vp, tcol);
+        clamp_cursor(st);
+        st->msg[0] = 0;
+        return UI_REDRAW;
+    }
     if (row < lt || row >= lt + lr) return 0;
     /* which lane is at this row */
     int r = lt;
