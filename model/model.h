@@ -33,9 +33,10 @@ typedef enum model_state {
     MS_SYSCALL,        /* in a system call */
     MS_SYSCALL_BLOCKED,/* in a syscall that lost its P */
     MS_IDLE,           /* P idle, M idle */
-    MS_GC,             /* GC lane: concurrent mark; also mark assist/sweep overlays */
+    MS_GC,             /* GC lane: concurrent mark phase (assist and sweep ranges:
+                          model_ranges) */
     MS_STW,            /* stop-the-world */
-    MS_MIXED,          /* level-of-detail result: many states in one column */
+    MS_MIXED,          /* for drawing only: model_lane_columns never returns it */
     MS__COUNT
 } model_state;
 
@@ -57,7 +58,12 @@ typedef enum model_cat {
 
 const char *model_state_name(model_state s);
 const char *model_cat_name(model_cat c);
-/* Category of a Go block reason string ("chan receive" -> MC_CHANNEL, ...). */
+/* Category of a Go block reason string, first rule that matches: contains
+ * "chan" -> CHANNEL; starts with "select" -> SELECT; starts with
+ * "sync.(*Cond)" or contains "Cond.Wait" -> COND; contains "sync" -> SYNC;
+ * "network" -> NETWORK; starts with "syscall" -> SYSCALL; starts with "sleep"
+ * -> SLEEP; contains "GC" -> GC; "system goroutine...", "preempted...", "...debug
+ * call...", "forever" -> SYSTEM; anything else, and "", -> OTHER. */
 model_cat model_cat_of_reason(const char *reason, size_t len);
 
 /* ---- building -------------------------------------------------------------- */
@@ -71,9 +77,12 @@ typedef struct model_open_opts {
 /*
  * Load a trace file and build the model. On success *out owns everything
  * (including the mapping and the tt_syms). A truncated trace still succeeds
- * with res->truncated set (keep the complete generations and warn).
+ * with res->truncated set: the model then holds only the events up to and
+ * including the last Sync (the file is read a second time, stopping there),
+ * as go tool trace does; warn with res->warn. res and err may be NULL.
  * Errors: TT_ERR_IO, TT_ERR_FORMAT, TT_ERR_VERSION, TT_ERR_NOMEM, ... in *err
- * with the byte offset.
+ * with the byte offset. Building is thread-safe (no shared state), queries on
+ * one model are read-only except the lazily built parts noted below.
  */
 tt_status model_open(const char *path, const model_open_opts *opts, model **out,
                      tt_load_result *res, tt_err *err);
