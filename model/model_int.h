@@ -22,6 +22,7 @@ typedef struct model_cache {
     /* episodes */
     model_episode *eps;
     uint32_t neps, eps_cap;
+    uint32_t eps_lane;      /* lane whose episodes eps holds (+1; 0 none) */
     /* lazily built goroutine-count series */
     int series_done;
     model_point *gser[3];

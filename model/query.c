@@ -327,6 +327,11 @@ uint32_t model_goroutine_episodes(const model *m, uint32_t idx, const model_epis
     uint32_t n = model_lane_spans(m, ML_GOROUTINE, idx, &s);
     model_cache *c = m->cache;
     *eps = NULL;
+    if (c->eps_lane == idx + 1 && n) { /* same goroutine as last time */
+        *eps = c->eps;
+        return c->neps;
+    }
+    c->eps_lane = 0;
     uint32_t cnt = 0;
     for (uint32_t i = 0; i < n; i++)
         if (s[i].state == MS_WAITING || s[i].state == MS_SYSCALL ||
@@ -358,6 +363,7 @@ uint32_t model_goroutine_episodes(const model *m, uint32_t idx, const model_epis
         c->eps[i].span = tmp[i].i;
     free(tmp);
     c->neps = cnt;
+    c->eps_lane = idx + 1;
     *eps = c->eps;
     return cnt;
 }

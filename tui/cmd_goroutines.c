@@ -187,7 +187,11 @@ int gotv_cmd_goroutines(int argc, char **argv)
             const char *fn = model_str(m, g->func, &fl);
             printf("%s\n  {\"id\": %" PRId64 ", \"function\": ", r ? "," : "", g->id);
             json_str(stdout, fn, fl);
-            printf(", \"system\": %s", g->system ? "true" : "false");
+            printf(", \"system\": %s, \"parent\": %" PRId64 ", \"label\": ",
+                   g->system ? "true" : "false", g->parent);
+            size_t ll;
+            const char *ls = model_str(m, g->label, &ll);
+            json_str(stdout, ls, ll);
             printf(", \"execution_ns\": %" PRId64 ", \"sched_wait_ns\": %" PRId64
                    ", \"sync_block_ns\": %" PRId64 ", \"network_wait_ns\": %" PRId64
                    ", \"syscall_ns\": %" PRId64 ", \"syscall_block_ns\": %" PRId64
