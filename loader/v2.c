@@ -1089,7 +1089,7 @@ static int cmp_cursor(const void *a, const void *b)
 
 /* ---- ordering state helpers ---------------------------------------------- */
 
-static gst *g_get(rd *r, uint64_t id)
+static inline gst *g_get(rd *r, uint64_t id)
 {
     uint64_t *v = map_get(&r->gmap, id);
     return v ? &r->gs[*v] : NULL;
@@ -1921,7 +1921,7 @@ static tt_status advance(rd *r, oev *ev, uint64_t m, size_t *msi, int *ok)
     if (ms) {
         /* re-fetch: m_new may have reallocated the array */
         ms = &r->ms[*msi];
-        if (set_mp(r, *msi, nc.p))
+        if (ms->p != nc.p && set_mp(r, *msi, nc.p))
             return NOMEM(r, ev->off);
         ms->g = nc.g;
     }
@@ -1985,7 +1985,7 @@ static tt_status resolve_str(rd *r, uint64_t id, uint32_t *out, const oev *e)
     return TT_OK;
 }
 
-static tt_status deliver(rd *r, tt_event *ev)
+static inline tt_status deliver(rd *r, tt_event *ev)
 {
     if (ev->time <= r->last_ts)
         ev->time = r->last_ts + 1;
