@@ -76,15 +76,18 @@ fi
 
 # ---- measuring ------------------------------------------------------------
 # run_timed LABEL CMD... -> sets T (wall s) and RSS (KB), best of $REPEAT;
-# stdout of the last run in $tmp/LABEL.out, stderr in $tmp/LABEL.err
+# stdout of the best run in $tmp/LABEL.out, stderr in $tmp/LABEL.err
 T=0; RSS=0
 run_timed() {
     local label=$1 i t r best_t= best_r=
     shift
     for ((i = 0; i < REPEAT; i++)); do
-        "$TIME" -f '%e %M' -o "$tmp/time" "$@" >"$tmp/$label.out" 2>"$tmp/$label.err"
+        "$TIME" -f '%e %M' -o "$tmp/time" "$@" >"$tmp/run.out" 2>"$tmp/run.err"
         read -r t r <"$tmp/time" || true
-        if [ -z "$best_t" ] || awk -v a="$t" -v b="$best_t" 'BEGIN { exit !(a < b) }'; then best_t=$t; best_r=$r; fi
+        if [ -z "$best_t" ] || awk -v a="$t" -v b="$best_t" 'BEGIN { exit !(a < b) }'; then
+            best_t=$t; best_r=$r
+            mv "$tmp/run.out" "$tmp/$label.out"; mv "$tmp/run.err" "$tmp/$label.err"
+        fi
     done
     T=$best_t; RSS=$best_r
 }
