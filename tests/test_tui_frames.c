@@ -493,6 +493,23 @@ static void test_hostile_strings_escaped(void **s)
     assert_non_null(strstr(t, "\\x1b"));
     assert_null(strchr(t, 0x1b));
     free(t);
+    /* the status line names the log under the cursor, escaped */
+    int logs_seen = 0;
+    f->st.view = VIEW_TIMELINE;
+    for (uint32_t i = 0; i < f->st.nlanes; i++) {
+        if (f->st.lanes[i].kind != LK_G) continue;
+        const model_log *lg;
+        if (!model_goroutine_logs(f->m, f->st.lanes[i].idx, &lg)) continue;
+        f->st.sel_lane = i;
+        f->st.cursor = lg[0].time;
+        f->st.msg[0] = 0;
+        ui_render(&f->st);
+        check_frame_shape(&f->st.grid);
+        const char *st_line = row_text(f, f->st.grid.rows - 1);
+        if (strstr(st_line, "| log ")) logs_seen++;
+        if (getenv("GOTV_PRINT_FRAMES")) printf("STATUS %s\n", st_line);
+    }
+    assert_true(logs_seen > 0);
     /* every goroutine panel of the hostile trace stays well-formed */
     ui_dispatch(&f->st, CMD_NEXT_VIEW);
     for (uint32_t i = 0; i < f->st.nlanes; i++) {

@@ -119,6 +119,7 @@ static void cursor_info(ui_state *st, char *out, size_t n)
         return;
     }
     char d[32], at[32], reason[200] = "", who[48] = "";
+    out[0] = 0;
     tl_fmt_dur(s->end - s->start, d, sizeof d);
     ui_rel(st, s->start, at, sizeof at);
     if (s->reason && l->kind == LK_G) ui_safe_str(st, s->reason, reason, sizeof reason);
@@ -126,8 +127,37 @@ static void cursor_info(ui_state *st, char *out, size_t n)
         snprintf(who, sizeof who, ", woken by G%d (u)", s->other);
     else if ((l->kind == LK_P || l->kind == LK_M) && s->other >= 0)
         snprintf(who, sizeof who, " G%d", s->other);
-    snprintf(out, n, "%s: %s%s%s%s%s %s from %s", lab, model_state_name((model_state)s->state),
-             reason[0] ? " (" : "", reason, reason[0] ? ")" : "", who, d, at);
+    int o = snprintf(out, n, "%s: %s%s%s%s%s %s from %s", lab, model_state_name((model_state)s->state),
+                     reason[0] ? " (" : "", reason, reason[0] ? ")" : "", who, d, at);
+    if (l->kind != LK_G || o < 0 || (size_t)o >= n) return;
+    /* the innermost region under the cursor and a log in the cursor's column */
+    const model_region *r;
+    uint32_t nr = model_goroutine_regions(st->m, l->idx, &r);
+    int best = -1;
+    for (uint32_t i = 0; i < nr && r[i].start <= st->cursor; i++)
+        if (st->cursor < r[i].end && (best < 0 || r[i].depth >= r[best].depth)) best = (int)i;
+    if (best >= 0) {
+        char name[200];
+        ui_safe_str(st, r[best].name, name, sizeof name);
+        o += snprintf(out + o, n - (size_t)o, " | region %s", name);
+        if ((size_t)o >= n) return;
+    }
+    const model_log *lg;
+    uint32_t nl = model_goroutine_logs(st->m, l->idx, &lg);
+    int64_t a = tl_col_time(&st->vp, tl_time_col(&st->vp, st->cursor));
+    int64_t b = tl_col_time(&st->vp, tl_time_col(&st->vp, st->cursor) + 1);
+    uint32_t lo = 0, hi = nl;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (lg[mid].time < a) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo < nl && lg[lo].time < b) {
+        char cat[120], msg[300];
+        ui_safe_str(st, lg[lo].category, cat, sizeof cat);
+        ui_safe_str(st, lg[lo].message, msg, sizeof msg);
+        snprintf(out + o, n - (size_t)o, " | log %s%s%s", cat, cat[0] ? ": " : "", msg);
+    }
 }
 
 static void draw_status(ui_state *st)
