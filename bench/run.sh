@@ -12,7 +12,8 @@
 # Environment:
 #   BENCH_CACHE=DIR   where traces and tools are kept (default $HOME/.cache/gotv-bench)
 #   BENCH_MB=N        size of the main trace in MB (default 100)
-#   BENCH_BIG=1       also a ~1 GB trace
+#   BENCH_BIG=1       also a ~1 GB trace (loader and Go's reader only, unless
+#   BENCH_BIG_MODEL=1 also the model and explorer: needs ~13 GB of RAM)
 #   BENCH_OLD=0       skip the old-format (Go 1.19) trace
 #   BENCH_GO119=PATH  Go 1.19 toolchain (default /usr/lib/go-1.19/bin/go)
 #   BENCH_REPEAT=N    runs per measurement, the best is kept (default 2)
@@ -117,6 +118,23 @@ for f in "${traces[@]}"; do
     run_timed go "$CACHE/goreader" "$f"; go_t=$T; go_rss=$RSS
     go_events=$(awk '{ print $2 }' "$tmp/go.out")
     go_inner=$(awk '{ print $6 }' "$tmp/go.out")
+    full=1
+    if [ "$size" -gt 500000000 ] && [ "${BENCH_BIG_MODEL:-0}" != 1 ]; then
+        full=0 # the model needs ~13 x the file size in RAM: loader and Go's reader only
+    fi
+    if [ "$full" = 0 ]; then
+        emit "## $(basename "$f") ($smb MB, header \"$head\"): loader only (BENCH_BIG_MODEL=1 for the model and the explorer)"
+        emit ""
+        emit "| measure | gotv | Go (x/exp/trace) | gotv / Go |"
+        emit "| --- | ---: | ---: | ---: |"
+        emit "| events | $events | $go_events | |"
+        emit "| read all events (s) | $(f2 "$g_t") | $(f2 "$go_t") (in-process $(f2 "$go_inner")) | $(div "$g_t" "$go_t") |"
+        emit "| MB/s | $(div "$smb" "$g_t" %.0f) | $(div "$smb" "$go_t" %.0f) | $(div "$go_t" "$g_t") x faster |"
+        emit "| events/s (M) | $(div "$events" "$g_t" %.2f 1e-6) | $(div "$go_events" "$go_t" %.2f 1e-6) | |"
+        emit "| peak RSS | $(mb "$g_rss") | $(mb "$go_rss") | $(div "$g_rss" "$go_rss") |"
+        emit ""
+        continue
+    fi
     run_timed stats "$tmp/gotv" stats "$f"; s_t=$T; s_rss=$RSS
     dur_ns=$(sed -n 's/^Duration:.*(\([0-9]*\) ns).*/\1/p' "$tmp/stats.out")
     run_timed benchui "$tmp/gotv" --bench --size 200x60 "$f"; b_rss=$RSS
