@@ -95,24 +95,31 @@ def load(path):
                 elif ff == 2: vals += packed(w2, vv)
             samples.append((ls, vals))
         elif f == 4:
-            lid, fid = 0, 0
+            lid, fid, line, addr = 0, 0, 0, 0
             for ff, w2, vv in fields(v):
                 if ff == 1: lid = vv
+                elif ff == 3: addr = vv
                 elif ff == 4:
                     for f3, _, v3 in fields(vv):
                         if f3 == 1: fid = v3
-            locs[lid] = fid
+                        elif f3 == 2: line = v3
+            locs[lid] = (fid, line, addr)
         elif f == 5:
-            d = dict((ff, vv) for ff, _, vv in fields(v)); funcs[d.get(1, 0)] = d.get(2, 0)
+            d = dict((ff, vv) for ff, _, vv in fields(v)); funcs[d.get(1, 0)] = (d.get(2, 0), d.get(4, 0))
     st = [(strs[a], strs[u]) for a, u in stypes]
     agg = {}
+    full = {}
     for ls, vals in samples:
-        key = tuple(strs[funcs.get(locs.get(l, 0), 0)] for l in ls)
+        key = tuple(strs[funcs.get(locs.get(l, (0, 0, 0))[0], (0, 0))[0]] for l in ls)
+        fk = tuple((strs[funcs.get(locs[l][0], (0, 0))[0]], strs[funcs.get(locs[l][0], (0, 0))[1]],
+                    locs[l][1], locs[l][2]) for l in ls)
+        c, d = full.get(fk, (0, 0))
+        full[fk] = (c + vals[0], d + vals[1])
         c, d = agg.get(key, (0, 0))
         agg[key] = (c + vals[0], d + vals[1])
-    return st, agg
+    return st, agg, full
 
-sa, a = load(sys.argv[1]); sb, b = load(sys.argv[2])
+sa, a, fa = load(sys.argv[1]); sb, b, fb = load(sys.argv[2])
 ta = sum(d for _, d in a.values()); tb = sum(d for _, d in b.values())
 ca = sum(c for c, _ in a.values()); cb = sum(c for c, _ in b.values())
 msgs = []
@@ -125,9 +132,9 @@ def top(p):
     return [k for k, _ in sorted(p.items(), key=lambda kv: (-kv[1][1], -kv[1][0], kv[0]))[:5]]
 if top(a) != top(b):
     msgs.append("top stacks differ: %s vs %s" % ([x[:2] for x in top(a)], [x[:2] for x in top(b)]))
-exact = (a == b)
+exact = (a == b) and (fa == fb)  # per stack of (function, file, line, address)
 if msgs: print("FAIL " + "; ".join(msgs))
-else: print("ok delay=%d count=%d stacks=%d%s" % (ta, ca, len(a), "" if exact else " (not byte-exact per stack)"))
+else: print("ok delay=%d count=%d stacks=%d%s" % (ta, ca, len(a), ", every stack (func/file/line/pc) exact" if exact else " (per-stack values differ)"))
 PY
 
 cat >"$tmp/gor.py" <<'PY'
