@@ -751,12 +751,20 @@ static void move_transition(ui_state *st, int dir)
         ui_msg(st, 1, "no transitions on this lane");
         return;
     }
-    int64_t t = st->cursor, target = -1;
-    uint32_t i = model_span_at_or_after(sp, n, t);
+    /* the nearest state change that is in another column, so that the
+     * cursor visibly moves at any zoom (when zoomed in: the next change) */
+    int col = tl_time_col(&st->vp, st->cursor);
+    int64_t target = -1;
     if (dir > 0) {
-        if (i < n) target = sp[i].start > t ? sp[i].start : sp[i].end;
-        if (target >= 0 && target >= st->info->t_end) target = -1;
+        int64_t t = tl_col_time(&st->vp, col + 1);
+        if (t <= st->cursor) t = st->cursor + 1;
+        uint32_t i = model_span_at_or_after(sp, n, t - 1); /* first span with end >= t */
+        if (i < n) target = sp[i].start >= t ? sp[i].start : sp[i].end;
+        if (target >= st->info->t_end) target = -1;
     } else {
+        int64_t t = tl_col_time(&st->vp, col);
+        if (t > st->cursor) t = st->cursor;
+        uint32_t i = model_span_at_or_after(sp, n, t - 1); /* first span with end >= t */
         if (i < n && sp[i].start < t)
             target = sp[i].start;
         else if (i > 0)
