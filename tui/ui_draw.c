@@ -374,7 +374,15 @@ static void draw_lane(ui_state *st, uint32_t li, int row, int maxrows)
         }
         break;
     }
-    case LK_M: snprintf(lab, sizeof lab, "M%lld", (long long)model_thread_id(st->m, l->idx)); break;
+    case LK_M: {
+        snprintf(lab, sizeof lab, "M%lld", (long long)model_thread_id(st->m, l->idx));
+        const model_span *s = ui_span_at(st, l, st->cursor, NULL);
+        if (s && s->other >= 0 && s->state == MS_RUNNING) {
+            size_t k = strlen(lab);
+            snprintf(lab + k, sizeof lab - k, " G%d", s->other);
+        }
+        break;
+    }
     default: break;
     }
     int sel = li == st->sel_lane;
