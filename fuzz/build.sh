@@ -43,6 +43,11 @@ command -v "$CC" >/dev/null || { echo "fuzz/build.sh: $CC not found (scripts/dep
 
 O=$B/obj-$mode
 mkdir -p "$O"
+# one build per mode at a time (a fuzz campaign and a test run may both build)
+if command -v flock >/dev/null; then
+    exec 9>"$B/.lock-$mode"
+    flock 9
+fi
 PKG_CFLAGS=$(pkg-config --cflags ncursesw termkey 2>/dev/null || true)
 PKG_LIBS=$(pkg-config --libs ncursesw termkey 2>/dev/null || true)
 CPP="-I. -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DGOTV_VERSION=\"fuzz\" -DGOTV_REV=\"fuzz\""

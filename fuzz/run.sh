@@ -11,6 +11,8 @@
 #   FUZZ_FORK=1       keep going after crashes (-fork=1 -ignore_crashes=1 ...)
 #   FUZZ_MAX_LEN=N    -max_len (default 131072)
 #   FUZZ_ARGS="..."   more libFuzzer flags
+#   FUZZ_CORPUS=DIR   working corpus (default build-fuzz/corpus)
+#   FUZZ_CRASHES=DIR  where artifacts go (default build-fuzz/crashes)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-}
@@ -22,10 +24,12 @@ fi
 bin=$(nice -n 10 fuzz/build.sh fuzzer) || { echo "fuzz/run.sh: build failed" >&2; exit 2; }
 
 B=build-fuzz
-mkdir -p "$B/corpus" "$B/crashes"
-before=$(ls "$B/crashes" | wc -l)
+CORPUS=${FUZZ_CORPUS:-$B/corpus}
+CRASHES=${FUZZ_CRASHES:-$B/crashes}
+mkdir -p "$CORPUS" "$CRASHES"
+before=$(ls "$CRASHES" | wc -l)
 flags=(-max_len="${FUZZ_MAX_LEN:-131072}" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048
-       -max_total_time="$secs" -artifact_prefix="$B/crashes/" -print_final_stats=1
+       -max_total_time="$secs" -artifact_prefix="$CRASHES/" -print_final_stats=1
        -dict=fuzz/trace.dict -use_value_profile=1)
 if [ "${FUZZ_FORK:-0}" = 1 ]; then
     flags+=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
@@ -34,13 +38,13 @@ fi
 flags+=(${FUZZ_ARGS:-})
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}:suppressions=$PWD/fuzz/ubsan.supp"
-echo "fuzz/run.sh: $bin ${flags[*]} $B/corpus fuzz/corpus" >&2
-nice -n 10 "$bin" "${flags[@]}" "$B/corpus" fuzz/corpus
+echo "fuzz/run.sh: $bin ${flags[*]} $CORPUS fuzz/corpus" >&2
+nice -n 10 "$bin" "${flags[@]}" "$CORPUS" fuzz/corpus
 rc=$?
-after=$(ls "$B/crashes" | wc -l)
+after=$(ls "$CRASHES" | wc -l)
 if [ "$rc" -ne 0 ] || [ "$after" -gt "$before" ]; then
-    echo "fuzz/run.sh: libFuzzer exit $rc; artifacts in $B/crashes:" >&2
-    ls -t "$B/crashes" | head -20 >&2
+    echo "fuzz/run.sh: libFuzzer exit $rc; artifacts in $CRASHES:" >&2
+    ls -t "$CRASHES" | head -20 >&2
     exit 1
 fi
 exit 0

@@ -69,14 +69,17 @@ elif ! command -v clang >/dev/null; then
     echo "skip short fuzz (no clang; scripts/deps.sh --fuzz)"
 else
     [ "$secs" -gt 1 ] 2>/dev/null || secs=60
-    before=$(ls build-fuzz/crashes 2>/dev/null | wc -l)
-    FZ_QUIET=1 fuzz/run.sh "$secs" >"$tmp/fuzz" 2>&1; rc=$?
+    # its own corpus (seeds only) and crash directory: a long campaign may be
+    # using build-fuzz/corpus and build-fuzz/crashes at the same time
+    mkdir -p "$tmp/corpus" "$tmp/crashes" build-fuzz/crashes
+    FZ_QUIET=1 FUZZ_CORPUS=$tmp/corpus FUZZ_CRASHES=$tmp/crashes fuzz/run.sh "$secs" >"$tmp/fuzz" 2>&1; rc=$?
+    cp "$tmp"/crashes/* build-fuzz/crashes/ 2>/dev/null
     runs=$(grep -E 'stat::number_of_executed_units' "$tmp/fuzz" | awk '{print $2}' | tail -1)
     if [ "$rc" -eq 0 ]; then
         ok "short fuzz: fuzz/run.sh $secs, ${runs:-?} executions, no crash"
     else
         fr=$(first_frame "$tmp/fuzz")
-        art=$(ls -t build-fuzz/crashes 2>/dev/null | head -1)
+        art=$(ls -t "$tmp/crashes" 2>/dev/null | head -1)
         if [ -n "$fr" ] && is_known_func "$fr"; then
             xfail "short fuzz: crash in $fr (open finding, see fuzz/FINDINGS.md); build-fuzz/crashes/$art"
         else
