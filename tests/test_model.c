@@ -787,6 +787,44 @@ static void test_random_soup(void **state)
 #undef RND
 }
 
+static void test_empty_models(void **state)
+{
+    (void)state;
+    for (int k = 0; k < 2; k++) {
+        evgen e;
+        evgen_init(&e);
+        if (k)
+            evgen_sync(&e, 5);
+        model *m = evgen_finish(&e);
+        const model_info *in = model_get_info(m);
+        assert_int_equal(in->nevents, (uint64_t)k);
+        assert_int_equal(model_lane_count(m, ML_GOROUTINE), 0);
+        assert_int_equal(model_lane_count(m, ML_GC), 1);
+        const model_span *sp;
+        assert_int_equal(model_lane_spans(m, ML_GC, 0, &sp), 0);
+        assert_non_null(sp);
+        uint8_t col[4];
+        model_lane_columns(m, ML_GC, 0, 0, 10.0, 4, col);
+        for (int i = 0; i < 4; i++)
+            assert_int_equal(col[i], MS_NONE);
+        const model_point *pt;
+        assert_int_equal(model_series(m, MSER_G_RUNNING, &pt), 1);
+        const model_ggroup *g;
+        assert_int_equal(model_goroutine_groups(m, &g), 0);
+        const model_prof_rec *r;
+        uint8_t *pb = NULL;
+        assert_true(model_pprof_encode(m, r, model_profile(m, MP_SCHED, &r), &pb) > 0);
+        free(pb);
+        assert_int_equal(model_goroutine_find(m, 1), UINT32_MAX);
+        assert_null(model_goroutine_get(m, 0));
+        model_free(m);
+        evgen_free(&e);
+    }
+    model_builder_free(NULL);
+    model_free(NULL);
+    assert_null(model_builder_finish(NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -801,6 +839,7 @@ int main(void)
         cmocka_unit_test(test_sample_traces),
         cmocka_unit_test(test_truncated_sample),
         cmocka_unit_test(test_random_soup),
+        cmocka_unit_test(test_empty_models),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
