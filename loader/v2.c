@@ -1012,6 +1012,7 @@ static int cursor_next(rd *r, cursor *c)
     e->typ = t;
     e->synth = 0;
     e->off = at;
+    e->m = c->m;
     for (unsigned a = 0; a + 1 < na; a++) {
         if (i < n && p[i] < 0x80) {
             e->args[a] = p[i++];
@@ -1271,8 +1272,8 @@ static tt_status ord_fail(rd *r, const oev *ev, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return fail(r, TT_ERR_ORDER, ev->off, "generation %llu: %s event: %s",
-                (unsigned long long)r->gen, ev_name(ev->typ), msg);
+    return fail(r, TT_ERR_ORDER, ev->off, "generation %llu, M %lld: %s event: %s",
+                (unsigned long long)r->gen, (long long)ev->m, ev_name(ev->typ), msg);
 }
 
 static tt_status validate_ctx(rd *r, const oev *ev, ctx c, int M, int P, int G)
