@@ -778,7 +778,8 @@ static void p_transition(model_builder *b, const tt_event *ev)
                 b->gs.a[gi].cur_p = -1;
             }
         }
-        p_set(b, pi, t, MS_IDLE, -1);
+        /* a first status is back-dated to its generation's Sync, like goroutines */
+        p_set(b, pi, ev->from == TT_PS_UNDETERMINED ? b->sync_ts : t, MS_IDLE, -1);
     } else if (ev->to == TT_PS_RUNNING) {
         bp *p = &b->ps.a[pi];
         int64_t at = ev->from == TT_PS_UNDETERMINED ? b->sync_ts : t;
