@@ -32,6 +32,7 @@ static const char golden_workerpool_80x24[] =
     "G waiting 4     ████████████████████████████████████████████████████████████████\n"
     "G1 main.main   ▶─sync───────────────────────────────────────────────────────────\n"
     "G17 main.produc ────────────────────────────────────────────────────────────────\n"
+    "▾ [8] main.work ────────────────────────────────────────────────────────────────\n"
     "G9 main.worker  ────────────────────────────────────────────────────────────────\n"
     "G10 main.worker ────────────────────────────────────────────────────────────────\n"
     "G11 main.worker ────────────────────────────────────────────────────────────────\n"
@@ -44,7 +45,6 @@ static const char golden_workerpool_80x24[] =
     "G7 runtime.(*tr ─chan receive───────────────────────────────────────────────────\n"
     "G4 runtime.bgsc ────────────────────────────────────────────────────────────────\n"
     "G3 runtime.bgsw ────────────────────────────────────────────────────────────────\n"
-    "G2 runtime.forc ────────────────────────────────────────────────────────────────\n"
     "G1 main.main: running 148us from 0ns                              ? help  q back\n"
     ;
 
@@ -548,6 +548,49 @@ static void test_resize(void **s)
     close_sample(f);
 }
 
+static void test_groups_fold(void **s)
+{
+    (void)s;
+    fx *f = open_sample("stress.trace", 40, 120, 1);
+    assert_non_null(f);
+    /* a big group starts folded: its header stands for all its members */
+    uint32_t hdr = UINT32_MAX;
+    for (uint32_t i = 0; i < f->st.nlanes; i++)
+        if (f->st.lanes[i].kind == LK_GROUP && f->st.lanes[i].count > 50) hdr = i;
+    assert_true(hdr != UINT32_MAX);
+    uint32_t cnt = f->st.lanes[hdr].count, first = f->st.lanes[hdr].idx;
+    assert_int_equal(f->st.g_lane[first], hdr);
+    assert_true(screen_has(f, "\xe2\x96\xb8 ["));
+    uint32_t n0 = f->st.nlanes;
+    f->st.sel_lane = hdr;
+    ui_dispatch(&f->st, CMD_OPEN); /* unfold */
+    assert_int_equal(f->st.nlanes, n0 + cnt);
+    assert_int_equal(f->st.lanes[f->st.sel_lane].kind, LK_GROUP);
+    ui_dispatch(&f->st, CMD_OPEN); /* fold again */
+    assert_int_equal(f->st.nlanes, n0);
+    /* jumping to a member unfolds its group */
+    const model_goroutine *g = model_goroutine_get(f->m, first);
+    char cmd[32];
+    snprintf(cmd, sizeof cmd, "g %lld", (long long)g->id);
+    TermKeyKey k;
+    memset(&k, 0, sizeof k);
+    ui_dispatch(&f->st, CMD_PROMPT);
+    k.type = TERMKEY_TYPE_UNICODE;
+    for (const char *p = cmd; *p; p++) {
+        k.code.codepoint = *p;
+        ui_key(&f->st, &k);
+    }
+    k.type = TERMKEY_TYPE_KEYSYM;
+    k.code.sym = TERMKEY_SYM_ENTER;
+    ui_key(&f->st, &k);
+    assert_int_equal(f->st.lanes[f->st.sel_lane].kind, LK_G);
+    assert_int_equal(f->st.lanes[f->st.sel_lane].idx, first);
+    assert_int_equal(f->st.nlanes, n0 + cnt);
+    render(f);
+    check_frame_shape(&f->st.grid);
+    close_sample(f);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -566,6 +609,7 @@ int main(void)
         cmocka_unit_test(test_prompt_and_yank_roundtrip),
         cmocka_unit_test(test_hostile_strings_escaped),
         cmocka_unit_test(test_resize),
+        cmocka_unit_test(test_groups_fold),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -175,16 +175,64 @@ static uint8_t g_height(const ui_state *st, uint32_t g)
     return (uint8_t)(1 + depth);
 }
 
+/* Group state: a group is collapsed by default when it has more than
+ * UI_GROUP_COLLAPSE members; st->toggled holds the func ids (sorted) whose
+ * state the user flipped. */
+static int group_toggled(const ui_state *st, uint32_t func)
+{
+    uint32_t lo = 0, hi = st->ntoggled;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (st->toggled[mid] < func) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < st->ntoggled && st->toggled[lo] == func;
+}
+
+static void group_toggle(ui_state *st, uint32_t func)
+{
+    uint32_t lo = 0, hi = st->ntoggled;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (st->toggled[mid] < func) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo < st->ntoggled && st->toggled[lo] == func) {
+        memmove(st->toggled + lo, st->toggled + lo + 1, (st->ntoggled - lo - 1) * sizeof *st->toggled);
+        st->ntoggled--;
+        return;
+    }
+    if (st->ntoggled == st->toggled_cap) {
+        uint32_t cap = st->toggled_cap ? st->toggled_cap * 2 : 16;
+        uint32_t *t = realloc(st->toggled, cap * sizeof *t);
+        if (!t) return;
+        st->toggled = t;
+        st->toggled_cap = cap;
+    }
+    memmove(st->toggled + lo + 1, st->toggled + lo, (st->ntoggled - lo) * sizeof *st->toggled);
+    st->toggled[lo] = func;
+    st->ntoggled++;
+}
+
+int ui_group_collapsed(const ui_state *st, uint32_t func, uint32_t count)
+{
+    int def = count > UI_GROUP_COLLAPSE;
+    return group_toggled(st, func) ? !def : def;
+}
+
 int ui_build_lanes(ui_state *st)
 {
     uint32_t ng = model_lane_count(st->m, ML_GOROUTINE);
     uint32_t np = model_lane_count(st->m, ML_PROC);
     uint32_t nm = model_lane_count(st->m, ML_THREAD);
     uint32_t ngc = model_lane_count(st->m, ML_GC);
-    uint32_t n = ngc + PLOT__COUNT + ng + np + nm;
-    int64_t keep_g = -1;
-    if (st->lanes && st->sel_lane < st->nlanes && st->lanes[st->sel_lane].kind == LK_G)
-        keep_g = st->lanes[st->sel_lane].idx;
+    uint32_t n = ngc + PLOT__COUNT + 2 * ng + np + nm; /* at most one header per goroutine */
+    int keep_kind = -1;
+    uint32_t keep_idx = 0;
+    if (st->lanes && st->sel_lane < st->nlanes) {
+        keep_kind = st->lanes[st->sel_lane].kind;
+        keep_idx = st->lanes[st->sel_lane].idx;
+    }
     ui_lane *l = realloc(st->lanes, (n ? n : 1) * sizeof *l);
     if (!l) return -1;
     st->lanes = l;
@@ -195,23 +243,79 @@ int ui_build_lanes(ui_state *st)
         return -1;
     }
     uint32_t k = 0;
-    for (uint32_t i = 0; i < ngc; i++) l[k++] = (ui_lane){LK_GC, 2, i}; /* + assist/sweep row */
-    for (uint32_t i = 0; i < PLOT__COUNT; i++) l[k++] = (ui_lane){LK_PLOT, 1, i};
+    for (uint32_t i = 0; i < ngc; i++) l[k++] = (ui_lane){LK_GC, 2, i, 0}; /* + assist/sweep row */
+    for (uint32_t i = 0; i < PLOT__COUNT; i++) l[k++] = (ui_lane){LK_PLOT, 1, i, 0};
     for (uint32_t i = 0; i < ng; i++) order[i] = i;
     sort_st = st;
     qsort(order, ng, sizeof *order, cmp_lane_g);
-    for (uint32_t i = 0; i < ng; i++) {
-        st->g_lane[order[i]] = k;
-        l[k++] = (ui_lane){LK_G, g_height(st, order[i]), order[i]};
+    for (uint32_t i = 0; i < ng;) {
+        uint32_t j = i + 1;
+        if (st->order == ORD_FUNC) { /* a group: same start function */
+            const model_goroutine *gi = model_goroutine_get(st->m, order[i]);
+            while (j < ng && model_goroutine_get(st->m, order[j])->func == gi->func) j++;
+        }
+        uint32_t cnt = j - i;
+        int collapsed = 0;
+        if (cnt >= 2) {
+            uint32_t func = model_goroutine_get(st->m, order[i])->func;
+            collapsed = ui_group_collapsed(st, func, cnt);
+            l[k++] = (ui_lane){LK_GROUP, 1, order[i], cnt};
+        }
+        for (uint32_t x = i; x < j; x++) {
+            if (collapsed) {
+                st->g_lane[order[x]] = k - 1; /* the header stands for its members */
+                continue;
+            }
+            st->g_lane[order[x]] = k;
+            l[k++] = (ui_lane){LK_G, g_height(st, order[x]), order[x], 0};
+        }
+        i = j;
     }
-    for (uint32_t i = 0; i < np; i++) l[k++] = (ui_lane){LK_P, 1, i};
-    for (uint32_t i = 0; i < nm; i++) l[k++] = (ui_lane){LK_M, 1, i};
+    for (uint32_t i = 0; i < np; i++) l[k++] = (ui_lane){LK_P, 1, i, 0};
+    for (uint32_t i = 0; i < nm; i++) l[k++] = (ui_lane){LK_M, 1, i, 0};
     st->nlanes = k;
     free(order);
-    if (keep_g >= 0) st->sel_lane = st->g_lane[keep_g];
+    if (keep_kind == LK_G) {
+        st->sel_lane = st->g_lane[keep_idx];
+    } else if (keep_kind >= 0) {
+        for (uint32_t i = 0; i < k; i++)
+            if (l[i].kind == keep_kind && l[i].idx == keep_idx) {
+                st->sel_lane = i;
+                break;
+            }
+    }
     if (st->sel_lane >= st->nlanes) st->sel_lane = st->nlanes ? st->nlanes - 1 : 0;
     ui_sort_matches(st);
     return 0;
+}
+
+/* Select the lane of goroutine gi, expanding its group if it is collapsed. */
+void ui_select_g(ui_state *st, uint32_t gi)
+{
+    uint32_t li = st->g_lane[gi];
+    if (li < st->nlanes && st->lanes[li].kind == LK_GROUP) {
+        group_toggle(st, model_goroutine_get(st->m, gi)->func);
+        st->sel_lane = li;
+        ui_build_lanes(st);
+        li = st->g_lane[gi];
+    }
+    st->sel_lane = li;
+    ui_reveal_lane(st);
+}
+
+/* Enter on a group header: fold or unfold it. */
+static void toggle_group(ui_state *st)
+{
+    ui_lane *l = &st->lanes[st->sel_lane];
+    uint32_t first = l->idx;
+    group_toggle(st, model_goroutine_get(st->m, first)->func);
+    ui_build_lanes(st);
+    for (uint32_t i = 0; i < st->nlanes; i++)
+        if (st->lanes[i].kind == LK_GROUP && st->lanes[i].idx == first) {
+            st->sel_lane = i;
+            break;
+        }
+    ui_reveal_lane(st);
 }
 
 /* ---- layout --------------------------------------------------------------- */
@@ -413,6 +517,7 @@ void ui_free(ui_state *st)
     ui_grid_free(&st->grid);
     free(st->lanes);
     free(st->g_lane);
+    free(st->toggled);
     free(st->plines);
     free(st->grows);
     free(st->trows);
@@ -500,7 +605,7 @@ int ui_apply_opts(ui_state *st, const ui_view_opts *o, char *err, size_t errsz)
             snprintf(err, errsz, "no goroutine %lld in this trace", (long long)o->goroutine);
             return -1;
         }
-        st->sel_lane = st->g_lane[gi];
+        ui_select_g(st, gi);
         ui_open_panel(st, gi);
     }
     if (o->has_at && o->at > te - ts) {
@@ -617,7 +722,7 @@ static void goto_match(ui_state *st, int i)
     if (!st->nmatches) return;
     st->match_i = (i % (int)st->nmatches + (int)st->nmatches) % (int)st->nmatches;
     uint32_t g = st->matches[st->match_i];
-    st->sel_lane = st->g_lane[g];
+    ui_select_g(st, g);
     ui_reveal_lane(st);
     if (st->panel_open) ui_open_panel(st, g);
     char lab[256];
@@ -701,8 +806,7 @@ static void run_prompt(ui_state *st, const char *line)
         }
         ui_push_hist(st);
         st->view = VIEW_TIMELINE;
-        st->sel_lane = st->g_lane[gi];
-        ui_reveal_lane(st);
+        ui_select_g(st, gi);
         if (st->panel_open) ui_open_panel(st, gi);
     } else if (!strcmp(cmd, "q") || !strcmp(cmd, "quit")) {
         st->msg[0] = 0;
@@ -868,7 +972,7 @@ static void jump_unblocker(ui_state *st)
     int64_t t = s->end;
     ui_push_hist(st);
     st->view = VIEW_TIMELINE;
-    st->sel_lane = st->g_lane[gi];
+    ui_select_g(st, gi);
     st->cursor = t;
     int c = tl_time_col(&st->vp, t);
     if (c < 0 || c >= st->vp.cols) {
@@ -898,7 +1002,7 @@ static void jump_parent(ui_state *st)
         return;
     }
     ui_push_hist(st);
-    st->sel_lane = st->g_lane[pi];
+    ui_select_g(st, pi);
     st->cursor = gr->first;
     clamp_cursor(st);
     ui_reveal_cursor(st);
@@ -987,7 +1091,9 @@ static int timeline_cmd(ui_state *st, enum ui_cmd c)
     case CMD_PAGE_DOWN: lane_move(st, page_lanes(st)); return UI_REDRAW;
     case CMD_PAGE_UP: lane_move(st, -page_lanes(st)); return UI_REDRAW;
     case CMD_OPEN:
-        if (l->kind == LK_G) {
+        if (l->kind == LK_GROUP) {
+            toggle_group(st);
+        } else if (l->kind == LK_G) {
             ui_open_panel(st, l->idx);
             ui_reveal_lane(st);
         } else if (l->kind == LK_P || l->kind == LK_M) {
@@ -998,7 +1104,7 @@ static int timeline_cmd(ui_state *st, enum ui_cmd c)
                 return UI_REDRAW;
             }
             ui_push_hist(st);
-            st->sel_lane = st->g_lane[gi];
+            ui_select_g(st, gi);
             ui_open_panel(st, gi);
             ui_reveal_lane(st);
         } else {

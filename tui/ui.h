@@ -16,7 +16,7 @@
 
 enum ui_view { VIEW_TIMELINE, VIEW_GTABLE, VIEW_TASKS, VIEW__COUNT };
 enum ui_mode { MODE_NORMAL, MODE_SEARCH, MODE_PROMPT };
-enum ui_lane_kind { LK_GC, LK_PLOT, LK_G, LK_P, LK_M };
+enum ui_lane_kind { LK_GC, LK_PLOT, LK_G, LK_P, LK_M, LK_GROUP };
 enum ui_plot { PLOT_HEAP, PLOT_GRUN, PLOT_GRUNNABLE, PLOT_GWAIT, PLOT__COUNT };
 enum ui_order { ORD_FUNC, ORD_ID, ORD_START, ORD_EXEC, ORD_BLOCKED, ORD_SCHED, ORD__COUNT };
 
@@ -29,7 +29,8 @@ enum ui_order { ORD_FUNC, ORD_ID, ORD_START, ORD_EXEC, ORD_BLOCKED, ORD_SCHED, O
 typedef struct ui_lane {
     uint8_t kind;   /* enum ui_lane_kind */
     uint8_t height; /* rows: 1 + region/log strip rows */
-    uint32_t idx;   /* model lane index, or enum ui_plot */
+    uint32_t idx;   /* model lane index, or enum ui_plot; groups: first member */
+    uint32_t count; /* groups: members */
 } ui_lane;
 
 /* View options shared by the explorer and snapshot (--at, --span, --goroutine). */
@@ -77,6 +78,8 @@ typedef struct ui_state {
     uint32_t nlanes;
     uint32_t *g_lane;  /* goroutine idx -> lane row */
     uint32_t sel_lane, lane_top;
+    uint32_t *toggled; /* func ids of groups folded/unfolded by the user */
+    uint32_t ntoggled, toggled_cap;
     int order, order_rev;
     int64_t sel0, sel1; /* selection interval (sel1 > sel0 when set) */
     uint64_t plot_max[PLOT__COUNT];

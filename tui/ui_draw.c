@@ -318,6 +318,40 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
     }
 }
 
+/* A group header: per column, the most common state among up to 16 of its
+ * members (sampled evenly), so a folded group still shows its activity. */
+static void draw_group(ui_state *st, const ui_lane *l, int row)
+{
+    int cols = st->vp.cols > 4096 ? 4096 : st->vp.cols;
+    uint8_t *cb = st->colbuf;
+    static uint16_t counts[4096][5];
+    memset(counts, 0, sizeof counts[0] * (size_t)cols);
+    /* members are contiguous in the sorted order: collect them by function */
+    const model_goroutine *first = model_goroutine_get(st->m, l->idx);
+    uint32_t ng = model_lane_count(st->m, ML_GOROUTINE);
+    uint32_t step = l->count / 16 + 1, seen = 0, used = 0;
+    for (uint32_t g = 0; g < ng && used < 16; g++) {
+        const model_goroutine *gr = model_goroutine_get(st->m, g);
+        if (gr->func != first->func || gr->system != first->system) continue;
+        if (seen++ % step) continue;
+        used++;
+        model_lane_columns(st->m, ML_GOROUTINE, g, st->vp.t0, st->vp.ns_per_col, (uint32_t)cols, cb);
+        for (int c = 0; c < cols; c++) {
+            int k = cb[c] == MS_RUNNING ? 0 : cb[c] == MS_RUNNABLE ? 1 : (cb[c] == MS_SYSCALL || cb[c] == MS_SYSCALL_BLOCKED) ? 2
+                    : cb[c] == MS_WAITING ? 3 : cb[c] == MS_NONE ? -1 : 4;
+            if (k >= 0) counts[c][k]++;
+        }
+    }
+    static const uint8_t kstate[5] = {MS_RUNNING, MS_RUNNABLE, MS_SYSCALL, MS_WAITING, MS_MIXED};
+    for (int c = 0; c < cols; c++) {
+        int best = -1;
+        for (int k = 0; k < 5; k++)
+            if (counts[c][k] && (best < 0 || counts[c][k] > counts[c][best])) best = k;
+        if (best < 0) continue;
+        ui_put(&st->grid, row, st->label_w + c, ui_state_glyph(st, kstate[best]), ui_state_style(kstate[best]));
+    }
+}
+
 /* GC lane second row: GC mark assists (any goroutine) and sweeps (any P). */
 static void draw_gc_ranges(ui_state *st, int row)
 {
@@ -374,6 +408,16 @@ static void draw_lane(ui_state *st, uint32_t li, int row, int maxrows)
         }
         break;
     }
+    case LK_GROUP: {
+        char fn[400];
+        const model_goroutine *gr = model_goroutine_get(st->m, l->idx);
+        ui_short_func(st, gr ? gr->func : 0, fn, sizeof fn);
+        int folded = gr && ui_group_collapsed(st, gr->func, l->count);
+        snprintf(lab, sizeof lab, "%s [%u] %s", folded ? (st->utf8 ? "\xe2\x96\xb8" : "+") : (st->utf8 ? "\xe2\x96\xbe" : "-"),
+                 l->count, fn[0] ? fn : "?");
+        lstyle = UI_S_BOLD;
+        break;
+    }
     case LK_M: {
         snprintf(lab, sizeof lab, "M%lld", (long long)model_thread_id(st->m, l->idx));
         const model_span *s = ui_span_at(st, l, st->cursor, NULL);
@@ -395,6 +439,8 @@ static void draw_lane(ui_state *st, uint32_t li, int row, int maxrows)
     int cols = st->vp.cols;
     if (l->kind == LK_PLOT) {
         draw_plot(st, l, row);
+    } else if (l->kind == LK_GROUP) {
+        draw_group(st, l, row);
     } else {
         model_lane_kind mk = l->kind == LK_G ? ML_GOROUTINE : l->kind == LK_P ? ML_PROC
                              : l->kind == LK_M ? ML_THREAD : ML_GC;

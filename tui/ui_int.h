@@ -11,6 +11,7 @@ extern tt_status (*const ui_loader_ref)(const uint8_t *, size_t, tt_syms *, cons
                                         tt_load_result *, tt_err *);
 
 #define UI_MAX_STRIPS 2 /* region rows under a goroutine lane */
+#define UI_GROUP_COLLAPSE 50 /* bigger groups start folded */
 
 void ui_msg(ui_state *st, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 size_t ui_safe_str(const ui_state *st, uint32_t id, char *buf, size_t n);
@@ -20,6 +21,8 @@ void ui_rel(const ui_state *st, int64_t t, char *buf, size_t n);
 uint32_t ui_lane_spans(const ui_state *st, const ui_lane *l, const model_span **sp);
 const model_span *ui_span_at(const ui_state *st, const ui_lane *l, int64_t t, uint32_t *idx);
 int ui_build_lanes(ui_state *st);
+void ui_select_g(ui_state *st, uint32_t gi);
+int ui_group_collapsed(const ui_state *st, uint32_t func, uint32_t count);
 void ui_layout(ui_state *st, int *lanes_top, int *lanes_rows, int *panel_top, int *panel_rows);
 void ui_reveal_lane(ui_state *st);
 void ui_reveal_cursor(ui_state *st);

@@ -195,7 +195,7 @@ static void show_episode(ui_state *st)
     const model_span *e = ui_panel_episode(st);
     if (!e) return;
     ui_push_hist(st);
-    st->sel_lane = st->g_lane[st->panel_g];
+    ui_select_g(st, st->panel_g);
     int64_t m = (e->end - e->start) / 4 + 1;
     tl_fit(&st->vp, e->start - m, e->end + m);
     st->cursor = e->start;
@@ -375,7 +375,7 @@ int ui_gtable_cmd(ui_state *st, enum ui_cmd c)
         uint32_t g = st->grows[st->gt_sel];
         ui_push_hist(st);
         st->view = VIEW_TIMELINE;
-        st->sel_lane = st->g_lane[g];
+        ui_select_g(st, g);
         ui_open_panel(st, g);
         ui_reveal_lane(st);
         return UI_REDRAW;
@@ -547,7 +547,7 @@ int ui_tasks_cmd(ui_state *st, enum ui_cmd c)
         st->cursor = a < st->info->t_start ? st->info->t_start : a;
         st->sel0 = a;
         st->sel1 = b;
-        if (gi != UINT32_MAX) st->sel_lane = st->g_lane[gi];
+        if (gi != UINT32_MAX) ui_select_g(st, gi);
         ui_reveal_lane(st);
         return UI_REDRAW;
     }
