@@ -277,6 +277,35 @@ def big_cases():
         out += batch(1, NONE, 110, bytes(p))
     out += strings_batch(1, [(1, b"main.f"), (2, b"/src/main.go"), (3, b"select")], 111) + b"\x34"
     c["stacks-deep-many"] = bytes(out)
+    # 100,000 Ps declared (GOMAXPROCS is at most a few hundred in practice)
+    out = bytearray(header(26) + sync_batch(1))
+    p_ = 0
+    while p_ < 100000:
+        pl = bytearray()
+        while len(pl) < 65000 and p_ < 100000:
+            pl += ev(ProcStatus, 1, p_, 2)
+            p_ += 1
+        out += batch(1, 7, 102, bytes(pl))
+    out += strings_batch(1, []) + b"\x34"
+    c["procs-100k"] = bytes(out)
+    # 50,000 threads, one batch each, each with its own goroutine in a syscall
+    out = bytearray(header(26) + sync_batch(1))
+    for i in range(50000):
+        out += batch(1, 1000 + i, 102 + i, ev(GoStatus, 1, i + 1, 1000 + i, 3) + ev(18, 1))
+    out += strings_batch(1, []) + b"\x34"
+    c["threads-50k"] = bytes(out)
+    # 30,000 generations of one goroutine blocking and being woken
+    out = bytearray(header(26))
+    t = 100
+    for g in range(1, 30001):
+        evs = [ev(ProcStatus, 1, 0, 1), ev(GoStatus, 1, 1, 7, 4 if g > 1 else 2)]
+        if g > 1:
+            evs += [ev(GoUnblock, 1, 1, 1, 0), ev(GoStart, 1, 1, 2)]
+        evs += [ev(GoBlock, 1, 1, 0)]
+        out += sync_batch(g, time=t) + batch(g, 7, t + 2, b"".join(evs)) \
+            + strings_batch(g, [(1, b"select")], t + 9) + b"\x34"
+        t += 20
+    c["generations-30k"] = bytes(out)
     return c
 
 

@@ -8,7 +8,9 @@
 # write to stderr only lines starting with "gotv:"; on exit 1 say
 # "gotv: FILE: <what> at byte <N>" with N <= the file size; on a cut file
 # either exit 1 like that or exit 0 with a "truncated" warning. Peak RSS of the
-# large cases stays below 16 x file size + 64 MB.
+# large cases (a million goroutines, 100,000 Ps, 50,000 threads, 30,000
+# generations, 2,000 stacks of 128 frames, 100 KB strings) stays below
+# 16 x file size + 64 MB.
 #
 # Cases listed in tests/data/bad/known-open.txt (open findings, see
 # fuzz/FINDINGS.md) are reported as "xfail" and not counted.
@@ -214,6 +216,9 @@ if command -v python3 >/dev/null; then
     rss_case string-100k-in-64k-batch err
     rss_case goroutines-1m any
     rss_case stacks-deep-many ok
+    rss_case procs-100k any
+    rss_case threads-50k ok
+    rss_case generations-30k ok
 else
     echo "skip large cases: no python3"
 fi
