@@ -27,7 +27,7 @@
     X(LANE_LAST, "last lane / last row")                                                \
     X(PAGE_DOWN, "page down")                                                           \
     X(PAGE_UP, "page up")                                                               \
-    X(OPEN, "open the goroutine panel / show the selected row or episode") \
+    X(OPEN, "goroutine panel / fold a group / show the selected row") \
     X(CLOSE, "close the panel, help or prompt")                                         \
     X(BACK, "go back (close panel, help, table); quit at the top")                      \
     X(QUIT, "quit now")                                                                 \

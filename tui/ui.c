@@ -237,14 +237,12 @@ int ui_build_lanes(ui_state *st)
     if (!l) return -1;
     st->lanes = l;
     if (!st->g_lane) st->g_lane = calloc(ng ? ng : 1, sizeof *st->g_lane);
-    uint32_t *order = malloc((ng ? ng : 1) * sizeof *order);
-    if (!st->g_lane || !order) {
-        free(order);
-        return -1;
-    }
+    if (!st->gorder) st->gorder = calloc(ng ? ng : 1, sizeof *st->gorder);
+    uint32_t *order = st->gorder;
+    if (!st->g_lane || !order) return -1;
     uint32_t k = 0;
-    for (uint32_t i = 0; i < ngc; i++) l[k++] = (ui_lane){LK_GC, 2, i, 0}; /* + assist/sweep row */
-    for (uint32_t i = 0; i < PLOT__COUNT; i++) l[k++] = (ui_lane){LK_PLOT, 1, i, 0};
+    for (uint32_t i = 0; i < ngc; i++) l[k++] = (ui_lane){LK_GC, 2, i, 0, 0}; /* + assist/sweep row */
+    for (uint32_t i = 0; i < PLOT__COUNT; i++) l[k++] = (ui_lane){LK_PLOT, 1, i, 0, 0};
     for (uint32_t i = 0; i < ng; i++) order[i] = i;
     sort_st = st;
     qsort(order, ng, sizeof *order, cmp_lane_g);
@@ -259,7 +257,7 @@ int ui_build_lanes(ui_state *st)
         if (cnt >= 2) {
             uint32_t func = model_goroutine_get(st->m, order[i])->func;
             collapsed = ui_group_collapsed(st, func, cnt);
-            l[k++] = (ui_lane){LK_GROUP, 1, order[i], cnt};
+            l[k++] = (ui_lane){LK_GROUP, 1, order[i], cnt, i};
         }
         for (uint32_t x = i; x < j; x++) {
             if (collapsed) {
@@ -267,14 +265,13 @@ int ui_build_lanes(ui_state *st)
                 continue;
             }
             st->g_lane[order[x]] = k;
-            l[k++] = (ui_lane){LK_G, g_height(st, order[x]), order[x], 0};
+            l[k++] = (ui_lane){LK_G, g_height(st, order[x]), order[x], 0, 0};
         }
         i = j;
     }
-    for (uint32_t i = 0; i < np; i++) l[k++] = (ui_lane){LK_P, 1, i, 0};
-    for (uint32_t i = 0; i < nm; i++) l[k++] = (ui_lane){LK_M, 1, i, 0};
+    for (uint32_t i = 0; i < np; i++) l[k++] = (ui_lane){LK_P, 1, i, 0, 0};
+    for (uint32_t i = 0; i < nm; i++) l[k++] = (ui_lane){LK_M, 1, i, 0, 0};
     st->nlanes = k;
-    free(order);
     if (keep_kind == LK_G) {
         st->sel_lane = st->g_lane[keep_idx];
     } else if (keep_kind >= 0) {
@@ -517,6 +514,7 @@ void ui_free(ui_state *st)
     ui_grid_free(&st->grid);
     free(st->lanes);
     free(st->g_lane);
+    free(st->gorder);
     free(st->toggled);
     free(st->plines);
     free(st->grows);

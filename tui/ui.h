@@ -31,6 +31,7 @@ typedef struct ui_lane {
     uint8_t height; /* rows: 1 + region/log strip rows */
     uint32_t idx;   /* model lane index, or enum ui_plot; groups: first member */
     uint32_t count; /* groups: members */
+    uint32_t pos;   /* groups: first member's position in gorder */
 } ui_lane;
 
 /* View options shared by the explorer and snapshot (--at, --span, --goroutine). */
@@ -77,6 +78,7 @@ typedef struct ui_state {
     ui_lane *lanes;
     uint32_t nlanes;
     uint32_t *g_lane;  /* goroutine idx -> lane row */
+    uint32_t *gorder;  /* goroutine idxs in lane order */
     uint32_t sel_lane, lane_top;
     uint32_t *toggled; /* func ids of groups folded/unfolded by the user */
     uint32_t ntoggled, toggled_cap;

@@ -326,15 +326,10 @@ static void draw_group(ui_state *st, const ui_lane *l, int row)
     uint8_t *cb = st->colbuf;
     static uint16_t counts[4096][5];
     memset(counts, 0, sizeof counts[0] * (size_t)cols);
-    /* members are contiguous in the sorted order: collect them by function */
-    const model_goroutine *first = model_goroutine_get(st->m, l->idx);
-    uint32_t ng = model_lane_count(st->m, ML_GOROUTINE);
-    uint32_t step = l->count / 16 + 1, seen = 0, used = 0;
-    for (uint32_t g = 0; g < ng && used < 16; g++) {
-        const model_goroutine *gr = model_goroutine_get(st->m, g);
-        if (gr->func != first->func || gr->system != first->system) continue;
-        if (seen++ % step) continue;
-        used++;
+    /* members are contiguous in the lane order */
+    uint32_t step = l->count / 16 + 1;
+    for (uint32_t x = 0; x < l->count; x += step) {
+        uint32_t g = st->gorder[l->pos + x];
         model_lane_columns(st->m, ML_GOROUTINE, g, st->vp.t0, st->vp.ns_per_col, (uint32_t)cols, cb);
         for (int c = 0; c < cols; c++) {
             int k = cb[c] == MS_RUNNING ? 0 : cb[c] == MS_RUNNABLE ? 1 : (cb[c] == MS_SYSCALL || cb[c] == MS_SYSCALL_BLOCKED) ? 2
