@@ -3,6 +3,7 @@
 # prints (TZ=UTC), byte for byte, for
 #   - every samples/traces/*.trace,
 #   - every *.trace in the directory $GOTV_ORACLE_TRACES (if set),
+#   - synthetic traces written by tests/data/loader/synth.c (built with $CC),
 #   - every Go golden test /usr/local/go/src/internal/trace/testdata/tests/*.test
 #     (or $GOROOT/...), converted to a binary trace at test time with
 #     tests/data/loader/golden2bin.go (built against Go's internal/trace/raw
@@ -109,6 +110,21 @@ if [ -n "${GOTV_ORACLE_TRACES:-}" ] && [ -d "$GOTV_ORACLE_TRACES" ]; then
         [ -f "$f" ] || continue
         check "extra/$(basename "$f")" "$f"
     done
+fi
+
+# Synthetic traces (tests/data/loader/synth.c): every event kind, odd strings,
+# empty stacks, big values, clock snapshot edge cases.
+cc=${CC:-cc}
+if command -v "$cc" >/dev/null 2>&1 &&
+    "$cc" -std=c11 -I. -o "$tmp/synth" tests/data/loader/synth.c tests/lib/tracegen.c >"$tmp/synth.log" 2>&1; then
+    mkdir -p "$tmp/synth-out"
+    "$tmp/synth" "$tmp/synth-out"
+    for f in "$tmp"/synth-out/*.trace; do
+        [ -f "$f" ] || continue
+        check "$(basename "$f" .trace)" "$f"
+    done
+else
+    echo "skip synthetic traces (cannot build tests/data/loader/synth.c)"
 fi
 
 # Go's golden tests.
