@@ -290,11 +290,16 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
     uint32_t nr = model_goroutine_regions(st->m, l->idx, &r);
     int x0 = st->label_w, cols = st->vp.cols;
     int64_t t1 = tl_col_time(&st->vp, cols);
+    int last[UI_MAX_STRIPS];
+    for (int d = 0; d < UI_MAX_STRIPS; d++) last[d] = -1;
     for (uint32_t i = 0; i < nr; i++) {
         if (r[i].depth >= nrows) continue;
         if (r[i].start >= t1) break;
         if (r[i].end <= st->vp.t0) continue;
         int c0 = tl_time_col(&st->vp, r[i].start), c1 = tl_time_col(&st->vp, r[i].end - 1);
+        /* many regions in one column: draw the column once */
+        if (c1 == c0 && c0 == last[r[i].depth]) continue;
+        last[r[i].depth] = c1;
         int open_l = c0 < 0, open_r = c1 >= cols;
         if (c0 < 0) c0 = 0;
         if (c1 >= cols) c1 = cols - 1;
@@ -311,14 +316,22 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
     }
     const model_log *lg;
     uint32_t nl = model_goroutine_logs(st->m, l->idx, &lg);
-    for (uint32_t i = 0; i < nl; i++) {
+    uint32_t lo = 0, hi = nl; /* logs are sorted by time: only the visible ones */
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (lg[mid].time < st->vp.t0) lo = mid + 1;
+        else hi = mid;
+    }
+    int lastc = -1;
+    for (uint32_t i = lo; i < nl && lg[i].time < t1; i++) {
         int c = tl_time_col(&st->vp, lg[i].time);
-        if (c < 0 || c >= cols) continue;
+        if (c == lastc || c < 0 || c >= cols) continue;
+        lastc = c;
         ui_put(g, row, x0 + c, st->utf8 ? 0x25c6 : '*', UI_S_LOG);
     }
 }
 
-/* A group header: per column, the most common state among up to 16 of its
+/* A group header: per column, the most common state among up to 8 of its
  * members (sampled evenly), so a folded group still shows its activity. */
 static void draw_group(ui_state *st, const ui_lane *l, int row)
 {
@@ -327,7 +340,7 @@ static void draw_group(ui_state *st, const ui_lane *l, int row)
     static uint16_t counts[4096][5];
     memset(counts, 0, sizeof counts[0] * (size_t)cols);
     /* members are contiguous in the lane order */
-    uint32_t step = l->count / 16 + 1;
+    uint32_t step = l->count / 8 + 1;
     for (uint32_t x = 0; x < l->count; x += step) {
         uint32_t g = st->gorder[l->pos + x];
         model_lane_columns(st->m, ML_GOROUTINE, g, st->vp.t0, st->vp.ns_per_col, (uint32_t)cols, cb);
