@@ -87,6 +87,9 @@
 #define FZ_COLS 200u
 
 static const uint8_t *g_buf;
+/* stage 1's outcome, compared with the model's (same bytes, same loader) */
+static tt_load_result g_load_res;
+static tt_err g_load_err;
 static size_t g_len;
 
 static void fz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -319,6 +322,8 @@ static void stage_load(const uint8_t *buf, size_t len, fz_stats *st)
     st->loaded = 1;
     st->load_status = (int)s;
     st->events = c.n;
+    g_load_res = res;
+    g_load_err = err;
     tt_syms_free(syms);
 }
 
@@ -475,6 +480,22 @@ static void stage_model(const uint8_t *buf, size_t len, fz_stats *st)
     check_err("model_open_mem", s, &err);
     st->modeled = 1;
     st->model_status = (int)s;
+    if (st->loaded && s != TT_ERR_NOMEM && s != TT_ERR_LIMIT) {
+        /* the model loads the same bytes with the same loader: same outcome */
+        if ((int)s != st->load_status)
+            fz_fail("tt_load returned %d (%s) but model_open_mem %d (%s)", st->load_status,
+                    g_load_err.msg, (int)s, err.msg);
+        if (s != TT_OK && (err.offset != g_load_err.offset || strcmp(err.msg, g_load_err.msg)))
+            fz_fail("same error expected: tt_load \"%s\" at %llu, model \"%s\" at %llu",
+                    g_load_err.msg, (unsigned long long)g_load_err.offset, err.msg,
+                    (unsigned long long)err.offset);
+        if (s == TT_OK && (res.truncated != g_load_res.truncated ||
+                           res.valid_events != g_load_res.valid_events))
+            fz_fail("load results differ: truncated %d/%d valid_events %llu/%llu",
+                    g_load_res.truncated, res.truncated,
+                    (unsigned long long)g_load_res.valid_events,
+                    (unsigned long long)res.valid_events);
+    }
     if (s != TT_OK) {
         if (m)
             fz_fail("model_open_mem failed but returned a model");
@@ -489,6 +510,13 @@ static void stage_model(const uint8_t *buf, size_t len, fz_stats *st)
     if (info->t_end < info->t_start)
         fz_fail("model: t_end %lld < t_start %lld", (long long)info->t_end,
                 (long long)info->t_start);
+    if (st->loaded) {
+        uint64_t want = g_load_res.truncated ? g_load_res.valid_events : g_load_res.events;
+        if (info->nevents != want)
+            fz_fail("model has %llu events, the loader delivered %llu (truncated %d, valid %llu)",
+                    (unsigned long long)info->nevents, (unsigned long long)g_load_res.events,
+                    g_load_res.truncated, (unsigned long long)g_load_res.valid_events);
+    }
     uint32_t ns = nstrings_of(m);
     uint8_t out[FZ_COLS];
 
