@@ -2011,18 +2011,19 @@ static tt_status emit_sync(rd *r, int with_table, int64_t t)
         ev.flags |= TT_EVF_SNAPSHOT;
         ev.sync.trace = fmul(r->freq, r->snap_time);
         ev.sync.mono = r->snap_mono;
-        int64_t sec = (int64_t)r->snap_sec, nsec = (int64_t)r->snap_nsec;
+        uint64_t sec = r->snap_sec; /* wrapping arithmetic, like Go's int64 */
+        int64_t nsec = (int64_t)r->snap_nsec;
         /* time.Unix normalisation of nsec outside [0, 1e9) */
         if (nsec < 0 || nsec >= 1000000000) {
             int64_t n = nsec / 1000000000;
-            sec += n;
+            sec += (uint64_t)n;
             nsec -= n * 1000000000;
             if (nsec < 0) {
                 nsec += 1000000000;
                 sec--;
             }
         }
-        ev.sync.wall_sec = sec;
+        ev.sync.wall_sec = (int64_t)sec;
         ev.sync.wall_nsec = nsec;
     }
     tt_status st = deliver(r, &ev);

@@ -297,19 +297,34 @@ static void put_value(dumper *d, uint64_t v)
 
 /* ---- time formatting (RFC3339Nano, like Go's time.Time.Format) --------------- */
 
-static void civil(int64_t days, int64_t *y, unsigned *m, unsigned *dd)
+/*
+ * Calendar fields exactly as Go's time package computes them (including its
+ * wrap-around for absurd inputs): seconds are shifted to Go's "absolute"
+ * epoch (March 1 of year -292277022399) in unsigned 64-bit arithmetic.
+ */
+#define GO_UNIX_TO_ABS 9223372028741760000ULL
+#define GO_ABS_YEARS 292277022400ULL
+
+static void go_civil(uint64_t abs, int64_t *year, unsigned *month, unsigned *day,
+                     unsigned *hh, unsigned *mm, unsigned *ss)
 {
-    /* days since 1970-01-01 -> proleptic Gregorian date */
-    days += 719468;
-    int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-    int64_t doe = days - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t yy = yoe + era * 400;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *dd = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yy + (*m <= 2);
+    uint64_t secs = abs % 86400;
+    *hh = (unsigned)(secs / 3600);
+    *mm = (unsigned)(secs / 60 % 60);
+    *ss = (unsigned)(secs % 60);
+    uint64_t days = abs / 86400;
+    uint64_t d = 4 * days + 3;
+    uint64_t century = d / 146097;
+    uint32_t cd = (uint32_t)(d % 146097) | 3;
+    uint64_t prod = (uint64_t)2939745 * cd;
+    uint32_t cyear = (uint32_t)(prod >> 32), lo = (uint32_t)prod;
+    uint32_t ayday = lo / 2939745 / 4;
+    uint32_t md = 2141 * ayday + 197913;
+    uint32_t amonth = md >> 16;
+    *day = 1 + (md & 0xffff) / 2141;
+    unsigned janfeb = ayday >= 306;
+    *year = (int64_t)(century * 100 - GO_ABS_YEARS) + cyear + janfeb;
+    *month = amonth - janfeb * 12;
 }
 
 static void put_pad(dumper *d, uint64_t v, int w)
@@ -335,15 +350,13 @@ static void put_wall(dumper *d, int64_t sec, int64_t nsec)
         if ((int64_t)t == sec && localtime_r(&t, &tm))
             off = tm.tm_gmtoff;
     }
-    int64_t s = sec + off;
-    int64_t days = s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
-    int64_t rem = s - days * 86400;
+    uint64_t abs = (uint64_t)sec + (uint64_t)(int64_t)off + GO_UNIX_TO_ABS;
     int64_t y;
-    unsigned mo, dd;
-    civil(days, &y, &mo, &dd);
+    unsigned mo, dd, hh, mi, ss;
+    go_civil(abs, &y, &mo, &dd, &hh, &mi, &ss);
     if (y < 0) {
         PUTS(d, "-");
-        put_pad(d, (uint64_t)-y, 4);
+        put_pad(d, (uint64_t)0 - (uint64_t)y, 4);
     } else {
         put_pad(d, (uint64_t)y, 4);
     }
@@ -352,11 +365,11 @@ static void put_wall(dumper *d, int64_t sec, int64_t nsec)
     PUTS(d, "-");
     put_pad(d, dd, 2);
     PUTS(d, "T");
-    put_pad(d, (uint64_t)(rem / 3600), 2);
+    put_pad(d, hh, 2);
     PUTS(d, ":");
-    put_pad(d, (uint64_t)(rem / 60 % 60), 2);
+    put_pad(d, mi, 2);
     PUTS(d, ":");
-    put_pad(d, (uint64_t)(rem % 60), 2);
+    put_pad(d, ss, 2);
     if (nsec) {
         char fr[10];
         int64_t v = nsec;

@@ -152,6 +152,12 @@ static void clocks(const char *dir)
         {"wall-nsec-overflow", 1700000000, 2500000001ULL},
         {"wall-year-9999", 253402300799ULL, 999999999},
         {"wall-year-10000", 253402300800ULL, 1},
+        {"wall-minus-one", 18446744073709551615ULL, 999999999},
+        {"wall-year-minus", 18446744073709551615ULL - 62135596800ULL - 86400ULL * 400, 7},
+        {"wall-max", 9223372036854775807ULL, 999999999},
+        {"wall-min", 9223372036854775808ULL, 0},
+        {"wall-nsec-neg", 1700000000, 18446744073709551615ULL},
+        {"wall-wrap", 9223372036854775807ULL, 1999999999},
     };
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
         tg t;
