@@ -247,9 +247,12 @@ typedef struct model_goroutine {
     int64_t parent;        /* creating goroutine id, -1 unknown */
     uint32_t func;         /* start function (string id; "" unknown) */
     uint32_t create_stack; /* creation stack */
-    uint32_t label;        /* GoLabel, 0 none */
-    int64_t first, last;   /* first and last time seen */
-    uint8_t system;        /* runtime goroutine (function runtime.* but not runtime.main) */
+    uint32_t label;        /* the last GoLabel seen (GC workers relabel at each
+                              start: "GC (dedicated)", ...), 0 none */
+    int64_t first, last;   /* first seen (creation, or the Sync its first status
+                              is back-dated to) and time of its last transition */
+    uint8_t system;        /* Go's IsSystemGoroutine: func "" or runtime.* but
+                              not runtime.main */
 } model_goroutine;
 
 /* Goroutine lanes are indexed 0..count-1 in order of id. */
