@@ -15,7 +15,15 @@
  * TT_OK with res->truncated set and res->warn filled: the sink must then keep
  * only the events delivered up to and including the last Sync event (Go's
  * `go tool trace` does the same), because events after it belong to the
- * broken generation.
+ * broken generation. (One Go quirk is mirrored: a table entry cut exactly at
+ * the end of its batch makes Go end the trace after a Sync as if it were
+ * complete; tt_load then returns TT_OK with res->truncated set even when no
+ * generation was complete.)
+ *
+ * Stacks: Go prints "Stack=" / "TransitionStack=" headers for some events even
+ * when the stack is empty (CPU samples, GoCreate's new-goroutine stack, stacks
+ * with zero frames); TT_EVF_HAS_STACK / TT_EVF_HAS_TSTACK say so. For the v2
+ * reader, GoStop/GoBlock/GoSyscallBegin/GoStatusStack have tstack == stack.
  */
 #ifndef GOTV_LOADER_TRACE_H
 #define GOTV_LOADER_TRACE_H
