@@ -874,6 +874,17 @@ static int cmp_cpu(const void *a, const void *b)
  * For versions <= 25, *spill_err receives a read error that ended the
  * generation (Go reports it only after delivering the generation).
  */
+static void progress(rd *r, size_t done);
+
+/* Report reading progress inside big generations (every 16 MiB). */
+static inline void read_progress(rd *r, size_t p)
+{
+    if (p >= r->next_progress) {
+        r->next_progress = p + (16u << 20);
+        progress(r, p);
+    }
+}
+
 static tt_status read_gen(rd *r, size_t *pos, tt_status *spill_err, size_t *spill_at)
 {
     gen_reset(r);
@@ -911,6 +922,7 @@ static tt_status read_gen(rd *r, size_t *pos, tt_status *spill_err, size_t *spil
                             (unsigned long long)b.gen, (unsigned long long)g);
             if (r->min_ts == 0 || b.time < r->min_ts)
                 r->min_ts = b.time;
+            read_progress(r, p);
             tt_status st = process_batch(r, &b);
             if (st)
                 return st;
@@ -947,6 +959,7 @@ static tt_status read_gen(rd *r, size_t *pos, tt_status *spill_err, size_t *spil
                             (unsigned long long)b.gen, (unsigned long long)g);
             if (r->min_ts == 0 || b.time < r->min_ts)
                 r->min_ts = b.time;
+            read_progress(r, p);
             tt_status st = process_batch(r, &b);
             if (st)
                 return st;

@@ -190,6 +190,9 @@ static void test_minimal_trace(void **state)
             assert_string_equal(tt_syms_str(c.syms, f[0].func, NULL), "main.f");
             assert_int_equal(c.ev[4].kind, TT_EV_SYNC);
             assert_int_equal(c.ev[4].arg[0], 2);
+            assert_true(c.nprogress >= 1);
+            assert_false(c.progress_backwards);
+            assert_int_equal(c.last_done, t.len);
             coll_free(&c);
             tg_free(&t);
         }

@@ -19,12 +19,21 @@ static int on_ev(void *ctx, const tt_event *e)
     return 0;
 }
 
+static void on_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    coll *c = ctx;
+    if (done < c->last_done || done > total)
+        c->progress_backwards = 1;
+    c->last_done = done;
+    c->nprogress++;
+}
+
 tt_status load_bytes(const uint8_t *buf, size_t len, coll *c, tt_load_result *res, tt_err *err)
 {
     memset(c, 0, sizeof *c);
     memset(err, 0, sizeof *err);
     c->syms = tt_syms_new();
-    tt_sink sink = {c, on_ev, NULL};
+    tt_sink sink = {c, on_ev, on_progress};
     return tt_load(buf, len, c->syms, &sink, res, err);
 }
 

@@ -9,6 +9,9 @@ typedef struct coll {
     tt_event *ev;
     size_t n, cap;
     tt_syms *syms;
+    uint64_t nprogress;  /* on_progress calls */
+    uint64_t last_done;  /* last reported position */
+    int progress_backwards; /* set if a report went backwards or beyond total */
 } coll;
 
 /* Load t's bytes with a collecting sink (c is initialised here). */
