@@ -291,15 +291,38 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
     int x0 = st->label_w, cols = st->vp.cols;
     int64_t t1 = tl_col_time(&st->vp, cols);
     int last[UI_MAX_STRIPS];
-    for (int d = 0; d < UI_MAX_STRIPS; d++) last[d] = -1;
-    for (uint32_t i = 0; i < nr; i++) {
+    int64_t until[UI_MAX_STRIPS]; /* per strip: the column of this time is drawn */
+    for (int d = 0; d < UI_MAX_STRIPS; d++) last[d] = -1, until[d] = INT64_MIN;
+    /* regions are sorted by start: begin at the first one starting in the
+     * view, stepping back over the few that begin earlier and still cover it */
+    uint32_t rlo = 0, rhi = nr;
+    while (rlo < rhi) {
+        uint32_t mid = (rlo + rhi) / 2;
+        if (r[mid].start < st->vp.t0) rlo = mid + 1;
+        else rhi = mid;
+    }
+    uint32_t from = rlo;
+    int need = nrows;
+    for (uint32_t back = 0; from > 0 && need > 0 && back < 4096; back++) {
+        const model_region *q = &r[from - 1];
+        from--;
+        if (q->depth < nrows && q->end > st->vp.t0) need--;
+    }
+    /* a lane with very many regions in view: draw the first ones only */
+    uint32_t budget = 20000;
+    for (uint32_t i = from; i < nr; i++) {
         if (r[i].depth >= nrows) continue;
         if (r[i].start >= t1) break;
         if (r[i].end <= st->vp.t0) continue;
+        if (!budget--) break;
+        /* many regions in one column: draw the column once (cheap test first) */
+        if (r[i].end <= until[r[i].depth]) continue;
         int c0 = tl_time_col(&st->vp, r[i].start), c1 = tl_time_col(&st->vp, r[i].end - 1);
-        /* many regions in one column: draw the column once */
         if (c1 == c0 && c0 == last[r[i].depth]) continue;
         last[r[i].depth] = c1;
+        /* regions of one depth do not overlap: one ending before the next
+         * column adds nothing (too narrow for a name) */
+        until[r[i].depth] = tl_col_time(&st->vp, c1 + 1);
         int open_l = c0 < 0, open_r = c1 >= cols;
         if (c0 < 0) c0 = 0;
         if (c1 >= cols) c1 = cols - 1;
@@ -378,15 +401,19 @@ static void draw_gc_ranges(ui_state *st, int row)
             else hi = mid;
         }
         uint32_t cp = k == 0 ? (st->utf8 ? 0x259a : 'a') : (st->utf8 ? 0x2591 : 'w');
-        int last = -1, budget = 200000;
-        for (uint32_t i = lo; i < n && r[i].start < t1 && budget-- > 0; i++) {
-            if (r[i].end <= st->vp.t0) continue;
+        int last = -1;
+        int64_t drawn_until = st->vp.t0; /* columns before this time are drawn */
+        for (uint32_t i = lo; i < n && r[i].start < t1; i++) {
+            if (r[i].end <= drawn_until) continue; /* cheap skip: nothing new to draw */
             int c0 = tl_time_col(&st->vp, r[i].start), c1 = tl_time_col(&st->vp, r[i].end - 1);
             if (c0 < 0) c0 = 0;
+            if (c0 <= last) c0 = last + 1;
             if (c1 >= cols) c1 = cols - 1;
-            if (c1 <= last && k == 1) continue;
             for (int c = c0; c <= c1; c++) ui_put(g, row, st->label_w + c, cp, UI_S_GC);
-            if (c1 > last) last = c1;
+            if (c1 > last) {
+                last = c1;
+                drawn_until = tl_col_time(&st->vp, last + 1);
+            }
         }
     }
 }
