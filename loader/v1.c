@@ -404,7 +404,7 @@ static inline const uint8_t *layout_of(const v1ev *e)
  * Packed parts must fit (the caller checked). */
 static int store(v1 *c, v1ev *e, int i, uint64_t v)
 {
-    unsigned lo = 32u - packbits[e->type];
+    unsigned lo;
     switch (layout_of(e)[i]) {
     case SL_G: e->g = (uint32_t)v; return 0;
     case SL_X: return put_wide(c, e, &e->x, FL_POOLX, v);
@@ -417,8 +417,14 @@ static int store(v1 *c, v1ev *e, int i, uint64_t v)
         c->ext[e->y] = (uint32_t)v;
         c->ext[e->y + 1] = (uint32_t)(v >> 32);
         return 0;
-    case SL_PH: e->y = (e->y & ((1u << lo) - 1)) | (uint32_t)v << lo; return 0;
-    case SL_PL: e->y = (e->y & ~((1u << lo) - 1)) | (uint32_t)v; return 0;
+    case SL_PH:
+        lo = 32u - packbits[e->type];
+        e->y = (e->y & ((1u << lo) - 1)) | (uint32_t)v << lo;
+        return 0;
+    case SL_PL:
+        lo = 32u - packbits[e->type];
+        e->y = (e->y & ~((1u << lo) - 1)) | (uint32_t)v;
+        return 0;
     case SL_FM: e->fl = (uint8_t)(e->fl | v << FL_MODE_SHIFT); return 0;
     default: return 0;
     }
@@ -461,7 +467,37 @@ static int can_pack(unsigned typ, const uint64_t *lv)
     return hi < (1u << hb) && lo < (1u << (32u - hb));
 }
 
-#define STKID(c, e) ((uint32_t)A((c), (e), 3))
+/* Stack id: in y for most types (fast path), else wherever layout says. */
+static inline uint32_t STKID(const v1 *c, const v1ev *e)
+{
+    if (!(e->fl & (FL_PACKED | FL_LOCAL))) {
+        if (layout[e->type][3] == SL_Y)
+            return e->y;
+    } else if (e->fl & FL_PACKED) { /* every packed layout keeps the stack low */
+        return e->y & ((1u << (32u - packbits[e->type])) - 1);
+    }
+    return (uint32_t)A(c, e, 3);
+}
+
+/* Args value stored in x (layouts with SL_X), pool-aware. */
+static inline uint64_t XVAL(const v1 *c, const v1ev *e)
+{
+    return (e->fl & FL_POOLX) ? c->pool[e->x] : e->x;
+}
+
+/* UserRegion: task, mode, name slot (the stack: STKID). */
+static inline void region_vals(const v1 *c, const v1ev *e, uint64_t *task, uint64_t *mode,
+                               uint32_t *name)
+{
+    *task = XVAL(c, e);
+    if (e->fl & FL_PACKED) {
+        *mode = (e->fl >> FL_MODE_SHIFT) & 3u;
+        *name = e->y >> (32u - packbits[E_REGION]);
+    } else {
+        *mode = A(c, e, 1);
+        *name = (uint32_t)A(c, e, 2);
+    }
+}
 
 /* Dense index of goroutine id; UINT32_MAX on allocation failure. */
 static uint32_t gid_new(v1 *c, uint64_t id);
@@ -862,8 +898,9 @@ static tt_status parse(v1 *c)
             memset(c->ext + c->next, 0, extwords[typ] * sizeof *c->ext);
             c->next += extwords[typ];
         }
+        const uint8_t *lay = layout_of(e);
         for (int i = 0; i < 4; i++)
-            if (store(c, e, i, lv[i]) < 0)
+            if (lay[i] != SL_NONE && store(c, e, i, lv[i]) < 0)
                 return NOMEM(c);
         c->nev++;
         if (c->nbatches)
@@ -892,7 +929,7 @@ static void state_transition(const v1 *c, const v1ev *e, gtrans *t)
 {
     switch (e->type) {
     case E_GO_CREATE:
-        *t = (gtrans){(uint32_t)A(c, e, 0), 0, 1, GS_DEAD, GS_RUNNABLE};
+        *t = (gtrans){e->x, 0, 1, GS_DEAD, GS_RUNNABLE}; /* Args[0] in x */
         return;
     case E_GO_WAITING:
     case E_GO_INSYSCALL:
@@ -900,7 +937,7 @@ static void state_transition(const v1 *c, const v1ev *e, gtrans *t)
         return;
     case E_GO_START:
     case E_GO_START_LABEL: {
-        uint64_t s = A(c, e, 1);
+        uint64_t s = XVAL(c, e); /* Args[1] */
         *t = (gtrans){e->g, s, s + 1, GS_RUNNABLE, GS_RUNNING};
         return;
     }
@@ -923,18 +960,22 @@ static void state_transition(const v1 *c, const v1ev *e, gtrans *t)
     case E_GO_PREEMPT:
         *t = (gtrans){e->g, SEQ_NONE, SEQ_NONE, GS_RUNNING, GS_RUNNABLE};
         return;
-    case E_GO_UNBLOCK:
-    case E_GO_SYSEXIT: {
+    case E_GO_UNBLOCK: {
         uint64_t s = A(c, e, 1);
-        *t = (gtrans){(uint32_t)A(c, e, 0), s, s + 1, GS_WAITING, GS_RUNNABLE};
+        *t = (gtrans){e->x, s, s + 1, GS_WAITING, GS_RUNNABLE};
+        return;
+    }
+    case E_GO_SYSEXIT: {
+        uint64_t s = XVAL(c, e); /* Args[0] is the G itself */
+        *t = (gtrans){e->g, s, s + 1, GS_WAITING, GS_RUNNABLE};
         return;
     }
     case E_GO_UNBLOCK_LOCAL:
     case E_GO_SYSEXIT_LOCAL:
-        *t = (gtrans){(uint32_t)A(c, e, 0), SEQ_NONE, SEQ_INC, GS_WAITING, GS_RUNNABLE};
+        *t = (gtrans){e->x, SEQ_NONE, SEQ_INC, GS_WAITING, GS_RUNNABLE};
         return;
     case E_GC_START: {
-        uint64_t s = A(c, e, 0);
+        uint64_t s = XVAL(c, e);
         *t = (gtrans){G_GARBAGE, s, s + 1, GS_DEAD, GS_DEAD};
         return;
     }
@@ -1611,7 +1652,9 @@ static tt_status check(v1 *c)
             break;
         }
         case E_REGION: {
-            uint64_t mode = A(c, e, 1);
+            uint64_t task, mode;
+            uint32_t name;
+            region_vals(c, e, &task, &mode, &name);
             if (mode == 0) {
                 uint32_t r = c->freeregion;
                 if (r != UINT32_MAX) {
@@ -1623,14 +1666,14 @@ static tt_status check(v1 *c)
                         return NOMEM(c);
                     r = (uint32_t)c->nregions++;
                 }
-                c->regions[r].task = A(c, e, 0);
-                c->regions[r].name = (uint32_t)A(c, e, 2);
+                c->regions[r].task = task;
+                c->regions[r].name = name;
                 c->regions[r].prev = g->region;
                 g->region = r;
             } else if (mode == 1) {
                 uint32_t r = g->region;
                 if (r != UINT32_MAX) {
-                    if (c->regions[r].task != A(c, e, 0) || c->regions[r].name != (uint32_t)A(c, e, 2))
+                    if (c->regions[r].task != task || c->regions[r].name != name)
                         BAD("misuse of region in goroutine %llu: region end does not match the "
                             "innermost active region (time %lld)",
                             graw(c, e->g), ts);
@@ -2098,13 +2141,17 @@ static tt_status convert(v1 *c)
             STK(stack_of(c, STKID(c, e)));
             break;
         }
-        case E_REGION:
-            o.kind = A(c, e, 1) == 0 ? TT_EV_REGION_BEGIN : TT_EV_REGION_END;
-            o.type = A(c, e, 1) == 0 ? W_REGION_BEGIN : W_REGION_END;
-            o.id = (int64_t)A(c, e, 0);
-            o.name = str_of(c, (uint32_t)A(c, e, 2));
+        case E_REGION: {
+            uint64_t task, mode;
+            uint32_t name;
+            region_vals(c, e, &task, &mode, &name);
+            o.kind = mode == 0 ? TT_EV_REGION_BEGIN : TT_EV_REGION_END;
+            o.type = mode == 0 ? W_REGION_BEGIN : W_REGION_END;
+            o.id = (int64_t)task;
+            o.name = str_of(c, name);
             STK(stack_of(c, STKID(c, e)));
             break;
+        }
         case E_LOG:
             o.kind = TT_EV_LOG;
             o.type = W_USER_LOG;
