@@ -523,6 +523,7 @@ void ui_free(ui_state *st)
     free(st->matches);
     free(st->is_match);
     free(st->colbuf);
+    ui_colcache_free(st);
     memset(st, 0, sizeof *st);
 }
 

@@ -128,6 +128,7 @@ typedef struct ui_state {
     int nhist;
 
     uint8_t *colbuf;
+    struct ui_colcache *cc; /* per-lane columns for the current viewport */
 } ui_state;
 
 /* Build the state for a loaded model (not owned) at rows x cols. Returns 0 or

@@ -40,6 +40,93 @@ uint32_t ui_state_glyph(const ui_state *st, int s)
     return st->utf8 ? glyph_utf8[s] : (uint32_t)glyph_ascii[s];
 }
 
+/* ---- per-lane column cache ------------------------------------------------------
+ * The dominant state per column of a lane depends only on the viewport, so
+ * keys that do not move or zoom the view (j/k, Enter, the cursor, the panel)
+ * redraw from the cache without asking the model again. */
+
+#define CC_SLOTS 1024
+
+typedef struct cc_slot {
+    uint64_t key; /* kind << 32 | idx, +1 (0 = empty) */
+    uint8_t *cells;
+} cc_slot;
+
+struct ui_colcache {
+    int64_t t0;
+    double npc;
+    int cols;
+    uint32_t used;
+    cc_slot slot[CC_SLOTS];
+};
+
+void ui_colcache_free(ui_state *st)
+{
+    struct ui_colcache *c = st->cc;
+    if (!c) return;
+    for (int i = 0; i < CC_SLOTS; i++) free(c->slot[i].cells);
+    free(c);
+    st->cc = NULL;
+}
+
+static void cc_clear(struct ui_colcache *c)
+{
+    for (int i = 0; i < CC_SLOTS; i++) {
+        free(c->slot[i].cells);
+        c->slot[i].cells = NULL;
+        c->slot[i].key = 0;
+    }
+    c->used = 0;
+}
+
+/* The cached buffer of cols bytes for key in the current viewport; *fresh is
+ * set when the caller must fill it. NULL when the cache is full or memory is
+ * short (the caller then computes into its own buffer). */
+static uint8_t *cc_get(ui_state *st, uint64_t key, int cols, int *fresh)
+{
+    struct ui_colcache *c = st->cc;
+    *fresh = 0;
+    if (!c) {
+        c = st->cc = calloc(1, sizeof *c);
+        if (!c) return NULL;
+    }
+    if (c->t0 != st->vp.t0 || c->npc != st->vp.ns_per_col || c->cols != cols) {
+        cc_clear(c);
+        c->t0 = st->vp.t0;
+        c->npc = st->vp.ns_per_col;
+        c->cols = cols;
+    }
+    key++;
+    uint32_t h = (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> 54) % CC_SLOTS;
+    for (int probe = 0; probe < 16; probe++) {
+        cc_slot *sl = &c->slot[(h + (uint32_t)probe) % CC_SLOTS];
+        if (sl->key == key) return sl->cells;
+        if (sl->key == 0) {
+            if (c->used > CC_SLOTS * 3 / 4) return NULL;
+            sl->cells = malloc((size_t)cols);
+            if (!sl->cells) return NULL;
+            sl->key = key;
+            c->used++;
+            *fresh = 1;
+            return sl->cells;
+        }
+    }
+    return NULL;
+}
+
+/* Columns of a lane for the current viewport (cached). */
+static const uint8_t *lane_cols(ui_state *st, model_lane_kind mk, uint32_t idx, int cols)
+{
+    int fresh;
+    uint8_t *b = cc_get(st, ((uint64_t)mk << 32) | idx, cols, &fresh);
+    if (!b) {
+        b = st->colbuf;
+        fresh = 1;
+    }
+    if (fresh) model_lane_columns(st->m, mk, idx, st->vp.t0, st->vp.ns_per_col, (uint32_t)cols, b);
+    return b;
+}
+
 static void fmt_bytes(uint64_t v, char *b, size_t n)
 {
     if (v < 1024) snprintf(b, n, "%lluB", (unsigned long long)v);
@@ -216,9 +303,17 @@ static void draw_plot(ui_state *st, const ui_lane *l, int row)
     uint64_t mx = st->plot_max[l->idx];
     static const char ascii_lv[] = " ._-~=+*#";
     int x0 = st->label_w;
-    for (int c = 0; c < st->vp.cols; c++) {
+    int cols = st->vp.cols > 4096 ? 4096 : st->vp.cols;
+    int fresh;
+    uint8_t *lvl = cc_get(st, ((uint64_t)0x100 << 32) | l->idx, cols, &fresh);
+    if (!lvl) {
+        lvl = st->colbuf;
+        fresh = 1;
+    }
+    for (int c = 0; fresh && c < cols; c++) {
         int64_t a = tl_col_time(&st->vp, c), b = tl_col_time(&st->vp, c + 1);
-        if (a >= st->info->t_end) break;
+        lvl[c] = 0;
+        if (a >= st->info->t_end) continue;
         uint32_t i, j;
         uint64_t v = series_at(p, n, a, &i);
         series_at(p, n, b - 1, &j); /* points i..j-1 fall in this column */
@@ -229,7 +324,10 @@ static void draw_plot(ui_state *st, const ui_lane *l, int row)
             if (p[i].v > v) v = p[i].v;
         if (j > 0 && j - 1 >= i - stride && p[j - 1].v > v) v = p[j - 1].v;
         int lv = mx ? (int)((v * 8 + mx - 1) / mx) : 0;
-        if (lv > 8) lv = 8;
+        lvl[c] = (uint8_t)(lv > 8 ? 8 : lv);
+    }
+    for (int c = 0; c < cols; c++) {
+        int lv = lvl[c];
         if (lv == 0) continue;
         uint32_t cp = st->utf8 ? 0x2580 + (uint32_t)lv : (uint32_t)ascii_lv[lv];
         ui_put(g, row, x0 + c, cp, UI_S_PLOT);
@@ -262,8 +360,10 @@ static void span_labels(ui_state *st, const ui_lane *l, int row)
     int64_t t1 = tl_col_time(&st->vp, st->vp.cols);
     uint32_t i = model_span_at_or_after(sp, n, st->vp.t0);
     int budget = st->vp.cols * 4;
+    double minlen = st->vp.ns_per_col * 5; /* a label needs 5 columns */
     for (; i < n && sp[i].start < t1 && budget-- > 0; i++) {
         const model_span *s = &sp[i];
+        if ((double)(s->end - s->start) < minlen) continue;
         int c0 = tl_time_col(&st->vp, s->start), c1 = tl_time_col(&st->vp, s->end);
         if (c0 < 0) c0 = 0;
         if (c1 > st->vp.cols) c1 = st->vp.cols;
@@ -345,12 +445,19 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
         if (lg[mid].time < st->vp.t0) lo = mid + 1;
         else hi = mid;
     }
-    int lastc = -1;
-    for (uint32_t i = lo; i < nl && lg[i].time < t1; i++) {
+    for (uint32_t i = lo; i < nl && lg[i].time < t1;) {
         int c = tl_time_col(&st->vp, lg[i].time);
-        if (c == lastc || c < 0 || c >= cols) continue;
-        lastc = c;
-        ui_put(g, row, x0 + c, st->utf8 ? 0x25c6 : '*', UI_S_LOG);
+        if (c >= 0 && c < cols) ui_put(g, row, x0 + c, st->utf8 ? 0x25c6 : '*', UI_S_LOG);
+        /* jump to the first log of the next column */
+        int64_t next = tl_col_time(&st->vp, c + 1);
+        if (next <= lg[i].time) next = lg[i].time + 1;
+        uint32_t a = i + 1, b = nl;
+        while (a < b) {
+            uint32_t mid = a + (b - a) / 2;
+            if (lg[mid].time < next) a = mid + 1;
+            else b = mid;
+        }
+        i = a;
     }
 }
 
@@ -359,14 +466,13 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
 static void draw_group(ui_state *st, const ui_lane *l, int row)
 {
     int cols = st->vp.cols > 4096 ? 4096 : st->vp.cols;
-    uint8_t *cb = st->colbuf;
     static uint16_t counts[4096][5];
     memset(counts, 0, sizeof counts[0] * (size_t)cols);
     /* members are contiguous in the lane order */
     uint32_t step = l->count / 8 + 1;
     for (uint32_t x = 0; x < l->count; x += step) {
         uint32_t g = st->gorder[l->pos + x];
-        model_lane_columns(st->m, ML_GOROUTINE, g, st->vp.t0, st->vp.ns_per_col, (uint32_t)cols, cb);
+        const uint8_t *cb = lane_cols(st, ML_GOROUTINE, g, cols);
         for (int c = 0; c < cols; c++) {
             int k = cb[c] == MS_RUNNING ? 0 : cb[c] == MS_RUNNABLE ? 1 : (cb[c] == MS_SYSCALL || cb[c] == MS_SYSCALL_BLOCKED) ? 2
                     : cb[c] == MS_WAITING ? 3 : cb[c] == MS_NONE ? -1 : 4;
@@ -479,9 +585,8 @@ static void draw_lane(ui_state *st, uint32_t li, int row, int maxrows)
     } else {
         model_lane_kind mk = l->kind == LK_G ? ML_GOROUTINE : l->kind == LK_P ? ML_PROC
                              : l->kind == LK_M ? ML_THREAD : ML_GC;
-        uint8_t *cb = st->colbuf;
         if (cols > 4096) cols = 4096;
-        model_lane_columns(st->m, mk, l->idx, st->vp.t0, st->vp.ns_per_col, (uint32_t)cols, cb);
+        const uint8_t *cb = lane_cols(st, mk, l->idx, cols);
         for (int c = 0; c < cols; c++) {
             if (cb[c] == MS_NONE) continue;
             ui_put(g, row, st->label_w + c, ui_state_glyph(st, cb[c]), ui_state_style(cb[c]));

@@ -46,6 +46,7 @@ void ui_draw_gtable(ui_state *st, int top, int rows);
 void ui_draw_tasks(ui_state *st, int top, int rows);
 
 /* ui_draw.c */
+void ui_colcache_free(ui_state *st);
 uint16_t ui_state_style(int state);
 uint32_t ui_state_glyph(const ui_state *st, int state);
 
