@@ -2,7 +2,8 @@
  * Old-format traces (Go 1.11-1.21; header versions 11, 19, 21).
  *
  * The whole trace is one unit: every event is parsed into a compact array
- * (32 bytes per event; values that do not fit 32 bits go to a side pool),
+ * (24 bytes per event; rare large values go to a side pool, the few events
+ * with many values use extension words; plus 4 bytes per event while merging),
  * merged into one consistent order using the per-goroutine sequence rules of
  * the old runtime, re-timed (GoSysExit real timestamps, conversion to ns),
  * validated, and finally converted one by one into the public event model,
@@ -11,10 +12,12 @@
  * Passes:
  *   1. parse    file order; strings, stacks, frequency, per-P batches, events
  *   2. merge    frontier of ready batch heads, smallest timestamp first
- *   3. retime   order check, GoSysExit real times, stable re-sort, ns
- *   4. permute  events into final order (in place)
- *   5. check    state validation (fake Ps for GC/syscall/timer/netpoll)
+ *   3. permute  events into merged order (in place)
+ *   4. retime   order check, GoSysExit real times, stable re-sort
+ *   5. check    ticks to ns, state validation (fake Ps for GC/syscall/timer/netpoll)
  *   6. convert  v2-model events to the sink, Sync first and last
+ * Nothing reaches the sink before passes 1-5 succeed: like Go, an old trace
+ * is either read completely or not at all.
  */
 #include "loader/v1.h"
 #include "loader/v1_int.h"
