@@ -1255,7 +1255,8 @@ static tt_status merge(v1 *c, uint32_t **orderp)
             c->procs[f.proc].pos++;
         avail[navail++] = f.proc;
         if ((++step & 0xfffff) == 0 && c->sink && c->sink->on_progress)
-            c->sink->on_progress(c->sink->ctx, (uint64_t)c->len * nout / (c->nev * 2 + 1),
+            c->sink->on_progress(c->sink->ctx,
+                                 (uint64_t)((double)c->len * (double)nout / (2.0 * (double)c->nev)),
                                  c->len);
     }
     if (nout != c->nev) { /* CPU samples never merged, events skipped: cannot happen */
@@ -1894,7 +1895,8 @@ static tt_status convert(v1 *c)
         if (P != -1 && e->type != E_CPU_SAMPLE && !fk && pr->hasm)
             o.m = (int64_t)pr->m;
         if ((i & 0xffff) == 0 && c->sink && c->sink->on_progress)
-            c->sink->on_progress(c->sink->ctx, c->len / 2 + (uint64_t)c->len * i / (2 * n),
+            c->sink->on_progress(c->sink->ctx,
+                                 c->len / 2 + (uint64_t)((double)c->len * (double)i / (2.0 * (double)n)),
                                  c->len);
         switch (e->type) {
         case E_GOMAXPROCS:
