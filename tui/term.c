@@ -209,6 +209,10 @@ static void blit(const ui_grid *g, int full)
         for (int c = 0; c < g->cols; c++) {
             const ui_cell *cell = &row[c];
             if (cell->width == 0) continue;
+            /* only cells that changed (a wide character: both halves) */
+            if (!full && !memcmp(cell, &old[c], sizeof *cell) &&
+                (cell->width != 2 || c + 1 >= g->cols || !memcmp(&row[c + 1], &old[c + 1], sizeof *cell)))
+                continue;
             short pair;
             attr_t a = style_attr(cell->style, &pair);
             wchar_t wc[2] = {(wchar_t)cell->cp, 0};
