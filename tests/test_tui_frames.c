@@ -545,6 +545,11 @@ static void test_resize(void **s)
     ui_resize(&f->st, 5, 30);
     ui_render(&f->st);
     check_frame_shape(&f->st.grid);
+    /* the whole trace stays fitted across resizes */
+    ui_dispatch(&f->st, CMD_FIT_ALL);
+    ui_resize(&f->st, 40, 150);
+    assert_int_equal(f->st.vp.t0, f->st.info->t_start);
+    assert_true(f->st.vp.t0 + tl_span(&f->st.vp) >= f->st.info->t_end - 1);
     close_sample(f);
 }
 

@@ -533,8 +533,12 @@ void ui_resize(ui_state *st, int rows, int cols)
     if (cols < 1) cols = 1;
     if (ui_grid_resize(&st->grid, rows, cols)) return;
     st->grid.ascii = !st->utf8;
+    /* a view of the whole trace stays the whole trace; otherwise the scale
+     * and the time at the left edge are kept */
+    int whole = st->vp.t0 <= st->vp.tmin && st->vp.t0 + tl_span(&st->vp) >= st->vp.tmax - 1;
     compute_label_w(st);
     tl_set_cols(&st->vp, cols - st->label_w);
+    if (whole) tl_fit(&st->vp, st->vp.tmin, st->vp.tmax);
     if (st->panel_open) ui_open_panel(st, st->panel_g); /* lines wrap to the width */
     ui_reveal_lane(st);
 }
