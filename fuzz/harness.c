@@ -65,6 +65,9 @@
 #pragma weak ui_render
 #pragma weak ui_dispatch
 #pragma weak ui_resize
+#pragma weak ui_key
+#pragma weak ui_parse_view_opt
+#pragma weak ui_apply_opts
 
 /* Every event flag the contract defines. */
 #define FZ_KNOWN_FLAGS_BASE (TT_EVF_SYNTH | TT_EVF_SNAPSHOT)
@@ -428,6 +431,38 @@ static void check_grid(const ui_grid *g, const char *when)
         }
 }
 
+/* Text typed into the search box and the ':' prompt, taken from the last
+ * bytes of the input (so the fuzzer controls it): printable ASCII only. */
+static size_t input_text(char *out, size_t cap, size_t skip)
+{
+    size_t n = 0;
+    size_t take = g_len > skip ? g_len - skip : 0;
+    if (take > 24)
+        take = 24;
+    const uint8_t *p = g_buf + (g_len - skip - take);
+    for (size_t i = 0; i < take && n + 1 < cap; i++)
+        out[n++] = (char)(0x20 + p[i] % 0x5f);
+    out[n] = 0;
+    return n;
+}
+
+static void type_line(ui_state *u, enum ui_cmd mode, const char *text)
+{
+    ui_dispatch(u, mode);
+    TermKeyKey k;
+    for (const char *c = text; *c; c++) {
+        memset(&k, 0, sizeof k);
+        k.type = TERMKEY_TYPE_UNICODE;
+        k.code.codepoint = (unsigned char)*c;
+        k.utf8[0] = *c;
+        ui_key(u, &k);
+    }
+    memset(&k, 0, sizeof k);
+    k.type = TERMKEY_TYPE_KEYSYM;
+    k.code.sym = TERMKEY_SYM_ENTER;
+    ui_key(u, &k);
+}
+
 static void stage_render(model *m, fz_stats *st)
 {
     ui_state *u = calloc(1, sizeof *u);
@@ -455,6 +490,37 @@ static void stage_render(model *m, fz_stats *st)
             ui_render(u);
     }
     check_grid(&u->grid, "after commands");
+    if (ui_key) {
+        char text[32], line[48];
+        input_text(text, sizeof text, 0);
+        type_line(u, CMD_SEARCH, text);
+        ui_dispatch(u, CMD_NEXT_MATCH);
+        ui_render(u);
+        static const char *const pre[] = {"t ", "g ", "", "goto "};
+        snprintf(line, sizeof line, "%s%s", pre[g_len % 4], text);
+        type_line(u, CMD_PROMPT, line);
+        type_line(u, CMD_PROMPT, "t 1ms");
+        type_line(u, CMD_PROMPT, "g 1");
+        ui_render(u);
+        check_grid(&u->grid, "after search and prompt");
+    }
+    if (ui_parse_view_opt && ui_apply_opts) {
+        /* snapshot/explorer options --at/--span/--goroutine with fuzzed text */
+        char a[32], b[32], e[200];
+        input_text(a, sizeof a, 24);
+        input_text(b, sizeof b, 48);
+        static const char *const names[] = {"--at", "--span", "--goroutine"};
+        ui_view_opts o;
+        memset(&o, 0, sizeof o);
+        for (int i = 0; i < 3; i++) {
+            char *argv[3] = {(char *)(uintptr_t)names[i], i == 1 ? b : a, NULL};
+            (void)ui_parse_view_opt(&o, 2, argv, 0, e, sizeof e);
+        }
+        if (ui_apply_opts(u, &o, e, sizeof e) == 0) {
+            ui_render(u);
+            check_grid(&u->grid, "after --at/--span/--goroutine");
+        }
+    }
     if (ui_resize) {
         ui_resize(u, 5, 20);
         ui_render(u);
