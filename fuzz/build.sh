@@ -61,7 +61,7 @@ compile() { # src extra-flags
     local src=$1 obj=$O/${1%.c}.o
     shift
     mkdir -p "$(dirname "$obj")"
-    if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ "$newest_header" -nt "$obj" ] || [ "$0" -nt "$obj" ]; then
+    if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ "$newest_header" -nt "$obj" ] || [ "$0" -nt "$obj" ] || [ fuzz/ubsan.supp -nt "$obj" ]; then
         # shellcheck disable=SC2086
         $CC -std=c11 $OPT $CPP $SAN_LIB "$@" -c "$src" -o "$obj"
     fi

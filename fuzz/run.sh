@@ -3,7 +3,9 @@
 #   fuzz/run.sh [SECONDS]        (make fuzz FUZZ_SECONDS=N)
 # Builds build-fuzz/fuzz_trace (clang, -fsanitize=fuzzer,address,undefined),
 # then runs it niced, one process, for SECONDS (default 60) over the working
-# corpus build-fuzz/corpus (new inputs land there) and the seeds fuzz/corpus.
+# corpus build-fuzz/corpus (new inputs land there), the seeds fuzz/corpus and
+# the regression inputs tests/data/fuzz (so every libFuzzer run, even a short
+# one, replays them under clang's sanitizers first).
 # Crashes, leaks, timeouts and OOMs are written to build-fuzz/crashes/.
 # Exit status: 0 no crash, 1 a crash/timeout/leak was found (its file is
 # printed), 2 build problem.
@@ -38,8 +40,8 @@ fi
 flags+=(${FUZZ_ARGS:-})
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}:suppressions=$PWD/fuzz/ubsan.supp"
-echo "fuzz/run.sh: $bin ${flags[*]} $CORPUS fuzz/corpus" >&2
-nice -n 10 "$bin" "${flags[@]}" "$CORPUS" fuzz/corpus
+echo "fuzz/run.sh: $bin ${flags[*]} $CORPUS fuzz/corpus tests/data/fuzz" >&2
+nice -n 10 "$bin" "${flags[@]}" "$CORPUS" fuzz/corpus tests/data/fuzz
 rc=$?
 after=$(ls "$CRASHES" | wc -l)
 if [ "$rc" -ne 0 ] || [ "$after" -gt "$before" ]; then
