@@ -25,7 +25,7 @@ is_known_name() { [ -f "$known" ] && grep -v '^#' "$known" | awk '{print $1}' | 
 is_known_func() { [ -f "$known" ] && grep -v '^#' "$known" | awk '{print $2}' | grep -qxF "$1"; }
 # first stack frame in project code of a sanitizer/abort report
 first_frame() {
-    grep -E '^ *#[0-9]+ 0x[0-9a-f]+ in [A-Za-z_]' "$1" | grep -E ' (loader|model|tui)/' | head -1 |
+    grep -E '^ *#[0-9]+ 0x[0-9a-f]+ in [A-Za-z_]' "$1" | grep -E '[ /](loader|model|tui)/' | head -1 |
         sed -E 's/.* in ([A-Za-z_0-9]+) .*/\1/'
 }
 tmp=$(mktemp -d)
