@@ -434,8 +434,13 @@ typedef struct rd {
     uint64_t gc_seq;
     int gc_state; /* 0 undetermined, 1 not running, 2 running */
 
-    oev q[4];
+    struct qent {
+        const oev *e;
+        uint64_t g, p, m; /* context */
+    } q[4];
     int nq;
+    oev syn[3]; /* synthesized events of the current step */
+    int nsyn;
 
     int64_t last_ts;
     uint64_t syncs;
@@ -1312,20 +1317,19 @@ static tt_status validate_ctx(rd *r, const oev *ev, ctx c, int M, int P, int G)
             return vst_;                                                                           \
     } while (0)
 
-static void push(rd *r, const oev *ev, ctx c)
+/* Queue an event for delivery with context c. The event is referenced, not
+ * copied: the queue is delivered before the cursor moves on. */
+static inline void push(rd *r, const oev *ev, ctx c)
 {
-    oev *q = &r->q[r->nq++];
-    *q = *ev;
-    q->g = c.g;
-    q->p = c.p;
-    q->m = c.m;
+    r->q[r->nq++] = (struct qent){ev, c.g, c.p, c.m};
 }
 
 static void push_synth(rd *r, ctx c, uint8_t typ, int64_t time, uint64_t a0, uint64_t a1,
                        uint64_t a2, uint64_t a3, size_t off)
 {
-    oev e = {time, {a0, a1, a2, a3}, 0, 0, 0, off, typ, 1};
-    push(r, &e, c);
+    oev *e = &r->syn[r->nsyn++];
+    *e = (oev){time, {a0, a1, a2, a3}, 0, 0, 0, off, typ, 1};
+    push(r, e, c);
 }
 
 /*
@@ -1357,6 +1361,7 @@ static tt_status advance(rd *r, oev *ev, uint64_t m, size_t *msi, int *ok)
     ctx nc = cur;
     *ok = 0;
     r->nq = 0;
+    r->nsyn = 0;
     int first = gen == r->initial_gen;
 
     switch (ev->typ) {
@@ -2045,17 +2050,18 @@ static tt_status emit_sync(rd *r, int with_table, int64_t t)
     return st;
 }
 
-static tt_status emit(rd *r, const oev *e)
+static tt_status emit(rd *r, const struct qent *q)
 {
+    const oev *e = q->e;
     unsigned t = e->typ;
     /* Go's validateTableIDs: every string and stack ID argument of the
      * event is resolved below, which fails on an unknown ID. */
     tt_event ev;
     ev = zero_event;
     ev.time = e->time;
-    ev.m = (int64_t)e->m;
-    ev.p = (int64_t)e->p;
-    ev.g = (int64_t)e->g;
+    ev.m = (int64_t)q->m;
+    ev.p = (int64_t)q->p;
+    ev.g = (int64_t)q->g;
     ev.type = (uint8_t)t;
     ev.kind = ev_kind[t];
     if (e->synth)
@@ -2276,6 +2282,13 @@ static tt_status try_advance(rd *r, size_t i, int *ok)
     tt_status st = advance(r, &c->ev, c->m, &c->msi, ok);
     if (st || !*ok)
         return st;
+    /* Deliver now (the queue references c->ev). Go would not return these if
+     * decoding the cursor's next event failed; such an error ends the load
+     * inside this generation, whose events are then dropped anyway. */
+    for (int q = 0; q < r->nq; q++)
+        if ((st = emit(r, &r->q[q])))
+            return st;
+    r->nq = 0;
     int k = cursor_next(r, c);
     if (k < 0)
         return r->err ? r->err->code : TT_ERR_FORMAT;
@@ -2339,10 +2352,6 @@ static tt_status run_gen(rd *r)
                             (unsigned long long)r->gen, ev_name(e->typ), (long long)r->heap[0].c->m);
             }
         }
-        for (int i = 0; i < r->nq; i++)
-            if ((st = emit(r, &r->q[i])))
-                return st;
-        r->nq = 0;
     }
 }
 
