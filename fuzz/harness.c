@@ -468,7 +468,8 @@ static void stage_render(model *m, fz_stats *st)
     ui_state *u = calloc(1, sizeof *u);
     if (!u)
         return;
-    if (ui_init(u, m, "fuzz.trace", 40, 120, 1) != 0) {
+    /* UTF-8 or ASCII-only drawing, chosen by the input length */
+    if (ui_init(u, m, "fuzz.trace", 40, 120, (int)(g_len & 1) ^ 1) != 0) {
         free(u);
         return;
     }
