@@ -8,6 +8,19 @@
  * merges them (same heap, same tie-breaking, same readiness rules, same
  * synthesized events, same time fix-ups). Memory is proportional to one
  * generation's tables plus the persistent goroutine/P/thread state.
+ *
+ * Ties are broken exactly like Go, including the fallback path that sorts
+ * the frontier with Go's (unstable) pdqsort: loader/sort.c reproduces it.
+ *
+ * Known differences from Go's reader, all on broken input only:
+ *  - error texts are ours (they name generation, thread and byte offset);
+ *  - where Go panics (e.g. a CPU sample or STW end naming a missing stack or
+ *    string) we return an error;
+ *  - events ordered just before a decoding error in the same thread are
+ *    delivered (Go drops them); they belong to the broken generation, which
+ *    callers discard (see trace.h).
+ * Like Go, a frontier whose head cannot advance is retried in time order,
+ * which is quadratic in the number of threads for pathological inputs.
  */
 #include "loader/v2.h"
 
