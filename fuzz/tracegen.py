@@ -186,6 +186,13 @@ def bad_cases():
         + strings_batch(1, [(1, b"x" * 2048)]) + b"\x34", "any")
     add("string-id-dup", header(26) + gen26(1, minimal_events(), strs=[(1, b"a"), (1, b"b")]), "any")
     add("string-id-missing", header(26) + gen26(1, minimal_events(reason_id=99), strs=[(1, b"select")]), "any")
+    # stack ids 1 and 5 defined, 3 referenced (F5: must be "invalid stack ID 3", as in Go)
+    fr = [(0x401000, 1, 2, 10)]
+    add("stack-id-gap", header(26) + gen26(1, [ev(ProcStatus, 1, 0, 1), ev(GoStatus, 1, 1, 7, 2), ev(GoBlock, 1, 3, 3)],
+                                           strs=[(1, b"main.f"), (2, b"/x.go"), (3, b"select")],
+                                           stacks=[(1, fr), (5, fr)]), "err")
+    add("string-id-gap", header(26) + gen26(1, [ev(ProcStatus, 1, 0, 1), ev(GoStatus, 1, 1, 7, 2), ev(GoBlock, 1, 3, 0)],
+                                            strs=[(1, b"main.f"), (5, b"select")]), "err")
     add("stack-128", deep_stack(128), "ok")
     add("stack-129", deep_stack(129), "any")
     add("stack-nframes-huge", deep_stack(3, declared=1 << 40), "err")
