@@ -66,24 +66,22 @@ typedef struct kv {
     int64_t ns, last; /* last: lastRangeTime (0 = not in the map) */
 } kv;
 
+/* A goroutine while building: bg holds the builder's state; its
+ * model_goroutine and its summary (model_gstats, whose counters are Go's
+ * accumulators) live in the parallel arrays gg and gst, which become the
+ * model's arrays at the end (reordered in place). */
 typedef struct bg {
-    model_goroutine g;
     spvec v;
     model_span open;       /* open span; state MS_NONE = none */
     int64_t cur_p, cur_m;
     uint8_t gs;            /* TT_GS_* now */
     uint8_t in_assist;
-    uint8_t insum;         /* has a summary (Go's s.gs[id] != nil) */
     uint8_t sc_has;        /* syscallingG[id] exists */
     uint8_t tr_on;         /* profile tracking bits */
     int64_t sc_p;
-    /* summary */
-    int64_t creation, start, end;
-    int64_t exec, sched, sys, sysblock, total;
+    /* summary (the rest is in gst) */
     int64_t l_start, l_runnable, l_block, l_sys, l_sysblock;
     uint32_t l_block_reason;
-    uint32_t name;
-    uint64_t pc;
     uint32_t kv_reason, kv_range;
     /* profiles */
     int64_t tr_start[MP__COUNT];
@@ -131,6 +129,8 @@ struct model_builder {
     uint64_t nsync, nevents;
     model_imap gmap, pmap, mmap, tmap;
     VEC(bg) gs;
+    VEC(model_goroutine) gg; /* parallel to gs */
+    VEC(model_gstats) gst;   /* parallel to gs; in_summary: Go's s.gs[id] != nil */
     VEC(bp) ps;
     VEC(bm) ms;
     spvec gc_v;
@@ -224,15 +224,18 @@ static uint32_t get_g(model_builder *b, int64_t id, int64_t t)
     if (i != NONE32)
         return i;
     size_t k = VADD(b, b->gs);
-    if (k == SIZE_MAX || model_imap_put(&b->gmap, id, (uint32_t)k) != 0) {
+    size_t k2 = VADD(b, b->gg);
+    size_t k3 = VADD(b, b->gst);
+    if (k == SIZE_MAX || k2 != k || k3 != k || model_imap_put(&b->gmap, id, (uint32_t)k) != 0) {
         b->oom = 1;
         return NONE32;
     }
     bg *g = &b->gs.a[k];
-    g->g.id = id;
-    g->g.parent = -1;
-    g->g.first = t;
-    g->g.last = t;
+    model_goroutine *gg = &b->gg.a[k];
+    gg->id = id;
+    gg->parent = -1;
+    gg->first = t;
+    gg->last = t;
     g->cur_p = g->cur_m = -1;
     g->kv_reason = g->kv_range = NONE32;
     g->region_top = NONE32;
@@ -289,7 +292,9 @@ static int span_close(model_builder *b, int kind, uint32_t lane, model_span *ope
                : kind == ML_THREAD  ? &b->ms.a[lane].v
                                     : &b->gc_v;
     if (v->n == v->cap) {
-        uint32_t ncap = v->cap ? (v->cap < (1u << 30) ? v->cap * 2 : UINT32_MAX) : 8;
+        /* start small: most goroutines have a handful of spans, and a trace
+         * may declare millions of them */
+        uint32_t ncap = v->cap ? (v->cap < (1u << 30) ? v->cap * 2 : UINT32_MAX) : 2;
         model_span *na = ncap > v->cap ? realloc(v->a, sizeof *na * ncap) : NULL;
         if (!na) {
             b->oom = 1;
@@ -390,16 +395,16 @@ static void reason_add(model_builder *b, uint32_t gi, uint32_t reason, int64_t d
         e->ns += d;
 }
 
-static void sum_reset(bg *g, int64_t creation)
+static void sum_reset(bg *g, model_gstats *S, int64_t creation)
 {
-    g->insum = 1;
-    g->creation = creation;
-    g->start = g->end = 0;
-    g->exec = g->sched = g->sys = g->sysblock = g->total = 0;
+    S->in_summary = 1;
+    S->creation = creation;
+    S->start = S->end = 0;
+    S->exec_ns = S->sched_wait_ns = S->syscall_ns = S->syscall_block_ns = S->total_ns = 0;
     g->l_start = g->l_runnable = g->l_block = g->l_sys = g->l_sysblock = 0;
     g->l_block_reason = 0;
-    g->name = 0;
-    g->pc = 0;
+    S->name = 0;
+    S->pc = 0;
     g->kv_reason = g->kv_range = NONE32;
 }
 
@@ -408,21 +413,22 @@ static void sum_reset(bg *g, int64_t creation)
 static void sum_finalize(model_builder *b, uint32_t gi, int64_t T, int has_trigger)
 {
     bg *g = &b->gs.a[gi];
+    model_gstats *S = &b->gst.a[gi];
     if (has_trigger)
-        g->end = T;
-    if (g->total == 0)
-        g->total = T - g->creation;
+        S->end = T;
+    if (S->total_ns == 0)
+        S->total_ns = T - S->creation;
     if (g->l_start)
-        g->exec += T - g->l_start;
+        S->exec_ns += T - g->l_start;
     if (g->l_runnable)
-        g->sched += T - g->l_runnable;
+        S->sched_wait_ns += T - g->l_runnable;
     if (g->l_block)
         reason_add(b, gi, g->l_block_reason, T - g->l_block);
     g = &b->gs.a[gi];
     if (g->l_sys)
-        g->sys += T - g->l_sys;
+        S->syscall_ns += T - g->l_sys;
     if (g->l_sysblock)
-        g->sched += T - g->l_sysblock;
+        S->sched_wait_ns += T - g->l_sysblock;
     for (uint32_t i = g->kv_range; i != NONE32; i = b->kvs.a[i].next) {
         kv *e = &b->kvs.a[i];
         if (e->last) {
@@ -464,34 +470,35 @@ static void sum_transition(model_builder *b, uint32_t gi, const tt_event *ev)
 {
     int64_t t = ev->time;
     bg *g = &b->gs.a[gi];
+    model_gstats *S = &b->gst.a[gi];
     switch (ev->from) {
     case TT_GS_UNDETERMINED: {
-        sum_reset(g, b->sync_ts);
+        sum_reset(g, S, b->sync_ts);
         int64_t st = t - b->sync_ts;
         switch (ev->to) {
         case TT_GS_RUNNING:
-            g->exec += st;
+            S->exec_ns += st;
             break;
         case TT_GS_WAITING:
             reason_add(b, gi, ev->name, st);
             break;
         case TT_GS_RUNNABLE:
-            g->sched += st;
+            S->sched_wait_ns += st;
             break;
         case TT_GS_SYSCALL:
             if (ev->p == TT_NO_ID)
-                g->sysblock += st;
+                S->syscall_block_ns += st;
             else
-                g->sys += st;
+                S->syscall_ns += st;
             break;
         }
         break;
     }
     case TT_GS_NOTEXIST:
-        sum_reset(g, t);
+        sum_reset(g, S, t);
         break;
     case TT_GS_RUNNING:
-        g->exec += t - g->l_start;
+        S->exec_ns += t - g->l_start;
         g->l_start = 0;
         break;
     case TT_GS_WAITING:
@@ -503,17 +510,17 @@ static void sum_transition(model_builder *b, uint32_t gi, const tt_event *ev)
         break;
     case TT_GS_RUNNABLE:
         if (g->l_runnable) {
-            g->sched += t - g->l_runnable;
+            S->sched_wait_ns += t - g->l_runnable;
             g->l_runnable = 0;
         }
         break;
     case TT_GS_SYSCALL:
         if (g->l_sys) {
             if (g->l_sysblock) {
-                g->sysblock += t - g->l_sysblock;
-                g->sys += g->l_sysblock - g->l_sys;
+                S->syscall_block_ns += t - g->l_sysblock;
+                S->syscall_ns += g->l_sysblock - g->l_sys;
             } else {
-                g->sys += t - g->l_sys;
+                S->syscall_ns += t - g->l_sys;
             }
             g->l_sys = g->l_sysblock = 0;
             /* delete(syscallingP, syscallingG[id]): a missing entry reads as P 0 */
@@ -523,19 +530,19 @@ static void sum_transition(model_builder *b, uint32_t gi, const tt_event *ev)
         break;
     }
     g = &b->gs.a[gi];
-    if (g->name == 0 && ev->tstack) {
+    if (S->name == 0 && ev->tstack) {
         const tt_frame *fr = NULL;
         uint32_t n = tt_syms_stack_frames(b->syms, ev->tstack, &fr);
         if (n && fr) {
-            g->name = fr[n - 1].func;
-            g->pc = fr[n - 1].pc;
+            S->name = fr[n - 1].func;
+            S->pc = fr[n - 1].pc;
         }
     }
     switch (ev->to) {
     case TT_GS_RUNNING:
         g->l_start = t;
-        if (g->start == 0)
-            g->start = t;
+        if (S->start == 0)
+            S->start = t;
         break;
     case TT_GS_RUNNABLE:
         g->l_runnable = t;
@@ -552,7 +559,7 @@ static void sum_transition(model_builder *b, uint32_t gi, const tt_event *ev)
         sum_finalize(b, gi, t, 1);
         break;
     case TT_GS_SYSCALL:
-        sc_set_p(b, ev->p, g->g.id);
+        sc_set_p(b, ev->p, b->gg.a[gi].id);
         g = &b->gs.a[gi];
         g->sc_has = 1;
         g->sc_p = ev->p;
@@ -617,9 +624,10 @@ static void prof_transition(model_builder *b, uint32_t gi, const tt_event *ev)
         int64_t s = g->tr_start[k], e = ev->time;
         /* Overlap with the goroutine's [StartTime, EndTime or trace end]: the
          * end is never before e; StartTime is final once set. */
-        if (g->start) {
-            int64_t d = e - (s > g->start ? s : g->start);
-            if (e >= g->start && d > 0)
+        int64_t gstart = b->gst.a[gi].start;
+        if (gstart) {
+            int64_t d = e - (s > gstart ? s : gstart);
+            if (e >= gstart && d > 0)
                 prof_add(b, k, g->tr_stack[k], d);
         } else if (e - s > 0) {
             size_t p = VADD(b, b->pending);
@@ -644,24 +652,25 @@ static void g_transition(model_builder *b, const tt_event *ev)
     if (gi == NONE32)
         return;
     bg *g = &b->gs.a[gi];
-    g->g.last = t;
+    model_goroutine *G = &b->gg.a[gi];
+    G->last = t;
     if (ev->from != ev->to) {
         sum_transition(b, gi, ev);
         g = &b->gs.a[gi];
         if (ev->from == TT_GS_NOTEXIST && ev->g != TT_NO_ID) {
-            g->g.parent = ev->g;
-            g->g.create_stack = ev->stack;
+            G->parent = ev->g;
+            G->create_stack = ev->stack;
         }
-        if (g->g.func == 0 && g->name)
-            g->g.func = g->name;
+        if (G->func == 0 && b->gst.a[gi].name)
+            G->func = b->gst.a[gi].name;
         /* goroutine lane */
         model_span nw = {.other = -1};
         int64_t at = t;
         if (ev->from == TT_GS_UNDETERMINED) {
             at = b->sync_ts;
             nw.flags |= MSF_FROM_START;
-            if (at < g->g.first)
-                g->g.first = at;
+            if (at < G->first)
+                G->first = at;
         }
         nw.stack = ev->tstack ? ev->tstack : ev->stack;
         if (g->in_assist)
@@ -705,7 +714,7 @@ static void g_transition(model_builder *b, const tt_event *ev)
         g->open = nw;
         g->open.start = at;
         g->open.end = last;
-        int32_t gid32 = (g->g.id < 0 || g->g.id > INT32_MAX) ? -1 : (int32_t)g->g.id;
+        int32_t gid32 = (G->id < 0 || G->id > INT32_MAX) ? -1 : (int32_t)G->id;
         /* P and M lanes */
         if (ev->to == TT_GS_RUNNING || (ev->to == TT_GS_SYSCALL && !executing(ev->from))) {
             if (ev->p >= 0) {
@@ -762,7 +771,7 @@ static void p_transition(model_builder *b, const tt_event *ev)
         bp *p = &b->ps.a[pi];
         if (p->sc_has) {
             uint32_t gi = model_imap_get(&b->gmap, p->sc_g);
-            if (gi != NONE32 && b->gs.a[gi].insum)
+            if (gi != NONE32 && b->gst.a[gi].in_summary)
                 b->gs.a[gi].l_sysblock = t;
             p->sc_has = 0;
         }
@@ -876,7 +885,7 @@ static void ranges_event(model_builder *b, const tt_event *ev)
 static bg *sum_g(model_builder *b, int64_t id)
 {
     uint32_t gi = model_imap_get(&b->gmap, id);
-    if (gi == NONE32 || !b->gs.a[gi].insum)
+    if (gi == NONE32 || !b->gst.a[gi].in_summary)
         return NULL;
     return &b->gs.a[gi];
 }
@@ -1107,7 +1116,7 @@ int model_builder_event(model_builder *b, const tt_event *ev)
             int64_t id = ev->res == TT_RES_GOROUTINE ? ev->id : ev->g;
             uint32_t gi = model_imap_get(&b->gmap, id);
             if (gi != NONE32)
-                b->gs.a[gi].g.label = ev->name;
+                b->gg.a[gi].label = ev->name;
         }
         break;
     case TT_EV_STACK_SAMPLE:
@@ -1233,31 +1242,46 @@ static int take_lanes(model_lanes *l, uint32_t nlanes, spvec *const *vecs, size_
 
 int model_lanes_index(model_lanes *l)
 {
+    /* checkpoints keep only the states the lanes use (a goroutine lane never
+     * idles, a P lane never waits, ...) */
+    uint32_t seen = 0;
+    for (uint32_t i = 0; i < l->n; i++)
+        for (uint32_t j = 0; j < l->cnt[i]; j++)
+            if (l->sp[i][j].state < MS__COUNT)
+                seen |= 1u << l->sp[i][j].state;
+    l->nst = 0;
+    for (uint32_t st = 0; st < MS__COUNT; st++)
+        if (seen & (1u << st))
+            l->st[l->nst++] = (uint8_t)st;
     size_t nck = 0;
     l->ck_off = malloc(sizeof *l->ck_off * ((size_t)l->n + 1));
     if (!l->ck_off)
         return -1;
+    /* Checkpoint j (j >= 1) holds the sums of spans [0, j*32) and is stored at
+     * ck_off + j - 1; checkpoint 0 (all zero) is implied: a lane of fewer than
+     * 32 spans stores none. */
     for (uint32_t i = 0; i < l->n; i++) {
         l->ck_off[i] = (uint32_t)nck;
-        nck += l->cnt[i] / MODEL_CK_EVERY + 1;
+        nck += l->cnt[i] / MODEL_CK_EVERY;
     }
     l->ck_off[l->n] = (uint32_t)nck;
-    l->ck = calloc(nck * MS__COUNT, sizeof *l->ck);
+    l->ck = malloc(nck && l->nst ? nck * l->nst * sizeof *l->ck : 1);
     if (!l->ck)
         return -1;
     for (uint32_t i = 0; i < l->n; i++) {
         const model_span *s = l->sp[i];
         uint32_t n = l->cnt[i];
         int64_t acc[MS__COUNT] = {0};
-        int64_t *ck = l->ck + (size_t)l->ck_off[i] * MS__COUNT;
-        for (uint32_t j = 0; j < n; j++) {
-            if (j % MODEL_CK_EVERY == 0)
-                memcpy(ck + (size_t)(j / MODEL_CK_EVERY) * MS__COUNT, acc, sizeof acc);
-            if (s[j].state < MS__COUNT)
-                acc[s[j].state] += s[j].end - s[j].start;
+        int64_t *ck = l->ck + (size_t)l->ck_off[i] * l->nst;
+        for (uint32_t j = 1; j <= n; j++) {
+            if (s[j - 1].state < MS__COUNT)
+                acc[s[j - 1].state] += s[j - 1].end - s[j - 1].start;
+            if (j % MODEL_CK_EVERY == 0) {
+                int64_t *c = ck + (size_t)(j / MODEL_CK_EVERY - 1) * l->nst;
+                for (uint32_t k = 0; k < l->nst; k++)
+                    c[k] = acc[l->st[k]];
+            }
         }
-        if (n % MODEL_CK_EVERY == 0)
-            memcpy(ck + (size_t)(n / MODEL_CK_EVERY) * MS__COUNT, acc, sizeof acc);
     }
     return 0;
 }
@@ -1271,7 +1295,7 @@ size_t model_lanes_bytes(const model_lanes *l)
         b += sizeof(model_span) * l->cnt[i];
     if (l->ck_off)
         b += sizeof *l->ck_off * ((size_t)l->n + 1) +
-             sizeof *l->ck * (size_t)l->ck_off[l->n] * MS__COUNT;
+             sizeof *l->ck * (size_t)l->ck_off[l->n] * l->nst;
     return b;
 }
 
@@ -1300,42 +1324,63 @@ static int cmp_log(const void *a, const void *b)
     return x->time < y->time ? -1 : x->time > y->time;
 }
 
+/* Move items[i] to items[dst[i]] for every i, in place, following the
+ * permutation's cycles (dst is clobbered). size <= PERMUTE_MAX. */
+#define PERMUTE_MAX 256
+_Static_assert(sizeof(model_gstats) <= PERMUTE_MAX, "permute buffer");
+static void permute(void *items, size_t n, size_t size, uint32_t *dst)
+{
+    char tmp[PERMUTE_MAX];
+    char *it = items;
+    for (size_t i = 0; i < n; i++) {
+        while (dst[i] != i) {
+            uint32_t j = dst[i];
+            memcpy(tmp, it + i * size, size);
+            memcpy(it + i * size, it + (size_t)j * size, size);
+            memcpy(it + (size_t)j * size, tmp, size);
+            dst[i] = dst[j];
+            dst[j] = j;
+        }
+    }
+}
+
 /* Group records (regions or logs) by goroutine lane; those of no goroutine go
- * last. Returns the new array, *off gets ng+1 offsets. */
-static void *group_by_g(model_builder *b, const void *items, size_t n, size_t size,
-                        size_t goff, const uint32_t *remap, uint32_t ng, uint32_t **off,
-                        int (*cmp)(const void *, const void *))
+ * last. Reorders items in place (no copy of the records: a stable counting
+ * sort computes each record's destination, then the permutation is applied by
+ * following its cycles), then sorts each group that is not in order. Returns
+ * 0 (*off gets ng+1 offsets) or -1 on allocation failure (items unchanged). */
+static int group_by_g(model_builder *b, void *items, size_t n, size_t size, size_t goff,
+                      const uint32_t *remap, uint32_t ng, uint32_t **off,
+                      int (*cmp)(const void *, const void *))
 {
     uint32_t *o = calloc((size_t)ng + 2, sizeof *o);
-    uint32_t *ln = malloc(sizeof *ln * (n ? n : 1));
-    char *out = malloc(size * (n ? n : 1));
-    if (!o || !ln || !out) {
+    uint32_t *dst = malloc(sizeof *dst * (n ? n : 1));
+    if (!o || !dst || size > PERMUTE_MAX) {
         free(o);
-        free(ln);
-        free(out);
-        return NULL;
+        free(dst);
+        return -1;
     }
+    char *it = items;
     for (size_t i = 0; i < n; i++) {
         int64_t gid;
-        memcpy(&gid, (const char *)items + i * size + goff, sizeof gid);
+        memcpy(&gid, it + i * size + goff, sizeof gid);
         uint32_t gi = gid == TT_NO_ID ? NONE32 : model_imap_get(&b->gmap, gid);
-        ln[i] = gi == NONE32 ? ng : remap[gi];
-        o[ln[i] + 1]++;
+        dst[i] = gi == NONE32 ? ng : remap[gi];
+        o[dst[i] + 1]++;
     }
     for (uint32_t i = 0; i <= ng; i++)
         o[i + 1] += o[i];
-    uint32_t *pos = malloc(sizeof *pos * ((size_t)ng + 2));
-    if (!pos) {
-        free(o);
-        free(ln);
-        free(out);
-        return NULL;
-    }
-    memcpy(pos, o, sizeof *pos * ((size_t)ng + 2));
+    /* dst[i]: lane -> destination index, using o as the running positions
+     * (restored below) */
     for (size_t i = 0; i < n; i++)
-        memcpy(out + (size_t)pos[ln[i]]++ * size, (const char *)items + i * size, size);
+        dst[i] = o[dst[i]]++;
+    for (uint32_t i = ng + 1; i > 0; i--)
+        o[i] = o[i - 1];
+    o[0] = 0;
+    permute(items, n, size, dst);
+    free(dst);
     for (uint32_t i = 0; i <= ng; i++) {
-        char *grp = out + (size_t)o[i] * size;
+        char *grp = it + (size_t)o[i] * size;
         size_t cnt = o[i + 1] - o[i], j;
         for (j = 1; j < cnt; j++)
             if (cmp(grp + (j - 1) * size, grp + j * size) > 0)
@@ -1343,10 +1388,17 @@ static void *group_by_g(model_builder *b, const void *items, size_t n, size_t si
         if (j < cnt) /* usually already in order */
             qsort(grp, cnt, size, cmp);
     }
-    free(pos);
-    free(ln);
     *off = o;
-    return out;
+    return 0;
+}
+
+/* Give back the growth slack of a finished array (never fails). */
+static void *shrink(void *a, size_t n, size_t size)
+{
+    if (!a || !n)
+        return a;
+    void *p = realloc(a, n * size);
+    return p ? p : a;
 }
 
 /* pprof: merge records whose stacks have the same first 128 PCs. */
@@ -1436,6 +1488,8 @@ void model_builder_free(model_builder *b)
         free(b->ms.a[i].v.a);
     free(b->gc_v.a);
     free(b->gs.a);
+    free(b->gg.a);
+    free(b->gst.a);
     free(b->ps.a);
     free(b->ms.a);
     free(b->kvs.a);
@@ -1476,10 +1530,10 @@ model *model_builder_finish(model_builder *b)
     /* close everything still open at the last event */
     for (size_t i = 0; i < b->gs.n; i++) {
         span_close(b, ML_GOROUTINE, (uint32_t)i, &b->gs.a[i].open, T);
-        if (b->gs.a[i].insum)
+        if (b->gst.a[i].in_summary)
             sum_finalize(b, (uint32_t)i, T, 0);
-        if (b->gs.a[i].g.func == 0)
-            b->gs.a[i].g.func = b->gs.a[i].name;
+        if (b->gg.a[i].func == 0)
+            b->gg.a[i].func = b->gst.a[i].name;
     }
     for (size_t i = 0; i < b->ps.n; i++)
         span_close(b, ML_PROC, (uint32_t)i, &b->ps.a[i].open, T);
@@ -1499,7 +1553,7 @@ model *model_builder_finish(model_builder *b)
     /* pending profile samples: goroutines that never ran count in full */
     for (size_t i = 0; i < b->pending.n; i++) {
         pend *p = &b->pending.a[i];
-        if (b->gs.a[p->gi].start == 0 && b->gs.a[p->gi].insum)
+        if (b->gst.a[p->gi].start == 0 && b->gst.a[p->gi].in_summary)
             prof_add(b, p->kind, p->stack, p->d);
     }
     if (b->oom)
@@ -1511,11 +1565,29 @@ model *model_builder_finish(model_builder *b)
     uint32_t *mremap = malloc(sizeof *mremap * (nm + 1u));
     m->p_ids = malloc(sizeof *m->p_ids * (np + 1u));
     m->m_ids = malloc(sizeof *m->m_ids * (nm + 1u));
-    m->gs = malloc(sizeof *m->gs * (ng + 1u));
-    m->gst = calloc(ng + 1u, sizeof *m->gst);
-    int ok = gremap && premap && mremap && m->p_ids && m->m_ids && m->gs && m->gst;
-    ok = ok && order_ids(ng, b->gs.a, sizeof *b->gs.a, offsetof(bg, g) + offsetof(model_goroutine, id),
-                         gremap, NULL) == 0;
+    int ok = gremap && premap && mremap && m->p_ids && m->m_ids;
+    ok = ok && order_ids(ng, b->gg.a, sizeof *b->gg.a, offsetof(model_goroutine, id), gremap,
+                         NULL) == 0;
+    /* the builder's goroutine and summary arrays become the model's, in lane
+     * order */
+    if (ok) {
+        uint32_t *dst = malloc(sizeof *dst * (ng + 1u));
+        ok = dst != NULL;
+        if (ok) {
+            memcpy(dst, gremap, sizeof *dst * ng);
+            permute(b->gg.a, ng, sizeof *b->gg.a, dst);
+            memcpy(dst, gremap, sizeof *dst * ng);
+            permute(b->gst.a, ng, sizeof *b->gst.a, dst);
+            free(dst);
+            m->gs = ng ? shrink(b->gg.a, ng, sizeof *b->gg.a) : calloc(1, sizeof *m->gs);
+            m->gst = ng ? shrink(b->gst.a, ng, sizeof *b->gst.a) : calloc(1, sizeof *m->gst);
+            if (ng) {
+                b->gg.a = NULL;
+                b->gst.a = NULL;
+            }
+            ok = m->gs && m->gst;
+        }
+    }
     ok = ok && order_ids(np, b->ps.a, sizeof *b->ps.a, offsetof(bp, id), premap, m->p_ids) == 0;
     ok = ok && order_ids(nm, b->ms.a, sizeof *b->ms.a, offsetof(bm, id), mremap, m->m_ids) == 0;
     spvec **vecs = malloc(sizeof *vecs * ((size_t)ng + np + nm + 1));
@@ -1562,24 +1634,12 @@ model *model_builder_finish(model_builder *b)
     for (size_t i = 0; i < b->gs.n; i++) {
         bg *g = &b->gs.a[i];
         uint32_t lane = gremap[i];
-        m->gs[lane] = g->g;
         size_t fn = 0;
-        const char *f = bstr(b, g->g.func, &fn);
+        const char *f = bstr(b, m->gs[lane].func, &fn);
         m->gs[lane].system = (fn == 0) || (has_prefix(f, fn, "runtime.") &&
                                            !(fn == 12 && memcmp(f, "runtime.main", 12) == 0));
         model_gstats *st = &m->gst[lane];
-        st->total_ns = g->total;
-        st->exec_ns = g->exec;
-        st->sched_wait_ns = g->sched;
-        st->syscall_ns = g->sys;
-        st->syscall_block_ns = g->sysblock;
-        st->creation = g->creation;
-        st->start = g->start;
-        st->end = g->end;
-        st->name = g->name;
-        st->pc = g->pc;
-        st->in_summary = g->insum;
-        int64_t sum = g->exec + g->sched + g->sys + g->sysblock;
+        int64_t sum = st->exec_ns + st->sched_wait_ns + st->syscall_ns + st->syscall_block_ns;
         st->reason = m->kv_key + kpos;
         st->reason_ns = m->kv_ns + kpos;
         for (uint32_t j = g->kv_reason; j != NONE32; j = b->kvs.a[j].next) {
@@ -1599,7 +1659,7 @@ model *model_builder_finish(model_builder *b)
             else
                 st->other_block_ns += e->ns;
         }
-        st->unknown_ns = sum < g->total ? g->total - sum : 0;
+        st->unknown_ns = sum < st->total_ns ? st->total_ns - sum : 0;
         st->range = m->kv_key + kpos;
         st->range_ns = m->kv_ns + kpos;
         for (uint32_t j = g->kv_range; j != NONE32; j = b->kvs.a[j].next) {
@@ -1621,23 +1681,33 @@ model *model_builder_finish(model_builder *b)
     for (int k = 0; k < MR__COUNT; k++) {
         if (b->ranges[k].n > 1)
             qsort(b->ranges[k].a, b->ranges[k].n, sizeof *b->ranges[k].a, cmp_range);
-        m->ranges[k] = b->ranges[k].a;
+        m->ranges[k] = shrink(b->ranges[k].a, b->ranges[k].n, sizeof *b->ranges[k].a);
         m->nranges[k] = (uint32_t)b->ranges[k].n;
         b->ranges[k].a = NULL;
     }
     /* annotations */
-    m->regions = group_by_g(b, b->regions.a, b->regions.n, sizeof *b->regions.a,
-                            offsetof(model_region, goroutine), gremap, ng, &m->g_region_off,
-                            cmp_region);
-    m->logs = group_by_g(b, b->logs.a, b->logs.n, sizeof *b->logs.a,
-                         offsetof(model_log, goroutine), gremap, ng, &m->g_log_off, cmp_log);
-    if (!m->regions || !m->logs)
+    free(b->region_prev.a);
+    b->region_prev.a = NULL;
+    if (group_by_g(b, b->regions.a, b->regions.n, sizeof *b->regions.a,
+                   offsetof(model_region, goroutine), gremap, ng, &m->g_region_off,
+                   cmp_region) != 0)
         goto fail_maps;
-    m->tasks = b->tasks.a;
+    m->regions = shrink(b->regions.a, b->regions.n, sizeof *b->regions.a);
+    b->regions.a = NULL;
+    if (!m->regions && !(m->regions = malloc(sizeof *m->regions)))
+        goto fail_maps;
+    if (group_by_g(b, b->logs.a, b->logs.n, sizeof *b->logs.a, offsetof(model_log, goroutine),
+                   gremap, ng, &m->g_log_off, cmp_log) != 0)
+        goto fail_maps;
+    m->logs = shrink(b->logs.a, b->logs.n, sizeof *b->logs.a);
+    b->logs.a = NULL;
+    if (!m->logs && !(m->logs = malloc(sizeof *m->logs)))
+        goto fail_maps;
+    m->tasks = shrink(b->tasks.a, b->tasks.n, sizeof *b->tasks.a);
     b->tasks.a = NULL;
     m->info.ntasks = (uint32_t)b->tasks.n;
     for (int k = 0; k < 3; k++) {
-        m->series[k] = b->series[k].a;
+        m->series[k] = shrink(b->series[k].a, b->series[k].n, sizeof *b->series[k].a);
         m->nseries[k] = (uint32_t)b->series[k].n;
         b->series[k].a = NULL;
     }

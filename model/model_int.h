@@ -15,7 +15,11 @@ typedef struct model_lanes {
     model_span **sp;       /* n arrays of spans (NULL when empty) */
     uint32_t *cnt;         /* n span counts */
     uint32_t *ck_off;      /* n+1 offsets (in checkpoints) into ck */
-    int64_t *ck;           /* MS__COUNT cumulative ns per checkpoint */
+    int64_t *ck;           /* nst cumulative ns per checkpoint (the time in
+                              state st[k] of spans [0, 32j)): checkpoint j >= 1
+                              at ck_off + j - 1; checkpoint 0 is all zero */
+    uint32_t nst;          /* states that occur in these lanes */
+    uint8_t st[MS__COUNT];
 } model_lanes;
 
 typedef struct model_cache {

@@ -202,7 +202,12 @@ static void cum_at(const model_lanes *l, uint32_t lane, int64_t t, int64_t acc[M
     uint32_t n = l->cnt[lane];
     uint32_t i = model_span_at_or_after(s, n, t);
     uint32_t j = i / MODEL_CK_EVERY;
-    memcpy(acc, l->ck + ((size_t)l->ck_off[lane] + j) * MS__COUNT, sizeof(int64_t) * MS__COUNT);
+    memset(acc, 0, sizeof(int64_t) * MS__COUNT);
+    if (j) {
+        const int64_t *c = l->ck + ((size_t)l->ck_off[lane] + j - 1) * l->nst;
+        for (uint32_t k = 0; k < l->nst; k++)
+            acc[l->st[k]] = c[k];
+    }
     for (uint32_t k = j * MODEL_CK_EVERY; k < i; k++)
         if (s[k].state < MS__COUNT)
             acc[s[k].state] += s[k].end - s[k].start;

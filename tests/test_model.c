@@ -517,6 +517,44 @@ static void test_lod_random_lane(void **state)
     evgen_free(&e);
 }
 
+/* Checkpoints are stored only for whole blocks of 32 spans: lanes of exactly
+ * 0..2 blocks, and one span either side, must still give exact columns. */
+static void test_lod_checkpoint_edges(void **state)
+{
+    (void)state;
+    static const uint32_t want_n[] = {1, 31, 32, 33, 63, 64, 65, 96};
+    for (size_t w = 0; w < sizeof want_n / sizeof want_n[0]; w++) {
+        evgen e;
+        evgen_init(&e);
+        evgen_sync(&e, 0);
+        uint64_t rnd = 777 + w;
+        int cur = UND;
+        int64_t t = 10;
+        static const int next_states[] = {RUN, RNBL, WAIT, SYS};
+        /* the first transition from Undetermined opens span 0 at the Sync;
+         * each further transition closes one span; the last is closed at the
+         * final event */
+        for (uint32_t k = 0; k < want_n[w];) {
+            rnd = rnd * 6364136223846793005ull + 1442695040888963407ull;
+            int to = next_states[(rnd >> 33) % 4];
+            if (to == cur)
+                continue;
+            evgen_go(&e, t, 0, 0, 1, 1, cur, to, to == WAIT ? "chan send" : "", 0, 0);
+            cur = to;
+            k++;
+            t += 1 + (int64_t)((rnd >> 40) % 1000);
+        }
+        evgen_sync(&e, t + 5);
+        model *m = evgen_finish(&e);
+        const model_span *s;
+        uint32_t n = model_lane_spans(m, ML_GOROUTINE, 0, &s);
+        assert_int_equal(n, want_n[w]);
+        check_lod(m, ML_GOROUTINE, 0, &rnd, 200);
+        model_free(m);
+        evgen_free(&e);
+    }
+}
+
 /* ---- safe text ----------------------------------------------------------- */
 
 static void safe_eq(const char *in, size_t n, const char *want)
@@ -835,6 +873,7 @@ int main(void)
         cmocka_unit_test(test_regions_nesting),
         cmocka_unit_test(test_tasks_across_syncs),
         cmocka_unit_test(test_lod_random_lane),
+        cmocka_unit_test(test_lod_checkpoint_edges),
         cmocka_unit_test(test_safe_text),
         cmocka_unit_test(test_sample_traces),
         cmocka_unit_test(test_truncated_sample),
