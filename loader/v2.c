@@ -311,7 +311,8 @@ typedef struct vbatch {
 typedef struct cursor {
     uint64_t m;
     int32_t bidx; /* current batch, -1 = done */
-    uint32_t doff;
+    const uint8_t *p, *end; /* unread bytes of the current batch */
+    uint64_t btime;         /* its raw timestamp */
     int64_t last_ts;
     size_t msi; /* index of this M's state in rd.ms, SIZE_MAX until known */
     oev ev;
@@ -997,43 +998,73 @@ static tt_status read_gen(rd *r, size_t *pos, tt_status *spill_err, size_t *spil
 
 /* ---- cursors and the frontier heap (Go's batchcursor.go) ------------------- */
 
-/* Decode the next event of cursor c. Returns 1 (event), 0 (done), -1 error. */
-static int cursor_next(rd *r, cursor *c)
+/* Move cursor c to its next non-empty batch; 0 when there is none. */
+static __attribute__((noinline)) int cursor_load(rd *r, cursor *c)
 {
-    while (c->bidx >= 0 && r->batches[c->bidx].len == c->doff) {
-        c->bidx = r->batches[c->bidx].next;
-        c->doff = 0;
+    while (c->bidx >= 0) {
+        const vbatch *b = &r->batches[c->bidx];
+        if (c->p == NULL) { /* the first batch, not loaded yet */
+            c->p = r->buf + b->off;
+        } else {
+            c->bidx = b->next;
+            if (c->bidx < 0)
+                break;
+            b = &r->batches[c->bidx];
+            c->p = r->buf + b->off;
+        }
+        c->end = c->p + b->len;
+        c->btime = b->time;
         c->last_ts = 0;
+        if (c->p != c->end)
+            return 1;
     }
-    if (c->bidx < 0)
+    c->p = c->end;
+    return 0;
+}
+
+/* Go's binary.Uvarint of at most n bytes at p, 1- and 2-byte values inline.
+ * Returns bytes used (>0), 0 if truncated, -1 on overflow. */
+static inline __attribute__((always_inline)) int uv_fast(const uint8_t *p, size_t n, uint64_t *out)
+{
+    if (__builtin_expect(n >= 2, 1)) {
+        if (p[0] < 0x80) {
+            *out = p[0];
+            return 1;
+        }
+        if (p[1] < 0x80) {
+            *out = (uint64_t)(p[0] & 0x7f) | (uint64_t)p[1] << 7;
+            return 2;
+        }
+    }
+    return tt_uvarint(p, n, out);
+}
+
+/* Decode the next event of cursor c. Returns 1 (event), 0 (done), -1 error.
+ * The cursor's event keeps m = c->m and synth = 0 (set when installed). */
+static inline __attribute__((always_inline)) int cursor_next(rd *r, cursor *c)
+{
+    if (__builtin_expect(c->p == c->end, 0) && !cursor_load(r, c))
         return 0;
-    const vbatch *b = &r->batches[c->bidx];
     if (c->last_ts == 0)
-        c->last_ts = fmul(r->freq, b->time);
-    const uint8_t *p = r->buf + b->off + c->doff;
-    size_t n = b->len - c->doff, i = 1;
-    size_t at = b->off + c->doff;
+        c->last_ts = fmul(r->freq, c->btime);
+    const uint8_t *p = c->p;
+    size_t n = (size_t)(c->end - p), i = 1;
+    size_t at = (size_t)(p - r->buf);
     uint8_t t = p[0];
-    if (t >= EV_NSPECS) {
+    if (__builtin_expect(t >= EV_NSPECS, 0)) {
         fail(r, TT_ERR_FORMAT, at, "generation %llu, M %lld: found invalid event type: %u",
              (unsigned long long)r->gen, (long long)c->m, t);
         return -1;
     }
     unsigned na = ev_nargs[t];
-    if (na == 0) {
+    if (__builtin_expect(na == 0, 0)) {
         fail(r, TT_ERR_FORMAT, at, "generation %llu, M %lld: found event without a timestamp: type=%s",
              (unsigned long long)r->gen, (long long)c->m, ev_name(t));
         return -1;
     }
     uint64_t dt;
-    int k;
-    if (i < n && p[i] < 0x80) {
-        dt = p[i];
-        k = 1;
-    } else {
-        k = tt_uvarint(p + i, n - i, &dt);
-    }
-    if (k <= 0) {
+    int k = uv_fast(p + i, n - i, &dt);
+    if (__builtin_expect(k <= 0, 0)) {
         fail(r, TT_ERR_FORMAT, at + i, "generation %llu, M %lld: found invalid uvarint for timestamp",
              (unsigned long long)r->gen, (long long)c->m);
         return -1;
@@ -1041,16 +1072,10 @@ static int cursor_next(rd *r, cursor *c)
     i += (size_t)k;
     oev *e = &c->ev;
     e->typ = t;
-    e->synth = 0;
     e->off = at;
-    e->m = c->m;
     for (unsigned a = 0; a + 1 < na; a++) {
-        if (i < n && p[i] < 0x80) {
-            e->args[a] = p[i++];
-            continue;
-        }
-        k = tt_uvarint(p + i, n - i, &e->args[a]);
-        if (k <= 0) {
+        k = uv_fast(p + i, n - i, &e->args[a]);
+        if (__builtin_expect(k <= 0, 0)) {
             fail(r, TT_ERR_FORMAT, at + i, "generation %llu, M %lld: found invalid uvarint in %s",
                  (unsigned long long)r->gen, (long long)c->m, ev_name(t));
             return -1;
@@ -1059,7 +1084,7 @@ static int cursor_next(rd *r, cursor *c)
     }
     e->time = (int64_t)((uint64_t)fmul(r->freq, dt) + (uint64_t)c->last_ts);
     c->last_ts = e->time;
-    c->doff += (uint32_t)i;
+    c->p = p + i;
     return 1;
 }
 
@@ -1965,17 +1990,25 @@ static tt_status advance(rd *r, oev *ev, uint64_t m, size_t *msi, int *ok)
 
 static const tt_event zero_event;
 
-static tt_status resolve_stack(rd *r, uint64_t id, uint32_t *out, size_t off)
+static __attribute__((noinline)) tt_status resolve_stack_slow(rd *r, uint64_t id, uint32_t *out,
+                                                                size_t off);
+
+static inline tt_status resolve_stack(rd *r, uint64_t id, uint32_t *out, size_t off)
 {
     if (id == 0) {
         *out = 0;
         return TT_OK;
     }
-    kd *k = id < r->nkdense ? &r->kdense[id] : NULL;
-    if (k && k->glob != UINT32_MAX) {
-        *out = k->glob;
+    if (id < r->nkdense && r->kdense[id].glob != UINT32_MAX) {
+        *out = r->kdense[id].glob;
         return TT_OK;
     }
+    return resolve_stack_slow(r, id, out, off);
+}
+
+static tt_status resolve_stack_slow(rd *r, uint64_t id, uint32_t *out, size_t off)
+{
+    kd *k = id < r->nkdense ? &r->kdense[id] : NULL;
     gstack *s = stk_lookup(r, id);
     if (!s)
         return fail(r, TT_ERR_FORMAT, off, "generation %llu: found invalid stack ID %llu",
@@ -2063,7 +2096,7 @@ static tt_status emit_sync(rd *r, int with_table, int64_t t)
     return st;
 }
 
-static tt_status emit(rd *r, const struct qent *q)
+static inline __attribute__((always_inline)) tt_status emit(rd *r, const struct qent *q)
 {
     const oev *e = q->e;
     unsigned t = e->typ;
@@ -2323,9 +2356,11 @@ static tt_status run_gen(rd *r)
     r->nheap = 0;
     for (size_t i = 0; i < r->ncurs; i++) {
         cursor *c = &r->curs[i];
-        c->doff = 0;
+        c->p = c->end = NULL;
         c->last_ts = 0;
         c->msi = SIZE_MAX;
+        c->ev.m = c->m;
+        c->ev.synth = 0;
         int k = cursor_next(r, c);
         if (k < 0)
             return r->err ? r->err->code : TT_ERR_FORMAT;
