@@ -1754,7 +1754,7 @@ model *model_builder_finish(model_builder *b)
         mem += model_lanes_bytes(&m->lanes[k]);
     mem += (sizeof *m->gs + sizeof *m->gst) * ng + (sizeof *m->kv_key + sizeof *m->kv_ns) * nkv;
     mem += sizeof(int64_t) * (np + nm);
-    mem += (sizeof *m->groups + sizeof *m->group_lanes) * ng;
+    mem += sizeof *m->groups * m->ngroups + sizeof *m->group_lanes * ng;
     for (int k = 0; k < MR__COUNT; k++)
         mem += sizeof(model_range) * m->nranges[k];
     mem += sizeof(model_region) * in->nregions + sizeof(model_log) * in->nlogs +

@@ -26,15 +26,18 @@ static void open_progress(void *ctx, uint64_t done, uint64_t total)
         c->opts->progress(c->opts->ctx, done, total);
 }
 
-static tt_status build_once(const uint8_t *buf, size_t len, const model_open_opts *opts,
-                            tt_syms *syms, uint64_t limit, model **out, tt_load_result *res,
-                            tt_err *err)
+static tt_status build_once(const tt_file *f, const uint8_t *buf, size_t len,
+                            const model_open_opts *opts, tt_syms *syms, uint64_t limit,
+                            model **out, tt_load_result *res, tt_err *err)
 {
     open_ctx c = {.b = model_builder_new(syms), .opts = opts, .limit = limit};
     if (!c.b)
         return tt_err_set(err, TT_ERR_NOMEM, 0, "out of memory");
     tt_sink sink = {.ctx = &c, .on_event = open_event, .on_progress = open_progress};
-    tt_status st = tt_load(buf, len, syms, &sink, res, err);
+    /* from a mapped file, the loader releases the pages of the generations
+     * already delivered (the file's pages do not add to the peak) */
+    tt_status st = f ? tt_load_file(f, syms, &sink, res, err)
+                     : tt_load(buf, len, syms, &sink, res, err);
     if (st == TT_ERR_STOPPED && c.count >= limit && limit != UINT64_MAX)
         st = TT_OK; /* our own stop at the last complete generation */
     if (st != TT_OK) {
@@ -48,8 +51,9 @@ static tt_status build_once(const uint8_t *buf, size_t len, const model_open_opt
     return TT_OK;
 }
 
-tt_status model_open_mem(const uint8_t *buf, size_t len, const model_open_opts *opts,
-                         model **out, tt_load_result *res, tt_err *err)
+static tt_status open_any(const tt_file *f, const uint8_t *buf, size_t len,
+                          const model_open_opts *opts, model **out, tt_load_result *res,
+                          tt_err *err)
 {
     tt_load_result res0;
     if (!res)
@@ -60,7 +64,7 @@ tt_status model_open_mem(const uint8_t *buf, size_t len, const model_open_opts *
     if (!syms)
         return tt_err_set(err, TT_ERR_NOMEM, 0, "out of memory");
     model *m = NULL;
-    tt_status st = build_once(buf, len, opts, syms, UINT64_MAX, &m, res, err);
+    tt_status st = build_once(f, buf, len, opts, syms, UINT64_MAX, &m, res, err);
     if (st == TT_OK && res->truncated && res->valid_events < m->info.nevents) {
         /* Keep only the events up to the last Sync (as go tool trace does):
          * build again, stopping there. */
@@ -68,7 +72,7 @@ tt_status model_open_mem(const uint8_t *buf, size_t len, const model_open_opts *
         model *m2 = NULL;
         model_free(m);
         m = NULL;
-        st = build_once(buf, len, opts, syms, res->valid_events, &m2, &res2, err);
+        st = build_once(f, buf, len, opts, syms, res->valid_events, &m2, &res2, err);
         m = m2;
     }
     if (st != TT_OK) {
@@ -84,6 +88,12 @@ tt_status model_open_mem(const uint8_t *buf, size_t len, const model_open_opts *
     return TT_OK;
 }
 
+tt_status model_open_mem(const uint8_t *buf, size_t len, const model_open_opts *opts,
+                         model **out, tt_load_result *res, tt_err *err)
+{
+    return open_any(NULL, buf, len, opts, out, res, err);
+}
+
 tt_status model_open(const char *path, const model_open_opts *opts, model **out,
                      tt_load_result *res, tt_err *err)
 {
@@ -92,7 +102,7 @@ tt_status model_open(const char *path, const model_open_opts *opts, model **out,
     tt_status st = tt_file_open(path, &f, err);
     if (st != TT_OK)
         return st;
-    st = model_open_mem(f.data, f.len, opts, out, res, err);
+    st = open_any(&f, f.data, f.len, opts, out, res, err);
     if (st != TT_OK) {
         tt_file_close(&f);
         return st;

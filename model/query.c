@@ -720,6 +720,11 @@ int model_build_groups(model *m)
     for (uint32_t i = 0; i < ngr; i++)
         m->groups[i] = tmp[k[i].lane];
     m->ngroups = ngr;
+    if (ngr < ng) { /* give back the room of the goroutines not in a group */
+        model_ggroup *g = realloc(m->groups, sizeof *g * (ngr + 1u));
+        if (g)
+            m->groups = g;
+    }
     free(k);
     free(tmp);
     return 0;
