@@ -391,6 +391,9 @@ typedef struct rd {
     int ver;
     tt_syms *syms;
     const tt_sink *sink;
+    int (*on_event)(void *ctx, const tt_event *ev); /* sink->on_event, NULL = none */
+    void *sink_ctx;
+    tt_event ebuf; /* the event being delivered by emit (sync fields stay zero) */
     tt_load_result *res;
     tt_err *err;
 
@@ -1022,7 +1025,7 @@ static __attribute__((noinline)) int cursor_load(rd *r, cursor *c)
     return 0;
 }
 
-/* Go's binary.Uvarint of at most n bytes at p, 1- and 2-byte values inline.
+/* Go's binary.Uvarint of at most n bytes at p, values of 1 to 3 bytes inline.
  * Returns bytes used (>0), 0 if truncated, -1 on overflow. */
 static inline __attribute__((always_inline)) int uv_fast(const uint8_t *p, size_t n, uint64_t *out)
 {
@@ -1034,6 +1037,10 @@ static inline __attribute__((always_inline)) int uv_fast(const uint8_t *p, size_
         if (p[1] < 0x80) {
             *out = (uint64_t)(p[0] & 0x7f) | (uint64_t)p[1] << 7;
             return 2;
+        }
+        if (n >= 3 && p[2] < 0x80) {
+            *out = (uint64_t)(p[0] & 0x7f) | (uint64_t)(p[1] & 0x7f) << 7 | (uint64_t)p[2] << 14;
+            return 3;
         }
     }
     return tt_uvarint(p, n, out);
@@ -2056,7 +2063,7 @@ static inline tt_status deliver(rd *r, tt_event *ev)
         ev->time = r->last_ts + 1;
     r->last_ts = ev->time;
     r->events++;
-    if (r->sink && r->sink->on_event && r->sink->on_event(r->sink->ctx, ev))
+    if (r->on_event && r->on_event(r->sink_ctx, ev))
         return fail(r, TT_ERR_STOPPED, 0, "stopped by the caller");
     return TT_OK;
 }
@@ -2102,8 +2109,14 @@ static inline __attribute__((always_inline)) tt_status emit(rd *r, const struct 
     unsigned t = e->typ;
     /* Go's validateTableIDs: every string and stack ID argument of the
      * event is resolved below, which fails on an unknown ID. */
-    tt_event ev;
-    ev = zero_event;
+    /* Built in r->ebuf, whose sync fields are never written (always zero):
+     * every other field is set here, as if from a zeroed event. */
+    tt_event *const evp = &r->ebuf;
+#define ev (*evp)
+    ev.id = 0;
+    ev.arg[0] = ev.arg[1] = ev.arg[2] = 0;
+    ev.name = ev.msg = ev.stack = ev.tstack = 0;
+    ev.res = ev.from = ev.to = ev.nattr = ev.flags = 0;
     ev.time = e->time;
     ev.m = (int64_t)q->m;
     ev.p = (int64_t)q->p;
@@ -2301,6 +2314,7 @@ static inline __attribute__((always_inline)) tt_status emit(rd *r, const struct 
         break;
     }
     return deliver(r, &ev);
+#undef ev
 }
 
 static tt_status emit_cpu(rd *r, const cpu_sample *s)
@@ -2340,7 +2354,7 @@ static tt_status try_advance(rd *r, size_t i, int *ok)
         return r->err ? r->err->code : TT_ERR_FORMAT;
     if (k > 0) {
         r->heap[i].t = c->ev.time;
-        if (heap_up(r, i) == i)
+        if (i == 0 || heap_up(r, i) == i)
             heap_down(r, i);
     } else {
         heap_remove(r, i);
@@ -2484,6 +2498,10 @@ tt_status tt_load_v2(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
     r->ver = minor;
     r->syms = syms;
     r->sink = sink;
+    if (sink) {
+        r->on_event = sink->on_event;
+        r->sink_ctx = sink->ctx;
+    }
     r->res = res;
     r->err = err;
     r->s_gomaxprocs = tt_syms_intern(syms, "/sched/gomaxprocs:threads", 25);
