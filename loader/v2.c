@@ -2045,12 +2045,24 @@ static tt_status resolve_stack_slow(rd *r, uint64_t id, uint32_t *out, size_t of
     return TT_OK;
 }
 
-static tt_status resolve_str(rd *r, uint64_t id, uint32_t *out, const oev *e)
+static __attribute__((noinline)) tt_status resolve_str_slow(rd *r, uint64_t id, uint32_t *out,
+                                                              const oev *e);
+
+static inline tt_status resolve_str(rd *r, uint64_t id, uint32_t *out, const oev *e)
 {
     if (id == 0) {
         *out = 0;
         return TT_OK;
     }
+    if (id < r->nsdense && r->sdense[id]) {
+        *out = r->sdense[id] - 1;
+        return TT_OK;
+    }
+    return resolve_str_slow(r, id, out, e);
+}
+
+static tt_status resolve_str_slow(rd *r, uint64_t id, uint32_t *out, const oev *e)
+{
     if (!str_lookup(r, id, out))
         return fail(r, TT_ERR_FORMAT, e->off, "generation %llu: found invalid string ID %llu for event %s",
                     (unsigned long long)r->gen, (unsigned long long)id, ev_name(e->typ));
@@ -2345,7 +2357,7 @@ static tt_status try_advance(rd *r, size_t i, int *ok)
     /* Deliver now (the queue references c->ev). Go would not return these if
      * decoding the cursor's next event failed; such an error ends the load
      * inside this generation, whose events are then dropped anyway. */
-    for (int q = 0; q < r->nq; q++)
+    for (int q = 0, nq = r->nq; q < nq; q++)
         if ((st = emit(r, &r->q[q])))
             return st;
     r->nq = 0;
@@ -2353,9 +2365,18 @@ static tt_status try_advance(rd *r, size_t i, int *ok)
     if (k < 0)
         return r->err ? r->err->code : TT_ERR_FORMAT;
     if (k > 0) {
-        r->heap[i].t = c->ev.time;
-        if (i == 0 || heap_up(r, i) == i)
+        int64_t t = c->ev.time;
+        hent *h = r->heap;
+        h[i].t = t;
+        if (i == 0) {
+            /* usually the root stays the root: heap_down's first step, inline */
+            size_t n = r->nheap;
+            if ((n < 2 || !(h[1].t < t)) && (n < 3 || !(h[2].t < t)))
+                return TT_OK;
+            heap_down(r, 0);
+        } else if (heap_up(r, i) == i) {
             heap_down(r, i);
+        }
     } else {
         heap_remove(r, i);
     }
