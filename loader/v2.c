@@ -1080,19 +1080,34 @@ static inline __attribute__((always_inline)) int cursor_next(rd *r, cursor *c)
     oev *e = &c->ev;
     e->typ = t;
     e->off = at;
-    for (unsigned a = 0; a + 1 < na; a++) {
-        k = uv_fast(p + i, n - i, &e->args[a]);
-        if (__builtin_expect(k <= 0, 0)) {
-            fail(r, TT_ERR_FORMAT, at + i, "generation %llu, M %lld: found invalid uvarint in %s",
-                 (unsigned long long)r->gen, (long long)c->m, ev_name(t));
-            return -1;
+    /* at most 4 arguments after dt (ev_nargs <= 5): unrolled */
+#define ARG(a)                                                                                     \
+    do {                                                                                           \
+        k = uv_fast(p + i, n - i, &e->args[a]);                                                    \
+        if (__builtin_expect(k <= 0, 0))                                                           \
+            goto bad_arg;                                                                          \
+        i += (size_t)k;                                                                            \
+    } while (0)
+    if (na > 1) {
+        ARG(0);
+        if (na > 2) {
+            ARG(1);
+            if (na > 3) {
+                ARG(2);
+                if (na > 4)
+                    ARG(3);
+            }
         }
-        i += (size_t)k;
     }
+#undef ARG
     e->time = (int64_t)((uint64_t)fmul(r->freq, dt) + (uint64_t)c->last_ts);
     c->last_ts = e->time;
     c->p = p + i;
     return 1;
+bad_arg:
+    fail(r, TT_ERR_FORMAT, at + i, "generation %llu, M %lld: found invalid uvarint in %s",
+         (unsigned long long)r->gen, (long long)c->m, ev_name(t));
+    return -1;
 }
 
 #define HT(i) (r->heap[i].t)
@@ -1381,7 +1396,8 @@ static void push_synth(rd *r, ctx c, uint8_t typ, int64_t time, uint64_t a0, uin
  * Go's ordering.Advance: *ok = 1 if the event was applied (events queued),
  * 0 if it must wait. Returns an error for an inconsistent trace.
  */
-static tt_status advance(rd *r, oev *ev, uint64_t m, size_t *msi, int *ok)
+static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, uint64_t m,
+                                                               size_t *msi, int *ok)
 {
     uint64_t gen = r->gen;
     if (r->initial_gen == 0)
