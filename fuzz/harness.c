@@ -436,7 +436,10 @@ static void check_grid(const ui_grid *g, const char *when)
 static size_t input_text(char *out, size_t cap, size_t skip)
 {
     size_t n = 0;
-    size_t take = g_len > skip ? g_len - skip : 0;
+    out[0] = 0;
+    if (g_len <= skip)
+        return 0;
+    size_t take = g_len - skip;
     if (take > 24)
         take = 24;
     const uint8_t *p = g_buf + (g_len - skip - take);
