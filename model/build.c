@@ -1325,23 +1325,52 @@ static int cmp_log(const void *a, const void *b)
 }
 
 /* Move items[i] to items[dst[i]] for every i, in place, following the
- * permutation's cycles (dst is clobbered). size <= PERMUTE_MAX. */
-#define PERMUTE_MAX 256
-_Static_assert(sizeof(model_gstats) <= PERMUTE_MAX, "permute buffer");
+ * permutation's cycles (dst is clobbered). Records: model_region, model_log,
+ * model_goroutine or model_gstats (told apart by size). */
+_Static_assert(sizeof(model_region) != sizeof(model_log) &&
+                   sizeof(model_region) != sizeof(model_goroutine) &&
+                   sizeof(model_log) != sizeof(model_goroutine) &&
+                   sizeof(model_gstats) != sizeof(model_region) &&
+                   sizeof(model_gstats) != sizeof(model_log) &&
+                   sizeof(model_gstats) != sizeof(model_goroutine),
+               "permute tells records apart by size");
+/* The cycle walk carries one record along each cycle: one read and one write
+ * of a record per move (typed, so the moves are inlined). */
+#define PERMUTE_T(name, T)                                                      \
+    static void name(T *it, size_t n, uint32_t *dst)                            \
+    {                                                                           \
+        for (size_t i = 0; i < n; i++) {                                        \
+            if (dst[i] == i)                                                    \
+                continue;                                                       \
+            T carry = it[i];                                                    \
+            uint32_t j = dst[i];                                                \
+            dst[i] = (uint32_t)i;                                               \
+            while (j != i) {                                                    \
+                T t = it[j];                                                    \
+                it[j] = carry;                                                  \
+                carry = t;                                                      \
+                uint32_t k = dst[j];                                            \
+                dst[j] = j;                                                     \
+                j = k;                                                          \
+            }                                                                   \
+            it[i] = carry;                                                      \
+        }                                                                       \
+    }
+PERMUTE_T(permute_region, model_region)
+PERMUTE_T(permute_log, model_log)
+PERMUTE_T(permute_goroutine, model_goroutine)
+PERMUTE_T(permute_gstats, model_gstats)
+
 static void permute(void *items, size_t n, size_t size, uint32_t *dst)
 {
-    char tmp[PERMUTE_MAX];
-    char *it = items;
-    for (size_t i = 0; i < n; i++) {
-        while (dst[i] != i) {
-            uint32_t j = dst[i];
-            memcpy(tmp, it + i * size, size);
-            memcpy(it + i * size, it + (size_t)j * size, size);
-            memcpy(it + (size_t)j * size, tmp, size);
-            dst[i] = dst[j];
-            dst[j] = j;
-        }
-    }
+    if (size == sizeof(model_region))
+        permute_region(items, n, dst);
+    else if (size == sizeof(model_log))
+        permute_log(items, n, dst);
+    else if (size == sizeof(model_goroutine))
+        permute_goroutine(items, n, dst);
+    else
+        permute_gstats(items, n, dst);
 }
 
 /* Group records (regions or logs) by goroutine lane; those of no goroutine go
@@ -1355,7 +1384,7 @@ static int group_by_g(model_builder *b, void *items, size_t n, size_t size, size
 {
     uint32_t *o = calloc((size_t)ng + 2, sizeof *o);
     uint32_t *dst = malloc(sizeof *dst * (n ? n : 1));
-    if (!o || !dst || size > PERMUTE_MAX) {
+    if (!o || !dst) {
         free(o);
         free(dst);
         return -1;
@@ -1673,6 +1702,15 @@ model *model_builder_finish(model_builder *b)
                 st->gc_sweep_ns += e->ns;
         }
     }
+
+    /* the builder's goroutine records (their spans were handed over) and
+     * summaries are done with: make room for what follows */
+    free(b->gs.a);
+    b->gs.a = NULL;
+    b->gs.n = b->gs.cap = 0;
+    free(b->kvs.a);
+    b->kvs.a = NULL;
+    b->kvs.n = b->kvs.cap = 0;
 
     if (model_build_groups(m) != 0)
         goto fail_maps;
