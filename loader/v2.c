@@ -554,7 +554,10 @@ static int densify_stacks(rd *r)
             maxid = (size_t)m->slots[i].k + 1;
     if (GROW(r->kdense, r->capkdense, maxid ? maxid : 1))
         return -1;
-    memset(r->kdense, 0, maxid * sizeof *r->kdense);
+    /* Absent ids must fail in resolve_stack_slow (Go: "found invalid stack ID"),
+     * so they start unresolved (glob = UINT32_MAX), never as "no stack". */
+    for (size_t i = 0; i < maxid; i++)
+        r->kdense[i] = (kd){0, UINT32_MAX};
     for (size_t i = 0; i < m->cap; i++)
         if (m->used[i] && m->slots[i].k < maxid)
             r->kdense[m->slots[i].k] = (kd){(uint32_t)m->slots[i].v + 1, UINT32_MAX};
