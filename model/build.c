@@ -1408,7 +1408,8 @@ static int group_by_g(model_builder *b, void *items, size_t n, size_t size, size
     o[0] = 0;
     permute(items, n, size, dst);
     free(dst);
-    for (uint32_t i = 0; i <= ng; i++) {
+    /* items may be NULL when n == 0: no pointer arithmetic on it then (F4). */
+    for (uint32_t i = 0; n > 0 && i <= ng; i++) {
         char *grp = it + (size_t)o[i] * size;
         size_t cnt = o[i + 1] - o[i], j;
         for (j = 1; j < cnt; j++)
