@@ -68,8 +68,13 @@ static void add_stack(ui_state *st, uint32_t stack, const char *indent)
 
 static const char *pct(int64_t part, int64_t total, char *b, size_t n)
 {
-    if (total <= 0) b[0] = 0;
-    else snprintf(b, n, " %d%%", (int)(part * 100 / total));
+    /* In double and clamped: hostile clocks give parts near INT64_MAX (F6). */
+    if (total <= 0) {
+        b[0] = 0;
+    } else {
+        double p = 100.0 * (double)part / (double)total;
+        snprintf(b, n, " %d%%", p < 0 ? 0 : p > 100 ? 100 : (int)p);
+    }
     return b;
 }
 
