@@ -10,37 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void print_safe(FILE *f, const char *s, size_t n)
-{
-    char buf[1024];
-    size_t need = model_safe_text(buf, sizeof buf, s, n);
-    fputs(buf, f);
-    if (need >= sizeof buf)
-        fputs("...", f);
-}
-
-static int open_or_report(const char *path, model **m, tt_load_result *res)
-{
-    tt_err err;
-    memset(&err, 0, sizeof err);
-    tt_status st = model_open(path, NULL, m, res, &err);
-    if (st != TT_OK) {
-        fputs("gotv: ", stderr);
-        print_safe(stderr, path, strlen(path));
-        fprintf(stderr, ": %s at byte %llu\n", err.msg[0] ? err.msg : tt_status_str(st),
-                (unsigned long long)err.offset);
-        return 1;
-    }
-    if (res->truncated) {
-        fputs("gotv: warning: ", stderr);
-        print_safe(stderr, path, strlen(path));
-        fprintf(stderr, ": %s at byte %llu; showing the complete generations\n",
-                res->warn.msg[0] ? res->warn.msg : "trace truncated",
-                (unsigned long long)res->warn.offset);
-    }
-    return 0;
-}
-
 /* JSON string of trace bytes: made safe first (printable UTF-8, escapes as
  * visible \xHH / \uHHHH text), then JSON-escaped. */
 static void json_str(FILE *f, const char *s, size_t n)
@@ -162,7 +131,7 @@ int gotv_cmd_goroutines(int argc, char **argv)
     }
     model *m = NULL;
     tt_load_result res;
-    if (open_or_report(path, &m, &res))
+    if (gotv_open_model(path, &m, &res))
         return 1;
     uint32_t n = model_lane_count(m, ML_GOROUTINE), nrows = 0;
     uint32_t *rows = malloc(sizeof *rows * (n ? n : 1));

@@ -8,15 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static void print_safe(FILE *f, const char *s, size_t n)
-{
-    char buf[1024];
-    size_t need = model_safe_text(buf, sizeof buf, s, n);
-    fputs(buf, f);
-    if (need >= sizeof buf)
-        fputs("...", f);
-}
-
 int gotv_cmd_pprof(int argc, char **argv)
 {
     const char *type = NULL, *path = NULL;
@@ -56,23 +47,8 @@ int gotv_cmd_pprof(int argc, char **argv)
     }
     model *m = NULL;
     tt_load_result res;
-    tt_err err;
-    memset(&err, 0, sizeof err);
-    tt_status st = model_open(path, NULL, &m, &res, &err);
-    if (st != TT_OK) {
-        fputs("gotv: ", stderr);
-        print_safe(stderr, path, strlen(path));
-        fprintf(stderr, ": %s at byte %llu\n", err.msg[0] ? err.msg : tt_status_str(st),
-                (unsigned long long)err.offset);
+    if (gotv_open_model(path, &m, &res))
         return 1;
-    }
-    if (res.truncated) {
-        fputs("gotv: warning: ", stderr);
-        print_safe(stderr, path, strlen(path));
-        fprintf(stderr, ": %s at byte %llu; using the complete generations\n",
-                res.warn.msg[0] ? res.warn.msg : "trace truncated",
-                (unsigned long long)res.warn.offset);
-    }
     const model_prof_rec *recs;
     uint32_t n = model_profile(m, (model_prof_kind)kind, &recs);
     uint8_t *buf = NULL;

@@ -5,37 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static void print_safe(FILE *f, const char *s, size_t n)
-{
-    char buf[1024];
-    size_t need = model_safe_text(buf, sizeof buf, s, n);
-    fputs(buf, f);
-    if (need >= sizeof buf)
-        fputs("...", f);
-}
-
-static int open_or_report(const char *path, model **m, tt_load_result *res)
-{
-    tt_err err;
-    memset(&err, 0, sizeof err);
-    tt_status st = model_open(path, NULL, m, res, &err);
-    if (st != TT_OK) {
-        fputs("gotv: ", stderr);
-        print_safe(stderr, path, strlen(path));
-        fprintf(stderr, ": %s at byte %llu\n", err.msg[0] ? err.msg : tt_status_str(st),
-                (unsigned long long)err.offset);
-        return 1;
-    }
-    if (res->truncated) {
-        fputs("gotv: warning: ", stderr);
-        print_safe(stderr, path, strlen(path));
-        fprintf(stderr, ": %s at byte %llu; showing the %llu complete generation(s)\n",
-                res->warn.msg[0] ? res->warn.msg : "trace truncated",
-                (unsigned long long)res->warn.offset, (unsigned long long)res->generations);
-    }
-    return 0;
-}
-
 int gotv_cmd_stats(int argc, char **argv)
 {
     const char *path = NULL;
@@ -61,12 +30,12 @@ int gotv_cmd_stats(int argc, char **argv)
     }
     model *m = NULL;
     tt_load_result res;
-    if (open_or_report(path, &m, &res))
+    if (gotv_open_model(path, &m, &res))
         return 1;
     const model_info *in = model_get_info(m);
     char d1[32], d2[32];
     printf("File:         ");
-    print_safe(stdout, path, strlen(path));
+    gotv_print_safe(stdout, path, strlen(path));
     printf("\n");
     printf("Go version:   go 1.%d trace\n", in->go_minor);
     printf("Size:         %llu bytes\n", (unsigned long long)in->file_bytes);
