@@ -427,4 +427,9 @@ uint32_t model_series(const model *m, model_series_kind k, const model_point **p
  * region name or log text). Writes up to max lane indexes; returns count found. */
 uint32_t model_search_goroutines(const model *m, const char *text, uint32_t *out, uint32_t max);
 
+/* Decode one UTF-8 sequence strictly: returns its length (1..4) and *cp, or 0
+ * if s[0..n) does not start with a valid, shortest-form scalar value (no
+ * surrogates, nothing above U+10FFFF). The one decoder the model and tui share. */
+size_t model_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+
 #endif

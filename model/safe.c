@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Decode one UTF-8 sequence strictly; returns its length (1..4) and *cp, or
- * 0 if s[0..n) does not start with a valid, shortest-form scalar value. */
-static size_t utf8_dec(const unsigned char *s, size_t n, uint32_t *cp)
+size_t model_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
+    if (n == 0)
+        return 0;
     unsigned char c = s[0];
     if (c < 0x80) {
         *cp = c;
@@ -60,7 +60,7 @@ size_t model_safe_text(char *out, size_t cap, const char *s, size_t n)
     char tmp[8];
     for (size_t i = 0; i < n;) {
         uint32_t cp = 0;
-        size_t k = utf8_dec(p + i, n - i, &cp);
+        size_t k = model_utf8_decode(p + i, n - i, &cp);
         size_t tl;
         if (k == 0) {
             tmp[0] = '\\';
@@ -128,7 +128,7 @@ size_t model_safe_width(const char *safe)
     size_t n = strlen(safe), w = 0;
     for (size_t i = 0; i < n;) {
         uint32_t cp;
-        size_t k = utf8_dec(p + i, n - i, &cp);
+        size_t k = model_utf8_decode(p + i, n - i, &cp);
         if (!k) {
             k = 1;
             cp = '?';

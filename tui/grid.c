@@ -4,6 +4,7 @@
  * UTF-8 for wide characters to be measured; the explorer checks it).
  */
 #include "tui/grid.h"
+#include "model/model.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -150,37 +151,7 @@ void ui_or_style(ui_grid *g, int row, int col, int n, uint16_t flags)
 
 size_t ui_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 {
-    if (len == 0) return 0;
-    unsigned char c = s[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    size_t n;
-    uint32_t v, min;
-    if (c >= 0xc2 && c <= 0xdf) {
-        n = 2;
-        v = c & 0x1f;
-        min = 0x80;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        n = 3;
-        v = c & 0x0f;
-        min = 0x800;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 4;
-        v = c & 0x07;
-        min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (len < n) return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80) return 0;
-        v = (v << 6) | (s[i] & 0x3f);
-    }
-    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) return 0;
-    *cp = v;
-    return n;
+    return model_utf8_decode(s, len, cp);
 }
 
 size_t ui_utf8_encode(uint32_t cp, char out[4])
