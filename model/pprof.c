@@ -131,6 +131,7 @@ size_t model_pprof_encode(const model *m, const model_prof_rec *recs, uint32_t n
     *out = NULL;
     pbuf pb = {0}, sub = {0}, sub2 = {0}, locs = {0}, funcs = {0}, packed = {0};
     strtab st = {0};
+    size_t len = 0;
     model_imap locmap = {0}, funcmap = {0};
     tt_syms *keys = tt_syms_new(); /* file+func concatenations */
     char *kbuf = NULL;
@@ -225,26 +226,12 @@ size_t model_pprof_encode(const model *m, const model_prof_rec *recs, uint32_t n
     pb_uint(&pb, 12, 1);
     if (pb.oom || sub.oom || sub2.oom || packed.oom)
         goto fail;
-    free(sub.a);
-    free(sub2.a);
-    free(locs.a);
-    free(funcs.a);
-    free(packed.a);
-    free(st.out.a);
-    free(kbuf);
-    model_imap_free(&st.ids);
-    model_imap_free(&locmap);
-    model_imap_free(&funcmap);
-    tt_syms_free(keys);
-    if (!pb.a) {
-        pb.a = malloc(1);
-        if (!pb.a)
-            return 0;
-    }
+    if (!pb.a && !(pb.a = malloc(1)))
+        goto fail;
     *out = pb.a;
-    return pb.n ? pb.n : 0;
-
-fail:
+    len = pb.n;
+    pb.a = NULL; /* now the caller's */
+fail: /* one cleanup for success and failure */
     free(pb.a);
     free(sub.a);
     free(sub2.a);
@@ -257,5 +244,5 @@ fail:
     model_imap_free(&locmap);
     model_imap_free(&funcmap);
     tt_syms_free(keys);
-    return 0;
+    return len;
 }
