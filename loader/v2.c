@@ -354,16 +354,30 @@ typedef struct region {
     uint32_t name;
 } region;
 
-typedef struct gst {
-    uint64_t id, sgen, seq;
+/* Rarely used per-goroutine state (user regions, in-flight STW and
+ * mark-assist ranges), allocated on first use and recycled. */
+typedef struct gext {
     region *regs;
-    size_t nregs, capregs;
     rng *rngs;
-    size_t nrngs, caprngs;
-    size_t assist_pos; /* index of the mark-assist range in rngs, SIZE_MAX = none */
-    u64map *stwset;    /* descs of in-flight STW ranges, once there are many */
-    uint8_t status;
+    u64map *stwset; /* descs of in-flight STW ranges, once there are many */
+    uint32_t nregs, capregs;
+    uint32_t nrngs, caprngs;
+    uint32_t assist_pos; /* index of the mark-assist range in rngs, UINT32_MAX = none */
+} gext;
+
+/* Per-goroutine ordering state: 24 bytes, stored in fixed chunks (stable
+ * addresses, no copies on growth) and found through an open-addressed
+ * table of 32-bit indexes (see gtab_*). */
+typedef struct gst {
+    uint64_t id, seq;
+    uint32_t sgen;       /* generation of seq, as an index into rd.gens */
+    unsigned status : 3; /* GO_* */
+    unsigned ext : 29;   /* index + 1 into rd.gx, 0 = none */
 } gst;
+
+#define GCHUNK_BITS 14u
+#define GCHUNK (1u << GCHUNK_BITS)
+#define GEXT_MAX ((1u << 29) - 1)
 
 typedef struct pst {
     uint64_t sgen, seq;
@@ -432,11 +446,19 @@ typedef struct rd {
 
     /* ordering, persistent */
     uint64_t initial_gen;
-    u64map gmap; /* goid -> index in gs */
-    gst *gs;
-    size_t ngs, capgs;
+    uint32_t *gtab;  /* goroutine table: index + 1 of the gst, 0 = empty slot */
+    size_t gtcap, gtn; /* slots (a power of two, or 0), goroutines */
+    gst **gchunks;   /* goroutine states, GCHUNK per chunk */
+    size_t ngchunks, capgchunks;
+    size_t ngs;      /* gst slots handed out (live + free) */
     uint32_t *gfree;
     size_t ngfree, capgfree;
+    gext *gx;        /* goroutine extensions, see gst.ext */
+    size_t ngx, capgx;
+    uint32_t *gxfree;
+    size_t ngxfree, capgxfree;
+    uint64_t *gens;  /* raw generation number of each generation read (gst.sgen) */
+    size_t ngens, capgens;
     u64map pmap;
     pst *ps;
     size_t nps, capps;
@@ -1171,53 +1193,186 @@ static int cmp_cursor(const void *a, const void *b)
 
 /* ---- ordering state helpers ---------------------------------------------- */
 
-static inline gst *g_get(rd *r, uint64_t id)
+static inline gst *g_at(const rd *r, uint32_t idx)
 {
-    uint64_t *v = map_get(&r->gmap, id);
-    return v ? &r->gs[*v] : NULL;
+    return &r->gchunks[idx >> GCHUNK_BITS][idx & (GCHUNK - 1)];
 }
 
-static gst *g_new(rd *r, uint64_t id, uint8_t status, uint64_t gen)
+/* Slot of goroutine id in r->gtab, SIZE_MAX if absent. */
+static inline size_t g_slot(const rd *r, uint64_t id)
 {
-    size_t idx;
+    if (!r->gtn)
+        return SIZE_MAX;
+    size_t mask = r->gtcap - 1, i = map_hash(id) & mask;
+    uint32_t v;
+    while ((v = r->gtab[i])) {
+        if (g_at(r, v - 1)->id == id)
+            return i;
+        i = (i + 1) & mask;
+    }
+    return SIZE_MAX;
+}
+
+static inline gst *g_get(rd *r, uint64_t id)
+{
+    size_t i = g_slot(r, id);
+    return i == SIZE_MAX ? NULL : g_at(r, r->gtab[i] - 1);
+}
+
+static int gtab_grow(rd *r)
+{
+    size_t nc = r->gtcap ? r->gtcap * 2 : 64;
+    uint32_t *nt = calloc(nc, sizeof *nt);
+    if (!nt)
+        return -1;
+    for (size_t j = 0; j < r->gtcap; j++) {
+        uint32_t v = r->gtab[j];
+        if (!v)
+            continue;
+        size_t i = map_hash(g_at(r, v - 1)->id) & (nc - 1);
+        while (nt[i])
+            i = (i + 1) & (nc - 1);
+        nt[i] = v;
+    }
+    free(r->gtab);
+    r->gtab = nt;
+    r->gtcap = nc;
+    return 0;
+}
+
+/* The generation being ordered, as an index into r->gens (for gst.sgen). */
+static inline uint32_t g_epoch(const rd *r)
+{
+    return (uint32_t)(r->ngens - 1);
+}
+
+/* Go's "seq is the next one in this generation" test for goroutine s. */
+static inline int g_seq_next(const rd *r, const gst *s, uint64_t gen, uint64_t seq)
+{
+    return r->gens[s->sgen] == gen && seq == s->seq + 1;
+}
+
+/* Create goroutine id, which must not exist. NULL when out of memory. */
+static gst *g_new(rd *r, uint64_t id, uint8_t status)
+{
+    if ((r->gtn + 1) * 10 > r->gtcap * 7 && gtab_grow(r))
+        return NULL;
+    uint32_t idx;
     if (r->ngfree) {
         idx = r->gfree[--r->ngfree];
     } else {
-        if (GROW(r->gs, r->capgs, r->ngs + 1))
+        if (r->ngs >= UINT32_MAX - 1)
             return NULL;
-        idx = r->ngs++;
-        memset(&r->gs[idx], 0, sizeof(gst));
+        if ((r->ngs >> GCHUNK_BITS) >= r->ngchunks) {
+            if (GROW(r->gchunks, r->capgchunks, r->ngchunks + 1))
+                return NULL;
+            gst *c = malloc(GCHUNK * sizeof *c);
+            if (!c)
+                return NULL;
+            r->gchunks[r->ngchunks++] = c;
+        }
+        idx = (uint32_t)r->ngs++;
     }
-    if (!map_put(&r->gmap, id, idx))
-        return NULL;
-    gst *s = &r->gs[idx];
+    size_t mask = r->gtcap - 1, i = map_hash(id) & mask;
+    while (r->gtab[i])
+        i = (i + 1) & mask;
+    r->gtab[i] = idx + 1;
+    r->gtn++;
+    gst *s = g_at(r, idx);
     s->id = id;
-    s->status = status;
-    s->sgen = gen;
     s->seq = 0;
-    s->nregs = 0;
-    s->nrngs = 0;
-    s->assist_pos = SIZE_MAX;
-    if (s->stwset) {
-        map_free(s->stwset);
-        free(s->stwset);
-        s->stwset = NULL;
-    }
+    s->sgen = g_epoch(r);
+    s->status = status & 7u;
+    s->ext = 0;
     return s;
+}
+
+/* The extension of s, allocated on first use; NULL when out of memory. */
+static gext *g_ext(rd *r, gst *s)
+{
+    if (s->ext)
+        return &r->gx[s->ext - 1];
+    size_t xi;
+    if (r->ngxfree) {
+        xi = r->gxfree[--r->ngxfree];
+    } else {
+        if (r->ngx >= GEXT_MAX || GROW(r->gx, r->capgx, r->ngx + 1))
+            return NULL;
+        xi = r->ngx++;
+        r->gx[xi] = (gext){NULL, NULL, NULL, 0, 0, 0, 0, UINT32_MAX};
+    }
+    s->ext = (unsigned)(xi + 1) & GEXT_MAX;
+    return &r->gx[xi];
+}
+
+/* The extension of s if it has one. */
+static inline gext *g_ext_get(const rd *r, const gst *s)
+{
+    return s->ext ? &r->gx[s->ext - 1] : NULL;
 }
 
 static int g_del(rd *r, uint64_t id)
 {
-    uint64_t *v = map_get(&r->gmap, id);
-    if (!v)
+    size_t i = g_slot(r, id);
+    if (i == SIZE_MAX)
         return 0;
-    uint32_t idx = (uint32_t)*v;
-    map_del(&r->gmap, id);
+    uint32_t idx = r->gtab[i] - 1;
+    gst *s = g_at(r, idx);
+    if (s->ext) {
+        gext *x = &r->gx[s->ext - 1];
+        x->nregs = x->nrngs = 0;
+        x->assist_pos = UINT32_MAX;
+        if (x->stwset) {
+            map_free(x->stwset);
+            free(x->stwset);
+            x->stwset = NULL;
+        }
+        if (GROW(r->gxfree, r->capgxfree, r->ngxfree + 1))
+            return -1;
+        r->gxfree[r->ngxfree++] = s->ext - 1;
+        s->ext = 0;
+    }
+    /* backward-shift deletion */
+    size_t mask = r->gtcap - 1, j = i;
+    r->gtab[i] = 0;
+    r->gtn--;
+    for (;;) {
+        j = (j + 1) & mask;
+        uint32_t v = r->gtab[j];
+        if (!v)
+            break;
+        size_t h = map_hash(g_at(r, v - 1)->id) & mask;
+        /* move j into hole i if h is not cyclically in (i, j] */
+        if ((j > i && (h <= i || h > j)) || (j < i && (h <= i && h > j))) {
+            r->gtab[i] = v;
+            r->gtab[j] = 0;
+            i = j;
+        }
+    }
     if (GROW(r->gfree, r->capgfree, r->ngfree + 1))
         return -1;
     r->gfree[r->ngfree++] = idx;
     return 0;
 }
+
+/* grow_arr for arrays with 32-bit counts, starting small (per goroutine). */
+static int grow32(void **p, uint32_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    if (need > UINT32_MAX / 2)
+        return -1;
+    size_t nc = *cap ? *cap : 2;
+    while (nc < need)
+        nc *= 2;
+    void *np = realloc(*p, nc * elem);
+    if (!np)
+        return -1;
+    *p = np;
+    *cap = (uint32_t)nc;
+    return 0;
+}
+#define GROW32(arr, cap, need) grow32((void **)&(arr), &(cap), (need), sizeof *(arr))
 
 static pst *p_get(rd *r, uint64_t id)
 {
@@ -1270,63 +1425,70 @@ static int set_mp(rd *r, size_t msi, uint64_t p)
 
 /* In-flight goroutine ranges (STW with a kind, mark assist), in Go's list
  * order, with O(1) membership tests. */
-static int g_has_range(const gst *s, uint8_t typ, uint64_t desc)
+static int g_has_range(const rd *r, const gst *s, uint8_t typ, uint64_t desc)
 {
+    const gext *x = g_ext_get(r, s);
+    if (!x)
+        return 0;
     if (typ == EV_GC_MARK_ASSIST_BEGIN)
-        return s->assist_pos != SIZE_MAX;
-    if (s->stwset)
-        return map_get(s->stwset, desc) != NULL;
-    for (size_t i = 0; i < s->nrngs; i++)
-        if (s->rngs[i].typ == typ && s->rngs[i].desc == desc)
+        return x->assist_pos != UINT32_MAX;
+    if (x->stwset)
+        return map_get(x->stwset, desc) != NULL;
+    for (size_t i = 0; i < x->nrngs; i++)
+        if (x->rngs[i].typ == typ && x->rngs[i].desc == desc)
             return 1;
     return 0;
 }
 
-static int g_add_range(gst *s, uint8_t typ, uint64_t desc)
+static int g_add_range(rd *r, gst *s, uint8_t typ, uint64_t desc)
 {
-    if (GROW(s->rngs, s->caprngs, s->nrngs + 1))
+    gext *x = g_ext(r, s);
+    if (!x || GROW32(x->rngs, x->caprngs, (size_t)x->nrngs + 1))
         return -1;
     if (typ == EV_GC_MARK_ASSIST_BEGIN) {
-        s->assist_pos = s->nrngs;
+        x->assist_pos = x->nrngs;
     } else {
-        if (!s->stwset && s->nrngs >= 16) {
-            if (!(s->stwset = calloc(1, sizeof *s->stwset)))
+        if (!x->stwset && x->nrngs >= 16) {
+            if (!(x->stwset = calloc(1, sizeof *x->stwset)))
                 return -1;
-            for (size_t i = 0; i < s->nrngs; i++)
-                if (s->rngs[i].typ != EV_GC_MARK_ASSIST_BEGIN && !map_put(s->stwset, s->rngs[i].desc, 1))
+            for (size_t i = 0; i < x->nrngs; i++)
+                if (x->rngs[i].typ != EV_GC_MARK_ASSIST_BEGIN && !map_put(x->stwset, x->rngs[i].desc, 1))
                     return -1;
         }
-        if (s->stwset && !map_put(s->stwset, desc, 1))
+        if (x->stwset && !map_put(x->stwset, desc, 1))
             return -1;
     }
-    s->rngs[s->nrngs++] = (rng){desc, typ};
+    x->rngs[x->nrngs++] = (rng){desc, typ};
     return 0;
 }
 
 /* Go's endRange: remove the first in-flight range of begin type st. */
-static int g_end_range(gst *s, uint8_t st, uint64_t *desc)
+static int g_end_range(rd *r, gst *s, uint8_t st, uint64_t *desc)
 {
-    size_t i;
+    gext *x = g_ext_get(r, s);
+    if (!x)
+        return 0;
+    uint32_t i;
     if (st == EV_GC_MARK_ASSIST_BEGIN) {
-        if (s->assist_pos == SIZE_MAX)
+        if (x->assist_pos == UINT32_MAX)
             return 0;
-        i = s->assist_pos;
+        i = x->assist_pos;
     } else {
-        for (i = 0; i < s->nrngs && s->rngs[i].typ != st; i++)
+        for (i = 0; i < x->nrngs && x->rngs[i].typ != st; i++)
             ;
-        if (i == s->nrngs)
+        if (i == x->nrngs)
             return 0;
-        if (s->stwset)
-            map_del(s->stwset, s->rngs[i].desc);
+        if (x->stwset)
+            map_del(x->stwset, x->rngs[i].desc);
     }
-    *desc = s->rngs[i].desc;
-    if (i == s->assist_pos)
-        s->assist_pos = SIZE_MAX;
-    size_t last = s->nrngs - 1;
-    s->rngs[i] = s->rngs[last];
-    if (s->assist_pos == last)
-        s->assist_pos = i;
-    s->nrngs--;
+    *desc = x->rngs[i].desc;
+    if (i == x->assist_pos)
+        x->assist_pos = UINT32_MAX;
+    uint32_t last = x->nrngs - 1;
+    x->rngs[i] = x->rngs[last];
+    if (x->assist_pos == last)
+        x->assist_pos = i;
+    x->nrngs--;
     return 1;
 }
 
@@ -1550,10 +1712,10 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
             if (s->status != status)
                 return ord_fail(r, ev, "inconsistent status for goroutine %lld: old %s vs. new %s",
                                 (long long)gid, gs_name(s->status), gs_name(status));
-            s->sgen = gen;
+            s->sgen = g_epoch(r);
             s->seq = 0;
         } else if (first) {
-            if (!g_new(r, gid, (uint8_t)status, gen))
+            if (!g_new(r, gid, (uint8_t)status))
                 return NOMEM(r, ev->off);
             old = TT_GS_UNDETERMINED;
         } else {
@@ -1597,7 +1759,7 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
         uint64_t ng = ev->args[0];
         if (g_get(r, ng))
             return ord_fail(r, ev, "tried to create goroutine (%lld) that already exists", (long long)ng);
-        if (!g_new(r, ng, ev->typ == EV_GO_CREATE_BLOCKED ? GO_WAITING : GO_RUNNABLE, gen))
+        if (!g_new(r, ng, ev->typ == EV_GO_CREATE_BLOCKED ? GO_WAITING : GO_RUNNABLE))
             return NOMEM(r, ev->off);
         push(r, ev, cur);
         break;
@@ -1624,7 +1786,7 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
     case EV_GO_START: {
         uint64_t gid = ev->args[0];
         gst *s = g_get(r, gid);
-        if (!s || s->status != GO_RUNNABLE || !(s->sgen == gen && ev->args[1] == s->seq + 1))
+        if (!s || s->status != GO_RUNNABLE || !g_seq_next(r, s, gen, ev->args[1]))
             return TT_OK;
         VCTX(MUST, MUST, MUST_NOT);
         s->status = GO_RUNNING;
@@ -1636,7 +1798,7 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
     case EV_GO_UNBLOCK: {
         uint64_t gid = ev->args[0];
         gst *s = g_get(r, gid);
-        if (!s || s->status != GO_WAITING || !(s->sgen == gen && ev->args[1] == s->seq + 1))
+        if (!s || s->status != GO_WAITING || !g_seq_next(r, s, gen, ev->args[1]))
             return TT_OK;
         s->status = GO_RUNNABLE;
         s->seq = ev->args[1];
@@ -1653,7 +1815,7 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
             return ord_fail(r, ev, "event for goroutine that's not Running");
         uint64_t next = ev->args[0];
         gst *ns = g_get(r, next);
-        if (!ns || ns->status != GO_WAITING || !(ns->sgen == gen && ev->args[1] == ns->seq + 1))
+        if (!ns || ns->status != GO_WAITING || !g_seq_next(r, ns, gen, ev->args[1]))
             return TT_OK;
         push(r, ev, cur);
         if (ev->typ == EV_GO_SWITCH) {
@@ -1737,7 +1899,7 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
         if (g_get(r, ng))
             return ord_fail(r, ev, "tried to create goroutine (%lld) in syscall that already exists",
                             (long long)ng);
-        if (!g_new(r, ng, GO_SYSCALL, gen))
+        if (!g_new(r, ng, GO_SYSCALL))
             return NOMEM(r, ev->off);
         nc.g = ng;
         push(r, ev, cur);
@@ -1824,16 +1986,17 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
             return ord_fail(r, ev, "encountered %s without known state for current goroutine %lld",
                             ev->typ == EV_USER_REGION_BEGIN ? "EvUserRegionBegin" : "EvUserRegionEnd",
                             (long long)cur.g);
+        gext *x = g_ext_get(r, s);
         if (ev->typ == EV_USER_REGION_BEGIN) {
-            if (GROW(s->regs, s->capregs, s->nregs + 1))
+            if (!(x = g_ext(r, s)) || GROW32(x->regs, x->capregs, (size_t)x->nregs + 1))
                 return NOMEM(r, ev->off);
-            s->regs[s->nregs++] = (region){ev->args[0], name};
-        } else if (s->nregs) {
-            region *top = &s->regs[s->nregs - 1];
+            x->regs[x->nregs++] = (region){ev->args[0], name};
+        } else if (x && x->nregs) {
+            region *top = &x->regs[x->nregs - 1];
             if (top->task != ev->args[0] || top->name != name)
                 return ord_fail(r, ev, "misuse of region in goroutine %lld: region end does not match the inner-most active region",
                                 (long long)s->id);
-            s->nregs--;
+            x->nregs--;
         }
         push(r, ev, cur);
         break;
@@ -1953,10 +2116,10 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
         if (!s)
             return ord_fail(r, ev, "encountered event of type %u without known state for current goroutine %lld",
                             ev->typ, (long long)cur.g);
-        if (g_has_range(s, ev->typ, desc))
+        if (g_has_range(r, s, ev->typ, desc))
             return ord_fail(r, ev, "discovered event already in-flight for when starting event %s",
                             ev_name(ev->typ));
-        if (g_add_range(s, ev->typ, desc))
+        if (g_add_range(r, s, ev->typ, desc))
             return NOMEM(r, ev->off);
         push(r, ev, cur);
         break;
@@ -1967,11 +2130,11 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
         if (!s)
             return ord_fail(r, ev, "uninitialized goroutine %lld found", (long long)gid);
         if (first) {
-            if (g_has_range(s, EV_GC_MARK_ASSIST_BEGIN, 0))
+            if (g_has_range(r, s, EV_GC_MARK_ASSIST_BEGIN, 0))
                 return ord_fail(r, ev, "found named active range already in first gen");
-            if (g_add_range(s, EV_GC_MARK_ASSIST_BEGIN, 0))
+            if (g_add_range(r, s, EV_GC_MARK_ASSIST_BEGIN, 0))
                 return NOMEM(r, ev->off);
-        } else if (!g_has_range(s, EV_GC_MARK_ASSIST_BEGIN, 0)) {
+        } else if (!g_has_range(r, s, EV_GC_MARK_ASSIST_BEGIN, 0)) {
             return ord_fail(r, ev, "resource is missing active range: GCMarkAssistBegin");
         }
         push(r, ev, cur);
@@ -1986,7 +2149,7 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
                             ev->typ, (long long)cur.g);
         unsigned st = range_start(ev->typ);
         uint64_t desc;
-        if (!g_end_range(s, (uint8_t)st, &desc))
+        if (!g_end_range(r, s, (uint8_t)st, &desc))
             return ord_fail(r, ev, "tried to end event %s, but not in-flight", ev_name(st));
         if (ev->typ == EV_STW_END)
             ev->args[0] = desc;
@@ -2404,6 +2567,14 @@ static tt_status try_advance(rd *r, size_t i, int *ok)
 
 static tt_status run_gen(rd *r)
 {
+    /* the generation's number for goroutine sequence checks (gst.sgen) */
+    if (!r->ngens || r->gens[r->ngens - 1] != r->gen) {
+        if (r->ngens >= UINT32_MAX)
+            return fail(r, TT_ERR_LIMIT, r->gen_start, "more than %u generations", UINT32_MAX);
+        if (GROW(r->gens, r->capgens, r->ngens + 1))
+            return NOMEM(r, r->gen_start);
+        r->gens[r->ngens++] = r->gen;
+    }
     /* install: one cursor per M in order of first appearance */
     if (GROW(r->heap, r->capheap, r->ncurs + 1))
         return NOMEM(r, r->gen_start);
@@ -2474,17 +2645,22 @@ static void rd_free(rd *r)
     free(r->fbuf);
     free(r->sdense);
     free(r->kdense);
-    map_free(&r->gmap);
-    for (size_t i = 0; i < r->ngs; i++) {
-        free(r->gs[i].regs);
-        free(r->gs[i].rngs);
-        if (r->gs[i].stwset) {
-            map_free(r->gs[i].stwset);
-            free(r->gs[i].stwset);
+    free(r->gtab);
+    for (size_t i = 0; i < r->ngchunks; i++)
+        free(r->gchunks[i]);
+    free(r->gchunks);
+    free(r->gfree);
+    for (size_t i = 0; i < r->ngx; i++) {
+        free(r->gx[i].regs);
+        free(r->gx[i].rngs);
+        if (r->gx[i].stwset) {
+            map_free(r->gx[i].stwset);
+            free(r->gx[i].stwset);
         }
     }
-    free(r->gs);
-    free(r->gfree);
+    free(r->gx);
+    free(r->gxfree);
+    free(r->gens);
     map_free(&r->pmap);
     for (size_t i = 0; i < r->nps; i++) {
         free(r->ps[i].rngs);
