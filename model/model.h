@@ -72,6 +72,11 @@ typedef struct model_open_opts {
     /* Optional progress callback: bytes of the file loaded so far. */
     void (*progress)(void *ctx, uint64_t done, uint64_t total);
     void *ctx;
+    /* Optional cancel flag (another thread sets it): once it is non-zero the
+     * load stops soon (checked every 64Ki events and at each progress call,
+     * not inside the final indexing) and returns TT_ERR_STOPPED with the
+     * message "cancelled"; no model is returned. */
+    const _Atomic int *cancel;
 } model_open_opts;
 
 /*

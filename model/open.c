@@ -1,6 +1,7 @@
 /* model_open / model_open_mem: tt_file_open + tt_load + the builder. */
 #include "model/model_int.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,12 +9,22 @@ typedef struct open_ctx {
     model_builder *b;
     const model_open_opts *opts;
     uint64_t limit, count;
+    int cancelled;
 } open_ctx;
+
+static int cancel_requested(open_ctx *c)
+{
+    if (c->opts && c->opts->cancel && atomic_load_explicit(c->opts->cancel, memory_order_relaxed))
+        c->cancelled = 1;
+    return c->cancelled;
+}
 
 static int open_event(void *ctx, const tt_event *ev)
 {
     open_ctx *c = ctx;
     if (c->count >= c->limit)
+        return 1;
+    if ((c->count & 0xffff) == 0 && cancel_requested(c))
         return 1;
     c->count++;
     return model_builder_event(c->b, ev);
@@ -24,6 +35,12 @@ static void open_progress(void *ctx, uint64_t done, uint64_t total)
     open_ctx *c = ctx;
     if (c->opts && c->opts->progress)
         c->opts->progress(c->opts->ctx, done, total);
+    cancel_requested(c); /* the next event stops the load */
+}
+
+static tt_status cancelled(tt_err *err)
+{
+    return tt_err_set(err, TT_ERR_STOPPED, 0, "cancelled");
 }
 
 static tt_status build_once(const tt_file *f, const uint8_t *buf, size_t len,
@@ -38,8 +55,12 @@ static tt_status build_once(const tt_file *f, const uint8_t *buf, size_t len,
      * already delivered (the file's pages do not add to the peak) */
     tt_status st = f ? tt_load_file(f, syms, &sink, res, err)
                      : tt_load(buf, len, syms, &sink, res, err);
-    if (st == TT_ERR_STOPPED && c.count >= limit && limit != UINT64_MAX)
+    if (st == TT_ERR_STOPPED && c.cancelled)
+        st = cancelled(err);
+    else if (st == TT_ERR_STOPPED && c.count >= limit && limit != UINT64_MAX)
         st = TT_OK; /* our own stop at the last complete generation */
+    if (st == TT_OK && cancel_requested(&c))
+        st = cancelled(err); /* asked after the last event */
     if (st != TT_OK) {
         model_builder_free(c.b);
         return st;

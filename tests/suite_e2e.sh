@@ -264,5 +264,68 @@ tm send-keys -t $W Q
 check "hostile: quits with 0" wait_for $W '^EXIT=0$'
 tm kill-session -t $W
 
+# ---- big traces open with a preview (forced on a small sample) -------------------------
+# cpubound.trace has two generations: its first 5000 bytes hold the first one
+# (1.01s of 1.57s). GOTV_PREVIEW_DELAY_MS slows the background load down so
+# that the preview stays on screen long enough to be seen.
+W=preview
+start $W 120x35 env GOTV_PREVIEW_BYTES=5000 GOTV_PREVIEW_DELAY_MS=1000 "$GOTV" $T/cpubound.trace
+check "preview: banner in the status line" wait_for $W '(loading [0-9]+%|indexing) - showing the first 1.01s of the trace$' 5
+check "preview: the title has the preview's duration" bash -c "tmux -L $SOCK capture-pane -p -t $W | head -1 | grep -q 'cpubound.trace  go1.26  1.01s '"
+tm send-keys -t $W + j j
+check "preview: keys work while loading" wait_for $W '^@0ns /507ms'
+sleep 0.2
+sel=$(cap $W | tail -1 | grep -oE '^G[0-9]+ ')
+check "preview: still loading after the keys" bash -c "tmux -L $SOCK capture-pane -p -t $W | tail -1 | grep -q 'showing the first 1.01s'"
+check "preview: the full model replaces it" wait_for $W '^ gotv cpubound.trace  go1.26  1.57s ' 10
+check "preview: banner gone, status line back" bash -c "sleep 0.2; s=\$(tmux -L $SOCK capture-pane -p -t $W); ! grep -q 'showing the first' <<<\"\$s\" && tail -1 <<<\"\$s\" | grep -q 'q back'"
+check "preview: zoom and selected goroutine kept" bash -c "s=\$(tmux -L $SOCK capture-pane -p -t $W); grep -q '^@0ns /507ms' <<<\"\$s\" && [ -n '$sel' ] && tail -1 <<<\"\$s\" | grep -q '^$sel'"
+tm send-keys -t $W 0
+check "preview: 0 fits the whole (full) trace" wait_for $W '^@0ns /1.57s'
+tm send-keys -t $W Q
+check "preview: Q exits 0" wait_for $W '^EXIT=0$'
+check "preview: terminal restored" [ "$(flag $W alternate_on)" = 0 -a "$(flag $W mouse_any_flag)" = 0 ]
+tm kill-session -t $W
+
+W=pvquit
+start $W 120x35 env GOTV_PREVIEW_BYTES=5000 GOTV_PREVIEW_DELAY_MS=60000 "$GOTV" $T/cpubound.trace
+if wait_for $W 'loading [0-9]+% - showing the first' 5; then
+    t0=$(date +%s%N)
+    tm send-keys -t $W q
+    if wait_for $W '^EXIT=0$' 5; then
+        ms=$((($(date +%s%N) - t0) / 1000000))
+        check "preview: q while loading exits 0 at once (${ms} ms)" [ "$ms" -lt 1500 ]
+        check "preview: q while loading restores the terminal" [ "$(flag $W alternate_on)" = 0 -a "$(flag $W mouse_any_flag)" = 0 ]
+    else
+        no "preview: q while loading exits"
+    fi
+else
+    no "preview: q while loading: start"
+fi
+tm kill-session -t $W 2>/dev/null
+
+# no complete generation in the prefix: the progress screen, then the explorer
+W=pvnone
+start $W 120x35 env GOTV_PREVIEW_BYTES=2000 GOTV_PREVIEW_DELAY_MS=700 "$GOTV" $T/cpubound.trace
+check "no preview possible: progress screen" wait_for $W 'Loading .*cpubound.trace  [0-9]+%' 5
+check "no preview possible: then the full trace" wait_for $W '^ gotv cpubound.trace  go1.26  1.57s ' 10
+tm send-keys -t $W q
+check "no preview possible: q exits 0" wait_for $W '^EXIT=0$'
+tm kill-session -t $W
+W=pvcancel
+start $W 120x35 env GOTV_PREVIEW_BYTES=2000 GOTV_PREVIEW_DELAY_MS=60000 "$GOTV" $T/cpubound.trace
+wait_for $W 'Loading .*cpubound.trace' 5
+tm send-keys -t $W q
+check "progress screen: q cancels (exit 130, message)" wait_for $W '^EXIT=130$' 5
+check "progress screen: cancel message after the restored terminal" \
+    bash -c "tmux -L $SOCK capture-pane -p -t $W | grep -q '^gotv: loading cancelled' && [ \"\$(tmux -L $SOCK display -p -t $W '#{alternate_on}')\" = 0 ]"
+tm kill-session -t $W
+# a broken trace on the preview path: reported exactly as without it
+W=pvbad
+start $W 120x35 env GOTV_PREVIEW_BYTES=5 "$GOTV" "$tmp/bad.trace"
+check "preview path, malformed trace: exit 1 with the usual message" \
+    bash -c "for i in \$(seq 50); do s=\$(tmux -L $SOCK capture-pane -p -t $W); grep -q '^EXIT=1$' <<<\"\$s\" && grep -qE 'gotv: .*bad.trace: .* at byte [0-9]+$' <<<\"\$s\" && exit 0; sleep 0.1; done; exit 1"
+tm kill-session -t $W
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -13,6 +13,7 @@
  */
 #include "tui/term.h"
 #include "tui/ui_int.h"
+#include "tui/ui_load.h"
 
 #include <curses.h>
 #include <errno.h>
@@ -450,6 +451,60 @@ static int handle_key(ui_state *st, TermKeyKey *key)
     return ui_key(st, key);
 }
 
+/* The progress screen while the background load runs without a preview
+ * (the prefix held no complete generation, e.g. an old-format trace). Returns
+ * 0 when the load has ended, or the exit status after a cancel (q, Ctrl-C,
+ * a signal: the terminal is then restored and the thread stopped). */
+static int wait_bgload(ui_bgload *bg, const char *path, int utf8)
+{
+    load_ctx lc = {path, utf8, 0, {0}, 0};
+    int status = 0;
+    while (!ui_bgload_done(bg)) {
+        if (sig_quit) {
+            status = 128 + sig_quit;
+            break;
+        }
+        uint64_t done, total;
+        ui_bgload_progress(bg, &done, &total);
+        int rows, cols;
+        term_size(&rows, &cols);
+        if (lc.g.rows != rows || lc.g.cols != cols) {
+            ui_grid_free(&lc.g);
+            if (ui_grid_init(&lc.g, rows, cols)) break;
+            clearok(curscr, TRUE);
+        }
+        ui_render_progress(&lc.g, path, done, total, utf8);
+        blit(&lc.g, 0);
+        wnoutrefresh(stdscr);
+        doupdate();
+        struct pollfd p[2] = {{T.fd_in, POLLIN, 0}, {ui_bgload_fd(bg), POLLIN, 0}};
+        struct timespec ts = {0, 100 * 1000000L};
+        if (ppoll(p, 2, &ts, &T.oldmask) <= 0 || !(p[0].revents & POLLIN)) continue;
+        termkey_advisereadable(T.tk);
+        TermKeyKey k;
+        while (!status && termkey_getkey(T.tk, &k) == TERMKEY_RES_KEY) {
+            enum ui_cmd c = ui_keymap_lookup(&k);
+            if (c == CMD_QUIT || c == CMD_BACK) status = 130;
+        }
+        if (status) break;
+    }
+    ui_grid_free(&lc.g);
+    if (!status) return 0;
+    term_teardown();
+    ui_bgload_cancel(bg);
+    ui_bgload_finish(bg, NULL, NULL, NULL, NULL);
+    fprintf(stderr, status == 130 ? "gotv: loading cancelled\n" : "gotv: interrupted while loading\n");
+    return status;
+}
+
+static void report_load_error(const char *path, tt_status s, const tt_err *e)
+{
+    char p[600];
+    ui_sanitize(path, strlen(path), 0, p, sizeof p);
+    fprintf(stderr, "gotv: %s: %s at byte %llu\n", p, e->msg[0] ? e->msg : tt_status_str(s),
+            (unsigned long long)e->offset);
+}
+
 int ui_term_run(const ui_term_opts *o)
 {
     TERMKEY_CHECK_VERSION;
@@ -464,10 +519,15 @@ int ui_term_run(const ui_term_opts *o)
         return 1;
     }
     model *m = NULL;
+    ui_state *ready = NULL; /* built by the background load */
     tt_load_result res;
+    memset(&res, 0, sizeof res);
     char err[400];
+    /* Big traces: a preview of the first bytes at once, the full model from
+     * a background thread (ui_load.h); else everything before the first frame. */
+    size_t pv_bytes = S_ISREG(sb.st_mode) ? ui_preview_bytes((uint64_t)sb.st_size) : 0;
     int big = sb.st_size > 8 * 1024 * 1024;
-    if (!big) { /* small traces: load first, so errors never flash the screen */
+    if (!big && !pv_bytes) { /* small traces: load first, so errors never flash the screen */
         m = ui_load_trace(o->path, NULL, &res);
         if (!m) return 1;
     }
@@ -476,9 +536,39 @@ int ui_term_run(const ui_term_opts *o)
         model_free(m);
         return 1;
     }
-    if (big) {
+    int rows, cols;
+    term_size(&rows, &cols);
+    resizeterm(rows, cols);
+    ui_bgload *bg = NULL;
+    ui_preview pv;
+    memset(&pv, 0, sizeof pv);
+    if (pv_bytes) {
+        bg = ui_bgload_start(o->path, ui_preview_delay_ms(), rows, cols, utf8);
+        tt_err pe;
+        if (bg && ui_preview_open(o->path, pv_bytes, &pv, &pe) == TT_OK) {
+            m = pv.m;
+        } else if (bg) { /* no preview: the progress screen until the load ends */
+            int rc = wait_bgload(bg, o->path, utf8);
+            if (rc) return rc;
+        }
+        if (bg && !m) { /* the load has ended */
+            tt_err e;
+            memset(&e, 0, sizeof e);
+            tt_status s = ui_bgload_finish(bg, &m, &ready, &res, &e);
+            bg = NULL;
+            if (s != TT_OK || !m) {
+                term_teardown();
+                report_load_error(o->path, s, &e);
+                return 1;
+            }
+        }
+    }
+    if (!m) {
         load_ctx lc = {o->path, utf8, 0, {0}, 0};
-        model_open_opts mo = {on_progress, &lc};
+        model_open_opts mo;
+        memset(&mo, 0, sizeof mo);
+        mo.progress = on_progress;
+        mo.ctx = &lc;
         on_progress(&lc, 0, (uint64_t)sb.st_size);
         tt_err e;
         memset(&e, 0, sizeof e);
@@ -486,38 +576,43 @@ int ui_term_run(const ui_term_opts *o)
         ui_grid_free(&lc.g);
         if (s != TT_OK || !m) {
             term_teardown();
-            char p[600];
-            ui_sanitize(o->path, strlen(o->path), 0, p, sizeof p);
-            fprintf(stderr, "gotv: %s: %s at byte %llu\n", p, e.msg[0] ? e.msg : tt_status_str(s),
-                    (unsigned long long)e.offset);
+            report_load_error(o->path, s, &e);
             return 1;
         }
     }
-    int rows, cols;
-    term_size(&rows, &cols);
-    resizeterm(rows, cols);
-    ui_state *st = calloc(1, sizeof *st);
-    if (!st || ui_init(st, m, o->path, rows, cols, utf8)) {
+    ui_state *st = ready;
+    if (st && (st->grid.rows != rows || st->grid.cols != cols)) ui_resize(st, rows, cols);
+    if (!st && (!(st = calloc(1, sizeof *st)) || ui_init(st, m, o->path, rows, cols, utf8))) {
         term_teardown();
         fprintf(stderr, "gotv: out of memory\n");
-        model_free(m);
+        if (bg) ui_bgload_cancel(bg), ui_bgload_finish(bg, NULL, NULL, NULL, NULL);
+        if (st) ui_free(st);
         free(st);
+        if (pv.m) ui_preview_close(&pv);
+        else model_free(m);
         return 1;
     }
     if (ui_apply_opts(st, &o->view, err, sizeof err)) {
         term_teardown();
         fprintf(stderr, "gotv: %s\n", err);
+        if (bg) ui_bgload_cancel(bg), ui_bgload_finish(bg, NULL, NULL, NULL, NULL);
         ui_free(st);
         free(st);
-        model_free(m);
+        if (pv.m) ui_preview_close(&pv);
+        else model_free(m);
         return 2;
     }
-    st->defer_plots = 1;
+    st->defer_plots = !ready;
     if (res.truncated) ui_msg(st, 1, "warning: trace truncated (%s); showing the complete part", res.warn.msg);
 
     int dirty = 1, full = 1, pending = 0, status = 0;
     int nframes = 0;
-    double tsum = 0, tmax = 0, first_frame = -1;
+    double tsum = 0, tmax = 0, first_frame = -1, full_frame = -1;
+    char banner[480] = "";
+    int banner_err = 0;
+    tt_status late_status = TT_OK; /* the background load failed after the preview was up */
+    tt_err late_err;
+    memset(&late_err, 0, sizeof late_err);
     for (;;) {
         if (sig_quit) {
             status = 128 + sig_quit;
@@ -534,18 +629,60 @@ int ui_term_run(const ui_term_opts *o)
             ui_resize(st, rows, cols);
             dirty = full = 1;
         }
+        if (bg && ui_bgload_done(bg)) { /* the full model: swap it in */
+            model *fm = NULL;
+            ui_state *ns = NULL;
+            tt_load_result fres;
+            tt_status s = ui_bgload_finish(bg, &fm, &ns, &fres, &late_err);
+            bg = NULL;
+            if (s == TT_OK && fm && (ns || (ns = calloc(1, sizeof *ns)) != NULL) &&
+                (ns->m || ui_init(ns, fm, o->path, rows, cols, utf8) == 0)) {
+                int had_plots = ns->plot_ready == (1u << PLOT__COUNT) - 1;
+                ui_swap_state(st, ns);
+                ui_preview_close(&pv);
+                m = fm;
+                st->defer_plots = !had_plots;
+                banner[0] = 0;
+                if (fres.truncated)
+                    ui_msg(st, 1, "warning: trace truncated (%s); showing the complete part", fres.warn.msg);
+            } else {
+                if (ns) ui_free(ns);
+                free(ns);
+                model_free(fm);
+                if (s == TT_OK) s = tt_err_set(&late_err, TT_ERR_NOMEM, 0, "out of memory");
+                late_status = s;
+                char d[32], msg[340];
+                tl_fmt_dur(st->info->t_end - st->info->t_start, d, sizeof d);
+                ui_sanitize(late_err.msg[0] ? late_err.msg : tt_status_str(s), strlen(late_err.msg[0] ? late_err.msg : tt_status_str(s)), !utf8, msg, sizeof msg);
+                snprintf(banner, sizeof banner, "load failed: %s at byte %llu - only the first %s shown", msg,
+                         (unsigned long long)late_err.offset, d);
+                banner_err = 1;
+            }
+            dirty = full = 1;
+        } else if (bg) {
+            char b[sizeof banner];
+            uint64_t done, total;
+            ui_bgload_progress(bg, &done, &total);
+            ui_loading_banner(st, done, total, b, sizeof b);
+            if (strcmp(b, banner)) {
+                memcpy(banner, b, sizeof banner);
+                dirty = 1;
+            }
+        }
         if (dirty) {
             double t0 = now_ms(), c0 = cpu_ms();
             ui_render(st);
+            if (banner[0]) ui_draw_banner(st, banner, banner_err);
             present(st, full);
             double dt = now_ms() - t0, dc = cpu_ms() - c0;
             if (first_frame < 0) first_frame = now_ms() - t_start;
+            if (full_frame < 0 && !bg && !pv.m) full_frame = now_ms() - t_start;
             nframes++;
             tsum += dt;
             if (dt > tmax) tmax = dt;
             if (T.timing) {
-                fprintf(T.timing, "frame %d %dx%d %.3f ms (cpu %.3f ms)%s\n", nframes, st->grid.cols,
-                        st->grid.rows, dt, dc, full ? " full" : "");
+                fprintf(T.timing, "frame %d %dx%d %.3f ms (cpu %.3f ms)%s%s\n", nframes, st->grid.cols,
+                        st->grid.rows, dt, dc, full ? " full" : "", bg ? " preview" : "");
                 fflush(T.timing);
             }
             dirty = full = 0;
@@ -556,15 +693,17 @@ int ui_term_run(const ui_term_opts *o)
                 continue;
             }
         }
-        struct pollfd pfd = {T.fd_in, POLLIN, 0};
+        struct pollfd pfd[2] = {{T.fd_in, POLLIN, 0}, {bg ? ui_bgload_fd(bg) : -1, POLLIN, 0}};
         struct timespec ts, *tsp = NULL;
-        if (pending) {
-            int ms = termkey_get_waittime(T.tk);
-            ts.tv_sec = ms / 1000;
-            ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+        int wait_ms = -1;
+        if (pending) wait_ms = termkey_get_waittime(T.tk);
+        if (bg && (wait_ms < 0 || wait_ms > 250)) wait_ms = 250; /* the banner's percentage */
+        if (wait_ms >= 0) {
+            ts.tv_sec = wait_ms / 1000;
+            ts.tv_nsec = (long)(wait_ms % 1000) * 1000000L;
             tsp = &ts;
         }
-        int r = ppoll(&pfd, 1, tsp, &T.oldmask);
+        int r = ppoll(pfd, bg ? 2 : 1, tsp, &T.oldmask);
         if (r < 0) {
             if (errno == EINTR) continue;
             status = 1;
@@ -572,10 +711,12 @@ int ui_term_run(const ui_term_opts *o)
         }
         TermKeyKey key;
         int flags = 0;
-        if (r == 0) {
-            if (pending && termkey_getkey_force(T.tk, &key) == TERMKEY_RES_KEY) flags |= handle_key(st, &key);
-            pending = 0;
-        } else if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
+        if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+            if (pending && r == 0) { /* the escape-sequence wait is over */
+                if (termkey_getkey_force(T.tk, &key) == TERMKEY_RES_KEY) flags |= handle_key(st, &key);
+                pending = 0;
+            }
+        } else {
             termkey_advisereadable(T.tk);
             TermKeyResult kr;
             while ((kr = termkey_getkey(T.tk, &key)) == TERMKEY_RES_KEY) {
@@ -583,7 +724,7 @@ int ui_term_run(const ui_term_opts *o)
                 if (flags & UI_QUIT) break;
             }
             pending = kr == TERMKEY_RES_AGAIN;
-            if (kr == TERMKEY_RES_EOF || ((pfd.revents & (POLLHUP | POLLERR)) && !(pfd.revents & POLLIN))) {
+            if (kr == TERMKEY_RES_EOF || ((pfd[0].revents & (POLLHUP | POLLERR)) && !(pfd[0].revents & POLLIN))) {
                 status = 1; /* the terminal went away */
                 break;
             }
@@ -597,13 +738,22 @@ int ui_term_run(const ui_term_opts *o)
         if (flags) dirty = 1;
     }
     term_teardown();
+    if (bg) { /* quit while loading: stop the thread before freeing anything */
+        ui_bgload_cancel(bg);
+        ui_bgload_finish(bg, NULL, NULL, NULL, NULL);
+    }
     if (T.timing) {
-        fprintf(T.timing, "summary: first frame %.1f ms, %d frames, mean %.3f ms, max %.3f ms\n", first_frame,
-                nframes, nframes ? tsum / nframes : 0, tmax);
+        fprintf(T.timing, "summary: first frame %.1f ms, full model shown %.1f ms, %d frames, mean %.3f ms, max %.3f ms\n",
+                first_frame, full_frame, nframes, nframes ? tsum / nframes : 0, tmax);
         fclose(T.timing);
     }
     ui_free(st);
     free(st);
-    model_free(m);
+    if (pv.m) ui_preview_close(&pv);
+    else model_free(m);
+    if (late_status != TT_OK) { /* reported as a load error always is */
+        report_load_error(o->path, late_status, &late_err);
+        if (status == 0) status = 1;
+    }
     return status;
 }

@@ -107,7 +107,7 @@ const model_span *ui_span_at(const ui_state *st, const ui_lane *l, int64_t t, ui
 
 /* ---- lanes ----------------------------------------------------------------- */
 
-static ui_state *sort_st; /* qsort context (single-threaded) */
+static _Thread_local ui_state *sort_st; /* qsort context (per thread: the background load builds lanes) */
 
 static int64_t gstat_key(const ui_state *st, uint32_t g, int key)
 {

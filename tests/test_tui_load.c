@@ -1,0 +1,315 @@
+/* Unit tests of the progressive open (tui/ui_load.c, model_open's cancel):
+ * the preview from a prefix, the background load and its cancel, the model
+ * swap keeping the view, the loading banner. samples/traces/cpubound.trace
+ * has two generations; its first 5000 bytes hold the first one only. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "tui/ui_int.h"
+#include "tui/ui_load.h"
+
+#include <poll.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define TWO_GENS "samples/traces/cpubound.trace"
+#define GEN1_BYTES 5000
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static model *open_full(void)
+{
+    model *m = NULL;
+    tt_err err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(model_open(TWO_GENS, NULL, &m, NULL, &err), TT_OK);
+    return m;
+}
+
+/* ---- model_open's cancel flag ---- */
+
+static _Atomic int cancel;
+
+static void cancel_on_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    (void)ctx, (void)done, (void)total;
+    atomic_store(&cancel, 1);
+}
+
+static void test_open_cancel(void **unused)
+{
+    (void)unused;
+    atomic_store(&cancel, 1);
+    model_open_opts mo;
+    memset(&mo, 0, sizeof mo);
+    mo.cancel = &cancel;
+    model *m = (model *)1;
+    tt_err err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(model_open(TWO_GENS, &mo, &m, NULL, &err), TT_ERR_STOPPED);
+    assert_null(m);
+    assert_string_equal(err.msg, "cancelled");
+    /* raised by the first progress report (after the first generation) */
+    atomic_store(&cancel, 0);
+    mo.progress = cancel_on_progress;
+    assert_int_equal(model_open(TWO_GENS, &mo, &m, NULL, &err), TT_ERR_STOPPED);
+    assert_null(m);
+    /* a flag that stays 0 changes nothing */
+    atomic_store(&cancel, 0);
+    mo.progress = NULL;
+    assert_int_equal(model_open(TWO_GENS, &mo, &m, NULL, &err), TT_OK);
+    assert_non_null(m);
+    model *ref = open_full();
+    assert_int_equal(model_get_info(m)->nevents, model_get_info(ref)->nevents);
+    model_free(m);
+    model_free(ref);
+}
+
+/* ---- preview ---- */
+
+static void test_preview_bytes_env(void **unused)
+{
+    (void)unused;
+    unsetenv("GOTV_PREVIEW_BYTES");
+    assert_int_equal(ui_preview_bytes(1000), 0);
+    assert_int_equal(ui_preview_bytes(UI_PREVIEW_MIN_FILE), 0);
+    assert_int_equal(ui_preview_bytes(UI_PREVIEW_MIN_FILE + 1ull), UI_PREVIEW_BYTES);
+    setenv("GOTV_PREVIEW_BYTES", "5000", 1);
+    assert_int_equal(ui_preview_bytes(8272), 5000);
+    assert_int_equal(ui_preview_bytes(5000), 0); /* nothing left to load later */
+    setenv("GOTV_PREVIEW_BYTES", "0", 1);
+    assert_int_equal(ui_preview_bytes(UI_PREVIEW_MIN_FILE * 4ull), 0);
+    unsetenv("GOTV_PREVIEW_BYTES");
+}
+
+static void test_preview_is_the_first_generation(void **unused)
+{
+    (void)unused;
+    ui_preview pv;
+    tt_err err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(ui_preview_open(TWO_GENS, GEN1_BYTES, &pv, &err), TT_OK);
+    model *full = open_full();
+    const model_info *a = model_get_info(pv.m), *b = model_get_info(full);
+    assert_int_equal(a->t_start, b->t_start);
+    assert_true(a->t_end < b->t_end);
+    assert_true(a->nevents < b->nevents);
+    assert_true(a->nevents > 0);
+    ui_preview_close(&pv);
+    assert_null(pv.m);
+    /* a prefix without one complete generation: no preview */
+    assert_int_not_equal(ui_preview_open(TWO_GENS, 2000, &pv, &err), TT_OK);
+    assert_null(pv.m);
+    assert_int_not_equal(ui_preview_open(TWO_GENS, 1u << 30, &pv, &err), TT_OK);
+    model_free(full);
+}
+
+/* ---- background load ---- */
+
+static void wait_fd(int fd, int ms)
+{
+    struct pollfd p = {fd, POLLIN, 0};
+    assert_int_equal(poll(&p, 1, ms), 1);
+}
+
+static void test_bgload_builds_model_and_state(void **unused)
+{
+    (void)unused;
+    ui_bgload *b = ui_bgload_start(TWO_GENS, 0, 30, 100, 1);
+    assert_non_null(b);
+    wait_fd(ui_bgload_fd(b), 10000);
+    assert_true(ui_bgload_done(b));
+    uint64_t done, total;
+    ui_bgload_progress(b, &done, &total);
+    assert_int_equal(total, 8272);
+    assert_int_equal(done, total);
+    model *m = NULL;
+    ui_state *ns = NULL;
+    tt_load_result res;
+    tt_err err;
+    assert_int_equal(ui_bgload_finish(b, &m, &ns, &res, &err), TT_OK);
+    assert_non_null(m);
+    assert_non_null(ns);
+    assert_ptr_equal(ns->m, m);
+    assert_int_equal(ns->grid.rows, 30);
+    assert_int_equal(ns->grid.cols, 100);
+    assert_int_equal(ns->plot_ready, (1u << PLOT__COUNT) - 1);
+    model *ref = open_full();
+    assert_int_equal(model_get_info(m)->nevents, model_get_info(ref)->nevents);
+    assert_int_equal(res.truncated, 0);
+    ui_free(ns);
+    free(ns);
+    model_free(m);
+    model_free(ref);
+    /* errors come back as model_open reports them */
+    b = ui_bgload_start("/nonexistent/x.trace", 0, 0, 0, 1);
+    assert_non_null(b);
+    assert_int_equal(ui_bgload_finish(b, &m, &ns, NULL, &err), TT_ERR_IO);
+    assert_null(m);
+    assert_null(ns);
+}
+
+static void test_bgload_cancel_is_prompt(void **unused)
+{
+    (void)unused;
+    /* 20 s of pauses at each progress report unless cancelled */
+    ui_bgload *b = ui_bgload_start(TWO_GENS, 20000, 30, 100, 1);
+    assert_non_null(b);
+    struct timespec ts = {0, 50 * 1000000L};
+    nanosleep(&ts, NULL);
+    assert_false(ui_bgload_done(b));
+    double t0 = now_ms();
+    ui_bgload_cancel(b);
+    model *m = (model *)1;
+    ui_state *ns = (ui_state *)1;
+    tt_err err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(ui_bgload_finish(b, &m, &ns, NULL, &err), TT_ERR_STOPPED);
+    assert_true(now_ms() - t0 < 2000);
+    assert_null(m);
+    assert_null(ns);
+    assert_string_equal(err.msg, "cancelled");
+}
+
+/* ---- the swap ---- */
+
+static uint32_t nth_g_lane(const ui_state *st, int n)
+{
+    for (uint32_t i = 0; i < st->nlanes; i++)
+        if (st->lanes[i].kind == LK_G && n-- == 0) return i;
+    fail_msg("no goroutine lane %d", n);
+    return 0;
+}
+
+static void test_swap_keeps_the_view(void **unused)
+{
+    (void)unused;
+    ui_preview pv;
+    tt_err err;
+    assert_int_equal(ui_preview_open(TWO_GENS, GEN1_BYTES, &pv, &err), TT_OK);
+    ui_state *st = calloc(1, sizeof *st);
+    assert_int_equal(ui_init(st, pv.m, TWO_GENS, 40, 120, 1), 0);
+    /* the third goroutine lane, its panel, zoomed in twice, moved right */
+    st->sel_lane = nth_g_lane(st, 2);
+    const model_goroutine *g = model_goroutine_get(st->m, st->lanes[st->sel_lane].idx);
+    int64_t gid = g->id;
+    ui_dispatch(st, CMD_OPEN);
+    assert_true(st->panel_open);
+    ui_dispatch(st, CMD_ZOOM_IN);
+    ui_dispatch(st, CMD_ZOOM_IN);
+    ui_dispatch(st, CMD_SCROLL_RIGHT);
+    ui_render(st);
+    int64_t t0 = st->vp.t0;
+    double npc = st->vp.ns_per_col;
+    int64_t cursor = st->cursor;
+    int nhist = st->nhist;
+
+    model *full = open_full();
+    assert_int_equal(ui_swap_model(st, full), 0);
+    ui_preview_close(&pv); /* the state no longer uses the preview */
+    assert_ptr_equal(st->m, full);
+    assert_int_equal(st->info->t_end, model_get_info(full)->t_end);
+    assert_int_equal(st->lanes[st->sel_lane].kind, LK_G);
+    assert_int_equal(model_goroutine_get(full, st->lanes[st->sel_lane].idx)->id, gid);
+    assert_true(st->panel_open);
+    assert_int_equal(model_goroutine_get(full, st->panel_g)->id, gid);
+    assert_int_equal(st->vp.t0, t0);
+    assert_true(st->vp.ns_per_col == npc);
+    assert_int_equal(st->cursor, cursor);
+    assert_int_equal(st->nhist, nhist);
+    ui_render(st);
+    char *t = ui_grid_to_text(&st->grid);
+    char want[64];
+    snprintf(want, sizeof want, "G%lld ", (long long)gid);
+    assert_non_null(strstr(t, want));
+    free(t);
+    ui_free(st);
+    free(st);
+    model_free(full);
+}
+
+static void test_swap_whole_view_stays_whole(void **unused)
+{
+    (void)unused;
+    ui_preview pv;
+    tt_err err;
+    assert_int_equal(ui_preview_open(TWO_GENS, GEN1_BYTES, &pv, &err), TT_OK);
+    ui_state *st = calloc(1, sizeof *st);
+    assert_int_equal(ui_init(st, pv.m, TWO_GENS, 30, 100, 1), 0);
+    ui_dispatch(st, CMD_NEXT_VIEW); /* the goroutine table, sorted */
+    ui_render(st);
+    ui_dispatch(st, CMD_LANE_DOWN);
+    ui_dispatch(st, CMD_LANE_DOWN);
+    int64_t gid = model_goroutine_get(st->m, st->grows[st->gt_sel])->id;
+    ui_msg(st, 0, "hello");
+    model *full = open_full();
+    assert_int_equal(ui_swap_model(st, full), 0);
+    ui_preview_close(&pv);
+    const model_info *in = model_get_info(full);
+    assert_true(st->vp.t0 <= in->t_start);
+    assert_true(st->vp.t0 + tl_span(&st->vp) >= in->t_end - 1);
+    assert_int_equal(st->view, VIEW_GTABLE);
+    assert_int_equal(model_goroutine_get(full, st->grows[st->gt_sel])->id, gid);
+    assert_string_equal(st->msg, "hello");
+    ui_free(st);
+    free(st);
+    model_free(full);
+}
+
+/* ---- banner ---- */
+
+static void test_banner(void **unused)
+{
+    (void)unused;
+    model *m = open_full();
+    ui_state *st = calloc(1, sizeof *st);
+    assert_int_equal(ui_init(st, m, TWO_GENS, 24, 100, 1), 0);
+    char b[200];
+    ui_loading_banner(st, 37, 100, b, sizeof b);
+    assert_string_equal(b, "loading 37% - showing the first 1.57s of the trace");
+    ui_loading_banner(st, 100, 100, b, sizeof b);
+    assert_string_equal(b, "indexing - showing the first 1.57s of the trace");
+    ui_render(st);
+    ui_loading_banner(st, 37, 100, b, sizeof b);
+    ui_draw_banner(st, b, 0);
+    char row[512];
+    ui_grid_row_text(&st->grid, 23, row, sizeof row);
+    assert_non_null(strstr(row, "loading 37% - showing the first 1.57s of the trace"));
+    assert_true(ui_str_width(row) <= 100);
+    /* narrow: cut, never wider than the screen */
+    ui_resize(st, 24, 40);
+    ui_render(st);
+    ui_draw_banner(st, b, 1);
+    ui_grid_row_text(&st->grid, 23, row, sizeof row);
+    assert_non_null(strstr(row, "loading 37%"));
+    assert_true(ui_str_width(row) <= 40);
+    ui_free(st);
+    free(st);
+    model_free(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_open_cancel),
+        cmocka_unit_test(test_preview_bytes_env),
+        cmocka_unit_test(test_preview_is_the_first_generation),
+        cmocka_unit_test(test_bgload_builds_model_and_state),
+        cmocka_unit_test(test_bgload_cancel_is_prompt),
+        cmocka_unit_test(test_swap_keeps_the_view),
+        cmocka_unit_test(test_swap_whole_view_stays_whole),
+        cmocka_unit_test(test_banner),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

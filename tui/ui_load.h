@@ -1,0 +1,96 @@
+/*
+ * Opening a big trace progressively (performance issue #7): the explorer
+ * shows a *preview* model built from a prefix of the file at once (the loader
+ * treats the cut as a truncated trace: the preview holds the complete
+ * generations of the prefix), while the full model is built by a background
+ * thread; when it is ready it is swapped into the running explorer.
+ *
+ * Thread rules: the background thread only runs model_open (no shared state
+ * with the preview model or the ui_state); the main thread reads its
+ * progress through atomics and learns that it ended from a pipe it polls.
+ *
+ * Environment (hidden, for tests and experiments):
+ *   GOTV_PREVIEW_BYTES=N     preview the first N bytes of any trace larger
+ *                            than N (0 turns the preview off)
+ *   GOTV_PREVIEW_DELAY_MS=N  the background load pauses N ms at each of its
+ *                            progress reports (cancel still stops it at once),
+ *                            so tests can see the preview before the swap
+ */
+#ifndef GOTV_TUI_UI_LOAD_H
+#define GOTV_TUI_UI_LOAD_H
+
+#include "tui/ui.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Traces larger than this open with a preview of UI_PREVIEW_BYTES. */
+#define UI_PREVIEW_MIN_FILE (32u << 20)
+#define UI_PREVIEW_BYTES (16u << 20)
+
+/* Bytes of a file_size trace to preview (0: no preview: load it whole). */
+size_t ui_preview_bytes(uint64_t file_size);
+/* GOTV_PREVIEW_DELAY_MS (0 if unset). */
+int ui_preview_delay_ms(void);
+
+/* ---- the background load ---- */
+
+typedef struct ui_bgload ui_bgload;
+
+/* Start model_open(path) in a thread. With rows and cols > 0 the thread also
+ * builds the explorer state for the model (ui_init at that size, then the
+ * plots), so the swap costs little on the main thread. NULL if no thread (or
+ * pipe) could be made. delay_ms: see GOTV_PREVIEW_DELAY_MS. */
+ui_bgload *ui_bgload_start(const char *path, int delay_ms, int rows, int cols, int utf8);
+/* A descriptor that becomes readable when the load has ended. */
+int ui_bgload_fd(const ui_bgload *b);
+/* Has the load ended (successfully or not)? */
+int ui_bgload_done(const ui_bgload *b);
+/* Bytes read so far of total (0 of 0 before the first report). */
+void ui_bgload_progress(const ui_bgload *b, uint64_t *done, uint64_t *total);
+/* Ask the load to stop soon (it then ends with TT_ERR_STOPPED). */
+void ui_bgload_cancel(ui_bgload *b);
+/* Wait for the thread and free b: the result of model_open (the caller owns
+ * *m on TT_OK, and *ns: the state built for it (malloc'ed; NULL if not asked
+ * for or out of memory). m, ns, res and err may be NULL. */
+tt_status ui_bgload_finish(ui_bgload *b, model **m, ui_state **ns, tt_load_result *res, tt_err *err);
+
+/* ---- the preview ---- */
+
+typedef struct ui_preview {
+    tt_file file;  /* the whole file, mapped; the model reads its prefix */
+    model *m;
+    size_t bytes;  /* prefix given to the loader */
+} ui_preview;
+
+/* Build the preview from the first `bytes` bytes of path. TT_OK: p->m is the
+ * model; otherwise nothing to free. Only for mapped files (a file that cannot
+ * be mapped gets TT_ERR_IO: load it whole instead). */
+tt_status ui_preview_open(const char *path, size_t bytes, ui_preview *p, tt_err *err);
+void ui_preview_close(ui_preview *p);
+
+/* ---- in the explorer ---- */
+
+/* Replace st's model by m (not owned; the old one is left to the caller):
+ * the state is rebuilt for m, then what the user was looking at is carried
+ * over by ids (lane indexes differ between models): the time window (a view
+ * of the whole trace stays the whole trace, else clamped), the cursor, the
+ * selected lane (goroutine, P, M, group), the folded/unfolded groups, the
+ * scroll position, the lane order, the open panel and its episode, the
+ * tables' sort and selection, the search matches, the history, the message
+ * and any prompt being typed. Returns 0, or -1 (out of memory; st is
+ * unchanged and still uses the old model). */
+int ui_swap_model(ui_state *st, model *m);
+/* The same with the state already built for the new model (ui_init, e.g. by
+ * the background load; resized here if the terminal changed); consumes ns
+ * (a malloc'ed ui_state). */
+void ui_swap_state(ui_state *st, ui_state *ns);
+
+/* The banner of the loading explorer: "loading 37% - showing the first
+ * 1.013s of the trace" (indexing once every byte is read). */
+void ui_loading_banner(const ui_state *st, uint64_t done, uint64_t total, char *buf, size_t n);
+/* Draw text at the right end of the status line (after ui_render); err:
+ * the error style. */
+void ui_draw_banner(ui_state *st, const char *text, int err);
+
+#endif
