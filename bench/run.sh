@@ -4,8 +4,9 @@
 # Builds big traces with samples/stress (cached outside the repo), then for
 # each trace prints a markdown table: size, events, load time, MB/s, events/s,
 # peak RSS and bytes per event for gotv's loader (`gotv dump --count`), model
-# build time and memory (`gotv stats`), time to first frame and redraw times
-# (`gotv --bench`), snapshot times at several zoom levels (`gotv snapshot`,
+# build time and memory (`gotv stats`), time to the first frame (a preview of
+# the first 16 MiB for traces above 32 MiB), time until the full model is
+# shown, and redraw times (`gotv --bench`), snapshot times at several zoom levels (`gotv snapshot`,
 # which includes loading), and the same trace read by Go's reader
 # (bench/goreader, golang.org/x/exp/trace) with the gotv/Go ratios.
 #
@@ -140,6 +141,8 @@ for f in "${traces[@]}"; do
     run_timed benchui "$tmp/gotv" --bench --size 200x60 "$f"; b_rss=$RSS
     bline=$(head -1 "$tmp/benchui.out")
     first=$(echo "$bline" | sed -n 's/.*first frame \([0-9.]*\) ms.*/\1/p')
+    fullms=$(echo "$bline" | sed -n 's/.*full model shown \([0-9.]*\) ms.*/\1/p')
+    preview=$(sed -n 's/^  preview: the first \([0-9]*\) bytes.*/\1/p' "$tmp/benchui.out")
     uload=$(echo "$bline" | sed -n 's/.*: load \([0-9.]*\) ms.*/\1/p')
     rmean=$(echo "$bline" | sed -n 's/.*mean \([0-9.]*\) ms.*/\1/p')
     rmed=$(echo "$bline" | sed -n 's/.*median \([0-9.]*\) ms.*/\1/p')
@@ -160,7 +163,12 @@ for f in "${traces[@]}"; do
     emit "| model build: gotv stats (s, incl. load) | $(f2 "$s_t") | | |"
     emit "| model build: peak RSS | $(mb "$s_rss") ($(div "$s_rss" "$events" %.0f 1024) B/event, $(div "$s_rss" "$size" %.1f 1024) x file) | | |"
     emit "| explorer: load+model (ms) | $uload | | |"
-    emit "| explorer: time to first frame 200x60 (ms, incl. load) | $first | | |"
+    if [ -n "$preview" ]; then
+        emit "| explorer: time to first frame 200x60 (ms; preview of the first $(div "$preview" 1048576 %.0f) MiB) | $first | | |"
+    else
+        emit "| explorer: time to first frame 200x60 (ms, incl. load) | $first | | |"
+    fi
+    emit "| explorer: full model shown 200x60 (ms, incl. load) | $fullms | | |"
     emit "| explorer: key + redraw, 300 steps (ms) | mean $rmean, median $rmed, p95 $rp95, max $rmax | | |"
     emit "| explorer: peak RSS | $(mb "$b_rss") | | |"
     if [ -n "$dur_ns" ]; then

@@ -85,8 +85,12 @@ static void test_preview_bytes_env(void **unused)
     assert_int_equal(ui_preview_bytes(1000), 0);
     assert_int_equal(ui_preview_bytes(UI_PREVIEW_MIN_FILE), 0);
     assert_int_equal(ui_preview_bytes(UI_PREVIEW_MIN_FILE + 1ull), UI_PREVIEW_BYTES);
+    assert_int_equal(ui_preview_max_bytes(UI_PREVIEW_MIN_FILE + 1ull), UI_PREVIEW_MIN_FILE / 2);
+    assert_int_equal(ui_preview_max_bytes(UI_PREVIEW_MAX_BYTES * 4ull), UI_PREVIEW_MAX_BYTES);
+    assert_int_equal(ui_preview_max_bytes(1000), 0);
     setenv("GOTV_PREVIEW_BYTES", "5000", 1);
     assert_int_equal(ui_preview_bytes(8272), 5000);
+    assert_int_equal(ui_preview_max_bytes(8272), 5000);
     assert_int_equal(ui_preview_bytes(5000), 0); /* nothing left to load later */
     setenv("GOTV_PREVIEW_BYTES", "0", 1);
     assert_int_equal(ui_preview_bytes(UI_PREVIEW_MIN_FILE * 4ull), 0);
@@ -99,19 +103,28 @@ static void test_preview_is_the_first_generation(void **unused)
     ui_preview pv;
     tt_err err;
     memset(&err, 0, sizeof err);
-    assert_int_equal(ui_preview_open(TWO_GENS, GEN1_BYTES, &pv, &err), TT_OK);
+    assert_int_equal(ui_preview_open(TWO_GENS, GEN1_BYTES, GEN1_BYTES, &pv, &err), TT_OK);
     model *full = open_full();
     const model_info *a = model_get_info(pv.m), *b = model_get_info(full);
     assert_int_equal(a->t_start, b->t_start);
     assert_true(a->t_end < b->t_end);
     assert_true(a->nevents < b->nevents);
     assert_true(a->nevents > 0);
+    int64_t a_end = a->t_end;
     ui_preview_close(&pv);
     assert_null(pv.m);
     /* a prefix without one complete generation: no preview */
-    assert_int_not_equal(ui_preview_open(TWO_GENS, 2000, &pv, &err), TT_OK);
+    assert_int_equal(ui_preview_open(TWO_GENS, 2000, 2000, &pv, &err), TT_ERR_TRUNCATED);
     assert_null(pv.m);
-    assert_int_not_equal(ui_preview_open(TWO_GENS, 1u << 30, &pv, &err), TT_OK);
+    /* ... unless a bigger one may be tried: 1250, then 5000 (the first generation) */
+    assert_int_equal(ui_preview_open(TWO_GENS, 1250, 5000, &pv, &err), TT_OK);
+    assert_int_equal(pv.bytes, 5000);
+    assert_int_equal(model_get_info(pv.m)->t_end, a_end);
+    ui_preview_close(&pv);
+    assert_int_not_equal(ui_preview_open(TWO_GENS, 1u << 30, 1u << 30, &pv, &err), TT_OK);
+    /* old format (Go 1.19): never previewed */
+    assert_int_equal(ui_preview_open("samples/traces/stress-go119.trace", 200000, 200000, &pv, &err), TT_ERR_IO);
+    assert_null(pv.m);
     model_free(full);
 }
 
@@ -197,7 +210,7 @@ static void test_swap_keeps_the_view(void **unused)
     (void)unused;
     ui_preview pv;
     tt_err err;
-    assert_int_equal(ui_preview_open(TWO_GENS, GEN1_BYTES, &pv, &err), TT_OK);
+    assert_int_equal(ui_preview_open(TWO_GENS, GEN1_BYTES, GEN1_BYTES, &pv, &err), TT_OK);
     ui_state *st = calloc(1, sizeof *st);
     assert_int_equal(ui_init(st, pv.m, TWO_GENS, 40, 120, 1), 0);
     /* the third goroutine lane, its panel, zoomed in twice, moved right */
@@ -244,7 +257,7 @@ static void test_swap_whole_view_stays_whole(void **unused)
     (void)unused;
     ui_preview pv;
     tt_err err;
-    assert_int_equal(ui_preview_open(TWO_GENS, GEN1_BYTES, &pv, &err), TT_OK);
+    assert_int_equal(ui_preview_open(TWO_GENS, GEN1_BYTES, GEN1_BYTES, &pv, &err), TT_OK);
     ui_state *st = calloc(1, sizeof *st);
     assert_int_equal(ui_init(st, pv.m, TWO_GENS, 30, 100, 1), 0);
     ui_dispatch(st, CMD_NEXT_VIEW); /* the goroutine table, sorted */

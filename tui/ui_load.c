@@ -32,6 +32,13 @@ size_t ui_preview_bytes(uint64_t file_size)
     return file_size > UI_PREVIEW_MIN_FILE ? UI_PREVIEW_BYTES : 0;
 }
 
+size_t ui_preview_max_bytes(uint64_t file_size)
+{
+    if (env_long("GOTV_PREVIEW_BYTES", -1) >= 0) return ui_preview_bytes(file_size);
+    if (file_size <= UI_PREVIEW_MIN_FILE) return 0;
+    return file_size / 2 < UI_PREVIEW_MAX_BYTES ? (size_t)(file_size / 2) : UI_PREVIEW_MAX_BYTES;
+}
+
 int ui_preview_delay_ms(void)
 {
     long v = env_long("GOTV_PREVIEW_DELAY_MS", 0);
@@ -162,22 +169,29 @@ tt_status ui_bgload_finish(ui_bgload *b, model **m, ui_state **ns, tt_load_resul
 
 /* ---- the preview ------------------------------------------------------------- */
 
-tt_status ui_preview_open(const char *path, size_t bytes, ui_preview *p, tt_err *err)
+tt_status ui_preview_open(const char *path, size_t bytes, size_t max_bytes, ui_preview *p, tt_err *err)
 {
     memset(p, 0, sizeof *p);
     tt_status st = tt_file_open(path, &p->file, err);
     if (st != TT_OK) return st;
-    if (!p->file.mapped || bytes == 0 || bytes >= p->file.len) {
+    int minor = 0;
+    if (!p->file.mapped || bytes == 0 || bytes >= p->file.len ||
+        tt_read_header(p->file.data, p->file.len, &minor, NULL) != TT_OK || minor < 22) {
+        /* old formats (up to Go 1.21) order the whole trace at once: no prefix is complete */
         tt_file_close(&p->file);
         return tt_err_set(err, TT_ERR_IO, 0, "no preview for this file");
     }
-    p->bytes = bytes;
-    tt_load_result res;
-    st = model_open_mem(p->file.data, bytes, NULL, &p->m, &res, err);
-    if (st != TT_OK) {
-        tt_file_close(&p->file);
+    for (;;) {
+        p->bytes = bytes;
+        tt_load_result res;
+        st = model_open_mem(p->file.data, bytes, NULL, &p->m, &res, err);
+        if (st == TT_OK) return TT_OK;
         p->m = NULL;
+        /* no complete generation in the prefix: a bigger one, up to max_bytes */
+        if (st != TT_ERR_TRUNCATED || bytes >= max_bytes || max_bytes >= p->file.len) break;
+        bytes = bytes * 4 < max_bytes ? bytes * 4 : max_bytes;
     }
+    tt_file_close(&p->file);
     return st;
 }
 

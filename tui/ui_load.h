@@ -24,12 +24,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Traces larger than this open with a preview of UI_PREVIEW_BYTES. */
+/* Traces larger than this open with a preview of UI_PREVIEW_BYTES; when that
+ * prefix holds no complete generation (a generation is about one second of
+ * the program), 4 times more, up to UI_PREVIEW_MAX_BYTES. */
 #define UI_PREVIEW_MIN_FILE (32u << 20)
 #define UI_PREVIEW_BYTES (16u << 20)
+#define UI_PREVIEW_MAX_BYTES (64u << 20)
 
 /* Bytes of a file_size trace to preview (0: no preview: load it whole). */
 size_t ui_preview_bytes(uint64_t file_size);
+/* The most a preview may take: UI_PREVIEW_MAX_BYTES or half the file
+ * (GOTV_PREVIEW_BYTES: exactly that). */
+size_t ui_preview_max_bytes(uint64_t file_size);
 /* GOTV_PREVIEW_DELAY_MS (0 if unset). */
 int ui_preview_delay_ms(void);
 
@@ -63,10 +69,12 @@ typedef struct ui_preview {
     size_t bytes;  /* prefix given to the loader */
 } ui_preview;
 
-/* Build the preview from the first `bytes` bytes of path. TT_OK: p->m is the
- * model; otherwise nothing to free. Only for mapped files (a file that cannot
- * be mapped gets TT_ERR_IO: load it whole instead). */
-tt_status ui_preview_open(const char *path, size_t bytes, ui_preview *p, tt_err *err);
+/* Build the preview from the first `bytes` bytes of path (4 times more while
+ * that holds no complete generation, up to max_bytes < the file size).
+ * TT_OK: p->m is the model; otherwise nothing to free. Only for mapped files
+ * of the generation-based formats (Go 1.22 and later): else TT_ERR_IO, load
+ * the trace whole instead. */
+tt_status ui_preview_open(const char *path, size_t bytes, size_t max_bytes, ui_preview *p, tt_err *err);
 void ui_preview_close(ui_preview *p);
 
 /* ---- in the explorer ---- */
