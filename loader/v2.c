@@ -378,6 +378,8 @@ typedef struct gst {
 #define GCHUNK_BITS 14u
 #define GCHUNK (1u << GCHUNK_BITS)
 #define GEXT_MAX ((1u << 29) - 1)
+#define G_DEAD 7u         /* gst.status of a freed slot */
+#define GCACHE 1024u      /* direct-mapped cache of recently used goroutines */
 
 typedef struct pst {
     uint64_t sgen, seq;
@@ -415,6 +417,8 @@ typedef struct rd {
     uint64_t gen;
     uint64_t min_ts;
     double freq;
+    unsigned fshift; /* freq == 2^fshift exactly ... */
+    uint64_t flim;   /* ... then fmul(freq, t) == t << fshift for t < flim (else flim = 0) */
     int has_freq, has_snap;
     uint64_t snap_time, snap_mono, snap_sec, snap_nsec;
     vbatch *batches;
@@ -457,6 +461,7 @@ typedef struct rd {
     size_t ngx, capgx;
     uint32_t *gxfree;
     size_t ngxfree, capgxfree;
+    gst *gcache[GCACHE]; /* by id % GCACHE: a gst that had that id (check id and status) */
     uint64_t *gens;  /* raw generation number of each generation read (gst.sgen) */
     size_t ngens, capgens;
     u64map pmap;
@@ -520,6 +525,29 @@ static inline int64_t fmul(double f, uint64_t t)
     if (!(x > -9223372036854775808.0 && x < 9223372036854775808.0))
         return INT64_MIN;
     return (int64_t)x;
+}
+
+/* fmul(r->freq, t), with a shift when the frequency is a power of two. */
+static inline int64_t tmul(const rd *r, uint64_t t)
+{
+    if (__builtin_expect(t < r->flim, 1))
+        return (int64_t)(t << r->fshift);
+    return fmul(r->freq, t);
+}
+
+/* Set fshift/flim for r->freq: the shift is exact while t and t << k fit a
+ * double's 53-bit mantissa and an int64. */
+static void set_fshift(rd *r)
+{
+    int e;
+    double m = frexp(r->freq, &e);
+    r->flim = 0;
+    r->fshift = 0;
+    if (m == 0.5 && e >= 1 && e <= 63) {
+        unsigned k = (unsigned)(e - 1);
+        r->fshift = k;
+        r->flim = k <= 10 ? (uint64_t)1 << 53 : (uint64_t)1 << (63 - k);
+    }
 }
 
 static inline int str_lookup(const rd *r, uint64_t id, uint32_t *out)
@@ -863,6 +891,7 @@ static void gen_reset(rd *r)
     r->gen = 0;
     r->min_ts = 0;
     r->freq = 0;
+    r->flim = 0;
     r->has_freq = r->has_snap = 0;
     r->snap_time = r->snap_mono = r->snap_sec = r->snap_nsec = 0;
     r->nbatches = 0;
@@ -900,6 +929,7 @@ static tt_status validate_gen(rd *r, size_t at)
                         (unsigned long long)r->gen, (unsigned long long)f->file,
                         (unsigned long long)f->pc);
     }
+    set_fshift(r);
     if (densify(&r->strs, &r->sdense, &r->nsdense, &r->capsdense, 1) ||
         densify_stacks(r))
         return NOMEM(r, at);
@@ -1071,6 +1101,23 @@ static inline __attribute__((always_inline)) int uv_fast(const uint8_t *p, size_
     return tt_uvarint(p, n, out);
 }
 
+/* Uvarint at p with at least 10 readable bytes: returns the end, or NULL on
+ * overflow. 1 and 2 byte values inline. */
+static inline __attribute__((always_inline)) const uint8_t *uv_unchecked(const uint8_t *p,
+                                                                        uint64_t *out)
+{
+    if (p[0] < 0x80) {
+        *out = p[0];
+        return p + 1;
+    }
+    if (p[1] < 0x80) {
+        *out = (uint64_t)(p[0] & 0x7f) | (uint64_t)p[1] << 7;
+        return p + 2;
+    }
+    int k = tt_uvarint(p, 10, out);
+    return k > 0 ? p + k : NULL;
+}
+
 /* Decode the next event of cursor c. Returns 1 (event), 0 (done), -1 error.
  * The cursor's event keeps m = c->m and synth = 0 (set when installed). */
 static inline __attribute__((always_inline)) int cursor_next(rd *r, cursor *c)
@@ -1078,7 +1125,7 @@ static inline __attribute__((always_inline)) int cursor_next(rd *r, cursor *c)
     if (__builtin_expect(c->p == c->end, 0) && !cursor_load(r, c))
         return 0;
     if (c->last_ts == 0)
-        c->last_ts = fmul(r->freq, c->btime);
+        c->last_ts = tmul(r, c->btime);
     const uint8_t *p = c->p;
     size_t n = (size_t)(c->end - p), i = 1;
     size_t at = (size_t)(p - r->buf);
@@ -1095,6 +1142,31 @@ static inline __attribute__((always_inline)) int cursor_next(rd *r, cursor *c)
         return -1;
     }
     uint64_t dt;
+    oev *e = &c->ev;
+    if (__builtin_expect(n >= 64, 1)) {
+        /* far from the end of the batch: no bounds checks (at most 5 varints
+         * of at most 10 bytes); any problem is diagnosed by the path below */
+        const uint8_t *q = uv_unchecked(p + 1, &dt);
+        if (q && na > 1) {
+            q = uv_unchecked(q, &e->args[0]);
+            if (q && na > 2) {
+                q = uv_unchecked(q, &e->args[1]);
+                if (q && na > 3) {
+                    q = uv_unchecked(q, &e->args[2]);
+                    if (q && na > 4)
+                        q = uv_unchecked(q, &e->args[3]);
+                }
+            }
+        }
+        if (__builtin_expect(q != NULL, 1)) {
+            e->typ = t;
+            e->off = at;
+            e->time = (int64_t)((uint64_t)tmul(r, dt) + (uint64_t)c->last_ts);
+            c->last_ts = e->time;
+            c->p = q;
+            return 1;
+        }
+    }
     int k = uv_fast(p + i, n - i, &dt);
     if (__builtin_expect(k <= 0, 0)) {
         fail(r, TT_ERR_FORMAT, at + i, "generation %llu, M %lld: found invalid uvarint for timestamp",
@@ -1102,7 +1174,6 @@ static inline __attribute__((always_inline)) int cursor_next(rd *r, cursor *c)
         return -1;
     }
     i += (size_t)k;
-    oev *e = &c->ev;
     e->typ = t;
     e->off = at;
     /* at most 4 arguments after dt (ev_nargs <= 5): unrolled */
@@ -1125,7 +1196,7 @@ static inline __attribute__((always_inline)) int cursor_next(rd *r, cursor *c)
         }
     }
 #undef ARG
-    e->time = (int64_t)((uint64_t)fmul(r->freq, dt) + (uint64_t)c->last_ts);
+    e->time = (int64_t)((uint64_t)tmul(r, dt) + (uint64_t)c->last_ts);
     c->last_ts = e->time;
     c->p = p + i;
     return 1;
@@ -1213,10 +1284,22 @@ static inline size_t g_slot(const rd *r, uint64_t id)
     return SIZE_MAX;
 }
 
-static inline gst *g_get(rd *r, uint64_t id)
+static __attribute__((noinline)) gst *g_get_slow(rd *r, uint64_t id)
 {
     size_t i = g_slot(r, id);
-    return i == SIZE_MAX ? NULL : g_at(r, r->gtab[i] - 1);
+    if (i == SIZE_MAX)
+        return NULL;
+    gst *s = g_at(r, r->gtab[i] - 1);
+    r->gcache[id % GCACHE] = s;
+    return s;
+}
+
+static inline gst *g_get(rd *r, uint64_t id)
+{
+    gst *s = r->gcache[id % GCACHE];
+    if (__builtin_expect(s && s->id == id && s->status != G_DEAD, 1))
+        return s;
+    return g_get_slow(r, id);
 }
 
 static int gtab_grow(rd *r)
@@ -1279,6 +1362,7 @@ static gst *g_new(rd *r, uint64_t id, uint8_t status)
     r->gtab[i] = idx + 1;
     r->gtn++;
     gst *s = g_at(r, idx);
+    r->gcache[id % GCACHE] = s;
     s->id = id;
     s->seq = 0;
     s->sgen = g_epoch(r);
@@ -1318,6 +1402,7 @@ static int g_del(rd *r, uint64_t id)
         return 0;
     uint32_t idx = r->gtab[i] - 1;
     gst *s = g_at(r, idx);
+    s->status = G_DEAD; /* invalidates r->gcache entries pointing here */
     if (s->ext) {
         gext *x = &r->gx[s->ext - 1];
         x->nregs = x->nrngs = 0;
