@@ -622,7 +622,8 @@ static void stage_model(const uint8_t *buf, size_t len, fz_stats *st)
             }
         }
         if (model_goroutine_stats) {
-            const model_gstats *gs = model_goroutine_stats(m, i);
+            model_gstats gsb;
+            const model_gstats *gs = model_goroutine_stats(m, i, &gsb);
             if (gs) {
                 if (gs->nreasons && (!gs->reason || !gs->reason_ns))
                     fz_fail("goroutine %u: %u reasons, NULL arrays", i, gs->nreasons);

@@ -54,54 +54,94 @@ static void *vgrow_keep(void *a, size_t *cap, size_t elem, int *oom)
 
 /* ---- builder state ------------------------------------------------------- */
 
-/* The spans of one lane, grown geometrically (large arrays grow by mremap in
- * glibc: no copying), handed over to the model at the end. */
-typedef struct spvec {
+/* The spans of one lane kind in the order they close, each with its lane
+ * (builder record index): one growing array, no allocation per lane. Grown
+ * by a quarter (large blocks grow by mremap in glibc: no copying, and the
+ * untouched capacity costs no memory). */
+typedef struct spstore {
     model_span *a;
-    uint32_t n, cap;
-} spvec;
+    uint32_t *lane;
+    size_t n, cap;
+} spstore;
 
-typedef struct kv {
+/* An open span of a lane while building (32 bytes). */
+typedef struct bspan {
+    int64_t start;
+    int64_t last;      /* end of the last span closed on the lane (INT64_MIN: none):
+                          new spans never start before it */
+    uint32_t stack, reason;
+    int32_t other;
+    uint8_t state, cat, flags;
+    uint8_t gbits;     /* goroutine lanes: builder bits (GB_*), not part of the
+                          span: lane_set and open_set keep them */
+} bspan;
+
+#define GB_GS 0x07       /* TT_GS_* now */
+#define GB_LW_SHIFT 3    /* which pending summary time bg.l_t holds (LW_*) */
+#define GB_LW (0x7 << GB_LW_SHIFT)
+#define GB_ASSIST 0x40   /* inside a GC mark assist */
+#define GB_SUMMARY 0x80  /* Go's summary has it (s.gs[id] != nil) */
+
+/* Go's summary keeps five pending timestamps per goroutine (lastStartTime,
+ * lastRunnableTime, lastBlockTime, lastSyscallTime, lastSyscallBlockTime); at
+ * most one is set on a valid trace, except the syscall pair. */
+enum { LW_NONE, LW_START, LW_RUNNABLE, LW_BLOCK, LW_SYS, LW_SYSBLOCK, LW__COUNT };
+/* Summary accumulators and times kept in the extended record. */
+enum { A_TOTAL, A_EXEC, A_SCHED, A_SYSCALL, A_SYSBLOCK, A_START, A_END, A__COUNT };
+
+typedef struct kv { /* a reason's block time (Go's BlockTimeByReason entry) */
     uint32_t key, next;
-    int64_t ns, last; /* last: lastRangeTime (0 = not in the map) */
+    int64_t ns;
 } kv;
 
-/* A goroutine while building: bg holds the builder's state; its
- * model_goroutine and its summary (model_gstats, whose counters are Go's
- * accumulators) live in the parallel arrays gg and gst, which become the
- * model's arrays at the end (reordered in place). */
+typedef struct kvr { /* a range's time (RangeTime entry) */
+    uint32_t key, next;
+    int64_t ns, last; /* last: lastRangeTime (0 = not in the map) */
+} kvr;
+
+/*
+ * A goroutine while building, 64 bytes: what a goroutine that only appears in
+ * a status event needs (a trace may declare millions of them). Everything
+ * else (summary accumulators, profile tracking, the P/M it runs on, its
+ * syscall, its open regions) lives in an extended record (bgx) created the
+ * first time it is needed (x). Its model_goroutine lives in the parallel
+ * array gg, which becomes the model's (reordered in place).
+ */
 typedef struct bg {
-    spvec v;
-    model_span open;       /* open span; state MS_NONE = none */
-    int64_t cur_p, cur_m;
-    uint8_t gs;            /* TT_GS_* now */
-    uint8_t in_assist;
-    uint8_t sc_has;        /* syscallingG[id] exists */
-    uint8_t tr_on;         /* profile tracking bits */
-    int64_t sc_p;
-    /* summary (the rest is in gst) */
-    int64_t l_start, l_runnable, l_block, l_sys, l_sysblock;
-    uint32_t l_block_reason;
-    uint32_t kv_reason, kv_range;
-    /* profiles */
+    bspan open;            /* open span; state MS_NONE = none */
+    int64_t creation;      /* summary CreationTime */
+    int64_t l_t;           /* pending summary time GB_LW (when x == NONE32) */
+    uint32_t l_reason;     /* lastBlockReason */
+    uint32_t kv_reason;    /* reason list head (kvs) */
+    uint32_t x;            /* extended record (b->gx), NONE32: none yet */
+    uint32_t name_stack;   /* stack whose outermost frame is the summary's Name
+                              and PC (0: none) */
+} bg;
+_Static_assert(sizeof(bspan) == 32 && sizeof(bg) == 64, "builder records grew");
+
+typedef struct bgx {
+    int64_t acc[A__COUNT]; /* A_* */
+    int64_t l[LW__COUNT];  /* pending summary times (once x exists) */
+    int64_t cur_p, cur_m;  /* P and M it runs on (-1 none) */
+    int64_t sc_p;          /* syscallingG[id] (if sc_has) */
     int64_t tr_start[MP__COUNT];
     uint32_t tr_stack[MP__COUNT];
-    /* regions */
+    uint32_t kv_range;     /* range list head (kvrs) */
     uint32_t region_top, depth;
-} bg;
+    uint8_t sc_has;
+    uint8_t tr_on;         /* profile tracking bits */
+} bgx;
 
 typedef struct bp {
     int64_t id;
-    spvec v;
-    model_span open;
+    bspan open;
     uint8_t sc_has;
     int64_t sc_g;
 } bp;
 
 typedef struct bm {
     int64_t id;
-    spvec v;
-    model_span open;
+    bspan open;
 } bm;
 
 typedef struct orange {
@@ -130,13 +170,13 @@ struct model_builder {
     model_imap gmap, pmap, mmap, tmap;
     VEC(bg) gs;
     VEC(model_goroutine) gg; /* parallel to gs */
-    VEC(model_gstats) gst;   /* parallel to gs; in_summary: Go's s.gs[id] != nil */
+    VEC(bgx) gx;
     VEC(bp) ps;
     VEC(bm) ms;
-    spvec gc_v;
-    model_span gc_open;
-    int gc_mark;
+    spstore sp[4];           /* per lane kind */
+    bspan gc_open;
     VEC(kv) kvs;
+    VEC(kvr) kvrs;
     VEC(model_range) ranges[MR__COUNT];
     VEC(orange) open_ranges;
     VEC(rangep) rangesp;
@@ -225,8 +265,8 @@ static uint32_t get_g(model_builder *b, int64_t id, int64_t t)
         return i;
     size_t k = VADD(b, b->gs);
     size_t k2 = VADD(b, b->gg);
-    size_t k3 = VADD(b, b->gst);
-    if (k == SIZE_MAX || k2 != k || k3 != k || model_imap_put(&b->gmap, id, (uint32_t)k) != 0) {
+    if (k == SIZE_MAX || k2 != k || k >= NONE32 ||
+        model_imap_put(&b->gmap, id, (uint32_t)k) != 0) {
         b->oom = 1;
         return NONE32;
     }
@@ -236,12 +276,119 @@ static uint32_t get_g(model_builder *b, int64_t id, int64_t t)
     gg->parent = -1;
     gg->first = t;
     gg->last = t;
-    g->cur_p = g->cur_m = -1;
-    g->kv_reason = g->kv_range = NONE32;
-    g->region_top = NONE32;
+    g->kv_reason = NONE32;
+    g->x = NONE32;
     g->open.state = MS_NONE;
-    g->open.end = INT64_MIN;
+    g->open.last = INT64_MIN;
     return (uint32_t)k;
+}
+
+/* The extended record of goroutine gi, or NULL if it has none yet. */
+static bgx *gx_of(model_builder *b, uint32_t gi)
+{
+    uint32_t x = b->gs.a[gi].x;
+    return x == NONE32 ? NULL : &b->gx.a[x];
+}
+
+/* The extended record of goroutine gi, created on first use (NULL: no memory).
+ * May move b->gx (not b->gs). */
+static bgx *gx_make(model_builder *b, uint32_t gi)
+{
+    bgx *x = gx_of(b, gi);
+    if (x)
+        return x;
+    size_t k = VADD(b, b->gx);
+    if (k == SIZE_MAX || k >= NONE32) {
+        b->oom = 1;
+        return NULL;
+    }
+    bg *g = &b->gs.a[gi];
+    x = &b->gx.a[k];
+    x->cur_p = x->cur_m = -1;
+    x->kv_range = x->region_top = NONE32;
+    int w = (g->open.gbits & GB_LW) >> GB_LW_SHIFT;
+    x->l[w] = g->l_t; /* l[LW_NONE] is unused */
+    g->l_t = 0;
+    g->open.gbits &= (uint8_t)~GB_LW;
+    g->x = (uint32_t)k;
+    return x;
+}
+
+static int64_t acc_get(model_builder *b, uint32_t gi, int a)
+{
+    bgx *x = gx_of(b, gi);
+    return x ? x->acc[a] : 0;
+}
+
+static void acc_add(model_builder *b, uint32_t gi, int a, int64_t d)
+{
+    if (d == 0)
+        return;
+    bgx *x = gx_make(b, gi);
+    if (x)
+        x->acc[a] = (int64_t)((uint64_t)x->acc[a] + (uint64_t)d);
+}
+
+static void acc_set(model_builder *b, uint32_t gi, int a, int64_t v)
+{
+    bgx *x = v ? gx_make(b, gi) : gx_of(b, gi);
+    if (x)
+        x->acc[a] = v;
+}
+
+/* Pending summary time w of goroutine gi (0: none, as in Go). */
+static int64_t lget(model_builder *b, uint32_t gi, int w)
+{
+    bgx *x = gx_of(b, gi);
+    if (x)
+        return x->l[w];
+    const bg *g = &b->gs.a[gi];
+    return ((g->open.gbits & GB_LW) >> GB_LW_SHIFT) == w ? g->l_t : 0;
+}
+
+static void lset(model_builder *b, uint32_t gi, int w, int64_t t)
+{
+    bg *g = &b->gs.a[gi];
+    if (g->x == NONE32) {
+        int cur = (g->open.gbits & GB_LW) >> GB_LW_SHIFT;
+        if (cur == w || cur == LW_NONE || g->l_t == 0) {
+            g->l_t = t;
+            g->open.gbits = (uint8_t)((g->open.gbits & ~GB_LW) |
+                                      ((t ? w : LW_NONE) << GB_LW_SHIFT));
+            return;
+        }
+        if (t == 0) /* clearing one that is not set */
+            return;
+    }
+    bgx *x = gx_make(b, gi);
+    if (x)
+        x->l[w] = t;
+}
+
+static void lclear_all(model_builder *b, uint32_t gi)
+{
+    bg *g = &b->gs.a[gi];
+    g->l_t = 0;
+    g->open.gbits &= (uint8_t)~GB_LW;
+    g->l_reason = 0;
+    bgx *x = gx_of(b, gi);
+    if (x)
+        memset(x->l, 0, sizeof x->l);
+}
+
+/* The summary's Name / PC. */
+static uint32_t g_name(const model_builder *b, const bg *g, uint64_t *pc)
+{
+    const tt_frame *fr = NULL;
+    uint32_t n = g->name_stack ? tt_syms_stack_frames(b->syms, g->name_stack, &fr) : 0;
+    if (!n || !fr) {
+        if (pc)
+            *pc = 0;
+        return 0;
+    }
+    if (pc)
+        *pc = fr[n - 1].pc;
+    return fr[n - 1].func;
 }
 
 static uint32_t get_p(model_builder *b, int64_t id)
@@ -250,13 +397,13 @@ static uint32_t get_p(model_builder *b, int64_t id)
     if (i != NONE32)
         return i;
     size_t k = VADD(b, b->ps);
-    if (k == SIZE_MAX || model_imap_put(&b->pmap, id, (uint32_t)k) != 0) {
+    if (k == SIZE_MAX || k >= NONE32 || model_imap_put(&b->pmap, id, (uint32_t)k) != 0) {
         b->oom = 1;
         return NONE32;
     }
     b->ps.a[k].id = id;
     b->ps.a[k].open.other = -1;
-    b->ps.a[k].open.end = INT64_MIN;
+    b->ps.a[k].open.last = INT64_MIN;
     return (uint32_t)k;
 }
 
@@ -266,7 +413,7 @@ static uint32_t get_m(model_builder *b, int64_t id, int64_t t)
     if (i != NONE32)
         return i;
     size_t k = VADD(b, b->ms);
-    if (k == SIZE_MAX || model_imap_put(&b->mmap, id, (uint32_t)k) != 0) {
+    if (k == SIZE_MAX || k >= NONE32 || model_imap_put(&b->mmap, id, (uint32_t)k) != 0) {
         b->oom = 1;
         return NONE32;
     }
@@ -274,63 +421,86 @@ static uint32_t get_m(model_builder *b, int64_t id, int64_t t)
     b->ms.a[k].open.state = MS_IDLE;
     b->ms.a[k].open.start = t;
     b->ms.a[k].open.other = -1;
-    b->ms.a[k].open.end = INT64_MIN;
+    b->ms.a[k].open.last = INT64_MIN;
     return (uint32_t)k;
 }
 
 /* ---- spans --------------------------------------------------------------- */
 
-/* An open span keeps in .end the end of the last span closed on its lane
- * (INT64_MIN if none): new spans never start before it. Returns 1 if a span
- * was appended. */
-static int span_close(model_builder *b, int kind, uint32_t lane, model_span *open, int64_t t)
+static int sp_grow(model_builder *b, spstore *v)
+{
+    size_t ncap = v->cap < 1024 ? 1024 : v->cap + v->cap / 4;
+    if (ncap > UINT32_MAX) /* lane offsets are 32-bit */
+        ncap = UINT32_MAX;
+    if (ncap <= v->cap) {
+        b->oom = 1;
+        return -1;
+    }
+    model_span *na = realloc(v->a, sizeof *na * ncap);
+    if (na)
+        v->a = na;
+    uint32_t *nl = na ? realloc(v->lane, sizeof *nl * ncap) : NULL;
+    if (nl)
+        v->lane = nl;
+    if (!na || !nl) {
+        b->oom = 1;
+        return -1;
+    }
+    v->cap = ncap;
+    return 0;
+}
+
+/* Close the open span of a lane at t. Returns 1 if a span was appended. */
+static int span_close(model_builder *b, int kind, uint32_t lane, const bspan *open, int64_t t)
 {
     if (open->state == MS_NONE || t <= open->start)
         return 0;
-    spvec *v = kind == ML_GOROUTINE ? &b->gs.a[lane].v
-               : kind == ML_PROC    ? &b->ps.a[lane].v
-               : kind == ML_THREAD  ? &b->ms.a[lane].v
-                                    : &b->gc_v;
-    if (v->n == v->cap) {
-        /* start small: most goroutines have a handful of spans, and a trace
-         * may declare millions of them */
-        uint32_t ncap = v->cap ? (v->cap < (1u << 30) ? v->cap * 2 : UINT32_MAX) : 2;
-        model_span *na = ncap > v->cap ? realloc(v->a, sizeof *na * ncap) : NULL;
-        if (!na) {
-            b->oom = 1;
-            return 0;
-        }
-        v->a = na;
-        v->cap = ncap;
-    }
-    model_span *s = &v->a[v->n++];
-    *s = *open;
+    spstore *v = &b->sp[kind];
+    if (v->n == v->cap && sp_grow(b, v) != 0)
+        return 0;
+    model_span *s = &v->a[v->n];
+    s->start = open->start;
     s->end = t;
+    s->stack = open->stack;
+    s->reason = open->reason;
+    s->other = open->other;
+    s->state = open->state;
+    s->cat = open->cat;
+    s->flags = open->flags;
+    v->lane[v->n++] = lane;
     return 1;
 }
 
+/* Replace an open span by nw begun at t (its last: last); keeps gbits. */
+static void open_set(bspan *open, const bspan *nw, int64_t t, int64_t last)
+{
+    uint8_t keep = open->gbits;
+    *open = *nw;
+    open->start = t;
+    open->last = last;
+    open->gbits = keep;
+}
+
 /* Switch a lane's open span to a new state at t (no-op if nothing changes). */
-static void lane_set(model_builder *b, int kind, uint32_t lane, model_span *open, int64_t t,
-                     const model_span *nw)
+static void lane_set(model_builder *b, int kind, uint32_t lane, bspan *open, int64_t t,
+                     const bspan *nw)
 {
     if (open->state == nw->state && open->other == nw->other && open->reason == nw->reason &&
         open->cat == nw->cat && open->stack == nw->stack && open->flags == nw->flags)
         return;
-    int64_t last = open->end;
+    int64_t last = open->last;
     if (t < last) /* never overlap the previous span (inconsistent input) */
         t = last;
     if (span_close(b, kind, lane, open, t))
         last = t;
-    *open = *nw;
-    open->start = t;
-    open->end = last;
+    open_set(open, nw, t, last);
 }
 
 static void p_set(model_builder *b, uint32_t pi, int64_t t, uint8_t state, int32_t other)
 {
     if (pi == NONE32)
         return;
-    model_span nw = {.state = state, .other = other};
+    bspan nw = {.state = state, .other = other};
     lane_set(b, ML_PROC, pi, &b->ps.a[pi].open, t, &nw);
 }
 
@@ -338,7 +508,7 @@ static void m_set(model_builder *b, uint32_t mi, int64_t t, uint8_t state, int32
 {
     if (mi == NONE32)
         return;
-    model_span nw = {.state = state, .other = other};
+    bspan nw = {.state = state, .other = other};
     lane_set(b, ML_THREAD, mi, &b->ms.a[mi].open, t, &nw);
 }
 
@@ -358,30 +528,45 @@ static void gc_update(model_builder *b, int64_t t)
     for (size_t i = 0; i < b->open_ranges.n; i++)
         if (b->open_ranges.a[i].kind == MR_GC)
             mark = 1;
-    model_span nw = {.state = stw ? MS_STW : mark ? MS_GC : MS_NONE,
-                     .other = stw ? (int32_t)stw_name : 0};
+    bspan nw = {.state = stw ? MS_STW : mark ? MS_GC : MS_NONE,
+                .other = stw ? (int32_t)stw_name : 0};
     lane_set(b, ML_GC, 0, &b->gc_open, t, &nw);
 }
 
 /* ---- summary (Go's Summarizer) ------------------------------------------- */
 
-static kv *kv_find(model_builder *b, uint32_t head, uint32_t key)
+static kv *kv_get(model_builder *b, uint32_t *head, uint32_t key)
 {
-    for (uint32_t i = head; i != NONE32; i = b->kvs.a[i].next)
+    for (uint32_t i = *head; i != NONE32; i = b->kvs.a[i].next)
         if (b->kvs.a[i].key == key)
             return &b->kvs.a[i];
+    size_t k = VADD(b, b->kvs);
+    if (k == SIZE_MAX || k >= NONE32)
+        return NULL;
+    kv *e = &b->kvs.a[k];
+    e->key = key;
+    e->next = *head;
+    *head = (uint32_t)k;
+    return e;
+}
+
+static kvr *kvr_find(model_builder *b, uint32_t head, uint32_t key)
+{
+    for (uint32_t i = head; i != NONE32; i = b->kvrs.a[i].next)
+        if (b->kvrs.a[i].key == key)
+            return &b->kvrs.a[i];
     return NULL;
 }
 
-static kv *kv_get(model_builder *b, uint32_t *head, uint32_t key)
+static kvr *kvr_get(model_builder *b, uint32_t *head, uint32_t key)
 {
-    kv *e = kv_find(b, *head, key);
+    kvr *e = kvr_find(b, *head, key);
     if (e)
         return e;
-    size_t k = VADD(b, b->kvs);
-    if (k == SIZE_MAX)
+    size_t k = VADD(b, b->kvrs);
+    if (k == SIZE_MAX || k >= NONE32)
         return NULL;
-    e = &b->kvs.a[k];
+    e = &b->kvrs.a[k];
     e->key = key;
     e->next = *head;
     *head = (uint32_t)k;
@@ -395,49 +580,71 @@ static void reason_add(model_builder *b, uint32_t gi, uint32_t reason, int64_t d
         e->ns += d;
 }
 
-static void sum_reset(bg *g, model_gstats *S, int64_t creation)
-{
-    S->in_summary = 1;
-    S->creation = creation;
-    S->start = S->end = 0;
-    S->exec_ns = S->sched_wait_ns = S->syscall_ns = S->syscall_block_ns = S->total_ns = 0;
-    g->l_start = g->l_runnable = g->l_block = g->l_sys = g->l_sysblock = 0;
-    g->l_block_reason = 0;
-    S->name = 0;
-    S->pc = 0;
-    g->kv_reason = g->kv_range = NONE32;
-}
-
-/* Go's snapshotStat folded into the accumulators, then the pending state
- * cleared (finalize). */
-static void sum_finalize(model_builder *b, uint32_t gi, int64_t T, int has_trigger)
+static void sum_reset(model_builder *b, uint32_t gi, int64_t creation)
 {
     bg *g = &b->gs.a[gi];
-    model_gstats *S = &b->gst.a[gi];
+    g->open.gbits |= GB_SUMMARY;
+    g->creation = creation;
+    g->name_stack = 0;
+    g->kv_reason = NONE32;
+    lclear_all(b, gi);
+    bgx *x = gx_of(b, gi);
+    if (x) {
+        memset(x->acc, 0, sizeof x->acc);
+        x->kv_range = NONE32;
+    }
+}
+
+/* Go's snapshotStat folded into the accumulators (into st if not NULL: at the
+ * end of the trace, without keeping them), then the pending state cleared
+ * (finalize). */
+static void sum_finalize(model_builder *b, uint32_t gi, int64_t T, int has_trigger,
+                         model_gstats *st)
+{
+    int64_t acc[A__COUNT] = {0}, l[LW__COUNT] = {0};
+    bgx *x = gx_of(b, gi);
+    if (x) {
+        memcpy(acc, x->acc, sizeof acc);
+        memcpy(l, x->l, sizeof l);
+    } else {
+        const bg *g = &b->gs.a[gi];
+        l[(g->open.gbits & GB_LW) >> GB_LW_SHIFT] = g->l_t;
+    }
     if (has_trigger)
-        S->end = T;
-    if (S->total_ns == 0)
-        S->total_ns = T - S->creation;
-    if (g->l_start)
-        S->exec_ns += T - g->l_start;
-    if (g->l_runnable)
-        S->sched_wait_ns += T - g->l_runnable;
-    if (g->l_block)
-        reason_add(b, gi, g->l_block_reason, T - g->l_block);
-    g = &b->gs.a[gi];
-    if (g->l_sys)
-        S->syscall_ns += T - g->l_sys;
-    if (g->l_sysblock)
-        S->sched_wait_ns += T - g->l_sysblock;
-    for (uint32_t i = g->kv_range; i != NONE32; i = b->kvs.a[i].next) {
-        kv *e = &b->kvs.a[i];
+        acc[A_END] = T;
+    if (acc[A_TOTAL] == 0)
+        acc[A_TOTAL] = T - b->gs.a[gi].creation;
+    if (l[LW_START])
+        acc[A_EXEC] += T - l[LW_START];
+    if (l[LW_RUNNABLE])
+        acc[A_SCHED] += T - l[LW_RUNNABLE];
+    if (l[LW_BLOCK])
+        reason_add(b, gi, b->gs.a[gi].l_reason, T - l[LW_BLOCK]);
+    if (l[LW_SYS])
+        acc[A_SYSCALL] += T - l[LW_SYS];
+    if (l[LW_SYSBLOCK])
+        acc[A_SCHED] += T - l[LW_SYSBLOCK];
+    x = gx_of(b, gi);
+    for (uint32_t i = x ? x->kv_range : NONE32; i != NONE32; i = b->kvrs.a[i].next) {
+        kvr *e = &b->kvrs.a[i];
         if (e->last) {
             e->ns += T - e->last;
             e->last = 0;
         }
     }
-    g->l_start = g->l_runnable = g->l_block = g->l_sys = g->l_sysblock = 0;
-    g->l_block_reason = 0;
+    if (st) {
+        st->total_ns = acc[A_TOTAL];
+        st->exec_ns = acc[A_EXEC];
+        st->sched_wait_ns = acc[A_SCHED];
+        st->syscall_ns = acc[A_SYSCALL];
+        st->syscall_block_ns = acc[A_SYSBLOCK];
+        st->start = acc[A_START];
+        st->end = acc[A_END];
+    } else {
+        for (int a = 0; a < A__COUNT; a++)
+            acc_set(b, gi, a, acc[a]);
+    }
+    lclear_all(b, gi);
 }
 
 static void sc_del_p(model_builder *b, int64_t p)
@@ -469,102 +676,106 @@ static void sc_set_p(model_builder *b, int64_t p, int64_t gid)
 static void sum_transition(model_builder *b, uint32_t gi, const tt_event *ev)
 {
     int64_t t = ev->time;
-    bg *g = &b->gs.a[gi];
-    model_gstats *S = &b->gst.a[gi];
     switch (ev->from) {
     case TT_GS_UNDETERMINED: {
-        sum_reset(g, S, b->sync_ts);
+        sum_reset(b, gi, b->sync_ts);
         int64_t st = t - b->sync_ts;
         switch (ev->to) {
         case TT_GS_RUNNING:
-            S->exec_ns += st;
+            acc_add(b, gi, A_EXEC, st);
             break;
         case TT_GS_WAITING:
             reason_add(b, gi, ev->name, st);
             break;
         case TT_GS_RUNNABLE:
-            S->sched_wait_ns += st;
+            acc_add(b, gi, A_SCHED, st);
             break;
         case TT_GS_SYSCALL:
-            if (ev->p == TT_NO_ID)
-                S->syscall_block_ns += st;
-            else
-                S->syscall_ns += st;
+            acc_add(b, gi, ev->p == TT_NO_ID ? A_SYSBLOCK : A_SYSCALL, st);
             break;
         }
         break;
     }
     case TT_GS_NOTEXIST:
-        sum_reset(g, S, t);
+        sum_reset(b, gi, t);
         break;
     case TT_GS_RUNNING:
-        S->exec_ns += t - g->l_start;
-        g->l_start = 0;
+        acc_add(b, gi, A_EXEC, t - lget(b, gi, LW_START));
+        lset(b, gi, LW_START, 0);
         break;
-    case TT_GS_WAITING:
-        if (g->l_block) {
-            reason_add(b, gi, g->l_block_reason, t - g->l_block);
-            g = &b->gs.a[gi];
-            g->l_block = 0;
-        }
-        break;
-    case TT_GS_RUNNABLE:
-        if (g->l_runnable) {
-            S->sched_wait_ns += t - g->l_runnable;
-            g->l_runnable = 0;
-        }
-        break;
-    case TT_GS_SYSCALL:
-        if (g->l_sys) {
-            if (g->l_sysblock) {
-                S->syscall_block_ns += t - g->l_sysblock;
-                S->syscall_ns += g->l_sysblock - g->l_sys;
-            } else {
-                S->syscall_ns += t - g->l_sys;
-            }
-            g->l_sys = g->l_sysblock = 0;
-            /* delete(syscallingP, syscallingG[id]): a missing entry reads as P 0 */
-            sc_del_p(b, g->sc_has ? g->sc_p : 0);
-            g->sc_has = 0;
+    case TT_GS_WAITING: {
+        int64_t lb = lget(b, gi, LW_BLOCK);
+        if (lb) {
+            reason_add(b, gi, b->gs.a[gi].l_reason, t - lb);
+            lset(b, gi, LW_BLOCK, 0);
         }
         break;
     }
-    g = &b->gs.a[gi];
-    if (S->name == 0 && ev->tstack) {
+    case TT_GS_RUNNABLE: {
+        int64_t lr = lget(b, gi, LW_RUNNABLE);
+        if (lr) {
+            acc_add(b, gi, A_SCHED, t - lr);
+            lset(b, gi, LW_RUNNABLE, 0);
+        }
+        break;
+    }
+    case TT_GS_SYSCALL: {
+        int64_t ls = lget(b, gi, LW_SYS), lsb = lget(b, gi, LW_SYSBLOCK);
+        if (ls) {
+            if (lsb) {
+                acc_add(b, gi, A_SYSBLOCK, t - lsb);
+                acc_add(b, gi, A_SYSCALL, lsb - ls);
+            } else {
+                acc_add(b, gi, A_SYSCALL, t - ls);
+            }
+            lset(b, gi, LW_SYS, 0);
+            lset(b, gi, LW_SYSBLOCK, 0);
+            /* delete(syscallingP, syscallingG[id]): a missing entry reads as P 0 */
+            bgx *x = gx_of(b, gi);
+            sc_del_p(b, x && x->sc_has ? x->sc_p : 0);
+            if (x)
+                x->sc_has = 0;
+        }
+        break;
+    }
+    }
+    bg *g = &b->gs.a[gi];
+    if (ev->tstack && g_name(b, g, NULL) == 0) {
         const tt_frame *fr = NULL;
         uint32_t n = tt_syms_stack_frames(b->syms, ev->tstack, &fr);
-        if (n && fr) {
-            S->name = fr[n - 1].func;
-            S->pc = fr[n - 1].pc;
-        }
+        if (n && fr)
+            g->name_stack = ev->tstack;
     }
     switch (ev->to) {
     case TT_GS_RUNNING:
-        g->l_start = t;
-        if (S->start == 0)
-            S->start = t;
+        lset(b, gi, LW_START, t);
+        if (acc_get(b, gi, A_START) == 0)
+            acc_set(b, gi, A_START, t);
         break;
     case TT_GS_RUNNABLE:
-        g->l_runnable = t;
+        lset(b, gi, LW_RUNNABLE, t);
         break;
     case TT_GS_WAITING:
         if (ev->name != b->s_forever || b->s_forever == 0) {
-            g->l_block = t;
-            g->l_block_reason = ev->name;
+            lset(b, gi, LW_BLOCK, t);
+            b->gs.a[gi].l_reason = ev->name;
             break;
         }
-        sum_finalize(b, gi, t, 1);
+        sum_finalize(b, gi, t, 1, NULL);
         break;
     case TT_GS_NOTEXIST:
-        sum_finalize(b, gi, t, 1);
+        sum_finalize(b, gi, t, 1, NULL);
         break;
-    case TT_GS_SYSCALL:
+    case TT_GS_SYSCALL: {
         sc_set_p(b, ev->p, b->gg.a[gi].id);
-        g = &b->gs.a[gi];
-        g->sc_has = 1;
-        g->sc_p = ev->p;
-        g->l_sys = t;
+        bgx *x = gx_make(b, gi);
+        if (x) {
+            x->sc_has = 1;
+            x->sc_p = ev->p;
+        }
+        lset(b, gi, LW_SYS, t);
         break;
+    }
     }
 }
 
@@ -607,11 +818,13 @@ static void prof_transition(model_builder *b, uint32_t gi, const tt_event *ev)
     static const uint8_t target[MP__COUNT] = {TT_GS_WAITING, TT_GS_WAITING, TT_GS_SYSCALL,
                                               TT_GS_RUNNABLE};
     for (int k = 0; k < MP__COUNT; k++) {
-        bg *g = &b->gs.a[gi];
+        bgx *g = gx_of(b, gi);
         uint8_t bit = (uint8_t)(1u << k);
-        if (!(g->tr_on & bit)) {
+        if (!g || !(g->tr_on & bit)) {
             if (ev->to == target[k] && prof_filter(b, k, ev->name)) {
-                g = &b->gs.a[gi];
+                g = gx_make(b, gi);
+                if (!g)
+                    return;
                 g->tr_on |= bit;
                 g->tr_start[k] = ev->time;
                 g->tr_stack[k] = ev->stack;
@@ -622,19 +835,20 @@ static void prof_transition(model_builder *b, uint32_t gi, const tt_event *ev)
             continue;
         g->tr_on &= (uint8_t)~bit;
         int64_t s = g->tr_start[k], e = ev->time;
+        uint32_t stack = g->tr_stack[k];
         /* Overlap with the goroutine's [StartTime, EndTime or trace end]: the
          * end is never before e; StartTime is final once set. */
-        int64_t gstart = b->gst.a[gi].start;
+        int64_t gstart = g->acc[A_START];
         if (gstart) {
             int64_t d = e - (s > gstart ? s : gstart);
             if (e >= gstart && d > 0)
-                prof_add(b, k, g->tr_stack[k], d);
+                prof_add(b, k, stack, d);
         } else if (e - s > 0) {
             size_t p = VADD(b, b->pending);
             if (p != SIZE_MAX) {
                 b->pending.a[p].gi = gi;
                 b->pending.a[p].kind = (uint8_t)k;
-                b->pending.a[p].stack = g->tr_stack[k];
+                b->pending.a[p].stack = stack;
                 b->pending.a[p].d = e - s;
             }
         }
@@ -651,20 +865,18 @@ static void g_transition(model_builder *b, const tt_event *ev)
     uint32_t gi = get_g(b, ev->id, t);
     if (gi == NONE32)
         return;
-    bg *g = &b->gs.a[gi];
     model_goroutine *G = &b->gg.a[gi];
     G->last = t;
     if (ev->from != ev->to) {
         sum_transition(b, gi, ev);
-        g = &b->gs.a[gi];
         if (ev->from == TT_GS_NOTEXIST && ev->g != TT_NO_ID) {
             G->parent = ev->g;
             G->create_stack = ev->stack;
         }
-        if (G->func == 0 && b->gst.a[gi].name)
-            G->func = b->gst.a[gi].name;
+        if (G->func == 0)
+            G->func = g_name(b, &b->gs.a[gi], NULL);
         /* goroutine lane */
-        model_span nw = {.other = -1};
+        bspan nw = {.other = -1};
         int64_t at = t;
         if (ev->from == TT_GS_UNDETERMINED) {
             at = b->sync_ts;
@@ -673,7 +885,8 @@ static void g_transition(model_builder *b, const tt_event *ev)
                 G->first = at;
         }
         nw.stack = ev->tstack ? ev->tstack : ev->stack;
-        if (g->in_assist)
+        bg *g = &b->gs.a[gi];
+        if (g->open.gbits & GB_ASSIST)
             nw.flags |= MSF_IN_ASSIST;
         switch (ev->to) {
         case TT_GS_RUNNING:
@@ -701,58 +914,61 @@ static void g_transition(model_builder *b, const tt_event *ev)
             nw.state = MS_NONE;
             break;
         }
-        int64_t last = g->open.end;
+        int64_t last = g->open.last;
         if (at < last) /* never overlap the previous span (inconsistent input) */
             at = last;
         if (g->open.state == MS_WAITING && ev->to == TT_GS_RUNNABLE) {
             g->open.other = nw.other;
             g->open.flags |= MSF_UNBLOCKED;
         }
-        if (span_close(b, ML_GOROUTINE, gi, &b->gs.a[gi].open, at))
+        if (span_close(b, ML_GOROUTINE, gi, &g->open, at))
             last = at;
-        g = &b->gs.a[gi];
-        g->open = nw;
-        g->open.start = at;
-        g->open.end = last;
+        open_set(&g->open, &nw, at, last);
         int32_t gid32 = (G->id < 0 || G->id > INT32_MAX) ? -1 : (int32_t)G->id;
         /* P and M lanes */
         if (ev->to == TT_GS_RUNNING || (ev->to == TT_GS_SYSCALL && !executing(ev->from))) {
             if (ev->p >= 0) {
                 uint32_t pi = get_p(b, ev->p);
                 p_set(b, pi, at, MS_RUNNING, gid32);
-                b->gs.a[gi].cur_p = ev->p;
+                bgx *x = gx_make(b, gi);
+                if (x)
+                    x->cur_p = ev->p;
             }
         }
         if (executing(ev->to) && ev->m >= 0) {
             uint32_t mi = get_m(b, ev->m, t);
             m_set(b, mi, at, ev->to == TT_GS_RUNNING ? MS_RUNNING : MS_SYSCALL, gid32);
-            b->gs.a[gi].cur_m = ev->m;
+            bgx *x = gx_make(b, gi);
+            if (x)
+                x->cur_m = ev->m;
         }
-        g = &b->gs.a[gi];
-        if (executing(ev->from) && !executing(ev->to)) {
-            if (g->cur_p >= 0) {
-                uint32_t pi = model_imap_get(&b->pmap, g->cur_p);
+        bgx *x = gx_of(b, gi);
+        if (executing(ev->from) && !executing(ev->to) && x) {
+            if (x->cur_p >= 0) {
+                uint32_t pi = model_imap_get(&b->pmap, x->cur_p);
                 if (pi != NONE32 && b->ps.a[pi].open.other == gid32)
                     p_set(b, pi, t, b->ps.a[pi].open.state, -1);
             }
-            if (g->cur_m >= 0) {
-                uint32_t mi = model_imap_get(&b->mmap, g->cur_m);
+            if (x->cur_m >= 0) {
+                uint32_t mi = model_imap_get(&b->mmap, x->cur_m);
                 if (mi != NONE32 && b->ms.a[mi].open.other == gid32)
                     m_set(b, mi, t, MS_IDLE, -1);
             }
-            g = &b->gs.a[gi];
-            g->cur_p = g->cur_m = -1;
+            x->cur_p = x->cur_m = -1;
         }
-        g->gs = ev->to;
+        g = &b->gs.a[gi];
+        g->open.gbits = (uint8_t)((g->open.gbits & ~GB_GS) | (ev->to & GB_GS));
         if (ev->to == TT_GS_NOTEXIST || (ev->to == TT_GS_WAITING && ev->name == b->s_forever &&
                                           b->s_forever)) {
             /* close the goroutine's open regions at its end */
-            while (g->region_top != NONE32) {
-                uint32_t r = g->region_top;
+            x = gx_of(b, gi);
+            while (x && x->region_top != NONE32) {
+                uint32_t r = x->region_top;
                 b->regions.a[r].end = t;
-                g->region_top = b->region_prev.a[r];
+                x->region_top = b->region_prev.a[r];
             }
-            g->depth = 0;
+            if (x)
+                x->depth = 0;
         }
     }
     prof_transition(b, gi, ev);
@@ -771,20 +987,23 @@ static void p_transition(model_builder *b, const tt_event *ev)
         bp *p = &b->ps.a[pi];
         if (p->sc_has) {
             uint32_t gi = model_imap_get(&b->gmap, p->sc_g);
-            if (gi != NONE32 && b->gst.a[gi].in_summary)
-                b->gs.a[gi].l_sysblock = t;
+            if (gi != NONE32 && (b->gs.a[gi].open.gbits & GB_SUMMARY))
+                lset(b, gi, LW_SYSBLOCK, t);
+            p = &b->ps.a[pi];
             p->sc_has = 0;
         }
         /* lanes: the goroutine bound to the P in a syscall now blocks */
         int32_t other = b->ps.a[pi].open.other;
         if (other >= 0) {
             uint32_t gi = model_imap_get(&b->gmap, other);
-            if (gi != NONE32 && b->gs.a[gi].gs == TT_GS_SYSCALL &&
+            if (gi != NONE32 && (b->gs.a[gi].open.gbits & GB_GS) == TT_GS_SYSCALL &&
                 b->gs.a[gi].open.state == MS_SYSCALL) {
-                model_span nw = b->gs.a[gi].open;
+                bspan nw = b->gs.a[gi].open;
                 nw.state = MS_SYSCALL_BLOCKED;
                 lane_set(b, ML_GOROUTINE, gi, &b->gs.a[gi].open, t, &nw);
-                b->gs.a[gi].cur_p = -1;
+                bgx *x = gx_of(b, gi);
+                if (x)
+                    x->cur_p = -1;
             }
         }
         /* a first status is back-dated to its generation's Sync, like goroutines */
@@ -820,8 +1039,12 @@ static int range_kind(model_builder *b, uint32_t name)
 static void set_assist(model_builder *b, int64_t gid, int on)
 {
     uint32_t gi = model_imap_get(&b->gmap, gid);
-    if (gi != NONE32)
-        b->gs.a[gi].in_assist = (uint8_t)on;
+    if (gi == NONE32)
+        return;
+    if (on)
+        b->gs.a[gi].open.gbits |= GB_ASSIST;
+    else
+        b->gs.a[gi].open.gbits &= (uint8_t)~GB_ASSIST;
 }
 
 static void ranges_event(model_builder *b, const tt_event *ev)
@@ -882,23 +1105,23 @@ static void ranges_event(model_builder *b, const tt_event *ev)
 }
 
 /* Go's summary of ranges. */
-static bg *sum_g(model_builder *b, int64_t id)
+static uint32_t sum_g(model_builder *b, int64_t id)
 {
     uint32_t gi = model_imap_get(&b->gmap, id);
-    if (gi == NONE32 || !b->gst.a[gi].in_summary)
-        return NULL;
-    return &b->gs.a[gi];
+    if (gi == NONE32 || !(b->gs.a[gi].open.gbits & GB_SUMMARY))
+        return NONE32;
+    return gi;
 }
 
 static void sum_ranges(model_builder *b, const tt_event *ev)
 {
-    bg *g = NULL;
+    uint32_t gi = NONE32;
     if (ev->kind == TT_EV_RANGE_BEGIN || ev->kind == TT_EV_RANGE_ACTIVE) {
         if (ev->res == TT_RES_GOROUTINE) {
-            g = sum_g(b, ev->id);
+            gi = sum_g(b, ev->id);
         } else if (ev->res == TT_RES_PROC) {
-            g = sum_g(b, ev->g);
-            if (g) {
+            gi = sum_g(b, ev->g);
+            if (gi != NONE32) {
                 size_t i;
                 for (i = 0; i < b->rangesp.n; i++)
                     if (b->rangesp.a[i].p == ev->id && b->rangesp.a[i].name == ev->name)
@@ -907,17 +1130,18 @@ static void sum_ranges(model_builder *b, const tt_event *ev)
                     i = VADD(b, b->rangesp);
                     if (i == SIZE_MAX)
                         return;
-                    g = sum_g(b, ev->g);
                 }
                 b->rangesp.a[i].p = ev->id;
                 b->rangesp.a[i].name = ev->name;
                 b->rangesp.a[i].g = ev->g;
             }
         }
-        if (!g)
+        if (gi == NONE32)
             return;
-        uint32_t gi = (uint32_t)(g - b->gs.a);
-        kv *e = kv_get(b, &b->gs.a[gi].kv_range, ev->name);
+        bgx *x = gx_make(b, gi);
+        if (!x)
+            return;
+        kvr *e = kvr_get(b, &x->kv_range, ev->name); /* moves kvrs, not gx */
         if (!e)
             return;
         if (ev->kind == TT_EV_RANGE_ACTIVE) {
@@ -929,21 +1153,22 @@ static void sum_ranges(model_builder *b, const tt_event *ev)
         }
     } else {
         if (ev->res == TT_RES_GOROUTINE) {
-            g = sum_g(b, ev->id);
+            gi = sum_g(b, ev->id);
         } else if (ev->res == TT_RES_PROC) {
             for (size_t i = 0; i < b->rangesp.n; i++) {
                 rangep *r = &b->rangesp.a[i];
                 if (r->p == ev->id && r->name == ev->name) {
                     if (r->g == ev->g)
-                        g = sum_g(b, r->g);
+                        gi = sum_g(b, r->g);
                     b->rangesp.a[i] = b->rangesp.a[--b->rangesp.n];
                     break;
                 }
             }
         }
-        if (!g)
+        bgx *x = gi == NONE32 ? NULL : gx_of(b, gi);
+        if (!x)
             return;
-        kv *e = kv_find(b, g->kv_range, ev->name);
+        kvr *e = kvr_find(b, x->kv_range, ev->name);
         if (!e || !e->last)
             return;
         e->ns += ev->time - e->last;
@@ -983,7 +1208,9 @@ static void region_event(model_builder *b, const tt_event *ev)
         size_t l = VADD(b, b->region_prev);
         if (k == SIZE_MAX || l == SIZE_MAX)
             return;
-        bg *g = &b->gs.a[gi];
+        bgx *g = gx_make(b, gi);
+        if (!g)
+            return;
         model_region *r = &b->regions.a[k];
         r->start = ev->time;
         r->goroutine = ev->g;
@@ -996,8 +1223,8 @@ static void region_event(model_builder *b, const tt_event *ev)
         g->region_top = (uint32_t)k;
         g->depth++;
     } else {
-        bg *g = &b->gs.a[gi];
-        if (g->region_top != NONE32) {
+        bgx *g = gx_of(b, gi);
+        if (g && g->region_top != NONE32) {
             uint32_t k = g->region_top;
             model_region *r = &b->regions.a[k];
             r->end = ev->time;
@@ -1033,7 +1260,7 @@ model_builder *model_builder_new(tt_syms *syms)
         return NULL;
     b->syms = syms;
     b->gc_open.state = MS_NONE;
-    b->gc_open.end = INT64_MIN;
+    b->gc_open.last = INT64_MIN;
     b->last_m = b->last_p = TT_NO_ID;
 #define S(f, lit) b->f = tt_syms_intern(syms, lit, sizeof lit - 1)
     S(s_gc, "GC concurrent mark phase");
@@ -1190,19 +1417,35 @@ static int cmp_idpair(const void *a, const void *b)
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* Sort build records by id: fills remap[bi] = lane and ids[lane]. */
+static void permute_span(model_span *it, size_t n, uint32_t *dst);
+
+/* Sort build records by id: fills remap[bi] = lane and ids[lane] (ids may be
+ * NULL). Records met in id order (the usual case) need no sorting. */
 static int order_ids(size_t n, const void *base, size_t stride, size_t idoff, uint32_t *remap,
                      int64_t *ids)
 {
+    int64_t prev = 0, id;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        memcpy(&id, (const char *)base + i * stride + idoff, sizeof id);
+        if (i && id <= prev)
+            break;
+        prev = id;
+        remap[i] = (uint32_t)i;
+        if (ids)
+            ids[i] = id;
+    }
+    if (i == n)
+        return 0;
     idpair *v = malloc(sizeof *v * (n ? n : 1));
     if (!v)
         return -1;
-    for (size_t i = 0; i < n; i++) {
+    for (i = 0; i < n; i++) {
         memcpy(&v[i].id, (const char *)base + i * stride + idoff, sizeof(int64_t));
         v[i].bi = (uint32_t)i;
     }
     qsort(v, n, sizeof *v, cmp_idpair);
-    for (size_t i = 0; i < n; i++) {
+    for (i = 0; i < n; i++) {
         remap[v[i].bi] = (uint32_t)i;
         if (ids)
             ids[i] = v[i].id;
@@ -1211,32 +1454,44 @@ static int order_ids(size_t n, const void *base, size_t stride, size_t idoff, ui
     return 0;
 }
 
-/* Hand the lanes' span arrays over to the model, in lane order. */
-static int take_lanes(model_lanes *l, uint32_t nlanes, spvec *const *vecs, size_t nvec,
-                      const uint32_t *remap)
+/* Hand a lane kind's spans over to the model: a stable counting sort by lane
+ * (remap[builder index] = lane; NULL: the same), applied in place (the lane
+ * array becomes the destinations); the spans array becomes l->block. */
+static int take_spans(model_lanes *l, spstore *v, uint32_t nlanes, const uint32_t *remap)
 {
     l->n = nlanes;
     l->sp = calloc((size_t)nlanes + 1, sizeof *l->sp);
     l->cnt = calloc((size_t)nlanes + 1, sizeof *l->cnt);
-    if (!l->sp || !l->cnt)
+    uint32_t *pos = malloc(sizeof *pos * ((size_t)nlanes + 1));
+    if (!l->sp || !l->cnt || !pos) {
+        free(pos);
         return -1;
-    for (size_t i = 0; i < nvec; i++) {
-        spvec *v = vecs[i];
-        uint32_t ln = remap ? remap[i] : (uint32_t)i;
-        if (v->n && v->n < v->cap) {
-            model_span *na = realloc(v->a, sizeof *na * v->n);
-            if (na)
-                v->a = na;
-        }
-        if (!v->n) {
-            free(v->a);
-            v->a = NULL;
-        }
-        l->sp[ln] = v->a;
-        l->cnt[ln] = v->n;
-        v->a = NULL;
-        v->n = v->cap = 0;
     }
+    size_t n = v->n;
+    for (size_t i = 0; i < n; i++)
+        l->cnt[remap ? remap[v->lane[i]] : v->lane[i]]++;
+    uint32_t acc = 0;
+    for (uint32_t i = 0; i < nlanes; i++) {
+        pos[i] = acc;
+        acc += l->cnt[i];
+    }
+    for (size_t i = 0; i < n; i++)
+        v->lane[i] = pos[remap ? remap[v->lane[i]] : v->lane[i]]++;
+    permute_span(v->a, n, v->lane);
+    free(v->lane);
+    v->lane = NULL;
+    if (n) {
+        model_span *a = realloc(v->a, sizeof *a * n); /* give back the growth slack */
+        l->block = a ? a : v->a;
+    } else {
+        free(v->a);
+        l->block = NULL;
+    }
+    v->a = NULL;
+    v->n = v->cap = 0;
+    for (uint32_t i = 0; i < nlanes; i++)
+        l->sp[i] = l->cnt[i] ? l->block + (pos[i] - l->cnt[i]) : NULL;
+    free(pos);
     return 0;
 }
 
@@ -1326,13 +1581,10 @@ static int cmp_log(const void *a, const void *b)
 
 /* Move items[i] to items[dst[i]] for every i, in place, following the
  * permutation's cycles (dst is clobbered). Records: model_region, model_log,
- * model_goroutine or model_gstats (told apart by size). */
+ * or model_goroutine (told apart by size). */
 _Static_assert(sizeof(model_region) != sizeof(model_log) &&
                    sizeof(model_region) != sizeof(model_goroutine) &&
-                   sizeof(model_log) != sizeof(model_goroutine) &&
-                   sizeof(model_gstats) != sizeof(model_region) &&
-                   sizeof(model_gstats) != sizeof(model_log) &&
-                   sizeof(model_gstats) != sizeof(model_goroutine),
+                   sizeof(model_log) != sizeof(model_goroutine),
                "permute tells records apart by size");
 /* The cycle walk carries one record along each cycle: one read and one write
  * of a record per move (typed, so the moves are inlined). */
@@ -1359,7 +1611,9 @@ _Static_assert(sizeof(model_region) != sizeof(model_log) &&
 PERMUTE_T(permute_region, model_region)
 PERMUTE_T(permute_log, model_log)
 PERMUTE_T(permute_goroutine, model_goroutine)
-PERMUTE_T(permute_gstats, model_gstats)
+PERMUTE_T(permute_span_t, model_span)
+
+static void permute_span(model_span *it, size_t n, uint32_t *dst) { permute_span_t(it, n, dst); }
 
 static void permute(void *items, size_t n, size_t size, uint32_t *dst)
 {
@@ -1367,10 +1621,8 @@ static void permute(void *items, size_t n, size_t size, uint32_t *dst)
         permute_region(items, n, dst);
     else if (size == sizeof(model_log))
         permute_log(items, n, dst);
-    else if (size == sizeof(model_goroutine))
-        permute_goroutine(items, n, dst);
     else
-        permute_gstats(items, n, dst);
+        permute_goroutine(items, n, dst);
 }
 
 /* Group records (regions or logs) by goroutine lane; those of no goroutine go
@@ -1378,9 +1630,8 @@ static void permute(void *items, size_t n, size_t size, uint32_t *dst)
  * sort computes each record's destination, then the permutation is applied by
  * following its cycles), then sorts each group that is not in order. Returns
  * 0 (*off gets ng+1 offsets) or -1 on allocation failure (items unchanged). */
-static int group_by_g(model_builder *b, void *items, size_t n, size_t size, size_t goff,
-                      const uint32_t *remap, uint32_t ng, uint32_t **off,
-                      int (*cmp)(const void *, const void *))
+static int group_by_g(const model *m, void *items, size_t n, size_t size, size_t goff,
+                      uint32_t ng, uint32_t **off, int (*cmp)(const void *, const void *))
 {
     uint32_t *o = calloc((size_t)ng + 2, sizeof *o);
     uint32_t *dst = malloc(sizeof *dst * (n ? n : 1));
@@ -1390,11 +1641,17 @@ static int group_by_g(model_builder *b, void *items, size_t n, size_t size, size
         return -1;
     }
     char *it = items;
+    int64_t last_gid = TT_NO_ID;
+    uint32_t last_lane = ng;
     for (size_t i = 0; i < n; i++) {
         int64_t gid;
         memcpy(&gid, it + i * size + goff, sizeof gid);
-        uint32_t gi = gid == TT_NO_ID ? NONE32 : model_imap_get(&b->gmap, gid);
-        dst[i] = gi == NONE32 ? ng : remap[gi];
+        if (gid != last_gid) { /* goroutine lanes are sorted by id */
+            uint32_t l = gid == TT_NO_ID ? NONE32 : model_goroutine_find(m, gid);
+            last_gid = gid;
+            last_lane = l == NONE32 ? ng : l;
+        }
+        dst[i] = last_lane;
         o[dst[i] + 1]++;
     }
     for (uint32_t i = 0; i <= ng; i++)
@@ -1510,19 +1767,17 @@ void model_builder_free(model_builder *b)
     model_imap_free(&b->pmap);
     model_imap_free(&b->mmap);
     model_imap_free(&b->tmap);
-    for (size_t i = 0; i < b->gs.n; i++)
-        free(b->gs.a[i].v.a);
-    for (size_t i = 0; i < b->ps.n; i++)
-        free(b->ps.a[i].v.a);
-    for (size_t i = 0; i < b->ms.n; i++)
-        free(b->ms.a[i].v.a);
-    free(b->gc_v.a);
+    for (int k = 0; k < 4; k++) {
+        free(b->sp[k].a);
+        free(b->sp[k].lane);
+    }
     free(b->gs.a);
     free(b->gg.a);
-    free(b->gst.a);
+    free(b->gx.a);
     free(b->ps.a);
     free(b->ms.a);
     free(b->kvs.a);
+    free(b->kvrs.a);
     for (int k = 0; k < MR__COUNT; k++)
         free(b->ranges[k].a);
     free(b->open_ranges.a);
@@ -1541,6 +1796,157 @@ void model_builder_free(model_builder *b)
     free(b);
 }
 
+#define VFREE(v) (free((v).a), (v).a = NULL, (v).n = (v).cap = 0)
+
+/* Entries the reason and range lists of goroutine gi will have once its
+ * summary is finalized at the end of the trace. */
+static size_t kv_count(model_builder *b, uint32_t gi)
+{
+    const bg *g = &b->gs.a[gi];
+    size_t n = 0;
+    int have_block = 0;
+    for (uint32_t j = g->kv_reason; j != NONE32; j = b->kvs.a[j].next) {
+        n++;
+        have_block |= b->kvs.a[j].key == g->l_reason;
+    }
+    if ((g->open.gbits & GB_SUMMARY) && !have_block && lget(b, gi, LW_BLOCK))
+        n++; /* sum_finalize adds it */
+    const bgx *x = gx_of(b, gi);
+    for (uint32_t j = x ? x->kv_range : NONE32; j != NONE32; j = b->kvrs.a[j].next)
+        n++;
+    return n;
+}
+
+/* The summaries as the model keeps them (gstats.c): goroutine gi's record at
+ * m->gsb + m->gs_off[gremap[gi]], its lists in m->kv_key / kv_ns. Also sets
+ * each goroutine's func and system flag. The builder's summary state (kv
+ * lists, extended records) is freed at the end. */
+static int take_summaries(model_builder *b, model *m, const uint32_t *gremap, int64_t T)
+{
+    uint32_t ng = (uint32_t)b->gs.n;
+    size_t nkv = 0;
+    for (uint32_t i = 0; i < ng; i++)
+        nkv += kv_count(b, i);
+    if (nkv >= UINT32_MAX)
+        return -1;
+    m->kv_key = malloc(sizeof *m->kv_key * (nkv + 1));
+    m->kv_ns = malloc(sizeof *m->kv_ns * (nkv + 1));
+    m->gs_off = malloc(sizeof *m->gs_off * (ng + 1u));
+    if (!m->kv_key || !m->kv_ns || !m->gs_off)
+        return -1;
+    m->nkv = nkv;
+    m->gs_t0 = b->t_first;
+    size_t cap = 0, len = 0, kpos = 0;
+    uint8_t *blob = NULL;
+    for (uint32_t i = 0; i < ng; i++) {
+        if (cap - len < MODEL_GSTATS_MAX) {
+            size_t ncap = cap + cap / 4 + 4096;
+            uint8_t *nb = realloc(blob, ncap);
+            if (!nb) {
+                free(blob);
+                return -1;
+            }
+            blob = nb;
+            cap = ncap;
+        }
+        if (len > UINT32_MAX) {
+            free(blob);
+            return -1;
+        }
+        model_gstats st = {0};
+        bg *g = &b->gs.a[i];
+        st.in_summary = (g->open.gbits & GB_SUMMARY) != 0;
+        st.creation = g->creation;
+        if (st.in_summary) {
+            sum_finalize(b, i, T, 0, &st);
+        } else {
+            st.total_ns = acc_get(b, i, A_TOTAL);
+            st.exec_ns = acc_get(b, i, A_EXEC);
+            st.sched_wait_ns = acc_get(b, i, A_SCHED);
+            st.syscall_ns = acc_get(b, i, A_SYSCALL);
+            st.syscall_block_ns = acc_get(b, i, A_SYSBLOCK);
+            st.start = acc_get(b, i, A_START);
+            st.end = acc_get(b, i, A_END);
+        }
+        g = &b->gs.a[i];
+        st.name = g_name(b, g, &st.pc);
+        model_goroutine *G = &b->gg.a[i];
+        if (G->func == 0)
+            G->func = st.name;
+        size_t fn = 0;
+        const char *f = bstr(b, G->func, &fn);
+        G->system = (fn == 0) || (has_prefix(f, fn, "runtime.") &&
+                                  !(fn == 12 && memcmp(f, "runtime.main", 12) == 0));
+        int64_t sum = st.exec_ns + st.sched_wait_ns + st.syscall_ns + st.syscall_block_ns;
+        uint32_t kv0 = (uint32_t)kpos;
+        for (uint32_t j = g->kv_reason; j != NONE32 && kpos < nkv; j = b->kvs.a[j].next) {
+            kv *e = &b->kvs.a[j];
+            size_t n;
+            const char *r = bstr(b, e->key, &n);
+            m->kv_key[kpos] = e->key;
+            m->kv_ns[kpos++] = e->ns;
+            st.nreasons++;
+            sum += e->ns;
+            if (n == 7 && memcmp(r, "network", 7) == 0)
+                st.network_wait_ns += e->ns;
+            else if (has_sub(r, n, "chan") || has_sub(r, n, "sync") || has_sub(r, n, "select"))
+                st.sync_block_ns += e->ns;
+            else if (n == 5 && memcmp(r, "sleep", 5) == 0)
+                st.sleep_ns += e->ns;
+            else
+                st.other_block_ns += e->ns;
+        }
+        st.unknown_ns = sum < st.total_ns ? st.total_ns - sum : 0;
+        const bgx *x = gx_of(b, i);
+        for (uint32_t j = x ? x->kv_range : NONE32; j != NONE32 && kpos < nkv;
+             j = b->kvrs.a[j].next) {
+            kvr *e = &b->kvrs.a[j];
+            m->kv_key[kpos] = e->key;
+            m->kv_ns[kpos++] = e->ns;
+            st.nranges++;
+            if (e->key == b->s_assist)
+                st.gc_assist_ns += e->ns;
+            else if (e->key == b->s_sweep)
+                st.gc_sweep_ns += e->ns;
+        }
+        m->gs_off[gremap[i]] = (uint32_t)len;
+        len += model_gstats_encode(blob + len, &st, st.nreasons + st.nranges ? kv0 : 0,
+                                   m->gs_t0);
+    }
+    m->gsb_len = len;
+    m->gsb = blob ? realloc(blob, len ? len : 1) : malloc(1);
+    if (!m->gsb) {
+        m->gsb = blob;
+        if (!blob)
+            return -1;
+    }
+    VFREE(b->kvs);
+    VFREE(b->kvrs);
+    VFREE(b->gx);
+    return 0;
+}
+
+/* Close the goroutines' open spans at T, freeing the goroutine records first
+ * (their open spans are moved to the front of the same block, which shrinks
+ * to half: a trace may declare millions of goroutines). */
+static void close_goroutines(model_builder *b, int64_t T)
+{
+    size_t ng = b->gs.n;
+    char *base = (char *)b->gs.a;
+    for (size_t i = 0; i < ng; i++) {
+        bspan o = b->gs.a[i].open; /* bytes [64i, 64i+32): never behind the writes */
+        memmove(base + i * sizeof o, &o, sizeof o);
+    }
+    bspan *open = ng ? realloc(base, ng * sizeof *open) : NULL;
+    if (!open)
+        open = (bspan *)base;
+    b->gs.a = NULL;
+    b->gs.n = b->gs.cap = 0;
+    for (size_t i = 0; i < ng; i++)
+        span_close(b, ML_GOROUTINE, (uint32_t)i, &open[i], T);
+    free(open);
+}
+
 model *model_builder_finish(model_builder *b)
 {
     if (!b)
@@ -1556,15 +1962,11 @@ model *model_builder_finish(model_builder *b)
     m->cache = cache;
     m->syms = b->syms;
     int64_t T = b->t_last;
+    /* from here on goroutines are found by binary search on the model's
+     * sorted lanes */
+    model_imap_free(&b->gmap);
 
     /* close everything still open at the last event */
-    for (size_t i = 0; i < b->gs.n; i++) {
-        span_close(b, ML_GOROUTINE, (uint32_t)i, &b->gs.a[i].open, T);
-        if (b->gst.a[i].in_summary)
-            sum_finalize(b, (uint32_t)i, T, 0);
-        if (b->gg.a[i].func == 0)
-            b->gg.a[i].func = b->gst.a[i].name;
-    }
     for (size_t i = 0; i < b->ps.n; i++)
         span_close(b, ML_PROC, (uint32_t)i, &b->ps.a[i].open, T);
     for (size_t i = 0; i < b->ms.n; i++)
@@ -1583,9 +1985,10 @@ model *model_builder_finish(model_builder *b)
     /* pending profile samples: goroutines that never ran count in full */
     for (size_t i = 0; i < b->pending.n; i++) {
         pend *p = &b->pending.a[i];
-        if (b->gst.a[p->gi].start == 0 && b->gst.a[p->gi].in_summary)
+        if (acc_get(b, p->gi, A_START) == 0 && (b->gs.a[p->gi].open.gbits & GB_SUMMARY))
             prof_add(b, p->kind, p->stack, p->d);
     }
+    VFREE(b->pending);
     if (b->oom)
         goto fail;
 
@@ -1598,120 +2001,31 @@ model *model_builder_finish(model_builder *b)
     int ok = gremap && premap && mremap && m->p_ids && m->m_ids;
     ok = ok && order_ids(ng, b->gg.a, sizeof *b->gg.a, offsetof(model_goroutine, id), gremap,
                          NULL) == 0;
-    /* the builder's goroutine and summary arrays become the model's, in lane
-     * order */
+    /* summaries, then the goroutines' last spans; the builder's goroutine
+     * records are gone after that */
+    ok = ok && take_summaries(b, m, gremap, T) == 0;
+    if (ok)
+        close_goroutines(b, T);
+    ok = ok && !b->oom;
+    ok = ok && take_spans(&m->lanes[ML_GOROUTINE], &b->sp[ML_GOROUTINE], ng, gremap) == 0;
+    /* the builder's goroutine array becomes the model's, in lane order */
     if (ok) {
-        uint32_t *dst = malloc(sizeof *dst * (ng + 1u));
-        ok = dst != NULL;
-        if (ok) {
-            memcpy(dst, gremap, sizeof *dst * ng);
-            permute(b->gg.a, ng, sizeof *b->gg.a, dst);
-            memcpy(dst, gremap, sizeof *dst * ng);
-            permute(b->gst.a, ng, sizeof *b->gst.a, dst);
-            free(dst);
-            m->gs = ng ? shrink(b->gg.a, ng, sizeof *b->gg.a) : calloc(1, sizeof *m->gs);
-            m->gst = ng ? shrink(b->gst.a, ng, sizeof *b->gst.a) : calloc(1, sizeof *m->gst);
-            if (ng) {
-                b->gg.a = NULL;
-                b->gst.a = NULL;
-            }
-            ok = m->gs && m->gst;
-        }
+        permute(b->gg.a, ng, sizeof *b->gg.a, gremap); /* clobbers gremap */
+        m->gs = ng ? shrink(b->gg.a, ng, sizeof *b->gg.a) : calloc(1, sizeof *m->gs);
+        if (ng)
+            b->gg.a = NULL;
+        ok = m->gs != NULL;
     }
     ok = ok && order_ids(np, b->ps.a, sizeof *b->ps.a, offsetof(bp, id), premap, m->p_ids) == 0;
     ok = ok && order_ids(nm, b->ms.a, sizeof *b->ms.a, offsetof(bm, id), mremap, m->m_ids) == 0;
-    spvec **vecs = malloc(sizeof *vecs * ((size_t)ng + np + nm + 1));
-    ok = ok && vecs;
-    if (ok) {
-        for (uint32_t i = 0; i < ng; i++)
-            vecs[i] = &b->gs.a[i].v;
-        ok = take_lanes(&m->lanes[ML_GOROUTINE], ng, vecs, ng, gremap) == 0;
-    }
-    if (ok) {
-        for (uint32_t i = 0; i < np; i++)
-            vecs[i] = &b->ps.a[i].v;
-        ok = take_lanes(&m->lanes[ML_PROC], np, vecs, np, premap) == 0;
-    }
-    if (ok) {
-        for (uint32_t i = 0; i < nm; i++)
-            vecs[i] = &b->ms.a[i].v;
-        ok = take_lanes(&m->lanes[ML_THREAD], nm, vecs, nm, mremap) == 0;
-    }
-    if (ok) {
-        vecs[0] = &b->gc_v;
-        ok = take_lanes(&m->lanes[ML_GC], 1, vecs, 1, NULL) == 0;
-    }
-    free(vecs);
+    ok = ok && take_spans(&m->lanes[ML_PROC], &b->sp[ML_PROC], np, premap) == 0;
+    ok = ok && take_spans(&m->lanes[ML_THREAD], &b->sp[ML_THREAD], nm, mremap) == 0;
+    ok = ok && take_spans(&m->lanes[ML_GC], &b->sp[ML_GC], 1, NULL) == 0;
     for (int k = 0; k < 4 && ok; k++)
         ok = model_lanes_index(&m->lanes[k]) == 0;
     if (!ok)
         goto fail_maps;
-
-    /* goroutines and their stats */
-    size_t nkv = 0;
-    for (size_t i = 0; i < b->gs.n; i++) {
-        for (uint32_t j = b->gs.a[i].kv_reason; j != NONE32; j = b->kvs.a[j].next)
-            nkv++;
-        for (uint32_t j = b->gs.a[i].kv_range; j != NONE32; j = b->kvs.a[j].next)
-            nkv++;
-    }
-    m->kv_key = malloc(sizeof *m->kv_key * (nkv + 1));
-    m->kv_ns = malloc(sizeof *m->kv_ns * (nkv + 1));
-    if (!m->kv_key || !m->kv_ns)
-        goto fail_maps;
-    m->nkv = nkv;
-    size_t kpos = 0;
-    for (size_t i = 0; i < b->gs.n; i++) {
-        bg *g = &b->gs.a[i];
-        uint32_t lane = gremap[i];
-        size_t fn = 0;
-        const char *f = bstr(b, m->gs[lane].func, &fn);
-        m->gs[lane].system = (fn == 0) || (has_prefix(f, fn, "runtime.") &&
-                                           !(fn == 12 && memcmp(f, "runtime.main", 12) == 0));
-        model_gstats *st = &m->gst[lane];
-        int64_t sum = st->exec_ns + st->sched_wait_ns + st->syscall_ns + st->syscall_block_ns;
-        st->reason = m->kv_key + kpos;
-        st->reason_ns = m->kv_ns + kpos;
-        for (uint32_t j = g->kv_reason; j != NONE32; j = b->kvs.a[j].next) {
-            kv *e = &b->kvs.a[j];
-            size_t n;
-            const char *r = bstr(b, e->key, &n);
-            m->kv_key[kpos] = e->key;
-            m->kv_ns[kpos++] = e->ns;
-            st->nreasons++;
-            sum += e->ns;
-            if (n == 7 && memcmp(r, "network", 7) == 0)
-                st->network_wait_ns += e->ns;
-            else if (has_sub(r, n, "chan") || has_sub(r, n, "sync") || has_sub(r, n, "select"))
-                st->sync_block_ns += e->ns;
-            else if (n == 5 && memcmp(r, "sleep", 5) == 0)
-                st->sleep_ns += e->ns;
-            else
-                st->other_block_ns += e->ns;
-        }
-        st->unknown_ns = sum < st->total_ns ? st->total_ns - sum : 0;
-        st->range = m->kv_key + kpos;
-        st->range_ns = m->kv_ns + kpos;
-        for (uint32_t j = g->kv_range; j != NONE32; j = b->kvs.a[j].next) {
-            kv *e = &b->kvs.a[j];
-            m->kv_key[kpos] = e->key;
-            m->kv_ns[kpos++] = e->ns;
-            st->nranges++;
-            if (e->key == b->s_assist)
-                st->gc_assist_ns += e->ns;
-            else if (e->key == b->s_sweep)
-                st->gc_sweep_ns += e->ns;
-        }
-    }
-
-    /* the builder's goroutine records (their spans were handed over) and
-     * summaries are done with: make room for what follows */
-    free(b->gs.a);
-    b->gs.a = NULL;
-    b->gs.n = b->gs.cap = 0;
-    free(b->kvs.a);
-    b->kvs.a = NULL;
-    b->kvs.n = b->kvs.cap = 0;
+    size_t nkv = m->nkv;
 
     if (model_build_groups(m) != 0)
         goto fail_maps;
@@ -1727,16 +2041,15 @@ model *model_builder_finish(model_builder *b)
     /* annotations */
     free(b->region_prev.a);
     b->region_prev.a = NULL;
-    if (group_by_g(b, b->regions.a, b->regions.n, sizeof *b->regions.a,
-                   offsetof(model_region, goroutine), gremap, ng, &m->g_region_off,
-                   cmp_region) != 0)
+    if (group_by_g(m, b->regions.a, b->regions.n, sizeof *b->regions.a,
+                   offsetof(model_region, goroutine), ng, &m->g_region_off, cmp_region) != 0)
         goto fail_maps;
     m->regions = shrink(b->regions.a, b->regions.n, sizeof *b->regions.a);
     b->regions.a = NULL;
     if (!m->regions && !(m->regions = malloc(sizeof *m->regions)))
         goto fail_maps;
-    if (group_by_g(b, b->logs.a, b->logs.n, sizeof *b->logs.a, offsetof(model_log, goroutine),
-                   gremap, ng, &m->g_log_off, cmp_log) != 0)
+    if (group_by_g(m, b->logs.a, b->logs.n, sizeof *b->logs.a, offsetof(model_log, goroutine),
+                   ng, &m->g_log_off, cmp_log) != 0)
         goto fail_maps;
     m->logs = shrink(b->logs.a, b->logs.n, sizeof *b->logs.a);
     b->logs.a = NULL;
@@ -1791,7 +2104,8 @@ model *model_builder_finish(model_builder *b)
     size_t mem = sizeof *m + sizeof *m->cache;
     for (int k = 0; k < 4; k++)
         mem += model_lanes_bytes(&m->lanes[k]);
-    mem += (sizeof *m->gs + sizeof *m->gst) * ng + (sizeof *m->kv_key + sizeof *m->kv_ns) * nkv;
+    mem += sizeof *m->gs * ng + (sizeof *m->kv_key + sizeof *m->kv_ns) * nkv;
+    mem += sizeof *m->gs_off * ng + m->gsb_len;
     mem += sizeof(int64_t) * (np + nm);
     mem += sizeof *m->groups * m->ngroups + sizeof *m->group_lanes * ng;
     for (int k = 0; k < MR__COUNT; k++)

@@ -302,8 +302,10 @@ typedef struct model_gstats {
                                  state change); else all fields are 0 */
 } model_gstats;
 
-/* Stats of goroutine lane idx over the whole trace. Borrowed. */
-const model_gstats *model_goroutine_stats(const model *m, uint32_t idx);
+/* Stats of goroutine lane idx over the whole trace: fills *buf and returns
+ * buf (NULL if idx is out of range). The model stores them compactly and
+ * expands them here; the reason / range arrays point into the model. */
+const model_gstats *model_goroutine_stats(const model *m, uint32_t idx, model_gstats *buf);
 
 /* Blocking episodes of a goroutine (its waiting, syscall, blocked syscall and
  * runnable spans), longest first (ties: earlier first). Borrowed; valid until

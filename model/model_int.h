@@ -12,7 +12,8 @@
 
 typedef struct model_lanes {
     uint32_t n;            /* lanes */
-    model_span **sp;       /* n arrays of spans (NULL when empty) */
+    model_span *block;     /* every span of these lanes, lane after lane */
+    model_span **sp;       /* n pointers into block (NULL when empty) */
     uint32_t *cnt;         /* n span counts */
     uint32_t *ck_off;      /* n+1 offsets (in checkpoints) into ck */
     int64_t *ck;           /* nst cumulative ns per checkpoint (the time in
@@ -43,7 +44,12 @@ struct model {
     model_lanes lanes[4]; /* ML_GOROUTINE, ML_PROC, ML_THREAD, ML_GC */
 
     model_goroutine *gs;
-    model_gstats *gst;
+    /* goroutine summaries: one variable-length record per goroutine (gstats.c),
+     * the record of lane i at gsb + gs_off[i]; times relative to gs_t0 */
+    uint8_t *gsb;
+    uint32_t *gs_off;
+    size_t gsb_len;
+    int64_t gs_t0;
     uint32_t *kv_key;     /* reason / range ids (gstats point here) */
     int64_t *kv_ns;
     size_t nkv;
@@ -82,10 +88,16 @@ uint32_t model_imap_get(const model_imap *m, int64_t k);
 int model_imap_put(model_imap *m, int64_t k, uint32_t v);
 void model_imap_free(model_imap *m);
 
+/* Longest encoded model_gstats record. */
+#define MODEL_GSTATS_MAX 200
+/* Encode st (its reason/range pointers are not used: they are kv_key/kv_ns +
+ * kv_off) into out; returns the length. */
+size_t model_gstats_encode(uint8_t *out, const model_gstats *st, uint32_t kv_off, int64_t t0);
+
 /* Fill lanes->ck from lanes->spans/off. 0 ok, -1 no memory. */
 int model_lanes_index(model_lanes *l);
 size_t model_lanes_bytes(const model_lanes *l);
-/* Fill m->groups / m->group_lanes from gs/gst. 0 ok, -1 no memory. */
+/* Fill m->groups / m->group_lanes from gs and the summaries (gstats.c). 0 ok, -1 no memory. */
 int model_build_groups(model *m);
 
 #endif

@@ -30,16 +30,15 @@ void model_free(model *m)
     if (!m)
         return;
     for (int k = 0; k < 4; k++) {
-        if (m->lanes[k].sp)
-            for (uint32_t i = 0; i < m->lanes[k].n; i++)
-                free(m->lanes[k].sp[i]);
+        free(m->lanes[k].block);
         free(m->lanes[k].sp);
         free(m->lanes[k].cnt);
         free(m->lanes[k].ck_off);
         free(m->lanes[k].ck);
     }
     free(m->gs);
-    free(m->gst);
+    free(m->gsb);
+    free(m->gs_off);
     free(m->kv_key);
     free(m->kv_ns);
     free(m->p_ids);
@@ -306,11 +305,6 @@ int64_t model_proc_id(const model *m, uint32_t idx)
 int64_t model_thread_id(const model *m, uint32_t idx)
 {
     return idx < m->lanes[ML_THREAD].n ? m->m_ids[idx] : -1;
-}
-
-const model_gstats *model_goroutine_stats(const model *m, uint32_t idx)
-{
-    return idx < m->lanes[ML_GOROUTINE].n ? &m->gst[idx] : NULL;
 }
 
 typedef struct epd {
@@ -642,93 +636,7 @@ uint32_t model_search_goroutines(const model *m, const char *text, uint32_t *out
 
 /* ---- goroutine groups ------------------------------------------------------ */
 
-typedef struct gkey {
-    const char *s;
-    size_t n;
-    uint32_t lane;  /* or group index */
-    int64_t exec;
-} gkey;
-
-static int cmp_bytes(const char *a, size_t na, const char *b, size_t nb)
-{
-    int c = memcmp(a, b, na < nb ? na : nb);
-    if (c)
-        return c;
-    return na < nb ? -1 : na > nb;
-}
-
-static int cmp_gkey_name(const void *a, const void *b)
-{
-    const gkey *x = a, *y = b;
-    int c = cmp_bytes(x->s, x->n, y->s, y->n);
-    if (c)
-        return c;
-    return x->lane < y->lane ? -1 : x->lane > y->lane;
-}
-
-static int cmp_gkey_exec(const void *a, const void *b)
-{
-    const gkey *x = a, *y = b;
-    if (x->exec != y->exec)
-        return x->exec > y->exec ? -1 : 1;
-    return cmp_bytes(x->s, x->n, y->s, y->n);
-}
-
-int model_build_groups(model *m)
-{
-    uint32_t ng = m->lanes[ML_GOROUTINE].n, n = 0;
-    m->group_lanes = malloc(sizeof *m->group_lanes * (ng + 1u));
-    m->groups = malloc(sizeof *m->groups * (ng + 1u));
-    gkey *k = malloc(sizeof *k * (ng + 1u));
-    model_ggroup *tmp = malloc(sizeof *tmp * (ng + 1u));
-    if (!m->group_lanes || !m->groups || !k || !tmp) {
-        free(k);
-        free(tmp);
-        return -1;
-    }
-    for (uint32_t i = 0; i < ng; i++) {
-        if (!m->gst[i].in_summary)
-            continue;
-        k[n].s = model_str(m, m->gs[i].func, &k[n].n);
-        k[n].lane = i;
-        n++;
-    }
-    if (n > 1)
-        qsort(k, n, sizeof *k, cmp_gkey_name);
-    uint32_t ngr = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t l = k[i].lane;
-        m->group_lanes[i] = l;
-        if (!ngr || cmp_bytes(k[i - 1].s, k[i - 1].n, k[i].s, k[i].n) != 0) {
-            model_ggroup *g = &tmp[ngr++];
-            g->func = m->gs[l].func;
-            g->count = 0;
-            g->exec_ns = 0;
-            g->first = i;
-        }
-        tmp[ngr - 1].count++;
-        tmp[ngr - 1].exec_ns += m->gst[l].exec_ns;
-    }
-    /* order groups by exec (ties: name); their lanes stay where they are */
-    for (uint32_t i = 0; i < ngr; i++) {
-        k[i].s = model_str(m, tmp[i].func, &k[i].n);
-        k[i].lane = i;
-        k[i].exec = tmp[i].exec_ns;
-    }
-    if (ngr > 1)
-        qsort(k, ngr, sizeof *k, cmp_gkey_exec);
-    for (uint32_t i = 0; i < ngr; i++)
-        m->groups[i] = tmp[k[i].lane];
-    m->ngroups = ngr;
-    if (ngr < ng) { /* give back the room of the goroutines not in a group */
-        model_ggroup *g = realloc(m->groups, sizeof *g * (ngr + 1u));
-        if (g)
-            m->groups = g;
-    }
-    free(k);
-    free(tmp);
-    return 0;
-}
+/* model_build_groups: gstats.c */
 
 uint32_t model_goroutine_groups(const model *m, const model_ggroup **groups)
 {

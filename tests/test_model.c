@@ -171,7 +171,8 @@ static void test_summary_hand_computed(void **state)
     scen s;
     scen_build(&s);
     model *m = s.m;
-    const model_gstats *st = model_goroutine_stats(m, model_goroutine_find(m, 1));
+    model_gstats sbuf;
+    const model_gstats *st = model_goroutine_stats(m, model_goroutine_find(m, 1), &sbuf);
     assert_true(st->in_summary);
     assert_int_equal(st->creation, 100);
     assert_int_equal(st->start, 110);
@@ -184,7 +185,7 @@ static void test_summary_hand_computed(void **state)
     assert_int_equal(st->sync_block_ns, 100);
     assert_int_equal(st->total_ns, 900);
     assert_int_equal(st->unknown_ns, 0);
-    st = model_goroutine_stats(m, model_goroutine_find(m, 2));
+    st = model_goroutine_stats(m, model_goroutine_find(m, 2), &sbuf);
     assert_int_equal(st->creation, 200);
     assert_int_equal(st->start, 310);
     assert_int_equal(st->end, 500);
@@ -288,7 +289,8 @@ static void test_waits_ranges_gc(void **state)
     evgen_metric(&e, 1510, "/gc/heap/goal:bytes", 8192);
     evgen_sync(&e, 2000);
     model *m = evgen_finish(&e);
-    const model_gstats *gs = model_goroutine_stats(m, 0);
+    model_gstats sbuf;
+    const model_gstats *gs = model_goroutine_stats(m, 0, &sbuf);
     assert_int_equal(gs->network_wait_ns, 200);
     assert_int_equal(gs->sleep_ns, 500);
     assert_int_equal(gs->sched_wait_ns, 50);
@@ -650,7 +652,8 @@ static void check_lanes_vs_summary(const model *m, const char *name)
         }
     }
     for (uint32_t g = 0; g < ng; g++) {
-        const model_gstats *st = model_goroutine_stats(m, g);
+        model_gstats sbuf;
+        const model_gstats *st = model_goroutine_stats(m, g, &sbuf);
         const model_span *sp;
         uint32_t n = model_lane_spans(m, ML_GOROUTINE, g, &sp);
         int64_t d[MS__COUNT] = {0}, blk = 0;

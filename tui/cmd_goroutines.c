@@ -42,6 +42,7 @@ static const char *const key_names[K__COUNT] = {
 
 static const model *g_m;
 static int g_key;
+static const int64_t *g_vals; /* sort key of each lane (stats keys) */
 
 static int64_t key_val(const model_gstats *s, int k)
 {
@@ -75,8 +76,7 @@ static int cmp_rows(const void *a, const void *b)
         if (nx != ny)
             return nx < ny ? -1 : 1;
     } else if (g_key != K_ID) {
-        int64_t vx = key_val(model_goroutine_stats(g_m, x), g_key);
-        int64_t vy = key_val(model_goroutine_stats(g_m, y), g_key);
+        int64_t vx = g_vals[x], vy = g_vals[y];
         if (vx != vy)
             return vx > vy ? -1 : 1; /* descending */
     }
@@ -135,23 +135,34 @@ int gotv_cmd_goroutines(int argc, char **argv)
         return 1;
     uint32_t n = model_lane_count(m, ML_GOROUTINE), nrows = 0;
     uint32_t *rows = malloc(sizeof *rows * (n ? n : 1));
-    if (!rows) {
+    int64_t *vals = key != K_ID && key != K_FUNC ? malloc(sizeof *vals * (n ? n : 1)) : NULL;
+    if (!rows || (key != K_ID && key != K_FUNC && !vals)) {
         fprintf(stderr, "gotv: out of memory\n");
+        free(rows);
+        free(vals);
         model_free(m);
         return 1;
     }
-    for (uint32_t i = 0; i < n; i++)
-        if (model_goroutine_stats(m, i)->in_summary)
+    model_gstats sbuf;
+    for (uint32_t i = 0; i < n; i++) {
+        const model_gstats *s = model_goroutine_stats(m, i, &sbuf);
+        if (vals)
+            vals[i] = key_val(s, key);
+        if (s->in_summary)
             rows[nrows++] = i;
+    }
     g_m = m;
     g_key = key;
+    g_vals = vals;
     qsort(rows, nrows, sizeof *rows, cmp_rows);
+    free(vals);
+    g_vals = NULL;
 
     if (json) {
         printf("{\"goroutines\": [");
         for (uint32_t r = 0; r < nrows; r++) {
             const model_goroutine *g = model_goroutine_get(m, rows[r]);
-            const model_gstats *s = model_goroutine_stats(m, rows[r]);
+            const model_gstats *s = model_goroutine_stats(m, rows[r], &sbuf);
             size_t fl;
             const char *fn = model_str(m, g->func, &fl);
             printf("%s\n  {\"id\": %" PRId64 ", \"function\": ", r ? "," : "", g->id);
@@ -212,7 +223,7 @@ int gotv_cmd_goroutines(int argc, char **argv)
         printf("\n");
         for (uint32_t r = 0; r < nrows; r++) {
             const model_goroutine *g = model_goroutine_get(m, rows[r]);
-            const model_gstats *s = model_goroutine_stats(m, rows[r]);
+            const model_gstats *s = model_goroutine_stats(m, rows[r], &sbuf);
             size_t fl;
             const char *fn = model_str(m, g->func, &fl);
             char name[256];

@@ -111,7 +111,8 @@ static _Thread_local ui_state *sort_st; /* qsort context (per thread: the backgr
 
 static int64_t gstat_key(const ui_state *st, uint32_t g, int key)
 {
-    const model_gstats *s = model_goroutine_stats(st->m, g);
+    model_gstats sb;
+    const model_gstats *s = model_goroutine_stats(st->m, g, &sb);
     if (!s) return 0;
     switch (key) {
     case ORD_EXEC: return s->exec_ns;

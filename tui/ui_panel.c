@@ -111,7 +111,8 @@ static void build_panel(ui_state *st)
     add_text(st, UI_S_NORMAL, -1, "created by %s%s; seen %s .. %s (%s)%s", parent,
              pi != UINT32_MAX ? " (p)" : "", b1, b2, b3, label);
     /* time breakdown */
-    const model_gstats *s = model_goroutine_stats(st->m, gi);
+    model_gstats sb;
+    const model_gstats *s = model_goroutine_stats(st->m, gi, &sb);
     if (s) {
         char t[9][32], p[9][16];
         int64_t v[9] = {s->total_ns, s->exec_ns, s->sched_wait_ns, s->sync_block_ns, s->network_wait_ns,
@@ -291,7 +292,8 @@ static ui_state *gsort_st;
 
 static int64_t gcol_val(const ui_state *st, uint32_t g, int col)
 {
-    const model_gstats *s = model_goroutine_stats(st->m, g);
+    model_gstats sb;
+    const model_gstats *s = model_goroutine_stats(st->m, g, &sb);
     const model_goroutine *gr = model_goroutine_get(st->m, g);
     const model_episode *e;
     switch (col) {
