@@ -10,6 +10,8 @@ typedef struct open_ctx {
     const model_open_opts *opts;
     uint64_t limit, count;
     int cancelled;
+    int nomem;     /* the builder ran out of memory */
+    uint64_t done; /* bytes read at the last progress report */
 } open_ctx;
 
 static int cancel_requested(open_ctx *c)
@@ -27,12 +29,16 @@ static int open_event(void *ctx, const tt_event *ev)
     if ((c->count & 0xffff) == 0 && cancel_requested(c))
         return 1;
     c->count++;
-    return model_builder_event(c->b, ev);
+    if (model_builder_event(c->b, ev) == 0)
+        return 0;
+    c->nomem = 1;
+    return 1;
 }
 
 static void open_progress(void *ctx, uint64_t done, uint64_t total)
 {
     open_ctx *c = ctx;
+    c->done = done;
     if (c->opts && c->opts->progress)
         c->opts->progress(c->opts->ctx, done, total);
     cancel_requested(c); /* the next event stops the load */
@@ -55,7 +61,9 @@ static tt_status build_once(const tt_file *f, const uint8_t *buf, size_t len,
      * already delivered (the file's pages do not add to the peak) */
     tt_status st = f ? tt_load_file(f, syms, &sink, res, err)
                      : tt_load(buf, len, syms, &sink, res, err);
-    if (st == TT_ERR_STOPPED && c.cancelled)
+    if (st == TT_ERR_STOPPED && c.nomem)
+        st = tt_err_set(err, TT_ERR_NOMEM, c.done, "out of memory building the model");
+    else if (st == TT_ERR_STOPPED && c.cancelled)
         st = cancelled(err);
     else if (st == TT_ERR_STOPPED && c.count >= limit && limit != UINT64_MAX)
         st = TT_OK; /* our own stop at the last complete generation */

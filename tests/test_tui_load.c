@@ -293,6 +293,14 @@ static void test_banner(void **unused)
     assert_string_equal(b, "loading 37% - showing the first 1.57s of the trace");
     ui_loading_banner(st, 100, 100, b, sizeof b);
     assert_string_equal(b, "indexing - showing the first 1.57s of the trace");
+    tt_err e;
+    memset(&e, 0, sizeof e);
+    tt_err_set(&e, TT_ERR_NOMEM, 123, "out of \x1b[2J memory");
+    ui_failed_banner(st, TT_ERR_NOMEM, &e, b, sizeof b);
+    assert_string_equal(b, "load failed: out of \\x1b[2J memory at byte 123 - only the first 1.57s shown");
+    memset(&e, 0, sizeof e);
+    ui_failed_banner(st, TT_ERR_IO, &e, b, sizeof b);
+    assert_string_equal(b, "load failed: I/O error at byte 0 - only the first 1.57s shown");
     ui_render(st);
     ui_loading_banner(st, 37, 100, b, sizeof b);
     ui_draw_banner(st, b, 0);

@@ -651,11 +651,7 @@ int ui_term_run(const ui_term_opts *o)
                 model_free(fm);
                 if (s == TT_OK) s = tt_err_set(&late_err, TT_ERR_NOMEM, 0, "out of memory");
                 late_status = s;
-                char d[32], msg[340];
-                tl_fmt_dur(st->info->t_end - st->info->t_start, d, sizeof d);
-                ui_sanitize(late_err.msg[0] ? late_err.msg : tt_status_str(s), strlen(late_err.msg[0] ? late_err.msg : tt_status_str(s)), !utf8, msg, sizeof msg);
-                snprintf(banner, sizeof banner, "load failed: %s at byte %llu - only the first %s shown", msg,
-                         (unsigned long long)late_err.offset, d);
+                ui_failed_banner(st, s, &late_err, banner, sizeof banner);
                 banner_err = 1;
             }
             dirty = full = 1;

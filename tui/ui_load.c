@@ -496,6 +496,15 @@ void ui_loading_banner(const ui_state *st, uint64_t done, uint64_t total, char *
                  total ? (int)(done * 100 / total) : 0, d);
 }
 
+void ui_failed_banner(const ui_state *st, tt_status s, const tt_err *e, char *buf, size_t n)
+{
+    char d[32], msg[340];
+    const char *what = e->msg[0] ? e->msg : tt_status_str(s);
+    tl_fmt_dur(st->info->t_end - st->info->t_start, d, sizeof d);
+    ui_sanitize(what, strlen(what), !st->utf8, msg, sizeof msg);
+    snprintf(buf, n, "load failed: %s at byte %llu - only the first %s shown", msg, (unsigned long long)e->offset, d);
+}
+
 void ui_draw_banner(ui_state *st, const char *text, int err)
 {
     ui_grid *g = &st->grid;

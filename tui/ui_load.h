@@ -97,6 +97,11 @@ void ui_swap_state(ui_state *st, ui_state *ns);
 /* The banner of the loading explorer: "loading 37% - showing the first
  * 1.013s of the trace" (indexing once every byte is read). */
 void ui_loading_banner(const ui_state *st, uint64_t done, uint64_t total, char *buf, size_t n);
+/* The banner when the full load failed after the preview was shown (the
+ * explorer keeps the preview; on quit the error is reported as any load
+ * error, "gotv: FILE: what at byte N", and the exit status is 1):
+ * "load failed: out of memory at byte 123 - only the first 1.01s shown". */
+void ui_failed_banner(const ui_state *st, tt_status s, const tt_err *e, char *buf, size_t n);
 /* Draw text at the right end of the status line (after ui_render); err:
  * the error style. */
 void ui_draw_banner(ui_state *st, const char *text, int err);
