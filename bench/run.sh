@@ -5,7 +5,7 @@
 # each trace prints a markdown table: size, events, load time, MB/s, events/s,
 # peak RSS and bytes per event for gotv's loader (`gotv dump --count`), model
 # build time and memory (`gotv stats`), time to the first frame (a preview of
-# the first 16 MiB for traces above 32 MiB), time until the full model is
+# the first 8 MiB for traces above 32 MiB), time until the full model is
 # shown, and redraw times (`gotv --bench`), snapshot times at several zoom levels (`gotv snapshot`,
 # which includes loading), and the same trace read by Go's reader
 # (bench/goreader, golang.org/x/exp/trace) with the gotv/Go ratios.

@@ -28,7 +28,7 @@
  * prefix holds no complete generation (a generation is about one second of
  * the program), 4 times more, up to UI_PREVIEW_MAX_BYTES. */
 #define UI_PREVIEW_MIN_FILE (32u << 20)
-#define UI_PREVIEW_BYTES (16u << 20)
+#define UI_PREVIEW_BYTES (8u << 20)
 #define UI_PREVIEW_MAX_BYTES (64u << 20)
 
 /* Bytes of a file_size trace to preview (0: no preview: load it whole). */
