@@ -304,6 +304,20 @@ else
 fi
 tm kill-session -t $W 2>/dev/null
 
+# view options past the preview apply after the swap, or fail as without it
+W=pvopts
+start $W 120x35 env GOTV_PREVIEW_BYTES=5000 GOTV_PREVIEW_DELAY_MS=500 "$GOTV" --at 1.2s --span 100ms $T/cpubound.trace
+check "preview: --at past the preview: said so while loading" wait_for $W '^the view options apply once the whole trace is loaded' 5
+check "preview: --at past the preview: applied after the swap" wait_for $W '^@1.20s /100ms' 10
+tm send-keys -t $W Q
+check "preview: --at past the preview: Q exits 0" wait_for $W '^EXIT=0$'
+tm kill-session -t $W
+W=pvopts2
+start $W 120x35 env GOTV_PREVIEW_BYTES=5000 GOTV_PREVIEW_DELAY_MS=300 "$GOTV" --at 5s $T/cpubound.trace
+check "preview: --at past the whole trace: exit 2 with the usual message" \
+    bash -c "for i in \$(seq 100); do s=\$(tmux -L $SOCK capture-pane -p -t $W); grep -q '^EXIT=2$' <<<\"\$s\" && grep -q '^gotv: --at is past the end of the trace' <<<\"\$s\" && exit 0; sleep 0.1; done; exit 1"
+tm kill-session -t $W
+
 # no complete generation in the prefix: the progress screen, then the explorer
 W=pvnone
 start $W 120x35 env GOTV_PREVIEW_BYTES=2000 GOTV_PREVIEW_DELAY_MS=700 "$GOTV" $T/cpubound.trace

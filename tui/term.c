@@ -592,15 +592,22 @@ int ui_term_run(const ui_term_opts *o)
         else model_free(m);
         return 1;
     }
+    /* --at/--span/--goroutine beyond the preview: applied after the swap */
+    int opts_pending = 0;
     if (ui_apply_opts(st, &o->view, err, sizeof err)) {
-        term_teardown();
-        fprintf(stderr, "gotv: %s\n", err);
-        if (bg) ui_bgload_cancel(bg), ui_bgload_finish(bg, NULL, NULL, NULL, NULL);
-        ui_free(st);
-        free(st);
-        if (pv.m) ui_preview_close(&pv);
-        else model_free(m);
-        return 2;
+        if (bg && pv.m) { /* maybe past the preview: again after the swap */
+            opts_pending = 1;
+            ui_msg(st, 0, "the view options apply once the whole trace is loaded");
+        } else {
+            term_teardown();
+            fprintf(stderr, "gotv: %s\n", err);
+            if (bg) ui_bgload_cancel(bg), ui_bgload_finish(bg, NULL, NULL, NULL, NULL);
+            ui_free(st);
+            free(st);
+            if (pv.m) ui_preview_close(&pv);
+            else model_free(m);
+            return 2;
+        }
     }
     st->defer_plots = !ready;
     if (res.truncated) ui_msg(st, 1, "warning: trace truncated (%s); showing the complete part", res.warn.msg);
@@ -645,6 +652,14 @@ int ui_term_run(const ui_term_opts *o)
                 banner[0] = 0;
                 if (fres.truncated)
                     ui_msg(st, 1, "warning: trace truncated (%s); showing the complete part", fres.warn.msg);
+                else if (opts_pending)
+                    st->msg[0] = 0;
+                if (opts_pending && ui_apply_opts(st, &o->view, err, sizeof err)) {
+                    status = 2; /* as without the preview */
+                    opts_pending = -1;
+                    break;
+                }
+                opts_pending = 0;
             } else {
                 if (ns) ui_free(ns);
                 free(ns);
@@ -734,6 +749,7 @@ int ui_term_run(const ui_term_opts *o)
         if (flags) dirty = 1;
     }
     term_teardown();
+    if (opts_pending < 0) fprintf(stderr, "gotv: %s\n", err);
     if (bg) { /* quit while loading: stop the thread before freeing anything */
         ui_bgload_cancel(bg);
         ui_bgload_finish(bg, NULL, NULL, NULL, NULL);
