@@ -316,6 +316,16 @@ typedef struct model_episode {
     uint32_t span;        /* index into the goroutine's spans */
 } model_episode;
 uint32_t model_goroutine_episodes(const model *m, uint32_t idx, const model_episode **eps);
+/* The first min(max, count) entries of that order without sorting them all:
+ * one pass over the goroutine's spans (a bounded heap), cached for the last
+ * lane asked. *total (may be NULL) gets the count of all its episodes.
+ * Borrowed; valid until the next call of this function on this model (not
+ * thread-safe). */
+uint32_t model_goroutine_top_episodes(const model *m, uint32_t idx, uint32_t max,
+                                      const model_episode **eps, uint32_t *total);
+/* Count of the blocking episodes of goroutine lane idx (0 if out of range),
+ * computed on first use per goroutine (not thread-safe). */
+uint32_t model_goroutine_episode_count(const model *m, uint32_t idx);
 
 /* Goroutines grouped by start function (Go's /goroutines page: the summary's
  * goroutines grouped by Name, "" = "(Inactive, no stack trace sampled)"),

@@ -28,6 +28,11 @@ typedef struct model_cache {
     model_episode *eps;
     uint32_t neps, eps_cap;
     uint32_t eps_lane;      /* lane whose episodes eps holds (+1; 0 none) */
+    /* model_goroutine_top_episodes: the longest `top_max` of one lane */
+    model_episode *top;
+    uint32_t ntop, top_max, top_total;
+    uint32_t top_lane;      /* lane whose top episodes top holds (+1; 0 none) */
+    uint32_t *eps_count;    /* per goroutine lane: episode count, UINT32_MAX unknown */
     /* lazily built goroutine-count series */
     int series_done;
     model_point *gser[3];

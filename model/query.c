@@ -58,6 +58,8 @@ void model_free(model *m)
     free(m->group_lanes);
     if (m->cache) {
         free(m->cache->eps);
+        free(m->cache->top);
+        free(m->cache->eps_count);
         for (int k = 0; k < 3; k++)
             free(m->cache->gser[k]);
         free(m->cache);
@@ -194,12 +196,36 @@ uint32_t model_goroutine_next_block(const model *m, uint32_t idx, int64_t t, int
     return UINT32_MAX;
 }
 
-/* Time spent in each state by lane spans before t. */
-static void cum_at(const model_lanes *l, uint32_t lane, int64_t t, int64_t acc[MS__COUNT])
+/* Index of the first span with end > t, searching forward from `from` (all
+ * spans before it end at or before t): galloping, so a sweep over increasing
+ * times costs O(log distance) per step instead of O(log n). */
+static uint32_t span_after_from(const model_span *s, uint32_t n, uint32_t from, int64_t t)
+{
+    uint32_t lo = from;
+    if (lo >= n || s[lo].end > t)
+        return lo;
+    lo++;
+    uint32_t hi = lo, step = 1;
+    while (hi < n && s[hi].end <= t) {
+        lo = hi + 1;
+        hi = (n - lo > step) ? lo + step : n;
+        step <<= 1;
+    }
+    /* answer in [lo, hi]: s[hi].end > t or hi == n */
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (s[mid].end > t)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+/* Time spent in each state by the whole spans [0, i) of a lane. */
+static void cum_full(const model_lanes *l, uint32_t lane, uint32_t i, int64_t acc[MS__COUNT])
 {
     const model_span *s = l->sp[lane];
-    uint32_t n = l->cnt[lane];
-    uint32_t i = model_span_at_or_after(s, n, t);
     uint32_t j = i / MODEL_CK_EVERY;
     memset(acc, 0, sizeof(int64_t) * MS__COUNT);
     if (j) {
@@ -210,6 +236,31 @@ static void cum_at(const model_lanes *l, uint32_t lane, int64_t t, int64_t acc[M
     for (uint32_t k = j * MODEL_CK_EVERY; k < i; k++)
         if (s[k].state < MS__COUNT)
             acc[s[k].state] += s[k].end - s[k].start;
+}
+
+/* A sweep over a lane at increasing times: full[] holds the time per state
+ * of the whole spans [0, i). */
+typedef struct cum_cursor {
+    uint32_t i;
+    int64_t full[MS__COUNT];
+} cum_cursor;
+
+/* Time spent in each state by lane spans before t (t >= the previous t). */
+static void cum_next(const model_lanes *l, uint32_t lane, cum_cursor *cu, int64_t t,
+                     int64_t acc[MS__COUNT])
+{
+    const model_span *s = l->sp[lane];
+    uint32_t n = l->cnt[lane];
+    uint32_t i = span_after_from(s, n, cu->i, t);
+    if (i - cu->i <= 2 * MODEL_CK_EVERY) {
+        for (uint32_t k = cu->i; k < i; k++)
+            if (s[k].state < MS__COUNT)
+                cu->full[s[k].state] += s[k].end - s[k].start;
+    } else {
+        cum_full(l, lane, i, cu->full);
+    }
+    cu->i = i;
+    memcpy(acc, cu->full, sizeof(int64_t) * MS__COUNT);
     if (i < n && s[i].start < t && s[i].state < MS__COUNT)
         acc[s[i].state] += t - s[i].start;
 }
@@ -238,10 +289,13 @@ void model_lane_columns(const model *m, model_lane_kind k, uint32_t idx, int64_t
     uint32_t n = l->cnt[idx];
     int64_t a[MS__COUNT], bacc[MS__COUNT];
     int64_t ta = col_time(t0, ns_per_col, 0);
-    cum_at(l, idx, ta, a);
+    cum_cursor cu;
+    cu.i = model_span_at_or_after(s, n, ta);
+    cum_full(l, idx, cu.i, cu.full);
+    cum_next(l, idx, &cu, ta, a);
     for (uint32_t c = 0; c < ncols; c++) {
         int64_t tb = col_time(t0, ns_per_col, c + 1);
-        cum_at(l, idx, tb, bacc);
+        cum_next(l, idx, &cu, tb, bacc);
         int best = MS_NONE;
         int64_t bestd = 0;
         for (int st = 1; st < MS__COUNT; st++) {
@@ -365,6 +419,136 @@ uint32_t model_goroutine_episodes(const model *m, uint32_t idx, const model_epis
     c->eps_lane = idx + 1;
     *eps = c->eps;
     return cnt;
+}
+
+static int is_episode(uint8_t st)
+{
+    return st == MS_WAITING || st == MS_SYSCALL || st == MS_SYSCALL_BLOCKED || st == MS_RUNNABLE;
+}
+
+/* a before b in model_goroutine_episodes' order (longer, then earlier) */
+static int epd_before(const epd *a, const epd *b)
+{
+    return a->d != b->d ? a->d > b->d : a->i < b->i;
+}
+
+/* Heap whose root is the entry that comes last in episode order. */
+static void epd_sift(epd *h, uint32_t n, uint32_t i)
+{
+    for (;;) {
+        uint32_t a = 2 * i + 1, b = a + 1, w = i;
+        if (a < n && epd_before(&h[w], &h[a]))
+            w = a;
+        if (b < n && epd_before(&h[w], &h[b]))
+            w = b;
+        if (w == i)
+            return;
+        epd t = h[i];
+        h[i] = h[w];
+        h[w] = t;
+        i = w;
+    }
+}
+
+static uint32_t *neps_slot(const model *m, uint32_t idx)
+{
+    model_cache *c = m->cache;
+    uint32_t ng = m->lanes[ML_GOROUTINE].n;
+    if (idx >= ng)
+        return NULL;
+    if (!c->eps_count) {
+        c->eps_count = malloc(sizeof *c->eps_count * ng);
+        if (!c->eps_count)
+            return NULL;
+        memset(c->eps_count, 0xff, sizeof *c->eps_count * ng);
+    }
+    return &c->eps_count[idx];
+}
+
+uint32_t model_goroutine_episode_count(const model *m, uint32_t idx)
+{
+    const model_span *s;
+    uint32_t n = model_lane_spans(m, ML_GOROUTINE, idx, &s);
+    uint32_t *slot = neps_slot(m, idx);
+    if (slot && *slot != UINT32_MAX)
+        return *slot;
+    uint32_t cnt = 0;
+    for (uint32_t i = 0; i < n; i++)
+        cnt += is_episode(s[i].state);
+    if (slot)
+        *slot = cnt;
+    return cnt;
+}
+
+uint32_t model_goroutine_top_episodes(const model *m, uint32_t idx, uint32_t max,
+                                      const model_episode **eps, uint32_t *total)
+{
+    const model_span *s;
+    uint32_t n = model_lane_spans(m, ML_GOROUTINE, idx, &s);
+    model_cache *c = m->cache;
+    *eps = NULL;
+    if (total)
+        *total = 0;
+    if (!n)
+        return 0;
+    if (c->top_lane == idx + 1 && c->top_max == max) {
+        *eps = c->top;
+        if (total)
+            *total = c->top_total;
+        return c->ntop;
+    }
+    c->top_lane = 0;
+    uint32_t *slot = neps_slot(m, idx);
+    uint32_t k = slot && *slot != UINT32_MAX && *slot < max ? *slot : max;
+    if (!k) { /* max 0, or a goroutine known to have none */
+        if (total)
+            *total = model_goroutine_episode_count(m, idx);
+        return 0;
+    }
+    epd *h = malloc(sizeof *h * k);
+    if (!h)
+        return 0;
+    /* one pass: count them all, keep the k first in episode order */
+    uint32_t nh = 0, cnt = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (!is_episode(s[i].state))
+            continue;
+        cnt++;
+        epd e = {s[i].end - s[i].start, i};
+        if (nh < k) {
+            h[nh++] = e;
+            if (nh == k)
+                for (uint32_t j = k / 2; j-- > 0;)
+                    epd_sift(h, k, j);
+        } else if (epd_before(&e, &h[0])) {
+            h[0] = e;
+            epd_sift(h, k, 0);
+        }
+    }
+    if (slot)
+        *slot = cnt;
+    if (total)
+        *total = cnt;
+    if (!nh) {
+        free(h);
+        return 0;
+    }
+    model_episode *nt = realloc(c->top, sizeof *nt * nh);
+    if (!nt) {
+        free(h);
+        return 0;
+    }
+    c->top = nt;
+    qsort(h, nh, sizeof *h, cmp_epd);
+    for (uint32_t i = 0; i < nh; i++)
+        c->top[i].span = h[i].i;
+    free(h);
+    c->ntop = nh;
+    c->top_max = max;
+    c->top_total = cnt;
+    c->top_lane = idx + 1;
+    *eps = c->top;
+    return nh;
 }
 
 /* ---- ranges, annotations ------------------------------------------------- */

@@ -52,19 +52,56 @@ typedef struct cc_slot {
     uint8_t *cells;
 } cc_slot;
 
+/* Regions of one goroutine by nesting depth (the strips drawn under its
+ * lane): indexes into its model_goroutine_regions array, each depth in start
+ * order. Kept across viewport changes; built once per goroutine. */
+#define RIX_SLOTS 256
+
+typedef struct rix_slot {
+    uint32_t g1;              /* goroutine idx + 1 (0 = empty) */
+    const model_region *base; /* the regions it indexes (checked on use) */
+    uint32_t nr;
+    uint32_t *ix;             /* depth 0's indexes, then depth 1's, ... */
+    int64_t *end;             /* their ends (searched without touching the regions) */
+    uint32_t n[UI_MAX_STRIPS];
+} rix_slot;
+
 struct ui_colcache {
+    const model *m; /* everything here belongs to this model */
     int64_t t0;
     double npc;
     int cols;
     uint32_t used;
     cc_slot slot[CC_SLOTS];
+    rix_slot rix[RIX_SLOTS];
+    /* GC lane, second row: per range kind (0 assists, 1 sweeps), the
+     * running maximum of the ends of the ranges (sorted by start) */
+    int64_t *rmax[2];
+    const model_range *rbase[2];
+    uint32_t nrmax[2];
 };
+
+static void rix_clear(struct ui_colcache *c)
+{
+    for (int i = 0; i < RIX_SLOTS; i++) {
+        free(c->rix[i].ix);
+        free(c->rix[i].end);
+        memset(&c->rix[i], 0, sizeof c->rix[i]);
+    }
+    for (int k = 0; k < 2; k++) {
+        free(c->rmax[k]);
+        c->rmax[k] = NULL;
+        c->rbase[k] = NULL;
+        c->nrmax[k] = 0;
+    }
+}
 
 void ui_colcache_free(ui_state *st)
 {
     struct ui_colcache *c = st->cc;
     if (!c) return;
     for (int i = 0; i < CC_SLOTS; i++) free(c->slot[i].cells);
+    rix_clear(c);
     free(c);
     st->cc = NULL;
 }
@@ -82,14 +119,28 @@ static void cc_clear(struct ui_colcache *c)
 /* The cached buffer of cols bytes for key in the current viewport; *fresh is
  * set when the caller must fill it. NULL when the cache is full or memory is
  * short (the caller then computes into its own buffer). */
-static uint8_t *cc_get(ui_state *st, uint64_t key, int cols, int *fresh)
+/* The cache (allocated on first use; emptied when the model changed). */
+static struct ui_colcache *cc_of(ui_state *st)
 {
     struct ui_colcache *c = st->cc;
-    *fresh = 0;
     if (!c) {
         c = st->cc = calloc(1, sizeof *c);
         if (!c) return NULL;
     }
+    if (c->m != st->m) { /* a new model: nothing cached is valid */
+        cc_clear(c);
+        rix_clear(c);
+        c->m = st->m;
+        c->cols = -1;
+    }
+    return c;
+}
+
+static uint8_t *cc_get(ui_state *st, uint64_t key, int cols, int *fresh)
+{
+    struct ui_colcache *c = cc_of(st);
+    *fresh = 0;
+    if (!c) return NULL;
     if (c->t0 != st->vp.t0 || c->npc != st->vp.ns_per_col || c->cols != cols) {
         cc_clear(c);
         c->t0 = st->vp.t0;
@@ -383,6 +434,100 @@ static void span_labels(ui_state *st, const ui_lane *l, int row)
     }
 }
 
+/* Fill ix with the indexes of the regions of depth < UI_MAX_STRIPS, depth
+ * after depth (each in start order), and end with their ends; n gets the
+ * count per depth. */
+static void rix_fill(const model_region *r, uint32_t nr, uint32_t *ix, int64_t *end, uint32_t n[UI_MAX_STRIPS])
+{
+    uint32_t off[UI_MAX_STRIPS];
+    memset(n, 0, sizeof(uint32_t) * UI_MAX_STRIPS);
+    for (uint32_t i = 0; i < nr; i++)
+        if (r[i].depth < UI_MAX_STRIPS) n[r[i].depth]++;
+    off[0] = 0;
+    for (int d = 1; d < UI_MAX_STRIPS; d++) off[d] = off[d - 1] + n[d - 1];
+    for (uint32_t i = 0; i < nr; i++)
+        if (r[i].depth < UI_MAX_STRIPS) {
+            end[off[r[i].depth]] = r[i].end;
+            ix[off[r[i].depth]++] = i;
+        }
+}
+
+/* The depth index of goroutine g's regions r[0..nr): in the caller's local
+ * arrays when it fits there, else built once and cached. 0 when memory is
+ * short. */
+static int region_index(ui_state *st, uint32_t g, const model_region *r, uint32_t nr, uint32_t n[UI_MAX_STRIPS],
+                        const uint32_t **ix, const int64_t **end, uint32_t *lix, int64_t *lend, uint32_t nlocal)
+{
+    if (nr <= nlocal) {
+        rix_fill(r, nr, lix, lend, n);
+        *ix = lix, *end = lend;
+        return 1;
+    }
+    struct ui_colcache *c = cc_of(st);
+    if (!c) return 0;
+    rix_slot *sl = &c->rix[g % RIX_SLOTS];
+    if (sl->g1 != g + 1 || sl->base != r || sl->nr != nr) {
+        free(sl->ix);
+        free(sl->end);
+        memset(sl, 0, sizeof *sl);
+        sl->ix = malloc(sizeof *sl->ix * nr);
+        sl->end = malloc(sizeof *sl->end * nr);
+        if (!sl->ix || !sl->end) {
+            free(sl->ix);
+            free(sl->end);
+            sl->ix = NULL;
+            sl->end = NULL;
+            return 0;
+        }
+        rix_fill(r, nr, sl->ix, sl->end, sl->n);
+        sl->g1 = g + 1;
+        sl->base = r;
+        sl->nr = nr;
+    }
+    memcpy(n, sl->n, sizeof sl->n);
+    *ix = sl->ix, *end = sl->end;
+    return 1;
+}
+
+/* First k in [lo, n) with v[k] > t, for v ascending: galloping from lo, so
+ * stepping through an array costs O(log distance) per step. */
+static uint32_t gallop_after(const int64_t *v, uint32_t lo, uint32_t n, int64_t t)
+{
+    if (lo >= n || v[lo] > t) return lo;
+    lo++;
+    uint32_t hi = lo, step = 1;
+    while (hi < n && v[hi] <= t) {
+        lo = hi + 1;
+        hi = n - lo > step ? lo + step : n;
+        step <<= 1;
+    }
+    while (lo < hi) { /* answer in [lo, hi] */
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (v[mid] > t) hi = mid;
+        else lo = mid + 1;
+    }
+    return lo;
+}
+
+/* The same over logs: first k in [lo, n) with lg[k].time >= t. */
+static uint32_t gallop_log(const model_log *lg, uint32_t lo, uint32_t n, int64_t t)
+{
+    if (lo >= n || lg[lo].time >= t) return lo;
+    lo++;
+    uint32_t hi = lo, step = 1;
+    while (hi < n && lg[hi].time < t) {
+        lo = hi + 1;
+        hi = n - lo > step ? lo + step : n;
+        step <<= 1;
+    }
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (lg[mid].time >= t) hi = mid;
+        else lo = mid + 1;
+    }
+    return lo;
+}
+
 static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
 {
     ui_grid *g = &st->grid;
@@ -390,51 +535,51 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
     uint32_t nr = model_goroutine_regions(st->m, l->idx, &r);
     int x0 = st->label_w, cols = st->vp.cols;
     int64_t t1 = tl_col_time(&st->vp, cols);
-    int last[UI_MAX_STRIPS];
-    int64_t until[UI_MAX_STRIPS]; /* per strip: the column of this time is drawn */
-    for (int d = 0; d < UI_MAX_STRIPS; d++) last[d] = -1, until[d] = INT64_MIN;
-    /* regions are sorted by start: begin at the first one starting in the
-     * view, stepping back over the few that begin earlier and still cover it */
-    uint32_t rlo = 0, rhi = nr;
-    while (rlo < rhi) {
-        uint32_t mid = (rlo + rhi) / 2;
-        if (r[mid].start < st->vp.t0) rlo = mid + 1;
-        else rhi = mid;
-    }
-    uint32_t from = rlo;
-    int need = nrows;
-    for (uint32_t back = 0; from > 0 && need > 0 && back < 4096; back++) {
-        const model_region *q = &r[from - 1];
-        from--;
-        if (q->depth < nrows && q->end > st->vp.t0) need--;
-    }
-    /* a lane with very many regions in view: draw the first ones only */
-    uint32_t budget = 20000;
-    for (uint32_t i = from; i < nr; i++) {
-        if (r[i].depth >= nrows) continue;
-        if (r[i].start >= t1) break;
-        if (r[i].end <= st->vp.t0) continue;
-        if (!budget--) break;
-        /* many regions in one column: draw the column once (cheap test first) */
-        if (r[i].end <= until[r[i].depth]) continue;
-        int c0 = tl_time_col(&st->vp, r[i].start), c1 = tl_time_col(&st->vp, r[i].end - 1);
-        if (c1 == c0 && c0 == last[r[i].depth]) continue;
-        last[r[i].depth] = c1;
-        /* regions of one depth do not overlap: one ending before the next
-         * column adds nothing (too narrow for a name) */
-        until[r[i].depth] = tl_col_time(&st->vp, c1 + 1);
-        int open_l = c0 < 0, open_r = c1 >= cols;
-        if (c0 < 0) c0 = 0;
-        if (c1 >= cols) c1 = cols - 1;
-        int rr = row + r[i].depth;
-        ui_fill(g, rr, x0 + c0, c1 - c0 + 1, st->utf8 ? 0x2501 : '=', UI_S_REGION);
-        int w = c1 - c0 + 1;
-        if (w >= 3) {
-            if (!open_l) ui_put(g, rr, x0 + c0, '[', UI_S_REGION);
-            if (!open_r) ui_put(g, rr, x0 + c1, ']', UI_S_REGION);
-            char name[256];
-            ui_safe_str(st, r[i].name, name, sizeof name);
-            if (ui_str_width(name) <= w - 2) ui_text(g, rr, x0 + c0 + 1, w - 2, name, UI_S_REGION | UI_SF_REVERSE);
+    uint32_t lix[256], n[UI_MAX_STRIPS];
+    int64_t lend[256];
+    const uint32_t *ix = NULL;
+    const int64_t *ends = NULL;
+    if (nr && !region_index(st, l->idx, r, nr, n, &ix, &ends, lix, lend, 256)) ix = NULL;
+    if (nrows > UI_MAX_STRIPS) nrows = UI_MAX_STRIPS;
+    /* depth by depth: the regions of one depth do not overlap, so after
+     * drawing one, skip (binary search) to the first one ending after the
+     * column it ended in: O(columns log regions) per strip */
+    for (int d = 0; ix && d < nrows; d++) {
+        const uint32_t *dx = ix;
+        const int64_t *de = ends;
+        for (int e = 0; e < d; e++) dx += n[e], de += n[e];
+        uint32_t nd = n[d];
+        int last = -1;
+        int64_t until = INT64_MIN; /* the column of this time is drawn */
+        for (uint32_t k = gallop_after(de, 0, nd, st->vp.t0); k < nd;) {
+            const model_region *q = &r[dx[k]];
+            if (q->start >= t1) break;
+            if (q->end <= st->vp.t0) {
+                k++;
+                continue;
+            }
+            if (q->end <= until) { /* nothing new to draw */
+                k = gallop_after(de, k + 1, nd, until);
+                continue;
+            }
+            k++;
+            int c0 = tl_time_col(&st->vp, q->start), c1 = tl_time_col(&st->vp, q->end - 1);
+            if (c1 == c0 && c0 == last) continue;
+            last = c1;
+            until = tl_col_time(&st->vp, c1 + 1);
+            int open_l = c0 < 0, open_r = c1 >= cols;
+            if (c0 < 0) c0 = 0;
+            if (c1 >= cols) c1 = cols - 1;
+            int rr = row + d;
+            ui_fill(g, rr, x0 + c0, c1 - c0 + 1, st->utf8 ? 0x2501 : '=', UI_S_REGION);
+            int w = c1 - c0 + 1;
+            if (w >= 3) {
+                if (!open_l) ui_put(g, rr, x0 + c0, '[', UI_S_REGION);
+                if (!open_r) ui_put(g, rr, x0 + c1, ']', UI_S_REGION);
+                char name[256];
+                ui_safe_str(st, q->name, name, sizeof name);
+                if (ui_str_width(name) <= w - 2) ui_text(g, rr, x0 + c0 + 1, w - 2, name, UI_S_REGION | UI_SF_REVERSE);
+            }
         }
     }
     const model_log *lg;
@@ -451,13 +596,7 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
         /* jump to the first log of the next column */
         int64_t next = tl_col_time(&st->vp, c + 1);
         if (next <= lg[i].time) next = lg[i].time + 1;
-        uint32_t a = i + 1, b = nl;
-        while (a < b) {
-            uint32_t mid = a + (b - a) / 2;
-            if (lg[mid].time < next) a = mid + 1;
-            else b = mid;
-        }
-        i = a;
+        i = gallop_log(lg, i + 1, nl, next);
     }
 }
 
@@ -489,7 +628,56 @@ static void draw_group(ui_state *st, const ui_lane *l, int row)
     }
 }
 
-/* GC lane second row: GC mark assists (any goroutine) and sweeps (any P). */
+/* The first time drawn in column c (the smallest t with tl_time_col(t) >= c):
+ * tl_col_time rounds where tl_time_col floors, so step to the exact edge. */
+static int64_t col_edge(const tl_viewport *vp, int c)
+{
+    int64_t t = tl_col_time(vp, c);
+    for (int i = 0; i < 64 && tl_time_col(vp, t - 1) >= c; i++) t--;
+    for (int i = 0; i < 64 && tl_time_col(vp, t) < c; i++) t++;
+    return t;
+}
+
+/* Running maximum of the range ends of kind k (0 assists, 1 sweeps), built
+ * once per model; NULL when memory is short. */
+static const int64_t *range_max_ends(ui_state *st, int k, const model_range *r, uint32_t n)
+{
+    struct ui_colcache *c = cc_of(st);
+    if (!c) return NULL;
+    if (c->rmax[k] && c->rbase[k] == r && c->nrmax[k] == n) return c->rmax[k];
+    free(c->rmax[k]);
+    c->rmax[k] = malloc(sizeof *c->rmax[k] * (n ? n : 1));
+    if (!c->rmax[k]) return NULL;
+    int64_t mx = INT64_MIN;
+    for (uint32_t i = 0; i < n; i++) c->rmax[k][i] = mx = r[i].end > mx ? r[i].end : mx;
+    c->rbase[k] = r;
+    c->nrmax[k] = n;
+    return c->rmax[k];
+}
+
+/* First i in [lo, n) with r[i].start >= t (ranges sorted by start), galloping. */
+static uint32_t gallop_range(const model_range *r, uint32_t lo, uint32_t n, int64_t t)
+{
+    if (lo >= n || r[lo].start >= t) return lo;
+    lo++;
+    uint32_t hi = lo, step = 1;
+    while (hi < n && r[hi].start < t) {
+        lo = hi + 1;
+        hi = n - lo > step ? lo + step : n;
+        step <<= 1;
+    }
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (r[mid].start >= t) hi = mid;
+        else lo = mid + 1;
+    }
+    return lo;
+}
+
+/* GC lane second row: GC mark assists (any goroutine) and sweeps (any P).
+ * Column c shows a range when one starts before the column ends and ends
+ * after it begins: with the ranges sorted by start and the running maximum
+ * of their ends, one search per column, however many ranges the view holds. */
 static void draw_gc_ranges(ui_state *st, int row)
 {
     ui_grid *g = &st->grid;
@@ -499,27 +687,18 @@ static void draw_gc_ranges(ui_state *st, int row)
     for (int k = 1; k >= 0; k--) { /* sweep first, assists drawn over it */
         const model_range *r;
         uint32_t n = model_ranges(st->m, k == 0 ? MR_ASSIST : MR_SWEEP, &r);
-        int64_t from = st->vp.t0 - st->range_maxlen[k];
-        uint32_t lo = 0, hi = n;
-        while (lo < hi) {
-            uint32_t mid = (lo + hi) / 2;
-            if (r[mid].start < from) lo = mid + 1;
-            else hi = mid;
-        }
+        if (!n) continue;
+        const int64_t *mx = range_max_ends(st, k, r, n);
+        if (!mx) continue;
         uint32_t cp = k == 0 ? (st->utf8 ? 0x259a : 'a') : (st->utf8 ? 0x2591 : 'w');
-        int last = -1;
-        int64_t drawn_until = st->vp.t0; /* columns before this time are drawn */
-        for (uint32_t i = lo; i < n && r[i].start < t1; i++) {
-            if (r[i].end <= drawn_until) continue; /* cheap skip: nothing new to draw */
-            int c0 = tl_time_col(&st->vp, r[i].start), c1 = tl_time_col(&st->vp, r[i].end - 1);
-            if (c0 < 0) c0 = 0;
-            if (c0 <= last) c0 = last + 1;
-            if (c1 >= cols) c1 = cols - 1;
-            for (int c = c0; c <= c1; c++) ui_put(g, row, st->label_w + c, cp, UI_S_GC);
-            if (c1 > last) {
-                last = c1;
-                drawn_until = tl_col_time(&st->vp, last + 1);
-            }
+        uint32_t j = 0;
+        int64_t ta = col_edge(&st->vp, 0);
+        for (int c = 0; c < cols; c++) {
+            int64_t tb = col_edge(&st->vp, c + 1);
+            /* ranges starting at or after t1 are not drawn at all */
+            j = gallop_range(r, j, n, tb < t1 ? tb : t1);
+            if (j > 0 && mx[j - 1] > ta) ui_put(g, row, st->label_w + c, cp, UI_S_GC);
+            ta = tb;
         }
     }
 }

@@ -146,12 +146,13 @@ static void build_panel(ui_state *st)
     add_stack(st, g->create_stack, "  ");
     /* episodes */
     const model_episode *eps;
-    uint32_t ne = model_goroutine_episodes(st->m, gi, &eps);
+    uint32_t ne;
+    uint32_t nshown = model_goroutine_top_episodes(st->m, gi, MAX_EPISODES_SHOWN, &eps, &ne);
     const model_span *sp;
     uint32_t nsp = model_lane_spans(st->m, ML_GOROUTINE, gi, &sp);
     add_text(st, UI_S_BOLD, -1, "blocking episodes (%u, longest first):", ne);
-    if (st->panel_sel >= (int)ne) st->panel_sel = ne ? (int)ne - 1 : 0;
-    for (uint32_t i = 0; i < ne && i < MAX_EPISODES_SHOWN; i++) {
+    if (st->panel_sel >= (int)nshown) st->panel_sel = nshown ? (int)nshown - 1 : 0;
+    for (uint32_t i = 0; i < nshown; i++) {
         if (eps[i].span >= nsp) continue;
         const model_span *e = &sp[eps[i].span];
         char reason[200], at[32], d[32], who[300] = "";
@@ -188,7 +189,7 @@ void ui_open_panel(ui_state *st, uint32_t gidx)
 const model_span *ui_panel_episode(ui_state *st)
 {
     const model_episode *eps;
-    uint32_t ne = model_goroutine_episodes(st->m, st->panel_g, &eps);
+    uint32_t ne = model_goroutine_top_episodes(st->m, st->panel_g, MAX_EPISODES_SHOWN, &eps, NULL);
     if (st->panel_sel < 0 || (uint32_t)st->panel_sel >= ne) return NULL;
     const model_span *sp;
     uint32_t nsp = model_lane_spans(st->m, ML_GOROUTINE, st->panel_g, &sp);
@@ -217,7 +218,8 @@ static void show_episode(ui_state *st)
 int ui_panel_cmd(ui_state *st, enum ui_cmd c)
 {
     const model_episode *eps;
-    int ne = (int)model_goroutine_episodes(st->m, st->panel_g, &eps);
+    /* the episodes listed (the longest MAX_EPISODES_SHOWN) */
+    int ne = (int)model_goroutine_top_episodes(st->m, st->panel_g, MAX_EPISODES_SHOWN, &eps, NULL);
     int old = st->panel_sel;
     switch (c) {
     case CMD_LANE_DOWN: st->panel_sel++; break;
@@ -295,7 +297,6 @@ static int64_t gcol_val(const ui_state *st, uint32_t g, int col)
     model_gstats sb;
     const model_gstats *s = model_goroutine_stats(st->m, g, &sb);
     const model_goroutine *gr = model_goroutine_get(st->m, g);
-    const model_episode *e;
     switch (col) {
     case GC_ID: return gr->id;
     case GC_TOTAL: return s ? s->total_ns : 0;
@@ -305,7 +306,7 @@ static int64_t gcol_val(const ui_state *st, uint32_t g, int col)
     case GC_NET: return s ? s->network_wait_ns : 0;
     case GC_SYSCALL: return s ? s->syscall_ns + s->syscall_block_ns : 0;
     case GC_ASSIST: return s ? s->gc_assist_ns : 0;
-    case GC_EPIS: return model_goroutine_episodes(st->m, g, &e);
+    case GC_EPIS: return model_goroutine_episode_count(st->m, g);
     default: return 0;
     }
 }
