@@ -132,7 +132,10 @@ typedef struct ui_state {
 } ui_state;
 
 /* Build the state for a loaded model (not owned) at rows x cols. Returns 0 or
- * -1 (out of memory). path is the trace path as given on the command line. */
+ * -1 (out of memory). path is the trace path as given on the command line.
+ * ui_init and ui_compute_plots also run in the background loading thread
+ * (tui/ui_load.c) on a model no other thread uses: they must touch no global
+ * state (qsort contexts are thread-local). */
 int ui_init(ui_state *st, model *m, const char *path, int rows, int cols, int utf8);
 void ui_free(ui_state *st);
 /* Apply --at/--span/--goroutine; returns 0 or -1 with a message in err. */
