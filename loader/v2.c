@@ -407,7 +407,7 @@ typedef struct rd {
     int ver;
     tt_syms *syms;
     const tt_sink *sink;
-    int (*on_event)(void *ctx, const tt_event *ev); /* sink->on_event, NULL = none */
+    int (*on_event)(void *ctx, const tt_event *ev); /* sink->on_event, or a no-op */
     void *sink_ctx;
     tt_event ebuf; /* the event being delivered by emit (sync fields stay zero) */
     tt_load_result *res;
@@ -432,6 +432,7 @@ typedef struct rd {
     size_t nheap, capheap;
     cpu_sample *cpu;
     size_t ncpu, capcpu, cpupos;
+    int64_t cpu_next; /* time of cpu[cpupos], INT64_MAX when none is left */
     u64map strs;   /* string id -> global id */
     u64map pcmap;  /* pc -> index into frames */
     pframe *frames;
@@ -449,7 +450,8 @@ typedef struct rd {
     size_t nkdense, capkdense;
 
     /* ordering, persistent */
-    uint64_t initial_gen;
+    uint64_t initial_gen; /* Go's initialGen: set by the first Advance */
+    int first;            /* the generation being ordered is initial_gen */
     uint32_t *gtab;  /* goroutine table: index + 1 of the gst, 0 = empty slot */
     size_t gtcap, gtn; /* slots (a power of two, or 0), goroutines */
     gst **gchunks;   /* goroutine states, GCHUNK per chunk */
@@ -1253,6 +1255,7 @@ static void heap_remove(rd *r, size_t i)
     }
     h[0] = h[r->nheap - 1];
     r->nheap--;
+    h[r->nheap] = (hent){INT64_MAX, NULL}; /* keep the sentinels (see run_gen) */
     heap_down(r, 0);
 }
 
@@ -1650,8 +1653,6 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
                                                                size_t *msi, int *ok)
 {
     uint64_t gen = r->gen;
-    if (r->initial_gen == 0)
-        r->initial_gen = gen;
     ctx cur = {NO_ID, NO_ID, m};
     mst *ms = NULL;
     if (m != NO_ID) {
@@ -1673,7 +1674,7 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
     *ok = 0;
     r->nq = 0;
     r->nsyn = 0;
-    int first = gen == r->initial_gen;
+    const int first = r->first;
 
     switch (ev->typ) {
     case EV_PROC_STATUS: {
@@ -2263,6 +2264,14 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
 /* ---- emitting public events --------------------------------------------- */
 
 static const tt_event zero_event;
+_Static_assert(TT_EVF_SYNTH == 1, "oev.synth is copied into tt_event.flags");
+
+static int no_sink_event(void *sctx, const tt_event *sev)
+{
+    (void)sctx;
+    (void)sev;
+    return 0;
+}
 
 static __attribute__((noinline)) tt_status resolve_stack_slow(rd *r, uint64_t id, uint32_t *out,
                                                                 size_t off);
@@ -2342,7 +2351,7 @@ static inline tt_status deliver(rd *r, tt_event *ev)
         ev->time = r->last_ts + 1;
     r->last_ts = ev->time;
     r->events++;
-    if (r->on_event && r->on_event(r->sink_ctx, ev))
+    if (r->on_event(r->sink_ctx, ev))
         return fail(r, TT_ERR_STOPPED, 0, "stopped by the caller");
     return TT_OK;
 }
@@ -2395,15 +2404,14 @@ static inline __attribute__((always_inline)) tt_status emit(rd *r, const struct 
     ev.id = 0;
     ev.arg[0] = ev.arg[1] = ev.arg[2] = 0;
     ev.name = ev.msg = ev.stack = ev.tstack = 0;
-    ev.res = ev.from = ev.to = ev.nattr = ev.flags = 0;
+    ev.res = ev.from = ev.to = ev.nattr = 0;
     ev.time = e->time;
     ev.m = (int64_t)q->m;
     ev.p = (int64_t)q->p;
     ev.g = (int64_t)q->g;
     ev.type = (uint8_t)t;
     ev.kind = ev_kind[t];
-    if (e->synth)
-        ev.flags |= TT_EVF_SYNTH;
+    ev.flags = e->synth; /* 1 == TT_EVF_SYNTH */
     tt_status st;
     if (ev_stack[t][0] && e->args[ev_stack[t][0] - 1]) {
         if ((st = resolve_stack(r, e->args[ev_stack[t][0] - 1], &ev.stack, e->off)))
@@ -2596,6 +2604,12 @@ static inline __attribute__((always_inline)) tt_status emit(rd *r, const struct 
 #undef ev
 }
 
+/* emit, out of line (events that expand to several). */
+static __attribute__((noinline)) tt_status emit_out(rd *r, const struct qent *q)
+{
+    return emit(r, q);
+}
+
 static tt_status emit_cpu(rd *r, const cpu_sample *s)
 {
     tt_event ev;
@@ -2615,7 +2629,7 @@ static tt_status emit_cpu(rd *r, const cpu_sample *s)
 
 /* ---- the main loop ------------------------------------------------------------ */
 
-static tt_status try_advance(rd *r, size_t i, int *ok)
+static inline __attribute__((always_inline)) tt_status try_advance_in(rd *r, size_t i, int *ok)
 {
     cursor *c = r->heap[i].c;
     tt_status st = advance(r, &c->ev, c->m, &c->msi, ok);
@@ -2624,9 +2638,14 @@ static tt_status try_advance(rd *r, size_t i, int *ok)
     /* Deliver now (the queue references c->ev). Go would not return these if
      * decoding the cursor's next event failed; such an error ends the load
      * inside this generation, whose events are then dropped anyway. */
-    for (int q = 0, nq = r->nq; q < nq; q++)
-        if ((st = emit(r, &r->q[q])))
+    if (__builtin_expect(r->nq == 1, 1)) {
+        if ((st = emit(r, &r->q[0])))
             return st;
+    } else {
+        for (int q = 0, nq = r->nq; q < nq; q++)
+            if ((st = emit_out(r, &r->q[q])))
+                return st;
+    }
     r->nq = 0;
     int k = cursor_next(r, c);
     if (k < 0)
@@ -2636,9 +2655,9 @@ static tt_status try_advance(rd *r, size_t i, int *ok)
         hent *h = r->heap;
         h[i].t = t;
         if (i == 0) {
-            /* usually the root stays the root: heap_down's first step, inline */
-            size_t n = r->nheap;
-            if ((n < 2 || !(h[1].t < t)) && (n < 3 || !(h[2].t < t)))
+            /* usually the root stays the root: heap_down's first step, inline
+             * (entries nheap and nheap + 1 are INT64_MAX sentinels) */
+            if (!(h[1].t < t) && !(h[2].t < t))
                 return TT_OK;
             heap_down(r, 0);
         } else if (heap_up(r, i) == i) {
@@ -2648,6 +2667,28 @@ static tt_status try_advance(rd *r, size_t i, int *ok)
         heap_remove(r, i);
     }
     return TT_OK;
+}
+
+/* Advance frontier head i (the slow path of run_gen: heads after the root). */
+static __attribute__((noinline)) tt_status try_advance(rd *r, size_t i, int *ok)
+{
+    return try_advance_in(r, i, ok);
+}
+
+/* Advance the frontier's root as long as it can advance and no CPU sample
+ * comes first: *ok = 0 when the root must wait, 1 otherwise (frontier
+ * empty or a CPU sample due: run_gen decides). */
+static tt_status advance_root(rd *r, int *ok)
+{
+    for (;;) {
+        if (r->nheap == 0 || r->cpu_next < r->heap[0].t) {
+            *ok = 1;
+            return TT_OK;
+        }
+        tt_status st = try_advance_in(r, 0, ok);
+        if (st || !*ok)
+            return st;
+    }
 }
 
 static tt_status run_gen(rd *r)
@@ -2661,7 +2702,7 @@ static tt_status run_gen(rd *r)
         r->gens[r->ngens++] = r->gen;
     }
     /* install: one cursor per M in order of first appearance */
-    if (GROW(r->heap, r->capheap, r->ncurs + 1))
+    if (GROW(r->heap, r->capheap, r->ncurs + 2))
         return NOMEM(r, r->gen_start);
     r->nheap = 0;
     for (size_t i = 0; i < r->ncurs; i++) {
@@ -2679,6 +2720,14 @@ static tt_status run_gen(rd *r)
         r->heap[r->nheap++] = (hent){c->ev.time, c};
         heap_up(r, r->nheap - 1);
     }
+    /* two sentinels after the heap: the root's children always exist */
+    r->heap[r->nheap] = r->heap[r->nheap + 1] = (hent){INT64_MAX, NULL};
+    /* Go sets initialGen on its first Advance, which happens in this
+     * generation exactly when some thread has an event. */
+    if (r->nheap && r->initial_gen == 0)
+        r->initial_gen = r->gen;
+    r->first = r->gen == r->initial_gen;
+    r->cpu_next = r->cpupos < r->ncpu ? r->cpu[r->cpupos].time : INT64_MAX;
     tt_status st = emit_sync(r, 1, fmul(r->freq, r->min_ts));
     if (st)
         return st;
@@ -2689,10 +2738,11 @@ static tt_status run_gen(rd *r)
             (r->nheap == 0 || r->cpu[r->cpupos].time < r->heap[0].t)) {
             if ((st = emit_cpu(r, &r->cpu[r->cpupos++])))
                 return st;
+            r->cpu_next = r->cpupos < r->ncpu ? r->cpu[r->cpupos].time : INT64_MAX;
             continue;
         }
         int ok;
-        if ((st = try_advance(r, 0, &ok)))
+        if ((st = advance_root(r, &ok)))
             return st;
         if (!ok) {
             tt_sort(r->heap, r->nheap, sizeof *r->heap, cmp_cursor);
@@ -2799,8 +2849,10 @@ tt_status tt_load_v2(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
     r->ver = minor;
     r->syms = syms;
     r->sink = sink;
+    r->on_event = no_sink_event;
     if (sink) {
-        r->on_event = sink->on_event;
+        if (sink->on_event)
+            r->on_event = sink->on_event;
         r->sink_ctx = sink->ctx;
     }
     r->res = res;
