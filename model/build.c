@@ -54,10 +54,11 @@ static void *vgrow_keep(void *a, size_t *cap, size_t elem, int *oom)
 
 /* ---- builder state ------------------------------------------------------- */
 
-/* The spans of one lane kind in the order they close, each with its lane
- * (builder record index): one growing array, no allocation per lane. Grown
- * by a quarter (large blocks grow by mremap in glibc: no copying, and the
- * untouched capacity costs no memory). */
+/* Goroutine lanes: their spans in the order they close, each with its lane
+ * (builder record index): one growing array, no allocation per lane (a trace
+ * may declare millions of goroutines), sorted by lane in place at the end.
+ * Grown by a quarter (large blocks grow by mremap in glibc: no copying, and
+ * the untouched capacity costs no memory). */
 typedef struct spstore {
     model_span *a;
     uint32_t *lane;
@@ -132,8 +133,16 @@ typedef struct bgx {
     uint8_t tr_on;         /* profile tracking bits */
 } bgx;
 
+/* P, M and GC lanes are few and long: one array per lane (no sorting at the
+ * end, no lane index per span), grown geometrically. */
+typedef struct spvec {
+    model_span *a;
+    uint32_t n, cap;
+} spvec;
+
 typedef struct bp {
     int64_t id;
+    spvec v;
     bspan open;
     uint8_t sc_has;
     int64_t sc_g;
@@ -141,6 +150,7 @@ typedef struct bp {
 
 typedef struct bm {
     int64_t id;
+    spvec v;
     bspan open;
 } bm;
 
@@ -173,7 +183,8 @@ struct model_builder {
     VEC(bgx) gx;
     VEC(bp) ps;
     VEC(bm) ms;
-    spstore sp[4];           /* per lane kind */
+    spstore gsp;             /* goroutine lanes' spans */
+    spvec gc_v;
     bspan gc_open;
     VEC(kv) kvs;
     VEC(kvr) kvrs;
@@ -455,10 +466,29 @@ static int span_close(model_builder *b, int kind, uint32_t lane, const bspan *op
 {
     if (open->state == MS_NONE || t <= open->start)
         return 0;
-    spstore *v = &b->sp[kind];
-    if (v->n == v->cap && sp_grow(b, v) != 0)
-        return 0;
-    model_span *s = &v->a[v->n];
+    model_span *s;
+    if (kind == ML_GOROUTINE) {
+        spstore *v = &b->gsp;
+        if (v->n == v->cap && sp_grow(b, v) != 0)
+            return 0;
+        v->lane[v->n] = lane;
+        s = &v->a[v->n++];
+    } else {
+        spvec *v = kind == ML_PROC ? &b->ps.a[lane].v : kind == ML_THREAD ? &b->ms.a[lane].v
+                                                                          : &b->gc_v;
+        if (v->n == v->cap) {
+            /* start small: a hostile trace may declare 100k Ps */
+            uint32_t ncap = v->cap ? (v->cap < (1u << 30) ? v->cap * 2 : UINT32_MAX) : 2;
+            model_span *na = ncap > v->cap ? realloc(v->a, sizeof *na * ncap) : NULL;
+            if (!na) {
+                b->oom = 1;
+                return 0;
+            }
+            v->a = na;
+            v->cap = ncap;
+        }
+        s = &v->a[v->n++];
+    }
     s->start = open->start;
     s->end = t;
     s->stack = open->stack;
@@ -467,7 +497,6 @@ static int span_close(model_builder *b, int kind, uint32_t lane, const bspan *op
     s->state = open->state;
     s->cat = open->cat;
     s->flags = open->flags;
-    v->lane[v->n++] = lane;
     return 1;
 }
 
@@ -1417,7 +1446,169 @@ static int cmp_idpair(const void *a, const void *b)
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static void permute_span(model_span *it, size_t n, uint32_t *dst);
+/* ---- sorting spans by lane in place ---------------------------------------- */
+
+/* Within one lane starts are distinct and increasing in closing order, so
+ * ordering by (lane, start) is the stable order by lane. */
+static int span_before(const model_span *a, uint32_t ka, const model_span *b, uint32_t kb)
+{
+    return ka != kb ? ka < kb : a->start < b->start;
+}
+
+static void span_swap(model_span *a, uint32_t *k, size_t i, size_t j)
+{
+    model_span t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+    uint32_t u = k[i];
+    k[i] = k[j];
+    k[j] = u;
+}
+
+static void span_isort(model_span *a, uint32_t *k, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        model_span s = a[i];
+        uint32_t key = k[i];
+        size_t j = i;
+        for (; j > 0 && span_before(&s, key, &a[j - 1], k[j - 1]); j--) {
+            a[j] = a[j - 1];
+            k[j] = k[j - 1];
+        }
+        a[j] = s;
+        k[j] = key;
+    }
+}
+
+/* One lane's spans (equal keys) by start: heapsort, no extra memory. */
+static void span_sift(model_span *a, size_t i, size_t n)
+{
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            return;
+        if (c + 1 < n && a[c].start < a[c + 1].start)
+            c++;
+        if (a[i].start >= a[c].start)
+            return;
+        model_span t = a[i];
+        a[i] = a[c];
+        a[c] = t;
+        i = c;
+    }
+}
+
+static void span_hsort(model_span *a, size_t n)
+{
+    size_t i;
+    for (i = n / 2; i-- > 0;)
+        span_sift(a, i, n);
+    for (i = n; i-- > 1;) {
+        model_span t = a[0];
+        a[0] = a[i];
+        a[i] = t;
+        span_sift(a, 0, i);
+    }
+}
+
+/* One lane's spans by start: introsort (partitions scan sequentially; heapsort
+ * when the recursion gets too deep), insertion sort for short runs. */
+static void span_qsort(model_span *a, size_t n, int depth)
+{
+    while (n > 32) {
+        if (depth-- <= 0) {
+            span_hsort(a, n);
+            return;
+        }
+        /* median of three as pivot, moved to a[0] */
+        size_t mid = n / 2, last = n - 1, m = mid;
+        int64_t x = a[0].start, y = a[mid].start, z = a[last].start;
+        if ((x < y) != (x < z))
+            m = 0;
+        else if ((z < x) != (z < y))
+            m = last;
+        model_span t = a[0];
+        a[0] = a[m];
+        a[m] = t;
+        int64_t pv = a[0].start;
+        size_t i = 1, j = n - 1;
+        for (;;) { /* starts are distinct within a lane */
+            while (i <= j && a[i].start < pv)
+                i++;
+            while (j >= i && a[j].start > pv)
+                j--;
+            if (i >= j)
+                break;
+            t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+            i++;
+            j--;
+        }
+        t = a[0];
+        a[0] = a[i - 1];
+        a[i - 1] = t;
+        /* recurse into the smaller side */
+        size_t nl = i - 1, nr = n - i;
+        if (nl < nr) {
+            span_qsort(a, nl, depth);
+            a += i;
+            n = nr;
+        } else {
+            span_qsort(a + i, nr, depth);
+            n = nl;
+        }
+    }
+    for (size_t i = 1; i < n; i++) {
+        model_span s = a[i];
+        size_t j = i;
+        for (; j > 0 && s.start < a[j - 1].start; j--)
+            a[j] = a[j - 1];
+        a[j] = s;
+    }
+}
+
+/* Sort a[0..n) (keys k) by (key, start) in place: MSD radix sort on the key's
+ * bytes from bit `shift` down, American flag style (elements are swapped to
+ * 256 bucket frontiers: cache-friendly, unlike following a permutation's
+ * cycles through the whole array), then by start inside a key. */
+static void span_rsort(model_span *a, uint32_t *k, size_t n, int shift)
+{
+    if (n <= 32) {
+        span_isort(a, k, n);
+        return;
+    }
+    if (shift < 0) {
+        size_t i = 1;
+        while (i < n && a[i - 1].start < a[i].start)
+            i++;
+        if (i < n)
+            span_qsort(a, n, 64);
+        return;
+    }
+    size_t cnt[256] = {0}, next[256], end[256];
+    for (size_t i = 0; i < n; i++)
+        cnt[(k[i] >> shift) & 255]++;
+    size_t acc = 0;
+    for (int d = 0; d < 256; d++) {
+        next[d] = acc;
+        acc += cnt[d];
+        end[d] = acc;
+    }
+    for (int d = 0; d < 256; d++) {
+        while (next[d] < end[d]) {
+            size_t i = next[d];
+            unsigned e = (k[i] >> shift) & 255;
+            if (e == (unsigned)d)
+                next[d]++;
+            else
+                span_swap(a, k, i, next[e]++);
+        }
+    }
+    for (int d = 0; d < 256; d++)
+        if (cnt[d] > 1)
+            span_rsort(a + (end[d] - cnt[d]), k + (end[d] - cnt[d]), cnt[d], shift - 8);
+}
 
 /* Sort build records by id: fills remap[bi] = lane and ids[lane] (ids may be
  * NULL). Records met in id order (the usual case) need no sorting. */
@@ -1454,9 +1645,39 @@ static int order_ids(size_t n, const void *base, size_t stride, size_t idoff, ui
     return 0;
 }
 
-/* Hand a lane kind's spans over to the model: a stable counting sort by lane
- * (remap[builder index] = lane; NULL: the same), applied in place (the lane
- * array becomes the destinations); the spans array becomes l->block. */
+/* Hand per-lane span arrays over to the model, in lane order (l->block stays
+ * NULL: model_free frees each lane's array). */
+static int take_lanes(model_lanes *l, uint32_t nlanes, spvec *const *vecs, size_t nvec,
+                      const uint32_t *remap)
+{
+    l->n = nlanes;
+    l->sp = calloc((size_t)nlanes + 1, sizeof *l->sp);
+    l->cnt = calloc((size_t)nlanes + 1, sizeof *l->cnt);
+    if (!l->sp || !l->cnt)
+        return -1;
+    for (size_t i = 0; i < nvec; i++) {
+        spvec *v = vecs[i];
+        uint32_t ln = remap ? remap[i] : (uint32_t)i;
+        if (v->n && v->n < v->cap) {
+            model_span *na = realloc(v->a, sizeof *na * v->n);
+            if (na)
+                v->a = na;
+        }
+        if (!v->n) {
+            free(v->a);
+            v->a = NULL;
+        }
+        l->sp[ln] = v->a;
+        l->cnt[ln] = v->n;
+        v->a = NULL;
+        v->n = v->cap = 0;
+    }
+    return 0;
+}
+
+/* Hand the goroutine lanes' spans over to the model: sorted by lane in place
+ * (remap[builder index] = lane; NULL: the same); the spans array becomes
+ * l->block. */
 static int take_spans(model_lanes *l, spstore *v, uint32_t nlanes, const uint32_t *remap)
 {
     l->n = nlanes;
@@ -1475,9 +1696,13 @@ static int take_spans(model_lanes *l, spstore *v, uint32_t nlanes, const uint32_
         pos[i] = acc;
         acc += l->cnt[i];
     }
-    for (size_t i = 0; i < n; i++)
-        v->lane[i] = pos[remap ? remap[v->lane[i]] : v->lane[i]]++;
-    permute_span(v->a, n, v->lane);
+    int shift = 0;
+    while (shift < 24 && nlanes > (1u << (shift + 8)))
+        shift += 8;
+    if (remap)
+        for (size_t i = 0; i < n; i++)
+            v->lane[i] = remap[v->lane[i]];
+    span_rsort(v->a, v->lane, n, shift);
     free(v->lane);
     v->lane = NULL;
     if (n) {
@@ -1490,7 +1715,7 @@ static int take_spans(model_lanes *l, spstore *v, uint32_t nlanes, const uint32_
     v->a = NULL;
     v->n = v->cap = 0;
     for (uint32_t i = 0; i < nlanes; i++)
-        l->sp[i] = l->cnt[i] ? l->block + (pos[i] - l->cnt[i]) : NULL;
+        l->sp[i] = l->cnt[i] ? l->block + pos[i] : NULL;
     free(pos);
     return 0;
 }
@@ -1611,9 +1836,7 @@ _Static_assert(sizeof(model_region) != sizeof(model_log) &&
 PERMUTE_T(permute_region, model_region)
 PERMUTE_T(permute_log, model_log)
 PERMUTE_T(permute_goroutine, model_goroutine)
-PERMUTE_T(permute_span_t, model_span)
 
-static void permute_span(model_span *it, size_t n, uint32_t *dst) { permute_span_t(it, n, dst); }
 
 static void permute(void *items, size_t n, size_t size, uint32_t *dst)
 {
@@ -1767,10 +1990,13 @@ void model_builder_free(model_builder *b)
     model_imap_free(&b->pmap);
     model_imap_free(&b->mmap);
     model_imap_free(&b->tmap);
-    for (int k = 0; k < 4; k++) {
-        free(b->sp[k].a);
-        free(b->sp[k].lane);
-    }
+    free(b->gsp.a);
+    free(b->gsp.lane);
+    for (size_t i = 0; i < b->ps.n; i++)
+        free(b->ps.a[i].v.a);
+    for (size_t i = 0; i < b->ms.n; i++)
+        free(b->ms.a[i].v.a);
+    free(b->gc_v.a);
     free(b->gs.a);
     free(b->gg.a);
     free(b->gx.a);
@@ -2007,7 +2233,7 @@ model *model_builder_finish(model_builder *b)
     if (ok)
         close_goroutines(b, T);
     ok = ok && !b->oom;
-    ok = ok && take_spans(&m->lanes[ML_GOROUTINE], &b->sp[ML_GOROUTINE], ng, gremap) == 0;
+    ok = ok && take_spans(&m->lanes[ML_GOROUTINE], &b->gsp, ng, gremap) == 0;
     /* the builder's goroutine array becomes the model's, in lane order */
     if (ok) {
         permute(b->gg.a, ng, sizeof *b->gg.a, gremap); /* clobbers gremap */
@@ -2018,9 +2244,23 @@ model *model_builder_finish(model_builder *b)
     }
     ok = ok && order_ids(np, b->ps.a, sizeof *b->ps.a, offsetof(bp, id), premap, m->p_ids) == 0;
     ok = ok && order_ids(nm, b->ms.a, sizeof *b->ms.a, offsetof(bm, id), mremap, m->m_ids) == 0;
-    ok = ok && take_spans(&m->lanes[ML_PROC], &b->sp[ML_PROC], np, premap) == 0;
-    ok = ok && take_spans(&m->lanes[ML_THREAD], &b->sp[ML_THREAD], nm, mremap) == 0;
-    ok = ok && take_spans(&m->lanes[ML_GC], &b->sp[ML_GC], 1, NULL) == 0;
+    spvec **vecs = ok ? malloc(sizeof *vecs * ((size_t)(np > nm ? np : nm) + 1)) : NULL;
+    ok = ok && vecs;
+    if (ok) {
+        for (uint32_t i = 0; i < np; i++)
+            vecs[i] = &b->ps.a[i].v;
+        ok = take_lanes(&m->lanes[ML_PROC], np, vecs, np, premap) == 0;
+    }
+    if (ok) {
+        for (uint32_t i = 0; i < nm; i++)
+            vecs[i] = &b->ms.a[i].v;
+        ok = take_lanes(&m->lanes[ML_THREAD], nm, vecs, nm, mremap) == 0;
+    }
+    if (ok) {
+        vecs[0] = &b->gc_v;
+        ok = take_lanes(&m->lanes[ML_GC], 1, vecs, 1, NULL) == 0;
+    }
+    free(vecs);
     for (int k = 0; k < 4 && ok; k++)
         ok = model_lanes_index(&m->lanes[k]) == 0;
     if (!ok)

@@ -12,8 +12,9 @@
 
 typedef struct model_lanes {
     uint32_t n;            /* lanes */
-    model_span *block;     /* every span of these lanes, lane after lane */
-    model_span **sp;       /* n pointers into block (NULL when empty) */
+    model_span *block;     /* every span of these lanes, lane after lane (goroutine
+                              lanes); NULL: each lane has its own array (others) */
+    model_span **sp;       /* n pointers into block or arrays (NULL when empty) */
     uint32_t *cnt;         /* n span counts */
     uint32_t *ck_off;      /* n+1 offsets (in checkpoints) into ck */
     int64_t *ck;           /* nst cumulative ns per checkpoint (the time in

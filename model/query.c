@@ -30,7 +30,11 @@ void model_free(model *m)
     if (!m)
         return;
     for (int k = 0; k < 4; k++) {
-        free(m->lanes[k].block);
+        if (m->lanes[k].block)
+            free(m->lanes[k].block);
+        else if (m->lanes[k].sp)
+            for (uint32_t i = 0; i < m->lanes[k].n; i++)
+                free(m->lanes[k].sp[i]);
         free(m->lanes[k].sp);
         free(m->lanes[k].cnt);
         free(m->lanes[k].ck_off);
