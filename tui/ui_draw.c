@@ -136,7 +136,7 @@ static struct ui_colcache *cc_of(ui_state *st)
     return c;
 }
 
-static uint8_t *cc_get(ui_state *st, uint64_t key, int cols, int *fresh)
+static void *cc_get_sized(ui_state *st, uint64_t key, int cols, size_t bytes, int *fresh)
 {
     struct ui_colcache *c = cc_of(st);
     *fresh = 0;
@@ -154,7 +154,7 @@ static uint8_t *cc_get(ui_state *st, uint64_t key, int cols, int *fresh)
         if (sl->key == key) return sl->cells;
         if (sl->key == 0) {
             if (c->used > CC_SLOTS * 3 / 4) return NULL;
-            sl->cells = malloc((size_t)cols);
+            sl->cells = malloc(bytes);
             if (!sl->cells) return NULL;
             sl->key = key;
             c->used++;
@@ -163,6 +163,43 @@ static uint8_t *cc_get(ui_state *st, uint64_t key, int cols, int *fresh)
         }
     }
     return NULL;
+}
+
+/* A buffer of cols bytes for key in the current viewport. */
+static uint8_t *cc_get(ui_state *st, uint64_t key, int cols, int *fresh)
+{
+    return cc_get_sized(st, key, cols, (size_t)cols, fresh);
+}
+
+/* Rows [row, row + nrows) of the lane area (the columns right of the
+ * labels), drawn by draw(st, arg, row, nrows) when they are not cached for
+ * this viewport, else copied from the cache. draw must write nothing else
+ * and these cells must be blank before (they are: the grid is cleared). */
+static void cached_rows(ui_state *st, uint64_t key, int row, int nrows, const void *arg,
+                        void (*draw)(ui_state *, const void *, int, int))
+{
+    ui_grid *g = &st->grid;
+    int x0 = st->label_w, cols = g->cols - x0;
+    if (row + nrows > g->rows) nrows = g->rows - row;
+    if (nrows <= 0 || cols <= 0 || row < 0) return;
+    int fresh;
+    /* (the same cols as lane_cols passes, or the two would empty the cache) */
+    int kcols = st->vp.cols > 4096 ? 4096 : st->vp.cols;
+    ui_cell *buf = cc_get_sized(st, key, kcols, sizeof *buf * (size_t)cols * (size_t)nrows, &fresh);
+    if (!buf) {
+        draw(st, arg, row, nrows);
+        return;
+    }
+    for (int r = 0; r < nrows; r++) {
+        ui_cell *line = ui_grid_at(g, row + r, x0);
+        if (fresh) {
+            if (r == 0) draw(st, arg, row, nrows);
+            memcpy(buf + (size_t)r * (size_t)cols, line, sizeof *buf * (size_t)cols);
+        } else {
+            memcpy(line, buf + (size_t)r * (size_t)cols, sizeof *buf * (size_t)cols);
+            g->dirty[row + r] = 1;
+        }
+    }
 }
 
 /* Columns of a lane for the current viewport (cached). */
@@ -683,7 +720,6 @@ static void draw_gc_ranges(ui_state *st, int row)
     ui_grid *g = &st->grid;
     int cols = st->vp.cols;
     int64_t t1 = tl_col_time(&st->vp, cols);
-    ui_text(g, row, 0, st->label_w - 1, " assist/sweep", UI_S_DIM);
     for (int k = 1; k >= 0; k--) { /* sweep first, assists drawn over it */
         const model_range *r;
         uint32_t n = model_ranges(st->m, k == 0 ? MR_ASSIST : MR_SWEEP, &r);
@@ -701,6 +737,17 @@ static void draw_gc_ranges(ui_state *st, int row)
             ta = tb;
         }
     }
+}
+
+static void draw_strips_cb(ui_state *st, const void *lane, int row, int nrows)
+{
+    draw_strips(st, lane, row, nrows);
+}
+
+static void draw_gc_ranges_cb(ui_state *st, const void *arg, int row, int nrows)
+{
+    (void)arg, (void)nrows;
+    draw_gc_ranges(st, row);
 }
 
 static void draw_lane(ui_state *st, uint32_t li, int row, int maxrows)
@@ -774,8 +821,14 @@ static void draw_lane(ui_state *st, uint32_t li, int row, int maxrows)
     }
     int strips = l->height - 1;
     if (strips > maxrows - 1) strips = maxrows - 1;
-    if (strips > 0 && l->kind == LK_G) draw_strips(st, l, row + 1, strips);
-    if (strips > 0 && l->kind == LK_GC) draw_gc_ranges(st, row + 1);
+    /* region strips, log markers, assists/sweeps: the same until the view
+     * moves or zooms */
+    if (strips > 0 && l->kind == LK_G)
+        cached_rows(st, ((uint64_t)(0x200 + strips) << 32) | l->idx, row + 1, strips, l, draw_strips_cb);
+    if (strips > 0 && l->kind == LK_GC) {
+        ui_text(g, row + 1, 0, st->label_w - 1, " assist/sweep", UI_S_DIM);
+        cached_rows(st, (uint64_t)0x300 << 32, row + 1, 1, NULL, draw_gc_ranges_cb);
+    }
     /* the time cursor: a reversed column */
     int cc = tl_time_col(&st->vp, st->cursor);
     if (cc >= 0 && cc < st->vp.cols) ui_or_style(g, row, st->label_w + cc, 1, UI_SF_REVERSE);
