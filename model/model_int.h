@@ -34,6 +34,10 @@ typedef struct model_cache {
     uint32_t ntop, top_max, top_total;
     uint32_t top_lane;      /* lane whose top episodes top holds (+1; 0 none) */
     uint32_t *eps_count;    /* per goroutine lane: episode count, UINT32_MAX unknown */
+    /* per lane kind, per lane with many spans: the end of the last span of
+     * each complete block of MODEL_CK_EVERY spans (searched instead of the
+     * spans themselves: model_lane_columns), built on first use */
+    int64_t **bend[4];
     /* lazily built goroutine-count series */
     int series_done;
     model_point *gser[3];

@@ -64,6 +64,12 @@ void model_free(model *m)
         free(m->cache->eps);
         free(m->cache->top);
         free(m->cache->eps_count);
+        for (int k = 0; k < 4; k++) {
+            if (m->cache->bend[k])
+                for (uint32_t i = 0; i < m->lanes[k].n; i++)
+                    free(m->cache->bend[k][i]);
+            free(m->cache->bend[k]);
+        }
         for (int k = 0; k < 3; k++)
             free(m->cache->gser[k]);
         free(m->cache);
@@ -226,6 +232,76 @@ static uint32_t span_after_from(const model_span *s, uint32_t n, uint32_t from, 
     return lo;
 }
 
+/* Lanes with at least this many spans get a block index (model_cache.bend). */
+#define BEND_MIN 4096u
+
+/* The block index of lane idx of kind k, NULL if it has none (few spans, or
+ * no memory). */
+static const int64_t *block_ends(const model *m, model_lane_kind k, uint32_t idx)
+{
+    const model_lanes *l = &m->lanes[k];
+    uint32_t n = l->cnt[idx];
+    if (n < BEND_MIN)
+        return NULL;
+    model_cache *c = m->cache;
+    if (!c->bend[k]) {
+        c->bend[k] = calloc(l->n, sizeof *c->bend[k]);
+        if (!c->bend[k])
+            return NULL;
+    }
+    if (!c->bend[k][idx]) {
+        uint32_t nb = n / MODEL_CK_EVERY;
+        int64_t *b = malloc(sizeof *b * nb);
+        if (!b)
+            return NULL;
+        const model_span *s = l->sp[idx];
+        for (uint32_t j = 0; j < nb; j++)
+            b[j] = s[(size_t)j * MODEL_CK_EVERY + MODEL_CK_EVERY - 1].end;
+        c->bend[k][idx] = b;
+    }
+    return c->bend[k][idx];
+}
+
+/* span_after_from with the block index: find the block first (a small
+ * array), then the span inside its block. */
+static uint32_t span_after_blocks(const model_span *s, uint32_t n, const int64_t *bend, uint32_t from,
+                                  int64_t t)
+{
+    if (from >= n || s[from].end > t)
+        return from;
+    uint32_t nb = n / MODEL_CK_EVERY;
+    /* first block j >= from's with bend[j] > t, galloping */
+    uint32_t lo = from / MODEL_CK_EVERY;
+    if (lo < nb && bend[lo] <= t) {
+        lo++;
+        uint32_t hi = lo, step = 1;
+        while (hi < nb && bend[hi] <= t) {
+            lo = hi + 1;
+            hi = (nb - lo > step) ? lo + step : nb;
+            step <<= 1;
+        }
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (bend[mid] > t)
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+    }
+    /* the answer is in block lo (or in the tail after the last block) */
+    uint32_t a = lo * MODEL_CK_EVERY, b = lo < nb ? a + MODEL_CK_EVERY : n;
+    if (a < from + 1)
+        a = from + 1;
+    while (a < b) {
+        uint32_t mid = a + (b - a) / 2;
+        if (s[mid].end > t)
+            b = mid;
+        else
+            a = mid + 1;
+    }
+    return a;
+}
+
 /* Time spent in each state by the whole spans [0, i) of a lane. */
 static void cum_full(const model_lanes *l, uint32_t lane, uint32_t i, int64_t acc[MS__COUNT])
 {
@@ -246,6 +322,7 @@ static void cum_full(const model_lanes *l, uint32_t lane, uint32_t i, int64_t ac
  * of the whole spans [0, i). */
 typedef struct cum_cursor {
     uint32_t i;
+    const int64_t *bend; /* the lane's block index, or NULL */
     int64_t full[MS__COUNT];
 } cum_cursor;
 
@@ -255,7 +332,7 @@ static void cum_next(const model_lanes *l, uint32_t lane, cum_cursor *cu, int64_
 {
     const model_span *s = l->sp[lane];
     uint32_t n = l->cnt[lane];
-    uint32_t i = span_after_from(s, n, cu->i, t);
+    uint32_t i = cu->bend ? span_after_blocks(s, n, cu->bend, cu->i, t) : span_after_from(s, n, cu->i, t);
     if (i - cu->i <= 2 * MODEL_CK_EVERY) {
         for (uint32_t k = cu->i; k < i; k++)
             if (s[k].state < MS__COUNT)
@@ -294,7 +371,8 @@ void model_lane_columns(const model *m, model_lane_kind k, uint32_t idx, int64_t
     int64_t a[MS__COUNT], bacc[MS__COUNT];
     int64_t ta = col_time(t0, ns_per_col, 0);
     cum_cursor cu;
-    cu.i = model_span_at_or_after(s, n, ta);
+    cu.bend = block_ends(m, k, idx);
+    cu.i = cu.bend ? span_after_blocks(s, n, cu.bend, 0, ta) : model_span_at_or_after(s, n, ta);
     cum_full(l, idx, cu.i, cu.full);
     cum_next(l, idx, &cu, ta, a);
     for (uint32_t c = 0; c < ncols; c++) {

@@ -5,6 +5,7 @@
 #include "model/model.h"
 
 #include <dirent.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -87,10 +88,87 @@ static void test_top_episodes(void **state)
     assert_true(for_each_sample(check_top) > 5);
 }
 
+/* Reference for model_lane_columns, straight from its contract in model.h:
+ * per column, the time of each state among the spans overlapping it. */
+static void ref_columns(const model_span *s, uint32_t n, int64_t t0, double npc, uint32_t ncols,
+                        uint8_t *out)
+{
+    uint32_t first = 0;
+    for (uint32_t c = 0; c < ncols; c++) {
+        int64_t ta = (int64_t)llround((double)t0 + npc * c);
+        int64_t tb = (int64_t)llround((double)t0 + npc * (c + 1));
+        int64_t d[MS__COUNT] = {0};
+        while (first < n && s[first].end <= ta)
+            first++;
+        for (uint32_t i = first; i < n && s[i].start < tb; i++) {
+            int64_t a = s[i].start > ta ? s[i].start : ta, b = s[i].end < tb ? s[i].end : tb;
+            if (b > a && s[i].state < MS__COUNT)
+                d[s[i].state] += b - a;
+        }
+        int best = MS_NONE;
+        int64_t bestd = 0;
+        for (int st = 1; st < MS__COUNT; st++)
+            if (d[st] > bestd || (d[st] == bestd && d[st] > 0 && st == MS_RUNNING)) {
+                best = st;
+                bestd = d[st];
+            }
+        if (best == MS_NONE && tb <= ta)
+            for (uint32_t i = 0; i < n; i++)
+                if (s[i].start <= ta && ta < s[i].end)
+                    best = s[i].state;
+        out[c] = (uint8_t)best;
+    }
+}
+
+static int lanes_checked, big_lanes_checked;
+
+static void check_columns(model *m, const char *name)
+{
+    const model_info *in = model_get_info(m);
+    int64_t span = in->t_end - in->t_start;
+    if (span <= 0)
+        return;
+    enum { NC = 180 };
+    uint8_t got[NC], want[NC];
+    for (int k = 0; k < 4; k++) {
+        uint32_t nl = model_lane_count(m, (model_lane_kind)k);
+        for (uint32_t li = 0; li < nl; li++) {
+            const model_span *s;
+            uint32_t n = model_lane_spans(m, (model_lane_kind)k, li, &s);
+            if (!n)
+                continue;
+            /* the whole trace, then zooms at a few places, down to < 1 ns */
+            for (int z = 0; z < 14; z++) {
+                double npc = (double)span / NC / (z < 2 ? 1 : (double)(1ll << (2 * z)));
+                int64_t t0 = z == 1 ? in->t_start - span / 3
+                                    : in->t_start + (int64_t)((double)span * ((z * 37) % 100) / 100.0);
+                model_lane_columns(m, (model_lane_kind)k, li, t0, npc, NC, got);
+                ref_columns(s, n, t0, npc, NC, want);
+                for (int c = 0; c < NC; c++)
+                    if (got[c] != want[c])
+                        fail_msg("%s kind %d lane %u (%u spans) zoom %d col %d: %d, want %d", name, k, li, n, z,
+                                 c, got[c], want[c]);
+            }
+            lanes_checked++;
+            if (n >= 8192)
+                big_lanes_checked++;
+        }
+    }
+}
+
+static void test_lane_columns(void **state)
+{
+    (void)state;
+    assert_true(for_each_sample(check_columns) > 5);
+    assert_true(lanes_checked > 100);
+    assert_true(big_lanes_checked > 0); /* lanes long enough for the block index */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_top_episodes),
+        cmocka_unit_test(test_lane_columns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

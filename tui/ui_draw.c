@@ -376,6 +376,29 @@ static uint64_t series_at(const model_point *p, uint32_t n, int64_t t, uint32_t 
     return lo ? p[lo - 1].v : 0;
 }
 
+/* series_at searching forward from index from (every point before it has
+ * p.t <= t): galloping, for a sweep over the columns. */
+static uint64_t series_from(const model_point *p, uint32_t n, uint32_t from, int64_t t, uint32_t *idx)
+{
+    uint32_t lo = from;
+    if (lo < n && p[lo].t <= t) {
+        lo++;
+        uint32_t hi = lo, step = 1;
+        while (hi < n && p[hi].t <= t) {
+            lo = hi + 1;
+            hi = n - lo > step ? lo + step : n;
+            step <<= 1;
+        }
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (p[mid].t <= t) lo = mid + 1;
+            else hi = mid;
+        }
+    }
+    *idx = lo;
+    return lo ? p[lo - 1].v : 0;
+}
+
 static const model_series_kind plot_series[PLOT__COUNT] = {MSER_HEAP_ALLOC, MSER_G_RUNNING,
                                                           MSER_G_RUNNABLE, MSER_G_WAITING};
 
@@ -398,13 +421,18 @@ static void draw_plot(ui_state *st, const ui_lane *l, int row)
         lvl = st->colbuf;
         fresh = 1;
     }
+    /* columns left to right: each search starts where the last one ended
+     * (jprev: the first point after the previous column's last ns) */
+    uint32_t jprev = 0;
+    if (fresh && cols > 0) series_at(p, n, tl_col_time(&st->vp, 0) - 1, &jprev);
     for (int c = 0; fresh && c < cols; c++) {
         int64_t a = tl_col_time(&st->vp, c), b = tl_col_time(&st->vp, c + 1);
         lvl[c] = 0;
-        if (a >= st->info->t_end) continue;
         uint32_t i, j;
-        uint64_t v = series_at(p, n, a, &i);
-        series_at(p, n, b - 1, &j); /* points i..j-1 fall in this column */
+        uint64_t v = series_from(p, n, jprev, a, &i);
+        series_from(p, n, jprev, b - 1, &j); /* points i..j-1 fall in this column */
+        jprev = j;
+        if (a >= st->info->t_end) continue;
         /* many points per column: sample at most 64 of them (keeps a key
          * press cheap on traces with millions of points) */
         uint32_t stride = j > i ? (j - i) / 64 + 1 : 1;
