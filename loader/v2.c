@@ -378,6 +378,7 @@ typedef struct gst {
 #define GCHUNK_BITS 14u
 #define GCHUNK (1u << GCHUNK_BITS)
 #define GEXT_MAX ((1u << 29) - 1)
+#define PDENSE_MAX 4096u   /* P ids below this are looked up in rd.pdense */
 #define G_DEAD 7u         /* gst.status of a freed slot */
 #define GCACHE 1024u      /* direct-mapped cache of recently used goroutines */
 
@@ -444,8 +445,11 @@ typedef struct rd {
     size_t npcs, cappcs;
     tt_frame *fbuf;
     size_t capfbuf;
-    uint32_t *sdense; /* string id -> global id + 1 (0 = absent), ids < nsdense */
+    uint32_t *sdense; /* string id -> global id + 1 (0 = not here: see strs), ids < nsdense */
     size_t nsdense, capsdense;
+    uint32_t *psdense; /* sdense of the previous generation */
+    size_t npsdense, cappsdense;
+    size_t nstrgen;    /* strings of this generation */
     struct kd *kdense; /* stack id -> index in stks + 1 (0 = absent), ids < nkdense */
     size_t nkdense, capkdense;
 
@@ -466,7 +470,9 @@ typedef struct rd {
     gst *gcache[GCACHE]; /* by id % GCACHE: a gst that had that id (check id and status) */
     uint64_t *gens;  /* raw generation number of each generation read (gst.sgen) */
     size_t ngens, capgens;
-    u64map pmap;
+    u64map pmap;      /* P id -> index in ps, for ids >= PDENSE_MAX */
+    uint32_t *pdense; /* P id -> index in ps + 1 (0 = none), ids < npdense */
+    size_t npdense, cappdense;
     pst *ps;
     size_t nps, capps;
     u64map mmap_;
@@ -558,10 +564,9 @@ static inline int str_lookup(const rd *r, uint64_t id, uint32_t *out)
         *out = 0;
         return 1;
     }
-    if (id < r->nsdense) {
-        uint32_t v = r->sdense[id];
-        *out = v - 1;
-        return v != 0;
+    if (id < r->nsdense && r->sdense[id]) {
+        *out = r->sdense[id] - 1;
+        return 1;
     }
     const uint64_t *p = map_get(&r->strs, id);
     if (!p)
@@ -578,23 +583,6 @@ static inline gstack *stk_lookup(const rd *r, uint64_t id)
     }
     const uint64_t *p = map_get(&r->stkmap, id);
     return p ? &r->stks[*p] : NULL;
-}
-
-/* Build dense arrays for the (usually dense) ids of a table. */
-static int densify(const u64map *m, uint32_t **arr, size_t *n, size_t *cap, int plus_one)
-{
-    size_t limit = 2 * m->n + 1024, maxid = 0;
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->used[i] && m->slots[i].k < limit && m->slots[i].k + 1 > maxid)
-            maxid = (size_t)m->slots[i].k + 1;
-    if (grow_arr((void **)arr, cap, maxid ? maxid : 1, sizeof **arr))
-        return -1;
-    memset(*arr, 0, maxid * sizeof **arr);
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->used[i] && m->slots[i].k < maxid)
-            (*arr)[m->slots[i].k] = (uint32_t)(m->slots[i].v + (plus_one ? 1 : 0));
-    *n = maxid;
-    return 0;
 }
 
 static int densify_stacks(rd *r)
@@ -724,12 +712,36 @@ static tt_status add_strings(rd *r, const rawbatch *rb)
                         "generation %llu: failed to read full string %llu: read %zu but wanted %llu",
                         (unsigned long long)r->gen, (unsigned long long)id, b.n - b.i,
                         (unsigned long long)len);
-        if (id == 0 || map_get(&r->strs, id))
+        uint32_t gid;
+        if (id == 0 || str_lookup(r, id, &gid))
             return fail(r, TT_ERR_FORMAT, at, "generation %llu: multiple strings with the same ID: id=%llu",
                         (unsigned long long)r->gen, (unsigned long long)id);
-        uint32_t gid = tt_syms_intern(r->syms, (const char *)b.p + b.i, (size_t)len);
-        if (gid == UINT32_MAX || !map_put(&r->strs, id, gid))
+        const char *bytes = (const char *)b.p + b.i;
+        /* Usually the previous generation had the same string under this id:
+         * then its interned id is the answer (interning is by content). */
+        gid = UINT32_MAX;
+        if (id < r->npsdense && r->psdense[id]) {
+            size_t pl;
+            const char *ps = tt_syms_str(r->syms, r->psdense[id] - 1, &pl);
+            if (pl == len && memcmp(ps, bytes, pl) == 0)
+                gid = r->psdense[id] - 1;
+        }
+        if (gid == UINT32_MAX && (gid = tt_syms_intern(r->syms, bytes, (size_t)len)) == UINT32_MAX)
             return NOMEM(r, at);
+        /* ids up to about twice the count so far go to the dense array
+         * (linear memory), others to the map */
+        r->nstrgen++;
+        if (id < 2 * r->nstrgen + 1024) {
+            if (id >= r->nsdense) {
+                if (GROW(r->sdense, r->capsdense, id + 1))
+                    return NOMEM(r, at);
+                memset(r->sdense + r->nsdense, 0, (id + 1 - r->nsdense) * sizeof *r->sdense);
+                r->nsdense = id + 1;
+            }
+            r->sdense[id] = gid + 1;
+        } else if (!map_put(&r->strs, id, gid)) {
+            return NOMEM(r, at);
+        }
         b.i += (size_t)len;
     }
     return TT_OK;
@@ -902,6 +914,17 @@ static void gen_reset(rd *r)
     r->nheap = 0;
     r->ncpu = r->cpupos = 0;
     map_clear(&r->strs);
+    { /* keep the string table as the previous generation's */
+        uint32_t *t = r->psdense;
+        size_t c = r->cappsdense;
+        r->psdense = r->sdense;
+        r->cappsdense = r->capsdense;
+        r->npsdense = r->nsdense;
+        r->sdense = t;
+        r->capsdense = c;
+        r->nsdense = 0;
+        r->nstrgen = 0;
+    }
     map_clear(&r->pcmap);
     r->nframes = 0;
     map_clear(&r->stkmap);
@@ -920,20 +943,20 @@ static tt_status validate_gen(rd *r, size_t at)
                     (unsigned long long)r->gen);
     for (size_t i = 0; i < r->nframes; i++) {
         const pframe *f = &r->frames[i];
-        if (f->func && !map_get(&r->strs, f->func))
+        uint32_t sid;
+        if (f->func && !str_lookup(r, f->func, &sid))
             return fail(r, TT_ERR_FORMAT, at,
                         "generation %llu: found invalid func string ID %llu for pc %#llx",
                         (unsigned long long)r->gen, (unsigned long long)f->func,
                         (unsigned long long)f->pc);
-        if (f->file && !map_get(&r->strs, f->file))
+        if (f->file && !str_lookup(r, f->file, &sid))
             return fail(r, TT_ERR_FORMAT, at,
                         "generation %llu: found invalid file string ID %llu for pc %#llx",
                         (unsigned long long)r->gen, (unsigned long long)f->file,
                         (unsigned long long)f->pc);
     }
     set_fshift(r);
-    if (densify(&r->strs, &r->sdense, &r->nsdense, &r->capsdense, 1) ||
-        densify_stacks(r))
+    if (densify_stacks(r))
         return NOMEM(r, at);
     /* CPU samples: convert and sort exactly as Go (pdqsort, not stable). */
     for (size_t i = 0; i < r->ncpu; i++)
@@ -1462,8 +1485,12 @@ static int grow32(void **p, uint32_t *cap, size_t need, size_t elem)
 }
 #define GROW32(arr, cap, need) grow32((void **)&(arr), &(cap), (need), sizeof *(arr))
 
-static pst *p_get(rd *r, uint64_t id)
+static inline pst *p_get(rd *r, uint64_t id)
 {
+    if (id < r->npdense) {
+        uint32_t v = r->pdense[id];
+        return v ? &r->ps[v - 1] : NULL;
+    }
     uint64_t *v = map_get(&r->pmap, id);
     return v ? &r->ps[*v] : NULL;
 }
@@ -1698,8 +1725,19 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
             s->sgen = gen;
             s->seq = 0;
         } else {
-            if (GROW(r->ps, r->capps, r->nps + 1) || !map_put(&r->pmap, pid, r->nps))
+            if (GROW(r->ps, r->capps, r->nps + 1))
                 return NOMEM(r, ev->off);
+            if (pid < PDENSE_MAX) {
+                if (pid >= r->npdense) {
+                    if (GROW(r->pdense, r->cappdense, pid + 1))
+                        return NOMEM(r, ev->off);
+                    memset(r->pdense + r->npdense, 0, (pid + 1 - r->npdense) * sizeof *r->pdense);
+                    r->npdense = pid + 1;
+                }
+                r->pdense[pid] = (uint32_t)r->nps + 1;
+            } else if (!map_put(&r->pmap, pid, r->nps)) {
+                return NOMEM(r, ev->off);
+            }
             s = &r->ps[r->nps++];
             memset(s, 0, sizeof *s);
             s->status = (uint8_t)status;
@@ -2779,6 +2817,7 @@ static void rd_free(rd *r)
     free(r->pcs);
     free(r->fbuf);
     free(r->sdense);
+    free(r->psdense);
     free(r->kdense);
     free(r->gtab);
     for (size_t i = 0; i < r->ngchunks; i++)
@@ -2797,6 +2836,7 @@ static void rd_free(rd *r)
     free(r->gxfree);
     free(r->gens);
     map_free(&r->pmap);
+    free(r->pdense);
     for (size_t i = 0; i < r->nps; i++) {
         free(r->ps[i].rngs);
         free(r->ps[i].holders);
