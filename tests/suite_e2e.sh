@@ -334,11 +334,14 @@ check "progress screen: q cancels (exit 130, message)" wait_for $W '^EXIT=130$' 
 check "progress screen: cancel message after the restored terminal" \
     bash -c "tmux -L $SOCK capture-pane -p -t $W | grep -q '^gotv: loading cancelled' && [ \"\$(tmux -L $SOCK display -p -t $W '#{alternate_on}')\" = 0 ]"
 tm kill-session -t $W
-# a broken trace on the preview path: reported exactly as without it
+# a broken trace on the preview path (no complete generation at all):
+# reported exactly as without it
+head -c 3000 $T/cpubound.trace >"$tmp/cut.trace"
+want=$("$GOTV" stats "$tmp/cut.trace" 2>&1 | head -1)
 W=pvbad
-start $W 120x35 env GOTV_PREVIEW_BYTES=5 "$GOTV" "$tmp/bad.trace"
-check "preview path, malformed trace: exit 1 with the usual message" \
-    bash -c "for i in \$(seq 50); do s=\$(tmux -L $SOCK capture-pane -p -t $W); grep -q '^EXIT=1$' <<<\"\$s\" && grep -qE 'gotv: .*bad.trace: .* at byte [0-9]+$' <<<\"\$s\" && exit 0; sleep 0.1; done; exit 1"
+start $W 120x35 env GOTV_PREVIEW_BYTES=2000 "$GOTV" "$tmp/cut.trace"
+check "preview path, broken trace: exit 1 with the usual message" \
+    bash -c "for i in \$(seq 50); do s=\$(tmux -L $SOCK capture-pane -p -J -t $W); grep -q '^EXIT=1$' <<<\"\$s\" && grep -qF '$want' <<<\"\$s\" && grep -qE 'cut.trace: .* at byte [0-9]+$' <<<\"\$s\" && exit 0; sleep 0.1; done; exit 1"
 tm kill-session -t $W
 
 echo "$pass passed, $fail failed"

@@ -92,6 +92,9 @@ static void test_preview_bytes_env(void **unused)
     assert_int_equal(ui_preview_bytes(8272), 5000);
     assert_int_equal(ui_preview_max_bytes(8272), 5000);
     assert_int_equal(ui_preview_bytes(5000), 0); /* nothing left to load later */
+    assert_int_equal(ui_preview_bytes_for(TWO_GENS, 8272), 5000);
+    assert_int_equal(ui_preview_bytes_for("samples/traces/stress-go119.trace", 482539), 0); /* old format */
+    assert_int_equal(ui_preview_bytes_for("/nonexistent/x.trace", 8272), 0);
     setenv("GOTV_PREVIEW_BYTES", "0", 1);
     assert_int_equal(ui_preview_bytes(UI_PREVIEW_MIN_FILE * 4ull), 0);
     unsetenv("GOTV_PREVIEW_BYTES");
@@ -179,6 +182,9 @@ static void test_bgload_cancel_is_prompt(void **unused)
     /* 20 s of pauses at each progress report unless cancelled */
     ui_bgload *b = ui_bgload_start(TWO_GENS, 20000, 30, 100, 1);
     assert_non_null(b);
+    uint64_t done, total;
+    ui_bgload_progress(b, &done, &total);
+    assert_int_equal(total, 8272); /* the file size from the start */
     struct timespec ts = {0, 50 * 1000000L};
     nanosleep(&ts, NULL);
     assert_false(ui_bgload_done(b));

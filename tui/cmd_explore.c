@@ -61,7 +61,7 @@ static int bench(const char *path, int w, int h)
     int utf8 = ui_locale_utf8(0);
     double t0 = ms_now();
     struct stat sb;
-    size_t pv_bytes = stat(path, &sb) == 0 && S_ISREG(sb.st_mode) ? ui_preview_bytes((uint64_t)sb.st_size) : 0;
+    size_t pv_bytes = stat(path, &sb) == 0 && S_ISREG(sb.st_mode) ? ui_preview_bytes_for(path, (uint64_t)sb.st_size) : 0;
     ui_bgload *bg = pv_bytes ? ui_bgload_start(path, 0, h, w, utf8) : NULL;
     ui_preview pv;
     memset(&pv, 0, sizeof pv);

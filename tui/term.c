@@ -525,7 +525,7 @@ int ui_term_run(const ui_term_opts *o)
     char err[400];
     /* Big traces: a preview of the first bytes at once, the full model from
      * a background thread (ui_load.h); else everything before the first frame. */
-    size_t pv_bytes = S_ISREG(sb.st_mode) ? ui_preview_bytes((uint64_t)sb.st_size) : 0;
+    size_t pv_bytes = S_ISREG(sb.st_mode) ? ui_preview_bytes_for(o->path, (uint64_t)sb.st_size) : 0;
     int big = sb.st_size > 8 * 1024 * 1024;
     if (!big && !pv_bytes) { /* small traces: load first, so errors never flash the screen */
         m = ui_load_trace(o->path, NULL, &res);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,6 +38,19 @@ size_t ui_preview_max_bytes(uint64_t file_size)
     if (env_long("GOTV_PREVIEW_BYTES", -1) >= 0) return ui_preview_bytes(file_size);
     if (file_size <= UI_PREVIEW_MIN_FILE) return 0;
     return file_size / 2 < UI_PREVIEW_MAX_BYTES ? (size_t)(file_size / 2) : UI_PREVIEW_MAX_BYTES;
+}
+
+size_t ui_preview_bytes_for(const char *path, uint64_t file_size)
+{
+    size_t n = ui_preview_bytes(file_size);
+    if (!n) return 0;
+    uint8_t head[16];
+    FILE *f = fopen(path, "rb");
+    size_t got = f ? fread(head, 1, sizeof head, f) : 0;
+    if (f) fclose(f);
+    int minor = 0;
+    if (tt_read_header(head, got, &minor, NULL) != TT_OK || minor < 22) return 0;
+    return n;
 }
 
 int ui_preview_delay_ms(void)
@@ -111,6 +125,8 @@ ui_bgload *ui_bgload_start(const char *path, int delay_ms, int rows, int cols, i
     b->path = strdup(path);
     b->delay_ms = delay_ms;
     b->view = rows > 0 && cols > 0;
+    struct stat sb;
+    if (stat(path, &sb) == 0 && sb.st_size > 0) atomic_store(&b->bytes_total, (uint64_t)sb.st_size);
     b->rows = rows;
     b->cols = cols;
     b->utf8 = utf8;

@@ -33,6 +33,10 @@
 
 /* Bytes of a file_size trace to preview (0: no preview: load it whole). */
 size_t ui_preview_bytes(uint64_t file_size);
+/* ui_preview_bytes for the trace at path: 0 also when its header is not one
+ * of the generation-based formats (Go 1.22 and later: only they have complete
+ * prefixes) or cannot be read. */
+size_t ui_preview_bytes_for(const char *path, uint64_t file_size);
 /* The most a preview may take: UI_PREVIEW_MAX_BYTES or half the file
  * (GOTV_PREVIEW_BYTES: exactly that). */
 size_t ui_preview_max_bytes(uint64_t file_size);
@@ -52,7 +56,7 @@ ui_bgload *ui_bgload_start(const char *path, int delay_ms, int rows, int cols, i
 int ui_bgload_fd(const ui_bgload *b);
 /* Has the load ended (successfully or not)? */
 int ui_bgload_done(const ui_bgload *b);
-/* Bytes read so far of total (0 of 0 before the first report). */
+/* Bytes read so far of total (0 of the file size before the first report). */
 void ui_bgload_progress(const ui_bgload *b, uint64_t *done, uint64_t *total);
 /* Ask the load to stop soon (it then ends with TT_ERR_STOPPED). */
 void ui_bgload_cancel(ui_bgload *b);
