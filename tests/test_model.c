@@ -828,6 +828,65 @@ static void test_random_soup(void **state)
 #undef RND
 }
 
+/* Many goroutines whose spans interleave (the builder sorts them by lane at
+ * the end), ids first seen in descending order, times near 2^62 (summaries
+ * are stored as varints relative to the trace start). */
+static void test_many_lanes(void **state)
+{
+    (void)state;
+    evgen e;
+    evgen_init(&e);
+    const int64_t t0 = (int64_t)1 << 62;
+    const int ng = 700, rounds = 40;
+    evgen_sync(&e, t0);
+    evgen_proc(&e, t0 + 1, 0, -1, 0, TT_PS_UNDETERMINED, TT_PS_RUNNING);
+    int64_t t = t0 + 10;
+    for (int i = 0; i < ng; i++) /* ids 700..1 */
+        evgen_go(&e, t += 3, 0, 0, -1, ng - i, NOTEX, RNBL, "", 0, 0);
+    for (int r = 0; r < rounds; r++)
+        for (int i = 0; i < ng; i++) {
+            int64_t id = 1 + (i * 37 + r) % ng; /* interleave differently each round */
+            evgen_go(&e, t += 5, 0, 0, -1, id, RNBL, RUN, "", 0, 0);
+            evgen_go(&e, t += 7, 0, 0, id, id, RUN, WAIT, "chan receive", 0, 0);
+            evgen_go(&e, t += 11, 0, 0, -1, id, WAIT, RNBL, "", 0, 0);
+        }
+    model *m = evgen_finish(&e);
+    assert_non_null(m);
+    assert_int_equal(model_lane_count(m, ML_GOROUTINE), ng);
+    for (int i = 0; i < ng; i++) {
+        const model_goroutine *g = model_goroutine_get(m, (uint32_t)i);
+        assert_int_equal(g->id, i + 1);
+        const model_span *sp;
+        uint32_t n = model_lane_spans(m, ML_GOROUTINE, (uint32_t)i, &sp);
+        /* runnable, then running/waiting/runnable per round; the goroutine of
+         * the last event has an empty last span (not kept) */
+        int64_t last_id = 1 + ((ng - 1) * 37 + rounds - 1) % ng;
+        assert_int_equal(n, 3 * rounds + (g->id != last_id));
+        for (uint32_t j = 1; j < n; j++) {
+            assert_true(sp[j].start >= sp[j - 1].end);
+            assert_int_equal(sp[j].state, j % 3 == 1 ? MS_RUNNING : j % 3 == 2 ? MS_WAITING
+                                                                              : MS_RUNNABLE);
+        }
+        model_gstats sb;
+        const model_gstats *st = model_goroutine_stats(m, (uint32_t)i, &sb);
+        assert_non_null(st);
+        assert_true(st->in_summary);
+        assert_int_equal(st->creation, t0 + 10 + 3 * (ng - i));
+        assert_int_equal(st->start, sp[1].start);
+        assert_int_equal(st->exec_ns, 5 * 0 + 7 * rounds);
+        assert_int_equal(st->nreasons, 1);
+        assert_int_equal(st->reason_ns[0], 11 * rounds);
+        assert_string_equal(S(m, st->reason[0]), "chan receive");
+        assert_int_equal(st->sync_block_ns, 11 * rounds);
+        assert_int_equal(st->total_ns, t - st->creation);
+        assert_int_equal(st->end, 0);
+    }
+    assert_null(model_goroutine_stats(m, (uint32_t)ng, &(model_gstats){0}));
+    check_lanes_vs_summary(m, "many lanes");
+    model_free(m);
+    evgen_free(&e);
+}
+
 static void test_empty_models(void **state)
 {
     (void)state;
@@ -881,6 +940,7 @@ int main(void)
         cmocka_unit_test(test_sample_traces),
         cmocka_unit_test(test_truncated_sample),
         cmocka_unit_test(test_random_soup),
+        cmocka_unit_test(test_many_lanes),
         cmocka_unit_test(test_empty_models),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
