@@ -85,6 +85,34 @@ static void episode_reason(ui_state *st, const model_span *s, char *b, size_t n)
     if (!b[0]) snprintf(b, n, "%s", model_state_name((model_state)s->state));
 }
 
+/* Stack lines under the selected episode: episode -2 (not selectable, like
+ * -1, but known to belong to the selection). */
+#define EP_SEL_STACK (-2)
+
+/* The line of episode ep (span e), selected or not; with its stack when
+ * selected. */
+static void add_episode(ui_state *st, const model_span *e, int32_t ep, int sel)
+{
+    char reason[200], at[32], d[32], who[300] = "";
+    episode_reason(st, e, reason, sizeof reason);
+    ui_rel(st, e->start, at, sizeof at);
+    tl_fmt_dur(e->end - e->start, d, sizeof d);
+    if (e->state == MS_WAITING && e->other >= 0) {
+        uint32_t ui = model_goroutine_find(st->m, e->other);
+        char ul[256];
+        if (ui != UINT32_MAX) ui_glabel(st, ui, ul, sizeof ul);
+        else snprintf(ul, sizeof ul, "G%d", e->other);
+        snprintf(who, sizeof who, "  unblocked by %s", ul);
+    }
+    add_text(st, sel ? (UI_S_SELECTED | UI_SF_REVERSE) : UI_S_NORMAL, ep, "%s %-16s at %-8s for %-8s%s",
+             sel ? (st->utf8 ? "\xe2\x96\xb6" : ">") : " ", reason, at, d, who);
+    if (sel) {
+        int from = st->nplines;
+        add_stack(st, e->stack, "      ");
+        for (int i = from; i < st->nplines; i++) st->plines[i].episode = EP_SEL_STACK;
+    }
+}
+
 static void build_panel(ui_state *st)
 {
     st->nplines = 0;
@@ -154,25 +182,66 @@ static void build_panel(ui_state *st)
     if (st->panel_sel >= (int)nshown) st->panel_sel = nshown ? (int)nshown - 1 : 0;
     for (uint32_t i = 0; i < nshown; i++) {
         if (eps[i].span >= nsp) continue;
-        const model_span *e = &sp[eps[i].span];
-        char reason[200], at[32], d[32], who[300] = "";
-        episode_reason(st, e, reason, sizeof reason);
-        ui_rel(st, e->start, at, sizeof at);
-        tl_fmt_dur(e->end - e->start, d, sizeof d);
-        if (e->state == MS_WAITING && e->other >= 0) {
-            uint32_t ui = model_goroutine_find(st->m, e->other);
-            char ul[256];
-            if (ui != UINT32_MAX) ui_glabel(st, ui, ul, sizeof ul);
-            else snprintf(ul, sizeof ul, "G%d", e->other);
-            snprintf(who, sizeof who, "  unblocked by %s", ul);
-        }
         int sel = (int)i == st->panel_sel;
-        add_text(st, sel ? (UI_S_SELECTED | UI_SF_REVERSE) : UI_S_NORMAL, (int32_t)i, "%s %-16s at %-8s for %-8s%s",
-                 sel ? (st->utf8 ? "\xe2\x96\xb6" : ">") : " ", reason, at, d, who);
-        if (sel) add_stack(st, e->stack, "      ");
+        add_episode(st, &sp[eps[i].span], (int32_t)i, sel);
     }
     if (ne > MAX_EPISODES_SHOWN) add_text(st, UI_S_DIM, -1, "  ... %u more", ne - MAX_EPISODES_SHOWN);
     if (!ne) add_text(st, UI_S_DIM, -1, "  none: this goroutine never blocked");
+}
+
+/* Line index of episode ep, or -1. */
+static int episode_line(const ui_state *st, int ep)
+{
+    for (int i = 0; i < st->nplines; i++)
+        if (st->plines[i].episode == ep) return i;
+    return -1;
+}
+
+/* Reformat line i as episode ep's (selected or not), in place: add_episode
+ * appends the line (and its stack) at the end, then they move to i. */
+static int replace_episode_line(ui_state *st, int i, int ep, int sel)
+{
+    const model_episode *eps;
+    uint32_t ne = model_goroutine_top_episodes(st->m, st->panel_g, MAX_EPISODES_SHOWN, &eps, NULL);
+    const model_span *sp;
+    uint32_t nsp = model_lane_spans(st->m, ML_GOROUTINE, st->panel_g, &sp);
+    if (ep < 0 || (uint32_t)ep >= ne || eps[ep].span >= nsp) return -1;
+    int end = st->nplines;
+    add_episode(st, &sp[eps[ep].span], ep, sel);
+    int k = st->nplines - end; /* the new line and its stack */
+    if (k < 1) return -1;
+    ui_pline *tmp = malloc(sizeof *tmp * (size_t)k);
+    if (!tmp) {
+        st->nplines = end;
+        return -1;
+    }
+    memcpy(tmp, st->plines + end, sizeof *tmp * (size_t)k);
+    st->nplines = end;
+    /* the old line goes, the k new ones take its place */
+    if (k > 1) { /* (add_episode made room for end + k lines) */
+        ui_pline *p = st->plines;
+        memmove(p + i + k, p + i + 1, sizeof *p * (size_t)(st->nplines - i - 1));
+        st->nplines += k - 1;
+    }
+    memcpy(st->plines + i, tmp, sizeof *tmp * (size_t)k);
+    free(tmp);
+    return 0;
+}
+
+/* The selection moved from episode old to st->panel_sel: change those two
+ * lines (and move the stack) instead of formatting the whole list again. */
+static void panel_reselect(ui_state *st, int old)
+{
+    int i = episode_line(st, old);
+    if (i >= 0) {
+        int j = i + 1; /* drop the old selection's stack lines */
+        while (j < st->nplines && st->plines[j].episode == EP_SEL_STACK) j++;
+        memmove(st->plines + i + 1, st->plines + j, sizeof *st->plines * (size_t)(st->nplines - j));
+        st->nplines -= j - i - 1;
+    }
+    int n = episode_line(st, st->panel_sel);
+    if (i < 0 || n < 0 || replace_episode_line(st, i, old, 0) || replace_episode_line(st, n, st->panel_sel, 1))
+        build_panel(st);
 }
 
 void ui_open_panel(ui_state *st, uint32_t gidx)
@@ -233,7 +302,7 @@ int ui_panel_cmd(ui_state *st, enum ui_cmd c)
     }
     if (st->panel_sel >= ne) st->panel_sel = ne - 1;
     if (st->panel_sel < 0) st->panel_sel = 0;
-    if (old != st->panel_sel) build_panel(st);
+    if (old != st->panel_sel) panel_reselect(st, old);
     return UI_REDRAW;
 }
 
@@ -243,8 +312,9 @@ int ui_panel_click(ui_state *st, int row)
     if (idx < 0 || idx >= st->nplines) return 0;
     int ep = st->plines[idx].episode;
     if (ep < 0) return 0;
+    int old = st->panel_sel;
     st->panel_sel = ep;
-    build_panel(st);
+    if (old != ep) panel_reselect(st, old);
     return UI_REDRAW;
 }
 
