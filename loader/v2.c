@@ -55,7 +55,7 @@ enum {
 #define MAX_STRING 1024u
 
 /* Number of wire arguments including dt for timed events; 0 = not a timed event. */
-static const uint8_t ev_nargs[EV_NSPECS] = {
+static const uint8_t ev_nargs[256] = {
     [EV_PROCS_CHANGE] = 3, [EV_PROC_START] = 3, [EV_PROC_STOP] = 1, [EV_PROC_STEAL] = 4,
     [EV_PROC_STATUS] = 3, [EV_GO_CREATE] = 4, [EV_GO_CREATE_SYSCALL] = 2, [EV_GO_START] = 3,
     [EV_GO_DESTROY] = 1, [EV_GO_DESTROY_SYSCALL] = 1, [EV_GO_STOP] = 3, [EV_GO_BLOCK] = 3,
@@ -125,6 +125,27 @@ static const uint8_t ev_kind[256] = {
     [EV_GO_SWITCH_DESTROY] = TT_EV_STATE_TRANSITION, [EV_GO_CREATE_BLOCKED] = TT_EV_STATE_TRANSITION,
     [EV_GO_STATUS_STACK] = TT_EV_STATE_TRANSITION,
     [128 ... 136] = TT_EV_EXPERIMENTAL,
+};
+
+/* Public resource and from/to states of events where they depend only on
+ * the type (emit fills the others). */
+static const uint8_t ev_rft[EV_NSPECS][3] = {
+    [EV_PROC_START] = {TT_RES_PROC, TT_PS_IDLE, TT_PS_RUNNING},
+    [EV_PROC_STOP] = {TT_RES_PROC, TT_PS_RUNNING, TT_PS_IDLE},
+    [EV_GO_CREATE] = {TT_RES_GOROUTINE, TT_GS_NOTEXIST, TT_GS_RUNNABLE},
+    [EV_GO_CREATE_BLOCKED] = {TT_RES_GOROUTINE, TT_GS_NOTEXIST, TT_GS_WAITING},
+    [EV_GO_CREATE_SYSCALL] = {TT_RES_GOROUTINE, TT_GS_NOTEXIST, TT_GS_SYSCALL},
+    [EV_GO_START] = {TT_RES_GOROUTINE, TT_GS_RUNNABLE, TT_GS_RUNNING},
+    [EV_GO_DESTROY] = {TT_RES_GOROUTINE, TT_GS_RUNNING, TT_GS_NOTEXIST},
+    [EV_GO_DESTROY_SYSCALL] = {TT_RES_GOROUTINE, TT_GS_SYSCALL, TT_GS_NOTEXIST},
+    [EV_GO_STOP] = {TT_RES_GOROUTINE, TT_GS_RUNNING, TT_GS_RUNNABLE},
+    [EV_GO_BLOCK] = {TT_RES_GOROUTINE, TT_GS_RUNNING, TT_GS_WAITING},
+    [EV_GO_UNBLOCK] = {TT_RES_GOROUTINE, TT_GS_WAITING, TT_GS_RUNNABLE},
+    [EV_GO_SWITCH] = {TT_RES_GOROUTINE, TT_GS_WAITING, TT_GS_RUNNABLE},
+    [EV_GO_SWITCH_DESTROY] = {TT_RES_GOROUTINE, TT_GS_WAITING, TT_GS_RUNNABLE},
+    [EV_GO_SYSCALL_BEGIN] = {TT_RES_GOROUTINE, TT_GS_RUNNING, TT_GS_SYSCALL},
+    [EV_GO_SYSCALL_END] = {TT_RES_GOROUTINE, TT_GS_SYSCALL, TT_GS_RUNNING},
+    [EV_GO_SYSCALL_END_BLOCKED] = {TT_RES_GOROUTINE, TT_GS_SYSCALL, TT_GS_RUNNABLE},
 };
 
 /* Range "begin" type of a range event (Go's StartEv), for in-flight tracking. */
@@ -294,7 +315,7 @@ static int grow_arr(void **p, size_t *cap, size_t need, size_t elem)
 
 typedef struct oev { /* an event inside the ordering machinery */
     int64_t time;
-    uint64_t args[4];
+    uint64_t args[5]; /* args[4] is always 0 (see ev_stk) */
     uint64_t g, p, m; /* context */
     size_t off;       /* file offset of the event */
     uint8_t typ;
@@ -411,6 +432,8 @@ typedef struct rd {
     int (*on_event)(void *ctx, const tt_event *ev); /* sink->on_event, or a no-op */
     void *sink_ctx;
     tt_event ebuf; /* the event being delivered by emit (sync fields stay zero) */
+    uint64_t hdr[EV_NSPECS]; /* per type: the bytes tt_event.kind .. +8 that emit starts from */
+    uint8_t stkslot[EV_NSPECS]; /* per type: index in oev.args of its stack ID, 4 (zero) if none */
     tt_load_result *res;
     tt_err *err;
 
@@ -468,6 +491,7 @@ typedef struct rd {
     uint32_t *gxfree;
     size_t ngxfree, capgxfree;
     gst *gcache[GCACHE]; /* by id % GCACHE: a gst that had that id (check id and status) */
+    gst gdead;           /* what gcache entries point to before first use */
     uint64_t *gens;  /* raw generation number of each generation read (gst.sgen) */
     size_t ngens, capgens;
     u64map pmap;      /* P id -> index in ps, for ids >= PDENSE_MAX */
@@ -1155,12 +1179,12 @@ static inline __attribute__((always_inline)) int cursor_next(rd *r, cursor *c)
     size_t n = (size_t)(c->end - p), i = 1;
     size_t at = (size_t)(p - r->buf);
     uint8_t t = p[0];
-    if (__builtin_expect(t >= EV_NSPECS, 0)) {
+    unsigned na = ev_nargs[t]; /* 0 for types >= EV_NSPECS too */
+    if (__builtin_expect(na == 0 && t >= EV_NSPECS, 0)) {
         fail(r, TT_ERR_FORMAT, at, "generation %llu, M %lld: found invalid event type: %u",
              (unsigned long long)r->gen, (long long)c->m, t);
         return -1;
     }
-    unsigned na = ev_nargs[t];
     if (__builtin_expect(na == 0, 0)) {
         fail(r, TT_ERR_FORMAT, at, "generation %llu, M %lld: found event without a timestamp: type=%s",
              (unsigned long long)r->gen, (long long)c->m, ev_name(t));
@@ -1322,8 +1346,8 @@ static __attribute__((noinline)) gst *g_get_slow(rd *r, uint64_t id)
 
 static inline gst *g_get(rd *r, uint64_t id)
 {
-    gst *s = r->gcache[id % GCACHE];
-    if (__builtin_expect(s && s->id == id && s->status != G_DEAD, 1))
+    gst *s = r->gcache[id % GCACHE]; /* never NULL: see tt_load_v2 */
+    if (__builtin_expect(s->id == id && s->status != G_DEAD, 1))
         return s;
     return g_get_slow(r, id);
 }
@@ -1634,7 +1658,8 @@ static tt_status ord_fail(rd *r, const oev *ev, const char *fmt, ...)
                 (unsigned long long)r->gen, (long long)ev->m, ev_name(ev->typ), msg);
 }
 
-static tt_status validate_ctx(rd *r, const oev *ev, ctx c, int M, int P, int G)
+static __attribute__((noinline, cold)) tt_status validate_ctx_fail(rd *r, const oev *ev, ctx c,
+                                                                   int M, int P, int G)
 {
     if (M == MUST && c.m == NO_ID)
         return ord_fail(r, ev, "expected a thread but didn't have one");
@@ -1650,11 +1675,17 @@ static tt_status validate_ctx(rd *r, const oev *ev, ctx c, int M, int P, int G)
         return ord_fail(r, ev, "expected no goroutine but had one");
     return TT_OK;
 }
+/* Go's validateCtx: the test inline (M, P, G are constants), the report not. */
+static inline __attribute__((always_inline)) int ctx_ok(ctx c, int M, int P, int G)
+{
+    return !((M == MUST && c.m == NO_ID) || (M == MUST_NOT && c.m != NO_ID) ||
+             (P == MUST && c.p == NO_ID) || (P == MUST_NOT && c.p != NO_ID) ||
+             (G == MUST && c.g == NO_ID) || (G == MUST_NOT && c.g != NO_ID));
+}
 #define VCTX(M, P, G)                                                                              \
     do {                                                                                           \
-        tt_status vst_ = validate_ctx(r, ev, cur, M, P, G);                                        \
-        if (vst_)                                                                                  \
-            return vst_;                                                                           \
+        if (__builtin_expect(!ctx_ok(cur, M, P, G), 0))                                            \
+            return validate_ctx_fail(r, ev, cur, M, P, G);                                         \
     } while (0)
 
 /* Queue an event for delivery with context c. The event is referenced, not
@@ -2442,17 +2473,16 @@ static inline __attribute__((always_inline)) tt_status emit(rd *r, const struct 
     ev.id = 0;
     ev.arg[0] = ev.arg[1] = ev.arg[2] = 0;
     ev.name = ev.msg = ev.stack = ev.tstack = 0;
-    ev.res = ev.from = ev.to = ev.nattr = 0;
     ev.time = e->time;
     ev.m = (int64_t)q->m;
     ev.p = (int64_t)q->p;
     ev.g = (int64_t)q->g;
-    ev.type = (uint8_t)t;
-    ev.kind = ev_kind[t];
+    /* kind, type, res, from, to, nattr = 0 (see init_hdr), then flags */
+    memcpy((char *)evp + offsetof(tt_event, kind), &r->hdr[t], 8);
     ev.flags = e->synth; /* 1 == TT_EVF_SYNTH */
     tt_status st;
-    if (ev_stack[t][0] && e->args[ev_stack[t][0] - 1]) {
-        if ((st = resolve_stack(r, e->args[ev_stack[t][0] - 1], &ev.stack, e->off)))
+    if (e->args[r->stkslot[t]]) {
+        if ((st = resolve_stack(r, e->args[r->stkslot[t]], &ev.stack, e->off)))
             return st;
         ev.flags |= TT_EVF_HAS_STACK;
     }
@@ -2553,11 +2583,12 @@ static inline __attribute__((always_inline)) tt_status emit(rd *r, const struct 
             return st;
         break;
     /* state transitions */
+    /* state transitions (res, from and to of most come from ev_rft) */
     case EV_PROC_START:
-        ev.res = TT_RES_PROC, ev.id = (int64_t)a[0], ev.from = TT_PS_IDLE, ev.to = TT_PS_RUNNING;
+        ev.id = (int64_t)a[0];
         break;
     case EV_PROC_STOP:
-        ev.res = TT_RES_PROC, ev.id = ev.p, ev.from = TT_PS_RUNNING, ev.to = TT_PS_IDLE;
+        ev.id = ev.p;
         break;
     case EV_PROC_STEAL:
         ev.res = TT_RES_PROC, ev.id = (int64_t)a[0];
@@ -2571,30 +2602,26 @@ static inline __attribute__((always_inline)) tt_status emit(rd *r, const struct 
         break;
     case EV_GO_CREATE:
     case EV_GO_CREATE_BLOCKED:
-        ev.res = TT_RES_GOROUTINE, ev.id = (int64_t)a[0], ev.from = TT_GS_NOTEXIST;
-        ev.to = t == EV_GO_CREATE_BLOCKED ? TT_GS_WAITING : TT_GS_RUNNABLE;
+        ev.id = (int64_t)a[0];
         if ((st = resolve_stack(r, a[1], &ev.tstack, e->off)))
             return st;
         ev.flags |= TT_EVF_HAS_TSTACK;
         break;
     case EV_GO_CREATE_SYSCALL:
-        ev.res = TT_RES_GOROUTINE, ev.id = (int64_t)a[0], ev.from = TT_GS_NOTEXIST,
-        ev.to = TT_GS_SYSCALL;
+        ev.id = (int64_t)a[0];
         break;
     case EV_GO_START:
-        ev.res = TT_RES_GOROUTINE, ev.id = (int64_t)a[0], ev.from = TT_GS_RUNNABLE,
-        ev.to = TT_GS_RUNNING;
+        ev.id = (int64_t)a[0];
         break;
     case EV_GO_DESTROY:
-        ev.res = TT_RES_GOROUTINE, ev.id = ev.g, ev.from = TT_GS_RUNNING, ev.to = TT_GS_NOTEXIST;
+        ev.id = ev.g;
         break;
     case EV_GO_DESTROY_SYSCALL:
-        ev.res = TT_RES_GOROUTINE, ev.id = ev.g, ev.from = TT_GS_SYSCALL, ev.to = TT_GS_NOTEXIST;
+        ev.id = ev.g;
         break;
     case EV_GO_STOP:
     case EV_GO_BLOCK:
-        ev.res = TT_RES_GOROUTINE, ev.id = ev.g, ev.from = TT_GS_RUNNING;
-        ev.to = t == EV_GO_STOP ? TT_GS_RUNNABLE : TT_GS_WAITING;
+        ev.id = ev.g;
         if ((st = resolve_str(r, a[0], &ev.name, e)))
             return st;
         ev.tstack = ev.stack;
@@ -2604,20 +2631,19 @@ static inline __attribute__((always_inline)) tt_status emit(rd *r, const struct 
     case EV_GO_UNBLOCK:
     case EV_GO_SWITCH:
     case EV_GO_SWITCH_DESTROY:
-        ev.res = TT_RES_GOROUTINE, ev.id = (int64_t)a[0], ev.from = TT_GS_WAITING,
-        ev.to = TT_GS_RUNNABLE;
+        ev.id = (int64_t)a[0];
         break;
     case EV_GO_SYSCALL_BEGIN:
-        ev.res = TT_RES_GOROUTINE, ev.id = ev.g, ev.from = TT_GS_RUNNING, ev.to = TT_GS_SYSCALL;
+        ev.id = ev.g;
         ev.tstack = ev.stack;
         if (ev.flags & TT_EVF_HAS_STACK)
             ev.flags |= TT_EVF_HAS_TSTACK;
         break;
     case EV_GO_SYSCALL_END:
-        ev.res = TT_RES_GOROUTINE, ev.id = ev.g, ev.from = TT_GS_SYSCALL, ev.to = TT_GS_RUNNING;
+        ev.id = ev.g;
         break;
     case EV_GO_SYSCALL_END_BLOCKED:
-        ev.res = TT_RES_GOROUTINE, ev.id = ev.g, ev.from = TT_GS_SYSCALL, ev.to = TT_GS_RUNNABLE;
+        ev.id = ev.g;
         break;
     case EV_GO_STATUS:
     case EV_GO_STATUS_STACK: {
@@ -2640,6 +2666,31 @@ static inline __attribute__((always_inline)) tt_status emit(rd *r, const struct 
     }
     return deliver(r, &ev);
 #undef ev
+}
+
+/* r->hdr: the 8 bytes of tt_event from kind on (kind, type, res, from, to,
+ * nattr = 0, flags = 0, padding) per wire type. */
+_Static_assert(offsetof(tt_event, kind) + 8 <= offsetof(tt_event, sync) &&
+                   offsetof(tt_event, flags) < offsetof(tt_event, kind) + 8 &&
+                   offsetof(tt_event, type) < offsetof(tt_event, kind) + 8 &&
+                   offsetof(tt_event, res) < offsetof(tt_event, kind) + 8 &&
+                   offsetof(tt_event, from) < offsetof(tt_event, kind) + 8 &&
+                   offsetof(tt_event, to) < offsetof(tt_event, kind) + 8 &&
+                   offsetof(tt_event, nattr) < offsetof(tt_event, kind) + 8,
+               "tt_event header bytes");
+static void init_hdr(rd *r)
+{
+    for (unsigned t = 0; t < EV_NSPECS; t++) {
+        tt_event tmp;
+        memset(&tmp, 0, sizeof tmp);
+        tmp.kind = ev_kind[t];
+        tmp.type = (uint8_t)t;
+        tmp.res = ev_rft[t][0];
+        tmp.from = ev_rft[t][1];
+        tmp.to = ev_rft[t][2];
+        memcpy(&r->hdr[t], (const char *)&tmp + offsetof(tt_event, kind), 8);
+        r->stkslot[t] = ev_stack[t][0] ? (uint8_t)(ev_stack[t][0] - 1) : 4;
+    }
 }
 
 /* emit, out of line (events that expand to several). */
@@ -2897,6 +2948,10 @@ tt_status tt_load_v2(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
     }
     r->res = res;
     r->err = err;
+    init_hdr(r);
+    r->gdead.status = G_DEAD;
+    for (size_t i = 0; i < GCACHE; i++)
+        r->gcache[i] = &r->gdead;
     r->s_gomaxprocs = tt_syms_intern(syms, "/sched/gomaxprocs:threads", 25);
     r->s_heapobj = tt_syms_intern(syms, "/memory/classes/heap/objects:bytes", 34);
     r->s_heapgoal = tt_syms_intern(syms, "/gc/heap/goal:bytes", 19);
