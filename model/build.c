@@ -61,8 +61,9 @@ static void *vgrow_keep(void *a, size_t *cap, size_t elem, int *oom)
  * the untouched capacity costs no memory). */
 typedef struct spstore {
     model_span *a;
-    uint32_t *lane;
+    void *lane;       /* uint16_t[] while every lane < 65536 (!wide), else uint32_t[] */
     size_t n, cap;
+    int wide;
 } spstore;
 
 /* An open span of a lane while building (32 bytes). */
@@ -450,7 +451,7 @@ static int sp_grow(model_builder *b, spstore *v)
     model_span *na = realloc(v->a, sizeof *na * ncap);
     if (na)
         v->a = na;
-    uint32_t *nl = na ? realloc(v->lane, sizeof *nl * ncap) : NULL;
+    void *nl = na ? realloc(v->lane, (v->wide ? 4 : 2) * ncap) : NULL;
     if (nl)
         v->lane = nl;
     if (!na || !nl) {
@@ -458,6 +459,20 @@ static int sp_grow(model_builder *b, spstore *v)
         return -1;
     }
     v->cap = ncap;
+    return 0;
+}
+
+/* Make the lane array 32-bit (converted in place, from the end). */
+static int sp_widen(spstore *v)
+{
+    uint32_t *w = realloc(v->lane, sizeof *w * (v->cap ? v->cap : 1));
+    if (!w)
+        return -1;
+    const uint16_t *h = (const uint16_t *)w;
+    for (size_t i = v->n; i-- > 0;)
+        w[i] = h[i];
+    v->lane = w;
+    v->wide = 1;
     return 0;
 }
 
@@ -471,7 +486,14 @@ static int span_close(model_builder *b, int kind, uint32_t lane, const bspan *op
         spstore *v = &b->gsp;
         if (v->n == v->cap && sp_grow(b, v) != 0)
             return 0;
-        v->lane[v->n] = lane;
+        if (lane > 0xffff && !v->wide && sp_widen(v) != 0) {
+            b->oom = 1;
+            return 0;
+        }
+        if (v->wide)
+            ((uint32_t *)v->lane)[v->n] = lane;
+        else
+            ((uint16_t *)v->lane)[v->n] = (uint16_t)lane;
         s = &v->a[v->n++];
     } else {
         spvec *v = kind == ML_PROC ? &b->ps.a[lane].v : kind == ML_THREAD ? &b->ms.a[lane].v
@@ -1448,38 +1470,6 @@ static int cmp_idpair(const void *a, const void *b)
 
 /* ---- sorting spans by lane in place ---------------------------------------- */
 
-/* Within one lane starts are distinct and increasing in closing order, so
- * ordering by (lane, start) is the stable order by lane. */
-static int span_before(const model_span *a, uint32_t ka, const model_span *b, uint32_t kb)
-{
-    return ka != kb ? ka < kb : a->start < b->start;
-}
-
-static void span_swap(model_span *a, uint32_t *k, size_t i, size_t j)
-{
-    model_span t = a[i];
-    a[i] = a[j];
-    a[j] = t;
-    uint32_t u = k[i];
-    k[i] = k[j];
-    k[j] = u;
-}
-
-static void span_isort(model_span *a, uint32_t *k, size_t n)
-{
-    for (size_t i = 1; i < n; i++) {
-        model_span s = a[i];
-        uint32_t key = k[i];
-        size_t j = i;
-        for (; j > 0 && span_before(&s, key, &a[j - 1], k[j - 1]); j--) {
-            a[j] = a[j - 1];
-            k[j] = k[j - 1];
-        }
-        a[j] = s;
-        k[j] = key;
-    }
-}
-
 /* One lane's spans (equal keys) by start: heapsort, no extra memory. */
 static void span_sift(model_span *a, size_t i, size_t n)
 {
@@ -1571,44 +1561,77 @@ static void span_qsort(model_span *a, size_t n, int depth)
 /* Sort a[0..n) (keys k) by (key, start) in place: MSD radix sort on the key's
  * bytes from bit `shift` down, American flag style (elements are swapped to
  * 256 bucket frontiers: cache-friendly, unlike following a permutation's
- * cycles through the whole array), then by start inside a key. */
-static void span_rsort(model_span *a, uint32_t *k, size_t n, int shift)
-{
-    if (n <= 32) {
-        span_isort(a, k, n);
-        return;
+ * cycles through the whole array), insertion sort for short runs, and by start
+ * inside a key (within one lane starts are distinct and increasing in closing
+ * order, so ordering by (lane, start) is the stable order by lane). Keys are
+ * 16-bit while every lane index fits (the lane array costs 2 bytes a span),
+ * else 32-bit. */
+#define SPAN_SORT(SUF, KT)                                                      \
+    static void span_swap##SUF(model_span *a, KT *k, size_t i, size_t j)        \
+    {                                                                           \
+        model_span t = a[i];                                                    \
+        a[i] = a[j];                                                            \
+        a[j] = t;                                                               \
+        KT u = k[i];                                                            \
+        k[i] = k[j];                                                            \
+        k[j] = u;                                                               \
+    }                                                                           \
+    static void span_isort##SUF(model_span *a, KT *k, size_t n)                 \
+    {                                                                           \
+        for (size_t i = 1; i < n; i++) {                                        \
+            model_span s = a[i];                                                \
+            KT key = k[i];                                                      \
+            size_t j = i;                                                       \
+            for (; j > 0 && (k[j - 1] != key ? key < k[j - 1]                   \
+                                             : s.start < a[j - 1].start);       \
+                 j--) {                                                         \
+                a[j] = a[j - 1];                                                \
+                k[j] = k[j - 1];                                                \
+            }                                                                   \
+            a[j] = s;                                                           \
+            k[j] = key;                                                         \
+        }                                                                       \
+    }                                                                           \
+    static void span_rsort##SUF(model_span *a, KT *k, size_t n, int shift)      \
+    {                                                                           \
+        if (n <= 32) {                                                          \
+            span_isort##SUF(a, k, n);                                           \
+            return;                                                             \
+        }                                                                       \
+        if (shift < 0) {                                                        \
+            size_t i = 1;                                                       \
+            while (i < n && a[i - 1].start < a[i].start)                        \
+                i++;                                                            \
+            if (i < n)                                                          \
+                span_qsort(a, n, 64);                                           \
+            return;                                                             \
+        }                                                                       \
+        size_t cnt[256] = {0}, next[256], end[256];                             \
+        for (size_t i = 0; i < n; i++)                                          \
+            cnt[((uint32_t)k[i] >> shift) & 255]++;                             \
+        size_t acc = 0;                                                         \
+        for (int d = 0; d < 256; d++) {                                         \
+            next[d] = acc;                                                      \
+            acc += cnt[d];                                                      \
+            end[d] = acc;                                                       \
+        }                                                                       \
+        for (int d = 0; d < 256; d++) {                                         \
+            while (next[d] < end[d]) {                                          \
+                size_t i = next[d];                                             \
+                unsigned e = ((uint32_t)k[i] >> shift) & 255;                   \
+                if (e == (unsigned)d)                                           \
+                    next[d]++;                                                  \
+                else                                                            \
+                    span_swap##SUF(a, k, i, next[e]++);                         \
+            }                                                                   \
+        }                                                                       \
+        for (int d = 0; d < 256; d++)                                           \
+            if (cnt[d] > 1)                                                     \
+                span_rsort##SUF(a + (end[d] - cnt[d]), k + (end[d] - cnt[d]),   \
+                                cnt[d], shift - 8);                             \
     }
-    if (shift < 0) {
-        size_t i = 1;
-        while (i < n && a[i - 1].start < a[i].start)
-            i++;
-        if (i < n)
-            span_qsort(a, n, 64);
-        return;
-    }
-    size_t cnt[256] = {0}, next[256], end[256];
-    for (size_t i = 0; i < n; i++)
-        cnt[(k[i] >> shift) & 255]++;
-    size_t acc = 0;
-    for (int d = 0; d < 256; d++) {
-        next[d] = acc;
-        acc += cnt[d];
-        end[d] = acc;
-    }
-    for (int d = 0; d < 256; d++) {
-        while (next[d] < end[d]) {
-            size_t i = next[d];
-            unsigned e = (k[i] >> shift) & 255;
-            if (e == (unsigned)d)
-                next[d]++;
-            else
-                span_swap(a, k, i, next[e]++);
-        }
-    }
-    for (int d = 0; d < 256; d++)
-        if (cnt[d] > 1)
-            span_rsort(a + (end[d] - cnt[d]), k + (end[d] - cnt[d]), cnt[d], shift - 8);
-}
+SPAN_SORT(16, uint16_t)
+SPAN_SORT(32, uint32_t)
 
 /* Sort build records by id: fills remap[bi] = lane and ids[lane] (ids may be
  * NULL). Records met in id order (the usual case) need no sorting. */
@@ -1689,8 +1712,22 @@ static int take_spans(model_lanes *l, spstore *v, uint32_t nlanes, const uint32_
         return -1;
     }
     size_t n = v->n;
-    for (size_t i = 0; i < n; i++)
-        l->cnt[remap ? remap[v->lane[i]] : v->lane[i]]++;
+    if (!v->wide && nlanes > 0x10000 && sp_widen(v) != 0) { /* remapped lanes may not fit */
+        free(pos);
+        return -1;
+    }
+    uint16_t *k16 = v->wide ? NULL : v->lane;
+    uint32_t *k32 = v->wide ? v->lane : NULL;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t ln = k32 ? k32[i] : k16[i];
+        if (remap)
+            ln = remap[ln];
+        l->cnt[ln]++;
+        if (k32)
+            k32[i] = ln;
+        else
+            k16[i] = (uint16_t)ln;
+    }
     uint32_t acc = 0;
     for (uint32_t i = 0; i < nlanes; i++) {
         pos[i] = acc;
@@ -1699,10 +1736,10 @@ static int take_spans(model_lanes *l, spstore *v, uint32_t nlanes, const uint32_
     int shift = 0;
     while (shift < 24 && nlanes > (1u << (shift + 8)))
         shift += 8;
-    if (remap)
-        for (size_t i = 0; i < n; i++)
-            v->lane[i] = remap[v->lane[i]];
-    span_rsort(v->a, v->lane, n, shift);
+    if (k32)
+        span_rsort32(v->a, k32, n, shift);
+    else
+        span_rsort16(v->a, k16, n, shift);
     free(v->lane);
     v->lane = NULL;
     if (n) {
