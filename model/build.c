@@ -1501,6 +1501,16 @@ static void span_hsort(model_span *a, size_t n)
     }
 }
 
+static size_t span_med3(const model_span *a, size_t i, size_t j, size_t k)
+{
+    int64_t x = a[i].start, y = a[j].start, z = a[k].start;
+    if ((x < y) != (x < z))
+        return i;
+    if ((z < x) != (z < y))
+        return k;
+    return j;
+}
+
 /* One lane's spans by start: introsort (partitions scan sequentially; heapsort
  * when the recursion gets too deep), insertion sort for short runs. */
 static void span_qsort(model_span *a, size_t n, int depth)
@@ -1510,13 +1520,11 @@ static void span_qsort(model_span *a, size_t n, int depth)
             span_hsort(a, n);
             return;
         }
-        /* median of three as pivot, moved to a[0] */
-        size_t mid = n / 2, last = n - 1, m = mid;
-        int64_t x = a[0].start, y = a[mid].start, z = a[last].start;
-        if ((x < y) != (x < z))
-            m = 0;
-        else if ((z < x) != (z < y))
-            m = last;
+        /* median of three (of three medians when long) as pivot, moved to a[0] */
+        size_t m = n > 128 ? span_med3(a, span_med3(a, 0, n / 8, n / 4),
+                                       span_med3(a, n / 2 - n / 8, n / 2, n / 2 + n / 8),
+                                       span_med3(a, n - 1 - n / 4, n - 1 - n / 8, n - 1))
+                           : span_med3(a, 0, n / 2, n - 1);
         model_span t = a[0];
         a[0] = a[m];
         a[m] = t;
