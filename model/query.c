@@ -701,110 +701,138 @@ static int gseries_which(uint8_t st)
     }
 }
 
-/* Cursor over one goroutine lane's change points: span i's start (end = 0)
- * or end (end = 1). */
-typedef struct gcur {
-    int64_t t;
-    uint32_t lane, i;
-    uint32_t end;
-} gcur;
+/* Growable output of one goroutine-count series. */
+typedef struct gser_out {
+    model_point *p;
+    uint32_t n, cap;
+} gser_out;
 
-static void gcur_time(const model_lanes *l, gcur *c)
+static int gser_push(gser_out *o, int64_t t, uint64_t v)
 {
-    const model_span *s = &l->sp[c->lane][c->i];
-    c->t = c->end ? s->end : s->start;
+    if (o->n && o->p[o->n - 1].t == t) {
+        o->p[o->n - 1].v = v;
+        return 0;
+    }
+    if (o->n && o->p[o->n - 1].v == v)
+        return 0;
+    if (o->n == o->cap) {
+        uint32_t cap = o->cap < 1024 ? 1024 : o->cap > UINT32_MAX / 2 ? UINT32_MAX : o->cap * 2;
+        if (cap == o->cap)
+            return -1;
+        model_point *np = realloc(o->p, sizeof *np * cap);
+        if (!np)
+            return -1;
+        o->p = np;
+        o->cap = cap;
+    }
+    o->p[o->n++] = (model_point){t, v};
+    return 0;
 }
 
-static void heap_down(gcur *h, uint32_t n, uint32_t i)
+/* Heap entry: a lane's next change point. */
+typedef struct gnext {
+    int64_t t;
+    uint32_t lane;
+} gnext;
+
+static void gheap_down(gnext *h, uint32_t n, uint32_t i)
 {
+    gnext x = h[i];
     for (;;) {
-        uint32_t a = 2 * i + 1, b = a + 1, m = i;
-        if (a < n && h[a].t < h[m].t)
-            m = a;
-        if (b < n && h[b].t < h[m].t)
-            m = b;
-        if (m == i)
-            return;
-        gcur t = h[i];
+        uint32_t a = 2 * i + 1, m = a;
+        if (a >= n)
+            break;
+        if (a + 1 < n && h[a + 1].t < h[a].t)
+            m = a + 1;
+        if (h[m].t >= x.t)
+            break;
         h[i] = h[m];
-        h[m] = t;
         i = m;
     }
+    h[i] = x;
 }
 
 /* Merge the goroutine lanes' change points in time order (a heap over the
- * lanes: O(spans log goroutines)) and count goroutines per state class. */
+ * lanes: O(spans log goroutines)) and count goroutines per state class. A
+ * lane's cursor stops once per change time: the end of a span and the start
+ * of the next one at the same time are one step (goroutine lanes are mostly
+ * contiguous), which halves the heap work. */
 static void build_gseries(const model *m)
 {
     model_cache *c = m->cache;
     c->series_done = 1;
     const model_lanes *l = &m->lanes[ML_GOROUTINE];
-    size_t total = 0;
+    gnext *h = malloc(sizeof *h * ((size_t)l->n + 1));
+    /* per lane: 2 * span index, + 1 when its next change is that span's end */
+    uint32_t *pos = malloc(sizeof *pos * ((size_t)l->n + 1));
+    gser_out out[3];
+    memset(out, 0, sizeof out);
+    if (!h || !pos)
+        goto fail;
+    for (int w = 0; w < 3; w++)
+        if (gser_push(&out[w], m->info.t_start, 0))
+            goto fail;
     uint32_t nh = 0;
-    for (uint32_t i = 0; i < l->n; i++)
-        total += l->cnt[i];
-    gcur *h = malloc(sizeof *h * ((size_t)l->n + 1));
-    if (!h)
-        return;
     for (uint32_t i = 0; i < l->n; i++) {
         if (!l->cnt[i])
             continue;
-        h[nh] = (gcur){0, i, 0, 0};
-        gcur_time(l, &h[nh]);
-        nh++;
+        pos[i] = 0;
+        h[nh++] = (gnext){l->sp[i][0].start, i};
     }
     for (uint32_t i = nh / 2; i-- > 0;)
-        heap_down(h, nh, i);
-    for (int w = 0; w < 3; w++) {
-        free(c->gser[w]);
-        c->gser[w] = malloc(sizeof(model_point) * (2 * total + 2));
-        c->ngser[w] = 0;
-        if (!c->gser[w]) {
-            free(h);
-            return;
-        }
-        c->gser[w][c->ngser[w]++] = (model_point){m->info.t_start, 0};
-    }
+        gheap_down(h, nh, i);
     int64_t cur[3] = {0, 0, 0};
     while (nh) {
         int64_t t = h[0].t;
         int changed[3] = {0, 0, 0};
         while (nh && h[0].t == t) {
-            gcur *g = &h[0];
-            int w = gseries_which(l->sp[g->lane][g->i].state);
-            if (w >= 0) {
-                cur[w] += g->end ? -1 : 1;
-                changed[w] = 1;
+            uint32_t lane = h[0].lane, n = l->cnt[lane];
+            const model_span *s = l->sp[lane];
+            uint32_t i = pos[lane] >> 1;
+            int at_end = pos[lane] & 1;
+            if (at_end) { /* the end of span i */
+                int w = gseries_which(s[i].state);
+                if (w >= 0)
+                    cur[w]--, changed[w] = 1;
+                i++;
+                at_end = 0; /* next: the start of span i, now if it begins here */
             }
-            if (!g->end) {
-                g->end = 1;
-            } else if (++g->i < l->cnt[g->lane]) {
-                g->end = 0;
-            } else {
+            if (i < n && s[i].start == t && !at_end) {
+                int w = gseries_which(s[i].state);
+                if (w >= 0)
+                    cur[w]++, changed[w] = 1;
+                at_end = 1;
+            }
+            if (i >= n) { /* lane done */
                 h[0] = h[--nh];
-                heap_down(h, nh, 0);
-                continue;
+            } else {
+                pos[lane] = 2 * i + (uint32_t)at_end;
+                h[0].t = at_end ? s[i].end : s[i].start;
             }
-            gcur_time(l, g);
-            heap_down(h, nh, 0);
+            if (nh)
+                gheap_down(h, nh, 0);
         }
-        for (int w = 0; w < 3; w++) {
-            if (!changed[w])
-                continue;
-            model_point *p = c->gser[w];
-            uint32_t np = c->ngser[w];
-            uint64_t v = cur[w] < 0 ? 0 : (uint64_t)cur[w];
-            if (p[np - 1].t == t)
-                p[np - 1].v = v;
-            else if (p[np - 1].v != v)
-                p[c->ngser[w]++] = (model_point){t, v};
-        }
+        for (int w = 0; w < 3; w++)
+            if (changed[w] && gser_push(&out[w], t, cur[w] < 0 ? 0 : (uint64_t)cur[w]))
+                goto fail;
     }
     free(h);
+    free(pos);
     for (int w = 0; w < 3; w++) { /* give back the slack */
-        model_point *np = realloc(c->gser[w], sizeof *np * c->ngser[w]);
-        if (np)
-            c->gser[w] = np;
+        model_point *np = realloc(out[w].p, sizeof *np * out[w].n);
+        free(c->gser[w]);
+        c->gser[w] = np ? np : out[w].p;
+        c->ngser[w] = out[w].n;
+    }
+    return;
+fail:
+    free(h);
+    free(pos);
+    for (int w = 0; w < 3; w++) {
+        free(out[w].p);
+        free(c->gser[w]);
+        c->gser[w] = NULL;
+        c->ngser[w] = 0;
     }
 }
 

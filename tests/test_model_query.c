@@ -164,11 +164,105 @@ static void test_lane_columns(void **state)
     assert_true(big_lanes_checked > 0); /* lanes long enough for the block index */
 }
 
+/* Reference goroutine counts: every span boundary as (time, class, +-1),
+ * sorted by time, summed; one point per time where a class's count
+ * changed (the value after all changes at that time). */
+typedef struct bnd {
+    int64_t t;
+    int w, d;
+} bnd;
+
+static int cmp_bnd(const void *a, const void *b)
+{
+    const bnd *x = a, *y = b;
+    return x->t < y->t ? -1 : x->t > y->t;
+}
+
+static int gclass(uint8_t st)
+{
+    return st == MS_RUNNING || st == MS_SYSCALL || st == MS_SYSCALL_BLOCKED ? 0
+           : st == MS_RUNNABLE                                              ? 1
+           : st == MS_WAITING                                               ? 2
+                                                                            : -1;
+}
+
+static void check_gseries(model *m, const char *name)
+{
+    size_t nb = 0, cap = 1024;
+    bnd *b = malloc(sizeof *b * cap);
+    assert_non_null(b);
+    uint32_t ng = model_lane_count(m, ML_GOROUTINE);
+    for (uint32_t g = 0; g < ng; g++) {
+        const model_span *s;
+        uint32_t n = model_lane_spans(m, ML_GOROUTINE, g, &s);
+        for (uint32_t i = 0; i < n; i++) {
+            int w = gclass(s[i].state);
+            if (w < 0)
+                continue;
+            if (nb + 2 > cap) {
+                cap *= 2;
+                b = realloc(b, sizeof *b * cap);
+                assert_non_null(b);
+            }
+            b[nb++] = (bnd){s[i].start, w, 1};
+            b[nb++] = (bnd){s[i].end, w, -1};
+        }
+    }
+    qsort(b, nb, sizeof *b, cmp_bnd);
+    const model_info *in = model_get_info(m);
+    for (int w = 0; w < 3; w++) {
+        const model_point *p;
+        uint32_t np = model_series(m, (model_series_kind)(MSER_G_RUNNING + w), &p);
+        assert_true(np >= 1);
+        assert_int_equal(p[0].t, in->t_start);
+        uint32_t k = 1;
+        int64_t cur = 0;
+        uint64_t last = p[0].v;
+        for (size_t i = 0; i < nb;) {
+            int64_t t = b[i].t;
+            int changed = 0;
+            for (; i < nb && b[i].t == t; i++)
+                if (b[i].w == w) {
+                    cur += b[i].d;
+                    changed = 1;
+                }
+            if (!changed)
+                continue;
+            uint64_t v = cur < 0 ? 0 : (uint64_t)cur;
+            if (t == p[k - 1].t && k == 1) { /* a change at t_start replaces the first point */
+                if (p[0].v != v)
+                    fail_msg("%s series %d: at start %llu, want %llu", name, w, (unsigned long long)p[0].v,
+                             (unsigned long long)v);
+                last = v;
+                continue;
+            }
+            if (v == last)
+                continue;
+            if (k >= np || p[k].t != t || p[k].v != v)
+                fail_msg("%s series %d point %u: (%lld, %llu), want (%lld, %llu)", name, w, k,
+                         k < np ? (long long)p[k].t : -1LL, k < np ? (unsigned long long)p[k].v : 0ULL,
+                         (long long)t, (unsigned long long)v);
+            last = v;
+            k++;
+        }
+        if (k != np)
+            fail_msg("%s series %d: %u points, want %u", name, w, np, k);
+    }
+    free(b);
+}
+
+static void test_goroutine_series(void **state)
+{
+    (void)state;
+    assert_true(for_each_sample(check_gseries) > 5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_top_episodes),
         cmocka_unit_test(test_lane_columns),
+        cmocka_unit_test(test_goroutine_series),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
