@@ -12,7 +12,7 @@
  * Passes:
  *   1. parse    file order; strings, stacks, frequency, per-P batches, events
  *   2. merge    frontier of ready batch heads, smallest timestamp first
- *   3. permute  events into merged order (in place)
+ *   3. permute  events into merged order (in place, by blocks)
  *   4. retime   order check, GoSysExit real times, stable re-sort
  *   5. check    ticks to ns, state validation (fake Ps for GC/syscall/timer/netpoll)
  *   6. convert  v2-model events to the sink, Sync first and last
@@ -1129,6 +1129,7 @@ static void sort_by_ts(const v1 *c, uint32_t *idx, uint32_t *tmp, size_t n)
         idx[k++] = tmp[i++];
 }
 
+/* Merge the per-P streams; *orderp[i] receives the merged position of ev[i]. */
 static tt_status merge(v1 *c, uint32_t **orderp)
 {
     size_t np = c->nprocs;
@@ -1248,7 +1249,7 @@ static tt_status merge(v1 *c, uint32_t **orderp)
             e->type = E_GO_UNBLOCK, e->fl |= FL_LOCAL;
         else if (e->type == E_GO_SYSEXIT_LOCAL)
             e->type = E_GO_SYSEXIT, e->fl |= FL_LOCAL;
-        order[nout++] = f.idx;
+        order[f.idx] = (uint32_t)nout++; /* the event's position in merged order */
         if (f.proc == np)
             cpu_pos++;
         else
@@ -1398,30 +1399,77 @@ static tt_status retime(v1 *c)
     return TT_OK;
 }
 
-/* new ev[j] = old ev[order[j]]; consumes order */
-static void permute(v1 *c, uint32_t *order)
+#define PERM_SHIFT 15u /* second-level blocks of 32768 events (768 KB) */
+
+/*
+ * Move ev[i] to position dest[i] for all i; frees dest. Two cache-friendly
+ * passes instead of following cycles over the whole array: first every event
+ * is moved into its block of 2^PERM_SHIFT destinations (an in-place bucket
+ * pass whose write positions only advance), then each block is permuted by
+ * cycles inside it (without memory for the first pass: over everything).
+ */
+static tt_status permute(v1 *c, uint32_t *dest)
 {
     size_t n = c->nev;
+    v1ev *ev = c->ev;
+    /* dest must be a permutation (merge guarantees it; checked, cheaply) */
+    uint64_t *seen = calloc(n / 64 + 1, sizeof *seen);
+    if (!seen) {
+        v1_big_free(dest, n * sizeof *dest);
+        return NOMEM(c);
+    }
     for (size_t i = 0; i < n; i++) {
-        if (order[i] == UINT32_MAX)
-            continue;
-        if (order[i] == i) {
-            order[i] = UINT32_MAX;
-            continue;
+        uint32_t d = dest[i];
+        if (d >= n || (seen[d / 64] >> (d % 64) & 1)) {
+            free(seen);
+            v1_big_free(dest, n * sizeof *dest);
+            return tt_err_set(c->err, TT_ERR_ORDER, c->len,
+                              "internal: merged order is not a permutation");
         }
-        v1ev tmp = c->ev[i];
-        size_t j = i;
-        for (;;) {
-            size_t k = order[j];
-            order[j] = UINT32_MAX;
-            if (k == i) {
-                c->ev[j] = tmp;
-                break;
+        seen[d / 64] |= (uint64_t)1 << (d % 64);
+    }
+    free(seen);
+    size_t nb = (n + (1u << PERM_SHIFT) - 1) >> PERM_SHIFT;
+    size_t *head = malloc((nb ? nb : 1) * sizeof *head);
+    if (head) {
+        for (size_t b = 0; b < nb; b++)
+            head[b] = b << PERM_SHIFT;
+        for (size_t b = 0; b < nb; b++) {
+            size_t end = b + 1 < nb ? (b + 1) << PERM_SHIFT : n;
+            while (head[b] < end) {
+                size_t i = head[b];
+                v1ev e = ev[i];
+                uint32_t d = dest[i];
+                size_t t = d >> PERM_SHIFT;
+                while (t != b) { /* place e for good in block t, carry what was there */
+                    size_t k = head[t]++;
+                    v1ev te = ev[k];
+                    uint32_t td = dest[k];
+                    ev[k] = e;
+                    dest[k] = d;
+                    e = te;
+                    d = td;
+                    t = d >> PERM_SHIFT;
+                }
+                ev[i] = e;
+                dest[i] = d;
+                head[b]++;
             }
-            c->ev[j] = c->ev[k];
-            j = k;
+        }
+        free(head);
+    }
+    for (size_t i = 0; i < n; i++) {
+        while (dest[i] != i) {
+            size_t k = dest[i];
+            v1ev te = ev[k];
+            ev[k] = ev[i];
+            ev[i] = te;
+            dest[i] = dest[k];
+            dest[k] = (uint32_t)k;
         }
     }
+    v1_big_free(dest, n * sizeof *dest);
+    return TT_OK;
 }
 
 /* ---- pass 5: check ------------------------------------------------------------- */
@@ -2240,10 +2288,10 @@ tt_status tt_load_v1(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
     if (st == TT_OK)
         st = merge(c, &order);
     if (st == TT_OK) {
-        permute(c, order);
-        v1_big_free(order, c->nev * sizeof *order);
+        st = permute(c, order); /* frees order */
         order = NULL;
-        st = retime(c);
+        if (st == TT_OK)
+            st = retime(c);
     }
     if (st == TT_OK)
         st = check(c);
