@@ -61,10 +61,41 @@ static void *vgrow_keep(void *a, size_t *cap, size_t elem, int *oom)
  * the untouched capacity costs no memory). */
 typedef struct spstore {
     model_span *a;
-    void *lane;       /* uint16_t[] while every lane < 65536 (!wide), else uint32_t[] */
+    uint32_t *lane;   /* NULL while every lane < SP_PACK_LANES: the lane is packed
+                         into the span's state/cat/flags bytes (span_pack) */
     size_t n, cap;
-    int wide;
 } spstore;
+
+/* While building, a goroutine span keeps its lane in the 32 bits of state
+ * (4 bits used), cat (4 bits) and flags (3 bits): no lane array. */
+#define SP_PACK_BITS 11
+#define SP_PACK_LANES (1u << (32 - SP_PACK_BITS))
+_Static_assert(offsetof(model_span, cat) == offsetof(model_span, state) + 1 &&
+                   offsetof(model_span, flags) == offsetof(model_span, state) + 2 &&
+                   MS__COUNT <= 16 && MC__COUNT <= 16,
+               "span packing");
+
+static uint32_t span_packed(const model_span *s)
+{
+    uint32_t p;
+    memcpy(&p, (const char *)s + offsetof(model_span, state), sizeof p);
+    return p;
+}
+
+static void span_pack(model_span *s, uint32_t lane)
+{
+    uint32_t p = lane << SP_PACK_BITS | (uint32_t)(s->flags & 7) << 8 |
+                 (uint32_t)(s->cat & 15) << 4 | (uint32_t)(s->state & 15);
+    memcpy((char *)s + offsetof(model_span, state), &p, sizeof p);
+}
+
+static void span_unpack(model_span *s)
+{
+    uint32_t p = span_packed(s);
+    s->state = (uint8_t)(p & 15);
+    s->cat = (uint8_t)(p >> 4 & 15);
+    s->flags = (uint16_t)(p >> 8 & 7);
+}
 
 /* An open span of a lane while building (32 bytes). */
 typedef struct bspan {
@@ -451,10 +482,10 @@ static int sp_grow(model_builder *b, spstore *v)
     model_span *na = realloc(v->a, sizeof *na * ncap);
     if (na)
         v->a = na;
-    void *nl = na ? realloc(v->lane, (v->wide ? 4 : 2) * ncap) : NULL;
+    uint32_t *nl = na && v->lane ? realloc(v->lane, sizeof *nl * ncap) : NULL;
     if (nl)
         v->lane = nl;
-    if (!na || !nl) {
+    if (!na || (v->lane && !nl)) {
         b->oom = 1;
         return -1;
     }
@@ -462,17 +493,18 @@ static int sp_grow(model_builder *b, spstore *v)
     return 0;
 }
 
-/* Make the lane array 32-bit (converted in place, from the end). */
+/* Move the lanes out of the spans into a lane array (more lanes than
+ * packing holds). */
 static int sp_widen(spstore *v)
 {
-    uint32_t *w = realloc(v->lane, sizeof *w * (v->cap ? v->cap : 1));
+    uint32_t *w = malloc(sizeof *w * (v->cap ? v->cap : 1));
     if (!w)
         return -1;
-    const uint16_t *h = (const uint16_t *)w;
-    for (size_t i = v->n; i-- > 0;)
-        w[i] = h[i];
+    for (size_t i = 0; i < v->n; i++) {
+        w[i] = span_packed(&v->a[i]) >> SP_PACK_BITS;
+        span_unpack(&v->a[i]);
+    }
     v->lane = w;
-    v->wide = 1;
     return 0;
 }
 
@@ -486,14 +518,12 @@ static int span_close(model_builder *b, int kind, uint32_t lane, const bspan *op
         spstore *v = &b->gsp;
         if (v->n == v->cap && sp_grow(b, v) != 0)
             return 0;
-        if (lane > 0xffff && !v->wide && sp_widen(v) != 0) {
+        if (lane >= SP_PACK_LANES && !v->lane && sp_widen(v) != 0) {
             b->oom = 1;
             return 0;
         }
-        if (v->wide)
-            ((uint32_t *)v->lane)[v->n] = lane;
-        else
-            ((uint16_t *)v->lane)[v->n] = (uint16_t)lane;
+        if (v->lane)
+            v->lane[v->n] = lane;
         s = &v->a[v->n++];
     } else {
         spvec *v = kind == ML_PROC ? &b->ps.a[lane].v : kind == ML_THREAD ? &b->ms.a[lane].v
@@ -519,6 +549,8 @@ static int span_close(model_builder *b, int kind, uint32_t lane, const bspan *op
     s->state = open->state;
     s->cat = open->cat;
     s->flags = open->flags;
+    if (kind == ML_GOROUTINE && !b->gsp.lane)
+        span_pack(s, lane);
     return 1;
 }
 
@@ -1638,7 +1670,64 @@ static void span_qsort(model_span *a, size_t n, int depth)
                 span_rsort##SUF(a + (end[d] - cnt[d]), k + (end[d] - cnt[d]),   \
                                 cnt[d], shift - 8);                             \
     }
-SPAN_SORT(16, uint16_t)
+
+/* The same on packed spans (the key is in the span: span_packed >> 11). */
+static uint32_t pkey(const model_span *s) { return span_packed(s) >> SP_PACK_BITS; }
+
+static void span_isortP(model_span *a, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        model_span s = a[i];
+        uint32_t key = pkey(&s);
+        size_t j = i;
+        for (; j > 0 && (pkey(&a[j - 1]) != key ? key < pkey(&a[j - 1])
+                                                : s.start < a[j - 1].start);
+             j--)
+            a[j] = a[j - 1];
+        a[j] = s;
+    }
+}
+
+static void span_rsortP(model_span *a, size_t n, int shift)
+{
+    if (n <= 32) {
+        span_isortP(a, n);
+        return;
+    }
+    if (shift < 0) {
+        size_t i = 1;
+        while (i < n && a[i - 1].start < a[i].start)
+            i++;
+        if (i < n)
+            span_qsort(a, n, 64);
+        return;
+    }
+    size_t cnt[256] = {0}, next[256], end[256];
+    for (size_t i = 0; i < n; i++)
+        cnt[(pkey(&a[i]) >> shift) & 255]++;
+    size_t acc = 0;
+    for (int d = 0; d < 256; d++) {
+        next[d] = acc;
+        acc += cnt[d];
+        end[d] = acc;
+    }
+    for (int d = 0; d < 256; d++) {
+        while (next[d] < end[d]) {
+            size_t i = next[d];
+            unsigned e = (pkey(&a[i]) >> shift) & 255;
+            if (e == (unsigned)d) {
+                next[d]++;
+            } else {
+                model_span t = a[i];
+                a[i] = a[next[e]];
+                a[next[e]++] = t;
+            }
+        }
+    }
+    for (int d = 0; d < 256; d++)
+        if (cnt[d] > 1)
+            span_rsortP(a + (end[d] - cnt[d]), cnt[d], shift - 8);
+}
 SPAN_SORT(32, uint32_t)
 
 /* Sort build records by id: fills remap[bi] = lane and ids[lane] (ids may be
@@ -1720,21 +1809,23 @@ static int take_spans(model_lanes *l, spstore *v, uint32_t nlanes, const uint32_
         return -1;
     }
     size_t n = v->n;
-    if (!v->wide && nlanes > 0x10000 && sp_widen(v) != 0) { /* remapped lanes may not fit */
+    if (!v->lane && nlanes > SP_PACK_LANES && sp_widen(v) != 0) { /* lanes would not fit */
         free(pos);
         return -1;
     }
-    uint16_t *k16 = v->wide ? NULL : v->lane;
-    uint32_t *k32 = v->wide ? v->lane : NULL;
+    uint32_t *k32 = v->lane;
     for (size_t i = 0; i < n; i++) {
-        uint32_t ln = k32 ? k32[i] : k16[i];
+        uint32_t p = k32 ? 0 : span_packed(&v->a[i]);
+        uint32_t ln = k32 ? k32[i] : p >> SP_PACK_BITS;
         if (remap)
             ln = remap[ln];
         l->cnt[ln]++;
-        if (k32)
+        if (k32) {
             k32[i] = ln;
-        else
-            k16[i] = (uint16_t)ln;
+        } else {
+            p = ln << SP_PACK_BITS | (p & ((1u << SP_PACK_BITS) - 1));
+            memcpy((char *)&v->a[i] + offsetof(model_span, state), &p, sizeof p);
+        }
     }
     uint32_t acc = 0;
     for (uint32_t i = 0; i < nlanes; i++) {
@@ -1744,10 +1835,13 @@ static int take_spans(model_lanes *l, spstore *v, uint32_t nlanes, const uint32_
     int shift = 0;
     while (shift < 24 && nlanes > (1u << (shift + 8)))
         shift += 8;
-    if (k32)
+    if (k32) {
         span_rsort32(v->a, k32, n, shift);
-    else
-        span_rsort16(v->a, k16, n, shift);
+    } else {
+        span_rsortP(v->a, n, shift);
+        for (size_t i = 0; i < n; i++)
+            span_unpack(&v->a[i]);
+    }
     free(v->lane);
     v->lane = NULL;
     if (n) {
