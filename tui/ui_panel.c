@@ -362,6 +362,100 @@ static const struct {
 
 static ui_state *gsort_st;
 
+/* ---- sorting big tables: each row's key computed once ----------------------------
+ * (comparators that decoded a goroutine's summary or looked a region up on
+ * every comparison took 0.1-1 s on a million rows) */
+
+typedef struct sort_row {
+    int64_t key;
+    uint32_t tie; /* compared after the key (ascending) */
+    uint32_t idx; /* then this (ascending) */
+} sort_row;
+
+static int sort_desc, sort_rev; /* qsort context (single-threaded) */
+
+static int cmp_sort_row(const void *pa, const void *pb)
+{
+    const sort_row *a = pa, *b = pb;
+    int c = a->key < b->key ? -1 : a->key > b->key;
+    if (sort_desc) c = -c;
+    if (sort_rev) c = -c;
+    if (!c) c = a->tie < b->tie ? -1 : a->tie > b->tie;
+    if (!c) c = a->idx < b->idx ? -1 : a->idx > b->idx;
+    return c;
+}
+
+/* A string's rank for sorting (equal strings, equal ranks). */
+typedef struct str_rank {
+    uint32_t id;
+    uint32_t rank;
+    char *s;
+} str_rank;
+
+static int cmp_rank_id(const void *pa, const void *pb)
+{
+    uint32_t a = ((const str_rank *)pa)->id, b = ((const str_rank *)pb)->id;
+    return a < b ? -1 : a > b;
+}
+
+static int cmp_rank_str(const void *pa, const void *pb)
+{
+    return strcmp(((const str_rank *)pa)->s, ((const str_rank *)pb)->s);
+}
+
+/* ids[0..n) -> ranks[0..n): the rank of the string str(id) among those of
+ * all the ids (strcmp order). str(id) is copied (it may use one buffer).
+ * Returns 0, -1 when memory is short. */
+static int rank_strings(const ui_state *st, const uint32_t *ids, size_t n, uint32_t *ranks,
+                        const char *(*str)(const ui_state *, uint32_t, char *, size_t))
+{
+    str_rank *u = malloc(sizeof *u * (n ? n : 1));
+    if (!u) return -1;
+    for (size_t i = 0; i < n; i++) u[i].id = ids[i], u[i].s = NULL;
+    qsort(u, n, sizeof *u, cmp_rank_id);
+    size_t nu = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!nu || u[nu - 1].id != u[i].id) u[nu++].id = u[i].id;
+    int ok = 1;
+    for (size_t i = 0; i < nu; i++) {
+        char b[256];
+        u[i].s = strdup(str(st, u[i].id, b, sizeof b));
+        if (!u[i].s) ok = 0;
+    }
+    if (ok) {
+        qsort(u, nu, sizeof *u, cmp_rank_str);
+        for (size_t i = 0; i < nu; i++)
+            u[i].rank = i && !strcmp(u[i - 1].s, u[i].s) ? u[i - 1].rank : (uint32_t)i;
+        qsort(u, nu, sizeof *u, cmp_rank_id);
+        for (size_t i = 0; i < n; i++) {
+            size_t lo = 0, hi = nu;
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (u[mid].id < ids[i]) lo = mid + 1;
+                else hi = mid;
+            }
+            ranks[i] = u[lo].rank;
+        }
+    }
+    for (size_t i = 0; i < nu; i++) free(u[i].s);
+    free(u);
+    return ok ? 0 : -1;
+}
+
+static const char *short_func_str(const ui_state *st, uint32_t id, char *b, size_t n)
+{
+    ui_short_func(st, id, b, n);
+    return b;
+}
+
+static const char *name_str(const ui_state *st, uint32_t id, char *b, size_t n)
+{
+    (void)b, (void)n;
+    size_t l;
+    const char *x = model_str(st->m, id, &l);
+    return x ? x : "";
+}
+
 static int64_t gcol_val(const ui_state *st, uint32_t g, int col)
 {
     model_gstats sb;
@@ -403,8 +497,33 @@ static int cmp_grow(const void *pa, const void *pb)
 
 void ui_gt_sort(ui_state *st)
 {
-    gsort_st = st;
-    qsort(st->grows, model_lane_count(st->m, ML_GOROUTINE), sizeof *st->grows, cmp_grow);
+    uint32_t n = model_lane_count(st->m, ML_GOROUTINE);
+    sort_row *r = malloc(sizeof *r * (n ? n : 1));
+    uint32_t *ids = st->gt_sort == GC_FUNC ? malloc(sizeof *ids * (n ? n : 1)) : NULL;
+    uint32_t *rk = st->gt_sort == GC_FUNC ? malloc(sizeof *rk * (n ? n : 1)) : NULL;
+    int ok = r && (st->gt_sort != GC_FUNC || (ids && rk));
+    if (ok && st->gt_sort == GC_FUNC) {
+        for (uint32_t i = 0; i < n; i++) ids[i] = model_goroutine_get(st->m, st->grows[i])->func;
+        ok = rank_strings(st, ids, n, rk, short_func_str) == 0;
+    }
+    if (!ok) { /* short of memory: the slow way */
+        free(r), free(ids), free(rk);
+        gsort_st = st;
+        qsort(st->grows, n, sizeof *st->grows, cmp_grow);
+        return;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t g = st->grows[i];
+        r[i].key = st->gt_sort == GC_FUNC ? (int64_t)rk[i] : gcol_val(st, g, st->gt_sort);
+        r[i].tie = 0;
+        r[i].idx = g;
+    }
+    /* as cmp_grow: names and ids ascending, numbers largest first */
+    sort_desc = st->gt_sort != GC_FUNC && st->gt_sort != GC_ID;
+    sort_rev = st->gt_rev;
+    qsort(r, n, sizeof *r, cmp_sort_row);
+    for (uint32_t i = 0; i < n; i++) st->grows[i] = r[i].idx;
+    free(r), free(ids), free(rk);
 }
 
 static int table_nav(uint32_t *sel, uint32_t *top, uint32_t n, int page, enum ui_cmd c)
@@ -565,10 +684,60 @@ static int cmp_trow(const void *pa, const void *pb)
     return c;
 }
 
+/* end - start without overflow (hostile times) */
+static int64_t dur_of(int64_t start, int64_t end)
+{
+    int64_t d;
+    if (__builtin_sub_overflow(end, start, &d)) d = end > start ? INT64_MAX : INT64_MIN;
+    return d;
+}
+
 void ui_tk_sort(ui_state *st)
 {
-    gsort_st = st;
-    qsort(st->trows, st->ntrows, sizeof *st->trows, cmp_trow);
+    uint32_t n = st->ntrows;
+    sort_row *r = malloc(sizeof *r * (n ? n : 1));
+    uint32_t *ids = st->tk_sort == TK_NAME ? malloc(sizeof *ids * (n ? n : 1)) : NULL;
+    uint32_t *rk = st->tk_sort == TK_NAME ? malloc(sizeof *rk * (n ? n : 1)) : NULL;
+    int ok = r && (st->tk_sort != TK_NAME || (ids && rk));
+    const model_task *tasks;
+    model_tasks(st->m, &tasks);
+    const model_region *regs;
+    model_regions_all(st->m, &regs);
+    if (ok && st->tk_sort == TK_NAME) {
+        for (uint32_t i = 0; i < n; i++)
+            ids[i] = st->trows[i].is_task ? tasks[st->trows[i].idx].name : regs[st->trows[i].idx].name;
+        ok = rank_strings(st, ids, n, rk, name_str) == 0;
+    }
+    if (!ok) { /* short of memory: the slow way */
+        free(r), free(ids), free(rk);
+        gsort_st = st;
+        qsort(st->trows, n, sizeof *st->trows, cmp_trow);
+        return;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        const ui_trow *t = &st->trows[i];
+        int64_t a = t->is_task ? tasks[t->idx].start : regs[t->idx].start;
+        int64_t b = t->is_task ? tasks[t->idx].end : regs[t->idx].end;
+        switch (st->tk_sort) {
+        case TK_START: r[i].key = a; break;
+        case TK_DUR: r[i].key = dur_of(a, b); break;
+        case TK_NAME: r[i].key = rk[i]; break;
+        case TK_KIND: r[i].key = !t->is_task; break;
+        default: r[i].key = 0; break;
+        }
+        r[i].tie = !t->is_task; /* tasks first */
+        /* rows of one kind compare by index; the kind is in tie */
+        r[i].idx = t->idx;
+    }
+    /* as cmp_trow: durations longest first, the rest ascending */
+    sort_desc = st->tk_sort == TK_DUR;
+    sort_rev = st->tk_rev;
+    qsort(r, n, sizeof *r, cmp_sort_row);
+    for (uint32_t i = 0; i < n; i++) {
+        st->trows[i].is_task = !r[i].tie;
+        st->trows[i].idx = r[i].idx;
+    }
+    free(r), free(ids), free(rk);
 }
 
 /* Goroutines touched by task index ti, as "G1 G5 G7". Returns the first one. */
