@@ -332,7 +332,46 @@ static void cum_next(const model_lanes *l, uint32_t lane, cum_cursor *cu, int64_
 {
     const model_span *s = l->sp[lane];
     uint32_t n = l->cnt[lane];
-    uint32_t i = cu->bend ? span_after_blocks(s, n, cu->bend, cu->i, t) : span_after_from(s, n, cu->i, t);
+    if (cu->bend && cu->i < n && s[cu->i].end <= t) {
+        /* the block holding the answer, then one sequential walk in it
+         * from its checkpoint (or from the cursor, in the same block) */
+        uint32_t nb = n / MODEL_CK_EVERY, b0 = cu->i / MODEL_CK_EVERY, jb = b0;
+        if (jb < nb && cu->bend[jb] <= t) {
+            uint32_t lo = jb + 1, hi = lo, step = 1;
+            while (hi < nb && cu->bend[hi] <= t) {
+                lo = hi + 1;
+                hi = (nb - lo > step) ? lo + step : nb;
+                step <<= 1;
+            }
+            while (lo < hi) {
+                uint32_t mid = lo + (hi - lo) / 2;
+                if (cu->bend[mid] > t)
+                    hi = mid;
+                else
+                    lo = mid + 1;
+            }
+            jb = lo;
+        }
+        uint32_t k = cu->i;
+        if (jb != b0) {
+            k = jb * MODEL_CK_EVERY;
+            memset(cu->full, 0, sizeof cu->full);
+            if (jb) {
+                const int64_t *c = l->ck + ((size_t)l->ck_off[lane] + jb - 1) * l->nst;
+                for (uint32_t q = 0; q < l->nst; q++)
+                    cu->full[l->st[q]] = c[q];
+            }
+        }
+        for (; k < n && s[k].end <= t; k++)
+            if (s[k].state < MS__COUNT)
+                cu->full[s[k].state] += s[k].end - s[k].start;
+        cu->i = k;
+        memcpy(acc, cu->full, sizeof(int64_t) * MS__COUNT);
+        if (k < n && s[k].start < t && s[k].state < MS__COUNT)
+            acc[s[k].state] += t - s[k].start;
+        return;
+    }
+    uint32_t i = cu->bend ? cu->i : span_after_from(s, n, cu->i, t);
     if (i - cu->i <= 2 * MODEL_CK_EVERY) {
         for (uint32_t k = cu->i; k < i; k++)
             if (s[k].state < MS__COUNT)

@@ -79,6 +79,10 @@ struct ui_colcache {
     int64_t *rmax[2];
     const model_range *rbase[2];
     uint32_t nrmax[2];
+    /* plots: the maximum value of each block of 64 points, and of 4096 */
+    const model_point *pbase[PLOT__COUNT];
+    uint32_t pn[PLOT__COUNT];
+    uint64_t *pmax64[PLOT__COUNT], *pmax4k[PLOT__COUNT];
 };
 
 static void rix_clear(struct ui_colcache *c)
@@ -87,6 +91,13 @@ static void rix_clear(struct ui_colcache *c)
         free(c->rix[i].ix);
         free(c->rix[i].end);
         memset(&c->rix[i], 0, sizeof c->rix[i]);
+    }
+    for (int k = 0; k < PLOT__COUNT; k++) {
+        free(c->pmax64[k]);
+        free(c->pmax4k[k]);
+        c->pmax64[k] = c->pmax4k[k] = NULL;
+        c->pbase[k] = NULL;
+        c->pn[k] = 0;
     }
     for (int k = 0; k < 2; k++) {
         free(c->rmax[k]);
@@ -402,6 +413,54 @@ static uint64_t series_from(const model_point *p, uint32_t n, uint32_t from, int
 static const model_series_kind plot_series[PLOT__COUNT] = {MSER_HEAP_ALLOC, MSER_G_RUNNING,
                                                           MSER_G_RUNNABLE, MSER_G_WAITING};
 
+/* Block maxima of plot k's series p[0..n) (built once per model); 0 when
+ * memory is short. */
+static int plot_blocks(ui_state *st, int k, const model_point *p, uint32_t n, const uint64_t **m64,
+                       const uint64_t **m4k)
+{
+    struct ui_colcache *c = cc_of(st);
+    if (!c) return 0;
+    if (!c->pmax64[k] || c->pbase[k] != p || c->pn[k] != n) {
+        free(c->pmax64[k]);
+        free(c->pmax4k[k]);
+        uint32_t n64 = n / 64 + 1, n4k = n / 4096 + 1;
+        c->pmax64[k] = calloc(n64, sizeof *c->pmax64[k]);
+        c->pmax4k[k] = calloc(n4k, sizeof *c->pmax4k[k]);
+        if (!c->pmax64[k] || !c->pmax4k[k]) {
+            free(c->pmax64[k]);
+            free(c->pmax4k[k]);
+            c->pmax64[k] = c->pmax4k[k] = NULL;
+            return 0;
+        }
+        for (uint32_t i = 0; i < n; i++) {
+            if (p[i].v > c->pmax64[k][i / 64]) c->pmax64[k][i / 64] = p[i].v;
+            if (p[i].v > c->pmax4k[k][i / 4096]) c->pmax4k[k][i / 4096] = p[i].v;
+        }
+        c->pbase[k] = p;
+        c->pn[k] = n;
+    }
+    *m64 = c->pmax64[k];
+    *m4k = c->pmax4k[k];
+    return 1;
+}
+
+/* The largest value of p[i..j), from the block maxima. */
+static uint64_t points_max(const model_point *p, uint32_t i, uint32_t j, const uint64_t *m64, const uint64_t *m4k)
+{
+    uint64_t v = 0;
+    for (; i < j && i % 64; i++)
+        if (p[i].v > v) v = p[i].v;
+    for (; j - i >= 64 && i % 4096; i += 64)
+        if (m64[i / 64] > v) v = m64[i / 64];
+    for (; j - i >= 4096; i += 4096)
+        if (m4k[i / 4096] > v) v = m4k[i / 4096];
+    for (; j - i >= 64; i += 64)
+        if (m64[i / 64] > v) v = m64[i / 64];
+    for (; i < j; i++)
+        if (p[i].v > v) v = p[i].v;
+    return v;
+}
+
 static void draw_plot(ui_state *st, const ui_lane *l, int row)
 {
     ui_grid *g = &st->grid;
@@ -424,6 +483,8 @@ static void draw_plot(ui_state *st, const ui_lane *l, int row)
     /* columns left to right: each search starts where the last one ended
      * (jprev: the first point after the previous column's last ns) */
     uint32_t jprev = 0;
+    const uint64_t *m64 = NULL, *m4k = NULL;
+    int blocks = fresh && plot_blocks(st, (int)l->idx, p, n, &m64, &m4k);
     if (fresh && cols > 0) series_at(p, n, tl_col_time(&st->vp, 0) - 1, &jprev);
     for (int c = 0; fresh && c < cols; c++) {
         int64_t a = tl_col_time(&st->vp, c), b = tl_col_time(&st->vp, c + 1);
@@ -433,12 +494,17 @@ static void draw_plot(ui_state *st, const ui_lane *l, int row)
         series_from(p, n, jprev, b - 1, &j); /* points i..j-1 fall in this column */
         jprev = j;
         if (a >= st->info->t_end) continue;
-        /* many points per column: sample at most 64 of them (keeps a key
-         * press cheap on traces with millions of points) */
-        uint32_t stride = j > i ? (j - i) / 64 + 1 : 1;
-        for (; i < j; i += stride)
-            if (p[i].v > v) v = p[i].v;
-        if (j > 0 && j - 1 >= i - stride && p[j - 1].v > v) v = p[j - 1].v;
+        if (blocks && j > i) {
+            /* the largest value in the column: exact, from the block maxima */
+            uint64_t w = points_max(p, i, j, m64, m4k);
+            if (w > v) v = w;
+        } else {
+            /* (no memory for the blocks: sample at most 64 points) */
+            uint32_t stride = j > i ? (j - i) / 64 + 1 : 1;
+            for (; i < j; i += stride)
+                if (p[i].v > v) v = p[i].v;
+            if (j > 0 && j - 1 >= i - stride && p[j - 1].v > v) v = p[j - 1].v;
+        }
         int lv = mx ? (int)((v * 8 + mx - 1) / mx) : 0;
         lvl[c] = (uint8_t)(lv > 8 ? 8 : lv);
     }
