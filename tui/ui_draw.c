@@ -66,8 +66,17 @@ typedef struct rix_slot {
     uint32_t n[UI_MAX_STRIPS];
 } rix_slot;
 
+/* Log times of one goroutine, compact (searched per column). */
+typedef struct lix_slot {
+    uint32_t g1;           /* goroutine idx + 1 (0 = empty) */
+    const model_log *base; /* the logs (checked on use) */
+    uint32_t n;
+    int64_t *t;
+} lix_slot;
+
 struct ui_colcache {
     const model *m; /* everything here belongs to this model */
+    lix_slot lix[RIX_SLOTS];
     int64_t t0;
     double npc;
     int cols;
@@ -87,6 +96,10 @@ struct ui_colcache {
 
 static void rix_clear(struct ui_colcache *c)
 {
+    for (int i = 0; i < RIX_SLOTS; i++) {
+        free(c->lix[i].t);
+        memset(&c->lix[i], 0, sizeof c->lix[i]);
+    }
     for (int i = 0; i < RIX_SLOTS; i++) {
         free(c->rix[i].ix);
         free(c->rix[i].end);
@@ -659,6 +672,26 @@ static uint32_t gallop_log(const model_log *lg, uint32_t lo, uint32_t n, int64_t
     return lo;
 }
 
+/* The times of goroutine g's logs lg[0..n), compact, built once and
+ * cached; NULL when memory is short. */
+static const int64_t *log_times(ui_state *st, uint32_t g, const model_log *lg, uint32_t n)
+{
+    struct ui_colcache *c = cc_of(st);
+    if (!c) return NULL;
+    lix_slot *sl = &c->lix[g % RIX_SLOTS];
+    if (sl->g1 != g + 1 || sl->base != lg || sl->n != n || !sl->t) {
+        free(sl->t);
+        memset(sl, 0, sizeof *sl);
+        sl->t = malloc(sizeof *sl->t * n);
+        if (!sl->t) return NULL;
+        for (uint32_t i = 0; i < n; i++) sl->t[i] = lg[i].time;
+        sl->g1 = g + 1;
+        sl->base = lg;
+        sl->n = n;
+    }
+    return sl->t;
+}
+
 static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
 {
     ui_grid *g = &st->grid;
@@ -715,19 +748,18 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
     }
     const model_log *lg;
     uint32_t nl = model_goroutine_logs(st->m, l->idx, &lg);
-    uint32_t lo = 0, hi = nl; /* logs are sorted by time: only the visible ones */
-    while (lo < hi) {
-        uint32_t mid = (lo + hi) / 2;
-        if (lg[mid].time < st->vp.t0) lo = mid + 1;
-        else hi = mid;
-    }
-    for (uint32_t i = lo; i < nl && lg[i].time < t1;) {
-        int c = tl_time_col(&st->vp, lg[i].time);
+    const int64_t *lt = nl > 256 ? log_times(st, l->idx, lg, nl) : NULL;
+    /* logs are sorted by time: only the visible ones, one per column */
+    uint32_t i = lt ? gallop_after(lt, 0, nl, st->vp.t0 - 1) : gallop_log(lg, 0, nl, st->vp.t0);
+    while (i < nl) {
+        int64_t ti = lt ? lt[i] : lg[i].time;
+        if (ti >= t1) break;
+        int c = tl_time_col(&st->vp, ti);
         if (c >= 0 && c < cols) ui_put(g, row, x0 + c, st->utf8 ? 0x25c6 : '*', UI_S_LOG);
         /* jump to the first log of the next column */
         int64_t next = tl_col_time(&st->vp, c + 1);
-        if (next <= lg[i].time) next = lg[i].time + 1;
-        i = gallop_log(lg, i + 1, nl, next);
+        if (next <= ti) next = ti + 1;
+        i = lt ? gallop_after(lt, i + 1, nl, next - 1) : gallop_log(lg, i + 1, nl, next);
     }
 }
 
