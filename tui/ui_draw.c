@@ -333,8 +333,23 @@ static void cursor_info(ui_state *st, char *out, size_t n)
     const model_region *r;
     uint32_t nr = model_goroutine_regions(st->m, l->idx, &r);
     int best = -1;
-    for (uint32_t i = 0; i < nr && r[i].start <= st->cursor; i++)
-        if (st->cursor < r[i].end && (best < 0 || r[i].depth >= r[best].depth)) best = (int)i;
+    /* the regions of a goroutine nest and are sorted by start: the last one
+     * under the cursor is the innermost. Look back from the last one begun
+     * by then (a bounded number of steps: the regions in between ended
+     * inside it), else scan them all. */
+    uint32_t begun = 0, top = nr;
+    while (begun < top) {
+        uint32_t mid = begun + (top - begun) / 2;
+        if (r[mid].start <= st->cursor) begun = mid + 1;
+        else top = mid;
+    }
+    uint32_t k = begun, steps = 0;
+    for (; k > 0 && steps < 4096; k--, steps++)
+        if (st->cursor < r[k - 1].end) break;
+    if (k > 0 && steps < 4096) best = (int)(k - 1);
+    else if (k > 0)
+        for (uint32_t i = 0; i < begun; i++)
+            if (st->cursor < r[i].end && (best < 0 || r[i].depth >= r[best].depth)) best = (int)i;
     if (best >= 0) {
         char name[200];
         ui_safe_str(st, r[best].name, name, sizeof name);
