@@ -89,9 +89,8 @@ static void episode_reason(ui_state *st, const model_span *s, char *b, size_t n)
  * -1, but known to belong to the selection). */
 #define EP_SEL_STACK (-2)
 
-/* The line of episode ep (span e), selected or not; with its stack when
- * selected. */
-static void add_episode(ui_state *st, const model_span *e, int32_t ep, int sel)
+/* The text of episode e's line, selected or not. */
+static void episode_text(ui_state *st, const model_span *e, int sel, char *out, size_t n)
 {
     char reason[200], at[32], d[32], who[300] = "";
     episode_reason(st, e, reason, sizeof reason);
@@ -104,13 +103,35 @@ static void add_episode(ui_state *st, const model_span *e, int32_t ep, int sel)
         else snprintf(ul, sizeof ul, "G%d", e->other);
         snprintf(who, sizeof who, "  unblocked by %s", ul);
     }
-    add_text(st, sel ? (UI_S_SELECTED | UI_SF_REVERSE) : UI_S_NORMAL, ep, "%s %-16s at %-8s for %-8s%s",
-             sel ? (st->utf8 ? "\xe2\x96\xb6" : ">") : " ", reason, at, d, who);
-    if (sel) {
-        int from = st->nplines;
-        add_stack(st, e->stack, "      ");
-        for (int i = from; i < st->nplines; i++) st->plines[i].episode = EP_SEL_STACK;
-    }
+    snprintf(out, n, "%s %-16s at %-8s for %-8s%s", sel ? (st->utf8 ? "\xe2\x96\xb6" : ">") : " ", reason, at,
+             d, who);
+}
+
+/* The line of episode ep (span e), selected or not; with its stack when
+ * selected. Lines not selected are formatted when first drawn (an empty
+ * text: ui_draw_panel), so a list of 2000 costs only what is shown. */
+static void add_episode(ui_state *st, const model_span *e, int32_t ep, int sel)
+{
+    ui_pline *l = add_line(st, sel ? (UI_S_SELECTED | UI_SF_REVERSE) : UI_S_NORMAL, ep);
+    if (!l) return;
+    if (!sel) return;
+    episode_text(st, e, sel, l->text, sizeof l->text);
+    int from = st->nplines;
+    add_stack(st, e->stack, "      ");
+    for (int i = from; i < st->nplines; i++) st->plines[i].episode = EP_SEL_STACK;
+}
+
+/* Format line i if it is an episode line not formatted yet. */
+static void format_line(ui_state *st, int i)
+{
+    ui_pline *l = &st->plines[i];
+    if (l->episode < 0 || l->text[0]) return;
+    const model_episode *eps;
+    uint32_t ne = model_goroutine_top_episodes(st->m, st->panel_g, MAX_EPISODES_SHOWN, &eps, NULL);
+    const model_span *sp;
+    uint32_t nsp = model_lane_spans(st->m, ML_GOROUTINE, st->panel_g, &sp);
+    if ((uint32_t)l->episode >= ne || eps[l->episode].span >= nsp) return;
+    episode_text(st, &sp[eps[l->episode].span], l->episode == st->panel_sel, l->text, sizeof l->text);
 }
 
 static void build_panel(ui_state *st)
@@ -343,6 +364,7 @@ void ui_draw_panel(ui_state *st, int top, int rows)
     for (int r = 0; r < body; r++) {
         int i = 1 + st->panel_top + r;
         if (i >= st->nplines) break;
+        format_line(st, i);
         const ui_pline *l = &st->plines[i];
         if (l->style & UI_SF_REVERSE) ui_fill(g, top + 1 + r, 0, g->cols, ' ', l->style);
         ui_text(g, top + 1 + r, 0, g->cols, l->text, l->style);
