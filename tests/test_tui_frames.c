@@ -568,6 +568,12 @@ static void test_groups_fold(void **s)
     assert_true(screen_has(f, "\xe2\x96\xb8 ["));
     uint32_t n0 = f->st.nlanes;
     f->st.sel_lane = hdr;
+    /* the status line names the selected group, not "plot" */
+    render(f);
+    char want[64];
+    snprintf(want, sizeof want, ": %u goroutines", cnt);
+    assert_true(screen_has(f, "group "));
+    assert_true(screen_has(f, want));
     ui_dispatch(&f->st, CMD_OPEN); /* unfold */
     assert_int_equal(f->st.nlanes, n0 + cnt);
     assert_int_equal(f->st.lanes[f->st.sel_lane].kind, LK_GROUP);

@@ -464,12 +464,6 @@ int ui_init(ui_state *st, model *m, const char *path, int rows, int cols, int ut
     st->lane_top = 0;
     ui_reveal_lane(st);
     ui_compute_plot(st, PLOT_HEAP);
-    for (int k = 0; k < 2; k++) {
-        const model_range *r;
-        uint32_t n = model_ranges(m, k == 0 ? MR_ASSIST : MR_SWEEP, &r);
-        for (uint32_t i = 0; i < n; i++)
-            if (r[i].end - r[i].start > st->range_maxlen[k]) st->range_maxlen[k] = r[i].end - r[i].start;
-    }
     /* the tables are sorted (and the task/goroutine index built) the first
      * time they are shown: the first frame comes sooner on big traces */
     return 0;

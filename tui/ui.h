@@ -86,7 +86,6 @@ typedef struct ui_state {
     int64_t sel0, sel1; /* selection interval (sel1 > sel0 when set) */
     uint64_t plot_max[PLOT__COUNT];
     unsigned plot_ready;  /* bit per plot */
-    int64_t range_maxlen[2]; /* longest GC mark assist / sweep range */
     int defer_plots;      /* explorer: draw the first frame before computing them */
 
     /* goroutine panel */

@@ -301,6 +301,8 @@ static void draw_axis(ui_state *st, int row)
 }
 
 /* Text describing the selected lane at the cursor (status line default). */
+static void plot_label(ui_state *st, const ui_lane *l, char *b, size_t n);
+
 static void cursor_info(ui_state *st, char *out, size_t n)
 {
     const ui_lane *l = &st->lanes[st->sel_lane];
@@ -310,7 +312,14 @@ static void cursor_info(ui_state *st, char *out, size_t n)
     case LK_P: snprintf(lab, sizeof lab, "P%lld", (long long)model_proc_id(st->m, l->idx)); break;
     case LK_M: snprintf(lab, sizeof lab, "M%lld", (long long)model_thread_id(st->m, l->idx)); break;
     case LK_GC: snprintf(lab, sizeof lab, "GC"); break;
-    default: snprintf(lab, sizeof lab, "plot"); break;
+    case LK_PLOT: plot_label(st, l, lab, sizeof lab); break;
+    case LK_GROUP: {
+        char fn[200];
+        const model_goroutine *gr = model_goroutine_get(st->m, l->idx);
+        ui_short_func(st, gr ? gr->func : 0, fn, sizeof fn);
+        snprintf(lab, sizeof lab, "group %s: %u goroutines", fn[0] ? fn : "?", l->count);
+        break;
+    }
     }
     const model_span *s = ui_span_at(st, l, st->cursor, NULL);
     if (!s) {

@@ -32,6 +32,8 @@ void ui_prepare_view(ui_state *st);
 void ui_compute_plot(ui_state *st, int p);
 
 /* ui_panel.c */
+/* The goroutine panel lists (and selects among) the longest this many episodes. */
+#define UI_PANEL_EPISODES 2000
 void ui_open_panel(ui_state *st, uint32_t gidx);
 const model_span *ui_panel_episode(ui_state *st);
 int ui_panel_cmd(ui_state *st, enum ui_cmd c);

@@ -330,7 +330,8 @@ static int map_episode(ui_state *st, ui_state *ns, uint32_t ngi)
     int64_t start = old->start;
     const model_episode *eps;
     const model_span *sp;
-    uint32_t ne = model_goroutine_episodes(ns->m, ngi, &eps);
+    /* the panel lists (and selects among) the longest UI_PANEL_EPISODES */
+    uint32_t ne = model_goroutine_top_episodes(ns->m, ngi, UI_PANEL_EPISODES, &eps, NULL);
     uint32_t nsp = model_lane_spans(ns->m, ML_GOROUTINE, ngi, &sp);
     for (uint32_t i = 0; i < ne; i++)
         if (eps[i].span < nsp && sp[eps[i].span].start == start) return (int)i;

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_EPISODES_SHOWN 2000
 #define MAX_FRAMES 6
 
 /* ---- panel ------------------------------------------------------------------ */
@@ -127,7 +126,7 @@ static void format_line(ui_state *st, int i)
     ui_pline *l = &st->plines[i];
     if (l->episode < 0 || l->text[0]) return;
     const model_episode *eps;
-    uint32_t ne = model_goroutine_top_episodes(st->m, st->panel_g, MAX_EPISODES_SHOWN, &eps, NULL);
+    uint32_t ne = model_goroutine_top_episodes(st->m, st->panel_g, UI_PANEL_EPISODES, &eps, NULL);
     const model_span *sp;
     uint32_t nsp = model_lane_spans(st->m, ML_GOROUTINE, st->panel_g, &sp);
     if ((uint32_t)l->episode >= ne || eps[l->episode].span >= nsp) return;
@@ -196,7 +195,7 @@ static void build_panel(ui_state *st)
     /* episodes */
     const model_episode *eps;
     uint32_t ne;
-    uint32_t nshown = model_goroutine_top_episodes(st->m, gi, MAX_EPISODES_SHOWN, &eps, &ne);
+    uint32_t nshown = model_goroutine_top_episodes(st->m, gi, UI_PANEL_EPISODES, &eps, &ne);
     const model_span *sp;
     uint32_t nsp = model_lane_spans(st->m, ML_GOROUTINE, gi, &sp);
     add_text(st, UI_S_BOLD, -1, "blocking episodes (%u, longest first):", ne);
@@ -206,7 +205,7 @@ static void build_panel(ui_state *st)
         int sel = (int)i == st->panel_sel;
         add_episode(st, &sp[eps[i].span], (int32_t)i, sel);
     }
-    if (ne > MAX_EPISODES_SHOWN) add_text(st, UI_S_DIM, -1, "  ... %u more", ne - MAX_EPISODES_SHOWN);
+    if (ne > UI_PANEL_EPISODES) add_text(st, UI_S_DIM, -1, "  ... %u more", ne - UI_PANEL_EPISODES);
     if (!ne) add_text(st, UI_S_DIM, -1, "  none: this goroutine never blocked");
 }
 
@@ -223,7 +222,7 @@ static int episode_line(const ui_state *st, int ep)
 static int replace_episode_line(ui_state *st, int i, int ep, int sel)
 {
     const model_episode *eps;
-    uint32_t ne = model_goroutine_top_episodes(st->m, st->panel_g, MAX_EPISODES_SHOWN, &eps, NULL);
+    uint32_t ne = model_goroutine_top_episodes(st->m, st->panel_g, UI_PANEL_EPISODES, &eps, NULL);
     const model_span *sp;
     uint32_t nsp = model_lane_spans(st->m, ML_GOROUTINE, st->panel_g, &sp);
     if (ep < 0 || (uint32_t)ep >= ne || eps[ep].span >= nsp) return -1;
@@ -279,7 +278,7 @@ void ui_open_panel(ui_state *st, uint32_t gidx)
 const model_span *ui_panel_episode(ui_state *st)
 {
     const model_episode *eps;
-    uint32_t ne = model_goroutine_top_episodes(st->m, st->panel_g, MAX_EPISODES_SHOWN, &eps, NULL);
+    uint32_t ne = model_goroutine_top_episodes(st->m, st->panel_g, UI_PANEL_EPISODES, &eps, NULL);
     if (st->panel_sel < 0 || (uint32_t)st->panel_sel >= ne) return NULL;
     const model_span *sp;
     uint32_t nsp = model_lane_spans(st->m, ML_GOROUTINE, st->panel_g, &sp);
@@ -308,8 +307,8 @@ static void show_episode(ui_state *st)
 int ui_panel_cmd(ui_state *st, enum ui_cmd c)
 {
     const model_episode *eps;
-    /* the episodes listed (the longest MAX_EPISODES_SHOWN) */
-    int ne = (int)model_goroutine_top_episodes(st->m, st->panel_g, MAX_EPISODES_SHOWN, &eps, NULL);
+    /* the episodes listed (the longest UI_PANEL_EPISODES) */
+    int ne = (int)model_goroutine_top_episodes(st->m, st->panel_g, UI_PANEL_EPISODES, &eps, NULL);
     int old = st->panel_sel;
     switch (c) {
     case CMD_LANE_DOWN: st->panel_sel++; break;
