@@ -7,6 +7,8 @@
 #include "tui/ui.h"
 #include "tui/ui_int.h"
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -657,43 +659,33 @@ static int region_index(ui_state *st, uint32_t g, const model_region *r, uint32_
     return 1;
 }
 
-/* First k in [lo, n) with v[k] > t, for v ascending: galloping from lo, so
+/* First k in [lo, n) whose int64 key (at byte offset off of element k of
+ * stride bytes from base) is >= t, for keys ascending: galloping from lo, so
  * stepping through an array costs O(log distance) per step. */
-static uint32_t gallop_after(const int64_t *v, uint32_t lo, uint32_t n, int64_t t)
+static uint32_t gallop_ge(const void *base, size_t stride, size_t off, uint32_t lo, uint32_t n, int64_t t)
 {
-    if (lo >= n || v[lo] > t) return lo;
+#define GKEY(i) (*(const int64_t *)((const char *)base + (size_t)(i) * stride + off))
+    if (lo >= n || GKEY(lo) >= t) return lo;
     lo++;
     uint32_t hi = lo, step = 1;
-    while (hi < n && v[hi] <= t) {
+    while (hi < n && GKEY(hi) < t) {
         lo = hi + 1;
         hi = n - lo > step ? lo + step : n;
         step <<= 1;
     }
     while (lo < hi) { /* answer in [lo, hi] */
         uint32_t mid = lo + (hi - lo) / 2;
-        if (v[mid] > t) hi = mid;
+        if (GKEY(mid) >= t) hi = mid;
         else lo = mid + 1;
     }
     return lo;
+#undef GKEY
 }
 
-/* The same over logs: first k in [lo, n) with lg[k].time >= t. */
-static uint32_t gallop_log(const model_log *lg, uint32_t lo, uint32_t n, int64_t t)
+/* First k in [lo, n) with v[k] > t, for v ascending. */
+static uint32_t gallop_after(const int64_t *v, uint32_t lo, uint32_t n, int64_t t)
 {
-    if (lo >= n || lg[lo].time >= t) return lo;
-    lo++;
-    uint32_t hi = lo, step = 1;
-    while (hi < n && lg[hi].time < t) {
-        lo = hi + 1;
-        hi = n - lo > step ? lo + step : n;
-        step <<= 1;
-    }
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (lg[mid].time >= t) hi = mid;
-        else lo = mid + 1;
-    }
-    return lo;
+    return t == INT64_MAX ? n : gallop_ge(v, sizeof *v, 0, lo, n, t + 1);
 }
 
 /* The times of goroutine g's logs lg[0..n), compact, built once and
@@ -774,7 +766,7 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
     uint32_t nl = model_goroutine_logs(st->m, l->idx, &lg);
     const int64_t *lt = nl > 256 ? log_times(st, l->idx, lg, nl) : NULL;
     /* logs are sorted by time: only the visible ones, one per column */
-    uint32_t i = lt ? gallop_after(lt, 0, nl, st->vp.t0 - 1) : gallop_log(lg, 0, nl, st->vp.t0);
+    uint32_t i = lt ? gallop_after(lt, 0, nl, st->vp.t0 - 1) : gallop_ge(lg, sizeof *lg, offsetof(model_log, time), 0, nl, st->vp.t0);
     while (i < nl) {
         int64_t ti = lt ? lt[i] : lg[i].time;
         if (ti >= t1) break;
@@ -783,7 +775,7 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
         /* jump to the first log of the next column */
         int64_t next = tl_col_time(&st->vp, c + 1);
         if (next <= ti) next = ti + 1;
-        i = lt ? gallop_after(lt, i + 1, nl, next - 1) : gallop_log(lg, i + 1, nl, next);
+        i = lt ? gallop_after(lt, i + 1, nl, next - 1) : gallop_ge(lg, sizeof *lg, offsetof(model_log, time), i + 1, nl, next);
     }
 }
 
@@ -842,25 +834,6 @@ static const int64_t *range_max_ends(ui_state *st, int k, const model_range *r, 
     return c->rmax[k];
 }
 
-/* First i in [lo, n) with r[i].start >= t (ranges sorted by start), galloping. */
-static uint32_t gallop_range(const model_range *r, uint32_t lo, uint32_t n, int64_t t)
-{
-    if (lo >= n || r[lo].start >= t) return lo;
-    lo++;
-    uint32_t hi = lo, step = 1;
-    while (hi < n && r[hi].start < t) {
-        lo = hi + 1;
-        hi = n - lo > step ? lo + step : n;
-        step <<= 1;
-    }
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (r[mid].start >= t) hi = mid;
-        else lo = mid + 1;
-    }
-    return lo;
-}
-
 /* GC lane second row: GC mark assists (any goroutine) and sweeps (any P).
  * Column c shows a range when one starts before the column ends and ends
  * after it begins: with the ranges sorted by start and the running maximum
@@ -882,7 +855,7 @@ static void draw_gc_ranges(ui_state *st, int row)
         for (int c = 0; c < cols; c++) {
             int64_t tb = col_edge(&st->vp, c + 1);
             /* ranges starting at or after t1 are not drawn at all */
-            j = gallop_range(r, j, n, tb < t1 ? tb : t1);
+            j = gallop_ge(r, sizeof *r, offsetof(model_range, start), j, n, tb < t1 ? tb : t1);
             if (j > 0 && mx[j - 1] > ta) ui_put(g, row, st->label_w + c, cp, UI_S_GC);
             ta = tb;
         }
