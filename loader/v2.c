@@ -295,11 +295,12 @@ static void map_del(u64map *m, uint64_t k)
     }
 }
 
-static int grow_arr(void **p, size_t *cap, size_t need, size_t elem)
+/* Grow *p to hold need elements, doubling from first (or *cap). */
+static int grow_from(void **p, size_t *cap, size_t need, size_t elem, size_t first)
 {
     if (need <= *cap)
         return 0;
-    size_t nc = *cap ? *cap : 8;
+    size_t nc = *cap ? *cap : first;
     while (nc < need)
         nc *= 2;
     void *np = realloc(*p, nc * elem);
@@ -308,6 +309,10 @@ static int grow_arr(void **p, size_t *cap, size_t need, size_t elem)
     *p = np;
     *cap = nc;
     return 0;
+}
+static int grow_arr(void **p, size_t *cap, size_t need, size_t elem)
+{
+    return grow_from(p, cap, need, elem, 8);
 }
 #define GROW(arr, cap, need) grow_arr((void **)&(arr), &(cap), (need), sizeof *(arr))
 
@@ -1497,14 +1502,10 @@ static int grow32(void **p, uint32_t *cap, size_t need, size_t elem)
         return 0;
     if (need > UINT32_MAX / 2)
         return -1;
-    size_t nc = *cap ? *cap : 2;
-    while (nc < need)
-        nc *= 2;
-    void *np = realloc(*p, nc * elem);
-    if (!np)
+    size_t c = *cap;
+    if (grow_from(p, &c, need, elem, 2))
         return -1;
-    *p = np;
-    *cap = (uint32_t)nc;
+    *cap = (uint32_t)c;
     return 0;
 }
 #define GROW32(arr, cap, need) grow32((void **)&(arr), &(cap), (need), sizeof *(arr))
