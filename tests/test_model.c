@@ -7,9 +7,9 @@
 #include <cmocka.h>
 
 #include "model/model.h"
+#include "tests/lib/samples.h"
 #include "tests/lib/evgen.h"
 
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -680,39 +680,24 @@ static void check_lanes_vs_summary(const model *m, const char *name)
     free(onm);
 }
 
+static void check_sample(model *m, const char *name, void *ctx)
+{
+    uint64_t *rnd = ctx;
+    check_lanes_sorted(m);
+    uint32_t ng = model_lane_count(m, ML_GOROUTINE);
+    for (uint32_t g = 0; g < ng; g += 1 + ng / 8)
+        check_lod(m, ML_GOROUTINE, g, rnd, 10);
+    for (uint32_t p = 0; p < model_lane_count(m, ML_PROC); p++)
+        check_lod(m, ML_PROC, p, rnd, 10);
+    check_lod(m, ML_GC, 0, rnd, 10);
+    check_lanes_vs_summary(m, name);
+}
+
 static void test_sample_traces(void **state)
 {
     (void)state;
-    DIR *d = opendir("samples/traces");
-    if (!d)
-        skip();
-    struct dirent *de;
-    int tested = 0;
     uint64_t rnd = 99;
-    while ((de = readdir(d))) {
-        size_t l = strlen(de->d_name);
-        if (l < 7 || strcmp(de->d_name + l - 6, ".trace"))
-            continue;
-        char path[512];
-        snprintf(path, sizeof path, "samples/traces/%s", de->d_name);
-        model *m = NULL;
-        tt_load_result res;
-        tt_err err;
-        if (model_open(path, NULL, &m, &res, &err) != TT_OK)
-            continue;
-        check_lanes_sorted(m);
-        uint32_t ng = model_lane_count(m, ML_GOROUTINE);
-        for (uint32_t g = 0; g < ng; g += 1 + ng / 8)
-            check_lod(m, ML_GOROUTINE, g, &rnd, 10);
-        for (uint32_t p = 0; p < model_lane_count(m, ML_PROC); p++)
-            check_lod(m, ML_PROC, p, &rnd, 10);
-        check_lod(m, ML_GC, 0, &rnd, 10);
-        check_lanes_vs_summary(m, de->d_name);
-        model_free(m);
-        tested++;
-    }
-    closedir(d);
-    if (!tested)
+    if (for_each_sample(check_sample, &rnd) <= 0)
         skip();
 }
 

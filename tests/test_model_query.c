@@ -3,8 +3,8 @@
  * goroutine-count series against a plain reference computation, over every
  * sample trace. */
 #include "model/model.h"
+#include "tests/lib/samples.h"
 
-#include <dirent.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,35 +16,9 @@
 
 #include <cmocka.h>
 
-typedef void (*per_model)(model *m, const char *name);
-
-static int for_each_sample(per_model fn)
+static void check_top(model *m, const char *name, void *ctx)
 {
-    DIR *d = opendir("samples/traces");
-    assert_non_null(d);
-    struct dirent *de;
-    int n = 0;
-    while ((de = readdir(d))) {
-        size_t l = strlen(de->d_name);
-        if (l < 7 || strcmp(de->d_name + l - 6, ".trace"))
-            continue;
-        char path[512];
-        snprintf(path, sizeof path, "samples/traces/%s", de->d_name);
-        model *m = NULL;
-        tt_err err;
-        tt_load_result res;
-        if (model_open(path, NULL, &m, &res, &err) != TT_OK)
-            continue; /* bad-input samples are covered elsewhere */
-        fn(m, de->d_name);
-        model_free(m);
-        n++;
-    }
-    closedir(d);
-    return n;
-}
-
-static void check_top(model *m, const char *name)
-{
+    (void)ctx;
     static const uint32_t maxes[] = {1, 3, 7, 100, 2000, UINT32_MAX};
     uint32_t ng = model_lane_count(m, ML_GOROUTINE);
     for (uint32_t g = 0; g < ng; g++) {
@@ -85,7 +59,7 @@ static void check_top(model *m, const char *name)
 static void test_top_episodes(void **state)
 {
     (void)state;
-    assert_true(for_each_sample(check_top) > 5);
+    assert_true(for_each_sample(check_top, NULL) > 5);
 }
 
 /* Reference for model_lane_columns, straight from its contract in model.h:
@@ -122,8 +96,9 @@ static void ref_columns(const model_span *s, uint32_t n, int64_t t0, double npc,
 
 static int lanes_checked, big_lanes_checked;
 
-static void check_columns(model *m, const char *name)
+static void check_columns(model *m, const char *name, void *ctx)
 {
+    (void)ctx;
     const model_info *in = model_get_info(m);
     int64_t span = in->t_end - in->t_start;
     if (span <= 0)
@@ -159,7 +134,7 @@ static void check_columns(model *m, const char *name)
 static void test_lane_columns(void **state)
 {
     (void)state;
-    assert_true(for_each_sample(check_columns) > 5);
+    assert_true(for_each_sample(check_columns, NULL) > 5);
     assert_true(lanes_checked > 100);
     assert_true(big_lanes_checked > 0); /* lanes long enough for the block index */
 }
@@ -186,8 +161,9 @@ static int gclass(uint8_t st)
                                                                             : -1;
 }
 
-static void check_gseries(model *m, const char *name)
+static void check_gseries(model *m, const char *name, void *ctx)
 {
+    (void)ctx;
     size_t nb = 0, cap = 1024;
     bnd *b = malloc(sizeof *b * cap);
     assert_non_null(b);
@@ -254,7 +230,7 @@ static void check_gseries(model *m, const char *name)
 static void test_goroutine_series(void **state)
 {
     (void)state;
-    assert_true(for_each_sample(check_gseries) > 5);
+    assert_true(for_each_sample(check_gseries, NULL) > 5);
 }
 
 int main(void)
