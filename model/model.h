@@ -212,7 +212,31 @@ typedef struct model_span {
 #define MSF_UNBLOCKED 0x4   /* waiting span ended by an unblock (other is valid) */
 
 uint32_t model_lane_count(const model *m, model_lane_kind k);
-/* Spans of lane idx (sorted, non-overlapping); returns the count. Borrowed. */
+
+/*
+ * Span access. The model stores spans compactly (not as model_span arrays):
+ * read them through these functions, which decode one span into a
+ * caller-owned model_span. Span indexes of a lane are stable for the model's
+ * life (model_episode.span uses them). All are O(1) or O(log spans).
+ */
+/* Count of spans of lane idx (0 if k or idx is out of range). */
+uint32_t model_lane_nspans(const model *m, model_lane_kind k, uint32_t idx);
+/* Span i of lane idx decoded into *out; returns out, or NULL (out untouched)
+ * if k, idx or i is out of range. */
+const model_span *model_lane_span(const model *m, model_lane_kind k, uint32_t idx,
+                                  uint32_t i, model_span *out);
+/* Index of the first span of the lane with end > t; the count if none. */
+uint32_t model_lane_span_after(const model *m, model_lane_kind k, uint32_t idx, int64_t t);
+/* Index of the span containing t (start <= t < end); the count if t is in a
+ * gap or outside. */
+uint32_t model_lane_span_at(const model *m, model_lane_kind k, uint32_t idx, int64_t t);
+/* Spans overlapping [t0, t1): *first (may be NULL) gets the first index;
+ * returns how many. */
+uint32_t model_lane_spans_in(const model *m, model_lane_kind k, uint32_t idx, int64_t t0,
+                             int64_t t1, uint32_t *first);
+
+/* DEPRECATED (removed once every caller uses the functions above):
+ * spans of lane idx (sorted, non-overlapping); returns the count. Borrowed. */
 uint32_t model_lane_spans(const model *m, model_lane_kind k, uint32_t idx,
                           const model_span **spans);
 /* Index of the first span with end > t (binary search); count if none. */

@@ -155,6 +155,42 @@ uint32_t model_spans_in(const model_span *spans, uint32_t n, int64_t t0, int64_t
     return lo > i ? lo - i : 0;
 }
 
+uint32_t model_lane_nspans(const model *m, model_lane_kind k, uint32_t idx)
+{
+    return (unsigned)k < 4 && idx < m->lanes[k].n ? m->lanes[k].cnt[idx] : 0;
+}
+
+const model_span *model_lane_span(const model *m, model_lane_kind k, uint32_t idx,
+                                  uint32_t i, model_span *out)
+{
+    if (i >= model_lane_nspans(m, k, idx))
+        return NULL;
+    *out = m->lanes[k].sp[idx][i];
+    return out;
+}
+
+uint32_t model_lane_span_after(const model *m, model_lane_kind k, uint32_t idx, int64_t t)
+{
+    const model_span *s;
+    uint32_t n = model_lane_spans(m, k, idx, &s);
+    return model_span_at_or_after(s, n, t);
+}
+
+uint32_t model_lane_span_at(const model *m, model_lane_kind k, uint32_t idx, int64_t t)
+{
+    const model_span *s;
+    uint32_t n = model_lane_spans(m, k, idx, &s);
+    return model_span_at(s, n, t);
+}
+
+uint32_t model_lane_spans_in(const model *m, model_lane_kind k, uint32_t idx, int64_t t0,
+                             int64_t t1, uint32_t *first)
+{
+    const model_span *s;
+    uint32_t n = model_lane_spans(m, k, idx, &s);
+    return model_spans_in(s, n, t0, t1, first);
+}
+
 int64_t model_lane_next_change(const model *m, model_lane_kind k, uint32_t idx, int64_t t,
                                int dir)
 {
