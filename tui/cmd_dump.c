@@ -6,6 +6,13 @@
  * Hidden option: `gotv dump --count FILE` loads the trace and prints only the
  * number of events (for benchmarks of the loader alone).
  *
+ * `gotv dump --spans FILE` builds the model and prints every span of every
+ * lane instead, one line each, lanes in model order (goroutines by id, then
+ * Ps, Ms, the GC lane): kind (G, P, M, GC), lane id (goroutine, P or M id; 0
+ * for GC), start, end (ns), state name, then the raw cat, flags, stack,
+ * reason and other numbers. Meant for checking the model's span storage
+ * (compare two builds' outputs), not for reading.
+ *
  * Broken or truncated traces. Go's -d=parsed prints events as it reads them
  * and stops with an error (exit status 1) at the first problem, so its output
  * ends with whatever part of the broken generation was ordered before the
@@ -34,6 +41,7 @@
 
 #include "loader/quote.h"
 #include "loader/trace.h"
+#include "model/model.h"
 #include "tui/commands.h"
 
 #define OBUF_SIZE (1u << 20)
@@ -572,6 +580,47 @@ static int count_event(void *ctx, const tt_event *e)
     return 0;
 }
 
+/* gotv dump --spans FILE */
+static int dump_spans(const char *path)
+{
+    model *m = NULL;
+    tt_load_result res;
+    if (gotv_open_model(path, &m, &res))
+        return 1;
+    static char obuf[1 << 16];
+    setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+    static const char *const kname[4] = {"G", "P", "M", "GC"};
+    for (int k = ML_GOROUTINE; k <= ML_GC; k++) {
+        uint32_t nl = model_lane_count(m, (model_lane_kind)k);
+        for (uint32_t ln = 0; ln < nl; ln++) {
+            int64_t id = k == ML_GOROUTINE ? model_goroutine_get(m, ln)->id
+                         : k == ML_PROC    ? model_proc_id(m, ln)
+                         : k == ML_THREAD  ? model_thread_id(m, ln)
+                                           : 0;
+            uint32_t n = model_lane_nspans(m, (model_lane_kind)k, ln);
+            for (uint32_t i = 0; i < n; i++) {
+                model_span sp;
+                if (!model_lane_span(m, (model_lane_kind)k, ln, i, &sp))
+                    break;
+                printf("%s %lld %lld %lld %s cat=%u flags=%u stack=%u reason=%u other=%ld\n",
+                       kname[k], (long long)id, (long long)sp.start, (long long)sp.end,
+                       model_state_name((model_state)sp.state), (unsigned)sp.cat,
+                       (unsigned)sp.flags, (unsigned)sp.stack, (unsigned)sp.reason,
+                       (long)sp.other);
+            }
+        }
+    }
+    int rc = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        if (errno != EPIPE) {
+            fprintf(stderr, "gotv: %s: writing output: %s\n", path, strerror(errno));
+            rc = 1;
+        }
+    }
+    model_free(m);
+    return rc;
+}
+
 static int is_devnull(const struct stat *st)
 {
     struct stat dn;
@@ -580,11 +629,13 @@ static int is_devnull(const struct stat *st)
 
 int gotv_cmd_dump(int argc, char **argv)
 {
-    int count = 0;
+    int count = 0, spans = 0;
     const char *path = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--count") == 0)
             count = 1;
+        else if (strcmp(argv[i], "--spans") == 0)
+            spans = 1;
         else if (strcmp(argv[i], "--") == 0 && i + 1 < argc && !path)
             path = argv[++i];
         else if (argv[i][0] == '-' && argv[i][1]) {
@@ -603,6 +654,8 @@ int gotv_cmd_dump(int argc, char **argv)
     }
 
     signal(SIGPIPE, SIG_IGN);
+    if (spans)
+        return dump_spans(path);
     tt_err err = {0};
     tt_file f;
     if (tt_file_open(path, &f, &err) != TT_OK) {

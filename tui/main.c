@@ -11,6 +11,7 @@ static const char usage_text[] =
     "Usage:\n"
     "  gotv [VIEW OPTIONS] FILE         open the trace explorer\n"
     "  gotv dump FILE                   print the ordered events (as go tool trace -d=parsed)\n"
+    "  gotv dump --spans FILE           print every span of every lane of the model\n"
     "  gotv stats FILE                  summary statistics\n"
     "  gotv goroutines [--sort KEY] [--json] FILE\n"
     "                                   per-goroutine analysis (time by state and reason)\n"
