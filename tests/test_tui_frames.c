@@ -354,7 +354,8 @@ static void test_transitions_and_blocks(void **s)
     assert_true(f->st.cursor < c2 && f->st.cursor >= c1);
     assert_true(tl_time_col(&f->st.vp, f->st.cursor) < tl_time_col(&f->st.vp, c2));
     ui_dispatch(&f->st, CMD_NEXT_BLOCK);
-    const model_span *sp = ui_span_at(&f->st, &f->st.lanes[f->st.sel_lane], f->st.cursor, NULL);
+    model_span sb;
+    const model_span *sp = ui_span_at(&f->st, &f->st.lanes[f->st.sel_lane], f->st.cursor, NULL, &sb);
     assert_non_null(sp);
     assert_true(sp->state == MS_WAITING || sp->state == MS_SYSCALL || sp->state == MS_SYSCALL_BLOCKED);
     int64_t b1 = f->st.cursor;

@@ -79,30 +79,49 @@ static int is_blocking(uint8_t s)
     return s == MS_WAITING || s == MS_SYSCALL || s == MS_SYSCALL_BLOCKED;
 }
 
-/* Spans of a lane, for lanes that have them (0 for plots). */
-uint32_t ui_lane_spans(const ui_state *st, const ui_lane *l, const model_span **sp)
+/* The model lane kind of a lane that has spans; 0 for plots and groups. */
+static int lane_model_kind(const ui_lane *l, model_lane_kind *k)
 {
     switch (l->kind) {
-    case LK_GC: return model_lane_spans(st->m, ML_GC, l->idx, sp);
-    case LK_G: return model_lane_spans(st->m, ML_GOROUTINE, l->idx, sp);
-    case LK_P: return model_lane_spans(st->m, ML_PROC, l->idx, sp);
-    case LK_M: return model_lane_spans(st->m, ML_THREAD, l->idx, sp);
-    default: *sp = NULL; return 0;
+    case LK_GC: *k = ML_GC; return 1;
+    case LK_G: *k = ML_GOROUTINE; return 1;
+    case LK_P: *k = ML_PROC; return 1;
+    case LK_M: *k = ML_THREAD; return 1;
+    default: return 0;
     }
 }
 
-/* Span covering t on lane l, or NULL. */
-const model_span *ui_span_at(const ui_state *st, const ui_lane *l, int64_t t, uint32_t *idx)
+/* Count of spans of a lane, for lanes that have them (0 for plots). */
+uint32_t ui_lane_nspans(const ui_state *st, const ui_lane *l)
 {
-    const model_span *sp;
-    uint32_t n = ui_lane_spans(st, l, &sp);
-    if (!n) return NULL;
-    uint32_t i = model_span_at_or_after(sp, n, t);
-    if (i < n && sp[i].start <= t && t < sp[i].end) {
-        if (idx) *idx = i;
-        return &sp[i];
-    }
-    return NULL;
+    model_lane_kind k;
+    return lane_model_kind(l, &k) ? model_lane_nspans(st->m, k, l->idx) : 0;
+}
+
+/* Span i of lane l decoded into *out; out, or NULL if there is none. */
+const model_span *ui_lane_span(const ui_state *st, const ui_lane *l, uint32_t i, model_span *out)
+{
+    model_lane_kind k;
+    return lane_model_kind(l, &k) ? model_lane_span(st->m, k, l->idx, i, out) : NULL;
+}
+
+/* Index of the first span of lane l with end > t; the count if none. */
+uint32_t ui_lane_span_after(const ui_state *st, const ui_lane *l, int64_t t)
+{
+    model_lane_kind k;
+    return lane_model_kind(l, &k) ? model_lane_span_after(st->m, k, l->idx, t) : 0;
+}
+
+/* Span covering t on lane l decoded into *out (its index into *idx if idx is
+ * not NULL); out, or NULL if t is in a gap or the lane has no spans. */
+const model_span *ui_span_at(const ui_state *st, const ui_lane *l, int64_t t, uint32_t *idx, model_span *out)
+{
+    model_lane_kind k;
+    if (!lane_model_kind(l, &k)) return NULL;
+    uint32_t i = model_lane_span_at(st->m, k, l->idx, t);
+    if (!model_lane_span(st->m, k, l->idx, i, out)) return NULL;
+    if (idx) *idx = i;
+    return out;
 }
 
 /* ---- lanes ----------------------------------------------------------------- */
@@ -847,9 +866,7 @@ static void describe_span(ui_state *st, const ui_lane *l, const model_span *s)
 static void move_transition(ui_state *st, int dir)
 {
     const ui_lane *l = &st->lanes[st->sel_lane];
-    const model_span *sp;
-    uint32_t n = ui_lane_spans(st, l, &sp);
-    if (!n) {
+    if (!ui_lane_nspans(st, l)) {
         ui_msg(st, 1, "no transitions on this lane");
         return;
     }
@@ -857,20 +874,21 @@ static void move_transition(ui_state *st, int dir)
      * cursor visibly moves at any zoom (when zoomed in: the next change) */
     int col = tl_time_col(&st->vp, st->cursor);
     int64_t target = -1;
+    model_span sp;
     if (dir > 0) {
         int64_t t = tl_col_time(&st->vp, col + 1);
         if (t <= st->cursor) t = st->cursor + 1;
-        uint32_t i = model_span_at_or_after(sp, n, t - 1); /* first span with end >= t */
-        if (i < n) target = sp[i].start >= t ? sp[i].start : sp[i].end;
+        uint32_t i = ui_lane_span_after(st, l, t - 1); /* first span with end >= t */
+        if (ui_lane_span(st, l, i, &sp)) target = sp.start >= t ? sp.start : sp.end;
         if (target >= st->info->t_end) target = -1;
     } else {
         int64_t t = tl_col_time(&st->vp, col);
         if (t > st->cursor) t = st->cursor;
-        uint32_t i = model_span_at_or_after(sp, n, t - 1); /* first span with end >= t */
-        if (i < n && sp[i].start < t)
-            target = sp[i].start;
-        else if (i > 0)
-            target = sp[i - 1].end < t ? sp[i - 1].end : sp[i - 1].start;
+        uint32_t i = ui_lane_span_after(st, l, t - 1); /* first span with end >= t */
+        if (ui_lane_span(st, l, i, &sp) && sp.start < t)
+            target = sp.start;
+        else if (i > 0 && ui_lane_span(st, l, i - 1, &sp))
+            target = sp.end < t ? sp.end : sp.start;
     }
     if (target < 0) {
         ui_msg(st, 1, dir > 0 ? "no later transition" : "no earlier transition");
@@ -878,7 +896,7 @@ static void move_transition(ui_state *st, int dir)
     }
     st->cursor = target;
     ui_reveal_cursor(st);
-    const model_span *s = ui_span_at(st, l, st->cursor, NULL);
+    const model_span *s = ui_span_at(st, l, st->cursor, NULL, &sp);
     if (s) {
         set_selection(st, s->start, s->end);
         describe_span(st, l, s);
@@ -888,48 +906,46 @@ static void move_transition(ui_state *st, int dir)
 static void move_block(ui_state *st, int dir)
 {
     const ui_lane *l = &st->lanes[st->sel_lane];
-    const model_span *sp;
     if (l->kind != LK_G) {
         ui_msg(st, 1, "blocking episodes are on goroutine lanes");
         return;
     }
-    uint32_t n = ui_lane_spans(st, l, &sp);
-    uint32_t i = model_span_at_or_after(sp, n, st->cursor);
-    int64_t found = -1;
+    uint32_t n = ui_lane_nspans(st, l);
+    uint32_t i = ui_lane_span_after(st, l, st->cursor);
+    model_span s;
+    int found = 0;
     if (dir > 0) {
-        if (i < n && sp[i].start <= st->cursor) i++;
-        for (; i < n; i++)
-            if (is_blocking(sp[i].state)) {
-                found = i;
+        /* the first blocking span starting after the cursor (spans after
+         * i start at or after span i's end, which is > the cursor) */
+        for (; i < n && ui_lane_span(st, l, i, &s); i++)
+            if (s.start > st->cursor && is_blocking(s.state)) {
+                found = 1;
                 break;
             }
     } else {
-        int64_t j = (int64_t)i - 1;
-        if (i < n && sp[i].start < st->cursor && is_blocking(sp[i].state)) j = i;
-        if (i < n && sp[i].start < st->cursor && is_blocking(sp[i].state) && sp[i].start == st->cursor)
-            j = (int64_t)i - 1;
-        for (; j >= 0; j--)
-            if (is_blocking(sp[j].state) && sp[j].start < st->cursor) {
-                found = j;
+        /* the last blocking span starting before the cursor */
+        for (int64_t j = i < n ? (int64_t)i : (int64_t)n - 1; j >= 0; j--)
+            if (ui_lane_span(st, l, (uint32_t)j, &s) && is_blocking(s.state) && s.start < st->cursor) {
+                found = 1;
                 break;
             }
     }
-    if (found < 0) {
+    if (!found) {
         ui_msg(st, 1, dir > 0 ? "no later blocking episode" : "no earlier blocking episode");
         return;
     }
-    const model_span *s = &sp[found];
-    st->cursor = s->start;
+    st->cursor = s.start;
     ui_reveal_cursor(st);
-    set_selection(st, s->start, s->end);
-    describe_span(st, l, s);
+    set_selection(st, s.start, s.end);
+    describe_span(st, l, &s);
 }
 
 static void fit_selection(ui_state *st)
 {
     int64_t a = st->sel0, b = st->sel1;
     if (b <= a) {
-        const model_span *s = ui_span_at(st, &st->lanes[st->sel_lane], st->cursor, NULL);
+        model_span sb;
+        const model_span *s = ui_span_at(st, &st->lanes[st->sel_lane], st->cursor, NULL, &sb);
         if (!s) {
             ui_msg(st, 1, "nothing selected");
             return;
@@ -949,10 +965,11 @@ static void fit_selection(ui_state *st)
 static void jump_unblocker(ui_state *st)
 {
     const model_span *s = NULL;
+    model_span sb;
     if (st->panel_open) {
-        s = ui_panel_episode(st);
+        s = ui_panel_episode(st, &sb);
     } else if (st->lanes[st->sel_lane].kind == LK_G) {
-        s = ui_span_at(st, &st->lanes[st->sel_lane], st->cursor, NULL);
+        s = ui_span_at(st, &st->lanes[st->sel_lane], st->cursor, NULL, &sb);
     }
     if (!s || s->state != MS_WAITING) {
         ui_msg(st, 1, "select a blocked span first ({ } or Enter in the panel)");
@@ -1095,7 +1112,8 @@ static int timeline_cmd(ui_state *st, enum ui_cmd c)
             ui_open_panel(st, l->idx);
             ui_reveal_lane(st);
         } else if (l->kind == LK_P || l->kind == LK_M) {
-            const model_span *s = ui_span_at(st, l, st->cursor, NULL);
+            model_span sb;
+            const model_span *s = ui_span_at(st, l, st->cursor, NULL, &sb);
             uint32_t gi = s && s->other >= 0 ? model_goroutine_find(st->m, s->other) : UINT32_MAX;
             if (gi == UINT32_MAX) {
                 ui_msg(st, 1, "no goroutine runs here at the cursor");
@@ -1315,7 +1333,8 @@ int ui_mouse(ui_state *st, int button, int press, int row, int col)
             if (tcol >= 0 && tcol < st->vp.cols) {
                 st->cursor = tl_col_time(&st->vp, tcol);
                 clamp_cursor(st);
-                const model_span *s = ui_span_at(st, &st->lanes[i], st->cursor, NULL);
+                model_span sb;
+                const model_span *s = ui_span_at(st, &st->lanes[i], st->cursor, NULL, &sb);
                 if (s) {
                     set_selection(st, s->start, s->end);
                     describe_span(st, &st->lanes[i], s);

@@ -323,7 +323,8 @@ static void cursor_info(ui_state *st, char *out, size_t n)
         break;
     }
     }
-    const model_span *s = ui_span_at(st, l, st->cursor, NULL);
+    model_span sb;
+    const model_span *s = ui_span_at(st, l, st->cursor, NULL, &sb);
     if (!s) {
         snprintf(out, n, "%s", lab);
         return;
@@ -575,15 +576,15 @@ static void plot_label(ui_state *st, const ui_lane *l, char *b, size_t n)
 /* Labels inside wide spans: the goroutine a P/M runs, the reason a G waits. */
 static void span_labels(ui_state *st, const ui_lane *l, int row)
 {
-    const model_span *sp;
-    uint32_t n = ui_lane_spans(st, l, &sp);
+    uint32_t n = ui_lane_nspans(st, l);
     if (!n) return;
     int64_t t1 = tl_col_time(&st->vp, st->vp.cols);
-    uint32_t i = model_span_at_or_after(sp, n, st->vp.t0);
+    uint32_t i = ui_lane_span_after(st, l, st->vp.t0);
     int budget = st->vp.cols * 4;
     double minlen = st->vp.ns_per_col * 5; /* a label needs 5 columns */
-    for (; i < n && sp[i].start < t1 && budget-- > 0; i++) {
-        const model_span *s = &sp[i];
+    model_span sb;
+    const model_span *s;
+    for (; i < n && (s = ui_lane_span(st, l, i, &sb)) && s->start < t1 && budget-- > 0; i++) {
         if ((double)(s->end - s->start) < minlen) continue;
         int c0 = tl_time_col(&st->vp, s->start), c1 = tl_time_col(&st->vp, s->end);
         if (c0 < 0) c0 = 0;
@@ -891,7 +892,8 @@ static void draw_lane(ui_state *st, uint32_t li, int row, int maxrows)
     }
     case LK_P: {
         snprintf(lab, sizeof lab, "P%lld", (long long)model_proc_id(st->m, l->idx));
-        const model_span *s = ui_span_at(st, l, st->cursor, NULL);
+        model_span sb;
+        const model_span *s = ui_span_at(st, l, st->cursor, NULL, &sb);
         if (s && s->other >= 0 && s->state == MS_RUNNING) {
             size_t k = strlen(lab);
             snprintf(lab + k, sizeof lab - k, " G%d", s->other);
@@ -910,7 +912,8 @@ static void draw_lane(ui_state *st, uint32_t li, int row, int maxrows)
     }
     case LK_M: {
         snprintf(lab, sizeof lab, "M%lld", (long long)model_thread_id(st->m, l->idx));
-        const model_span *s = ui_span_at(st, l, st->cursor, NULL);
+        model_span sb;
+        const model_span *s = ui_span_at(st, l, st->cursor, NULL, &sb);
         if (s && s->other >= 0 && s->state == MS_RUNNING) {
             size_t k = strlen(lab);
             snprintf(lab + k, sizeof lab - k, " G%d", s->other);

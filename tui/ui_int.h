@@ -18,8 +18,12 @@ size_t ui_safe_str(const ui_state *st, uint32_t id, char *buf, size_t n);
 void ui_short_func(const ui_state *st, uint32_t id, char *buf, size_t n);
 void ui_glabel(const ui_state *st, uint32_t gidx, char *buf, size_t n);
 void ui_rel(const ui_state *st, int64_t t, char *buf, size_t n);
-uint32_t ui_lane_spans(const ui_state *st, const ui_lane *l, const model_span **sp);
-const model_span *ui_span_at(const ui_state *st, const ui_lane *l, int64_t t, uint32_t *idx);
+/* Spans of a lane (none for plots and groups), decoded into caller-owned
+ * model_spans: see model_lane_nspans / model_lane_span / model_lane_span_after. */
+uint32_t ui_lane_nspans(const ui_state *st, const ui_lane *l);
+const model_span *ui_lane_span(const ui_state *st, const ui_lane *l, uint32_t i, model_span *out);
+uint32_t ui_lane_span_after(const ui_state *st, const ui_lane *l, int64_t t);
+const model_span *ui_span_at(const ui_state *st, const ui_lane *l, int64_t t, uint32_t *idx, model_span *out);
 int ui_build_lanes(ui_state *st);
 void ui_select_g(ui_state *st, uint32_t gi);
 int ui_group_collapsed(const ui_state *st, uint32_t func, uint32_t count);
@@ -35,7 +39,8 @@ void ui_compute_plot(ui_state *st, int p);
 /* The goroutine panel lists (and selects among) the longest this many episodes. */
 #define UI_PANEL_EPISODES 2000
 void ui_open_panel(ui_state *st, uint32_t gidx);
-const model_span *ui_panel_episode(ui_state *st);
+/* The selected episode's span decoded into *out; out, or NULL if none. */
+const model_span *ui_panel_episode(ui_state *st, model_span *out);
 int ui_panel_cmd(ui_state *st, enum ui_cmd c);
 int ui_panel_click(ui_state *st, int row);
 void ui_draw_panel(ui_state *st, int top, int rows);

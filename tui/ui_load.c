@@ -325,16 +325,13 @@ static int map_toggled(const ui_state *st, ui_state *ns)
 /* The selected episode of the panel: the one starting at the same time. */
 static int map_episode(ui_state *st, ui_state *ns, uint32_t ngi)
 {
-    const model_span *old = ui_panel_episode(st);
-    if (!old) return 0;
-    int64_t start = old->start;
+    model_span old, e;
+    if (!ui_panel_episode(st, &old)) return 0;
     const model_episode *eps;
-    const model_span *sp;
     /* the panel lists (and selects among) the longest UI_PANEL_EPISODES */
     uint32_t ne = model_goroutine_top_episodes(ns->m, ngi, UI_PANEL_EPISODES, &eps, NULL);
-    uint32_t nsp = model_lane_spans(ns->m, ML_GOROUTINE, ngi, &sp);
     for (uint32_t i = 0; i < ne; i++)
-        if (eps[i].span < nsp && sp[eps[i].span].start == start) return (int)i;
+        if (model_lane_span(ns->m, ML_GOROUTINE, ngi, eps[i].span, &e) && e.start == old.start) return (int)i;
     return 0;
 }
 

@@ -106,17 +106,21 @@ static void episode_text(ui_state *st, const model_span *e, int sel, char *out, 
              d, who);
 }
 
-/* The line of episode ep (span e), selected or not; with its stack when
+/* The line of episode ep (span index span of the panel's goroutine, which
+ * the caller checked is in range), selected or not; with its stack when
  * selected. Lines not selected are formatted when first drawn (an empty
- * text: ui_draw_panel), so a list of 2000 costs only what is shown. */
-static void add_episode(ui_state *st, const model_span *e, int32_t ep, int sel)
+ * text: ui_draw_panel), so a list of 2000 costs only what is shown (and
+ * their spans are not decoded here). */
+static void add_episode(ui_state *st, uint32_t span, int32_t ep, int sel)
 {
     ui_pline *l = add_line(st, sel ? (UI_S_SELECTED | UI_SF_REVERSE) : UI_S_NORMAL, ep);
     if (!l) return;
     if (!sel) return;
-    episode_text(st, e, sel, l->text, sizeof l->text);
+    model_span e;
+    if (!model_lane_span(st->m, ML_GOROUTINE, st->panel_g, span, &e)) return;
+    episode_text(st, &e, sel, l->text, sizeof l->text);
     int from = st->nplines;
-    add_stack(st, e->stack, "      ");
+    add_stack(st, e.stack, "      ");
     for (int i = from; i < st->nplines; i++) st->plines[i].episode = EP_SEL_STACK;
 }
 
@@ -127,10 +131,10 @@ static void format_line(ui_state *st, int i)
     if (l->episode < 0 || l->text[0]) return;
     const model_episode *eps;
     uint32_t ne = model_goroutine_top_episodes(st->m, st->panel_g, UI_PANEL_EPISODES, &eps, NULL);
-    const model_span *sp;
-    uint32_t nsp = model_lane_spans(st->m, ML_GOROUTINE, st->panel_g, &sp);
-    if ((uint32_t)l->episode >= ne || eps[l->episode].span >= nsp) return;
-    episode_text(st, &sp[eps[l->episode].span], l->episode == st->panel_sel, l->text, sizeof l->text);
+    model_span e;
+    if ((uint32_t)l->episode >= ne || !model_lane_span(st->m, ML_GOROUTINE, st->panel_g, eps[l->episode].span, &e))
+        return;
+    episode_text(st, &e, l->episode == st->panel_sel, l->text, sizeof l->text);
 }
 
 static void build_panel(ui_state *st)
@@ -196,14 +200,13 @@ static void build_panel(ui_state *st)
     const model_episode *eps;
     uint32_t ne;
     uint32_t nshown = model_goroutine_top_episodes(st->m, gi, UI_PANEL_EPISODES, &eps, &ne);
-    const model_span *sp;
-    uint32_t nsp = model_lane_spans(st->m, ML_GOROUTINE, gi, &sp);
+    uint32_t nsp = model_lane_nspans(st->m, ML_GOROUTINE, gi);
     add_text(st, UI_S_BOLD, -1, "blocking episodes (%u, longest first):", ne);
     if (st->panel_sel >= (int)nshown) st->panel_sel = nshown ? (int)nshown - 1 : 0;
     for (uint32_t i = 0; i < nshown; i++) {
         if (eps[i].span >= nsp) continue;
         int sel = (int)i == st->panel_sel;
-        add_episode(st, &sp[eps[i].span], (int32_t)i, sel);
+        add_episode(st, eps[i].span, (int32_t)i, sel);
     }
     if (ne > UI_PANEL_EPISODES) add_text(st, UI_S_DIM, -1, "  ... %u more", ne - UI_PANEL_EPISODES);
     if (!ne) add_text(st, UI_S_DIM, -1, "  none: this goroutine never blocked");
@@ -223,11 +226,10 @@ static int replace_episode_line(ui_state *st, int i, int ep, int sel)
 {
     const model_episode *eps;
     uint32_t ne = model_goroutine_top_episodes(st->m, st->panel_g, UI_PANEL_EPISODES, &eps, NULL);
-    const model_span *sp;
-    uint32_t nsp = model_lane_spans(st->m, ML_GOROUTINE, st->panel_g, &sp);
+    uint32_t nsp = model_lane_nspans(st->m, ML_GOROUTINE, st->panel_g);
     if (ep < 0 || (uint32_t)ep >= ne || eps[ep].span >= nsp) return -1;
     int end = st->nplines;
-    add_episode(st, &sp[eps[ep].span], ep, sel);
+    add_episode(st, eps[ep].span, ep, sel);
     int k = st->nplines - end; /* the new line and its stack */
     if (k < 1) return -1;
     ui_pline *tmp = malloc(sizeof *tmp * (size_t)k);
@@ -275,20 +277,18 @@ void ui_open_panel(ui_state *st, uint32_t gidx)
     build_panel(st);
 }
 
-const model_span *ui_panel_episode(ui_state *st)
+const model_span *ui_panel_episode(ui_state *st, model_span *out)
 {
     const model_episode *eps;
     uint32_t ne = model_goroutine_top_episodes(st->m, st->panel_g, UI_PANEL_EPISODES, &eps, NULL);
     if (st->panel_sel < 0 || (uint32_t)st->panel_sel >= ne) return NULL;
-    const model_span *sp;
-    uint32_t nsp = model_lane_spans(st->m, ML_GOROUTINE, st->panel_g, &sp);
-    uint32_t i = eps[st->panel_sel].span;
-    return i < nsp ? &sp[i] : NULL;
+    return model_lane_span(st->m, ML_GOROUTINE, st->panel_g, eps[st->panel_sel].span, out);
 }
 
 static void show_episode(ui_state *st)
 {
-    const model_span *e = ui_panel_episode(st);
+    model_span eb;
+    const model_span *e = ui_panel_episode(st, &eb);
     if (!e) return;
     ui_push_hist(st);
     ui_select_g(st, st->panel_g);
