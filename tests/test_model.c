@@ -8,6 +8,7 @@
 
 #include "model/model.h"
 #include "tests/lib/samples.h"
+#include "tests/lib/spancopy.h"
 #include "tests/lib/evgen.h"
 
 #include <math.h>
@@ -74,8 +75,9 @@ static void test_spans_and_unblocker(void **state)
     uint32_t g1 = model_goroutine_find(m, 1), g2 = model_goroutine_find(m, 2);
     assert_int_equal(g1, 0);
     assert_int_equal(g2, 1);
-    const model_span *sp;
-    uint32_t n = model_lane_spans(m, ML_GOROUTINE, g1, &sp);
+    uint32_t n;
+    model_span *sp = lane_spans_copy(m, ML_GOROUTINE, g1, &n);
+    assert_non_null(sp);
     static const struct {
         int64_t a, b;
         int st;
@@ -106,7 +108,9 @@ static void test_spans_and_unblocker(void **state)
     assert_string_equal(S(m, g->func), "main.worker");
     assert_int_equal(g->create_stack, s.s_create);
     assert_false(g->system);
-    n = model_lane_spans(m, ML_GOROUTINE, g2, &sp);
+    free(sp);
+    sp = lane_spans_copy(m, ML_GOROUTINE, g2, &n);
+    assert_non_null(sp);
     assert_int_equal(n, 2);
     assert_int_equal(sp[0].state, MS_RUNNABLE);
     assert_int_equal(sp[0].stack, s.s_start);
@@ -116,7 +120,9 @@ static void test_spans_and_unblocker(void **state)
     /* P0: which goroutine ran */
     assert_int_equal(model_lane_count(m, ML_PROC), 1);
     assert_int_equal(model_proc_id(m, 0), 0);
-    n = model_lane_spans(m, ML_PROC, 0, &sp);
+    free(sp);
+    sp = lane_spans_copy(m, ML_PROC, 0, &n);
+    assert_non_null(sp);
     static const struct {
         int64_t a, b;
         int st, other;
@@ -130,13 +136,16 @@ static void test_spans_and_unblocker(void **state)
         assert_int_equal(sp[i].state, wp[i].st);
         assert_int_equal(sp[i].other, wp[i].other);
     }
+    free(sp);
     /* queries */
-    const model_span *gs;
-    n = model_lane_spans(m, ML_GOROUTINE, g1, &gs);
-    assert_int_equal(model_span_at(gs, n, 350), 1);
-    assert_int_equal(model_span_at(gs, n, 50), n);
+    n = model_lane_nspans(m, ML_GOROUTINE, g1);
+    assert_int_equal(model_lane_span_at(m, ML_GOROUTINE, g1, 350), 1);
+    assert_int_equal(model_lane_span_at(m, ML_GOROUTINE, g1, 50), n);
+    assert_int_equal(model_lane_span_at(m, ML_GOROUTINE, g1, 1000), n);
+    assert_int_equal(model_lane_span_after(m, ML_GOROUTINE, g1, 300), 1);
+    assert_int_equal(model_lane_span_after(m, ML_GOROUTINE, g1, 1000), n);
     uint32_t first;
-    assert_int_equal(model_spans_in(gs, n, 350, 610, &first), 4);
+    assert_int_equal(model_lane_spans_in(m, ML_GOROUTINE, g1, 350, 610, &first), 4);
     assert_int_equal(first, 1);
     assert_int_equal(model_lane_next_change(m, ML_GOROUTINE, g1, 350, 1), 400);
     assert_int_equal(model_lane_next_change(m, ML_GOROUTINE, g1, 350, -1), 300);
@@ -297,8 +306,9 @@ static void test_waits_ranges_gc(void **state)
     assert_int_equal(gs->gc_assist_ns, 300);
     assert_int_equal(gs->gc_sweep_ns, 10);
     assert_int_equal(gs->total_ns, 1000);
-    const model_span *sp;
-    uint32_t n = model_lane_spans(m, ML_GOROUTINE, 0, &sp);
+    uint32_t n;
+    model_span *sp = lane_spans_copy(m, ML_GOROUTINE, 0, &n);
+    assert_non_null(sp);
     assert_int_equal(n, 5);
     assert_int_equal(sp[1].cat, MC_NETWORK);
     assert_true(sp[1].flags & MSF_IN_ASSIST);
@@ -319,7 +329,9 @@ static void test_waits_ranges_gc(void **state)
     assert_int_equal(model_ranges(m, MR_ASSIST, &rg), 1);
     assert_int_equal(rg[0].end - rg[0].start, 300);
     /* GC lane: mark [1050,1400), STW [1400,1450) */
-    n = model_lane_spans(m, ML_GC, 0, &sp);
+    free(sp);
+    sp = lane_spans_copy(m, ML_GC, 0, &n);
+    assert_non_null(sp);
     assert_int_equal(n, 2);
     assert_int_equal(sp[0].state, MS_GC);
     assert_int_equal(sp[0].start, 1050);
@@ -327,6 +339,7 @@ static void test_waits_ranges_gc(void **state)
     assert_int_equal(sp[1].state, MS_STW);
     assert_int_equal(sp[1].end, 1450);
     assert_string_equal(S(m, (uint32_t)sp[1].other), "stop-the-world (GC mark termination)");
+    free(sp);
     const model_point *pt;
     assert_int_equal(model_series(m, MSER_HEAP_ALLOC, &pt), 1);
     assert_int_equal(pt[0].v, 4096);
@@ -429,8 +442,7 @@ static void test_tasks_across_syncs(void **state)
     }
     assert_int_equal(seen, 7);
     /* the status no-op did not split the running span */
-    const model_span *sp;
-    assert_int_equal(model_lane_spans(m, ML_GOROUTINE, 0, &sp), 1);
+    assert_int_equal(model_lane_nspans(m, ML_GOROUTINE, 0), 1);
     model_free(m);
     evgen_free(&e);
 }
@@ -466,8 +478,9 @@ static int64_t col_edge(int64_t t0, double w, uint32_t c)
 
 static void check_lod(const model *m, model_lane_kind k, uint32_t lane, uint64_t *rnd, int iters)
 {
-    const model_span *s;
-    uint32_t n = model_lane_spans(m, k, lane, &s);
+    uint32_t n;
+    model_span *s = lane_spans_copy(m, k, lane, &n);
+    assert_non_null(s);
     const model_info *in = model_get_info(m);
     int64_t span = in->t_end - in->t_start + 1;
     uint8_t out[300];
@@ -487,6 +500,7 @@ static void check_lod(const model *m, model_lane_kind k, uint32_t lane, uint64_t
                          out[c], want);
         }
     }
+    free(s);
 }
 
 static void test_lod_random_lane(void **state)
@@ -510,9 +524,7 @@ static void test_lod_random_lane(void **state)
     }
     evgen_sync(&e, t + 5);
     model *m = evgen_finish(&e);
-    const model_span *s;
-    uint32_t n = model_lane_spans(m, ML_GOROUTINE, 0, &s);
-    assert_true(n > 1000);
+    assert_true(model_lane_nspans(m, ML_GOROUTINE, 0) > 1000);
     check_lod(m, ML_GOROUTINE, 0, &rnd, 300);
     check_lod(m, ML_PROC, 0, &rnd, 50);
     model_free(m);
@@ -548,9 +560,7 @@ static void test_lod_checkpoint_edges(void **state)
         }
         evgen_sync(&e, t + 5);
         model *m = evgen_finish(&e);
-        const model_span *s;
-        uint32_t n = model_lane_spans(m, ML_GOROUTINE, 0, &s);
-        assert_int_equal(n, want_n[w]);
+        assert_int_equal(model_lane_nspans(m, ML_GOROUTINE, 0), want_n[w]);
         check_lod(m, ML_GOROUTINE, 0, &rnd, 200);
         model_free(m);
         evgen_free(&e);
@@ -612,13 +622,17 @@ static void check_lanes_sorted(const model *m)
 {
     for (int k = 0; k < 4; k++) {
         for (uint32_t l = 0; l < model_lane_count(m, (model_lane_kind)k); l++) {
-            const model_span *s;
-            uint32_t n = model_lane_spans(m, (model_lane_kind)k, l, &s);
+            uint32_t n = model_lane_nspans(m, (model_lane_kind)k, l);
+            int64_t prev_end = INT64_MIN;
             for (uint32_t i = 0; i < n; i++) {
-                if (s[i].end <= s[i].start)
+                model_span s;
+                if (!model_lane_span(m, (model_lane_kind)k, l, i, &s))
+                    fail_msg("kind %d lane %u span %u of %u does not decode", k, l, i, n);
+                if (s.end <= s.start)
                     fail_msg("kind %d lane %u span %u empty", k, l, i);
-                if (i && s[i].start < s[i - 1].end)
+                if (s.start < prev_end)
                     fail_msg("kind %d lane %u span %u overlaps", k, l, i);
+                prev_end = s.end;
             }
         }
     }
@@ -640,25 +654,23 @@ static void check_lanes_vs_summary(const model *m, const char *name)
     assert_non_null(onm);
     for (int k = ML_PROC; k <= ML_THREAD; k++) {
         for (uint32_t l = 0; l < model_lane_count(m, (model_lane_kind)k); l++) {
-            const model_span *sp;
-            uint32_t n = model_lane_spans(m, (model_lane_kind)k, l, &sp);
-            for (uint32_t i = 0; i < n; i++) {
-                if (sp[i].other < 0)
+            model_span sp;
+            for (uint32_t i = 0; model_lane_span(m, (model_lane_kind)k, l, i, &sp); i++) {
+                if (sp.other < 0)
                     continue;
-                uint32_t g = model_goroutine_find(m, sp[i].other);
+                uint32_t g = model_goroutine_find(m, sp.other);
                 assert_true(g < ng);
-                (k == ML_PROC ? onp : onm)[g] += sp[i].end - sp[i].start;
+                (k == ML_PROC ? onp : onm)[g] += sp.end - sp.start;
             }
         }
     }
     for (uint32_t g = 0; g < ng; g++) {
         model_gstats sbuf;
         const model_gstats *st = model_goroutine_stats(m, g, &sbuf);
-        const model_span *sp;
-        uint32_t n = model_lane_spans(m, ML_GOROUTINE, g, &sp);
+        model_span sp;
         int64_t d[MS__COUNT] = {0}, blk = 0;
-        for (uint32_t i = 0; i < n; i++)
-            d[sp[i].state] += sp[i].end - sp[i].start;
+        for (uint32_t i = 0; model_lane_span(m, ML_GOROUTINE, g, i, &sp); i++)
+            d[sp.state] += sp.end - sp.start;
         for (uint32_t i = 0; i < st->nreasons; i++)
             blk += st->reason_ns[i];
         assert_true(st->unknown_ns >= 0);
@@ -776,10 +788,12 @@ static void test_random_soup(void **state)
         for (int k = 0; k < 4; k++)
             for (uint32_t l = 0; l < model_lane_count(m, (model_lane_kind)k); l++) {
                 check_lod(m, (model_lane_kind)k, l, &rr, 3);
-                const model_span *sp;
-                uint32_t n = model_lane_spans(m, (model_lane_kind)k, l, &sp);
-                for (uint32_t i = 1; i < n; i++)
-                    assert_true(sp[i].start >= sp[i - 1].end);
+                model_span sp;
+                int64_t prev_end = INT64_MIN;
+                for (uint32_t i = 0; model_lane_span(m, (model_lane_kind)k, l, i, &sp); i++) {
+                    assert_true(sp.start >= prev_end);
+                    prev_end = sp.end;
+                }
                 (void)model_lane_next_change(m, (model_lane_kind)k, l, t / 2, 1);
                 (void)model_lane_next_change(m, (model_lane_kind)k, l, t / 2, -1);
             }
@@ -841,8 +855,9 @@ static void test_many_lanes(void **state)
     for (int i = 0; i < ng; i++) {
         const model_goroutine *g = model_goroutine_get(m, (uint32_t)i);
         assert_int_equal(g->id, i + 1);
-        const model_span *sp;
-        uint32_t n = model_lane_spans(m, ML_GOROUTINE, (uint32_t)i, &sp);
+        uint32_t n;
+        model_span *sp = lane_spans_copy(m, ML_GOROUTINE, (uint32_t)i, &n);
+        assert_non_null(sp);
         /* runnable, then running/waiting/runnable per round; the goroutine of
          * the last event has an empty last span (not kept) */
         int64_t last_id = 1 + ((ng - 1) * 37 + rounds - 1) % ng;
@@ -865,6 +880,7 @@ static void test_many_lanes(void **state)
         assert_int_equal(st->sync_block_ns, 11 * rounds);
         assert_int_equal(st->total_ns, t - st->creation);
         assert_int_equal(st->end, 0);
+        free(sp);
     }
     assert_null(model_goroutine_stats(m, (uint32_t)ng, &(model_gstats){0}));
     check_lanes_vs_summary(m, "many lanes");
@@ -885,9 +901,9 @@ static void test_empty_models(void **state)
         assert_int_equal(in->nevents, (uint64_t)k);
         assert_int_equal(model_lane_count(m, ML_GOROUTINE), 0);
         assert_int_equal(model_lane_count(m, ML_GC), 1);
-        const model_span *sp;
-        assert_int_equal(model_lane_spans(m, ML_GC, 0, &sp), 0);
-        assert_non_null(sp);
+        model_span sp;
+        assert_int_equal(model_lane_nspans(m, ML_GC, 0), 0);
+        assert_null(model_lane_span(m, ML_GC, 0, 0, &sp));
         uint8_t col[4];
         model_lane_columns(m, ML_GC, 0, 0, 10.0, 4, col);
         for (int i = 0; i < 4; i++)

@@ -1,9 +1,11 @@
 /* Queries made cheap for the explorer's frames: the top-N episodes (bounded
- * heap) against the fully sorted list, the cached episode counts, and the
- * goroutine-count series against a plain reference computation, over every
- * sample trace. */
+ * heap) against the fully sorted list, the cached episode counts, the
+ * goroutine-count series and the span accessors (model_lane_span, _after,
+ * _at, _spans_in) against plain reference computations, over every sample
+ * trace. */
 #include "model/model.h"
 #include "tests/lib/samples.h"
+#include "tests/lib/spancopy.h"
 
 #include <math.h>
 #include <setjmp.h>
@@ -108,10 +110,13 @@ static void check_columns(model *m, const char *name, void *ctx)
     for (int k = 0; k < 4; k++) {
         uint32_t nl = model_lane_count(m, (model_lane_kind)k);
         for (uint32_t li = 0; li < nl; li++) {
-            const model_span *s;
-            uint32_t n = model_lane_spans(m, (model_lane_kind)k, li, &s);
-            if (!n)
+            uint32_t n;
+            model_span *s = lane_spans_copy(m, (model_lane_kind)k, li, &n);
+            assert_non_null(s);
+            if (!n) {
+                free(s);
                 continue;
+            }
             /* the whole trace, then zooms at a few places, down to < 1 ns */
             for (int z = 0; z < 14; z++) {
                 double npc = (double)span / NC / (z < 2 ? 1 : (double)(1ll << (2 * z)));
@@ -124,6 +129,7 @@ static void check_columns(model *m, const char *name, void *ctx)
                         fail_msg("%s kind %d lane %u (%u spans) zoom %d col %d: %d, want %d", name, k, li, n, z,
                                  c, got[c], want[c]);
             }
+            free(s);
             lanes_checked++;
             if (n >= 8192)
                 big_lanes_checked++;
@@ -169,10 +175,9 @@ static void check_gseries(model *m, const char *name, void *ctx)
     assert_non_null(b);
     uint32_t ng = model_lane_count(m, ML_GOROUTINE);
     for (uint32_t g = 0; g < ng; g++) {
-        const model_span *s;
-        uint32_t n = model_lane_spans(m, ML_GOROUTINE, g, &s);
-        for (uint32_t i = 0; i < n; i++) {
-            int w = gclass(s[i].state);
+        model_span s;
+        for (uint32_t i = 0; model_lane_span(m, ML_GOROUTINE, g, i, &s); i++) {
+            int w = gclass(s.state);
             if (w < 0)
                 continue;
             if (nb + 2 > cap) {
@@ -180,8 +185,8 @@ static void check_gseries(model *m, const char *name, void *ctx)
                 b = realloc(b, sizeof *b * cap);
                 assert_non_null(b);
             }
-            b[nb++] = (bnd){s[i].start, w, 1};
-            b[nb++] = (bnd){s[i].end, w, -1};
+            b[nb++] = (bnd){s.start, w, 1};
+            b[nb++] = (bnd){s.end, w, -1};
         }
     }
     qsort(b, nb, sizeof *b, cmp_bnd);
@@ -233,12 +238,223 @@ static void test_goroutine_series(void **state)
     assert_true(for_each_sample(check_gseries, NULL) > 5);
 }
 
+/* ---- the span accessor API against brute force ---------------------------- */
+
+/* Brute-force references over a lane decoded into s[0..n). */
+static uint32_t bf_after(const model_span *s, uint32_t n, int64_t t)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (s[i].end > t)
+            return i;
+    return n;
+}
+
+static uint32_t bf_at(const model_span *s, uint32_t n, int64_t t)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (s[i].start <= t && t < s[i].end)
+            return i;
+    return n;
+}
+
+static uint32_t bf_in(const model_span *s, uint32_t n, int64_t t0, int64_t t1, uint32_t *first)
+{
+    uint32_t c = 0;
+    *first = n;
+    for (uint32_t i = 0; i < n; i++)
+        if (s[i].start < t1 && s[i].end > t0) {
+            if (!c)
+                *first = i;
+            c++;
+        }
+    return c;
+}
+
+/* t + d, clamped to the int64 range (hostile traces have times near it). */
+static int64_t add_sat(int64_t t, int64_t d)
+{
+    if (d > 0 && t > INT64_MAX - d)
+        return INT64_MAX;
+    if (d < 0 && t < INT64_MIN - d)
+        return INT64_MIN;
+    return t + d;
+}
+
+/* The middle of [a, b], a <= b, without overflow. */
+static int64_t mid(int64_t a, int64_t b)
+{
+    return (int64_t)((uint64_t)a + ((uint64_t)b - (uint64_t)a) / 2);
+}
+
+typedef struct acc_stats {
+    uint64_t lanes, spans, probes, in_gap, inside, before, after, ranges;
+} acc_stats;
+
+static void probe_point(const model *m, model_lane_kind k, uint32_t l, const model_span *s, uint32_t n,
+                        int64_t t, const char *name, acc_stats *as)
+{
+    uint32_t wa = bf_after(s, n, t), got = model_lane_span_after(m, k, l, t);
+    if (got != wa)
+        fail_msg("%s kind %d lane %u (%u spans): span_after(%lld) = %u, want %u", name, k, l, n, (long long)t,
+                 got, wa);
+    uint32_t wt = bf_at(s, n, t);
+    got = model_lane_span_at(m, k, l, t);
+    if (got != wt)
+        fail_msg("%s kind %d lane %u (%u spans): span_at(%lld) = %u, want %u", name, k, l, n, (long long)t, got,
+                 wt);
+    as->probes++;
+    if (wt < n)
+        as->inside++;
+    else if (n && t < s[0].start)
+        as->before++;
+    else if (n && t >= s[n - 1].end)
+        as->after++;
+    else if (n)
+        as->in_gap++;
+}
+
+static void probe_range(const model *m, model_lane_kind k, uint32_t l, const model_span *s, uint32_t n,
+                        int64_t t0, int64_t t1, const char *name, acc_stats *as)
+{
+    if (t1 <= t0) /* [t0, t1) empty: the contract says nothing */
+        return;
+    uint32_t wf, want = bf_in(s, n, t0, t1, &wf);
+    uint32_t first = 0xdeadbeef, got = model_lane_spans_in(m, k, l, t0, t1, &first);
+    if (got != want || (want && first != wf))
+        fail_msg("%s kind %d lane %u (%u spans): spans_in(%lld, %lld) = %u from %u, want %u from %u", name, k,
+                 l, n, (long long)t0, (long long)t1, got, first, want, wf);
+    if (model_lane_spans_in(m, k, l, t0, t1, NULL) != want)
+        fail_msg("%s kind %d lane %u: spans_in(%lld, %lld) without first differs", name, k, l, (long long)t0,
+                 (long long)t1);
+    as->ranges++;
+}
+
+/* A lane or kind out of range: no spans, NULL, out untouched, index 0. */
+static void check_no_lane(const model *m, model_lane_kind k, uint32_t l)
+{
+    model_span sent, out;
+    memset(&sent, 0x5a, sizeof sent);
+    out = sent;
+    assert_int_equal(model_lane_nspans(m, k, l), 0);
+    assert_null(model_lane_span(m, k, l, 0, &out));
+    assert_null(model_lane_span(m, k, l, UINT32_MAX, &out));
+    assert_memory_equal(&out, &sent, sizeof out);
+    assert_int_equal(model_lane_span_after(m, k, l, 0), 0);
+    assert_int_equal(model_lane_span_at(m, k, l, 0), 0);
+    uint32_t first = 7;
+    assert_int_equal(model_lane_spans_in(m, k, l, INT64_MIN, INT64_MAX, &first), 0);
+}
+
+static void check_lane_accessors(const model *m, model_lane_kind k, uint32_t l, const char *name, acc_stats *as)
+{
+    const model_info *in = model_get_info(m);
+    uint32_t n = model_lane_nspans(m, k, l);
+    model_span *s = malloc(sizeof *s * ((size_t)n + 1));
+    assert_non_null(s);
+    /* every span decodes into the caller's struct, sorted, non-empty, not
+     * overlapping */
+    for (uint32_t i = 0; i < n; i++) {
+        memset(&s[i], 0xa5, sizeof s[i]);
+        if (model_lane_span(m, k, l, i, &s[i]) != &s[i])
+            fail_msg("%s kind %d lane %u: span %u of %u does not decode", name, k, l, i, n);
+        if (s[i].end <= s[i].start || (i && s[i].start < s[i - 1].end))
+            fail_msg("%s kind %d lane %u: span %u [%lld, %lld) empty or before span %u's end %lld", name, k, l,
+                     i, (long long)s[i].start, (long long)s[i].end, i - 1, i ? (long long)s[i - 1].end : 0LL);
+        if (s[i].state == MS_NONE || s[i].state >= MS__COUNT)
+            fail_msg("%s kind %d lane %u: span %u has state %d", name, k, l, i, s[i].state);
+    }
+    /* index n (and beyond): NULL, out untouched */
+    model_span sent, out;
+    memset(&sent, 0x5a, sizeof sent);
+    out = sent;
+    assert_null(model_lane_span(m, k, l, n, &out));
+    assert_null(model_lane_span(m, k, l, UINT32_MAX, &out));
+    assert_memory_equal(&out, &sent, sizeof out);
+    /* decoding does not depend on the order: backwards gives the same spans */
+    for (uint32_t i = n; i-- > 0;) {
+        assert_non_null(model_lane_span(m, k, l, i, &out));
+        if (memcmp(&out, &s[i], sizeof out))
+            fail_msg("%s kind %d lane %u: span %u decodes differently backwards", name, k, l, i);
+    }
+    /* probes: at the starts, ends, ends - 1, in the gaps of every span of a
+     * short lane, of about 70 spread over a long one (the brute force is
+     * linear); then outside the trace */
+    uint32_t stride = n > 96 ? n / 64 : 1;
+    for (uint32_t i = 0; i < n; i++) {
+        if (i >= 3 && i + 3 < n && i % stride)
+            continue;
+        const model_span *a = &s[i];
+        int64_t pts[6] = {a->start, a->end, add_sat(a->end, -1), add_sat(a->start, -1), mid(a->start, a->end), 0};
+        int np = 5;
+        if (i && a->start > s[i - 1].end) /* the middle of the gap before */
+            pts[np++] = mid(s[i - 1].end, a->start);
+        for (int p = 0; p < np; p++)
+            probe_point(m, k, l, s, n, pts[p], name, as);
+        probe_range(m, k, l, s, n, a->start, a->end, name, as);
+        probe_range(m, k, l, s, n, add_sat(a->start, -1), a->start, name, as);
+        probe_range(m, k, l, s, n, add_sat(a->end, -1), add_sat(a->end, 1), name, as);
+        if (i)
+            probe_range(m, k, l, s, n, s[i - 1].end, a->start, name, as); /* the gap (empty when none) */
+        uint32_t j = i + 1 + (uint32_t)(((uint64_t)i * 7919u) % 5); /* a few spans later */
+        if (j < n)
+            probe_range(m, k, l, s, n, add_sat(a->start, 1), add_sat(s[j].end, -1), name, as);
+    }
+    static const int64_t far = 1000000000; /* 1 s */
+    int64_t out_pts[] = {INT64_MIN,          add_sat(in->t_start, -far), add_sat(in->t_start, -1),
+                         in->t_start,        add_sat(in->t_end, -1),     in->t_end,
+                         add_sat(in->t_end, 1), add_sat(in->t_end, far), INT64_MAX};
+    for (size_t p = 0; p < sizeof out_pts / sizeof out_pts[0]; p++)
+        probe_point(m, k, l, s, n, out_pts[p], name, as);
+    probe_range(m, k, l, s, n, INT64_MIN, INT64_MAX, name, as);
+    probe_range(m, k, l, s, n, add_sat(in->t_start, -1), add_sat(in->t_end, 1), name, as);
+    probe_range(m, k, l, s, n, add_sat(in->t_start, -far), in->t_start, name, as);
+    probe_range(m, k, l, s, n, in->t_end, add_sat(in->t_end, far), name, as);
+    free(s);
+    as->lanes++;
+    as->spans += n;
+}
+
+static void check_accessors(model *m, const char *name, void *ctx)
+{
+    acc_stats *as = ctx;
+    for (int k = 0; k < 4; k++) {
+        uint32_t nl = model_lane_count(m, (model_lane_kind)k);
+        for (uint32_t l = 0; l < nl; l++)
+            check_lane_accessors(m, (model_lane_kind)k, l, name, as);
+        check_no_lane(m, (model_lane_kind)k, nl);
+        check_no_lane(m, (model_lane_kind)k, UINT32_MAX);
+    }
+    check_no_lane(m, (model_lane_kind)4, 0);
+    check_no_lane(m, (model_lane_kind)255, 0);
+}
+
+static void test_span_accessors(void **state)
+{
+    (void)state;
+    acc_stats as = {0};
+    assert_true(for_each_sample(check_accessors, &as) > 5);
+    print_message("%llu lanes, %llu spans; %llu probes (%llu in a span, %llu in a gap, %llu before, %llu "
+                  "after the lane), %llu ranges\n",
+                  (unsigned long long)as.lanes, (unsigned long long)as.spans, (unsigned long long)as.probes,
+                  (unsigned long long)as.inside, (unsigned long long)as.in_gap, (unsigned long long)as.before,
+                  (unsigned long long)as.after, (unsigned long long)as.ranges);
+    /* the probes reached every case */
+    assert_true(as.lanes > 100);
+    assert_true(as.spans > 10000);
+    assert_true(as.inside > 1000);
+    assert_true(as.in_gap > 100);
+    assert_true(as.before > 10);
+    assert_true(as.after > 10);
+    assert_true(as.ranges > 1000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_top_episodes),
         cmocka_unit_test(test_lane_columns),
         cmocka_unit_test(test_goroutine_series),
+        cmocka_unit_test(test_span_accessors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
