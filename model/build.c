@@ -166,9 +166,10 @@ typedef struct bgx {
 } bgx;
 
 /* P, M and GC lanes are few and long: one array per lane (no sorting at the
- * end, no lane index per span), grown geometrically. */
+ * end, no lane index per span), grown geometrically, of compact records
+ * (model_hot; spans that do not fit go to the builder's esc tables). */
 typedef struct spvec {
-    model_span *a;
+    model_hot *a;
     uint32_t n, cap;
 } spvec;
 
@@ -218,6 +219,7 @@ struct model_builder {
     spstore gsp;             /* goroutine lanes' spans */
     spvec gc_v;
     bspan gc_open;
+    VEC(model_esc) esc[4];   /* escaped P/M/GC spans, key builder lane << 32 | index */
     VEC(kv) kvs;
     VEC(kvr) kvrs;
     VEC(model_range) ranges[MR__COUNT];
@@ -531,7 +533,7 @@ static int span_close(model_builder *b, int kind, uint32_t lane, const bspan *op
         if (v->n == v->cap) {
             /* start small: a hostile trace may declare 100k Ps */
             uint32_t ncap = v->cap ? (v->cap < (1u << 30) ? v->cap * 2 : UINT32_MAX) : 2;
-            model_span *na = ncap > v->cap ? realloc(v->a, sizeof *na * ncap) : NULL;
+            model_hot *na = ncap > v->cap ? realloc(v->a, sizeof *na * ncap) : NULL;
             if (!na) {
                 b->oom = 1;
                 return 0;
@@ -539,7 +541,17 @@ static int span_close(model_builder *b, int kind, uint32_t lane, const bspan *op
             v->a = na;
             v->cap = ncap;
         }
-        s = &v->a[v->n++];
+        model_span sp = {open->start, t,          open->stack, open->reason,
+                         open->other, open->state, open->cat,   open->flags};
+        if (model_rec_encode((uint8_t *)&v->a[v->n], sizeof(model_hot), b->t_first, &sp)) {
+            size_t e = VADD(b, b->esc[kind]);
+            if (e == SIZE_MAX)
+                return 0;
+            b->esc[kind].a[e].key = (uint64_t)lane << 32 | v->n;
+            b->esc[kind].a[e].s = sp;
+        }
+        v->n++;
+        return 1;
     }
     s->start = open->start;
     s->end = t;
@@ -1765,21 +1777,30 @@ static int order_ids(size_t n, const void *base, size_t stride, size_t idoff, ui
     return 0;
 }
 
-/* Hand per-lane span arrays over to the model, in lane order (l->block stays
- * NULL: model_free frees each lane's array). */
+static int cmp_esc(const void *a, const void *b)
+{
+    const model_esc *x = a, *y = b;
+    return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* Hand per-lane record arrays over to the model, in lane order (l->block stays
+ * NULL: model_free frees each lane's array), with the escaped spans (esc,
+ * keyed by builder lane: re-keyed by lane and sorted). */
 static int take_lanes(model_lanes *l, uint32_t nlanes, spvec *const *vecs, size_t nvec,
-                      const uint32_t *remap)
+                      const uint32_t *remap, int64_t t0, model_esc *esc, size_t nesc)
 {
     l->n = nlanes;
-    l->sp = calloc((size_t)nlanes + 1, sizeof *l->sp);
+    l->stride = sizeof(model_hot);
+    l->t0 = t0;
+    l->rec = calloc((size_t)nlanes + 1, sizeof *l->rec);
     l->cnt = calloc((size_t)nlanes + 1, sizeof *l->cnt);
-    if (!l->sp || !l->cnt)
+    if (!l->rec || !l->cnt)
         return -1;
     for (size_t i = 0; i < nvec; i++) {
         spvec *v = vecs[i];
         uint32_t ln = remap ? remap[i] : (uint32_t)i;
         if (v->n && v->n < v->cap) {
-            model_span *na = realloc(v->a, sizeof *na * v->n);
+            model_hot *na = realloc(v->a, sizeof *na * v->n);
             if (na)
                 v->a = na;
         }
@@ -1787,10 +1808,23 @@ static int take_lanes(model_lanes *l, uint32_t nlanes, spvec *const *vecs, size_
             free(v->a);
             v->a = NULL;
         }
-        l->sp[ln] = v->a;
+        l->rec[ln] = (uint8_t *)v->a;
         l->cnt[ln] = v->n;
         v->a = NULL;
         v->n = v->cap = 0;
+    }
+    if (nesc) {
+        l->esc = malloc(sizeof *l->esc * nesc);
+        if (!l->esc)
+            return -1;
+        for (size_t i = 0; i < nesc; i++) {
+            l->esc[i] = esc[i];
+            uint32_t bl = (uint32_t)(esc[i].key >> 32);
+            if (remap)
+                l->esc[i].key = (uint64_t)remap[bl] << 32 | (uint32_t)esc[i].key;
+        }
+        qsort(l->esc, nesc, sizeof *l->esc, cmp_esc);
+        l->nesc = (uint32_t)nesc;
     }
     return 0;
 }
@@ -1798,13 +1832,16 @@ static int take_lanes(model_lanes *l, uint32_t nlanes, spvec *const *vecs, size_
 /* Hand the goroutine lanes' spans over to the model: sorted by lane in place
  * (remap[builder index] = lane; NULL: the same); the spans array becomes
  * l->block. */
-static int take_spans(model_lanes *l, spstore *v, uint32_t nlanes, const uint32_t *remap)
+static int take_spans(model_lanes *l, spstore *v, uint32_t nlanes, const uint32_t *remap,
+                      int64_t t0)
 {
     l->n = nlanes;
-    l->sp = calloc((size_t)nlanes + 1, sizeof *l->sp);
+    l->stride = sizeof(model_gsp);
+    l->t0 = t0;
+    l->rec = calloc((size_t)nlanes + 1, sizeof *l->rec);
     l->cnt = calloc((size_t)nlanes + 1, sizeof *l->cnt);
     uint32_t *pos = malloc(sizeof *pos * ((size_t)nlanes + 1));
-    if (!l->sp || !l->cnt || !pos) {
+    if (!l->rec || !l->cnt || !pos) {
         free(pos);
         return -1;
     }
@@ -1844,17 +1881,42 @@ static int take_spans(model_lanes *l, spstore *v, uint32_t nlanes, const uint32_
     }
     free(v->lane);
     v->lane = NULL;
+    /* compact in place, front to back (record i ends at 24(i+1) <= 32i + 32:
+     * never past the span read next), escapes counted first */
+    size_t nesc = 0;
+    uint8_t *base = (uint8_t *)v->a;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t tmp[sizeof(model_gsp)];
+        nesc += model_rec_encode(tmp, sizeof(model_gsp), t0, &v->a[i]);
+    }
+    if (nesc) {
+        l->esc = malloc(sizeof *l->esc * nesc);
+        if (!l->esc) {
+            free(pos);
+            return -1;
+        }
+    }
+    uint32_t lane = 0;
+    for (size_t i = 0; i < n; i++) {
+        model_span sp = v->a[i];
+        while (lane < nlanes && pos[lane] + l->cnt[lane] <= i)
+            lane++;
+        if (model_rec_encode(base + i * sizeof(model_gsp), sizeof(model_gsp), t0, &sp)) {
+            l->esc[l->nesc].key = (uint64_t)lane << 32 | (uint32_t)(i - pos[lane]);
+            l->esc[l->nesc++].s = sp;
+        }
+    }
     if (n) {
-        model_span *a = realloc(v->a, sizeof *a * n); /* give back the growth slack */
-        l->block = a ? a : v->a;
+        uint8_t *a = realloc(base, sizeof(model_gsp) * n); /* give back the rest */
+        l->block = a ? a : base;
     } else {
-        free(v->a);
+        free(base);
         l->block = NULL;
     }
     v->a = NULL;
     v->n = v->cap = 0;
     for (uint32_t i = 0; i < nlanes; i++)
-        l->sp[i] = l->cnt[i] ? l->block + pos[i] : NULL;
+        l->rec[i] = l->cnt[i] ? l->block + (size_t)pos[i] * sizeof(model_gsp) : NULL;
     free(pos);
     return 0;
 }
@@ -1865,9 +1927,11 @@ int model_lanes_index(model_lanes *l)
      * idles, a P lane never waits, ...) */
     uint32_t seen = 0;
     for (uint32_t i = 0; i < l->n; i++)
-        for (uint32_t j = 0; j < l->cnt[i]; j++)
-            if (l->sp[i][j].state < MS__COUNT)
-                seen |= 1u << l->sp[i][j].state;
+        for (uint32_t j = 0; j < l->cnt[i]; j++) {
+            uint32_t st = model_rec_sse(l, i, j).state;
+            if (st < MS__COUNT)
+                seen |= 1u << st;
+        }
     l->nst = 0;
     for (uint32_t st = 0; st < MS__COUNT; st++)
         if (seen & (1u << st))
@@ -1888,13 +1952,13 @@ int model_lanes_index(model_lanes *l)
     if (!l->ck)
         return -1;
     for (uint32_t i = 0; i < l->n; i++) {
-        const model_span *s = l->sp[i];
         uint32_t n = l->cnt[i];
         int64_t acc[MS__COUNT] = {0};
         int64_t *ck = l->ck + (size_t)l->ck_off[i] * l->nst;
         for (uint32_t j = 1; j <= n; j++) {
-            if (s[j - 1].state < MS__COUNT)
-                acc[s[j - 1].state] += s[j - 1].end - s[j - 1].start;
+            model_sse e = model_rec_sse(l, i, j - 1);
+            if (e.state < MS__COUNT)
+                acc[e.state] += e.end - e.start;
             if (j % MODEL_CK_EVERY == 0) {
                 int64_t *c = ck + (size_t)(j / MODEL_CK_EVERY - 1) * l->nst;
                 for (uint32_t k = 0; k < l->nst; k++)
@@ -1907,11 +1971,12 @@ int model_lanes_index(model_lanes *l)
 
 size_t model_lanes_bytes(const model_lanes *l)
 {
-    if (!l->sp)
+    if (!l->rec)
         return 0;
-    size_t b = (sizeof *l->sp + sizeof *l->cnt) * ((size_t)l->n + 1);
+    size_t b = (sizeof *l->rec + sizeof *l->cnt) * ((size_t)l->n + 1);
     for (uint32_t i = 0; i < l->n; i++)
-        b += sizeof(model_span) * l->cnt[i];
+        b += (size_t)l->stride * l->cnt[i];
+    b += sizeof *l->esc * l->nesc;
     if (l->ck_off)
         b += sizeof *l->ck_off * ((size_t)l->n + 1) +
              sizeof *l->ck * (size_t)l->ck_off[l->n] * l->nst;
@@ -2136,6 +2201,8 @@ void model_builder_free(model_builder *b)
     for (size_t i = 0; i < b->ms.n; i++)
         free(b->ms.a[i].v.a);
     free(b->gc_v.a);
+    for (int k = 0; k < 4; k++)
+        free(b->esc[k].a);
     free(b->gs.a);
     free(b->gg.a);
     free(b->gx.a);
@@ -2366,13 +2433,37 @@ model *model_builder_finish(model_builder *b)
     int ok = gremap && premap && mremap && m->p_ids && m->m_ids;
     ok = ok && order_ids(ng, b->gg.a, sizeof *b->gg.a, offsetof(model_goroutine, id), gremap,
                          NULL) == 0;
+    /* P, M and GC lanes first (their records are compact already) */
+    ok = ok && order_ids(np, b->ps.a, sizeof *b->ps.a, offsetof(bp, id), premap, m->p_ids) == 0;
+    ok = ok && order_ids(nm, b->ms.a, sizeof *b->ms.a, offsetof(bm, id), mremap, m->m_ids) == 0;
+    spvec **vecs = ok ? malloc(sizeof *vecs * ((size_t)(np > nm ? np : nm) + 1)) : NULL;
+    ok = ok && vecs;
+    if (ok) {
+        for (uint32_t i = 0; i < np; i++)
+            vecs[i] = &b->ps.a[i].v;
+        ok = take_lanes(&m->lanes[ML_PROC], np, vecs, np, premap, b->t_first, b->esc[ML_PROC].a,
+                        b->esc[ML_PROC].n) == 0;
+    }
+    if (ok) {
+        for (uint32_t i = 0; i < nm; i++)
+            vecs[i] = &b->ms.a[i].v;
+        ok = take_lanes(&m->lanes[ML_THREAD], nm, vecs, nm, mremap, b->t_first,
+                        b->esc[ML_THREAD].a, b->esc[ML_THREAD].n) == 0;
+    }
+    if (ok) {
+        vecs[0] = &b->gc_v;
+        ok = take_lanes(&m->lanes[ML_GC], 1, vecs, 1, NULL, b->t_first, b->esc[ML_GC].a,
+                        b->esc[ML_GC].n) == 0;
+    }
+    free(vecs);
+
     /* summaries, then the goroutines' last spans; the builder's goroutine
      * records are gone after that */
     ok = ok && take_summaries(b, m, gremap, T) == 0;
     if (ok)
         close_goroutines(b, T);
     ok = ok && !b->oom;
-    ok = ok && take_spans(&m->lanes[ML_GOROUTINE], &b->gsp, ng, gremap) == 0;
+    ok = ok && take_spans(&m->lanes[ML_GOROUTINE], &b->gsp, ng, gremap, b->t_first) == 0;
     /* the builder's goroutine array becomes the model's, in lane order */
     if (ok) {
         permute(b->gg.a, ng, sizeof *b->gg.a, gremap); /* clobbers gremap */
@@ -2381,25 +2472,6 @@ model *model_builder_finish(model_builder *b)
             b->gg.a = NULL;
         ok = m->gs != NULL;
     }
-    ok = ok && order_ids(np, b->ps.a, sizeof *b->ps.a, offsetof(bp, id), premap, m->p_ids) == 0;
-    ok = ok && order_ids(nm, b->ms.a, sizeof *b->ms.a, offsetof(bm, id), mremap, m->m_ids) == 0;
-    spvec **vecs = ok ? malloc(sizeof *vecs * ((size_t)(np > nm ? np : nm) + 1)) : NULL;
-    ok = ok && vecs;
-    if (ok) {
-        for (uint32_t i = 0; i < np; i++)
-            vecs[i] = &b->ps.a[i].v;
-        ok = take_lanes(&m->lanes[ML_PROC], np, vecs, np, premap) == 0;
-    }
-    if (ok) {
-        for (uint32_t i = 0; i < nm; i++)
-            vecs[i] = &b->ms.a[i].v;
-        ok = take_lanes(&m->lanes[ML_THREAD], nm, vecs, nm, mremap) == 0;
-    }
-    if (ok) {
-        vecs[0] = &b->gc_v;
-        ok = take_lanes(&m->lanes[ML_GC], 1, vecs, 1, NULL) == 0;
-    }
-    free(vecs);
     for (int k = 0; k < 4 && ok; k++)
         ok = model_lanes_index(&m->lanes[k]) == 0;
     if (!ok)

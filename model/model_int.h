@@ -6,16 +6,58 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Spans between two level-of-detail checkpoints. */
 #define MODEL_CK_EVERY 32u
 
+/*
+ * Compact span records. Every lane kind stores 16 hot bytes per span
+ * (model_hot): the start relative to the kind's t0 in the low 60 bits of ts
+ * and the state in its top 4 bits, the duration, and other. Goroutine lanes
+ * add 8 cold bytes (model_gsp): stack, and reason (25 bits) | cat << 25 |
+ * flags << 29. P, M and GC lanes have no stack, reason, cat or flags.
+ * A span that does not fit (start before t0 or 2^60 ns after it, duration of
+ * 2^32 ns or more, reason id of 2^25 or more, cat >= 16, flags >= 8; on P/M/GC
+ * lanes any stack, reason, cat or flags) has state MODEL_ESC in its record and
+ * is kept whole in the kind's escape table (esc, sorted by lane << 32 | index,
+ * binary-searched): every value round-trips exactly.
+ */
+typedef struct model_hot {
+    uint64_t ts;           /* start - t0 (low 60 bits) | state << 60 */
+    uint32_t dur;          /* end - start */
+    int32_t other;
+} model_hot;
+
+typedef struct model_gsp {
+    model_hot h;
+    uint32_t stack;
+    uint32_t rcf;          /* reason | cat << 25 | flags << 29 */
+} model_gsp;
+
+typedef struct model_esc {
+    uint64_t key;          /* lane << 32 | span index */
+    model_span s;
+} model_esc;
+
+#define MODEL_TS_BITS 60
+#define MODEL_TS_MASK ((UINT64_C(1) << MODEL_TS_BITS) - 1)
+#define MODEL_ESC 15u                      /* state of an escaped record */
+#define MODEL_REASON_BITS 25
+#define MODEL_REASON_MASK ((1u << MODEL_REASON_BITS) - 1)
+_Static_assert(sizeof(model_hot) == 16 && sizeof(model_gsp) == 24, "span records");
+_Static_assert(MS__COUNT < MODEL_ESC && MC__COUNT <= 16, "span record fields");
+
 typedef struct model_lanes {
     uint32_t n;            /* lanes */
-    model_span *block;     /* every span of these lanes, lane after lane (goroutine
+    uint32_t stride;       /* bytes per record: 24 (goroutine lanes) or 16 */
+    int64_t t0;            /* span starts are stored relative to it */
+    uint8_t *block;        /* every record of these lanes, lane after lane (goroutine
                               lanes); NULL: each lane has its own array (others) */
-    model_span **sp;       /* n pointers into block or arrays (NULL when empty) */
+    uint8_t **rec;         /* n pointers into block or arrays (NULL when empty) */
     uint32_t *cnt;         /* n span counts */
+    model_esc *esc;        /* spans that do not fit a record, by key */
+    uint32_t nesc;
     uint32_t *ck_off;      /* n+1 offsets (in checkpoints) into ck */
     int64_t *ck;           /* nst cumulative ns per checkpoint (the time in
                               state st[k] of spans [0, 32j)): checkpoint j >= 1
@@ -23,6 +65,120 @@ typedef struct model_lanes {
     uint32_t nst;          /* states that occur in these lanes */
     uint8_t st[MS__COUNT];
 } model_lanes;
+
+/* The escaped span i of a lane (binary search; never NULL for a record whose
+ * state is MODEL_ESC in a consistent model). */
+const model_span *model_lanes_esc(const model_lanes *l, uint32_t lane, uint32_t i);
+
+/* Record i of a lane (no range check). */
+static inline const model_hot *model_rec(const model_lanes *l, uint32_t lane, uint32_t i)
+{
+    return (const model_hot *)(l->rec[lane] + (size_t)i * l->stride);
+}
+
+/* Decode record i of a lane into *o (every field). */
+static inline void model_rec_decode(const model_lanes *l, uint32_t lane, uint32_t i,
+                                    model_span *o)
+{
+    const model_hot *h = model_rec(l, lane, i);
+    uint32_t st = (uint32_t)(h->ts >> MODEL_TS_BITS);
+    if (st == MODEL_ESC) {
+        const model_span *e = model_lanes_esc(l, lane, i);
+        if (e) {
+            *o = *e;
+            return;
+        }
+        memset(o, 0, sizeof *o);
+        return;
+    }
+    uint64_t s = (uint64_t)l->t0 + (h->ts & MODEL_TS_MASK);
+    o->start = (int64_t)s;
+    o->end = (int64_t)(s + h->dur);
+    o->other = h->other;
+    o->state = (uint8_t)st;
+    if (l->stride == sizeof(model_gsp)) {
+        const model_gsp *g = (const model_gsp *)h;
+        o->stack = g->stack;
+        o->reason = g->rcf & MODEL_REASON_MASK;
+        o->cat = (uint8_t)(g->rcf >> MODEL_REASON_BITS & 15);
+        o->flags = (uint16_t)(g->rcf >> 29);
+    } else {
+        o->stack = o->reason = 0;
+        o->cat = 0;
+        o->flags = 0;
+    }
+}
+
+/* Start, end and state of record i of a lane (the hot bytes only, unless
+ * escaped). */
+typedef struct model_sse {
+    int64_t start, end;
+    uint32_t state;
+} model_sse;
+static inline model_sse model_rec_sse(const model_lanes *l, uint32_t lane, uint32_t i)
+{
+    const model_hot *h = model_rec(l, lane, i);
+    uint32_t st = (uint32_t)(h->ts >> MODEL_TS_BITS);
+    model_sse r;
+    if (__builtin_expect(st == MODEL_ESC, 0)) {
+        const model_span *e = model_lanes_esc(l, lane, i);
+        r.start = e ? e->start : 0;
+        r.end = e ? e->end : 0;
+        r.state = e ? e->state : MS_NONE;
+        return r;
+    }
+    uint64_t s = (uint64_t)l->t0 + (h->ts & MODEL_TS_MASK);
+    r.start = (int64_t)s;
+    r.end = (int64_t)(s + h->dur);
+    r.state = st;
+    return r;
+}
+static inline int64_t model_rec_end(const model_lanes *l, uint32_t lane, uint32_t i)
+{
+    return model_rec_sse(l, lane, i).end;
+}
+static inline int64_t model_rec_start(const model_lanes *l, uint32_t lane, uint32_t i)
+{
+    return model_rec_sse(l, lane, i).start;
+}
+
+/* Encode s as record r of a lane kind with stride `stride` and base t0:
+ * returns 0, or 1 when s does not fit (r then holds an escape marker: the
+ * caller keeps s in the escape table). */
+static inline int model_rec_encode(uint8_t *r, uint32_t stride, int64_t t0, const model_span *s)
+{
+    uint64_t rel = (uint64_t)s->start - (uint64_t)t0;
+    uint64_t dur = (uint64_t)s->end - (uint64_t)s->start;
+    int fit = s->start >= t0 && rel <= MODEL_TS_MASK && s->end >= s->start && dur <= UINT32_MAX &&
+              s->state < MODEL_ESC;
+    model_hot h;
+    if (stride == sizeof(model_gsp)) {
+        fit = fit && s->reason <= MODEL_REASON_MASK && s->cat < 16 && s->flags < 8;
+    } else {
+        fit = fit && !s->stack && !s->reason && !s->cat && !s->flags;
+    }
+    if (!fit) {
+        memset(r, 0, stride);
+        h.ts = (uint64_t)MODEL_ESC << MODEL_TS_BITS;
+        h.dur = 0;
+        h.other = 0;
+        memcpy(r, &h, sizeof h);
+        return 1;
+    }
+    h.ts = rel | (uint64_t)s->state << MODEL_TS_BITS;
+    h.dur = (uint32_t)dur;
+    h.other = s->other;
+    if (stride == sizeof(model_gsp)) {
+        model_gsp g;
+        g.h = h;
+        g.stack = s->stack;
+        g.rcf = s->reason | (uint32_t)s->cat << MODEL_REASON_BITS | (uint32_t)s->flags << 29;
+        memcpy(r, &g, sizeof g);
+    } else {
+        memcpy(r, &h, sizeof h);
+    }
+    return 0;
+}
 
 typedef struct model_cache {
     /* episodes */
@@ -38,6 +194,8 @@ typedef struct model_cache {
      * each complete block of MODEL_CK_EVERY spans (searched instead of the
      * spans themselves: model_lane_columns), built on first use */
     int64_t **bend[4];
+    /* DEPRECATED model_lane_spans: lanes decoded into arrays on first use */
+    model_span **dec[4];
     /* lazily built goroutine-count series */
     int series_done;
     model_point *gser[3];

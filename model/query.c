@@ -32,11 +32,12 @@ void model_free(model *m)
     for (int k = 0; k < 4; k++) {
         if (m->lanes[k].block)
             free(m->lanes[k].block);
-        else if (m->lanes[k].sp)
+        else if (m->lanes[k].rec)
             for (uint32_t i = 0; i < m->lanes[k].n; i++)
-                free(m->lanes[k].sp[i]);
-        free(m->lanes[k].sp);
+                free(m->lanes[k].rec[i]);
+        free(m->lanes[k].rec);
         free(m->lanes[k].cnt);
+        free(m->lanes[k].esc);
         free(m->lanes[k].ck_off);
         free(m->lanes[k].ck);
     }
@@ -69,6 +70,10 @@ void model_free(model *m)
                 for (uint32_t i = 0; i < m->lanes[k].n; i++)
                     free(m->cache->bend[k][i]);
             free(m->cache->bend[k]);
+            if (m->cache->dec[k])
+                for (uint32_t i = 0; i < m->lanes[k].n; i++)
+                    free(m->cache->dec[k][i]);
+            free(m->cache->dec[k]);
         }
         for (int k = 0; k < 3; k++)
             free(m->cache->gser[k]);
@@ -103,17 +108,46 @@ uint32_t model_lane_count(const model *m, model_lane_kind k)
     return (unsigned)k < 4 ? m->lanes[k].n : 0;
 }
 
+const model_span *model_lanes_esc(const model_lanes *l, uint32_t lane, uint32_t i)
+{
+    uint64_t key = (uint64_t)lane << 32 | i;
+    uint32_t lo = 0, hi = l->nesc;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (l->esc[mid].key < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < l->nesc && l->esc[lo].key == key ? &l->esc[lo].s : NULL;
+}
+
+/* DEPRECATED: the lane decoded into an array, cached until model_free. */
 uint32_t model_lane_spans(const model *m, model_lane_kind k, uint32_t idx,
                           const model_span **spans)
 {
-    if ((unsigned)k >= 4 || idx >= m->lanes[k].n) {
-        *spans = NULL;
-        return 0;
-    }
     static const model_span none[1];
+    *spans = NULL;
+    if ((unsigned)k >= 4 || idx >= m->lanes[k].n)
+        return 0;
     const model_lanes *l = &m->lanes[k];
-    *spans = l->sp[idx] ? l->sp[idx] : none;
-    return l->cnt[idx];
+    uint32_t n = l->cnt[idx];
+    *spans = none;
+    if (!n)
+        return 0;
+    model_cache *c = m->cache;
+    if (!c->dec[k] && !(c->dec[k] = calloc(l->n, sizeof *c->dec[k])))
+        return 0;
+    if (!c->dec[k][idx]) {
+        model_span *a = malloc(sizeof *a * n);
+        if (!a)
+            return 0;
+        for (uint32_t i = 0; i < n; i++)
+            model_rec_decode(l, idx, i, &a[i]);
+        c->dec[k][idx] = a;
+    }
+    *spans = c->dec[k][idx];
+    return n;
 }
 
 uint32_t model_span_at_or_after(const model_span *spans, uint32_t n, int64_t t)
@@ -155,6 +189,35 @@ uint32_t model_spans_in(const model_span *spans, uint32_t n, int64_t t0, int64_t
     return lo > i ? lo - i : 0;
 }
 
+/* ---- span access over the compact records -------------------------------- */
+
+/* First index in [lo, hi) of the lane's spans with end > t; hi if none. */
+static uint32_t rec_after(const model_lanes *l, uint32_t lane, uint32_t lo, uint32_t hi, int64_t t)
+{
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (model_rec_end(l, lane, mid) > t)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+/* First index in [lo, hi) with start >= t; hi if none. */
+static uint32_t rec_start_ge(const model_lanes *l, uint32_t lane, uint32_t lo, uint32_t hi,
+                             int64_t t)
+{
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (model_rec_start(l, lane, mid) >= t)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
 uint32_t model_lane_nspans(const model *m, model_lane_kind k, uint32_t idx)
 {
     return (unsigned)k < 4 && idx < m->lanes[k].n ? m->lanes[k].cnt[idx] : 0;
@@ -165,107 +228,117 @@ const model_span *model_lane_span(const model *m, model_lane_kind k, uint32_t id
 {
     if (i >= model_lane_nspans(m, k, idx))
         return NULL;
-    *out = m->lanes[k].sp[idx][i];
+    model_rec_decode(&m->lanes[k], idx, i, out);
     return out;
 }
 
 uint32_t model_lane_span_after(const model *m, model_lane_kind k, uint32_t idx, int64_t t)
 {
-    const model_span *s;
-    uint32_t n = model_lane_spans(m, k, idx, &s);
-    return model_span_at_or_after(s, n, t);
+    uint32_t n = model_lane_nspans(m, k, idx);
+    return n ? rec_after(&m->lanes[k], idx, 0, n, t) : 0;
 }
 
 uint32_t model_lane_span_at(const model *m, model_lane_kind k, uint32_t idx, int64_t t)
 {
-    const model_span *s;
-    uint32_t n = model_lane_spans(m, k, idx, &s);
-    return model_span_at(s, n, t);
+    uint32_t n = model_lane_nspans(m, k, idx);
+    if (!n)
+        return 0;
+    uint32_t i = rec_after(&m->lanes[k], idx, 0, n, t);
+    if (i < n && model_rec_start(&m->lanes[k], idx, i) <= t)
+        return i;
+    return n;
 }
 
 uint32_t model_lane_spans_in(const model *m, model_lane_kind k, uint32_t idx, int64_t t0,
                              int64_t t1, uint32_t *first)
 {
-    const model_span *s;
-    uint32_t n = model_lane_spans(m, k, idx, &s);
-    return model_spans_in(s, n, t0, t1, first);
+    uint32_t n = model_lane_nspans(m, k, idx);
+    uint32_t i = n ? rec_after(&m->lanes[k], idx, 0, n, t0) : 0;
+    uint32_t e = n ? rec_start_ge(&m->lanes[k], idx, i, n, t1) : 0;
+    if (first)
+        *first = i;
+    return e > i ? e - i : 0;
 }
 
 int64_t model_lane_next_change(const model *m, model_lane_kind k, uint32_t idx, int64_t t,
                                int dir)
 {
-    const model_span *s;
-    uint32_t n = model_lane_spans(m, k, idx, &s);
+    uint32_t n = model_lane_nspans(m, k, idx);
     if (!n)
         return INT64_MIN;
+    const model_lanes *l = &m->lanes[k];
     /* change points: every span start and every span end */
-    uint32_t i = model_span_at_or_after(s, n, t);
+    uint32_t i = rec_after(l, idx, 0, n, t);
     if (dir > 0) {
         if (i < n) {
-            if (s[i].start > t)
-                return s[i].start;
-            return s[i].end; /* t inside span i: its end is the next change */
+            model_sse s = model_rec_sse(l, idx, i);
+            if (s.start > t)
+                return s.start;
+            return s.end; /* t inside span i: its end is the next change */
         }
         return INT64_MIN;
     }
     /* previous change strictly before t */
-    if (i < n && s[i].start < t)
-        return s[i].start;
-    if (i > 0)
-        return s[i - 1].end < t ? s[i - 1].end : s[i - 1].start;
+    if (i < n) {
+        int64_t st = model_rec_start(l, idx, i);
+        if (st < t)
+            return st;
+    }
+    if (i > 0) {
+        model_sse p = model_rec_sse(l, idx, i - 1);
+        return p.end < t ? p.end : p.start;
+    }
     return INT64_MIN;
 }
 
-static int is_block(const model_span *s)
+static int is_block(uint32_t st)
 {
-    return s->state == MS_WAITING || s->state == MS_SYSCALL_BLOCKED;
+    return st == MS_WAITING || st == MS_SYSCALL_BLOCKED;
 }
 
 uint32_t model_goroutine_next_block(const model *m, uint32_t idx, int64_t t, int dir)
 {
-    const model_span *s;
-    uint32_t n = model_lane_spans(m, ML_GOROUTINE, idx, &s);
+    uint32_t n = model_lane_nspans(m, ML_GOROUTINE, idx);
     if (!n)
         return UINT32_MAX;
-    uint32_t i = model_span_at_or_after(s, n, t);
+    const model_lanes *l = &m->lanes[ML_GOROUTINE];
+    uint32_t i = rec_after(l, idx, 0, n, t);
     if (dir > 0) {
-        for (; i < n; i++)
-            if (s[i].start > t && is_block(&s[i]))
+        for (; i < n; i++) {
+            model_sse s = model_rec_sse(l, idx, i);
+            if (s.start > t && is_block(s.state))
                 return i;
+        }
         return UINT32_MAX;
     }
     if (i > n)
         i = n;
-    while (i-- > 0)
-        if (s[i].start < t && is_block(&s[i]))
+    while (i-- > 0) {
+        model_sse s = model_rec_sse(l, idx, i);
+        if (s.start < t && is_block(s.state))
             return i;
+    }
     return UINT32_MAX;
 }
 
 /* Index of the first span with end > t, searching forward from `from` (all
  * spans before it end at or before t): galloping, so a sweep over increasing
  * times costs O(log distance) per step instead of O(log n). */
-static uint32_t span_after_from(const model_span *s, uint32_t n, uint32_t from, int64_t t)
+static uint32_t span_after_from(const model_lanes *l, uint32_t lane, uint32_t n, uint32_t from,
+                                int64_t t)
 {
     uint32_t lo = from;
-    if (lo >= n || s[lo].end > t)
+    if (lo >= n || model_rec_end(l, lane, lo) > t)
         return lo;
     lo++;
     uint32_t hi = lo, step = 1;
-    while (hi < n && s[hi].end <= t) {
+    while (hi < n && model_rec_end(l, lane, hi) <= t) {
         lo = hi + 1;
         hi = (n - lo > step) ? lo + step : n;
         step <<= 1;
     }
-    /* answer in [lo, hi]: s[hi].end > t or hi == n */
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (s[mid].end > t)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return lo;
+    /* answer in [lo, hi]: end of hi > t or hi == n */
+    return rec_after(l, lane, lo, hi, t);
 }
 
 /* Lanes with at least this many spans get a block index (model_cache.bend). */
@@ -290,9 +363,8 @@ static const int64_t *block_ends(const model *m, model_lane_kind k, uint32_t idx
         int64_t *b = malloc(sizeof *b * nb);
         if (!b)
             return NULL;
-        const model_span *s = l->sp[idx];
         for (uint32_t j = 0; j < nb; j++)
-            b[j] = s[(size_t)j * MODEL_CK_EVERY + MODEL_CK_EVERY - 1].end;
+            b[j] = model_rec_end(l, idx, j * MODEL_CK_EVERY + MODEL_CK_EVERY - 1);
         c->bend[k][idx] = b;
     }
     return c->bend[k][idx];
@@ -300,10 +372,10 @@ static const int64_t *block_ends(const model *m, model_lane_kind k, uint32_t idx
 
 /* span_after_from with the block index: find the block first (a small
  * array), then the span inside its block. */
-static uint32_t span_after_blocks(const model_span *s, uint32_t n, const int64_t *bend, uint32_t from,
-                                  int64_t t)
+static uint32_t span_after_blocks(const model_lanes *l, uint32_t lane, uint32_t n,
+                                  const int64_t *bend, uint32_t from, int64_t t)
 {
-    if (from >= n || s[from].end > t)
+    if (from >= n || model_rec_end(l, lane, from) > t)
         return from;
     uint32_t nb = n / MODEL_CK_EVERY;
     /* first block j >= from's with bend[j] > t, galloping */
@@ -328,20 +400,12 @@ static uint32_t span_after_blocks(const model_span *s, uint32_t n, const int64_t
     uint32_t a = lo * MODEL_CK_EVERY, b = lo < nb ? a + MODEL_CK_EVERY : n;
     if (a < from + 1)
         a = from + 1;
-    while (a < b) {
-        uint32_t mid = a + (b - a) / 2;
-        if (s[mid].end > t)
-            b = mid;
-        else
-            a = mid + 1;
-    }
-    return a;
+    return rec_after(l, lane, a, b, t);
 }
 
 /* Time spent in each state by the whole spans [0, i) of a lane. */
 static void cum_full(const model_lanes *l, uint32_t lane, uint32_t i, int64_t acc[MS__COUNT])
 {
-    const model_span *s = l->sp[lane];
     uint32_t j = i / MODEL_CK_EVERY;
     memset(acc, 0, sizeof(int64_t) * MS__COUNT);
     if (j) {
@@ -349,9 +413,11 @@ static void cum_full(const model_lanes *l, uint32_t lane, uint32_t i, int64_t ac
         for (uint32_t k = 0; k < l->nst; k++)
             acc[l->st[k]] = c[k];
     }
-    for (uint32_t k = j * MODEL_CK_EVERY; k < i; k++)
-        if (s[k].state < MS__COUNT)
-            acc[s[k].state] += s[k].end - s[k].start;
+    for (uint32_t k = j * MODEL_CK_EVERY; k < i; k++) {
+        model_sse s = model_rec_sse(l, lane, k);
+        if (s.state < MS__COUNT)
+            acc[s.state] += s.end - s.start;
+    }
 }
 
 /* A sweep over a lane at increasing times: full[] holds the time per state
@@ -366,9 +432,8 @@ typedef struct cum_cursor {
 static void cum_next(const model_lanes *l, uint32_t lane, cum_cursor *cu, int64_t t,
                      int64_t acc[MS__COUNT])
 {
-    const model_span *s = l->sp[lane];
     uint32_t n = l->cnt[lane];
-    if (cu->bend && cu->i < n && s[cu->i].end <= t) {
+    if (cu->bend && cu->i < n && model_rec_end(l, lane, cu->i) <= t) {
         /* the block holding the answer, then one sequential walk in it
          * from its checkpoint (or from the cursor, in the same block) */
         uint32_t nb = n / MODEL_CK_EVERY, b0 = cu->i / MODEL_CK_EVERY, jb = b0;
@@ -398,27 +463,37 @@ static void cum_next(const model_lanes *l, uint32_t lane, cum_cursor *cu, int64_
                     cu->full[l->st[q]] = c[q];
             }
         }
-        for (; k < n && s[k].end <= t; k++)
-            if (s[k].state < MS__COUNT)
-                cu->full[s[k].state] += s[k].end - s[k].start;
+        model_sse s = {0, 0, MS_NONE};
+        for (; k < n; k++) {
+            s = model_rec_sse(l, lane, k);
+            if (s.end > t)
+                break;
+            if (s.state < MS__COUNT)
+                cu->full[s.state] += s.end - s.start;
+        }
         cu->i = k;
         memcpy(acc, cu->full, sizeof(int64_t) * MS__COUNT);
-        if (k < n && s[k].start < t && s[k].state < MS__COUNT)
-            acc[s[k].state] += t - s[k].start;
+        if (k < n && s.start < t && s.state < MS__COUNT)
+            acc[s.state] += t - s.start;
         return;
     }
-    uint32_t i = cu->bend ? cu->i : span_after_from(s, n, cu->i, t);
+    uint32_t i = cu->bend ? cu->i : span_after_from(l, lane, n, cu->i, t);
     if (i - cu->i <= 2 * MODEL_CK_EVERY) {
-        for (uint32_t k = cu->i; k < i; k++)
-            if (s[k].state < MS__COUNT)
-                cu->full[s[k].state] += s[k].end - s[k].start;
+        for (uint32_t k = cu->i; k < i; k++) {
+            model_sse s = model_rec_sse(l, lane, k);
+            if (s.state < MS__COUNT)
+                cu->full[s.state] += s.end - s.start;
+        }
     } else {
         cum_full(l, lane, i, cu->full);
     }
     cu->i = i;
     memcpy(acc, cu->full, sizeof(int64_t) * MS__COUNT);
-    if (i < n && s[i].start < t && s[i].state < MS__COUNT)
-        acc[s[i].state] += t - s[i].start;
+    if (i < n) {
+        model_sse s = model_rec_sse(l, lane, i);
+        if (s.start < t && s.state < MS__COUNT)
+            acc[s.state] += t - s.start;
+    }
 }
 
 static int64_t col_time(int64_t t0, double ns_per_col, uint32_t c)
@@ -441,13 +516,12 @@ void model_lane_columns(const model *m, model_lane_kind k, uint32_t idx, int64_t
         return;
     }
     const model_lanes *l = &m->lanes[k];
-    const model_span *s = l->sp[idx];
     uint32_t n = l->cnt[idx];
     int64_t a[MS__COUNT], bacc[MS__COUNT];
     int64_t ta = col_time(t0, ns_per_col, 0);
     cum_cursor cu;
     cu.bend = block_ends(m, k, idx);
-    cu.i = cu.bend ? span_after_blocks(s, n, cu.bend, 0, ta) : model_span_at_or_after(s, n, ta);
+    cu.i = cu.bend ? span_after_blocks(l, idx, n, cu.bend, 0, ta) : rec_after(l, idx, 0, n, ta);
     cum_full(l, idx, cu.i, cu.full);
     cum_next(l, idx, &cu, ta, a);
     for (uint32_t c = 0; c < ncols; c++) {
@@ -463,9 +537,9 @@ void model_lane_columns(const model *m, model_lane_kind k, uint32_t idx, int64_t
             }
         }
         if (best == MS_NONE && tb <= ta) {
-            uint32_t i = model_span_at(s, n, ta);
+            uint32_t i = model_lane_span_at(m, k, idx, ta);
             if (i < n)
-                best = s[i].state;
+                best = (int)model_rec_sse(l, idx, i).state;
         }
         out[c] = (uint8_t)best;
         memcpy(a, bacc, sizeof a);
@@ -531,10 +605,15 @@ static int cmp_epd(const void *a, const void *b)
     return x->i < y->i ? -1 : x->i > y->i;
 }
 
+static int is_episode(uint32_t st)
+{
+    return st == MS_WAITING || st == MS_SYSCALL || st == MS_SYSCALL_BLOCKED || st == MS_RUNNABLE;
+}
+
 uint32_t model_goroutine_episodes(const model *m, uint32_t idx, const model_episode **eps)
 {
-    const model_span *s;
-    uint32_t n = model_lane_spans(m, ML_GOROUTINE, idx, &s);
+    const model_lanes *l = &m->lanes[ML_GOROUTINE];
+    uint32_t n = model_lane_nspans(m, ML_GOROUTINE, idx);
     model_cache *c = m->cache;
     *eps = NULL;
     if (c->eps_lane == idx + 1 && n) { /* same goroutine as last time */
@@ -544,9 +623,7 @@ uint32_t model_goroutine_episodes(const model *m, uint32_t idx, const model_epis
     c->eps_lane = 0;
     uint32_t cnt = 0;
     for (uint32_t i = 0; i < n; i++)
-        if (s[i].state == MS_WAITING || s[i].state == MS_SYSCALL ||
-            s[i].state == MS_SYSCALL_BLOCKED || s[i].state == MS_RUNNABLE)
-            cnt++;
+        cnt += is_episode(model_rec_sse(l, idx, i).state);
     if (!cnt)
         return 0;
     epd *tmp = malloc(sizeof *tmp * cnt);
@@ -562,12 +639,13 @@ uint32_t model_goroutine_episodes(const model *m, uint32_t idx, const model_epis
         c->eps_cap = cnt;
     }
     uint32_t k = 0;
-    for (uint32_t i = 0; i < n; i++)
-        if (s[i].state == MS_WAITING || s[i].state == MS_SYSCALL ||
-            s[i].state == MS_SYSCALL_BLOCKED || s[i].state == MS_RUNNABLE) {
-            tmp[k].d = s[i].end - s[i].start;
+    for (uint32_t i = 0; i < n; i++) {
+        model_sse e = model_rec_sse(l, idx, i);
+        if (is_episode(e.state)) {
+            tmp[k].d = e.end - e.start;
             tmp[k++].i = i;
         }
+    }
     qsort(tmp, cnt, sizeof *tmp, cmp_epd);
     for (uint32_t i = 0; i < cnt; i++)
         c->eps[i].span = tmp[i].i;
@@ -576,11 +654,6 @@ uint32_t model_goroutine_episodes(const model *m, uint32_t idx, const model_epis
     c->eps_lane = idx + 1;
     *eps = c->eps;
     return cnt;
-}
-
-static int is_episode(uint8_t st)
-{
-    return st == MS_WAITING || st == MS_SYSCALL || st == MS_SYSCALL_BLOCKED || st == MS_RUNNABLE;
 }
 
 /* a before b in model_goroutine_episodes' order (longer, then earlier) */
@@ -624,14 +697,13 @@ static uint32_t *neps_slot(const model *m, uint32_t idx)
 
 uint32_t model_goroutine_episode_count(const model *m, uint32_t idx)
 {
-    const model_span *s;
-    uint32_t n = model_lane_spans(m, ML_GOROUTINE, idx, &s);
+    uint32_t n = model_lane_nspans(m, ML_GOROUTINE, idx);
     uint32_t *slot = neps_slot(m, idx);
     if (slot && *slot != UINT32_MAX)
         return *slot;
     uint32_t cnt = 0;
     for (uint32_t i = 0; i < n; i++)
-        cnt += is_episode(s[i].state);
+        cnt += is_episode(model_rec_sse(&m->lanes[ML_GOROUTINE], idx, i).state);
     if (slot)
         *slot = cnt;
     return cnt;
@@ -640,8 +712,8 @@ uint32_t model_goroutine_episode_count(const model *m, uint32_t idx)
 uint32_t model_goroutine_top_episodes(const model *m, uint32_t idx, uint32_t max,
                                       const model_episode **eps, uint32_t *total)
 {
-    const model_span *s;
-    uint32_t n = model_lane_spans(m, ML_GOROUTINE, idx, &s);
+    const model_lanes *l = &m->lanes[ML_GOROUTINE];
+    uint32_t n = model_lane_nspans(m, ML_GOROUTINE, idx);
     model_cache *c = m->cache;
     *eps = NULL;
     if (total)
@@ -668,10 +740,11 @@ uint32_t model_goroutine_top_episodes(const model *m, uint32_t idx, uint32_t max
     /* one pass: count them all, keep the k first in episode order */
     uint32_t nh = 0, cnt = 0;
     for (uint32_t i = 0; i < n; i++) {
-        if (!is_episode(s[i].state))
+        model_sse sp = model_rec_sse(l, idx, i);
+        if (!is_episode(sp.state))
             continue;
         cnt++;
-        epd e = {s[i].end - s[i].start, i};
+        epd e = {sp.end - sp.start, i};
         if (nh < k) {
             h[nh++] = e;
             if (nh == k)
@@ -852,7 +925,7 @@ static void build_gseries(const model *m)
         if (!l->cnt[i])
             continue;
         pos[i] = 0;
-        h[nh++] = (gnext){l->sp[i][0].start, i};
+        h[nh++] = (gnext){model_rec_start(l, i, 0), i};
     }
     for (uint32_t i = nh / 2; i-- > 0;)
         gheap_down(h, nh, i);
@@ -862,18 +935,20 @@ static void build_gseries(const model *m)
         int changed[3] = {0, 0, 0};
         while (nh && h[0].t == t) {
             uint32_t lane = h[0].lane, n = l->cnt[lane];
-            const model_span *s = l->sp[lane];
             uint32_t i = pos[lane] >> 1;
             int at_end = pos[lane] & 1;
+            model_sse s = model_rec_sse(l, lane, i);
             if (at_end) { /* the end of span i */
-                int w = gseries_which(s[i].state);
+                int w = gseries_which((uint8_t)s.state);
                 if (w >= 0)
                     cur[w]--, changed[w] = 1;
                 i++;
                 at_end = 0; /* next: the start of span i, now if it begins here */
+                if (i < n)
+                    s = model_rec_sse(l, lane, i);
             }
-            if (i < n && s[i].start == t && !at_end) {
-                int w = gseries_which(s[i].state);
+            if (i < n && s.start == t && !at_end) {
+                int w = gseries_which((uint8_t)s.state);
                 if (w >= 0)
                     cur[w]++, changed[w] = 1;
                 at_end = 1;
@@ -882,7 +957,7 @@ static void build_gseries(const model *m)
                 h[0] = h[--nh];
             } else {
                 pos[lane] = 2 * i + (uint32_t)at_end;
-                h[0].t = at_end ? s[i].end : s[i].start;
+                h[0].t = at_end ? s.end : s.start;
             }
             if (nh)
                 gheap_down(h, nh, 0);
