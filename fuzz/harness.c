@@ -36,8 +36,10 @@
 #pragma weak model_str
 #pragma weak model_get_info
 #pragma weak model_lane_count
-#pragma weak model_lane_spans
-#pragma weak model_span_at_or_after
+#pragma weak model_lane_nspans
+#pragma weak model_lane_span
+#pragma weak model_lane_span_after
+#pragma weak model_lane_span_at
 #pragma weak model_lane_columns
 #pragma weak model_goroutine_get
 #pragma weak model_goroutine_find
@@ -354,31 +356,53 @@ static void check_str(const model *m, uint32_t ns, uint32_t id, const char *what
 static void query_lane(const model *m, model_lane_kind k, uint32_t idx, const model_info *info,
                        uint8_t *out, fz_stats *st)
 {
-    if (model_lane_spans) {
-        const model_span *sp = NULL;
-        uint32_t n = model_lane_spans(m, k, idx, &sp);
-        if (n && !sp)
-            fz_fail("lane %d/%u: %u spans, NULL pointer", (int)k, idx, n);
+    if (model_lane_nspans && model_lane_span) {
+        uint32_t n = model_lane_nspans(m, k, idx);
+        model_span sp, prev, first, middle;
+        memset(&prev, 0, sizeof prev);
+        memset(&first, 0, sizeof first);
+        memset(&middle, 0, sizeof middle);
         for (uint32_t i = 0; i < n; i++) {
-            if (sp[i].end < sp[i].start)
+            if (model_lane_span(m, k, idx, i, &sp) != &sp)
+                fz_fail("lane %d/%u: span %u of %u does not decode", (int)k, idx, i, n);
+            if (sp.end < sp.start)
                 fz_fail("lane %d/%u span %u: end %lld < start %lld", (int)k, idx, i,
-                        (long long)sp[i].end, (long long)sp[i].start);
-            if (i && sp[i].start < sp[i - 1].end)
+                        (long long)sp.end, (long long)sp.start);
+            if (i && sp.start < prev.end)
                 fz_fail("lane %d/%u span %u: starts at %lld before the previous end %lld",
-                        (int)k, idx, i, (long long)sp[i].start, (long long)sp[i - 1].end);
-            if (sp[i].state >= MS__COUNT || sp[i].cat >= MC__COUNT)
-                fz_fail("lane %d/%u span %u: state %u cat %u", (int)k, idx, i, sp[i].state,
-                        sp[i].cat);
+                        (int)k, idx, i, (long long)sp.start, (long long)prev.end);
+            if (sp.state >= MS__COUNT || sp.cat >= MC__COUNT)
+                fz_fail("lane %d/%u span %u: state %u cat %u", (int)k, idx, i, sp.state,
+                        sp.cat);
+            if (i == 0)
+                first = sp;
+            if (i == n / 2)
+                middle = sp;
+            prev = sp;
         }
-        if (model_span_at_or_after && n) {
-            int64_t probes[4] = {INT64_MIN, sp[0].start, sp[n / 2].end, INT64_MAX};
+        if (model_lane_span(m, k, idx, n, &sp))
+            fz_fail("lane %d/%u: span %u of %u decodes", (int)k, idx, n, n);
+        if (model_lane_span_after && n) {
+            int64_t probes[4] = {INT64_MIN, first.start, middle.end, INT64_MAX};
             for (int p = 0; p < 4; p++) {
-                uint32_t r = model_span_at_or_after(sp, n, probes[p]);
+                uint32_t r = model_lane_span_after(m, k, idx, probes[p]);
                 if (r > n)
-                    fz_fail("model_span_at_or_after returned %u of %u", r, n);
-                if (r < n && sp[r].end <= probes[p])
-                    fz_fail("model_span_at_or_after: span %u ends at %lld <= %lld", r,
-                            (long long)sp[r].end, (long long)probes[p]);
+                    fz_fail("model_lane_span_after returned %u of %u", r, n);
+                if (r < n && (!model_lane_span(m, k, idx, r, &sp) || sp.end <= probes[p]))
+                    fz_fail("model_lane_span_after: span %u ends at %lld <= %lld", r,
+                            (long long)sp.end, (long long)probes[p]);
+                if (r > 0 && (!model_lane_span(m, k, idx, r - 1, &sp) || sp.end > probes[p]))
+                    fz_fail("model_lane_span_after(%lld) = %u: span %u ends at %lld", (long long)probes[p],
+                            r, r - 1, (long long)sp.end);
+                if (model_lane_span_at) {
+                    uint32_t a = model_lane_span_at(m, k, idx, probes[p]);
+                    if (a != n && (a != r || !model_lane_span(m, k, idx, a, &sp) || sp.start > probes[p]))
+                        fz_fail("model_lane_span_at(%lld) = %u of %u, span_after %u", (long long)probes[p],
+                                a, n, r);
+                    if (a == n && r < n && (!model_lane_span(m, k, idx, r, &sp) || sp.start <= probes[p]))
+                        fz_fail("model_lane_span_at(%lld): none, but span %u [%lld, %lld) holds it",
+                                (long long)probes[p], r, (long long)sp.start, (long long)sp.end);
+                }
             }
         }
     }
@@ -631,10 +655,9 @@ static void stage_model(const uint8_t *buf, size_t len, fz_stats *st)
                     check_str(m, ns, gs->reason[r], "block reason");
             }
         }
-        if (model_goroutine_episodes && model_lane_spans) {
+        if (model_goroutine_episodes && model_lane_nspans) {
             const model_episode *eps = NULL;
-            const model_span *sp = NULL;
-            uint32_t nsp = model_lane_spans(m, ML_GOROUTINE, i, &sp);
+            uint32_t nsp = model_lane_nspans(m, ML_GOROUTINE, i);
             uint32_t ne = model_goroutine_episodes(m, i, &eps);
             for (uint32_t e = 0; e < ne; e++)
                 if (eps[e].span >= nsp)
