@@ -529,6 +529,11 @@ typedef struct rd {
     uint64_t valid_events; /* events delivered up to and including the last Sync */
     int eof_quirk; /* the last table read error was a bare EOF (see tt_load_v2) */
     size_t gen_start, gen_end; /* byte range of the generation being read */
+    size_t pgsz;     /* page size when consumed pages of a mapped input are
+                        released (tt_v2_release_pages), else 0 */
+    size_t scan_rel; /* read_gen: pages before this offset were released */
+    size_t run_rel;  /* run_gen: likewise */
+    size_t nswitch;  /* batch switches since the last low-water mark check */
     uint64_t next_progress;
 
     u64map stwnames; /* global id of a STW kind -> global id of "stop-the-world (kind)" */
@@ -1007,6 +1012,53 @@ static int cmp_cpu(const void *a, const void *b)
  */
 static void progress(rd *r, size_t done);
 
+/*
+ * Releasing consumed input pages (tt_load_file on a mapped file, see
+ * trace.h). Nothing refers into the buffer after use: tables are copied by
+ * read_gen, events by the cursors. read_gen drops what it has scanned
+ * (event batch payloads are only indexed there), each event batch is dropped
+ * when its cursor leaves it, and the whole generation at its end. A dropped
+ * page of the read-only private mapping is simply read again from the file
+ * (page cache) if touched, so this never changes what is read; it keeps the
+ * resident file pages to about the batches being decoded instead of a whole
+ * generation.
+ */
+static void drop_pages(const rd *r, size_t lo, size_t hi)
+{
+    uintptr_t base = (uintptr_t)r->buf, m = (uintptr_t)r->pgsz - 1;
+    uintptr_t a = (base + lo + m) & ~m, b = (base + hi) & ~m;
+    if (b > a)
+        (void)madvise((void *)a, b - a, MADV_DONTNEED);
+}
+
+/* run_gen: every cursor reads its M's batches in file order, so nothing
+ * below the lowest current batch of a cursor is needed any more: drop it
+ * (this also catches pages mapped again by fault-around next to the batches
+ * being read). Checked every ncurs + 8 batch switches: O(1) amortized. */
+static __attribute__((noinline)) void lowmark_release(rd *r)
+{
+    r->nswitch = 0;
+    size_t low = r->gen_end;
+    for (size_t i = 0; i < r->ncurs; i++) {
+        int32_t bi = r->curs[i].bidx;
+        if (bi >= 0 && r->batches[bi].off < low)
+            low = r->batches[bi].off;
+    }
+    if (low > r->run_rel + (1u << 20)) {
+        drop_pages(r, r->run_rel, low);
+        r->run_rel = low;
+    }
+}
+
+/* read_gen: drop [scan_rel, upto) once at least 1 MiB accumulated. */
+static inline void scan_release(rd *r, size_t upto)
+{
+    if (r->pgsz && upto > r->scan_rel + (1u << 20)) {
+        drop_pages(r, r->scan_rel, upto);
+        r->scan_rel = upto;
+    }
+}
+
 /* Report reading progress inside big generations (every 16 MiB). */
 static inline void read_progress(rd *r, size_t p)
 {
@@ -1022,6 +1074,7 @@ static tt_status read_gen(rd *r, size_t *pos, tt_status *spill_err, size_t *spil
     *spill_err = TT_OK;
     size_t p = *pos;
     r->gen_start = p;
+    r->scan_rel = p;
     rawbatch b;
     uint64_t g = 0;
     if (r->ver >= 26) {
@@ -1057,6 +1110,7 @@ static tt_status read_gen(rd *r, size_t *pos, tt_status *spill_err, size_t *spil
             tt_status st = process_batch(r, &b);
             if (st)
                 return st;
+            scan_release(r, p);
         }
     } else {
         for (;;) {
@@ -1094,6 +1148,7 @@ static tt_status read_gen(rd *r, size_t *pos, tt_status *spill_err, size_t *spil
             tt_status st = process_batch(r, &b);
             if (st)
                 return st;
+            scan_release(r, p);
         }
         r->gen = g;
     }
@@ -1118,7 +1173,11 @@ static __attribute__((noinline)) int cursor_load(rd *r, cursor *c)
         if (c->p == NULL) { /* the first batch, not loaded yet */
             c->p = r->buf + b->off;
         } else {
+            if (r->pgsz && b->len >= 2 * r->pgsz) /* consumed: drop its inner pages */
+                drop_pages(r, b->off, b->off + b->len);
             c->bidx = b->next;
+            if (r->pgsz && ++r->nswitch >= r->ncurs + 8)
+                lowmark_release(r);
             if (c->bidx < 0)
                 break;
             b = &r->batches[c->bidx];
@@ -2795,6 +2854,8 @@ static tt_status run_gen(rd *r)
     if (GROW(r->heap, r->capheap, r->ncurs + 2))
         return NOMEM(r, r->gen_start);
     r->nheap = 0;
+    r->run_rel = r->gen_start;
+    r->nswitch = 0;
     for (size_t i = 0; i < r->ncurs; i++) {
         cursor *c = &r->curs[i];
         c->p = c->end = NULL;
@@ -2904,23 +2965,6 @@ static void rd_free(rd *r)
 
 _Thread_local int tt_v2_release_pages;
 
-/* Drop the pages of [*released, upto) of a mapped input (see tt_load_file). */
-static void release_pages(rd *r, size_t *released, size_t upto)
-{
-    if (!tt_v2_release_pages)
-        return;
-    long ps = sysconf(_SC_PAGESIZE);
-    if (ps <= 0)
-        return;
-    uintptr_t base = (uintptr_t)r->buf;
-    uintptr_t lo = (base + *released + (uintptr_t)ps - 1) & ~((uintptr_t)ps - 1);
-    uintptr_t hi = (base + upto) & ~((uintptr_t)ps - 1);
-    if (hi > lo + (1u << 20)) {
-        (void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
-        *released = hi - base;
-    }
-}
-
 static void progress(rd *r, size_t done)
 {
     if (r->sink && r->sink->on_progress)
@@ -2964,7 +3008,12 @@ tt_status tt_load_v2(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
         return tt_err_set(err, TT_ERR_NOMEM, 0, "out of memory");
     }
 
-    size_t pos = 16, released = 0;
+    if (tt_v2_release_pages) {
+        long ps = sysconf(_SC_PAGESIZE);
+        if (ps > 0 && ((size_t)ps & ((size_t)ps - 1)) == 0)
+            r->pgsz = (size_t)ps;
+    }
+    size_t pos = 16;
     uint64_t good_gens = 0;
     size_t valid_bytes = 16;
     tt_status st = TT_OK;
@@ -3019,7 +3068,8 @@ tt_status tt_load_v2(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
             break;
         good_gens++;
         valid_bytes = pos;
-        release_pages(r, &released, pos);
+        if (r->pgsz) /* the whole generation (its first page was the last one's) */
+            drop_pages(r, r->gen_start - r->gen_start % r->pgsz, pos);
         progress(r, pos);
         if (spill) {
             if ((st = emit_sync(r, 0, r->last_ts)))
