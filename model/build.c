@@ -167,9 +167,11 @@ typedef struct bgx {
 
 /* P, M and GC lanes are few and long: one array per lane (no sorting at the
  * end, no lane index per span), grown geometrically, of compact records
- * (model_hot; spans that do not fit go to the builder's esc tables). */
+ * (model_psp, anchored at base[]; spans that do not fit go to the builder's
+ * esc tables). */
 typedef struct spvec {
-    model_hot *a;
+    model_psp *a;
+    int64_t *base;     /* cap / MODEL_PBLOCK + 1 anchors */
     uint32_t n, cap;
 } spvec;
 
@@ -533,17 +535,22 @@ static int span_close(model_builder *b, int kind, uint32_t lane, const bspan *op
         if (v->n == v->cap) {
             /* start small: a hostile trace may declare 100k Ps */
             uint32_t ncap = v->cap ? (v->cap < (1u << 30) ? v->cap * 2 : UINT32_MAX) : 2;
-            model_hot *na = ncap > v->cap ? realloc(v->a, sizeof *na * ncap) : NULL;
-            if (!na) {
+            model_psp *na = ncap > v->cap ? realloc(v->a, sizeof *na * ncap) : NULL;
+            if (na)
+                v->a = na;
+            int64_t *nb = na ? realloc(v->base, sizeof *nb * (ncap / MODEL_PBLOCK + 1)) : NULL;
+            if (!nb) {
                 b->oom = 1;
                 return 0;
             }
-            v->a = na;
+            v->base = nb;
             v->cap = ncap;
         }
         model_span sp = {open->start, t,          open->stack, open->reason,
                          open->other, open->state, open->cat,   open->flags};
-        if (model_rec_encode((uint8_t *)&v->a[v->n], sizeof(model_hot), b->t_first, &sp)) {
+        if (v->n % MODEL_PBLOCK == 0)
+            v->base[v->n / MODEL_PBLOCK] = sp.start;
+        if (model_psp_encode(&v->a[v->n], v->base[v->n / MODEL_PBLOCK], &sp)) {
             size_t e = VADD(b, b->esc[kind]);
             if (e == SIZE_MAX)
                 return 0;
@@ -1790,27 +1797,35 @@ static int take_lanes(model_lanes *l, uint32_t nlanes, spvec *const *vecs, size_
                       const uint32_t *remap, int64_t t0, model_esc *esc, size_t nesc)
 {
     l->n = nlanes;
-    l->stride = sizeof(model_hot);
+    l->stride = sizeof(model_psp);
     l->t0 = t0;
     l->rec = calloc((size_t)nlanes + 1, sizeof *l->rec);
+    l->bases = calloc((size_t)nlanes + 1, sizeof *l->bases);
     l->cnt = calloc((size_t)nlanes + 1, sizeof *l->cnt);
-    if (!l->rec || !l->cnt)
+    if (!l->rec || !l->bases || !l->cnt)
         return -1;
     for (size_t i = 0; i < nvec; i++) {
         spvec *v = vecs[i];
         uint32_t ln = remap ? remap[i] : (uint32_t)i;
         if (v->n && v->n < v->cap) {
-            model_hot *na = realloc(v->a, sizeof *na * v->n);
+            model_psp *na = realloc(v->a, sizeof *na * v->n);
             if (na)
                 v->a = na;
+            int64_t *nb = realloc(v->base, sizeof *nb * ((v->n - 1) / MODEL_PBLOCK + 1));
+            if (nb)
+                v->base = nb;
         }
         if (!v->n) {
             free(v->a);
+            free(v->base);
             v->a = NULL;
+            v->base = NULL;
         }
         l->rec[ln] = (uint8_t *)v->a;
+        l->bases[ln] = v->base;
         l->cnt[ln] = v->n;
         v->a = NULL;
+        v->base = NULL;
         v->n = v->cap = 0;
     }
     if (nesc) {
@@ -1887,7 +1902,7 @@ static int take_spans(model_lanes *l, spstore *v, uint32_t nlanes, const uint32_
     uint8_t *base = (uint8_t *)v->a;
     for (size_t i = 0; i < n; i++) {
         uint8_t tmp[sizeof(model_gsp)];
-        nesc += model_rec_encode(tmp, sizeof(model_gsp), t0, &v->a[i]);
+        nesc += model_gsp_encode(tmp, t0, &v->a[i]);
     }
     if (nesc) {
         l->esc = malloc(sizeof *l->esc * nesc);
@@ -1901,7 +1916,7 @@ static int take_spans(model_lanes *l, spstore *v, uint32_t nlanes, const uint32_
         model_span sp = v->a[i];
         while (lane < nlanes && pos[lane] + l->cnt[lane] <= i)
             lane++;
-        if (model_rec_encode(base + i * sizeof(model_gsp), sizeof(model_gsp), t0, &sp)) {
+        if (model_gsp_encode(base + i * sizeof(model_gsp), t0, &sp)) {
             l->esc[l->nesc].key = (uint64_t)lane << 32 | (uint32_t)(i - pos[lane]);
             l->esc[l->nesc++].s = sp;
         }
@@ -1974,8 +1989,13 @@ size_t model_lanes_bytes(const model_lanes *l)
     if (!l->rec)
         return 0;
     size_t b = (sizeof *l->rec + sizeof *l->cnt) * ((size_t)l->n + 1);
-    for (uint32_t i = 0; i < l->n; i++)
+    for (uint32_t i = 0; i < l->n; i++) {
         b += (size_t)l->stride * l->cnt[i];
+        if (l->bases && l->cnt[i])
+            b += sizeof(int64_t) * ((l->cnt[i] - 1) / MODEL_PBLOCK + 1);
+    }
+    if (l->bases)
+        b += sizeof *l->bases * ((size_t)l->n + 1);
     b += sizeof *l->esc * l->nesc;
     if (l->ck_off)
         b += sizeof *l->ck_off * ((size_t)l->n + 1) +
@@ -2196,11 +2216,16 @@ void model_builder_free(model_builder *b)
     model_imap_free(&b->tmap);
     free(b->gsp.a);
     free(b->gsp.lane);
-    for (size_t i = 0; i < b->ps.n; i++)
+    for (size_t i = 0; i < b->ps.n; i++) {
         free(b->ps.a[i].v.a);
-    for (size_t i = 0; i < b->ms.n; i++)
+        free(b->ps.a[i].v.base);
+    }
+    for (size_t i = 0; i < b->ms.n; i++) {
         free(b->ms.a[i].v.a);
+        free(b->ms.a[i].v.base);
+    }
     free(b->gc_v.a);
+    free(b->gc_v.base);
     for (int k = 0; k < 4; k++)
         free(b->esc[k].a);
     free(b->gs.a);

@@ -12,16 +12,25 @@
 #define MODEL_CK_EVERY 32u
 
 /*
- * Compact span records. Every lane kind stores 16 hot bytes per span
- * (model_hot): the start relative to the kind's t0 in the low 60 bits of ts
- * and the state in its top 4 bits, the duration, and other. Goroutine lanes
- * add 8 cold bytes (model_gsp): stack, and reason (25 bits) | cat << 25 |
- * flags << 29. P, M and GC lanes have no stack, reason, cat or flags.
- * A span that does not fit (start before t0 or 2^60 ns after it, duration of
- * 2^32 ns or more, reason id of 2^25 or more, cat >= 16, flags >= 8; on P/M/GC
- * lanes any stack, reason, cat or flags) has state MODEL_ESC in its record and
- * is kept whole in the kind's escape table (esc, sorted by lane << 32 | index,
- * binary-searched): every value round-trips exactly.
+ * Compact span records.
+ *
+ * Goroutine lanes, 24 bytes (model_gsp): ts = the start relative to the
+ * kind's t0 in the low 60 bits | the state in the top 4; the duration (32
+ * bits); other; stack; reason (25 bits) | cat << 25 | flags << 29.
+ *
+ * P, M and GC lanes, 12 bytes (model_psp): the start relative to the start of
+ * the first span of its block of MODEL_PBLOCK spans (the lane's bases[]), the
+ * duration (28 bits) | the state << 28, other. They have no stack, reason,
+ * cat or flags.
+ *
+ * A span that does not fit (a start before its anchor or too far after it, a
+ * duration too long, a reason id of 2^25 or more, cat >= 16, flags >= 8; on
+ * P/M/GC lanes any stack, reason, cat or flags) has state MODEL_ESC in its
+ * record and is kept whole in the kind's escape table (esc, sorted by
+ * lane << 32 | index, binary-searched): every value round-trips exactly.
+ * Escapes stay rare: on P/M/GC lanes a span escapes when it lasts 2^28 ns
+ * (268 ms) or more, or when its block of 32 spans is longer than 2^32 ns
+ * (4.29 s); on goroutine lanes when it lasts 2^32 ns or more.
  */
 typedef struct model_hot {
     uint64_t ts;           /* start - t0 (low 60 bits) | state << 60 */
@@ -35,6 +44,12 @@ typedef struct model_gsp {
     uint32_t rcf;          /* reason | cat << 25 | flags << 29 */
 } model_gsp;
 
+typedef struct model_psp {
+    uint32_t off;          /* start - bases[index / MODEL_PBLOCK] */
+    uint32_t ds;           /* end - start (low 28 bits) | state << 28 */
+    int32_t other;
+} model_psp;
+
 typedef struct model_esc {
     uint64_t key;          /* lane << 32 | span index */
     model_span s;
@@ -45,16 +60,22 @@ typedef struct model_esc {
 #define MODEL_ESC 15u                      /* state of an escaped record */
 #define MODEL_REASON_BITS 25
 #define MODEL_REASON_MASK ((1u << MODEL_REASON_BITS) - 1)
-_Static_assert(sizeof(model_hot) == 16 && sizeof(model_gsp) == 24, "span records");
+#define MODEL_PDUR_BITS 28
+#define MODEL_PDUR_MASK ((1u << MODEL_PDUR_BITS) - 1)
+#define MODEL_PBLOCK 32u
+_Static_assert(sizeof(model_hot) == 16 && sizeof(model_gsp) == 24 && sizeof(model_psp) == 12,
+               "span records");
 _Static_assert(MS__COUNT < MODEL_ESC && MC__COUNT <= 16, "span record fields");
 
 typedef struct model_lanes {
     uint32_t n;            /* lanes */
-    uint32_t stride;       /* bytes per record: 24 (goroutine lanes) or 16 */
-    int64_t t0;            /* span starts are stored relative to it */
+    uint32_t stride;       /* bytes per record: 24 (goroutine lanes, model_gsp) or
+                              12 (model_psp) */
+    int64_t t0;            /* goroutine lanes: span starts are relative to it */
     uint8_t *block;        /* every record of these lanes, lane after lane (goroutine
                               lanes); NULL: each lane has its own array (others) */
     uint8_t **rec;         /* n pointers into block or arrays (NULL when empty) */
+    int64_t **bases;       /* model_psp lanes: n arrays of block anchors */
     uint32_t *cnt;         /* n span counts */
     model_esc *esc;        /* spans that do not fit a record, by key */
     uint32_t nesc;
@@ -70,66 +91,47 @@ typedef struct model_lanes {
  * state is MODEL_ESC in a consistent model). */
 const model_span *model_lanes_esc(const model_lanes *l, uint32_t lane, uint32_t i);
 
-/* Record i of a lane (no range check). */
-static inline const model_hot *model_rec(const model_lanes *l, uint32_t lane, uint32_t i)
-{
-    return (const model_hot *)(l->rec[lane] + (size_t)i * l->stride);
-}
-
-/* Decode record i of a lane into *o (every field). */
-static inline void model_rec_decode(const model_lanes *l, uint32_t lane, uint32_t i,
-                                    model_span *o)
-{
-    const model_hot *h = model_rec(l, lane, i);
-    uint32_t st = (uint32_t)(h->ts >> MODEL_TS_BITS);
-    if (st == MODEL_ESC) {
-        const model_span *e = model_lanes_esc(l, lane, i);
-        if (e) {
-            *o = *e;
-            return;
-        }
-        memset(o, 0, sizeof *o);
-        return;
-    }
-    uint64_t s = (uint64_t)l->t0 + (h->ts & MODEL_TS_MASK);
-    o->start = (int64_t)s;
-    o->end = (int64_t)(s + h->dur);
-    o->other = h->other;
-    o->state = (uint8_t)st;
-    if (l->stride == sizeof(model_gsp)) {
-        const model_gsp *g = (const model_gsp *)h;
-        o->stack = g->stack;
-        o->reason = g->rcf & MODEL_REASON_MASK;
-        o->cat = (uint8_t)(g->rcf >> MODEL_REASON_BITS & 15);
-        o->flags = (uint16_t)(g->rcf >> 29);
-    } else {
-        o->stack = o->reason = 0;
-        o->cat = 0;
-        o->flags = 0;
-    }
-}
-
-/* Start, end and state of record i of a lane (the hot bytes only, unless
- * escaped). */
+/* Start, end and state of a span. */
 typedef struct model_sse {
     int64_t start, end;
     uint32_t state;
 } model_sse;
+
+static inline model_sse model_esc_sse(const model_lanes *l, uint32_t lane, uint32_t i)
+{
+    const model_span *e = model_lanes_esc(l, lane, i);
+    model_sse r = {0, 0, MS_NONE};
+    if (e) {
+        r.start = e->start;
+        r.end = e->end;
+        r.state = e->state;
+    }
+    return r;
+}
+
+/* Start, end and state of record i of a lane (the hot bytes only, unless
+ * escaped; no range check). */
 static inline model_sse model_rec_sse(const model_lanes *l, uint32_t lane, uint32_t i)
 {
-    const model_hot *h = model_rec(l, lane, i);
-    uint32_t st = (uint32_t)(h->ts >> MODEL_TS_BITS);
     model_sse r;
-    if (__builtin_expect(st == MODEL_ESC, 0)) {
-        const model_span *e = model_lanes_esc(l, lane, i);
-        r.start = e ? e->start : 0;
-        r.end = e ? e->end : 0;
-        r.state = e ? e->state : MS_NONE;
+    if (l->stride == sizeof(model_gsp)) {
+        const model_hot *h = (const model_hot *)(l->rec[lane] + (size_t)i * sizeof(model_gsp));
+        uint32_t st = (uint32_t)(h->ts >> MODEL_TS_BITS);
+        if (__builtin_expect(st == MODEL_ESC, 0))
+            return model_esc_sse(l, lane, i);
+        uint64_t s = (uint64_t)l->t0 + (h->ts & MODEL_TS_MASK);
+        r.start = (int64_t)s;
+        r.end = (int64_t)(s + h->dur);
+        r.state = st;
         return r;
     }
-    uint64_t s = (uint64_t)l->t0 + (h->ts & MODEL_TS_MASK);
+    const model_psp *p = (const model_psp *)(l->rec[lane] + (size_t)i * sizeof(model_psp));
+    uint32_t st = p->ds >> MODEL_PDUR_BITS;
+    if (__builtin_expect(st == MODEL_ESC, 0))
+        return model_esc_sse(l, lane, i);
+    uint64_t s = (uint64_t)l->bases[lane][i / MODEL_PBLOCK] + p->off;
     r.start = (int64_t)s;
-    r.end = (int64_t)(s + h->dur);
+    r.end = (int64_t)(s + (p->ds & MODEL_PDUR_MASK));
     r.state = st;
     return r;
 }
@@ -142,41 +144,82 @@ static inline int64_t model_rec_start(const model_lanes *l, uint32_t lane, uint3
     return model_rec_sse(l, lane, i).start;
 }
 
-/* Encode s as record r of a lane kind with stride `stride` and base t0:
- * returns 0, or 1 when s does not fit (r then holds an escape marker: the
- * caller keeps s in the escape table). */
-static inline int model_rec_encode(uint8_t *r, uint32_t stride, int64_t t0, const model_span *s)
+/* Decode record i of a lane into *o (every field; no range check). */
+static inline void model_rec_decode(const model_lanes *l, uint32_t lane, uint32_t i,
+                                    model_span *o)
 {
-    uint64_t rel = (uint64_t)s->start - (uint64_t)t0;
-    uint64_t dur = (uint64_t)s->end - (uint64_t)s->start;
-    int fit = s->start >= t0 && rel <= MODEL_TS_MASK && s->end >= s->start && dur <= UINT32_MAX &&
-              s->state < MODEL_ESC;
-    model_hot h;
-    if (stride == sizeof(model_gsp)) {
-        fit = fit && s->reason <= MODEL_REASON_MASK && s->cat < 16 && s->flags < 8;
-    } else {
-        fit = fit && !s->stack && !s->reason && !s->cat && !s->flags;
+    const uint8_t *p = l->rec[lane] + (size_t)i * l->stride;
+    if (l->stride == sizeof(model_gsp) ? ((const model_hot *)p)->ts >> MODEL_TS_BITS == MODEL_ESC
+                                       : ((const model_psp *)p)->ds >> MODEL_PDUR_BITS == MODEL_ESC) {
+        const model_span *e = model_lanes_esc(l, lane, i);
+        if (e)
+            *o = *e;
+        else
+            memset(o, 0, sizeof *o);
+        return;
     }
+    model_sse r = model_rec_sse(l, lane, i);
+    o->start = r.start;
+    o->end = r.end;
+    o->state = (uint8_t)r.state;
+    if (l->stride == sizeof(model_gsp)) {
+        const model_gsp *g = (const model_gsp *)p;
+        o->other = g->h.other;
+        o->stack = g->stack;
+        o->reason = g->rcf & MODEL_REASON_MASK;
+        o->cat = (uint8_t)(g->rcf >> MODEL_REASON_BITS & 15);
+        o->flags = (uint16_t)(g->rcf >> 29);
+    } else {
+        o->other = ((const model_psp *)p)->other;
+        o->stack = o->reason = 0;
+        o->cat = 0;
+        o->flags = 0;
+    }
+}
+
+/* Encode s as a goroutine record at r (base t0): returns 0, or 1 when s does
+ * not fit (r then holds an escape marker: the caller keeps s in the escape
+ * table). r may overlap s. */
+static inline int model_gsp_encode(uint8_t *r, int64_t t0, const model_span *s)
+{
+    model_span c = *s;
+    uint64_t rel = (uint64_t)c.start - (uint64_t)t0;
+    uint64_t dur = (uint64_t)c.end - (uint64_t)c.start;
+    int fit = c.start >= t0 && rel <= MODEL_TS_MASK && c.end >= c.start && dur <= UINT32_MAX &&
+              c.state < MODEL_ESC && c.reason <= MODEL_REASON_MASK && c.cat < 16 && c.flags < 8;
+    model_gsp g;
+    memset(&g, 0, sizeof g);
     if (!fit) {
-        memset(r, 0, stride);
-        h.ts = (uint64_t)MODEL_ESC << MODEL_TS_BITS;
-        h.dur = 0;
-        h.other = 0;
-        memcpy(r, &h, sizeof h);
+        g.h.ts = (uint64_t)MODEL_ESC << MODEL_TS_BITS;
+    } else {
+        g.h.ts = rel | (uint64_t)c.state << MODEL_TS_BITS;
+        g.h.dur = (uint32_t)dur;
+        g.h.other = c.other;
+        g.stack = c.stack;
+        g.rcf = c.reason | (uint32_t)c.cat << MODEL_REASON_BITS | (uint32_t)c.flags << 29;
+    }
+    memcpy(r, &g, sizeof g);
+    return !fit;
+}
+
+/* Encode s as a P/M/GC record at r, its block anchored at base: 0, or 1 when
+ * it does not fit (as above). */
+static inline int model_psp_encode(model_psp *r, int64_t base, const model_span *s)
+{
+    uint64_t off = (uint64_t)s->start - (uint64_t)base;
+    uint64_t dur = (uint64_t)s->end - (uint64_t)s->start;
+    int fit = s->start >= base && off <= UINT32_MAX && s->end >= s->start &&
+              dur <= MODEL_PDUR_MASK && s->state < MODEL_ESC && !s->stack && !s->reason &&
+              !s->cat && !s->flags;
+    if (!fit) {
+        r->off = 0;
+        r->ds = MODEL_ESC << MODEL_PDUR_BITS;
+        r->other = 0;
         return 1;
     }
-    h.ts = rel | (uint64_t)s->state << MODEL_TS_BITS;
-    h.dur = (uint32_t)dur;
-    h.other = s->other;
-    if (stride == sizeof(model_gsp)) {
-        model_gsp g;
-        g.h = h;
-        g.stack = s->stack;
-        g.rcf = s->reason | (uint32_t)s->cat << MODEL_REASON_BITS | (uint32_t)s->flags << 29;
-        memcpy(r, &g, sizeof g);
-    } else {
-        memcpy(r, &h, sizeof h);
-    }
+    r->off = (uint32_t)off;
+    r->ds = (uint32_t)dur | (uint32_t)s->state << MODEL_PDUR_BITS;
+    r->other = s->other;
     return 0;
 }
 
