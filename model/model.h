@@ -186,7 +186,8 @@ char *model_fmt_duration(char *buf, size_t cap, int64_t ns);
  */
 typedef enum model_lane_kind { ML_GOROUTINE, ML_PROC, ML_THREAD, ML_GC } model_lane_kind;
 
-/* One interval of a lane. 32 bytes. */
+/* One interval of a lane, decoded (the model keeps 24 or 12 bytes per span:
+ * model_int.h). */
 typedef struct model_span {
     int64_t start, end;   /* [start, end) in ns */
     uint32_t stack;       /* stack at the transition that began the span (0 none):
@@ -235,17 +236,6 @@ uint32_t model_lane_span_at(const model *m, model_lane_kind k, uint32_t idx, int
 uint32_t model_lane_spans_in(const model *m, model_lane_kind k, uint32_t idx, int64_t t0,
                              int64_t t1, uint32_t *first);
 
-/* DEPRECATED (removed once every caller uses the functions above):
- * spans of lane idx (sorted, non-overlapping); returns the count. Borrowed. */
-uint32_t model_lane_spans(const model *m, model_lane_kind k, uint32_t idx,
-                          const model_span **spans);
-/* Index of the first span with end > t (binary search); count if none. */
-uint32_t model_span_at_or_after(const model_span *spans, uint32_t n, int64_t t);
-/* Index of the span containing t (start <= t < end), or n if t is in a gap. */
-uint32_t model_span_at(const model_span *spans, uint32_t n, int64_t t);
-/* Spans overlapping [t0, t1): *first gets the first index; returns the count. */
-uint32_t model_spans_in(const model_span *spans, uint32_t n, int64_t t0, int64_t t1,
-                        uint32_t *first);
 /* Next (dir > 0: the first span boundary, start or end, > t) or previous
  * (dir < 0: the last span boundary < t) state change of a lane; returns that
  * time, or INT64_MIN if none. */
@@ -253,7 +243,8 @@ int64_t model_lane_next_change(const model *m, model_lane_kind k, uint32_t idx,
                                int64_t t, int dir);
 /* Next/previous blocking episode of goroutine lane idx (a waiting or blocked
  * syscall span; dir > 0: first one starting after t, dir < 0: last one
- * starting before t); returns its span index or UINT32_MAX. */
+ * ending at or before t, so not the one holding t); returns its span index or
+ * UINT32_MAX. */
 uint32_t model_goroutine_next_block(const model *m, uint32_t idx, int64_t t, int dir);
 /*
  * Level-of-detail: for ncols columns starting at t0, each ns_per_col wide
@@ -334,7 +325,7 @@ const model_gstats *model_goroutine_stats(const model *m, uint32_t idx, model_gs
 /* Blocking episodes of a goroutine (its waiting, syscall, blocked syscall and
  * runnable spans), longest first (ties: earlier first). Borrowed; valid until
  * the next call of model_goroutine_episodes on this model (not thread-safe).
- * The span (model_lane_spans(ML_GOROUTINE, idx)) gives reason, cat, start,
+ * The span (model_lane_span(ML_GOROUTINE, idx, span)) gives reason, cat, start,
  * duration, stack and the unblocker (span.other). */
 typedef struct model_episode {
     uint32_t span;        /* index into the goroutine's spans */

@@ -237,8 +237,6 @@ typedef struct model_cache {
      * each complete block of MODEL_CK_EVERY spans (searched instead of the
      * spans themselves: model_lane_columns), built on first use */
     int64_t **bend[4];
-    /* DEPRECATED model_lane_spans: lanes decoded into arrays on first use */
-    model_span **dec[4];
     /* lazily built goroutine-count series */
     int series_done;
     model_point *gser[3];

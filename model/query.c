@@ -74,10 +74,6 @@ void model_free(model *m)
                 for (uint32_t i = 0; i < m->lanes[k].n; i++)
                     free(m->cache->bend[k][i]);
             free(m->cache->bend[k]);
-            if (m->cache->dec[k])
-                for (uint32_t i = 0; i < m->lanes[k].n; i++)
-                    free(m->cache->dec[k][i]);
-            free(m->cache->dec[k]);
         }
         for (int k = 0; k < 3; k++)
             free(m->cache->gser[k]);
@@ -124,73 +120,6 @@ const model_span *model_lanes_esc(const model_lanes *l, uint32_t lane, uint32_t 
             hi = mid;
     }
     return lo < l->nesc && l->esc[lo].key == key ? &l->esc[lo].s : NULL;
-}
-
-/* DEPRECATED: the lane decoded into an array, cached until model_free. */
-uint32_t model_lane_spans(const model *m, model_lane_kind k, uint32_t idx,
-                          const model_span **spans)
-{
-    static const model_span none[1];
-    *spans = NULL;
-    if ((unsigned)k >= 4 || idx >= m->lanes[k].n)
-        return 0;
-    const model_lanes *l = &m->lanes[k];
-    uint32_t n = l->cnt[idx];
-    *spans = none;
-    if (!n)
-        return 0;
-    model_cache *c = m->cache;
-    if (!c->dec[k] && !(c->dec[k] = calloc(l->n, sizeof *c->dec[k])))
-        return 0;
-    if (!c->dec[k][idx]) {
-        model_span *a = malloc(sizeof *a * n);
-        if (!a)
-            return 0;
-        for (uint32_t i = 0; i < n; i++)
-            model_rec_decode(l, idx, i, &a[i]);
-        c->dec[k][idx] = a;
-    }
-    *spans = c->dec[k][idx];
-    return n;
-}
-
-uint32_t model_span_at_or_after(const model_span *spans, uint32_t n, int64_t t)
-{
-    uint32_t lo = 0, hi = n;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (spans[mid].end > t)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return lo;
-}
-
-uint32_t model_span_at(const model_span *spans, uint32_t n, int64_t t)
-{
-    uint32_t i = model_span_at_or_after(spans, n, t);
-    if (i < n && spans[i].start <= t)
-        return i;
-    return n;
-}
-
-uint32_t model_spans_in(const model_span *spans, uint32_t n, int64_t t0, int64_t t1,
-                        uint32_t *first)
-{
-    uint32_t i = model_span_at_or_after(spans, n, t0);
-    /* first span with start >= t1 */
-    uint32_t lo = i, hi = n;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (spans[mid].start >= t1)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    if (first)
-        *first = i;
-    return lo > i ? lo - i : 0;
 }
 
 /* ---- span access over the compact records -------------------------------- */
