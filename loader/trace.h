@@ -213,9 +213,10 @@ typedef struct tt_file {
 tt_status tt_file_open(const char *path, tt_file *f, tt_err *err);
 void tt_file_close(tt_file *f);
 
-/* tt_load on an opened file. When the file is mapped, pages of generations
- * already delivered are released as loading goes (lower peak RSS); the data
- * stays readable (it is simply read again from the file if touched). */
+/* tt_load on an opened file. When the file is mapped, input pages already
+ * consumed (Go 1.22+: scanned tables and decoded batches; old format: parsed
+ * bytes) are released as loading goes (lower peak RSS); the data stays
+ * readable (it is simply read again from the file if touched). */
 tt_status tt_load_file(const tt_file *f, tt_syms *syms, const tt_sink *sink,
                        tt_load_result *res, tt_err *err);
 

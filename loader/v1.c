@@ -27,6 +27,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 /* ---- old event types ----------------------------------------------------- */
 
@@ -587,6 +589,12 @@ static tt_status parse(v1 *c)
     uint64_t last_ts = 0;
     uint32_t lastg = 0;
     uint64_t *args = c->args;
+    size_t rel = 0, rel_pg = 0;
+    if (tt_v2_release_pages) {
+        long ps = sysconf(_SC_PAGESIZE);
+        if (ps > 0 && ((size_t)ps & ((size_t)ps - 1)) == 0)
+            rel_pg = (size_t)ps;
+    }
 
     if (gid(c, 0) == UINT32_MAX) /* dense 0 is goroutine 0 */
         return NOMEM(c);
@@ -691,6 +699,17 @@ static tt_status parse(v1 *c)
             }
         }
         if (typ == E_BATCH) {
+            /* Nothing refers into the input after parsing (strings are
+             * interned, events copied): with a mapped file (tt_load_file),
+             * drop the pages parsed so far, every MiB; a dropped page would
+             * simply be read again from the file. */
+            if (rel_pg && evoff > rel + (1u << 20)) {
+                uintptr_t base = (uintptr_t)b, m = (uintptr_t)rel_pg - 1;
+                uintptr_t lo = (base + rel + m) & ~m, hi = (base + evoff) & ~m;
+                if (hi > lo)
+                    (void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+                rel = evoff;
+            }
             if (narg != 2)
                 return ferr(c, TT_ERR_FORMAT, evoff, "batch with wrong number of arguments");
             if (args[0] != UINT64_MAX && args[0] > INT32_MAX)

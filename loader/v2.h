@@ -6,7 +6,8 @@
 
 tt_status tt_load_v2(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
                      const tt_sink *sink, tt_load_result *res, tt_err *err);
-/* Set by tt_load_file around a load of a mapped file: release consumed pages. */
+/* Set by tt_load_file around a load of a mapped file: both readers (v1 and
+ * v2) then release input pages they have consumed (madvise DONTNEED). */
 extern _Thread_local int tt_v2_release_pages;
 
 /* Go's binary.Uvarint: returns bytes used (>0), 0 if truncated, -1 on overflow. */
