@@ -112,6 +112,16 @@ uint32_t ui_lane_span_after(const ui_state *st, const ui_lane *l, int64_t t)
     return lane_model_kind(l, &k) ? model_lane_span_after(st->m, k, l->idx, t) : 0;
 }
 
+/* Spans of lane l overlapping [t0, t1): *first gets the first index (that
+ * of the first span ending after t0); returns how many. */
+uint32_t ui_lane_spans_in(const ui_state *st, const ui_lane *l, int64_t t0, int64_t t1, uint32_t *first)
+{
+    model_lane_kind k;
+    if (lane_model_kind(l, &k)) return model_lane_spans_in(st->m, k, l->idx, t0, t1, first);
+    *first = 0;
+    return 0;
+}
+
 /* Span covering t on lane l decoded into *out (its index into *idx if idx is
  * not NULL); out, or NULL if t is in a gap or the lane has no spans. */
 const model_span *ui_span_at(const ui_state *st, const ui_lane *l, int64_t t, uint32_t *idx, model_span *out)

@@ -573,35 +573,65 @@ static void plot_label(ui_state *st, const ui_lane *l, char *b, size_t n)
     snprintf(b, n, "%s %s", names[l->idx], vb);
 }
 
-/* Labels inside wide spans: the goroutine a P/M runs, the reason a G waits. */
+/* The label of span s of lane l, if it is wide enough (minlen ns and 5
+ * columns) and has one. */
+static void span_label(ui_state *st, const ui_lane *l, int row, const model_span *s, double minlen)
+{
+    if ((double)(s->end - s->start) < minlen) return;
+    int c0 = tl_time_col(&st->vp, s->start), c1 = tl_time_col(&st->vp, s->end);
+    if (c0 < 0) c0 = 0;
+    if (c1 > st->vp.cols) c1 = st->vp.cols;
+    int w = c1 - c0;
+    if (w < 5) return;
+    char text[220] = "";
+    if ((l->kind == LK_P || l->kind == LK_M) && s->other >= 0 && s->state == MS_RUNNING)
+        snprintf(text, sizeof text, "G%d", s->other);
+    else if (l->kind == LK_G && s->state == MS_WAITING && s->reason)
+        ui_safe_str(st, s->reason, text, sizeof text);
+    else if (l->kind == LK_GC && s->state == MS_STW)
+        snprintf(text, sizeof text, "STW");
+    if (!text[0] || ui_str_width(text) > w - 2) return;
+    uint16_t style = ui_state_style(s->state) | UI_SF_REVERSE;
+    if (s->state == MS_WAITING) style = UI_S_WAITING;
+    ui_text(&st->grid, row, st->label_w + c0 + 1, w - 2, text, style);
+}
+
+/* Lanes with more spans than this in view find their wide spans by probing
+ * instead of decoding every span. */
+#define LABEL_SCAN_MAX 64
+
+/* Labels inside wide spans: the goroutine a P/M runs, the reason a G waits.
+ * The candidates are the spans overlapping the view, at most 4 per column
+ * (from the left). Only spans of at least minlen ns get a label: with many
+ * spans in view, those are found by probing the lane at times at most d =
+ * floor(minlen) apart (each probe: the first span ending after it, then on
+ * from that span's end, or d later), so a frame costs O(columns / 5) probes
+ * per lane instead of decoding up to 4 spans per column. */
 static void span_labels(ui_state *st, const ui_lane *l, int row)
 {
-    uint32_t n = ui_lane_nspans(st, l);
-    if (!n) return;
     int64_t t1 = tl_col_time(&st->vp, st->vp.cols);
-    uint32_t i = ui_lane_span_after(st, l, st->vp.t0);
-    int budget = st->vp.cols * 4;
+    uint32_t i = 0;
+    uint32_t cnt = ui_lane_spans_in(st, l, st->vp.t0, t1, &i);
+    uint32_t budget = st->vp.cols > 0 ? (uint32_t)st->vp.cols * 4 : 0;
+    uint32_t end = i + (cnt < budget ? cnt : budget);
     double minlen = st->vp.ns_per_col * 5; /* a label needs 5 columns */
-    model_span sb;
-    const model_span *s;
-    for (; i < n && (s = ui_lane_span(st, l, i, &sb)) && s->start < t1 && budget-- > 0; i++) {
-        if ((double)(s->end - s->start) < minlen) continue;
-        int c0 = tl_time_col(&st->vp, s->start), c1 = tl_time_col(&st->vp, s->end);
-        if (c0 < 0) c0 = 0;
-        if (c1 > st->vp.cols) c1 = st->vp.cols;
-        int w = c1 - c0;
-        if (w < 5) continue;
-        char text[220] = "";
-        if ((l->kind == LK_P || l->kind == LK_M) && s->other >= 0 && s->state == MS_RUNNING)
-            snprintf(text, sizeof text, "G%d", s->other);
-        else if (l->kind == LK_G && s->state == MS_WAITING && s->reason)
-            ui_safe_str(st, s->reason, text, sizeof text);
-        else if (l->kind == LK_GC && s->state == MS_STW)
-            snprintf(text, sizeof text, "STW");
-        if (!text[0] || ui_str_width(text) > w - 2) continue;
-        uint16_t style = ui_state_style(s->state) | UI_SF_REVERSE;
-        if (s->state == MS_WAITING) style = UI_S_WAITING;
-        ui_text(&st->grid, row, st->label_w + c0 + 1, w - 2, text, style);
+    model_span s;
+    if (end - i <= LABEL_SCAN_MAX || !(minlen < 4e18)) {
+        for (; i < end && ui_lane_span(st, l, i, &s); i++) span_label(st, l, row, &s, minlen);
+        return;
+    }
+    /* a span with (double)len >= minlen has len >= d, so it holds a probe */
+    int64_t d = minlen >= 1 ? (int64_t)minlen : 1;
+    int64_t p = st->vp.t0;
+    while (i < end) {
+        uint32_t a = ui_lane_span_after(st, l, p);
+        if (a < i) a = i;
+        if (a >= end || !ui_lane_span(st, l, a, &s)) break;
+        span_label(st, l, row, &s, minlen);
+        i = a + 1;
+        int64_t q = p > s.start ? p : s.start; /* the probe inside s */
+        if (q > INT64_MAX - d) break;          /* no span of >= d ns can start later */
+        p = q + d > s.end ? q + d : s.end;
     }
 }
 

@@ -23,6 +23,7 @@ void ui_rel(const ui_state *st, int64_t t, char *buf, size_t n);
 uint32_t ui_lane_nspans(const ui_state *st, const ui_lane *l);
 const model_span *ui_lane_span(const ui_state *st, const ui_lane *l, uint32_t i, model_span *out);
 uint32_t ui_lane_span_after(const ui_state *st, const ui_lane *l, int64_t t);
+uint32_t ui_lane_spans_in(const ui_state *st, const ui_lane *l, int64_t t0, int64_t t1, uint32_t *first);
 const model_span *ui_span_at(const ui_state *st, const ui_lane *l, int64_t t, uint32_t *idx, model_span *out);
 int ui_build_lanes(ui_state *st);
 void ui_select_g(ui_state *st, uint32_t gi);
