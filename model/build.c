@@ -54,48 +54,22 @@ static void *vgrow_keep(void *a, size_t *cap, size_t elem, int *oom)
 
 /* ---- builder state ------------------------------------------------------- */
 
-/* Goroutine lanes: their spans in the order they close, each with its lane
- * (builder record index): one growing array, no allocation per lane (a trace
- * may declare millions of goroutines), sorted by lane in place at the end.
- * Grown by a quarter (large blocks grow by mremap in glibc: no copying, and
- * the untouched capacity costs no memory). */
+/* Goroutine lanes: their spans in the order they close, as final records
+ * (model_gsp), each with its lane (builder record index) in a parallel array
+ * of 16-bit lanes while every lane fits, else 32-bit: one growing array, no
+ * allocation per lane (a trace may declare millions of goroutines), sorted by
+ * lane in place at the end. Spans that do not fit a record are in esc
+ * (closing order; the record holds the index: rec_before). Grown by a quarter
+ * (large blocks grow by mremap in glibc: no copying, and the untouched
+ * capacity costs no memory). */
 typedef struct spstore {
-    model_span *a;
-    uint32_t *lane;   /* NULL while every lane < SP_PACK_LANES: the lane is packed
-                         into the span's state/cat/flags bytes (span_pack) */
+    model_gsp *a;
+    uint16_t *l16;     /* lanes while all are < 65536 */
+    uint32_t *l32;     /* lanes after that (l16 freed) */
     size_t n, cap;
+    model_span *esc;
+    size_t nesc, capesc;
 } spstore;
-
-/* While building, a goroutine span keeps its lane in the 32 bits of state
- * (4 bits used), cat (4 bits) and flags (3 bits): no lane array. */
-#define SP_PACK_BITS 11
-#define SP_PACK_LANES (1u << (32 - SP_PACK_BITS))
-_Static_assert(offsetof(model_span, cat) == offsetof(model_span, state) + 1 &&
-                   offsetof(model_span, flags) == offsetof(model_span, state) + 2 &&
-                   MS__COUNT <= 16 && MC__COUNT <= 16,
-               "span packing");
-
-static uint32_t span_packed(const model_span *s)
-{
-    uint32_t p;
-    memcpy(&p, (const char *)s + offsetof(model_span, state), sizeof p);
-    return p;
-}
-
-static void span_pack(model_span *s, uint32_t lane)
-{
-    uint32_t p = lane << SP_PACK_BITS | (uint32_t)(s->flags & 7) << 8 |
-                 (uint32_t)(s->cat & 15) << 4 | (uint32_t)(s->state & 15);
-    memcpy((char *)s + offsetof(model_span, state), &p, sizeof p);
-}
-
-static void span_unpack(model_span *s)
-{
-    uint32_t p = span_packed(s);
-    s->state = (uint8_t)(p & 15);
-    s->cat = (uint8_t)(p >> 4 & 15);
-    s->flags = (uint16_t)(p >> 8 & 7);
-}
 
 /* An open span of a lane while building (32 bytes). */
 typedef struct bspan {
@@ -483,13 +457,22 @@ static int sp_grow(model_builder *b, spstore *v)
         b->oom = 1;
         return -1;
     }
-    model_span *na = realloc(v->a, sizeof *na * ncap);
+    model_gsp *na = realloc(v->a, sizeof *na * ncap);
     if (na)
         v->a = na;
-    uint32_t *nl = na && v->lane ? realloc(v->lane, sizeof *nl * ncap) : NULL;
-    if (nl)
-        v->lane = nl;
-    if (!na || (v->lane && !nl)) {
+    int ok = na != NULL;
+    if (ok && v->l32) {
+        uint32_t *nl = realloc(v->l32, sizeof *nl * ncap);
+        if (nl)
+            v->l32 = nl;
+        ok = nl != NULL;
+    } else if (ok) {
+        uint16_t *nl = realloc(v->l16, sizeof *nl * ncap);
+        if (nl)
+            v->l16 = nl;
+        ok = nl != NULL;
+    }
+    if (!ok) {
         b->oom = 1;
         return -1;
     }
@@ -497,18 +480,17 @@ static int sp_grow(model_builder *b, spstore *v)
     return 0;
 }
 
-/* Move the lanes out of the spans into a lane array (more lanes than
- * packing holds). */
+/* Switch to 32-bit lanes. */
 static int sp_widen(spstore *v)
 {
     uint32_t *w = malloc(sizeof *w * (v->cap ? v->cap : 1));
     if (!w)
         return -1;
-    for (size_t i = 0; i < v->n; i++) {
-        w[i] = span_packed(&v->a[i]) >> SP_PACK_BITS;
-        span_unpack(&v->a[i]);
-    }
-    v->lane = w;
+    for (size_t i = 0; i < v->n; i++)
+        w[i] = v->l16[i];
+    free(v->l16);
+    v->l16 = NULL;
+    v->l32 = w;
     return 0;
 }
 
@@ -517,18 +499,41 @@ static int span_close(model_builder *b, int kind, uint32_t lane, const bspan *op
 {
     if (open->state == MS_NONE || t <= open->start)
         return 0;
-    model_span *s;
     if (kind == ML_GOROUTINE) {
         spstore *v = &b->gsp;
         if (v->n == v->cap && sp_grow(b, v) != 0)
             return 0;
-        if (lane >= SP_PACK_LANES && !v->lane && sp_widen(v) != 0) {
+        if (lane > UINT16_MAX && !v->l32 && sp_widen(v) != 0) {
             b->oom = 1;
             return 0;
         }
-        if (v->lane)
-            v->lane[v->n] = lane;
-        s = &v->a[v->n++];
+        model_span sp = {open->start, t,          open->stack, open->reason,
+                         open->other, open->state, open->cat,   open->flags};
+        model_gsp *r = &v->a[v->n];
+        if (model_gsp_encode((uint8_t *)r, b->t_first, &sp)) {
+            if (v->nesc == v->capesc) {
+                size_t nc = v->capesc ? v->capesc * 2 : 64;
+                model_span *ne = nc <= UINT32_MAX ? realloc(v->esc, sizeof *ne * nc) : NULL;
+                if (!ne) {
+                    b->oom = 1;
+                    return 0;
+                }
+                v->esc = ne;
+                v->capesc = nc;
+            }
+            /* sort key: the start clamped into range; the escape's index */
+            uint64_t rel = (uint64_t)sp.start - (uint64_t)b->t_first;
+            uint64_t key = sp.start < b->t_first ? 0 : rel > MODEL_TS_MASK ? MODEL_TS_MASK : rel;
+            r->h.ts |= key;
+            r->h.dur = (uint32_t)v->nesc;
+            v->esc[v->nesc++] = sp;
+        }
+        if (v->l32)
+            v->l32[v->n] = lane;
+        else
+            v->l16[v->n] = (uint16_t)lane;
+        v->n++;
+        return 1;
     } else {
         spvec *v = kind == ML_PROC ? &b->ps.a[lane].v : kind == ML_THREAD ? &b->ms.a[lane].v
                                                                           : &b->gc_v;
@@ -560,17 +565,6 @@ static int span_close(model_builder *b, int kind, uint32_t lane, const bspan *op
         v->n++;
         return 1;
     }
-    s->start = open->start;
-    s->end = t;
-    s->stack = open->stack;
-    s->reason = open->reason;
-    s->other = open->other;
-    s->state = open->state;
-    s->cat = open->cat;
-    s->flags = open->flags;
-    if (kind == ML_GOROUTINE && !b->gsp.lane)
-        span_pack(s, lane);
-    return 1;
 }
 
 /* Replace an open span by nw begun at t (its last: last); keeps gbits. */
@@ -1519,99 +1513,118 @@ static int cmp_idpair(const void *a, const void *b)
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* ---- sorting spans by lane in place ---------------------------------------- */
+/* ---- sorting goroutine records by lane in place ---------------------------- */
 
-/* One lane's spans (equal keys) by start: heapsort, no extra memory. */
-static void span_sift(model_span *a, size_t i, size_t n)
+/* Within one lane, starts are distinct and increase in closing order; a
+ * record's sort key is its relative start (ts & MODEL_TS_MASK). Escaped
+ * records carry their start clamped to [0, MODEL_TS_MASK] there and their
+ * index in the builder's escape list (closing order) in dur, which orders
+ * the ties: a start before t0 (clamped to 0) comes first, one beyond the
+ * range (clamped to the mask) last, two escaped ones by closing order. */
+static int rec_esc(const model_gsp *r) { return (r->h.ts >> MODEL_TS_BITS) == MODEL_ESC; }
+
+static int rec_before(const model_gsp *a, const model_gsp *b)
+{
+    uint64_t ka = a->h.ts & MODEL_TS_MASK, kb = b->h.ts & MODEL_TS_MASK;
+    if (ka != kb)
+        return ka < kb;
+    int ea = rec_esc(a), eb = rec_esc(b);
+    if (ea && eb)
+        return a->h.dur < b->h.dur;
+    if (ea)
+        return ka == 0;
+    if (eb)
+        return kb != 0;
+    return 0;
+}
+
+static void gsp_swap(model_gsp *a, size_t i, size_t j)
+{
+    model_gsp t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+}
+
+/* One lane's records by start: heapsort, no extra memory. */
+static void gsp_sift(model_gsp *a, size_t i, size_t n)
 {
     for (;;) {
         size_t c = 2 * i + 1;
         if (c >= n)
             return;
-        if (c + 1 < n && a[c].start < a[c + 1].start)
+        if (c + 1 < n && rec_before(&a[c], &a[c + 1]))
             c++;
-        if (a[i].start >= a[c].start)
+        if (!rec_before(&a[i], &a[c]))
             return;
-        model_span t = a[i];
-        a[i] = a[c];
-        a[c] = t;
+        gsp_swap(a, i, c);
         i = c;
     }
 }
 
-static void span_hsort(model_span *a, size_t n)
+static void gsp_hsort(model_gsp *a, size_t n)
 {
     size_t i;
     for (i = n / 2; i-- > 0;)
-        span_sift(a, i, n);
+        gsp_sift(a, i, n);
     for (i = n; i-- > 1;) {
-        model_span t = a[0];
-        a[0] = a[i];
-        a[i] = t;
-        span_sift(a, 0, i);
+        gsp_swap(a, 0, i);
+        gsp_sift(a, 0, i);
     }
 }
 
-static size_t span_med3(const model_span *a, size_t i, size_t j, size_t k)
+static size_t gsp_med3(const model_gsp *a, size_t i, size_t j, size_t k)
 {
-    int64_t x = a[i].start, y = a[j].start, z = a[k].start;
-    if ((x < y) != (x < z))
+    const model_gsp *x = &a[i], *y = &a[j], *z = &a[k];
+    if (rec_before(x, y) != rec_before(x, z))
         return i;
-    if ((z < x) != (z < y))
+    if (rec_before(z, x) != rec_before(z, y))
         return k;
     return j;
 }
 
-/* One lane's spans by start: introsort (partitions scan sequentially; heapsort
- * when the recursion gets too deep), insertion sort for short runs. */
-static void span_qsort(model_span *a, size_t n, int depth)
+/* One lane's records by start: introsort (partitions scan sequentially;
+ * heapsort when the recursion gets too deep), insertion sort for short runs.
+ * Keys are distinct within a lane. */
+static void gsp_qsort(model_gsp *a, size_t n, int depth)
 {
     while (n > 32) {
         if (depth-- <= 0) {
-            span_hsort(a, n);
+            gsp_hsort(a, n);
             return;
         }
-        /* median of three (of three medians when long) as pivot, moved to a[0] */
-        size_t m = n > 128 ? span_med3(a, span_med3(a, 0, n / 8, n / 4),
-                                       span_med3(a, n / 2 - n / 8, n / 2, n / 2 + n / 8),
-                                       span_med3(a, n - 1 - n / 4, n - 1 - n / 8, n - 1))
-                           : span_med3(a, 0, n / 2, n - 1);
-        model_span t = a[0];
-        a[0] = a[m];
-        a[m] = t;
-        int64_t pv = a[0].start;
+        size_t m = n > 128 ? gsp_med3(a, gsp_med3(a, 0, n / 8, n / 4),
+                                      gsp_med3(a, n / 2 - n / 8, n / 2, n / 2 + n / 8),
+                                      gsp_med3(a, n - 1 - n / 4, n - 1 - n / 8, n - 1))
+                           : gsp_med3(a, 0, n / 2, n - 1);
+        gsp_swap(a, 0, m);
+        model_gsp pv = a[0];
         size_t i = 1, j = n - 1;
-        for (;;) { /* starts are distinct within a lane */
-            while (i <= j && a[i].start < pv)
+        for (;;) {
+            while (i <= j && rec_before(&a[i], &pv))
                 i++;
-            while (j >= i && a[j].start > pv)
+            while (j >= i && rec_before(&pv, &a[j]))
                 j--;
             if (i >= j)
                 break;
-            t = a[i];
-            a[i] = a[j];
-            a[j] = t;
+            gsp_swap(a, i, j);
             i++;
             j--;
         }
-        t = a[0];
-        a[0] = a[i - 1];
-        a[i - 1] = t;
-        /* recurse into the smaller side */
+        gsp_swap(a, 0, i - 1);
         size_t nl = i - 1, nr = n - i;
         if (nl < nr) {
-            span_qsort(a, nl, depth);
+            gsp_qsort(a, nl, depth);
             a += i;
             n = nr;
         } else {
-            span_qsort(a + i, nr, depth);
+            gsp_qsort(a + i, nr, depth);
             n = nl;
         }
     }
     for (size_t i = 1; i < n; i++) {
-        model_span s = a[i];
+        model_gsp s = a[i];
         size_t j = i;
-        for (; j > 0 && s.start < a[j - 1].start; j--)
+        for (; j > 0 && rec_before(&s, &a[j - 1]); j--)
             a[j] = a[j - 1];
         a[j] = s;
     }
@@ -1623,26 +1636,17 @@ static void span_qsort(model_span *a, size_t n, int depth)
  * cycles through the whole array), insertion sort for short runs, and by start
  * inside a key (within one lane starts are distinct and increasing in closing
  * order, so ordering by (lane, start) is the stable order by lane). Keys are
- * 16-bit while every lane index fits (the lane array costs 2 bytes a span),
+ * 16-bit while every lane index fits (the lane array costs 2 bytes a record),
  * else 32-bit. */
-#define SPAN_SORT(SUF, KT)                                                      \
-    static void span_swap##SUF(model_span *a, KT *k, size_t i, size_t j)        \
-    {                                                                           \
-        model_span t = a[i];                                                    \
-        a[i] = a[j];                                                            \
-        a[j] = t;                                                               \
-        KT u = k[i];                                                            \
-        k[i] = k[j];                                                            \
-        k[j] = u;                                                               \
-    }                                                                           \
-    static void span_isort##SUF(model_span *a, KT *k, size_t n)                 \
+#define GSP_SORT(SUF, KT)                                                       \
+    static void gsp_isort##SUF(model_gsp *a, KT *k, size_t n)                   \
     {                                                                           \
         for (size_t i = 1; i < n; i++) {                                        \
-            model_span s = a[i];                                                \
+            model_gsp s = a[i];                                                 \
             KT key = k[i];                                                      \
             size_t j = i;                                                       \
             for (; j > 0 && (k[j - 1] != key ? key < k[j - 1]                   \
-                                             : s.start < a[j - 1].start);       \
+                                             : rec_before(&s, &a[j - 1]));      \
                  j--) {                                                         \
                 a[j] = a[j - 1];                                                \
                 k[j] = k[j - 1];                                                \
@@ -1651,18 +1655,18 @@ static void span_qsort(model_span *a, size_t n, int depth)
             k[j] = key;                                                         \
         }                                                                       \
     }                                                                           \
-    static void span_rsort##SUF(model_span *a, KT *k, size_t n, int shift)      \
+    static void gsp_rsort##SUF(model_gsp *a, KT *k, size_t n, int shift)        \
     {                                                                           \
         if (n <= 32) {                                                          \
-            span_isort##SUF(a, k, n);                                           \
+            gsp_isort##SUF(a, k, n);                                            \
             return;                                                             \
         }                                                                       \
         if (shift < 0) {                                                        \
             size_t i = 1;                                                       \
-            while (i < n && a[i - 1].start < a[i].start)                        \
+            while (i < n && rec_before(&a[i - 1], &a[i]))                       \
                 i++;                                                            \
             if (i < n)                                                          \
-                span_qsort(a, n, 64);                                           \
+                gsp_qsort(a, n, 64);                                            \
             return;                                                             \
         }                                                                       \
         size_t cnt[256] = {0}, next[256], end[256];                             \
@@ -1678,76 +1682,24 @@ static void span_qsort(model_span *a, size_t n, int depth)
             while (next[d] < end[d]) {                                          \
                 size_t i = next[d];                                             \
                 unsigned e = ((uint32_t)k[i] >> shift) & 255;                   \
-                if (e == (unsigned)d)                                           \
+                if (e == (unsigned)d) {                                         \
                     next[d]++;                                                  \
-                else                                                            \
-                    span_swap##SUF(a, k, i, next[e]++);                         \
+                } else {                                                        \
+                    size_t j = next[e]++;                                       \
+                    gsp_swap(a, i, j);                                          \
+                    KT u = k[i];                                                \
+                    k[i] = k[j];                                                \
+                    k[j] = u;                                                   \
+                }                                                               \
             }                                                                   \
         }                                                                       \
         for (int d = 0; d < 256; d++)                                           \
             if (cnt[d] > 1)                                                     \
-                span_rsort##SUF(a + (end[d] - cnt[d]), k + (end[d] - cnt[d]),   \
-                                cnt[d], shift - 8);                             \
+                gsp_rsort##SUF(a + (end[d] - cnt[d]), k + (end[d] - cnt[d]),    \
+                               cnt[d], shift - 8);                              \
     }
-
-/* The same on packed spans (the key is in the span: span_packed >> 11). */
-static uint32_t pkey(const model_span *s) { return span_packed(s) >> SP_PACK_BITS; }
-
-static void span_isortP(model_span *a, size_t n)
-{
-    for (size_t i = 1; i < n; i++) {
-        model_span s = a[i];
-        uint32_t key = pkey(&s);
-        size_t j = i;
-        for (; j > 0 && (pkey(&a[j - 1]) != key ? key < pkey(&a[j - 1])
-                                                : s.start < a[j - 1].start);
-             j--)
-            a[j] = a[j - 1];
-        a[j] = s;
-    }
-}
-
-static void span_rsortP(model_span *a, size_t n, int shift)
-{
-    if (n <= 32) {
-        span_isortP(a, n);
-        return;
-    }
-    if (shift < 0) {
-        size_t i = 1;
-        while (i < n && a[i - 1].start < a[i].start)
-            i++;
-        if (i < n)
-            span_qsort(a, n, 64);
-        return;
-    }
-    size_t cnt[256] = {0}, next[256], end[256];
-    for (size_t i = 0; i < n; i++)
-        cnt[(pkey(&a[i]) >> shift) & 255]++;
-    size_t acc = 0;
-    for (int d = 0; d < 256; d++) {
-        next[d] = acc;
-        acc += cnt[d];
-        end[d] = acc;
-    }
-    for (int d = 0; d < 256; d++) {
-        while (next[d] < end[d]) {
-            size_t i = next[d];
-            unsigned e = (pkey(&a[i]) >> shift) & 255;
-            if (e == (unsigned)d) {
-                next[d]++;
-            } else {
-                model_span t = a[i];
-                a[i] = a[next[e]];
-                a[next[e]++] = t;
-            }
-        }
-    }
-    for (int d = 0; d < 256; d++)
-        if (cnt[d] > 1)
-            span_rsortP(a + (end[d] - cnt[d]), cnt[d], shift - 8);
-}
-SPAN_SORT(32, uint32_t)
+GSP_SORT(16, uint16_t)
+GSP_SORT(32, uint32_t)
 
 /* Sort build records by id: fills remap[bi] = lane and ids[lane] (ids may be
  * NULL). Records met in id order (the usual case) need no sorting. */
@@ -1844,9 +1796,9 @@ static int take_lanes(model_lanes *l, uint32_t nlanes, spvec *const *vecs, size_
     return 0;
 }
 
-/* Hand the goroutine lanes' spans over to the model: sorted by lane in place
- * (remap[builder index] = lane; NULL: the same); the spans array becomes
- * l->block. */
+/* Hand the goroutine lanes' records over to the model: sorted by lane in
+ * place (remap[builder index] = lane; NULL: the same); the records array
+ * becomes l->block, the escaped spans l->esc. */
 static int take_spans(model_lanes *l, spstore *v, uint32_t nlanes, const uint32_t *remap,
                       int64_t t0)
 {
@@ -1861,23 +1813,19 @@ static int take_spans(model_lanes *l, spstore *v, uint32_t nlanes, const uint32_
         return -1;
     }
     size_t n = v->n;
-    if (!v->lane && nlanes > SP_PACK_LANES && sp_widen(v) != 0) { /* lanes would not fit */
+    if (!v->l32 && nlanes > UINT16_MAX + 1u && sp_widen(v) != 0) { /* lanes would not fit */
         free(pos);
         return -1;
     }
-    uint32_t *k32 = v->lane;
     for (size_t i = 0; i < n; i++) {
-        uint32_t p = k32 ? 0 : span_packed(&v->a[i]);
-        uint32_t ln = k32 ? k32[i] : p >> SP_PACK_BITS;
+        uint32_t ln = v->l32 ? v->l32[i] : v->l16[i];
         if (remap)
             ln = remap[ln];
         l->cnt[ln]++;
-        if (k32) {
-            k32[i] = ln;
-        } else {
-            p = ln << SP_PACK_BITS | (p & ((1u << SP_PACK_BITS) - 1));
-            memcpy((char *)&v->a[i] + offsetof(model_span, state), &p, sizeof p);
-        }
+        if (v->l32)
+            v->l32[i] = ln;
+        else
+            v->l16[i] = (uint16_t)ln;
     }
     uint32_t acc = 0;
     for (uint32_t i = 0; i < nlanes; i++) {
@@ -1887,45 +1835,41 @@ static int take_spans(model_lanes *l, spstore *v, uint32_t nlanes, const uint32_
     int shift = 0;
     while (shift < 24 && nlanes > (1u << (shift + 8)))
         shift += 8;
-    if (k32) {
-        span_rsort32(v->a, k32, n, shift);
-    } else {
-        span_rsortP(v->a, n, shift);
-        for (size_t i = 0; i < n; i++)
-            span_unpack(&v->a[i]);
-    }
-    free(v->lane);
-    v->lane = NULL;
-    /* compact in place, front to back (record i ends at 24(i+1) <= 32i + 32:
-     * never past the span read next), escapes counted first */
-    size_t nesc = 0;
-    uint8_t *base = (uint8_t *)v->a;
-    for (size_t i = 0; i < n; i++) {
-        uint8_t tmp[sizeof(model_gsp)];
-        nesc += model_gsp_encode(tmp, t0, &v->a[i]);
-    }
-    if (nesc) {
-        l->esc = malloc(sizeof *l->esc * nesc);
+    if (v->l32)
+        gsp_rsort32(v->a, v->l32, n, shift);
+    else
+        gsp_rsort16(v->a, v->l16, n, shift);
+    free(v->l16);
+    free(v->l32);
+    v->l16 = NULL;
+    v->l32 = NULL;
+    /* the escaped spans, now keyed by lane and index */
+    if (v->nesc) {
+        l->esc = malloc(sizeof *l->esc * v->nesc);
         if (!l->esc) {
             free(pos);
             return -1;
         }
-    }
-    uint32_t lane = 0;
-    for (size_t i = 0; i < n; i++) {
-        model_span sp = v->a[i];
-        while (lane < nlanes && pos[lane] + l->cnt[lane] <= i)
-            lane++;
-        if (model_gsp_encode(base + i * sizeof(model_gsp), t0, &sp)) {
+        uint32_t lane = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (!rec_esc(&v->a[i]))
+                continue;
+            while (lane < nlanes && pos[lane] + l->cnt[lane] <= i)
+                lane++;
             l->esc[l->nesc].key = (uint64_t)lane << 32 | (uint32_t)(i - pos[lane]);
-            l->esc[l->nesc++].s = sp;
+            l->esc[l->nesc++].s = v->esc[v->a[i].h.dur];
+            v->a[i].h.ts = (uint64_t)MODEL_ESC << MODEL_TS_BITS;
+            v->a[i].h.dur = 0;
         }
     }
+    free(v->esc);
+    v->esc = NULL;
+    v->nesc = v->capesc = 0;
     if (n) {
-        uint8_t *a = realloc(base, sizeof(model_gsp) * n); /* give back the rest */
-        l->block = a ? a : base;
+        model_gsp *a = realloc(v->a, sizeof *a * n); /* give back the growth slack */
+        l->block = (uint8_t *)(a ? a : v->a);
     } else {
-        free(base);
+        free(v->a);
         l->block = NULL;
     }
     v->a = NULL;
@@ -2215,7 +2159,9 @@ void model_builder_free(model_builder *b)
     model_imap_free(&b->mmap);
     model_imap_free(&b->tmap);
     free(b->gsp.a);
-    free(b->gsp.lane);
+    free(b->gsp.l16);
+    free(b->gsp.l32);
+    free(b->gsp.esc);
     for (size_t i = 0; i < b->ps.n; i++) {
         free(b->ps.a[i].v.a);
         free(b->ps.a[i].v.base);
