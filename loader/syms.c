@@ -1,8 +1,10 @@
 /*
  * tt_syms: interned strings and stacks.
  *
- * Strings live in one growing byte arena (each NUL-terminated); a string id
- * indexes an offset/length table. Stacks are interned by content: their frames
+ * Strings live in one growing byte arena (each NUL-terminated, stored in id
+ * order); a string id indexes an offset table (8 bytes per string: the
+ * length is the distance to the next offset, the hash is recomputed from
+ * the bytes when the lookup table grows, a few times in all). Stacks are interned by content: their frames
  * are stored contiguously in a frame pool, so identical stacks from different
  * generations share one id. Lookups use open-addressing hash tables of ids.
  * All memory grows geometrically with the amount of distinct content.
@@ -11,12 +13,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct str_ent {
-    uint64_t off;
-    uint32_t len;
-    uint32_t hash;
-} str_ent;
 
 typedef struct stk_ent {
     uint64_t off; /* index into frames */
@@ -27,8 +23,8 @@ typedef struct stk_ent {
 struct tt_syms {
     char *bytes;
     size_t nbytes, capbytes;
-    str_ent *strs;
-    uint32_t nstrs, capstrs;
+    uint64_t *soff; /* string id -> offset in bytes; soff[nstrs] = nbytes */
+    uint32_t nstrs, capsoff;
     uint32_t *shash; /* string ids; 0 = empty slot (id 0 is never stored) */
     uint32_t shcap;  /* power of two */
 
@@ -113,7 +109,7 @@ tt_syms *tt_syms_new(void)
     if (!s)
         return NULL;
     /* id 0: "" and the empty stack */
-    if (grow32((void **)&s->strs, &s->capstrs, 1, sizeof(str_ent)) ||
+    if (grow32((void **)&s->soff, &s->capsoff, 2, sizeof(uint64_t)) ||
         grow((void **)&s->bytes, &s->capbytes, 1, 1) ||
         grow32((void **)&s->stks, &s->capstks, 1, sizeof(stk_ent))) {
         tt_syms_free(s);
@@ -121,7 +117,8 @@ tt_syms *tt_syms_new(void)
     }
     s->bytes[0] = 0;
     s->nbytes = 1;
-    s->strs[0] = (str_ent){0, 0, 0};
+    s->soff[0] = 0; /* "" */
+    s->soff[1] = 1;
     s->nstrs = 1;
     s->stks[0] = (stk_ent){0, 0, 0};
     s->nstks = 1;
@@ -133,7 +130,7 @@ void tt_syms_free(tt_syms *s)
     if (!s)
         return;
     free(s->bytes);
-    free(s->strs);
+    free(s->soff);
     free(s->shash);
     free(s->frames);
     free(s->stks);
@@ -160,7 +157,15 @@ static int rehash(uint32_t **tab, uint32_t *cap, uint32_t ncap, uint32_t count,
     return 0;
 }
 
-static uint32_t str_hash_of(const tt_syms *s, uint32_t id) { return s->strs[id].hash; }
+static inline uint32_t str_len(const tt_syms *s, uint32_t id)
+{
+    return (uint32_t)(s->soff[id + 1] - s->soff[id] - 1);
+}
+
+static uint32_t str_hash_of(const tt_syms *s, uint32_t id)
+{
+    return hash_bytes(s->bytes + s->soff[id], str_len(s, id));
+}
 static uint32_t stk_hash_of(const tt_syms *s, uint32_t id) { return s->stks[id].hash; }
 
 uint32_t tt_syms_intern(tt_syms *s, const char *bytes, size_t len)
@@ -172,11 +177,9 @@ uint32_t tt_syms_intern(tt_syms *s, const char *bytes, size_t len)
     uint32_t h = hash_bytes(bytes, len);
     if (s->shcap) {
         uint32_t i = h & (s->shcap - 1);
-        for (uint32_t id; (id = s->shash[i]) != 0; i = (i + 1) & (s->shcap - 1)) {
-            const str_ent *e = &s->strs[id];
-            if (e->hash == h && e->len == len && memcmp(s->bytes + e->off, bytes, len) == 0)
+        for (uint32_t id; (id = s->shash[i]) != 0; i = (i + 1) & (s->shcap - 1))
+            if (str_len(s, id) == len && memcmp(s->bytes + s->soff[id], bytes, len) == 0)
                 return id;
-        }
     }
     if (s->nstrs >= UINT32_MAX - 1)
         return UINT32_MAX;
@@ -185,14 +188,14 @@ uint32_t tt_syms_intern(tt_syms *s, const char *bytes, size_t len)
         if (nc < s->shcap || rehash(&s->shash, &s->shcap, nc, s->nstrs, str_hash_of, s))
             return UINT32_MAX;
     }
-    if (grow32((void **)&s->strs, &s->capstrs, (size_t)s->nstrs + 1, sizeof(str_ent)) ||
+    if (grow32((void **)&s->soff, &s->capsoff, (size_t)s->nstrs + 2, sizeof(uint64_t)) ||
         grow((void **)&s->bytes, &s->capbytes, s->nbytes + len + 1, 1))
         return UINT32_MAX;
     uint32_t id = s->nstrs++;
-    s->strs[id] = (str_ent){s->nbytes, (uint32_t)len, h};
     memcpy(s->bytes + s->nbytes, bytes, len);
     s->bytes[s->nbytes + len] = 0;
     s->nbytes += len + 1;
+    s->soff[id + 1] = s->nbytes;
     uint32_t i = h & (s->shcap - 1);
     while (s->shash[i])
         i = (i + 1) & (s->shcap - 1);
@@ -205,8 +208,8 @@ const char *tt_syms_str(const tt_syms *s, uint32_t id, size_t *len)
     if (id >= s->nstrs)
         id = 0;
     if (len)
-        *len = s->strs[id].len;
-    return s->bytes + s->strs[id].off;
+        *len = str_len(s, id);
+    return s->bytes + s->soff[id];
 }
 
 uint32_t tt_syms_nstrings(const tt_syms *s) { return s->nstrs; }
@@ -260,7 +263,7 @@ uint32_t tt_syms_nstacks(const tt_syms *s) { return s->nstks; }
 
 size_t tt_syms_bytes(const tt_syms *s)
 {
-    return sizeof *s + s->capbytes + (size_t)s->capstrs * sizeof(str_ent) +
+    return sizeof *s + s->capbytes + (size_t)s->capsoff * sizeof(uint64_t) +
            (size_t)s->shcap * 4 + s->capframes * sizeof(tt_frame) +
            (size_t)s->capstks * sizeof(stk_ent) + (size_t)s->khcap * 4;
 }
