@@ -26,7 +26,9 @@ struct tt_syms {
     uint64_t *soff; /* string id -> offset in bytes; soff[nstrs] = nbytes */
     uint32_t nstrs, capsoff;
     uint32_t *shash; /* string ids; 0 = empty slot (id 0 is never stored) */
-    uint32_t shcap;  /* power of two */
+    uint8_t *stag;   /* per slot: bits 24..31 of the string's hash (a filter
+                        that spares most reads of soff/bytes while probing) */
+    uint32_t shcap;  /* power of two; at most 3/4 full */
 
     tt_frame *frames;
     size_t nframes, capframes;
@@ -132,6 +134,7 @@ void tt_syms_free(tt_syms *s)
     free(s->bytes);
     free(s->soff);
     free(s->shash);
+    free(s->stag);
     free(s->frames);
     free(s->stks);
     free(s->khash);
@@ -162,9 +165,30 @@ static inline uint32_t str_len(const tt_syms *s, uint32_t id)
     return (uint32_t)(s->soff[id + 1] - s->soff[id] - 1);
 }
 
-static uint32_t str_hash_of(const tt_syms *s, uint32_t id)
+/* Rebuild the string lookup table with capacity ncap (hashes recomputed). */
+static int str_rehash(tt_syms *s, uint32_t ncap)
 {
-    return hash_bytes(s->bytes + s->soff[id], str_len(s, id));
+    uint32_t *nt = calloc(ncap, sizeof *nt);
+    uint8_t *ng = calloc(ncap, 1);
+    if (!nt || !ng) {
+        free(nt);
+        free(ng);
+        return -1;
+    }
+    for (uint32_t id = 1; id < s->nstrs; id++) {
+        uint32_t h = hash_bytes(s->bytes + s->soff[id], str_len(s, id));
+        uint32_t i = h & (ncap - 1);
+        while (nt[i])
+            i = (i + 1) & (ncap - 1);
+        nt[i] = id;
+        ng[i] = (uint8_t)(h >> 24);
+    }
+    free(s->shash);
+    free(s->stag);
+    s->shash = nt;
+    s->stag = ng;
+    s->shcap = ncap;
+    return 0;
 }
 static uint32_t stk_hash_of(const tt_syms *s, uint32_t id) { return s->stks[id].hash; }
 
@@ -175,17 +199,19 @@ uint32_t tt_syms_intern(tt_syms *s, const char *bytes, size_t len)
     if (len > UINT32_MAX - 1)
         return UINT32_MAX;
     uint32_t h = hash_bytes(bytes, len);
+    uint8_t tag = (uint8_t)(h >> 24);
     if (s->shcap) {
         uint32_t i = h & (s->shcap - 1);
         for (uint32_t id; (id = s->shash[i]) != 0; i = (i + 1) & (s->shcap - 1))
-            if (str_len(s, id) == len && memcmp(s->bytes + s->soff[id], bytes, len) == 0)
+            if (s->stag[i] == tag && str_len(s, id) == len &&
+                memcmp(s->bytes + s->soff[id], bytes, len) == 0)
                 return id;
     }
     if (s->nstrs >= UINT32_MAX - 1)
         return UINT32_MAX;
-    if ((uint64_t)(s->nstrs + 1) * 2 > s->shcap) {
+    if ((uint64_t)s->nstrs * 4 > (uint64_t)s->shcap * 3) { /* nstrs - 1 stored, one more */
         uint32_t nc = s->shcap ? s->shcap * 2 : 64;
-        if (nc < s->shcap || rehash(&s->shash, &s->shcap, nc, s->nstrs, str_hash_of, s))
+        if (nc < s->shcap || str_rehash(s, nc))
             return UINT32_MAX;
     }
     if (grow32((void **)&s->soff, &s->capsoff, (size_t)s->nstrs + 2, sizeof(uint64_t)) ||
@@ -200,6 +226,7 @@ uint32_t tt_syms_intern(tt_syms *s, const char *bytes, size_t len)
     while (s->shash[i])
         i = (i + 1) & (s->shcap - 1);
     s->shash[i] = id;
+    s->stag[i] = tag;
     return id;
 }
 
@@ -264,6 +291,6 @@ uint32_t tt_syms_nstacks(const tt_syms *s) { return s->nstks; }
 size_t tt_syms_bytes(const tt_syms *s)
 {
     return sizeof *s + s->capbytes + (size_t)s->capsoff * sizeof(uint64_t) +
-           (size_t)s->shcap * 4 + s->capframes * sizeof(tt_frame) +
+           (size_t)s->shcap * 5 + s->capframes * sizeof(tt_frame) +
            (size_t)s->capstks * sizeof(stk_ent) + (size_t)s->khcap * 4;
 }
