@@ -110,11 +110,14 @@ static inline model_sse model_esc_sse(const model_lanes *l, uint32_t lane, uint3
 }
 
 /* Start, end and state of record i of a lane (the hot bytes only, unless
- * escaped; no range check). */
-static inline model_sse model_rec_sse(const model_lanes *l, uint32_t lane, uint32_t i)
+ * escaped; no range check). model_rec_sse_s: for a lane kind of known
+ * stride S (== l->stride; a constant lets the compiler drop the layout test
+ * from loops). */
+static inline __attribute__((always_inline)) model_sse
+model_rec_sse_s(const model_lanes *l, uint32_t lane, uint32_t i, uint32_t S)
 {
     model_sse r;
-    if (l->stride == sizeof(model_gsp)) {
+    if (S == sizeof(model_gsp)) {
         const model_hot *h = (const model_hot *)(l->rec[lane] + (size_t)i * sizeof(model_gsp));
         uint32_t st = (uint32_t)(h->ts >> MODEL_TS_BITS);
         if (__builtin_expect(st == MODEL_ESC, 0))
@@ -135,6 +138,10 @@ static inline model_sse model_rec_sse(const model_lanes *l, uint32_t lane, uint3
     r.state = st;
     return r;
 }
+static inline model_sse model_rec_sse(const model_lanes *l, uint32_t lane, uint32_t i)
+{
+    return model_rec_sse_s(l, lane, i, l->stride);
+}
 static inline int64_t model_rec_end(const model_lanes *l, uint32_t lane, uint32_t i)
 {
     return model_rec_sse(l, lane, i).end;
@@ -148,33 +155,41 @@ static inline int64_t model_rec_start(const model_lanes *l, uint32_t lane, uint3
 static inline void model_rec_decode(const model_lanes *l, uint32_t lane, uint32_t i,
                                     model_span *o)
 {
-    const uint8_t *p = l->rec[lane] + (size_t)i * l->stride;
-    if (l->stride == sizeof(model_gsp) ? ((const model_hot *)p)->ts >> MODEL_TS_BITS == MODEL_ESC
-                                       : ((const model_psp *)p)->ds >> MODEL_PDUR_BITS == MODEL_ESC) {
-        const model_span *e = model_lanes_esc(l, lane, i);
-        if (e)
-            *o = *e;
-        else
-            memset(o, 0, sizeof *o);
-        return;
-    }
-    model_sse r = model_rec_sse(l, lane, i);
-    o->start = r.start;
-    o->end = r.end;
-    o->state = (uint8_t)r.state;
     if (l->stride == sizeof(model_gsp)) {
-        const model_gsp *g = (const model_gsp *)p;
-        o->other = g->h.other;
-        o->stack = g->stack;
-        o->reason = g->rcf & MODEL_REASON_MASK;
-        o->cat = (uint8_t)(g->rcf >> MODEL_REASON_BITS & 15);
-        o->flags = (uint16_t)(g->rcf >> 29);
+        const model_gsp *g = (const model_gsp *)(l->rec[lane] + (size_t)i * sizeof(model_gsp));
+        uint32_t st = (uint32_t)(g->h.ts >> MODEL_TS_BITS);
+        if (st != MODEL_ESC) {
+            uint64_t s = (uint64_t)l->t0 + (g->h.ts & MODEL_TS_MASK);
+            o->start = (int64_t)s;
+            o->end = (int64_t)(s + g->h.dur);
+            o->state = (uint8_t)st;
+            o->other = g->h.other;
+            o->stack = g->stack;
+            o->reason = g->rcf & MODEL_REASON_MASK;
+            o->cat = (uint8_t)(g->rcf >> MODEL_REASON_BITS & 15);
+            o->flags = (uint16_t)(g->rcf >> 29);
+            return;
+        }
     } else {
-        o->other = ((const model_psp *)p)->other;
-        o->stack = o->reason = 0;
-        o->cat = 0;
-        o->flags = 0;
+        const model_psp *p = (const model_psp *)(l->rec[lane] + (size_t)i * sizeof(model_psp));
+        uint32_t st = p->ds >> MODEL_PDUR_BITS;
+        if (st != MODEL_ESC) {
+            uint64_t s = (uint64_t)l->bases[lane][i / MODEL_PBLOCK] + p->off;
+            o->start = (int64_t)s;
+            o->end = (int64_t)(s + (p->ds & MODEL_PDUR_MASK));
+            o->state = (uint8_t)st;
+            o->other = p->other;
+            o->stack = o->reason = 0;
+            o->cat = 0;
+            o->flags = 0;
+            return;
+        }
     }
+    const model_span *e = model_lanes_esc(l, lane, i);
+    if (e)
+        *o = *e;
+    else
+        memset(o, 0, sizeof *o);
 }
 
 /* Encode s as a goroutine record at r (base t0): returns 0, or 1 when s does
@@ -303,7 +318,7 @@ void model_imap_free(model_imap *m);
  * kv_off) into out; returns the length. */
 size_t model_gstats_encode(uint8_t *out, const model_gstats *st, uint32_t kv_off, int64_t t0);
 
-/* Fill lanes->ck from lanes->spans/off. 0 ok, -1 no memory. */
+/* Fill l->ck from the lanes' records. 0 ok, -1 no memory. */
 int model_lanes_index(model_lanes *l);
 size_t model_lanes_bytes(const model_lanes *l);
 /* Fill m->groups / m->group_lanes from gs and the summaries (gstats.c). 0 ok, -1 no memory. */

@@ -124,17 +124,61 @@ const model_span *model_lanes_esc(const model_lanes *l, uint32_t lane, uint32_t 
 
 /* ---- span access over the compact records -------------------------------- */
 
+/* The hot functions below take the lane kind's record stride S as a
+ * parameter and are inlined into one copy per layout (AI), so that loops do
+ * not test the layout at each span. */
+#define AI static inline __attribute__((always_inline))
+#define SSE(l, lane, i) model_rec_sse_s(l, lane, i, S)
+
 /* First index in [lo, hi) of the lane's spans with end > t; hi if none. */
-static uint32_t rec_after(const model_lanes *l, uint32_t lane, uint32_t lo, uint32_t hi, int64_t t)
+AI uint32_t rec_after_s(const model_lanes *l, uint32_t lane, uint32_t lo, uint32_t hi, int64_t t,
+                        const uint32_t S)
 {
+    if (S == sizeof(model_psp) && hi - lo > 2 * MODEL_PBLOCK) {
+        /* search the block anchors first (the starts of the first span of
+         * each block): spans of the blocks before the last one starting at or
+         * before t end by its start, and the first span of the block after it
+         * ends after t, so the answer is in [32j, 32j + 32] */
+        const int64_t *bs = l->bases[lane];
+        uint32_t n = l->cnt[lane], nb = (n + MODEL_PBLOCK - 1) / MODEL_PBLOCK;
+        uint32_t a = 0, b = nb;
+        while (a < b) { /* first block with anchor > t */
+            uint32_t mid = a + (b - a) / 2;
+            if (bs[mid] > t)
+                b = mid;
+            else
+                a = mid + 1;
+        }
+        uint32_t g;
+        if (a == 0) {
+            g = 0;
+        } else {
+            uint32_t x = (a - 1) * MODEL_PBLOCK, y = x + MODEL_PBLOCK + 1 < n ? x + MODEL_PBLOCK + 1 : n;
+            while (x < y) {
+                uint32_t mid = x + (y - x) / 2;
+                if (SSE(l, lane, mid).end > t)
+                    y = mid;
+                else
+                    x = mid + 1;
+            }
+            g = x;
+        }
+        return g < lo ? lo : g > hi ? hi : g;
+    }
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (model_rec_end(l, lane, mid) > t)
+        if (SSE(l, lane, mid).end > t)
             hi = mid;
         else
             lo = mid + 1;
     }
     return lo;
+}
+
+static uint32_t rec_after(const model_lanes *l, uint32_t lane, uint32_t lo, uint32_t hi, int64_t t)
+{
+    return l->stride == sizeof(model_gsp) ? rec_after_s(l, lane, lo, hi, t, sizeof(model_gsp))
+                                          : rec_after_s(l, lane, lo, hi, t, sizeof(model_psp));
 }
 
 /* First index in [lo, hi) with start >= t; hi if none. */
@@ -171,15 +215,22 @@ uint32_t model_lane_span_after(const model *m, model_lane_kind k, uint32_t idx, 
     return n ? rec_after(&m->lanes[k], idx, 0, n, t) : 0;
 }
 
+AI uint32_t span_at_s(const model_lanes *l, uint32_t idx, uint32_t n, int64_t t, const uint32_t S)
+{
+    uint32_t i = rec_after_s(l, idx, 0, n, t, S);
+    if (i < n && SSE(l, idx, i).start <= t)
+        return i;
+    return n;
+}
+
 uint32_t model_lane_span_at(const model *m, model_lane_kind k, uint32_t idx, int64_t t)
 {
     uint32_t n = model_lane_nspans(m, k, idx);
     if (!n)
         return 0;
-    uint32_t i = rec_after(&m->lanes[k], idx, 0, n, t);
-    if (i < n && model_rec_start(&m->lanes[k], idx, i) <= t)
-        return i;
-    return n;
+    const model_lanes *l = &m->lanes[k];
+    return l->stride == sizeof(model_gsp) ? span_at_s(l, idx, n, t, sizeof(model_gsp))
+                                          : span_at_s(l, idx, n, t, sizeof(model_psp));
 }
 
 uint32_t model_lane_spans_in(const model *m, model_lane_kind k, uint32_t idx, int64_t t0,
@@ -257,21 +308,21 @@ uint32_t model_goroutine_next_block(const model *m, uint32_t idx, int64_t t, int
 /* Index of the first span with end > t, searching forward from `from` (all
  * spans before it end at or before t): galloping, so a sweep over increasing
  * times costs O(log distance) per step instead of O(log n). */
-static uint32_t span_after_from(const model_lanes *l, uint32_t lane, uint32_t n, uint32_t from,
-                                int64_t t)
+AI uint32_t span_after_from(const model_lanes *l, uint32_t lane, uint32_t n, uint32_t from,
+                            int64_t t, const uint32_t S)
 {
     uint32_t lo = from;
-    if (lo >= n || model_rec_end(l, lane, lo) > t)
+    if (lo >= n || SSE(l, lane, lo).end > t)
         return lo;
     lo++;
     uint32_t hi = lo, step = 1;
-    while (hi < n && model_rec_end(l, lane, hi) <= t) {
+    while (hi < n && SSE(l, lane, hi).end <= t) {
         lo = hi + 1;
         hi = (n - lo > step) ? lo + step : n;
         step <<= 1;
     }
     /* answer in [lo, hi]: end of hi > t or hi == n */
-    return rec_after(l, lane, lo, hi, t);
+    return rec_after_s(l, lane, lo, hi, t, S);
 }
 
 /* Lanes with at least this many spans get a block index (model_cache.bend). */
@@ -305,10 +356,10 @@ static const int64_t *block_ends(const model *m, model_lane_kind k, uint32_t idx
 
 /* span_after_from with the block index: find the block first (a small
  * array), then the span inside its block. */
-static uint32_t span_after_blocks(const model_lanes *l, uint32_t lane, uint32_t n,
-                                  const int64_t *bend, uint32_t from, int64_t t)
+AI uint32_t span_after_blocks(const model_lanes *l, uint32_t lane, uint32_t n,
+                              const int64_t *bend, uint32_t from, int64_t t, const uint32_t S)
 {
-    if (from >= n || model_rec_end(l, lane, from) > t)
+    if (from >= n || SSE(l, lane, from).end > t)
         return from;
     uint32_t nb = n / MODEL_CK_EVERY;
     /* first block j >= from's with bend[j] > t, galloping */
@@ -333,11 +384,12 @@ static uint32_t span_after_blocks(const model_lanes *l, uint32_t lane, uint32_t 
     uint32_t a = lo * MODEL_CK_EVERY, b = lo < nb ? a + MODEL_CK_EVERY : n;
     if (a < from + 1)
         a = from + 1;
-    return rec_after(l, lane, a, b, t);
+    return rec_after_s(l, lane, a, b, t, S);
 }
 
 /* Time spent in each state by the whole spans [0, i) of a lane. */
-static void cum_full(const model_lanes *l, uint32_t lane, uint32_t i, int64_t acc[MS__COUNT])
+AI void cum_full(const model_lanes *l, uint32_t lane, uint32_t i, int64_t acc[MS__COUNT],
+                const uint32_t S)
 {
     uint32_t j = i / MODEL_CK_EVERY;
     memset(acc, 0, sizeof(int64_t) * MS__COUNT);
@@ -347,7 +399,7 @@ static void cum_full(const model_lanes *l, uint32_t lane, uint32_t i, int64_t ac
             acc[l->st[k]] = c[k];
     }
     for (uint32_t k = j * MODEL_CK_EVERY; k < i; k++) {
-        model_sse s = model_rec_sse(l, lane, k);
+        model_sse s = SSE(l, lane, k);
         if (s.state < MS__COUNT)
             acc[s.state] += s.end - s.start;
     }
@@ -362,11 +414,11 @@ typedef struct cum_cursor {
 } cum_cursor;
 
 /* Time spent in each state by lane spans before t (t >= the previous t). */
-static void cum_next(const model_lanes *l, uint32_t lane, cum_cursor *cu, int64_t t,
-                     int64_t acc[MS__COUNT])
+AI void cum_next(const model_lanes *l, uint32_t lane, cum_cursor *cu, int64_t t,
+                int64_t acc[MS__COUNT], const uint32_t S)
 {
     uint32_t n = l->cnt[lane];
-    if (cu->bend && cu->i < n && model_rec_end(l, lane, cu->i) <= t) {
+    if (cu->bend && cu->i < n && SSE(l, lane, cu->i).end <= t) {
         /* the block holding the answer, then one sequential walk in it
          * from its checkpoint (or from the cursor, in the same block) */
         uint32_t nb = n / MODEL_CK_EVERY, b0 = cu->i / MODEL_CK_EVERY, jb = b0;
@@ -398,7 +450,7 @@ static void cum_next(const model_lanes *l, uint32_t lane, cum_cursor *cu, int64_
         }
         model_sse s = {0, 0, MS_NONE};
         for (; k < n; k++) {
-            s = model_rec_sse(l, lane, k);
+            s = SSE(l, lane, k);
             if (s.end > t)
                 break;
             if (s.state < MS__COUNT)
@@ -410,20 +462,20 @@ static void cum_next(const model_lanes *l, uint32_t lane, cum_cursor *cu, int64_
             acc[s.state] += t - s.start;
         return;
     }
-    uint32_t i = cu->bend ? cu->i : span_after_from(l, lane, n, cu->i, t);
+    uint32_t i = cu->bend ? cu->i : span_after_from(l, lane, n, cu->i, t, S);
     if (i - cu->i <= 2 * MODEL_CK_EVERY) {
         for (uint32_t k = cu->i; k < i; k++) {
-            model_sse s = model_rec_sse(l, lane, k);
+            model_sse s = SSE(l, lane, k);
             if (s.state < MS__COUNT)
                 cu->full[s.state] += s.end - s.start;
         }
     } else {
-        cum_full(l, lane, i, cu->full);
+        cum_full(l, lane, i, cu->full, S);
     }
     cu->i = i;
     memcpy(acc, cu->full, sizeof(int64_t) * MS__COUNT);
     if (i < n) {
-        model_sse s = model_rec_sse(l, lane, i);
+        model_sse s = SSE(l, lane, i);
         if (s.start < t && s.state < MS__COUNT)
             acc[s.state] += t - s.start;
     }
@@ -439,27 +491,22 @@ static int64_t col_time(int64_t t0, double ns_per_col, uint32_t c)
     return (int64_t)llround(v);
 }
 
-void model_lane_columns(const model *m, model_lane_kind k, uint32_t idx, int64_t t0,
-                        double ns_per_col, uint32_t ncols, uint8_t *out)
+AI void columns_s(const model *m, model_lane_kind k, uint32_t idx, int64_t t0, double ns_per_col,
+                 uint32_t ncols, uint8_t *out, const uint32_t S)
 {
-    if (!ncols)
-        return;
-    if ((unsigned)k >= 4 || idx >= m->lanes[k].n || !(ns_per_col >= 0)) {
-        memset(out, MS_NONE, ncols);
-        return;
-    }
     const model_lanes *l = &m->lanes[k];
     uint32_t n = l->cnt[idx];
     int64_t a[MS__COUNT], bacc[MS__COUNT];
     int64_t ta = col_time(t0, ns_per_col, 0);
     cum_cursor cu;
     cu.bend = block_ends(m, k, idx);
-    cu.i = cu.bend ? span_after_blocks(l, idx, n, cu.bend, 0, ta) : rec_after(l, idx, 0, n, ta);
-    cum_full(l, idx, cu.i, cu.full);
-    cum_next(l, idx, &cu, ta, a);
+    cu.i = cu.bend ? span_after_blocks(l, idx, n, cu.bend, 0, ta, S)
+                   : rec_after_s(l, idx, 0, n, ta, S);
+    cum_full(l, idx, cu.i, cu.full, S);
+    cum_next(l, idx, &cu, ta, a, S);
     for (uint32_t c = 0; c < ncols; c++) {
         int64_t tb = col_time(t0, ns_per_col, c + 1);
-        cum_next(l, idx, &cu, tb, bacc);
+        cum_next(l, idx, &cu, tb, bacc, S);
         int best = MS_NONE;
         int64_t bestd = 0;
         for (int st = 1; st < MS__COUNT; st++) {
@@ -470,14 +517,29 @@ void model_lane_columns(const model *m, model_lane_kind k, uint32_t idx, int64_t
             }
         }
         if (best == MS_NONE && tb <= ta) {
-            uint32_t i = model_lane_span_at(m, k, idx, ta);
+            uint32_t i = span_at_s(l, idx, n, ta, S);
             if (i < n)
-                best = (int)model_rec_sse(l, idx, i).state;
+                best = (int)SSE(l, idx, i).state;
         }
         out[c] = (uint8_t)best;
         memcpy(a, bacc, sizeof a);
         ta = tb;
     }
+}
+
+void model_lane_columns(const model *m, model_lane_kind k, uint32_t idx, int64_t t0,
+                        double ns_per_col, uint32_t ncols, uint8_t *out)
+{
+    if (!ncols)
+        return;
+    if ((unsigned)k >= 4 || idx >= m->lanes[k].n || !(ns_per_col >= 0)) {
+        memset(out, MS_NONE, ncols);
+        return;
+    }
+    if (m->lanes[k].stride == sizeof(model_gsp))
+        columns_s(m, k, idx, t0, ns_per_col, ncols, out, sizeof(model_gsp));
+    else
+        columns_s(m, k, idx, t0, ns_per_col, ncols, out, sizeof(model_psp));
 }
 
 /* ---- goroutines ---------------------------------------------------------- */
