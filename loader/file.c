@@ -11,6 +11,39 @@
 
 static const uint8_t empty_buf[1];
 
+#define HUGE_SZ ((size_t)2 << 20)
+
+/*
+ * Map a file read-only one page past a 2 MiB boundary. The page cache may
+ * hold the file in 2 MiB folios, and a fault on a mapping whose addresses
+ * line up with file offsets modulo 2 MiB can then map a whole folio at once,
+ * which makes releasing consumed pages (tt_load_file) coarse: the mapping
+ * reserves len + 2 MiB of address space, maps the file at the odd offset
+ * inside it and gives the rest back. Plain mmap when that fails.
+ */
+static void *map_offset(int fd, size_t len)
+{
+    long ps = sysconf(_SC_PAGESIZE);
+    if (ps > 0 && (size_t)ps < HUGE_SZ && len >= HUGE_SZ && len <= SIZE_MAX - 2 * HUGE_SZ) {
+        size_t pg = (size_t)ps, span = (len + pg - 1) / pg * pg, rlen = span + 2 * HUGE_SZ;
+        void *r = mmap(NULL, rlen, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (r != MAP_FAILED) {
+            uintptr_t lo = (uintptr_t)r, end = lo + rlen;
+            uintptr_t at = ((lo + HUGE_SZ - 1) & ~(uintptr_t)(HUGE_SZ - 1)) + pg;
+            void *p = mmap((void *)at, len, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
+            if (p != MAP_FAILED) {
+                if (at > lo)
+                    munmap(r, at - lo);
+                if (end > at + span)
+                    munmap((void *)(at + span), end - (at + span));
+                return p;
+            }
+            munmap(r, rlen);
+        }
+    }
+    return mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+}
+
 tt_status tt_file_open(const char *path, tt_file *f, tt_err *err)
 {
     memset(f, 0, sizeof *f);
@@ -28,7 +61,7 @@ tt_status tt_file_open(const char *path, tt_file *f, tt_err *err)
         return tt_err_set(err, TT_ERR_IO, 0, "is a directory");
     }
     if (S_ISREG(st.st_mode) && st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX) {
-        void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        void *p = map_offset(fd, (size_t)st.st_size);
         if (p != MAP_FAILED) {
             (void)madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
             close(fd);
