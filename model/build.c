@@ -1523,11 +1523,9 @@ static int cmp_idpair(const void *a, const void *b)
  * range (clamped to the mask) last, two escaped ones by closing order. */
 static int rec_esc(const model_gsp *r) { return (r->h.ts >> MODEL_TS_BITS) == MODEL_ESC; }
 
-static int rec_before(const model_gsp *a, const model_gsp *b)
+static __attribute__((noinline)) int rec_tie(const model_gsp *a, const model_gsp *b)
 {
     uint64_t ka = a->h.ts & MODEL_TS_MASK, kb = b->h.ts & MODEL_TS_MASK;
-    if (ka != kb)
-        return ka < kb;
     int ea = rec_esc(a), eb = rec_esc(b);
     if (ea && eb)
         return a->h.dur < b->h.dur;
@@ -1536,6 +1534,14 @@ static int rec_before(const model_gsp *a, const model_gsp *b)
     if (eb)
         return kb != 0;
     return 0;
+}
+
+static inline __attribute__((always_inline)) int rec_before(const model_gsp *a, const model_gsp *b)
+{
+    uint64_t ka = a->h.ts & MODEL_TS_MASK, kb = b->h.ts & MODEL_TS_MASK;
+    if (__builtin_expect(ka != kb, 1))
+        return ka < kb;
+    return rec_tie(a, b);
 }
 
 static void gsp_swap(model_gsp *a, size_t i, size_t j)
