@@ -35,6 +35,10 @@ esac
 for c in dump stats goroutines; do
     check "$c of a sample exits 0" 0 "$G" $c "$sample"
 done
+for f in samples/traces/*.trace; do
+    out=$(python3 tests/spancheck.py "$G" "$f" 2>&1) && ok "dump --spans agrees with goroutines --json: ${f##*/}" \
+        || bad "dump --spans agrees with goroutines --json: ${f##*/}" "$(echo "$out" | head -2)"
+done
 check "pprof sync to a file exits 0" 0 sh -c "'$G' pprof sync '$sample' > '$tmp/p.pb'"
 check "snapshot of a sample exits 0" 0 "$G" snapshot --size 80x24 "$sample"
 # stdout not a tty: every non-interactive command works in a pipe
