@@ -250,8 +250,13 @@ typedef struct model_cache {
     uint32_t *eps_count;    /* per goroutine lane: episode count, UINT32_MAX unknown */
     /* per lane kind, per lane with many spans: the end of the last span of
      * each complete block of MODEL_CK_EVERY spans (searched instead of the
-     * spans themselves: model_lane_columns), built on first use */
+     * spans themselves: model_lane_columns), followed by a time grid over
+     * them (query.c, block_ends), built on first use */
     int64_t **bend[4];
+    /* model_lane_columns: columns answered from whole blocks of spans
+     * (checkpoint differences) without reading a span; statistics for the
+     * tests (query.c, columns_by_blocks) */
+    uint64_t lod_cols;
     /* lazily built goroutine-count series */
     int series_done;
     model_point *gser[3];

@@ -4,6 +4,8 @@
  * _at, _spans_in) against plain reference computations, over every sample
  * trace. */
 #include "model/model.h"
+#include "model/model_int.h"
+#include "tests/lib/evgen.h"
 #include "tests/lib/samples.h"
 #include "tests/lib/spancopy.h"
 
@@ -143,6 +145,145 @@ static void test_lane_columns(void **state)
     assert_true(for_each_sample(check_columns, NULL) > 5);
     assert_true(lanes_checked > 100);
     assert_true(big_lanes_checked > 0); /* lanes long enough for the block index */
+}
+
+/* Columns many blocks of 32 spans wide (answered from whole blocks where
+ * they decide, model_cache.lod_cols), on the long lanes of a model, against
+ * the reference; returns the columns compared. */
+static uint64_t check_wide_columns(model *m, const char *name, uint64_t seed)
+{
+    const model_info *in = model_get_info(m);
+    int64_t span = in->t_end - in->t_start;
+    uint64_t cols = 0;
+    if (span <= 0)
+        return 0;
+    enum { NC = 64 };
+    uint8_t got[NC], want[NC];
+    for (int k = 0; k < 4; k++) {
+        uint32_t nl = model_lane_count(m, (model_lane_kind)k);
+        for (uint32_t li = 0; li < nl; li++) {
+            if (model_lane_nspans(m, (model_lane_kind)k, li) < 4096)
+                continue; /* (no block index) */
+            uint32_t n;
+            model_span *s = lane_spans_copy(m, (model_lane_kind)k, li, &n);
+            assert_non_null(s);
+            int64_t ls = s[0].start, le = s[n - 1].end;
+            for (int z = 0; z < 24; z++) {
+                seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+                uint32_t nc = 2 + (uint32_t)(seed >> 33) % (NC - 1);
+                /* the whole lane, a bit around it, or a random part of it */
+                double frac = z < 4 ? 1.0 : (double)((seed >> 20) % 1000 + 1) / 1000.0;
+                double w = (double)(le - ls) * frac * (z == 1 ? 1.3 : 1.0) / nc;
+                int64_t t0 = z < 4 ? ls - (int64_t)(w * (z % 2)) - z
+                                   : ls + (int64_t)((double)(le - ls) * (1.0 - frac) * ((seed >> 8) % 997) / 996.0);
+                if (z == 3)
+                    w += 0.37; /* fractional widths: the column edges round */
+                model_lane_columns(m, (model_lane_kind)k, li, t0, w, nc, got);
+                ref_columns(s, n, t0, w, nc, want);
+                for (uint32_t c = 0; c < nc; c++)
+                    if (got[c] != want[c])
+                        fail_msg("%s kind %d lane %u (%u spans) try %d (%u cols of %.1f ns from %lld) col %u: %d, "
+                                 "want %d",
+                                 name, k, li, n, z, nc, w, (long long)t0, c, got[c], want[c]);
+                cols += nc;
+            }
+            free(s);
+        }
+    }
+    return cols;
+}
+
+typedef struct wide_stats {
+    uint64_t cols, by_blocks;
+} wide_stats;
+
+static void check_wide_sample(model *m, const char *name, void *ctx)
+{
+    wide_stats *ws = ctx;
+    ws->cols += check_wide_columns(m, name, ws->cols + 1);
+    ws->by_blocks += m->cache->lod_cols;
+}
+
+static void test_wide_columns_samples(void **state)
+{
+    (void)state;
+    wide_stats ws = {0, 0};
+    assert_true(for_each_sample(check_wide_sample, &ws) > 5);
+    print_message("%llu wide columns, %llu from whole blocks\n", (unsigned long long)ws.cols,
+                  (unsigned long long)ws.by_blocks);
+    assert_true(ws.cols > 1000);
+    assert_true(ws.by_blocks > 0);
+}
+
+static uint64_t wrng;
+static uint64_t wrnd(void)
+{
+    wrng ^= wrng << 13;
+    wrng ^= wrng >> 7;
+    wrng ^= wrng << 17;
+    return wrng;
+}
+
+/* Random goroutine and P lanes of 5000 to 20000 spans: phases where one
+ * state dominates (whole blocks decide the columns) alternate with phases of
+ * even mixes and with long gaps (the exact sums decide, or MS_NONE). */
+static void test_wide_columns_random(void **state)
+{
+    (void)state;
+    enum { UND = TT_GS_UNDETERMINED, RNBL = TT_GS_RUNNABLE, RUN = TT_GS_RUNNING, WAIT = TT_GS_WAITING };
+    uint64_t cols = 0, by_blocks = 0;
+    for (int round = 0; round < 6; round++) {
+        wrng = 0x9e3779b97f4a7c15ull * (uint64_t)(round + 3);
+        evgen e;
+        evgen_init(&e);
+        int64_t t = round % 2 ? -(INT64_C(1) << 35) : 1000;
+        evgen_sync(&e, t);
+        enum { NG = 3 };
+        int gs[NG];
+        for (int g = 0; g < NG; g++) {
+            gs[g] = g ? WAIT : RUN;
+            evgen_go(&e, t, 0, 0, -1, g + 1, UND, gs[g], "", 0, 0);
+        }
+        evgen_proc(&e, t, 0, -1, 0, TT_PS_UNDETERMINED, TT_PS_RUNNING);
+        int prun = 1;
+        int nev = 20000 + round * 8000;
+        int bias = 0; /* state favoured in this phase (its spans last longer) */
+        for (int i = 0; i < nev; i++) {
+            if (i % 700 == 0)
+                bias = (int)(wrnd() % 4); /* 0: even mix */
+            int64_t d = 1 + (int64_t)(wrnd() % 1000);
+            if (wrnd() % 500 == 0)
+                d += (int64_t)(wrnd() % 3000000); /* a long stretch */
+            t += d;
+            if (wrnd() % 6 == 0) {
+                evgen_proc(&e, t, 0, -1, 0, prun ? TT_PS_RUNNING : TT_PS_IDLE, prun ? TT_PS_IDLE : TT_PS_RUNNING);
+                prun = !prun;
+                continue;
+            }
+            int g = (int)(wrnd() % NG);
+            int to = gs[g] == RUN ? (wrnd() % 2 ? WAIT : RNBL) : gs[g] == WAIT ? RNBL : RUN;
+            /* dwell: the favoured state's spans are long */
+            int64_t hold = bias && to == (bias == 1 ? RUN : bias == 2 ? RNBL : WAIT) ? 20000 : 0;
+            evgen_go(&e, t, 0, 0, -1, g + 1, gs[g], to, to == WAIT ? "chan receive" : "", 0, 0);
+            gs[g] = to;
+            t += hold;
+        }
+        evgen_sync(&e, t + 1);
+        model *m = evgen_finish(&e);
+        assert_non_null(m);
+        char name[32];
+        snprintf(name, sizeof name, "random %d", round);
+        cols += check_wide_columns(m, name, (uint64_t)round * 77 + 5);
+        by_blocks += m->cache->lod_cols;
+        model_free(m);
+        evgen_free(&e);
+    }
+    print_message("%llu wide columns, %llu from whole blocks\n", (unsigned long long)cols,
+                  (unsigned long long)by_blocks);
+    assert_true(cols > 1000);
+    /* both paths ran: blocks decided some columns, exact sums the others */
+    assert_true(by_blocks > 100);
+    assert_true(by_blocks < cols);
 }
 
 /* Reference goroutine counts: every span boundary as (time, class, +-1),
@@ -453,6 +594,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_top_episodes),
         cmocka_unit_test(test_lane_columns),
+        cmocka_unit_test(test_wide_columns_samples),
+        cmocka_unit_test(test_wide_columns_random),
         cmocka_unit_test(test_goroutine_series),
         cmocka_unit_test(test_span_accessors),
     };
