@@ -1636,76 +1636,71 @@ static void gsp_qsort(model_gsp *a, size_t n, int depth)
     }
 }
 
-/* Sort a[0..n) (keys k) by (key, start) in place: MSD radix sort on the key's
- * bytes from bit `shift` down, American flag style (elements are swapped to
- * 256 bucket frontiers: cache-friendly, unlike following a permutation's
- * cycles through the whole array), insertion sort for short runs, and by start
- * inside a key (within one lane starts are distinct and increasing in closing
- * order, so ordering by (lane, start) is the stable order by lane). Keys are
- * 16-bit while every lane index fits (the lane array costs 2 bytes a record),
- * else 32-bit. */
-#define GSP_SORT(SUF, KT)                                                       \
-    static void gsp_isort##SUF(model_gsp *a, KT *k, size_t n)                   \
+/* Put every record at its destination: a[i] belongs at dest[i] - base, where
+ * dest[0..n) is a permutation of [base, base + n) (clobbered). MSD radix on
+ * the destination, American flag style (records are swapped to 256 bucket
+ * frontiers: cache-friendly, unlike following the permutation's cycles
+ * through the whole array, where every step waits for a random load); the
+ * buckets' bounds are known (the keys are a permutation), no counting pass.
+ * Parts of at most PLACE_LOCAL records (in cache) follow their cycles
+ * directly. No comparison, no extra memory. */
+#define PLACE_LOCAL 4096u
+#define PLACE_T(name, T)                                                        \
+    static void name(T *a, uint32_t *dest, size_t n, uint32_t base)             \
     {                                                                           \
-        for (size_t i = 1; i < n; i++) {                                        \
-            model_gsp s = a[i];                                                 \
-            KT key = k[i];                                                      \
-            size_t j = i;                                                       \
-            for (; j > 0 && (k[j - 1] != key ? key < k[j - 1]                   \
-                                             : rec_before(&s, &a[j - 1]));      \
-                 j--) {                                                         \
-                a[j] = a[j - 1];                                                \
-                k[j] = k[j - 1];                                                \
+        if (n <= PLACE_LOCAL) {                                                 \
+            for (size_t i = 0; i < n; i++) {                                    \
+                if (dest[i] - base == i)                                        \
+                    continue;                                                   \
+                T carry = a[i];                                                 \
+                size_t j = dest[i] - base;                                      \
+                dest[i] = base + (uint32_t)i;                                   \
+                while (j != i) {                                                \
+                    T t = a[j];                                                 \
+                    a[j] = carry;                                               \
+                    carry = t;                                                  \
+                    size_t k = dest[j] - base;                                  \
+                    dest[j] = base + (uint32_t)j;                               \
+                    j = k;                                                      \
+                }                                                               \
+                a[i] = carry;                                                   \
             }                                                                   \
-            a[j] = s;                                                           \
-            k[j] = key;                                                         \
-        }                                                                       \
-    }                                                                           \
-    static void gsp_rsort##SUF(model_gsp *a, KT *k, size_t n, int shift)        \
-    {                                                                           \
-        if (n <= 32) {                                                          \
-            gsp_isort##SUF(a, k, n);                                            \
             return;                                                             \
         }                                                                       \
-        if (shift < 0) {                                                        \
-            size_t i = 1;                                                       \
-            while (i < n && rec_before(&a[i - 1], &a[i]))                       \
-                i++;                                                            \
-            if (i < n)                                                          \
-                gsp_qsort(a, n, 64);                                            \
-            return;                                                             \
+        int shift = 0;                                                          \
+        while (((n - 1) >> shift) > 255)                                        \
+            shift++;                                                            \
+        size_t nb = ((n - 1) >> shift) + 1, next[256], end[256];                \
+        for (size_t d = 0; d < nb; d++) {                                       \
+            next[d] = d << shift;                                               \
+            end[d] = d + 1 < nb ? (d + 1) << shift : n;                         \
         }                                                                       \
-        size_t cnt[256] = {0}, next[256], end[256];                             \
-        for (size_t i = 0; i < n; i++)                                          \
-            cnt[((uint32_t)k[i] >> shift) & 255]++;                             \
-        size_t acc = 0;                                                         \
-        for (int d = 0; d < 256; d++) {                                         \
-            next[d] = acc;                                                      \
-            acc += cnt[d];                                                      \
-            end[d] = acc;                                                       \
-        }                                                                       \
-        for (int d = 0; d < 256; d++) {                                         \
+        for (size_t d = 0; d < nb; d++) {                                       \
             while (next[d] < end[d]) {                                          \
                 size_t i = next[d];                                             \
-                unsigned e = ((uint32_t)k[i] >> shift) & 255;                   \
-                if (e == (unsigned)d) {                                         \
+                size_t e = (dest[i] - base) >> shift;                           \
+                if (e == d) {                                                   \
                     next[d]++;                                                  \
                 } else {                                                        \
                     size_t j = next[e]++;                                       \
-                    gsp_swap(a, i, j);                                          \
-                    KT u = k[i];                                                \
-                    k[i] = k[j];                                                \
-                    k[j] = u;                                                   \
+                    T t = a[i];                                                 \
+                    a[i] = a[j];                                                \
+                    a[j] = t;                                                   \
+                    uint32_t u = dest[i];                                       \
+                    dest[i] = dest[j];                                          \
+                    dest[j] = u;                                                \
                 }                                                               \
             }                                                                   \
         }                                                                       \
-        for (int d = 0; d < 256; d++)                                           \
-            if (cnt[d] > 1)                                                     \
-                gsp_rsort##SUF(a + (end[d] - cnt[d]), k + (end[d] - cnt[d]),    \
-                               cnt[d], shift - 8);                              \
+        for (size_t d = 0; d < nb; d++) {                                       \
+            size_t lo = d << shift;                                             \
+            name(a + lo, dest + lo, end[d] - lo, base + (uint32_t)lo);          \
+        }                                                                       \
     }
-GSP_SORT(16, uint16_t)
-GSP_SORT(32, uint32_t)
+PLACE_T(gsp_place, model_gsp)
+PLACE_T(place_region, model_region)
+PLACE_T(place_log, model_log)
+PLACE_T(place_goroutine, model_goroutine)
 
 /* Sort build records by id: fills remap[bi] = lane and ids[lane] (ids may be
  * NULL). Records met in id order (the usual case) need no sorting. */
@@ -1838,17 +1833,51 @@ static int take_spans(model_lanes *l, spstore *v, uint32_t nlanes, const uint32_
         pos[i] = acc;
         acc += l->cnt[i];
     }
-    int shift = 0;
-    while (shift < 24 && nlanes > (1u << (shift + 8)))
-        shift += 8;
-    if (v->l32)
-        gsp_rsort32(v->a, v->l32, n, shift);
-    else
-        gsp_rsort16(v->a, v->l16, n, shift);
-    free(v->l16);
-    free(v->l32);
+    /* Stable by lane: each record's destination (the lane's next slot, in
+     * closing order) takes the place of its lane: in place where lanes are
+     * 32-bit, else in the 16-bit lane array grown to 32 bits (filled from
+     * the back: destination i overwrites lanes 2i and 2i+1, already read). */
+    uint32_t *cur = malloc(sizeof *cur * ((size_t)nlanes + 1));
+    int wide = v->l32 != NULL;
+    uint8_t *buf = !cur ? NULL
+                   : wide ? (uint8_t *)v->l32
+                          : realloc(v->l16, sizeof(uint32_t) * (n ? n : 1));
+    if (!buf) {
+        free(cur);
+        free(pos);
+        return -1;
+    }
     v->l16 = NULL;
     v->l32 = NULL;
+    for (uint32_t i = 0; i < nlanes; i++)
+        cur[i] = pos[i] + l->cnt[i];
+    for (size_t i = n; i-- > 0;) {
+        uint32_t ln;
+        if (wide) {
+            memcpy(&ln, buf + i * 4, 4);
+        } else {
+            uint16_t l16;
+            memcpy(&l16, buf + i * 2, 2);
+            ln = l16;
+        }
+        uint32_t d = --cur[ln];
+        memcpy(buf + i * 4, &d, 4);
+    }
+    free(cur);
+    uint32_t *dest = (uint32_t *)(void *)buf;
+    gsp_place(v->a, dest, n, 0);
+    free(dest);
+    /* Within a lane, records close in start order (a span starts at or after
+     * the end of the lane's previous one), so each lane is now in order; a
+     * lane that is not (it cannot happen: a guard) is sorted by start. */
+    for (uint32_t ln = 0; ln < nlanes; ln++) {
+        model_gsp *r = v->a + pos[ln];
+        uint32_t c = l->cnt[ln], i = 1;
+        while (i < c && rec_before(&r[i - 1], &r[i]))
+            i++;
+        if (i < c)
+            gsp_qsort(r, c, 64);
+    }
     /* the escaped spans, now keyed by lane and index */
     if (v->nesc) {
         l->esc = malloc(sizeof *l->esc * v->nesc);
@@ -1978,54 +2007,27 @@ static int cmp_log(const void *a, const void *b)
     return x->time < y->time ? -1 : x->time > y->time;
 }
 
-/* Move items[i] to items[dst[i]] for every i, in place, following the
- * permutation's cycles (dst is clobbered). Records: model_region, model_log,
+/* Move items[i] to items[dst[i]] for every i, in place (dst is a
+ * permutation, clobbered: PLACE_T). Records: model_region, model_log,
  * or model_goroutine (told apart by size). */
 _Static_assert(sizeof(model_region) != sizeof(model_log) &&
                    sizeof(model_region) != sizeof(model_goroutine) &&
                    sizeof(model_log) != sizeof(model_goroutine),
                "permute tells records apart by size");
-/* The cycle walk carries one record along each cycle: one read and one write
- * of a record per move (typed, so the moves are inlined). */
-#define PERMUTE_T(name, T)                                                      \
-    static void name(T *it, size_t n, uint32_t *dst)                            \
-    {                                                                           \
-        for (size_t i = 0; i < n; i++) {                                        \
-            if (dst[i] == i)                                                    \
-                continue;                                                       \
-            T carry = it[i];                                                    \
-            uint32_t j = dst[i];                                                \
-            dst[i] = (uint32_t)i;                                               \
-            while (j != i) {                                                    \
-                T t = it[j];                                                    \
-                it[j] = carry;                                                  \
-                carry = t;                                                      \
-                uint32_t k = dst[j];                                            \
-                dst[j] = j;                                                     \
-                j = k;                                                          \
-            }                                                                   \
-            it[i] = carry;                                                      \
-        }                                                                       \
-    }
-PERMUTE_T(permute_region, model_region)
-PERMUTE_T(permute_log, model_log)
-PERMUTE_T(permute_goroutine, model_goroutine)
-
-
 static void permute(void *items, size_t n, size_t size, uint32_t *dst)
 {
     if (size == sizeof(model_region))
-        permute_region(items, n, dst);
+        place_region(items, dst, n, 0);
     else if (size == sizeof(model_log))
-        permute_log(items, n, dst);
+        place_log(items, dst, n, 0);
     else
-        permute_goroutine(items, n, dst);
+        place_goroutine(items, dst, n, 0);
 }
 
 /* Group records (regions or logs) by goroutine lane; those of no goroutine go
  * last. Reorders items in place (no copy of the records: a stable counting
  * sort computes each record's destination, then the permutation is applied by
- * following its cycles), then sorts each group that is not in order. Returns
+ * permute), then sorts each group that is not in order. Returns
  * 0 (*off gets ng+1 offsets) or -1 on allocation failure (items unchanged). */
 static int group_by_g(const model *m, void *items, size_t n, size_t size, size_t goff,
                       uint32_t ng, uint32_t **off, int (*cmp)(const void *, const void *))
@@ -2400,6 +2402,13 @@ model *model_builder_finish(model_builder *b)
     VFREE(b->pending);
     if (b->oom)
         goto fail;
+    /* what only the events needed goes before the big steps below */
+    VFREE(b->region_prev);
+    model_imap_free(&b->pmap);
+    model_imap_free(&b->mmap);
+    model_imap_free(&b->tmap);
+    for (int k = 0; k < MP__COUNT; k++)
+        model_imap_free(&b->pmaps[k]);
 
     uint32_t ng = (uint32_t)b->gs.n, np = (uint32_t)b->ps.n, nm = (uint32_t)b->ms.n;
     uint32_t *gremap = malloc(sizeof *gremap * (ng + 1u));
@@ -2467,8 +2476,6 @@ model *model_builder_finish(model_builder *b)
         b->ranges[k].a = NULL;
     }
     /* annotations */
-    free(b->region_prev.a);
-    b->region_prev.a = NULL;
     if (group_by_g(m, b->regions.a, b->regions.n, sizeof *b->regions.a,
                    offsetof(model_region, goroutine), ng, &m->g_region_off, cmp_region) != 0)
         goto fail_maps;
