@@ -639,14 +639,15 @@ AI void columns_s(const model *m, model_lane_kind k, uint32_t idx, int64_t t0, d
     /* columns of 4 blocks or more (on average) are tried from whole blocks
      * first (columns_by_blocks); a[] is then stale until recomputed */
     uint32_t nb = n / MODEL_CK_EVERY;
-    int64_t wide = INT64_MAX;
+    uint64_t wide = UINT64_MAX; /* (unsigned: far times cannot overflow) */
     if (cu.bend && nb >= 2 && cu.bend[nb - 1] > cu.bend[0])
-        wide = (cu.bend[nb - 1] - cu.bend[0]) / nb * 4 + 1;
+        wide = ((uint64_t)cu.bend[nb - 1] - (uint64_t)cu.bend[0]) / nb * 4 + 1;
     int a_ok = 1;
     uint32_t tries = 0, hits = 0;
     for (uint32_t c = 0; c < ncols; c++) {
         int64_t tb = col_time(t0, ns_per_col, c + 1);
-        if (wide != INT64_MAX && tb - ta >= wide && (tries < 16 || hits * 4 >= tries)) {
+        if (wide != UINT64_MAX && tb >= ta && (uint64_t)tb - (uint64_t)ta >= wide &&
+            (tries < 16 || hits * 4 >= tries)) {
             /* (stop trying on a lane whose columns blocks rarely decide) */
             int d = columns_by_blocks(l, idx, cu.bend, nb, ta, tb);
             tries++;
