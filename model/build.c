@@ -1829,29 +1829,23 @@ static int take_spans(model_lanes *l, spstore *v, uint32_t nlanes, const uint32_
             v->l16[i] = (uint16_t)ln;
     }
     uint32_t acc = 0;
-    for (uint32_t i = 0; i < nlanes; i++) {
-        pos[i] = acc;
+    for (uint32_t i = 0; i < nlanes; i++) { /* the lanes' ends (their starts below) */
         acc += l->cnt[i];
+        pos[i] = acc;
     }
     /* Stable by lane: each record's destination (the lane's next slot, in
      * closing order) takes the place of its lane: in place where lanes are
      * 32-bit, else in the 16-bit lane array grown to 32 bits (filled from
      * the back: destination i overwrites lanes 2i and 2i+1, already read). */
-    uint32_t *cur = malloc(sizeof *cur * ((size_t)nlanes + 1));
     int wide = v->l32 != NULL;
-    uint8_t *buf = !cur ? NULL
-                   : wide ? (uint8_t *)v->l32
-                          : realloc(v->l16, sizeof(uint32_t) * (n ? n : 1));
+    uint8_t *buf = wide ? (uint8_t *)v->l32 : realloc(v->l16, sizeof(uint32_t) * (n ? n : 1));
     if (!buf) {
-        free(cur);
         free(pos);
         return -1;
     }
     v->l16 = NULL;
     v->l32 = NULL;
-    for (uint32_t i = 0; i < nlanes; i++)
-        cur[i] = pos[i] + l->cnt[i];
-    for (size_t i = n; i-- > 0;) {
+    for (size_t i = n; i-- > 0;) { /* pos[lane] comes down to the lane's start */
         uint32_t ln;
         if (wide) {
             memcpy(&ln, buf + i * 4, 4);
@@ -1860,10 +1854,9 @@ static int take_spans(model_lanes *l, spstore *v, uint32_t nlanes, const uint32_
             memcpy(&l16, buf + i * 2, 2);
             ln = l16;
         }
-        uint32_t d = --cur[ln];
+        uint32_t d = --pos[ln];
         memcpy(buf + i * 4, &d, 4);
     }
-    free(cur);
     uint32_t *dest = (uint32_t *)(void *)buf;
     gsp_place(v->a, dest, n, 0);
     free(dest);
