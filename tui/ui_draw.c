@@ -65,6 +65,7 @@ typedef struct rix_slot {
     uint32_t nr;
     uint32_t *ix;             /* depth 0's indexes, then depth 1's, ... */
     int64_t *end;             /* their ends (searched without touching the regions) */
+    int64_t *sk;              /* sk[b] = end[64 b]: searched before end */
     uint32_t n[UI_MAX_STRIPS];
 } rix_slot;
 
@@ -74,6 +75,7 @@ typedef struct lix_slot {
     const model_log *base; /* the logs (checked on use) */
     uint32_t n;
     int64_t *t;
+    int64_t *sk; /* sk[b] = t[64 b]: searched before t */
 } lix_slot;
 
 struct ui_colcache {
@@ -94,23 +96,30 @@ struct ui_colcache {
     const model_point *pbase[PLOT__COUNT];
     uint32_t pn[PLOT__COUNT];
     uint64_t *pmax64[PLOT__COUNT], *pmax4k[PLOT__COUNT];
+    /* plots: the time of the first point of each block of 64 (a compact
+     * index: a column's search touches it instead of the points) */
+    int64_t *pt64[PLOT__COUNT];
 };
 
 static void rix_clear(struct ui_colcache *c)
 {
     for (int i = 0; i < RIX_SLOTS; i++) {
         free(c->lix[i].t);
+        free(c->lix[i].sk);
         memset(&c->lix[i], 0, sizeof c->lix[i]);
     }
     for (int i = 0; i < RIX_SLOTS; i++) {
         free(c->rix[i].ix);
         free(c->rix[i].end);
+        free(c->rix[i].sk);
         memset(&c->rix[i], 0, sizeof c->rix[i]);
     }
     for (int k = 0; k < PLOT__COUNT; k++) {
         free(c->pmax64[k]);
         free(c->pmax4k[k]);
+        free(c->pt64[k]);
         c->pmax64[k] = c->pmax4k[k] = NULL;
+        c->pt64[k] = NULL;
         c->pbase[k] = NULL;
         c->pn[k] = 0;
     }
@@ -450,37 +459,73 @@ static uint64_t series_from(const model_point *p, uint32_t n, uint32_t from, int
     return lo ? p[lo - 1].v : 0;
 }
 
+static uint32_t gallop_ge(const void *base, size_t stride, size_t off, uint32_t lo, uint32_t n, int64_t t);
+
+/* gallop_ge with a compact index: sk[b] is the key of element 64 b (for
+ * every block starting before n). The search runs over the block keys, then
+ * inside one block, so it touches a few cache lines of the (big) array
+ * instead of one per halving. The same answer as gallop_ge. */
+static uint32_t skip_ge(const void *base, size_t stride, size_t off, const int64_t *sk, uint32_t lo, uint32_t n,
+                        int64_t t)
+{
+    if (lo >= n || *(const int64_t *)((const char *)base + (size_t)lo * stride + off) >= t) return lo;
+    /* b: the first block after lo's whose first key is >= t; the answer lies
+     * in [max(lo, 64 (b - 1)), min(n, 64 b)] */
+    uint32_t nb = (n - 1) / 64 + 1;
+    uint32_t b = gallop_ge(sk, sizeof *sk, 0, lo / 64 + 1, nb, t);
+    uint32_t a = (b - 1) * 64 > lo ? (b - 1) * 64 : lo;
+    uint32_t hi = b < nb ? b * 64 : n;
+    return gallop_ge(base, stride, off, a, hi, t);
+}
+
+/* The first index k in [from, n) with p[k].t > t (n if none), for points
+ * sorted by time, given t64[b] = p[64 b].t: a search over the block times,
+ * then inside one block of 64 points. The same as series_from's index
+ * (exported for the tests). */
+uint32_t ui_points_after(const model_point *p, uint32_t n, const int64_t *t64, uint32_t from, int64_t t)
+{
+    if (from >= n || p[from].t > t) return from;
+    if (t == INT64_MAX) return n;
+    return skip_ge(p, sizeof *p, offsetof(model_point, t), t64, from, n, t + 1);
+}
+
 static const model_series_kind plot_series[PLOT__COUNT] = {MSER_HEAP_ALLOC, MSER_G_RUNNING,
                                                           MSER_G_RUNNABLE, MSER_G_WAITING};
 
 /* Block maxima of plot k's series p[0..n) (built once per model); 0 when
  * memory is short. */
 static int plot_blocks(ui_state *st, int k, const model_point *p, uint32_t n, const uint64_t **m64,
-                       const uint64_t **m4k)
+                       const uint64_t **m4k, const int64_t **t64)
 {
     struct ui_colcache *c = cc_of(st);
     if (!c) return 0;
     if (!c->pmax64[k] || c->pbase[k] != p || c->pn[k] != n) {
         free(c->pmax64[k]);
         free(c->pmax4k[k]);
+        free(c->pt64[k]);
         uint32_t n64 = n / 64 + 1, n4k = n / 4096 + 1;
         c->pmax64[k] = calloc(n64, sizeof *c->pmax64[k]);
         c->pmax4k[k] = calloc(n4k, sizeof *c->pmax4k[k]);
-        if (!c->pmax64[k] || !c->pmax4k[k]) {
+        c->pt64[k] = malloc(n64 * sizeof *c->pt64[k]);
+        if (!c->pmax64[k] || !c->pmax4k[k] || !c->pt64[k]) {
             free(c->pmax64[k]);
             free(c->pmax4k[k]);
+            free(c->pt64[k]);
             c->pmax64[k] = c->pmax4k[k] = NULL;
+            c->pt64[k] = NULL;
             return 0;
         }
         for (uint32_t i = 0; i < n; i++) {
             if (p[i].v > c->pmax64[k][i / 64]) c->pmax64[k][i / 64] = p[i].v;
             if (p[i].v > c->pmax4k[k][i / 4096]) c->pmax4k[k][i / 4096] = p[i].v;
+            if (i % 64 == 0) c->pt64[k][i / 64] = p[i].t;
         }
         c->pbase[k] = p;
         c->pn[k] = n;
     }
     *m64 = c->pmax64[k];
     *m4k = c->pmax4k[k];
+    *t64 = c->pt64[k];
     return 1;
 }
 
@@ -524,15 +569,24 @@ static void draw_plot(ui_state *st, const ui_lane *l, int row)
      * (jprev: the first point after the previous column's last ns) */
     uint32_t jprev = 0;
     const uint64_t *m64 = NULL, *m4k = NULL;
-    int blocks = fresh && plot_blocks(st, (int)l->idx, p, n, &m64, &m4k);
+    const int64_t *t64 = NULL;
+    int blocks = fresh && plot_blocks(st, (int)l->idx, p, n, &m64, &m4k, &t64);
     if (fresh && cols > 0) series_at(p, n, tl_col_time(&st->vp, 0) - 1, &jprev);
     for (int c = 0; fresh && c < cols; c++) {
         int64_t a = tl_col_time(&st->vp, c), b = tl_col_time(&st->vp, c + 1);
         lvl[c] = 0;
         uint32_t i, j;
-        uint64_t v = series_from(p, n, jprev, a, &i);
-        series_from(p, n, jprev, b - 1, &j); /* points i..j-1 fall in this column */
-        jprev = j;
+        uint64_t v;
+        if (blocks) {
+            /* the same, searching the block times first */
+            i = ui_points_after(p, n, t64, jprev, a);
+            j = ui_points_after(p, n, t64, b - 1 >= a ? i : jprev, b - 1);
+            v = i ? p[i - 1].v : 0;
+        } else {
+            v = series_from(p, n, jprev, a, &i);
+            series_from(p, n, jprev, b - 1, &j);
+        }
+        jprev = j; /* points i..j-1 fall in this column */
         if (a >= st->info->t_end) continue;
         if (blocks && j > i) {
             /* the largest value in the column: exact, from the block maxima */
@@ -657,8 +711,10 @@ static void rix_fill(const model_region *r, uint32_t nr, uint32_t *ix, int64_t *
  * arrays when it fits there, else built once and cached. 0 when memory is
  * short. */
 static int region_index(ui_state *st, uint32_t g, const model_region *r, uint32_t nr, uint32_t n[UI_MAX_STRIPS],
-                        const uint32_t **ix, const int64_t **end, uint32_t *lix, int64_t *lend, uint32_t nlocal)
+                        const uint32_t **ix, const int64_t **end, const int64_t **sk, uint32_t *lix, int64_t *lend,
+                        uint32_t nlocal)
 {
+    *sk = NULL; /* (none for the local arrays) */
     if (nr <= nlocal) {
         rix_fill(r, nr, lix, lend, n);
         *ix = lix, *end = lend;
@@ -670,23 +726,28 @@ static int region_index(ui_state *st, uint32_t g, const model_region *r, uint32_
     if (sl->g1 != g + 1 || sl->base != r || sl->nr != nr) {
         free(sl->ix);
         free(sl->end);
+        free(sl->sk);
         memset(sl, 0, sizeof *sl);
         sl->ix = malloc(sizeof *sl->ix * nr);
         sl->end = malloc(sizeof *sl->end * nr);
-        if (!sl->ix || !sl->end) {
+        sl->sk = malloc(sizeof *sl->sk * (nr / 64 + 1));
+        if (!sl->ix || !sl->end || !sl->sk) {
             free(sl->ix);
             free(sl->end);
+            free(sl->sk);
             sl->ix = NULL;
             sl->end = NULL;
+            sl->sk = NULL;
             return 0;
         }
         rix_fill(r, nr, sl->ix, sl->end, sl->n);
+        for (uint32_t i = 0; i < nr; i += 64) sl->sk[i / 64] = sl->end[i];
         sl->g1 = g + 1;
         sl->base = r;
         sl->nr = nr;
     }
     memcpy(n, sl->n, sizeof sl->n);
-    *ix = sl->ix, *end = sl->end;
+    *ix = sl->ix, *end = sl->end, *sk = sl->sk;
     return 1;
 }
 
@@ -719,23 +780,40 @@ static uint32_t gallop_after(const int64_t *v, uint32_t lo, uint32_t n, int64_t 
     return t == INT64_MAX ? n : gallop_ge(v, sizeof *v, 0, lo, n, t + 1);
 }
 
+/* gallop_after over v[lo..n) where v = base + off and sk[b] = base[64 b]
+ * (NULL: plain gallop_after); exported for the tests. */
+uint32_t ui_skip_after(const int64_t *base, const int64_t *sk, uint32_t off, uint32_t lo, uint32_t n, int64_t t)
+{
+    if (!sk) return gallop_after(base + off, lo, n, t);
+    return t == INT64_MAX ? n : skip_ge(base, sizeof *base, 0, sk, off + lo, off + n, t + 1) - off;
+}
+
 /* The times of goroutine g's logs lg[0..n), compact, built once and
  * cached; NULL when memory is short. */
-static const int64_t *log_times(ui_state *st, uint32_t g, const model_log *lg, uint32_t n)
+static const int64_t *log_times(ui_state *st, uint32_t g, const model_log *lg, uint32_t n, const int64_t **sk)
 {
     struct ui_colcache *c = cc_of(st);
     if (!c) return NULL;
     lix_slot *sl = &c->lix[g % RIX_SLOTS];
     if (sl->g1 != g + 1 || sl->base != lg || sl->n != n || !sl->t) {
         free(sl->t);
+        free(sl->sk);
         memset(sl, 0, sizeof *sl);
         sl->t = malloc(sizeof *sl->t * n);
-        if (!sl->t) return NULL;
+        sl->sk = malloc(sizeof *sl->sk * (n / 64 + 1));
+        if (!sl->t || !sl->sk) {
+            free(sl->t);
+            free(sl->sk);
+            sl->t = sl->sk = NULL;
+            return NULL;
+        }
         for (uint32_t i = 0; i < n; i++) sl->t[i] = lg[i].time;
+        for (uint32_t i = 0; i < n; i += 64) sl->sk[i / 64] = sl->t[i];
         sl->g1 = g + 1;
         sl->base = lg;
         sl->n = n;
     }
+    *sk = sl->sk;
     return sl->t;
 }
 
@@ -749,20 +827,20 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
     uint32_t lix[256], n[UI_MAX_STRIPS];
     int64_t lend[256];
     const uint32_t *ix = NULL;
-    const int64_t *ends = NULL;
-    if (nr && !region_index(st, l->idx, r, nr, n, &ix, &ends, lix, lend, 256)) ix = NULL;
+    const int64_t *ends = NULL, *esk = NULL;
+    if (nr && !region_index(st, l->idx, r, nr, n, &ix, &ends, &esk, lix, lend, 256)) ix = NULL;
     if (nrows > UI_MAX_STRIPS) nrows = UI_MAX_STRIPS;
     /* depth by depth: the regions of one depth do not overlap, so after
      * drawing one, skip (binary search) to the first one ending after the
      * column it ended in: O(columns log regions) per strip */
     for (int d = 0; ix && d < nrows; d++) {
         const uint32_t *dx = ix;
-        const int64_t *de = ends;
-        for (int e = 0; e < d; e++) dx += n[e], de += n[e];
+        uint32_t doff = 0; /* depth d's regions: ix/ends[doff..doff+nd) */
+        for (int e = 0; e < d; e++) dx += n[e], doff += n[e];
         uint32_t nd = n[d];
         int last = -1;
         int64_t until = INT64_MIN; /* the column of this time is drawn */
-        for (uint32_t k = gallop_after(de, 0, nd, st->vp.t0); k < nd;) {
+        for (uint32_t k = ui_skip_after(ends, esk, doff, 0, nd, st->vp.t0); k < nd;) {
             const model_region *q = &r[dx[k]];
             if (q->start >= t1) break;
             if (q->end <= st->vp.t0) {
@@ -770,7 +848,7 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
                 continue;
             }
             if (q->end <= until) { /* nothing new to draw */
-                k = gallop_after(de, k + 1, nd, until);
+                k = ui_skip_after(ends, esk, doff, k + 1, nd, until);
                 continue;
             }
             k++;
@@ -795,9 +873,10 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
     }
     const model_log *lg;
     uint32_t nl = model_goroutine_logs(st->m, l->idx, &lg);
-    const int64_t *lt = nl > 256 ? log_times(st, l->idx, lg, nl) : NULL;
+    const int64_t *lsk = NULL;
+    const int64_t *lt = nl > 256 ? log_times(st, l->idx, lg, nl, &lsk) : NULL;
     /* logs are sorted by time: only the visible ones, one per column */
-    uint32_t i = lt ? gallop_after(lt, 0, nl, st->vp.t0 - 1) : gallop_ge(lg, sizeof *lg, offsetof(model_log, time), 0, nl, st->vp.t0);
+    uint32_t i = lt ? ui_skip_after(lt, lsk, 0, 0, nl, st->vp.t0 - 1) : gallop_ge(lg, sizeof *lg, offsetof(model_log, time), 0, nl, st->vp.t0);
     while (i < nl) {
         int64_t ti = lt ? lt[i] : lg[i].time;
         if (ti >= t1) break;
@@ -806,7 +885,7 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
         /* jump to the first log of the next column */
         int64_t next = tl_col_time(&st->vp, c + 1);
         if (next <= ti) next = ti + 1;
-        i = lt ? gallop_after(lt, i + 1, nl, next - 1) : gallop_ge(lg, sizeof *lg, offsetof(model_log, time), i + 1, nl, next);
+        i = lt ? ui_skip_after(lt, lsk, 0, i + 1, nl, next - 1) : gallop_ge(lg, sizeof *lg, offsetof(model_log, time), i + 1, nl, next);
     }
 }
 
