@@ -1953,6 +1953,27 @@ int model_lanes_index(model_lanes *l)
             }
         }
     }
+    if (l->stride == sizeof(model_gsp)) { /* goroutine lanes: episode blocks */
+        size_t nb = (size_t)l->ck_off[l->n] + l->n;
+        l->ep_max = calloc(nb ? nb : 1, sizeof *l->ep_max);
+        l->ep_cnt = calloc(nb ? nb : 1, 1);
+        if (!l->ep_max || !l->ep_cnt)
+            return -1;
+        for (uint32_t i = 0; i < l->n; i++) {
+            size_t b0 = (size_t)l->ck_off[i] + i;
+            for (uint32_t j = 0; j < l->cnt[i]; j++) {
+                model_sse e = model_rec_sse(l, i, j);
+                if (!model_is_episode(e.state))
+                    continue;
+                size_t b = b0 + j / MODEL_CK_EVERY;
+                uint64_t d = (uint64_t)e.end - (uint64_t)e.start;
+                uint32_t d32 = d >= UINT32_MAX ? UINT32_MAX : (uint32_t)d;
+                if (d32 > l->ep_max[b])
+                    l->ep_max[b] = d32;
+                l->ep_cnt[b]++;
+            }
+        }
+    }
     return 0;
 }
 
@@ -1969,6 +1990,8 @@ size_t model_lanes_bytes(const model_lanes *l)
     if (l->bases)
         b += sizeof *l->bases * ((size_t)l->n + 1);
     b += sizeof *l->esc * l->nesc;
+    if (l->ep_max)
+        b += (sizeof *l->ep_max + sizeof *l->ep_cnt) * ((size_t)l->ck_off[l->n] + l->n);
     if (l->ck_off)
         b += sizeof *l->ck_off * ((size_t)l->n + 1) +
              sizeof *l->ck * (size_t)l->ck_off[l->n] * l->nst;

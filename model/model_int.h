@@ -85,7 +85,20 @@ typedef struct model_lanes {
                               at ck_off + j - 1; checkpoint 0 is all zero */
     uint32_t nst;          /* states that occur in these lanes */
     uint8_t st[MS__COUNT];
+    /* goroutine lanes: per block of MODEL_CK_EVERY spans (the last one may be
+     * partial), block b of lane i at ck_off[i] + i + b: the longest blocking
+     * episode (model_goroutine_episodes' spans) in ns, saturated at
+     * UINT32_MAX (0: none), and how many episodes it holds. Lets the top
+     * episodes and the episode count skip whole blocks. NULL for other kinds. */
+    uint32_t *ep_max;
+    uint8_t *ep_cnt;
 } model_lanes;
+
+/* A goroutine span of this state is a blocking episode (model_goroutine_episodes). */
+static inline int model_is_episode(uint32_t st)
+{
+    return st == MS_WAITING || st == MS_SYSCALL || st == MS_SYSCALL_BLOCKED || st == MS_RUNNABLE;
+}
 
 /* The escaped span i of a lane (binary search; never NULL for a record whose
  * state is MODEL_ESC in a consistent model). */

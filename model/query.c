@@ -44,6 +44,8 @@ void model_free(model *m)
         free(m->lanes[k].esc);
         free(m->lanes[k].ck_off);
         free(m->lanes[k].ck);
+        free(m->lanes[k].ep_max);
+        free(m->lanes[k].ep_cnt);
     }
     free(m->gs);
     free(m->gsb);
@@ -758,10 +760,7 @@ static int cmp_epd(const void *a, const void *b)
     return x->i < y->i ? -1 : x->i > y->i;
 }
 
-static int is_episode(uint32_t st)
-{
-    return st == MS_WAITING || st == MS_SYSCALL || st == MS_SYSCALL_BLOCKED || st == MS_RUNNABLE;
-}
+#define is_episode model_is_episode
 
 uint32_t model_goroutine_episodes(const model *m, uint32_t idx, const model_episode **eps)
 {
@@ -854,9 +853,16 @@ uint32_t model_goroutine_episode_count(const model *m, uint32_t idx)
     uint32_t *slot = neps_slot(m, idx);
     if (slot && *slot != UINT32_MAX)
         return *slot;
+    const model_lanes *l = &m->lanes[ML_GOROUTINE];
     uint32_t cnt = 0;
-    for (uint32_t i = 0; i < n; i++)
-        cnt += is_episode(model_rec_sse(&m->lanes[ML_GOROUTINE], idx, i).state);
+    if (l->ep_cnt) { /* per-block counts */
+        const uint8_t *bc = l->ep_cnt + (size_t)l->ck_off[idx] + idx;
+        for (uint32_t b = 0; b < (n + MODEL_CK_EVERY - 1) / MODEL_CK_EVERY; b++)
+            cnt += bc[b];
+    } else {
+        for (uint32_t i = 0; i < n; i++)
+            cnt += is_episode(model_rec_sse(l, idx, i).state);
+    }
     if (slot)
         *slot = cnt;
     return cnt;
@@ -890,9 +896,22 @@ uint32_t model_goroutine_top_episodes(const model *m, uint32_t idx, uint32_t max
     epd *h = malloc(sizeof *h * k);
     if (!h)
         return 0;
-    /* one pass: count them all, keep the k first in episode order */
+    /* one pass: count them all, keep the k first in episode order. Spans come
+     * in index order, so once the heap is full a block whose longest episode
+     * is no longer than the heap's last entry cannot place any (a tie loses:
+     * its index is later). */
+    const uint32_t *bmax = l->ep_max ? l->ep_max + (size_t)l->ck_off[idx] + idx : NULL;
+    const uint8_t *bcnt = l->ep_cnt ? l->ep_cnt + (size_t)l->ck_off[idx] + idx : NULL;
     uint32_t nh = 0, cnt = 0;
     for (uint32_t i = 0; i < n; i++) {
+        if (bmax && i % MODEL_CK_EVERY == 0) {
+            uint32_t b = i / MODEL_CK_EVERY;
+            if (!bcnt[b] || (nh == k && bmax[b] < UINT32_MAX && (int64_t)bmax[b] <= h[0].d)) {
+                cnt += bcnt[b];
+                i += MODEL_CK_EVERY - 1; /* the loop's i++ enters the next block */
+                continue;
+            }
+        }
         model_sse sp = model_rec_sse(l, idx, i);
         if (!is_episode(sp.state))
             continue;
