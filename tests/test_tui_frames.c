@@ -613,13 +613,14 @@ static void test_plot_points_after(void **s)
     }
 }
 
-/* ui_skip_after (region ends and log times: a sorted run at some offset of
- * a bigger array, searched through every 64th key) against a plain scan. */
+/* ui_skip_after (region ends, interleaved with starts, and log times: a
+ * sorted run at some offset of a bigger array, searched through every 64th
+ * key) against a plain scan. */
 static void test_skip_after(void **s)
 {
     (void)s;
     uint64_t x = 2463534242ull;
-    static int64_t v[1200], sk[1200 / 64 + 1];
+    static int64_t v[1200], sk[1200 / 64 + 1], w[2400];
     for (int rep = 0; rep < 60; rep++) {
         x ^= x << 13, x ^= x >> 7, x ^= x << 17;
         uint32_t total = 1 + (uint32_t)(x % 1200), off = (uint32_t)(x >> 20) % total, n = total - off;
@@ -632,6 +633,7 @@ static void test_skip_after(void **s)
         }
         if (rep == 0) v[total - 1] = INT64_MAX;
         for (uint32_t i = 0; i < total; i += 64) sk[i / 64] = v[i];
+        for (uint32_t i = 0; i < total; i++) w[2 * i] = INT64_MIN + i, w[2 * i + 1] = v[i]; /* as pairs */
         for (uint32_t q = 0; q <= n; q++)
             for (int d = -1; d <= 1; d++) {
                 int64_t tq = q < n ? v[off + q] : INT64_MAX;
@@ -640,8 +642,10 @@ static void test_skip_after(void **s)
                 while (r < n && v[off + r] <= tq) r++;
                 uint32_t los[4] = {0, r / 2, r > 0 ? r - 1 : 0, r};
                 for (int k = 0; k < 4; k++) {
-                    assert_int_equal(ui_skip_after(v, sk, off, los[k], n, tq), r);
-                    assert_int_equal(ui_skip_after(v, NULL, off, los[k], n, tq), r);
+                    assert_int_equal(ui_skip_after(v, 1, sk, off, los[k], n, tq), r);
+                    assert_int_equal(ui_skip_after(v, 1, NULL, off, los[k], n, tq), r);
+                    assert_int_equal(ui_skip_after(w + 1, 2, sk, off, los[k], n, tq), r);
+                    assert_int_equal(ui_skip_after(w + 1, 2, NULL, off, los[k], n, tq), r);
                 }
             }
     }

@@ -64,8 +64,10 @@ typedef struct rix_slot {
     const model_region *base; /* the regions it indexes (checked on use) */
     uint32_t nr;
     uint32_t *ix;             /* depth 0's indexes, then depth 1's, ... */
-    int64_t *end;             /* their ends (searched without touching the regions) */
-    int64_t *sk;              /* sk[b] = end[64 b]: searched before end */
+    int64_t *se;              /* their starts and ends, interleaved (start k at
+                               * 2 k, end at 2 k + 1): searched and drawn
+                               * without touching the regions */
+    int64_t *sk;              /* sk[b] = se[2 (64 b) + 1]: searched before se */
     uint32_t n[UI_MAX_STRIPS];
 } rix_slot;
 
@@ -110,7 +112,7 @@ static void rix_clear(struct ui_colcache *c)
     }
     for (int i = 0; i < RIX_SLOTS; i++) {
         free(c->rix[i].ix);
-        free(c->rix[i].end);
+        free(c->rix[i].se);
         free(c->rix[i].sk);
         memset(&c->rix[i], 0, sizeof c->rix[i]);
     }
@@ -690,9 +692,9 @@ static void span_labels(ui_state *st, const ui_lane *l, int row)
 }
 
 /* Fill ix with the indexes of the regions of depth < UI_MAX_STRIPS, depth
- * after depth (each in start order), and end with their ends; n gets the
- * count per depth. */
-static void rix_fill(const model_region *r, uint32_t nr, uint32_t *ix, int64_t *end, uint32_t n[UI_MAX_STRIPS])
+ * after depth (each in start order), and se with their starts and ends
+ * (interleaved); n gets the count per depth. */
+static void rix_fill(const model_region *r, uint32_t nr, uint32_t *ix, int64_t *se, uint32_t n[UI_MAX_STRIPS])
 {
     uint32_t off[UI_MAX_STRIPS];
     memset(n, 0, sizeof(uint32_t) * UI_MAX_STRIPS);
@@ -702,8 +704,10 @@ static void rix_fill(const model_region *r, uint32_t nr, uint32_t *ix, int64_t *
     for (int d = 1; d < UI_MAX_STRIPS; d++) off[d] = off[d - 1] + n[d - 1];
     for (uint32_t i = 0; i < nr; i++)
         if (r[i].depth < UI_MAX_STRIPS) {
-            end[off[r[i].depth]] = r[i].end;
-            ix[off[r[i].depth]++] = i;
+            uint32_t k = off[r[i].depth]++;
+            se[2 * (size_t)k] = r[i].start;
+            se[2 * (size_t)k + 1] = r[i].end;
+            ix[k] = i;
         }
 }
 
@@ -711,13 +715,13 @@ static void rix_fill(const model_region *r, uint32_t nr, uint32_t *ix, int64_t *
  * arrays when it fits there, else built once and cached. 0 when memory is
  * short. */
 static int region_index(ui_state *st, uint32_t g, const model_region *r, uint32_t nr, uint32_t n[UI_MAX_STRIPS],
-                        const uint32_t **ix, const int64_t **end, const int64_t **sk, uint32_t *lix, int64_t *lend,
+                        const uint32_t **ix, const int64_t **se, const int64_t **sk, uint32_t *lix, int64_t *lse,
                         uint32_t nlocal)
 {
     *sk = NULL; /* (none for the local arrays) */
     if (nr <= nlocal) {
-        rix_fill(r, nr, lix, lend, n);
-        *ix = lix, *end = lend;
+        rix_fill(r, nr, lix, lse, n);
+        *ix = lix, *se = lse;
         return 1;
     }
     struct ui_colcache *c = cc_of(st);
@@ -725,29 +729,29 @@ static int region_index(ui_state *st, uint32_t g, const model_region *r, uint32_
     rix_slot *sl = &c->rix[g % RIX_SLOTS];
     if (sl->g1 != g + 1 || sl->base != r || sl->nr != nr) {
         free(sl->ix);
-        free(sl->end);
+        free(sl->se);
         free(sl->sk);
         memset(sl, 0, sizeof *sl);
         sl->ix = malloc(sizeof *sl->ix * nr);
-        sl->end = malloc(sizeof *sl->end * nr);
+        sl->se = malloc(sizeof *sl->se * 2 * (size_t)nr);
         sl->sk = malloc(sizeof *sl->sk * (nr / 64 + 1));
-        if (!sl->ix || !sl->end || !sl->sk) {
+        if (!sl->ix || !sl->se || !sl->sk) {
             free(sl->ix);
-            free(sl->end);
+            free(sl->se);
             free(sl->sk);
             sl->ix = NULL;
-            sl->end = NULL;
+            sl->se = NULL;
             sl->sk = NULL;
             return 0;
         }
-        rix_fill(r, nr, sl->ix, sl->end, sl->n);
-        for (uint32_t i = 0; i < nr; i += 64) sl->sk[i / 64] = sl->end[i];
+        rix_fill(r, nr, sl->ix, sl->se, sl->n);
+        for (uint32_t i = 0; i < nr; i += 64) sl->sk[i / 64] = sl->se[2 * (size_t)i + 1];
         sl->g1 = g + 1;
         sl->base = r;
         sl->nr = nr;
     }
     memcpy(n, sl->n, sizeof sl->n);
-    *ix = sl->ix, *end = sl->end, *sk = sl->sk;
+    *ix = sl->ix, *se = sl->se, *sk = sl->sk;
     return 1;
 }
 
@@ -774,18 +778,15 @@ static uint32_t gallop_ge(const void *base, size_t stride, size_t off, uint32_t 
 #undef GKEY
 }
 
-/* First k in [lo, n) with v[k] > t, for v ascending. */
-static uint32_t gallop_after(const int64_t *v, uint32_t lo, uint32_t n, int64_t t)
+/* The first k in [lo, n) with key k > t (n if none), where key k is
+ * base[(off + k) step], through sk[b] = base[64 b step] (NULL: plain
+ * galloping); exported for the tests. */
+uint32_t ui_skip_after(const int64_t *base, uint32_t step, const int64_t *sk, uint32_t off, uint32_t lo, uint32_t n,
+                       int64_t t)
 {
-    return t == INT64_MAX ? n : gallop_ge(v, sizeof *v, 0, lo, n, t + 1);
-}
-
-/* gallop_after over v[lo..n) where v = base + off and sk[b] = base[64 b]
- * (NULL: plain gallop_after); exported for the tests. */
-uint32_t ui_skip_after(const int64_t *base, const int64_t *sk, uint32_t off, uint32_t lo, uint32_t n, int64_t t)
-{
-    if (!sk) return gallop_after(base + off, lo, n, t);
-    return t == INT64_MAX ? n : skip_ge(base, sizeof *base, 0, sk, off + lo, off + n, t + 1) - off;
+    if (t == INT64_MAX) return n;
+    if (!sk) return gallop_ge(base + (size_t)off * step, sizeof *base * step, 0, lo, n, t + 1);
+    return skip_ge(base, sizeof *base * step, 0, sk, off + lo, off + n, t + 1) - off;
 }
 
 /* The times of goroutine g's logs lg[0..n), compact, built once and
@@ -825,34 +826,35 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
     int x0 = st->label_w, cols = st->vp.cols;
     int64_t t1 = tl_col_time(&st->vp, cols);
     uint32_t lix[256], n[UI_MAX_STRIPS];
-    int64_t lend[256];
+    int64_t lse[512];
     const uint32_t *ix = NULL;
-    const int64_t *ends = NULL, *esk = NULL;
-    if (nr && !region_index(st, l->idx, r, nr, n, &ix, &ends, &esk, lix, lend, 256)) ix = NULL;
+    const int64_t *se = NULL, *esk = NULL;
+    if (nr && !region_index(st, l->idx, r, nr, n, &ix, &se, &esk, lix, lse, 256)) ix = NULL;
     if (nrows > UI_MAX_STRIPS) nrows = UI_MAX_STRIPS;
     /* depth by depth: the regions of one depth do not overlap, so after
      * drawing one, skip (binary search) to the first one ending after the
      * column it ended in: O(columns log regions) per strip */
     for (int d = 0; ix && d < nrows; d++) {
         const uint32_t *dx = ix;
-        uint32_t doff = 0; /* depth d's regions: ix/ends[doff..doff+nd) */
+        uint32_t doff = 0; /* depth d's regions: ix[doff..doff+nd), se pairs likewise */
         for (int e = 0; e < d; e++) dx += n[e], doff += n[e];
         uint32_t nd = n[d];
         int last = -1;
         int64_t until = INT64_MIN; /* the column of this time is drawn */
-        for (uint32_t k = ui_skip_after(ends, esk, doff, 0, nd, st->vp.t0); k < nd;) {
-            const model_region *q = &r[dx[k]];
-            if (q->start >= t1) break;
-            if (q->end <= st->vp.t0) {
+        const int64_t *de = se + 2 * (size_t)doff; /* depth d's pairs */
+        for (uint32_t k = ui_skip_after(se + 1, 2, esk, doff, 0, nd, st->vp.t0); k < nd;) {
+            int64_t qs = de[2 * (size_t)k], qe = de[2 * (size_t)k + 1];
+            if (qs >= t1) break;
+            if (qe <= st->vp.t0) {
                 k++;
                 continue;
             }
-            if (q->end <= until) { /* nothing new to draw */
-                k = ui_skip_after(ends, esk, doff, k + 1, nd, until);
+            if (qe <= until) { /* nothing new to draw */
+                k = ui_skip_after(se + 1, 2, esk, doff, k + 1, nd, until);
                 continue;
             }
-            k++;
-            int c0 = tl_time_col(&st->vp, q->start), c1 = tl_time_col(&st->vp, q->end - 1);
+            uint32_t kq = k++; /* the region itself: read only for a wide one's name */
+            int c0 = tl_time_col(&st->vp, qs), c1 = tl_time_col(&st->vp, qe - 1);
             if (c1 == c0 && c0 == last) continue;
             last = c1;
             until = tl_col_time(&st->vp, c1 + 1);
@@ -866,7 +868,7 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
                 if (!open_l) ui_put(g, rr, x0 + c0, '[', UI_S_REGION);
                 if (!open_r) ui_put(g, rr, x0 + c1, ']', UI_S_REGION);
                 char name[256];
-                ui_safe_str(st, q->name, name, sizeof name);
+                ui_safe_str(st, r[dx[kq]].name, name, sizeof name);
                 if (ui_str_width(name) <= w - 2) ui_text(g, rr, x0 + c0 + 1, w - 2, name, UI_S_REGION | UI_SF_REVERSE);
             }
         }
@@ -876,7 +878,7 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
     const int64_t *lsk = NULL;
     const int64_t *lt = nl > 256 ? log_times(st, l->idx, lg, nl, &lsk) : NULL;
     /* logs are sorted by time: only the visible ones, one per column */
-    uint32_t i = lt ? ui_skip_after(lt, lsk, 0, 0, nl, st->vp.t0 - 1) : gallop_ge(lg, sizeof *lg, offsetof(model_log, time), 0, nl, st->vp.t0);
+    uint32_t i = lt ? ui_skip_after(lt, 1, lsk, 0, 0, nl, st->vp.t0 - 1) : gallop_ge(lg, sizeof *lg, offsetof(model_log, time), 0, nl, st->vp.t0);
     while (i < nl) {
         int64_t ti = lt ? lt[i] : lg[i].time;
         if (ti >= t1) break;
@@ -885,7 +887,7 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
         /* jump to the first log of the next column */
         int64_t next = tl_col_time(&st->vp, c + 1);
         if (next <= ti) next = ti + 1;
-        i = lt ? ui_skip_after(lt, lsk, 0, i + 1, nl, next - 1) : gallop_ge(lg, sizeof *lg, offsetof(model_log, time), i + 1, nl, next);
+        i = lt ? ui_skip_after(lt, 1, lsk, 0, i + 1, nl, next - 1) : gallop_ge(lg, sizeof *lg, offsetof(model_log, time), i + 1, nl, next);
     }
 }
 

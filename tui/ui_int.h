@@ -60,9 +60,10 @@ uint32_t ui_state_glyph(const ui_state *st, int state);
 /* The first k in [from, n) with p[k].t > t (n if none), for p sorted by time
  * and every point before from at or before t; t64[b] = p[64 b].t. */
 uint32_t ui_points_after(const model_point *p, uint32_t n, const int64_t *t64, uint32_t from, int64_t t);
-/* The first k in [lo, n) with base[off + k] > t (n if none), for
- * base[off..off+n) ascending; sk[b] = base[64 b] for every block starting
- * before off + n, or NULL (plain galloping). */
-uint32_t ui_skip_after(const int64_t *base, const int64_t *sk, uint32_t off, uint32_t lo, uint32_t n, int64_t t);
+/* The first k in [lo, n) with key(off + k) > t (n if none), where key(i) =
+ * base[i step], ascending over [off, off + n); sk[b] = key(64 b) for every
+ * block starting before off + n, or NULL (plain galloping). */
+uint32_t ui_skip_after(const int64_t *base, uint32_t step, const int64_t *sk, uint32_t off, uint32_t lo, uint32_t n,
+                       int64_t t);
 
 #endif
