@@ -14,7 +14,7 @@
 #   BENCH_CACHE=DIR   where traces and tools are kept (default $HOME/.cache/gotv-bench)
 #   BENCH_MB=N        size of the main trace in MB (default 100)
 #   BENCH_BIG=1       also a ~1 GB trace (loader and Go's reader only, unless
-#   BENCH_BIG_MODEL=1 also the model and explorer: needs ~13 GB of RAM)
+#   BENCH_BIG_MODEL=1 also the model and explorer: needs ~7 GB of RAM)
 #   BENCH_OLD=0       skip the old-format (Go 1.19) trace
 #   BENCH_GO119=PATH  Go 1.19 toolchain (default /usr/lib/go-1.19/bin/go)
 #   BENCH_REPEAT=N    runs per measurement, the best is kept (default 2)
