@@ -124,6 +124,19 @@ const model_span *model_lanes_esc(const model_lanes *l, uint32_t lane, uint32_t 
     return lo < l->nesc && l->esc[lo].key == key ? &l->esc[lo].s : NULL;
 }
 
+/* First index in [lo, hi) of the sorted a with a[i] > t; hi if none. */
+static inline uint32_t i64_first_gt(const int64_t *a, uint32_t lo, uint32_t hi, int64_t t)
+{
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (a[mid] > t)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
 /* ---- span access over the compact records -------------------------------- */
 
 /* The hot functions below take the lane kind's record stride S as a
@@ -143,14 +156,7 @@ AI uint32_t rec_after_s(const model_lanes *l, uint32_t lane, uint32_t lo, uint32
          * ends after t, so the answer is in [32j, 32j + 32] */
         const int64_t *bs = l->bases[lane];
         uint32_t n = l->cnt[lane], nb = (n + MODEL_PBLOCK - 1) / MODEL_PBLOCK;
-        uint32_t a = 0, b = nb;
-        while (a < b) { /* first block with anchor > t */
-            uint32_t mid = a + (b - a) / 2;
-            if (bs[mid] > t)
-                b = mid;
-            else
-                a = mid + 1;
-        }
+        uint32_t a = i64_first_gt(bs, 0, nb, t); /* first block with anchor > t */
         uint32_t g;
         if (a == 0) {
             g = 0;
@@ -412,14 +418,7 @@ static inline uint32_t bend_find(const int64_t *bend, uint32_t nb, uint32_t lo, 
         }
         b = hi;
     }
-    while (a < b) {
-        uint32_t mid = a + (b - a) / 2;
-        if (bend[mid] > t)
-            b = mid;
-        else
-            a = mid + 1;
-    }
-    return a;
+    return i64_first_gt(bend, a, b, t);
 }
 
 /* span_after_from with the block index: find the block first (a small
@@ -440,13 +439,7 @@ AI uint32_t span_after_blocks(const model_lanes *l, uint32_t lane, uint32_t n,
             hi = (nb - lo > step) ? lo + step : nb;
             step <<= 1;
         }
-        while (lo < hi) {
-            uint32_t mid = lo + (hi - lo) / 2;
-            if (bend[mid] > t)
-                hi = mid;
-            else
-                lo = mid + 1;
-        }
+        lo = i64_first_gt(bend, lo, hi, t);
     }
     /* the answer is in block lo (or in the tail after the last block) */
     uint32_t a = lo * MODEL_CK_EVERY, b = lo < nb ? a + MODEL_CK_EVERY : n;
