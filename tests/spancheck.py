@@ -9,9 +9,9 @@ gj = json.loads(subprocess.run([g, "goroutines", "--json", sample], capture_outp
 run, last, bad = {}, {}, []
 for ln in spans:
     f = ln.split()
-    if len(f) < 10 or [x.split("=")[0] for x in f[-5:]] != ["cat", "flags", "stack", "reason", "other"]:
+    if len(f) != 10 or [x.split("=")[0] for x in f[5:]] != ["cat", "flags", "stack", "reason", "other"]:
         bad.append("malformed: " + ln); continue
-    kind, lane, s, e, st = f[0], int(f[1]), int(f[2]), int(f[3]), " ".join(f[4:-5])
+    kind, lane, s, e, st = f[0], int(f[1]), int(f[2]), int(f[3]), f[4]
     if not s < e: bad.append("empty span: " + ln)
     if (kind, lane) in last and last[(kind, lane)] > s: bad.append("overlap/unsorted: " + ln)
     last[(kind, lane)] = e

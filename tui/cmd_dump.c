@@ -9,9 +9,10 @@
  * `gotv dump --spans FILE` builds the model and prints every span of every
  * lane instead, one line each, lanes in model order (goroutines by id, then
  * Ps, Ms, the GC lane): kind (G, P, M, GC), lane id (goroutine, P or M id; 0
- * for GC), start, end (ns), state name, then the raw cat, flags, stack,
- * reason and other numbers. Meant for checking the model's span storage
- * (compare two builds' outputs), not for reading.
+ * for GC), start, end (ns), the state name as one word (syscall_blocked),
+ * then the raw cat, flags, stack, reason and other numbers: ten fields of one
+ * word each. For checking the model's span storage (compare two builds'
+ * outputs) and for scripts.
  *
  * Broken or truncated traces. Go's -d=parsed prints events as it reads them
  * and stops with an error (exit status 1) at the first problem, so its output
@@ -580,6 +581,21 @@ static int count_event(void *ctx, const tt_event *e)
     return 0;
 }
 
+/* The state name as one word for --spans ("syscall (blocked)" ->
+ * "syscall_blocked"), so every field of a line is one word. */
+static const char *state_word(model_state st, char *buf, size_t cap)
+{
+    const char *s = model_state_name(st);
+    size_t n = 0;
+    for (; *s && n + 1 < cap; s++)
+        if (*s == ' ')
+            buf[n++] = '_';
+        else if (*s != '(' && *s != ')')
+            buf[n++] = *s;
+    buf[n] = 0;
+    return buf;
+}
+
 /* gotv dump --spans FILE */
 static int dump_spans(const char *path)
 {
@@ -600,11 +616,12 @@ static int dump_spans(const char *path)
             uint32_t n = model_lane_nspans(m, (model_lane_kind)k, ln);
             for (uint32_t i = 0; i < n; i++) {
                 model_span sp;
+                char sw[32];
                 if (!model_lane_span(m, (model_lane_kind)k, ln, i, &sp))
                     break;
                 printf("%s %lld %lld %lld %s cat=%u flags=%u stack=%u reason=%u other=%ld\n",
                        kname[k], (long long)id, (long long)sp.start, (long long)sp.end,
-                       model_state_name((model_state)sp.state), (unsigned)sp.cat,
+                       state_word((model_state)sp.state, sw, sizeof sw), (unsigned)sp.cat,
                        (unsigned)sp.flags, (unsigned)sp.stack, (unsigned)sp.reason,
                        (long)sp.other);
             }
