@@ -877,6 +877,13 @@ static void sum_transition(model_builder *b, uint32_t gi, const tt_event *ev)
 
 /* ---- profiles ------------------------------------------------------------ */
 
+/* delays are >= 0; their sum saturates (hostile clocks: many goroutines
+ * blocked ~2^61 ns on one stack overflowed int64, campaign G) */
+static int64_t delay_sum(int64_t a, int64_t d)
+{
+    return d > INT64_MAX - a ? INT64_MAX : a + d;
+}
+
 static void prof_add(model_builder *b, int k, uint32_t stack, int64_t d)
 {
     uint32_t i = model_imap_get(&b->pmaps[k], stack);
@@ -890,7 +897,7 @@ static void prof_add(model_builder *b, int k, uint32_t stack, int64_t d)
         b->prof[k].a[i].stack = stack;
     }
     b->prof[k].a[i].count++;
-    b->prof[k].a[i].delay_ns += d;
+    b->prof[k].a[i].delay_ns = delay_sum(b->prof[k].a[i].delay_ns, d);
     b->prof[k].a[i].pad_ = (uint32_t)b->nevents; /* last use, for merging */
 }
 
@@ -2155,7 +2162,7 @@ static uint32_t merge_prof(const tt_syms *syms, model_prof_rec *r, size_t n)
         for (size_t i = 0; i < n; i++) {
             if (w && cmp_pcs(&t[w - 1], &t[i]) == 0) {
                 t[w - 1].r.count += t[i].r.count;
-                t[w - 1].r.delay_ns += t[i].r.delay_ns;
+                t[w - 1].r.delay_ns = delay_sum(t[w - 1].r.delay_ns, t[i].r.delay_ns);
                 if (t[i].r.pad_ > t[w - 1].r.pad_) {
                     t[w - 1].r.stack = t[i].r.stack;
                     t[w - 1].r.pad_ = t[i].r.pad_;
