@@ -292,8 +292,11 @@ static void show_episode(ui_state *st)
     if (!e) return;
     ui_push_hist(st);
     ui_select_g(st, st->panel_g);
-    int64_t m = (e->end - e->start) / 4 + 1;
-    tl_fit(&st->vp, e->start - m, e->end + m);
+    /* margins in double, clamped: end - start and start - m overflow int64
+     * for episodes of hostile traces (campaign G) */
+    double m = ((double)e->end - (double)e->start) / 4 + 1;
+    double a = (double)e->start - m, b = (double)e->end + m;
+    tl_fit(&st->vp, a < -0x1p63 ? INT64_MIN : (int64_t)a, b >= 0x1p63 ? INT64_MAX : (int64_t)b);
     st->cursor = e->start;
     st->sel0 = e->start;
     st->sel1 = e->end;

@@ -40,9 +40,13 @@ void tl_set_cols(tl_viewport *vp, int cols)
 
 void tl_fit(tl_viewport *vp, int64_t a, int64_t b)
 {
-    if (b <= a) b = a + 1;
+    if (b <= a) {
+        if (a == INT64_MAX) a--;
+        b = a + 1;
+    }
     vp->t0 = a;
-    vp->ns_per_col = (double)(b - a) / (double)vp->cols;
+    /* in double: b - a overflows int64 for hostile times (campaign G) */
+    vp->ns_per_col = ((double)b - (double)a) / (double)vp->cols;
     tl_clamp(vp);
 }
 
