@@ -14,6 +14,8 @@ release while loading, string table):
   mixed-escapes-big   the same with 250,000 spans (> 2 MiB: mapped, pages released)
   p-lane-many         one P started/stopped 200,000 times (a P lane with many
                       spans, some long)
+  gens-mixed          30 generations of mixed-escapes lanes, times going back
+                      every third generation (3 MB: cut it)
   strings-huge-ids    string ids near 2^63 and 2^64-2
   strings-many        150,000 distinct strings (used as log keys/values)
   rand-N              random mixes of the above knobs (SEED)
@@ -117,6 +119,25 @@ def strings_many(n=150000):
         out += T.strings_batch(1, strs[k:k + 3000], 50)
     return out + b"\x34"
 
+def gens_mixed(ngen, nspan, rng):
+    """ngen generations (> 2 MiB in all); in each, goroutine 1 runs short
+    spans and spans > 2^32 ns; every third generation starts 2^36 ticks
+    before the previous one ended (cut it to test truncated generations
+    read through the mapped path with page release)"""
+    out = bytearray(T.header(26))
+    t = 1 << 40
+    for gen in range(1, ngen + 1):
+        dts = [((1 << 27) + rng.randrange(1 << 20), 1) if i % 29 == 0 else (rng.randrange(1, 40), 2)
+               for i in range(nspan)]
+        evs = [T.ev(T.ProcStatus, 1, 0, 1), T.ev(T.GoStatus, 1, 1, NONE, 4),
+               T.ev(T.GoUnblock, 1, 1, 1, 0), T.ev(T.GoStart, 1, 1, 2)] + lane(dts, seq0=2)
+        out += T.sync_batch(gen, time=t) + gen_batches(gen, 7, t + 2, evs) \
+            + T.strings_batch(gen, [(1, b"select")], t + 3) + b"\x34"
+        t += sum(a + b for a, b in dts) + 100
+        if gen % 3 == 0:
+            t -= 1 << 36
+    return bytes(out)
+
 def rand_case(rng):
     gens = rng.randint(1, 4)
     out = bytearray(T.header(26))
@@ -152,6 +173,7 @@ def main():
         "p-lane-many": p_lane_many(),
         "mixed-escapes-big": mixed_escapes(250000, rng=rng),
         "strings-huge-ids": strings_huge_ids(),
+        "gens-mixed": gens_mixed(30, 6000, rng),
         "strings-many": strings_many(),
     }
     for i in range(12):
