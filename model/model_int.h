@@ -104,6 +104,9 @@ static inline int model_is_episode(uint32_t st)
  * state is MODEL_ESC in a consistent model). */
 const model_span *model_lanes_esc(const model_lanes *l, uint32_t lane, uint32_t i);
 
+/* Free the metrics series and the goroutine-count series (series.c). */
+void model_series_free(model *m);
+
 /* Start, end and state of a span. */
 typedef struct model_sse {
     int64_t start, end;
@@ -272,8 +275,7 @@ typedef struct model_cache {
     uint64_t lod_cols;
     /* lazily built goroutine-count series */
     int series_done;
-    model_point *gser[3];
-    uint32_t ngser[3];
+    struct model_gseries *gser; /* series.c */
 } model_cache;
 
 struct model {

@@ -94,13 +94,6 @@ struct ui_colcache {
     int64_t *rmax[2];
     const model_range *rbase[2];
     uint32_t nrmax[2];
-    /* plots: the maximum value of each block of 64 points, and of 4096 */
-    const model_point *pbase[PLOT__COUNT];
-    uint32_t pn[PLOT__COUNT];
-    uint64_t *pmax64[PLOT__COUNT], *pmax4k[PLOT__COUNT];
-    /* plots: the time of the first point of each block of 64 (a compact
-     * index: a column's search touches it instead of the points) */
-    int64_t *pt64[PLOT__COUNT];
 };
 
 static void rix_clear(struct ui_colcache *c)
@@ -116,15 +109,6 @@ static void rix_clear(struct ui_colcache *c)
         free(c->rix[i].sk);
         memset(&c->rix[i], 0, sizeof c->rix[i]);
     }
-    for (int k = 0; k < PLOT__COUNT; k++) {
-        free(c->pmax64[k]);
-        free(c->pmax4k[k]);
-        free(c->pt64[k]);
-        c->pmax64[k] = c->pmax4k[k] = NULL;
-        c->pt64[k] = NULL;
-        c->pbase[k] = NULL;
-        c->pn[k] = 0;
-    }
     for (int k = 0; k < 2; k++) {
         free(c->rmax[k]);
         c->rmax[k] = NULL;
@@ -135,6 +119,7 @@ static void rix_clear(struct ui_colcache *c)
 
 void ui_colcache_free(ui_state *st)
 {
+    ui_plot_free(st);
     struct ui_colcache *c = st->cc;
     if (!c) return;
     for (int i = 0; i < CC_SLOTS; i++) free(c->slot[i].cells);
@@ -153,9 +138,6 @@ static void cc_clear(struct ui_colcache *c)
     c->used = 0;
 }
 
-/* The cached buffer of cols bytes for key in the current viewport; *fresh is
- * set when the caller must fill it. NULL when the cache is full or memory is
- * short (the caller then computes into its own buffer). */
 /* The cache (allocated on first use; emptied when the model changed). */
 static struct ui_colcache *cc_of(ui_state *st)
 {
@@ -203,7 +185,7 @@ static void *cc_get_sized(ui_state *st, uint64_t key, int cols, size_t bytes, in
 }
 
 /* A buffer of cols bytes for key in the current viewport. */
-static uint8_t *cc_get(ui_state *st, uint64_t key, int cols, int *fresh)
+uint8_t *ui_cc_get(ui_state *st, uint64_t key, int cols, int *fresh)
 {
     return cc_get_sized(st, key, cols, (size_t)cols, fresh);
 }
@@ -243,21 +225,13 @@ static void cached_rows(ui_state *st, uint64_t key, int row, int nrows, const vo
 static const uint8_t *lane_cols(ui_state *st, model_lane_kind mk, uint32_t idx, int cols)
 {
     int fresh;
-    uint8_t *b = cc_get(st, ((uint64_t)mk << 32) | idx, cols, &fresh);
+    uint8_t *b = ui_cc_get(st, ((uint64_t)mk << 32) | idx, cols, &fresh);
     if (!b) {
         b = st->colbuf;
         fresh = 1;
     }
     if (fresh) model_lane_columns(st->m, mk, idx, st->vp.t0, st->vp.ns_per_col, (uint32_t)cols, b);
     return b;
-}
-
-static void fmt_bytes(uint64_t v, char *b, size_t n)
-{
-    if (v < 1024) snprintf(b, n, "%lluB", (unsigned long long)v);
-    else if (v < 1024 * 1024) snprintf(b, n, "%.1fKiB", v / 1024.0);
-    else if (v < 1024ull * 1024 * 1024) snprintf(b, n, "%.1fMiB", v / 1048576.0);
-    else snprintf(b, n, "%.2fGiB", v / 1073741824.0);
 }
 
 /* ---- title, axis, status ---------------------------------------------------- */
@@ -314,7 +288,6 @@ static void draw_axis(ui_state *st, int row)
 }
 
 /* Text describing the selected lane at the cursor (status line default). */
-static void plot_label(ui_state *st, const ui_lane *l, char *b, size_t n);
 
 static void cursor_info(ui_state *st, char *out, size_t n)
 {
@@ -325,7 +298,7 @@ static void cursor_info(ui_state *st, char *out, size_t n)
     case LK_P: snprintf(lab, sizeof lab, "P%lld", (long long)model_proc_id(st->m, l->idx)); break;
     case LK_M: snprintf(lab, sizeof lab, "M%lld", (long long)model_thread_id(st->m, l->idx)); break;
     case LK_GC: snprintf(lab, sizeof lab, "GC"); break;
-    case LK_PLOT: plot_label(st, l, lab, sizeof lab); break;
+    case LK_PLOT: ui_plot_label(st, l, lab, sizeof lab); break;
     case LK_GROUP: {
         char fn[200];
         const model_goroutine *gr = model_goroutine_get(st->m, l->idx);
@@ -425,42 +398,6 @@ static void draw_status(ui_state *st)
 
 /* ---- lanes ------------------------------------------------------------------ */
 
-static uint64_t series_at(const model_point *p, uint32_t n, int64_t t, uint32_t *hint)
-{
-    /* last point with p.t <= t */
-    uint32_t lo = 0, hi = n;
-    while (lo < hi) {
-        uint32_t mid = (lo + hi) / 2;
-        if (p[mid].t <= t) lo = mid + 1;
-        else hi = mid;
-    }
-    if (hint) *hint = lo;
-    return lo ? p[lo - 1].v : 0;
-}
-
-/* series_at searching forward from index from (every point before it has
- * p.t <= t): galloping, for a sweep over the columns. */
-static uint64_t series_from(const model_point *p, uint32_t n, uint32_t from, int64_t t, uint32_t *idx)
-{
-    uint32_t lo = from;
-    if (lo < n && p[lo].t <= t) {
-        lo++;
-        uint32_t hi = lo, step = 1;
-        while (hi < n && p[hi].t <= t) {
-            lo = hi + 1;
-            hi = n - lo > step ? lo + step : n;
-            step <<= 1;
-        }
-        while (lo < hi) {
-            uint32_t mid = lo + (hi - lo) / 2;
-            if (p[mid].t <= t) lo = mid + 1;
-            else hi = mid;
-        }
-    }
-    *idx = lo;
-    return lo ? p[lo - 1].v : 0;
-}
-
 static uint32_t gallop_ge(const void *base, size_t stride, size_t off, uint32_t lo, uint32_t n, int64_t t);
 
 /* gallop_ge with a compact index: sk[b] is the key of element 64 b (for
@@ -478,155 +415,6 @@ static uint32_t skip_ge(const void *base, size_t stride, size_t off, const int64
     uint32_t a = (b - 1) * 64 > lo ? (b - 1) * 64 : lo;
     uint32_t hi = b < nb ? b * 64 : n;
     return gallop_ge(base, stride, off, a, hi, t);
-}
-
-/* The first index k in [from, n) with p[k].t > t (n if none), for points
- * sorted by time, given t64[b] = p[64 b].t: a search over the block times,
- * then inside one block of 64 points. The same as series_from's index
- * (exported for the tests). */
-uint32_t ui_points_after(const model_point *p, uint32_t n, const int64_t *t64, uint32_t from, int64_t t)
-{
-    if (from >= n || p[from].t > t) return from;
-    if (t == INT64_MAX) return n;
-    return skip_ge(p, sizeof *p, offsetof(model_point, t), t64, from, n, t + 1);
-}
-
-static const model_series_kind plot_series[PLOT__COUNT] = {MSER_HEAP_ALLOC, MSER_G_RUNNING,
-                                                          MSER_G_RUNNABLE, MSER_G_WAITING};
-
-/* Block maxima of plot k's series p[0..n) (built once per model); 0 when
- * memory is short. */
-static int plot_blocks(ui_state *st, int k, const model_point *p, uint32_t n, const uint64_t **m64,
-                       const uint64_t **m4k, const int64_t **t64)
-{
-    struct ui_colcache *c = cc_of(st);
-    if (!c) return 0;
-    if (!c->pmax64[k] || c->pbase[k] != p || c->pn[k] != n) {
-        free(c->pmax64[k]);
-        free(c->pmax4k[k]);
-        free(c->pt64[k]);
-        uint32_t n64 = n / 64 + 1, n4k = n / 4096 + 1;
-        c->pmax64[k] = calloc(n64, sizeof *c->pmax64[k]);
-        c->pmax4k[k] = calloc(n4k, sizeof *c->pmax4k[k]);
-        c->pt64[k] = malloc(n64 * sizeof *c->pt64[k]);
-        if (!c->pmax64[k] || !c->pmax4k[k] || !c->pt64[k]) {
-            free(c->pmax64[k]);
-            free(c->pmax4k[k]);
-            free(c->pt64[k]);
-            c->pmax64[k] = c->pmax4k[k] = NULL;
-            c->pt64[k] = NULL;
-            return 0;
-        }
-        for (uint32_t i = 0; i < n; i++) {
-            if (p[i].v > c->pmax64[k][i / 64]) c->pmax64[k][i / 64] = p[i].v;
-            if (p[i].v > c->pmax4k[k][i / 4096]) c->pmax4k[k][i / 4096] = p[i].v;
-            if (i % 64 == 0) c->pt64[k][i / 64] = p[i].t;
-        }
-        c->pbase[k] = p;
-        c->pn[k] = n;
-    }
-    *m64 = c->pmax64[k];
-    *m4k = c->pmax4k[k];
-    *t64 = c->pt64[k];
-    return 1;
-}
-
-/* The largest value of p[i..j), from the block maxima. */
-static uint64_t points_max(const model_point *p, uint32_t i, uint32_t j, const uint64_t *m64, const uint64_t *m4k)
-{
-    uint64_t v = 0;
-    for (; i < j && i % 64; i++)
-        if (p[i].v > v) v = p[i].v;
-    for (; j - i >= 64 && i % 4096; i += 64)
-        if (m64[i / 64] > v) v = m64[i / 64];
-    for (; j - i >= 4096; i += 4096)
-        if (m4k[i / 4096] > v) v = m4k[i / 4096];
-    for (; j - i >= 64; i += 64)
-        if (m64[i / 64] > v) v = m64[i / 64];
-    for (; i < j; i++)
-        if (p[i].v > v) v = p[i].v;
-    return v;
-}
-
-static void draw_plot(ui_state *st, const ui_lane *l, int row)
-{
-    ui_grid *g = &st->grid;
-    if (!(st->plot_ready & (1u << l->idx))) {
-        ui_text(g, row, st->label_w, st->vp.cols, "computing...", UI_S_DIM);
-        return;
-    }
-    const model_point *p;
-    uint32_t n = model_series(st->m, plot_series[l->idx], &p);
-    uint64_t mx = st->plot_max[l->idx];
-    static const char ascii_lv[] = " ._-~=+*#";
-    int x0 = st->label_w;
-    int cols = st->vp.cols > 4096 ? 4096 : st->vp.cols;
-    int fresh;
-    uint8_t *lvl = cc_get(st, ((uint64_t)0x100 << 32) | l->idx, cols, &fresh);
-    if (!lvl) {
-        lvl = st->colbuf;
-        fresh = 1;
-    }
-    /* columns left to right: each search starts where the last one ended
-     * (jprev: the first point after the previous column's last ns) */
-    uint32_t jprev = 0;
-    const uint64_t *m64 = NULL, *m4k = NULL;
-    const int64_t *t64 = NULL;
-    int blocks = fresh && plot_blocks(st, (int)l->idx, p, n, &m64, &m4k, &t64);
-    if (fresh && cols > 0) series_at(p, n, tl_col_time(&st->vp, 0) - 1, &jprev);
-    for (int c = 0; fresh && c < cols; c++) {
-        int64_t a = tl_col_time(&st->vp, c), b = tl_col_time(&st->vp, c + 1);
-        lvl[c] = 0;
-        uint32_t i, j;
-        uint64_t v;
-        if (blocks) {
-            /* the same, searching the block times first */
-            i = ui_points_after(p, n, t64, jprev, a);
-            j = ui_points_after(p, n, t64, b - 1 >= a ? i : jprev, b - 1);
-            v = i ? p[i - 1].v : 0;
-        } else {
-            v = series_from(p, n, jprev, a, &i);
-            series_from(p, n, jprev, b - 1, &j);
-        }
-        jprev = j; /* points i..j-1 fall in this column */
-        if (a >= st->info->t_end) continue;
-        if (blocks && j > i) {
-            /* the largest value in the column: exact, from the block maxima */
-            uint64_t w = points_max(p, i, j, m64, m4k);
-            if (w > v) v = w;
-        } else {
-            /* (no memory for the blocks: sample at most 64 points) */
-            uint32_t stride = j > i ? (j - i) / 64 + 1 : 1;
-            for (; i < j; i += stride)
-                if (p[i].v > v) v = p[i].v;
-            if (j > 0 && j - 1 >= i - stride && p[j - 1].v > v) v = p[j - 1].v;
-        }
-        int lv = mx ? (int)((v * 8 + mx - 1) / mx) : 0;
-        lvl[c] = (uint8_t)(lv > 8 ? 8 : lv);
-    }
-    for (int c = 0; c < cols; c++) {
-        int lv = lvl[c];
-        if (lv == 0) continue;
-        uint32_t cp = st->utf8 ? 0x2580 + (uint32_t)lv : (uint32_t)ascii_lv[lv];
-        ui_put(g, row, x0 + c, cp, UI_S_PLOT);
-    }
-}
-
-static void plot_label(ui_state *st, const ui_lane *l, char *b, size_t n)
-{
-    static const char *pnames[PLOT__COUNT] = {"heap", "G running", "G runnable", "G waiting"};
-    if (!(st->plot_ready & (1u << l->idx))) {
-        snprintf(b, n, "%s", pnames[l->idx]);
-        return;
-    }
-    const model_point *p;
-    uint32_t np = model_series(st->m, plot_series[l->idx], &p);
-    uint64_t v = series_at(p, np, st->cursor, NULL);
-    char vb[32];
-    static const char *names[PLOT__COUNT] = {"heap", "G running", "G runnable", "G waiting"};
-    if (l->idx == PLOT_HEAP) fmt_bytes(v, vb, sizeof vb);
-    else snprintf(vb, sizeof vb, "%llu", (unsigned long long)v);
-    snprintf(b, n, "%s %s", names[l->idx], vb);
 }
 
 /* The label of span s of lane l, if it is wide enough (minlen ns and 5
@@ -993,7 +781,7 @@ static void draw_lane(ui_state *st, uint32_t li, int row, int maxrows)
     uint16_t lstyle = UI_S_LABEL;
     switch (l->kind) {
     case LK_GC: snprintf(lab, sizeof lab, "GC %u cycles", st->info->ngc); break;
-    case LK_PLOT: plot_label(st, l, lab, sizeof lab); lstyle = UI_S_DIM; break;
+    case LK_PLOT: ui_plot_label(st, l, lab, sizeof lab); lstyle = UI_S_DIM; break;
     case LK_G: {
         ui_glabel(st, l->idx, lab, sizeof lab);
         const model_goroutine *gr = model_goroutine_get(st->m, l->idx);
@@ -1042,7 +830,7 @@ static void draw_lane(ui_state *st, uint32_t li, int row, int maxrows)
     ui_put(g, row, st->label_w - 1, sel ? (st->utf8 ? 0x25b6 : '>') : ' ', UI_S_SELECTED);
     int cols = st->vp.cols;
     if (l->kind == LK_PLOT) {
-        draw_plot(st, l, row);
+        ui_draw_plot(st, l, row);
     } else if (l->kind == LK_GROUP) {
         draw_group(st, l, row);
     } else {

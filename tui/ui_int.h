@@ -57,6 +57,15 @@ void ui_draw_tasks(ui_state *st, int top, int rows);
 void ui_colcache_free(ui_state *st);
 uint16_t ui_state_style(int state);
 uint32_t ui_state_glyph(const ui_state *st, int state);
+/* The cached buffer of cols bytes for key in the current viewport; *fresh is
+ * set when the caller must fill it. NULL when the cache is full or memory is
+ * short (the caller then computes into its own buffer). */
+uint8_t *ui_cc_get(ui_state *st, uint64_t key, int cols, int *fresh);
+
+/* ui_plot.c */
+void ui_draw_plot(ui_state *st, const ui_lane *l, int row);
+void ui_plot_label(ui_state *st, const ui_lane *l, char *b, size_t n);
+void ui_plot_free(ui_state *st);
 /* The first k in [from, n) with p[k].t > t (n if none), for p sorted by time
  * and every point before from at or before t; t64[b] = p[64 b].t. */
 uint32_t ui_points_after(const model_point *p, uint32_t n, const int64_t *t64, uint32_t from, int64_t t);
