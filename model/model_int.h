@@ -344,4 +344,73 @@ size_t model_lanes_bytes(const model_lanes *l);
 /* Fill m->groups / m->group_lanes from gs and the summaries (gstats.c). 0 ok, -1 no memory. */
 int model_build_groups(model *m);
 
+
+/* ---- span searches shared by query.c and columns.c ------------------------ */
+
+/* The hot functions below take the lane kind's record stride S as a
+ * parameter and are inlined into one copy per layout (AI), so that loops do
+ * not test the layout at each span. */
+#define AI static inline __attribute__((always_inline))
+#define SSE(l, lane, i) model_rec_sse_s(l, lane, i, S)
+
+/* First index in [lo, hi) of the sorted a with a[i] > t; hi if none. */
+static inline uint32_t i64_first_gt(const int64_t *a, uint32_t lo, uint32_t hi, int64_t t)
+{
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (a[mid] > t)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+/* First index in [lo, hi) of the lane's spans with end > t; hi if none. */
+AI uint32_t rec_after_s(const model_lanes *l, uint32_t lane, uint32_t lo, uint32_t hi, int64_t t,
+                        const uint32_t S)
+{
+    if (S == sizeof(model_psp) && hi - lo > 2 * MODEL_PBLOCK) {
+        /* search the block anchors first (the starts of the first span of
+         * each block): spans of the blocks before the last one starting at or
+         * before t end by its start, and the first span of the block after it
+         * ends after t, so the answer is in [32j, 32j + 32] */
+        const int64_t *bs = l->bases[lane];
+        uint32_t n = l->cnt[lane], nb = (n + MODEL_PBLOCK - 1) / MODEL_PBLOCK;
+        uint32_t a = i64_first_gt(bs, 0, nb, t); /* first block with anchor > t */
+        uint32_t g;
+        if (a == 0) {
+            g = 0;
+        } else {
+            uint32_t x = (a - 1) * MODEL_PBLOCK, y = x + MODEL_PBLOCK + 1 < n ? x + MODEL_PBLOCK + 1 : n;
+            while (x < y) {
+                uint32_t mid = x + (y - x) / 2;
+                if (SSE(l, lane, mid).end > t)
+                    y = mid;
+                else
+                    x = mid + 1;
+            }
+            g = x;
+        }
+        return g < lo ? lo : g > hi ? hi : g;
+    }
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (SSE(l, lane, mid).end > t)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+/* The span holding t (start <= t < end), n if none. */
+AI uint32_t span_at_s(const model_lanes *l, uint32_t idx, uint32_t n, int64_t t, const uint32_t S)
+{
+    uint32_t i = rec_after_s(l, idx, 0, n, t, S);
+    if (i < n && SSE(l, idx, i).start <= t)
+        return i;
+    return n;
+}
+
 #endif

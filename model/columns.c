@@ -1,0 +1,391 @@
+/*
+ * Level of detail: what each terminal column of a lane shows
+ * (model_lane_columns), from the lanes' checkpoints and block indexes.
+ */
+#include "model/model_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Index of the first span with end > t, searching forward from `from` (all
+ * spans before it end at or before t): galloping, so a sweep over increasing
+ * times costs O(log distance) per step instead of O(log n). */
+AI uint32_t span_after_from(const model_lanes *l, uint32_t lane, uint32_t n, uint32_t from,
+                            int64_t t, const uint32_t S)
+{
+    uint32_t lo = from;
+    if (lo >= n || SSE(l, lane, lo).end > t)
+        return lo;
+    lo++;
+    uint32_t hi = lo, step = 1;
+    while (hi < n && SSE(l, lane, hi).end <= t) {
+        lo = hi + 1;
+        hi = (n - lo > step) ? lo + step : n;
+        step <<= 1;
+    }
+    /* answer in [lo, hi]: end of hi > t or hi == n */
+    return rec_after_s(l, lane, lo, hi, t, S);
+}
+
+/* Lanes with at least this many spans get a block index (model_cache.bend). */
+#define BEND_MIN 4096u
+/* Blocks per cell of the time grid over a block index (see block_ends). */
+#define BGRID_BLOCKS 8u
+
+/*
+ * The block index of lane idx of kind k, NULL if it has none (few spans, or
+ * no memory). Built on first use (not thread-safe, like the rest of
+ * model_cache). One allocation: nb = n / MODEL_CK_EVERY block ends bend[j]
+ * (the end of span 32j + 31), then a header h = bend + nb: h[0] = base (=
+ * bend[0]), h[1] = the cell width w, h[2] = ncell (0: no grid), then ncell + 1
+ * uint32 g[c] = the first block j with bend[j] > base + c * w. For a time t
+ * in cell c the first block ending after t is in [g[c], g[c + 1]]: one probe
+ * of the grid and a few of bend (a handful of cache lines) instead of a
+ * galloping search over the whole index, however far the sweep jumps
+ * (bend_find). Memory: 8 bytes per block plus 4 per BGRID_BLOCKS blocks.
+ */
+static const int64_t *block_ends(const model *m, model_lane_kind k, uint32_t idx)
+{
+    const model_lanes *l = &m->lanes[k];
+    uint32_t n = l->cnt[idx];
+    if (n < BEND_MIN)
+        return NULL;
+    model_cache *c = m->cache;
+    if (!c->bend[k]) {
+        c->bend[k] = calloc(l->n, sizeof *c->bend[k]);
+        if (!c->bend[k])
+            return NULL;
+    }
+    if (!c->bend[k][idx]) {
+        uint32_t nb = n / MODEL_CK_EVERY, ncell = nb / BGRID_BLOCKS;
+        int64_t *b = malloc(sizeof *b * ((size_t)nb + 3) + sizeof(uint32_t) * ((size_t)ncell + 1));
+        if (!b)
+            return NULL;
+        for (uint32_t j = 0; j < nb; j++)
+            b[j] = model_rec_end(l, idx, j * MODEL_CK_EVERY + MODEL_CK_EVERY - 1);
+        int64_t *h = b + nb;
+        uint64_t span = (uint64_t)b[nb - 1] - (uint64_t)b[0];
+        if (b[nb - 1] < b[0] || span > (UINT64_C(1) << 62))
+            ncell = 0; /* (not sorted, or absurd times: the galloping search only) */
+        uint64_t w = ncell ? span / ncell + 1 : 1;
+        h[0] = b[0];
+        h[1] = (int64_t)w;
+        h[2] = ncell;
+        uint32_t *g = (uint32_t *)(h + 3);
+        uint32_t j = 0;
+        for (uint32_t q = 0; ncell && q <= ncell; q++) {
+            int64_t tq = (int64_t)((uint64_t)b[0] + (uint64_t)q * w);
+            while (j < nb && b[j] <= tq)
+                j++;
+            g[q] = j;
+        }
+        c->bend[k][idx] = b;
+    }
+    return c->bend[k][idx];
+}
+
+/* The first block j >= lo (lo < nb, bend[lo] <= t) with bend[j] > t, or nb. */
+static inline uint32_t bend_find(const int64_t *bend, uint32_t nb, uint32_t lo, int64_t t)
+{
+    if (lo + 1 >= nb || bend[lo + 1] > t)
+        return lo + 1;
+    const int64_t *h = bend + nb;
+    uint32_t ncell = (uint32_t)h[2], a = lo + 2, b = nb;
+    if (ncell) {
+        /* t >= bend[lo + 1] >= base */
+        uint64_t off = (uint64_t)t - (uint64_t)h[0], c = off / (uint64_t)h[1];
+        const uint32_t *g = (const uint32_t *)(h + 3);
+        if (c >= ncell)
+            return nb;
+        if (g[c] > a)
+            a = g[c];
+        if (g[c + 1] < b)
+            b = g[c + 1];
+        if (a > b) /* (only when bend is not sorted) */
+            a = b;
+    } else {
+        uint32_t hi = a, step = 1;
+        while (hi < nb && bend[hi] <= t) {
+            a = hi + 1;
+            hi = (nb - a > step) ? a + step : nb;
+            step <<= 1;
+        }
+        b = hi;
+    }
+    return i64_first_gt(bend, a, b, t);
+}
+
+/* span_after_from with the block index: find the block first (a small
+ * array), then the span inside its block. */
+AI uint32_t span_after_blocks(const model_lanes *l, uint32_t lane, uint32_t n,
+                              const int64_t *bend, uint32_t from, int64_t t, const uint32_t S)
+{
+    if (from >= n || SSE(l, lane, from).end > t)
+        return from;
+    uint32_t nb = n / MODEL_CK_EVERY;
+    /* first block j >= from's with bend[j] > t, galloping */
+    uint32_t lo = from / MODEL_CK_EVERY;
+    if (lo < nb && bend[lo] <= t) {
+        lo++;
+        uint32_t hi = lo, step = 1;
+        while (hi < nb && bend[hi] <= t) {
+            lo = hi + 1;
+            hi = (nb - lo > step) ? lo + step : nb;
+            step <<= 1;
+        }
+        lo = i64_first_gt(bend, lo, hi, t);
+    }
+    /* the answer is in block lo (or in the tail after the last block) */
+    uint32_t a = lo * MODEL_CK_EVERY, b = lo < nb ? a + MODEL_CK_EVERY : n;
+    if (a < from + 1)
+        a = from + 1;
+    return rec_after_s(l, lane, a, b, t, S);
+}
+
+/* Time spent in each state by the whole spans [0, i) of a lane. */
+AI void cum_full(const model_lanes *l, uint32_t lane, uint32_t i, int64_t acc[MS__COUNT],
+                const uint32_t S)
+{
+    uint32_t j = i / MODEL_CK_EVERY;
+    memset(acc, 0, sizeof(int64_t) * MS__COUNT);
+    if (j) {
+        const int64_t *c = l->ck + ((size_t)l->ck_off[lane] + j - 1) * l->nst;
+        for (uint32_t k = 0; k < l->nst; k++)
+            acc[l->st[k]] = c[k];
+    }
+    for (uint32_t k = j * MODEL_CK_EVERY; k < i; k++) {
+        model_sse s = SSE(l, lane, k);
+        if (s.state < MS__COUNT)
+            acc[s.state] += s.end - s.start;
+    }
+}
+
+/* A sweep over a lane at increasing times: full[] holds the time per state
+ * of the whole spans [0, i). */
+typedef struct cum_cursor {
+    uint32_t i;
+    const int64_t *bend; /* the lane's block index, or NULL */
+    int64_t full[MS__COUNT];
+} cum_cursor;
+
+/* Time spent in each state by lane spans before t (t >= the previous t). */
+AI void cum_next(const model_lanes *l, uint32_t lane, cum_cursor *cu, int64_t t,
+                int64_t acc[MS__COUNT], const uint32_t S)
+{
+    uint32_t n = l->cnt[lane];
+    if (cu->bend && cu->i < n && SSE(l, lane, cu->i).end <= t) {
+        /* the block holding the answer, then one sequential walk in it
+         * from its checkpoint (or from the cursor, in the same block) */
+        uint32_t nb = n / MODEL_CK_EVERY, b0 = cu->i / MODEL_CK_EVERY, jb = b0;
+        if (jb < nb && cu->bend[jb] <= t)
+            jb = bend_find(cu->bend, nb, jb, t);
+        uint32_t k = cu->i;
+        if (jb != b0 && jb < nb) {
+            /* a complete block: walk from the nearer of its two checkpoints
+             * (the end of its middle span decides), backwards from the
+             * next one: the same sums, half the records on average */
+            uint32_t a0 = jb * MODEL_CK_EVERY, mid = a0 + MODEL_CK_EVERY / 2 - 1;
+            if (SSE(l, lane, mid).end <= t) {
+                const int64_t *c = l->ck + ((size_t)l->ck_off[lane] + jb) * l->nst;
+                memset(cu->full, 0, sizeof cu->full);
+                for (uint32_t q = 0; q < l->nst; q++)
+                    cu->full[l->st[q]] = c[q];
+                /* bend[jb] > t: span a0 + 31 ends after t, span mid does not */
+                model_sse s = {0, 0, MS_NONE}, last = s;
+                for (k = a0 + MODEL_CK_EVERY - 1; k > mid; k--) {
+                    s = SSE(l, lane, k);
+                    if (s.end <= t)
+                        break;
+                    if (s.state < MS__COUNT)
+                        cu->full[s.state] -= s.end - s.start;
+                    last = s;
+                }
+                k++;
+                cu->i = k;
+                memcpy(acc, cu->full, sizeof(int64_t) * MS__COUNT);
+                if (last.start < t && last.state < MS__COUNT)
+                    acc[last.state] += t - last.start;
+                return;
+            }
+        }
+        if (jb != b0) {
+            k = jb * MODEL_CK_EVERY;
+            memset(cu->full, 0, sizeof cu->full);
+            if (jb) {
+                const int64_t *c = l->ck + ((size_t)l->ck_off[lane] + jb - 1) * l->nst;
+                for (uint32_t q = 0; q < l->nst; q++)
+                    cu->full[l->st[q]] = c[q];
+            }
+        }
+        model_sse s = {0, 0, MS_NONE};
+        for (; k < n; k++) {
+            s = SSE(l, lane, k);
+            if (s.end > t)
+                break;
+            if (s.state < MS__COUNT)
+                cu->full[s.state] += s.end - s.start;
+        }
+        cu->i = k;
+        memcpy(acc, cu->full, sizeof(int64_t) * MS__COUNT);
+        if (k < n && s.start < t && s.state < MS__COUNT)
+            acc[s.state] += t - s.start;
+        return;
+    }
+    uint32_t i = cu->bend ? cu->i : span_after_from(l, lane, n, cu->i, t, S);
+    if (i - cu->i <= 2 * MODEL_CK_EVERY) {
+        for (uint32_t k = cu->i; k < i; k++) {
+            model_sse s = SSE(l, lane, k);
+            if (s.state < MS__COUNT)
+                cu->full[s.state] += s.end - s.start;
+        }
+    } else {
+        cum_full(l, lane, i, cu->full, S);
+    }
+    cu->i = i;
+    memcpy(acc, cu->full, sizeof(int64_t) * MS__COUNT);
+    if (i < n) {
+        model_sse s = SSE(l, lane, i);
+        if (s.start < t && s.state < MS__COUNT)
+            acc[s.state] += t - s.start;
+    }
+}
+
+/* The first block j with bend[j] > t, or nb. */
+static inline uint32_t bend_upper(const int64_t *bend, uint32_t nb, int64_t t)
+{
+    return bend[0] > t ? 0 : bend_find(bend, nb, 0, t);
+}
+
+/*
+ * The dominant state of the column [ta, tb) of a lane with a block index, if
+ * whole blocks decide it; -1 otherwise (the caller then sums exactly).
+ * Blocks j1..j2-1 lie inside the column: spans [32 j1, 32 j2) start at or
+ * after bend[j1 - 1] >= ta and end at or before bend[j2 - 1] <= tb, and their
+ * time per state is checkpoint j2 minus checkpoint j1 (interior). Every other
+ * span meets the column only in [ta, bend[j1 - 1]] or [bend[j2 - 1], tb)
+ * (the spans of a lane do not overlap), so at most E = (bend[j1 - 1] - ta) +
+ * (tb - bend[j2 - 1]) ns of the column lie outside the interior. When the
+ * leading state of the interior leads every other state by more than E, it
+ * leads in the exact sums too, strictly (the tie rule cannot apply): the
+ * answer is the exact one without reading a span. Cost: two searches in the
+ * block index (bend_find) and two checkpoints, however many spans the column
+ * holds.
+ */
+static int columns_by_blocks(const model_lanes *l, uint32_t lane, const int64_t *bend, uint32_t nb,
+                             int64_t ta, int64_t tb)
+{
+    uint32_t f1 = bend_upper(bend, nb, ta - 1); /* first block ending at or after ta */
+    uint32_t j2 = bend_upper(bend, nb, tb);     /* blocks [0, j2) end at or before tb */
+    uint32_t j1 = f1 + 1;
+    if (f1 >= nb || j1 >= j2)
+        return -1;
+    int64_t el, er, e;
+    if (__builtin_sub_overflow(bend[f1], ta, &el) || __builtin_sub_overflow(tb, bend[j2 - 1], &er) ||
+        __builtin_add_overflow(el, er, &e))
+        return -1;
+    const int64_t *c1 = l->ck + ((size_t)l->ck_off[lane] + j1 - 1) * l->nst;
+    const int64_t *c2 = l->ck + ((size_t)l->ck_off[lane] + j2 - 1) * l->nst;
+    int best = -1;
+    int64_t d1 = 0, d2 = 0; /* the largest and second largest interior times */
+    for (uint32_t q = 0; q < l->nst; q++) {
+        if (l->st[q] == MS_NONE)
+            continue;
+        int64_t d = c2[q] - c1[q];
+        if (d > d1) {
+            d2 = d1;
+            d1 = d;
+            best = l->st[q];
+        } else if (d > d2) {
+            d2 = d;
+        }
+    }
+    return best >= 0 && d1 - d2 > e ? best : -1;
+}
+
+static int64_t col_time(int64_t t0, double ns_per_col, uint32_t c)
+{
+    double v = (double)t0 + ns_per_col * (double)c;
+    if (v >= 9.2e18)
+        return INT64_MAX;
+    if (v <= -9.2e18)
+        return INT64_MIN + 1;
+    return (int64_t)llround(v);
+}
+
+AI void columns_s(const model *m, model_lane_kind k, uint32_t idx, int64_t t0, double ns_per_col,
+                 uint32_t ncols, uint8_t *out, const uint32_t S)
+{
+    const model_lanes *l = &m->lanes[k];
+    uint32_t n = l->cnt[idx];
+    int64_t a[MS__COUNT], bacc[MS__COUNT];
+    int64_t ta = col_time(t0, ns_per_col, 0);
+    cum_cursor cu;
+    cu.bend = block_ends(m, k, idx);
+    cu.i = cu.bend ? span_after_blocks(l, idx, n, cu.bend, 0, ta, S)
+                   : rec_after_s(l, idx, 0, n, ta, S);
+    cum_full(l, idx, cu.i, cu.full, S);
+    cum_next(l, idx, &cu, ta, a, S);
+    /* columns of 4 blocks or more (on average) are tried from whole blocks
+     * first (columns_by_blocks); a[] is then stale until recomputed */
+    uint32_t nb = n / MODEL_CK_EVERY;
+    uint64_t wide = UINT64_MAX; /* (unsigned: far times cannot overflow) */
+    if (cu.bend && nb >= 2 && cu.bend[nb - 1] > cu.bend[0])
+        wide = ((uint64_t)cu.bend[nb - 1] - (uint64_t)cu.bend[0]) / nb * 4 + 1;
+    int a_ok = 1;
+    uint32_t tries = 0, hits = 0;
+    for (uint32_t c = 0; c < ncols; c++) {
+        int64_t tb = col_time(t0, ns_per_col, c + 1);
+        if (wide != UINT64_MAX && tb >= ta && (uint64_t)tb - (uint64_t)ta >= wide &&
+            (tries < 16 || hits * 4 >= tries)) {
+            /* (stop trying on a lane whose columns blocks rarely decide) */
+            int d = columns_by_blocks(l, idx, cu.bend, nb, ta, tb);
+            tries++;
+            if (d >= 0) {
+                hits++;
+                m->cache->lod_cols++;
+                out[c] = (uint8_t)d;
+                a_ok = 0;
+                ta = tb;
+                continue;
+            }
+        }
+        if (!a_ok) {
+            cum_next(l, idx, &cu, ta, a, S);
+            a_ok = 1;
+        }
+        cum_next(l, idx, &cu, tb, bacc, S);
+        int best = MS_NONE;
+        int64_t bestd = 0;
+        for (int st = 1; st < MS__COUNT; st++) {
+            int64_t d = bacc[st] - a[st];
+            if (d > bestd || (d == bestd && d > 0 && st == MS_RUNNING)) {
+                best = st;
+                bestd = d;
+            }
+        }
+        if (best == MS_NONE && tb <= ta) {
+            uint32_t i = span_at_s(l, idx, n, ta, S);
+            if (i < n)
+                best = (int)SSE(l, idx, i).state;
+        }
+        out[c] = (uint8_t)best;
+        memcpy(a, bacc, sizeof a);
+        ta = tb;
+    }
+}
+
+void model_lane_columns(const model *m, model_lane_kind k, uint32_t idx, int64_t t0,
+                        double ns_per_col, uint32_t ncols, uint8_t *out)
+{
+    if (!ncols)
+        return;
+    if ((unsigned)k >= 4 || idx >= m->lanes[k].n || !(ns_per_col >= 0)) {
+        memset(out, MS_NONE, ncols);
+        return;
+    }
+    if (m->lanes[k].stride == sizeof(model_gsp))
+        columns_s(m, k, idx, t0, ns_per_col, ncols, out, sizeof(model_gsp));
+    else
+        columns_s(m, k, idx, t0, ns_per_col, ncols, out, sizeof(model_psp));
+}
