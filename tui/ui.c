@@ -498,27 +498,6 @@ int ui_init(ui_state *st, model *m, const char *path, int rows, int cols, int ut
     return 0;
 }
 
-static const model_series_kind plot_kind[PLOT__COUNT] = {MSER_HEAP_ALLOC, MSER_G_RUNNING, MSER_G_RUNNABLE,
-                                                         MSER_G_WAITING};
-
-/* Maximum of a plot's series (the model computes goroutine counts lazily,
- * which takes seconds on traces with millions of events). */
-void ui_compute_plot(ui_state *st, int p)
-{
-    const model_point *pts;
-    uint32_t n = model_series(st->m, plot_kind[p], &pts);
-    st->plot_max[p] = 0;
-    for (uint32_t i = 0; i < n; i++)
-        if (pts[i].v > st->plot_max[p]) st->plot_max[p] = pts[i].v;
-    st->plot_ready |= 1u << p;
-}
-
-void ui_compute_plots(ui_state *st)
-{
-    for (int p = 0; p < PLOT__COUNT; p++)
-        if (!(st->plot_ready & (1u << p))) ui_compute_plot(st, p);
-}
-
 /* Build what the tables need on first use. */
 void ui_prepare_view(ui_state *st)
 {

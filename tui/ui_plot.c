@@ -231,3 +231,21 @@ void ui_plot_label(ui_state *st, const ui_lane *l, char *b, size_t n)
     else snprintf(vb, sizeof vb, "%llu", (unsigned long long)v);
     snprintf(b, n, "%s %s", names[l->idx], vb);
 }
+
+/* Maximum of a plot's series (the model computes goroutine counts lazily,
+ * which takes seconds on traces with millions of events). */
+void ui_compute_plot(ui_state *st, int p)
+{
+    const model_point *pts;
+    uint32_t n = model_series(st->m, plot_series[p], &pts);
+    st->plot_max[p] = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (pts[i].v > st->plot_max[p]) st->plot_max[p] = pts[i].v;
+    st->plot_ready |= 1u << p;
+}
+
+void ui_compute_plots(ui_state *st)
+{
+    for (int p = 0; p < PLOT__COUNT; p++)
+        if (!(st->plot_ready & (1u << p))) ui_compute_plot(st, p);
+}
