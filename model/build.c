@@ -52,24 +52,44 @@ static void *vgrow_keep(void *a, size_t *cap, size_t elem, int *oom)
     return p;
 }
 
+#define VFREE(v) (free((v).a), (v).a = NULL, (v).n = (v).cap = 0)
+
+/* Give back the growth slack of a finished array (never fails). */
+static void *shrink(void *a, size_t n, size_t size)
+{
+    if (!a || !n)
+        return a;
+    void *p = realloc(a, n * size);
+    return p ? p : a;
+}
+
 /* ---- builder state ------------------------------------------------------- */
 
 /* Goroutine lanes: their spans in the order they close, as final records
  * (model_gsp), each with its lane (builder record index) in a parallel array
  * of 16-bit lanes while every lane fits, else 32-bit: one growing array, no
- * allocation per lane (a trace may declare millions of goroutines), sorted by
- * lane in place at the end. Spans that do not fit a record are in esc
- * (closing order; the record holds the index: rec_before). Grown by a quarter
- * (large blocks grow by mremap in glibc: no copying, and the untouched
- * capacity costs no memory). */
+ * allocation per lane (a trace may declare millions of goroutines), grouped
+ * by lane in place at the end (a lane's spans close in start order: a
+ * record's index in its lane is known when it closes, glane.n). The block
+ * anchors are appended as blocks begin (av), each linked to its lane's
+ * previous one (aprev). Spans that do not fit a record are in the builder's
+ * esc[ML_GOROUTINE]. Grown by a quarter (large blocks grow by mremap in
+ * glibc: no copying, and the untouched capacity costs no memory). */
 typedef struct spstore {
     model_gsp *a;
     uint16_t *l16;     /* lanes while all are < 65536 */
     uint32_t *l32;     /* lanes after that (l16 freed) */
     size_t n, cap;
-    model_span *esc;
-    size_t nesc, capesc;
+    int64_t *av;       /* block anchors, in the order blocks begin */
+    uint32_t *aprev;   /* the same lane's previous anchor */
+    size_t na, acap;
 } spstore;
+
+/* A goroutine lane while building (parallel to the goroutine records): its
+ * spans so far and the anchor of its current block (spstore.av). */
+typedef struct glane {
+    uint32_t n, ai;
+} glane;
 
 /* An open span of a lane while building (32 bytes). */
 typedef struct bspan {
@@ -193,9 +213,14 @@ struct model_builder {
     VEC(bp) ps;
     VEC(bm) ms;
     spstore gsp;             /* goroutine lanes' spans */
+    VEC(glane) gl;           /* parallel to gs */
+    VEC(model_site) sites;   /* goroutine spans' distinct (stack, reason, cat, flags) */
+    uint32_t *site_h;        /* hash slots: site index + 1, 0 empty */
+    uint32_t site_hcap;      /* power of two (0: none yet) */
+    uint32_t site_last;      /* the last site looked up */
     spvec gc_v;
     bspan gc_open;
-    VEC(model_esc) esc[4];   /* escaped P/M/GC spans, key builder lane << 32 | index */
+    VEC(model_esc) esc[4];   /* escaped spans, key builder lane << 32 | index */
     VEC(kv) kvs;
     VEC(kvr) kvrs;
     VEC(model_range) ranges[MR__COUNT];
@@ -286,7 +311,8 @@ static uint32_t get_g(model_builder *b, int64_t id, int64_t t)
         return i;
     size_t k = VADD(b, b->gs);
     size_t k2 = VADD(b, b->gg);
-    if (k == SIZE_MAX || k2 != k || k >= NONE32 ||
+    size_t k3 = VADD(b, b->gl);
+    if (k == SIZE_MAX || k2 != k || k3 != k || k >= NONE32 ||
         model_imap_put(&b->gmap, id, (uint32_t)k) != 0) {
         b->oom = 1;
         return NONE32;
@@ -494,6 +520,84 @@ static int sp_widen(spstore *v)
     return 0;
 }
 
+static int anc_grow(model_builder *b, spstore *v)
+{
+    size_t ncap = v->acap < 256 ? 256 : v->acap + v->acap / 2;
+    if (ncap > UINT32_MAX)
+        ncap = UINT32_MAX;
+    if (ncap <= v->acap) {
+        b->oom = 1;
+        return -1;
+    }
+    int64_t *na = realloc(v->av, sizeof *na * ncap);
+    if (na)
+        v->av = na;
+    uint32_t *np = na ? realloc(v->aprev, sizeof *np * ncap) : NULL;
+    if (!np) {
+        b->oom = 1;
+        return -1;
+    }
+    v->aprev = np;
+    v->acap = ncap;
+    return 0;
+}
+
+static uint32_t site_hash(const model_site *k)
+{
+    uint64_t x = ((uint64_t)k->stack << 32 | k->reason) * UINT64_C(0x9e3779b97f4a7c15);
+    x ^= ((uint64_t)k->flags << 8 | k->cat) + (x >> 29);
+    x *= UINT64_C(0xbf58476d1ce4e5b9);
+    return (uint32_t)(x >> 32);
+}
+
+static int site_eq(const model_site *a, const model_site *k)
+{
+    return a->stack == k->stack && a->reason == k->reason && a->flags == k->flags &&
+           a->cat == k->cat;
+}
+
+/* The index of sp's (stack, reason, cat, flags) in the site table, added if
+ * new; UINT32_MAX when the table is full (MODEL_SITE_MASK + 1 sites: the span
+ * escapes) or out of memory (b->oom). */
+static uint32_t site_of(model_builder *b, const model_span *sp)
+{
+    model_site k = {sp->stack, sp->reason, sp->flags, sp->cat, 0};
+    if (b->site_last < b->sites.n && site_eq(&b->sites.a[b->site_last], &k))
+        return b->site_last;
+    if (b->sites.n * 2 >= b->site_hcap) { /* keep the load under a half */
+        if (b->sites.n > MODEL_SITE_MASK)
+            goto lookup_only;
+        uint32_t nc = b->site_hcap ? b->site_hcap * 2 : 1024;
+        uint32_t *nh = calloc(nc, sizeof *nh);
+        if (!nh) {
+            b->oom = 1;
+            return UINT32_MAX;
+        }
+        for (size_t i = 0; i < b->sites.n; i++) {
+            uint32_t h = site_hash(&b->sites.a[i]) & (nc - 1);
+            while (nh[h])
+                h = (h + 1) & (nc - 1);
+            nh[h] = (uint32_t)i + 1;
+        }
+        free(b->site_h);
+        b->site_h = nh;
+        b->site_hcap = nc;
+    }
+lookup_only:;
+    uint32_t mask = b->site_hcap - 1, h = site_hash(&k) & mask;
+    for (uint32_t s; (s = b->site_h[h]) != 0; h = (h + 1) & mask)
+        if (site_eq(&b->sites.a[s - 1], &k))
+            return b->site_last = s - 1;
+    if (b->sites.n > MODEL_SITE_MASK)
+        return UINT32_MAX;
+    size_t i = VADD(b, b->sites);
+    if (i == SIZE_MAX)
+        return UINT32_MAX;
+    b->sites.a[i] = k;
+    b->site_h[h] = (uint32_t)i + 1;
+    return b->site_last = (uint32_t)i;
+}
+
 /* Close the open span of a lane at t. Returns 1 if a span was appended. */
 static int span_close(model_builder *b, int kind, uint32_t lane, const bspan *open, int64_t t)
 {
@@ -507,27 +611,24 @@ static int span_close(model_builder *b, int kind, uint32_t lane, const bspan *op
             b->oom = 1;
             return 0;
         }
+        glane *gl = &b->gl.a[lane];
+        if (gl->n % MODEL_PBLOCK == 0) { /* a new block: its anchor */
+            if (v->na == v->acap && anc_grow(b, v) != 0)
+                return 0;
+            v->av[v->na] = open->start;
+            v->aprev[v->na] = gl->ai;
+            gl->ai = (uint32_t)v->na++;
+        }
         model_span sp = {open->start, t,          open->stack, open->reason,
                          open->other, open->state, open->cat,   open->flags};
-        model_gsp *r = &v->a[v->n];
-        if (model_gsp_encode((uint8_t *)r, b->t_first, &sp)) {
-            if (v->nesc == v->capesc) {
-                size_t nc = v->capesc ? v->capesc * 2 : 64;
-                model_span *ne = nc <= UINT32_MAX ? realloc(v->esc, sizeof *ne * nc) : NULL;
-                if (!ne) {
-                    b->oom = 1;
-                    return 0;
-                }
-                v->esc = ne;
-                v->capesc = nc;
-            }
-            /* sort key: the start clamped into range; the escape's index */
-            uint64_t rel = (uint64_t)sp.start - (uint64_t)b->t_first;
-            uint64_t key = sp.start < b->t_first ? 0 : rel > MODEL_TS_MASK ? MODEL_TS_MASK : rel;
-            r->h.ts |= key;
-            r->h.dur = (uint32_t)v->nesc;
-            v->esc[v->nesc++] = sp;
+        if (model_gsp_encode(&v->a[v->n], v->av[gl->ai], site_of(b, &sp), &sp)) {
+            size_t e = VADD(b, b->esc[ML_GOROUTINE]);
+            if (e == SIZE_MAX)
+                return 0;
+            b->esc[ML_GOROUTINE].a[e].key = (uint64_t)lane << 32 | gl->n;
+            b->esc[ML_GOROUTINE].a[e].s = sp;
         }
+        gl->n++;
         if (v->l32)
             v->l32[v->n] = lane;
         else
@@ -1520,128 +1621,7 @@ static int cmp_idpair(const void *a, const void *b)
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* ---- sorting goroutine records by lane in place ---------------------------- */
-
-/* Within one lane, starts are distinct and increase in closing order; a
- * record's sort key is its relative start (ts & MODEL_TS_MASK). Escaped
- * records carry their start clamped to [0, MODEL_TS_MASK] there and their
- * index in the builder's escape list (closing order) in dur, which orders
- * the ties: a start before t0 (clamped to 0) comes first, one beyond the
- * range (clamped to the mask) last, two escaped ones by closing order. */
-static int rec_esc(const model_gsp *r) { return (r->h.ts >> MODEL_TS_BITS) == MODEL_ESC; }
-
-static __attribute__((noinline)) int rec_tie(const model_gsp *a, const model_gsp *b)
-{
-    uint64_t ka = a->h.ts & MODEL_TS_MASK, kb = b->h.ts & MODEL_TS_MASK;
-    int ea = rec_esc(a), eb = rec_esc(b);
-    if (ea && eb)
-        return a->h.dur < b->h.dur;
-    if (ea)
-        return ka == 0;
-    if (eb)
-        return kb != 0;
-    return 0;
-}
-
-static inline __attribute__((always_inline)) int rec_before(const model_gsp *a, const model_gsp *b)
-{
-    uint64_t ka = a->h.ts & MODEL_TS_MASK, kb = b->h.ts & MODEL_TS_MASK;
-    if (__builtin_expect(ka != kb, 1))
-        return ka < kb;
-    return rec_tie(a, b);
-}
-
-static void gsp_swap(model_gsp *a, size_t i, size_t j)
-{
-    model_gsp t = a[i];
-    a[i] = a[j];
-    a[j] = t;
-}
-
-/* One lane's records by start: heapsort, no extra memory. */
-static void gsp_sift(model_gsp *a, size_t i, size_t n)
-{
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= n)
-            return;
-        if (c + 1 < n && rec_before(&a[c], &a[c + 1]))
-            c++;
-        if (!rec_before(&a[i], &a[c]))
-            return;
-        gsp_swap(a, i, c);
-        i = c;
-    }
-}
-
-static void gsp_hsort(model_gsp *a, size_t n)
-{
-    size_t i;
-    for (i = n / 2; i-- > 0;)
-        gsp_sift(a, i, n);
-    for (i = n; i-- > 1;) {
-        gsp_swap(a, 0, i);
-        gsp_sift(a, 0, i);
-    }
-}
-
-static size_t gsp_med3(const model_gsp *a, size_t i, size_t j, size_t k)
-{
-    const model_gsp *x = &a[i], *y = &a[j], *z = &a[k];
-    if (rec_before(x, y) != rec_before(x, z))
-        return i;
-    if (rec_before(z, x) != rec_before(z, y))
-        return k;
-    return j;
-}
-
-/* One lane's records by start: introsort (partitions scan sequentially;
- * heapsort when the recursion gets too deep), insertion sort for short runs.
- * Keys are distinct within a lane. */
-static void gsp_qsort(model_gsp *a, size_t n, int depth)
-{
-    while (n > 32) {
-        if (depth-- <= 0) {
-            gsp_hsort(a, n);
-            return;
-        }
-        size_t m = n > 128 ? gsp_med3(a, gsp_med3(a, 0, n / 8, n / 4),
-                                      gsp_med3(a, n / 2 - n / 8, n / 2, n / 2 + n / 8),
-                                      gsp_med3(a, n - 1 - n / 4, n - 1 - n / 8, n - 1))
-                           : gsp_med3(a, 0, n / 2, n - 1);
-        gsp_swap(a, 0, m);
-        model_gsp pv = a[0];
-        size_t i = 1, j = n - 1;
-        for (;;) {
-            while (i <= j && rec_before(&a[i], &pv))
-                i++;
-            while (j >= i && rec_before(&pv, &a[j]))
-                j--;
-            if (i >= j)
-                break;
-            gsp_swap(a, i, j);
-            i++;
-            j--;
-        }
-        gsp_swap(a, 0, i - 1);
-        size_t nl = i - 1, nr = n - i;
-        if (nl < nr) {
-            gsp_qsort(a, nl, depth);
-            a += i;
-            n = nr;
-        } else {
-            gsp_qsort(a + i, nr, depth);
-            n = nl;
-        }
-    }
-    for (size_t i = 1; i < n; i++) {
-        model_gsp s = a[i];
-        size_t j = i;
-        for (; j > 0 && rec_before(&s, &a[j - 1]); j--)
-            a[j] = a[j - 1];
-        a[j] = s;
-    }
-}
+/* ---- grouping goroutine records by lane in place -------------------------- */
 
 /* Put every record at its destination: a[i] belongs at dest[i] - base, where
  * dest[0..n) is a permutation of [base, base + n) (clobbered). MSD radix on
@@ -1804,19 +1784,22 @@ static int take_lanes(model_lanes *l, uint32_t nlanes, spvec *const *vecs, size_
     return 0;
 }
 
-/* Hand the goroutine lanes' records over to the model: sorted by lane in
+/* Hand the goroutine lanes' records over to the model: grouped by lane in
  * place (remap[builder index] = lane; NULL: the same); the records array
- * becomes l->block, the escaped spans l->esc. */
-static int take_spans(model_lanes *l, spstore *v, uint32_t nlanes, const uint32_t *remap,
-                      int64_t t0)
+ * becomes l->block, the anchors l->bblock, the escaped spans l->esc, the
+ * site table l->site. */
+static int take_spans(model_lanes *l, model_builder *b, uint32_t nlanes, const uint32_t *remap)
 {
+    spstore *v = &b->gsp;
     l->n = nlanes;
     l->stride = sizeof(model_gsp);
-    l->t0 = t0;
+    l->t0 = b->t_first;
     l->rec = calloc((size_t)nlanes + 1, sizeof *l->rec);
     l->cnt = calloc((size_t)nlanes + 1, sizeof *l->cnt);
+    l->bases = calloc((size_t)nlanes + 1, sizeof *l->bases);
+    l->bblock = malloc(sizeof *l->bblock * (v->na ? v->na : 1));
     uint32_t *pos = malloc(sizeof *pos * ((size_t)nlanes + 1));
-    if (!l->rec || !l->cnt || !pos) {
+    if (!l->rec || !l->cnt || !l->bases || !l->bblock || !pos || b->gl.n != nlanes) {
         free(pos);
         return -1;
     }
@@ -1867,39 +1850,64 @@ static int take_spans(model_lanes *l, spstore *v, uint32_t nlanes, const uint32_
     uint32_t *dest = (uint32_t *)(void *)buf;
     gsp_place(v->a, dest, n, 0);
     free(dest);
-    /* Within a lane, records close in start order (a span starts at or after
-     * the end of the lane's previous one), so each lane is now in order; a
-     * lane that is not (it cannot happen: a guard) is sorted by start. */
-    for (uint32_t ln = 0; ln < nlanes; ln++) {
-        model_gsp *r = v->a + pos[ln];
-        uint32_t c = l->cnt[ln], i = 1;
-        while (i < c && rec_before(&r[i - 1], &r[i]))
-            i++;
-        if (i < c)
-            gsp_qsort(r, c, 64);
+    /* The anchors, lane after lane: each lane's chain, from its last block
+     * back (a lane's record count is the builder's glane.n: a guard) */
+    size_t ao = 0;
+    for (uint32_t i = 0; i < nlanes; i++) {
+        size_t nb = ((size_t)l->cnt[i] + MODEL_PBLOCK - 1) / MODEL_PBLOCK;
+        l->bases[i] = nb ? l->bblock + ao : NULL;
+        ao += nb;
     }
-    /* the escaped spans, now keyed by lane and index */
-    if (v->nesc) {
-        l->esc = malloc(sizeof *l->esc * v->nesc);
-        if (!l->esc) {
-            free(pos);
-            return -1;
+    int bad = ao != v->na;
+    for (uint32_t bi = 0; bi < nlanes && !bad; bi++) {
+        const glane *g = &b->gl.a[bi];
+        uint32_t ln = remap ? remap[bi] : bi;
+        if (g->n != l->cnt[ln]) {
+            bad = 1;
+            break;
         }
-        uint32_t lane = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (!rec_esc(&v->a[i]))
-                continue;
-            while (lane < nlanes && pos[lane] + l->cnt[lane] <= i)
-                lane++;
-            l->esc[l->nesc].key = (uint64_t)lane << 32 | (uint32_t)(i - pos[lane]);
-            l->esc[l->nesc++].s = v->esc[v->a[i].h.dur];
-            v->a[i].h.ts = (uint64_t)MODEL_ESC << MODEL_TS_BITS;
-            v->a[i].h.dur = 0;
+        uint32_t a = g->ai;
+        for (size_t j = ((size_t)g->n + MODEL_PBLOCK - 1) / MODEL_PBLOCK; j-- > 0;) {
+            l->bases[ln][j] = v->av[a];
+            a = v->aprev[a];
         }
     }
-    free(v->esc);
-    v->esc = NULL;
-    v->nesc = v->capesc = 0;
+    free(v->av);
+    free(v->aprev);
+    v->av = NULL;
+    v->aprev = NULL;
+    v->na = v->acap = 0;
+    VFREE(b->gl);
+    if (bad) {
+        free(pos);
+        return -1;
+    }
+    /* the escaped spans, keyed by lane and index */
+    size_t nesc = b->esc[ML_GOROUTINE].n;
+    if (nesc) {
+        model_esc *esc = b->esc[ML_GOROUTINE].a;
+        if (remap)
+            for (size_t i = 0; i < nesc; i++)
+                esc[i].key = (uint64_t)remap[esc[i].key >> 32] << 32 | (uint32_t)esc[i].key;
+        qsort(esc, nesc, sizeof *esc, cmp_esc);
+        l->esc = shrink(esc, nesc, sizeof *esc);
+        l->nesc = (uint32_t)nesc;
+        b->esc[ML_GOROUTINE].a = NULL;
+        b->esc[ML_GOROUTINE].n = b->esc[ML_GOROUTINE].cap = 0;
+    }
+    /* the site table */
+    l->nsite = (uint32_t)b->sites.n;
+    l->site = b->sites.n ? shrink(b->sites.a, b->sites.n, sizeof *b->sites.a)
+                         : calloc(1, sizeof *l->site);
+    b->sites.a = NULL;
+    b->sites.n = b->sites.cap = 0;
+    free(b->site_h);
+    b->site_h = NULL;
+    b->site_hcap = 0;
+    if (!l->site) {
+        free(pos);
+        return -1;
+    }
     if (n) {
         model_gsp *a = realloc(v->a, sizeof *a * n); /* give back the growth slack */
         l->block = (uint8_t *)(a ? a : v->a);
@@ -1997,6 +2005,7 @@ size_t model_lanes_bytes(const model_lanes *l)
     if (l->bases)
         b += sizeof *l->bases * ((size_t)l->n + 1);
     b += sizeof *l->esc * l->nesc;
+    b += sizeof *l->site * l->nsite;
     if (l->ep_max)
         b += (sizeof *l->ep_max + sizeof *l->ep_cnt) * ((size_t)l->ck_off[l->n] + l->n);
     if (l->ck_off)
@@ -2101,15 +2110,6 @@ static int group_by_g(const model *m, void *items, size_t n, size_t size, size_t
     return 0;
 }
 
-/* Give back the growth slack of a finished array (never fails). */
-static void *shrink(void *a, size_t n, size_t size)
-{
-    if (!a || !n)
-        return a;
-    void *p = realloc(a, n * size);
-    return p ? p : a;
-}
-
 /* pprof: merge records whose stacks have the same first 128 PCs. */
 typedef struct pcrec {
     const tt_frame *f;
@@ -2192,7 +2192,11 @@ void model_builder_free(model_builder *b)
     free(b->gsp.a);
     free(b->gsp.l16);
     free(b->gsp.l32);
-    free(b->gsp.esc);
+    free(b->gsp.av);
+    free(b->gsp.aprev);
+    free(b->gl.a);
+    free(b->sites.a);
+    free(b->site_h);
     for (size_t i = 0; i < b->ps.n; i++) {
         free(b->ps.a[i].v.a);
         free(b->ps.a[i].v.base);
@@ -2230,7 +2234,6 @@ void model_builder_free(model_builder *b)
     free(b);
 }
 
-#define VFREE(v) (free((v).a), (v).a = NULL, (v).n = (v).cap = 0)
 
 /* Entries the reason and range lists of goroutine gi will have once its
  * summary is finalized at the end of the trace. */
@@ -2472,7 +2475,7 @@ model *model_builder_finish(model_builder *b)
     if (ok)
         close_goroutines(b, T);
     ok = ok && !b->oom;
-    ok = ok && take_spans(&m->lanes[ML_GOROUTINE], &b->gsp, ng, gremap, b->t_first) == 0;
+    ok = ok && take_spans(&m->lanes[ML_GOROUTINE], b, ng, gremap) == 0;
     /* the builder's goroutine array becomes the model's, in lane order */
     if (ok) {
         permute(b->gg.a, ng, sizeof *b->gg.a, gremap); /* clobbers gremap */

@@ -14,34 +14,35 @@
 /*
  * Compact span records.
  *
- * Goroutine lanes, 24 bytes (model_gsp): ts = the start relative to the
- * kind's t0 in the low 60 bits | the state in the top 4; the duration (32
- * bits); other; stack; reason (25 bits) | cat << 25 | flags << 29.
+ * Every lane's spans are anchored per block of MODEL_PBLOCK spans: the
+ * lane's bases[b] is the start of span b * MODEL_PBLOCK (its true start, even
+ * when that span escapes), and a record holds its start as an offset from
+ * the anchor of its block. Within a lane a span starts at or after the end
+ * of the previous one (the builder guarantees it), which rec_after_s relies
+ * on to search the anchors first.
  *
- * P, M and GC lanes, 12 bytes (model_psp): the start relative to the start of
- * the first span of its block of MODEL_PBLOCK spans (the lane's bases[]), the
- * duration (28 bits) | the state << 28, other. They have no stack, reason,
- * cat or flags.
+ * Goroutine lanes, 16 bytes (model_gsp): the offset, the duration (32 bits),
+ * other, and the state << 28 | a site: an index into the lanes' table of
+ * distinct (stack, reason, cat, flags) tuples (site; real traces have a few
+ * hundred).
+ *
+ * P, M and GC lanes, 12 bytes (model_psp): the offset, the duration (28 bits)
+ * | the state << 28, other. They have no stack, reason, cat or flags.
  *
  * A span that does not fit (a start before its anchor or too far after it, a
- * duration too long, a reason id of 2^25 or more, cat >= 16, flags >= 8; on
- * P/M/GC lanes any stack, reason, cat or flags) has state MODEL_ESC in its
- * record and is kept whole in the kind's escape table (esc, sorted by
- * lane << 32 | index, binary-searched): every value round-trips exactly.
- * Escapes stay rare: on P/M/GC lanes a span escapes when it lasts 2^28 ns
- * (268 ms) or more, or when its block of 32 spans is longer than 2^32 ns
- * (4.29 s); on goroutine lanes when it lasts 2^32 ns or more.
+ * duration too long, a site index of 2^28 or more; on P/M/GC lanes any
+ * stack, reason, cat or flags) has state MODEL_ESC in its record and is kept
+ * whole in the kind's escape table (esc, sorted by lane << 32 | index,
+ * binary-searched): every value round-trips exactly. Escapes stay rare: a
+ * span escapes when its block of 32 spans is longer than 2^32 ns (4.29 s) up
+ * to its start, or when it lasts 2^32 ns or more (goroutine lanes) or 2^28 ns
+ * (268 ms) or more (P/M/GC lanes).
  */
-typedef struct model_hot {
-    uint64_t ts;           /* start - t0 (low 60 bits) | state << 60 */
+typedef struct model_gsp {
+    uint32_t off;          /* start - bases[index / MODEL_PBLOCK] */
     uint32_t dur;          /* end - start */
     int32_t other;
-} model_hot;
-
-typedef struct model_gsp {
-    model_hot h;
-    uint32_t stack;
-    uint32_t rcf;          /* reason | cat << 25 | flags << 29 */
+    uint32_t ss;           /* site | state << 28 */
 } model_gsp;
 
 typedef struct model_psp {
@@ -50,32 +51,41 @@ typedef struct model_psp {
     int32_t other;
 } model_psp;
 
+/* A goroutine span's fields other than times, state and other. */
+typedef struct model_site {
+    uint32_t stack, reason;
+    uint16_t flags;
+    uint8_t cat, pad;
+} model_site;
+
 typedef struct model_esc {
     uint64_t key;          /* lane << 32 | span index */
     model_span s;
 } model_esc;
 
-#define MODEL_TS_BITS 60
-#define MODEL_TS_MASK ((UINT64_C(1) << MODEL_TS_BITS) - 1)
 #define MODEL_ESC 15u                      /* state of an escaped record */
-#define MODEL_REASON_BITS 25
-#define MODEL_REASON_MASK ((1u << MODEL_REASON_BITS) - 1)
+#define MODEL_SITE_BITS 28
+#define MODEL_SITE_MASK ((1u << MODEL_SITE_BITS) - 1)
 #define MODEL_PDUR_BITS 28
 #define MODEL_PDUR_MASK ((1u << MODEL_PDUR_BITS) - 1)
 #define MODEL_PBLOCK 32u
-_Static_assert(sizeof(model_hot) == 16 && sizeof(model_gsp) == 24 && sizeof(model_psp) == 12,
+_Static_assert(sizeof(model_gsp) == 16 && sizeof(model_psp) == 12 && sizeof(model_site) == 12,
                "span records");
 _Static_assert(MS__COUNT < MODEL_ESC && MC__COUNT <= 16, "span record fields");
 
 typedef struct model_lanes {
     uint32_t n;            /* lanes */
-    uint32_t stride;       /* bytes per record: 24 (goroutine lanes, model_gsp) or
+    uint32_t stride;       /* bytes per record: 16 (goroutine lanes, model_gsp) or
                               12 (model_psp) */
-    int64_t t0;            /* goroutine lanes: span starts are relative to it */
+    int64_t t0;            /* the trace's first event */
     uint8_t *block;        /* every record of these lanes, lane after lane (goroutine
                               lanes); NULL: each lane has its own array (others) */
     uint8_t **rec;         /* n pointers into block or arrays (NULL when empty) */
-    int64_t **bases;       /* model_psp lanes: n arrays of block anchors */
+    int64_t **bases;       /* n arrays of block anchors (NULL when empty) */
+    int64_t *bblock;       /* every anchor, lane after lane (goroutine lanes: bases
+                              point into it); NULL: each lane has its own array */
+    model_site *site;      /* goroutine lanes: the sites records point to */
+    uint32_t nsite;
     uint32_t *cnt;         /* n span counts */
     model_esc *esc;        /* spans that do not fit a record, by key */
     uint32_t nesc;
@@ -133,24 +143,23 @@ static inline __attribute__((always_inline)) model_sse
 model_rec_sse_s(const model_lanes *l, uint32_t lane, uint32_t i, uint32_t S)
 {
     model_sse r;
+    uint32_t off, dur, st;
     if (S == sizeof(model_gsp)) {
-        const model_hot *h = (const model_hot *)(l->rec[lane] + (size_t)i * sizeof(model_gsp));
-        uint32_t st = (uint32_t)(h->ts >> MODEL_TS_BITS);
-        if (__builtin_expect(st == MODEL_ESC, 0))
-            return model_esc_sse(l, lane, i);
-        uint64_t s = (uint64_t)l->t0 + (h->ts & MODEL_TS_MASK);
-        r.start = (int64_t)s;
-        r.end = (int64_t)(s + h->dur);
-        r.state = st;
-        return r;
+        const model_gsp *g = (const model_gsp *)(l->rec[lane] + (size_t)i * sizeof(model_gsp));
+        st = g->ss >> MODEL_SITE_BITS;
+        off = g->off;
+        dur = g->dur;
+    } else {
+        const model_psp *p = (const model_psp *)(l->rec[lane] + (size_t)i * sizeof(model_psp));
+        st = p->ds >> MODEL_PDUR_BITS;
+        off = p->off;
+        dur = p->ds & MODEL_PDUR_MASK;
     }
-    const model_psp *p = (const model_psp *)(l->rec[lane] + (size_t)i * sizeof(model_psp));
-    uint32_t st = p->ds >> MODEL_PDUR_BITS;
     if (__builtin_expect(st == MODEL_ESC, 0))
         return model_esc_sse(l, lane, i);
-    uint64_t s = (uint64_t)l->bases[lane][i / MODEL_PBLOCK] + p->off;
+    uint64_t s = (uint64_t)l->bases[lane][i / MODEL_PBLOCK] + off;
     r.start = (int64_t)s;
-    r.end = (int64_t)(s + (p->ds & MODEL_PDUR_MASK));
+    r.end = (int64_t)(s + dur);
     r.state = st;
     return r;
 }
@@ -173,17 +182,18 @@ static inline void model_rec_decode(const model_lanes *l, uint32_t lane, uint32_
 {
     if (l->stride == sizeof(model_gsp)) {
         const model_gsp *g = (const model_gsp *)(l->rec[lane] + (size_t)i * sizeof(model_gsp));
-        uint32_t st = (uint32_t)(g->h.ts >> MODEL_TS_BITS);
+        uint32_t st = g->ss >> MODEL_SITE_BITS;
         if (st != MODEL_ESC) {
-            uint64_t s = (uint64_t)l->t0 + (g->h.ts & MODEL_TS_MASK);
+            uint64_t s = (uint64_t)l->bases[lane][i / MODEL_PBLOCK] + g->off;
+            const model_site *x = &l->site[g->ss & MODEL_SITE_MASK];
             o->start = (int64_t)s;
-            o->end = (int64_t)(s + g->h.dur);
+            o->end = (int64_t)(s + g->dur);
             o->state = (uint8_t)st;
-            o->other = g->h.other;
-            o->stack = g->stack;
-            o->reason = g->rcf & MODEL_REASON_MASK;
-            o->cat = (uint8_t)(g->rcf >> MODEL_REASON_BITS & 15);
-            o->flags = (uint16_t)(g->rcf >> 29);
+            o->other = g->other;
+            o->stack = x->stack;
+            o->reason = x->reason;
+            o->cat = x->cat;
+            o->flags = x->flags;
             return;
         }
     } else {
@@ -208,29 +218,27 @@ static inline void model_rec_decode(const model_lanes *l, uint32_t lane, uint32_
         memset(o, 0, sizeof *o);
 }
 
-/* Encode s as a goroutine record at r (base t0): returns 0, or 1 when s does
- * not fit (r then holds an escape marker: the caller keeps s in the escape
- * table). r may overlap s. */
-static inline int model_gsp_encode(uint8_t *r, int64_t t0, const model_span *s)
+/* Encode s as a goroutine record at r, its block anchored at base, its
+ * (stack, reason, cat, flags) at index site of the site table (UINT32_MAX:
+ * none): 0, or 1 when it does not fit (r then holds an escape marker: the
+ * caller keeps s in the escape table). */
+static inline int model_gsp_encode(model_gsp *r, int64_t base, uint32_t site, const model_span *s)
 {
-    model_span c = *s;
-    uint64_t rel = (uint64_t)c.start - (uint64_t)t0;
-    uint64_t dur = (uint64_t)c.end - (uint64_t)c.start;
-    int fit = c.start >= t0 && rel <= MODEL_TS_MASK && c.end >= c.start && dur <= UINT32_MAX &&
-              c.state < MODEL_ESC && c.reason <= MODEL_REASON_MASK && c.cat < 16 && c.flags < 8;
-    model_gsp g;
-    memset(&g, 0, sizeof g);
+    uint64_t off = (uint64_t)s->start - (uint64_t)base;
+    uint64_t dur = (uint64_t)s->end - (uint64_t)s->start;
+    int fit = s->start >= base && off <= UINT32_MAX && s->end >= s->start && dur <= UINT32_MAX &&
+              s->state < MODEL_ESC && site <= MODEL_SITE_MASK;
     if (!fit) {
-        g.h.ts = (uint64_t)MODEL_ESC << MODEL_TS_BITS;
-    } else {
-        g.h.ts = rel | (uint64_t)c.state << MODEL_TS_BITS;
-        g.h.dur = (uint32_t)dur;
-        g.h.other = c.other;
-        g.stack = c.stack;
-        g.rcf = c.reason | (uint32_t)c.cat << MODEL_REASON_BITS | (uint32_t)c.flags << 29;
+        r->off = r->dur = 0;
+        r->other = 0;
+        r->ss = MODEL_ESC << MODEL_SITE_BITS;
+        return 1;
     }
-    memcpy(r, &g, sizeof g);
-    return !fit;
+    r->off = (uint32_t)off;
+    r->dur = (uint32_t)dur;
+    r->other = s->other;
+    r->ss = site | (uint32_t)s->state << MODEL_SITE_BITS;
+    return 0;
 }
 
 /* Encode s as a P/M/GC record at r, its block anchored at base: 0, or 1 when
@@ -370,7 +378,7 @@ static inline uint32_t i64_first_gt(const int64_t *a, uint32_t lo, uint32_t hi, 
 AI uint32_t rec_after_s(const model_lanes *l, uint32_t lane, uint32_t lo, uint32_t hi, int64_t t,
                         const uint32_t S)
 {
-    if (S == sizeof(model_psp) && hi - lo > 2 * MODEL_PBLOCK) {
+    if (hi - lo > 2 * MODEL_PBLOCK) {
         /* search the block anchors first (the starts of the first span of
          * each block): spans of the blocks before the last one starting at or
          * before t end by its start, and the first span of the block after it

@@ -35,10 +35,13 @@ void model_free(model *m)
             for (uint32_t i = 0; i < m->lanes[k].n; i++)
                 free(m->lanes[k].rec[i]);
         free(m->lanes[k].rec);
-        if (m->lanes[k].bases)
+        if (m->lanes[k].bblock)
+            free(m->lanes[k].bblock);
+        else if (m->lanes[k].bases)
             for (uint32_t i = 0; i < m->lanes[k].n; i++)
                 free(m->lanes[k].bases[i]);
         free(m->lanes[k].bases);
+        free(m->lanes[k].site);
         free(m->lanes[k].cnt);
         free(m->lanes[k].esc);
         free(m->lanes[k].ck_off);

@@ -488,12 +488,73 @@ static void test_random(void **state)
     assert_true(nbefore > 0);
 }
 
+/* ---- the site table: many distinct (stack, reason) tuples ----------------- */
+
+/* Two goroutines wait NS times each, every wait with its own raw stack id
+ * (beyond 2^16 distinct tuples; reason ids beyond 25 bits, a few of them:
+ * the summaries keep a list of reasons per goroutine), the second reusing
+ * the first's tuples: every span decodes exactly, no span escapes, and the
+ * table holds each tuple once. */
+static void test_sites(void **state)
+{
+    (void)state;
+    enum { NS = 70000 };
+    evgen e;
+    evgen_init(&e);
+    const int64_t T0 = 5000;
+    evgen_sync(&e, T0);
+    evgen_proc(&e, T0, 0, -1, 0, TT_PS_UNDETERMINED, TT_PS_RUNNING);
+    go_raw(&e, T0, 0, 0, -1, 1, UND, RUN, 0, 0, 0);
+    go_raw(&e, T0, 0, 0, -1, 2, UND, RUN, 0, 0, 0);
+    int64_t t = T0;
+    for (uint32_t i = 0; i < NS; i++)
+        for (int64_t g = 1; g <= 2; g++) {
+            uint32_t reason = 0x10000000u + i % 5, stack = 0xffff0000u - i;
+            go_raw(&e, t += 7, 0, 0, g, g, RUN, WAIT, reason, stack, stack);
+            go_raw(&e, t += 5 + (int64_t)(i % 3), 0, 0, -1, g, WAIT, RNBL, 0, 0, 0);
+            go_raw(&e, t += 3, 0, 0, -1, g, RNBL, RUN, 0, 0, 0);
+        }
+    const int64_t TEND = t + 11;
+    evgen_sync(&e, TEND);
+    model *m = evgen_finish(&e);
+    const model_lanes *gl = &m->lanes[ML_GOROUTINE];
+    assert_int_equal(gl->nesc, 0);
+    assert_true(gl->nsite >= NS);
+    assert_true(gl->nsite <= NS + 8);
+    for (int64_t g = 1; g <= 2; g++) {
+        uint32_t idx = model_goroutine_find(m, g), n;
+        model_span *s = lane_all(m, ML_GOROUTINE, idx, &n);
+        assert_int_equal(n, 1 + 3 * NS);
+        int64_t tt = T0;
+        for (uint32_t i = 0; i < NS; i++) {
+            /* the other goroutine's events take 7 + 5 + i%3 + 3 ns */
+            int64_t w = tt + 7 + (g == 2 ? 15 + (int64_t)(i % 3) : 0);
+            const model_span *x = &s[1 + 3 * i];
+            assert_int_equal(x->state, MS_WAITING);
+            assert_int_equal(x->start, w);
+            assert_int_equal(x->end, w + 5 + (int64_t)(i % 3));
+            assert_int_equal(x->reason, 0x10000000u + i % 5);
+            assert_int_equal(x->stack, 0xffff0000u - i);
+            assert_int_equal(s[3 * i].end, x->start);
+            assert_int_equal(s[2 + 3 * i].state, MS_RUNNABLE);
+            assert_int_equal(s[2 + 3 * i].stack, 0);
+            tt += 2 * (15 + (int64_t)(i % 3));
+        }
+        assert_int_equal(s[3 * NS].end, TEND);
+        free(s);
+        check_lane(m, ML_GOROUTINE, idx, T0, TEND);
+    }
+    model_free(m);
+    evgen_free(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_edges),
         cmocka_unit_test(test_far_times),
         cmocka_unit_test(test_random),
+        cmocka_unit_test(test_sites),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
