@@ -3,6 +3,7 @@
  * (model_lane_columns), from the lanes' checkpoints and block indexes.
  */
 #include "model/model_int.h"
+#include "model/columns.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -32,18 +33,32 @@ AI uint32_t span_after_from(const model_lanes *l, uint32_t lane, uint32_t n, uin
 #define BEND_MIN 4096u
 /* Blocks per cell of the time grid over a block index (see block_ends). */
 #define BGRID_BLOCKS 8u
+/* Blocks per super-block (the coarse level of a block index). */
+#define SB_BLOCKS 32u
+/* Words of the header after the block ends. */
+#define BHDR 5u
 
 /*
  * The block index of lane idx of kind k, NULL if it has none (few spans, or
  * no memory). Built on first use (not thread-safe, like the rest of
  * model_cache). One allocation: nb = n / MODEL_CK_EVERY block ends bend[j]
  * (the end of span 32j + 31), then a header h = bend + nb: h[0] = base (=
- * bend[0]), h[1] = the cell width w, h[2] = ncell (0: no grid), then ncell + 1
- * uint32 g[c] = the first block j with bend[j] > base + c * w. For a time t
- * in cell c the first block ending after t is in [g[c], g[c + 1]]: one probe
- * of the grid and a few of bend (a handful of cache lines) instead of a
- * galloping search over the whole index, however far the sweep jumps
- * (bend_find). Memory: 8 bytes per block plus 4 per BGRID_BLOCKS blocks.
+ * bend[0]), h[1] = the cell width w, h[2] = ncell (0: no grid), h[3] = nsb
+ * (super-blocks, below), h[4] = the columns answered from super-blocks
+ * (statistics for the tests: model_lod2_cols), then ncell + 1 uint32 g[c] = the first block j with
+ * bend[j] > base + c * w. For a time t in cell c the first block ending after
+ * t is in [g[c], g[c + 1]]: one probe of the grid and a few of bend (a
+ * handful of cache lines) instead of a galloping search over the whole index,
+ * however far the sweep jumps (bend_find). Memory: 8 bytes per block plus 4
+ * per BGRID_BLOCKS blocks.
+ *
+ * Then the coarse level (lod2_of): nsb = nb / SB_BLOCKS super-blocks of
+ * SB_BLOCKS * 32 = 1024 spans, their ends send[J] (= bend[32J + 31]) and
+ * their cumulative times scum[J * nst + q] (state st[q], spans [0, 1024(J +
+ * 1)): checkpoint 32(J + 1), copied). A column thousands of spans wide is
+ * answered from these few KB (columns_by_sblocks) instead of from checkpoints
+ * and block ends scattered over megabytes. 0.07 bytes per span (nst = 4).
+ * nsb is 0 when the block ends are not sorted (hostile input).
  */
 static const int64_t *block_ends(const model *m, model_lane_kind k, uint32_t idx)
 {
@@ -58,8 +73,9 @@ static const int64_t *block_ends(const model *m, model_lane_kind k, uint32_t idx
             return NULL;
     }
     if (!c->bend[k][idx]) {
-        uint32_t nb = n / MODEL_CK_EVERY, ncell = nb / BGRID_BLOCKS;
-        int64_t *b = malloc(sizeof *b * ((size_t)nb + 3) + sizeof(uint32_t) * ((size_t)ncell + 1));
+        uint32_t nb = n / MODEL_CK_EVERY, ncell = nb / BGRID_BLOCKS, nsb = nb / SB_BLOCKS;
+        size_t gw = ((size_t)ncell + 2) / 2; /* words of the grid */
+        int64_t *b = malloc(sizeof *b * ((size_t)nb + BHDR + gw + (size_t)nsb * (1 + l->nst)));
         if (!b)
             return NULL;
         for (uint32_t j = 0; j < nb; j++)
@@ -72,7 +88,7 @@ static const int64_t *block_ends(const model *m, model_lane_kind k, uint32_t idx
         h[0] = b[0];
         h[1] = (int64_t)w;
         h[2] = ncell;
-        uint32_t *g = (uint32_t *)(h + 3);
+        uint32_t *g = (uint32_t *)(h + BHDR);
         uint32_t j = 0;
         for (uint32_t q = 0; ncell && q <= ncell; q++) {
             int64_t tq = (int64_t)((uint64_t)b[0] + (uint64_t)q * w);
@@ -80,9 +96,38 @@ static const int64_t *block_ends(const model *m, model_lane_kind k, uint32_t idx
                 j++;
             g[q] = j;
         }
+        int64_t *send = h + BHDR + gw, *scum = send + nsb;
+        const int64_t *ck = l->ck + (size_t)l->ck_off[idx] * l->nst;
+        for (uint32_t J = 0; J < nsb; J++) {
+            uint32_t jb = J * SB_BLOCKS + SB_BLOCKS - 1; /* last block of J: checkpoint jb + 1 */
+            send[J] = b[jb];
+            if (J && send[J] < send[J - 1])
+                nsb = 0; /* (not sorted: no coarse level) */
+            memcpy(scum + (size_t)J * l->nst, ck + (size_t)jb * l->nst, sizeof *ck * l->nst);
+        }
+        h[3] = nsb;
+        h[4] = 0;
         c->bend[k][idx] = b;
     }
     return c->bend[k][idx];
+}
+
+/* The coarse level of a block index of nb blocks: nsb super-blocks, their
+ * ends and cumulative times (see block_ends). */
+typedef struct lod2 {
+    uint32_t nsb;
+    const int64_t *send, *scum;
+} lod2;
+
+static inline lod2 lod2_of(const int64_t *bend, uint32_t nb, uint32_t nst)
+{
+    const int64_t *h = bend + nb;
+    lod2 r;
+    r.nsb = (uint32_t)h[3];
+    r.send = h + BHDR + ((size_t)h[2] + 2) / 2;
+    r.scum = r.send + (nb / SB_BLOCKS);
+    (void)nst;
+    return r;
 }
 
 /* The first block j >= lo (lo < nb, bend[lo] <= t) with bend[j] > t, or nb. */
@@ -95,7 +140,7 @@ static inline uint32_t bend_find(const int64_t *bend, uint32_t nb, uint32_t lo, 
     if (ncell) {
         /* t >= bend[lo + 1] >= base */
         uint64_t off = (uint64_t)t - (uint64_t)h[0], c = off / (uint64_t)h[1];
-        const uint32_t *g = (const uint32_t *)(h + 3);
+        const uint32_t *g = (const uint32_t *)(h + BHDR);
         if (c >= ncell)
             return nb;
         if (g[c] > a)
@@ -258,20 +303,70 @@ static inline uint32_t bend_upper(const int64_t *bend, uint32_t nb, int64_t t)
 }
 
 /*
- * The dominant state of the column [ta, tb) of a lane with a block index, if
- * whole blocks decide it; -1 otherwise (the caller then sums exactly).
- * Blocks j1..j2-1 lie inside the column: spans [32 j1, 32 j2) start at or
- * after bend[j1 - 1] >= ta and end at or before bend[j2 - 1] <= tb, and their
- * time per state is checkpoint j2 minus checkpoint j1 (interior). Every other
- * span meets the column only in [ta, bend[j1 - 1]] or [bend[j2 - 1], tb)
- * (the spans of a lane do not overlap), so at most E = (bend[j1 - 1] - ta) +
- * (tb - bend[j2 - 1]) ns of the column lie outside the interior. When the
- * leading state of the interior leads every other state by more than E, it
- * leads in the exact sums too, strictly (the tie rule cannot apply): the
- * answer is the exact one without reading a span. Cost: two searches in the
- * block index (bend_find) and two checkpoints, however many spans the column
- * holds.
+ * The dominant state of a column [ta, tb) from whole blocks of spans, if they
+ * decide it; -1 otherwise (the caller then sums exactly). The blocks j1..j2-1
+ * (of a level: blocks of 32 spans or super-blocks of 1024) lie inside the
+ * column: they start at or after the end of block j1 - 1 (>= ta) and end by
+ * the end of block j2 - 1 (<= tb), and their time per state is c2 - c1 (the
+ * cumulative times at the ends of blocks j2 - 1 and j1 - 1: the interior).
+ * Every other span meets the column only in [ta, end of block j1 - 1] (el ns;
+ * only block j1 - 1's spans can: the spans of a lane are sorted and do not
+ * overlap) or in [end of block j2 - 1, tb) (er ns; only block j2's). So the
+ * exact time of state s lies in [in_s, in_s + min(el, L_s) + min(er, R_s)],
+ * where L_s and R_s are the times of s in those two edge blocks (bl, br: the
+ * cumulative times before and after each; NULL when not known, then el or er
+ * alone bounds). When the interior leader's lower bound exceeds every other
+ * state's upper bound it leads the exact sums too, strictly (the tie rule
+ * cannot apply): the answer is the exact one without reading a span.
  */
+static int decide_blocks(const model_lanes *l, const int64_t *c1, const int64_t *c2, const int64_t *bl0,
+                         const int64_t *bl1, const int64_t *br0, const int64_t *br1, int64_t el, int64_t er)
+{
+    int best = -1;
+    int64_t d1 = 0; /* the leader's interior time */
+    uint32_t qb = 0;
+    for (uint32_t q = 0; q < l->nst; q++) {
+        if (l->st[q] == MS_NONE)
+            continue;
+        int64_t d = c2[q] - c1[q];
+        if (d > d1) {
+            d1 = d;
+            best = l->st[q];
+            qb = q;
+        }
+    }
+    if (best < 0)
+        return -1;
+    for (uint32_t q = 0; q < l->nst; q++) {
+        if (l->st[q] == MS_NONE || q == qb)
+            continue;
+        /* upper bound of state q: interior + what the edges can add */
+        int64_t x = el, y = er;
+        if (bl0 && bl1[q] - bl0[q] < x)
+            x = bl1[q] - bl0[q];
+        if (br0 && br1[q] - br0[q] < y)
+            y = br1[q] - br0[q];
+        int64_t hi;
+        if (x < 0 || y < 0 || __builtin_add_overflow(c2[q] - c1[q], x, &hi) || __builtin_add_overflow(hi, y, &hi))
+            return -1;
+        if (hi >= d1)
+            return -1;
+    }
+    return best;
+}
+
+/* Checkpoint j of a lane (the time per state of its spans [0, 32j)): NULL
+ * for j == 0 (all zero), see zero_ck. */
+static const int64_t zero_ck[MS__COUNT];
+static inline const int64_t *ck_at(const model_lanes *l, uint32_t lane, uint32_t j)
+{
+    return j ? l->ck + ((size_t)l->ck_off[lane] + j - 1) * l->nst : zero_ck;
+}
+
+/* The dominant state of the column [ta, tb) of a lane with a block index
+ * from whole blocks of 32 spans (decide_blocks), or -1. Cost: two searches
+ * in the block index (bend_find) and four checkpoints (two pairs of
+ * neighbours), however many spans the column holds. */
 static int columns_by_blocks(const model_lanes *l, uint32_t lane, const int64_t *bend, uint32_t nb,
                              int64_t ta, int64_t tb)
 {
@@ -280,27 +375,55 @@ static int columns_by_blocks(const model_lanes *l, uint32_t lane, const int64_t 
     uint32_t j1 = f1 + 1;
     if (f1 >= nb || j1 >= j2)
         return -1;
-    int64_t el, er, e;
-    if (__builtin_sub_overflow(bend[f1], ta, &el) || __builtin_sub_overflow(tb, bend[j2 - 1], &er) ||
-        __builtin_add_overflow(el, er, &e))
+    int64_t el, er;
+    if (__builtin_sub_overflow(bend[f1], ta, &el) || __builtin_sub_overflow(tb, bend[j2 - 1], &er))
         return -1;
-    const int64_t *c1 = l->ck + ((size_t)l->ck_off[lane] + j1 - 1) * l->nst;
-    const int64_t *c2 = l->ck + ((size_t)l->ck_off[lane] + j2 - 1) * l->nst;
-    int best = -1;
-    int64_t d1 = 0, d2 = 0; /* the largest and second largest interior times */
-    for (uint32_t q = 0; q < l->nst; q++) {
-        if (l->st[q] == MS_NONE)
-            continue;
-        int64_t d = c2[q] - c1[q];
-        if (d > d1) {
-            d2 = d1;
-            d1 = d;
-            best = l->st[q];
-        } else if (d > d2) {
-            d2 = d;
-        }
+    /* block f1 is the left edge block, j2 (if complete) the right one */
+    return decide_blocks(l, ck_at(l, lane, j1), ck_at(l, lane, j2), ck_at(l, lane, f1), ck_at(l, lane, j1),
+                         j2 < nb ? ck_at(l, lane, j2) : NULL, j2 < nb ? ck_at(l, lane, j2 + 1) : NULL, el, er);
+}
+
+/* The first index i >= lo of a (ascending) with a[i] > t, or n: galloping
+ * from lo, so a sweep over increasing times costs O(log distance) a step. */
+static inline uint32_t i64_gallop_gt(const int64_t *a, uint32_t n, uint32_t lo, int64_t t)
+{
+    if (lo >= n || a[lo] > t)
+        return lo;
+    lo++;
+    uint32_t hi = lo, step = 1;
+    while (hi < n && a[hi] <= t) {
+        lo = hi + 1;
+        hi = (n - lo > step) ? lo + step : n;
+        step <<= 1;
     }
-    return best >= 0 && d1 - d2 > e ? best : -1;
+    return i64_first_gt(a, lo, hi, t);
+}
+
+/*
+ * columns_by_blocks from super-blocks (lod2): the interior is the
+ * super-blocks F1 + 1 .. J2 - 1, where F1 is the first one ending at or after
+ * ta and J2 the first one ending after tb; F1 and J2 are the edge blocks.
+ * *hint holds F1 of the previous column (ta only grows along a sweep, so F1
+ * and J2 do too): the searches gallop from it through a few KB.
+ */
+static int columns_by_sblocks(const model_lanes *l, const lod2 *z, int64_t ta, int64_t tb, uint32_t *hint)
+{
+    uint32_t nsb = z->nsb, nst = l->nst;
+    uint32_t f1 = i64_gallop_gt(z->send, nsb, *hint, ta - 1);
+    *hint = f1;
+    if (f1 + 1 >= nsb)
+        return -1;
+    uint32_t j2 = i64_gallop_gt(z->send, nsb, f1 + 1, tb);
+    if (f1 + 1 >= j2)
+        return -1;
+    int64_t el, er;
+    if (__builtin_sub_overflow(z->send[f1], ta, &el) || __builtin_sub_overflow(tb, z->send[j2 - 1], &er))
+        return -1;
+    /* scum[J] is the cumulative time at the end of super-block J */
+#define SCUM(J) (z->scum + (size_t)(J) * nst)
+    return decide_blocks(l, SCUM(f1), SCUM(j2 - 1), f1 ? SCUM(f1 - 1) : zero_ck, SCUM(f1),
+                         j2 < nsb ? SCUM(j2 - 1) : NULL, j2 < nsb ? SCUM(j2) : NULL, el, er);
+#undef SCUM
 }
 
 static int64_t col_time(int64_t t0, double ns_per_col, uint32_t c)
@@ -332,10 +455,34 @@ AI void columns_s(const model *m, model_lane_kind k, uint32_t idx, int64_t t0, d
     uint64_t wide = UINT64_MAX; /* (unsigned: far times cannot overflow) */
     if (cu.bend && nb >= 2 && cu.bend[nb - 1] > cu.bend[0])
         wide = ((uint64_t)cu.bend[nb - 1] - (uint64_t)cu.bend[0]) / nb * 4 + 1;
+    /* the same for super-blocks: columns of 4 or more are tried from them
+     * first (a few KB), then from blocks */
+    lod2 z = {0, NULL, NULL};
+    uint64_t wide2 = UINT64_MAX;
+    if (cu.bend) {
+        z = lod2_of(cu.bend, nb, l->nst);
+        if (z.nsb >= 2 && z.send[z.nsb - 1] > z.send[0])
+            wide2 = ((uint64_t)z.send[z.nsb - 1] - (uint64_t)z.send[0]) / z.nsb * 4 + 1;
+    }
+    uint32_t hint2 = 0, tries2 = 0, hits2 = 0;
     int a_ok = 1;
     uint32_t tries = 0, hits = 0;
     for (uint32_t c = 0; c < ncols; c++) {
         int64_t tb = col_time(t0, ns_per_col, c + 1);
+        if (wide2 != UINT64_MAX && tb >= ta && (uint64_t)tb - (uint64_t)ta >= wide2 &&
+            (tries2 < 16 || hits2 * 4 >= tries2)) {
+            int d = columns_by_sblocks(l, &z, ta, tb, &hint2);
+            tries2++;
+            if (d >= 0) {
+                hits2++;
+                ((int64_t *)(uintptr_t)(cu.bend + nb))[4]++; /* (the cache is ours to write) */
+                m->cache->lod_cols++;
+                out[c] = (uint8_t)d;
+                a_ok = 0;
+                ta = tb;
+                continue;
+            }
+        }
         if (wide != UINT64_MAX && tb >= ta && (uint64_t)tb - (uint64_t)ta >= wide &&
             (tries < 16 || hits * 4 >= tries)) {
             /* (stop trying on a lane whose columns blocks rarely decide) */
@@ -388,4 +535,16 @@ void model_lane_columns(const model *m, model_lane_kind k, uint32_t idx, int64_t
         columns_s(m, k, idx, t0, ns_per_col, ncols, out, sizeof(model_gsp));
     else
         columns_s(m, k, idx, t0, ns_per_col, ncols, out, sizeof(model_psp));
+}
+
+uint64_t model_lod2_cols(const model *m)
+{
+    uint64_t r = 0;
+    for (int k = 0; k < 4; k++)
+        for (uint32_t i = 0; m->cache->bend[k] && i < m->lanes[k].n; i++) {
+            const int64_t *b = m->cache->bend[k][i];
+            if (b)
+                r += (uint64_t)b[m->lanes[k].cnt[i] / MODEL_CK_EVERY + 4];
+        }
+    return r;
 }
