@@ -436,13 +436,16 @@ static int64_t col_time(int64_t t0, double ns_per_col, uint32_t c)
     return (int64_t)llround(v);
 }
 
+/* The columns [edges[c], edges[c + 1]) of a lane, c < ncols, for
+ * non-decreasing edges; edges NULL: col_time(t0, ns_per_col, c). */
 AI void columns_s(const model *m, model_lane_kind k, uint32_t idx, int64_t t0, double ns_per_col,
-                 uint32_t ncols, uint8_t *out, const uint32_t S)
+                 const int64_t *edges, uint32_t ncols, uint8_t *out, const uint32_t S)
 {
     const model_lanes *l = &m->lanes[k];
     uint32_t n = l->cnt[idx];
     int64_t a[MS__COUNT], bacc[MS__COUNT];
-    int64_t ta = col_time(t0, ns_per_col, 0);
+#define EDGE(c) (edges ? edges[c] : col_time(t0, ns_per_col, c))
+    int64_t ta = EDGE(0);
     cum_cursor cu;
     cu.bend = block_ends(m, k, idx);
     cu.i = cu.bend ? span_after_blocks(l, idx, n, cu.bend, 0, ta, S)
@@ -468,7 +471,7 @@ AI void columns_s(const model *m, model_lane_kind k, uint32_t idx, int64_t t0, d
     int a_ok = 1;
     uint32_t tries = 0, hits = 0;
     for (uint32_t c = 0; c < ncols; c++) {
-        int64_t tb = col_time(t0, ns_per_col, c + 1);
+        int64_t tb = EDGE(c + 1);
         if (wide2 != UINT64_MAX && tb >= ta && (uint64_t)tb - (uint64_t)ta >= wide2 &&
             (tries2 < 16 || hits2 * 4 >= tries2)) {
             int d = columns_by_sblocks(l, &z, ta, tb, &hint2);
@@ -520,6 +523,7 @@ AI void columns_s(const model *m, model_lane_kind k, uint32_t idx, int64_t t0, d
         memcpy(a, bacc, sizeof a);
         ta = tb;
     }
+#undef EDGE
 }
 
 void model_lane_columns(const model *m, model_lane_kind k, uint32_t idx, int64_t t0,
@@ -532,9 +536,49 @@ void model_lane_columns(const model *m, model_lane_kind k, uint32_t idx, int64_t
         return;
     }
     if (m->lanes[k].stride == sizeof(model_gsp))
-        columns_s(m, k, idx, t0, ns_per_col, ncols, out, sizeof(model_gsp));
+        columns_s(m, k, idx, t0, ns_per_col, NULL, ncols, out, sizeof(model_gsp));
     else
-        columns_s(m, k, idx, t0, ns_per_col, ncols, out, sizeof(model_psp));
+        columns_s(m, k, idx, t0, ns_per_col, NULL, ncols, out, sizeof(model_psp));
+}
+
+void model_column_edges(int64_t t0, double ns_per_col, uint32_t ncols, int64_t *edges)
+{
+    for (uint32_t c = 0; c <= ncols; c++)
+        edges[c] = col_time(t0, ns_per_col, c);
+}
+
+void model_lane_columns_at(const model *m, model_lane_kind k, uint32_t idx, const int64_t *edges,
+                           uint32_t ncols, uint8_t *out)
+{
+    if (!ncols)
+        return;
+    if ((unsigned)k >= 4 || idx >= m->lanes[k].n) {
+        memset(out, MS_NONE, ncols);
+        return;
+    }
+    const model_lanes *l = &m->lanes[k];
+    /* runs of non-decreasing edges, each one sweep; a column whose end
+     * comes before its start reports the span under its start */
+    uint32_t c = 0;
+    while (c < ncols) {
+        if (edges[c + 1] < edges[c]) {
+            uint32_t i = l->stride == sizeof(model_gsp) ? span_at_s(l, idx, l->cnt[idx], edges[c], sizeof(model_gsp))
+                                                        : span_at_s(l, idx, l->cnt[idx], edges[c], sizeof(model_psp));
+            out[c] = i < l->cnt[idx] ? (uint8_t)model_rec_sse(l, idx, i).state : MS_NONE;
+            if (out[c] >= MS__COUNT)
+                out[c] = MS_NONE;
+            c++;
+            continue;
+        }
+        uint32_t e = c + 1;
+        while (e < ncols && edges[e + 1] >= edges[e])
+            e++;
+        if (l->stride == sizeof(model_gsp))
+            columns_s(m, k, idx, 0, 0, edges + c, e - c, out + c, sizeof(model_gsp));
+        else
+            columns_s(m, k, idx, 0, 0, edges + c, e - c, out + c, sizeof(model_psp));
+        c = e;
+    }
 }
 
 uint64_t model_lod2_cols(const model *m)

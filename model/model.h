@@ -259,6 +259,18 @@ uint32_t model_goroutine_next_block(const model *m, uint32_t idx, int64_t t, int
  */
 void model_lane_columns(const model *m, model_lane_kind k, uint32_t idx, int64_t t0,
                         double ns_per_col, uint32_t ncols, uint8_t *out);
+/* The column edges model_lane_columns uses: edges[c] = llround(t0 + c *
+ * ns_per_col) (saturated to the int64 range), for c = 0..ncols (ncols + 1
+ * values). */
+void model_column_edges(int64_t t0, double ns_per_col, uint32_t ncols, int64_t *edges);
+/* model_lane_columns for explicit columns: column c covers [edges[c],
+ * edges[c + 1]), c < ncols (edges holds ncols + 1 times). The same answer
+ * per column as model_lane_columns gives for a column with those edges
+ * (with model_column_edges' edges, the same output), so a caller can
+ * compute only some of a view's columns (a scroll reuses the others). A
+ * column whose end comes before its start reports the span under its start. */
+void model_lane_columns_at(const model *m, model_lane_kind k, uint32_t idx, const int64_t *edges,
+                           uint32_t ncols, uint8_t *out);
 
 /* ---- goroutines ---------------------------------------------------------- */
 

@@ -219,11 +219,82 @@ static void test_samples(void **state)
     assert_true(cols > 10000);
 }
 
+/* model_lane_columns_at with model_column_edges' edges gives
+ * model_lane_columns' output, whole or in pieces (a scroll computes only
+ * some columns); decreasing edges report the span under the column start. */
+static void check_at(model *m, const char *name, uint64_t *cols)
+{
+    const model_info *in = model_get_info(m);
+    int64_t span = in->t_end - in->t_start;
+    if (span <= 0)
+        return;
+    enum { NC = 150 };
+    uint8_t whole[NC], got[NC + 1];
+    int64_t edges[NC + 1];
+    for (int k = 0; k < 4; k++)
+        for (uint32_t li = 0; li < model_lane_count(m, (model_lane_kind)k); li++)
+            for (int z = 0; z < 8; z++) {
+                double npc = (double)span / NC / (double)(1u << (z * 3)) + (z % 2 ? 0.37 : 0);
+                int64_t t0 = in->t_start - span / 10 + (int64_t)((double)span * (double)(rnd() % 1000) / 1000.0);
+                model_lane_columns(m, (model_lane_kind)k, li, t0, npc, NC, whole);
+                model_column_edges(t0, npc, NC, edges);
+                for (int c = 0; c < NC; c++)
+                    assert_int_equal(edges[c], (int64_t)llround((double)t0 + npc * c));
+                model_lane_columns_at(m, (model_lane_kind)k, li, edges, NC, got);
+                assert_memory_equal(got, whole, NC);
+                for (int piece = 0; piece < 4; piece++) {
+                    uint32_t a = (uint32_t)(rnd() % NC), b = a + 1 + (uint32_t)(rnd() % (NC - a));
+                    memset(got, 0xee, sizeof got);
+                    model_lane_columns_at(m, (model_lane_kind)k, li, edges + a, b - a, got);
+                    for (uint32_t c = a; c < b; c++)
+                        if (got[c - a] != whole[c])
+                            fail_msg("%s kind %d lane %u view %d columns [%u, %u) col %u: %d, want %d", name, k, li,
+                                     z, a, b, c, got[c - a], whole[c]);
+                    assert_int_equal(got[b - a], 0xee); /* nothing written past the end */
+                }
+                *cols += NC;
+            }
+    /* edges that go back: the span under the start of such a column */
+    uint32_t n;
+    model_span *s = lane_spans_copy(m, ML_PROC, 0, &n);
+    if (s && n) {
+        int64_t e[4] = {s[n / 2].start, s[n / 2].start + 1, s[0].start, s[n - 1].end};
+        model_lane_columns_at(m, ML_PROC, 0, e, 3, got);
+        uint32_t first = 0;
+        assert_int_equal(got[0], ref_column(s, n, &first, e[0], e[1]));
+        assert_int_equal(got[1], s[n / 2].state);
+        first = 0;
+        assert_int_equal(got[2], ref_column(s, n, &first, e[2], e[3]));
+    }
+    free(s);
+}
+
+static void check_at_sample(model *m, const char *name, void *ctx)
+{
+    check_at(m, name, ctx);
+}
+
+static void test_columns_at(void **state)
+{
+    (void)state;
+    uint64_t cols = 0;
+    rng = 77;
+    assert_true(for_each_sample(check_at_sample, &cols) > 5);
+    evgen e;
+    model *m = long_lanes(0, &e);
+    assert_non_null(m);
+    check_at(m, "long lanes 0", &cols);
+    model_free(m);
+    evgen_free(&e);
+    assert_true(cols > 10000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_long_lanes),
         cmocka_unit_test(test_samples),
+        cmocka_unit_test(test_columns_at),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
