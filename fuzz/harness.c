@@ -52,7 +52,11 @@
 #pragma weak model_tasks
 #pragma weak model_regions_all
 #pragma weak model_logs_all
-#pragma weak model_series
+#pragma weak model_series_len
+#pragma weak model_series_point
+#pragma weak model_series_at
+#pragma weak model_series_max
+#pragma weak model_series_max_in
 #pragma weak model_search_goroutines
 #pragma weak model_state_name
 #pragma weak model_cat_name
@@ -701,12 +705,32 @@ static void stage_model(const uint8_t *buf, size_t len, fz_stats *st)
         for (uint32_t i = 0; i < n; i++)
             check_str(m, ns, l[i].message, "log message");
     }
-    if (model_series) {
+    if (model_series_len && model_series_point && model_series_at && model_series_max &&
+        model_series_max_in) {
         for (int k = 0; k < MSER__COUNT; k++) {
-            const model_point *p = NULL;
-            uint32_t n = model_series(m, (model_series_kind)k, &p);
-            if (n && !p)
-                fz_fail("series %d: %u points, NULL", k, n);
+            model_series_kind sk = (model_series_kind)k;
+            uint32_t n = model_series_len(m, sk);
+            uint64_t mx = model_series_max(m, sk), seen = 0;
+            model_series_cursor cur = {0};
+            model_point prev = {0, 0};
+            for (uint32_t i = 0; i < n && i < 2048; i++) {
+                model_point pt = model_series_point(m, sk, i);
+                if (i && pt.t <= prev.t)
+                    fz_fail("series %d: point %u at %lld after %lld", k, i, (long long)pt.t,
+                            (long long)prev.t);
+                if (model_series_at(m, sk, pt.t) != pt.v)
+                    fz_fail("series %d: value at point %u's time is not its value", k, i);
+                if (i && model_series_max_in(m, sk, prev.t, pt.t, &cur) != prev.v)
+                    fz_fail("series %d: max over [point %u, point %u) is not point %u's value", k, i - 1, i,
+                            i - 1);
+                if (pt.v > mx)
+                    fz_fail("series %d: point %u above the maximum", k, i);
+                seen = pt.v > seen ? pt.v : seen;
+                prev = pt;
+            }
+            if (n <= 2048 && seen != mx)
+                fz_fail("series %d: maximum %llu, points' %llu", k, (unsigned long long)mx,
+                        (unsigned long long)seen);
         }
     }
     if (model_search_goroutines) {

@@ -2519,11 +2519,9 @@ model *model_builder_finish(model_builder *b)
     m->tasks = shrink(b->tasks.a, b->tasks.n, sizeof *b->tasks.a);
     b->tasks.a = NULL;
     m->info.ntasks = (uint32_t)b->tasks.n;
-    for (int k = 0; k < 3; k++) {
-        m->series[k] = shrink(b->series[k].a, b->series[k].n, sizeof *b->series[k].a);
-        m->nseries[k] = (uint32_t)b->series[k].n;
-        b->series[k].a = NULL;
-    }
+    for (int k = 0; k < 3; k++) /* compact copies (series.c); the builder frees its points */
+        if (model_series_set(m, (model_series_kind)k, b->series[k].a, b->series[k].n))
+            goto fail_maps;
     for (int k = 0; k < MP__COUNT; k++) {
         m->nprof[k] = merge_prof(b->syms, b->prof[k].a, b->prof[k].n);
         m->prof[k] = b->prof[k].a;
@@ -2574,7 +2572,7 @@ model *model_builder_finish(model_builder *b)
     mem += sizeof(model_region) * in->nregions + sizeof(model_log) * in->nlogs +
            sizeof(model_task) * in->ntasks + sizeof(uint32_t) * 2 * (ng + 2u);
     for (int k = 0; k < 3; k++)
-        mem += sizeof(model_point) * m->nseries[k];
+        mem += model_series_bytes(m, (model_series_kind)k);
     for (int k = 0; k < MP__COUNT; k++)
         mem += sizeof(model_prof_rec) * m->nprof[k];
     in->mem_bytes = mem;

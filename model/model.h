@@ -459,11 +459,34 @@ typedef enum model_series_kind {
     MSER_G_RUNNING, MSER_G_RUNNABLE, MSER_G_WAITING,
     MSER__COUNT
 } model_series_kind;
-/* Points of a series, sorted by time; each value holds until the next point.
- * Goroutine counts: RUNNING counts running and in-syscall goroutines; WAITING
- * counts waiting goroutines. The goroutine-count series are computed on first
- * use (not thread-safe). Borrowed. */
-uint32_t model_series(const model *m, model_series_kind k, const model_point **pts);
+/* A series is a step function: points at strictly increasing times, each
+ * value holding until the next point, 0 before the first. Goroutine counts:
+ * RUNNING counts running and in-syscall goroutines; WAITING counts waiting
+ * goroutines; they are computed on first use of any of them (not
+ * thread-safe). Stored compactly (blocks of delta-coded points with block
+ * maxima), so there is no point array: these functions answer queries.
+ * model_series_len: the number of points. model_series_point: point i
+ * (i < len; {0, 0} otherwise), decoding its block (for tests and checks, not
+ * for sweeps). model_series_max: the largest value (0 when empty). */
+uint32_t model_series_len(const model *m, model_series_kind k);
+model_point model_series_point(const model *m, model_series_kind k, uint32_t i);
+uint64_t model_series_max(const model *m, model_series_kind k);
+/* The value at time t (of the last point at or before t; 0 if none). */
+uint64_t model_series_at(const model *m, model_series_kind k, int64_t t);
+/* A caller-held position for model_series_max_in: zero it before a sweep
+ * and pass it only to queries of one series of one model. Queries whose a
+ * does not decrease (columns left to right) carry on where the last one
+ * ended (a column holding no point costs O(1)); any a gives the right
+ * answer. Opaque. */
+typedef struct model_series_cursor {
+    uint64_t opaque[10];
+} model_series_cursor;
+/* The largest value the series holds anywhere in [a, b): the value at a and
+ * every point with a < t < b (just the value at a when b <= a). Exact; ranges
+ * covering many points are answered from block maxima. cur may be NULL. */
+uint64_t model_series_max_in(const model *m, model_series_kind k, int64_t a, int64_t b, model_series_cursor *cur);
+/* Heap bytes the series holds (0 for a goroutine series not computed yet). */
+size_t model_series_bytes(const model *m, model_series_kind k);
 
 /* ---- search -------------------------------------------------------------- */
 

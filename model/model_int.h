@@ -116,6 +116,9 @@ const model_span *model_lanes_esc(const model_lanes *l, uint32_t lane, uint32_t 
 
 /* Free the metrics series and the goroutine-count series (series.c). */
 void model_series_free(model *m);
+/* Store series k (heap, heap goal, GOMAXPROCS: the builder's points, sorted
+ * by time) in the compact form; p stays the caller's. -1 when out of memory. */
+int model_series_set(model *m, model_series_kind k, const model_point *p, size_t n);
 
 /* Start, end and state of a span. */
 typedef struct model_sse {
@@ -283,7 +286,7 @@ typedef struct model_cache {
     uint64_t lod_cols;
     /* lazily built goroutine-count series */
     int series_done;
-    struct model_gseries *gser; /* series.c */
+    struct model_gseries *gser; /* series.c: all six series (compact) */
 } model_cache;
 
 struct model {

@@ -2,31 +2,467 @@
  * Metrics series: the heap, heap goal and GOMAXPROCS points the builder
  * recorded, and the goroutine-count series (running, runnable, waiting)
  * computed on first use from the goroutine lanes.
+ *
+ * Storage (one representation for all six): points in blocks of 64. A
+ * block's first point (time, value), its largest value and the byte offset
+ * of its other points are in per-block arrays; the other points are
+ * delta-coded in a byte stream kept in chunks of 64 KiB: per point a varint
+ * tag (dt << 2 | c) with c = 0: value + 1, 1: value - 1, 2: same value,
+ * 3: a zigzag varint value delta follows (dt >= DT_ESC: the tag holds DT_ESC
+ * and a second varint dt - DT_ESC follows). About 2-3 bytes a point instead
+ * of 16. Every 64 blocks also keep their largest value, so the maximum over
+ * a range of millions of points reads block maxima, not points.
  */
 #include "model/model_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* The goroutine-count series, computed on first use. */
+#define SB_LOG 6
+#define SB (1u << SB_LOG) /* points per block */
+#define SUPER 64u         /* blocks per superblock maximum */
+#define CHUNK_BITS 16
+#define CHUNK ((size_t)1 << CHUNK_BITS)
+#define DT_ESC (((uint64_t)1 << 62) - 1)
+/* bytes of one block's deltas at most: tag, time rest, value delta */
+#define BLK_MAXBYTES ((SB - 1) * 30)
+
+/* One compact series. */
+typedef struct mser {
+    uint32_t n, nb;        /* points, blocks */
+    int64_t *bt;           /* per block: time of its first point */
+    uint64_t *bv, *bmax;   /* per block: first value, largest value */
+    uint64_t *boff;        /* per block: chunk << CHUNK_BITS | offset of its deltas */
+    uint64_t *smax;        /* per SUPER blocks: largest value */
+    uint8_t **chunk;
+    uint32_t nchunk;
+    int64_t tlast;         /* time of the last point */
+    uint64_t vmax;         /* largest value */
+    size_t bytes;          /* heap bytes held */
+} mser;
+
+/* All six series: the builder's three set at the end of the build
+ * (model_series_set), the goroutine counts built on first use. */
 struct model_gseries {
-    model_point *p[3];
-    uint32_t n[3];
+    mser s[MSER__COUNT];
 };
+
+static void mser_free(mser *s)
+{
+    free(s->bt);
+    free(s->bv);
+    free(s->bmax);
+    free(s->boff);
+    free(s->smax);
+    for (uint32_t i = 0; i < s->nchunk; i++)
+        free(s->chunk[i]);
+    free(s->chunk);
+    memset(s, 0, sizeof *s);
+}
 
 void model_series_free(model *m)
 {
     for (int k = 0; k < MSER__COUNT; k++)
         free(m->series[k]);
     if (m->cache && m->cache->gser) {
-        for (int k = 0; k < 3; k++)
-            free(m->cache->gser->p[k]);
+        for (int k = 0; k < MSER__COUNT; k++)
+            mser_free(&m->cache->gser->s[k]);
         free(m->cache->gser);
         m->cache->gser = NULL;
     }
 }
 
-/* ---- series -------------------------------------------------------------- */
+/* ---- coding ---------------------------------------------------------------- */
+
+static size_t put_varint(uint8_t *p, uint64_t x)
+{
+    size_t n = 0;
+    while (x >= 0x80) {
+        p[n++] = (uint8_t)(x | 0x80);
+        x >>= 7;
+    }
+    p[n++] = (uint8_t)x;
+    return n;
+}
+
+static inline uint64_t get_varint(const uint8_t **pp)
+{
+    const uint8_t *p = *pp;
+    if (*p < 0x80) {
+        *pp = p + 1;
+        return *p;
+    }
+    uint64_t x = *p & 0x7f;
+    unsigned sh = 7;
+    while (*p++ & 0x80)
+        x |= (uint64_t)(*p & 0x7f) << sh, sh += 7;
+    *pp = p;
+    return x;
+}
+
+/* ---- writing --------------------------------------------------------------- */
+
+typedef struct mser_w {
+    mser *s;
+    uint32_t cap;          /* capacity of the block arrays */
+    size_t used;           /* bytes used in the last chunk */
+    int64_t t;             /* the last point written */
+    uint64_t v;
+    int pending;           /* a point (pt, pv) waits: a later one at pt replaces it */
+    int dedupe;            /* drop a point whose value equals the pending one's */
+    int64_t pt;
+    uint64_t pv;
+    size_t nbuf;           /* the current block's deltas */
+    uint8_t buf[BLK_MAXBYTES];
+} mser_w;
+
+/* Append the current block's deltas to the chunks. */
+static int mw_flush(mser_w *w)
+{
+    mser *s = w->s;
+    if (!s->nchunk || w->used + w->nbuf >= CHUNK) {
+        if (s->nchunk == UINT32_MAX >> 1)
+            return -1;
+        uint8_t **nc = realloc(s->chunk, sizeof *nc * (s->nchunk + 1));
+        if (!nc)
+            return -1;
+        s->chunk = nc;
+        if (!(nc[s->nchunk] = malloc(CHUNK)))
+            return -1;
+        s->nchunk++;
+        s->bytes += CHUNK + sizeof *nc;
+        w->used = 0;
+    }
+    s->boff[s->nb - 1] = (uint64_t)(s->nchunk - 1) << CHUNK_BITS | w->used;
+    memcpy(s->chunk[s->nchunk - 1] + w->used, w->buf, w->nbuf);
+    w->used += w->nbuf;
+    w->nbuf = 0;
+    return 0;
+}
+
+/* Resize the block arrays to cap blocks; -1 when out of memory. */
+static int blocks_resize(mser *s, uint32_t cap)
+{
+    int64_t *bt = realloc(s->bt, sizeof *bt * cap);
+    if (!bt)
+        return -1;
+    s->bt = bt;
+    uint64_t *bv = realloc(s->bv, sizeof *bv * cap);
+    if (!bv)
+        return -1;
+    s->bv = bv;
+    uint64_t *bmax = realloc(s->bmax, sizeof *bmax * cap);
+    if (!bmax)
+        return -1;
+    s->bmax = bmax;
+    uint64_t *boff = realloc(s->boff, sizeof *boff * cap);
+    if (!boff)
+        return -1;
+    s->boff = boff;
+    return 0;
+}
+
+/* Write one point (t not before the last one). */
+static int mw_put(mser_w *w, int64_t t, uint64_t v)
+{
+    mser *s = w->s;
+    if (s->n == UINT32_MAX)
+        return -1;
+    if (s->n % SB == 0) {
+        if (s->n && mw_flush(w))
+            return -1;
+        if (s->nb == w->cap) {
+            uint32_t cap = w->cap < 64 ? 64 : w->cap * 2;
+            if (blocks_resize(s, cap))
+                return -1;
+            w->cap = cap;
+        }
+        uint32_t b = s->nb++;
+        s->bt[b] = t;
+        s->bv[b] = v;
+        s->bmax[b] = v;
+    } else {
+        uint64_t dt = (uint64_t)t - (uint64_t)w->t, dv = v - w->v;
+        unsigned c = dv == 1 ? 0 : dv == UINT64_MAX ? 1 : dv == 0 ? 2 : 3;
+        uint64_t x = dt < DT_ESC ? dt : DT_ESC;
+        w->nbuf += put_varint(w->buf + w->nbuf, x << 2 | c);
+        if (x == DT_ESC)
+            w->nbuf += put_varint(w->buf + w->nbuf, dt - DT_ESC);
+        if (c == 3)
+            w->nbuf += put_varint(w->buf + w->nbuf, dv << 1 ^ (0 - (dv >> 63)));
+        if (v > s->bmax[s->nb - 1])
+            s->bmax[s->nb - 1] = v;
+    }
+    if (v > s->vmax)
+        s->vmax = v;
+    s->tlast = t;
+    w->t = t;
+    w->v = v;
+    s->n++;
+    return 0;
+}
+
+/* Add a point: one at the pending point's time replaces it; with dedupe, one
+ * with the pending point's value is dropped. Times are made non-decreasing. */
+static int mw_push(mser_w *w, int64_t t, uint64_t v)
+{
+    if (w->pending) {
+        if (t <= w->pt) {
+            w->pv = v;
+            return 0;
+        }
+        if (w->dedupe && v == w->pv)
+            return 0;
+        if (mw_put(w, w->pt, w->pv))
+            return -1;
+    }
+    w->pending = 1;
+    w->pt = t;
+    w->pv = v;
+    return 0;
+}
+
+/* Write the pending point, trim the arrays, build the superblock maxima. */
+static int mw_finish(mser_w *w)
+{
+    mser *s = w->s;
+    if (w->pending && mw_put(w, w->pt, w->pv))
+        return -1;
+    w->pending = 0;
+    if (!s->n)
+        return 0;
+    if (mw_flush(w))
+        return -1;
+    uint8_t *c = realloc(s->chunk[s->nchunk - 1], w->used ? w->used : 1);
+    if (c) {
+        s->chunk[s->nchunk - 1] = c;
+        s->bytes -= CHUNK - (w->used ? w->used : 1);
+    }
+    if (w->cap > s->nb) /* give back the slack (a failed shrink keeps the arrays) */
+        (void)blocks_resize(s, s->nb);
+    uint32_t ns = (s->nb + SUPER - 1) / SUPER;
+    if (!(s->smax = calloc(ns, sizeof *s->smax)))
+        return -1;
+    for (uint32_t b = 0; b < s->nb; b++)
+        if (s->bmax[b] > s->smax[b / SUPER])
+            s->smax[b / SUPER] = s->bmax[b];
+    s->bytes += (size_t)s->nb * (sizeof *s->bt + sizeof *s->bv + sizeof *s->bmax + sizeof *s->boff) +
+                ns * sizeof *s->smax;
+    return 0;
+}
+
+/* ---- reading --------------------------------------------------------------- */
+
+/* A position inside a block: the current point, how many follow it, and
+ * (when nok) the next one, already decoded. */
+typedef struct mser_rd {
+    const uint8_t *p, *np;
+    int64_t t, nt;
+    uint64_t v, nv;
+    uint32_t left;
+    int nok;
+} mser_rd;
+
+static void rd_block(const mser *s, uint32_t b, mser_rd *r)
+{
+    uint64_t o = s->boff[b];
+    r->p = s->chunk[o >> CHUNK_BITS] + (o & (CHUNK - 1));
+    r->t = s->bt[b];
+    r->v = s->bv[b];
+    uint32_t first = b << SB_LOG;
+    r->left = (s->n - first > SB ? SB : s->n - first) - 1;
+    r->nok = 0;
+    r->np = NULL, r->nt = 0, r->nv = 0;
+}
+
+/* Decode the point after (t, v) at p into (*nt, *nv); returns the position
+ * after it. */
+static inline __attribute__((always_inline)) const uint8_t *dec(const uint8_t *p, int64_t t, uint64_t v,
+                                                                int64_t *nt, uint64_t *nv)
+{
+    uint64_t u = *p++;
+    if (u >= 0x80) {
+        unsigned sh = 7;
+        uint8_t c;
+        u &= 0x7f;
+        do {
+            c = *p++;
+            u |= (uint64_t)(c & 0x7f) << sh;
+            sh += 7;
+        } while (c & 0x80);
+    }
+    uint64_t dt = u >> 2;
+    if (__builtin_expect(dt == DT_ESC, 0))
+        dt += get_varint(&p);
+    switch (u & 3) {
+    case 0: v++; break;
+    case 1: v--; break;
+    case 2: break;
+    default: {
+        uint64_t z = get_varint(&p);
+        v += (z >> 1) ^ (0 - (z & 1));
+    }
+    }
+    *nt = (int64_t)((uint64_t)t + dt);
+    *nv = v;
+    return p;
+}
+
+/* Step to the next point (r->left > 0). */
+static void rd_next(mser_rd *r)
+{
+    r->p = dec(r->p, r->t, r->v, &r->t, &r->v);
+    r->left--;
+    r->nok = 0;
+}
+
+/* Step over the points after r's of its block while their time is <= lim
+ * (incl) or < lim (!incl), raising *mx to their values. */
+static inline __attribute__((always_inline)) void rd_until(mser_rd *r, int64_t lim, int incl, uint64_t *mx)
+{
+    const uint8_t *p = r->p;
+    int64_t t = r->t;
+    uint64_t v = r->v, m = *mx;
+    uint32_t left = r->left;
+    int nok = r->nok;
+    for (; left; left--) {
+        int64_t nt;
+        uint64_t nv;
+        const uint8_t *np;
+        if (nok)
+            np = r->np, nt = r->nt, nv = r->nv, nok = 0;
+        else
+            np = dec(p, t, v, &nt, &nv);
+        if (incl ? nt > lim : nt >= lim) { /* keep it for the next call */
+            r->np = np, r->nt = nt, r->nv = nv, nok = 1;
+            break;
+        }
+        p = np, t = nt, v = nv;
+        if (v > m)
+            m = v;
+    }
+    r->p = p, r->t = t, r->v = v, r->left = left, r->nok = nok;
+    *mx = m;
+}
+
+/* The number of blocks whose first time is <= t, searching from block h
+ * (any value: forward by galloping when bt[h] <= t, else below h). */
+static uint32_t blocks_upto(const mser *s, int64_t t, uint32_t h)
+{
+    uint32_t n = s->nb, lo = 0, hi = n;
+    if (h < n) {
+        if (s->bt[h] <= t) {
+            lo = h + 1;
+            for (uint32_t step = 1; lo < n;) {
+                uint32_t q = n - lo > step ? lo + step - 1 : n - 1;
+                if (s->bt[q] > t) {
+                    hi = q;
+                    break;
+                }
+                lo = q + 1;
+                if (step < (1u << 30))
+                    step <<= 1;
+            }
+        } else {
+            hi = h;
+        }
+    }
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (s->bt[mid] <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The largest block maximum of blocks [i, j), from whole runs of SUPER
+ * where they fit. */
+static uint64_t blocks_max(const mser *s, uint32_t i, uint32_t j, uint64_t v)
+{
+    for (; i < j && i % SUPER; i++)
+        if (s->bmax[i] > v)
+            v = s->bmax[i];
+    for (; j - i >= SUPER; i += SUPER)
+        if (s->smax[i / SUPER] > v)
+            v = s->smax[i / SUPER];
+    for (; i < j; i++)
+        if (s->bmax[i] > v)
+            v = s->bmax[i];
+    return v;
+}
+
+/* Where a query stopped (model_series_cursor): the block (a search hint for
+ * the next one) and, when valid, the reader on the last point before the
+ * query's end (the next query resumes there instead of decoding the block
+ * from its start), for series ser. */
+typedef struct mser_pos {
+    const mser *ser;
+    uint32_t blk;
+    int valid;
+    mser_rd r;
+} mser_pos;
+
+_Static_assert(sizeof(mser_pos) <= sizeof(model_series_cursor), "model_series_cursor too small");
+
+/* The largest value in [a, b): the value at a (0 before the first point)
+ * and every point in (a, b); just the value at a when b <= a. Blocks wholly
+ * inside answer from their maxima; of the two blocks at the ends, the one
+ * holding b is read up to b (the next query of a sweep resumes there), the
+ * one holding a up to a, and on to its end only when its maximum could
+ * raise the answer. */
+static uint64_t mser_max_in(const mser *s, int64_t a, int64_t b, mser_pos *pos)
+{
+    if (!s->n)
+        return 0;
+    if (pos->valid && pos->r.t <= a) { /* nothing new before b: O(1) */
+        mser_rd *c = &pos->r;
+        if (c->left && !c->nok) {
+            c->np = dec(c->p, c->t, c->v, &c->nt, &c->nv);
+            c->nok = 1;
+        }
+        if (c->left ? c->nt > a && c->nt >= b
+                    : pos->blk + 1 >= s->nb || (s->bt[pos->blk + 1] > a && s->bt[pos->blk + 1] >= b))
+            return c->v;
+    }
+    uint32_t k = blocks_upto(s, a, pos->blk);
+    uint64_t v = 0;
+    mser_rd r, e;
+    if (k) {
+        if (pos->valid && pos->blk == k - 1 && pos->r.t <= a)
+            r = pos->r; /* a sweep: carry on from the last query's end */
+        else
+            rd_block(s, k - 1, &r);
+        rd_until(&r, a, 1, &v);
+        v = r.v; /* the value at a */
+        pos->blk = k - 1, pos->valid = 1, pos->r = r;
+    } else {
+        pos->valid = 0;
+    }
+    if (b <= a)
+        return v;
+    /* blocks starting before b: k - 1 holds a, kb - 1 holds b */
+    uint32_t kb = blocks_upto(s, b - 1, k ? k - 1 : 0);
+    if (kb == k) { /* a and b in one block (or before the first) */
+        if (k) {
+            rd_until(&r, b, 0, &v);
+            pos->r = r;
+        }
+        return v;
+    }
+    v = blocks_max(s, k, kb - 1, v);
+    rd_block(s, kb - 1, &e);
+    if (e.v > v)
+        v = e.v;
+    rd_until(&e, b, 0, &v);
+    pos->blk = kb - 1, pos->valid = 1, pos->r = e;
+    if (k && s->bmax[k - 1] > v) /* the rest of a's block could matter */
+        rd_until(&r, INT64_MAX, 1, &v);
+    return v;
+}
+
+/* ---- goroutine counts ------------------------------------------------------ */
 
 static int gseries_which(uint8_t st)
 {
@@ -42,34 +478,6 @@ static int gseries_which(uint8_t st)
     default:
         return -1;
     }
-}
-
-/* Growable output of one goroutine-count series. */
-typedef struct gser_out {
-    model_point *p;
-    uint32_t n, cap;
-} gser_out;
-
-static int gser_push(gser_out *o, int64_t t, uint64_t v)
-{
-    if (o->n && o->p[o->n - 1].t == t) {
-        o->p[o->n - 1].v = v;
-        return 0;
-    }
-    if (o->n && o->p[o->n - 1].v == v)
-        return 0;
-    if (o->n == o->cap) {
-        uint32_t cap = o->cap < 1024 ? 1024 : o->cap > UINT32_MAX / 2 ? UINT32_MAX : o->cap * 2;
-        if (cap == o->cap)
-            return -1;
-        model_point *np = realloc(o->p, sizeof *np * cap);
-        if (!np)
-            return -1;
-        o->p = np;
-        o->cap = cap;
-    }
-    o->p[o->n++] = (model_point){t, v};
-    return 0;
 }
 
 /* Heap entry: a lane's next change point. */
@@ -95,28 +503,43 @@ static void gheap_down(gnext *h, uint32_t n, uint32_t i)
     h[i] = x;
 }
 
+static struct model_gseries *gser_get(const model *m)
+{
+    model_cache *c = m->cache;
+    if (!c)
+        return NULL;
+    if (!c->gser)
+        c->gser = calloc(1, sizeof *c->gser);
+    return c->gser;
+}
+
 /* Merge the goroutine lanes' change points in time order (a heap over the
  * lanes: O(spans log goroutines)) and count goroutines per state class. A
  * lane's cursor stops once per change time: the end of a span and the start
  * of the next one at the same time are one step (goroutine lanes are mostly
- * contiguous), which halves the heap work. */
+ * contiguous), which halves the heap work. The points go straight into the
+ * compact series. */
 static void build_gseries(const model *m)
 {
     model_cache *c = m->cache;
     c->series_done = 1;
-    if (!c->gser && !(c->gser = calloc(1, sizeof *c->gser)))
+    struct model_gseries *gs = gser_get(m);
+    if (!gs)
         return;
     const model_lanes *l = &m->lanes[ML_GOROUTINE];
     gnext *h = malloc(sizeof *h * ((size_t)l->n + 1));
     /* per lane: 2 * span index, + 1 when its next change is that span's end */
     uint32_t *pos = malloc(sizeof *pos * ((size_t)l->n + 1));
-    gser_out out[3];
-    memset(out, 0, sizeof out);
-    if (!h || !pos)
+    mser_w *out = calloc(3, sizeof *out);
+    if (!h || !pos || !out)
         goto fail;
-    for (int w = 0; w < 3; w++)
-        if (gser_push(&out[w], m->info.t_start, 0))
+    for (int w = 0; w < 3; w++) {
+        mser_free(&gs->s[MSER_G_RUNNING + w]);
+        out[w].s = &gs->s[MSER_G_RUNNING + w];
+        out[w].dedupe = 1;
+        if (mw_push(&out[w], m->info.t_start, 0))
             goto fail;
+    }
     uint32_t nh = 0;
     for (uint32_t i = 0; i < l->n; i++) {
         if (!l->cnt[i])
@@ -160,50 +583,117 @@ static void build_gseries(const model *m)
                 gheap_down(h, nh, 0);
         }
         for (int w = 0; w < 3; w++)
-            if (changed[w] && gser_push(&out[w], t, cur[w] < 0 ? 0 : (uint64_t)cur[w]))
+            if (changed[w] && mw_push(&out[w], t, cur[w] < 0 ? 0 : (uint64_t)cur[w]))
                 goto fail;
     }
     free(h);
     free(pos);
-    for (int w = 0; w < 3; w++) { /* give back the slack */
-        model_point *np = realloc(out[w].p, sizeof *np * out[w].n);
-        free(c->gser->p[w]);
-        c->gser->p[w] = np ? np : out[w].p;
-        c->gser->n[w] = out[w].n;
-    }
+    for (int w = 0; w < 3; w++)
+        if (mw_finish(&out[w]))
+            goto fail_out;
+    free(out);
     return;
 fail:
     free(h);
     free(pos);
-    for (int w = 0; w < 3; w++) {
-        free(out[w].p);
-        free(c->gser->p[w]);
-        c->gser->p[w] = NULL;
-        c->gser->n[w] = 0;
-    }
+fail_out:
+    for (int w = 0; w < 3; w++)
+        mser_free(&gs->s[MSER_G_RUNNING + w]);
+    free(out);
 }
 
-uint32_t model_series(const model *m, model_series_kind k, const model_point **pts)
+/* ---- API ------------------------------------------------------------------- */
+
+int model_series_set(model *m, model_series_kind k, const model_point *p, size_t n)
 {
-    *pts = NULL;
-    switch (k) {
-    case MSER_HEAP_ALLOC:
-    case MSER_HEAP_GOAL:
-    case MSER_GOMAXPROCS:
-        *pts = m->series[k];
-        return m->nseries[k];
-    case MSER_G_RUNNING:
-    case MSER_G_RUNNABLE:
-    case MSER_G_WAITING: {
-        if (!m->cache->series_done)
-            build_gseries(m);
-        int w = (int)k - (int)MSER_G_RUNNING;
-        if (!m->cache->gser)
-            return 0;
-        *pts = m->cache->gser->p[w];
-        return m->cache->gser->p[w] ? m->cache->gser->n[w] : 0;
-    }
-    default:
+    if ((unsigned)k >= MSER__COUNT || n > UINT32_MAX)
+        return -1;
+    struct model_gseries *gs = gser_get(m);
+    if (!gs)
+        return -1;
+    mser_free(&gs->s[k]);
+    mser_w *w = calloc(1, sizeof *w);
+    if (!w)
+        return -1;
+    w->s = &gs->s[k];
+    for (size_t i = 0; i < n; i++)
+        if (mw_push(w, p[i].t, p[i].v))
+            goto fail;
+    if (mw_finish(w))
+        goto fail;
+    free(w);
+    return 0;
+fail:
+    free(w);
+    mser_free(&gs->s[k]);
+    return -1;
+}
+
+static const mser *series_get(const model *m, model_series_kind k)
+{
+    if ((unsigned)k >= MSER__COUNT || !m->cache)
+        return NULL;
+    if (k >= MSER_G_RUNNING && !m->cache->series_done)
+        build_gseries(m);
+    return m->cache->gser ? &m->cache->gser->s[k] : NULL;
+}
+
+uint32_t model_series_len(const model *m, model_series_kind k)
+{
+    const mser *s = series_get(m, k);
+    return s ? s->n : 0;
+}
+
+model_point model_series_point(const model *m, model_series_kind k, uint32_t i)
+{
+    const mser *s = series_get(m, k);
+    if (!s || i >= s->n)
+        return (model_point){0, 0};
+    mser_rd r;
+    rd_block(s, i >> SB_LOG, &r);
+    for (uint32_t j = i & (SB - 1); j; j--)
+        rd_next(&r);
+    return (model_point){r.t, r.v};
+}
+
+uint64_t model_series_max(const model *m, model_series_kind k)
+{
+    const mser *s = series_get(m, k);
+    return s ? s->vmax : 0;
+}
+
+uint64_t model_series_at(const model *m, model_series_kind k, int64_t t)
+{
+    const mser *s = series_get(m, k);
+    mser_pos pos;
+    memset(&pos, 0, sizeof pos);
+    return s ? mser_max_in(s, t, t, &pos) : 0;
+}
+
+uint64_t model_series_max_in(const model *m, model_series_kind k, int64_t a, int64_t b, model_series_cursor *cur)
+{
+    const mser *s = series_get(m, k);
+    if (!s)
         return 0;
+    mser_pos pos;
+    memset(&pos, 0, sizeof pos);
+    if (cur) {
+        memcpy(&pos, cur, sizeof pos);
+        /* the reader is only trusted for the series that left it */
+        if (pos.ser != s || pos.blk >= s->nb || pos.r.left >= SB)
+            pos.valid = 0;
     }
+    uint64_t v = mser_max_in(s, a, b, &pos);
+    if (cur) {
+        pos.ser = s;
+        memcpy(cur, &pos, sizeof pos);
+    }
+    return v;
+}
+
+size_t model_series_bytes(const model *m, model_series_kind k)
+{
+    if ((unsigned)k >= MSER__COUNT || !m->cache || !m->cache->gser)
+        return 0;
+    return m->cache->gser->s[k].bytes;
 }

@@ -340,10 +340,10 @@ static void test_waits_ranges_gc(void **state)
     assert_int_equal(sp[1].end, 1450);
     assert_string_equal(S(m, (uint32_t)sp[1].other), "stop-the-world (GC mark termination)");
     free(sp);
-    const model_point *pt;
-    assert_int_equal(model_series(m, MSER_HEAP_ALLOC, &pt), 1);
-    assert_int_equal(pt[0].v, 4096);
-    assert_int_equal(model_series(m, MSER_G_WAITING, &pt) >= 2, 1);
+    assert_int_equal(model_series_len(m, MSER_HEAP_ALLOC), 1);
+    assert_int_equal(model_series_point(m, MSER_HEAP_ALLOC, 0).v, 4096);
+    assert_int_equal(model_series_max(m, MSER_HEAP_ALLOC), 4096);
+    assert_int_equal(model_series_len(m, MSER_G_WAITING) >= 2, 1);
     model_free(m);
     evgen_free(&e);
 }
@@ -808,8 +808,9 @@ static void test_random_soup(void **state)
             (void)model_goroutine_next_block(m, g, t / 2, -1);
         }
         for (int k = 0; k < MSER__COUNT; k++) {
-            const model_point *pt;
-            (void)model_series(m, (model_series_kind)k, &pt);
+            model_series_cursor cur = {0};
+            (void)model_series_max_in(m, (model_series_kind)k, t / 3, t / 2, &cur);
+            (void)model_series_at(m, (model_series_kind)k, t / 2);
         }
         uint32_t out[8];
         (void)model_search_goroutines(m, "a", out, 8);
@@ -908,8 +909,7 @@ static void test_empty_models(void **state)
         model_lane_columns(m, ML_GC, 0, 0, 10.0, 4, col);
         for (int i = 0; i < 4; i++)
             assert_int_equal(col[i], MS_NONE);
-        const model_point *pt;
-        assert_int_equal(model_series(m, MSER_G_RUNNING, &pt), 1);
+        assert_int_equal(model_series_len(m, MSER_G_RUNNING), 1);
         const model_ggroup *g;
         assert_int_equal(model_goroutine_groups(m, &g), 0);
         const model_prof_rec *r;

@@ -554,65 +554,6 @@ static void test_resize(void **s)
     close_sample(f);
 }
 
-/* ui_points_after (the plots' column search over block times) against a
- * plain scan: every sample's series and synthetic ones with long runs of
- * equal times, at each point's time -1/0/+1, from several starting points. */
-static void check_points_after(const model_point *p, uint32_t n)
-{
-    int64_t *t64 = malloc(sizeof *t64 * (n / 64 + 1));
-    assert_non_null(t64);
-    for (uint32_t i = 0; i < n; i += 64) t64[i / 64] = p[i].t;
-    uint32_t r = 0; /* first index with p.t > t, by scanning */
-    for (uint32_t q = 0; q <= n + 1; q++) {
-        for (int d = -1; d <= 1; d++) {
-            int64_t t = q < n ? p[q].t + d : q == n ? INT64_MAX : INT64_MIN;
-            if (q < n && ((d < 0 && p[q].t == INT64_MIN) || (d > 0 && p[q].t == INT64_MAX))) continue;
-            if (q == n + 1) r = 0;
-            while (r > 0 && p[r - 1].t > t) r--;
-            while (r < n && p[r].t <= t) r++;
-            uint32_t froms[5] = {0, r / 3, r > 0 ? r - 1 : 0, r, r > 64 ? r - 64 : 0};
-            for (int k = 0; k < 5; k++) assert_int_equal(ui_points_after(p, n, t64, froms[k], t), r);
-        }
-    }
-    free(t64);
-}
-
-static void test_plot_points_after(void **s)
-{
-    (void)s;
-    glob_t gl;
-    assert_int_equal(glob("samples/traces/*.trace", 0, NULL, &gl), 0);
-    static const model_series_kind kinds[] = {MSER_HEAP_ALLOC, MSER_G_RUNNING, MSER_G_RUNNABLE, MSER_G_WAITING};
-    uint64_t total = 0;
-    for (size_t i = 0; i < gl.gl_pathc; i++) {
-        fx *f = open_sample(strrchr(gl.gl_pathv[i], '/') + 1, 24, 80, 1);
-        assert_non_null(f);
-        for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
-            const model_point *p;
-            uint32_t n = model_series(f->m, kinds[k], &p);
-            check_points_after(p, n);
-            total += n;
-        }
-        close_sample(f);
-    }
-    globfree(&gl);
-    assert_true(total > 64); /* some series span several blocks */
-    uint64_t x = 88172645463325252ull;
-    for (uint32_t n = 0; n < 700; n += n < 140 ? 1 : 37) {
-        model_point *p = malloc(sizeof *p * (n ? n : 1));
-        assert_non_null(p);
-        int64_t t = n % 3 ? -50 : 0;
-        for (uint32_t i = 0; i < n; i++) {
-            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-            if (x % 5 == 0) t += (int64_t)(x >> 40) % 1000; /* many equal times */
-            p[i].t = t;
-            p[i].v = x;
-        }
-        check_points_after(p, n);
-        free(p);
-    }
-}
-
 /* ui_skip_after (region ends, interleaved with starts, and log times: a
  * sorted run at some offset of a bigger array, searched through every 64th
  * key) against a plain scan. */
@@ -719,7 +660,6 @@ int main(void)
         cmocka_unit_test(test_hostile_strings_escaped),
         cmocka_unit_test(test_resize),
         cmocka_unit_test(test_groups_fold),
-        cmocka_unit_test(test_plot_points_after),
         cmocka_unit_test(test_skip_after),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -66,9 +66,6 @@ uint8_t *ui_cc_get(ui_state *st, uint64_t key, int cols, int *fresh);
 void ui_draw_plot(ui_state *st, const ui_lane *l, int row);
 void ui_plot_label(ui_state *st, const ui_lane *l, char *b, size_t n);
 void ui_plot_free(ui_state *st);
-/* The first k in [from, n) with p[k].t > t (n if none), for p sorted by time
- * and every point before from at or before t; t64[b] = p[64 b].t. */
-uint32_t ui_points_after(const model_point *p, uint32_t n, const int64_t *t64, uint32_t from, int64_t t);
 /* The first k in [lo, n) with key(off + k) > t (n if none), where key(i) =
  * base[i step], ascending over [off, off + n); sk[b] = key(64 b) for every
  * block starting before off + n, or NULL (plain galloping). */

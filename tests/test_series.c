@@ -1,0 +1,530 @@
+/*
+ * Unit tests of the compact metrics series (model/series.c): every query of
+ * the series API (points, value at a time, maximum, maximum in a range, with
+ * and without a cursor) against plain recomputations: the goroutine-count
+ * series against counts rebuilt from the goroutine lanes' spans, on every
+ * sample trace and on synthetic traces; ranges against brute force; edge
+ * cases (no point, one point, block boundaries, gaps above 2^32 ns and up to
+ * the whole int64 range, values jumping across the whole uint64 range).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "model/model.h"
+#include "model/model_int.h" /* model_series_set: synthetic series */
+#include "tests/lib/evgen.h"
+#include "tests/lib/samples.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t rng = 88172645463325252ull;
+static uint64_t rnd(void)
+{
+    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+    return rng;
+}
+
+/* ---- references ------------------------------------------------------------- */
+
+typedef struct pts {
+    model_point *p;
+    uint32_t n, cap;
+} pts;
+
+static void pts_add(pts *a, int64_t t, uint64_t v)
+{
+    if (a->n == a->cap) {
+        a->cap = a->cap ? a->cap * 2 : 256;
+        a->p = realloc(a->p, sizeof *a->p * a->cap);
+        assert_non_null(a->p);
+    }
+    a->p[a->n++] = (model_point){t, v};
+}
+
+/* The value at t: the last point at or before t, 0 before the first. */
+static uint64_t bf_at(const model_point *p, uint32_t n, int64_t t)
+{
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (p[mid].t <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? p[lo - 1].v : 0;
+}
+
+/* The largest value in [a, b): the value at a and every point in (a, b). */
+static uint64_t bf_max_in(const model_point *p, uint32_t n, int64_t a, int64_t b)
+{
+    uint64_t v = 0;
+    uint32_t i = 0;
+    for (; i < n && p[i].t <= a; i++)
+        v = p[i].v;
+    for (; i < n && p[i].t < b; i++)
+        if (p[i].v > v)
+            v = p[i].v;
+    return v;
+}
+
+typedef struct bnd {
+    int64_t t;
+    int w, d;
+} bnd;
+
+static int cmp_bnd(const void *a, const void *b)
+{
+    const bnd *x = a, *y = b;
+    return x->t < y->t ? -1 : x->t > y->t;
+}
+
+static int gclass(uint32_t st)
+{
+    return st == MS_RUNNING || st == MS_SYSCALL || st == MS_SYSCALL_BLOCKED ? 0
+           : st == MS_RUNNABLE                                              ? 1
+           : st == MS_WAITING                                               ? 2
+                                                                            : -1;
+}
+
+/* The three goroutine-count series recomputed from the lanes' spans: a
+ * point at the trace start (0), then one per time at which a count changes
+ * to a new value (a change at the same time as the previous point replaces
+ * it). */
+static void ref_gseries(const model *m, pts out[3])
+{
+    size_t nb = 0, cap = 1024;
+    bnd *b = malloc(sizeof *b * cap);
+    assert_non_null(b);
+    uint32_t ng = model_lane_count(m, ML_GOROUTINE);
+    for (uint32_t g = 0; g < ng; g++) {
+        model_span s;
+        for (uint32_t i = 0; model_lane_span(m, ML_GOROUTINE, g, i, &s); i++) {
+            int w = gclass(s.state);
+            if (w < 0)
+                continue;
+            if (nb + 2 > cap) {
+                cap *= 2;
+                b = realloc(b, sizeof *b * cap);
+                assert_non_null(b);
+            }
+            b[nb++] = (bnd){s.start, w, 1};
+            b[nb++] = (bnd){s.end, w, -1};
+        }
+    }
+    qsort(b, nb, sizeof *b, cmp_bnd);
+    int64_t t0 = model_get_info(m)->t_start;
+    for (int w = 0; w < 3; w++) {
+        pts *o = &out[w];
+        memset(o, 0, sizeof *o);
+        pts_add(o, t0, 0);
+        int64_t cur = 0;
+        for (size_t i = 0; i < nb;) {
+            int64_t t = b[i].t;
+            int changed = 0;
+            for (; i < nb && b[i].t == t; i++)
+                if (b[i].w == w)
+                    cur += b[i].d, changed = 1;
+            if (!changed)
+                continue;
+            uint64_t v = cur < 0 ? 0 : (uint64_t)cur;
+            if (o->p[o->n - 1].t == t)
+                o->p[o->n - 1].v = v;
+            else if (o->p[o->n - 1].v != v)
+                pts_add(o, t, v);
+        }
+    }
+    free(b);
+}
+
+/* ---- checking one series against its points ----------------------------------- */
+
+static int64_t sat_add(int64_t t, int64_t d)
+{
+    if (d > 0 && t > INT64_MAX - d)
+        return INT64_MAX;
+    if (d < 0 && t < INT64_MIN - d)
+        return INT64_MIN;
+    return t + d;
+}
+
+/* A double time as int64, saturated. */
+static int64_t d2t(double x)
+{
+    if (x <= -9.2233720368547758e18)
+        return INT64_MIN;
+    if (x >= 9.2233720368547758e18)
+        return INT64_MAX;
+    return (int64_t)x;
+}
+
+/* A random time around the series: near a point, between points, or far. */
+static int64_t rnd_time(const model_point *p, uint32_t n)
+{
+    uint64_t x = rnd();
+    if (!n || x % 16 == 0)
+        return (int64_t)rnd();
+    int64_t t = p[(x >> 8) % n].t;
+    switch ((x >> 4) % 4) {
+    case 0: return t;
+    case 1: return sat_add(t, -1);
+    case 2: return sat_add(t, 1);
+    default: return sat_add(t, (int64_t)(rnd() % 100000) - 50000);
+    }
+}
+
+/* Every query of series k against p[0..n). */
+static void check_series(const model *m, model_series_kind k, const model_point *p, uint32_t n, const char *what)
+{
+    uint32_t len = model_series_len(m, k);
+    if (len != n)
+        fail_msg("%s: %u points, want %u", what, len, n);
+    uint64_t mx = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        model_point q = model_series_point(m, k, i);
+        if (q.t != p[i].t || q.v != p[i].v)
+            fail_msg("%s: point %u (%lld, %llu), want (%lld, %llu)", what, i, (long long)q.t,
+                     (unsigned long long)q.v, (long long)p[i].t, (unsigned long long)p[i].v);
+        if (i && p[i].t <= p[i - 1].t)
+            fail_msg("%s: point %u not after point %u", what, i, i - 1);
+        if (p[i].v > mx)
+            mx = p[i].v;
+    }
+    model_point none = model_series_point(m, k, n);
+    assert_true(none.t == 0 && none.v == 0);
+    assert_true(model_series_max(m, k) == mx);
+    /* the value at and around every point (a sample of them on long series) */
+    uint32_t step = n > 20000 ? n / 20000 : 1;
+    for (uint32_t i = 0; i < n; i += step)
+        for (int d = -1; d <= 1; d++) {
+            int64_t t = sat_add(p[i].t, d);
+            if (model_series_at(m, k, t) != bf_at(p, n, t))
+                fail_msg("%s: value at %lld (point %u %+d)", what, (long long)t, i, d);
+            /* an empty range is the value at a */
+            model_series_cursor c;
+            for (size_t w = 0; w < sizeof c.opaque / sizeof c.opaque[0]; w++)
+                c.opaque[w] = rnd(); /* garbage */
+            assert_true(model_series_max_in(m, k, t, t, &c) == bf_at(p, n, t));
+        }
+    assert_true(model_series_at(m, k, INT64_MIN) == bf_at(p, n, INT64_MIN));
+    assert_true(model_series_at(m, k, INT64_MAX) == bf_at(p, n, INT64_MAX));
+    /* random ranges, with a cursor left by the previous (unrelated) query, a
+     * fresh one, a wild one and none */
+    model_series_cursor cur = {0};
+    int nq = n > 50000 ? 100 : 400;
+    for (int q = 0; q < nq; q++) {
+        int64_t a = rnd_time(p, n), b = rnd_time(p, n);
+        if (q % 5 && a > b) {
+            int64_t x = a;
+            a = b, b = x;
+        }
+        uint64_t want = bf_max_in(p, n, a, b);
+        model_series_cursor fresh = {0}, wild, other = {0};
+        for (size_t w = 0; w < sizeof wild.opaque / sizeof wild.opaque[0]; w++)
+            wild.opaque[w] = rnd() >> (rnd() % 64); /* garbage */
+        /* a cursor another series left (its position is not used here) */
+        (void)model_series_max_in(m, k == MSER_G_WAITING ? MSER_HEAP_ALLOC : MSER_G_WAITING, a, b, &other);
+        uint64_t got[5] = {model_series_max_in(m, k, a, b, &cur), model_series_max_in(m, k, a, b, &fresh),
+                           model_series_max_in(m, k, a, b, &wild), model_series_max_in(m, k, a, b, NULL),
+                           model_series_max_in(m, k, a, b, &other)};
+        for (int i = 0; i < 5; i++)
+            if (got[i] != want)
+                fail_msg("%s: max in [%lld, %lld) = %llu (cursor kind %d), want %llu", what, (long long)a,
+                         (long long)b, (unsigned long long)got[i], i, (unsigned long long)want);
+    }
+    /* ranges ending just before, at and after each block's first point (a
+     * block or a run of 64 blocks ending exactly there), starting at, before
+     * or between earlier points */
+    for (uint32_t i = 64; i < n; i += n > 100000 ? 64 * 7 : n > 20000 ? 64 * 2 : 64) {
+        for (int d = -1; d <= 1; d++)
+            for (int e = 0; e < 2; e++) {
+                int64_t b = sat_add(p[i - e].t, d);
+                uint32_t back = (uint32_t)(rnd() % (i < 9000 ? i + 1 : 9000));
+                int64_t as[3] = {p[i - back].t, sat_add(p[i - back].t, -1), sat_add(p[0].t, -1)};
+                for (int ai = 0; ai < (i < 9000 ? 3 : 2); ai++) {
+                    model_series_cursor c = {0}; /* then one left by a query ending at a */
+                    (void)model_series_max_in(m, k, sat_add(as[ai], -(int64_t)(rnd() % 3)), as[ai], &c);
+                    uint64_t want = bf_max_in(p, n, as[ai], b);
+                    if (model_series_max_in(m, k, as[ai], b, &c) != want ||
+                        model_series_max_in(m, k, as[ai], b, NULL) != want)
+                        fail_msg("%s: max in [%lld, %lld) near block %u", what, (long long)as[ai], (long long)b,
+                                 i / 64);
+                }
+            }
+    }
+    /* sweeps left to right over columns, as the plots draw them: the column
+     * maxima against a two-pointer scan */
+    if (!n)
+        return;
+    static const int widths[] = {1, 37, 200, 1000, 4000};
+    for (size_t wi = 0; wi < sizeof widths / sizeof widths[0]; wi++) {
+        int cols = widths[wi];
+        for (int view = 0; view < 3; view++) {
+            double t0 = (double)p[0].t, span = (double)p[n - 1].t - t0 + 1;
+            if (view == 1) /* zoomed in on a random stretch */
+                t0 = (double)p[rnd() % n].t - 20, span = (double)(rnd() % 5000 + 1);
+            if (view == 2) /* wider than the series */
+                t0 -= span / 3, span *= 1.7;
+            model_series_cursor c = {0};
+            uint32_t j = 0; /* first point after the previous column's start */
+            for (int col = 0; col < cols; col++) {
+                int64_t a = d2t(t0 + span * col / cols), b = d2t(t0 + span * (col + 1) / cols);
+                while (j < n && p[j].t <= a)
+                    j++;
+                uint64_t want = j ? p[j - 1].v : 0;
+                for (uint32_t i = j; i < n && p[i].t < b; i++)
+                    if (p[i].v > want)
+                        want = p[i].v;
+                uint64_t got = model_series_max_in(m, k, a, b, &c);
+                if (got != want)
+                    fail_msg("%s: sweep of %d columns, view %d, column %d [%lld, %lld): %llu, want %llu", what, cols,
+                             view, col, (long long)a, (long long)b, (unsigned long long)got,
+                             (unsigned long long)want);
+            }
+        }
+    }
+}
+
+/* ---- sample traces ------------------------------------------------------------ */
+
+static uint64_t total_points;
+
+static void check_sample(model *m, const char *name, void *ctx)
+{
+    (void)ctx;
+    pts ref[3];
+    ref_gseries(m, ref);
+    static const char *wn[3] = {"running", "runnable", "waiting"};
+    char what[256];
+    for (int w = 0; w < 3; w++) {
+        snprintf(what, sizeof what, "%s G %s", name, wn[w]);
+        check_series(m, (model_series_kind)(MSER_G_RUNNING + w), ref[w].p, ref[w].n, what);
+        total_points += ref[w].n;
+        free(ref[w].p);
+    }
+    /* the builder's series: the API against the points it decodes */
+    for (int k = MSER_HEAP_ALLOC; k <= MSER_GOMAXPROCS; k++) {
+        uint32_t n = model_series_len(m, (model_series_kind)k);
+        model_point *p = malloc(sizeof *p * (n ? n : 1));
+        assert_non_null(p);
+        for (uint32_t i = 0; i < n; i++)
+            p[i] = model_series_point(m, (model_series_kind)k, i);
+        snprintf(what, sizeof what, "%s series %d", name, k);
+        check_series(m, (model_series_kind)k, p, n, what);
+        free(p);
+    }
+}
+
+static void test_samples(void **state)
+{
+    (void)state;
+    total_points = 0;
+    assert_true(for_each_sample(check_sample, NULL) > 5);
+    assert_true(total_points > 64 * 64 * 2); /* some series span superblocks */
+}
+
+/* ---- synthetic traces --------------------------------------------------------- */
+
+enum { UND = TT_GS_UNDETERMINED, NOTEX = TT_GS_NOTEXIST, RNBL = TT_GS_RUNNABLE,
+       RUN = TT_GS_RUNNING, WAIT = TT_GS_WAITING, SYS = TT_GS_SYSCALL };
+
+/* ng goroutines changing state at random; gaps of all sizes (a few above
+ * 2^32 ns), many changes at the same time. */
+static model *synth(uint32_t ng, uint32_t nev, int huge_gaps)
+{
+    evgen e;
+    evgen_init(&e);
+    int *st = malloc(sizeof *st * ng);
+    assert_non_null(st);
+    int64_t t = 1000;
+    evgen_sync(&e, t);
+    for (uint32_t g = 0; g < ng; g++) {
+        st[g] = RNBL;
+        evgen_go(&e, t, 0, 0, -1, (int64_t)g + 1, NOTEX, RNBL, "", 0, 0);
+    }
+    static const int states[] = {RNBL, RUN, WAIT, SYS};
+    for (uint32_t i = 0; i < nev; i++) {
+        uint64_t x = rnd();
+        if (x % 4 == 0)
+            t += (int64_t)(x >> 40) % 3000;
+        else if (huge_gaps && x % 997 == 1)
+            t += (int64_t)1 << (33 + (x >> 60) % 4); /* > 2^32 ns */
+        else if (x % 4 == 1)
+            t += 1;
+        uint32_t g = (uint32_t)(rnd() % ng);
+        int to = states[rnd() % 4];
+        if (to == st[g])
+            continue;
+        evgen_go(&e, t, 0, 0, -1, (int64_t)g + 1, st[g], to, to == WAIT ? "chan receive" : "", 0, 0);
+        st[g] = to;
+    }
+    free(st);
+    model *m = evgen_finish(&e);
+    assert_non_null(m);
+    evgen_free(&e);
+    return m;
+}
+
+static void check_gseries_model(model *m, const char *what)
+{
+    pts ref[3];
+    ref_gseries(m, ref);
+    char w2[128];
+    for (int w = 0; w < 3; w++) {
+        snprintf(w2, sizeof w2, "%s G series %d", what, w);
+        check_series(m, (model_series_kind)(MSER_G_RUNNING + w), ref[w].p, ref[w].n, w2);
+        free(ref[w].p);
+    }
+}
+
+static void test_synthetic(void **state)
+{
+    (void)state;
+    static const uint32_t shapes[][3] = {{1, 10, 0}, {3, 200, 0}, {50, 5000, 1}, {400, 60000, 1}, {7, 300000, 0}};
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        model *m = synth(shapes[i][0], shapes[i][1], (int)shapes[i][2]);
+        char what[64];
+        snprintf(what, sizeof what, "synthetic %u goroutines %u events", shapes[i][0], shapes[i][1]);
+        check_gseries_model(m, what);
+        if (shapes[i][1] >= 60000) { /* compact: a few bytes a point, not 16 */
+            uint32_t n = model_series_len(m, MSER_G_RUNNABLE);
+            assert_true(n > 64 * 64);
+            assert_true(model_series_bytes(m, MSER_G_RUNNABLE) < (size_t)n * 5);
+        }
+        model_free(m);
+    }
+}
+
+/* A trace without goroutines: one point (trace start, 0) per count. */
+static void test_no_goroutines(void **state)
+{
+    (void)state;
+    evgen e;
+    evgen_init(&e);
+    evgen_sync(&e, 500);
+    evgen_metric(&e, 600, "/memory/classes/heap/objects:bytes", 4096);
+    model *m = evgen_finish(&e);
+    assert_non_null(m);
+    for (int w = 0; w < 3; w++) {
+        model_series_kind k = (model_series_kind)(MSER_G_RUNNING + w);
+        assert_int_equal(model_series_len(m, k), 1);
+        model_point p = model_series_point(m, k, 0);
+        assert_int_equal(p.t, model_get_info(m)->t_start);
+        assert_int_equal(p.v, 0);
+        assert_int_equal(model_series_max(m, k), 0);
+    }
+    assert_int_equal(model_series_len(m, MSER_HEAP_ALLOC), 1);
+    assert_int_equal(model_series_at(m, MSER_HEAP_ALLOC, 599), 0);
+    assert_int_equal(model_series_at(m, MSER_HEAP_ALLOC, 600), 4096);
+    assert_int_equal(model_series_max_in(m, MSER_HEAP_ALLOC, 0, 600, NULL), 0);
+    assert_int_equal(model_series_max_in(m, MSER_HEAP_ALLOC, 0, 601, NULL), 4096);
+    assert_int_equal(model_series_len(m, MSER_GOMAXPROCS), 0);
+    assert_int_equal(model_series_max(m, MSER_GOMAXPROCS), 0);
+    assert_int_equal(model_series_at(m, MSER_GOMAXPROCS, 1000), 0);
+    assert_int_equal(model_series_max_in(m, MSER_GOMAXPROCS, INT64_MIN, INT64_MAX, NULL), 0);
+    assert_int_equal(model_series_point(m, MSER_GOMAXPROCS, 0).t, 0);
+    assert_int_equal(model_series_len(m, (model_series_kind)MSER__COUNT), 0);
+    model_free(m);
+    evgen_free(&e);
+}
+
+/* ---- synthetic series (model_series_set) ---------------------------------------- */
+
+static void check_set(model *m, const model_point *p, uint32_t n, const char *what)
+{
+    assert_int_equal(model_series_set(m, MSER_HEAP_GOAL, p, n), 0);
+    check_series(m, MSER_HEAP_GOAL, p, n, what);
+}
+
+static void test_edge_series(void **state)
+{
+    (void)state;
+    evgen e;
+    evgen_init(&e);
+    evgen_sync(&e, 1);
+    model *m = evgen_finish(&e);
+    assert_non_null(m);
+    enum { N = 150000 };
+    model_point *p = malloc(sizeof *p * N);
+    assert_non_null(p);
+
+    check_set(m, p, 0, "empty");
+    assert_int_equal(model_series_bytes(m, MSER_HEAP_GOAL), 0);
+    p[0] = (model_point){-5, 7};
+    check_set(m, p, 1, "one point");
+    p[0] = (model_point){INT64_MIN, UINT64_MAX};
+    check_set(m, p, 1, "one point at INT64_MIN");
+    p[1] = (model_point){INT64_MAX, 0};
+    check_set(m, p, 2, "INT64_MIN to INT64_MAX"); /* a gap of 2^64 - 1 ns */
+    p[2] = (model_point){INT64_MAX, 1};
+    /* extremes, in and across blocks: gaps of 2^62 - 1 (the escape) and more */
+    static const int64_t gaps[] = {0, 1, 127, 128, ((int64_t)1 << 32) + 5, ((int64_t)1 << 62) - 2,
+                                   ((int64_t)1 << 62) - 1, (int64_t)1 << 62, INT64_MAX / 2 + 1};
+    static const uint64_t vals[] = {0, 1, 2, UINT64_MAX, UINT64_MAX - 1, 1ull << 63, 127, 128, 300};
+    for (uint32_t n = 2; n <= 4200; n = n < 140 ? n + 1 : n * 2 + 1) {
+        for (int mode = 0; mode < 3; mode++) {
+            int64_t t = mode == 0 ? INT64_MIN : -(int64_t)(rnd() % 1000);
+            uint64_t v = 0;
+            uint32_t k = 0;
+            for (uint32_t i = 0; i < n; i++) {
+                uint64_t x = rnd();
+                int64_t gap = mode == 2 ? 1 + (int64_t)(x % 3) : gaps[x % 9];
+                if (i && gap == 0)
+                    gap = 1;
+                if (i && t > INT64_MAX - gap)
+                    break;
+                t = i ? t + gap : t;
+                v = x % 3 == 0 ? vals[(x >> 8) % 9] : x % 3 == 1 ? v + 1 : v - 1;
+                p[k++] = (model_point){t, v};
+            }
+            char what[64];
+            snprintf(what, sizeof what, "edge %u points mode %d", k, mode);
+            check_set(m, p, k, what);
+        }
+    }
+    /* a long random walk over 37 superblocks */
+    int64_t t = 0;
+    uint64_t v = 1000;
+    for (uint32_t i = 0; i < N; i++) {
+        uint64_t x = rnd();
+        t += 1 + (int64_t)(x % 2000);
+        v += x % 7 == 0 ? (x >> 50) : (x >> 3) % 2 ? 1 : (uint64_t)-1;
+        p[i] = (model_point){t, v};
+    }
+    check_set(m, p, N, "random walk");
+    assert_true(model_series_bytes(m, MSER_HEAP_GOAL) < (size_t)N * 4);
+    /* the largest value of each block on its last point, one ns before the
+     * next block: a range ending there must leave it out */
+    for (uint32_t i = 0; i < 64 * 64 * 5 + 3; i++)
+        p[i] = (model_point){i ? p[i - 1].t + 1 + (i % 64 ? (int64_t)(i % 3) : 0) : 0,
+                             i % 64 == 63 ? 1000000 + i : rnd() % 50};
+    check_set(m, p, 64 * 64 * 5 + 3, "spikes at block ends");
+    /* points at one time collapse to the last (the builder's rule) */
+    p[0] = (model_point){10, 1};
+    p[1] = (model_point){10, 2};
+    p[2] = (model_point){11, 3};
+    assert_int_equal(model_series_set(m, MSER_HEAP_GOAL, p, 3), 0);
+    assert_int_equal(model_series_len(m, MSER_HEAP_GOAL), 2);
+    assert_int_equal(model_series_point(m, MSER_HEAP_GOAL, 0).v, 2);
+    assert_int_equal(model_series_at(m, MSER_HEAP_GOAL, 10), 2);
+    free(p);
+    model_free(m);
+    evgen_free(&e);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_edge_series),
+        cmocka_unit_test(test_no_goroutines),
+        cmocka_unit_test(test_synthetic),
+        cmocka_unit_test(test_samples),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
