@@ -7,6 +7,7 @@
 #include "tui/ui.h"
 #include "tui/ui_int.h"
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -45,14 +46,31 @@ uint32_t ui_state_glyph(const ui_state *st, int s)
 /* ---- per-lane column cache ------------------------------------------------------
  * The dominant state per column of a lane depends only on the viewport, so
  * keys that do not move or zoom the view (j/k, Enter, the cursor, the panel)
- * redraw from the cache without asking the model again. */
+ * redraw from the cache without asking the model again. The cache keeps the
+ * last CC_GENS viewports (generations): going back to one of them (fit all
+ * again, zoom out after zooming in, history) redraws from it, and a scroll
+ * takes the lane columns whose edges did not change from the generation it
+ * scrolled from (lane_cols), computing only the columns it brings in. */
 
 #define CC_SLOTS 1024
+#define CC_GENS 8
 
 typedef struct cc_slot {
     uint64_t key; /* kind << 32 | idx, +1 (0 = empty) */
     uint8_t *cells;
 } cc_slot;
+
+/* The cached rows and columns of one viewport. */
+typedef struct cc_gen {
+    int valid;
+    int64_t t0;
+    double npc;
+    int cols;
+    uint64_t stamp;  /* last use (the least recent one goes first) */
+    uint32_t used;
+    int64_t *edges;  /* cols + 1 column edges (model_column_edges), or NULL */
+    cc_slot slot[CC_SLOTS];
+} cc_gen;
 
 /* Regions of one goroutine by nesting depth (the strips drawn under its
  * lane): indexes into its model_goroutine_regions array, each depth in start
@@ -83,11 +101,9 @@ typedef struct lix_slot {
 struct ui_colcache {
     const model *m; /* everything here belongs to this model */
     lix_slot lix[RIX_SLOTS];
-    int64_t t0;
-    double npc;
-    int cols;
-    uint32_t used;
-    cc_slot slot[CC_SLOTS];
+    cc_gen gen[CC_GENS];
+    int cur;        /* the generation of the current viewport, -1 none */
+    uint64_t clock;
     rix_slot rix[RIX_SLOTS];
     /* GC lane, second row: per range kind (0 assists, 1 sweeps), the
      * running maximum of the ends of the ranges (sorted by start) */
@@ -122,20 +138,32 @@ void ui_colcache_free(ui_state *st)
     ui_plot_free(st);
     struct ui_colcache *c = st->cc;
     if (!c) return;
-    for (int i = 0; i < CC_SLOTS; i++) free(c->slot[i].cells);
+    for (int k = 0; k < CC_GENS; k++) {
+        for (int i = 0; i < CC_SLOTS; i++) free(c->gen[k].slot[i].cells);
+        free(c->gen[k].edges);
+    }
     rix_clear(c);
     free(c);
     st->cc = NULL;
 }
 
-static void cc_clear(struct ui_colcache *c)
+static void gen_clear(cc_gen *g)
 {
     for (int i = 0; i < CC_SLOTS; i++) {
-        free(c->slot[i].cells);
-        c->slot[i].cells = NULL;
-        c->slot[i].key = 0;
+        free(g->slot[i].cells);
+        g->slot[i].cells = NULL;
+        g->slot[i].key = 0;
     }
-    c->used = 0;
+    free(g->edges);
+    g->edges = NULL;
+    g->used = 0;
+    g->valid = 0;
+}
+
+static void cc_clear(struct ui_colcache *c)
+{
+    for (int k = 0; k < CC_GENS; k++) gen_clear(&c->gen[k]);
+    c->cur = -1;
 }
 
 /* The cache (allocated on first use; emptied when the model changed). */
@@ -150,9 +178,49 @@ static struct ui_colcache *cc_of(ui_state *st)
         cc_clear(c);
         rix_clear(c);
         c->m = st->m;
-        c->cols = -1;
     }
     return c;
+}
+
+/* The generation of viewport (t0, npc, cols): the current one, one kept
+ * from before, or the least recently used one emptied for it. */
+static cc_gen *cc_view(struct ui_colcache *c, int64_t t0, double npc, int cols)
+{
+    if (c->cur >= 0) {
+        cc_gen *g = &c->gen[c->cur];
+        if (g->valid && g->t0 == t0 && g->npc == npc && g->cols == cols) return g;
+    }
+    int victim = -1;
+    for (int k = 0; k < CC_GENS; k++) {
+        cc_gen *g = &c->gen[k];
+        if (g->valid && g->t0 == t0 && g->npc == npc && g->cols == cols) {
+            c->cur = k;
+            g->stamp = ++c->clock;
+            return g;
+        }
+        if (k != c->cur && (victim < 0 || !g->valid || (c->gen[victim].valid && g->stamp < c->gen[victim].stamp)))
+            victim = k;
+    }
+    cc_gen *g = &c->gen[victim];
+    gen_clear(g);
+    g->valid = 1;
+    g->t0 = t0;
+    g->npc = npc;
+    g->cols = cols;
+    g->stamp = ++c->clock;
+    c->cur = victim;
+    return g;
+}
+
+static cc_slot *gen_find(cc_gen *g, uint64_t key)
+{
+    key++;
+    uint32_t h = (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> 54) % CC_SLOTS;
+    for (int probe = 0; probe < 16; probe++) {
+        cc_slot *sl = &g->slot[(h + (uint32_t)probe) % CC_SLOTS];
+        if (sl->key == key || sl->key == 0) return sl;
+    }
+    return NULL;
 }
 
 static void *cc_get_sized(ui_state *st, uint64_t key, int cols, size_t bytes, int *fresh)
@@ -160,28 +228,27 @@ static void *cc_get_sized(ui_state *st, uint64_t key, int cols, size_t bytes, in
     struct ui_colcache *c = cc_of(st);
     *fresh = 0;
     if (!c) return NULL;
-    if (c->t0 != st->vp.t0 || c->npc != st->vp.ns_per_col || c->cols != cols) {
-        cc_clear(c);
-        c->t0 = st->vp.t0;
-        c->npc = st->vp.ns_per_col;
-        c->cols = cols;
+    cc_gen *g = cc_view(c, st->vp.t0, st->vp.ns_per_col, cols);
+    cc_slot *sl = gen_find(g, key);
+    if (!sl) return NULL;
+    if (sl->key) return sl->cells;
+    if (g->used > CC_SLOTS * 3 / 4) return NULL;
+    sl->cells = malloc(bytes);
+    if (!sl->cells) return NULL;
+    sl->key = key + 1;
+    g->used++;
+    *fresh = 1;
+    return sl->cells;
+}
+
+/* The column edges of generation g (computed once), NULL when memory is short. */
+static const int64_t *gen_edges(cc_gen *g)
+{
+    if (!g->edges) {
+        g->edges = malloc(sizeof *g->edges * ((size_t)g->cols + 1));
+        if (g->edges) model_column_edges(g->t0, g->npc, (uint32_t)g->cols, g->edges);
     }
-    key++;
-    uint32_t h = (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> 54) % CC_SLOTS;
-    for (int probe = 0; probe < 16; probe++) {
-        cc_slot *sl = &c->slot[(h + (uint32_t)probe) % CC_SLOTS];
-        if (sl->key == key) return sl->cells;
-        if (sl->key == 0) {
-            if (c->used > CC_SLOTS * 3 / 4) return NULL;
-            sl->cells = malloc(bytes);
-            if (!sl->cells) return NULL;
-            sl->key = key;
-            c->used++;
-            *fresh = 1;
-            return sl->cells;
-        }
-    }
-    return NULL;
+    return g->edges;
 }
 
 /* A buffer of cols bytes for key in the current viewport. */
@@ -221,14 +288,62 @@ static void cached_rows(ui_state *st, uint64_t key, int row, int nrows, const vo
     }
 }
 
+/* Fill b (the fresh columns of key in the current generation) from another
+ * generation of the same scale scrolled less than a screen away: column c
+ * is copied when its two edges are the same there (the same column, so the
+ * same answer), the others come from the model (model_lane_columns_at).
+ * Returns 0 when no generation helps (the caller computes them all). */
+static int lane_cols_shift(ui_state *st, uint64_t key, model_lane_kind mk, uint32_t idx, int cols, uint8_t *b)
+{
+    struct ui_colcache *c = st->cc;
+    if (!c || c->cur < 0) return 0;
+    cc_gen *g = &c->gen[c->cur];
+    cc_gen *d = NULL;
+    int64_t shift = 0;
+    const cc_slot *dsl = NULL;
+    for (int k = 0; k < CC_GENS; k++) {
+        cc_gen *h = &c->gen[k];
+        if (k == c->cur || !h->valid || h->npc != g->npc || h->cols != g->cols || !(g->npc > 0)) continue;
+        double sh = ((double)g->t0 - (double)h->t0) / g->npc;
+        if (!(sh > -(double)cols && sh < (double)cols)) continue;
+        const cc_slot *sl = gen_find(h, key);
+        if (!sl || !sl->key) continue;
+        int64_t s = (int64_t)llround(sh);
+        if (!d || (s < 0 ? -s : s) < (shift < 0 ? -shift : shift)) d = h, shift = s, dsl = sl;
+    }
+    if (!d) return 0;
+    const int64_t *eg = gen_edges(g), *ed = gen_edges(d);
+    if (!eg || !ed) return 0;
+    int x = 0;
+    while (x < cols) {
+        int64_t y = x + shift; /* the same column in d, if its edges match */
+        if (y >= 0 && y < cols && eg[x] == ed[y] && eg[x + 1] == ed[y + 1]) {
+            b[x] = dsl->cells[y];
+            x++;
+            continue;
+        }
+        int e = x + 1; /* a run of columns d does not have */
+        for (; e < cols; e++) {
+            int64_t z = e + shift;
+            if (z >= 0 && z < cols && eg[e] == ed[z] && eg[e + 1] == ed[z + 1]) break;
+        }
+        model_lane_columns_at(st->m, mk, idx, eg + x, (uint32_t)(e - x), b + x);
+        x = e;
+    }
+    return 1;
+}
+
 /* Columns of a lane for the current viewport (cached). */
 static const uint8_t *lane_cols(ui_state *st, model_lane_kind mk, uint32_t idx, int cols)
 {
     int fresh;
-    uint8_t *b = ui_cc_get(st, ((uint64_t)mk << 32) | idx, cols, &fresh);
+    uint64_t key = ((uint64_t)mk << 32) | idx;
+    uint8_t *b = ui_cc_get(st, key, cols, &fresh);
     if (!b) {
         b = st->colbuf;
         fresh = 1;
+    } else if (fresh && lane_cols_shift(st, key, mk, idx, cols, b)) {
+        return b;
     }
     if (fresh) model_lane_columns(st->m, mk, idx, st->vp.t0, st->vp.ns_per_col, (uint32_t)cols, b);
     return b;
