@@ -1215,7 +1215,7 @@ static inline __attribute__((always_inline)) int uv_fast(const uint8_t *p, size_
 }
 
 /* Uvarint at p with at least 10 readable bytes: returns the end, or NULL on
- * overflow. 1 and 2 byte values inline. */
+ * overflow. Values of up to 8 bytes inline. */
 static inline __attribute__((always_inline)) const uint8_t *uv_unchecked(const uint8_t *p,
                                                                         uint64_t *out)
 {
@@ -1223,9 +1223,21 @@ static inline __attribute__((always_inline)) const uint8_t *uv_unchecked(const u
         *out = p[0];
         return p + 1;
     }
-    if (p[1] < 0x80) {
-        *out = (uint64_t)(p[0] & 0x7f) | (uint64_t)p[1] << 7;
-        return p + 2;
+    /* 2 to 8 bytes without branches on the length (a branch per byte
+     * mispredicts often; a branch-free 1-byte case was slower: it puts the
+     * whole computation on the path to the next varint): the first byte
+     * without its continuation bit ends the value, then the 7-bit groups
+     * are squeezed together */
+    uint64_t x;
+    memcpy(&x, p, 8);
+    uint64_t stop = ~x & 0x8080808080808080ULL;
+    if (__builtin_expect(stop != 0, 1)) {
+        uint64_t v = x & (stop ^ (stop - 1)); /* the bytes up to the stop byte */
+        v = ((v & 0x7f007f007f007f00ULL) >> 1) | (v & 0x007f007f007f007fULL);
+        v = ((v & 0x3fff00003fff0000ULL) >> 2) | (v & 0x00003fff00003fffULL);
+        v = ((v & 0x0fffffff00000000ULL) >> 4) | (v & 0x000000000fffffffULL);
+        *out = v;
+        return p + (__builtin_ctzll(stop) >> 3) + 1;
     }
     int k = tt_uvarint(p, 10, out);
     return k > 0 ? p + k : NULL;
@@ -1748,6 +1760,19 @@ static inline __attribute__((always_inline)) int ctx_ok(ctx c, int M, int P, int
             return validate_ctx_fail(r, ev, cur, M, P, G);                                         \
     } while (0)
 
+static inline __attribute__((always_inline)) tt_status emit_ev(rd *r, const oev *e, unsigned t,
+                                                               uint8_t synth, uint64_t g,
+                                                               uint64_t p, uint64_t m);
+/* Deliver ev (of the constant type T) now, with context cur: what push
+ * and the delivery of the queue would do, without the queue (the emit code
+ * folds to type T). Nothing after it in advance can fail but for memory. */
+#define EMIT1(T)                                                                                   \
+    do {                                                                                           \
+        tt_status est_ = emit_ev(r, ev, (T), 0, cur.g, cur.p, cur.m);                              \
+        if (est_)                                                                                  \
+            return est_;                                                                           \
+    } while (0)
+
 /* Queue an event for delivery with context c. The event is referenced, not
  * copied: the queue is delivered before the cursor moves on. */
 static inline void push(rd *r, const oev *ev, ctx c)
@@ -1763,9 +1788,38 @@ static void push_synth(rd *r, ctx c, uint8_t typ, int64_t time, uint64_t a0, uin
     push(r, e, c);
 }
 
+/* The ordering of a user region begin (begin = 1) or end: the goroutine's
+ * stack of regions. */
+static inline __attribute__((always_inline)) tt_status region_ev(rd *r, oev *ev, ctx cur, int begin)
+{
+    VCTX(MUST, MUST, MUST);
+    uint32_t name = 0;
+    if (!str_lookup(r, ev->args[1], &name))
+        return ord_fail(r, ev, "invalid string ID %llu", (unsigned long long)ev->args[1]);
+    gst *s = g_get(r, cur.g);
+    if (!s)
+        return ord_fail(r, ev, "encountered %s without known state for current goroutine %lld",
+                        begin ? "EvUserRegionBegin" : "EvUserRegionEnd", (long long)cur.g);
+    gext *x = g_ext_get(r, s);
+    if (begin) {
+        if (__builtin_expect(!x || x->nregs >= x->capregs, 0) &&
+            (!(x = g_ext(r, s)) || GROW32(x->regs, x->capregs, (size_t)x->nregs + 1)))
+            return NOMEM(r, ev->off);
+        x->regs[x->nregs++] = (region){ev->args[0], name};
+    } else if (x && x->nregs) {
+        region *top = &x->regs[x->nregs - 1];
+        if (top->task != ev->args[0] || top->name != name)
+            return ord_fail(r, ev, "misuse of region in goroutine %lld: region end does not match the inner-most active region",
+                            (long long)s->id);
+        x->nregs--;
+    }
+    return TT_OK;
+}
+
 /*
- * Go's ordering.Advance: *ok = 1 if the event was applied (events queued),
- * 0 if it must wait. Returns an error for an inconsistent trace.
+ * Go's ordering.Advance: *ok = 1 if the event was applied (its events
+ * queued, or for the commonest kinds delivered already: EMIT1), 0 if it must
+ * wait. Returns an error for an inconsistent trace.
  */
 static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, uint64_t m,
                                                                size_t *msi, int *ok)
@@ -1995,7 +2049,12 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
             s->status = ev->typ == EV_GO_STOP ? GO_RUNNABLE : GO_WAITING;
         }
         nc.g = NO_ID;
-        push(r, ev, cur);
+        if (ev->typ == EV_GO_BLOCK)
+            EMIT1(EV_GO_BLOCK);
+        else if (ev->typ == EV_GO_STOP)
+            EMIT1(EV_GO_STOP);
+        else
+            push(r, ev, cur);
         break;
     }
     case EV_GO_START: {
@@ -2007,7 +2066,7 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
         s->status = GO_RUNNING;
         s->seq = ev->args[1];
         nc.g = gid;
-        push(r, ev, cur);
+        EMIT1(EV_GO_START);
         break;
     }
     case EV_GO_UNBLOCK: {
@@ -2017,7 +2076,7 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
             return TT_OK;
         s->status = GO_RUNNABLE;
         s->seq = ev->args[1];
-        push(r, ev, cur);
+        EMIT1(EV_GO_UNBLOCK);
         break;
     }
     case EV_GO_SWITCH:
@@ -2068,7 +2127,7 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
                             (unsigned long long)p->seq, (unsigned long long)p->sgen,
                             (unsigned long long)ev->args[0], (unsigned long long)gen);
         p->seq = ev->args[0];
-        push(r, ev, cur);
+        EMIT1(EV_GO_SYSCALL_BEGIN);
         break;
     }
     case EV_GO_SYSCALL_END: {
@@ -2086,7 +2145,7 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
             return ord_fail(r, ev, "expected proc %lld in state Syscall, but got %s instead",
                             (long long)cur.p, ps_name(p->status));
         p->status = PROC_RUNNING;
-        push(r, ev, cur);
+        EMIT1(EV_GO_SYSCALL_END);
         break;
     }
     case EV_GO_SYSCALL_END_BLOCKED: {
@@ -2190,30 +2249,18 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
         push(r, ev, cur);
         break;
     }
-    case EV_USER_REGION_BEGIN:
+    case EV_USER_REGION_BEGIN: {
+        tt_status rst = region_ev(r, ev, cur, 1);
+        if (rst)
+            return rst;
+        EMIT1(EV_USER_REGION_BEGIN);
+        break;
+    }
     case EV_USER_REGION_END: {
-        VCTX(MUST, MUST, MUST);
-        uint32_t name = 0;
-        if (!str_lookup(r, ev->args[1], &name))
-            return ord_fail(r, ev, "invalid string ID %llu", (unsigned long long)ev->args[1]);
-        gst *s = g_get(r, cur.g);
-        if (!s)
-            return ord_fail(r, ev, "encountered %s without known state for current goroutine %lld",
-                            ev->typ == EV_USER_REGION_BEGIN ? "EvUserRegionBegin" : "EvUserRegionEnd",
-                            (long long)cur.g);
-        gext *x = g_ext_get(r, s);
-        if (ev->typ == EV_USER_REGION_BEGIN) {
-            if (!(x = g_ext(r, s)) || GROW32(x->regs, x->capregs, (size_t)x->nregs + 1))
-                return NOMEM(r, ev->off);
-            x->regs[x->nregs++] = (region){ev->args[0], name};
-        } else if (x && x->nregs) {
-            region *top = &x->regs[x->nregs - 1];
-            if (top->task != ev->args[0] || top->name != name)
-                return ord_fail(r, ev, "misuse of region in goroutine %lld: region end does not match the inner-most active region",
-                                (long long)s->id);
-            x->nregs--;
-        }
-        push(r, ev, cur);
+        tt_status rst = region_ev(r, ev, cur, 0);
+        if (rst)
+            return rst;
+        EMIT1(EV_USER_REGION_END);
         break;
     }
     case EV_GC_ACTIVE: {
@@ -2267,13 +2314,19 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
         push(r, ev, cur);
         break;
     }
+    case EV_USER_LOG:
+        VCTX(MUST, MUST, MUST);
+        EMIT1(EV_USER_LOG);
+        break;
     case EV_PROCS_CHANGE:
     case EV_GO_LABEL:
-    case EV_USER_LOG:
         VCTX(MUST, MUST, MUST);
         push(r, ev, cur);
         break;
     case EV_HEAP_ALLOC:
+        VCTX(MUST, MUST, MAY);
+        EMIT1(EV_HEAP_ALLOC);
+        break;
     case EV_HEAP_GOAL:
         VCTX(MUST, MUST, MAY);
         push(r, ev, cur);
@@ -2520,10 +2573,14 @@ static tt_status emit_sync(rd *r, int with_table, int64_t t)
     return st;
 }
 
-static inline __attribute__((always_inline)) tt_status emit(rd *r, const struct qent *q)
+/* Build and deliver the public event of e (of type t == e->typ) with
+ * context g, p, m. advance calls it directly, with t a constant, for the
+ * common events that expand to exactly one (see EMIT1); the others are
+ * queued and go through emit. */
+static inline __attribute__((always_inline)) tt_status emit_ev(rd *r, const oev *e, unsigned t,
+                                                               uint8_t synth, uint64_t g,
+                                                               uint64_t p, uint64_t m)
 {
-    const oev *e = q->e;
-    unsigned t = e->typ;
     /* Go's validateTableIDs: every string and stack ID argument of the
      * event is resolved below, which fails on an unknown ID. */
     /* Built in r->ebuf, whose sync fields are never written (always zero):
@@ -2534,15 +2591,30 @@ static inline __attribute__((always_inline)) tt_status emit(rd *r, const struct 
     ev.arg[0] = ev.arg[1] = ev.arg[2] = 0;
     ev.name = ev.msg = ev.stack = ev.tstack = 0;
     ev.time = e->time;
-    ev.m = (int64_t)q->m;
-    ev.p = (int64_t)q->p;
-    ev.g = (int64_t)q->g;
-    /* kind, type, res, from, to, nattr = 0 (see init_hdr), then flags */
-    memcpy((char *)evp + offsetof(tt_event, kind), &r->hdr[t], 8);
-    ev.flags = e->synth; /* 1 == TT_EVF_SYNTH */
+    ev.m = (int64_t)m;
+    ev.p = (int64_t)p;
+    ev.g = (int64_t)g;
+    /* kind, type, res, from, to, nattr = 0 (see init_hdr), then flags;
+     * for a constant t (EMIT1) straight from the tables, which folds */
+    int ct = __builtin_constant_p(t);
+    if (ct) {
+        tt_event h;
+        memset(&h, 0, sizeof h);
+        h.kind = ev_kind[t];
+        h.type = (uint8_t)t;
+        h.res = ev_rft[t][0];
+        h.from = ev_rft[t][1];
+        h.to = ev_rft[t][2];
+        h.flags = synth;
+        memcpy((char *)evp + offsetof(tt_event, kind), (const char *)&h + offsetof(tt_event, kind), 8);
+    } else {
+        memcpy((char *)evp + offsetof(tt_event, kind), &r->hdr[t], 8);
+        ev.flags = synth; /* 1 == TT_EVF_SYNTH */
+    }
     tt_status st;
-    if (e->args[r->stkslot[t]]) {
-        if ((st = resolve_stack(r, e->args[r->stkslot[t]], &ev.stack, e->off)))
+    unsigned ss = ct ? (ev_stack[t][0] ? ev_stack[t][0] - 1u : 4u) : r->stkslot[t];
+    if ((!ct || ev_stack[t][0]) && e->args[ss]) {
+        if ((st = resolve_stack(r, e->args[ss], &ev.stack, e->off)))
             return st;
         ev.flags |= TT_EVF_HAS_STACK;
     }
@@ -2728,6 +2800,11 @@ static inline __attribute__((always_inline)) tt_status emit(rd *r, const struct 
 #undef ev
 }
 
+static inline __attribute__((always_inline)) tt_status emit(rd *r, const struct qent *q)
+{
+    return emit_ev(r, q->e, q->e->typ, q->e->synth, q->g, q->p, q->m);
+}
+
 /* r->hdr: the 8 bytes of tt_event from kind on (kind, type, res, from, to,
  * nattr = 0, flags = 0, padding) per wire type. */
 _Static_assert(offsetof(tt_event, kind) + 8 <= offsetof(tt_event, sync) &&
@@ -2787,15 +2864,17 @@ static inline __attribute__((always_inline)) tt_status try_advance_in(rd *r, siz
     /* Deliver now (the queue references c->ev). Go would not return these if
      * decoding the cursor's next event failed; such an error ends the load
      * inside this generation, whose events are then dropped anyway. */
-    if (__builtin_expect(r->nq == 1, 1)) {
-        if ((st = emit(r, &r->q[0])))
-            return st;
-    } else {
-        for (int q = 0, nq = r->nq; q < nq; q++)
-            if ((st = emit_out(r, &r->q[q])))
+    if (r->nq) { /* (the commonest events were delivered by advance: EMIT1) */
+        if (__builtin_expect(r->nq == 1, 1)) {
+            if ((st = emit(r, &r->q[0])))
                 return st;
+        } else {
+            for (int q = 0, nq = r->nq; q < nq; q++)
+                if ((st = emit_out(r, &r->q[q])))
+                    return st;
+        }
+        r->nq = 0;
     }
-    r->nq = 0;
     int k = cursor_next(r, c);
     if (k < 0)
         return r->err ? r->err->code : TT_ERR_FORMAT;
