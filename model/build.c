@@ -63,10 +63,77 @@ static void *shrink(void *a, size_t n, size_t size)
     return p ? p : a;
 }
 
+/* ---- build-time span records ----------------------------------------------- */
+
+/* While building, records keep their duration (a lane's next span is not
+ * known yet): goroutine records of 16 bytes, P/M/GC records of 12 (the
+ * duration in 28 bits | the state << 28). compact_lane turns them into the
+ * model's records (model_int.h) once the lanes are complete. */
+typedef struct bgsp {
+    uint32_t off;          /* start - anchor of its block */
+    uint32_t dur;          /* end - start */
+    int32_t other;
+    uint32_t ss;           /* site | state << 28 */
+} bgsp;
+
+typedef struct bpsp {
+    uint32_t off;          /* start - anchor of its block */
+    uint32_t ds;           /* end - start (low 28 bits) | state << 28 */
+    int32_t other;
+} bpsp;
+
+#define BDUR_BITS 28
+#define BDUR_MASK ((1u << BDUR_BITS) - 1)
+_Static_assert(sizeof(bgsp) == 16 && sizeof(bpsp) == 12, "build records");
+
+/* Encode s as a goroutine record at r, its block anchored at base, its
+ * (stack, reason, cat, flags) at index site of the site table (UINT32_MAX:
+ * none): 0, or 1 when it does not fit (r then holds an escape marker: the
+ * caller keeps s in the escape table). */
+static int bgsp_encode(bgsp *r, int64_t base, uint32_t site, const model_span *s)
+{
+    uint64_t off = (uint64_t)s->start - (uint64_t)base;
+    uint64_t dur = (uint64_t)s->end - (uint64_t)s->start;
+    int fit = s->start >= base && off <= UINT32_MAX && s->end >= s->start && dur <= UINT32_MAX &&
+              s->state < MODEL_ESC && site <= MODEL_SITE_MASK;
+    if (!fit) {
+        r->off = r->dur = 0;
+        r->other = 0;
+        r->ss = MODEL_ESC << MODEL_SITE_BITS;
+        return 1;
+    }
+    r->off = (uint32_t)off;
+    r->dur = (uint32_t)dur;
+    r->other = s->other;
+    r->ss = site | (uint32_t)s->state << MODEL_SITE_BITS;
+    return 0;
+}
+
+/* Encode s as a P/M/GC record at r, its block anchored at base: 0, or 1 when
+ * it does not fit (as above; other must fit the model's 28 bits). */
+static int bpsp_encode(bpsp *r, int64_t base, const model_span *s)
+{
+    uint64_t off = (uint64_t)s->start - (uint64_t)base;
+    uint64_t dur = (uint64_t)s->end - (uint64_t)s->start;
+    int fit = s->start >= base && off <= UINT32_MAX && s->end >= s->start && dur <= BDUR_MASK &&
+              s->state < MODEL_ESC && !s->stack && !s->reason && !s->cat && !s->flags &&
+              s->other >= -1 && s->other < (int32_t)MODEL_POTHER_MASK;
+    if (!fit) {
+        r->off = 0;
+        r->ds = MODEL_ESC << BDUR_BITS;
+        r->other = 0;
+        return 1;
+    }
+    r->off = (uint32_t)off;
+    r->ds = (uint32_t)dur | (uint32_t)s->state << BDUR_BITS;
+    r->other = s->other;
+    return 0;
+}
+
 /* ---- builder state ------------------------------------------------------- */
 
 /* Goroutine lanes: their spans in the order they close, as final records
- * (model_gsp), each with its lane (builder record index) in a parallel array
+ * (bgsp), each with its lane (builder record index) in a parallel array
  * of 16-bit lanes while every lane fits, else 32-bit: one growing array, no
  * allocation per lane (a trace may declare millions of goroutines), grouped
  * by lane in place at the end (a lane's spans close in start order: a
@@ -76,7 +143,7 @@ static void *shrink(void *a, size_t n, size_t size)
  * esc[ML_GOROUTINE]. Grown by a quarter (large blocks grow by mremap in
  * glibc: no copying, and the untouched capacity costs no memory). */
 typedef struct spstore {
-    model_gsp *a;
+    bgsp *a;
     uint16_t *l16;     /* lanes while all are < 65536 */
     uint32_t *l32;     /* lanes after that (l16 freed) */
     size_t n, cap;
@@ -161,10 +228,10 @@ typedef struct bgx {
 
 /* P, M and GC lanes are few and long: one array per lane (no sorting at the
  * end, no lane index per span), grown geometrically, of compact records
- * (model_psp, anchored at base[]; spans that do not fit go to the builder's
+ * (bpsp, anchored at base[]; spans that do not fit go to the builder's
  * esc tables). */
 typedef struct spvec {
-    model_psp *a;
+    bpsp *a;
     int64_t *base;     /* cap / MODEL_PBLOCK + 1 anchors */
     uint32_t n, cap;
 } spvec;
@@ -483,7 +550,7 @@ static int sp_grow(model_builder *b, spstore *v)
         b->oom = 1;
         return -1;
     }
-    model_gsp *na = realloc(v->a, sizeof *na * ncap);
+    bgsp *na = realloc(v->a, sizeof *na * ncap);
     if (na)
         v->a = na;
     int ok = na != NULL;
@@ -621,7 +688,7 @@ static int span_close(model_builder *b, int kind, uint32_t lane, const bspan *op
         }
         model_span sp = {open->start, t,          open->stack, open->reason,
                          open->other, open->state, open->cat,   open->flags};
-        if (model_gsp_encode(&v->a[v->n], v->av[gl->ai], site_of(b, &sp), &sp)) {
+        if (bgsp_encode(&v->a[v->n], v->av[gl->ai], site_of(b, &sp), &sp)) {
             size_t e = VADD(b, b->esc[ML_GOROUTINE]);
             if (e == SIZE_MAX)
                 return 0;
@@ -641,7 +708,7 @@ static int span_close(model_builder *b, int kind, uint32_t lane, const bspan *op
         if (v->n == v->cap) {
             /* start small: a hostile trace may declare 100k Ps */
             uint32_t ncap = v->cap ? (v->cap < (1u << 30) ? v->cap * 2 : UINT32_MAX) : 2;
-            model_psp *na = ncap > v->cap ? realloc(v->a, sizeof *na * ncap) : NULL;
+            bpsp *na = ncap > v->cap ? realloc(v->a, sizeof *na * ncap) : NULL;
             if (na)
                 v->a = na;
             int64_t *nb = na ? realloc(v->base, sizeof *nb * (ncap / MODEL_PBLOCK + 1)) : NULL;
@@ -656,7 +723,7 @@ static int span_close(model_builder *b, int kind, uint32_t lane, const bspan *op
                          open->other, open->state, open->cat,   open->flags};
         if (v->n % MODEL_PBLOCK == 0)
             v->base[v->n / MODEL_PBLOCK] = sp.start;
-        if (model_psp_encode(&v->a[v->n], v->base[v->n / MODEL_PBLOCK], &sp)) {
+        if (bpsp_encode(&v->a[v->n], v->base[v->n / MODEL_PBLOCK], &sp)) {
             size_t e = VADD(b, b->esc[kind]);
             if (e == SIZE_MAX)
                 return 0;
@@ -1684,7 +1751,7 @@ static int cmp_idpair(const void *a, const void *b)
             name(a + lo, dest + lo, end[d] - lo, base + (uint32_t)lo);          \
         }                                                                       \
     }
-PLACE_T(gsp_place, model_gsp)
+PLACE_T(gsp_place, bgsp)
 PLACE_T(place_region, model_region)
 PLACE_T(place_log, model_log)
 PLACE_T(place_goroutine, model_goroutine)
@@ -1730,6 +1797,140 @@ static int cmp_esc(const void *a, const void *b)
     return x->key < y->key ? -1 : x->key > y->key;
 }
 
+/* ---- build records to model records ---------------------------------------- */
+
+typedef struct escvec {
+    model_esc *a;
+    size_t n, cap;
+} escvec;
+
+/* Span i of lane ln in the build records at src (goroutine lanes: g; every
+ * table of l but the records in place: bases, site, esc sorted); *esc: it
+ * is escaped. */
+static void bdecode(const model_lanes *l, uint32_t ln, const uint8_t *src, uint32_t i, int g,
+                    model_span *o, int *esc)
+{
+    if (g) {
+        bgsp r;
+        memcpy(&r, src + (size_t)i * sizeof r, sizeof r);
+        if ((r.ss >> MODEL_SITE_BITS) != MODEL_ESC) {
+            const model_site *x = &l->site[r.ss & MODEL_SITE_MASK];
+            o->start = (int64_t)((uint64_t)l->bases[ln][i / MODEL_PBLOCK] + r.off);
+            o->end = (int64_t)((uint64_t)o->start + r.dur);
+            o->state = (uint8_t)(r.ss >> MODEL_SITE_BITS);
+            o->other = r.other;
+            o->stack = x->stack;
+            o->reason = x->reason;
+            o->cat = x->cat;
+            o->flags = x->flags;
+            *esc = 0;
+            return;
+        }
+    } else {
+        bpsp r;
+        memcpy(&r, src + (size_t)i * sizeof r, sizeof r);
+        if ((r.ds >> BDUR_BITS) != MODEL_ESC) {
+            memset(o, 0, sizeof *o);
+            o->start = (int64_t)((uint64_t)l->bases[ln][i / MODEL_PBLOCK] + r.off);
+            o->end = (int64_t)((uint64_t)o->start + (r.ds & BDUR_MASK));
+            o->state = (uint8_t)(r.ds >> BDUR_BITS);
+            o->other = r.other;
+            *esc = 0;
+            return;
+        }
+    }
+    *esc = 1;
+    const model_span *e = model_lanes_esc(l, ln, i);
+    if (e)
+        *o = *e;
+    else
+        memset(o, 0, sizeof *o);
+}
+
+/* Turn the c build records of lane ln at src into model records at dst
+ * (dst is src or before it: record i is written after records i and i+1
+ * are read, and before record i + 1 is written). A span followed by a gap
+ * escapes (appended to ne, in index order); sets l->lend[ln]. 0 ok, -1 no
+ * memory. */
+static int compact_lane(model_lanes *l, uint32_t ln, const uint8_t *src, uint8_t *dst, uint32_t c,
+                        int g, escvec *ne)
+{
+    l->lend[ln] = 0;
+    if (!c)
+        return 0;
+    model_span cur, nx;
+    int ecur, enx = 0;
+    memset(&nx, 0, sizeof nx);
+    bdecode(l, ln, src, 0, g, &cur, &ecur);
+    for (uint32_t i = 0; i < c; i++) {
+        bgsp rg;
+        bpsp rp;
+        if (g)
+            memcpy(&rg, src + (size_t)i * sizeof rg, sizeof rg);
+        else
+            memcpy(&rp, src + (size_t)i * sizeof rp, sizeof rp);
+        if (i + 1 < c)
+            bdecode(l, ln, src, i + 1, g, &nx, &enx);
+        else
+            l->lend[ln] = cur.end;
+        if (!ecur && i + 1 < c && nx.start != cur.end) { /* a gap after it */
+            if (ne->n == ne->cap) {
+                size_t nc = ne->cap ? ne->cap * 2 : 64;
+                model_esc *na = realloc(ne->a, sizeof *na * nc);
+                if (!na)
+                    return -1;
+                ne->a = na;
+                ne->cap = nc;
+            }
+            ne->a[ne->n].key = (uint64_t)ln << 32 | i;
+            ne->a[ne->n++].s = cur;
+            ecur = 1;
+        }
+        if (g) {
+            model_gsp o = {rg.off, rg.other, rg.ss};
+            if (ecur)
+                o = (model_gsp){0, 0, MODEL_ESC << MODEL_SITE_BITS};
+            memcpy(dst + (size_t)i * sizeof o, &o, sizeof o);
+        } else {
+            model_psp o = {rp.off, (uint32_t)(rp.other + 1) | (rp.ds >> BDUR_BITS) << MODEL_POTHER_BITS};
+            if (ecur)
+                o = (model_psp){0, MODEL_ESC << MODEL_POTHER_BITS};
+            memcpy(dst + (size_t)i * sizeof o, &o, sizeof o);
+        }
+        cur = nx;
+        ecur = enx;
+    }
+    return 0;
+}
+
+/* Merge the new escapes ne (sorted) into l->esc (sorted); frees ne. 0 ok,
+ * -1 no memory. */
+static int merge_esc(model_lanes *l, escvec *ne)
+{
+    if (!ne->n) {
+        free(ne->a);
+        ne->a = NULL;
+        return 0;
+    }
+    size_t n = (size_t)l->nesc + ne->n;
+    model_esc *m = n <= UINT32_MAX ? malloc(sizeof *m * n) : NULL;
+    if (!m) {
+        free(ne->a);
+        ne->a = NULL;
+        return -1;
+    }
+    size_t i = 0, j = 0, k = 0;
+    while (i < l->nesc || j < ne->n)
+        m[k++] = j == ne->n || (i < l->nesc && l->esc[i].key < ne->a[j].key) ? l->esc[i++]
+                                                                               : ne->a[j++];
+    free(l->esc);
+    free(ne->a);
+    ne->a = NULL;
+    l->esc = m;
+    l->nesc = (uint32_t)n;
+    return 0;
+}
+
 /* Hand per-lane record arrays over to the model, in lane order (l->block stays
  * NULL: model_free frees each lane's array), with the escaped spans (esc,
  * keyed by builder lane: re-keyed by lane and sorted). */
@@ -1748,7 +1949,7 @@ static int take_lanes(model_lanes *l, uint32_t nlanes, spvec *const *vecs, size_
         spvec *v = vecs[i];
         uint32_t ln = remap ? remap[i] : (uint32_t)i;
         if (v->n && v->n < v->cap) {
-            model_psp *na = realloc(v->a, sizeof *na * v->n);
+            bpsp *na = realloc(v->a, sizeof *na * v->n);
             if (na)
                 v->a = na;
             int64_t *nb = realloc(v->base, sizeof *nb * ((v->n - 1) / MODEL_PBLOCK + 1));
@@ -1781,7 +1982,23 @@ static int take_lanes(model_lanes *l, uint32_t nlanes, spvec *const *vecs, size_
         qsort(l->esc, nesc, sizeof *l->esc, cmp_esc);
         l->nesc = (uint32_t)nesc;
     }
-    return 0;
+    /* the model's records, in place */
+    l->lend = calloc((size_t)nlanes + 1, sizeof *l->lend);
+    if (!l->lend)
+        return -1;
+    escvec ne = {NULL, 0, 0};
+    for (uint32_t ln = 0; ln < nlanes; ln++) {
+        if (compact_lane(l, ln, l->rec[ln], l->rec[ln], l->cnt[ln], 0, &ne) != 0) {
+            free(ne.a);
+            return -1;
+        }
+        if (l->cnt[ln]) {
+            uint8_t *na = realloc(l->rec[ln], sizeof(model_psp) * l->cnt[ln]);
+            if (na)
+                l->rec[ln] = na;
+        }
+    }
+    return merge_esc(l, &ne);
 }
 
 /* Hand the goroutine lanes' records over to the model: grouped by lane in
@@ -1904,15 +2121,27 @@ static int take_spans(model_lanes *l, model_builder *b, uint32_t nlanes, const u
     free(b->site_h);
     b->site_h = NULL;
     b->site_hcap = 0;
-    if (!l->site) {
+    l->lend = calloc((size_t)nlanes + 1, sizeof *l->lend);
+    if (!l->site || !l->lend) {
         free(pos);
         return -1;
     }
+    /* the model's records, in place, lane after lane (each lane's records
+     * move to the front: never ahead of the reads) */
+    uint8_t *blk = (uint8_t *)v->a;
+    escvec ne = {NULL, 0, 0};
+    for (uint32_t i = 0; i < nlanes; i++)
+        if (compact_lane(l, i, blk + (size_t)pos[i] * sizeof(bgsp),
+                         blk + (size_t)pos[i] * sizeof(model_gsp), l->cnt[i], 1, &ne) != 0) {
+            free(ne.a);
+            free(pos);
+            return -1;
+        }
     if (n) {
-        model_gsp *a = realloc(v->a, sizeof *a * n); /* give back the growth slack */
-        l->block = (uint8_t *)(a ? a : v->a);
+        uint8_t *a = realloc(blk, sizeof(model_gsp) * n); /* give back the rest */
+        l->block = a ? a : blk;
     } else {
-        free(v->a);
+        free(blk);
         l->block = NULL;
     }
     v->a = NULL;
@@ -1920,7 +2149,7 @@ static int take_spans(model_lanes *l, model_builder *b, uint32_t nlanes, const u
     for (uint32_t i = 0; i < nlanes; i++)
         l->rec[i] = l->cnt[i] ? l->block + (size_t)pos[i] * sizeof(model_gsp) : NULL;
     free(pos);
-    return 0;
+    return merge_esc(l, &ne);
 }
 
 int model_lanes_index(model_lanes *l)
@@ -2006,6 +2235,8 @@ size_t model_lanes_bytes(const model_lanes *l)
         b += sizeof *l->bases * ((size_t)l->n + 1);
     b += sizeof *l->esc * l->nesc;
     b += sizeof *l->site * l->nsite;
+    if (l->lend)
+        b += sizeof *l->lend * ((size_t)l->n + 1);
     if (l->ep_max)
         b += (sizeof *l->ep_max + sizeof *l->ep_cnt) * ((size_t)l->ck_off[l->n] + l->n);
     if (l->ck_off)

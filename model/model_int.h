@@ -19,36 +19,37 @@
  * when that span escapes), and a record holds its start as an offset from
  * the anchor of its block. Within a lane a span starts at or after the end
  * of the previous one (the builder guarantees it), which rec_after_s relies
- * on to search the anchors first.
+ * on to search the anchors first. Lanes are contiguous (real traces have no
+ * gaps on goroutine, P and M lanes), so records hold no end: a span ends
+ * where the next one starts, the last one at the lane's lend; a span
+ * followed by a gap escapes.
  *
- * Goroutine lanes, 16 bytes (model_gsp): the offset, the duration (32 bits),
- * other, and the state << 28 | a site: an index into the lanes' table of
- * distinct (stack, reason, cat, flags) tuples (site; real traces have a few
- * hundred).
+ * Goroutine lanes, 12 bytes (model_gsp): the offset, other, and the
+ * state << 28 | a site: an index into the lanes' table of distinct (stack,
+ * reason, cat, flags) tuples (site; real traces have a few hundred).
  *
- * P, M and GC lanes, 12 bytes (model_psp): the offset, the duration (28 bits)
- * | the state << 28, other. They have no stack, reason, cat or flags.
+ * P, M and GC lanes, 8 bytes (model_psp): the offset, and the state << 28 |
+ * other + 1 (28 bits). They have no stack, reason, cat or flags.
  *
  * A span that does not fit (a start before its anchor or too far after it, a
- * duration too long, a site index of 2^28 or more; on P/M/GC lanes any
- * stack, reason, cat or flags) has state MODEL_ESC in its record and is kept
- * whole in the kind's escape table (esc, sorted by lane << 32 | index,
- * binary-searched): every value round-trips exactly. Escapes stay rare: a
- * span escapes when its block of 32 spans is longer than 2^32 ns (4.29 s) up
- * to its start, or when it lasts 2^32 ns or more (goroutine lanes) or 2^28 ns
- * (268 ms) or more (P/M/GC lanes).
+ * gap after it, a site index of 2^28 or more; on P/M/GC lanes other beyond
+ * 28 bits, or any stack, reason, cat or flags) has state MODEL_ESC in its
+ * record and is kept whole in the kind's escape table (esc, sorted by
+ * lane << 32 | index, binary-searched): every value round-trips exactly.
+ * Escapes stay rare: a span escapes when its block of 32 spans is longer
+ * than 2^32 ns (4.29 s) up to its start, or when it lasts 2^32 ns or more
+ * (goroutine lanes) or 2^28 ns (268 ms) or more (P/M/GC lanes; the builder
+ * keeps durations until the lanes are complete), or before a gap.
  */
 typedef struct model_gsp {
     uint32_t off;          /* start - bases[index / MODEL_PBLOCK] */
-    uint32_t dur;          /* end - start */
     int32_t other;
     uint32_t ss;           /* site | state << 28 */
 } model_gsp;
 
 typedef struct model_psp {
     uint32_t off;          /* start - bases[index / MODEL_PBLOCK] */
-    uint32_t ds;           /* end - start (low 28 bits) | state << 28 */
-    int32_t other;
+    uint32_t so;           /* other + 1 (low 28 bits) | state << 28 */
 } model_psp;
 
 /* A goroutine span's fields other than times, state and other. */
@@ -66,17 +67,17 @@ typedef struct model_esc {
 #define MODEL_ESC 15u                      /* state of an escaped record */
 #define MODEL_SITE_BITS 28
 #define MODEL_SITE_MASK ((1u << MODEL_SITE_BITS) - 1)
-#define MODEL_PDUR_BITS 28
-#define MODEL_PDUR_MASK ((1u << MODEL_PDUR_BITS) - 1)
+#define MODEL_POTHER_BITS 28
+#define MODEL_POTHER_MASK ((1u << MODEL_POTHER_BITS) - 1)
 #define MODEL_PBLOCK 32u
-_Static_assert(sizeof(model_gsp) == 16 && sizeof(model_psp) == 12 && sizeof(model_site) == 12,
+_Static_assert(sizeof(model_gsp) == 12 && sizeof(model_psp) == 8 && sizeof(model_site) == 12,
                "span records");
 _Static_assert(MS__COUNT < MODEL_ESC && MC__COUNT <= 16, "span record fields");
 
 typedef struct model_lanes {
     uint32_t n;            /* lanes */
-    uint32_t stride;       /* bytes per record: 16 (goroutine lanes, model_gsp) or
-                              12 (model_psp) */
+    uint32_t stride;       /* bytes per record: 12 (goroutine lanes, model_gsp) or
+                              8 (model_psp) */
     int64_t t0;            /* the trace's first event */
     uint8_t *block;        /* every record of these lanes, lane after lane (goroutine
                               lanes); NULL: each lane has its own array (others) */
@@ -87,6 +88,7 @@ typedef struct model_lanes {
     model_site *site;      /* goroutine lanes: the sites records point to */
     uint32_t nsite;
     uint32_t *cnt;         /* n span counts */
+    int64_t *lend;         /* n ends of the lanes' last spans */
     model_esc *esc;        /* spans that do not fit a record, by key */
     uint32_t nesc;
     uint32_t *ck_off;      /* n+1 offsets (in checkpoints) into ck */
@@ -138,31 +140,38 @@ static inline model_sse model_esc_sse(const model_lanes *l, uint32_t lane, uint3
     return r;
 }
 
+/* The state of record i of a lane of stride S (MODEL_ESC: escaped). */
+#define MODEL_REC_ST(S, p) ((S) == sizeof(model_gsp) ? ((const model_gsp *)(p))->ss >> MODEL_SITE_BITS \
+                                                    : ((const model_psp *)(p))->so >> MODEL_POTHER_BITS)
+
+/* The start of record i of a lane of stride S (no range check). */
+static inline __attribute__((always_inline)) int64_t
+model_rec_start_s(const model_lanes *l, uint32_t lane, uint32_t i, uint32_t S)
+{
+    const uint8_t *p = l->rec[lane] + (size_t)i * S;
+    uint32_t off;
+    memcpy(&off, p, sizeof off); /* off comes first in both layouts */
+    if (__builtin_expect(MODEL_REC_ST(S, p) == MODEL_ESC, 0))
+        return model_esc_sse(l, lane, i).start;
+    return (int64_t)((uint64_t)l->bases[lane][i / MODEL_PBLOCK] + off);
+}
+
 /* Start, end and state of record i of a lane (the hot bytes only, unless
- * escaped; no range check). model_rec_sse_s: for a lane kind of known
+ * escaped; no range check): the end is the next record's start, or the
+ * lane's lend after the last one. model_rec_sse_s: for a lane kind of known
  * stride S (== l->stride; a constant lets the compiler drop the layout test
  * from loops). */
 static inline __attribute__((always_inline)) model_sse
 model_rec_sse_s(const model_lanes *l, uint32_t lane, uint32_t i, uint32_t S)
 {
     model_sse r;
-    uint32_t off, dur, st;
-    if (S == sizeof(model_gsp)) {
-        const model_gsp *g = (const model_gsp *)(l->rec[lane] + (size_t)i * sizeof(model_gsp));
-        st = g->ss >> MODEL_SITE_BITS;
-        off = g->off;
-        dur = g->dur;
-    } else {
-        const model_psp *p = (const model_psp *)(l->rec[lane] + (size_t)i * sizeof(model_psp));
-        st = p->ds >> MODEL_PDUR_BITS;
-        off = p->off;
-        dur = p->ds & MODEL_PDUR_MASK;
-    }
+    const uint8_t *p = l->rec[lane] + (size_t)i * S;
+    uint32_t off, st = MODEL_REC_ST(S, p);
+    memcpy(&off, p, sizeof off);
     if (__builtin_expect(st == MODEL_ESC, 0))
         return model_esc_sse(l, lane, i);
-    uint64_t s = (uint64_t)l->bases[lane][i / MODEL_PBLOCK] + off;
-    r.start = (int64_t)s;
-    r.end = (int64_t)(s + dur);
+    r.start = (int64_t)((uint64_t)l->bases[lane][i / MODEL_PBLOCK] + off);
+    r.end = i + 1 < l->cnt[lane] ? model_rec_start_s(l, lane, i + 1, S) : l->lend[lane];
     r.state = st;
     return r;
 }
@@ -176,93 +185,44 @@ static inline int64_t model_rec_end(const model_lanes *l, uint32_t lane, uint32_
 }
 static inline int64_t model_rec_start(const model_lanes *l, uint32_t lane, uint32_t i)
 {
-    return model_rec_sse(l, lane, i).start;
+    return l->stride == sizeof(model_gsp) ? model_rec_start_s(l, lane, i, sizeof(model_gsp))
+                                          : model_rec_start_s(l, lane, i, sizeof(model_psp));
 }
 
 /* Decode record i of a lane into *o (every field; no range check). */
 static inline void model_rec_decode(const model_lanes *l, uint32_t lane, uint32_t i,
                                     model_span *o)
 {
-    if (l->stride == sizeof(model_gsp)) {
-        const model_gsp *g = (const model_gsp *)(l->rec[lane] + (size_t)i * sizeof(model_gsp));
-        uint32_t st = g->ss >> MODEL_SITE_BITS;
-        if (st != MODEL_ESC) {
-            uint64_t s = (uint64_t)l->bases[lane][i / MODEL_PBLOCK] + g->off;
+    const uint8_t *p = l->rec[lane] + (size_t)i * l->stride;
+    uint32_t st = l->stride == sizeof(model_gsp) ? MODEL_REC_ST(sizeof(model_gsp), p)
+                                                 : MODEL_REC_ST(sizeof(model_psp), p);
+    if (st != MODEL_ESC) {
+        model_sse e = model_rec_sse(l, lane, i);
+        o->start = e.start;
+        o->end = e.end;
+        o->state = (uint8_t)e.state;
+        if (l->stride == sizeof(model_gsp)) {
+            const model_gsp *g = (const model_gsp *)p;
             const model_site *x = &l->site[g->ss & MODEL_SITE_MASK];
-            o->start = (int64_t)s;
-            o->end = (int64_t)(s + g->dur);
-            o->state = (uint8_t)st;
             o->other = g->other;
             o->stack = x->stack;
             o->reason = x->reason;
             o->cat = x->cat;
             o->flags = x->flags;
-            return;
-        }
-    } else {
-        const model_psp *p = (const model_psp *)(l->rec[lane] + (size_t)i * sizeof(model_psp));
-        uint32_t st = p->ds >> MODEL_PDUR_BITS;
-        if (st != MODEL_ESC) {
-            uint64_t s = (uint64_t)l->bases[lane][i / MODEL_PBLOCK] + p->off;
-            o->start = (int64_t)s;
-            o->end = (int64_t)(s + (p->ds & MODEL_PDUR_MASK));
-            o->state = (uint8_t)st;
-            o->other = p->other;
+        } else {
+            const model_psp *q = (const model_psp *)p;
+            o->other = (int32_t)(q->so & MODEL_POTHER_MASK) - 1;
             o->stack = o->reason = 0;
             o->cat = 0;
             o->flags = 0;
-            return;
         }
+        return;
     }
-    const model_span *e = model_lanes_esc(l, lane, i);
-    if (e)
-        *o = *e;
+    const model_span *x = model_lanes_esc(l, lane, i);
+    if (x)
+        *o = *x;
     else
         memset(o, 0, sizeof *o);
-}
-
-/* Encode s as a goroutine record at r, its block anchored at base, its
- * (stack, reason, cat, flags) at index site of the site table (UINT32_MAX:
- * none): 0, or 1 when it does not fit (r then holds an escape marker: the
- * caller keeps s in the escape table). */
-static inline int model_gsp_encode(model_gsp *r, int64_t base, uint32_t site, const model_span *s)
-{
-    uint64_t off = (uint64_t)s->start - (uint64_t)base;
-    uint64_t dur = (uint64_t)s->end - (uint64_t)s->start;
-    int fit = s->start >= base && off <= UINT32_MAX && s->end >= s->start && dur <= UINT32_MAX &&
-              s->state < MODEL_ESC && site <= MODEL_SITE_MASK;
-    if (!fit) {
-        r->off = r->dur = 0;
-        r->other = 0;
-        r->ss = MODEL_ESC << MODEL_SITE_BITS;
-        return 1;
-    }
-    r->off = (uint32_t)off;
-    r->dur = (uint32_t)dur;
-    r->other = s->other;
-    r->ss = site | (uint32_t)s->state << MODEL_SITE_BITS;
-    return 0;
-}
-
-/* Encode s as a P/M/GC record at r, its block anchored at base: 0, or 1 when
- * it does not fit (as above). */
-static inline int model_psp_encode(model_psp *r, int64_t base, const model_span *s)
-{
-    uint64_t off = (uint64_t)s->start - (uint64_t)base;
-    uint64_t dur = (uint64_t)s->end - (uint64_t)s->start;
-    int fit = s->start >= base && off <= UINT32_MAX && s->end >= s->start &&
-              dur <= MODEL_PDUR_MASK && s->state < MODEL_ESC && !s->stack && !s->reason &&
-              !s->cat && !s->flags;
-    if (!fit) {
-        r->off = 0;
-        r->ds = MODEL_ESC << MODEL_PDUR_BITS;
-        r->other = 0;
-        return 1;
-    }
-    r->off = (uint32_t)off;
-    r->ds = (uint32_t)dur | (uint32_t)s->state << MODEL_PDUR_BITS;
-    r->other = s->other;
-    return 0;
 }
 
 typedef struct model_cache {

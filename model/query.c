@@ -42,6 +42,7 @@ void model_free(model *m)
                 free(m->lanes[k].bases[i]);
         free(m->lanes[k].bases);
         free(m->lanes[k].site);
+        free(m->lanes[k].lend);
         free(m->lanes[k].cnt);
         free(m->lanes[k].esc);
         free(m->lanes[k].ck_off);

@@ -548,6 +548,73 @@ static void test_sites(void **state)
     evgen_free(&e);
 }
 
+/* ---- gaps and large ids on contiguous records ----------------------------- */
+
+/* Records hold no end (a span ends where the next starts): a span followed
+ * by a gap, the last span of a lane and a P span running a goroutine id
+ * beyond 28 bits must still come back exactly. */
+static void test_gaps(void **state)
+{
+    (void)state;
+    evgen e;
+    evgen_init(&e);
+    const int64_t T0 = 100, BIGG = (INT64_C(1) << 28) + 5, TEND = T0 + 200;
+    evgen_sync(&e, T0);
+    evgen_proc(&e, T0, 0, -1, 0, TT_PS_UNDETERMINED, TT_PS_RUNNING);
+    evgen_proc(&e, T0, 1, -1, 1, TT_PS_UNDETERMINED, TT_PS_IDLE);
+    go_raw(&e, T0, 0, 0, -1, 1, UND, RUN, 0, 0, 0);
+    go_raw(&e, T0 + 10, 0, 0, 1, 1, RUN, NOTEX, 0, 0, 0);   /* g1 ends: a gap */
+    go_raw(&e, T0 + 25, 0, 0, -1, 1, NOTEX, RNBL, 0, 4, 4); /* and is back */
+    go_raw(&e, T0 + 40, 0, 0, -1, 1, RNBL, RUN, 0, 0, 0);
+    go_raw(&e, T0 + 70, 0, 0, 1, 1, RUN, NOTEX, 0, 0, 0);   /* the lane ends early */
+    evgen_proc(&e, T0 + 80, 1, -1, 1, TT_PS_IDLE, TT_PS_RUNNING);
+    go_raw(&e, T0 + 90, 1, 1, -1, BIGG, UND, RUN, 0, 0, 0);
+    go_raw(&e, T0 + 95, 1, 1, BIGG, BIGG, RUN, WAIT, 0, 0, 0);
+    evgen_sync(&e, TEND);
+    model *m = evgen_finish(&e);
+    uint32_t n;
+    model_span *s = lane_all(m, ML_GOROUTINE, model_goroutine_find(m, 1), &n);
+    assert_int_equal(n, 3);
+    static const struct { int64_t a, b; uint8_t st; } want[3] = {
+        {T0, T0 + 10, MS_RUNNING}, {T0 + 25, T0 + 40, MS_RUNNABLE}, {T0 + 40, T0 + 70, MS_RUNNING}};
+    for (uint32_t i = 0; i < 3; i++) {
+        assert_int_equal(s[i].start, want[i].a);
+        assert_int_equal(s[i].end, want[i].b);
+        assert_int_equal(s[i].state, want[i].st);
+    }
+    assert_int_equal(s[1].stack, 4);
+    assert_int_equal(model_lane_span_at(m, ML_GOROUTINE, 0, T0 + 12), 3);
+    assert_int_equal(model_lane_span_after(m, ML_GOROUTINE, 0, T0 + 12), 1);
+    assert_int_equal(model_lane_next_change(m, ML_GOROUTINE, 0, T0 + 10, 1), T0 + 25);
+    assert_int_equal(model_lane_next_change(m, ML_GOROUTINE, 0, T0 + 70, 1), INT64_MIN);
+    free(s);
+    /* the P that ran BIGG */
+    uint32_t p1 = UINT32_MAX;
+    for (uint32_t i = 0; i < model_lane_count(m, ML_PROC); i++)
+        if (model_proc_id(m, i) == 1)
+            p1 = i;
+    assert_int_not_equal(p1, UINT32_MAX);
+    s = lane_all(m, ML_PROC, p1, &n);
+    int found = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (s[i].state == MS_RUNNING && s[i].other == (int32_t)BIGG) {
+            assert_true(s[i].start >= T0 + 80 && s[i].start <= T0 + 90);
+            assert_int_equal(s[i].end, T0 + 95);
+            found = 1;
+        }
+        if (i)
+            assert_true(s[i - 1].end <= s[i].start);
+    }
+    assert_true(found);
+    assert_int_equal(s[n - 1].end, TEND);
+    free(s);
+    for (int k = ML_GOROUTINE; k <= ML_GC; k++)
+        for (uint32_t i = 0; i < model_lane_count(m, (model_lane_kind)k); i++)
+            check_lane(m, (model_lane_kind)k, i, T0, TEND);
+    model_free(m);
+    evgen_free(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -555,6 +622,7 @@ int main(void)
         cmocka_unit_test(test_far_times),
         cmocka_unit_test(test_random),
         cmocka_unit_test(test_sites),
+        cmocka_unit_test(test_gaps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
