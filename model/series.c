@@ -23,6 +23,7 @@
 #define SUPER 64u         /* blocks per superblock maximum */
 #define CHUNK_BITS 16
 #define CHUNK ((size_t)1 << CHUNK_BITS)
+#define CHUNK_PAD 8 /* readable bytes after a chunk's last (dec reads one ahead) */
 #define DT_ESC (((uint64_t)1 << 62) - 1)
 /* bytes of one block's deltas at most: tag, time rest, value delta */
 #define BLK_MAXBYTES ((SB - 1) * 30)
@@ -127,10 +128,10 @@ static int mw_flush(mser_w *w)
         if (!nc)
             return -1;
         s->chunk = nc;
-        if (!(nc[s->nchunk] = malloc(CHUNK)))
+        if (!(nc[s->nchunk] = calloc(1, CHUNK + CHUNK_PAD)))
             return -1;
         s->nchunk++;
-        s->bytes += CHUNK + sizeof *nc;
+        s->bytes += CHUNK + CHUNK_PAD + sizeof *nc;
         w->used = 0;
     }
     s->boff[s->nb - 1] = (uint64_t)(s->nchunk - 1) << CHUNK_BITS | w->used;
@@ -233,10 +234,10 @@ static int mw_finish(mser_w *w)
         return 0;
     if (mw_flush(w))
         return -1;
-    uint8_t *c = realloc(s->chunk[s->nchunk - 1], w->used ? w->used : 1);
+    uint8_t *c = realloc(s->chunk[s->nchunk - 1], w->used + CHUNK_PAD);
     if (c) {
         s->chunk[s->nchunk - 1] = c;
-        s->bytes -= CHUNK - (w->used ? w->used : 1);
+        s->bytes -= CHUNK - w->used;
     }
     if (w->cap > s->nb) /* give back the slack (a failed shrink keeps the arrays) */
         (void)blocks_resize(s, s->nb);
@@ -280,28 +281,22 @@ static void rd_block(const mser *s, uint32_t b, mser_rd *r)
 static inline __attribute__((always_inline)) const uint8_t *dec(const uint8_t *p, int64_t t, uint64_t v,
                                                                 int64_t *nt, uint64_t *nv)
 {
-    uint64_t u = *p++;
-    if (u >= 0x80) {
-        unsigned sh = 7;
-        uint8_t c;
-        u &= 0x7f;
-        do {
-            c = *p++;
-            u |= (uint64_t)(c & 0x7f) << sh;
-            sh += 7;
-        } while (c & 0x80);
+    static const uint64_t dvt[4] = {1, UINT64_MAX, 0, 0};
+    uint64_t b0 = p[0], b1 = p[1], u; /* p[1]: the next byte or padding */
+    if (__builtin_expect(!(b0 & b1 & 0x80), 1)) { /* a tag of 1 or 2 bytes, without branches */
+        uint64_t two = b0 >> 7;
+        u = (b0 & 0x7f) | ((b1 << 7) & (0 - two));
+        p += 1 + two;
+    } else {
+        u = get_varint(&p);
     }
     uint64_t dt = u >> 2;
     if (__builtin_expect(dt == DT_ESC, 0))
         dt += get_varint(&p);
-    switch (u & 3) {
-    case 0: v++; break;
-    case 1: v--; break;
-    case 2: break;
-    default: {
+    v += dvt[u & 3];
+    if (__builtin_expect((u & 3) == 3, 0)) {
         uint64_t z = get_varint(&p);
         v += (z >> 1) ^ (0 - (z & 1));
-    }
     }
     *nt = (int64_t)((uint64_t)t + dt);
     *nv = v;
