@@ -161,33 +161,6 @@ static inline uint32_t bend_find(const int64_t *bend, uint32_t nb, uint32_t lo, 
     return i64_first_gt(bend, a, b, t);
 }
 
-/* span_after_from with the block index: find the block first (a small
- * array), then the span inside its block. */
-AI uint32_t span_after_blocks(const model_lanes *l, uint32_t lane, uint32_t n,
-                              const int64_t *bend, uint32_t from, int64_t t, const uint32_t S)
-{
-    if (from >= n || SSE(l, lane, from).end > t)
-        return from;
-    uint32_t nb = n / MODEL_CK_EVERY;
-    /* first block j >= from's with bend[j] > t, galloping */
-    uint32_t lo = from / MODEL_CK_EVERY;
-    if (lo < nb && bend[lo] <= t) {
-        lo++;
-        uint32_t hi = lo, step = 1;
-        while (hi < nb && bend[hi] <= t) {
-            lo = hi + 1;
-            hi = (nb - lo > step) ? lo + step : nb;
-            step <<= 1;
-        }
-        lo = i64_first_gt(bend, lo, hi, t);
-    }
-    /* the answer is in block lo (or in the tail after the last block) */
-    uint32_t a = lo * MODEL_CK_EVERY, b = lo < nb ? a + MODEL_CK_EVERY : n;
-    if (a < from + 1)
-        a = from + 1;
-    return rec_after_s(l, lane, a, b, t, S);
-}
-
 /* Time spent in each state by the whole spans [0, i) of a lane. */
 AI void cum_full(const model_lanes *l, uint32_t lane, uint32_t i, int64_t acc[MS__COUNT],
                 const uint32_t S)
@@ -436,6 +409,64 @@ static int64_t col_time(int64_t t0, double ns_per_col, uint32_t c)
     return (int64_t)llround(v);
 }
 
+/* Columns prefetched ahead of the sweep, per batch. */
+#define PF_BATCH 48u
+
+/*
+ * Prefetch what the sweep will read for the column ends tb[0..n) of a lane
+ * with a block index: the grid cells, then the block ends they point at,
+ * then, in the block holding each tb, its checkpoints and its records (and
+ * the anchor). Each stage issues its loads for every column before the next
+ * stage reads them, so the cache misses of different columns overlap instead
+ * of following each other as in the sweep itself (on lanes of millions of
+ * spans nearly every read of the sweep misses). Reads only; the sweep's
+ * results do not depend on it.
+ */
+static void columns_prefetch(const model_lanes *l, uint32_t lane, const int64_t *bend, uint32_t nb,
+                             const int64_t *tb, uint32_t n)
+{
+    const int64_t *h = bend + nb;
+    uint32_t ncell = (uint32_t)h[2];
+    if (!ncell || !n)
+        return;
+    const uint32_t *g = (const uint32_t *)(h + BHDR);
+    uint64_t w = (uint64_t)h[1];
+    uint32_t cell[PF_BATCH];
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t off = (uint64_t)tb[i] - (uint64_t)h[0];
+        cell[i] = tb[i] < h[0] ? 0 : off / w >= ncell ? ncell - 1 : (uint32_t)(off / w);
+        __builtin_prefetch(g + cell[i]);
+        __builtin_prefetch(g + cell[i] + 1);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t a = g[cell[i]], b = g[cell[i] + 1];
+        if (a < nb)
+            __builtin_prefetch(bend + a);
+        if (b < nb && b > a)
+            __builtin_prefetch(bend + b);
+    }
+    size_t nst = l->nst, stride = l->stride;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t a = g[cell[i]], b = g[cell[i] + 1];
+        if (a > b || b > nb)
+            continue;
+        uint32_t jb = i64_first_gt(bend, a, b, tb[i]);
+        if (jb >= nb)
+            continue;
+        /* checkpoints jb (if not 0) and jb + 1 */
+        const int64_t *ck = l->ck + ((size_t)l->ck_off[lane] + jb) * nst;
+        if (jb)
+            __builtin_prefetch(l->ck + ((size_t)l->ck_off[lane] + jb - 1) * nst);
+        __builtin_prefetch(ck);
+        __builtin_prefetch(ck + nst - 1);
+        if (l->bases && l->bases[lane])
+            __builtin_prefetch(l->bases[lane] + jb);
+        const uint8_t *r = l->rec[lane] + (size_t)jb * MODEL_CK_EVERY * stride;
+        for (size_t o = 0; o < MODEL_CK_EVERY * stride; o += 64)
+            __builtin_prefetch(r + o);
+    }
+}
+
 /* The columns [edges[c], edges[c + 1]) of a lane, c < ncols, for
  * non-decreasing edges; edges NULL: col_time(t0, ns_per_col, c). */
 AI void columns_s(const model *m, model_lane_kind k, uint32_t idx, int64_t t0, double ns_per_col,
@@ -448,13 +479,19 @@ AI void columns_s(const model *m, model_lane_kind k, uint32_t idx, int64_t t0, d
     int64_t ta = EDGE(0);
     cum_cursor cu;
     cu.bend = block_ends(m, k, idx);
-    cu.i = cu.bend ? span_after_blocks(l, idx, n, cu.bend, 0, ta, S)
-                   : rec_after_s(l, idx, 0, n, ta, S);
+    uint32_t nb = n / MODEL_CK_EVERY;
+    if (cu.bend) {
+        /* the block holding the first span ending after ta, from the time
+         * grid (a sweep over a few columns starts as cheaply as a column) */
+        uint32_t jb = bend_upper(cu.bend, nb, ta);
+        cu.i = rec_after_s(l, idx, jb * MODEL_CK_EVERY, jb < nb ? jb * MODEL_CK_EVERY + MODEL_CK_EVERY : n, ta, S);
+    } else {
+        cu.i = rec_after_s(l, idx, 0, n, ta, S);
+    }
     cum_full(l, idx, cu.i, cu.full, S);
     cum_next(l, idx, &cu, ta, a, S);
     /* columns of 4 blocks or more (on average) are tried from whole blocks
      * first (columns_by_blocks); a[] is then stale until recomputed */
-    uint32_t nb = n / MODEL_CK_EVERY;
     uint64_t wide = UINT64_MAX; /* (unsigned: far times cannot overflow) */
     if (cu.bend && nb >= 2 && cu.bend[nb - 1] > cu.bend[0])
         wide = ((uint64_t)cu.bend[nb - 1] - (uint64_t)cu.bend[0]) / nb * 4 + 1;
@@ -470,7 +507,25 @@ AI void columns_s(const model *m, model_lane_kind k, uint32_t idx, int64_t t0, d
     uint32_t hint2 = 0, tries2 = 0, hits2 = 0;
     int a_ok = 1;
     uint32_t tries = 0, hits = 0;
+    /* prefetching pays where the columns need blocks and spans, not where
+     * super-blocks (a few KB) decide them: a batch is prefetched unless the
+     * columns are wide enough for super-blocks and they decided every
+     * column of the previous batch */
+    int pf = cu.bend && ncols >= 4 &&
+             !(wide2 != UINT64_MAX && EDGE(1) >= EDGE(0) && (uint64_t)EDGE(1) - (uint64_t)EDGE(0) >= wide2);
+    uint32_t hits2_batch = 0;
+    int64_t pft[PF_BATCH];
     for (uint32_t c = 0; c < ncols; c++) {
+        if (cu.bend && ncols >= 4 && c % PF_BATCH == 0) {
+            if (c)
+                pf = hits2 - hits2_batch < PF_BATCH;
+            hits2_batch = hits2;
+            uint32_t q = ncols - c < PF_BATCH ? ncols - c : PF_BATCH;
+            for (uint32_t i = 0; pf && i < q; i++)
+                pft[i] = EDGE(c + i + 1);
+            if (pf)
+                columns_prefetch(l, idx, cu.bend, nb, pft, q);
+        }
         int64_t tb = EDGE(c + 1);
         if (wide2 != UINT64_MAX && tb >= ta && (uint64_t)tb - (uint64_t)ta >= wide2 &&
             (tries2 < 16 || hits2 * 4 >= tries2)) {
