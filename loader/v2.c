@@ -706,13 +706,42 @@ static int read_batch(rd *r, size_t *pos, rawbatch *b)
     return 1;
 }
 
+/* Uvarint at p with at least 10 readable bytes: returns the end, or NULL on
+ * overflow. Values of up to 8 bytes inline. */
+static inline __attribute__((always_inline)) const uint8_t *uv_unchecked(const uint8_t *p,
+                                                                        uint64_t *out)
+{
+    if (p[0] < 0x80) {
+        *out = p[0];
+        return p + 1;
+    }
+    /* 2 to 8 bytes without branches on the length (a branch per byte
+     * mispredicts often; a branch-free 1-byte case was slower: it puts the
+     * whole computation on the path to the next varint): the first byte
+     * without its continuation bit ends the value, then the 7-bit groups
+     * are squeezed together */
+    uint64_t x;
+    memcpy(&x, p, 8);
+    uint64_t stop = ~x & 0x8080808080808080ULL;
+    if (__builtin_expect(stop != 0, 1)) {
+        uint64_t v = x & (stop ^ (stop - 1)); /* the bytes up to the stop byte */
+        v = ((v & 0x7f007f007f007f00ULL) >> 1) | (v & 0x007f007f007f007fULL);
+        v = ((v & 0x3fff00003fff0000ULL) >> 2) | (v & 0x00003fff00003fffULL);
+        v = ((v & 0x0fffffff00000000ULL) >> 4) | (v & 0x000000000fffffffULL);
+        *out = v;
+        return p + (__builtin_ctzll(stop) >> 3) + 1;
+    }
+    int k = tt_uvarint(p, 10, out);
+    return k > 0 ? p + k : NULL;
+}
+
 /* Table readers: a bounded reader over one batch payload. */
 typedef struct brd {
     const uint8_t *p;
     size_t n, i, base; /* base = file offset of p[0] */
 } brd;
 
-static int brd_uv(rd *r, brd *b, uint64_t *v, const char *what)
+static __attribute__((noinline)) int brd_uv_slow(rd *r, brd *b, uint64_t *v, const char *what)
 {
     int k = tt_uvarint(b->p + b->i, b->n - b->i, v);
     r->eof_quirk = k == 0 && b->i == b->n;
@@ -724,6 +753,19 @@ static int brd_uv(rd *r, brd *b, uint64_t *v, const char *what)
     }
     b->i += (size_t)k;
     return 0;
+}
+
+static inline int brd_uv(rd *r, brd *b, uint64_t *v, const char *what)
+{
+    if (__builtin_expect(b->n - b->i >= 10, 1)) {
+        const uint8_t *q = uv_unchecked(b->p + b->i, v);
+        if (__builtin_expect(q != NULL, 1)) {
+            r->eof_quirk = 0;
+            b->i = (size_t)(q - b->p);
+            return 0;
+        }
+    }
+    return brd_uv_slow(r, b, v, what);
 }
 
 static tt_status add_strings(rd *r, const rawbatch *rb)
@@ -1212,35 +1254,6 @@ static inline __attribute__((always_inline)) int uv_fast(const uint8_t *p, size_
         }
     }
     return tt_uvarint(p, n, out);
-}
-
-/* Uvarint at p with at least 10 readable bytes: returns the end, or NULL on
- * overflow. Values of up to 8 bytes inline. */
-static inline __attribute__((always_inline)) const uint8_t *uv_unchecked(const uint8_t *p,
-                                                                        uint64_t *out)
-{
-    if (p[0] < 0x80) {
-        *out = p[0];
-        return p + 1;
-    }
-    /* 2 to 8 bytes without branches on the length (a branch per byte
-     * mispredicts often; a branch-free 1-byte case was slower: it puts the
-     * whole computation on the path to the next varint): the first byte
-     * without its continuation bit ends the value, then the 7-bit groups
-     * are squeezed together */
-    uint64_t x;
-    memcpy(&x, p, 8);
-    uint64_t stop = ~x & 0x8080808080808080ULL;
-    if (__builtin_expect(stop != 0, 1)) {
-        uint64_t v = x & (stop ^ (stop - 1)); /* the bytes up to the stop byte */
-        v = ((v & 0x7f007f007f007f00ULL) >> 1) | (v & 0x007f007f007f007fULL);
-        v = ((v & 0x3fff00003fff0000ULL) >> 2) | (v & 0x00003fff00003fffULL);
-        v = ((v & 0x0fffffff00000000ULL) >> 4) | (v & 0x000000000fffffffULL);
-        *out = v;
-        return p + (__builtin_ctzll(stop) >> 3) + 1;
-    }
-    int k = tt_uvarint(p, 10, out);
-    return k > 0 ? p + k : NULL;
 }
 
 /* Decode the next event of cursor c. Returns 1 (event), 0 (done), -1 error.
