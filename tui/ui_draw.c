@@ -87,6 +87,7 @@ typedef struct rix_slot {
                                * without touching the regions */
     int64_t *sk;              /* sk[b] = se[2 (64 b) + 1]: searched before se */
     uint32_t n[UI_MAX_STRIPS];
+    uint8_t sorted[UI_MAX_STRIPS]; /* depth d's ends ascend (strip_afters may answer) */
 } rix_slot;
 
 /* Log times of one goroutine, compact (searched per column). */
@@ -96,6 +97,7 @@ typedef struct lix_slot {
     uint32_t n;
     int64_t *t;
     int64_t *sk; /* sk[b] = t[64 b]: searched before t */
+    int sorted;  /* t ascends (strip_afters may answer) */
 } lix_slot;
 
 struct ui_colcache {
@@ -619,9 +621,10 @@ static void rix_fill(const model_region *r, uint32_t nr, uint32_t *ix, int64_t *
  * short. */
 static int region_index(ui_state *st, uint32_t g, const model_region *r, uint32_t nr, uint32_t n[UI_MAX_STRIPS],
                         const uint32_t **ix, const int64_t **se, const int64_t **sk, uint32_t *lix, int64_t *lse,
-                        uint32_t nlocal)
+                        uint32_t nlocal, uint8_t sorted[UI_MAX_STRIPS])
 {
     *sk = NULL; /* (none for the local arrays) */
+    memset(sorted, 0, UI_MAX_STRIPS);
     if (nr <= nlocal) {
         rix_fill(r, nr, lix, lse, n);
         *ix = lix, *se = lse;
@@ -649,11 +652,17 @@ static int region_index(ui_state *st, uint32_t g, const model_region *r, uint32_
         }
         rix_fill(r, nr, sl->ix, sl->se, sl->n);
         for (uint32_t i = 0; i < nr; i += 64) sl->sk[i / 64] = sl->se[2 * (size_t)i + 1];
+        for (uint32_t d = 0, off = 0; d < UI_MAX_STRIPS; off += sl->n[d], d++) {
+            sl->sorted[d] = 1;
+            for (uint32_t k = off + 1; k < off + sl->n[d]; k++)
+                if (sl->se[2 * (size_t)k + 1] < sl->se[2 * (size_t)k - 1]) sl->sorted[d] = 0;
+        }
         sl->g1 = g + 1;
         sl->base = r;
         sl->nr = nr;
     }
     memcpy(n, sl->n, sizeof sl->n);
+    memcpy(sorted, sl->sorted, sizeof sl->sorted);
     *ix = sl->ix, *se = sl->se, *sk = sl->sk;
     return 1;
 }
@@ -694,8 +703,10 @@ uint32_t ui_skip_after(const int64_t *base, uint32_t step, const int64_t *sk, ui
 
 /* The times of goroutine g's logs lg[0..n), compact, built once and
  * cached; NULL when memory is short. */
-static const int64_t *log_times(ui_state *st, uint32_t g, const model_log *lg, uint32_t n, const int64_t **sk)
+static const int64_t *log_times(ui_state *st, uint32_t g, const model_log *lg, uint32_t n, const int64_t **sk,
+                                int *sorted)
 {
+    *sorted = 0;
     struct ui_colcache *c = cc_of(st);
     if (!c) return NULL;
     lix_slot *sl = &c->lix[g % RIX_SLOTS];
@@ -713,12 +724,71 @@ static const int64_t *log_times(ui_state *st, uint32_t g, const model_log *lg, u
         }
         for (uint32_t i = 0; i < n; i++) sl->t[i] = lg[i].time;
         for (uint32_t i = 0; i < n; i += 64) sl->sk[i / 64] = sl->t[i];
+        sl->sorted = 1;
+        for (uint32_t i = 1; i < n; i++)
+            if (sl->t[i] < sl->t[i - 1]) sl->sorted = 0;
         sl->g1 = g + 1;
         sl->base = lg;
         sl->n = n;
     }
     *sk = sl->sk;
+    *sorted = sl->sorted;
     return sl->t;
+}
+
+/*
+ * ui_skip_after(base, step, sk, off, 0, n, t[j]) for every j < nt at once,
+ * for ascending keys and non-decreasing t (every column start of a strip):
+ * the block of each answer first (sk, walked forward), with the key lines of
+ * that block prefetched, then the search inside each block, so that the
+ * cache misses of different columns overlap instead of following each
+ * other. The same answers as ui_skip_after (the first index with a key > t
+ * is unique when the keys ascend).
+ */
+static void strip_afters(const int64_t *base, uint32_t step, const int64_t *sk, uint32_t off, uint32_t n,
+                         const int64_t *t, int nt, uint32_t *out)
+{
+#define SKEY(i) base[(size_t)(i) * step]
+    uint32_t gend = off + n;
+    if (!n) {
+        for (int j = 0; j < nt; j++) out[j] = 0;
+        return;
+    }
+    uint32_t b0 = off / 64 + 1, bn = (gend - 1) / 64 + 1; /* blocks starting inside (off, gend) */
+    uint32_t b = b0;
+    for (int j = 0; j < nt; j++) {
+        /* the first block b in [b0, bn) with sk[b] > t[j] (bn if none),
+         * galloping from the last one */
+        if (b < bn && sk[b] <= t[j]) {
+            uint32_t lo = b + 1, hi = lo, stp = 1;
+            while (hi < bn && sk[hi] <= t[j]) {
+                lo = hi + 1;
+                hi = bn - lo > stp ? lo + stp : bn;
+                stp <<= 1;
+            }
+            while (lo < hi) {
+                uint32_t mid = lo + (hi - lo) / 2;
+                if (sk[mid] > t[j]) hi = mid;
+                else lo = mid + 1;
+            }
+            b = lo;
+        }
+        uint32_t lo = b > b0 ? (b - 1) * 64 : off, hi = b < bn ? b * 64 : gend;
+        if (lo < off) lo = off;
+        out[j] = lo; /* (the range [lo, hi] is finished below) */
+        out[nt + j] = hi;
+        for (uint32_t i = lo; i < hi; i += 64 / (8 * step) ? 64 / (8 * step) : 1) __builtin_prefetch(&SKEY(i));
+    }
+    for (int j = 0; j < nt; j++) {
+        uint32_t lo = out[j], hi = out[nt + j];
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (SKEY(mid) > t[j]) hi = mid;
+            else lo = mid + 1;
+        }
+        out[j] = lo - off;
+    }
+#undef SKEY
 }
 
 static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
@@ -732,8 +802,20 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
     int64_t lse[512];
     const uint32_t *ix = NULL;
     const int64_t *se = NULL, *esk = NULL;
-    if (nr && !region_index(st, l->idx, r, nr, n, &ix, &se, &esk, lix, lse, 256)) ix = NULL;
+    uint8_t sorted[UI_MAX_STRIPS];
+    if (nr && !region_index(st, l->idx, r, nr, n, &ix, &se, &esk, lix, lse, 256, sorted)) ix = NULL;
     if (nrows > UI_MAX_STRIPS) nrows = UI_MAX_STRIPS;
+    /* long index arrays (cached, ascending): the searches at every column
+     * start, done at once up front (strip_afters), answer the skips below */
+    int64_t *tt = NULL; /* column starts (tl_col_time) */
+    uint32_t *after = NULL;
+    if (cols >= 8 && st->vp.t0 > INT64_MIN) {
+        tt = malloc(sizeof *tt * ((size_t)cols + 1));
+        after = malloc(sizeof *after * 2 * ((size_t)cols + 1));
+        if (tt && after)
+            for (int c = 0; c <= cols; c++) tt[c] = tl_col_time(&st->vp, c);
+    }
+    int batch = tt && after;
     /* depth by depth: the regions of one depth do not overlap, so after
      * drawing one, skip (binary search) to the first one ending after the
      * column it ended in: O(columns log regions) per strip */
@@ -744,8 +826,11 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
         uint32_t nd = n[d];
         int last = -1;
         int64_t until = INT64_MIN; /* the column of this time is drawn */
+        int ucol = -1;             /* until is the start of this column */
         const int64_t *de = se + 2 * (size_t)doff; /* depth d's pairs */
-        for (uint32_t k = ui_skip_after(se + 1, 2, esk, doff, 0, nd, st->vp.t0); k < nd;) {
+        int pre = batch && esk && sorted[d]; /* after[c]: the first region ending after column c's start */
+        if (pre) strip_afters(se + 1, 2, esk, doff, nd, tt, cols + 1, after);
+        for (uint32_t k = pre ? after[0] : ui_skip_after(se + 1, 2, esk, doff, 0, nd, st->vp.t0); k < nd;) {
             int64_t qs = de[2 * (size_t)k], qe = de[2 * (size_t)k + 1];
             if (qs >= t1) break;
             if (qe <= st->vp.t0) {
@@ -753,7 +838,10 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
                 continue;
             }
             if (qe <= until) { /* nothing new to draw */
-                k = ui_skip_after(se + 1, 2, esk, doff, k + 1, nd, until);
+                if (pre && ucol >= 0 && ucol <= cols)
+                    k = after[ucol] > k + 1 ? after[ucol] : k + 1;
+                else
+                    k = ui_skip_after(se + 1, 2, esk, doff, k + 1, nd, until);
                 continue;
             }
             uint32_t kq = k++; /* the region itself: read only for a wide one's name */
@@ -761,6 +849,7 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
             if (c1 == c0 && c0 == last) continue;
             last = c1;
             until = tl_col_time(&st->vp, c1 + 1);
+            ucol = c1 < cols ? c1 + 1 : -1;
             int open_l = c0 < 0, open_r = c1 >= cols;
             if (c0 < 0) c0 = 0;
             if (c1 >= cols) c1 = cols - 1;
@@ -779,9 +868,16 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
     const model_log *lg;
     uint32_t nl = model_goroutine_logs(st->m, l->idx, &lg);
     const int64_t *lsk = NULL;
-    const int64_t *lt = nl > 256 ? log_times(st, l->idx, lg, nl, &lsk) : NULL;
+    int lsorted = 0;
+    const int64_t *lt = nl > 256 ? log_times(st, l->idx, lg, nl, &lsk, &lsorted) : NULL;
+    /* after[c]: the first log at or after column c's start */
+    int lpre = batch && lt && lsorted;
+    if (lpre) {
+        for (int c = 0; c <= cols; c++) tt[c]--;
+        strip_afters(lt, 1, lsk, 0, nl, tt, cols + 1, after);
+    }
     /* logs are sorted by time: only the visible ones, one per column */
-    uint32_t i = lt ? ui_skip_after(lt, 1, lsk, 0, 0, nl, st->vp.t0 - 1) : gallop_ge(lg, sizeof *lg, offsetof(model_log, time), 0, nl, st->vp.t0);
+    uint32_t i = lpre ? after[0] : lt ? ui_skip_after(lt, 1, lsk, 0, 0, nl, st->vp.t0 - 1) : gallop_ge(lg, sizeof *lg, offsetof(model_log, time), 0, nl, st->vp.t0);
     while (i < nl) {
         int64_t ti = lt ? lt[i] : lg[i].time;
         if (ti >= t1) break;
@@ -789,9 +885,15 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
         if (c >= 0 && c < cols) ui_put(g, row, x0 + c, st->utf8 ? 0x25c6 : '*', UI_S_LOG);
         /* jump to the first log of the next column */
         int64_t next = tl_col_time(&st->vp, c + 1);
-        if (next <= ti) next = ti + 1;
-        i = lt ? ui_skip_after(lt, 1, lsk, 0, i + 1, nl, next - 1) : gallop_ge(lg, sizeof *lg, offsetof(model_log, time), i + 1, nl, next);
+        if (lpre && next > ti && c >= 0 && c < cols)
+            i = after[c + 1] > i + 1 ? after[c + 1] : i + 1;
+        else {
+            if (next <= ti) next = ti + 1;
+            i = lt ? ui_skip_after(lt, 1, lsk, 0, i + 1, nl, next - 1) : gallop_ge(lg, sizeof *lg, offsetof(model_log, time), i + 1, nl, next);
+        }
     }
+    free(tt);
+    free(after);
 }
 
 /* A group header: per column, the most common state among up to 8 of its
