@@ -65,10 +65,10 @@ static void *shrink(void *a, size_t n, size_t size)
 
 /* ---- build-time span records ----------------------------------------------- */
 
-/* While building, records keep their duration (a lane's next span is not
- * known yet): goroutine records of 16 bytes, P/M/GC records of 12 (the
- * duration in 28 bits | the state << 28). compact_lane turns them into the
- * model's records (model_int.h) once the lanes are complete. */
+/* While building, goroutine records keep their duration (a lane's next span
+ * is not known yet): 16 bytes. compact_lane turns them into the model's
+ * records (model_int.h) once the lanes are complete. P/M/GC records are the
+ * model's from the start (span_close escapes a span when a gap follows it). */
 typedef struct bgsp {
     uint32_t off;          /* start - anchor of its block */
     uint32_t dur;          /* end - start */
@@ -76,15 +76,8 @@ typedef struct bgsp {
     uint32_t ss;           /* site | state << 28 */
 } bgsp;
 
-typedef struct bpsp {
-    uint32_t off;          /* start - anchor of its block */
-    uint32_t ds;           /* end - start (low 28 bits) | state << 28 */
-    int32_t other;
-} bpsp;
-
 #define BDUR_BITS 28
-#define BDUR_MASK ((1u << BDUR_BITS) - 1)
-_Static_assert(sizeof(bgsp) == 16 && sizeof(bpsp) == 12, "build records");
+_Static_assert(sizeof(bgsp) == 16, "build records");
 
 /* Encode s as a goroutine record at r, its block anchored at base, its
  * (stack, reason, cat, flags) at index site of the site table (UINT32_MAX:
@@ -110,23 +103,20 @@ static int bgsp_encode(bgsp *r, int64_t base, uint32_t site, const model_span *s
 }
 
 /* Encode s as a P/M/GC record at r, its block anchored at base: 0, or 1 when
- * it does not fit (as above; other must fit the model's 28 bits). */
-static int bpsp_encode(bpsp *r, int64_t base, const model_span *s)
+ * it does not fit (as above). */
+static int psp_encode(model_psp *r, int64_t base, const model_span *s)
 {
     uint64_t off = (uint64_t)s->start - (uint64_t)base;
-    uint64_t dur = (uint64_t)s->end - (uint64_t)s->start;
-    int fit = s->start >= base && off <= UINT32_MAX && s->end >= s->start && dur <= BDUR_MASK &&
+    int fit = s->start >= base && off <= UINT32_MAX && s->end >= s->start &&
               s->state < MODEL_ESC && !s->stack && !s->reason && !s->cat && !s->flags &&
               s->other >= -1 && s->other < (int32_t)MODEL_POTHER_MASK;
     if (!fit) {
         r->off = 0;
-        r->ds = MODEL_ESC << BDUR_BITS;
-        r->other = 0;
+        r->so = MODEL_ESC << MODEL_POTHER_BITS;
         return 1;
     }
     r->off = (uint32_t)off;
-    r->ds = (uint32_t)dur | (uint32_t)s->state << BDUR_BITS;
-    r->other = s->other;
+    r->so = (uint32_t)(s->other + 1) | (uint32_t)s->state << MODEL_POTHER_BITS;
     return 0;
 }
 
@@ -228,11 +218,12 @@ typedef struct bgx {
 
 /* P, M and GC lanes are few and long: one array per lane (no sorting at the
  * end, no lane index per span), grown geometrically, of compact records
- * (bpsp, anchored at base[]; spans that do not fit go to the builder's
+ * (model_psp, anchored at base[]; spans that do not fit go to the builder's
  * esc tables). */
 typedef struct spvec {
-    bpsp *a;
+    model_psp *a;
     int64_t *base;     /* cap / MODEL_PBLOCK + 1 anchors */
+    int64_t lend;      /* the end of the last span */
     uint32_t n, cap;
 } spvec;
 
@@ -708,7 +699,7 @@ static int span_close(model_builder *b, int kind, uint32_t lane, const bspan *op
         if (v->n == v->cap) {
             /* start small: a hostile trace may declare 100k Ps */
             uint32_t ncap = v->cap ? (v->cap < (1u << 30) ? v->cap * 2 : UINT32_MAX) : 2;
-            bpsp *na = ncap > v->cap ? realloc(v->a, sizeof *na * ncap) : NULL;
+            model_psp *na = ncap > v->cap ? realloc(v->a, sizeof *na * ncap) : NULL;
             if (na)
                 v->a = na;
             int64_t *nb = na ? realloc(v->base, sizeof *nb * (ncap / MODEL_PBLOCK + 1)) : NULL;
@@ -721,15 +712,33 @@ static int span_close(model_builder *b, int kind, uint32_t lane, const bspan *op
         }
         model_span sp = {open->start, t,          open->stack, open->reason,
                          open->other, open->state, open->cat,   open->flags};
+        model_psp *pr = v->n ? &v->a[v->n - 1] : NULL;
+        if (pr && sp.start != v->lend && (pr->so >> MODEL_POTHER_BITS) != MODEL_ESC) {
+            /* a gap after the previous span: it escapes (its record has no end) */
+            uint32_t j = v->n - 1;
+            model_span e = {0};
+            e.start = (int64_t)((uint64_t)v->base[j / MODEL_PBLOCK] + pr->off);
+            e.end = v->lend;
+            e.state = (uint8_t)(pr->so >> MODEL_POTHER_BITS);
+            e.other = (int32_t)(pr->so & MODEL_POTHER_MASK) - 1;
+            size_t k = VADD(b, b->esc[kind]);
+            if (k == SIZE_MAX)
+                return 0;
+            b->esc[kind].a[k].key = (uint64_t)lane << 32 | j;
+            b->esc[kind].a[k].s = e;
+            pr->off = 0;
+            pr->so = MODEL_ESC << MODEL_POTHER_BITS;
+        }
         if (v->n % MODEL_PBLOCK == 0)
             v->base[v->n / MODEL_PBLOCK] = sp.start;
-        if (bpsp_encode(&v->a[v->n], v->base[v->n / MODEL_PBLOCK], &sp)) {
+        if (psp_encode(&v->a[v->n], v->base[v->n / MODEL_PBLOCK], &sp)) {
             size_t e = VADD(b, b->esc[kind]);
             if (e == SIZE_MAX)
                 return 0;
             b->esc[kind].a[e].key = (uint64_t)lane << 32 | v->n;
             b->esc[kind].a[e].s = sp;
         }
+        v->lend = t;
         v->n++;
         return 1;
     }
@@ -1804,40 +1813,26 @@ typedef struct escvec {
     size_t n, cap;
 } escvec;
 
-/* Span i of lane ln in the build records at src (goroutine lanes: g; every
- * table of l but the records in place: bases, site, esc sorted); *esc: it
- * is escaped. */
-static void bdecode(const model_lanes *l, uint32_t ln, const uint8_t *src, uint32_t i, int g,
+/* Span i of goroutine lane ln in the build records at src (every table of
+ * l but the records in place: bases, site, esc sorted); *esc: it is
+ * escaped. */
+static void bdecode(const model_lanes *l, uint32_t ln, const uint8_t *src, uint32_t i,
                     model_span *o, int *esc)
 {
-    if (g) {
-        bgsp r;
-        memcpy(&r, src + (size_t)i * sizeof r, sizeof r);
-        if ((r.ss >> MODEL_SITE_BITS) != MODEL_ESC) {
-            const model_site *x = &l->site[r.ss & MODEL_SITE_MASK];
-            o->start = (int64_t)((uint64_t)l->bases[ln][i / MODEL_PBLOCK] + r.off);
-            o->end = (int64_t)((uint64_t)o->start + r.dur);
-            o->state = (uint8_t)(r.ss >> MODEL_SITE_BITS);
-            o->other = r.other;
-            o->stack = x->stack;
-            o->reason = x->reason;
-            o->cat = x->cat;
-            o->flags = x->flags;
-            *esc = 0;
-            return;
-        }
-    } else {
-        bpsp r;
-        memcpy(&r, src + (size_t)i * sizeof r, sizeof r);
-        if ((r.ds >> BDUR_BITS) != MODEL_ESC) {
-            memset(o, 0, sizeof *o);
-            o->start = (int64_t)((uint64_t)l->bases[ln][i / MODEL_PBLOCK] + r.off);
-            o->end = (int64_t)((uint64_t)o->start + (r.ds & BDUR_MASK));
-            o->state = (uint8_t)(r.ds >> BDUR_BITS);
-            o->other = r.other;
-            *esc = 0;
-            return;
-        }
+    bgsp r;
+    memcpy(&r, src + (size_t)i * sizeof r, sizeof r);
+    if ((r.ss >> MODEL_SITE_BITS) != MODEL_ESC) {
+        const model_site *x = &l->site[r.ss & MODEL_SITE_MASK];
+        o->start = (int64_t)((uint64_t)l->bases[ln][i / MODEL_PBLOCK] + r.off);
+        o->end = (int64_t)((uint64_t)o->start + r.dur);
+        o->state = (uint8_t)(r.ss >> MODEL_SITE_BITS);
+        o->other = r.other;
+        o->stack = x->stack;
+        o->reason = x->reason;
+        o->cat = x->cat;
+        o->flags = x->flags;
+        *esc = 0;
+        return;
     }
     *esc = 1;
     const model_span *e = model_lanes_esc(l, ln, i);
@@ -1847,13 +1842,13 @@ static void bdecode(const model_lanes *l, uint32_t ln, const uint8_t *src, uint3
         memset(o, 0, sizeof *o);
 }
 
-/* Turn the c build records of lane ln at src into model records at dst
- * (dst is src or before it: record i is written after records i and i+1
- * are read, and before record i + 1 is written). A span followed by a gap
- * escapes (appended to ne, in index order); sets l->lend[ln]. 0 ok, -1 no
- * memory. */
+/* Turn the c build records of goroutine lane ln at src into model records
+ * at dst (dst is src or before it: record i is written after records i and
+ * i+1 are read, and before record i + 1 is written). A span followed by a
+ * gap escapes (appended to ne, in index order); sets l->lend[ln]. 0 ok, -1
+ * no memory. */
 static int compact_lane(model_lanes *l, uint32_t ln, const uint8_t *src, uint8_t *dst, uint32_t c,
-                        int g, escvec *ne)
+                        escvec *ne)
 {
     l->lend[ln] = 0;
     if (!c)
@@ -1861,16 +1856,12 @@ static int compact_lane(model_lanes *l, uint32_t ln, const uint8_t *src, uint8_t
     model_span cur, nx;
     int ecur, enx = 0;
     memset(&nx, 0, sizeof nx);
-    bdecode(l, ln, src, 0, g, &cur, &ecur);
+    bdecode(l, ln, src, 0, &cur, &ecur);
     for (uint32_t i = 0; i < c; i++) {
         bgsp rg;
-        bpsp rp;
-        if (g)
-            memcpy(&rg, src + (size_t)i * sizeof rg, sizeof rg);
-        else
-            memcpy(&rp, src + (size_t)i * sizeof rp, sizeof rp);
+        memcpy(&rg, src + (size_t)i * sizeof rg, sizeof rg);
         if (i + 1 < c)
-            bdecode(l, ln, src, i + 1, g, &nx, &enx);
+            bdecode(l, ln, src, i + 1, &nx, &enx);
         else
             l->lend[ln] = cur.end;
         if (!ecur && i + 1 < c && nx.start != cur.end) { /* a gap after it */
@@ -1886,17 +1877,10 @@ static int compact_lane(model_lanes *l, uint32_t ln, const uint8_t *src, uint8_t
             ne->a[ne->n++].s = cur;
             ecur = 1;
         }
-        if (g) {
-            model_gsp o = {rg.off, rg.other, rg.ss};
-            if (ecur)
-                o = (model_gsp){0, 0, MODEL_ESC << MODEL_SITE_BITS};
-            memcpy(dst + (size_t)i * sizeof o, &o, sizeof o);
-        } else {
-            model_psp o = {rp.off, (uint32_t)(rp.other + 1) | (rp.ds >> BDUR_BITS) << MODEL_POTHER_BITS};
-            if (ecur)
-                o = (model_psp){0, MODEL_ESC << MODEL_POTHER_BITS};
-            memcpy(dst + (size_t)i * sizeof o, &o, sizeof o);
-        }
+        model_gsp o = {rg.off, rg.other, rg.ss};
+        if (ecur)
+            o = (model_gsp){0, 0, MODEL_ESC << MODEL_SITE_BITS};
+        memcpy(dst + (size_t)i * sizeof o, &o, sizeof o);
         cur = nx;
         ecur = enx;
     }
@@ -1943,13 +1927,14 @@ static int take_lanes(model_lanes *l, uint32_t nlanes, spvec *const *vecs, size_
     l->rec = calloc((size_t)nlanes + 1, sizeof *l->rec);
     l->bases = calloc((size_t)nlanes + 1, sizeof *l->bases);
     l->cnt = calloc((size_t)nlanes + 1, sizeof *l->cnt);
-    if (!l->rec || !l->bases || !l->cnt)
+    l->lend = calloc((size_t)nlanes + 1, sizeof *l->lend);
+    if (!l->rec || !l->bases || !l->cnt || !l->lend)
         return -1;
     for (size_t i = 0; i < nvec; i++) {
         spvec *v = vecs[i];
         uint32_t ln = remap ? remap[i] : (uint32_t)i;
         if (v->n && v->n < v->cap) {
-            bpsp *na = realloc(v->a, sizeof *na * v->n);
+            model_psp *na = realloc(v->a, sizeof *na * v->n);
             if (na)
                 v->a = na;
             int64_t *nb = realloc(v->base, sizeof *nb * ((v->n - 1) / MODEL_PBLOCK + 1));
@@ -1965,6 +1950,7 @@ static int take_lanes(model_lanes *l, uint32_t nlanes, spvec *const *vecs, size_
         l->rec[ln] = (uint8_t *)v->a;
         l->bases[ln] = v->base;
         l->cnt[ln] = v->n;
+        l->lend[ln] = v->n ? v->lend : 0;
         v->a = NULL;
         v->base = NULL;
         v->n = v->cap = 0;
@@ -1982,23 +1968,7 @@ static int take_lanes(model_lanes *l, uint32_t nlanes, spvec *const *vecs, size_
         qsort(l->esc, nesc, sizeof *l->esc, cmp_esc);
         l->nesc = (uint32_t)nesc;
     }
-    /* the model's records, in place */
-    l->lend = calloc((size_t)nlanes + 1, sizeof *l->lend);
-    if (!l->lend)
-        return -1;
-    escvec ne = {NULL, 0, 0};
-    for (uint32_t ln = 0; ln < nlanes; ln++) {
-        if (compact_lane(l, ln, l->rec[ln], l->rec[ln], l->cnt[ln], 0, &ne) != 0) {
-            free(ne.a);
-            return -1;
-        }
-        if (l->cnt[ln]) {
-            uint8_t *na = realloc(l->rec[ln], sizeof(model_psp) * l->cnt[ln]);
-            if (na)
-                l->rec[ln] = na;
-        }
-    }
-    return merge_esc(l, &ne);
+    return 0;
 }
 
 /* Hand the goroutine lanes' records over to the model: grouped by lane in
@@ -2132,7 +2102,7 @@ static int take_spans(model_lanes *l, model_builder *b, uint32_t nlanes, const u
     escvec ne = {NULL, 0, 0};
     for (uint32_t i = 0; i < nlanes; i++)
         if (compact_lane(l, i, blk + (size_t)pos[i] * sizeof(bgsp),
-                         blk + (size_t)pos[i] * sizeof(model_gsp), l->cnt[i], 1, &ne) != 0) {
+                         blk + (size_t)pos[i] * sizeof(model_gsp), l->cnt[i], &ne) != 0) {
             free(ne.a);
             free(pos);
             return -1;
