@@ -934,16 +934,18 @@ static int64_t col_edge(const tl_viewport *vp, int c)
     return t;
 }
 
-/* Running maximum of the range ends of kind k (0 assists, 1 sweeps), built
- * once per model; NULL when memory is short. */
+/* Running maximum of the range ends of kind k (0 assists, 1 sweeps), then
+ * their starts (compact: searched per column), built once per model; NULL
+ * when memory is short. */
 static const int64_t *range_max_ends(ui_state *st, int k, const model_range *r, uint32_t n)
 {
     struct ui_colcache *c = cc_of(st);
     if (!c) return NULL;
     if (c->rmax[k] && c->rbase[k] == r && c->nrmax[k] == n) return c->rmax[k];
     free(c->rmax[k]);
-    c->rmax[k] = malloc(sizeof *c->rmax[k] * (n ? n : 1));
+    c->rmax[k] = malloc(sizeof *c->rmax[k] * 2 * (n ? n : 1));
     if (!c->rmax[k]) return NULL;
+    for (uint32_t i = 0; i < n; i++) c->rmax[k][n + i] = r[i].start; /* the starts, compact */
     int64_t mx = INT64_MIN;
     for (uint32_t i = 0; i < n; i++) c->rmax[k][i] = mx = r[i].end > mx ? r[i].end : mx;
     c->rbase[k] = r;
@@ -972,7 +974,7 @@ static void draw_gc_ranges(ui_state *st, int row)
         for (int c = 0; c < cols; c++) {
             int64_t tb = col_edge(&st->vp, c + 1);
             /* ranges starting at or after t1 are not drawn at all */
-            j = gallop_ge(r, sizeof *r, offsetof(model_range, start), j, n, tb < t1 ? tb : t1);
+            j = gallop_ge(mx + n, sizeof *mx, 0, j, n, tb < t1 ? tb : t1); /* (the starts: 8 bytes apart) */
             if (j > 0 && mx[j - 1] > ta) ui_put(g, row, st->label_w + c, cp, UI_S_GC);
             ta = tb;
         }
