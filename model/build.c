@@ -63,40 +63,28 @@ static void *shrink(void *a, size_t n, size_t size)
     return p ? p : a;
 }
 
-/* ---- build-time span records ----------------------------------------------- */
+/* ---- span records --------------------------------------------------------- */
 
-/* While building, goroutine records keep their duration (a lane's next span
- * is not known yet): 16 bytes. compact_lane turns them into the model's
- * records (model_int.h) once the lanes are complete. P/M/GC records are the
- * model's from the start (span_close escapes a span when a gap follows it). */
-typedef struct bgsp {
-    uint32_t off;          /* start - anchor of its block */
-    uint32_t dur;          /* end - start */
-    int32_t other;
-    uint32_t ss;           /* site | state << 28 */
-} bgsp;
-
-#define BDUR_BITS 28
-_Static_assert(sizeof(bgsp) == 16, "build records");
+/* The builder writes the model's records (model_int.h) as spans close; a
+ * record holds no end: when a lane's next span does not start where the
+ * previous one ended (a gap), span_close makes the previous record escape. */
 
 /* Encode s as a goroutine record at r, its block anchored at base, its
  * (stack, reason, cat, flags) at index site of the site table (UINT32_MAX:
  * none): 0, or 1 when it does not fit (r then holds an escape marker: the
  * caller keeps s in the escape table). */
-static int bgsp_encode(bgsp *r, int64_t base, uint32_t site, const model_span *s)
+static int gsp_encode(model_gsp *r, int64_t base, uint32_t site, const model_span *s)
 {
     uint64_t off = (uint64_t)s->start - (uint64_t)base;
-    uint64_t dur = (uint64_t)s->end - (uint64_t)s->start;
-    int fit = s->start >= base && off <= UINT32_MAX && s->end >= s->start && dur <= UINT32_MAX &&
+    int fit = s->start >= base && off <= UINT32_MAX && s->end >= s->start &&
               s->state < MODEL_ESC && site <= MODEL_SITE_MASK;
     if (!fit) {
-        r->off = r->dur = 0;
+        r->off = 0;
         r->other = 0;
         r->ss = MODEL_ESC << MODEL_SITE_BITS;
         return 1;
     }
     r->off = (uint32_t)off;
-    r->dur = (uint32_t)dur;
     r->other = s->other;
     r->ss = site | (uint32_t)s->state << MODEL_SITE_BITS;
     return 0;
@@ -123,7 +111,7 @@ static int psp_encode(model_psp *r, int64_t base, const model_span *s)
 /* ---- builder state ------------------------------------------------------- */
 
 /* Goroutine lanes: their spans in the order they close, as final records
- * (bgsp), each with its lane (builder record index) in a parallel array
+ * (model_gsp), each with its lane (builder record index) in a parallel array
  * of 16-bit lanes while every lane fits, else 32-bit: one growing array, no
  * allocation per lane (a trace may declare millions of goroutines), grouped
  * by lane in place at the end (a lane's spans close in start order: a
@@ -133,7 +121,7 @@ static int psp_encode(model_psp *r, int64_t base, const model_span *s)
  * esc[ML_GOROUTINE]. Grown by a quarter (large blocks grow by mremap in
  * glibc: no copying, and the untouched capacity costs no memory). */
 typedef struct spstore {
-    bgsp *a;
+    model_gsp *a;
     uint16_t *l16;     /* lanes while all are < 65536 */
     uint32_t *l32;     /* lanes after that (l16 freed) */
     size_t n, cap;
@@ -143,9 +131,11 @@ typedef struct spstore {
 } spstore;
 
 /* A goroutine lane while building (parallel to the goroutine records): its
- * spans so far and the anchor of its current block (spstore.av). */
+ * spans so far, the anchor of its current block (spstore.av), its last
+ * record (spstore.a) and that span's end. */
 typedef struct glane {
-    uint32_t n, ai;
+    int64_t lend;
+    uint32_t n, ai, last;
 } glane;
 
 /* An open span of a lane while building (32 bytes). */
@@ -541,7 +531,7 @@ static int sp_grow(model_builder *b, spstore *v)
         b->oom = 1;
         return -1;
     }
-    bgsp *na = realloc(v->a, sizeof *na * ncap);
+    model_gsp *na = realloc(v->a, sizeof *na * ncap);
     if (na)
         v->a = na;
     int ok = na != NULL;
@@ -670,6 +660,29 @@ static int span_close(model_builder *b, int kind, uint32_t lane, const bspan *op
             return 0;
         }
         glane *gl = &b->gl.a[lane];
+        model_gsp *pr = gl->n ? &v->a[gl->last] : NULL;
+        if (pr && open->start != gl->lend && (pr->ss >> MODEL_SITE_BITS) != MODEL_ESC) {
+            /* a gap after the previous span: it escapes (its record has no
+             * end); its block's anchor is still the lane's current one */
+            const model_site *x = &b->sites.a[pr->ss & MODEL_SITE_MASK];
+            model_span e = {0};
+            e.start = (int64_t)((uint64_t)v->av[gl->ai] + pr->off);
+            e.end = gl->lend;
+            e.state = (uint8_t)(pr->ss >> MODEL_SITE_BITS);
+            e.other = pr->other;
+            e.stack = x->stack;
+            e.reason = x->reason;
+            e.cat = x->cat;
+            e.flags = x->flags;
+            size_t k = VADD(b, b->esc[ML_GOROUTINE]);
+            if (k == SIZE_MAX)
+                return 0;
+            b->esc[ML_GOROUTINE].a[k].key = (uint64_t)lane << 32 | (gl->n - 1);
+            b->esc[ML_GOROUTINE].a[k].s = e;
+            pr->off = 0;
+            pr->other = 0;
+            pr->ss = MODEL_ESC << MODEL_SITE_BITS;
+        }
         if (gl->n % MODEL_PBLOCK == 0) { /* a new block: its anchor */
             if (v->na == v->acap && anc_grow(b, v) != 0)
                 return 0;
@@ -679,13 +692,15 @@ static int span_close(model_builder *b, int kind, uint32_t lane, const bspan *op
         }
         model_span sp = {open->start, t,          open->stack, open->reason,
                          open->other, open->state, open->cat,   open->flags};
-        if (bgsp_encode(&v->a[v->n], v->av[gl->ai], site_of(b, &sp), &sp)) {
+        if (gsp_encode(&v->a[v->n], v->av[gl->ai], site_of(b, &sp), &sp)) {
             size_t e = VADD(b, b->esc[ML_GOROUTINE]);
             if (e == SIZE_MAX)
                 return 0;
             b->esc[ML_GOROUTINE].a[e].key = (uint64_t)lane << 32 | gl->n;
             b->esc[ML_GOROUTINE].a[e].s = sp;
         }
+        gl->last = (uint32_t)v->n;
+        gl->lend = t;
         gl->n++;
         if (v->l32)
             v->l32[v->n] = lane;
@@ -1760,7 +1775,7 @@ static int cmp_idpair(const void *a, const void *b)
             name(a + lo, dest + lo, end[d] - lo, base + (uint32_t)lo);          \
         }                                                                       \
     }
-PLACE_T(gsp_place, bgsp)
+PLACE_T(gsp_place, model_gsp)
 PLACE_T(place_region, model_region)
 PLACE_T(place_log, model_log)
 PLACE_T(place_goroutine, model_goroutine)
@@ -1804,115 +1819,6 @@ static int cmp_esc(const void *a, const void *b)
 {
     const model_esc *x = a, *y = b;
     return x->key < y->key ? -1 : x->key > y->key;
-}
-
-/* ---- build records to model records ---------------------------------------- */
-
-typedef struct escvec {
-    model_esc *a;
-    size_t n, cap;
-} escvec;
-
-/* Span i of goroutine lane ln in the build records at src (every table of
- * l but the records in place: bases, site, esc sorted); *esc: it is
- * escaped. */
-static void bdecode(const model_lanes *l, uint32_t ln, const uint8_t *src, uint32_t i,
-                    model_span *o, int *esc)
-{
-    bgsp r;
-    memcpy(&r, src + (size_t)i * sizeof r, sizeof r);
-    if ((r.ss >> MODEL_SITE_BITS) != MODEL_ESC) {
-        const model_site *x = &l->site[r.ss & MODEL_SITE_MASK];
-        o->start = (int64_t)((uint64_t)l->bases[ln][i / MODEL_PBLOCK] + r.off);
-        o->end = (int64_t)((uint64_t)o->start + r.dur);
-        o->state = (uint8_t)(r.ss >> MODEL_SITE_BITS);
-        o->other = r.other;
-        o->stack = x->stack;
-        o->reason = x->reason;
-        o->cat = x->cat;
-        o->flags = x->flags;
-        *esc = 0;
-        return;
-    }
-    *esc = 1;
-    const model_span *e = model_lanes_esc(l, ln, i);
-    if (e)
-        *o = *e;
-    else
-        memset(o, 0, sizeof *o);
-}
-
-/* Turn the c build records of goroutine lane ln at src into model records
- * at dst (dst is src or before it: record i is written after records i and
- * i+1 are read, and before record i + 1 is written). A span followed by a
- * gap escapes (appended to ne, in index order); sets l->lend[ln]. 0 ok, -1
- * no memory. */
-static int compact_lane(model_lanes *l, uint32_t ln, const uint8_t *src, uint8_t *dst, uint32_t c,
-                        escvec *ne)
-{
-    l->lend[ln] = 0;
-    if (!c)
-        return 0;
-    model_span cur, nx;
-    int ecur, enx = 0;
-    memset(&nx, 0, sizeof nx);
-    bdecode(l, ln, src, 0, &cur, &ecur);
-    for (uint32_t i = 0; i < c; i++) {
-        bgsp rg;
-        memcpy(&rg, src + (size_t)i * sizeof rg, sizeof rg);
-        if (i + 1 < c)
-            bdecode(l, ln, src, i + 1, &nx, &enx);
-        else
-            l->lend[ln] = cur.end;
-        if (!ecur && i + 1 < c && nx.start != cur.end) { /* a gap after it */
-            if (ne->n == ne->cap) {
-                size_t nc = ne->cap ? ne->cap * 2 : 64;
-                model_esc *na = realloc(ne->a, sizeof *na * nc);
-                if (!na)
-                    return -1;
-                ne->a = na;
-                ne->cap = nc;
-            }
-            ne->a[ne->n].key = (uint64_t)ln << 32 | i;
-            ne->a[ne->n++].s = cur;
-            ecur = 1;
-        }
-        model_gsp o = {rg.off, rg.other, rg.ss};
-        if (ecur)
-            o = (model_gsp){0, 0, MODEL_ESC << MODEL_SITE_BITS};
-        memcpy(dst + (size_t)i * sizeof o, &o, sizeof o);
-        cur = nx;
-        ecur = enx;
-    }
-    return 0;
-}
-
-/* Merge the new escapes ne (sorted) into l->esc (sorted); frees ne. 0 ok,
- * -1 no memory. */
-static int merge_esc(model_lanes *l, escvec *ne)
-{
-    if (!ne->n) {
-        free(ne->a);
-        ne->a = NULL;
-        return 0;
-    }
-    size_t n = (size_t)l->nesc + ne->n;
-    model_esc *m = n <= UINT32_MAX ? malloc(sizeof *m * n) : NULL;
-    if (!m) {
-        free(ne->a);
-        ne->a = NULL;
-        return -1;
-    }
-    size_t i = 0, j = 0, k = 0;
-    while (i < l->nesc || j < ne->n)
-        m[k++] = j == ne->n || (i < l->nesc && l->esc[i].key < ne->a[j].key) ? l->esc[i++]
-                                                                               : ne->a[j++];
-    free(l->esc);
-    free(ne->a);
-    ne->a = NULL;
-    l->esc = m;
-    l->nesc = (uint32_t)n;
-    return 0;
 }
 
 /* Hand per-lane record arrays over to the model, in lane order (l->block stays
@@ -1985,8 +1891,10 @@ static int take_spans(model_lanes *l, model_builder *b, uint32_t nlanes, const u
     l->cnt = calloc((size_t)nlanes + 1, sizeof *l->cnt);
     l->bases = calloc((size_t)nlanes + 1, sizeof *l->bases);
     l->bblock = malloc(sizeof *l->bblock * (v->na ? v->na : 1));
+    l->lend = calloc((size_t)nlanes + 1, sizeof *l->lend);
     uint32_t *pos = malloc(sizeof *pos * ((size_t)nlanes + 1));
-    if (!l->rec || !l->cnt || !l->bases || !l->bblock || !pos || b->gl.n != nlanes) {
+    if (!l->rec || !l->cnt || !l->bases || !l->bblock || !l->lend || !pos ||
+        b->gl.n != nlanes) {
         free(pos);
         return -1;
     }
@@ -2053,6 +1961,7 @@ static int take_spans(model_lanes *l, model_builder *b, uint32_t nlanes, const u
             bad = 1;
             break;
         }
+        l->lend[ln] = g->n ? g->lend : 0;
         uint32_t a = g->ai;
         for (size_t j = ((size_t)g->n + MODEL_PBLOCK - 1) / MODEL_PBLOCK; j-- > 0;) {
             l->bases[ln][j] = v->av[a];
@@ -2091,27 +2000,15 @@ static int take_spans(model_lanes *l, model_builder *b, uint32_t nlanes, const u
     free(b->site_h);
     b->site_h = NULL;
     b->site_hcap = 0;
-    l->lend = calloc((size_t)nlanes + 1, sizeof *l->lend);
-    if (!l->site || !l->lend) {
+    if (!l->site) {
         free(pos);
         return -1;
     }
-    /* the model's records, in place, lane after lane (each lane's records
-     * move to the front: never ahead of the reads) */
-    uint8_t *blk = (uint8_t *)v->a;
-    escvec ne = {NULL, 0, 0};
-    for (uint32_t i = 0; i < nlanes; i++)
-        if (compact_lane(l, i, blk + (size_t)pos[i] * sizeof(bgsp),
-                         blk + (size_t)pos[i] * sizeof(model_gsp), l->cnt[i], &ne) != 0) {
-            free(ne.a);
-            free(pos);
-            return -1;
-        }
     if (n) {
-        uint8_t *a = realloc(blk, sizeof(model_gsp) * n); /* give back the rest */
-        l->block = a ? a : blk;
+        model_gsp *a = realloc(v->a, sizeof *a * n); /* give back the growth slack */
+        l->block = (uint8_t *)(a ? a : v->a);
     } else {
-        free(blk);
+        free(v->a);
         l->block = NULL;
     }
     v->a = NULL;
@@ -2119,7 +2016,7 @@ static int take_spans(model_lanes *l, model_builder *b, uint32_t nlanes, const u
     for (uint32_t i = 0; i < nlanes; i++)
         l->rec[i] = l->cnt[i] ? l->block + (size_t)pos[i] * sizeof(model_gsp) : NULL;
     free(pos);
-    return merge_esc(l, &ne);
+    return 0;
 }
 
 int model_lanes_index(model_lanes *l)

@@ -37,9 +37,9 @@
  * record and is kept whole in the kind's escape table (esc, sorted by
  * lane << 32 | index, binary-searched): every value round-trips exactly.
  * Escapes stay rare: a span escapes when its block of 32 spans is longer
- * than 2^32 ns (4.29 s) up to its start, or when it lasts 2^32 ns or more
- * (goroutine lanes) or 2^28 ns (268 ms) or more (P/M/GC lanes; the builder
- * keeps durations until the lanes are complete), or before a gap.
+ * than 2^32 ns (4.29 s) up to its start, or before a gap (the builder
+ * writes these records as spans close, and makes the previous record of a
+ * lane escape when the next span does not start at its end).
  */
 typedef struct model_gsp {
     uint32_t off;          /* start - bases[index / MODEL_PBLOCK] */

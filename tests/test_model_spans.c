@@ -570,6 +570,13 @@ static void test_gaps(void **state)
     evgen_proc(&e, T0 + 80, 1, -1, 1, TT_PS_IDLE, TT_PS_RUNNING);
     go_raw(&e, T0 + 90, 1, 1, -1, BIGG, UND, RUN, 0, 0, 0);
     go_raw(&e, T0 + 95, 1, 1, BIGG, BIGG, RUN, WAIT, 0, 0, 0);
+    /* g7: a gap right after a block of 32 spans (the escape of the block's
+     * last record is decided when the next block begins) */
+    go_raw(&e, T0 + 100, 0, 0, -1, 7, UND, RUN, 0, 0, 0);
+    for (int i = 0; i < 31; i++)
+        go_raw(&e, T0 + 101 + i, 0, 0, 7, 7, i % 2 ? RNBL : RUN, i % 2 ? RUN : RNBL, 0, 0, 0);
+    go_raw(&e, T0 + 140, 0, 0, 7, 7, RNBL, NOTEX, 0, 0, 0);
+    go_raw(&e, T0 + 150, 0, 0, -1, 7, NOTEX, RNBL, 0, 0, 0);
     evgen_sync(&e, TEND);
     model *m = evgen_finish(&e);
     uint32_t n;
@@ -587,6 +594,18 @@ static void test_gaps(void **state)
     assert_int_equal(model_lane_span_after(m, ML_GOROUTINE, 0, T0 + 12), 1);
     assert_int_equal(model_lane_next_change(m, ML_GOROUTINE, 0, T0 + 10, 1), T0 + 25);
     assert_int_equal(model_lane_next_change(m, ML_GOROUTINE, 0, T0 + 70, 1), INT64_MIN);
+    free(s);
+    s = lane_all(m, ML_GOROUTINE, model_goroutine_find(m, 7), &n);
+    assert_int_equal(n, 33);
+    for (uint32_t i = 1; i < 31; i++) {
+        assert_int_equal(s[i].start, T0 + 100 + i);
+        assert_int_equal(s[i].end, T0 + 101 + i);
+    }
+    assert_int_equal(s[31].start, T0 + 131);
+    assert_int_equal(s[31].end, T0 + 140);
+    assert_int_equal(s[31].state, MS_RUNNABLE);
+    assert_int_equal(s[32].start, T0 + 150);
+    assert_int_equal(s[32].end, TEND);
     free(s);
     /* the P that ran BIGG */
     uint32_t p1 = UINT32_MAX;
