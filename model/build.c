@@ -163,15 +163,28 @@ enum { LW_NONE, LW_START, LW_RUNNABLE, LW_BLOCK, LW_SYS, LW_SYSBLOCK, LW__COUNT 
 /* Summary accumulators and times kept in the extended record. */
 enum { A_TOTAL, A_EXEC, A_SCHED, A_SYSCALL, A_SYSBLOCK, A_START, A_END, A__COUNT };
 
+/* Per-goroutine maps (Go's BlockTimeByReason, RangeTime) are linked lists
+ * in kvs / kvrs (newest first). A list longer than KV_WALK entries also has
+ * every entry in a hash index (kvhash, key owner << 32 | key), so a goroutine
+ * with thousands of distinct keys (hostile input) costs O(1) per lookup, not
+ * O(keys). owner: the goroutine, NONE32 once its list was reset. */
 typedef struct kv { /* a reason's block time (Go's BlockTimeByReason entry) */
-    uint32_t key, next;
+    uint32_t key, next, owner;
     int64_t ns;
 } kv;
 
 typedef struct kvr { /* a range's time (RangeTime entry) */
-    uint32_t key, next;
+    uint32_t key, next, owner;
     int64_t ns, last; /* last: lastRangeTime (0 = not in the map) */
 } kvr;
+
+#define KV_WALK 8
+
+typedef struct kvhash {
+    uint64_t *ok;  /* owner << 32 | key */
+    uint32_t *ix;  /* entry index + 1, 0: empty slot */
+    size_t cap, n; /* cap: a power of two (0: none yet) */
+} kvhash;
 
 /*
  * A goroutine while building, 64 bytes: what a goroutine that only appears in
@@ -271,6 +284,7 @@ struct model_builder {
     VEC(model_esc) esc[4];   /* escaped spans, key builder lane << 32 | index */
     VEC(kv) kvs;
     VEC(kvr) kvrs;
+    kvhash kvs_h, kvrs_h; /* indexes of the long lists */
     VEC(model_range) ranges[MR__COUNT];
     VEC(orange) open_ranges;
     VEC(rangep) rangesp;
@@ -823,47 +837,105 @@ static void gc_update(model_builder *b, int64_t t)
 
 /* ---- summary (Go's Summarizer) ------------------------------------------- */
 
-static kv *kv_get(model_builder *b, uint32_t *head, uint32_t key)
+/* The slot of ok in h (its entry, or the empty slot where it goes). */
+static size_t kvh_slot(const kvhash *h, uint64_t ok)
 {
-    for (uint32_t i = *head; i != NONE32; i = b->kvs.a[i].next)
-        if (b->kvs.a[i].key == key)
-            return &b->kvs.a[i];
-    size_t k = VADD(b, b->kvs);
-    if (k == SIZE_MAX || k >= NONE32)
-        return NULL;
-    kv *e = &b->kvs.a[k];
-    e->key = key;
-    e->next = *head;
-    *head = (uint32_t)k;
-    return e;
+    size_t i = (size_t)((ok * 0x9e3779b97f4a7c15ull) >> 20) & (h->cap - 1);
+    while (h->ix[i] && h->ok[i] != ok)
+        i = (i + 1) & (h->cap - 1);
+    return i;
 }
 
-static kvr *kvr_find(model_builder *b, uint32_t head, uint32_t key)
+/* Entry ix of ok in h (replacing what it had). */
+static void kvh_put(model_builder *b, kvhash *h, uint64_t ok, uint32_t ix)
 {
-    for (uint32_t i = head; i != NONE32; i = b->kvrs.a[i].next)
-        if (b->kvrs.a[i].key == key)
-            return &b->kvrs.a[i];
-    return NULL;
+    if (2 * (h->n + 1) > h->cap) {
+        size_t cap = h->cap ? 2 * h->cap : 1024;
+        kvhash g = {calloc(cap, sizeof *g.ok), calloc(cap, sizeof *g.ix), cap, h->n};
+        if (!g.ok || !g.ix) {
+            free(g.ok);
+            free(g.ix);
+            b->oom = 1;
+            return;
+        }
+        for (size_t i = 0; i < h->cap; i++)
+            if (h->ix[i]) {
+                size_t s = kvh_slot(&g, h->ok[i]);
+                g.ok[s] = h->ok[i];
+                g.ix[s] = h->ix[i];
+            }
+        free(h->ok);
+        free(h->ix);
+        *h = g;
+    }
+    size_t s = kvh_slot(h, ok);
+    if (!h->ix[s])
+        h->n++;
+    h->ok[s] = ok;
+    h->ix[s] = ix + 1;
 }
 
-static kvr *kvr_get(model_builder *b, uint32_t *head, uint32_t key)
+/* KV_FIND(T, v, h): the entry of key in owner's list (head) of vector v of
+ * T, or NULL; *walked: KV_WALK if the list is longer than that (indexed),
+ * else its length. KV_GET adds a missing entry (indexing the whole list when
+ * it grows past KV_WALK). */
+#define KV_FIND(T, v, h)                                                                       \
+    static T *T##_find_w(model_builder *b, uint32_t owner, uint32_t head, uint32_t key,        \
+                         uint32_t *walked)                                                     \
+    {                                                                                          \
+        uint32_t i = head, steps = 0;                                                          \
+        for (; i != NONE32 && steps < KV_WALK; i = b->v.a[i].next, steps++)                    \
+            if (b->v.a[i].key == key)                                                          \
+                return &b->v.a[i];                                                             \
+        *walked = i != NONE32 ? KV_WALK + 1 : steps;                                           \
+        if (i == NONE32 || !b->h.cap)                                                          \
+            return NULL;                                                                       \
+        size_t s = kvh_slot(&b->h, (uint64_t)owner << 32 | key);                               \
+        uint32_t x = b->h.ix[s];                                                               \
+        if (x && b->v.a[x - 1].owner == owner && b->v.a[x - 1].key == key)                     \
+            return &b->v.a[x - 1];                                                             \
+        return NULL;                                                                           \
+    }                                                                                          \
+    static T *T##_get(model_builder *b, uint32_t owner, uint32_t *head, uint32_t key)          \
+    {                                                                                          \
+        uint32_t walked = 0;                                                                   \
+        T *e = T##_find_w(b, owner, *head, key, &walked);                                      \
+        if (e)                                                                                 \
+            return e;                                                                          \
+        size_t k = VADD(b, b->v);                                                              \
+        if (k == SIZE_MAX || k >= NONE32)                                                      \
+            return NULL;                                                                       \
+        e = &b->v.a[k];                                                                        \
+        e->key = key;                                                                          \
+        e->owner = owner;                                                                      \
+        e->next = *head;                                                                       \
+        *head = (uint32_t)k;                                                                   \
+        if (walked > KV_WALK)                                                                  \
+            kvh_put(b, &b->h, (uint64_t)owner << 32 | key, (uint32_t)k);                       \
+        else if (walked == KV_WALK)                                                            \
+            for (uint32_t j = *head; j != NONE32; j = b->v.a[j].next)                          \
+                kvh_put(b, &b->h, (uint64_t)owner << 32 | b->v.a[j].key, j);                   \
+        return &b->v.a[k];                                                                     \
+    }                                                                                          \
+    /* The list at *head is dropped: its entries no longer answer lookups. */                  \
+    static void T##_reset(model_builder *b, uint32_t *head)                                    \
+    {                                                                                          \
+        for (uint32_t j = *head; j != NONE32; j = b->v.a[j].next)                              \
+            b->v.a[j].owner = NONE32;                                                          \
+        *head = NONE32;                                                                        \
+    }
+KV_FIND(kv, kvs, kvs_h)
+KV_FIND(kvr, kvrs, kvrs_h)
+
+static kvr *kvr_find(model_builder *b, uint32_t owner, uint32_t head, uint32_t key)
 {
-    kvr *e = kvr_find(b, *head, key);
-    if (e)
-        return e;
-    size_t k = VADD(b, b->kvrs);
-    if (k == SIZE_MAX || k >= NONE32)
-        return NULL;
-    e = &b->kvrs.a[k];
-    e->key = key;
-    e->next = *head;
-    *head = (uint32_t)k;
-    return e;
+    uint32_t walked;
+    return kvr_find_w(b, owner, head, key, &walked);
 }
 
 static void reason_add(model_builder *b, uint32_t gi, uint32_t reason, int64_t d)
 {
-    kv *e = kv_get(b, &b->gs.a[gi].kv_reason, reason);
+    kv *e = kv_get(b, gi, &b->gs.a[gi].kv_reason, reason);
     if (e)
         e->ns += d;
 }
@@ -874,12 +946,12 @@ static void sum_reset(model_builder *b, uint32_t gi, int64_t creation)
     g->open.gbits |= GB_SUMMARY;
     g->creation = creation;
     g->name_stack = 0;
-    g->kv_reason = NONE32;
+    kv_reset(b, &g->kv_reason);
     lclear_all(b, gi);
     bgx *x = gx_of(b, gi);
     if (x) {
         memset(x->acc, 0, sizeof x->acc);
-        x->kv_range = NONE32;
+        kvr_reset(b, &x->kv_range);
     }
 }
 
@@ -1436,7 +1508,7 @@ static void sum_ranges(model_builder *b, const tt_event *ev)
         bgx *x = gx_make(b, gi);
         if (!x)
             return;
-        kvr *e = kvr_get(b, &x->kv_range, ev->name); /* moves kvrs, not gx */
+        kvr *e = kvr_get(b, gi, &x->kv_range, ev->name); /* moves kvrs, not gx */
         if (!e)
             return;
         if (ev->kind == TT_EV_RANGE_ACTIVE) {
@@ -1463,7 +1535,7 @@ static void sum_ranges(model_builder *b, const tt_event *ev)
         bgx *x = gi == NONE32 ? NULL : gx_of(b, gi);
         if (!x)
             return;
-        kvr *e = kvr_find(b, x->kv_range, ev->name);
+        kvr *e = kvr_find(b, gi, x->kv_range, ev->name);
         if (!e || !e->last)
             return;
         e->ns += ev->time - e->last;
@@ -2314,6 +2386,10 @@ void model_builder_free(model_builder *b)
     free(b->ms.a);
     free(b->kvs.a);
     free(b->kvrs.a);
+    free(b->kvs_h.ok);
+    free(b->kvs_h.ix);
+    free(b->kvrs_h.ok);
+    free(b->kvrs_h.ix);
     for (int k = 0; k < MR__COUNT; k++)
         free(b->ranges[k].a);
     free(b->open_ranges.a);
