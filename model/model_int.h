@@ -279,8 +279,6 @@ struct model {
     uint32_t *g_log_off;
     model_task *tasks;
 
-    model_point *series[MSER__COUNT];
-    uint32_t nseries[MSER__COUNT];
 
     model_prof_rec *prof[MP__COUNT];
 

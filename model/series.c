@@ -63,8 +63,6 @@ static void mser_free(mser *s)
 
 void model_series_free(model *m)
 {
-    for (int k = 0; k < MSER__COUNT; k++)
-        free(m->series[k]);
     if (m->cache && m->cache->gser) {
         for (int k = 0; k < MSER__COUNT; k++)
             mser_free(&m->cache->gser->s[k]);

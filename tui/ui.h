@@ -128,7 +128,6 @@ typedef struct ui_state {
 
     uint8_t *colbuf;
     struct ui_colcache *cc; /* per-lane columns for the current viewport */
-    struct ui_plotcache *pc; /* plot lanes' block maxima (ui_plot.c) */
 } ui_state;
 
 /* Build the state for a loaded model (not owned) at rows x cols. Returns 0 or

@@ -137,7 +137,6 @@ static void rix_clear(struct ui_colcache *c)
 
 void ui_colcache_free(ui_state *st)
 {
-    ui_plot_free(st);
     struct ui_colcache *c = st->cc;
     if (!c) return;
     for (int k = 0; k < CC_GENS; k++) {

@@ -65,7 +65,6 @@ uint8_t *ui_cc_get(ui_state *st, uint64_t key, int cols, int *fresh);
 /* ui_plot.c */
 void ui_draw_plot(ui_state *st, const ui_lane *l, int row);
 void ui_plot_label(ui_state *st, const ui_lane *l, char *b, size_t n);
-void ui_plot_free(ui_state *st);
 /* The first k in [lo, n) with key(off + k) > t (n if none), where key(i) =
  * base[i step], ascending over [off, off + n); sk[b] = key(64 b) for every
  * block starting before off + n, or NULL (plain galloping). */

@@ -20,14 +20,6 @@ static void fmt_bytes(uint64_t v, char *b, size_t n)
     else snprintf(b, n, "%.2fGiB", v / 1073741824.0);
 }
 
-/* The plots keep no cache of their own any more (the model answers the
- * column maxima from its block maxima): st->pc stays NULL. */
-void ui_plot_free(ui_state *st)
-{
-    free(st->pc);
-    st->pc = NULL;
-}
-
 static const model_series_kind plot_series[PLOT__COUNT] = {MSER_HEAP_ALLOC, MSER_G_RUNNING,
                                                           MSER_G_RUNNABLE, MSER_G_WAITING};
 
