@@ -417,6 +417,48 @@ uint32_t model_goroutine_episode_count(const model *m, uint32_t idx)
     return cnt;
 }
 
+/* The k-th largest of the maxima bmax[b] of the blocks b < nb that hold an
+ * episode (bcnt[b] > 0); 0 when fewer than k blocks do or memory is short.
+ * A min-heap of the k largest so far. */
+static uint32_t kth_block_max(const uint32_t *bmax, const uint8_t *bcnt, uint32_t nb, uint32_t k)
+{
+    if (k == 0 || nb < k)
+        return 0;
+    uint32_t *h = malloc(sizeof *h * k), nh = 0;
+    if (!h)
+        return 0;
+    for (uint32_t b = 0; b < nb; b++) {
+        if (!bcnt[b])
+            continue;
+        uint32_t v = bmax[b];
+        if (nh < k) {
+            uint32_t i = nh++; /* sift up */
+            while (i && h[(i - 1) / 2] > v) {
+                h[i] = h[(i - 1) / 2];
+                i = (i - 1) / 2;
+            }
+            h[i] = v;
+        } else if (v > h[0]) {
+            uint32_t i = 0; /* replace the root, sift down */
+            for (;;) {
+                uint32_t a = 2 * i + 1, w = a;
+                if (a >= k)
+                    break;
+                if (a + 1 < k && h[a + 1] < h[a])
+                    w = a + 1;
+                if (h[w] >= v)
+                    break;
+                h[i] = h[w];
+                i = w;
+            }
+            h[i] = v;
+        }
+    }
+    uint32_t r = nh == k ? h[0] : 0;
+    free(h);
+    return r;
+}
+
 uint32_t model_goroutine_top_episodes(const model *m, uint32_t idx, uint32_t max,
                                       const model_episode **eps, uint32_t *total)
 {
@@ -452,10 +494,16 @@ uint32_t model_goroutine_top_episodes(const model *m, uint32_t idx, uint32_t max
     const uint32_t *bmax = l->ep_max ? l->ep_max + (size_t)l->ck_off[idx] + idx : NULL;
     const uint8_t *bcnt = l->ep_cnt ? l->ep_cnt + (size_t)l->ck_off[idx] + idx : NULL;
     uint32_t nh = 0, cnt = 0;
+    /* lo: the k-th largest block maximum. Each block holds an episode as long
+     * as its maximum, so k episodes last lo ns or more and a block whose
+     * maximum is below lo cannot place any: skipped from the start, before
+     * the heap fills up with whatever comes first. */
+    uint32_t lo = bmax ? kth_block_max(bmax, bcnt, (n + MODEL_CK_EVERY - 1) / MODEL_CK_EVERY, k) : 0;
     for (uint32_t i = 0; i < n; i++) {
         if (bmax && i % MODEL_CK_EVERY == 0) {
             uint32_t b = i / MODEL_CK_EVERY;
-            if (!bcnt[b] || (nh == k && bmax[b] < UINT32_MAX && (int64_t)bmax[b] <= h[0].d)) {
+            if (!bcnt[b] || bmax[b] < lo ||
+                (nh == k && bmax[b] < UINT32_MAX && (int64_t)bmax[b] <= h[0].d)) {
                 cnt += bcnt[b];
                 i += MODEL_CK_EVERY - 1; /* the loop's i++ enters the next block */
                 continue;

@@ -66,6 +66,41 @@ static void test_top_episodes(void **state)
     assert_true(for_each_sample(check_top, NULL) > 5);
 }
 
+/* Long goroutines whose episodes tie (a few distinct lengths, so the k-th
+ * largest block maximum equals many blocks' maxima) and some last 2^32 ns
+ * or more (block maxima saturate): the top-N skips blocks below the k-th
+ * largest block maximum and must still equal the sorted list. */
+static void test_top_episodes_ties(void **state)
+{
+    (void)state;
+    for (int variant = 0; variant < 3; variant++) {
+        evgen e;
+        evgen_init(&e);
+        const int64_t T0 = 1000;
+        evgen_sync(&e, T0);
+        evgen_proc(&e, T0, 0, -1, 0, TT_PS_UNDETERMINED, TT_PS_RUNNING);
+        evgen_go(&e, T0, 0, 0, -1, 1, TT_GS_UNDETERMINED, TT_GS_RUNNING, NULL, 0, 0);
+        int64_t t = T0;
+        uint32_t seed = 12345u + (uint32_t)variant;
+        for (int i = 0; i < 20000; i++) {
+            seed = seed * 1103515245u + 12345u;
+            int64_t d = variant == 0 ? 100 : (int64_t)(seed >> 16) % (variant == 1 ? 4 : 3000) + 1;
+            if (variant == 2 && i % 997 == 0)
+                d = (INT64_C(1) << 32) + (int64_t)(i % 3);
+            evgen_go(&e, t += 5, 0, 0, 1, 1, TT_GS_RUNNING, TT_GS_WAITING, "chan receive", 0, 0);
+            evgen_go(&e, t += d, 0, 0, -1, 1, TT_GS_WAITING, TT_GS_RUNNABLE, NULL, 0, 0);
+            evgen_go(&e, t += 1 + (int64_t)(seed % 3), 0, 0, -1, 1, TT_GS_RUNNABLE, TT_GS_RUNNING, NULL, 0, 0);
+        }
+        evgen_sync(&e, t + 10);
+        model *m = evgen_finish(&e);
+        assert_non_null(m);
+        assert_true(model_lane_nspans(m, ML_GOROUTINE, model_goroutine_find(m, 1)) > 60000);
+        check_top(m, "ties", NULL);
+        model_free(m);
+        evgen_free(&e);
+    }
+}
+
 /* Reference for model_lane_columns, straight from its contract in model.h:
  * per column, the time of each state among the spans overlapping it. */
 static void ref_columns(const model_span *s, uint32_t n, int64_t t0, double npc, uint32_t ncols,
@@ -603,6 +638,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_top_episodes),
+        cmocka_unit_test(test_top_episodes_ties),
         cmocka_unit_test(test_lane_columns),
         cmocka_unit_test(test_wide_columns_samples),
         cmocka_unit_test(test_wide_columns_random),
