@@ -429,6 +429,12 @@ static int64_t acc_get(model_builder *b, uint32_t gi, int a)
     return x ? x->acc[a] : 0;
 }
 
+/* Time differences and sums of the summary wrap around like Go's int64
+ * arithmetic (a hostile trace can span more than 2^63 ns) instead of
+ * overflowing. */
+static inline int64_t wsub(int64_t a, int64_t b) { return (int64_t)((uint64_t)a - (uint64_t)b); }
+static inline int64_t wadd(int64_t a, int64_t b) { return (int64_t)((uint64_t)a + (uint64_t)b); }
+
 static void acc_add(model_builder *b, uint32_t gi, int a, int64_t d)
 {
     if (d == 0)
@@ -937,7 +943,7 @@ static void reason_add(model_builder *b, uint32_t gi, uint32_t reason, int64_t d
 {
     kv *e = kv_get(b, gi, &b->gs.a[gi].kv_reason, reason);
     if (e)
-        e->ns += d;
+        e->ns = wadd(e->ns, d);
 }
 
 static void sum_reset(model_builder *b, uint32_t gi, int64_t creation)
@@ -973,22 +979,22 @@ static void sum_finalize(model_builder *b, uint32_t gi, int64_t T, int has_trigg
     if (has_trigger)
         acc[A_END] = T;
     if (acc[A_TOTAL] == 0)
-        acc[A_TOTAL] = T - b->gs.a[gi].creation;
+        acc[A_TOTAL] = wsub(T, b->gs.a[gi].creation);
     if (l[LW_START])
-        acc[A_EXEC] += T - l[LW_START];
+        acc[A_EXEC] = wadd(acc[A_EXEC], wsub(T, l[LW_START]));
     if (l[LW_RUNNABLE])
-        acc[A_SCHED] += T - l[LW_RUNNABLE];
+        acc[A_SCHED] = wadd(acc[A_SCHED], wsub(T, l[LW_RUNNABLE]));
     if (l[LW_BLOCK])
-        reason_add(b, gi, b->gs.a[gi].l_reason, T - l[LW_BLOCK]);
+        reason_add(b, gi, b->gs.a[gi].l_reason, wsub(T, l[LW_BLOCK]));
     if (l[LW_SYS])
-        acc[A_SYSCALL] += T - l[LW_SYS];
+        acc[A_SYSCALL] = wadd(acc[A_SYSCALL], wsub(T, l[LW_SYS]));
     if (l[LW_SYSBLOCK])
-        acc[A_SCHED] += T - l[LW_SYSBLOCK];
+        acc[A_SCHED] = wadd(acc[A_SCHED], wsub(T, l[LW_SYSBLOCK]));
     x = gx_of(b, gi);
     for (uint32_t i = x ? x->kv_range : NONE32; i != NONE32; i = b->kvrs.a[i].next) {
         kvr *e = &b->kvrs.a[i];
         if (e->last) {
-            e->ns += T - e->last;
+            e->ns = wadd(e->ns, wsub(T, e->last));
             e->last = 0;
         }
     }
@@ -1039,7 +1045,7 @@ static void sum_transition(model_builder *b, uint32_t gi, const tt_event *ev)
     switch (ev->from) {
     case TT_GS_UNDETERMINED: {
         sum_reset(b, gi, b->sync_ts);
-        int64_t st = t - b->sync_ts;
+        int64_t st = wsub(t, b->sync_ts);
         switch (ev->to) {
         case TT_GS_RUNNING:
             acc_add(b, gi, A_EXEC, st);
@@ -1060,13 +1066,13 @@ static void sum_transition(model_builder *b, uint32_t gi, const tt_event *ev)
         sum_reset(b, gi, t);
         break;
     case TT_GS_RUNNING:
-        acc_add(b, gi, A_EXEC, t - lget(b, gi, LW_START));
+        acc_add(b, gi, A_EXEC, wsub(t, lget(b, gi, LW_START)));
         lset(b, gi, LW_START, 0);
         break;
     case TT_GS_WAITING: {
         int64_t lb = lget(b, gi, LW_BLOCK);
         if (lb) {
-            reason_add(b, gi, b->gs.a[gi].l_reason, t - lb);
+            reason_add(b, gi, b->gs.a[gi].l_reason, wsub(t, lb));
             lset(b, gi, LW_BLOCK, 0);
         }
         break;
@@ -1074,7 +1080,7 @@ static void sum_transition(model_builder *b, uint32_t gi, const tt_event *ev)
     case TT_GS_RUNNABLE: {
         int64_t lr = lget(b, gi, LW_RUNNABLE);
         if (lr) {
-            acc_add(b, gi, A_SCHED, t - lr);
+            acc_add(b, gi, A_SCHED, wsub(t, lr));
             lset(b, gi, LW_RUNNABLE, 0);
         }
         break;
@@ -1083,10 +1089,10 @@ static void sum_transition(model_builder *b, uint32_t gi, const tt_event *ev)
         int64_t ls = lget(b, gi, LW_SYS), lsb = lget(b, gi, LW_SYSBLOCK);
         if (ls) {
             if (lsb) {
-                acc_add(b, gi, A_SYSBLOCK, t - lsb);
-                acc_add(b, gi, A_SYSCALL, lsb - ls);
+                acc_add(b, gi, A_SYSBLOCK, wsub(t, lsb));
+                acc_add(b, gi, A_SYSCALL, wsub(lsb, ls));
             } else {
-                acc_add(b, gi, A_SYSCALL, t - ls);
+                acc_add(b, gi, A_SYSCALL, wsub(t, ls));
             }
             lset(b, gi, LW_SYS, 0);
             lset(b, gi, LW_SYSBLOCK, 0);
@@ -1513,7 +1519,7 @@ static void sum_ranges(model_builder *b, const tt_event *ev)
             return;
         if (ev->kind == TT_EV_RANGE_ACTIVE) {
             if (e->last)
-                e->ns += b->sync_ts - e->last;
+                e->ns = wadd(e->ns, wsub(b->sync_ts, e->last));
             e->last = b->sync_ts;
         } else {
             e->last = ev->time;
@@ -1538,7 +1544,7 @@ static void sum_ranges(model_builder *b, const tt_event *ev)
         kvr *e = kvr_find(b, gi, x->kv_range, ev->name);
         if (!e || !e->last)
             return;
-        e->ns += ev->time - e->last;
+        e->ns = wadd(e->ns, wsub(ev->time, e->last));
         e->last = 0;
     }
 }
@@ -2127,8 +2133,8 @@ int model_lanes_index(model_lanes *l)
         int64_t *ck = l->ck + (size_t)l->ck_off[i] * l->nst;
         for (uint32_t j = 1; j <= n; j++) {
             model_sse e = model_rec_sse(l, i, j - 1);
-            if (e.state < MS__COUNT)
-                acc[e.state] += e.end - e.start;
+            if (e.state < MS__COUNT) /* wrapping: a hostile span may last 2^63 ns or more */
+                acc[e.state] = wadd(acc[e.state], wsub(e.end, e.start));
             if (j % MODEL_CK_EVERY == 0) {
                 int64_t *c = ck + (size_t)(j / MODEL_CK_EVERY - 1) * l->nst;
                 for (uint32_t k = 0; k < l->nst; k++)
