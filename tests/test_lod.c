@@ -7,6 +7,7 @@
 #include "model/model_int.h"
 #include "tests/lib/evgen.h"
 #include "tests/lib/samples.h"
+#include "tests/lib/reflane.h"
 #include "tests/lib/spancopy.h"
 
 #include <math.h>
@@ -19,42 +20,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-
-/* The dominant state of [ta, tb) from the spans s[first..) (sorted, not
- * overlapping), straight from model.h's contract; *first advances. */
-static int ref_column(const model_span *s, uint32_t n, uint32_t *first, int64_t ta, int64_t tb)
-{
-    int64_t d[MS__COUNT] = {0};
-    while (*first < n && s[*first].end <= ta)
-        (*first)++;
-    for (uint32_t i = *first; i < n && s[i].start < tb; i++) {
-        int64_t a = s[i].start > ta ? s[i].start : ta, b = s[i].end < tb ? s[i].end : tb;
-        if (b > a && s[i].state < MS__COUNT)
-            d[s[i].state] += b - a;
-    }
-    int best = MS_NONE;
-    int64_t bestd = 0;
-    for (int st = 1; st < MS__COUNT; st++)
-        if (d[st] > bestd || (d[st] == bestd && d[st] > 0 && st == MS_RUNNING)) {
-            best = st;
-            bestd = d[st];
-        }
-    if (best == MS_NONE && tb <= ta)
-        for (uint32_t i = 0; i < n; i++)
-            if (s[i].start <= ta && ta < s[i].end)
-                best = s[i].state;
-    return best;
-}
-
-static void ref_columns(const model_span *s, uint32_t n, int64_t t0, double npc, uint32_t ncols, uint8_t *out)
-{
-    uint32_t first = 0;
-    for (uint32_t c = 0; c < ncols; c++) {
-        int64_t ta = (int64_t)llround((double)t0 + npc * c);
-        int64_t tb = (int64_t)llround((double)t0 + npc * (c + 1));
-        out[c] = (uint8_t)ref_column(s, n, &first, ta, tb);
-    }
-}
 
 static uint64_t rng;
 static uint64_t rnd(void)

@@ -7,6 +7,7 @@
 #include "model/model_int.h"
 #include "tests/lib/evgen.h"
 #include "tests/lib/samples.h"
+#include "tests/lib/reflane.h"
 #include "tests/lib/spancopy.h"
 
 #include <math.h>
@@ -98,38 +99,6 @@ static void test_top_episodes_ties(void **state)
         check_top(m, "ties", NULL);
         model_free(m);
         evgen_free(&e);
-    }
-}
-
-/* Reference for model_lane_columns, straight from its contract in model.h:
- * per column, the time of each state among the spans overlapping it. */
-static void ref_columns(const model_span *s, uint32_t n, int64_t t0, double npc, uint32_t ncols,
-                        uint8_t *out)
-{
-    uint32_t first = 0;
-    for (uint32_t c = 0; c < ncols; c++) {
-        int64_t ta = (int64_t)llround((double)t0 + npc * c);
-        int64_t tb = (int64_t)llround((double)t0 + npc * (c + 1));
-        int64_t d[MS__COUNT] = {0};
-        while (first < n && s[first].end <= ta)
-            first++;
-        for (uint32_t i = first; i < n && s[i].start < tb; i++) {
-            int64_t a = s[i].start > ta ? s[i].start : ta, b = s[i].end < tb ? s[i].end : tb;
-            if (b > a && s[i].state < MS__COUNT)
-                d[s[i].state] += b - a;
-        }
-        int best = MS_NONE;
-        int64_t bestd = 0;
-        for (int st = 1; st < MS__COUNT; st++)
-            if (d[st] > bestd || (d[st] == bestd && d[st] > 0 && st == MS_RUNNING)) {
-                best = st;
-                bestd = d[st];
-            }
-        if (best == MS_NONE && tb <= ta)
-            for (uint32_t i = 0; i < n; i++)
-                if (s[i].start <= ta && ta < s[i].end)
-                    best = s[i].state;
-        out[c] = (uint8_t)best;
     }
 }
 
@@ -329,48 +298,12 @@ static void test_wide_columns_random(void **state)
 /* Reference goroutine counts: every span boundary as (time, class, +-1),
  * sorted by time, summed; one point per time where a class's count
  * changed (the value after all changes at that time). */
-typedef struct bnd {
-    int64_t t;
-    int w, d;
-} bnd;
-
-static int cmp_bnd(const void *a, const void *b)
-{
-    const bnd *x = a, *y = b;
-    return x->t < y->t ? -1 : x->t > y->t;
-}
-
-static int gclass(uint8_t st)
-{
-    return st == MS_RUNNING || st == MS_SYSCALL || st == MS_SYSCALL_BLOCKED ? 0
-           : st == MS_RUNNABLE                                              ? 1
-           : st == MS_WAITING                                               ? 2
-                                                                            : -1;
-}
-
 static void check_gseries(model *m, const char *name, void *ctx)
 {
     (void)ctx;
-    size_t nb = 0, cap = 1024;
-    bnd *b = malloc(sizeof *b * cap);
+    size_t nb = 0;
+    ref_bnd *b = ref_gbounds(m, &nb);
     assert_non_null(b);
-    uint32_t ng = model_lane_count(m, ML_GOROUTINE);
-    for (uint32_t g = 0; g < ng; g++) {
-        model_span s;
-        for (uint32_t i = 0; model_lane_span(m, ML_GOROUTINE, g, i, &s); i++) {
-            int w = gclass(s.state);
-            if (w < 0)
-                continue;
-            if (nb + 2 > cap) {
-                cap *= 2;
-                b = realloc(b, sizeof *b * cap);
-                assert_non_null(b);
-            }
-            b[nb++] = (bnd){s.start, w, 1};
-            b[nb++] = (bnd){s.end, w, -1};
-        }
-    }
-    qsort(b, nb, sizeof *b, cmp_bnd);
     const model_info *in = model_get_info(m);
     for (int w = 0; w < 3; w++) {
         model_series_kind sk = (model_series_kind)(MSER_G_RUNNING + w);

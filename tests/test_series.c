@@ -16,6 +16,7 @@
 
 #include "model/model.h"
 #include "model/model_int.h" /* model_series_set: synthetic series */
+#include "tests/lib/reflane.h"
 #include "tests/lib/evgen.h"
 #include "tests/lib/samples.h"
 
@@ -74,51 +75,15 @@ static uint64_t bf_max_in(const model_point *p, uint32_t n, int64_t a, int64_t b
     return v;
 }
 
-typedef struct bnd {
-    int64_t t;
-    int w, d;
-} bnd;
-
-static int cmp_bnd(const void *a, const void *b)
-{
-    const bnd *x = a, *y = b;
-    return x->t < y->t ? -1 : x->t > y->t;
-}
-
-static int gclass(uint32_t st)
-{
-    return st == MS_RUNNING || st == MS_SYSCALL || st == MS_SYSCALL_BLOCKED ? 0
-           : st == MS_RUNNABLE                                              ? 1
-           : st == MS_WAITING                                               ? 2
-                                                                            : -1;
-}
-
 /* The three goroutine-count series recomputed from the lanes' spans: a
  * point at the trace start (0), then one per time at which a count changes
  * to a new value (a change at the same time as the previous point replaces
  * it). */
 static void ref_gseries(const model *m, pts out[3])
 {
-    size_t nb = 0, cap = 1024;
-    bnd *b = malloc(sizeof *b * cap);
+    size_t nb = 0;
+    ref_bnd *b = ref_gbounds(m, &nb);
     assert_non_null(b);
-    uint32_t ng = model_lane_count(m, ML_GOROUTINE);
-    for (uint32_t g = 0; g < ng; g++) {
-        model_span s;
-        for (uint32_t i = 0; model_lane_span(m, ML_GOROUTINE, g, i, &s); i++) {
-            int w = gclass(s.state);
-            if (w < 0)
-                continue;
-            if (nb + 2 > cap) {
-                cap *= 2;
-                b = realloc(b, sizeof *b * cap);
-                assert_non_null(b);
-            }
-            b[nb++] = (bnd){s.start, w, 1};
-            b[nb++] = (bnd){s.end, w, -1};
-        }
-    }
-    qsort(b, nb, sizeof *b, cmp_bnd);
     int64_t t0 = model_get_info(m)->t_start;
     for (int w = 0; w < 3; w++) {
         pts *o = &out[w];
