@@ -148,6 +148,19 @@ static const uint8_t ev_rft[EV_NSPECS][3] = {
     [EV_GO_SYSCALL_END_BLOCKED] = {TT_RES_GOROUTINE, TT_GS_SYSCALL, TT_GS_RUNNABLE},
 };
 
+/* The header fields of an event of spec t (everything else zero): the
+ * per-reader table (init_hdr) and, for a constant t, straight from these
+ * tables (the compiler folds it). */
+static inline __attribute__((always_inline)) void hdr_fill(tt_event *h, unsigned t)
+{
+    memset(h, 0, sizeof *h);
+    h->kind = ev_kind[t];
+    h->type = (uint8_t)t;
+    h->res = ev_rft[t][0];
+    h->from = ev_rft[t][1];
+    h->to = ev_rft[t][2];
+}
+
 /* Range "begin" type of a range event (Go's StartEv), for in-flight tracking. */
 static unsigned range_start(unsigned t)
 {
@@ -2612,12 +2625,7 @@ static inline __attribute__((always_inline)) tt_status emit_ev(rd *r, const oev 
     int ct = __builtin_constant_p(t);
     if (ct) {
         tt_event h;
-        memset(&h, 0, sizeof h);
-        h.kind = ev_kind[t];
-        h.type = (uint8_t)t;
-        h.res = ev_rft[t][0];
-        h.from = ev_rft[t][1];
-        h.to = ev_rft[t][2];
+        hdr_fill(&h, t);
         h.flags = synth;
         memcpy((char *)evp + offsetof(tt_event, kind), (const char *)&h + offsetof(tt_event, kind), 8);
     } else {
@@ -2832,12 +2840,7 @@ static void init_hdr(rd *r)
 {
     for (unsigned t = 0; t < EV_NSPECS; t++) {
         tt_event tmp;
-        memset(&tmp, 0, sizeof tmp);
-        tmp.kind = ev_kind[t];
-        tmp.type = (uint8_t)t;
-        tmp.res = ev_rft[t][0];
-        tmp.from = ev_rft[t][1];
-        tmp.to = ev_rft[t][2];
+        hdr_fill(&tmp, t);
         memcpy(&r->hdr[t], (const char *)&tmp + offsetof(tt_event, kind), 8);
         r->stkslot[t] = ev_stack[t][0] ? (uint8_t)(ev_stack[t][0] - 1) : 4;
     }
