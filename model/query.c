@@ -417,6 +417,21 @@ uint32_t model_goroutine_episode_count(const model *m, uint32_t idx)
     return cnt;
 }
 
+/* Offer episode e to the heap h of the k first in episode order (nh of them
+ * so far). */
+static inline void top_push(epd *h, uint32_t *nh, uint32_t k, epd e)
+{
+    if (*nh < k) {
+        h[(*nh)++] = e;
+        if (*nh == k)
+            for (uint32_t j = k / 2; j-- > 0;)
+                epd_sift(h, k, j);
+    } else if (epd_before(&e, &h[0])) {
+        h[0] = e;
+        epd_sift(h, k, 0);
+    }
+}
+
 /* The k-th largest of the maxima bmax[b] of the blocks b < nb that hold an
  * episode (bcnt[b] > 0); 0 when fewer than k blocks do or memory is short.
  * A min-heap of the k largest so far. */
@@ -498,7 +513,41 @@ uint32_t model_goroutine_top_episodes(const model *m, uint32_t idx, uint32_t max
      * as its maximum, so k episodes last lo ns or more and a block whose
      * maximum is below lo cannot place any: skipped from the start, before
      * the heap fills up with whatever comes first. */
-    uint32_t lo = bmax ? kth_block_max(bmax, bcnt, (n + MODEL_CK_EVERY - 1) / MODEL_CK_EVERY, k) : 0;
+    uint32_t nb = (n + MODEL_CK_EVERY - 1) / MODEL_CK_EVERY;
+    uint32_t lo = bmax ? kth_block_max(bmax, bcnt, nb, k) : 0;
+    uint32_t *cand = lo ? malloc(sizeof *cand * nb) : NULL;
+    if (cand) {
+        /* the blocks that can place an episode, listed first, so that the
+         * records of the next ones are fetched while one is decoded (their
+         * cache misses overlap) */
+        uint32_t nc = 0;
+        for (uint32_t b = 0; b < nb; b++) {
+            cnt += bcnt[b];
+            cand[nc] = b;
+            nc += bcnt[b] && bmax[b] >= lo;
+        }
+        const uint8_t *rec = l->rec[idx];
+        for (uint32_t j = 0; j < nc; j++) {
+            if (j + 4 < nc) {
+                const uint8_t *q = rec + (size_t)cand[j + 4] * MODEL_CK_EVERY * l->stride;
+                for (uint32_t o = 0; o < MODEL_CK_EVERY * l->stride + 64; o += 64)
+                    __builtin_prefetch(q + o);
+                __builtin_prefetch(&l->bases[idx][cand[j + 4] * MODEL_CK_EVERY / MODEL_PBLOCK]);
+            }
+            uint32_t b = cand[j];
+            if (nh == k && bmax[b] < UINT32_MAX && (int64_t)bmax[b] <= h[0].d)
+                continue;
+            uint32_t end = (b + 1) * MODEL_CK_EVERY < n ? (b + 1) * MODEL_CK_EVERY : n;
+            for (uint32_t i = b * MODEL_CK_EVERY; i < end; i++) {
+                model_sse sp = model_rec_sse(l, idx, i);
+                if (!is_episode(sp.state))
+                    continue;
+                top_push(h, &nh, k, (epd){sp.end - sp.start, i});
+            }
+        }
+        free(cand);
+        n = 0; /* done: the loop below has nothing left */
+    }
     for (uint32_t i = 0; i < n; i++) {
         if (bmax && i % MODEL_CK_EVERY == 0) {
             uint32_t b = i / MODEL_CK_EVERY;
@@ -513,16 +562,7 @@ uint32_t model_goroutine_top_episodes(const model *m, uint32_t idx, uint32_t max
         if (!is_episode(sp.state))
             continue;
         cnt++;
-        epd e = {sp.end - sp.start, i};
-        if (nh < k) {
-            h[nh++] = e;
-            if (nh == k)
-                for (uint32_t j = k / 2; j-- > 0;)
-                    epd_sift(h, k, j);
-        } else if (epd_before(&e, &h[0])) {
-            h[0] = e;
-            epd_sift(h, k, 0);
-        }
+        top_push(h, &nh, k, (epd){sp.end - sp.start, i});
     }
     if (slot)
         *slot = cnt;
