@@ -84,14 +84,28 @@ int64_t tl_span(const tl_viewport *vp)
     return (int64_t)llround(vp->ns_per_col * vp->cols);
 }
 
+/* a + b, saturated to [INT64_MIN + 1, INT64_MAX] (hostile times can put a
+ * column edge past the int64 range) */
+static int64_t sat_add(int64_t a, int64_t b)
+{
+    int64_t r;
+    if (__builtin_add_overflow(a, b, &r)) return b > 0 ? INT64_MAX : INT64_MIN + 1;
+    return r;
+}
+
 int64_t tl_col_time(const tl_viewport *vp, int col)
 {
-    return vp->t0 + (int64_t)llround(vp->ns_per_col * col);
+    double d = vp->ns_per_col * col;
+    if (d >= 9.2e18) return sat_add(vp->t0, INT64_MAX);
+    if (d <= -9.2e18) return sat_add(vp->t0, INT64_MIN + 1);
+    return sat_add(vp->t0, (int64_t)llround(d));
 }
 
 int tl_time_col(const tl_viewport *vp, int64_t t)
 {
-    double c = floor((double)(t - vp->t0) / vp->ns_per_col);
+    int64_t dt;
+    double c = __builtin_sub_overflow(t, vp->t0, &dt) ? floor(((double)t - (double)vp->t0) / vp->ns_per_col)
+                                                       : floor((double)dt / vp->ns_per_col);
     if (c < -1e9) return -1000000000;
     if (c > 1e9) return 1000000000;
     return (int)c;
