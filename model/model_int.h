@@ -278,6 +278,8 @@ struct model {
     model_log *logs;
     uint32_t *g_log_off;
     model_task *tasks;
+    uint64_t *task_ref_ids; /* task_ref -> task id (regions and logs) */
+    uint32_t ntask_refs;
 
 
     model_prof_rec *prof[MP__COUNT];

@@ -62,6 +62,7 @@ void model_free(model *m)
     free(m->g_region_off);
     free(m->logs);
     free(m->g_log_off);
+    free(m->task_ref_ids);
     free(m->tasks);
     model_series_free(m);
     for (int k = 0; k < MP__COUNT; k++)
