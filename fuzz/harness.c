@@ -52,6 +52,9 @@
 #pragma weak model_tasks
 #pragma weak model_regions_all
 #pragma weak model_logs_all
+#pragma weak model_region_lane
+#pragma weak model_log_lane
+#pragma weak model_task_ref_id
 #pragma weak model_series_len
 #pragma weak model_series_point
 #pragma weak model_series_at
@@ -696,14 +699,32 @@ static void stage_model(const uint8_t *buf, size_t len, fz_stats *st)
     if (model_regions_all) {
         const model_region *r = NULL;
         uint32_t n = model_regions_all(m, &r);
-        for (uint32_t i = 0; i < n; i++)
+        for (uint32_t i = 0; i < n; i++) {
             check_str(m, ns, r[i].name, "region name");
+            if (model_task_ref_id)
+                (void)model_task_ref_id(m, r[i].task_ref);
+            uint32_t lane = model_region_lane ? model_region_lane(m, i) : UINT32_MAX;
+            const model_region *g = NULL;
+            if (lane != UINT32_MAX && model_goroutine_regions) {
+                uint32_t gn = model_goroutine_regions(m, lane, &g);
+                if (!g || &r[i] < g || &r[i] >= g + gn)
+                    fz_fail("region %u: not among the regions of its lane %u", i, lane);
+            }
+        }
     }
     if (model_logs_all) {
         const model_log *l = NULL;
         uint32_t n = model_logs_all(m, &l);
-        for (uint32_t i = 0; i < n; i++)
+        for (uint32_t i = 0; i < n; i++) {
             check_str(m, ns, l[i].message, "log message");
+            uint32_t lane = model_log_lane ? model_log_lane(m, i) : UINT32_MAX;
+            const model_log *g = NULL;
+            if (lane != UINT32_MAX && model_goroutine_logs) {
+                uint32_t gn = model_goroutine_logs(m, lane, &g);
+                if (!g || &l[i] < g || &l[i] >= g + gn)
+                    fz_fail("log %u: not among the logs of its lane %u", i, lane);
+            }
+        }
     }
     if (model_series_len && model_series_point && model_series_at && model_series_max &&
         model_series_max_in) {

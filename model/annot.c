@@ -43,6 +43,38 @@ uint32_t model_logs_all(const model *m, const model_log **l)
     return m->info.nlogs;
 }
 
+/* The group g with off[g] <= k < off[g + 1] among n groups (offsets
+ * nondecreasing, off[n + 1] the total; group n holds records of no lane). */
+static uint32_t group_of(const uint32_t *off, uint32_t n, uint32_t k)
+{
+    if (!off || k >= off[n + 1])
+        return UINT32_MAX;
+    uint32_t lo = 0, hi = n + 1; /* first group whose end is past k */
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (off[mid + 1] > k)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo < n ? lo : UINT32_MAX;
+}
+
+uint32_t model_region_lane(const model *m, uint32_t k)
+{
+    return group_of(m->g_region_off, m->lanes[ML_GOROUTINE].n, k);
+}
+
+uint32_t model_log_lane(const model *m, uint32_t k)
+{
+    return group_of(m->g_log_off, m->lanes[ML_GOROUTINE].n, k);
+}
+
+uint64_t model_task_ref_id(const model *m, uint32_t ref)
+{
+    return ref < m->ntask_refs ? m->task_ref_ids[ref] : TT_NO_TASK;
+}
+
 /* ---- search -------------------------------------------------------------- */
 
 static int icontains(const char *s, size_t n, const char *pat, size_t k)

@@ -279,6 +279,7 @@ struct model_builder {
     uint32_t *site_h;        /* hash slots: site index + 1, 0 empty */
     uint32_t site_hcap;      /* power of two (0: none yet) */
     uint32_t site_last;      /* the last site looked up */
+    uint32_t task_last_ref;  /* the last task_ref looked up */
     spvec gc_v;
     bspan gc_open;
     VEC(model_esc) esc[4];   /* escaped spans, key builder lane << 32 | index */
@@ -292,7 +293,11 @@ struct model_builder {
     int64_t sc_none_g;
     VEC(model_region) regions;
     VEC(uint32_t) region_prev;
+    VEC(uint32_t) region_g;  /* builder goroutine of each region, then its lane */
     VEC(model_log) logs;
+    VEC(int64_t) log_g;      /* goroutine id of each log (TT_NO_ID none) */
+    model_imap task_refs;    /* task id -> task_ref */
+    VEC(uint64_t) task_ref_ids;
     VEC(model_task) tasks;
     VEC(model_point) series[3];
     model_imap pmaps[MP__COUNT];
@@ -1569,6 +1574,26 @@ static uint32_t get_task(model_builder *b, uint64_t id)
     return (uint32_t)k;
 }
 
+/* The task_ref of task id (added on first sight); 0 and b->oom set when
+ * out of memory. */
+static uint32_t task_ref(model_builder *b, uint64_t id)
+{
+    if (b->task_ref_ids.n && b->task_ref_ids.a[b->task_last_ref] == id)
+        return b->task_last_ref;
+    uint32_t r = model_imap_get(&b->task_refs, (int64_t)id);
+    if (r == NONE32) {
+        size_t k = VADD(b, b->task_ref_ids);
+        if (k == SIZE_MAX || k >= NONE32 || model_imap_put(&b->task_refs, (int64_t)id, (uint32_t)k) != 0) {
+            b->oom = 1;
+            return 0;
+        }
+        b->task_ref_ids.a[k] = id;
+        r = (uint32_t)k;
+    }
+    b->task_last_ref = r;
+    return r;
+}
+
 static void region_event(model_builder *b, const tt_event *ev)
 {
     if (ev->g == TT_NO_ID)
@@ -1579,15 +1604,16 @@ static void region_event(model_builder *b, const tt_event *ev)
     if (ev->kind == TT_EV_REGION_BEGIN) {
         size_t k = VADD(b, b->regions);
         size_t l = VADD(b, b->region_prev);
-        if (k == SIZE_MAX || l == SIZE_MAX)
+        size_t q = VADD(b, b->region_g);
+        if (k == SIZE_MAX || l == SIZE_MAX || q == SIZE_MAX)
             return;
         bgx *g = gx_make(b, gi);
         if (!g)
             return;
+        b->region_g.a[q] = gi;
         model_region *r = &b->regions.a[k];
         r->start = ev->time;
-        r->goroutine = ev->g;
-        r->task = (uint64_t)ev->id;
+        r->task_ref = task_ref(b, (uint64_t)ev->id);
         r->name = ev->name;
         r->stack = ev->stack;
         r->depth = (uint16_t)(g->depth > 0xffff ? 0xffff : g->depth);
@@ -1608,13 +1634,14 @@ static void region_event(model_builder *b, const tt_event *ev)
         } else {
             size_t k = VADD(b, b->regions);
             size_t l = VADD(b, b->region_prev);
-            if (k == SIZE_MAX || l == SIZE_MAX)
+            size_t q = VADD(b, b->region_g);
+            if (k == SIZE_MAX || l == SIZE_MAX || q == SIZE_MAX)
                 return;
+            b->region_g.a[q] = gi;
             model_region *r = &b->regions.a[k];
             r->start = b->t_first;
             r->end = ev->time;
-            r->goroutine = ev->g;
-            r->task = (uint64_t)ev->id;
+            r->task_ref = task_ref(b, (uint64_t)ev->id);
             r->name = ev->name;
             r->flags = MRF_NO_BEGIN;
             b->region_prev.a[l] = NONE32;
@@ -1754,12 +1781,13 @@ int model_builder_event(model_builder *b, const tt_event *ev)
         break;
     case TT_EV_LOG: {
         size_t k = VADD(b, b->logs);
-        if (k == SIZE_MAX)
+        size_t q = VADD(b, b->log_g);
+        if (k == SIZE_MAX || q == SIZE_MAX)
             break;
+        b->log_g.a[q] = ev->g;
         model_log *l = &b->logs.a[k];
         l->time = t;
-        l->goroutine = ev->g;
-        l->task = (uint64_t)ev->id;
+        l->task_ref = task_ref(b, (uint64_t)ev->id);
         l->category = ev->name;
         l->message = ev->msg;
         l->stack = ev->stack;
@@ -2232,13 +2260,13 @@ static void permute(void *items, size_t n, size_t size, uint32_t *dst)
         place_goroutine(items, dst, n, 0);
 }
 
-/* Group records (regions or logs) by goroutine lane; those of no goroutine go
- * last. Reorders items in place (no copy of the records: a stable counting
+/* Group records (regions or logs) by goroutine lane (lane[i] for items[i];
+ * lane[i] >= ng: no lane, grouped last). Reorders items in place (no copy of the records: a stable counting
  * sort computes each record's destination, then the permutation is applied by
  * permute), then sorts each group that is not in order. Returns
  * 0 (*off gets ng+1 offsets) or -1 on allocation failure (items unchanged). */
-static int group_by_g(const model *m, void *items, size_t n, size_t size, size_t goff,
-                      uint32_t ng, uint32_t **off, int (*cmp)(const void *, const void *))
+static int group_by_g(void *items, size_t n, size_t size, const uint32_t *lane, uint32_t ng,
+                      uint32_t **off, int (*cmp)(const void *, const void *))
 {
     uint32_t *o = calloc((size_t)ng + 2, sizeof *o);
     uint32_t *dst = malloc(sizeof *dst * (n ? n : 1));
@@ -2248,17 +2276,8 @@ static int group_by_g(const model *m, void *items, size_t n, size_t size, size_t
         return -1;
     }
     char *it = items;
-    int64_t last_gid = TT_NO_ID;
-    uint32_t last_lane = ng;
     for (size_t i = 0; i < n; i++) {
-        int64_t gid;
-        memcpy(&gid, it + i * size + goff, sizeof gid);
-        if (gid != last_gid) { /* goroutine lanes are sorted by id */
-            uint32_t l = gid == TT_NO_ID ? NONE32 : model_goroutine_find(m, gid);
-            last_gid = gid;
-            last_lane = l == NONE32 ? ng : l;
-        }
-        dst[i] = last_lane;
+        dst[i] = lane[i] < ng ? lane[i] : ng;
         o[dst[i] + 1]++;
     }
     for (uint32_t i = 0; i <= ng; i++)
@@ -2402,7 +2421,11 @@ void model_builder_free(model_builder *b)
     free(b->rangesp.a);
     free(b->regions.a);
     free(b->region_prev.a);
+    free(b->region_g.a);
     free(b->logs.a);
+    free(b->log_g.a);
+    model_imap_free(&b->task_refs);
+    free(b->task_ref_ids.a);
     free(b->tasks.a);
     for (int k = 0; k < 3; k++)
         free(b->series[k].a);
@@ -2610,6 +2633,7 @@ model *model_builder_finish(model_builder *b)
         goto fail;
     /* what only the events needed goes before the big steps below */
     VFREE(b->region_prev);
+    model_imap_free(&b->task_refs);
     model_imap_free(&b->pmap);
     model_imap_free(&b->mmap);
     model_imap_free(&b->tmap);
@@ -2625,6 +2649,9 @@ model *model_builder_finish(model_builder *b)
     int ok = gremap && premap && mremap && m->p_ids && m->m_ids;
     ok = ok && order_ids(ng, b->gg.a, sizeof *b->gg.a, offsetof(model_goroutine, id), gremap,
                          NULL) == 0;
+    /* each region's builder goroutine becomes its lane (gremap is clobbered below) */
+    for (size_t i = 0; ok && i < b->region_g.n; i++)
+        b->region_g.a[i] = b->region_g.a[i] < ng ? gremap[b->region_g.a[i]] : ng;
     /* P, M and GC lanes first (their records are compact already) */
     ok = ok && order_ids(np, b->ps.a, sizeof *b->ps.a, offsetof(bp, id), premap, m->p_ids) == 0;
     ok = ok && order_ids(nm, b->ms.a, sizeof *b->ms.a, offsetof(bm, id), mremap, m->m_ids) == 0;
@@ -2682,20 +2709,41 @@ model *model_builder_finish(model_builder *b)
         b->ranges[k].a = NULL;
     }
     /* annotations */
-    if (group_by_g(m, b->regions.a, b->regions.n, sizeof *b->regions.a,
-                   offsetof(model_region, goroutine), ng, &m->g_region_off, cmp_region) != 0)
+    if (group_by_g(b->regions.a, b->regions.n, sizeof *b->regions.a, b->region_g.a, ng,
+                   &m->g_region_off, cmp_region) != 0)
         goto fail_maps;
+    VFREE(b->region_g);
     m->regions = shrink(b->regions.a, b->regions.n, sizeof *b->regions.a);
     b->regions.a = NULL;
     if (!m->regions && !(m->regions = malloc(sizeof *m->regions)))
         goto fail_maps;
-    if (group_by_g(m, b->logs.a, b->logs.n, sizeof *b->logs.a, offsetof(model_log, goroutine),
-                   ng, &m->g_log_off, cmp_log) != 0)
-        goto fail_maps;
+    {
+        /* each log's goroutine id becomes its lane, in place (a uint32 lane
+         * is written at byte 4i, below the id at 8i, after reading it) */
+        uint32_t *lane = (uint32_t *)(void *)b->log_g.a;
+        int64_t last_gid = TT_NO_ID;
+        uint32_t last_lane = ng;
+        for (size_t i = 0; i < b->log_g.n; i++) {
+            int64_t gid = b->log_g.a[i];
+            if (gid != last_gid) {
+                uint32_t l = gid == TT_NO_ID ? NONE32 : model_goroutine_find(m, gid);
+                last_gid = gid;
+                last_lane = l == NONE32 ? ng : l;
+            }
+            lane[i] = last_lane;
+        }
+        if (group_by_g(b->logs.a, b->logs.n, sizeof *b->logs.a, lane, ng, &m->g_log_off,
+                       cmp_log) != 0)
+            goto fail_maps;
+        VFREE(b->log_g);
+    }
     m->logs = shrink(b->logs.a, b->logs.n, sizeof *b->logs.a);
     b->logs.a = NULL;
     if (!m->logs && !(m->logs = malloc(sizeof *m->logs)))
         goto fail_maps;
+    m->ntask_refs = (uint32_t)b->task_ref_ids.n;
+    m->task_ref_ids = shrink(b->task_ref_ids.a, b->task_ref_ids.n, sizeof *b->task_ref_ids.a);
+    b->task_ref_ids.a = NULL;
     m->tasks = shrink(b->tasks.a, b->tasks.n, sizeof *b->tasks.a);
     b->tasks.a = NULL;
     m->info.ntasks = (uint32_t)b->tasks.n;
@@ -2750,7 +2798,8 @@ model *model_builder_finish(model_builder *b)
     for (int k = 0; k < MR__COUNT; k++)
         mem += sizeof(model_range) * m->nranges[k];
     mem += sizeof(model_region) * in->nregions + sizeof(model_log) * in->nlogs +
-           sizeof(model_task) * in->ntasks + sizeof(uint32_t) * 2 * (ng + 2u);
+           sizeof(model_task) * in->ntasks + sizeof(uint64_t) * m->ntask_refs +
+           sizeof(uint32_t) * 2 * (ng + 2u);
     for (int k = 0; k < 3; k++)
         mem += model_series_bytes(m, (model_series_kind)k);
     for (int k = 0; k < MP__COUNT; k++)

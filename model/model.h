@@ -413,13 +413,12 @@ size_t model_pprof_encode(const model *m, const model_prof_rec *recs, uint32_t n
 
 typedef struct model_region {
     int64_t start, end;   /* start = trace start if begun before; end = trace end if open */
-    int64_t goroutine;
-    uint64_t task;
+    uint32_t task_ref;    /* its task: model_task_ref_id gives the task id */
     uint32_t name;
     uint32_t stack;       /* begin stack */
     uint16_t depth;       /* nesting depth on its goroutine, 0 outermost */
     uint16_t flags;       /* MRF_NO_BEGIN, MRF_NO_END */
-} model_region;
+} model_region;           /* its goroutine is the lane it is grouped under */
 #define MRF_NO_BEGIN 1
 #define MRF_NO_END 2
 
@@ -432,11 +431,10 @@ typedef struct model_task {
 
 typedef struct model_log {
     int64_t time;
-    int64_t goroutine;
-    uint64_t task;
+    uint32_t task_ref;    /* its task: model_task_ref_id gives the task id */
     uint32_t category, message;
     uint32_t stack;
-} model_log;
+} model_log;              /* its goroutine is the lane it is grouped under */
 
 /* Regions of goroutine lane idx, sorted by start (regions with no begin first).
  * model_regions_all: every region, grouped by goroutine lane (lane order),
@@ -446,6 +444,16 @@ uint32_t model_goroutine_logs(const model *m, uint32_t idx, const model_log **l)
 uint32_t model_tasks(const model *m, const model_task **t);
 uint32_t model_regions_all(const model *m, const model_region **r);
 uint32_t model_logs_all(const model *m, const model_log **l);
+/* The goroutine lane of region k (of logs_all: log k) in the model_regions_all
+ * order: O(log goroutines). UINT32_MAX if k is out of range or the region's
+ * goroutine has no lane. */
+uint32_t model_region_lane(const model *m, uint32_t k);
+uint32_t model_log_lane(const model *m, uint32_t k);
+/* The task id a region's or log's task_ref stands for (as in the trace: 0 is
+ * the background task); TT_NO_TASK for a ref out of range. Regions and logs
+ * keep a 32-bit reference to a table of the distinct task ids they name,
+ * which need not be tasks that began or ended in the trace (model_tasks). */
+uint64_t model_task_ref_id(const model *m, uint32_t ref);
 
 /* ---- metrics series ---------------------------------------------------- */
 

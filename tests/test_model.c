@@ -401,6 +401,68 @@ static void test_regions_nesting(void **state)
     evgen_free(&e);
 }
 
+/* Regions and logs name their task by a 32-bit task_ref and their goroutine
+ * by the lane they are grouped under: check both against what was traced,
+ * for task ids of every size (0 = background, ids past 2^44) and for
+ * goroutines whose annotations interleave. */
+static void test_annotation_refs_and_lanes(void **state)
+{
+    (void)state;
+    const uint64_t big = ((uint64_t)1 << 50) + 3, huge = UINT64_MAX - 1;
+    evgen e;
+    evgen_init(&e);
+    evgen_sync(&e, 0);
+    evgen_go(&e, 1, 0, 0, -1, 30, UND, RUN, "", 0, 0);
+    evgen_go(&e, 2, 0, 0, -1, 10, UND, RUN, "", 0, 0);
+    evgen_go(&e, 3, 0, 0, -1, 20, UND, RUN, "", 0, 0);
+    evgen_region(&e, 10, TT_EV_REGION_BEGIN, 30, big, "a30");
+    evgen_region(&e, 11, TT_EV_REGION_BEGIN, 10, 0, "a10");
+    evgen_log(&e, 12, 20, huge, "c", "m20");
+    evgen_region(&e, 13, TT_EV_REGION_END, 10, 0, "a10");
+    evgen_region(&e, 14, TT_EV_REGION_BEGIN, 20, 5, "b20");
+    evgen_log(&e, 15, 10, big, "c", "m10");
+    evgen_region(&e, 16, TT_EV_REGION_END, 20, 5, "b20");
+    evgen_region(&e, 17, TT_EV_REGION_END, 30, big, "a30");
+    evgen_log(&e, 18, 30, 5, "c", "m30");
+    evgen_sync(&e, 100);
+    model *m = evgen_finish(&e);
+    struct { const char *name; int64_t g; uint64_t task; } want_r[] = {
+        {"a10", 10, 0}, {"b20", 20, 5}, {"a30", 30, big}};
+    struct { const char *msg; int64_t g; uint64_t task; } want_l[] = {
+        {"m10", 10, big}, {"m20", 20, huge}, {"m30", 30, 5}};
+    const model_region *r;
+    const model_log *l;
+    assert_int_equal(model_regions_all(m, &r), 3);
+    assert_int_equal(model_logs_all(m, &l), 3);
+    for (uint32_t k = 0; k < 3; k++) { /* grouped in lane order: goroutines 10, 20, 30 */
+        assert_string_equal(S(m, r[k].name), want_r[k].name);
+        assert_true(model_task_ref_id(m, r[k].task_ref) == want_r[k].task);
+        uint32_t lane = model_region_lane(m, k);
+        assert_int_equal(model_goroutine_get(m, lane)->id, want_r[k].g);
+        const model_region *gr;
+        assert_int_equal(model_goroutine_regions(m, lane, &gr), 1);
+        assert_ptr_equal(gr, &r[k]);
+        assert_string_equal(S(m, l[k].message), want_l[k].msg);
+        assert_true(model_task_ref_id(m, l[k].task_ref) == want_l[k].task);
+        lane = model_log_lane(m, k);
+        assert_int_equal(model_goroutine_get(m, lane)->id, want_l[k].g);
+        const model_log *gl;
+        assert_int_equal(model_goroutine_logs(m, lane, &gl), 1);
+        assert_ptr_equal(gl, &l[k]);
+    }
+    /* the same task id is one ref wherever it appears */
+    assert_int_equal(r[2].task_ref, l[0].task_ref);
+    assert_int_equal(r[1].task_ref, l[2].task_ref);
+    assert_true(r[0].task_ref != r[1].task_ref);
+    assert_int_equal(model_region_lane(m, 3), UINT32_MAX);
+    assert_int_equal(model_log_lane(m, 3), UINT32_MAX);
+    assert_int_equal(model_region_lane(m, UINT32_MAX), UINT32_MAX);
+    assert_true(model_task_ref_id(m, 4) == TT_NO_TASK);
+    assert_true(model_task_ref_id(m, UINT32_MAX) == TT_NO_TASK);
+    model_free(m);
+    evgen_free(&e);
+}
+
 static void test_tasks_across_syncs(void **state)
 {
     (void)state;
@@ -934,6 +996,7 @@ int main(void)
         cmocka_unit_test(test_categories),
         cmocka_unit_test(test_waits_ranges_gc),
         cmocka_unit_test(test_regions_nesting),
+        cmocka_unit_test(test_annotation_refs_and_lanes),
         cmocka_unit_test(test_tasks_across_syncs),
         cmocka_unit_test(test_lod_random_lane),
         cmocka_unit_test(test_lod_checkpoint_edges),

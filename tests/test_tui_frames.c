@@ -389,6 +389,57 @@ static void test_tables(void **s)
     close_sample(f);
 }
 
+static int cmp_u64_t(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The tasks table's (task, goroutine) index equals the pairs computed the
+ * slow way from every region and log of every goroutine lane. */
+static void test_task_goroutine_index(void **s)
+{
+    (void)s;
+    fx *f = open_sample("annotated.trace", 30, 120, 1);
+    assert_non_null(f);
+    ui_dispatch(&f->st, CMD_NEXT_VIEW);
+    ui_dispatch(&f->st, CMD_NEXT_VIEW);
+    render(f);
+    assert_int_equal(f->st.view, VIEW_TASKS);
+    const model_task *t;
+    uint32_t nt = model_tasks(f->m, &t);
+    uint32_t ng = model_lane_count(f->m, ML_GOROUTINE);
+    const model_region *ra;
+    const model_log *la;
+    size_t cap = (size_t)model_regions_all(f->m, &ra) + model_logs_all(f->m, &la) + 1;
+    uint64_t *want = malloc(cap * sizeof *want);
+    assert_non_null(want);
+    size_t n = 0;
+    for (uint32_t gi = 0; gi < ng; gi++) {
+        const model_region *r;
+        const model_log *l;
+        uint32_t nr = model_goroutine_regions(f->m, gi, &r), nl = model_goroutine_logs(f->m, gi, &l);
+        for (uint32_t i = 0; i < nr + nl; i++) {
+            uint64_t id = model_task_ref_id(f->m, i < nr ? r[i].task_ref : l[i - nr].task_ref);
+            if (id == 0 || id == TT_NO_TASK) continue;
+            for (uint32_t ti = 0; ti < nt; ti++)
+                if (t[ti].id == id) {
+                    want[n++] = ((uint64_t)ti << 32) | gi;
+                    break;
+                }
+        }
+    }
+    qsort(want, n, sizeof *want, cmp_u64_t);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!u || want[u - 1] != want[i]) want[u++] = want[i];
+    assert_true(u > 0); /* the sample has tasks with regions and logs */
+    assert_int_equal(f->st.ntask_g, u);
+    for (size_t i = 0; i < u; i++) assert_true(f->st.task_g[i] == want[i]);
+    free(want);
+    close_sample(f);
+}
+
 static void test_help_from_keymap(void **s)
 {
     (void)s;
@@ -654,6 +705,7 @@ int main(void)
         cmocka_unit_test(test_panel_and_unblocker),
         cmocka_unit_test(test_transitions_and_blocks),
         cmocka_unit_test(test_tables),
+        cmocka_unit_test(test_task_goroutine_index),
         cmocka_unit_test(test_help_from_keymap),
         cmocka_unit_test(test_mouse),
         cmocka_unit_test(test_prompt_and_yank_roundtrip),

@@ -416,50 +416,92 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+typedef struct task_ix {
+    uint64_t id;
+    uint32_t i;
+} task_ix;
+
+static int cmp_task_ix(const void *a, const void *b)
+{
+    const task_ix *x = a, *y = b;
+    if (x->id != y->id) return x->id < y->id ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* The index in t of task id (the first if repeated), or UINT32_MAX. */
+static uint32_t task_index(const task_ix *ids, uint32_t nt, uint64_t id)
+{
+    uint32_t lo = 0, hi = nt;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (ids[mid].id < id) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < nt && ids[lo].id == id ? ids[lo].i : UINT32_MAX;
+}
+
+/* Add (task of ref, goroutine lane gi) to st->task_g unless it is the pair
+ * added last; 0 ok, -1 no memory. */
+static int add_task_g(ui_state *st, const task_ix *ids, uint32_t nt, uint32_t ref, uint32_t gi,
+                      size_t *cap)
+{
+    uint64_t id = model_task_ref_id(st->m, ref);
+    if (id == TT_NO_TASK || id == 0) return 0;
+    uint32_t ti = task_index(ids, nt, id);
+    if (ti == UINT32_MAX) return 0;
+    uint64_t v = ((uint64_t)ti << 32) | gi;
+    if (st->ntask_g && st->task_g[st->ntask_g - 1] == v) return 0;
+    if (st->ntask_g == *cap) {
+        size_t nc = *cap ? *cap * 2 : 256;
+        uint64_t *n = realloc(st->task_g, nc * sizeof *n);
+        if (!n) return -1;
+        st->task_g = n, *cap = nc;
+    }
+    st->task_g[st->ntask_g++] = v;
+    return 0;
+}
+
 static int build_tasks(ui_state *st)
 {
     const model_task *t;
-    const model_region *r;
-    const model_log *lg;
     uint32_t nt = model_tasks(st->m, &t);
+    const model_region *r;
     uint32_t nr = model_regions_all(st->m, &r);
-    uint32_t nl = model_logs_all(st->m, &lg);
     st->ntrows = nt + nr;
     st->trows = calloc(st->ntrows ? st->ntrows : 1, sizeof *st->trows);
-    st->task_g = calloc((size_t)nr + nl + 1, sizeof *st->task_g);
-    if (!st->trows || !st->task_g) return -1;
+    if (!st->trows) return -1;
     for (uint32_t i = 0; i < nt; i++) st->trows[i] = (ui_trow){1, i};
     for (uint32_t i = 0; i < nr; i++) st->trows[nt + i] = (ui_trow){0, i};
-    /* task id -> task index via binary search over a sorted copy */
-    uint64_t *ids = calloc(nt ? nt : 1, sizeof *ids);
+    /* task id -> task index: binary search over the ids sorted */
+    task_ix *ids = malloc(sizeof *ids * (nt ? nt : 1));
     if (!ids) return -1;
-    for (uint32_t i = 0; i < nt; i++) ids[i] = (t[i].id << 20) | i; /* ids are small in practice */
-    qsort(ids, nt, sizeof *ids, cmp_u64);
-    uint32_t k = 0;
-    for (uint32_t i = 0; i < nr + nl; i++) {
-        uint64_t task = i < nr ? r[i].task : lg[i - nr].task;
-        int64_t gid = i < nr ? r[i].goroutine : lg[i - nr].goroutine;
-        if (task == TT_NO_TASK || task == 0) continue;
-        uint32_t gi = model_goroutine_find(st->m, gid);
-        if (gi == UINT32_MAX) continue;
-        /* find task index */
-        uint32_t lo = 0, hi = nt;
-        while (lo < hi) {
-            uint32_t mid = (lo + hi) / 2;
-            if ((ids[mid] >> 20) < task) lo = mid + 1;
-            else hi = mid;
-        }
-        if (lo >= nt || (ids[lo] >> 20) != task) continue;
-        uint32_t ti = (uint32_t)(ids[lo] & 0xfffff);
-        st->task_g[k++] = ((uint64_t)ti << 32) | gi;
+    for (uint32_t i = 0; i < nt; i++) ids[i] = (task_ix){t[i].id, i};
+    qsort(ids, nt, sizeof *ids, cmp_task_ix);
+    /* the (task, goroutine) pairs of every region and log */
+    size_t cap = 0;
+    st->ntask_g = 0;
+    uint32_t ng = model_lane_count(st->m, ML_GOROUTINE);
+    for (uint32_t gi = 0; gi < ng; gi++) {
+        const model_region *gr;
+        const model_log *lg;
+        uint32_t n = model_goroutine_regions(st->m, gi, &gr);
+        for (uint32_t i = 0; i < n; i++)
+            if (add_task_g(st, ids, nt, gr[i].task_ref, gi, &cap)) goto oom;
+        n = model_goroutine_logs(st->m, gi, &lg);
+        for (uint32_t i = 0; i < n; i++)
+            if (add_task_g(st, ids, nt, lg[i].task_ref, gi, &cap)) goto oom;
     }
     free(ids);
-    qsort(st->task_g, k, sizeof *st->task_g, cmp_u64);
+    qsort(st->task_g, st->ntask_g, sizeof *st->task_g, cmp_u64);
     uint32_t u = 0;
-    for (uint32_t i = 0; i < k; i++)
+    for (uint32_t i = 0; i < st->ntask_g; i++)
         if (u == 0 || st->task_g[u - 1] != st->task_g[i]) st->task_g[u++] = st->task_g[i];
     st->ntask_g = u;
     return 0;
+oom:
+    free(ids);
+    st->ntask_g = 0;
+    return -1;
 }
 
 int ui_init(ui_state *st, model *m, const char *path, int rows, int cols, int utf8)

@@ -335,6 +335,13 @@ static int map_episode(ui_state *st, ui_state *ns, uint32_t ngi)
     return 0;
 }
 
+/* The goroutine id of region k (model_regions_all order); -1 if none. */
+static int64_t region_goroutine(const model *m, uint32_t k)
+{
+    const model_goroutine *g = model_goroutine_get(m, model_region_lane(m, k));
+    return g ? g->id : -1;
+}
+
 static void map_tables(const ui_state *st, ui_state *ns)
 {
     enum ui_view v = ns->view;
@@ -371,7 +378,7 @@ static void map_tables(const ui_state *st, ui_state *ns)
                 const ui_trow *q = &ns->trows[i];
                 if (q->is_task != r->is_task) continue;
                 if (r->is_task ? nt[q->idx].id == ot[r->idx].id
-                               : nr[q->idx].goroutine == orr[r->idx].goroutine &&
+                               : region_goroutine(ns->m, q->idx) == region_goroutine(st->m, r->idx) &&
                                      nr[q->idx].start == orr[r->idx].start && nr[q->idx].depth == orr[r->idx].depth) {
                     ns->tk_sel = i;
                     break;

@@ -807,9 +807,7 @@ int ui_tasks_cmd(ui_state *st, enum ui_cmd c)
             char tmp[8];
             gi = task_goroutines(st, r->idx, tmp, sizeof tmp, NULL);
         } else {
-            const model_region *g;
-            model_regions_all(st->m, &g);
-            gi = model_goroutine_find(st->m, g[r->idx].goroutine);
+            gi = model_region_lane(st->m, r->idx);
         }
         ui_push_hist(st);
         st->view = VIEW_TIMELINE;
@@ -884,8 +882,12 @@ void ui_draw_tasks(ui_state *st, int top, int rows)
             task_goroutines(st, tr->idx, gs, sizeof gs, &cnt);
             if (!gs[0]) snprintf(gs, sizeof gs, "-");
         } else {
-            snprintf(id, sizeof id, "G%lld", (long long)regs[tr->idx].goroutine);
-            uint64_t t = regs[tr->idx].task;
+            uint32_t gl = model_region_lane(st->m, tr->idx);
+            if (gl != UINT32_MAX)
+                snprintf(id, sizeof id, "G%lld", (long long)model_goroutine_get(st->m, gl)->id);
+            else
+                snprintf(id, sizeof id, "-");
+            uint64_t t = model_task_ref_id(st->m, regs[tr->idx].task_ref);
             if (t && t != TT_NO_TASK) snprintf(gs, sizeof gs, "task %llu", (unsigned long long)t);
             else snprintf(gs, sizeof gs, "-");
         }
