@@ -2,9 +2,10 @@
  * tt_syms: interned strings and stacks.
  *
  * Strings live in one growing byte arena (each NUL-terminated, stored in id
- * order); a string id indexes an offset table (8 bytes per string: the
- * length is the distance to the next offset, the hash is recomputed from
- * the bytes when the lookup table grows, a few times in all). Stacks are interned by content: their frames
+ * order); a string id indexes an offset table (the length is the distance to
+ * the next offset, the hash is recomputed from the bytes when the lookup
+ * table grows, a few times in all). Offsets take 4 bytes per string while the
+ * arena is below 4 GiB (the table is widened to 8 bytes once past that). Stacks are interned by content: their frames
  * are stored contiguously in a frame pool, so identical stacks from different
  * generations share one id. Lookups use open-addressing hash tables of ids.
  * All memory grows geometrically with the amount of distinct content.
@@ -23,7 +24,9 @@ typedef struct stk_ent {
 struct tt_syms {
     char *bytes;
     size_t nbytes, capbytes;
-    uint64_t *soff; /* string id -> offset in bytes; soff[nstrs] = nbytes */
+    void *soff;     /* string id -> offset in bytes; soff[nstrs] = nbytes;
+                       uint32_t entries, uint64_t once wide */
+    int wide;
     uint32_t nstrs, capsoff;
     uint32_t *shash; /* string ids; 0 = empty slot (id 0 is never stored) */
     uint8_t *stag;   /* per slot: bits 24..31 of the string's hash (a filter
@@ -37,6 +40,12 @@ struct tt_syms {
     uint32_t *khash;
     uint32_t khcap;
 };
+
+/* Largest arena size with 32-bit offsets (a test builds this file with a
+ * small value to exercise the switch to 64-bit offsets). */
+#ifndef SYMS_NARROW_MAX
+#define SYMS_NARROW_MAX UINT32_MAX
+#endif
 
 static uint64_t mix64(uint64_t h)
 {
@@ -111,7 +120,7 @@ tt_syms *tt_syms_new(void)
     if (!s)
         return NULL;
     /* id 0: "" and the empty stack */
-    if (grow32((void **)&s->soff, &s->capsoff, 2, sizeof(uint64_t)) ||
+    if (grow32(&s->soff, &s->capsoff, 2, sizeof(uint32_t)) ||
         grow((void **)&s->bytes, &s->capbytes, 1, 1) ||
         grow32((void **)&s->stks, &s->capstks, 1, sizeof(stk_ent))) {
         tt_syms_free(s);
@@ -119,8 +128,8 @@ tt_syms *tt_syms_new(void)
     }
     s->bytes[0] = 0;
     s->nbytes = 1;
-    s->soff[0] = 0; /* "" */
-    s->soff[1] = 1;
+    ((uint32_t *)s->soff)[0] = 0; /* "" */
+    ((uint32_t *)s->soff)[1] = 1;
     s->nstrs = 1;
     s->stks[0] = (stk_ent){0, 0, 0};
     s->nstks = 1;
@@ -160,9 +169,36 @@ static int rehash(uint32_t **tab, uint32_t *cap, uint32_t ncap, uint32_t count,
     return 0;
 }
 
+static inline uint64_t soff_at(const tt_syms *s, uint32_t i)
+{
+    if (__builtin_expect(s->wide, 0))
+        return ((const uint64_t *)s->soff)[i];
+    return ((const uint32_t *)s->soff)[i];
+}
+
 static inline uint32_t str_len(const tt_syms *s, uint32_t id)
 {
-    return (uint32_t)(s->soff[id + 1] - s->soff[id] - 1);
+    return (uint32_t)(soff_at(s, id + 1) - soff_at(s, id) - 1);
+}
+
+static inline const char *str_at(const tt_syms *s, uint32_t id)
+{
+    return s->bytes + soff_at(s, id);
+}
+
+/* Offsets reach 4 GiB: switch the table to 64-bit entries (kept capacity). */
+static int widen(tt_syms *s)
+{
+    uint64_t *w = malloc((size_t)s->capsoff * sizeof *w);
+    if (!w)
+        return -1;
+    const uint32_t *o = s->soff;
+    for (uint32_t i = 0; i <= s->nstrs; i++)
+        w[i] = o[i];
+    free(s->soff);
+    s->soff = w;
+    s->wide = 1;
+    return 0;
 }
 
 /* Rebuild the string lookup table with capacity ncap (hashes recomputed). */
@@ -176,7 +212,7 @@ static int str_rehash(tt_syms *s, uint32_t ncap)
         return -1;
     }
     for (uint32_t id = 1; id < s->nstrs; id++) {
-        uint32_t h = hash_bytes(s->bytes + s->soff[id], str_len(s, id));
+        uint32_t h = hash_bytes(str_at(s, id), str_len(s, id));
         uint32_t i = h & (ncap - 1);
         while (nt[i])
             i = (i + 1) & (ncap - 1);
@@ -204,7 +240,7 @@ uint32_t tt_syms_intern(tt_syms *s, const char *bytes, size_t len)
         uint32_t i = h & (s->shcap - 1);
         for (uint32_t id; (id = s->shash[i]) != 0; i = (i + 1) & (s->shcap - 1))
             if (s->stag[i] == tag && str_len(s, id) == len &&
-                memcmp(s->bytes + s->soff[id], bytes, len) == 0)
+                memcmp(str_at(s, id), bytes, len) == 0)
                 return id;
     }
     if (s->nstrs >= UINT32_MAX - 1)
@@ -214,14 +250,20 @@ uint32_t tt_syms_intern(tt_syms *s, const char *bytes, size_t len)
         if (nc < s->shcap || str_rehash(s, nc))
             return UINT32_MAX;
     }
-    if (grow32((void **)&s->soff, &s->capsoff, (size_t)s->nstrs + 2, sizeof(uint64_t)) ||
+    if (!s->wide && s->nbytes + len + 1 > SYMS_NARROW_MAX && widen(s))
+        return UINT32_MAX;
+    if (grow32(&s->soff, &s->capsoff, (size_t)s->nstrs + 2,
+               s->wide ? sizeof(uint64_t) : sizeof(uint32_t)) ||
         grow((void **)&s->bytes, &s->capbytes, s->nbytes + len + 1, 1))
         return UINT32_MAX;
     uint32_t id = s->nstrs++;
     memcpy(s->bytes + s->nbytes, bytes, len);
     s->bytes[s->nbytes + len] = 0;
     s->nbytes += len + 1;
-    s->soff[id + 1] = s->nbytes;
+    if (s->wide)
+        ((uint64_t *)s->soff)[id + 1] = s->nbytes;
+    else
+        ((uint32_t *)s->soff)[id + 1] = (uint32_t)s->nbytes;
     uint32_t i = h & (s->shcap - 1);
     while (s->shash[i])
         i = (i + 1) & (s->shcap - 1);
@@ -236,7 +278,7 @@ const char *tt_syms_str(const tt_syms *s, uint32_t id, size_t *len)
         id = 0;
     if (len)
         *len = str_len(s, id);
-    return s->bytes + s->soff[id];
+    return str_at(s, id);
 }
 
 uint32_t tt_syms_nstrings(const tt_syms *s) { return s->nstrs; }
@@ -290,7 +332,8 @@ uint32_t tt_syms_nstacks(const tt_syms *s) { return s->nstks; }
 
 size_t tt_syms_bytes(const tt_syms *s)
 {
-    return sizeof *s + s->capbytes + (size_t)s->capsoff * sizeof(uint64_t) +
+    return sizeof *s + s->capbytes +
+           (size_t)s->capsoff * (s->wide ? sizeof(uint64_t) : sizeof(uint32_t)) +
            (size_t)s->shcap * 5 + s->capframes * sizeof(tt_frame) +
            (size_t)s->capstks * sizeof(stk_ent) + (size_t)s->khcap * 4;
 }
