@@ -9,6 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Time sums wrap around like Go's int64 arithmetic (as the checkpoints do,
+ * model_lanes_index): a hostile lane may hold spans of 2^63 ns or more, and
+ * its sums would overflow (undefined). The difference of two sums is then
+ * still exact for a column narrower than 2^63 ns. */
+static inline int64_t wsub(int64_t a, int64_t b) { return (int64_t)((uint64_t)a - (uint64_t)b); }
+static inline int64_t wadd(int64_t a, int64_t b) { return (int64_t)((uint64_t)a + (uint64_t)b); }
+
 /* Index of the first span with end > t, searching forward from `from` (all
  * spans before it end at or before t): galloping, so a sweep over increasing
  * times costs O(log distance) per step instead of O(log n). */
@@ -175,7 +182,7 @@ AI void cum_full(const model_lanes *l, uint32_t lane, uint32_t i, int64_t acc[MS
     for (uint32_t k = j * MODEL_CK_EVERY; k < i; k++) {
         model_sse s = SSE(l, lane, k);
         if (s.state < MS__COUNT)
-            acc[s.state] += s.end - s.start;
+            acc[s.state] = wadd(acc[s.state], wsub(s.end, s.start));
     }
 }
 
@@ -216,14 +223,14 @@ AI void cum_next(const model_lanes *l, uint32_t lane, cum_cursor *cu, int64_t t,
                     if (s.end <= t)
                         break;
                     if (s.state < MS__COUNT)
-                        cu->full[s.state] -= s.end - s.start;
+                        cu->full[s.state] = wsub(cu->full[s.state], wsub(s.end, s.start));
                     last = s;
                 }
                 k++;
                 cu->i = k;
                 memcpy(acc, cu->full, sizeof(int64_t) * MS__COUNT);
                 if (last.start < t && last.state < MS__COUNT)
-                    acc[last.state] += t - last.start;
+                    acc[last.state] = wadd(acc[last.state], wsub(t, last.start));
                 return;
             }
         }
@@ -242,12 +249,12 @@ AI void cum_next(const model_lanes *l, uint32_t lane, cum_cursor *cu, int64_t t,
             if (s.end > t)
                 break;
             if (s.state < MS__COUNT)
-                cu->full[s.state] += s.end - s.start;
+                cu->full[s.state] = wadd(cu->full[s.state], wsub(s.end, s.start));
         }
         cu->i = k;
         memcpy(acc, cu->full, sizeof(int64_t) * MS__COUNT);
         if (k < n && s.start < t && s.state < MS__COUNT)
-            acc[s.state] += t - s.start;
+            acc[s.state] = wadd(acc[s.state], wsub(t, s.start));
         return;
     }
     uint32_t i = cu->bend ? cu->i : span_after_from(l, lane, n, cu->i, t, S);
@@ -255,7 +262,7 @@ AI void cum_next(const model_lanes *l, uint32_t lane, cum_cursor *cu, int64_t t,
         for (uint32_t k = cu->i; k < i; k++) {
             model_sse s = SSE(l, lane, k);
             if (s.state < MS__COUNT)
-                cu->full[s.state] += s.end - s.start;
+                cu->full[s.state] = wadd(cu->full[s.state], wsub(s.end, s.start));
         }
     } else {
         cum_full(l, lane, i, cu->full, S);
@@ -265,7 +272,7 @@ AI void cum_next(const model_lanes *l, uint32_t lane, cum_cursor *cu, int64_t t,
     if (i < n) {
         model_sse s = SSE(l, lane, i);
         if (s.start < t && s.state < MS__COUNT)
-            acc[s.state] += t - s.start;
+            acc[s.state] = wadd(acc[s.state], wsub(t, s.start));
     }
 }
 
@@ -301,7 +308,7 @@ static int decide_blocks(const model_lanes *l, const int64_t *c1, const int64_t 
     for (uint32_t q = 0; q < l->nst; q++) {
         if (l->st[q] == MS_NONE)
             continue;
-        int64_t d = c2[q] - c1[q];
+        int64_t d = wsub(c2[q], c1[q]);
         if (d > d1) {
             d1 = d;
             best = l->st[q];
@@ -315,12 +322,12 @@ static int decide_blocks(const model_lanes *l, const int64_t *c1, const int64_t 
             continue;
         /* upper bound of state q: interior + what the edges can add */
         int64_t x = el, y = er;
-        if (bl0 && bl1[q] - bl0[q] < x)
-            x = bl1[q] - bl0[q];
-        if (br0 && br1[q] - br0[q] < y)
-            y = br1[q] - br0[q];
+        if (bl0 && wsub(bl1[q], bl0[q]) < x)
+            x = wsub(bl1[q], bl0[q]);
+        if (br0 && wsub(br1[q], br0[q]) < y)
+            y = wsub(br1[q], br0[q]);
         int64_t hi;
-        if (x < 0 || y < 0 || __builtin_add_overflow(c2[q] - c1[q], x, &hi) || __builtin_add_overflow(hi, y, &hi))
+        if (x < 0 || y < 0 || __builtin_add_overflow(wsub(c2[q], c1[q]), x, &hi) || __builtin_add_overflow(hi, y, &hi))
             return -1;
         if (hi >= d1)
             return -1;
@@ -343,7 +350,7 @@ static inline const int64_t *ck_at(const model_lanes *l, uint32_t lane, uint32_t
 static int columns_by_blocks(const model_lanes *l, uint32_t lane, const int64_t *bend, uint32_t nb,
                              int64_t ta, int64_t tb)
 {
-    uint32_t f1 = bend_upper(bend, nb, ta - 1); /* first block ending at or after ta */
+    uint32_t f1 = bend_upper(bend, nb, ta > INT64_MIN ? ta - 1 : ta); /* first block ending at or after ta */
     uint32_t j2 = bend_upper(bend, nb, tb);     /* blocks [0, j2) end at or before tb */
     uint32_t j1 = f1 + 1;
     if (f1 >= nb || j1 >= j2)
@@ -382,7 +389,7 @@ static inline uint32_t i64_gallop_gt(const int64_t *a, uint32_t n, uint32_t lo, 
 static int columns_by_sblocks(const model_lanes *l, const lod2 *z, int64_t ta, int64_t tb, uint32_t *hint)
 {
     uint32_t nsb = z->nsb, nst = l->nst;
-    uint32_t f1 = i64_gallop_gt(z->send, nsb, *hint, ta - 1);
+    uint32_t f1 = i64_gallop_gt(z->send, nsb, *hint, ta > INT64_MIN ? ta - 1 : ta);
     *hint = f1;
     if (f1 + 1 >= nsb)
         return -1;
@@ -563,7 +570,7 @@ AI void columns_s(const model *m, model_lane_kind k, uint32_t idx, int64_t t0, d
         int best = MS_NONE;
         int64_t bestd = 0;
         for (int st = 1; st < MS__COUNT; st++) {
-            int64_t d = bacc[st] - a[st];
+            int64_t d = wsub(bacc[st], a[st]);
             if (d > bestd || (d == bestd && d > 0 && st == MS_RUNNING)) {
                 best = st;
                 bestd = d;

@@ -235,6 +235,9 @@ typedef struct model_cache {
     uint32_t ntop, top_max, top_total;
     uint32_t top_lane;      /* lane whose top episodes top holds (+1; 0 none) */
     uint32_t *eps_count;    /* per goroutine lane: episode count, UINT32_MAX unknown */
+    /* per goroutine lane with many blocks: the episode super-blocks (query.c,
+     * ep_sblocks), built on first use; NULL until then */
+    uint32_t **ep_sb;
     /* per lane kind, per lane with many spans: the end of the last span of
      * each complete block of MODEL_CK_EVERY spans (searched instead of the
      * spans themselves: model_lane_columns), followed by a time grid over

@@ -73,6 +73,10 @@ void model_free(model *m)
         free(m->cache->eps);
         free(m->cache->top);
         free(m->cache->eps_count);
+        if (m->cache->ep_sb)
+            for (uint32_t i = 0; i < m->lanes[ML_GOROUTINE].n; i++)
+                free(m->cache->ep_sb[i]);
+        free(m->cache->ep_sb);
         for (int k = 0; k < 4; k++) {
             if (m->cache->bend[k])
                 for (uint32_t i = 0; i < m->lanes[k].n; i++)
@@ -296,6 +300,17 @@ int64_t model_thread_id(const model *m, uint32_t idx)
     return idx < m->lanes[ML_THREAD].n ? m->m_ids[idx] : -1;
 }
 
+/* A span's length as model_goroutine_episodes orders it: end - start,
+ * saturated to the int64 range (a hostile span may last 2^63 ns or more;
+ * spans end after they start, so only INT64_MAX is reached in practice). */
+static inline int64_t ep_len(model_sse s)
+{
+    int64_t d;
+    if (__builtin_sub_overflow(s.end, s.start, &d))
+        d = s.end > s.start ? INT64_MAX : INT64_MIN;
+    return d;
+}
+
 typedef struct epd {
     int64_t d;
     uint32_t i;
@@ -343,7 +358,7 @@ uint32_t model_goroutine_episodes(const model *m, uint32_t idx, const model_epis
     for (uint32_t i = 0; i < n; i++) {
         model_sse e = model_rec_sse(l, idx, i);
         if (is_episode(e.state)) {
-            tmp[k].d = e.end - e.start;
+            tmp[k].d = ep_len(e);
             tmp[k++].i = i;
         }
     }
@@ -432,46 +447,244 @@ static inline void top_push(epd *h, uint32_t *nh, uint32_t k, epd e)
     }
 }
 
-/* The k-th largest of the maxima bmax[b] of the blocks b < nb that hold an
- * episode (bcnt[b] > 0); 0 when fewer than k blocks do or memory is short.
- * A min-heap of the k largest so far. */
-static uint32_t kth_block_max(const uint32_t *bmax, const uint8_t *bcnt, uint32_t nb, uint32_t k)
+/* A min-heap of the k largest values offered so far (kth_push). */
+typedef struct kth_heap {
+    uint32_t *h, n, k;
+} kth_heap;
+
+static inline void kth_push(kth_heap *q, uint32_t v)
 {
-    if (k == 0 || nb < k)
-        return 0;
-    uint32_t *h = malloc(sizeof *h * k), nh = 0;
-    if (!h)
-        return 0;
-    for (uint32_t b = 0; b < nb; b++) {
-        if (!bcnt[b])
-            continue;
-        uint32_t v = bmax[b];
-        if (nh < k) {
-            uint32_t i = nh++; /* sift up */
-            while (i && h[(i - 1) / 2] > v) {
-                h[i] = h[(i - 1) / 2];
-                i = (i - 1) / 2;
-            }
-            h[i] = v;
-        } else if (v > h[0]) {
-            uint32_t i = 0; /* replace the root, sift down */
-            for (;;) {
-                uint32_t a = 2 * i + 1, w = a;
-                if (a >= k)
-                    break;
-                if (a + 1 < k && h[a + 1] < h[a])
-                    w = a + 1;
-                if (h[w] >= v)
-                    break;
-                h[i] = h[w];
-                i = w;
-            }
-            h[i] = v;
+    uint32_t *h = q->h, k = q->k;
+    if (q->n < k) {
+        uint32_t i = q->n++; /* sift up */
+        while (i && h[(i - 1) / 2] > v) {
+            h[i] = h[(i - 1) / 2];
+            i = (i - 1) / 2;
         }
+        h[i] = v;
+    } else if (v > h[0]) {
+        uint32_t i = 0; /* replace the root, sift down */
+        for (;;) {
+            uint32_t a = 2 * i + 1, w = a;
+            if (a >= k)
+                break;
+            if (a + 1 < k && h[a + 1] < h[a])
+                w = a + 1;
+            if (h[w] >= v)
+                break;
+            h[i] = h[w];
+            i = w;
+        }
+        h[i] = v;
     }
-    uint32_t r = nh == k ? h[0] : 0;
-    free(h);
-    return r;
+}
+
+/* Buckets of kth_bucket: values below 128 exactly, then 64 per power of two. */
+#define KTH_NB (128u + 25u * 64u)
+
+/* A bucket of v, non-decreasing in v. */
+static inline uint32_t kth_bucket(uint32_t v)
+{
+    if (v < 128)
+        return v;
+    uint32_t e = 31u - (uint32_t)__builtin_clz(v); /* 7..31 */
+    return 128u + (e - 7u) * 64u + ((v >> (e - 6u)) & 63u);
+}
+
+/*
+ * The k-th largest of the values a loop offers (0 when it offers fewer than
+ * k), without a heap over all of them: the loop runs twice, first counting
+ * the values per bucket (kth_bucket), then keeping in a heap only the values
+ * of the bucket that holds the k-th largest (all values of higher buckets
+ * are larger). LOOP(V) must run the statement V once per value, with the
+ * value in `kv`, the same values both times. Sets `res`; -1 in `res_ok` when
+ * memory is short.
+ */
+#define KTH_SELECT(k_, LOOP, res, res_ok)                                                                   \
+    do {                                                                                                   \
+        uint32_t hist_[KTH_NB];                                                                            \
+        memset(hist_, 0, sizeof hist_);                                                                    \
+        uint64_t tot_ = 0;                                                                                 \
+        LOOP({ hist_[kth_bucket(kv)]++; tot_++; });                                                        \
+        (res) = 0;                                                                                         \
+        (res_ok) = 0;                                                                                      \
+        if ((k_) && tot_ >= (k_)) {                                                                        \
+            uint64_t above_ = 0;                                                                           \
+            uint32_t B_ = KTH_NB;                                                                          \
+            while (B_-- > 0 && above_ + hist_[B_] < (k_))                                                  \
+                above_ += hist_[B_];                                                                       \
+            /* the k-th largest is the (k - above)-th largest of bucket B */                              \
+            uint32_t r_ = (uint32_t)((k_) - above_);                                                       \
+            kth_heap q_ = {malloc(sizeof(uint32_t) * r_), 0, r_};                                          \
+            if (!q_.h) {                                                                                   \
+                (res_ok) = -1;                                                                             \
+            } else {                                                                                       \
+                LOOP({                                                                                     \
+                    if (kth_bucket(kv) == B_)                                                              \
+                        kth_push(&q_, kv);                                                                 \
+                });                                                                                        \
+                (res) = q_.h[0];                                                                           \
+                free(q_.h);                                                                                \
+            }                                                                                              \
+        }                                                                                                  \
+    } while (0)
+
+/* Blocks of MODEL_CK_EVERY spans per episode super-block. */
+#define EP_SB 32u
+/* Lanes with at least this many blocks get episode super-blocks. */
+#define EP_SB_MIN 128u
+
+/*
+ * The episode super-blocks of goroutine lane idx (nb blocks; NULL when it has
+ * too few blocks or memory is short): for each run S of EP_SB blocks, the
+ * longest of their block maxima sm[S] (0: no episode) and their episode count
+ * sm[ns + S], ns = ceil(nb / EP_SB). Built on first use from the per-block
+ * maxima and counts (one pass over them); 8 bytes per 1024 spans. With them
+ * the top episodes of a goroutine with millions of spans read a few thousand
+ * blocks instead of every block's maximum.
+ */
+static const uint32_t *ep_sblocks(const model *m, uint32_t idx, uint32_t nb)
+{
+    const model_lanes *l = &m->lanes[ML_GOROUTINE];
+    model_cache *c = m->cache;
+    if (nb < EP_SB_MIN || !l->ep_max || !l->ep_cnt)
+        return NULL;
+    if (!c->ep_sb) {
+        c->ep_sb = calloc(l->n, sizeof *c->ep_sb);
+        if (!c->ep_sb)
+            return NULL;
+    }
+    if (!c->ep_sb[idx]) {
+        uint32_t ns = (nb + EP_SB - 1) / EP_SB;
+        uint32_t *sm = malloc(sizeof *sm * 2 * (size_t)ns);
+        if (!sm)
+            return NULL;
+        const uint32_t *bmax = l->ep_max + (size_t)l->ck_off[idx] + idx;
+        const uint8_t *bcnt = l->ep_cnt + (size_t)l->ck_off[idx] + idx;
+        for (uint32_t S = 0; S < ns; S++) {
+            uint32_t mx = 0, cn = 0, e = S * EP_SB + EP_SB < nb ? S * EP_SB + EP_SB : nb;
+            for (uint32_t b = S * EP_SB; b < e; b++) {
+                uint32_t v = bcnt[b] ? bmax[b] : 0;
+                mx = v > mx ? v : mx;
+                cn += bcnt[b];
+            }
+            sm[S] = mx;
+            sm[ns + S] = cn;
+        }
+        c->ep_sb[idx] = sm;
+    }
+    return c->ep_sb[idx];
+}
+
+/*
+ * The blocks of a goroutine lane that can hold one of its k longest
+ * episodes, ascending, into *out (malloc'd; the caller frees it), and the
+ * bound *lo: k episodes last lo ns or more (0 when fewer than k blocks hold
+ * episodes: then every block with an episode is listed). Returns the number
+ * of blocks, UINT32_MAX when memory is short. *cnt gets the lane's episode
+ * count.
+ *
+ * lo is the k-th largest block maximum: each block holds an episode as long
+ * as its maximum, so k episodes last at least that long, and a block whose
+ * maximum is below it cannot place one. With super-blocks (sm) it is found
+ * without reading every block's maximum: the k-th largest super-block
+ * maximum lo2 is a lower bound of lo (the super-blocks' maxima belong to
+ * distinct blocks), so only the blocks of super-blocks reaching lo2 are
+ * looked at, and k of them reach it.
+ */
+static uint32_t top_blocks(const model_lanes *l, uint32_t idx, uint32_t nb, const uint32_t *sm, uint32_t k,
+                           uint32_t *lo, uint32_t *cnt, uint32_t **out)
+{
+    const uint32_t *bmax = l->ep_max + (size_t)l->ck_off[idx] + idx;
+    const uint8_t *bcnt = l->ep_cnt + (size_t)l->ck_off[idx] + idx;
+    uint32_t ns = sm ? (nb + EP_SB - 1) / EP_SB : 0;
+    *out = NULL;
+    *lo = 0;
+    *cnt = 0;
+    uint32_t lo2 = 0, c = 0;
+    int bad = 0;
+    if (sm) {
+        for (uint32_t S = 0; S < ns; S++)
+            c += sm[ns + S];
+#define SB_LOOP(V)                                                                                         \
+    for (uint32_t S = 0; S < ns; S++)                                                                      \
+        if (sm[ns + S]) {                                                                                  \
+            uint32_t kv = sm[S];                                                                           \
+            V                                                                                              \
+        }
+        KTH_SELECT(k, SB_LOOP, lo2, bad);
+#undef SB_LOOP
+        if (bad)
+            return UINT32_MAX;
+    } else {
+        for (uint32_t b = 0; b < nb; b++)
+            c += bcnt[b];
+    }
+    /* the blocks that may matter: those of the super-blocks reaching lo2
+     * (every block without super-blocks) */
+#define SB_SKIP(S) (sm && (!sm[ns + (S)] || sm[S] < lo2))
+#define B_LOOP(V)                                                                                          \
+    for (uint32_t S = 0; S * EP_SB < nb; S++) {                                                            \
+        if (SB_SKIP(S))                                                                                    \
+            continue;                                                                                      \
+        uint32_t e_ = S * EP_SB + EP_SB < nb ? S * EP_SB + EP_SB : nb;                                     \
+        for (uint32_t b = S * EP_SB; b < e_; b++)                                                          \
+            if (bcnt[b] && bmax[b] >= lo2) {                                                               \
+                uint32_t kv = bmax[b];                                                                     \
+                V                                                                                          \
+            }                                                                                              \
+    }
+    /* the k-th largest block maximum v (KTH_SELECT's two passes, the
+     * second also listing every block of the bucket of v or above: a
+     * superset of the answer, filtered below) */
+    uint32_t hist[KTH_NB];
+    memset(hist, 0, sizeof hist);
+    uint64_t tot = 0;
+    B_LOOP({
+        hist[kth_bucket(kv)]++;
+        tot++;
+    });
+    uint32_t B = 0, r = 0;
+    uint64_t above = 0;
+    if (k && tot >= k) {
+        B = KTH_NB;
+        while (B-- > 0 && above + hist[B] < k)
+            above += hist[B];
+        r = (uint32_t)(k - above);
+    }
+    /* B 0, r 0: fewer than k values, v = 0, every block is listed */
+    uint64_t nmax = B || r ? above + hist[B] : tot;
+    kth_heap q = {malloc(sizeof(uint32_t) * (r ? r : 1)), 0, r};
+    *out = malloc(sizeof **out * (nmax ? nmax : 1));
+    if (!q.h || !*out) {
+        free(q.h);
+        free(*out);
+        *out = NULL;
+        return UINT32_MAX;
+    }
+    uint32_t nc = 0;
+    B_LOOP({
+        uint32_t bk = kth_bucket(kv);
+        if (bk >= B) {
+            (*out)[nc++] = b;
+            if (bk == B && r)
+                kth_push(&q, kv);
+        }
+    });
+    uint32_t v = r ? q.h[0] : 0;
+    free(q.h);
+    if (v) { /* keep the blocks reaching v */
+        uint32_t w = 0;
+        for (uint32_t j = 0; j < nc; j++)
+            if (bmax[(*out)[j]] >= v)
+                (*out)[w++] = (*out)[j];
+        nc = w;
+    }
+#undef B_LOOP
+#undef SB_SKIP
+    *lo = v;
+    *cnt = c;
+    return nc;
 }
 
 uint32_t model_goroutine_top_episodes(const model *m, uint32_t idx, uint32_t max,
@@ -499,35 +712,29 @@ uint32_t model_goroutine_top_episodes(const model *m, uint32_t idx, uint32_t max
             *total = model_goroutine_episode_count(m, idx);
         return 0;
     }
-    epd *h = malloc(sizeof *h * k);
-    if (!h)
-        return 0;
-    /* one pass: count them all, keep the k first in episode order. Spans come
-     * in index order, so once the heap is full a block whose longest episode
-     * is no longer than the heap's last entry cannot place any (a tie loses:
-     * its index is later). */
-    const uint32_t *bmax = l->ep_max ? l->ep_max + (size_t)l->ck_off[idx] + idx : NULL;
-    const uint8_t *bcnt = l->ep_cnt ? l->ep_cnt + (size_t)l->ck_off[idx] + idx : NULL;
-    uint32_t nh = 0, cnt = 0;
-    /* lo: the k-th largest block maximum. Each block holds an episode as long
-     * as its maximum, so k episodes last lo ns or more and a block whose
-     * maximum is below lo cannot place any: skipped from the start, before
-     * the heap fills up with whatever comes first. */
     uint32_t nb = (n + MODEL_CK_EVERY - 1) / MODEL_CK_EVERY;
-    uint32_t lo = bmax ? kth_block_max(bmax, bcnt, nb, k) : 0;
-    uint32_t *cand = lo ? malloc(sizeof *cand * nb) : NULL;
-    if (cand) {
-        /* the blocks that can place an episode, listed first, so that the
-         * records of the next ones are fetched while one is decoded (their
-         * cache misses overlap) */
-        uint32_t nc = 0;
-        for (uint32_t b = 0; b < nb; b++) {
-            cnt += bcnt[b];
-            cand[nc] = b;
-            nc += bcnt[b] && bmax[b] >= lo;
-        }
+    uint32_t lo = 0, cnt = 0, *cand = NULL, nc = UINT32_MAX;
+    if (l->ep_max && l->ep_cnt) {
+        const uint32_t *sm = ep_sblocks(m, idx, nb);
+        nc = top_blocks(l, idx, nb, sm, k, &lo, &cnt, &cand);
+        if (nc != UINT32_MAX && cnt < k)
+            k = cnt;
+    }
+    epd *h = malloc(sizeof *h * (k ? k : 1));
+    if (!h) {
+        free(cand);
+        return 0;
+    }
+    uint32_t nh = 0;
+    if (nc != UINT32_MAX) {
+        /* the candidate blocks (top_blocks), with the records (and anchor)
+         * of the 4th next one prefetched, so their cache misses overlap.
+         * Episodes shorter than lo cannot place; once the heap is full a
+         * block whose longest episode is no longer than the heap's last
+         * entry cannot place any (a tie loses: its index is later). */
         const uint8_t *rec = l->rec[idx];
-        for (uint32_t j = 0; j < nc; j++) {
+        const uint32_t *bmax = l->ep_max + (size_t)l->ck_off[idx] + idx;
+        for (uint32_t j = 0; j < nc && k; j++) {
             if (j + 4 < nc) {
                 const uint8_t *q = rec + (size_t)cand[j + 4] * MODEL_CK_EVERY * l->stride;
                 for (uint32_t o = 0; o < MODEL_CK_EVERY * l->stride + 64; o += 64)
@@ -542,27 +749,22 @@ uint32_t model_goroutine_top_episodes(const model *m, uint32_t idx, uint32_t max
                 model_sse sp = model_rec_sse(l, idx, i);
                 if (!is_episode(sp.state))
                     continue;
-                top_push(h, &nh, k, (epd){sp.end - sp.start, i});
+                int64_t d = ep_len(sp);
+                if (d >= (int64_t)lo)
+                    top_push(h, &nh, k, (epd){d, i});
             }
         }
         free(cand);
-        n = 0; /* done: the loop below has nothing left */
-    }
-    for (uint32_t i = 0; i < n; i++) {
-        if (bmax && i % MODEL_CK_EVERY == 0) {
-            uint32_t b = i / MODEL_CK_EVERY;
-            if (!bcnt[b] || bmax[b] < lo ||
-                (nh == k && bmax[b] < UINT32_MAX && (int64_t)bmax[b] <= h[0].d)) {
-                cnt += bcnt[b];
-                i += MODEL_CK_EVERY - 1; /* the loop's i++ enters the next block */
+    } else {
+        /* no block maxima (or no memory for the candidates): every span */
+        cnt = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            model_sse sp = model_rec_sse(l, idx, i);
+            if (!is_episode(sp.state))
                 continue;
-            }
+            cnt++;
+            top_push(h, &nh, k, (epd){ep_len(sp), i});
         }
-        model_sse sp = model_rec_sse(l, idx, i);
-        if (!is_episode(sp.state))
-            continue;
-        cnt++;
-        top_push(h, &nh, k, (epd){sp.end - sp.start, i});
     }
     if (slot)
         *slot = cnt;
