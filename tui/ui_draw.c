@@ -86,6 +86,9 @@ typedef struct rix_slot {
                                * 2 k, end at 2 k + 1): searched and drawn
                                * without touching the regions */
     int64_t *sk;              /* sk[b] = se[2 (64 b) + 1]: searched before se */
+    int64_t *bme;             /* bme[b]: the latest end of the regions 64 b ..
+                               * 64 b + 63 (every depth, in the goroutine's
+                               * order): the status line's region search */
     uint32_t n[UI_MAX_STRIPS];
     uint8_t sorted[UI_MAX_STRIPS]; /* depth d's ends ascend (strip_afters may answer) */
 } rix_slot;
@@ -125,6 +128,7 @@ static void rix_clear(struct ui_colcache *c)
         free(c->rix[i].ix);
         free(c->rix[i].se);
         free(c->rix[i].sk);
+        free(c->rix[i].bme);
         memset(&c->rix[i], 0, sizeof c->rix[i]);
     }
     for (int k = 0; k < 2; k++) {
@@ -403,6 +407,8 @@ static void draw_axis(ui_state *st, int row)
     if (cc >= 0 && cc < st->vp.cols) ui_put(g, row, x0 + cc, st->utf8 ? 0x25bc : 'v', UI_S_CURSOR);
 }
 
+static const int64_t *region_maxends(ui_state *st, uint32_t g, const model_region *r, uint32_t nr);
+
 /* Text describing the selected lane at the cursor (status line default). */
 
 static void cursor_info(ui_state *st, char *out, size_t n)
@@ -459,9 +465,16 @@ static void cursor_info(ui_state *st, char *out, size_t n)
     for (; k > 0 && steps < 4096; k--, steps++)
         if (st->cursor < r[k - 1].end) break;
     if (k > 0 && steps < 4096) best = (int)(k - 1);
-    else if (k > 0)
-        for (uint32_t i = 0; i < begun; i++)
-            if (st->cursor < r[i].end && (best < 0 || r[i].depth >= r[best].depth)) best = (int)i;
+    else if (k > 0) {
+        /* (blocks of 64 whose latest end is not after the cursor hold none) */
+        const int64_t *bme = region_maxends(st, l->idx, r, nr);
+        for (uint32_t b = 0; b * 64 < begun; b++) {
+            if (bme && bme[b] <= st->cursor) continue;
+            uint32_t e = b * 64 + 64 < begun ? b * 64 + 64 : begun;
+            for (uint32_t i = b * 64; i < e; i++)
+                if (st->cursor < r[i].end && (best < 0 || r[i].depth >= r[best].depth)) best = (int)i;
+        }
+    }
     if (best >= 0) {
         char name[200];
         ui_safe_str(st, r[best].name, name, sizeof name);
@@ -636,21 +649,27 @@ static int region_index(ui_state *st, uint32_t g, const model_region *r, uint32_
         free(sl->ix);
         free(sl->se);
         free(sl->sk);
+        free(sl->bme);
         memset(sl, 0, sizeof *sl);
         sl->ix = malloc(sizeof *sl->ix * nr);
         sl->se = malloc(sizeof *sl->se * 2 * (size_t)nr);
         sl->sk = malloc(sizeof *sl->sk * (nr / 64 + 1));
-        if (!sl->ix || !sl->se || !sl->sk) {
+        sl->bme = malloc(sizeof *sl->bme * (nr / 64 + 1));
+        if (!sl->ix || !sl->se || !sl->sk || !sl->bme) {
             free(sl->ix);
             free(sl->se);
             free(sl->sk);
+            free(sl->bme);
             sl->ix = NULL;
             sl->se = NULL;
             sl->sk = NULL;
+            sl->bme = NULL;
             return 0;
         }
         rix_fill(r, nr, sl->ix, sl->se, sl->n);
         for (uint32_t i = 0; i < nr; i += 64) sl->sk[i / 64] = sl->se[2 * (size_t)i + 1];
+        for (uint32_t i = 0; i < nr; i++)
+            if (i % 64 == 0 || r[i].end > sl->bme[i / 64]) sl->bme[i / 64] = r[i].end;
         for (uint32_t d = 0, off = 0; d < UI_MAX_STRIPS; off += sl->n[d], d++) {
             sl->sorted[d] = 1;
             for (uint32_t k = off + 1; k < off + sl->n[d]; k++)
@@ -664,6 +683,18 @@ static int region_index(ui_state *st, uint32_t g, const model_region *r, uint32_
     memcpy(sorted, sl->sorted, sizeof sl->sorted);
     *ix = sl->ix, *se = sl->se, *sk = sl->sk;
     return 1;
+}
+
+/* The latest region end per block of 64 of goroutine g's regions r[0..nr)
+ * (rix_slot.bme; cached with its depth index), NULL when memory is short. */
+static const int64_t *region_maxends(ui_state *st, uint32_t g, const model_region *r, uint32_t nr)
+{
+    uint32_t n[UI_MAX_STRIPS];
+    const uint32_t *ix;
+    const int64_t *se, *sk;
+    uint8_t sorted[UI_MAX_STRIPS];
+    if (!nr || !region_index(st, g, r, nr, n, &ix, &se, &sk, NULL, NULL, 0, sorted)) return NULL;
+    return st->cc->rix[g % RIX_SLOTS].bme;
 }
 
 /* First k in [lo, n) whose int64 key (at byte offset off of element k of
