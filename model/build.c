@@ -16,6 +16,37 @@
 
 #define NONE32 UINT32_MAX
 
+#ifdef GOTV_MEMTRACE
+#include <malloc.h>
+#include <stdio.h>
+/* Debug aid (built with -DGOTV_MEMTRACE): the RSS now and its peak since the
+ * previous call (the peak is reset through /proc/self/clear_refs). */
+static void memtrace(const char *what)
+{
+    char line[256];
+    long rss = -1, hwm = -1;
+    FILE *f = fopen("/proc/self/status", "r");
+    while (f && fgets(line, sizeof line, f)) {
+        if (!strncmp(line, "VmRSS:", 6))
+            rss = strtol(line + 6, NULL, 10);
+        else if (!strncmp(line, "VmHWM:", 6))
+            hwm = strtol(line + 6, NULL, 10);
+    }
+    if (f)
+        fclose(f);
+    struct mallinfo2 mi = mallinfo2();
+    fprintf(stderr, "memtrace %-24s rss %7ld KB  peak since last %7ld KB  heap used %7zu KB (mmap %7zu KB) free %7zu KB\n", what, rss, hwm,
+            (mi.uordblks + mi.hblkhd) / 1024, mi.hblkhd / 1024, mi.fordblks / 1024);
+    f = fopen("/proc/self/clear_refs", "w");
+    if (f) {
+        fputs("5", f);
+        fclose(f);
+    }
+}
+#else
+#define memtrace(what) ((void)0)
+#endif
+
 /* ---- small containers ------------------------------------------------------ */
 
 static void *vgrow(void *a, size_t *cap, size_t elem)
@@ -110,32 +141,38 @@ static int psp_encode(model_psp *r, int64_t base, const model_span *s)
 
 /* ---- builder state ------------------------------------------------------- */
 
-/* Goroutine lanes: their spans in the order they close, as final records
- * (model_gsp), each with its lane (builder record index) in a parallel array
- * of 16-bit lanes while every lane fits, else 32-bit: one growing array, no
- * allocation per lane (a trace may declare millions of goroutines), grouped
- * by lane in place at the end (a lane's spans close in start order: a
- * record's index in its lane is known when it closes, glane.n). The block
+/* Goroutine lanes: their spans as final records (model_gsp) in chunks of
+ * GCHUNK records, one growing array of chunks in the order lanes begin them:
+ * a lane's records j*GCHUNK .. j*GCHUNK+GCHUNK-1 share a chunk, and each
+ * chunk links to its lane's previous one (cprev), so no record needs its lane
+ * (a trace may declare millions of goroutines: no allocation per lane) and
+ * the grouping by lane at the end moves whole chunks (take_spans). A lane's
+ * last chunk may be partly empty (GCHUNK - 1 records at most). The block
  * anchors are appended as blocks begin (av), each linked to its lane's
  * previous one (aprev). Spans that do not fit a record are in the builder's
  * esc[ML_GOROUTINE]. Grown by a quarter (large blocks grow by mremap in
  * glibc: no copying, and the untouched capacity costs no memory). */
+#define GCHUNK 8u
+typedef struct gchunk {
+    model_gsp r[GCHUNK];
+} gchunk;
+
 typedef struct spstore {
-    model_gsp *a;
-    uint16_t *l16;     /* lanes while all are < 65536 */
-    uint32_t *l32;     /* lanes after that (l16 freed) */
-    size_t n, cap;
+    gchunk *c;         /* chunks */
+    uint32_t *cprev;   /* per chunk: the same lane's previous chunk (NONE32: none) */
+    size_t nc, ccap;   /* chunks used, allocated */
+    size_t n;          /* records */
     int64_t *av;       /* block anchors, in the order blocks begin */
     uint32_t *aprev;   /* the same lane's previous anchor */
     size_t na, acap;
 } spstore;
 
 /* A goroutine lane while building (parallel to the goroutine records): its
- * spans so far, the anchor of its current block (spstore.av), its last
- * record (spstore.a) and that span's end. */
+ * spans so far, the anchor of its current block (spstore.av), the chunk of
+ * its last record (spstore.c) and that span's end. */
 typedef struct glane {
     int64_t lend;
-    uint32_t n, ai, last;
+    uint32_t n, ai, ch;
 } glane;
 
 /* An open span of a lane while building (32 bytes). */
@@ -255,6 +292,11 @@ typedef struct rangep {
     uint32_t name;
 } rangep;
 
+typedef struct log_late {
+    int64_t gid;
+    size_t i;              /* the log */
+} log_late;
+
 typedef struct pend {
     uint32_t gi, stack;
     uint8_t kind;
@@ -291,11 +333,13 @@ struct model_builder {
     VEC(rangep) rangesp;
     uint8_t sc_none_has;
     int64_t sc_none_g;
-    VEC(model_region) regions;
-    VEC(uint32_t) region_prev;
+    VEC(model_region) regions; /* an open region's end holds the previous open
+                                  region of its goroutine (region_prev) */
     VEC(uint32_t) region_g;  /* builder goroutine of each region, then its lane */
     VEC(model_log) logs;
-    VEC(int64_t) log_g;      /* goroutine id of each log (TT_NO_ID none) */
+    VEC(uint32_t) log_g;     /* builder goroutine of each log (NONE32: none, or
+                                not known yet: then in log_late), then its lane */
+    VEC(log_late) log_late;  /* logs whose goroutine was not known yet, in order */
     model_imap task_refs;    /* task id -> task_ref */
     VEC(uint64_t) task_ref_ids;
     VEC(model_task) tasks;
@@ -370,6 +414,13 @@ model_cat model_cat_of_reason(const char *r, size_t n)
 }
 
 /* ---- records ------------------------------------------------------------- */
+
+/* The open region below open region k on its goroutine's stack (NONE32:
+ * none): an open region's end holds it. */
+static uint32_t region_prev(const model_builder *b, uint32_t k)
+{
+    return (uint32_t)b->regions.a[k].end;
+}
 
 static uint32_t get_g(model_builder *b, int64_t id, int64_t t)
 {
@@ -549,47 +600,23 @@ static uint32_t get_m(model_builder *b, int64_t id, int64_t t)
 
 static int sp_grow(model_builder *b, spstore *v)
 {
-    size_t ncap = v->cap < 1024 ? 1024 : v->cap + v->cap / 4;
-    if (ncap > UINT32_MAX) /* lane offsets are 32-bit */
-        ncap = UINT32_MAX;
-    if (ncap <= v->cap) {
+    size_t ncap = v->ccap < 128 ? 128 : v->ccap + v->ccap / 4;
+    if (ncap > UINT32_MAX / GCHUNK) /* lane offsets are 32-bit */
+        ncap = UINT32_MAX / GCHUNK;
+    if (ncap <= v->ccap) {
         b->oom = 1;
         return -1;
     }
-    model_gsp *na = realloc(v->a, sizeof *na * ncap);
-    if (na)
-        v->a = na;
-    int ok = na != NULL;
-    if (ok && v->l32) {
-        uint32_t *nl = realloc(v->l32, sizeof *nl * ncap);
-        if (nl)
-            v->l32 = nl;
-        ok = nl != NULL;
-    } else if (ok) {
-        uint16_t *nl = realloc(v->l16, sizeof *nl * ncap);
-        if (nl)
-            v->l16 = nl;
-        ok = nl != NULL;
-    }
-    if (!ok) {
+    gchunk *nc = realloc(v->c, sizeof *nc * ncap);
+    if (nc)
+        v->c = nc;
+    uint32_t *np = nc ? realloc(v->cprev, sizeof *np * ncap) : NULL;
+    if (!np) {
         b->oom = 1;
         return -1;
     }
-    v->cap = ncap;
-    return 0;
-}
-
-/* Switch to 32-bit lanes. */
-static int sp_widen(spstore *v)
-{
-    uint32_t *w = malloc(sizeof *w * (v->cap ? v->cap : 1));
-    if (!w)
-        return -1;
-    for (size_t i = 0; i < v->n; i++)
-        w[i] = v->l16[i];
-    free(v->l16);
-    v->l16 = NULL;
-    v->l32 = w;
+    v->cprev = np;
+    v->ccap = ncap;
     return 0;
 }
 
@@ -678,14 +705,11 @@ static int span_close(model_builder *b, int kind, uint32_t lane, const bspan *op
         return 0;
     if (kind == ML_GOROUTINE) {
         spstore *v = &b->gsp;
-        if (v->n == v->cap && sp_grow(b, v) != 0)
-            return 0;
-        if (lane > UINT16_MAX && !v->l32 && sp_widen(v) != 0) {
-            b->oom = 1;
-            return 0;
-        }
         glane *gl = &b->gl.a[lane];
-        model_gsp *pr = gl->n ? &v->a[gl->last] : NULL;
+        int newc = gl->n % GCHUNK == 0; /* the record begins a chunk */
+        if (newc && v->nc == v->ccap && sp_grow(b, v) != 0)
+            return 0;
+        model_gsp *pr = gl->n ? &v->c[gl->ch].r[(gl->n - 1) % GCHUNK] : NULL;
         if (pr && open->start != gl->lend && (pr->ss >> MODEL_SITE_BITS) != MODEL_ESC) {
             /* a gap after the previous span: it escapes (its record has no
              * end); its block's anchor is still the lane's current one */
@@ -715,22 +739,21 @@ static int span_close(model_builder *b, int kind, uint32_t lane, const bspan *op
             v->aprev[v->na] = gl->ai;
             gl->ai = (uint32_t)v->na++;
         }
+        if (newc) {
+            v->cprev[v->nc] = gl->n ? gl->ch : NONE32;
+            gl->ch = (uint32_t)v->nc++;
+        }
         model_span sp = {open->start, t,          open->stack, open->reason,
                          open->other, open->state, open->cat,   open->flags};
-        if (gsp_encode(&v->a[v->n], v->av[gl->ai], site_of(b, &sp), &sp)) {
+        if (gsp_encode(&v->c[gl->ch].r[gl->n % GCHUNK], v->av[gl->ai], site_of(b, &sp), &sp)) {
             size_t e = VADD(b, b->esc[ML_GOROUTINE]);
             if (e == SIZE_MAX)
                 return 0;
             b->esc[ML_GOROUTINE].a[e].key = (uint64_t)lane << 32 | gl->n;
             b->esc[ML_GOROUTINE].a[e].s = sp;
         }
-        gl->last = (uint32_t)v->n;
         gl->lend = t;
         gl->n++;
-        if (v->l32)
-            v->l32[v->n] = lane;
-        else
-            v->l16[v->n] = (uint16_t)lane;
         v->n++;
         return 1;
     } else {
@@ -1342,8 +1365,8 @@ static void g_transition(model_builder *b, const tt_event *ev)
             x = gx_of(b, gi);
             while (x && x->region_top != NONE32) {
                 uint32_t r = x->region_top;
+                x->region_top = region_prev(b, r);
                 b->regions.a[r].end = t;
-                x->region_top = b->region_prev.a[r];
             }
             if (x)
                 x->depth = 0;
@@ -1603,9 +1626,8 @@ static void region_event(model_builder *b, const tt_event *ev)
         return;
     if (ev->kind == TT_EV_REGION_BEGIN) {
         size_t k = VADD(b, b->regions);
-        size_t l = VADD(b, b->region_prev);
         size_t q = VADD(b, b->region_g);
-        if (k == SIZE_MAX || l == SIZE_MAX || q == SIZE_MAX)
+        if (k == SIZE_MAX || q == SIZE_MAX)
             return;
         bgx *g = gx_make(b, gi);
         if (!g)
@@ -1618,7 +1640,7 @@ static void region_event(model_builder *b, const tt_event *ev)
         r->stack = ev->stack;
         r->depth = (uint16_t)(g->depth > 0xffff ? 0xffff : g->depth);
         r->flags = MRF_NO_END;
-        b->region_prev.a[l] = g->region_top;
+        r->end = g->region_top; /* open: the previous open region (region_prev) */
         g->region_top = (uint32_t)k;
         g->depth++;
     } else {
@@ -1626,16 +1648,15 @@ static void region_event(model_builder *b, const tt_event *ev)
         if (g && g->region_top != NONE32) {
             uint32_t k = g->region_top;
             model_region *r = &b->regions.a[k];
+            g->region_top = region_prev(b, k);
             r->end = ev->time;
             r->flags &= (uint16_t)~MRF_NO_END;
-            g->region_top = b->region_prev.a[k];
             if (g->depth)
                 g->depth--;
         } else {
             size_t k = VADD(b, b->regions);
-            size_t l = VADD(b, b->region_prev);
             size_t q = VADD(b, b->region_g);
-            if (k == SIZE_MAX || l == SIZE_MAX || q == SIZE_MAX)
+            if (k == SIZE_MAX || q == SIZE_MAX)
                 return;
             b->region_g.a[q] = gi;
             model_region *r = &b->regions.a[k];
@@ -1644,7 +1665,6 @@ static void region_event(model_builder *b, const tt_event *ev)
             r->task_ref = task_ref(b, (uint64_t)ev->id);
             r->name = ev->name;
             r->flags = MRF_NO_BEGIN;
-            b->region_prev.a[l] = NONE32;
         }
     }
 }
@@ -1784,7 +1804,15 @@ int model_builder_event(model_builder *b, const tt_event *ev)
         size_t q = VADD(b, b->log_g);
         if (k == SIZE_MAX || q == SIZE_MAX)
             break;
-        b->log_g.a[q] = ev->g;
+        uint32_t gi = ev->g == TT_NO_ID ? NONE32 : model_imap_get(&b->gmap, ev->g);
+        b->log_g.a[q] = gi;
+        if (gi == NONE32 && ev->g != TT_NO_ID) { /* its lane is found at the end */
+            size_t z = VADD(b, b->log_late);
+            if (z == SIZE_MAX)
+                break;
+            b->log_late.a[z].gid = ev->g;
+            b->log_late.a[z].i = k;
+        }
         model_log *l = &b->logs.a[k];
         l->time = t;
         l->task_ref = task_ref(b, (uint64_t)ev->id);
@@ -1881,7 +1909,7 @@ static int cmp_idpair(const void *a, const void *b)
             name(a + lo, dest + lo, end[d] - lo, base + (uint32_t)lo);          \
         }                                                                       \
     }
-PLACE_T(gsp_place, model_gsp)
+PLACE_T(chunk_place, gchunk)
 PLACE_T(place_region, model_region)
 PLACE_T(place_log, model_log)
 PLACE_T(place_goroutine, model_goroutine)
@@ -2004,53 +2032,56 @@ static int take_spans(model_lanes *l, model_builder *b, uint32_t nlanes, const u
         free(pos);
         return -1;
     }
-    size_t n = v->n;
-    if (!v->l32 && nlanes > UINT16_MAX + 1u && sp_widen(v) != 0) { /* lanes would not fit */
-        free(pos);
-        return -1;
-    }
-    for (size_t i = 0; i < n; i++) {
-        uint32_t ln = v->l32 ? v->l32[i] : v->l16[i];
-        if (remap)
-            ln = remap[ln];
-        l->cnt[ln]++;
-        if (v->l32)
-            v->l32[i] = ln;
-        else
-            v->l16[i] = (uint16_t)ln;
-    }
-    uint32_t acc = 0;
-    for (uint32_t i = 0; i < nlanes; i++) { /* the lanes' ends (their starts below) */
-        acc += l->cnt[i];
-        pos[i] = acc;
-    }
-    /* Stable by lane: each record's destination (the lane's next slot, in
-     * closing order) takes the place of its lane: in place where lanes are
-     * 32-bit, else in the 16-bit lane array grown to 32 bits (filled from
-     * the back: destination i overwrites lanes 2i and 2i+1, already read). */
-    int wide = v->l32 != NULL;
-    uint8_t *buf = wide ? (uint8_t *)v->l32 : realloc(v->l16, sizeof(uint32_t) * (n ? n : 1));
-    if (!buf) {
-        free(pos);
-        return -1;
-    }
-    v->l16 = NULL;
-    v->l32 = NULL;
-    for (size_t i = n; i-- > 0;) { /* pos[lane] comes down to the lane's start */
-        uint32_t ln;
-        if (wide) {
-            memcpy(&ln, buf + i * 4, 4);
-        } else {
-            uint16_t l16;
-            memcpy(&l16, buf + i * 2, 2);
-            ln = l16;
+    size_t n = v->n, nc = 0;
+    for (uint32_t bi = 0; bi < nlanes; bi++) {
+        uint32_t ln = remap ? remap[bi] : bi;
+        if (ln >= nlanes || l->cnt[ln]) { /* remap is a permutation */
+            free(pos);
+            return -1;
         }
-        uint32_t d = --pos[ln];
-        memcpy(buf + i * 4, &d, 4);
+        l->cnt[ln] = b->gl.a[bi].n;
     }
-    uint32_t *dest = (uint32_t *)(void *)buf;
-    gsp_place(v->a, dest, n, 0);
-    free(dest);
+    for (uint32_t i = 0; i < nlanes; i++) { /* each lane's first chunk */
+        pos[i] = (uint32_t)nc;
+        nc += (l->cnt[i] + GCHUNK - 1) / GCHUNK;
+    }
+    if (nc != v->nc) {
+        free(pos);
+        return -1;
+    }
+    /* Each chunk's destination (its lane's chunks in lane order, each lane's
+     * in index order) takes the place of its link: from each lane's last
+     * chunk back. Then the chunks are put there, and the lanes' records are
+     * moved down over the empty ends of their last chunks. */
+    for (uint32_t bi = 0; bi < nlanes; bi++) {
+        const glane *g = &b->gl.a[bi];
+        uint32_t ln = remap ? remap[bi] : bi, c = g->ch;
+        for (uint32_t j = (g->n + GCHUNK - 1) / GCHUNK; j-- > 0;) {
+            if (c >= nc) {
+                free(pos);
+                return -1;
+            }
+            uint32_t pc = v->cprev[c];
+            v->cprev[c] = pos[ln] + j;
+            c = pc;
+        }
+    }
+    chunk_place(v->c, v->cprev, nc, 0);
+    free(v->cprev);
+    v->cprev = NULL;
+    model_gsp *rec = (model_gsp *)(void *)v->c;
+    size_t at = 0;
+    for (uint32_t i = 0; i < nlanes; i++) {
+        size_t from = (size_t)pos[i] * GCHUNK;
+        if (from != at && l->cnt[i])
+            memmove(rec + at, rec + from, sizeof *rec * l->cnt[i]);
+        pos[i] = (uint32_t)at;
+        at += l->cnt[i];
+    }
+    if (at != n) {
+        free(pos);
+        return -1;
+    }
     /* The anchors, lane after lane: each lane's chain, from its last block
      * back (a lane's record count is the builder's glane.n: a guard) */
     size_t ao = 0;
@@ -2111,14 +2142,14 @@ static int take_spans(model_lanes *l, model_builder *b, uint32_t nlanes, const u
         return -1;
     }
     if (n) {
-        model_gsp *a = realloc(v->a, sizeof *a * n); /* give back the growth slack */
-        l->block = (uint8_t *)(a ? a : v->a);
+        model_gsp *a = realloc(rec, sizeof *a * n); /* give back the growth slack */
+        l->block = (uint8_t *)(a ? a : rec);
     } else {
-        free(v->a);
+        free(rec);
         l->block = NULL;
     }
-    v->a = NULL;
-    v->n = v->cap = 0;
+    v->c = NULL;
+    v->n = v->nc = v->ccap = 0;
     for (uint32_t i = 0; i < nlanes; i++)
         l->rec[i] = l->cnt[i] ? l->block + (size_t)pos[i] * sizeof(model_gsp) : NULL;
     free(pos);
@@ -2262,19 +2293,17 @@ static void permute(void *items, size_t n, size_t size, uint32_t *dst)
 
 /* Group records (regions or logs) by goroutine lane (lane[i] for items[i];
  * lane[i] >= ng: no lane, grouped last). Reorders items in place (no copy of the records: a stable counting
- * sort computes each record's destination, then the permutation is applied by
- * permute), then sorts each group that is not in order. Returns
- * 0 (*off gets ng+1 offsets) or -1 on allocation failure (items unchanged). */
-static int group_by_g(void *items, size_t n, size_t size, const uint32_t *lane, uint32_t ng,
+ * sort computes each record's destination, in place of its lane in lane[],
+ * then the permutation is applied by permute), then sorts each group that is
+ * not in order. Returns 0 (*off gets ng+1 offsets; lane[] clobbered) or -1 on
+ * allocation failure (items and lane[] unchanged). */
+static int group_by_g(void *items, size_t n, size_t size, uint32_t *lane, uint32_t ng,
                       uint32_t **off, int (*cmp)(const void *, const void *))
 {
     uint32_t *o = calloc((size_t)ng + 2, sizeof *o);
-    uint32_t *dst = malloc(sizeof *dst * (n ? n : 1));
-    if (!o || !dst) {
-        free(o);
-        free(dst);
+    if (!o)
         return -1;
-    }
+    uint32_t *dst = lane;
     char *it = items;
     for (size_t i = 0; i < n; i++) {
         dst[i] = lane[i] < ng ? lane[i] : ng;
@@ -2290,7 +2319,6 @@ static int group_by_g(void *items, size_t n, size_t size, const uint32_t *lane, 
         o[i] = o[i - 1];
     o[0] = 0;
     permute(items, n, size, dst);
-    free(dst);
     /* items may be NULL when n == 0: no pointer arithmetic on it then (F4). */
     for (uint32_t i = 0; n > 0 && i <= ng; i++) {
         char *grp = it + (size_t)o[i] * size;
@@ -2384,9 +2412,8 @@ void model_builder_free(model_builder *b)
     model_imap_free(&b->pmap);
     model_imap_free(&b->mmap);
     model_imap_free(&b->tmap);
-    free(b->gsp.a);
-    free(b->gsp.l16);
-    free(b->gsp.l32);
+    free(b->gsp.c);
+    free(b->gsp.cprev);
     free(b->gsp.av);
     free(b->gsp.aprev);
     free(b->gl.a);
@@ -2420,10 +2447,10 @@ void model_builder_free(model_builder *b)
     free(b->open_ranges.a);
     free(b->rangesp.a);
     free(b->regions.a);
-    free(b->region_prev.a);
     free(b->region_g.a);
     free(b->logs.a);
     free(b->log_g.a);
+    free(b->log_late.a);
     model_imap_free(&b->task_refs);
     free(b->task_ref_ids.a);
     free(b->tasks.a);
@@ -2602,6 +2629,32 @@ model *model_builder_finish(model_builder *b)
     m->cache = cache;
     m->syms = b->syms;
     int64_t T = b->t_last;
+    memtrace("finish start (load)");
+#ifdef GOTV_MEMTRACE
+    {
+        size_t pn = 0, pc = 0, mn = 0, mc = 0;
+        for (size_t i = 0; i < b->ps.n; i++)
+            pn += b->ps.a[i].v.n, pc += b->ps.a[i].v.cap;
+        for (size_t i = 0; i < b->ms.n; i++)
+            mn += b->ms.a[i].v.n, mc += b->ms.a[i].v.cap;
+        size_t rn = 0;
+        for (int k = 0; k < MR__COUNT; k++)
+            rn += b->ranges[k].n;
+        fprintf(stderr,
+                "  gsp n %zu cap %zu (%s) -> %zu KB used; anchors %zu KB; P %zu/%zu M %zu/%zu -> %zu KB\n"
+                "  regions %zu -> %zu KB (+g %zu KB); logs %zu -> %zu KB (+g %zu KB); gs %zu gx %zu -> %zu KB\n"
+                "  esc G %zu P %zu M %zu; ranges %zu -> %zu KB; tasks %zu; kvs %zu kvrs %zu; sites %zu; series %zu %zu %zu; prof %zu %zu %zu %zu\n",
+                b->gsp.n, b->gsp.ccap * GCHUNK, "chunks",
+                b->gsp.nc * (sizeof(gchunk) + 4) / 1024, b->gsp.na * 12 / 1024,
+                pn, pc, mn, mc, (pn + mn) * 8 / 1024 + (pn + mn) / 32 * 8 / 1024, b->regions.n,
+                b->regions.n * sizeof(model_region) / 1024, b->regions.n * 4 / 1024, b->logs.n,
+                b->logs.n * sizeof(model_log) / 1024, b->logs.n * 4 / 1024, b->gs.n, b->gx.n,
+                (b->gs.n * (sizeof(bg) + sizeof(model_goroutine) + sizeof(glane)) + b->gx.n * sizeof(bgx)) / 1024,
+                b->esc[0].n, b->esc[1].n, b->esc[2].n, rn, rn * sizeof(model_range) / 1024,
+                b->tasks.n, b->kvs.n, b->kvrs.n, b->sites.n, b->series[0].n, b->series[1].n,
+                b->series[2].n, b->prof[0].n, b->prof[1].n, b->prof[2].n, b->prof[3].n);
+    }
+#endif
     /* from here on goroutines are found by binary search on the model's
      * sorted lanes */
     model_imap_free(&b->gmap);
@@ -2612,6 +2665,15 @@ model *model_builder_finish(model_builder *b)
     for (size_t i = 0; i < b->ms.n; i++)
         span_close(b, ML_THREAD, (uint32_t)i, &b->ms.a[i].open, T);
     span_close(b, ML_GC, 0, &b->gc_open, T);
+    /* the regions still open (on their goroutine's stack: their end holds
+     * the previous open one) end at T, as do those ended at time 0 by their
+     * goroutine's end */
+    for (size_t i = 0; i < b->gx.n; i++)
+        for (uint32_t r = b->gx.a[i].region_top; r != NONE32;) {
+            uint32_t pr = region_prev(b, r);
+            b->regions.a[r].end = 0;
+            r = pr;
+        }
     for (size_t i = 0; i < b->regions.n; i++)
         if ((b->regions.a[i].flags & MRF_NO_END) && b->regions.a[i].end == 0)
             b->regions.a[i].end = T;
@@ -2632,7 +2694,6 @@ model *model_builder_finish(model_builder *b)
     if (b->oom)
         goto fail;
     /* what only the events needed goes before the big steps below */
-    VFREE(b->region_prev);
     model_imap_free(&b->task_refs);
     model_imap_free(&b->pmap);
     model_imap_free(&b->mmap);
@@ -2640,6 +2701,7 @@ model *model_builder_finish(model_builder *b)
     for (int k = 0; k < MP__COUNT; k++)
         model_imap_free(&b->pmaps[k]);
 
+    memtrace("closed P/M, freed maps");
     uint32_t ng = (uint32_t)b->gs.n, np = (uint32_t)b->ps.n, nm = (uint32_t)b->ms.n;
     uint32_t *gremap = malloc(sizeof *gremap * (ng + 1u));
     uint32_t *premap = malloc(sizeof *premap * (np + 1u));
@@ -2652,6 +2714,9 @@ model *model_builder_finish(model_builder *b)
     /* each region's builder goroutine becomes its lane (gremap is clobbered below) */
     for (size_t i = 0; ok && i < b->region_g.n; i++)
         b->region_g.a[i] = b->region_g.a[i] < ng ? gremap[b->region_g.a[i]] : ng;
+    /* each log's too (those whose goroutine came later: below) */
+    for (size_t i = 0; ok && i < b->log_g.n; i++)
+        b->log_g.a[i] = b->log_g.a[i] < ng ? gremap[b->log_g.a[i]] : ng;
     /* P, M and GC lanes first (their records are compact already) */
     ok = ok && order_ids(np, b->ps.a, sizeof *b->ps.a, offsetof(bp, id), premap, m->p_ids) == 0;
     ok = ok && order_ids(nm, b->ms.a, sizeof *b->ms.a, offsetof(bm, id), mremap, m->m_ids) == 0;
@@ -2675,14 +2740,18 @@ model *model_builder_finish(model_builder *b)
                         b->esc[ML_GC].n) == 0;
     }
     free(vecs);
+    memtrace("take_lanes P/M/GC");
 
     /* summaries, then the goroutines' last spans; the builder's goroutine
      * records are gone after that */
     ok = ok && take_summaries(b, m, gremap, T) == 0;
+    memtrace("take_summaries");
     if (ok)
         close_goroutines(b, T);
+    memtrace("close_goroutines");
     ok = ok && !b->oom;
     ok = ok && take_spans(&m->lanes[ML_GOROUTINE], b, ng, gremap) == 0;
+    memtrace("take_spans");
     /* the builder's goroutine array becomes the model's, in lane order */
     if (ok) {
         permute(b->gg.a, ng, sizeof *b->gg.a, gremap); /* clobbers gremap */
@@ -2693,6 +2762,7 @@ model *model_builder_finish(model_builder *b)
     }
     for (int k = 0; k < 4 && ok; k++)
         ok = model_lanes_index(&m->lanes[k]) == 0;
+    memtrace("lanes_index");
     if (!ok)
         goto fail_maps;
     size_t nkv = m->nkv;
@@ -2708,6 +2778,7 @@ model *model_builder_finish(model_builder *b)
         m->nranges[k] = (uint32_t)b->ranges[k].n;
         b->ranges[k].a = NULL;
     }
+    memtrace("groups, ranges");
     /* annotations */
     if (group_by_g(b->regions.a, b->regions.n, sizeof *b->regions.a, b->region_g.a, ng,
                    &m->g_region_off, cmp_region) != 0)
@@ -2717,21 +2788,16 @@ model *model_builder_finish(model_builder *b)
     b->regions.a = NULL;
     if (!m->regions && !(m->regions = malloc(sizeof *m->regions)))
         goto fail_maps;
+    memtrace("regions");
     {
-        /* each log's goroutine id becomes its lane, in place (a uint32 lane
-         * is written at byte 4i, below the id at 8i, after reading it) */
-        uint32_t *lane = (uint32_t *)(void *)b->log_g.a;
-        int64_t last_gid = TT_NO_ID;
-        uint32_t last_lane = ng;
-        for (size_t i = 0; i < b->log_g.n; i++) {
-            int64_t gid = b->log_g.a[i];
-            if (gid != last_gid) {
-                uint32_t l = gid == TT_NO_ID ? NONE32 : model_goroutine_find(m, gid);
-                last_gid = gid;
-                last_lane = l == NONE32 ? ng : l;
-            }
-            lane[i] = last_lane;
+        /* the lanes of the logs whose goroutine was not known at the log */
+        uint32_t *lane = b->log_g.a;
+        for (size_t i = 0; i < b->log_late.n; i++) {
+            uint32_t l = model_goroutine_find(m, b->log_late.a[i].gid);
+            if (b->log_late.a[i].i < b->log_g.n)
+                lane[b->log_late.a[i].i] = l == NONE32 ? ng : l;
         }
+        VFREE(b->log_late);
         if (group_by_g(b->logs.a, b->logs.n, sizeof *b->logs.a, lane, ng, &m->g_log_off,
                        cmp_log) != 0)
             goto fail_maps;
@@ -2741,6 +2807,7 @@ model *model_builder_finish(model_builder *b)
     b->logs.a = NULL;
     if (!m->logs && !(m->logs = malloc(sizeof *m->logs)))
         goto fail_maps;
+    memtrace("logs");
     m->ntask_refs = (uint32_t)b->task_ref_ids.n;
     m->task_ref_ids = shrink(b->task_ref_ids.a, b->task_ref_ids.n, sizeof *b->task_ref_ids.a);
     b->task_ref_ids.a = NULL;
@@ -2810,6 +2877,7 @@ model *model_builder_finish(model_builder *b)
     free(premap);
     free(mremap);
     model_builder_free(b);
+    memtrace("finish end");
     return m;
 
 fail_maps:

@@ -16,6 +16,36 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#ifdef GOTV_MEMTRACE
+#include <malloc.h>
+/* Debug aid (built with -DGOTV_MEMTRACE): the RSS now and its peak since the
+ * previous call (as model/build.c). */
+static void memtrace(const char *what)
+{
+    char line[256];
+    long rss = -1, hwm = -1;
+    FILE *f = fopen("/proc/self/status", "r");
+    while (f && fgets(line, sizeof line, f)) {
+        if (!strncmp(line, "VmRSS:", 6))
+            rss = strtol(line + 6, NULL, 10);
+        else if (!strncmp(line, "VmHWM:", 6))
+            hwm = strtol(line + 6, NULL, 10);
+    }
+    if (f)
+        fclose(f);
+    struct mallinfo2 mi = mallinfo2();
+    fprintf(stderr, "memtrace %-24s rss %7ld KB  peak since last %7ld KB  heap used %7zu KB\n", what,
+            rss, hwm, (mi.uordblks + mi.hblkhd) / 1024);
+    f = fopen("/proc/self/clear_refs", "w");
+    if (f) {
+        fputs("5", f);
+        fclose(f);
+    }
+}
+#else
+#define memtrace(what) ((void)0)
+#endif
+
 static double ms_now(void)
 {
     struct timespec ts;
@@ -81,12 +111,14 @@ static int bench(const char *path, int w, int h)
         }
         ui_render(st); /* plots included, as the explorer computes them right after its first frame */
         t_first = ms_now() - t0;
+        memtrace("bench: preview shown");
     }
     if (bg) {
         ui_state *ns = NULL;
         tt_load_result res;
         memset(&e, 0, sizeof e);
         tt_status s = ui_bgload_finish(bg, &m, &ns, &res, &e);
+        memtrace("bench: bg load joined");
         if (s != TT_OK || !m) {
             char p[600];
             ui_sanitize(path, strlen(path), 0, p, sizeof p);
@@ -125,8 +157,10 @@ static int bench(const char *path, int w, int h)
         }
     }
     t_load = ms_now() - t0;
+    memtrace("bench: swapped");
     ui_render(st);
     double t_full = ms_now() - t0;
+    memtrace("bench: full frame");
     if (t_first < 0) t_first = t_full;
     static const enum ui_cmd seq[] = {CMD_ZOOM_IN, CMD_SCROLL_RIGHT, CMD_LANE_DOWN, CMD_ZOOM_IN, CMD_NEXT_TRANS,
                                       CMD_SCROLL_LEFT, CMD_PAGE_DOWN, CMD_ZOOM_OUT, CMD_LANE_UP, CMD_OPEN,
@@ -147,6 +181,11 @@ static int bench(const char *path, int w, int h)
             if (n < 400) all[n] = d;
             n++;
         }
+    memtrace("bench: steps");
+#ifdef GOTV_MEMTRACE
+    if (getenv("GOTV_MEMTRACE_EXIT"))
+        exit(0); /* heaptrack: what is alive now shows as leaked */
+#endif
     qsort(all, n < 400 ? (size_t)n : 400, sizeof all[0], cmp_double);
     printf("%s %dx%d: load %.1f ms, first frame %.1f ms, full model shown %.1f ms, %d key+redraws (CPU time): "
            "mean %.3f ms, median %.3f ms, p95 %.3f ms, max %.3f ms\n",
