@@ -5,41 +5,17 @@
  * order); a string id indexes an offset table (the length is the distance to
  * the next offset, the hash is recomputed from the bytes when the lookup
  * table grows, a few times in all). Offsets take 4 bytes per string while the
- * arena is below 4 GiB (the table is widened to 8 bytes once past that). Stacks are interned by content: their frames
+ * arena is below 4 GiB (the table is widened to 8 bytes once past that); the
+ * lookup table grows by 1.5 and packs a hash tag with each id (4 bytes per
+ * slot, at most 7/8 full). Stacks are interned by content: their frames
  * are stored contiguously in a frame pool, so identical stacks from different
  * generations share one id. Lookups use open-addressing hash tables of ids.
  * All memory grows geometrically with the amount of distinct content.
  */
-#include "loader/trace.h"
+#include "loader/syms_int.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct stk_ent {
-    uint64_t off; /* index into frames */
-    uint32_t n;
-    uint32_t hash;
-} stk_ent;
-
-struct tt_syms {
-    char *bytes;
-    size_t nbytes, capbytes;
-    void *soff;     /* string id -> offset in bytes; soff[nstrs] = nbytes;
-                       uint32_t entries, uint64_t once wide */
-    int wide;
-    uint32_t nstrs, capsoff;
-    uint32_t *shash; /* string ids; 0 = empty slot (id 0 is never stored) */
-    uint8_t *stag;   /* per slot: bits 24..31 of the string's hash (a filter
-                        that spares most reads of soff/bytes while probing) */
-    uint32_t shcap;  /* power of two; at most 3/4 full */
-
-    tt_frame *frames;
-    size_t nframes, capframes;
-    stk_ent *stks;
-    uint32_t nstks, capstks;
-    uint32_t *khash;
-    uint32_t khcap;
-};
 
 /* Largest arena size with 32-bit offsets (a test builds this file with a
  * small value to exercise the switch to 64-bit offsets). */
@@ -57,20 +33,42 @@ static uint64_t mix64(uint64_t h)
     return h;
 }
 
+static inline uint64_t load64(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+static inline uint64_t load32(const char *p)
+{
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return w;
+}
+
+/* One multiply per 8 bytes and a full mix at the end; the last (partial)
+ * word is read as the final 8 bytes of the string, overlapping the previous
+ * one, so there is no variable-length copy. Only the lookup table's layout
+ * depends on it (ids are given in order of first appearance). */
 static uint32_t hash_bytes(const char *p, size_t n)
 {
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        h = mix64(h ^ w) + 0x632be59bd9b4e019ULL;
-        p += 8;
-        n -= 8;
-    }
-    if (n) {
-        uint64_t w = 0;
-        memcpy(&w, p, n);
-        h = mix64(h ^ w ^ ((uint64_t)n << 56));
+    const uint64_t k = 0x9fb21c651e98df25ULL;
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ ((uint64_t)n * k);
+    if (n >= 8) {
+        const char *last = p + n - 8;
+        while (p < last) {
+            h = (h ^ load64(p)) * k;
+            h ^= h >> 29;
+            p += 8;
+        }
+        h = (h ^ load64(last)) * k;
+    } else if (n >= 4) {
+        h = (h ^ (load32(p) | load32(p + n - 4) << 32)) * k;
+    } else if (n) {
+        uint64_t w = (uint64_t)(uint8_t)p[0] | (uint64_t)(uint8_t)p[n / 2] << 8 |
+                     (uint64_t)(uint8_t)p[n - 1] << 16;
+        h = (h ^ w) * k;
     }
     return (uint32_t)mix64(h);
 }
@@ -143,7 +141,6 @@ void tt_syms_free(tt_syms *s)
     free(s->bytes);
     free(s->soff);
     free(s->shash);
-    free(s->stag);
     free(s->frames);
     free(s->stks);
     free(s->khash);
@@ -169,23 +166,6 @@ static int rehash(uint32_t **tab, uint32_t *cap, uint32_t ncap, uint32_t count,
     return 0;
 }
 
-static inline uint64_t soff_at(const tt_syms *s, uint32_t i)
-{
-    if (__builtin_expect(s->wide, 0))
-        return ((const uint64_t *)s->soff)[i];
-    return ((const uint32_t *)s->soff)[i];
-}
-
-static inline uint32_t str_len(const tt_syms *s, uint32_t id)
-{
-    return (uint32_t)(soff_at(s, id + 1) - soff_at(s, id) - 1);
-}
-
-static inline const char *str_at(const tt_syms *s, uint32_t id)
-{
-    return s->bytes + soff_at(s, id);
-}
-
 /* Offsets reach 4 GiB: switch the table to 64-bit entries (kept capacity). */
 static int widen(tt_syms *s)
 {
@@ -201,29 +181,39 @@ static int widen(tt_syms *s)
     return 0;
 }
 
-/* Rebuild the string lookup table with capacity ncap (hashes recomputed). */
+/* Slot of hash h in a table of cap slots: the high bits of h pick it (the
+ * tag takes the low bits). */
+static inline uint32_t slot_of(uint32_t h, uint32_t cap)
+{
+    return (uint32_t)(((uint64_t)h * cap) >> 32);
+}
+
+static inline uint32_t tag_of(uint32_t h, uint32_t idbits)
+{
+    return idbits >= 32 ? 0 : (h << idbits);
+}
+
+/* Rebuild the string lookup table with capacity ncap (hashes recomputed).
+ * Ids stay below ncap until the next rebuild (at most 7/8 full). */
 static int str_rehash(tt_syms *s, uint32_t ncap)
 {
     uint32_t *nt = calloc(ncap, sizeof *nt);
-    uint8_t *ng = calloc(ncap, 1);
-    if (!nt || !ng) {
-        free(nt);
-        free(ng);
+    if (!nt)
         return -1;
-    }
+    uint32_t bits = 1;
+    while (bits < 32 && ((uint64_t)1 << bits) < ncap)
+        bits++;
     for (uint32_t id = 1; id < s->nstrs; id++) {
-        uint32_t h = hash_bytes(str_at(s, id), str_len(s, id));
-        uint32_t i = h & (ncap - 1);
+        uint32_t h = hash_bytes(syms_at(s, id), syms_len(s, id));
+        uint32_t i = slot_of(h, ncap);
         while (nt[i])
-            i = (i + 1) & (ncap - 1);
-        nt[i] = id;
-        ng[i] = (uint8_t)(h >> 24);
+            i = i + 1 == ncap ? 0 : i + 1;
+        nt[i] = id | tag_of(h, bits);
     }
     free(s->shash);
-    free(s->stag);
     s->shash = nt;
-    s->stag = ng;
     s->shcap = ncap;
+    s->sidbits = bits;
     return 0;
 }
 static uint32_t stk_hash_of(const tt_syms *s, uint32_t id) { return s->stks[id].hash; }
@@ -235,19 +225,24 @@ uint32_t tt_syms_intern(tt_syms *s, const char *bytes, size_t len)
     if (len > UINT32_MAX - 1)
         return UINT32_MAX;
     uint32_t h = hash_bytes(bytes, len);
-    uint8_t tag = (uint8_t)(h >> 24);
     if (s->shcap) {
-        uint32_t i = h & (s->shcap - 1);
-        for (uint32_t id; (id = s->shash[i]) != 0; i = (i + 1) & (s->shcap - 1))
-            if (s->stag[i] == tag && str_len(s, id) == len &&
-                memcmp(str_at(s, id), bytes, len) == 0)
+        uint32_t tag = tag_of(h, s->sidbits);
+        uint32_t idmask = s->sidbits >= 32 ? UINT32_MAX : ((uint32_t)1 << s->sidbits) - 1;
+        uint32_t i = slot_of(h, s->shcap);
+        for (uint32_t v; (v = s->shash[i]) != 0; i = i + 1 == s->shcap ? 0 : i + 1) {
+            uint32_t id = v & idmask;
+            if ((v & ~idmask) == tag && syms_len(s, id) == len &&
+                memcmp(syms_at(s, id), bytes, len) == 0)
                 return id;
+        }
     }
     if (s->nstrs >= UINT32_MAX - 1)
         return UINT32_MAX;
-    if ((uint64_t)s->nstrs * 4 > (uint64_t)s->shcap * 3) { /* nstrs - 1 stored, one more */
-        uint32_t nc = s->shcap ? s->shcap * 2 : 64;
-        if (nc < s->shcap || str_rehash(s, nc))
+    if ((uint64_t)s->nstrs * 8 > (uint64_t)s->shcap * 7) { /* nstrs - 1 stored, one more */
+        uint64_t nc = s->shcap ? (uint64_t)s->shcap + s->shcap / 2 : 64;
+        if (nc > UINT32_MAX)
+            nc = UINT32_MAX;
+        if (nc <= s->shcap || str_rehash(s, (uint32_t)nc))
             return UINT32_MAX;
     }
     if (!s->wide && s->nbytes + len + 1 > SYMS_NARROW_MAX && widen(s))
@@ -264,11 +259,10 @@ uint32_t tt_syms_intern(tt_syms *s, const char *bytes, size_t len)
         ((uint64_t *)s->soff)[id + 1] = s->nbytes;
     else
         ((uint32_t *)s->soff)[id + 1] = (uint32_t)s->nbytes;
-    uint32_t i = h & (s->shcap - 1);
+    uint32_t i = slot_of(h, s->shcap);
     while (s->shash[i])
-        i = (i + 1) & (s->shcap - 1);
-    s->shash[i] = id;
-    s->stag[i] = tag;
+        i = i + 1 == s->shcap ? 0 : i + 1;
+    s->shash[i] = id | tag_of(h, s->sidbits);
     return id;
 }
 
@@ -276,9 +270,11 @@ const char *tt_syms_str(const tt_syms *s, uint32_t id, size_t *len)
 {
     if (id >= s->nstrs)
         id = 0;
+    size_t l;
+    const char *p = syms_str_at(s, id, &l);
     if (len)
-        *len = str_len(s, id);
-    return str_at(s, id);
+        *len = l;
+    return p;
 }
 
 uint32_t tt_syms_nstrings(const tt_syms *s) { return s->nstrs; }
@@ -334,6 +330,6 @@ size_t tt_syms_bytes(const tt_syms *s)
 {
     return sizeof *s + s->capbytes +
            (size_t)s->capsoff * (s->wide ? sizeof(uint64_t) : sizeof(uint32_t)) +
-           (size_t)s->shcap * 5 + s->capframes * sizeof(tt_frame) +
+           (size_t)s->shcap * 4 + s->capframes * sizeof(tt_frame) +
            (size_t)s->capstks * sizeof(stk_ent) + (size_t)s->khcap * 4;
 }

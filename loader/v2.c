@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "loader/sort.h"
+#include "loader/syms_int.h"
 
 /* ---- event types (v2 numbering) ----------------------------------------- */
 
@@ -809,9 +810,9 @@ static tt_status add_strings(rd *r, const rawbatch *rb)
         /* Usually the previous generation had the same string under this id:
          * then its interned id is the answer (interning is by content). */
         gid = UINT32_MAX;
-        if (id < r->npsdense && r->psdense[id]) {
+        if (id < r->npsdense && r->psdense[id] && r->psdense[id] - 1 < r->syms->nstrs) {
             size_t pl;
-            const char *ps = tt_syms_str(r->syms, r->psdense[id] - 1, &pl);
+            const char *ps = syms_str_at(r->syms, r->psdense[id] - 1, &pl);
             if (pl == len && memcmp(ps, bytes, pl) == 0)
                 gid = r->psdense[id] - 1;
         }

@@ -3,8 +3,8 @@
  * 4000-byte limit instead of 4 GiB: this file includes loader/syms.c, whose
  * definitions take the place of the library's). Ids stay stable across the
  * switch, lookups and lengths stay right, zero-length and NUL-containing
- * strings keep their contract, and the file-load path gives the same ids as
- * the reference strings. */
+ * strings keep their contract. Also the lookup table: any size, at most 7/8
+ * full, each slot packing an id and a tag of its string's hash. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -79,7 +79,7 @@ static void test_small_stays_narrow(void **state)
     /* tt_syms_bytes counts 4 bytes per offset entry while narrow */
     assert_int_equal(tt_syms_bytes(s),
                      sizeof *s + s->capbytes + (size_t)s->capsoff * sizeof(uint32_t) +
-                         (size_t)s->shcap * 5 + s->capframes * sizeof(tt_frame) +
+                         (size_t)s->shcap * 4 + s->capframes * sizeof(tt_frame) +
                          (size_t)s->capstks * sizeof(stk_ent) + (size_t)s->khcap * 4);
     tt_syms_free(s);
 }
@@ -117,12 +117,70 @@ static void test_empty_and_nul(void **state)
     tt_syms_free(s);
 }
 
+/* Every slot holds a live id with its hash's tag, each id exactly once, and
+ * the table is never more than 7/8 full; checked after every growth. */
+static void check_table(const tt_syms *s)
+{
+    assert_true((uint64_t)(s->nstrs - 1) * 8 <= (uint64_t)s->shcap * 7);
+    assert_true(s->sidbits >= 1 && s->sidbits <= 32);
+    assert_true(((uint64_t)1 << s->sidbits) >= s->shcap);
+    uint32_t idmask = s->sidbits >= 32 ? UINT32_MAX : ((uint32_t)1 << s->sidbits) - 1;
+    uint8_t *seen = calloc(s->nstrs, 1);
+    assert_non_null(seen);
+    uint32_t used = 0;
+    for (uint32_t i = 0; i < s->shcap; i++) {
+        uint32_t v = s->shash[i];
+        if (!v)
+            continue;
+        uint32_t id = v & idmask;
+        assert_true(id >= 1 && id < s->nstrs);
+        assert_int_equal(seen[id], 0);
+        seen[id] = 1;
+        uint32_t h = hash_bytes(syms_at(s, id), syms_len(s, id));
+        assert_int_equal(v & ~idmask, tag_of(h, s->sidbits));
+        used++;
+    }
+    assert_int_equal(used, s->nstrs - 1);
+    free(seen);
+}
+
+static void test_table_packing(void **state)
+{
+    (void)state;
+    tt_syms *s = tt_syms_new();
+    assert_non_null(s);
+    char buf[64];
+    uint32_t cap = 0, growths = 0;
+    for (int i = 0; i < 100000; i++) {
+        int k = snprintf(buf, sizeof buf, "worker=%d batch=%d", i % 8, i);
+        assert_int_equal(tt_syms_intern(s, buf, (size_t)k), (uint32_t)i + 1);
+        if (s->shcap != cap) {
+            if (cap)
+                assert_int_equal(s->shcap, cap + cap / 2); /* grows by 1.5 */
+            cap = s->shcap;
+            growths++;
+            check_table(s);
+        }
+    }
+    assert_true(growths > 10);
+    check_table(s);
+    /* 100000 strings: a table of 4-byte slots well under the old 2^17 x 5 bytes */
+    assert_true((size_t)s->shcap * sizeof *s->shash < ((size_t)1 << 17) * 5);
+    for (int i = 0; i < 100000; i += 7) {
+        int k = snprintf(buf, sizeof buf, "worker=%d batch=%d", i % 8, i);
+        assert_int_equal(tt_syms_intern(s, buf, (size_t)k), (uint32_t)i + 1);
+    }
+    assert_int_equal(tt_syms_nstrings(s), 100001);
+    tt_syms_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_widen_keeps_ids),
         cmocka_unit_test(test_small_stays_narrow),
         cmocka_unit_test(test_empty_and_nul),
+        cmocka_unit_test(test_table_packing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,62 @@
+/* Loader-internal view of tt_syms (loader/syms.c): the layout, for the
+ * readers' hot paths to read strings without a call. Not part of the public
+ * contract (loader/trace.h). */
+#ifndef GOTV_LOADER_SYMS_INT_H
+#define GOTV_LOADER_SYMS_INT_H
+
+#include "loader/trace.h"
+
+typedef struct stk_ent {
+    uint64_t off; /* index into frames */
+    uint32_t n;
+    uint32_t hash;
+} stk_ent;
+
+struct tt_syms {
+    char *bytes;
+    size_t nbytes, capbytes;
+    void *soff;     /* string id -> offset in bytes; soff[nstrs] = nbytes;
+                       uint32_t entries, uint64_t once wide */
+    int wide;
+    uint32_t nstrs, capsoff;
+    uint32_t *shash; /* string lookup: slot = id | tag << sidbits, 0 = empty
+                        (id 0 is never stored); the tag is the low 32 - sidbits
+                        bits of the string's hash, a filter that spares most
+                        reads of soff/bytes while probing */
+    uint32_t shcap;  /* any size (grows by 1.5); at most 7/8 full */
+    uint32_t sidbits; /* bits for ids below shcap (1..32) */
+
+    tt_frame *frames;
+    size_t nframes, capframes;
+    stk_ent *stks;
+    uint32_t nstks, capstks;
+    uint32_t *khash;
+    uint32_t khcap;
+};
+
+static inline uint64_t syms_soff_at(const tt_syms *s, uint32_t i)
+{
+    if (__builtin_expect(s->wide, 0))
+        return ((const uint64_t *)s->soff)[i];
+    return ((const uint32_t *)s->soff)[i];
+}
+
+static inline uint32_t syms_len(const tt_syms *s, uint32_t id)
+{
+    return (uint32_t)(syms_soff_at(s, id + 1) - syms_soff_at(s, id) - 1);
+}
+
+static inline const char *syms_at(const tt_syms *s, uint32_t id)
+{
+    return s->bytes + syms_soff_at(s, id);
+}
+
+/* tt_syms_str for an id known to be below nstrs, without the NULL-safe len. */
+static inline const char *syms_str_at(const tt_syms *s, uint32_t id, size_t *len)
+{
+    uint64_t a = syms_soff_at(s, id);
+    *len = (size_t)(syms_soff_at(s, id + 1) - a - 1);
+    return s->bytes + a;
+}
+
+#endif
