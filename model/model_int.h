@@ -234,7 +234,7 @@ typedef struct model_cache {
     model_episode *top;
     uint32_t ntop, top_max, top_total;
     uint32_t top_lane;      /* lane whose top episodes top holds (+1; 0 none) */
-    uint32_t *eps_count;    /* per goroutine lane: episode count, UINT32_MAX unknown */
+    uint32_t *eps_count;    /* per goroutine lane: episode count + 1, 0 unknown */
     /* per goroutine lane with many blocks: the episode super-blocks (query.c,
      * ep_sblocks), built on first use; NULL until then */
     uint32_t **ep_sb;

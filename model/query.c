@@ -403,10 +403,11 @@ static uint32_t *neps_slot(const model *m, uint32_t idx)
     if (idx >= ng)
         return NULL;
     if (!c->eps_count) {
-        c->eps_count = malloc(sizeof *c->eps_count * ng);
+        /* zeroed (unknown) without touching it: a big calloc gets fresh
+         * pages, and only the pages of the goroutines asked are faulted in */
+        c->eps_count = calloc(ng, sizeof *c->eps_count);
         if (!c->eps_count)
             return NULL;
-        memset(c->eps_count, 0xff, sizeof *c->eps_count * ng);
     }
     return &c->eps_count[idx];
 }
@@ -415,8 +416,8 @@ uint32_t model_goroutine_episode_count(const model *m, uint32_t idx)
 {
     uint32_t n = model_lane_nspans(m, ML_GOROUTINE, idx);
     uint32_t *slot = neps_slot(m, idx);
-    if (slot && *slot != UINT32_MAX)
-        return *slot;
+    if (slot && *slot)
+        return *slot - 1;
     const model_lanes *l = &m->lanes[ML_GOROUTINE];
     uint32_t cnt = 0;
     if (l->ep_cnt) { /* per-block counts */
@@ -427,8 +428,8 @@ uint32_t model_goroutine_episode_count(const model *m, uint32_t idx)
         for (uint32_t i = 0; i < n; i++)
             cnt += is_episode(model_rec_sse(l, idx, i).state);
     }
-    if (slot)
-        *slot = cnt;
+    if (slot && cnt < UINT32_MAX)
+        *slot = cnt + 1;
     return cnt;
 }
 
@@ -706,7 +707,7 @@ uint32_t model_goroutine_top_episodes(const model *m, uint32_t idx, uint32_t max
     }
     c->top_lane = 0;
     uint32_t *slot = neps_slot(m, idx);
-    uint32_t k = slot && *slot != UINT32_MAX && *slot < max ? *slot : max;
+    uint32_t k = slot && *slot && *slot - 1 < max ? *slot - 1 : max;
     if (!k) { /* max 0, or a goroutine known to have none */
         if (total)
             *total = model_goroutine_episode_count(m, idx);
@@ -766,8 +767,8 @@ uint32_t model_goroutine_top_episodes(const model *m, uint32_t idx, uint32_t max
             top_push(h, &nh, k, (epd){ep_len(sp), i});
         }
     }
-    if (slot)
-        *slot = cnt;
+    if (slot && cnt < UINT32_MAX)
+        *slot = cnt + 1;
     if (total)
         *total = cnt;
     if (!nh) {
