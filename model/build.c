@@ -9,6 +9,7 @@
  * end: no allocation per span.
  */
 #include "model/model_int.h"
+#include "model/series_w.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -292,6 +293,87 @@ typedef struct rangep {
     uint32_t name;
 } rangep;
 
+/* A goroutine index (or lane) per record of regions or logs: 16-bit while
+ * every one fits (NONE32 is kept as 0xffff), else 32-bit (widened in place,
+ * in a block grown to 4 bytes a record). */
+typedef struct gtag {
+    uint16_t *a16;
+    uint32_t *a32;         /* once widened (a16 NULL) */
+    size_t n, cap;
+} gtag;
+
+/* Widen to 32 bits (the 16-bit block grown and filled from the back); the
+ * 32-bit array, NULL when out of memory (v unchanged). */
+static uint32_t *gtag_wide(gtag *v)
+{
+    if (v->a32)
+        return v->a32;
+    if (!v->a16) /* empty */
+        return v->a32 = malloc(sizeof *v->a32);
+    uint32_t *w = realloc(v->a16, sizeof *w * (v->cap ? v->cap : 1));
+    if (!w)
+        return NULL;
+    const uint16_t *h = (const uint16_t *)(void *)w;
+    for (size_t i = v->n; i-- > 0;) { /* w[i] covers h[2i], h[2i+1]: read before */
+        uint16_t x = h[i];
+        w[i] = x == 0xffff ? NONE32 : x;
+    }
+    v->a16 = NULL;
+    v->a32 = w;
+    return w;
+}
+
+static uint32_t gtag_get(const gtag *v, size_t i)
+{
+    if (v->a32)
+        return v->a32[i];
+    return v->a16[i] == 0xffff ? NONE32 : v->a16[i];
+}
+
+/* Set entry i to x (widening first when x does not fit 16 bits): 0, or -1
+ * when out of memory. */
+static int gtag_set(gtag *v, size_t i, uint32_t x)
+{
+    if (!v->a32 && x >= 0xffff && x != NONE32 && !gtag_wide(v))
+        return -1;
+    if (v->a32)
+        v->a32[i] = x;
+    else
+        v->a16[i] = (uint16_t)x;
+    return 0;
+}
+
+/* Append x (*oom set when out of memory). */
+static void gtag_add(int *oom, gtag *v, uint32_t x)
+{
+    if (v->n == v->cap) {
+        size_t ncap = v->cap < 256 ? 256 : v->cap + v->cap / 2;
+        void *p = v->a32 ? realloc(v->a32, sizeof *v->a32 * ncap)
+                         : realloc(v->a16, sizeof *v->a16 * ncap);
+        if (!p) {
+            *oom = 1;
+            return;
+        }
+        if (v->a32)
+            v->a32 = p;
+        else
+            v->a16 = p;
+        v->cap = ncap;
+    }
+    v->n++;
+    if (gtag_set(v, v->n - 1, x) != 0) {
+        v->n--;
+        *oom = 1;
+    }
+}
+
+static void gtag_free(gtag *v)
+{
+    free(v->a16);
+    free(v->a32);
+    memset(v, 0, sizeof *v);
+}
+
 typedef struct log_late {
     int64_t gid;
     size_t i;              /* the log */
@@ -335,15 +417,15 @@ struct model_builder {
     int64_t sc_none_g;
     VEC(model_region) regions; /* an open region's end holds the previous open
                                   region of its goroutine (region_prev) */
-    VEC(uint32_t) region_g;  /* builder goroutine of each region, then its lane */
+    gtag region_g;           /* builder goroutine of each region, then its lane */
     VEC(model_log) logs;
-    VEC(uint32_t) log_g;     /* builder goroutine of each log (NONE32: none, or
+    gtag log_g;              /* builder goroutine of each log (NONE32: none, or
                                 not known yet: then in log_late), then its lane */
     VEC(log_late) log_late;  /* logs whose goroutine was not known yet, in order */
     model_imap task_refs;    /* task id -> task_ref */
     VEC(uint64_t) task_ref_ids;
     VEC(model_task) tasks;
-    VEC(model_point) series[3];
+    model_series_w *series[3]; /* heap, heap goal, GOMAXPROCS (compact) */
     model_imap pmaps[MP__COUNT];
     VEC(model_prof_rec) prof[MP__COUNT];
     VEC(pend) pending;
@@ -1626,13 +1708,12 @@ static void region_event(model_builder *b, const tt_event *ev)
         return;
     if (ev->kind == TT_EV_REGION_BEGIN) {
         size_t k = VADD(b, b->regions);
-        size_t q = VADD(b, b->region_g);
-        if (k == SIZE_MAX || q == SIZE_MAX)
+        if (k == SIZE_MAX)
             return;
+        gtag_add(&b->oom, &b->region_g, gi);
         bgx *g = gx_make(b, gi);
-        if (!g)
+        if (!g || b->oom)
             return;
-        b->region_g.a[q] = gi;
         model_region *r = &b->regions.a[k];
         r->start = ev->time;
         r->task_ref = task_ref(b, (uint64_t)ev->id);
@@ -1655,10 +1736,11 @@ static void region_event(model_builder *b, const tt_event *ev)
                 g->depth--;
         } else {
             size_t k = VADD(b, b->regions);
-            size_t q = VADD(b, b->region_g);
-            if (k == SIZE_MAX || q == SIZE_MAX)
+            if (k == SIZE_MAX)
                 return;
-            b->region_g.a[q] = gi;
+            gtag_add(&b->oom, &b->region_g, gi);
+            if (b->oom)
+                return;
             model_region *r = &b->regions.a[k];
             r->start = b->t_first;
             r->end = ev->time;
@@ -1746,16 +1828,11 @@ int model_builder_event(model_builder *b, const tt_event *ev)
             break;
         if (k == 2 && ev->arg[0] > b->gomaxprocs_max)
             b->gomaxprocs_max = ev->arg[0] > UINT32_MAX ? UINT32_MAX : (uint32_t)ev->arg[0];
-        size_t n = b->series[k].n;
-        if (n && b->series[k].a[n - 1].t == t) {
-            b->series[k].a[n - 1].v = ev->arg[0];
-            break;
-        }
-        size_t i = VADD(b, b->series[k]);
-        if (i != SIZE_MAX) {
-            b->series[k].a[i].t = t;
-            b->series[k].a[i].v = ev->arg[0];
-        }
+        /* (a point at the time of the previous one replaces it) */
+        if (!b->series[k] && !(b->series[k] = model_series_w_new()))
+            b->oom = 1;
+        else if (model_series_w_push(b->series[k], t, ev->arg[0]))
+            b->oom = 1;
         break;
     }
     case TT_EV_LABEL:
@@ -1801,11 +1878,12 @@ int model_builder_event(model_builder *b, const tt_event *ev)
         break;
     case TT_EV_LOG: {
         size_t k = VADD(b, b->logs);
-        size_t q = VADD(b, b->log_g);
-        if (k == SIZE_MAX || q == SIZE_MAX)
+        if (k == SIZE_MAX)
             break;
         uint32_t gi = ev->g == TT_NO_ID ? NONE32 : model_imap_get(&b->gmap, ev->g);
-        b->log_g.a[q] = gi;
+        gtag_add(&b->oom, &b->log_g, gi);
+        if (b->oom)
+            break;
         if (gi == NONE32 && ev->g != TT_NO_ID) { /* its lane is found at the end */
             size_t z = VADD(b, b->log_late);
             if (z == SIZE_MAX)
@@ -2447,15 +2525,15 @@ void model_builder_free(model_builder *b)
     free(b->open_ranges.a);
     free(b->rangesp.a);
     free(b->regions.a);
-    free(b->region_g.a);
+    gtag_free(&b->region_g);
     free(b->logs.a);
-    free(b->log_g.a);
+    gtag_free(&b->log_g);
     free(b->log_late.a);
     model_imap_free(&b->task_refs);
     free(b->task_ref_ids.a);
     free(b->tasks.a);
     for (int k = 0; k < 3; k++)
-        free(b->series[k].a);
+        model_series_w_free(b->series[k]);
     for (int k = 0; k < MP__COUNT; k++) {
         model_imap_free(&b->pmaps[k]);
         free(b->prof[k].a);
@@ -2651,8 +2729,8 @@ model *model_builder_finish(model_builder *b)
                 b->logs.n * sizeof(model_log) / 1024, b->logs.n * 4 / 1024, b->gs.n, b->gx.n,
                 (b->gs.n * (sizeof(bg) + sizeof(model_goroutine) + sizeof(glane)) + b->gx.n * sizeof(bgx)) / 1024,
                 b->esc[0].n, b->esc[1].n, b->esc[2].n, rn, rn * sizeof(model_range) / 1024,
-                b->tasks.n, b->kvs.n, b->kvrs.n, b->sites.n, b->series[0].n, b->series[1].n,
-                b->series[2].n, b->prof[0].n, b->prof[1].n, b->prof[2].n, b->prof[3].n);
+                b->tasks.n, b->kvs.n, b->kvrs.n, b->sites.n, (size_t)0, (size_t)0,
+                (size_t)0, b->prof[0].n, b->prof[1].n, b->prof[2].n, b->prof[3].n);
     }
 #endif
     /* from here on goroutines are found by binary search on the model's
@@ -2712,11 +2790,19 @@ model *model_builder_finish(model_builder *b)
     ok = ok && order_ids(ng, b->gg.a, sizeof *b->gg.a, offsetof(model_goroutine, id), gremap,
                          NULL) == 0;
     /* each region's builder goroutine becomes its lane (gremap is clobbered below) */
-    for (size_t i = 0; ok && i < b->region_g.n; i++)
-        b->region_g.a[i] = b->region_g.a[i] < ng ? gremap[b->region_g.a[i]] : ng;
-    /* each log's too (those whose goroutine came later: below) */
-    for (size_t i = 0; ok && i < b->log_g.n; i++)
-        b->log_g.a[i] = b->log_g.a[i] < ng ? gremap[b->log_g.a[i]] : ng;
+    /* each log's too (those whose goroutine came later: below); in 16 bits
+     * while every lane and ng fit */
+    for (int w = 0; w < 2 && ok; w++) {
+        gtag *v = w ? &b->log_g : &b->region_g;
+        if (ng >= 0xffff && !gtag_wide(v)) {
+            ok = 0;
+            break;
+        }
+        for (size_t i = 0; i < v->n; i++) {
+            uint32_t gi = gtag_get(v, i);
+            (void)gtag_set(v, i, gi < ng ? gremap[gi] : ng); /* fits: never widens */
+        }
+    }
     /* P, M and GC lanes first (their records are compact already) */
     ok = ok && order_ids(np, b->ps.a, sizeof *b->ps.a, offsetof(bp, id), premap, m->p_ids) == 0;
     ok = ok && order_ids(nm, b->ms.a, sizeof *b->ms.a, offsetof(bm, id), mremap, m->m_ids) == 0;
@@ -2760,6 +2846,38 @@ model *model_builder_finish(model_builder *b)
             b->gg.a = NULL;
         ok = m->gs != NULL;
     }
+    /* annotations (while the memory is lowest: before the lanes' indexes) */
+    uint32_t *rlane = ok ? gtag_wide(&b->region_g) : NULL;
+    if (!rlane || group_by_g(b->regions.a, b->regions.n, sizeof *b->regions.a, rlane, ng,
+                             &m->g_region_off, cmp_region) != 0)
+        goto fail_maps;
+    gtag_free(&b->region_g);
+    m->regions = shrink(b->regions.a, b->regions.n, sizeof *b->regions.a);
+    b->regions.a = NULL;
+    if (!m->regions && !(m->regions = malloc(sizeof *m->regions)))
+        goto fail_maps;
+    memtrace("regions");
+    {
+        /* the lanes of the logs whose goroutine was not known at the log */
+        uint32_t *lane = gtag_wide(&b->log_g);
+        if (!lane)
+            goto fail_maps;
+        for (size_t i = 0; i < b->log_late.n; i++) {
+            uint32_t l = model_goroutine_find(m, b->log_late.a[i].gid);
+            if (b->log_late.a[i].i < b->log_g.n)
+                lane[b->log_late.a[i].i] = l == NONE32 ? ng : l;
+        }
+        VFREE(b->log_late);
+        if (group_by_g(b->logs.a, b->logs.n, sizeof *b->logs.a, lane, ng, &m->g_log_off,
+                       cmp_log) != 0)
+            goto fail_maps;
+        gtag_free(&b->log_g);
+    }
+    m->logs = shrink(b->logs.a, b->logs.n, sizeof *b->logs.a);
+    b->logs.a = NULL;
+    if (!m->logs && !(m->logs = malloc(sizeof *m->logs)))
+        goto fail_maps;
+    memtrace("logs");
     for (int k = 0; k < 4 && ok; k++)
         ok = model_lanes_index(&m->lanes[k]) == 0;
     memtrace("lanes_index");
@@ -2779,44 +2897,18 @@ model *model_builder_finish(model_builder *b)
         b->ranges[k].a = NULL;
     }
     memtrace("groups, ranges");
-    /* annotations */
-    if (group_by_g(b->regions.a, b->regions.n, sizeof *b->regions.a, b->region_g.a, ng,
-                   &m->g_region_off, cmp_region) != 0)
-        goto fail_maps;
-    VFREE(b->region_g);
-    m->regions = shrink(b->regions.a, b->regions.n, sizeof *b->regions.a);
-    b->regions.a = NULL;
-    if (!m->regions && !(m->regions = malloc(sizeof *m->regions)))
-        goto fail_maps;
-    memtrace("regions");
-    {
-        /* the lanes of the logs whose goroutine was not known at the log */
-        uint32_t *lane = b->log_g.a;
-        for (size_t i = 0; i < b->log_late.n; i++) {
-            uint32_t l = model_goroutine_find(m, b->log_late.a[i].gid);
-            if (b->log_late.a[i].i < b->log_g.n)
-                lane[b->log_late.a[i].i] = l == NONE32 ? ng : l;
-        }
-        VFREE(b->log_late);
-        if (group_by_g(b->logs.a, b->logs.n, sizeof *b->logs.a, lane, ng, &m->g_log_off,
-                       cmp_log) != 0)
-            goto fail_maps;
-        VFREE(b->log_g);
-    }
-    m->logs = shrink(b->logs.a, b->logs.n, sizeof *b->logs.a);
-    b->logs.a = NULL;
-    if (!m->logs && !(m->logs = malloc(sizeof *m->logs)))
-        goto fail_maps;
-    memtrace("logs");
     m->ntask_refs = (uint32_t)b->task_ref_ids.n;
     m->task_ref_ids = shrink(b->task_ref_ids.a, b->task_ref_ids.n, sizeof *b->task_ref_ids.a);
     b->task_ref_ids.a = NULL;
     m->tasks = shrink(b->tasks.a, b->tasks.n, sizeof *b->tasks.a);
     b->tasks.a = NULL;
     m->info.ntasks = (uint32_t)b->tasks.n;
-    for (int k = 0; k < 3; k++) /* compact copies (series.c); the builder frees its points */
-        if (model_series_set(m, (model_series_kind)k, b->series[k].a, b->series[k].n))
+    for (int k = 0; k < 3; k++) { /* written compact as they came (series.c) */
+        model_series_w *w = b->series[k];
+        b->series[k] = NULL;
+        if (w && model_series_w_take(m, (model_series_kind)k, w))
             goto fail_maps;
+    }
     for (int k = 0; k < MP__COUNT; k++) {
         m->nprof[k] = merge_prof(b->syms, b->prof[k].a, b->prof[k].n);
         m->prof[k] = b->prof[k].a;

@@ -14,11 +14,12 @@
  * a range of millions of points reads block maxima, not points.
  */
 #include "model/model_int.h"
+#include "model/series_w.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define SB_LOG 6
+#define SB_LOG 7
 #define SB (1u << SB_LOG) /* points per block */
 #define SUPER 64u         /* blocks per superblock maximum */
 #define CHUNK_BITS 16
@@ -620,6 +621,47 @@ fail:
     free(w);
     mser_free(&gs->s[k]);
     return -1;
+}
+
+/* ---- the builder's writers ----------------------------------------------------- */
+
+struct model_series_w {
+    mser s;
+    mser_w w;
+};
+
+model_series_w *model_series_w_new(void)
+{
+    model_series_w *x = calloc(1, sizeof *x);
+    if (x)
+        x->w.s = &x->s;
+    return x;
+}
+
+int model_series_w_push(model_series_w *x, int64_t t, uint64_t v)
+{
+    return mw_push(&x->w, t, v);
+}
+
+void model_series_w_free(model_series_w *x)
+{
+    if (!x)
+        return;
+    mser_free(&x->s);
+    free(x);
+}
+
+int model_series_w_take(model *m, model_series_kind k, model_series_w *x)
+{
+    struct model_gseries *gs = (unsigned)k < MSER__COUNT ? gser_get(m) : NULL;
+    if (!gs || mw_finish(&x->w)) {
+        model_series_w_free(x);
+        return -1;
+    }
+    mser_free(&gs->s[k]);
+    gs->s[k] = x->s;
+    free(x);
+    return 0;
 }
 
 static const mser *series_get(const model *m, model_series_kind k)

@@ -8,7 +8,8 @@
  *   while building: nesting, regions ended by their goroutine's end, still open
  *   at the end of the trace, ended without a begin, and opened at time 0;
  * - a log's goroutine kept as the builder's goroutine index, or looked up at
- *   the end when the goroutine was not known at the log.
+ *   the end when the goroutine was not known at the log;
+ * - regions' and logs' goroutines kept in 16 bits until one does not fit.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -252,6 +253,60 @@ static void test_logs_lanes(void **state)
     evgen_free(&e);
 }
 
+/* ---- regions and logs of goroutines beyond 16-bit indexes ----------------- */
+
+/* 70000 goroutines; regions and logs on the first, the last or both (their
+ * goroutine indexes are kept in 16 bits until one does not fit, and are
+ * widened at the end when the lanes do not fit): each lane gets its own. */
+static void check_tags(int late)
+{
+    enum { NG = 70000 };
+    evgen e;
+    evgen_init(&e);
+    evgen_sync(&e, 0);
+    for (int64_t id = 1; id <= NG; id++)
+        evgen_go(&e, 1, -1, -1, -1, id * 3, UND, WAIT, "sleep", 0, 0);
+    int64_t t = 10;
+    for (int i = 0; i < 50; i++) {
+        int64_t gid = late && i % 3 == 2 ? (int64_t)NG * 3 : 3;
+        evgen_region(&e, t++, TT_EV_REGION_BEGIN, gid, 0, i % 2 ? "odd" : "even");
+        evgen_log(&e, t++, gid, 0, "c", i % 2 ? "odd" : "even");
+        evgen_log(&e, t++, TT_NO_ID, 0, "c", "none");
+        evgen_region(&e, t++, TT_EV_REGION_END, gid, 0, "");
+    }
+    evgen_sync(&e, t + 1);
+    model *m = evgen_finish(&e);
+    assert_non_null(m);
+    assert_int_equal(model_lane_count(m, ML_GOROUTINE), NG);
+    uint32_t want_first = late ? 34 : 50, want_last = late ? 16 : 0;
+    for (int w = 0; w < 2; w++) {
+        uint32_t li = model_goroutine_find(m, w ? (int64_t)NG * 3 : 3);
+        assert_int_equal(li, w ? NG - 1 : 0);
+        const model_region *r;
+        const model_log *l;
+        uint32_t nr = model_goroutine_regions(m, li, &r), nl = model_goroutine_logs(m, li, &l);
+        assert_int_equal(nr, w ? want_last : want_first);
+        assert_int_equal(nl, nr);
+        for (uint32_t i = 0; i < nr; i++) {
+            assert_int_equal(r[i].end, r[i].start + 3);
+            assert_int_equal(l[i].time, r[i].start + 1);
+            assert_int_equal(l[i].message, r[i].name);
+        }
+    }
+    const model_region *r;
+    assert_int_equal(model_goroutine_regions(m, 1, &r), 0);
+    assert_int_equal(model_get_info(m)->nlogs, 100);
+    model_free(m);
+    evgen_free(&e);
+}
+
+static void test_tags_wide(void **state)
+{
+    (void)state;
+    check_tags(0); /* widened at the end only */
+    check_tags(1); /* widened while loading */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -259,6 +314,7 @@ int main(void)
         cmocka_unit_test(test_chunks_many),
         cmocka_unit_test(test_regions_nesting),
         cmocka_unit_test(test_logs_lanes),
+        cmocka_unit_test(test_tags_wide),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
