@@ -492,7 +492,7 @@ static int build_tasks(ui_state *st)
             if (add_task_g(st, ids, nt, lg[i].task_ref, gi, &cap)) goto oom;
     }
     free(ids);
-    qsort(st->task_g, st->ntask_g, sizeof *st->task_g, cmp_u64);
+    if (st->ntask_g) qsort(st->task_g, st->ntask_g, sizeof *st->task_g, cmp_u64); /* (task_g may be NULL) */
     uint32_t u = 0;
     for (uint32_t i = 0; i < st->ntask_g; i++)
         if (u == 0 || st->task_g[u - 1] != st->task_g[i]) st->task_g[u++] = st->task_g[i];
