@@ -300,7 +300,8 @@ static inline uint32_t bend_upper(const int64_t *bend, uint32_t nb, int64_t t)
  * cannot apply): the answer is the exact one without reading a span.
  */
 static int decide_blocks(const model_lanes *l, const int64_t *c1, const int64_t *c2, const int64_t *bl0,
-                         const int64_t *bl1, const int64_t *br0, const int64_t *br1, int64_t el, int64_t er)
+                         const int64_t *bl1, const int64_t *br0, const int64_t *br1, int64_t el, int64_t er,
+                         int64_t *gap)
 {
     int best = -1;
     int64_t d1 = 0; /* the leader's interior time */
@@ -317,6 +318,7 @@ static int decide_blocks(const model_lanes *l, const int64_t *c1, const int64_t 
     }
     if (best < 0)
         return -1;
+    int64_t g = d1; /* the leader's lead over every other state's bound */
     for (uint32_t q = 0; q < l->nst; q++) {
         if (l->st[q] == MS_NONE || q == qb)
             continue;
@@ -331,7 +333,10 @@ static int decide_blocks(const model_lanes *l, const int64_t *c1, const int64_t 
             return -1;
         if (hi >= d1)
             return -1;
+        if (d1 - hi < g)
+            g = d1 - hi;
     }
+    *gap = g;
     return best;
 }
 
@@ -348,7 +353,7 @@ static inline const int64_t *ck_at(const model_lanes *l, uint32_t lane, uint32_t
  * in the block index (bend_find) and four checkpoints (two pairs of
  * neighbours), however many spans the column holds. */
 static int columns_by_blocks(const model_lanes *l, uint32_t lane, const int64_t *bend, uint32_t nb,
-                             int64_t ta, int64_t tb)
+                             int64_t ta, int64_t tb, int64_t *gap)
 {
     uint32_t f1 = bend_upper(bend, nb, ta > INT64_MIN ? ta - 1 : ta); /* first block ending at or after ta */
     uint32_t j2 = bend_upper(bend, nb, tb);     /* blocks [0, j2) end at or before tb */
@@ -360,7 +365,8 @@ static int columns_by_blocks(const model_lanes *l, uint32_t lane, const int64_t 
         return -1;
     /* block f1 is the left edge block, j2 (if complete) the right one */
     return decide_blocks(l, ck_at(l, lane, j1), ck_at(l, lane, j2), ck_at(l, lane, f1), ck_at(l, lane, j1),
-                         j2 < nb ? ck_at(l, lane, j2) : NULL, j2 < nb ? ck_at(l, lane, j2 + 1) : NULL, el, er);
+                         j2 < nb ? ck_at(l, lane, j2) : NULL, j2 < nb ? ck_at(l, lane, j2 + 1) : NULL, el, er,
+                         gap);
 }
 
 /* The first index i >= lo of a (ascending) with a[i] > t, or n: galloping
@@ -386,7 +392,8 @@ static inline uint32_t i64_gallop_gt(const int64_t *a, uint32_t n, uint32_t lo, 
  * *hint holds F1 of the previous column (ta only grows along a sweep, so F1
  * and J2 do too): the searches gallop from it through a few KB.
  */
-static int columns_by_sblocks(const model_lanes *l, const lod2 *z, int64_t ta, int64_t tb, uint32_t *hint)
+static int columns_by_sblocks(const model_lanes *l, const lod2 *z, int64_t ta, int64_t tb, uint32_t *hint,
+                              int64_t *gap)
 {
     uint32_t nsb = z->nsb, nst = l->nst;
     uint32_t f1 = i64_gallop_gt(z->send, nsb, *hint, ta > INT64_MIN ? ta - 1 : ta);
@@ -402,8 +409,15 @@ static int columns_by_sblocks(const model_lanes *l, const lod2 *z, int64_t ta, i
     /* scum[J] is the cumulative time at the end of super-block J */
 #define SCUM(J) (z->scum + (size_t)(J) * nst)
     return decide_blocks(l, SCUM(f1), SCUM(j2 - 1), f1 ? SCUM(f1 - 1) : zero_ck, SCUM(f1),
-                         j2 < nsb ? SCUM(j2 - 1) : NULL, j2 < nsb ? SCUM(j2) : NULL, el, er);
+                         j2 < nsb ? SCUM(j2 - 1) : NULL, j2 < nsb ? SCUM(j2) : NULL, el, er, gap);
 #undef SCUM
+}
+
+/* A column's lead (its state's time over any other's, at least) as a byte,
+ * saturated at 255 (model_lane_columns_mg). */
+static inline uint8_t margin_byte(int64_t gap)
+{
+    return gap <= 0 ? 0 : gap >= 255 ? 255 : (uint8_t)gap;
 }
 
 static int64_t col_time(int64_t t0, double ns_per_col, uint32_t c)
@@ -477,7 +491,7 @@ static void columns_prefetch(const model_lanes *l, uint32_t lane, const int64_t 
 /* The columns [edges[c], edges[c + 1]) of a lane, c < ncols, for
  * non-decreasing edges; edges NULL: col_time(t0, ns_per_col, c). */
 AI void columns_s(const model *m, model_lane_kind k, uint32_t idx, int64_t t0, double ns_per_col,
-                 const int64_t *edges, uint32_t ncols, uint8_t *out, const uint32_t S)
+                 const int64_t *edges, uint32_t ncols, uint8_t *out, uint8_t *mg, const uint32_t S)
 {
     const model_lanes *l = &m->lanes[k];
     uint32_t n = l->cnt[idx];
@@ -536,10 +550,13 @@ AI void columns_s(const model *m, model_lane_kind k, uint32_t idx, int64_t t0, d
         int64_t tb = EDGE(c + 1);
         if (wide2 != UINT64_MAX && tb >= ta && (uint64_t)tb - (uint64_t)ta >= wide2 &&
             (tries2 < 16 || hits2 * 4 >= tries2)) {
-            int d = columns_by_sblocks(l, &z, ta, tb, &hint2);
+            int64_t gap = 0;
+            int d = columns_by_sblocks(l, &z, ta, tb, &hint2, &gap);
             tries2++;
             if (d >= 0) {
                 hits2++;
+                if (mg)
+                    mg[c] = margin_byte(gap);
                 ((int64_t *)(uintptr_t)(cu.bend + nb))[4]++; /* (the cache is ours to write) */
                 m->cache->lod_cols++;
                 out[c] = (uint8_t)d;
@@ -551,10 +568,13 @@ AI void columns_s(const model *m, model_lane_kind k, uint32_t idx, int64_t t0, d
         if (wide != UINT64_MAX && tb >= ta && (uint64_t)tb - (uint64_t)ta >= wide &&
             (tries < 16 || hits * 4 >= tries)) {
             /* (stop trying on a lane whose columns blocks rarely decide) */
-            int d = columns_by_blocks(l, idx, cu.bend, nb, ta, tb);
+            int64_t gap = 0;
+            int d = columns_by_blocks(l, idx, cu.bend, nb, ta, tb, &gap);
             tries++;
             if (d >= 0) {
                 hits++;
+                if (mg)
+                    mg[c] = margin_byte(gap);
                 m->cache->lod_cols++;
                 out[c] = (uint8_t)d;
                 a_ok = 0;
@@ -568,14 +588,21 @@ AI void columns_s(const model *m, model_lane_kind k, uint32_t idx, int64_t t0, d
         }
         cum_next(l, idx, &cu, tb, bacc, S);
         int best = MS_NONE;
-        int64_t bestd = 0;
+        int64_t bestd = 0, second = 0;
+        int neg = 0;
         for (int st = 1; st < MS__COUNT; st++) {
             int64_t d = wsub(bacc[st], a[st]);
+            neg |= d < 0;
             if (d > bestd || (d == bestd && d > 0 && st == MS_RUNNING)) {
+                second = bestd;
                 best = st;
                 bestd = d;
+            } else if (d > second) {
+                second = d;
             }
         }
+        if (mg) /* (no lead without a leader, or with wrapped sums) */
+            mg[c] = best == MS_NONE || neg ? 0 : margin_byte(bestd - second);
         if (best == MS_NONE && tb <= ta) {
             uint32_t i = span_at_s(l, idx, n, ta, S);
             if (i < n)
@@ -588,19 +615,27 @@ AI void columns_s(const model *m, model_lane_kind k, uint32_t idx, int64_t t0, d
 #undef EDGE
 }
 
-void model_lane_columns(const model *m, model_lane_kind k, uint32_t idx, int64_t t0,
-                        double ns_per_col, uint32_t ncols, uint8_t *out)
+void model_lane_columns_mg(const model *m, model_lane_kind k, uint32_t idx, int64_t t0, double ns_per_col,
+                           uint32_t ncols, uint8_t *out, uint8_t *mg)
 {
     if (!ncols)
         return;
     if ((unsigned)k >= 4 || idx >= m->lanes[k].n || !(ns_per_col >= 0)) {
         memset(out, MS_NONE, ncols);
+        if (mg)
+            memset(mg, 0, ncols);
         return;
     }
     if (m->lanes[k].stride == sizeof(model_gsp))
-        columns_s(m, k, idx, t0, ns_per_col, NULL, ncols, out, sizeof(model_gsp));
+        columns_s(m, k, idx, t0, ns_per_col, NULL, ncols, out, mg, sizeof(model_gsp));
     else
-        columns_s(m, k, idx, t0, ns_per_col, NULL, ncols, out, sizeof(model_psp));
+        columns_s(m, k, idx, t0, ns_per_col, NULL, ncols, out, mg, sizeof(model_psp));
+}
+
+void model_lane_columns(const model *m, model_lane_kind k, uint32_t idx, int64_t t0,
+                        double ns_per_col, uint32_t ncols, uint8_t *out)
+{
+    model_lane_columns_mg(m, k, idx, t0, ns_per_col, ncols, out, NULL);
 }
 
 void model_column_edges(int64_t t0, double ns_per_col, uint32_t ncols, int64_t *edges)
@@ -612,10 +647,18 @@ void model_column_edges(int64_t t0, double ns_per_col, uint32_t ncols, int64_t *
 void model_lane_columns_at(const model *m, model_lane_kind k, uint32_t idx, const int64_t *edges,
                            uint32_t ncols, uint8_t *out)
 {
+    model_lane_columns_at_mg(m, k, idx, edges, ncols, out, NULL);
+}
+
+void model_lane_columns_at_mg(const model *m, model_lane_kind k, uint32_t idx, const int64_t *edges,
+                              uint32_t ncols, uint8_t *out, uint8_t *mg)
+{
     if (!ncols)
         return;
     if ((unsigned)k >= 4 || idx >= m->lanes[k].n) {
         memset(out, MS_NONE, ncols);
+        if (mg)
+            memset(mg, 0, ncols);
         return;
     }
     const model_lanes *l = &m->lanes[k];
@@ -629,6 +672,8 @@ void model_lane_columns_at(const model *m, model_lane_kind k, uint32_t idx, cons
             out[c] = i < l->cnt[idx] ? (uint8_t)model_rec_sse(l, idx, i).state : MS_NONE;
             if (out[c] >= MS__COUNT)
                 out[c] = MS_NONE;
+            if (mg)
+                mg[c] = 0;
             c++;
             continue;
         }
@@ -636,9 +681,9 @@ void model_lane_columns_at(const model *m, model_lane_kind k, uint32_t idx, cons
         while (e < ncols && edges[e + 1] >= edges[e])
             e++;
         if (l->stride == sizeof(model_gsp))
-            columns_s(m, k, idx, 0, 0, edges + c, e - c, out + c, sizeof(model_gsp));
+            columns_s(m, k, idx, 0, 0, edges + c, e - c, out + c, mg ? mg + c : NULL, sizeof(model_gsp));
         else
-            columns_s(m, k, idx, 0, 0, edges + c, e - c, out + c, sizeof(model_psp));
+            columns_s(m, k, idx, 0, 0, edges + c, e - c, out + c, mg ? mg + c : NULL, sizeof(model_psp));
         c = e;
     }
 }

@@ -271,6 +271,17 @@ void model_column_edges(int64_t t0, double ns_per_col, uint32_t ncols, int64_t *
  * column whose end comes before its start reports the span under its start. */
 void model_lane_columns_at(const model *m, model_lane_kind k, uint32_t idx, const int64_t *edges,
                            uint32_t ncols, uint8_t *out);
+/* model_lane_columns and model_lane_columns_at with each column's lead,
+ * mg[c]: the time of its state exceeds every other state's by at least
+ * mg[c] ns (saturated at 255; 0: no lead known, e.g. an empty column, a tie
+ * or a column reported by the span under its start). Moving a column's two
+ * edges by da and db ns changes each state's time by at most |da| + |db|, so
+ * while 2 (|da| + |db|) < mg[c] the column keeps its state: a scroll whose
+ * column edges moved by rounding reuses such columns. mg may be NULL. */
+void model_lane_columns_mg(const model *m, model_lane_kind k, uint32_t idx, int64_t t0, double ns_per_col,
+                           uint32_t ncols, uint8_t *out, uint8_t *mg);
+void model_lane_columns_at_mg(const model *m, model_lane_kind k, uint32_t idx, const int64_t *edges,
+                              uint32_t ncols, uint8_t *out, uint8_t *mg);
 
 /* ---- goroutines ---------------------------------------------------------- */
 

@@ -293,11 +293,25 @@ static void cached_rows(ui_state *st, uint64_t key, int row, int nrows, const vo
     }
 }
 
-/* Fill b (the fresh columns of key in the current generation) from another
- * generation of the same scale scrolled less than a screen away: column c
- * is copied when its two edges are the same there (the same column, so the
- * same answer), the others come from the model (model_lane_columns_at).
- * Returns 0 when no generation helps (the caller computes them all). */
+/* |x - y| + |u - v| as a non-negative int64, INT64_MAX when it overflows. */
+static int64_t edge_moves(int64_t x, int64_t y, int64_t u, int64_t v)
+{
+    int64_t p, q, r;
+    if (__builtin_sub_overflow(x, y, &p) || __builtin_sub_overflow(u, v, &q) || p == INT64_MIN || q == INT64_MIN)
+        return INT64_MAX;
+    if (__builtin_add_overflow(p < 0 ? -p : p, q < 0 ? -q : q, &r)) return INT64_MAX;
+    return r;
+}
+
+/* Fill b (the fresh columns of key in the current generation, states then
+ * leads: model_lane_columns_at_mg) from another generation of the same scale
+ * scrolled less than a screen away: column c is copied when its two edges
+ * are the same there (the same column, so the same answer), or when they
+ * moved (rounding: the edges are rounded from the view's start) by da and db
+ * ns with 2 (|da| + |db|) below the column's lead there (the same state, see
+ * model_lane_columns_mg; the lead copied is then the old one less what the
+ * moves can take); the others come from the model. Returns 0 when no
+ * generation helps (the caller computes them all). */
 static int lane_cols_shift(ui_state *st, uint64_t key, model_lane_kind mk, uint32_t idx, int cols, uint8_t *b)
 {
     struct ui_colcache *c = st->cc;
@@ -319,38 +333,53 @@ static int lane_cols_shift(ui_state *st, uint64_t key, model_lane_kind mk, uint3
     if (!d) return 0;
     const int64_t *eg = gen_edges(g), *ed = gen_edges(d);
     if (!eg || !ed) return 0;
+    uint8_t *mg = b + cols;
+    const uint8_t *dmg = dsl->cells + cols;
     int x = 0;
     while (x < cols) {
         int64_t y = x + shift; /* the same column in d, if its edges match */
-        if (y >= 0 && y < cols && eg[x] == ed[y] && eg[x + 1] == ed[y + 1]) {
-            b[x] = dsl->cells[y];
-            x++;
-            continue;
+        if (y >= 0 && y < cols) {
+            if (eg[x] == ed[y] && eg[x + 1] == ed[y + 1]) {
+                b[x] = dsl->cells[y];
+                mg[x] = dmg[y];
+                x++;
+                continue;
+            }
+            int64_t mv = eg[x + 1] > eg[x] ? edge_moves(eg[x], ed[y], eg[x + 1], ed[y + 1]) : INT64_MAX;
+            if (mv < 128 && 2 * mv < dmg[y]) {
+                b[x] = dsl->cells[y];
+                mg[x] = (uint8_t)(dmg[y] - mv);
+                x++;
+                continue;
+            }
         }
         int e = x + 1; /* a run of columns d does not have */
         for (; e < cols; e++) {
             int64_t z = e + shift;
-            if (z >= 0 && z < cols && eg[e] == ed[z] && eg[e + 1] == ed[z + 1]) break;
+            if (z < 0 || z >= cols) continue;
+            if (eg[e] == ed[z] && eg[e + 1] == ed[z + 1]) break;
+            int64_t mv = eg[e + 1] > eg[e] ? edge_moves(eg[e], ed[z], eg[e + 1], ed[z + 1]) : INT64_MAX;
+            if (mv < 128 && 2 * mv < dmg[z]) break;
         }
-        model_lane_columns_at(st->m, mk, idx, eg + x, (uint32_t)(e - x), b + x);
+        model_lane_columns_at_mg(st->m, mk, idx, eg + x, (uint32_t)(e - x), b + x, mg + x);
         x = e;
     }
     return 1;
 }
 
-/* Columns of a lane for the current viewport (cached). */
+/* Columns of a lane for the current viewport (cached with their leads). */
 static const uint8_t *lane_cols(ui_state *st, model_lane_kind mk, uint32_t idx, int cols)
 {
     int fresh;
     uint64_t key = ((uint64_t)mk << 32) | idx;
-    uint8_t *b = ui_cc_get(st, key, cols, &fresh);
+    uint8_t *b = cc_get_sized(st, key, cols, 2 * (size_t)cols, &fresh);
     if (!b) {
         b = st->colbuf;
-        fresh = 1;
-    } else if (fresh && lane_cols_shift(st, key, mk, idx, cols, b)) {
+        model_lane_columns(st->m, mk, idx, st->vp.t0, st->vp.ns_per_col, (uint32_t)cols, b);
         return b;
     }
-    if (fresh) model_lane_columns(st->m, mk, idx, st->vp.t0, st->vp.ns_per_col, (uint32_t)cols, b);
+    if (fresh && !lane_cols_shift(st, key, mk, idx, cols, b))
+        model_lane_columns_mg(st->m, mk, idx, st->vp.t0, st->vp.ns_per_col, (uint32_t)cols, b, b + cols);
     return b;
 }
 
