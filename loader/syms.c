@@ -4,8 +4,8 @@
  * Strings live in one growing byte arena (each NUL-terminated, stored in id
  * order); a string id indexes an offset table (the length is the distance to
  * the next offset, the hash is recomputed from the bytes when the lookup
- * table grows, a few times in all). Offsets take 4 bytes per string while the
- * arena is below 4 GiB (the table is widened to 8 bytes once past that); the
+ * table grows, a few times in all). Offsets take ~2.2 bytes per string (a
+ * 16-bit delta from a base per 64 strings, see syms_int.h); the
  * lookup table grows by 1.5 and packs a hash tag with each id (4 bytes per
  * slot, at most 7/8 full). Stacks are interned by content: their frames
  * are stored contiguously in a frame pool, so identical stacks from different
@@ -16,12 +16,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-/* Largest arena size with 32-bit offsets (a test builds this file with a
- * small value to exercise the switch to 64-bit offsets). */
-#ifndef SYMS_NARROW_MAX
-#define SYMS_NARROW_MAX UINT32_MAX
-#endif
 
 static uint64_t mix64(uint64_t h)
 {
@@ -112,13 +106,55 @@ static int grow32(void **p, uint32_t *cap, size_t need, size_t elem)
     return 0;
 }
 
+/* Record the offset of string i (i = nstrs + 1 holds nbytes: the end of the
+ * last string); entries are set in order of i. */
+static int set_off(tt_syms *s, uint32_t i, uint64_t off)
+{
+    uint32_t b = i >> 6;
+    if (i >= s->capd16 && grow32((void **)&s->d16, &s->capd16, (size_t)i + 1, sizeof *s->d16))
+        return -1;
+    if ((i & 63) == 0) {
+        if (b >= s->capblk) {
+            uint32_t c = s->capblk;
+            if (grow32((void **)&s->bbase, &c, (size_t)b + 1, sizeof *s->bbase))
+                return -1;
+            uint32_t *nw = realloc(s->bwide, (size_t)c * sizeof *nw);
+            if (!nw)
+                return -1; /* bbase is bigger than needed: harmless */
+            s->bwide = nw;
+            s->capblk = c;
+        }
+        s->bbase[b] = off;
+        s->bwide[b] = SYMS_NARROW;
+        s->d16[i] = 0;
+        return 0;
+    }
+    uint64_t d = off - s->bbase[b];
+    if (s->bwide[b] == SYMS_NARROW) {
+        if (d <= UINT16_MAX) {
+            s->d16[i] = (uint16_t)d;
+            return 0;
+        }
+        /* this block's strings span more than 64 KiB: 64-bit deltas */
+        if (s->nwide >= UINT32_MAX / 64 - 1 ||
+            grow32((void **)&s->d64, &s->capwide, (size_t)s->nwide + 1, 64 * sizeof *s->d64))
+            return -1;
+        uint64_t *w = s->d64 + (size_t)s->nwide * 64;
+        for (uint32_t k = b << 6; k < i; k++)
+            w[k & 63] = s->d16[k];
+        s->bwide[b] = s->nwide++;
+    }
+    s->d64[(size_t)s->bwide[b] * 64 + (i & 63)] = d;
+    return 0;
+}
+
 tt_syms *tt_syms_new(void)
 {
     tt_syms *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
     /* id 0: "" and the empty stack */
-    if (grow32(&s->soff, &s->capsoff, 2, sizeof(uint32_t)) ||
+    if (set_off(s, 0, 0) || set_off(s, 1, 1) ||
         grow((void **)&s->bytes, &s->capbytes, 1, 1) ||
         grow32((void **)&s->stks, &s->capstks, 1, sizeof(stk_ent))) {
         tt_syms_free(s);
@@ -126,8 +162,6 @@ tt_syms *tt_syms_new(void)
     }
     s->bytes[0] = 0;
     s->nbytes = 1;
-    ((uint32_t *)s->soff)[0] = 0; /* "" */
-    ((uint32_t *)s->soff)[1] = 1;
     s->nstrs = 1;
     s->stks[0] = (stk_ent){0, 0, 0};
     s->nstks = 1;
@@ -139,7 +173,10 @@ void tt_syms_free(tt_syms *s)
     if (!s)
         return;
     free(s->bytes);
-    free(s->soff);
+    free(s->d16);
+    free(s->bbase);
+    free(s->bwide);
+    free(s->d64);
     free(s->shash);
     free(s->frames);
     free(s->stks);
@@ -166,21 +203,6 @@ static int rehash(uint32_t **tab, uint32_t *cap, uint32_t ncap, uint32_t count,
     return 0;
 }
 
-/* Offsets reach 4 GiB: switch the table to 64-bit entries (kept capacity). */
-static int widen(tt_syms *s)
-{
-    uint64_t *w = malloc((size_t)s->capsoff * sizeof *w);
-    if (!w)
-        return -1;
-    const uint32_t *o = s->soff;
-    for (uint32_t i = 0; i <= s->nstrs; i++)
-        w[i] = o[i];
-    free(s->soff);
-    s->soff = w;
-    s->wide = 1;
-    return 0;
-}
-
 /* Slot of hash h in a table of cap slots: the high bits of h pick it (the
  * tag takes the low bits). */
 static inline uint32_t slot_of(uint32_t h, uint32_t cap)
@@ -204,7 +226,9 @@ static int str_rehash(tt_syms *s, uint32_t ncap)
     while (bits < 32 && ((uint64_t)1 << bits) < ncap)
         bits++;
     for (uint32_t id = 1; id < s->nstrs; id++) {
-        uint32_t h = hash_bytes(syms_at(s, id), syms_len(s, id));
+        size_t l;
+        const char *p = syms_str_at(s, id, &l);
+        uint32_t h = hash_bytes(p, l);
         uint32_t i = slot_of(h, ncap);
         while (nt[i])
             i = i + 1 == ncap ? 0 : i + 1;
@@ -231,8 +255,11 @@ uint32_t tt_syms_intern(tt_syms *s, const char *bytes, size_t len)
         uint32_t i = slot_of(h, s->shcap);
         for (uint32_t v; (v = s->shash[i]) != 0; i = i + 1 == s->shcap ? 0 : i + 1) {
             uint32_t id = v & idmask;
-            if ((v & ~idmask) == tag && syms_len(s, id) == len &&
-                memcmp(syms_at(s, id), bytes, len) == 0)
+            if ((v & ~idmask) != tag)
+                continue;
+            size_t l;
+            const char *p = syms_str_at(s, id, &l);
+            if (l == len && memcmp(p, bytes, len) == 0)
                 return id;
         }
     }
@@ -245,20 +272,13 @@ uint32_t tt_syms_intern(tt_syms *s, const char *bytes, size_t len)
         if (nc <= s->shcap || str_rehash(s, (uint32_t)nc))
             return UINT32_MAX;
     }
-    if (!s->wide && s->nbytes + len + 1 > SYMS_NARROW_MAX && widen(s))
-        return UINT32_MAX;
-    if (grow32(&s->soff, &s->capsoff, (size_t)s->nstrs + 2,
-               s->wide ? sizeof(uint64_t) : sizeof(uint32_t)) ||
-        grow((void **)&s->bytes, &s->capbytes, s->nbytes + len + 1, 1))
+    if (grow((void **)&s->bytes, &s->capbytes, s->nbytes + len + 1, 1) ||
+        set_off(s, s->nstrs + 1, s->nbytes + len + 1))
         return UINT32_MAX;
     uint32_t id = s->nstrs++;
     memcpy(s->bytes + s->nbytes, bytes, len);
     s->bytes[s->nbytes + len] = 0;
     s->nbytes += len + 1;
-    if (s->wide)
-        ((uint64_t *)s->soff)[id + 1] = s->nbytes;
-    else
-        ((uint32_t *)s->soff)[id + 1] = (uint32_t)s->nbytes;
     uint32_t i = slot_of(h, s->shcap);
     while (s->shash[i])
         i = i + 1 == s->shcap ? 0 : i + 1;
@@ -329,7 +349,9 @@ uint32_t tt_syms_nstacks(const tt_syms *s) { return s->nstks; }
 size_t tt_syms_bytes(const tt_syms *s)
 {
     return sizeof *s + s->capbytes +
-           (size_t)s->capsoff * (s->wide ? sizeof(uint64_t) : sizeof(uint32_t)) +
+           (size_t)s->capd16 * sizeof(uint16_t) +
+           (size_t)s->capblk * (sizeof(uint64_t) + sizeof(uint32_t)) +
+           (size_t)s->capwide * 64 * sizeof(uint64_t) +
            (size_t)s->shcap * 4 + s->capframes * sizeof(tt_frame) +
            (size_t)s->capstks * sizeof(stk_ent) + (size_t)s->khcap * 4;
 }

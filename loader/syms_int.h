@@ -15,10 +15,15 @@ typedef struct stk_ent {
 struct tt_syms {
     char *bytes;
     size_t nbytes, capbytes;
-    void *soff;     /* string id -> offset in bytes; soff[nstrs] = nbytes;
-                       uint32_t entries, uint64_t once wide */
-    int wide;
-    uint32_t nstrs, capsoff;
+    /* string id -> offset in bytes, for ids 0..nstrs (entry nstrs = nbytes):
+     * per block of 64 ids a 64-bit base, per id a 16-bit delta from it; a
+     * block whose strings span more than 64 KiB keeps its deltas in d64
+     * instead (bwide = its index there, SYMS_NARROW otherwise) */
+    uint16_t *d16;
+    uint64_t *bbase;
+    uint32_t *bwide;
+    uint64_t *d64; /* 64 per wide block */
+    uint32_t nstrs, capd16, capblk, nwide, capwide;
     uint32_t *shash; /* string lookup: slot = id | tag << sidbits, 0 = empty
                         (id 0 is never stored); the tag is the low 32 - sidbits
                         bits of the string's hash, a filter that spares most
@@ -34,11 +39,14 @@ struct tt_syms {
     uint32_t khcap;
 };
 
+#define SYMS_NARROW UINT32_MAX
+
 static inline uint64_t syms_soff_at(const tt_syms *s, uint32_t i)
 {
-    if (__builtin_expect(s->wide, 0))
-        return ((const uint64_t *)s->soff)[i];
-    return ((const uint32_t *)s->soff)[i];
+    uint32_t b = i >> 6, w = s->bwide[b];
+    if (__builtin_expect(w == SYMS_NARROW, 1))
+        return s->bbase[b] + s->d16[i];
+    return s->bbase[b] + s->d64[(size_t)w * 64 + (i & 63)];
 }
 
 static inline uint32_t syms_len(const tt_syms *s, uint32_t id)
@@ -54,6 +62,13 @@ static inline const char *syms_at(const tt_syms *s, uint32_t id)
 /* tt_syms_str for an id known to be below nstrs, without the NULL-safe len. */
 static inline const char *syms_str_at(const tt_syms *s, uint32_t id, size_t *len)
 {
+    uint32_t b = id >> 6;
+    if (__builtin_expect(s->bwide[b] == SYMS_NARROW && (id & 63) != 63, 1)) {
+        /* id and id + 1 in the same narrow block */
+        uint32_t a = s->d16[id];
+        *len = (size_t)(s->d16[id + 1] - a - 1);
+        return s->bytes + s->bbase[b] + a;
+    }
     uint64_t a = syms_soff_at(s, id);
     *len = (size_t)(syms_soff_at(s, id + 1) - a - 1);
     return s->bytes + a;

@@ -825,7 +825,10 @@ static tt_status add_strings(rd *r, const rawbatch *rb)
             if (id >= r->nsdense) {
                 if (GROW(r->sdense, r->capsdense, id + 1))
                     return NOMEM(r, at);
-                memset(r->sdense + r->nsdense, 0, (id + 1 - r->nsdense) * sizeof *r->sdense);
+                /* ids usually come in order: then there is no gap to clear
+                 * (sdense[id] is set below) */
+                if (id > r->nsdense)
+                    memset(r->sdense + r->nsdense, 0, (id - r->nsdense) * sizeof *r->sdense);
                 r->nsdense = id + 1;
             }
             r->sdense[id] = gid + 1;

@@ -1,10 +1,10 @@
-/* tt_syms offset table: 32-bit offsets while the string arena is small, the
- * switch to 64-bit offsets when it grows past that (built here with a
- * 4000-byte limit instead of 4 GiB: this file includes loader/syms.c, whose
- * definitions take the place of the library's). Ids stay stable across the
- * switch, lookups and lengths stay right, zero-length and NUL-containing
- * strings keep their contract. Also the lookup table: any size, at most 7/8
- * full, each slot packing an id and a tag of its string's hash. */
+/* tt_syms offset table: per 64 strings a 64-bit base and per string a
+ * 16-bit delta; a block whose strings span more than 64 KiB switches to
+ * 64-bit deltas (this file includes loader/syms.c to look at the table).
+ * Ids stay stable across the switch, lookups and lengths stay right,
+ * zero-length and NUL-containing strings keep their contract. Also the
+ * lookup table: any size, at most 7/8 full, each slot packing an id and a
+ * tag of its string's hash. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,53 +15,47 @@
 
 #include <cmocka.h>
 
-#define SYMS_NARROW_MAX 4000u
 #include "loader/syms.c"
 
-static int fmt(char *buf, size_t cap, int i)
+/* Long strings: every other one is 3000 bytes, so each block of 64 passes
+ * 64 KiB after about 44 strings, and short ones follow after the switch. */
+static size_t mk(char *buf, int i)
 {
-    return snprintf(buf, cap, "s%d-%.*s", i, i % 23, "abcdefghijklmnopqrstuvw");
-}
-
-static void check_all(tt_syms *s, const uint32_t *ids, int n)
-{
-    char buf[64];
-    for (int i = 0; i < n; i++) {
-        int k = fmt(buf, sizeof buf, i);
-        size_t len = 99;
-        const char *p = tt_syms_str(s, ids[i], &len);
-        assert_int_equal(len, (size_t)k);
-        assert_memory_equal(p, buf, (size_t)k);
-        assert_int_equal(p[len], 0);
-        assert_int_equal(tt_syms_intern(s, buf, (size_t)k), ids[i]);
+    size_t n = i % 2 == 0 ? 3000 : (size_t)snprintf(buf, 64, "short-%d", i);
+    if (i % 2 == 0) {
+        for (size_t k = 0; k < n; k++)
+            buf[k] = (char)('a' + (k * 7 + (size_t)i) % 26);
+        snprintf(buf, 32, "long-%d|", i % 100000); /* unique prefix (the NUL stays inside) */
     }
+    return n;
 }
 
-static void test_widen_keeps_ids(void **state)
+static void test_wide_blocks(void **state)
 {
     (void)state;
-    enum { N = 3000 }; /* about 45 KB of strings: well past the 4000-byte limit */
+    enum { N = 1000 };
+    static char buf[3100];
     tt_syms *s = tt_syms_new();
     assert_non_null(s);
-    assert_int_equal(s->wide, 0);
     static uint32_t ids[N];
-    char buf[64];
-    int widened_at = -1;
     for (int i = 0; i < N; i++) {
-        int k = fmt(buf, sizeof buf, i);
-        ids[i] = tt_syms_intern(s, buf, (size_t)k);
+        size_t n = mk(buf, i);
+        ids[i] = tt_syms_intern(s, buf, n);
         assert_int_equal(ids[i], (uint32_t)i + 1);
-        if (s->wide && widened_at < 0) {
-            widened_at = i;
-            check_all(s, ids, i + 1); /* everything before the switch, right after it */
-        }
     }
-    assert_true(widened_at > 0);
-    assert_true(s->nbytes > SYMS_NARROW_MAX);
-    check_all(s, ids, N);
-    assert_int_equal(tt_syms_nstrings(s), N + 1);
-    /* the offset table's memory is accounted in its wide size */
-    assert_true(tt_syms_bytes(s) >= (size_t)s->capsoff * sizeof(uint64_t) + s->capbytes);
+    assert_true(s->nwide > 10); /* each full block of 64 switched */
+    for (int i = 0; i < N; i++) {
+        size_t n = mk(buf, i), len = 0;
+        const char *p = tt_syms_str(s, ids[i], &len);
+        assert_int_equal(len, n);
+        assert_memory_equal(p, buf, n);
+        assert_int_equal(p[len], 0);
+        assert_int_equal(tt_syms_intern(s, buf, n), ids[i]);
+    }
+    /* offsets are consecutive: each string starts after the previous NUL */
+    for (uint32_t id = 1; id < tt_syms_nstrings(s); id++)
+        assert_true(syms_soff_at(s, id) == syms_soff_at(s, id - 1) + syms_len(s, id - 1) + 1);
+    assert_true(syms_soff_at(s, tt_syms_nstrings(s)) == s->nbytes);
     tt_syms_free(s);
 }
 
@@ -75,10 +69,11 @@ static void test_small_stays_narrow(void **state)
     assert_int_equal(a, 1);
     assert_int_equal(b, 2);
     assert_int_equal(tt_syms_intern(s, "runtime.main", 12), a);
-    assert_int_equal(s->wide, 0);
-    /* tt_syms_bytes counts 4 bytes per offset entry while narrow */
+    assert_int_equal(s->nwide, 0);
+    /* tt_syms_bytes counts 2 bytes per offset entry and 12 per block */
     assert_int_equal(tt_syms_bytes(s),
-                     sizeof *s + s->capbytes + (size_t)s->capsoff * sizeof(uint32_t) +
+                     sizeof *s + s->capbytes + (size_t)s->capd16 * sizeof(uint16_t) +
+                         (size_t)s->capblk * 12 +
                          (size_t)s->shcap * 4 + s->capframes * sizeof(tt_frame) +
                          (size_t)s->capstks * sizeof(stk_ent) + (size_t)s->khcap * 4);
     tt_syms_free(s);
@@ -98,13 +93,14 @@ static void test_empty_and_nul(void **state)
     uint32_t n2 = tt_syms_intern(s, "a\0c", 3);
     uint32_t n3 = tt_syms_intern(s, "a", 1);
     assert_true(n1 != n2 && n1 != n3 && n2 != n3);
-    /* fill past the limit, then the NUL-containing strings are still whole */
-    char buf[64];
+    /* many more strings (and wide blocks), then the NUL-containing strings
+     * are still whole */
+    static char buf[3100];
     for (int i = 0; i < 1000; i++) {
-        int k = fmt(buf, sizeof buf, i);
-        assert_true(tt_syms_intern(s, buf, (size_t)k) != UINT32_MAX);
+        size_t k = mk(buf, i);
+        assert_true(tt_syms_intern(s, buf, k) != UINT32_MAX);
     }
-    assert_int_equal(s->wide, 1);
+    assert_true(s->nwide > 0);
     p = tt_syms_str(s, n1, &len);
     assert_int_equal(len, 3);
     assert_memory_equal(p, "a\0b", 4); /* with the terminating NUL */
@@ -177,7 +173,7 @@ static void test_table_packing(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_widen_keeps_ids),
+        cmocka_unit_test(test_wide_blocks),
         cmocka_unit_test(test_small_stays_narrow),
         cmocka_unit_test(test_empty_and_nul),
         cmocka_unit_test(test_table_packing),
