@@ -142,26 +142,41 @@ static int psp_encode(model_psp *r, int64_t base, const model_span *s)
 
 /* ---- builder state ------------------------------------------------------- */
 
-/* Goroutine lanes: their spans as final records (model_gsp) in chunks of
- * GCHUNK records, one growing array of chunks in the order lanes begin them:
- * a lane's records j*GCHUNK .. j*GCHUNK+GCHUNK-1 share a chunk, and each
- * chunk links to its lane's previous one (cprev), so no record needs its lane
- * (a trace may declare millions of goroutines: no allocation per lane) and
- * the grouping by lane at the end moves whole chunks (take_spans). A lane's
- * last chunk may be partly empty (GCHUNK - 1 records at most). The block
+/* Goroutine lanes: their spans as final records (model_gsp): a lane's first
+ * GHEAD records in its head (one array of heads, in the order lanes begin:
+ * most goroutines have a span or two), the others in chunks of GCHUNK
+ * records, one growing array of chunks in the order lanes begin them: a
+ * lane's records GHEAD + j*GCHUNK .. GHEAD + j*GCHUNK + GCHUNK-1 share a
+ * chunk, and each chunk links to its lane's previous one (cprev), so no
+ * record needs its lane (a trace may declare millions of goroutines: no
+ * allocation per lane) and the grouping by lane at the end moves whole
+ * chunks (take_spans). A lane's head and last chunk may be partly empty. The block
  * anchors are appended as blocks begin (av), each linked to its lane's
  * previous one (aprev). Spans that do not fit a record are in the builder's
  * esc[ML_GOROUTINE]. Grown by a quarter (large blocks grow by mremap in
  * glibc: no copying, and the untouched capacity costs no memory). */
+#define GHEAD 2u
 #define GCHUNK 8u
 typedef struct gchunk {
     model_gsp r[GCHUNK];
 } gchunk;
 
+typedef struct ghead {
+    model_gsp r[GHEAD];
+} ghead;
+
+/* Chunks of a lane of n records. */
+static inline uint32_t tail_chunks(uint32_t n)
+{
+    return n > GHEAD ? (n - GHEAD + GCHUNK - 1) / GCHUNK : 0;
+}
+
 typedef struct spstore {
     gchunk *c;         /* chunks */
     uint32_t *cprev;   /* per chunk: the same lane's previous chunk (NONE32: none) */
     size_t nc, ccap;   /* chunks used, allocated */
+    ghead *h;          /* heads */
+    size_t nh, hcap;
     size_t n;          /* records */
     int64_t *av;       /* block anchors, in the order blocks begin */
     uint32_t *aprev;   /* the same lane's previous anchor */
@@ -169,12 +184,20 @@ typedef struct spstore {
 } spstore;
 
 /* A goroutine lane while building (parallel to the goroutine records): its
- * spans so far, the anchor of its current block (spstore.av), the chunk of
- * its last record (spstore.c) and that span's end. */
+ * spans so far, the anchor of its current block (spstore.av), its head
+ * (spstore.h), the chunk of its last record past the head (spstore.c) and the
+ * last span's end. */
 typedef struct glane {
     int64_t lend;
-    uint32_t n, ai, ch;
+    uint32_t n, ai, ch, head;
 } glane;
+
+/* Record j of a lane: in its head, or in its current chunk (j must be in the
+ * lane's last chunk). */
+static inline model_gsp *grec(const spstore *v, const glane *gl, uint32_t j)
+{
+    return j < GHEAD ? &v->h[gl->head].r[j] : &v->c[gl->ch].r[(j - GHEAD) % GCHUNK];
+}
 
 /* An open span of a lane while building (32 bytes). */
 typedef struct bspan {
@@ -702,6 +725,21 @@ static int sp_grow(model_builder *b, spstore *v)
     return 0;
 }
 
+static int head_grow(model_builder *b, spstore *v)
+{
+    size_t ncap = v->hcap < 256 ? 256 : v->hcap + v->hcap / 4;
+    if (ncap > UINT32_MAX)
+        ncap = UINT32_MAX;
+    ghead *nh = ncap > v->hcap ? realloc(v->h, sizeof *nh * ncap) : NULL;
+    if (!nh) {
+        b->oom = 1;
+        return -1;
+    }
+    v->h = nh;
+    v->hcap = ncap;
+    return 0;
+}
+
 static int anc_grow(model_builder *b, spstore *v)
 {
     size_t ncap = v->acap < 256 ? 256 : v->acap + v->acap / 2;
@@ -788,10 +826,13 @@ static int span_close(model_builder *b, int kind, uint32_t lane, const bspan *op
     if (kind == ML_GOROUTINE) {
         spstore *v = &b->gsp;
         glane *gl = &b->gl.a[lane];
-        int newc = gl->n % GCHUNK == 0; /* the record begins a chunk */
+        uint32_t j = gl->n; /* the new record */
+        int newh = j == 0, newc = j >= GHEAD && (j - GHEAD) % GCHUNK == 0; /* it begins a chunk */
+        if (newh && v->nh == v->hcap && head_grow(b, v) != 0)
+            return 0;
         if (newc && v->nc == v->ccap && sp_grow(b, v) != 0)
             return 0;
-        model_gsp *pr = gl->n ? &v->c[gl->ch].r[(gl->n - 1) % GCHUNK] : NULL;
+        model_gsp *pr = j ? grec(v, gl, j - 1) : NULL;
         if (pr && open->start != gl->lend && (pr->ss >> MODEL_SITE_BITS) != MODEL_ESC) {
             /* a gap after the previous span: it escapes (its record has no
              * end); its block's anchor is still the lane's current one */
@@ -821,13 +862,15 @@ static int span_close(model_builder *b, int kind, uint32_t lane, const bspan *op
             v->aprev[v->na] = gl->ai;
             gl->ai = (uint32_t)v->na++;
         }
+        if (newh)
+            gl->head = (uint32_t)v->nh++;
         if (newc) {
-            v->cprev[v->nc] = gl->n ? gl->ch : NONE32;
+            v->cprev[v->nc] = j > GHEAD ? gl->ch : NONE32;
             gl->ch = (uint32_t)v->nc++;
         }
         model_span sp = {open->start, t,          open->stack, open->reason,
                          open->other, open->state, open->cat,   open->flags};
-        if (gsp_encode(&v->c[gl->ch].r[gl->n % GCHUNK], v->av[gl->ai], site_of(b, &sp), &sp)) {
+        if (gsp_encode(grec(v, gl, j), v->av[gl->ai], site_of(b, &sp), &sp)) {
             size_t e = VADD(b, b->esc[ML_GOROUTINE]);
             if (e == SIZE_MAX)
                 return 0;
@@ -2119,22 +2162,25 @@ static int take_spans(model_lanes *l, model_builder *b, uint32_t nlanes, const u
         }
         l->cnt[ln] = b->gl.a[bi].n;
     }
+    size_t tot = 0;
     for (uint32_t i = 0; i < nlanes; i++) { /* each lane's first chunk */
         pos[i] = (uint32_t)nc;
-        nc += (l->cnt[i] + GCHUNK - 1) / GCHUNK;
+        nc += tail_chunks(l->cnt[i]);
+        tot += l->cnt[i];
     }
-    if (nc != v->nc) {
+    if (nc != v->nc || tot != n) {
         free(pos);
         return -1;
     }
     /* Each chunk's destination (its lane's chunks in lane order, each lane's
      * in index order) takes the place of its link: from each lane's last
-     * chunk back. Then the chunks are put there, and the lanes' records are
-     * moved down over the empty ends of their last chunks. */
+     * chunk back. Then the chunks are put there, the lanes' records moved to
+     * their places (over the empty ends of last chunks, leaving room for the
+     * heads), and the heads copied in. */
     for (uint32_t bi = 0; bi < nlanes; bi++) {
         const glane *g = &b->gl.a[bi];
         uint32_t ln = remap ? remap[bi] : bi, c = g->ch;
-        for (uint32_t j = (g->n + GCHUNK - 1) / GCHUNK; j-- > 0;) {
+        for (uint32_t j = tail_chunks(g->n); j-- > 0;) {
             if (c >= nc) {
                 free(pos);
                 return -1;
@@ -2148,18 +2194,47 @@ static int take_spans(model_lanes *l, model_builder *b, uint32_t nlanes, const u
     free(v->cprev);
     v->cprev = NULL;
     model_gsp *rec = (model_gsp *)(void *)v->c;
+    if (n > nc * GCHUNK) { /* the heads need more room than the chunks' gaps */
+        rec = realloc(rec, sizeof *rec * n);
+        if (!rec) {
+            free(pos);
+            return -1;
+        }
+        v->c = (gchunk *)(void *)rec;
+    }
+    /* Lane i's records past its head go from pos[i] * GCHUNK to its start +
+     * GHEAD: the moves down in lane order, then the moves up in reverse
+     * order (the ranges of both are in lane order: no move overwrites
+     * records not moved yet). */
     size_t at = 0;
     for (uint32_t i = 0; i < nlanes; i++) {
-        size_t from = (size_t)pos[i] * GCHUNK;
-        if (from != at && l->cnt[i])
-            memmove(rec + at, rec + from, sizeof *rec * l->cnt[i]);
+        uint32_t c = l->cnt[i], h = c < GHEAD ? c : GHEAD;
+        size_t from = (size_t)pos[i] * GCHUNK, to = at + h;
+        if (c > h && to < from)
+            memmove(rec + to, rec + from, sizeof *rec * (c - h));
+        at += c;
+    }
+    for (uint32_t i = nlanes; i-- > 0;) {
+        uint32_t c = l->cnt[i], h = c < GHEAD ? c : GHEAD;
+        at -= c;
+        size_t from = (size_t)pos[i] * GCHUNK, to = at + h;
+        if (c > h && to > from)
+            memmove(rec + to, rec + from, sizeof *rec * (c - h));
         pos[i] = (uint32_t)at;
-        at += l->cnt[i];
     }
-    if (at != n) {
-        free(pos);
-        return -1;
+    for (uint32_t bi = 0; bi < nlanes; bi++) {
+        const glane *g = &b->gl.a[bi];
+        uint32_t ln = remap ? remap[bi] : bi;
+        if (g->n && g->head >= v->nh) {
+            free(pos);
+            return -1;
+        }
+        for (uint32_t j = 0; j < g->n && j < GHEAD; j++)
+            rec[pos[ln] + j] = v->h[g->head].r[j];
     }
+    free(v->h);
+    v->h = NULL;
+    v->nh = v->hcap = 0;
     /* The anchors, lane after lane: each lane's chain, from its last block
      * back (a lane's record count is the builder's glane.n: a guard) */
     size_t ao = 0;
@@ -2492,6 +2567,7 @@ void model_builder_free(model_builder *b)
     model_imap_free(&b->tmap);
     free(b->gsp.c);
     free(b->gsp.cprev);
+    free(b->gsp.h);
     free(b->gsp.av);
     free(b->gsp.aprev);
     free(b->gl.a);
@@ -2723,7 +2799,7 @@ model *model_builder_finish(model_builder *b)
                 "  regions %zu -> %zu KB (+g %zu KB); logs %zu -> %zu KB (+g %zu KB); gs %zu gx %zu -> %zu KB\n"
                 "  esc G %zu P %zu M %zu; ranges %zu -> %zu KB; tasks %zu; kvs %zu kvrs %zu; sites %zu; series %zu %zu %zu; prof %zu %zu %zu %zu\n",
                 b->gsp.n, b->gsp.ccap * GCHUNK, "chunks",
-                b->gsp.nc * (sizeof(gchunk) + 4) / 1024, b->gsp.na * 12 / 1024,
+                (b->gsp.nc * (sizeof(gchunk) + 4) + b->gsp.nh * sizeof(ghead)) / 1024, b->gsp.na * 12 / 1024,
                 pn, pc, mn, mc, (pn + mn) * 8 / 1024 + (pn + mn) / 32 * 8 / 1024, b->regions.n,
                 b->regions.n * sizeof(model_region) / 1024, b->regions.n * 4 / 1024, b->logs.n,
                 b->logs.n * sizeof(model_log) / 1024, b->logs.n * 4 / 1024, b->gs.n, b->gx.n,

@@ -1,9 +1,10 @@
 /*
  * Unit tests of the builder's memory-saving layouts (issue #7):
- * - goroutine span records kept in chunks of 8 per lane while building and
- *   grouped by lane at the end (many lanes, beyond 65536, interleaved, goroutine
- *   ids met out of order, lanes of every length around the chunk and anchor
- *   block sizes): every span comes back exactly;
+ * - goroutine span records kept in a head of 2 and chunks of 8 per lane while
+ *   building and grouped by lane at the end (many lanes, beyond 65536,
+ *   interleaved, goroutine ids met out of order, lanes of every length around
+ *   the head, chunk and anchor block sizes, mostly tiny lanes): every span
+ *   comes back exactly;
  * - an open region's end holding the previous open region of its goroutine
  *   while building: nesting, regions ended by their goroutine's end, still open
  *   at the end of the trace, ended without a begin, and opened at time 0;
@@ -46,7 +47,10 @@ typedef struct refg {
     uint8_t *to;    /* their target states (RNBL / WAIT) */
 } refg;
 
-static void check_chunks(uint32_t ng, uint32_t nlong)
+/* ng lanes: the first nlong long, the others of 1 to maxshort spans; when
+ * tiny, every 100th lane is long instead (records moved up to make room
+ * for the heads of the tiny lanes before it). */
+static void check_chunks(uint32_t ng, uint32_t nlong, uint32_t maxshort)
 {
     evgen e;
     evgen_init(&e);
@@ -61,7 +65,8 @@ static void check_chunks(uint32_t ng, uint32_t nlong)
         /* ids out of first-seen order: the lanes are remapped at the end */
         g[i].id = (int64_t)((i * 2654435761u) % 4000000007u) + 1;
         /* lengths around the chunk (8) and anchor block (32) sizes; a few long */
-        g[i].want = i < nlong ? 200 + (uint32_t)(rnd() % 900) : 1 + (uint32_t)(rnd() % 40);
+        int lng = i < nlong || (maxshort <= 2 && i % 100 == 99);
+        g[i].want = lng ? 200 + (uint32_t)(rnd() % 900) : 1 + (uint32_t)(rnd() % maxshort);
         g[i].t = malloc(sizeof *g[i].t * g[i].want);
         g[i].to = malloc(g[i].want);
         assert_non_null(g[i].t);
@@ -122,16 +127,20 @@ static void check_chunks(uint32_t ng, uint32_t nlong)
 static void test_chunks_few(void **state)
 {
     (void)state;
-    check_chunks(1, 1);
-    check_chunks(7, 2);
-    check_chunks(300, 20);
+    check_chunks(1, 1, 40);
+    check_chunks(7, 2, 40);
+    check_chunks(300, 20, 40);
+    check_chunks(1, 0, 1);
+    check_chunks(2, 0, 2);
+    check_chunks(3000, 0, 2); /* mostly heads: more records than chunk slots */
+    check_chunks(3000, 0, 3);
 }
 
 /* more lanes than 16 bits count (the builder once kept a 16-bit lane per span) */
 static void test_chunks_many(void **state)
 {
     (void)state;
-    check_chunks(70000, 30);
+    check_chunks(70000, 30, 40);
 }
 
 /* ---- regions -------------------------------------------------------------- */
