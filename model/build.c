@@ -2168,7 +2168,7 @@ static int take_spans(model_lanes *l, model_builder *b, uint32_t nlanes, const u
         nc += tail_chunks(l->cnt[i]);
         tot += l->cnt[i];
     }
-    if (nc != v->nc || tot != n) {
+    if (nc != v->nc || tot != n || n > UINT32_MAX) { /* lane offsets are 32-bit */
         free(pos);
         return -1;
     }
