@@ -36,6 +36,8 @@ AI uint32_t span_after_from(const model_lanes *l, uint32_t lane, uint32_t n, uin
     return rec_after_s(l, lane, lo, hi, t, S);
 }
 
+_Static_assert(MODEL_PBLOCK == MODEL_CK_EVERY, "block_ends reads block ends from the anchors");
+
 /* Lanes with at least this many spans get a block index (model_cache.bend). */
 #define BEND_MIN 4096u
 /* Blocks per cell of the time grid over a block index (see block_ends). */
@@ -85,8 +87,18 @@ static const int64_t *block_ends(const model *m, model_lane_kind k, uint32_t idx
         int64_t *b = malloc(sizeof *b * ((size_t)nb + BHDR + gw + (size_t)nsb * (1 + l->nst)));
         if (!b)
             return NULL;
-        for (uint32_t j = 0; j < nb; j++)
-            b[j] = model_rec_end(l, idx, j * MODEL_CK_EVERY + MODEL_CK_EVERY - 1);
+        /* the end of span 32 j + 31 is the start of span 32 (j + 1): the
+         * anchor of block j + 1 (MODEL_PBLOCK == MODEL_CK_EVERY), unless the
+         * span escapes (a gap after it) or is the lane's last */
+        const int64_t *bs = l->bases[idx];
+        const uint8_t *rec = l->rec[idx];
+        for (uint32_t j = 0; j < nb; j++) {
+            uint32_t i = j * MODEL_CK_EVERY + MODEL_CK_EVERY - 1;
+            const uint8_t *p = rec + (size_t)i * l->stride;
+            uint32_t st = l->stride == sizeof(model_gsp) ? MODEL_REC_ST(sizeof(model_gsp), p)
+                                                         : MODEL_REC_ST(sizeof(model_psp), p);
+            b[j] = st != MODEL_ESC && i + 1 < n ? bs[j + 1] : model_rec_end(l, idx, i);
+        }
         int64_t *h = b + nb;
         uint64_t span = (uint64_t)b[nb - 1] - (uint64_t)b[0];
         if (b[nb - 1] < b[0] || span > (UINT64_C(1) << 62))
