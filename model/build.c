@@ -21,8 +21,10 @@
 #include <malloc.h>
 #include <stdio.h>
 /* Debug aid (built with -DGOTV_MEMTRACE): the RSS now and its peak since the
- * previous call (the peak is reset through /proc/self/clear_refs). */
-static void memtrace(const char *what)
+ * previous call (the peak is reset through /proc/self/clear_refs). Also used
+ * by gotv --bench (tui/cmd_explore.c). */
+void model_memtrace(const char *what);
+void model_memtrace(const char *what)
 {
     char line[256];
     long rss = -1, hwm = -1;
@@ -45,7 +47,7 @@ static void memtrace(const char *what)
     }
 }
 #else
-#define memtrace(what) ((void)0)
+#define model_memtrace(what) ((void)0)
 #endif
 
 /* ---- small containers ------------------------------------------------------ */
@@ -2783,7 +2785,7 @@ model *model_builder_finish(model_builder *b)
     m->cache = cache;
     m->syms = b->syms;
     int64_t T = b->t_last;
-    memtrace("finish start (load)");
+    model_memtrace("finish start (load)");
 #ifdef GOTV_MEMTRACE
     {
         size_t pn = 0, pc = 0, mn = 0, mc = 0;
@@ -2855,7 +2857,7 @@ model *model_builder_finish(model_builder *b)
     for (int k = 0; k < MP__COUNT; k++)
         model_imap_free(&b->pmaps[k]);
 
-    memtrace("closed P/M, freed maps");
+    model_memtrace("closed P/M, freed maps");
     uint32_t ng = (uint32_t)b->gs.n, np = (uint32_t)b->ps.n, nm = (uint32_t)b->ms.n;
     uint32_t *gremap = malloc(sizeof *gremap * (ng + 1u));
     uint32_t *premap = malloc(sizeof *premap * (np + 1u));
@@ -2902,18 +2904,18 @@ model *model_builder_finish(model_builder *b)
                         b->esc[ML_GC].n) == 0;
     }
     free(vecs);
-    memtrace("take_lanes P/M/GC");
+    model_memtrace("take_lanes P/M/GC");
 
     /* summaries, then the goroutines' last spans; the builder's goroutine
      * records are gone after that */
     ok = ok && take_summaries(b, m, gremap, T) == 0;
-    memtrace("take_summaries");
+    model_memtrace("take_summaries");
     if (ok)
         close_goroutines(b, T);
-    memtrace("close_goroutines");
+    model_memtrace("close_goroutines");
     ok = ok && !b->oom;
     ok = ok && take_spans(&m->lanes[ML_GOROUTINE], b, ng, gremap) == 0;
-    memtrace("take_spans");
+    model_memtrace("take_spans");
     /* the builder's goroutine array becomes the model's, in lane order */
     if (ok) {
         permute(b->gg.a, ng, sizeof *b->gg.a, gremap); /* clobbers gremap */
@@ -2932,7 +2934,7 @@ model *model_builder_finish(model_builder *b)
     b->regions.a = NULL;
     if (!m->regions && !(m->regions = malloc(sizeof *m->regions)))
         goto fail_maps;
-    memtrace("regions");
+    model_memtrace("regions");
     {
         /* the lanes of the logs whose goroutine was not known at the log */
         uint32_t *lane = gtag_wide(&b->log_g);
@@ -2953,10 +2955,10 @@ model *model_builder_finish(model_builder *b)
     b->logs.a = NULL;
     if (!m->logs && !(m->logs = malloc(sizeof *m->logs)))
         goto fail_maps;
-    memtrace("logs");
+    model_memtrace("logs");
     for (int k = 0; k < 4 && ok; k++)
         ok = model_lanes_index(&m->lanes[k]) == 0;
-    memtrace("lanes_index");
+    model_memtrace("lanes_index");
     if (!ok)
         goto fail_maps;
     size_t nkv = m->nkv;
@@ -2972,7 +2974,7 @@ model *model_builder_finish(model_builder *b)
         m->nranges[k] = (uint32_t)b->ranges[k].n;
         b->ranges[k].a = NULL;
     }
-    memtrace("groups, ranges");
+    model_memtrace("groups, ranges");
     m->ntask_refs = (uint32_t)b->task_ref_ids.n;
     m->task_ref_ids = shrink(b->task_ref_ids.a, b->task_ref_ids.n, sizeof *b->task_ref_ids.a);
     b->task_ref_ids.a = NULL;
@@ -3045,7 +3047,7 @@ model *model_builder_finish(model_builder *b)
     free(premap);
     free(mremap);
     model_builder_free(b);
-    memtrace("finish end");
+    model_memtrace("finish end");
     return m;
 
 fail_maps:

@@ -17,31 +17,8 @@
 #include <time.h>
 
 #ifdef GOTV_MEMTRACE
-#include <malloc.h>
-/* Debug aid (built with -DGOTV_MEMTRACE): the RSS now and its peak since the
- * previous call (as model/build.c). */
-static void memtrace(const char *what)
-{
-    char line[256];
-    long rss = -1, hwm = -1;
-    FILE *f = fopen("/proc/self/status", "r");
-    while (f && fgets(line, sizeof line, f)) {
-        if (!strncmp(line, "VmRSS:", 6))
-            rss = strtol(line + 6, NULL, 10);
-        else if (!strncmp(line, "VmHWM:", 6))
-            hwm = strtol(line + 6, NULL, 10);
-    }
-    if (f)
-        fclose(f);
-    struct mallinfo2 mi = mallinfo2();
-    fprintf(stderr, "memtrace %-24s rss %7ld KB  peak since last %7ld KB  heap used %7zu KB\n", what,
-            rss, hwm, (mi.uordblks + mi.hblkhd) / 1024);
-    f = fopen("/proc/self/clear_refs", "w");
-    if (f) {
-        fputs("5", f);
-        fclose(f);
-    }
-}
+void model_memtrace(const char *what); /* model/build.c, a debug aid */
+#define memtrace(what) model_memtrace(what)
 #else
 #define memtrace(what) ((void)0)
 #endif
