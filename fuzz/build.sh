@@ -8,7 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-fuzzer}
-B=build-fuzz
+# FUZZ_BUILD=DIR: build directory (default build-fuzz; lets two campaigns
+# build side by side)
+B=${FUZZ_BUILD:-build-fuzz}
 mkdir -p "$B"
 
 # Checks listed in fuzz/ubsan.supp (open findings that fire on almost every

@@ -15,6 +15,7 @@
 #   FUZZ_ARGS="..."   more libFuzzer flags
 #   FUZZ_CORPUS=DIR   working corpus (default build-fuzz/corpus)
 #   FUZZ_CRASHES=DIR  where artifacts go (default build-fuzz/crashes)
+#   FUZZ_BUILD=DIR    build directory (default build-fuzz)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-}
@@ -25,7 +26,7 @@ if ! command -v clang >/dev/null; then
 fi
 bin=$(nice -n 10 fuzz/build.sh fuzzer) || { echo "fuzz/run.sh: build failed" >&2; exit 2; }
 
-B=build-fuzz
+B=${FUZZ_BUILD:-build-fuzz}
 CORPUS=${FUZZ_CORPUS:-$B/corpus}
 CRASHES=${FUZZ_CRASHES:-$B/crashes}
 mkdir -p "$CORPUS" "$CRASHES"
