@@ -3042,6 +3042,7 @@ model *model_builder_finish(model_builder *b)
     for (int k = 0; k < MP__COUNT; k++)
         mem += sizeof(model_prof_rec) * m->nprof[k];
     in->mem_bytes = mem;
+    model_index_episodes(m);
 
     free(gremap);
     free(premap);

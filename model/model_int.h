@@ -312,6 +312,11 @@ void model_imap_free(model_imap *m);
  * kv_off) into out; returns the length. */
 size_t model_gstats_encode(uint8_t *out, const model_gstats *st, uint32_t kv_off, int64_t t0);
 
+/* Build the episode super-blocks of every goroutine lane long enough to get
+ * them (query.c), at the end of the build, so that the first panel of a
+ * goroutine with millions of spans does not pay for them (nor for the
+ * per-lane pointer array). Short of memory, they are built on first use. */
+void model_index_episodes(const model *m);
 /* Fill l->ck from the lanes' records. 0 ok, -1 no memory. */
 int model_lanes_index(model_lanes *l);
 size_t model_lanes_bytes(const model_lanes *l);

@@ -688,6 +688,18 @@ static uint32_t top_blocks(const model_lanes *l, uint32_t idx, uint32_t nb, cons
     return nc;
 }
 
+void model_index_episodes(const model *m)
+{
+    const model_lanes *l = &m->lanes[ML_GOROUTINE];
+    if (!l->ep_max || !l->ep_cnt || !m->cache)
+        return;
+    for (uint32_t i = 0; i < l->n; i++) {
+        uint32_t nb = (model_lane_nspans(m, ML_GOROUTINE, i) + MODEL_CK_EVERY - 1) / MODEL_CK_EVERY;
+        if (nb >= EP_SB_MIN)
+            (void)ep_sblocks(m, i, nb);
+    }
+}
+
 uint32_t model_goroutine_top_episodes(const model *m, uint32_t idx, uint32_t max,
                                       const model_episode **eps, uint32_t *total)
 {

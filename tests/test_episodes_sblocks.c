@@ -10,6 +10,7 @@
  * along the lane, and lanes with no episode or no span.
  */
 #include "model/model.h"
+#include "model/model_int.h"
 #include "tests/lib/evgen.h"
 
 #include <setjmp.h>
@@ -172,11 +173,28 @@ static void test_top_sblocks_edges(void **state)
     }
 }
 
+/* The build leaves the super-blocks of every long goroutine lane ready (so
+ * the first panel of such a goroutine does not build them), and none for a
+ * short one. */
+static void test_sblocks_built_with_model(void **state)
+{
+    (void)state;
+    model *m = build(V_FEW, 20000); /* 60k spans on goroutine 1; goroutine 2 has one */
+    uint32_t g1 = model_goroutine_find(m, 1), g2 = model_goroutine_find(m, 2);
+    assert_true(g1 != UINT32_MAX && g2 != UINT32_MAX);
+    assert_non_null(m->cache->ep_sb);
+    assert_non_null(m->cache->ep_sb[g1]);
+    assert_null(m->cache->ep_sb[g2]);
+    check_lane(m, g1, "built with the model");
+    model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_top_sblocks),
         cmocka_unit_test(test_top_sblocks_edges),
+        cmocka_unit_test(test_sblocks_built_with_model),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
