@@ -41,6 +41,10 @@
 #pragma weak model_lane_span_after
 #pragma weak model_lane_span_at
 #pragma weak model_lane_columns
+#pragma weak model_lane_columns_mg
+#pragma weak model_lane_columns_at_mg
+#pragma weak model_column_edges
+#pragma weak model_goroutine_top_episodes
 #pragma weak model_goroutine_get
 #pragma weak model_goroutine_find
 #pragma weak model_proc_id
@@ -360,6 +364,42 @@ static void check_str(const model *m, uint32_t ns, uint32_t id, const char *what
     }
 }
 
+/* model_lane_columns_mg gives model_lane_columns' states, and its leads
+ * hold: a column whose edges move by da, db with 2 (|da| + |db|) < mg keeps
+ * its state (model_lane_columns_at_mg on the moved edges). */
+static void check_columns_mg(const model *m, model_lane_kind k, uint32_t idx, int64_t t0, double npc,
+                             const uint8_t *ref)
+{
+    if (!model_lane_columns_mg || !model_lane_columns_at_mg || !model_column_edges)
+        return;
+    uint8_t out[FZ_COLS], mg[FZ_COLS], out2[FZ_COLS], mg2[FZ_COLS];
+    int64_t e[FZ_COLS + 1], e2[FZ_COLS + 1];
+    model_lane_columns_mg(m, k, idx, t0, npc, FZ_COLS, out, mg);
+    if (memcmp(out, ref, FZ_COLS) != 0)
+        fz_fail("model_lane_columns_mg lane %d/%u: states differ from model_lane_columns", (int)k, idx);
+    model_column_edges(t0, npc, FZ_COLS, e);
+    static const int shift[][2] = {{1, 1}, {-1, -1}, {1, 0}, {0, -1}, {3, -2}, {-20, 20}};
+    for (size_t s = 0; s < sizeof shift / sizeof shift[0]; s++) {
+        int ok = 1;
+        for (uint32_t c = 0; c <= FZ_COLS && ok; c++) /* even edges move by da, odd ones by db */
+            ok = !__builtin_add_overflow(e[c], (int64_t)shift[s][c & 1], &e2[c]);
+        if (!ok)
+            continue;
+        model_lane_columns_at_mg(m, k, idx, e2, FZ_COLS, out2, mg2);
+        for (uint32_t c = 0; c < FZ_COLS; c++) {
+            if (out2[c] >= MS__COUNT)
+                fz_fail("model_lane_columns_at_mg lane %d/%u col %u: state %u", (int)k, idx, c, out2[c]);
+            /* the column's edges c, c + 1 moved by the shift of each */
+            int64_t d = (int64_t)abs(shift[s][c & 1]) + abs(shift[s][(c + 1) & 1]);
+            if (e[c] < e[c + 1] && e2[c] < e2[c + 1] && 2 * d < (int64_t)mg[c] && out2[c] != out[c])
+                fz_fail("model_lane_columns_at_mg lane %d/%u col %u [%lld, %lld) -> [%lld, %lld): "
+                        "state %u -> %u with lead %u", (int)k, idx, c, (long long)e[c],
+                        (long long)e[c + 1], (long long)e2[c], (long long)e2[c + 1], out[c], out2[c],
+                        mg[c]);
+        }
+    }
+}
+
 static void query_lane(const model *m, model_lane_kind k, uint32_t idx, const model_info *info,
                        uint8_t *out, fz_stats *st)
 {
@@ -438,6 +478,8 @@ static void query_lane(const model *m, model_lane_kind k, uint32_t idx, const mo
             if (out[c] >= MS__COUNT)
                 fz_fail("model_lane_columns lane %d/%u view %d col %u: state %u", (int)k, idx, v,
                         c, out[c]);
+        if (v < 2 || idx < 4)
+            check_columns_mg(m, k, idx, views[v].t0, npc, out);
     }
     st->lanes++;
 }
@@ -669,6 +711,23 @@ static void stage_model(const uint8_t *buf, size_t len, fz_stats *st)
             for (uint32_t e = 0; e < ne; e++)
                 if (eps[e].span >= nsp)
                     fz_fail("goroutine %u episode %u: span %u >= %u", i, e, eps[e].span, nsp);
+            if (model_goroutine_top_episodes && i < 64) {
+                /* the top k are the first k of the full order */
+                static const uint32_t ks[] = {1, 2, 31, 33, 1025, UINT32_MAX};
+                for (size_t q = 0; q < sizeof ks / sizeof ks[0]; q++) {
+                    const model_episode *top = NULL;
+                    uint32_t total = UINT32_MAX;
+                    uint32_t nt = model_goroutine_top_episodes(m, i, ks[q], &top, &total);
+                    uint32_t want = ne < ks[q] ? ne : ks[q];
+                    if (total != ne || nt != want)
+                        fz_fail("goroutine %u top_episodes(%u): %u of %u, want %u of %u", i, ks[q], nt,
+                                total, want, ne);
+                    for (uint32_t e = 0; e < nt; e++)
+                        if (top[e].span != eps[e].span)
+                            fz_fail("goroutine %u top_episodes(%u)[%u]: span %u, episodes gives %u", i,
+                                    ks[q], e, top[e].span, eps[e].span);
+                }
+            }
         }
         if (model_goroutine_regions) {
             const model_region *r = NULL;
