@@ -7,11 +7,18 @@ written as events come):
 
     fuzz/tracegen_f.py DIR [SEED]
 
-  strings-wide-block   64-string blocks holding more than 64 KiB of strings
-                       (64 distinct 1024-byte strings, Go's maximum, 1025
-                       bytes each with the NUL: the block switches to 64-bit
-                       deltas at its last string; then blocks mixing short
-                       and long ones), used as region names and logs
+  strings-wide-block   blocks of 64 distinct 1024-byte strings (Go's maximum,
+                       1025 bytes with the NUL), then blocks mixing short and
+                       long ones, used as region names and logs. NB: a
+                       block's 16-bit deltas cover its first 63 strings
+                       (63 x 1025 < 65536), so v2 trace strings never make a
+                       block wide; stw-names-wide does
+  stw-names-wide       200 STW kinds of 1024 bytes: the loader interns
+                       "stop-the-world (KIND)" (1042 bytes with the NUL) for
+                       each, 63 of them in a row exceed 64 KiB: 64-bit deltas
+  strings-wide-2       the first two blocks, 20 goroutines (a small seed:
+                       the loader's 2nd block of 64 ids is all 1024-byte
+                       strings, still narrow)
   strings-many-grow    300,000 distinct short strings with sparse ids (the
                        lookup table grows by 1.5 many times)
   strings-dup-content  the same bytes under many ids, and ids reused
@@ -93,10 +100,10 @@ def cycles(gs_spans, region=None, log=None, dt=1, jump=None, open_last=()):
     return evs
 
 
-def strings_wide_block():
+def strings_wide_block(nblk=4, ng=200):
     strs = [(1, b"select")]
     sid = 2
-    for blk in range(4):
+    for blk in range(nblk):
         for i in range(64):
             if blk >= 2 and i % 5 == 4:
                 s = b"s%d" % sid
@@ -104,9 +111,19 @@ def strings_wide_block():
                 s = ((b"%06d-" % sid) * 171)[:1024]  # the longest string Go allows
             strs.append((sid, s)); sid += 1
     names = [i for i, _ in strs[1:]]
-    gs = [(g, 2) for g in range(2, 2 + 200)]
+    gs = [(g, 2) for g in range(2, 2 + ng)]
     evs = cycles(gs, region=lambda g, r: names[(g * 7 + r) % len(names)],
                  log=lambda g, r: (names[(g + r) % len(names)], names[(g * 3) % len(names)]))
+    return trace(evs, strs)
+
+
+def stw_names_wide():
+    strs = [(1, b"select")] + [(2 + i, ((b"%05d/" % i) * 200)[:1024]) for i in range(200)]
+    evs = [T.ev(T.ProcStatus, 1, 0, 1), T.ev(T.GoStatus, 1, 1, 7, 2)]
+    for r in range(2):
+        for i in range(200):
+            evs += [T.ev(26, 1, 2 + i, 0), T.ev(27, 1)]  # STWBegin kind, STWEnd
+    evs.append(T.ev(T.GoBlock, 1, 1, 0))
     return trace(evs, strs)
 
 
@@ -226,6 +243,8 @@ def main():
     os.makedirs(d, exist_ok=True)
     cases = {
         "strings-wide-block": strings_wide_block,
+        "strings-wide-2": lambda: strings_wide_block(2, 20),
+        "stw-names-wide": stw_names_wide,
         "strings-many-grow": strings_many_grow,
         "strings-dup-content": strings_dup_content,
         "regions-70k": regions_70k,
