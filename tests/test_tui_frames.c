@@ -440,6 +440,27 @@ static void test_task_goroutine_index(void **s)
     close_sample(f);
 }
 
+/* A hostile trace whose views reach past the int64 range (found by fuzz
+ * campaign F, session 5: the time axis's tick loop overflowed in gotv
+ * --bench, UBSan): the bench's key sequence, rendered at every step, keeps
+ * a well-formed frame (the sanitizer build of this test halts on overflow). */
+static void test_huge_times_axis(void **s)
+{
+    (void)s;
+    fx *f = open_sample("../../tests/data/fuzz/tui-logs-300-huge-dt.trace", 60, 200, 1);
+    assert_non_null(f);
+    static const enum ui_cmd seq[] = {CMD_ZOOM_IN, CMD_SCROLL_RIGHT, CMD_LANE_DOWN, CMD_ZOOM_IN, CMD_NEXT_TRANS,
+                                      CMD_SCROLL_LEFT, CMD_PAGE_DOWN, CMD_ZOOM_OUT, CMD_LANE_UP, CMD_OPEN,
+                                      CMD_LANE_DOWN, CMD_CLOSE, CMD_FIT_ALL, CMD_PAGE_UP, CMD_NEXT_BLOCK};
+    for (int round = 0; round < 20; round++)
+        for (size_t i = 0; i < sizeof seq / sizeof seq[0]; i++) {
+            ui_dispatch(&f->st, seq[i]);
+            render(f);
+            check_frame_shape(&f->st.grid);
+        }
+    close_sample(f);
+}
+
 static void test_help_from_keymap(void **s)
 {
     (void)s;
@@ -706,6 +727,7 @@ int main(void)
         cmocka_unit_test(test_transitions_and_blocks),
         cmocka_unit_test(test_tables),
         cmocka_unit_test(test_task_goroutine_index),
+        cmocka_unit_test(test_huge_times_axis),
         cmocka_unit_test(test_help_from_keymap),
         cmocka_unit_test(test_mouse),
         cmocka_unit_test(test_prompt_and_yank_roundtrip),

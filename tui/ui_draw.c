@@ -421,16 +421,26 @@ static void draw_axis(ui_state *st, int row)
     ui_printf(g, row, 0, st->label_w - 1, UI_S_AXIS, "@%s /%s", b, sp);
     int64_t ts = st->info->t_start;
     int64_t step = tl_tick_step(st->vp.ns_per_col, 12);
-    int64_t rel0 = st->vp.t0 - ts;
-    int64_t first = rel0 <= 0 ? 0 : ((rel0 + step - 1) / step) * step;
+    if (step < 1) step = 1;
+    /* ticks at multiples of step from the trace start; a view reaching past
+     * the int64 range (hostile times) ends the ticks where time does */
+    int64_t rel0, first = 0, at;
+    int ok = 1;
+    if (__builtin_sub_overflow(st->vp.t0, ts, &rel0)) rel0 = st->vp.t0 < ts ? INT64_MIN : INT64_MAX;
+    if (rel0 > 0) {
+        first = rel0 / step * step;
+        if (first < rel0) ok = !__builtin_add_overflow(first, step, &first);
+    }
     int x0 = st->label_w;
-    for (int64_t t = first;; t += step) {
-        int c = tl_time_col(&st->vp, ts + t);
+    for (int64_t t = first; ok && !__builtin_add_overflow(ts, t, &at);) {
+        int c = tl_time_col(&st->vp, at);
         if (c >= st->vp.cols) break;
-        if (c < 0) continue;
-        ui_put(g, row, x0 + c, st->utf8 ? 0x2502 : '|', UI_S_AXIS);
-        tl_fmt_tick(t, step, b, sizeof b);
-        if (c + 1 + ui_str_width(b) <= st->vp.cols) ui_text(g, row, x0 + c + 1, st->vp.cols - c - 1, b, UI_S_AXIS);
+        if (c >= 0) {
+            ui_put(g, row, x0 + c, st->utf8 ? 0x2502 : '|', UI_S_AXIS);
+            tl_fmt_tick(t, step, b, sizeof b);
+            if (c + 1 + ui_str_width(b) <= st->vp.cols) ui_text(g, row, x0 + c + 1, st->vp.cols - c - 1, b, UI_S_AXIS);
+        }
+        ok = !__builtin_add_overflow(t, step, &t);
     }
     int cc = tl_time_col(&st->vp, st->cursor);
     if (cc >= 0 && cc < st->vp.cols) ui_put(g, row, x0 + cc, st->utf8 ? 0x25bc : 'v', UI_S_CURSOR);
