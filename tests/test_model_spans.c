@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "model/model.h"
+#include "tests/lib/reflane.h"
 #include "model/model_int.h" /* to check that escapes were exercised */
 #include "tests/lib/evgen.h"
 #include "tests/lib/spancopy.h"
@@ -369,23 +370,8 @@ static void check_lane(const model *m, model_lane_kind k, uint32_t idx, int64_t 
         model_lane_columns(m, k, idx, t0, widths[w], NC, got);
         for (uint32_t c = 0; c < NC; c++) {
             int64_t a = col_time(t0, widths[w], c), b = col_time(t0, widths[w], c + 1);
-            int64_t tot[MS__COUNT] = {0};
-            for (uint32_t i = 0; i < n; i++) {
-                int64_t lo = s[i].start > a ? s[i].start : a, hi = s[i].end < b ? s[i].end : b;
-                if (hi > lo && s[i].state < MS__COUNT)
-                    tot[s[i].state] += hi - lo;
-            }
-            int best = MS_NONE;
-            int64_t bd = 0;
-            for (int st = 1; st < MS__COUNT; st++)
-                if (tot[st] > bd || (tot[st] == bd && bd > 0 && st == MS_RUNNING)) {
-                    best = st;
-                    bd = tot[st];
-                }
-            if (best == MS_NONE && b <= a)
-                for (uint32_t i = 0; i < n; i++)
-                    if (s[i].start <= a && a < s[i].end)
-                        best = s[i].state;
+            uint32_t first = 0;
+            int best = ref_column(s, n, &first, a, b);
             assert_int_equal(got[c], best);
         }
     }
