@@ -80,10 +80,8 @@ typedef struct fx {
     ui_state st;
 } fx;
 
-static fx *open_sample(const char *name, int rows, int cols, int utf8)
+static fx *open_path(const char *path, int rows, int cols, int utf8)
 {
-    char path[256];
-    snprintf(path, sizeof path, "samples/traces/%s", name);
     fx *f = calloc(1, sizeof *f);
     tt_load_result res;
     tt_err err;
@@ -99,6 +97,13 @@ static fx *open_sample(const char *name, int rows, int cols, int utf8)
         return NULL;
     }
     return f;
+}
+
+static fx *open_sample(const char *name, int rows, int cols, int utf8)
+{
+    char path[256];
+    snprintf(path, sizeof path, "samples/traces/%s", name);
+    return open_path(path, rows, cols, utf8);
 }
 
 static void close_sample(fx *f)
@@ -447,7 +452,7 @@ static void test_task_goroutine_index(void **s)
 static void test_huge_times_axis(void **s)
 {
     (void)s;
-    fx *f = open_sample("../../tests/data/fuzz/tui-logs-300-huge-dt.trace", 60, 200, 1);
+    fx *f = open_path("tests/data/fuzz/tui-logs-300-huge-dt.trace", 60, 200, 1);
     assert_non_null(f);
     static const enum ui_cmd seq[] = {CMD_ZOOM_IN, CMD_SCROLL_RIGHT, CMD_LANE_DOWN, CMD_ZOOM_IN, CMD_NEXT_TRANS,
                                       CMD_SCROLL_LEFT, CMD_PAGE_DOWN, CMD_ZOOM_OUT, CMD_LANE_UP, CMD_OPEN,
