@@ -74,18 +74,33 @@ typedef struct cc_gen {
 
 /* Regions of one goroutine by nesting depth (the strips drawn under its
  * lane): indexes into its model_goroutine_regions array, each depth in start
- * order. Kept across viewport changes; built once per goroutine. */
+ * order. Kept across viewport changes; built once per goroutine. When every
+ * region of the goroutine has depth 0 (the usual case), there is no copy:
+ * the strip is searched and drawn from the model's region records (ix and se
+ * NULL), and the slot holds only the block keys sk and bme (16 bytes per 64
+ * regions). */
 #define RIX_SLOTS 256
+
+/* The model's records searched in place: starts and ends at int64 steps. */
+_Static_assert(sizeof(model_region) == 4 * sizeof(int64_t) && offsetof(model_region, start) == 0 &&
+                   offsetof(model_region, end) == sizeof(int64_t),
+               "region strips read model_region as int64 pairs 4 apart");
+_Static_assert(sizeof(model_log) == 3 * sizeof(int64_t) && offsetof(model_log, time) == 0,
+               "log markers read model_log times 3 int64 apart");
+#define RIX_DIRECT_STEP 4u /* int64s from one model_region's start to the next */
+#define LIX_STEP 3u        /* int64s from one model_log's time to the next */
 
 typedef struct rix_slot {
     uint32_t g1;              /* goroutine idx + 1 (0 = empty) */
     const model_region *base; /* the regions it indexes (checked on use) */
     uint32_t nr;
-    uint32_t *ix;             /* depth 0's indexes, then depth 1's, ... */
+    uint32_t *ix;             /* depth 0's indexes, then depth 1's, ... (NULL:
+                               * every region has depth 0, searched in place) */
     int64_t *se;              /* their starts and ends, interleaved (start k at
                                * 2 k, end at 2 k + 1): searched and drawn
-                               * without touching the regions */
-    int64_t *sk;              /* sk[b] = se[2 (64 b) + 1]: searched before se */
+                               * without touching the regions (NULL with ix) */
+    int64_t *sk;              /* sk[b] = the end of depth-ordered region 64 b:
+                               * searched before se (or the records) */
     int64_t *bme;             /* bme[b]: the latest end of the regions 64 b ..
                                * 64 b + 63 (every depth, in the goroutine's
                                * order): the status line's region search */
@@ -93,13 +108,13 @@ typedef struct rix_slot {
     uint8_t sorted[UI_MAX_STRIPS]; /* depth d's ends ascend (strip_afters may answer) */
 } rix_slot;
 
-/* Log times of one goroutine, compact (searched per column). */
+/* The block keys of one goroutine's log times (searched per column in the
+ * model's log records, LIX_STEP int64s apart). */
 typedef struct lix_slot {
     uint32_t g1;           /* goroutine idx + 1 (0 = empty) */
     const model_log *base; /* the logs (checked on use) */
     uint32_t n;
-    int64_t *t;
-    int64_t *sk; /* sk[b] = t[64 b]: searched before t */
+    int64_t *sk; /* sk[b] = the time of log 64 b: searched before the logs */
     int sorted;  /* t ascends (strip_afters may answer) */
 } lix_slot;
 
@@ -111,7 +126,8 @@ struct ui_colcache {
     uint64_t clock;
     rix_slot rix[RIX_SLOTS];
     /* GC lane, second row: per range kind (0 assists, 1 sweeps), the
-     * running maximum of the ends of the ranges (sorted by start) */
+     * latest end of the ranges (sorted by start) before each block of 64:
+     * rmax[k][b] = max end of ranges [0, 64 b), b = 0 .. n / 64 */
     int64_t *rmax[2];
     const model_range *rbase[2];
     uint32_t nrmax[2];
@@ -120,7 +136,6 @@ struct ui_colcache {
 static void rix_clear(struct ui_colcache *c)
 {
     for (int i = 0; i < RIX_SLOTS; i++) {
-        free(c->lix[i].t);
         free(c->lix[i].sk);
         memset(&c->lix[i], 0, sizeof c->lix[i]);
     }
@@ -137,6 +152,25 @@ static void rix_clear(struct ui_colcache *c)
         c->rbase[k] = NULL;
         c->nrmax[k] = 0;
     }
+}
+
+size_t ui_index_bytes(const ui_state *st)
+{
+    const struct ui_colcache *c = st->cc;
+    if (!c) return 0;
+    size_t b = 0;
+    for (int i = 0; i < RIX_SLOTS; i++) {
+        const rix_slot *x = &c->rix[i];
+        size_t nb = (size_t)x->nr / 64 + 1;
+        if (x->ix) b += sizeof *x->ix * x->nr;
+        if (x->se) b += sizeof *x->se * 2 * (size_t)x->nr;
+        if (x->sk) b += sizeof *x->sk * nb;
+        if (x->bme) b += sizeof *x->bme * nb;
+        if (c->lix[i].sk) b += sizeof *c->lix[i].sk * ((size_t)c->lix[i].n / 64 + 1);
+    }
+    for (int k = 0; k < 2; k++)
+        if (c->rmax[k]) b += sizeof *c->rmax[k] * ((size_t)c->nrmax[k] / 64 + 1);
+    return b;
 }
 
 void ui_colcache_free(ui_state *st)
@@ -668,13 +702,16 @@ static void rix_fill(const model_region *r, uint32_t nr, uint32_t *ix, int64_t *
 }
 
 /* The depth index of goroutine g's regions r[0..nr): in the caller's local
- * arrays when it fits there, else built once and cached. 0 when memory is
- * short. */
+ * arrays when it fits there, else built once and cached. Region k of depth
+ * order (depth 0's first) has its start at (*se)[*sst k] and its end next to
+ * it, and is r[(*ix)[k]], or r[k] when *ix is NULL (every region has depth
+ * 0: *se is r itself). 0 when memory is short. */
 static int region_index(ui_state *st, uint32_t g, const model_region *r, uint32_t nr, uint32_t n[UI_MAX_STRIPS],
-                        const uint32_t **ix, const int64_t **se, const int64_t **sk, uint32_t *lix, int64_t *lse,
-                        uint32_t nlocal, uint8_t sorted[UI_MAX_STRIPS])
+                        const uint32_t **ix, const int64_t **se, uint32_t *sst, const int64_t **sk, uint32_t *lix,
+                        int64_t *lse, uint32_t nlocal, uint8_t sorted[UI_MAX_STRIPS])
 {
     *sk = NULL; /* (none for the local arrays) */
+    *sst = 2;
     memset(sorted, 0, UI_MAX_STRIPS);
     if (nr <= nlocal) {
         rix_fill(r, nr, lix, lse, n);
@@ -690,11 +727,16 @@ static int region_index(ui_state *st, uint32_t g, const model_region *r, uint32_
         free(sl->sk);
         free(sl->bme);
         memset(sl, 0, sizeof *sl);
-        sl->ix = malloc(sizeof *sl->ix * nr);
-        sl->se = malloc(sizeof *sl->se * 2 * (size_t)nr);
+        int direct = 1; /* every region has depth 0: no copy */
+        for (uint32_t i = 0; i < nr && direct; i++)
+            if (r[i].depth) direct = 0;
+        if (!direct) {
+            sl->ix = malloc(sizeof *sl->ix * nr);
+            sl->se = malloc(sizeof *sl->se * 2 * (size_t)nr);
+        }
         sl->sk = malloc(sizeof *sl->sk * (nr / 64 + 1));
         sl->bme = malloc(sizeof *sl->bme * (nr / 64 + 1));
-        if (!sl->ix || !sl->se || !sl->sk || !sl->bme) {
+        if ((!direct && (!sl->ix || !sl->se)) || !sl->sk || !sl->bme) {
             free(sl->ix);
             free(sl->se);
             free(sl->sk);
@@ -705,14 +747,21 @@ static int region_index(ui_state *st, uint32_t g, const model_region *r, uint32_
             sl->bme = NULL;
             return 0;
         }
-        rix_fill(r, nr, sl->ix, sl->se, sl->n);
-        for (uint32_t i = 0; i < nr; i += 64) sl->sk[i / 64] = sl->se[2 * (size_t)i + 1];
+        if (direct) {
+            sl->n[0] = nr;
+            for (int d = 1; d < UI_MAX_STRIPS; d++) sl->n[d] = 0;
+        } else {
+            rix_fill(r, nr, sl->ix, sl->se, sl->n);
+        }
+        const int64_t *e = direct ? &r[0].end : sl->se + 1; /* end k: e[step k] */
+        size_t step = direct ? RIX_DIRECT_STEP : 2;
+        for (uint32_t i = 0; i < nr; i += 64) sl->sk[i / 64] = e[step * i];
         for (uint32_t i = 0; i < nr; i++)
             if (i % 64 == 0 || r[i].end > sl->bme[i / 64]) sl->bme[i / 64] = r[i].end;
         for (uint32_t d = 0, off = 0; d < UI_MAX_STRIPS; off += sl->n[d], d++) {
             sl->sorted[d] = 1;
             for (uint32_t k = off + 1; k < off + sl->n[d]; k++)
-                if (sl->se[2 * (size_t)k + 1] < sl->se[2 * (size_t)k - 1]) sl->sorted[d] = 0;
+                if (e[step * k] < e[step * (k - 1)]) sl->sorted[d] = 0;
         }
         sl->g1 = g + 1;
         sl->base = r;
@@ -721,6 +770,10 @@ static int region_index(ui_state *st, uint32_t g, const model_region *r, uint32_
     memcpy(n, sl->n, sizeof sl->n);
     memcpy(sorted, sl->sorted, sizeof sl->sorted);
     *ix = sl->ix, *se = sl->se, *sk = sl->sk;
+    if (!sl->ix) { /* in place */
+        *se = &r[0].start;
+        *sst = RIX_DIRECT_STEP;
+    }
     return 1;
 }
 
@@ -731,8 +784,9 @@ static const int64_t *region_maxends(ui_state *st, uint32_t g, const model_regio
     uint32_t n[UI_MAX_STRIPS];
     const uint32_t *ix;
     const int64_t *se, *sk;
+    uint32_t sst;
     uint8_t sorted[UI_MAX_STRIPS];
-    if (!nr || !region_index(st, g, r, nr, n, &ix, &se, &sk, NULL, NULL, 0, sorted)) return NULL;
+    if (!nr || !region_index(st, g, r, nr, n, &ix, &se, &sst, &sk, NULL, NULL, 0, sorted)) return NULL;
     return st->cc->rix[g % RIX_SLOTS].bme;
 }
 
@@ -770,8 +824,9 @@ uint32_t ui_skip_after(const int64_t *base, uint32_t step, const int64_t *sk, ui
     return skip_ge(base, sizeof *base * step, 0, sk, off + lo, off + n, t + 1) - off;
 }
 
-/* The times of goroutine g's logs lg[0..n), compact, built once and
- * cached; NULL when memory is short. */
+/* The times of goroutine g's logs lg[0..n): time i at [LIX_STEP i] of the
+ * result (the model's records), with the block keys *sk (built once and
+ * cached); NULL when memory is short. */
 static const int64_t *log_times(ui_state *st, uint32_t g, const model_log *lg, uint32_t n, const int64_t **sk,
                                 int *sorted)
 {
@@ -779,30 +834,22 @@ static const int64_t *log_times(ui_state *st, uint32_t g, const model_log *lg, u
     struct ui_colcache *c = cc_of(st);
     if (!c) return NULL;
     lix_slot *sl = &c->lix[g % RIX_SLOTS];
-    if (sl->g1 != g + 1 || sl->base != lg || sl->n != n || !sl->t) {
-        free(sl->t);
+    if (sl->g1 != g + 1 || sl->base != lg || sl->n != n || !sl->sk) {
         free(sl->sk);
         memset(sl, 0, sizeof *sl);
-        sl->t = malloc(sizeof *sl->t * n);
         sl->sk = malloc(sizeof *sl->sk * (n / 64 + 1));
-        if (!sl->t || !sl->sk) {
-            free(sl->t);
-            free(sl->sk);
-            sl->t = sl->sk = NULL;
-            return NULL;
-        }
-        for (uint32_t i = 0; i < n; i++) sl->t[i] = lg[i].time;
-        for (uint32_t i = 0; i < n; i += 64) sl->sk[i / 64] = sl->t[i];
+        if (!sl->sk) return NULL;
+        for (uint32_t i = 0; i < n; i += 64) sl->sk[i / 64] = lg[i].time;
         sl->sorted = 1;
         for (uint32_t i = 1; i < n; i++)
-            if (sl->t[i] < sl->t[i - 1]) sl->sorted = 0;
+            if (lg[i].time < lg[i - 1].time) sl->sorted = 0;
         sl->g1 = g + 1;
         sl->base = lg;
         sl->n = n;
     }
     *sk = sl->sk;
     *sorted = sl->sorted;
-    return sl->t;
+    return &lg[0].time;
 }
 
 /*
@@ -871,8 +918,9 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
     int64_t lse[512];
     const uint32_t *ix = NULL;
     const int64_t *se = NULL, *esk = NULL;
+    uint32_t sst = 2;
     uint8_t sorted[UI_MAX_STRIPS];
-    if (nr && !region_index(st, l->idx, r, nr, n, &ix, &se, &esk, lix, lse, 256, sorted)) ix = NULL;
+    int have = nr && region_index(st, l->idx, r, nr, n, &ix, &se, &sst, &esk, lix, lse, 256, sorted);
     if (nrows > UI_MAX_STRIPS) nrows = UI_MAX_STRIPS;
     /* long index arrays (cached, ascending): the searches at every column
      * start, done at once up front (strip_afters), answer the skips below */
@@ -888,19 +936,18 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
     /* depth by depth: the regions of one depth do not overlap, so after
      * drawing one, skip (binary search) to the first one ending after the
      * column it ended in: O(columns log regions) per strip */
-    for (int d = 0; ix && d < nrows; d++) {
-        const uint32_t *dx = ix;
+    for (int d = 0; have && d < nrows; d++) {
         uint32_t doff = 0; /* depth d's regions: ix[doff..doff+nd), se pairs likewise */
-        for (int e = 0; e < d; e++) dx += n[e], doff += n[e];
+        for (int e = 0; e < d; e++) doff += n[e];
         uint32_t nd = n[d];
         int last = -1;
         int64_t until = INT64_MIN; /* the column of this time is drawn */
         int ucol = -1;             /* until is the start of this column */
-        const int64_t *de = se + 2 * (size_t)doff; /* depth d's pairs */
+        const int64_t *de = se + (size_t)sst * doff; /* depth d's pairs */
         int pre = batch && esk && sorted[d]; /* after[c]: the first region ending after column c's start */
-        if (pre) strip_afters(se + 1, 2, esk, doff, nd, tt, cols + 1, after);
-        for (uint32_t k = pre ? after[0] : ui_skip_after(se + 1, 2, esk, doff, 0, nd, st->vp.t0); k < nd;) {
-            int64_t qs = de[2 * (size_t)k], qe = de[2 * (size_t)k + 1];
+        if (pre) strip_afters(se + 1, sst, esk, doff, nd, tt, cols + 1, after);
+        for (uint32_t k = pre ? after[0] : ui_skip_after(se + 1, sst, esk, doff, 0, nd, st->vp.t0); k < nd;) {
+            int64_t qs = de[(size_t)sst * k], qe = de[(size_t)sst * k + 1];
             if (qs >= t1) break;
             if (qe <= st->vp.t0) {
                 k++;
@@ -910,7 +957,7 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
                 if (pre && ucol >= 0 && ucol <= cols)
                     k = after[ucol] > k + 1 ? after[ucol] : k + 1;
                 else
-                    k = ui_skip_after(se + 1, 2, esk, doff, k + 1, nd, until);
+                    k = ui_skip_after(se + 1, sst, esk, doff, k + 1, nd, until);
                 continue;
             }
             uint32_t kq = k++; /* the region itself: read only for a wide one's name */
@@ -929,7 +976,7 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
                 if (!open_l) ui_put(g, rr, x0 + c0, '[', UI_S_REGION);
                 if (!open_r) ui_put(g, rr, x0 + c1, ']', UI_S_REGION);
                 char name[256];
-                ui_safe_str(st, r[dx[kq]].name, name, sizeof name);
+                ui_safe_str(st, r[ix ? ix[doff + kq] : doff + kq].name, name, sizeof name);
                 if (ui_str_width(name) <= w - 2) ui_text(g, rr, x0 + c0 + 1, w - 2, name, UI_S_REGION | UI_SF_REVERSE);
             }
         }
@@ -943,12 +990,12 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
     int lpre = batch && lt && lsorted;
     if (lpre) {
         for (int c = 0; c <= cols; c++) tt[c]--;
-        strip_afters(lt, 1, lsk, 0, nl, tt, cols + 1, after);
+        strip_afters(lt, LIX_STEP, lsk, 0, nl, tt, cols + 1, after);
     }
     /* logs are sorted by time: only the visible ones, one per column */
-    uint32_t i = lpre ? after[0] : lt ? ui_skip_after(lt, 1, lsk, 0, 0, nl, st->vp.t0 - 1) : gallop_ge(lg, sizeof *lg, offsetof(model_log, time), 0, nl, st->vp.t0);
+    uint32_t i = lpre ? after[0] : lt ? ui_skip_after(lt, LIX_STEP, lsk, 0, 0, nl, st->vp.t0 - 1) : gallop_ge(lg, sizeof *lg, offsetof(model_log, time), 0, nl, st->vp.t0);
     while (i < nl) {
-        int64_t ti = lt ? lt[i] : lg[i].time;
+        int64_t ti = lg[i].time;
         if (ti >= t1) break;
         int c = tl_time_col(&st->vp, ti);
         if (c >= 0 && c < cols) ui_put(g, row, x0 + c, st->utf8 ? 0x25c6 : '*', UI_S_LOG);
@@ -958,7 +1005,7 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
             i = after[c + 1] > i + 1 ? after[c + 1] : i + 1;
         else {
             if (next <= ti) next = ti + 1;
-            i = lt ? ui_skip_after(lt, 1, lsk, 0, i + 1, nl, next - 1) : gallop_ge(lg, sizeof *lg, offsetof(model_log, time), i + 1, nl, next);
+            i = lt ? ui_skip_after(lt, LIX_STEP, lsk, 0, i + 1, nl, next - 1) : gallop_ge(lg, sizeof *lg, offsetof(model_log, time), i + 1, nl, next);
         }
     }
     free(tt);
@@ -1003,23 +1050,36 @@ static int64_t col_edge(const tl_viewport *vp, int c)
     return t;
 }
 
-/* Running maximum of the range ends of kind k (0 assists, 1 sweeps), then
- * their starts (compact: searched per column), built once per model; NULL
- * when memory is short. */
+/* The latest range end before each block of 64 ranges of kind k (0
+ * assists, 1 sweeps): pm[b] = the largest end of r[0 .. 64 b) (INT64_MIN for
+ * b = 0), b = 0 .. n / 64; built once per model (8 bytes per 64 ranges);
+ * NULL when memory is short. */
 static const int64_t *range_max_ends(ui_state *st, int k, const model_range *r, uint32_t n)
 {
     struct ui_colcache *c = cc_of(st);
     if (!c) return NULL;
     if (c->rmax[k] && c->rbase[k] == r && c->nrmax[k] == n) return c->rmax[k];
     free(c->rmax[k]);
-    c->rmax[k] = malloc(sizeof *c->rmax[k] * 2 * (n ? n : 1));
+    c->rmax[k] = malloc(sizeof *c->rmax[k] * ((size_t)n / 64 + 1));
     if (!c->rmax[k]) return NULL;
-    for (uint32_t i = 0; i < n; i++) c->rmax[k][n + i] = r[i].start; /* the starts, compact */
     int64_t mx = INT64_MIN;
-    for (uint32_t i = 0; i < n; i++) c->rmax[k][i] = mx = r[i].end > mx ? r[i].end : mx;
+    for (uint32_t i = 0; i < n; i++) {
+        if (i % 64 == 0) c->rmax[k][i / 64] = mx;
+        if (r[i].end > mx) mx = r[i].end;
+    }
+    if (n % 64 == 0) c->rmax[k][n / 64] = mx;
     c->rbase[k] = r;
     c->nrmax[k] = n;
     return c->rmax[k];
+}
+
+/* Does a range among r[0 .. j) end after ta? pm: range_max_ends. */
+static int range_ends_after(const model_range *r, const int64_t *pm, uint32_t j, int64_t ta)
+{
+    if (pm[j / 64] > ta) return 1;
+    for (uint32_t i = j; i > j / 64 * 64; i--)
+        if (r[i - 1].end > ta) return 1;
+    return 0;
 }
 
 /* GC lane second row: GC mark assists (any goroutine) and sweeps (any P).
@@ -1043,8 +1103,8 @@ static void draw_gc_ranges(ui_state *st, int row)
         for (int c = 0; c < cols; c++) {
             int64_t tb = col_edge(&st->vp, c + 1);
             /* ranges starting at or after t1 are not drawn at all */
-            j = gallop_ge(mx + n, sizeof *mx, 0, j, n, tb < t1 ? tb : t1); /* (the starts: 8 bytes apart) */
-            if (j > 0 && mx[j - 1] > ta) ui_put(g, row, st->label_w + c, cp, UI_S_GC);
+            j = gallop_ge(r, sizeof *r, offsetof(model_range, start), j, n, tb < t1 ? tb : t1);
+            if (j > 0 && range_ends_after(r, mx, j, ta)) ui_put(g, row, st->label_w + c, cp, UI_S_GC);
             ta = tb;
         }
     }

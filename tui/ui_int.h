@@ -55,6 +55,9 @@ void ui_draw_tasks(ui_state *st, int top, int rows);
 
 /* ui_draw.c */
 void ui_colcache_free(ui_state *st);
+/* Heap bytes of the explorer's per-goroutine region and log indexes and of
+ * the GC lane's range index (kept across viewports; not the column cache). */
+size_t ui_index_bytes(const ui_state *st);
 uint16_t ui_state_style(int state);
 uint32_t ui_state_glyph(const ui_state *st, int state);
 /* The cached buffer of cols bytes for key in the current viewport; *fresh is

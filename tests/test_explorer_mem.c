@@ -1,0 +1,291 @@
+/*
+ * The explorer's memory for region strips, log markers and the GC lane's
+ * assist/sweep row (issue #7): a goroutine whose regions all have depth 0
+ * is drawn from the model's region records, log markers are searched in the
+ * model's log records, and the GC row from the model's ranges, keeping only
+ * a few bytes per 64 records (ui_index_bytes). Checked:
+ *   - the bytes: a goroutine with 20000 regions and 6000 logs plus 4500
+ *     ranges cost less than a byte per record (copies cost 20 bytes a
+ *     region: the same goroutine with one nested region, which takes the
+ *     copying path, shows them in ui_index_bytes);
+ *   - the drawing, at random views (1 ns per column to the whole trace):
+ *     the depth-0 strip drawn in place equals the one the copying path
+ *     draws (the same regions, plus one nested region in the last one, in
+ *     a second model); log markers and the assist/sweep row equal a
+ *     brute-force reference over every record.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "tests/lib/evgen.h"
+#include "tui/ui.h"
+#include "tui/ui_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { NREG = 20000, NLOG = 6000, NAS = 1500, NSW = 1500, MAXC = 1024 };
+static int COLS; /* time columns of the view */
+
+typedef struct gev {
+    int64_t t;
+    int what; /* 0 region begin, 1 region end, 2 log, 3 assist begin, 4 assist end, 5 sweep begin, 6 sweep end,
+                 7 inner region begin, 8 inner region end */
+    int arg;  /* region index, or the goroutine of an assist */
+    uint32_t seq;
+} gev;
+
+static int cmp_gev(const void *a, const void *b)
+{
+    const gev *x = a, *y = b;
+    if (x->t != y->t) return x->t < y->t ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static uint64_t rng = 88172645463325252ull;
+static uint64_t rnd(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+typedef struct scene {
+    gev *ev;
+    size_t n;
+    int64_t t_end;
+    int64_t last_s, last_e; /* the last region: the nested one goes inside */
+} scene;
+
+static void add(scene *s, int64_t t, int what, int arg)
+{
+    s->ev[s->n] = (gev){t, what, arg, (uint32_t)s->n};
+    s->n++;
+}
+
+static void make_scene(scene *s)
+{
+    s->ev = calloc(2 * NREG + NLOG + 2 * 2 * NAS + 2 * NSW + 4, sizeof *s->ev);
+    assert_non_null(s->ev);
+    s->n = 0;
+    int64_t t = 2000;
+    for (int i = 0; i < NREG; i++) {
+        t += 1 + (int64_t)(rnd() % 60);
+        int64_t len = 1 + (int64_t)(rnd() % 50);
+        if (rnd() % 500 == 0) len += (int64_t)(rnd() % 20000); /* a few long ones */
+        if (i == NREG - 1) len = 5000;
+        add(s, t, 0, i);
+        add(s, t + len, 1, i);
+        s->last_s = t, s->last_e = t + len;
+        t += len;
+    }
+    s->t_end = t + 100;
+    for (int i = 0; i < NLOG; i++) add(s, 2001 + (int64_t)(rnd() % (uint64_t)(s->t_end - 2002)), 2, 0);
+    for (int g = 1; g <= 2; g++) {
+        int64_t a = 2000;
+        for (int i = 0; i < NAS && a < s->t_end - 400; i++) {
+            a += 1 + (int64_t)(rnd() % 600);
+            int64_t len = 1 + (int64_t)(rnd() % 300);
+            add(s, a, 3, g);
+            add(s, a + len, 4, g);
+            a += len;
+        }
+    }
+    int64_t w = 2000;
+    for (int i = 0; i < NSW && w < s->t_end - 400; i++) {
+        w += 1 + (int64_t)(rnd() % 700);
+        int64_t len = 1 + (int64_t)(rnd() % 200);
+        add(s, w, 5, 0);
+        add(s, w + len, 6, 0);
+        w += len;
+    }
+    qsort(s->ev, s->n, sizeof *s->ev, cmp_gev);
+}
+
+/* The scene as a model; nested: one region inside the last one (goroutine
+ * 1 then takes the copying path). */
+static model *build(const scene *s, int nested, evgen *e)
+{
+    evgen_init(e);
+    evgen_sync(e, 1000);
+    evgen_proc(e, 1000, 0, -1, 0, TT_PS_UNDETERMINED, TT_PS_RUNNING);
+    evgen_go(e, 1000, 0, 0, -1, 1, TT_GS_UNDETERMINED, TT_GS_RUNNING, NULL, 0, 0);
+    evgen_go(e, 1000, 0, 0, -1, 2, TT_GS_UNDETERMINED, TT_GS_RUNNABLE, NULL, 0, 0);
+    char name[32];
+    int inner_done = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const gev *v = &s->ev[i];
+        if (nested && !inner_done && v->t > s->last_s + 10) {
+            evgen_region(e, s->last_s + 10, TT_EV_REGION_BEGIN, 1, 0, "inner");
+            evgen_region(e, s->last_s + 20, TT_EV_REGION_END, 1, 0, "inner");
+            inner_done = 1;
+        }
+        switch (v->what) {
+        case 0:
+        case 1:
+            snprintf(name, sizeof name, "r%d", v->arg);
+            evgen_region(e, v->t, v->what == 0 ? TT_EV_REGION_BEGIN : TT_EV_REGION_END, 1, 0, name);
+            break;
+        case 2: evgen_log(e, v->t, 1, 0, "c", "m"); break;
+        case 3:
+        case 4:
+            evgen_range(e, v->t, v->what == 3 ? TT_EV_RANGE_BEGIN : TT_EV_RANGE_END, "GC mark assist",
+                        TT_RES_GOROUTINE, v->arg, v->arg, 0);
+            break;
+        default:
+            evgen_range(e, v->t, v->what == 5 ? TT_EV_RANGE_BEGIN : TT_EV_RANGE_END, "GC incremental sweep",
+                        TT_RES_PROC, 0, 1, 0);
+            break;
+        }
+    }
+    evgen_sync(e, s->t_end);
+    model *m = evgen_finish(e);
+    assert_non_null(m);
+    return m;
+}
+
+static uint32_t lane_of(const ui_state *st, int kind, uint32_t idx)
+{
+    for (uint32_t i = 0; i < st->nlanes; i++)
+        if ((int)st->lanes[i].kind == kind && (kind == LK_GC || st->lanes[i].idx == idx)) return i;
+    fail_msg("no lane");
+    return 0;
+}
+
+/* Row text (time columns only) of the row'th row of lane li, drawn at the
+ * current view with li at the top. */
+static void lane_row(ui_state *st, uint32_t li, int row, char *out)
+{
+    st->lane_top = li;
+    ui_render(st);
+    int lt, lr, pt, pr;
+    ui_layout(st, &lt, &lr, &pt, &pr);
+    char line[8192];
+    ui_grid_row_text(&st->grid, lt + row, line, sizeof line);
+    size_t len = strlen(line);
+    size_t from = (size_t)st->label_w < len ? (size_t)st->label_w : len;
+    snprintf(out, (size_t)COLS + 1, "%-*s", COLS, line + from);
+}
+
+/* The first time drawn in column c. */
+static int64_t edge(const tl_viewport *vp, int c)
+{
+    int64_t t = tl_col_time(vp, c);
+    while (tl_time_col(vp, t - 1) >= c) t--;
+    while (tl_time_col(vp, t) < c) t++;
+    return t;
+}
+
+static void test_explorer_index_mem(void **state)
+{
+    (void)state;
+    scene s;
+    make_scene(&s);
+    evgen ea, eb;
+    model *ma = build(&s, 0, &ea), *mb = build(&s, 1, &eb);
+    uint32_t ga = model_goroutine_find(ma, 1), gb = model_goroutine_find(mb, 1);
+    const model_region *ra, *rb;
+    assert_int_equal(model_goroutine_regions(ma, ga, &ra), NREG);
+    assert_int_equal(model_goroutine_regions(mb, gb, &rb), NREG + 1);
+    const model_log *lg;
+    assert_int_equal(model_goroutine_logs(ma, ga, &lg), NLOG);
+    const model_range *as, *sw;
+    uint32_t nas = model_ranges(ma, MR_ASSIST, &as), nsw = model_ranges(ma, MR_SWEEP, &sw);
+    assert_true(nas > NAS);
+    assert_true(nsw > NSW / 2);
+
+    ui_state a, b;
+    assert_int_equal(ui_init(&a, ma, "a.trace", 40, 280, 0), 0);
+    assert_int_equal(ui_init(&b, mb, "b.trace", 40, 280, 0), 0);
+    COLS = a.vp.cols;
+    assert_true(COLS >= 200 && COLS < MAXC);
+    assert_int_equal(b.vp.cols, COLS);
+    uint32_t la = lane_of(&a, LK_G, ga), lb = lane_of(&b, LK_G, gb), lgc = lane_of(&a, LK_GC, 0);
+    assert_true(a.lanes[la].height >= 2);
+    assert_true(a.lanes[lgc].height >= 2);
+
+    int64_t tmin = a.vp.tmin, tmax = a.vp.tmax;
+    char ra_row[MAXC + 1], rb_row[MAXC + 1], gc_row[MAXC + 1];
+    int views = 0, strip_cells = 0, log_cells = 0, as_cells = 0, sw_cells = 0;
+    for (int it = 0; it < 400; it++) {
+        double npc = it == 0 ? (double)(tmax - tmin) / COLS : 1.0 + (double)(rnd() % 100000) / 100.0;
+        if (it % 7 == 1) npc = 1.0 + (double)(rnd() % 8);
+        int64_t t0 = tmin + (int64_t)(rnd() % (uint64_t)(tmax - tmin));
+        if (it == 0) t0 = tmin;
+        a.vp.t0 = b.vp.t0 = t0;
+        a.vp.ns_per_col = b.vp.ns_per_col = npc;
+        tl_clamp(&a.vp);
+        b.vp = a.vp;
+        lane_row(&a, la, 1, ra_row);
+        lane_row(&b, lb, 1, rb_row);
+        /* the depth-0 strip (with the log markers): in place == copies */
+        if (strcmp(ra_row, rb_row))
+            fail_msg("view t0 %lld npc %g:\n in place '%s'\n copies   '%s'", (long long)a.vp.t0, a.vp.ns_per_col,
+                     ra_row, rb_row);
+        /* log markers: brute force */
+        const tl_viewport *vp = &a.vp;
+        int64_t t1 = tl_col_time(vp, COLS);
+        char want[MAXC];
+        memset(want, 0, sizeof want);
+        for (uint32_t i = 0; i < NLOG; i++)
+            if (lg[i].time >= vp->t0 && lg[i].time < t1) {
+                int c = tl_time_col(vp, lg[i].time);
+                if (c >= 0 && c < COLS) want[c] = 1;
+            }
+        for (int c = 0; c < COLS; c++) {
+            if ((ra_row[c] == '*') != want[c])
+                fail_msg("view t0 %lld npc %g col %d: log marker '%c', want %d", (long long)vp->t0, vp->ns_per_col, c,
+                         ra_row[c], want[c]);
+            log_cells += want[c];
+            strip_cells += ra_row[c] != ' ' && ra_row[c] != '*';
+        }
+        /* the assist/sweep row: a column shows a kind when one of its
+         * ranges overlaps the column (and starts before the view ends) */
+        lane_row(&a, lgc, 1, gc_row);
+        for (int c = 0; c < COLS; c++) {
+            int64_t ta = edge(vp, c), tb = edge(vp, c + 1), lim = tb < t1 ? tb : t1;
+            int has_a = 0, has_w = 0;
+            for (uint32_t i = 0; i < nas && !has_a; i++) has_a = as[i].start < lim && as[i].end > ta;
+            for (uint32_t i = 0; i < nsw && !has_w; i++) has_w = sw[i].start < lim && sw[i].end > ta;
+            char wc = has_a ? 'a' : has_w ? 'w' : ' ';
+            if (gc_row[c] != wc)
+                fail_msg("view t0 %lld npc %g col %d: assist/sweep '%c', want '%c'", (long long)vp->t0, vp->ns_per_col,
+                         c, gc_row[c], wc);
+            as_cells += has_a;
+            sw_cells += !has_a && has_w;
+        }
+        views++;
+    }
+    assert_int_equal(views, 400);
+    assert_true(strip_cells > 1000 && log_cells > 1000 && as_cells > 1000 && sw_cells > 1000);
+
+    /* the memory: a few bytes per 64 records in place; the copies of the
+     * nested goroutine are counted (20 bytes a region and more) */
+    size_t ia = ui_index_bytes(&a), ib = ui_index_bytes(&b);
+    size_t records = NREG + NLOG + (size_t)nas + nsw;
+    if (ia > records / 4) fail_msg("in place: %zu index bytes for %zu records", ia, records);
+    assert_true(ia > 0);
+    assert_true(ib >= (size_t)20 * NREG);
+
+    ui_free(&a);
+    ui_free(&b);
+    model_free(ma);
+    model_free(mb);
+    evgen_free(&ea);
+    evgen_free(&eb);
+    free(s.ev);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_explorer_index_mem),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
