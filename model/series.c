@@ -12,6 +12,19 @@
  * and a second varint dt - DT_ESC follows). About 2-3 bytes a point instead
  * of 16. Every 64 blocks also keep their largest value, so the maximum over
  * a range of millions of points reads block maxima, not points.
+ *
+ * The three goroutine counts change at the same instants, so they share one
+ * stream (joint form): blocks of SB instants (an instant: a time at which
+ * at least one count has a point), per block the time of its first instant
+ * and, per count, its value there, its largest value, the number of its
+ * points before the block and whether the first instant is one of its
+ * points; per later instant a varint tag (dt << 6 | c0 | c1 << 2 | c2 << 4),
+ * c_k for count k: 0 no point, 1 value + 1, 2 value - 1, 3 a zigzag varint
+ * delta follows (after the tag and its dt rest, in count order). Each
+ * count's series is a view of the shared arrays (per-block values 3 apart);
+ * a query of one count reads every instant (an instant without a point of
+ * that count keeps its value, so maxima and values are the same). About 3
+ * bytes an instant for the three, instead of 2-3 bytes a point for each.
  */
 #include "model/model_int.h"
 #include "model/series_w.h"
@@ -26,12 +39,22 @@
 #define CHUNK ((size_t)1 << CHUNK_BITS)
 #define CHUNK_PAD 8 /* readable bytes after a chunk's last (dec reads one ahead) */
 #define DT_ESC (((uint64_t)1 << 62) - 1)
+#define DTJ_ESC (((uint64_t)1 << 58) - 1) /* joint tags: dt << 6 */
+#define NJ 3u                             /* counts in the joint form */
 /* bytes of one block's deltas at most: tag, time rest, value delta */
 #define BLK_MAXBYTES ((SB - 1) * 30)
 
-/* One compact series. */
+/* One compact series (or one count's view of the joint form: see above). */
 typedef struct mser {
     uint32_t n, nb;        /* points, blocks */
+    uint32_t ni;           /* points (instants in the joint form) */
+    uint32_t w;            /* per-block values bv, bmax, smax, jcnt: index b w
+                              (1, or NJ in the joint form) */
+    int jk;                /* -1, or the count this view reads in the joint form */
+    int owns;              /* the arrays are this one's to free */
+    uint32_t *jcnt;        /* joint form: per block, this count's points before it */
+    uint8_t *jmask;        /* joint form: per block, bit k: its first instant is a
+                              point of count k */
     int64_t *bt;           /* per block: time of its first point */
     uint64_t *bv, *bmax;   /* per block: first value, largest value */
     uint64_t *boff;        /* per block: chunk << CHUNK_BITS | offset of its deltas */
@@ -51,6 +74,12 @@ struct model_gseries {
 
 static void mser_free(mser *s)
 {
+    if (!s->owns) { /* a view of the joint form (or empty) */
+        memset(s, 0, sizeof *s);
+        return;
+    }
+    free(s->jcnt);
+    free(s->jmask);
     free(s->bt);
     free(s->bv);
     free(s->bmax);
@@ -168,6 +197,7 @@ static int mw_put(mser_w *w, int64_t t, uint64_t v)
     mser *s = w->s;
     if (s->n == UINT32_MAX)
         return -1;
+    s->owns = 1, s->w = 1, s->jk = -1;
     if (s->n % SB == 0) {
         if (s->n && mw_flush(w))
             return -1;
@@ -199,6 +229,7 @@ static int mw_put(mser_w *w, int64_t t, uint64_t v)
     w->t = t;
     w->v = v;
     s->n++;
+    s->ni = s->n;
     return 0;
 }
 
@@ -260,7 +291,8 @@ typedef struct mser_rd {
     int64_t t, nt;
     uint64_t v, nv;
     uint32_t left;
-    int nok;
+    int16_t nok;
+    int16_t jk;          /* -1, or the count read in the joint form */
 } mser_rd;
 
 static void rd_block(const mser *s, uint32_t b, mser_rd *r)
@@ -268,18 +300,56 @@ static void rd_block(const mser *s, uint32_t b, mser_rd *r)
     uint64_t o = s->boff[b];
     r->p = s->chunk[o >> CHUNK_BITS] + (o & (CHUNK - 1));
     r->t = s->bt[b];
-    r->v = s->bv[b];
+    r->v = s->bv[(size_t)b * s->w];
     uint32_t first = b << SB_LOG;
-    r->left = (s->n - first > SB ? SB : s->n - first) - 1;
+    r->left = (s->ni - first > SB ? SB : s->ni - first) - 1;
     r->nok = 0;
+    r->jk = (int16_t)s->jk;
     r->np = NULL, r->nt = 0, r->nv = 0;
 }
 
+/* The joint form's instant after (t, v) for count jk (dec); *code (may be
+ * NULL) gets jk's code (0: no point of jk there). */
+static inline __attribute__((always_inline)) const uint8_t *decj(const uint8_t *p, int jk, int64_t t, uint64_t v,
+                                                                 int64_t *nt, uint64_t *nv, unsigned *code)
+{
+    static const uint64_t dvj[4] = {0, 1, UINT64_MAX, 0};
+    /* p[1], p[2]: the next bytes or padding (CHUNK_PAD) */
+    uint64_t b0 = p[0], b1 = p[1], b2 = p[2], u;
+    if (__builtin_expect(!(b0 & b1 & b2 & 0x80), 1)) { /* a tag of 1 to 3 bytes, without branches */
+        uint64_t m1 = 0 - (b0 >> 7), m2 = m1 & (0 - (b1 >> 7));
+        u = (b0 & 0x7f) | (((b1 & 0x7f) << 7) & m1) | ((b2 << 14) & m2);
+        p += 1 + (m1 & 1) + (m2 & 1);
+    } else {
+        u = get_varint(&p);
+    }
+    uint64_t dt = u >> 6;
+    if (__builtin_expect(dt == DTJ_ESC, 0))
+        dt += get_varint(&p);
+    unsigned c = (unsigned)(u >> (2 * jk)) & 3;
+    v += dvj[c];
+    unsigned esc = (unsigned)(u & (u >> 1) & 0x15); /* bit 2 q: count q's code is 3 */
+    if (__builtin_expect(esc != 0, 0))
+        for (int q = 0; q < (int)NJ; q++)
+            if (esc >> (2 * q) & 1) {
+                uint64_t z = get_varint(&p);
+                if (q == jk)
+                    v += (z >> 1) ^ (0 - (z & 1));
+            }
+    if (code)
+        *code = c;
+    *nt = (int64_t)((uint64_t)t + dt);
+    *nv = v;
+    return p;
+}
+
 /* Decode the point after (t, v) at p into (*nt, *nv); returns the position
- * after it. */
-static inline __attribute__((always_inline)) const uint8_t *dec(const uint8_t *p, int64_t t, uint64_t v,
+ * after it. jk >= 0: an instant of the joint form, for count jk. */
+static inline __attribute__((always_inline)) const uint8_t *dec(const uint8_t *p, int jk, int64_t t, uint64_t v,
                                                                 int64_t *nt, uint64_t *nv)
 {
+    if (jk >= 0)
+        return decj(p, jk, t, v, nt, nv, NULL);
     static const uint64_t dvt[4] = {1, UINT64_MAX, 0, 0};
     uint64_t b0 = p[0], b1 = p[1], u; /* p[1]: the next byte or padding */
     if (__builtin_expect(!(b0 & b1 & 0x80), 1)) { /* a tag of 1 or 2 bytes, without branches */
@@ -305,14 +375,15 @@ static inline __attribute__((always_inline)) const uint8_t *dec(const uint8_t *p
 /* Step to the next point (r->left > 0). */
 static void rd_next(mser_rd *r)
 {
-    r->p = dec(r->p, r->t, r->v, &r->t, &r->v);
+    r->p = dec(r->p, r->jk, r->t, r->v, &r->t, &r->v);
     r->left--;
     r->nok = 0;
 }
 
 /* Step over the points after r's of its block while their time is <= lim
  * (incl) or < lim (!incl), raising *mx to their values. */
-static inline __attribute__((always_inline)) void rd_until(mser_rd *r, int64_t lim, int incl, uint64_t *mx)
+static inline __attribute__((always_inline)) void rd_until_f(mser_rd *r, int64_t lim, int incl, uint64_t *mx,
+                                                             int joint)
 {
     const uint8_t *p = r->p;
     int64_t t = r->t;
@@ -326,7 +397,7 @@ static inline __attribute__((always_inline)) void rd_until(mser_rd *r, int64_t l
         if (nok)
             np = r->np, nt = r->nt, nv = r->nv, nok = 0;
         else
-            np = dec(p, t, v, &nt, &nv);
+            np = joint ? decj(p, r->jk, t, v, &nt, &nv, NULL) : dec(p, -1, t, v, &nt, &nv);
         if (incl ? nt > lim : nt >= lim) { /* keep it for the next call */
             r->np = np, r->nt = nt, r->nv = nv, nok = 1;
             break;
@@ -337,6 +408,15 @@ static inline __attribute__((always_inline)) void rd_until(mser_rd *r, int64_t l
     }
     r->p = p, r->t = t, r->v = v, r->left = left, r->nok = nok;
     *mx = m;
+}
+
+/* rd_until, the joint form's loop apart from the plain one. */
+static inline __attribute__((always_inline)) void rd_until(mser_rd *r, int64_t lim, int incl, uint64_t *mx)
+{
+    if (r->jk >= 0)
+        rd_until_f(r, lim, incl, mx, 1);
+    else
+        rd_until_f(r, lim, incl, mx, 0);
 }
 
 /* The number of blocks whose first time is <= t, searching from block h
@@ -375,15 +455,16 @@ static uint32_t blocks_upto(const mser *s, int64_t t, uint32_t h)
  * where they fit. */
 static uint64_t blocks_max(const mser *s, uint32_t i, uint32_t j, uint64_t v)
 {
+    size_t w = s->w;
     for (; i < j && i % SUPER; i++)
-        if (s->bmax[i] > v)
-            v = s->bmax[i];
+        if (s->bmax[i * w] > v)
+            v = s->bmax[i * w];
     for (; j - i >= SUPER; i += SUPER)
-        if (s->smax[i / SUPER] > v)
-            v = s->smax[i / SUPER];
+        if (s->smax[i / SUPER * w] > v)
+            v = s->smax[i / SUPER * w];
     for (; i < j; i++)
-        if (s->bmax[i] > v)
-            v = s->bmax[i];
+        if (s->bmax[i * w] > v)
+            v = s->bmax[i * w];
     return v;
 }
 
@@ -413,7 +494,7 @@ static uint64_t mser_max_in(const mser *s, int64_t a, int64_t b, mser_pos *pos)
     if (pos->valid && pos->r.t <= a) { /* nothing new before b: O(1) */
         mser_rd *c = &pos->r;
         if (c->left && !c->nok) {
-            c->np = dec(c->p, c->t, c->v, &c->nt, &c->nv);
+            c->np = dec(c->p, c->jk, c->t, c->v, &c->nt, &c->nv);
             c->nok = 1;
         }
         if (c->left ? c->nt > a && c->nt >= b
@@ -451,7 +532,7 @@ static uint64_t mser_max_in(const mser *s, int64_t a, int64_t b, mser_pos *pos)
         v = e.v;
     rd_until(&e, b, 0, &v);
     pos->blk = kb - 1, pos->valid = 1, pos->r = e;
-    if (k && s->bmax[k - 1] > v) /* the rest of a's block could matter */
+    if (k && s->bmax[(size_t)(k - 1) * s->w] > v) /* the rest of a's block could matter */
         rd_until(&r, INT64_MAX, 1, &v);
     return v;
 }
@@ -507,12 +588,165 @@ static struct model_gseries *gser_get(const model *m)
     return c->gser;
 }
 
+/* The joint form's writer: the owner series o (count 0) holds the shared
+ * arrays; mw_flush appends its blocks' bytes. */
+typedef struct jw {
+    mser_w w;              /* w.s: the owner; w.buf: the current block's bytes */
+    uint32_t n[NJ];        /* points per count */
+    uint64_t v[NJ];        /* the last instant's values */
+    uint64_t vmax[NJ];
+    int64_t tlast[NJ];
+} jw;
+
+static int jblocks_resize(mser *s, uint32_t cap)
+{
+    if (blocks_resize(s, cap * NJ)) /* bt and boff get NJ times more: trimmed by mw_finish-like code */
+        return -1;
+    uint32_t *jc = realloc(s->jcnt, sizeof *jc * cap * NJ);
+    if (!jc)
+        return -1;
+    s->jcnt = jc;
+    uint8_t *jm = realloc(s->jmask, cap);
+    if (!jm)
+        return -1;
+    s->jmask = jm;
+    return 0;
+}
+
+/* Write one instant: values v of the counts, mask bit k: count k has a
+ * point here. */
+static int jw_put(jw *j, int64_t t, const uint64_t *v, unsigned mask)
+{
+    mser_w *w = &j->w;
+    mser *s = w->s;
+    if (s->ni == UINT32_MAX)
+        return -1;
+    if (s->ni % SB == 0) {
+        if (s->ni && mw_flush(w))
+            return -1;
+        if (s->nb == w->cap) {
+            uint32_t cap = w->cap < 64 ? 64 : w->cap * 2;
+            if (jblocks_resize(s, cap))
+                return -1;
+            w->cap = cap;
+        }
+        uint32_t b = s->nb++;
+        s->bt[b] = t;
+        s->jmask[b] = (uint8_t)mask;
+        for (unsigned k = 0; k < NJ; k++) {
+            s->bv[b * NJ + k] = v[k];
+            s->bmax[b * NJ + k] = v[k];
+            s->jcnt[b * NJ + k] = j->n[k];
+        }
+    } else {
+        uint64_t dt = (uint64_t)t - (uint64_t)w->t;
+        uint64_t x = dt < DTJ_ESC ? dt : DTJ_ESC, tag = x << 6;
+        unsigned esc = 0;
+        for (unsigned k = 0; k < NJ; k++) {
+            if (!(mask >> k & 1))
+                continue;
+            uint64_t dv = v[k] - j->v[k];
+            unsigned c = dv == 1 ? 1 : dv == UINT64_MAX ? 2 : 3;
+            tag |= (uint64_t)c << (2 * k);
+            if (c == 3)
+                esc |= 1u << k;
+            if (v[k] > s->bmax[(s->nb - 1) * NJ + k])
+                s->bmax[(s->nb - 1) * NJ + k] = v[k];
+        }
+        w->nbuf += put_varint(w->buf + w->nbuf, tag);
+        if (x == DTJ_ESC)
+            w->nbuf += put_varint(w->buf + w->nbuf, dt - DTJ_ESC);
+        for (unsigned k = 0; k < NJ; k++)
+            if (esc >> k & 1) {
+                uint64_t dv = v[k] - j->v[k];
+                w->nbuf += put_varint(w->buf + w->nbuf, dv << 1 ^ (0 - (dv >> 63)));
+            }
+    }
+    for (unsigned k = 0; k < NJ; k++)
+        if (mask >> k & 1) {
+            j->n[k]++;
+            j->tlast[k] = t;
+            if (v[k] > j->vmax[k])
+                j->vmax[k] = v[k];
+        }
+    memcpy(j->v, v, sizeof j->v);
+    w->t = t;
+    s->ni++;
+    return 0;
+}
+
+/* Finish the joint form into the three views out[0..NJ) (out[0] is the
+ * owner the writer wrote). */
+static int jw_finish(jw *j, mser *out)
+{
+    mser_w *w = &j->w;
+    mser *s = w->s;
+    if (!s->ni)
+        return 0;
+    if (mw_flush(w))
+        return -1;
+    uint8_t *c = realloc(s->chunk[s->nchunk - 1], w->used + CHUNK_PAD);
+    if (c) {
+        s->chunk[s->nchunk - 1] = c;
+        s->bytes -= CHUNK - w->used;
+    }
+    if (w->cap > s->nb) { /* give back the slack (a failed shrink keeps the arrays) */
+        int64_t *bt = realloc(s->bt, sizeof *bt * s->nb);
+        if (bt)
+            s->bt = bt;
+        uint64_t *bo = realloc(s->boff, sizeof *bo * s->nb);
+        if (bo)
+            s->boff = bo;
+        uint64_t *bv = realloc(s->bv, sizeof *bv * s->nb * NJ);
+        if (bv)
+            s->bv = bv;
+        uint64_t *bm = realloc(s->bmax, sizeof *bm * s->nb * NJ);
+        if (bm)
+            s->bmax = bm;
+        uint32_t *jc = realloc(s->jcnt, sizeof *jc * s->nb * NJ);
+        if (jc)
+            s->jcnt = jc;
+        uint8_t *jm = realloc(s->jmask, s->nb);
+        if (jm)
+            s->jmask = jm;
+    }
+    uint32_t ns = (s->nb + SUPER - 1) / SUPER;
+    if (!(s->smax = calloc((size_t)ns * NJ, sizeof *s->smax)))
+        return -1;
+    for (uint32_t b = 0; b < s->nb; b++)
+        for (unsigned k = 0; k < NJ; k++)
+            if (s->bmax[b * NJ + k] > s->smax[b / SUPER * NJ + k])
+                s->smax[b / SUPER * NJ + k] = s->bmax[b * NJ + k];
+    s->bytes += (size_t)s->nb * (sizeof *s->bt + sizeof *s->boff + 1 + NJ * (sizeof *s->bv + sizeof *s->bmax + sizeof *s->jcnt)) +
+                (size_t)ns * NJ * sizeof *s->smax;
+    size_t total = s->bytes;
+    s->owns = 1;
+    s->w = NJ;
+    for (unsigned k = 0; k < NJ; k++) {
+        mser *o = &out[k];
+        if (k)
+            *o = *s;
+        o->owns = k == 0;
+        o->jk = (int)k;
+        o->bv = s->bv + k;
+        o->bmax = s->bmax + k;
+        o->smax = s->smax + k;
+        o->jcnt = s->jcnt + k;
+        o->n = j->n[k];
+        o->vmax = j->vmax[k];
+        o->tlast = j->tlast[k];
+        o->bytes = k ? total / NJ : total - (NJ - 1) * (total / NJ); /* shared: a third each */
+    }
+    return 0;
+}
+
 /* Merge the goroutine lanes' change points in time order (a heap over the
  * lanes: O(spans log goroutines)) and count goroutines per state class. A
  * lane's cursor stops once per change time: the end of a span and the start
  * of the next one at the same time are one step (goroutine lanes are mostly
- * contiguous), which halves the heap work. The points go straight into the
- * compact series. */
+ * contiguous), which halves the heap work. A count has a point at the trace
+ * start and wherever its value differs from its last point's; the instants
+ * go straight into the joint form. */
 static void build_gseries(const model *m)
 {
     model_cache *c = m->cache;
@@ -524,16 +758,15 @@ static void build_gseries(const model *m)
     gnext *h = malloc(sizeof *h * ((size_t)l->n + 1));
     /* per lane: 2 * span index, + 1 when its next change is that span's end */
     uint32_t *pos = malloc(sizeof *pos * ((size_t)l->n + 1));
-    mser_w *out = calloc(3, sizeof *out);
+    jw *out = calloc(1, sizeof *out);
+    for (int w = 0; w < 3; w++)
+        mser_free(&gs->s[MSER_G_RUNNING + w]);
     if (!h || !pos || !out)
         goto fail;
-    for (int w = 0; w < 3; w++) {
-        mser_free(&gs->s[MSER_G_RUNNING + w]);
-        out[w].s = &gs->s[MSER_G_RUNNING + w];
-        out[w].dedupe = 1;
-        if (mw_push(&out[w], m->info.t_start, 0))
-            goto fail;
-    }
+    out->w.s = &gs->s[MSER_G_RUNNING];
+    out->w.s->owns = 1; /* (freed by mser_free if the build fails) */
+    out->w.s->jk = 0;
+    out->w.s->w = NJ;
     uint32_t nh = 0;
     for (uint32_t i = 0; i < l->n; i++) {
         if (!l->cnt[i])
@@ -544,9 +777,13 @@ static void build_gseries(const model *m)
     for (uint32_t i = nh / 2; i-- > 0;)
         gheap_down(h, nh, i);
     int64_t cur[3] = {0, 0, 0};
+    /* the first instant (the trace start, every count a point) waits for
+     * the changes at or before its time */
+    int64_t t_first = m->info.t_start;
+    int first_pending = 1;
+    uint64_t last[3] = {0, 0, 0};
     while (nh) {
         int64_t t = h[0].t;
-        int changed[3] = {0, 0, 0};
         while (nh && h[0].t == t) {
             uint32_t lane = h[0].lane, n = l->cnt[lane];
             uint32_t i = pos[lane] >> 1;
@@ -555,7 +792,7 @@ static void build_gseries(const model *m)
             if (at_end) { /* the end of span i */
                 int w = gseries_which((uint8_t)s.state);
                 if (w >= 0)
-                    cur[w]--, changed[w] = 1;
+                    cur[w]--;
                 i++;
                 at_end = 0; /* next: the start of span i, now if it begins here */
                 if (i < n)
@@ -564,7 +801,7 @@ static void build_gseries(const model *m)
             if (i < n && s.start == t && !at_end) {
                 int w = gseries_which((uint8_t)s.state);
                 if (w >= 0)
-                    cur[w]++, changed[w] = 1;
+                    cur[w]++;
                 at_end = 1;
             }
             if (i >= n) { /* lane done */
@@ -576,22 +813,41 @@ static void build_gseries(const model *m)
             if (nh)
                 gheap_down(h, nh, 0);
         }
-        for (int w = 0; w < 3; w++)
-            if (changed[w] && mw_push(&out[w], t, cur[w] < 0 ? 0 : (uint64_t)cur[w]))
+        uint64_t v[3];
+        unsigned mask = 0;
+        for (int w = 0; w < 3; w++) {
+            v[w] = cur[w] < 0 ? 0 : (uint64_t)cur[w];
+            if (v[w] != last[w])
+                mask |= 1u << w;
+        }
+        if (first_pending) {
+            if (t <= t_first) { /* folded into the first instant */
+                memcpy(last, v, sizeof last);
+                continue;
+            }
+            if (jw_put(out, t_first, last, 7))
                 goto fail;
+            first_pending = 0;
+        }
+        if (mask) {
+            if (jw_put(out, t, v, mask))
+                goto fail;
+            memcpy(last, v, sizeof last);
+        }
     }
+    if (first_pending && jw_put(out, t_first, last, 7))
+        goto fail;
     free(h);
     free(pos);
-    for (int w = 0; w < 3; w++)
-        if (mw_finish(&out[w]))
-            goto fail_out;
+    if (jw_finish(out, &gs->s[MSER_G_RUNNING]))
+        goto fail_out;
     free(out);
     return;
 fail:
     free(h);
     free(pos);
 fail_out:
-    for (int w = 0; w < 3; w++)
+    for (int w = 3; w-- > 0;)
         mser_free(&gs->s[MSER_G_RUNNING + w]);
     free(out);
 }
@@ -685,10 +941,36 @@ model_point model_series_point(const model *m, model_series_kind k, uint32_t i)
     if (!s || i >= s->n)
         return (model_point){0, 0};
     mser_rd r;
-    rd_block(s, i >> SB_LOG, &r);
-    for (uint32_t j = i & (SB - 1); j; j--)
-        rd_next(&r);
-    return (model_point){r.t, r.v};
+    if (s->jk < 0) {
+        rd_block(s, i >> SB_LOG, &r);
+        for (uint32_t j = i & (SB - 1); j; j--)
+            rd_next(&r);
+        return (model_point){r.t, r.v};
+    }
+    /* the joint form: the last block with at most i points before it */
+    uint32_t lo = 0, hi = s->nb;
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (s->jcnt[(size_t)mid * s->w] <= i)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    rd_block(s, lo, &r);
+    uint32_t cnt = s->jcnt[(size_t)lo * s->w];
+    if (s->jmask[lo] >> s->jk & 1) {
+        if (cnt == i)
+            return (model_point){r.t, r.v};
+        cnt++;
+    }
+    while (r.left) {
+        unsigned code;
+        r.p = decj(r.p, s->jk, r.t, r.v, &r.t, &r.v, &code);
+        r.left--;
+        if (code && cnt++ == i)
+            return (model_point){r.t, r.v};
+    }
+    return (model_point){0, 0};
 }
 
 uint64_t model_series_max(const model *m, model_series_kind k)

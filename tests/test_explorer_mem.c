@@ -12,7 +12,11 @@
  *     the depth-0 strip drawn in place equals the one the copying path
  *     draws (the same regions, plus one nested region in the last one, in
  *     a second model); log markers and the assist/sweep row equal a
- *     brute-force reference over every record.
+ *     brute-force reference over every record;
+ *   - the goroutine-count plot series (running, runnable, waiting) share
+ *     one time stream: on 400 goroutines changing state 200000 times, the
+ *     three take less than 5.5 bytes per point of the longest (4.5; separate
+ *     streams took 7.0; their values are checked by test_series).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -282,10 +286,47 @@ static void test_explorer_index_mem(void **state)
     free(s.ev);
 }
 
+static void test_gseries_shared(void **state)
+{
+    (void)state;
+    evgen e;
+    evgen_init(&e);
+    enum { NG = 400, NEV = 200000 };
+    static int st[NG];
+    int64_t t = 1000;
+    evgen_sync(&e, t);
+    for (int g = 0; g < NG; g++) {
+        st[g] = TT_GS_RUNNABLE;
+        evgen_go(&e, t, 0, 0, -1, g + 1, TT_GS_NOTEXIST, TT_GS_RUNNABLE, "", 0, 0);
+    }
+    static const int states[] = {TT_GS_RUNNABLE, TT_GS_RUNNING, TT_GS_WAITING, TT_GS_SYSCALL};
+    for (int i = 0; i < NEV; i++) {
+        t += 1 + (int64_t)(rnd() % 5000);
+        int g = (int)(rnd() % NG), to = states[rnd() % 4];
+        if (to == st[g]) continue;
+        evgen_go(&e, t, 0, 0, -1, g + 1, st[g], to, to == TT_GS_WAITING ? "chan receive" : "", 0, 0);
+        st[g] = to;
+    }
+    model *m = evgen_finish(&e);
+    assert_non_null(m);
+    size_t sum = 0;
+    uint32_t longest = 0;
+    for (int k = MSER_G_RUNNING; k <= MSER_G_WAITING; k++) {
+        uint32_t n = model_series_len(m, (model_series_kind)k);
+        sum += model_series_bytes(m, (model_series_kind)k);
+        if (n > longest) longest = n;
+    }
+    assert_true(longest > 50000);
+    if ((double)sum >= 5.5 * longest) fail_msg("goroutine counts: %zu bytes for %u points", sum, longest);
+    model_free(m);
+    evgen_free(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_explorer_index_mem),
+        cmocka_unit_test(test_gseries_shared),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
