@@ -291,7 +291,8 @@ typedef struct mser_rd {
     int64_t t, nt;
     uint64_t v, nv;
     uint32_t left;
-    int16_t nok;
+    int8_t nok;
+    uint8_t sh;          /* the joint form's time shift */
     int16_t jk;          /* -1, or the count read in the joint form */
 } mser_rd;
 
@@ -305,12 +306,13 @@ static void rd_block(const mser *s, uint32_t b, mser_rd *r)
     r->left = (s->ni - first > SB ? SB : s->ni - first) - 1;
     r->nok = 0;
     r->jk = (int16_t)s->jk;
+    r->sh = s->jk >= 0 ? (uint8_t)(s->jmask[b] >> 3) : 0;
     r->np = NULL, r->nt = 0, r->nv = 0;
 }
 
 /* The joint form's instant after (t, v) for count jk (dec); *code (may be
  * NULL) gets jk's code (0: no point of jk there). */
-static inline __attribute__((always_inline)) const uint8_t *decj(const uint8_t *p, int jk, int64_t t, uint64_t v,
+static inline __attribute__((always_inline)) const uint8_t *decj(const uint8_t *p, int jk, unsigned sh, int64_t t, uint64_t v,
                                                                  int64_t *nt, uint64_t *nv, unsigned *code)
 {
     static const uint64_t dvj[4] = {0, 1, UINT64_MAX, 0};
@@ -326,6 +328,7 @@ static inline __attribute__((always_inline)) const uint8_t *decj(const uint8_t *
     uint64_t dt = u >> 6;
     if (__builtin_expect(dt == DTJ_ESC, 0))
         dt += get_varint(&p);
+    dt <<= sh;
     unsigned c = (unsigned)(u >> (2 * jk)) & 3;
     v += dvj[c];
     unsigned esc = (unsigned)(u & (u >> 1) & 0x15); /* bit 2 q: count q's code is 3 */
@@ -345,11 +348,11 @@ static inline __attribute__((always_inline)) const uint8_t *decj(const uint8_t *
 
 /* Decode the point after (t, v) at p into (*nt, *nv); returns the position
  * after it. jk >= 0: an instant of the joint form, for count jk. */
-static inline __attribute__((always_inline)) const uint8_t *dec(const uint8_t *p, int jk, int64_t t, uint64_t v,
+static inline __attribute__((always_inline)) const uint8_t *dec(const uint8_t *p, int jk, unsigned sh, int64_t t, uint64_t v,
                                                                 int64_t *nt, uint64_t *nv)
 {
     if (jk >= 0)
-        return decj(p, jk, t, v, nt, nv, NULL);
+        return decj(p, jk, sh, t, v, nt, nv, NULL);
     static const uint64_t dvt[4] = {1, UINT64_MAX, 0, 0};
     uint64_t b0 = p[0], b1 = p[1], u; /* p[1]: the next byte or padding */
     if (__builtin_expect(!(b0 & b1 & 0x80), 1)) { /* a tag of 1 or 2 bytes, without branches */
@@ -375,7 +378,7 @@ static inline __attribute__((always_inline)) const uint8_t *dec(const uint8_t *p
 /* Step to the next point (r->left > 0). */
 static void rd_next(mser_rd *r)
 {
-    r->p = dec(r->p, r->jk, r->t, r->v, &r->t, &r->v);
+    r->p = dec(r->p, r->jk, r->sh, r->t, r->v, &r->t, &r->v);
     r->left--;
     r->nok = 0;
 }
@@ -397,7 +400,7 @@ static inline __attribute__((always_inline)) void rd_until_f(mser_rd *r, int64_t
         if (nok)
             np = r->np, nt = r->nt, nv = r->nv, nok = 0;
         else
-            np = joint ? decj(p, r->jk, t, v, &nt, &nv, NULL) : dec(p, -1, t, v, &nt, &nv);
+            np = joint ? decj(p, r->jk, r->sh, t, v, &nt, &nv, NULL) : dec(p, -1, 0, t, v, &nt, &nv);
         if (incl ? nt > lim : nt >= lim) { /* keep it for the next call */
             r->np = np, r->nt = nt, r->nv = nv, nok = 1;
             break;
@@ -494,7 +497,7 @@ static uint64_t mser_max_in(const mser *s, int64_t a, int64_t b, mser_pos *pos)
     if (pos->valid && pos->r.t <= a) { /* nothing new before b: O(1) */
         mser_rd *c = &pos->r;
         if (c->left && !c->nok) {
-            c->np = dec(c->p, c->jk, c->t, c->v, &c->nt, &c->nv);
+            c->np = dec(c->p, c->jk, c->sh, c->t, c->v, &c->nt, &c->nv);
             c->nok = 1;
         }
         if (c->left ? c->nt > a && c->nt >= b
@@ -591,16 +594,20 @@ static struct model_gseries *gser_get(const model *m)
 /* The joint form's writer: the owner series o (count 0) holds the shared
  * arrays; mw_flush appends its blocks' bytes. */
 typedef struct jw {
-    mser_w w;              /* w.s: the owner; w.buf: the current block's bytes */
-    uint32_t n[NJ];        /* points per count */
-    uint64_t v[NJ];        /* the last instant's values */
+    mser_w w;              /* w.s: the owner; w.buf: a block's bytes */
+    uint32_t n[NJ];        /* points per count (those written so far) */
+    uint32_t nw[NJ];       /* points per count in the blocks written */
     uint64_t vmax[NJ];
     int64_t tlast[NJ];
+    uint32_t nin;          /* instants waiting (the block being filled) */
+    int64_t it[SB];
+    uint64_t iv[SB][NJ];
+    uint8_t im[SB];
 } jw;
 
 static int jblocks_resize(mser *s, uint32_t cap)
 {
-    if (blocks_resize(s, cap * NJ)) /* bt and boff get NJ times more: trimmed by mw_finish-like code */
+    if (blocks_resize(s, cap * NJ)) /* (bt and boff get NJ times more: trimmed by jw_finish) */
         return -1;
     uint32_t *jc = realloc(s->jcnt, sizeof *jc * cap * NJ);
     if (!jc)
@@ -613,55 +620,79 @@ static int jblocks_resize(mser *s, uint32_t cap)
     return 0;
 }
 
-/* Write one instant: values v of the counts, mask bit k: count k has a
- * point here. */
-static int jw_put(jw *j, int64_t t, const uint64_t *v, unsigned mask)
+/* Write the waiting instants as a block: its dts are coded >> sh, sh the
+ * trailing zero bits common to every instant's offset from the first (at
+ * most JSH_MAX; Go's clock ticks are 64 ns, so within a generation it is
+ * usually 6), kept in the block's jmask (bits 3..5). */
+#define JSH_MAX 7u
+static int jw_block(jw *j)
 {
     mser_w *w = &j->w;
     mser *s = w->s;
-    if (s->ni == UINT32_MAX)
-        return -1;
-    if (s->ni % SB == 0) {
-        if (s->ni && mw_flush(w))
+    if (!j->nin)
+        return 0;
+    if (s->nb == w->cap) {
+        uint32_t cap = w->cap < 64 ? 64 : w->cap * 2;
+        if (jblocks_resize(s, cap))
             return -1;
-        if (s->nb == w->cap) {
-            uint32_t cap = w->cap < 64 ? 64 : w->cap * 2;
-            if (jblocks_resize(s, cap))
-                return -1;
-            w->cap = cap;
-        }
-        uint32_t b = s->nb++;
-        s->bt[b] = t;
-        s->jmask[b] = (uint8_t)mask;
-        for (unsigned k = 0; k < NJ; k++) {
-            s->bv[b * NJ + k] = v[k];
-            s->bmax[b * NJ + k] = v[k];
-            s->jcnt[b * NJ + k] = j->n[k];
-        }
-    } else {
-        uint64_t dt = (uint64_t)t - (uint64_t)w->t;
+        w->cap = cap;
+    }
+    uint64_t orx = 0;
+    for (uint32_t i = 1; i < j->nin; i++)
+        orx |= (uint64_t)j->it[i] - (uint64_t)j->it[0];
+    unsigned sh = orx ? (unsigned)__builtin_ctzll(orx) : 0;
+    if (sh > JSH_MAX)
+        sh = JSH_MAX;
+    uint32_t b = s->nb++;
+    s->bt[b] = j->it[0];
+    s->jmask[b] = (uint8_t)(j->im[0] | sh << 3);
+    for (unsigned k = 0; k < NJ; k++) {
+        s->bv[b * NJ + k] = j->iv[0][k];
+        s->bmax[b * NJ + k] = j->iv[0][k];
+        s->jcnt[b * NJ + k] = j->nw[k];
+        j->nw[k] += j->im[0] >> k & 1;
+    }
+    w->nbuf = 0;
+    for (uint32_t i = 1; i < j->nin; i++) {
+        uint64_t dt = ((uint64_t)j->it[i] - (uint64_t)j->it[i - 1]) >> sh;
         uint64_t x = dt < DTJ_ESC ? dt : DTJ_ESC, tag = x << 6;
-        unsigned esc = 0;
+        unsigned esc = 0, mask = j->im[i];
         for (unsigned k = 0; k < NJ; k++) {
             if (!(mask >> k & 1))
                 continue;
-            uint64_t dv = v[k] - j->v[k];
+            j->nw[k]++;
+            uint64_t dv = j->iv[i][k] - j->iv[i - 1][k];
             unsigned c = dv == 1 ? 1 : dv == UINT64_MAX ? 2 : 3;
             tag |= (uint64_t)c << (2 * k);
             if (c == 3)
                 esc |= 1u << k;
-            if (v[k] > s->bmax[(s->nb - 1) * NJ + k])
-                s->bmax[(s->nb - 1) * NJ + k] = v[k];
+            if (j->iv[i][k] > s->bmax[b * NJ + k])
+                s->bmax[b * NJ + k] = j->iv[i][k];
         }
         w->nbuf += put_varint(w->buf + w->nbuf, tag);
         if (x == DTJ_ESC)
             w->nbuf += put_varint(w->buf + w->nbuf, dt - DTJ_ESC);
         for (unsigned k = 0; k < NJ; k++)
             if (esc >> k & 1) {
-                uint64_t dv = v[k] - j->v[k];
+                uint64_t dv = j->iv[i][k] - j->iv[i - 1][k];
                 w->nbuf += put_varint(w->buf + w->nbuf, dv << 1 ^ (0 - (dv >> 63)));
             }
     }
+    j->nin = 0;
+    return mw_flush(w);
+}
+
+/* Add one instant: values v of the counts, mask bit k: count k has a
+ * point here; a full block is written. */
+static int jw_put(jw *j, int64_t t, const uint64_t *v, unsigned mask)
+{
+    mser *s = j->w.s;
+    if (s->ni == UINT32_MAX)
+        return -1;
+    j->it[j->nin] = t;
+    memcpy(j->iv[j->nin], v, sizeof j->iv[0]);
+    j->im[j->nin] = (uint8_t)mask;
+    j->nin++;
     for (unsigned k = 0; k < NJ; k++)
         if (mask >> k & 1) {
             j->n[k]++;
@@ -669,10 +700,8 @@ static int jw_put(jw *j, int64_t t, const uint64_t *v, unsigned mask)
             if (v[k] > j->vmax[k])
                 j->vmax[k] = v[k];
         }
-    memcpy(j->v, v, sizeof j->v);
-    w->t = t;
     s->ni++;
-    return 0;
+    return j->nin == SB ? jw_block(j) : 0;
 }
 
 /* Finish the joint form into the three views out[0..NJ) (out[0] is the
@@ -683,7 +712,7 @@ static int jw_finish(jw *j, mser *out)
     mser *s = w->s;
     if (!s->ni)
         return 0;
-    if (mw_flush(w))
+    if (jw_block(j))
         return -1;
     uint8_t *c = realloc(s->chunk[s->nchunk - 1], w->used + CHUNK_PAD);
     if (c) {
@@ -958,14 +987,14 @@ model_point model_series_point(const model *m, model_series_kind k, uint32_t i)
     }
     rd_block(s, lo, &r);
     uint32_t cnt = s->jcnt[(size_t)lo * s->w];
-    if (s->jmask[lo] >> s->jk & 1) {
+    if (s->jmask[lo] >> s->jk & 1) { /* (bits 0..2: the first instant's points) */
         if (cnt == i)
             return (model_point){r.t, r.v};
         cnt++;
     }
     while (r.left) {
         unsigned code;
-        r.p = decj(r.p, s->jk, r.t, r.v, &r.t, &r.v, &code);
+        r.p = decj(r.p, s->jk, r.sh, r.t, r.v, &r.t, &r.v, &code);
         r.left--;
         if (code && cnt++ == i)
             return (model_point){r.t, r.v};
