@@ -89,6 +89,13 @@ _Static_assert(sizeof(model_log) == 3 * sizeof(int64_t) && offsetof(model_log, t
                "log markers read model_log times 3 int64 apart");
 #define RIX_DIRECT_STEP 4u /* int64s from one model_region's start to the next */
 #define LIX_STEP 3u        /* int64s from one model_log's time to the next */
+/* Block keys every 1 << RIX_SKL copied regions, every 1 << RIX_DIRECT_SKL
+ * regions searched in place and every 1 << LIX_SKL logs: the records are
+ * 2 to 4 times wider than the copies, so their blocks are 4 times shorter
+ * (a search inside one touches at most 8 cache lines, as with the copies). */
+#define RIX_SKL 6u
+#define RIX_DIRECT_SKL 4u
+#define LIX_SKL 4u
 
 typedef struct rix_slot {
     uint32_t g1;              /* goroutine idx + 1 (0 = empty) */
@@ -99,8 +106,9 @@ typedef struct rix_slot {
     int64_t *se;              /* their starts and ends, interleaved (start k at
                                * 2 k, end at 2 k + 1): searched and drawn
                                * without touching the regions (NULL with ix) */
-    int64_t *sk;              /* sk[b] = the end of depth-ordered region 64 b:
+    int64_t *sk;              /* sk[b] = the end of depth-ordered region b << skl:
                                * searched before se (or the records) */
+    unsigned skl;             /* RIX_SKL, or RIX_DIRECT_SKL in place */
     int64_t *bme;             /* bme[b]: the latest end of the regions 64 b ..
                                * 64 b + 63 (every depth, in the goroutine's
                                * order): the status line's region search */
@@ -114,7 +122,7 @@ typedef struct lix_slot {
     uint32_t g1;           /* goroutine idx + 1 (0 = empty) */
     const model_log *base; /* the logs (checked on use) */
     uint32_t n;
-    int64_t *sk; /* sk[b] = the time of log 64 b: searched before the logs */
+    int64_t *sk; /* sk[b] = the time of log b << LIX_SKL: searched before the logs */
     int sorted;  /* t ascends (strip_afters may answer) */
 } lix_slot;
 
@@ -161,12 +169,11 @@ size_t ui_index_bytes(const ui_state *st)
     size_t b = 0;
     for (int i = 0; i < RIX_SLOTS; i++) {
         const rix_slot *x = &c->rix[i];
-        size_t nb = (size_t)x->nr / 64 + 1;
         if (x->ix) b += sizeof *x->ix * x->nr;
         if (x->se) b += sizeof *x->se * 2 * (size_t)x->nr;
-        if (x->sk) b += sizeof *x->sk * nb;
-        if (x->bme) b += sizeof *x->bme * nb;
-        if (c->lix[i].sk) b += sizeof *c->lix[i].sk * ((size_t)c->lix[i].n / 64 + 1);
+        if (x->sk) b += sizeof *x->sk * (((size_t)x->nr >> x->skl) + 1);
+        if (x->bme) b += sizeof *x->bme * ((size_t)x->nr / 64 + 1);
+        if (c->lix[i].sk) b += sizeof *c->lix[i].sk * (((size_t)c->lix[i].n >> LIX_SKL) + 1);
     }
     for (int k = 0; k < 2; k++)
         if (c->rmax[k]) b += sizeof *c->rmax[k] * ((size_t)c->nrmax[k] / 64 + 1);
@@ -602,20 +609,20 @@ static void draw_status(ui_state *st)
 
 static uint32_t gallop_ge(const void *base, size_t stride, size_t off, uint32_t lo, uint32_t n, int64_t t);
 
-/* gallop_ge with a compact index: sk[b] is the key of element 64 b (for
- * every block starting before n). The search runs over the block keys, then
- * inside one block, so it touches a few cache lines of the (big) array
- * instead of one per halving. The same answer as gallop_ge. */
+/* gallop_ge with a compact index: sk[b] is the key of element B b, B = 1 <<
+ * skl (for every block starting before n). The search runs over the block
+ * keys, then inside one block, so it touches a few cache lines of the (big)
+ * array instead of one per halving. The same answer as gallop_ge. */
 static uint32_t skip_ge(const void *base, size_t stride, size_t off, const int64_t *sk, uint32_t lo, uint32_t n,
-                        int64_t t)
+                        int64_t t, unsigned skl)
 {
     if (lo >= n || *(const int64_t *)((const char *)base + (size_t)lo * stride + off) >= t) return lo;
     /* b: the first block after lo's whose first key is >= t; the answer lies
-     * in [max(lo, 64 (b - 1)), min(n, 64 b)] */
-    uint32_t nb = (n - 1) / 64 + 1;
-    uint32_t b = gallop_ge(sk, sizeof *sk, 0, lo / 64 + 1, nb, t);
-    uint32_t a = (b - 1) * 64 > lo ? (b - 1) * 64 : lo;
-    uint32_t hi = b < nb ? b * 64 : n;
+     * in [max(lo, B (b - 1)), min(n, B b)] */
+    uint32_t nb = ((n - 1) >> skl) + 1;
+    uint32_t b = gallop_ge(sk, sizeof *sk, 0, (lo >> skl) + 1, nb, t);
+    uint32_t a = (b - 1) << skl > lo ? (b - 1) << skl : lo;
+    uint32_t hi = b < nb ? b << skl : n;
     return gallop_ge(base, stride, off, a, hi, t);
 }
 
@@ -707,11 +714,12 @@ static void rix_fill(const model_region *r, uint32_t nr, uint32_t *ix, int64_t *
  * it, and is r[(*ix)[k]], or r[k] when *ix is NULL (every region has depth
  * 0: *se is r itself). 0 when memory is short. */
 static int region_index(ui_state *st, uint32_t g, const model_region *r, uint32_t nr, uint32_t n[UI_MAX_STRIPS],
-                        const uint32_t **ix, const int64_t **se, uint32_t *sst, const int64_t **sk, uint32_t *lix,
-                        int64_t *lse, uint32_t nlocal, uint8_t sorted[UI_MAX_STRIPS])
+                        const uint32_t **ix, const int64_t **se, uint32_t *sst, const int64_t **sk, unsigned *skl,
+                        uint32_t *lix, int64_t *lse, uint32_t nlocal, uint8_t sorted[UI_MAX_STRIPS])
 {
     *sk = NULL; /* (none for the local arrays) */
     *sst = 2;
+    *skl = RIX_SKL;
     memset(sorted, 0, UI_MAX_STRIPS);
     if (nr <= nlocal) {
         rix_fill(r, nr, lix, lse, n);
@@ -734,7 +742,8 @@ static int region_index(ui_state *st, uint32_t g, const model_region *r, uint32_
             sl->ix = malloc(sizeof *sl->ix * nr);
             sl->se = malloc(sizeof *sl->se * 2 * (size_t)nr);
         }
-        sl->sk = malloc(sizeof *sl->sk * (nr / 64 + 1));
+        sl->skl = direct ? RIX_DIRECT_SKL : RIX_SKL;
+        sl->sk = malloc(sizeof *sl->sk * ((nr >> sl->skl) + 1));
         sl->bme = malloc(sizeof *sl->bme * (nr / 64 + 1));
         if ((!direct && (!sl->ix || !sl->se)) || !sl->sk || !sl->bme) {
             free(sl->ix);
@@ -755,7 +764,7 @@ static int region_index(ui_state *st, uint32_t g, const model_region *r, uint32_
         }
         const int64_t *e = direct ? &r[0].end : sl->se + 1; /* end k: e[step k] */
         size_t step = direct ? RIX_DIRECT_STEP : 2;
-        for (uint32_t i = 0; i < nr; i += 64) sl->sk[i / 64] = e[step * i];
+        for (uint32_t i = 0; i < nr; i += 1u << sl->skl) sl->sk[i >> sl->skl] = e[step * i];
         for (uint32_t i = 0; i < nr; i++)
             if (i % 64 == 0 || r[i].end > sl->bme[i / 64]) sl->bme[i / 64] = r[i].end;
         for (uint32_t d = 0, off = 0; d < UI_MAX_STRIPS; off += sl->n[d], d++) {
@@ -769,7 +778,7 @@ static int region_index(ui_state *st, uint32_t g, const model_region *r, uint32_
     }
     memcpy(n, sl->n, sizeof sl->n);
     memcpy(sorted, sl->sorted, sizeof sl->sorted);
-    *ix = sl->ix, *se = sl->se, *sk = sl->sk;
+    *ix = sl->ix, *se = sl->se, *sk = sl->sk, *skl = sl->skl;
     if (!sl->ix) { /* in place */
         *se = &r[0].start;
         *sst = RIX_DIRECT_STEP;
@@ -785,8 +794,9 @@ static const int64_t *region_maxends(ui_state *st, uint32_t g, const model_regio
     const uint32_t *ix;
     const int64_t *se, *sk;
     uint32_t sst;
+    unsigned skl;
     uint8_t sorted[UI_MAX_STRIPS];
-    if (!nr || !region_index(st, g, r, nr, n, &ix, &se, &sst, &sk, NULL, NULL, 0, sorted)) return NULL;
+    if (!nr || !region_index(st, g, r, nr, n, &ix, &se, &sst, &sk, &skl, NULL, NULL, 0, sorted)) return NULL;
     return st->cc->rix[g % RIX_SLOTS].bme;
 }
 
@@ -816,12 +826,18 @@ static uint32_t gallop_ge(const void *base, size_t stride, size_t off, uint32_t 
 /* The first k in [lo, n) with key k > t (n if none), where key k is
  * base[(off + k) step], through sk[b] = base[64 b step] (NULL: plain
  * galloping); exported for the tests. */
-uint32_t ui_skip_after(const int64_t *base, uint32_t step, const int64_t *sk, uint32_t off, uint32_t lo, uint32_t n,
-                       int64_t t)
+static uint32_t skip_after(const int64_t *base, uint32_t step, const int64_t *sk, uint32_t off, uint32_t lo, uint32_t n,
+                           int64_t t, unsigned skl)
 {
     if (t == INT64_MAX) return n;
     if (!sk) return gallop_ge(base + (size_t)off * step, sizeof *base * step, 0, lo, n, t + 1);
-    return skip_ge(base, sizeof *base * step, 0, sk, off + lo, off + n, t + 1) - off;
+    return skip_ge(base, sizeof *base * step, 0, sk, off + lo, off + n, t + 1, skl) - off;
+}
+
+uint32_t ui_skip_after(const int64_t *base, uint32_t step, const int64_t *sk, uint32_t off, uint32_t lo, uint32_t n,
+                       int64_t t)
+{
+    return skip_after(base, step, sk, off, lo, n, t, 6);
 }
 
 /* The times of goroutine g's logs lg[0..n): time i at [LIX_STEP i] of the
@@ -837,9 +853,9 @@ static const int64_t *log_times(ui_state *st, uint32_t g, const model_log *lg, u
     if (sl->g1 != g + 1 || sl->base != lg || sl->n != n || !sl->sk) {
         free(sl->sk);
         memset(sl, 0, sizeof *sl);
-        sl->sk = malloc(sizeof *sl->sk * (n / 64 + 1));
+        sl->sk = malloc(sizeof *sl->sk * ((n >> LIX_SKL) + 1));
         if (!sl->sk) return NULL;
-        for (uint32_t i = 0; i < n; i += 64) sl->sk[i / 64] = lg[i].time;
+        for (uint32_t i = 0; i < n; i += 1u << LIX_SKL) sl->sk[i >> LIX_SKL] = lg[i].time;
         sl->sorted = 1;
         for (uint32_t i = 1; i < n; i++)
             if (lg[i].time < lg[i - 1].time) sl->sorted = 0;
@@ -862,7 +878,7 @@ static const int64_t *log_times(ui_state *st, uint32_t g, const model_log *lg, u
  * is unique when the keys ascend).
  */
 static void strip_afters(const int64_t *base, uint32_t step, const int64_t *sk, uint32_t off, uint32_t n,
-                         const int64_t *t, int nt, uint32_t *out)
+                         const int64_t *t, int nt, uint32_t *out, unsigned skl)
 {
 #define SKEY(i) base[(size_t)(i) * step]
     uint32_t gend = off + n;
@@ -870,7 +886,7 @@ static void strip_afters(const int64_t *base, uint32_t step, const int64_t *sk, 
         for (int j = 0; j < nt; j++) out[j] = 0;
         return;
     }
-    uint32_t b0 = off / 64 + 1, bn = (gend - 1) / 64 + 1; /* blocks starting inside (off, gend) */
+    uint32_t b0 = (off >> skl) + 1, bn = ((gend - 1) >> skl) + 1; /* blocks starting inside (off, gend) */
     uint32_t b = b0;
     for (int j = 0; j < nt; j++) {
         /* the first block b in [b0, bn) with sk[b] > t[j] (bn if none),
@@ -889,7 +905,7 @@ static void strip_afters(const int64_t *base, uint32_t step, const int64_t *sk, 
             }
             b = lo;
         }
-        uint32_t lo = b > b0 ? (b - 1) * 64 : off, hi = b < bn ? b * 64 : gend;
+        uint32_t lo = b > b0 ? (b - 1) << skl : off, hi = b < bn ? b << skl : gend;
         if (lo < off) lo = off;
         out[j] = lo; /* (the range [lo, hi] is finished below) */
         out[nt + j] = hi;
@@ -919,8 +935,9 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
     const uint32_t *ix = NULL;
     const int64_t *se = NULL, *esk = NULL;
     uint32_t sst = 2;
+    unsigned skl = RIX_SKL;
     uint8_t sorted[UI_MAX_STRIPS];
-    int have = nr && region_index(st, l->idx, r, nr, n, &ix, &se, &sst, &esk, lix, lse, 256, sorted);
+    int have = nr && region_index(st, l->idx, r, nr, n, &ix, &se, &sst, &esk, &skl, lix, lse, 256, sorted);
     if (nrows > UI_MAX_STRIPS) nrows = UI_MAX_STRIPS;
     /* long index arrays (cached, ascending): the searches at every column
      * start, done at once up front (strip_afters), answer the skips below */
@@ -945,8 +962,8 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
         int ucol = -1;             /* until is the start of this column */
         const int64_t *de = se + (size_t)sst * doff; /* depth d's pairs */
         int pre = batch && esk && sorted[d]; /* after[c]: the first region ending after column c's start */
-        if (pre) strip_afters(se + 1, sst, esk, doff, nd, tt, cols + 1, after);
-        for (uint32_t k = pre ? after[0] : ui_skip_after(se + 1, sst, esk, doff, 0, nd, st->vp.t0); k < nd;) {
+        if (pre) strip_afters(se + 1, sst, esk, doff, nd, tt, cols + 1, after, skl);
+        for (uint32_t k = pre ? after[0] : skip_after(se + 1, sst, esk, doff, 0, nd, st->vp.t0, skl); k < nd;) {
             int64_t qs = de[(size_t)sst * k], qe = de[(size_t)sst * k + 1];
             if (qs >= t1) break;
             if (qe <= st->vp.t0) {
@@ -957,7 +974,7 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
                 if (pre && ucol >= 0 && ucol <= cols)
                     k = after[ucol] > k + 1 ? after[ucol] : k + 1;
                 else
-                    k = ui_skip_after(se + 1, sst, esk, doff, k + 1, nd, until);
+                    k = skip_after(se + 1, sst, esk, doff, k + 1, nd, until, skl);
                 continue;
             }
             uint32_t kq = k++; /* the region itself: read only for a wide one's name */
@@ -990,10 +1007,10 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
     int lpre = batch && lt && lsorted;
     if (lpre) {
         for (int c = 0; c <= cols; c++) tt[c]--;
-        strip_afters(lt, LIX_STEP, lsk, 0, nl, tt, cols + 1, after);
+        strip_afters(lt, LIX_STEP, lsk, 0, nl, tt, cols + 1, after, LIX_SKL);
     }
     /* logs are sorted by time: only the visible ones, one per column */
-    uint32_t i = lpre ? after[0] : lt ? ui_skip_after(lt, LIX_STEP, lsk, 0, 0, nl, st->vp.t0 - 1) : gallop_ge(lg, sizeof *lg, offsetof(model_log, time), 0, nl, st->vp.t0);
+    uint32_t i = lpre ? after[0] : lt ? skip_after(lt, LIX_STEP, lsk, 0, 0, nl, st->vp.t0 - 1, LIX_SKL) : gallop_ge(lg, sizeof *lg, offsetof(model_log, time), 0, nl, st->vp.t0);
     while (i < nl) {
         int64_t ti = lg[i].time;
         if (ti >= t1) break;
@@ -1005,7 +1022,7 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
             i = after[c + 1] > i + 1 ? after[c + 1] : i + 1;
         else {
             if (next <= ti) next = ti + 1;
-            i = lt ? ui_skip_after(lt, LIX_STEP, lsk, 0, i + 1, nl, next - 1) : gallop_ge(lg, sizeof *lg, offsetof(model_log, time), i + 1, nl, next);
+            i = lt ? skip_after(lt, LIX_STEP, lsk, 0, i + 1, nl, next - 1, LIX_SKL) : gallop_ge(lg, sizeof *lg, offsetof(model_log, time), i + 1, nl, next);
         }
     }
     free(tt);
