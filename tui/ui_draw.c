@@ -94,6 +94,7 @@ _Static_assert(sizeof(model_log) == 3 * sizeof(int64_t) && offsetof(model_log, t
  * 2 to 4 times wider than the copies, so their blocks are 4 times shorter
  * (a search inside one touches at most 8 cache lines, as with the copies). */
 #define RIX_SKL 6u
+#define RNG_SKL 4u
 #define RIX_DIRECT_SKL 4u
 #define LIX_SKL 4u
 
@@ -135,7 +136,9 @@ struct ui_colcache {
     rix_slot rix[RIX_SLOTS];
     /* GC lane, second row: per range kind (0 assists, 1 sweeps), the
      * latest end of the ranges (sorted by start) before each block of 64:
-     * rmax[k][b] = max end of ranges [0, 64 b), b = 0 .. n / 64 */
+     * rmax[k][b] = max end of ranges [0, 64 b), b = 0 .. n / 64; then the
+     * block keys of their starts, rmax[k][n / 64 + 1 + b] = the start of
+     * range b << RNG_SKL */
     int64_t *rmax[2];
     const model_range *rbase[2];
     uint32_t nrmax[2];
@@ -176,7 +179,7 @@ size_t ui_index_bytes(const ui_state *st)
         if (c->lix[i].sk) b += sizeof *c->lix[i].sk * (((size_t)c->lix[i].n >> LIX_SKL) + 1);
     }
     for (int k = 0; k < 2; k++)
-        if (c->rmax[k]) b += sizeof *c->rmax[k] * ((size_t)c->nrmax[k] / 64 + 1);
+        if (c->rmax[k]) b += sizeof *c->rmax[k] * ((size_t)c->nrmax[k] / 64 + 1 + ((size_t)c->nrmax[k] >> RNG_SKL) + 1);
     return b;
 }
 
@@ -1069,16 +1072,18 @@ static int64_t col_edge(const tl_viewport *vp, int c)
 
 /* The latest range end before each block of 64 ranges of kind k (0
  * assists, 1 sweeps): pm[b] = the largest end of r[0 .. 64 b) (INT64_MIN for
- * b = 0), b = 0 .. n / 64; built once per model (8 bytes per 64 ranges);
- * NULL when memory is short. */
+ * b = 0), b = 0 .. n / 64, then the block keys of the starts (every 1 <<
+ * RNG_SKL ranges, at pm + n / 64 + 1); built once per model (8 bytes per 64
+ * and per 16 ranges); NULL when memory is short. */
 static const int64_t *range_max_ends(ui_state *st, int k, const model_range *r, uint32_t n)
 {
     struct ui_colcache *c = cc_of(st);
     if (!c) return NULL;
     if (c->rmax[k] && c->rbase[k] == r && c->nrmax[k] == n) return c->rmax[k];
     free(c->rmax[k]);
-    c->rmax[k] = malloc(sizeof *c->rmax[k] * ((size_t)n / 64 + 1));
+    c->rmax[k] = malloc(sizeof *c->rmax[k] * ((size_t)n / 64 + 1 + ((size_t)n >> RNG_SKL) + 1));
     if (!c->rmax[k]) return NULL;
+    for (uint32_t i = 0; i < n; i += 1u << RNG_SKL) c->rmax[k][n / 64 + 1 + (i >> RNG_SKL)] = r[i].start;
     int64_t mx = INT64_MIN;
     for (uint32_t i = 0; i < n; i++) {
         if (i % 64 == 0) c->rmax[k][i / 64] = mx;
@@ -1120,7 +1125,7 @@ static void draw_gc_ranges(ui_state *st, int row)
         for (int c = 0; c < cols; c++) {
             int64_t tb = col_edge(&st->vp, c + 1);
             /* ranges starting at or after t1 are not drawn at all */
-            j = gallop_ge(r, sizeof *r, offsetof(model_range, start), j, n, tb < t1 ? tb : t1);
+            j = skip_ge(r, sizeof *r, offsetof(model_range, start), mx + n / 64 + 1, j, n, tb < t1 ? tb : t1, RNG_SKL);
             if (j > 0 && range_ends_after(r, mx, j, ta)) ui_put(g, row, st->label_w + c, cp, UI_S_GC);
             ta = tb;
         }
