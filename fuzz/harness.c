@@ -321,7 +321,7 @@ static void stage_load(const uint8_t *buf, size_t len, fz_stats *st)
     sink_ctx c;
     memset(&c, 0, sizeof c);
     c.syms = syms;
-    tt_sink sink = {&c, on_event, on_progress};
+    tt_sink sink = {&c, on_event, on_progress, 0};
     tt_load_result res;
     tt_err err;
     memset(&res, 0, sizeof res);

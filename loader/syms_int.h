@@ -6,6 +6,58 @@
 
 #include "loader/trace.h"
 
+#include <string.h>
+
+static inline uint64_t mix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+static inline uint64_t load64(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+static inline uint64_t load32(const char *p)
+{
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return w;
+}
+
+/* One multiply per 8 bytes and a full mix at the end; the last (partial)
+ * word is read as the final 8 bytes of the string, overlapping the previous
+ * one, so there is no variable-length copy. Only the lookup tables' layout
+ * depends on it (tt_syms and v2's per-generation strings). */
+static inline uint32_t hash_bytes(const char *p, size_t n)
+{
+    const uint64_t k = 0x9fb21c651e98df25ULL;
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ ((uint64_t)n * k);
+    if (n >= 8) {
+        const char *last = p + n - 8;
+        while (p < last) {
+            h = (h ^ load64(p)) * k;
+            h ^= h >> 29;
+            p += 8;
+        }
+        h = (h ^ load64(last)) * k;
+    } else if (n >= 4) {
+        h = (h ^ (load32(p) | load32(p + n - 4) << 32)) * k;
+    } else if (n) {
+        uint64_t w = (uint64_t)(uint8_t)p[0] | (uint64_t)(uint8_t)p[n / 2] << 8 |
+                     (uint64_t)(uint8_t)p[n - 1] << 16;
+        h = (h ^ w) * k;
+    }
+    return (uint32_t)mix64(h);
+}
+
 typedef struct stk_ent {
     uint64_t off; /* index into frames */
     uint32_t n;
@@ -60,7 +112,8 @@ static inline const char *syms_at(const tt_syms *s, uint32_t id)
 }
 
 /* tt_syms_str for an id known to be below nstrs, without the NULL-safe len. */
-static inline const char *syms_str_at(const tt_syms *s, uint32_t id, size_t *len)
+static inline __attribute__((always_inline)) const char *syms_str_at(const tt_syms *s, uint32_t id,
+                                                                    size_t *len)
 {
     uint32_t b = id >> 6;
     if (__builtin_expect(s->bwide[b] == SYMS_NARROW && (id & 63) != 63, 1)) {

@@ -8,6 +8,20 @@
  *
  * Strings and stacks are interned once into a tt_syms table that outlives the
  * load; events refer to them by 32-bit ids. Id 0 is always "" / "no stack".
+ * What is interned depends on the sink (tt_sink.flags):
+ *  - by default every string of the trace's string tables is interned, in
+ *    the order the tables give them (Go 1.22+ re-emits a generation's
+ *    strings in each generation: each distinct content gets one id), so
+ *    the ids are the same from load to load of the same bytes;
+ *  - with TT_SINK_LOG_TEXT the loader keeps the strings of a Go 1.22+
+ *    generation only while that generation is being delivered, and interns
+ *    into syms only the strings an event hands out as an id (names,
+ *    reasons, categories, metric, label, region and task names, STW kinds,
+ *    frame functions and files), at their first use, so ids come in order
+ *    of first use. Log messages then reach the sink only as bytes
+ *    (tt_event.text), so a trace whose messages are all distinct (Go gives
+ *    every trace.Log message a string of its own) does not make them all
+ *    resident: a sink that keeps them interns them itself.
  *
  * Call order on a sink: on_event for every event (the first is a Sync with
  * N=1), on_progress from time to time; then tt_load returns. If loading
@@ -139,12 +153,16 @@ enum { TT_RES_NONE, TT_RES_GOROUTINE, TT_RES_PROC, TT_RES_THREAD };
  *   TASK_*:           id = task id (a uint64 stored in int64; print it unsigned),
  *                     arg[0] = parent (TT_NO_TASK = none), name = type
  *   REGION_*:         id = task id, name = type
- *   LOG:              id = task id, name = category, msg = message
+ *   LOG:              id = task id, name = category, msg = message (0 when the
+ *                     sink set TT_SINK_LOG_TEXT), text/ntext = the message's
+ *                     bytes (also NUL-terminated; may contain NULs; valid only
+ *                     during the on_event call: copy or intern what you keep)
  *   STATE_TRANSITION: res = goroutine or proc, id = its id, from/to = states,
  *                     name = reason, tstack = transition stack
  *   STACK_SAMPLE:     (stack only)
  *   EXPERIMENTAL:     type = wire type, nattr = number of args, arg[] = values
  *   stack:            the event's own stack (Stack=), 0 = none
+ *   text, ntext:      NULL, 0 except for LOG
  */
 typedef struct tt_event {
     int64_t time;
@@ -167,6 +185,8 @@ typedef struct tt_event {
         uint64_t mono; /* runtime monotonic ns */
         int64_t wall_sec, wall_nsec;
     } sync;
+    const char *text; /* LOG: the message's bytes (see above) */
+    uint32_t ntext;
 } tt_event;
 
 /* ---- loading ------------------------------------------------------------ */
@@ -177,7 +197,13 @@ typedef struct tt_sink {
     int (*on_event)(void *ctx, const tt_event *ev);
     /* Optional: progress in bytes of the input. */
     void (*on_progress)(void *ctx, uint64_t done, uint64_t total);
+    unsigned flags; /* TT_SINK_*; 0 = intern every string (see the top) */
 } tt_sink;
+
+/* The sink reads log messages from tt_event.text only: the loader does not
+ * intern them (LOG events have msg = 0) and interns the other strings of a
+ * Go 1.22+ trace at their first use only (see the top of this file). */
+#define TT_SINK_LOG_TEXT 0x1u
 
 typedef struct tt_load_result {
     int go_minor;          /* header version: 11, 19, 21, 22, 23, 25, 26 */

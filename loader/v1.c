@@ -2230,6 +2230,13 @@ static tt_status convert(v1 *c)
             o.id = (int64_t)A(c, e, 0);
             o.name = str_of(c, (uint32_t)A(c, e, 1));
             o.msg = (uint32_t)A(c, e, 2);
+            {
+                size_t tl;
+                o.text = tt_syms_str(c->syms, o.msg, &tl);
+                o.ntext = (uint32_t)tl;
+            }
+            if (c->sink && (c->sink->flags & TT_SINK_LOG_TEXT))
+                o.msg = 0; /* strings are global in this format: only the id is left out */
             STK(stack_of(c, STKID(c, e)));
             break;
         case E_CPU_SAMPLE:

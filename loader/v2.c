@@ -442,6 +442,35 @@ typedef struct task {
     uint64_t parent;
 } task;
 
+/*
+ * Strings of a generation. A string id's value (sdense, strs) is its global
+ * id + 1, or STR_LOCAL | i: the string is entry i of the generation's
+ * gstore, not interned yet (lazy mode only: TT_SINK_LOG_TEXT). The gstore
+ * holds each distinct content of the generation once (Go gives every log
+ * message an id of its own: most are the same few texts), NUL-terminated;
+ * it is cleared and reused two generations later, so memory is bounded by
+ * the largest generation instead of growing with the trace.
+ */
+#define STR_LOCAL 0x80000000u
+
+typedef struct gsent {
+    uint64_t off;  /* in bytes */
+    uint32_t len;
+    uint32_t hash; /* hash_bytes */
+    uint32_t gid;  /* global id once interned, else UINT32_MAX */
+    uint32_t fwd;  /* while this is the previous generation's store: the
+                      entry + 1 of the same content in the current one */
+} gsent;
+
+typedef struct gstore {
+    char *bytes;
+    size_t nbytes, capbytes;
+    gsent *ents;
+    size_t nents, capents;
+    uint32_t *ht;  /* entry + 1, 0 = empty; a power of two, at most 3/4 full */
+    size_t htcap;
+} gstore;
+
 typedef struct rd {
     const uint8_t *buf;
     size_t len;
@@ -476,7 +505,7 @@ typedef struct rd {
     cpu_sample *cpu;
     size_t ncpu, capcpu, cpupos;
     int64_t cpu_next; /* time of cpu[cpupos], INT64_MAX when none is left */
-    u64map strs;   /* string id -> global id */
+    u64map strs;   /* string id -> its value (see STR_LOCAL), ids not in sdense */
     u64map pcmap;  /* pc -> index into frames */
     pframe *frames;
     size_t nframes, capframes;
@@ -487,11 +516,14 @@ typedef struct rd {
     size_t npcs, cappcs;
     tt_frame *fbuf;
     size_t capfbuf;
-    uint32_t *sdense; /* string id -> global id + 1 (0 = not here: see strs), ids < nsdense */
+    uint32_t *sdense; /* string id -> value (0 = not here: see strs), ids < nsdense */
     size_t nsdense, capsdense;
     uint32_t *psdense; /* sdense of the previous generation */
     size_t npsdense, cappsdense;
     size_t nstrgen;    /* strings of this generation */
+    int lazy;          /* TT_SINK_LOG_TEXT: strings in gs, interned on first use */
+    int gcur;          /* lazy: gs[gcur] is this generation's, the other the previous one's */
+    gstore gs[2];
     struct kd *kdense; /* stack id -> index in stks + 1 (0 = absent), ids < nkdense */
     size_t nkdense, capkdense;
 
@@ -606,21 +638,188 @@ static void set_fshift(rd *r)
     }
 }
 
-static inline int str_lookup(const rd *r, uint64_t id, uint32_t *out)
+/* The value of string id (see STR_LOCAL): 1 if it is in this generation's
+ * table (id 0: "", value 1), else 0. */
+static inline int str_val(const rd *r, uint64_t id, uint32_t *v)
 {
     if (id == 0) {
-        *out = 0;
+        *v = 1;
         return 1;
     }
     if (id < r->nsdense && r->sdense[id]) {
-        *out = r->sdense[id] - 1;
+        *v = r->sdense[id];
         return 1;
     }
     const uint64_t *p = map_get(&r->strs, id);
     if (!p)
         return 0;
-    *out = (uint32_t)*p;
+    *v = (uint32_t)*p;
     return 1;
+}
+
+static void str_set_val(rd *r, uint64_t id, uint32_t v)
+{
+    if (id < r->nsdense && r->sdense[id]) {
+        r->sdense[id] = v;
+        return;
+    }
+    uint64_t *p = map_get(&r->strs, id);
+    if (p)
+        *p = v;
+}
+
+static int gs_put(gstore *g, const char *bytes, uint32_t len, uint32_t h, uint32_t gid,
+                  uint32_t *out);
+
+static __attribute__((noinline)) int str_gid_slow(rd *r, uint64_t id, uint32_t *out);
+
+/* The global id of string id, interned now if it is not yet (lazy mode):
+ * 1 found, 0 unknown id, -1 out of memory. */
+static inline int str_gid(rd *r, uint64_t id, uint32_t *out)
+{
+    uint32_t v;
+    if (id < r->nsdense && (v = r->sdense[id]) - 1 < STR_LOCAL - 1) { /* interned */
+        *out = v - 1;
+        return 1;
+    }
+    return str_gid_slow(r, id, out);
+}
+
+static int str_gid_slow(rd *r, uint64_t id, uint32_t *out)
+{
+    uint32_t v;
+    if (!str_val(r, id, &v))
+        return 0;
+    if (!(v & STR_LOCAL)) {
+        *out = v - 1;
+        return 1;
+    }
+    gsent *e = &r->gs[r->gcur].ents[v & ~STR_LOCAL];
+    if (e->gid == UINT32_MAX) {
+        uint32_t g = tt_syms_intern(r->syms, r->gs[r->gcur].bytes + e->off, e->len);
+        if (g >= STR_LOCAL - 1)
+            return -1;
+        e->gid = g;
+    }
+    str_set_val(r, id, e->gid + 1);
+    *out = e->gid;
+    return 1;
+}
+
+/* The bytes of string id: 1 found, 0 unknown id. */
+static int str_bytes(const rd *r, uint64_t id, const char **p, uint32_t *len)
+{
+    uint32_t v;
+    if (!str_val(r, id, &v))
+        return 0;
+    if (v & STR_LOCAL) {
+        const gstore *g = &r->gs[r->gcur];
+        const gsent *e = &g->ents[v & ~STR_LOCAL];
+        *p = g->bytes + e->off;
+        *len = e->len;
+    } else {
+        size_t l;
+        *p = syms_str_at(r->syms, v - 1, &l);
+        *len = (uint32_t)l;
+    }
+    return 1;
+}
+
+/* Entry of bytes[0..len) (hash h) in g, added if absent (with gid); *out =
+ * its index. Returns -1 on allocation failure. */
+static int gs_put(gstore *g, const char *bytes, uint32_t len, uint32_t h, uint32_t gid,
+                  uint32_t *out)
+{
+    if (g->htcap) {
+        size_t mask = g->htcap - 1;
+        for (size_t i = h & mask; g->ht[i]; i = (i + 1) & mask) {
+            gsent *e = &g->ents[g->ht[i] - 1];
+            if (e->hash == h && e->len == len && memcmp(g->bytes + e->off, bytes, len) == 0) {
+                if (e->gid == UINT32_MAX)
+                    e->gid = gid;
+                *out = g->ht[i] - 1;
+                return 0;
+            }
+        }
+    }
+    if (g->nents >= STR_LOCAL - 1)
+        return -1;
+    if ((g->nents + 1) * 4 > g->htcap * 3) {
+        size_t nc = g->htcap ? g->htcap * 2 : 1024;
+        uint32_t *nt = calloc(nc, sizeof *nt);
+        if (!nt)
+            return -1;
+        for (size_t k = 0; k < g->nents; k++) {
+            size_t i = g->ents[k].hash & (nc - 1);
+            while (nt[i])
+                i = (i + 1) & (nc - 1);
+            nt[i] = (uint32_t)k + 1;
+        }
+        free(g->ht);
+        g->ht = nt;
+        g->htcap = nc;
+    }
+    if (GROW(g->ents, g->capents, g->nents + 1) || GROW(g->bytes, g->capbytes, g->nbytes + len + 1))
+        return -1;
+    memcpy(g->bytes + g->nbytes, bytes, len);
+    g->bytes[g->nbytes + len] = 0;
+    g->ents[g->nents] = (gsent){g->nbytes, len, h, gid, 0};
+    g->nbytes += len + 1;
+    size_t i = h & (g->htcap - 1);
+    while (g->ht[i])
+        i = (i + 1) & (g->htcap - 1);
+    g->ht[i] = (uint32_t)g->nents + 1;
+    *out = (uint32_t)g->nents++;
+    return 0;
+}
+
+static void gs_clear(gstore *g)
+{
+    if (g->nents)
+        memset(g->ht, 0, g->htcap * sizeof *g->ht);
+    g->nents = g->nbytes = 0;
+}
+
+static void gs_free(gstore *g)
+{
+    free(g->bytes);
+    free(g->ents);
+    free(g->ht);
+}
+
+/* Lazy mode: the value of a new string of this generation. Usually the
+ * previous generation had the same string under the same id: then its
+ * entry there says where the content is now (or its global id). */
+static int gs_add(rd *r, uint64_t id, const char *bytes, uint32_t len, uint32_t *v)
+{
+    gstore *cur = &r->gs[r->gcur], *prv = &r->gs[r->gcur ^ 1];
+    uint32_t li;
+    if (id < r->npsdense && r->psdense[id]) {
+        uint32_t pv = r->psdense[id];
+        if (pv & STR_LOCAL) {
+            gsent *pe = &prv->ents[pv & ~STR_LOCAL];
+            if (pe->len == len && memcmp(prv->bytes + pe->off, bytes, len) == 0) {
+                if (!pe->fwd) {
+                    if (gs_put(cur, bytes, len, pe->hash, pe->gid, &li))
+                        return -1;
+                    pe->fwd = li + 1;
+                }
+                *v = STR_LOCAL | (pe->fwd - 1);
+                return 0;
+            }
+        } else if (pv - 1 < r->syms->nstrs) {
+            size_t pl;
+            const char *ps = syms_str_at(r->syms, pv - 1, &pl);
+            if (pl == len && memcmp(ps, bytes, pl) == 0) {
+                *v = pv;
+                return 0;
+            }
+        }
+    }
+    if (gs_put(cur, bytes, len, hash_bytes(bytes, len), UINT32_MAX, &li))
+        return -1;
+    *v = STR_LOCAL | li;
+    return 0;
 }
 
 static inline gstack *stk_lookup(const rd *r, uint64_t id)
@@ -802,22 +1001,30 @@ static tt_status add_strings(rd *r, const rawbatch *rb)
                         "generation %llu: failed to read full string %llu: read %zu but wanted %llu",
                         (unsigned long long)r->gen, (unsigned long long)id, b.n - b.i,
                         (unsigned long long)len);
-        uint32_t gid;
-        if (id == 0 || str_lookup(r, id, &gid))
+        uint32_t v;
+        if (id == 0 || str_val(r, id, &v))
             return fail(r, TT_ERR_FORMAT, at, "generation %llu: multiple strings with the same ID: id=%llu",
                         (unsigned long long)r->gen, (unsigned long long)id);
         const char *bytes = (const char *)b.p + b.i;
-        /* Usually the previous generation had the same string under this id:
-         * then its interned id is the answer (interning is by content). */
-        gid = UINT32_MAX;
-        if (id < r->npsdense && r->psdense[id] && r->psdense[id] - 1 < r->syms->nstrs) {
-            size_t pl;
-            const char *ps = syms_str_at(r->syms, r->psdense[id] - 1, &pl);
-            if (pl == len && memcmp(ps, bytes, pl) == 0)
-                gid = r->psdense[id] - 1;
+        if (r->lazy) {
+            if (gs_add(r, id, bytes, (uint32_t)len, &v))
+                return NOMEM(r, at);
+        } else {
+            /* Usually the previous generation had the same string under this
+             * id: then its interned id is the answer (interning is by content). */
+            uint32_t gid = UINT32_MAX;
+            if (id < r->npsdense && r->psdense[id] && r->psdense[id] - 1 < r->syms->nstrs) {
+                size_t pl;
+                const char *ps = syms_str_at(r->syms, r->psdense[id] - 1, &pl);
+                if (pl == len && memcmp(ps, bytes, pl) == 0)
+                    gid = r->psdense[id] - 1;
+            }
+            if (gid == UINT32_MAX && (gid = tt_syms_intern(r->syms, bytes, (size_t)len)) == UINT32_MAX)
+                return NOMEM(r, at);
+            if (gid >= STR_LOCAL - 1)
+                return fail(r, TT_ERR_LIMIT, at, "too many distinct strings");
+            v = gid + 1;
         }
-        if (gid == UINT32_MAX && (gid = tt_syms_intern(r->syms, bytes, (size_t)len)) == UINT32_MAX)
-            return NOMEM(r, at);
         /* ids up to about twice the count so far go to the dense array
          * (linear memory), others to the map */
         r->nstrgen++;
@@ -831,8 +1038,8 @@ static tt_status add_strings(rd *r, const rawbatch *rb)
                     memset(r->sdense + r->nsdense, 0, (id - r->nsdense) * sizeof *r->sdense);
                 r->nsdense = id + 1;
             }
-            r->sdense[id] = gid + 1;
-        } else if (!map_put(&r->strs, id, gid)) {
+            r->sdense[id] = v;
+        } else if (!map_put(&r->strs, id, v)) {
             return NOMEM(r, at);
         }
         b.i += (size_t)len;
@@ -1017,6 +1224,10 @@ static void gen_reset(rd *r)
         r->capsdense = c;
         r->nsdense = 0;
         r->nstrgen = 0;
+        if (r->lazy) {
+            r->gcur ^= 1;
+            gs_clear(&r->gs[r->gcur]);
+        }
     }
     map_clear(&r->pcmap);
     r->nframes = 0;
@@ -1037,12 +1248,12 @@ static tt_status validate_gen(rd *r, size_t at)
     for (size_t i = 0; i < r->nframes; i++) {
         const pframe *f = &r->frames[i];
         uint32_t sid;
-        if (f->func && !str_lookup(r, f->func, &sid))
+        if (f->func && !str_val(r, f->func, &sid))
             return fail(r, TT_ERR_FORMAT, at,
                         "generation %llu: found invalid func string ID %llu for pc %#llx",
                         (unsigned long long)r->gen, (unsigned long long)f->func,
                         (unsigned long long)f->pc);
-        if (f->file && !str_lookup(r, f->file, &sid))
+        if (f->file && !str_val(r, f->file, &sid))
             return fail(r, TT_ERR_FORMAT, at,
                         "generation %llu: found invalid file string ID %llu for pc %#llx",
                         (unsigned long long)r->gen, (unsigned long long)f->file,
@@ -1824,8 +2035,10 @@ static inline __attribute__((always_inline)) tt_status region_ev(rd *r, oev *ev,
 {
     VCTX(MUST, MUST, MUST);
     uint32_t name = 0;
-    if (!str_lookup(r, ev->args[1], &name))
-        return ord_fail(r, ev, "invalid string ID %llu", (unsigned long long)ev->args[1]);
+    int k = str_gid(r, ev->args[1], &name);
+    if (k <= 0)
+        return k < 0 ? NOMEM(r, ev->off)
+                     : ord_fail(r, ev, "invalid string ID %llu", (unsigned long long)ev->args[1]);
     gst *s = g_get(r, cur.g);
     if (!s)
         return ord_fail(r, ev, "encountered %s without known state for current goroutine %lld",
@@ -2243,8 +2456,10 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
             ev->args[1] = TT_NO_TASK;
         }
         uint32_t nmv = 0;
-        if (!str_lookup(r, ev->args[2], &nmv))
-            return ord_fail(r, ev, "invalid string ID %llu", (unsigned long long)ev->args[2]);
+        int k = str_gid(r, ev->args[2], &nmv);
+        if (k <= 0)
+            return k < 0 ? NOMEM(r, ev->off)
+                         : ord_fail(r, ev, "invalid string ID %llu", (unsigned long long)ev->args[2]);
         const uint32_t *nm = &nmv;
         size_t ti;
         if (r->ntfree) {
@@ -2518,8 +2733,8 @@ static tt_status resolve_stack_slow(rd *r, uint64_t id, uint32_t *out, size_t of
                 return fail(r, TT_ERR_FORMAT, off, "unknown pc %#llx", (unsigned long long)pc);
             const pframe *f = &r->frames[*fi];
             uint32_t fn = 0, fl = 0;
-            (void)str_lookup(r, f->func, &fn);
-            (void)str_lookup(r, f->file, &fl);
+            if (str_gid(r, f->func, &fn) < 0 || str_gid(r, f->file, &fl) < 0)
+                return NOMEM(r, off);
             r->fbuf[i] = (tt_frame){pc, f->line, fn, fl};
         }
         uint32_t gid = tt_syms_stack(r->syms, r->fbuf, s->n);
@@ -2542,18 +2757,43 @@ static inline tt_status resolve_str(rd *r, uint64_t id, uint32_t *out, const oev
         *out = 0;
         return TT_OK;
     }
-    if (id < r->nsdense && r->sdense[id]) {
-        *out = r->sdense[id] - 1;
+    uint32_t v;
+    if (id < r->nsdense && (v = r->sdense[id]) - 1 < STR_LOCAL - 1) { /* interned */
+        *out = v - 1;
         return TT_OK;
     }
     return resolve_str_slow(r, id, out, e);
 }
 
+static tt_status bad_str(rd *r, uint64_t id, const oev *e)
+{
+    return fail(r, TT_ERR_FORMAT, e->off, "generation %llu: found invalid string ID %llu for event %s",
+                (unsigned long long)r->gen, (unsigned long long)id, ev_name(e->typ));
+}
+
 static tt_status resolve_str_slow(rd *r, uint64_t id, uint32_t *out, const oev *e)
 {
-    if (!str_lookup(r, id, out))
-        return fail(r, TT_ERR_FORMAT, e->off, "generation %llu: found invalid string ID %llu for event %s",
-                    (unsigned long long)r->gen, (unsigned long long)id, ev_name(e->typ));
+    int k = str_gid(r, id, out);
+    if (k <= 0)
+        return k < 0 ? NOMEM(r, e->off) : bad_str(r, id, e);
+    return TT_OK;
+}
+
+/* A log message: its bytes, and its global id unless the sink reads the
+ * text only (lazy). */
+static inline tt_status resolve_msg(rd *r, uint64_t id, tt_event *ev, const oev *e)
+{
+    if (!r->lazy) {
+        tt_status st = resolve_str(r, id, &ev->msg, e);
+        if (st)
+            return st;
+        size_t l;
+        ev->text = syms_str_at(r->syms, ev->msg, &l);
+        ev->ntext = (uint32_t)l;
+        return TT_OK;
+    }
+    if (!str_bytes(r, id, &ev->text, &ev->ntext))
+        return bad_str(r, id, e);
     return TT_OK;
 }
 
@@ -2614,7 +2854,8 @@ static inline __attribute__((always_inline)) tt_status emit_ev(rd *r, const oev 
     /* Go's validateTableIDs: every string and stack ID argument of the
      * event is resolved below, which fails on an unknown ID. */
     /* Built in r->ebuf, whose sync fields are never written (always zero):
-     * every other field is set here, as if from a zeroed event. */
+     * every other field is set here, as if from a zeroed event (text and
+     * ntext: put back to NULL, 0 after each LOG event). */
     tt_event *const evp = &r->ebuf;
 #define ev (*evp)
     ev.id = 0;
@@ -2736,9 +2977,14 @@ static inline __attribute__((always_inline)) tt_status emit_ev(rd *r, const oev 
         break;
     case EV_USER_LOG:
         ev.id = (int64_t)a[0];
-        if ((st = resolve_str(r, a[1], &ev.name, e)) || (st = resolve_str(r, a[2], &ev.msg, e)))
+        if ((st = resolve_str(r, a[1], &ev.name, e)) || (st = resolve_msg(r, a[2], &ev, e)))
             return st;
-        break;
+        /* the only kind with text: the other kinds leave text/ntext as
+         * NULL, 0 (r->ebuf starts zeroed) */
+        st = deliver(r, &ev);
+        ev.text = NULL;
+        ev.ntext = 0;
+        return st;
     /* state transitions */
     /* state transitions (res, from and to of most come from ev_rft) */
     case EV_PROC_START:
@@ -3030,6 +3276,8 @@ static void rd_free(rd *r)
     free(r->fbuf);
     free(r->sdense);
     free(r->psdense);
+    gs_free(&r->gs[0]);
+    gs_free(&r->gs[1]);
     free(r->kdense);
     free(r->gtab);
     for (size_t i = 0; i < r->ngchunks; i++)
@@ -3089,6 +3337,7 @@ tt_status tt_load_v2(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
         if (sink->on_event)
             r->on_event = sink->on_event;
         r->sink_ctx = sink->ctx;
+        r->lazy = (sink->flags & TT_SINK_LOG_TEXT) != 0;
     }
     r->res = res;
     r->err = err;

@@ -42,7 +42,7 @@ static tt_syms *load(const char *open_path, sum *out, int *mapped)
     *mapped = f.mapped;
     tt_syms *s = tt_syms_new();
     assert_non_null(s);
-    tt_sink sink = {out, on_ev, NULL};
+    tt_sink sink = {out, on_ev, NULL, 0};
     tt_load_result res;
     assert_int_equal(tt_load_file(&f, s, &sink, &res, &err), TT_OK);
     tt_file_close(&f);

@@ -205,7 +205,7 @@ static tt_status load(const v1gen *g, const char *name, rec *r, tt_err *err)
     assert_non_null(r->syms);
     put(r, "%s", "");
     dump_bytes(g, name);
-    tt_sink sink = {r, on_event, NULL};
+    tt_sink sink = {r, on_event, NULL, 0};
     tt_load_result res;
     memset(err, 0, sizeof *err);
     return tt_load_v1(g->buf, g->len, minor_of(g), r->syms, &sink, &res, err);
@@ -1305,7 +1305,7 @@ static void test_truncation_and_corruption(void **st)
     for (size_t n = 16; n < g.len; n++) {
         memset(&r, 0, sizeof r);
         r.syms = tt_syms_new();
-        tt_sink sink = {&r, on_event, NULL};
+        tt_sink sink = {&r, on_event, NULL, 0};
         tt_status s = tt_load_v1(g.buf, n, 19, r.syms, &sink, NULL, &err);
         assert_int_not_equal(s, TT_OK);
         assert_int_equal(r.n, 0);
@@ -1322,7 +1322,7 @@ static void test_truncation_and_corruption(void **st)
             copy[i] = vals[k];
             memset(&r, 0, sizeof r);
             r.syms = tt_syms_new();
-            tt_sink sink = {&r, on_event, NULL};
+            tt_sink sink = {&r, on_event, NULL, 0};
             tt_load_result res;
             if (tt_load_v1(copy, g.len, 19, r.syms, &sink, &res, &err) == TT_OK) {
                 ok++;
@@ -1350,7 +1350,7 @@ static void test_sink_stop(void **st)
     v1gen g;
     build_basic(&g, 19, 0);
     int n = 0;
-    tt_sink sink = {&n, stop_cb, NULL};
+    tt_sink sink = {&n, stop_cb, NULL, 0};
     tt_err err;
     tt_syms *s = tt_syms_new();
     assert_int_equal(tt_load_v1(g.buf, g.len, 19, s, &sink, NULL, &err), TT_ERR_STOPPED);
@@ -1409,7 +1409,7 @@ static size_t load_dir(const char *dir, const char *suffix)
         rec r;
         memset(&r, 0, sizeof r);
         r.syms = tt_syms_new();
-        tt_sink sink = {&r, on_event, NULL};
+        tt_sink sink = {&r, on_event, NULL, 0};
         tt_load_result res;
         if (tt_load_v1(f.data, f.len, minor, r.syms, &sink, &res, &err) != TT_OK)
             fail_msg("%s: %s", path, err.msg);

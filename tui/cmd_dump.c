@@ -213,6 +213,12 @@ static void put_q(dumper *d, uint32_t id)
     d->n += tt_quote(d->buf + d->n, s, len);
 }
 
+static void put_qb(dumper *d, const char *s, size_t len)
+{
+    need(d, TT_QUOTE_MAX(len));
+    d->n += tt_quote(d->buf + d->n, s, len);
+}
+
 static void put_raw(dumper *d, uint32_t id)
 {
     size_t len;
@@ -508,7 +514,7 @@ static int on_event(void *ctx, const tt_event *e)
         PUTS(d, " Category=");
         put_q(d, e->name);
         PUTS(d, " Message=");
-        put_q(d, e->msg);
+        put_qb(d, e->text, e->ntext);
         break;
     case TT_EV_STATE_TRANSITION:
         if (e->res == TT_RES_GOROUTINE) {
@@ -705,7 +711,8 @@ int gotv_cmd_dump(int argc, char **argv)
         }
     }
 
-    tt_sink sink = {&d, count ? count_event : on_event, NULL};
+    /* the text printed is the message's bytes: nothing keeps log messages */
+    tt_sink sink = {&d, count ? count_event : on_event, NULL, TT_SINK_LOG_TEXT};
     tt_load_result res;
     memset(&res, 0, sizeof res);
     tt_status s = tt_load_file(&f, syms, &sink, &res, &err);

@@ -33,7 +33,7 @@ tt_status load_bytes(const uint8_t *buf, size_t len, coll *c, tt_load_result *re
     memset(c, 0, sizeof *c);
     memset(err, 0, sizeof *err);
     c->syms = tt_syms_new();
-    tt_sink sink = {c, on_ev, on_progress};
+    tt_sink sink = {c, on_ev, on_progress, 0};
     return tt_load(buf, len, c->syms, &sink, res, err);
 }
 
