@@ -242,6 +242,7 @@ static void check_syms(const tt_syms *s)
 
 typedef struct sink_ctx {
     const tt_syms *syms;
+    int text_mode; /* loaded with TT_SINK_LOG_TEXT */
     uint64_t n;
     int64_t last_time;
     uint64_t last_done;
@@ -286,6 +287,23 @@ static int on_event(void *vctx, const tt_event *ev)
     }
     if (ev->res > TT_RES_THREAD)
         fz_fail("event %llu: resource kind %u", (unsigned long long)c->n, ev->res);
+    /* log messages: bytes during the call (NUL-terminated); with
+     * TT_SINK_LOG_TEXT no id, else the id's string is the same text */
+    if (ev->kind == TT_EV_LOG) {
+        if (!ev->text || ev->text[ev->ntext] != 0)
+            fz_fail("event %llu: log text missing or not NUL-terminated", (unsigned long long)c->n);
+        if (c->text_mode && ev->msg)
+            fz_fail("event %llu: log msg id %u with TT_SINK_LOG_TEXT", (unsigned long long)c->n,
+                    ev->msg);
+        if (!c->text_mode && tt_syms_str) {
+            size_t l = 0;
+            const char *p = tt_syms_str(c->syms, ev->msg, &l);
+            if (l != ev->ntext || memcmp(p, ev->text, l) != 0)
+                fz_fail("event %llu: log text is not string %u", (unsigned long long)c->n, ev->msg);
+        }
+    } else if (ev->text || ev->ntext) {
+        fz_fail("event %llu (kind %u): text set", (unsigned long long)c->n, ev->kind);
+    }
     if (ev->nattr > 3 && ev->kind != TT_EV_EXPERIMENTAL)
         fz_fail("event %llu: nattr %u", (unsigned long long)c->n, ev->nattr);
     if (ev->flags & ~(unsigned)FZ_KNOWN_FLAGS)
@@ -340,6 +358,34 @@ static void stage_load(const uint8_t *buf, size_t len, fz_stats *st)
     st->events = c.n;
     g_load_res = res;
     g_load_err = err;
+    tt_syms_free(syms);
+
+    /* again with log messages as text (per-generation strings): the same
+     * events and the same outcome */
+    if (!(syms = tt_syms_new()))
+        return;
+    sink_ctx c2;
+    memset(&c2, 0, sizeof c2);
+    c2.syms = syms;
+    c2.text_mode = 1;
+    tt_sink sink2 = {&c2, on_event, on_progress, TT_SINK_LOG_TEXT};
+    tt_load_result res2;
+    tt_err err2;
+    memset(&res2, 0, sizeof res2);
+    memset(&err2, 0, sizeof err2);
+    tt_status s2 = tt_load(buf, len, syms, &sink2, &res2, &err2);
+    check_err("tt_load (text)", s2, &err2);
+    if (s2 != s || c2.n != c.n)
+        fz_fail("tt_load: status %d, %llu events; with TT_SINK_LOG_TEXT: status %d, %llu events",
+                (int)s, (unsigned long long)c.n, (int)s2, (unsigned long long)c2.n);
+    if (s != TT_OK && (err2.code != err.code || err2.offset != err.offset ||
+                       strcmp(err2.msg, err.msg) != 0))
+        fz_fail("tt_load: error '%s' at %llu; with TT_SINK_LOG_TEXT '%s' at %llu", err.msg,
+                (unsigned long long)err.offset, err2.msg, (unsigned long long)err2.offset);
+    if (s == TT_OK && (res2.truncated != res.truncated || res2.valid_events != res.valid_events ||
+                       res2.warn.offset != res.warn.offset))
+        fz_fail("tt_load: result differs with TT_SINK_LOG_TEXT");
+    check_syms(syms);
     tt_syms_free(syms);
 }
 
