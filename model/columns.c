@@ -44,17 +44,22 @@ _Static_assert(MODEL_PBLOCK == MODEL_CK_EVERY, "block_ends reads block ends from
 #define BGRID_BLOCKS 8u
 /* Blocks per super-block (the coarse level of a block index). */
 #define SB_BLOCKS 32u
-/* Words of the header after the block ends. */
-#define BHDR 5u
+/* Words of the header (before the grid). */
+#define BHDR 6u
 
 /*
  * The block index of lane idx of kind k, NULL if it has none (few spans, or
  * no memory). Built on first use (not thread-safe, like the rest of
- * model_cache). One allocation: nb = n / MODEL_CK_EVERY block ends bend[j]
- * (the end of span 32j + 31), then a header h = bend + nb: h[0] = base (=
- * bend[0]), h[1] = the cell width w, h[2] = ncell (0: no grid), h[3] = nsb
+ * model_cache). The nb = n / MODEL_CK_EVERY block ends bend[j] (the end of
+ * span 32j + 31) are the lane's anchors bases + 1 (the start of span 32 (j
+ * + 1)) when no block's last span escapes (a gap after it) and the lane
+ * goes on after block nb - 1: no copy, 8 bytes per block saved (every long
+ * lane of stress-100mb); else a copy after the header. One allocation,
+ * model_cache.bend[k][idx] = the header h (*hp): h[0] = base (= bend[0]),
+ * h[1] = the cell width w, h[2] = ncell (0: no grid), h[3] = nsb
  * (super-blocks, below), h[4] = the columns answered from super-blocks
- * (statistics for the tests: model_lod2_cols), then ncell + 1 uint32 g[c] = the first block j with
+ * (statistics for the tests: model_lod2_cols), h[5] = the words before the
+ * copied ends (0: the anchors), then ncell + 1 uint32 g[c] = the first block j with
  * bend[j] > base + c * w. For a time t in cell c the first block ending after
  * t is in [g[c], g[c + 1]]: one probe of the grid and a few of bend (a
  * handful of cache lines) instead of a galloping search over the whole index,
@@ -69,10 +74,11 @@ _Static_assert(MODEL_PBLOCK == MODEL_CK_EVERY, "block_ends reads block ends from
  * and block ends scattered over megabytes. 0.07 bytes per span (nst = 4).
  * nsb is 0 when the block ends are not sorted (hostile input).
  */
-static const int64_t *block_ends(const model *m, model_lane_kind k, uint32_t idx)
+static const int64_t *block_ends(const model *m, model_lane_kind k, uint32_t idx, const int64_t **hp)
 {
     const model_lanes *l = &m->lanes[k];
     uint32_t n = l->cnt[idx];
+    *hp = NULL;
     if (n < BEND_MIN)
         return NULL;
     model_cache *c = m->cache;
@@ -81,25 +87,37 @@ static const int64_t *block_ends(const model *m, model_lane_kind k, uint32_t idx
         if (!c->bend[k])
             return NULL;
     }
+    uint32_t nb = n / MODEL_CK_EVERY;
     if (!c->bend[k][idx]) {
-        uint32_t nb = n / MODEL_CK_EVERY, ncell = nb / BGRID_BLOCKS, nsb = nb / SB_BLOCKS;
+        uint32_t ncell = nb / BGRID_BLOCKS, nsb = nb / SB_BLOCKS;
         size_t gw = ((size_t)ncell + 2) / 2; /* words of the grid */
-        int64_t *b = malloc(sizeof *b * ((size_t)nb + BHDR + gw + (size_t)nsb * (1 + l->nst)));
-        if (!b)
-            return NULL;
+        size_t hw = BHDR + gw + (size_t)nsb * (1 + l->nst); /* words of the header */
         /* the end of span 32 j + 31 is the start of span 32 (j + 1): the
          * anchor of block j + 1 (MODEL_PBLOCK == MODEL_CK_EVERY), unless the
          * span escapes (a gap after it) or is the lane's last */
         const int64_t *bs = l->bases[idx];
         const uint8_t *rec = l->rec[idx];
-        for (uint32_t j = 0; j < nb; j++) {
+        int anchors = nb * MODEL_CK_EVERY < n;
+        for (uint32_t j = 0; j < nb && anchors; j++) {
+            const uint8_t *p = rec + ((size_t)j * MODEL_CK_EVERY + MODEL_CK_EVERY - 1) * l->stride;
+            uint32_t st = l->stride == sizeof(model_gsp) ? MODEL_REC_ST(sizeof(model_gsp), p)
+                                                         : MODEL_REC_ST(sizeof(model_psp), p);
+            if (st == MODEL_ESC)
+                anchors = 0;
+        }
+        int64_t *h = malloc(sizeof *h * (hw + (anchors ? 0 : (size_t)nb)));
+        if (!h)
+            return NULL;
+        int64_t *copy = anchors ? NULL : h + hw;
+        const int64_t *b = anchors ? bs + 1 : copy;
+        for (uint32_t j = 0; j < nb && copy; j++) {
             uint32_t i = j * MODEL_CK_EVERY + MODEL_CK_EVERY - 1;
             const uint8_t *p = rec + (size_t)i * l->stride;
             uint32_t st = l->stride == sizeof(model_gsp) ? MODEL_REC_ST(sizeof(model_gsp), p)
                                                          : MODEL_REC_ST(sizeof(model_psp), p);
-            b[j] = st != MODEL_ESC && i + 1 < n ? bs[j + 1] : model_rec_end(l, idx, i);
+            copy[j] = st != MODEL_ESC && i + 1 < n ? bs[j + 1] : model_rec_end(l, idx, i);
         }
-        int64_t *h = b + nb;
+        h[5] = anchors ? 0 : (int64_t)hw;
         uint64_t span = (uint64_t)b[nb - 1] - (uint64_t)b[0];
         if (b[nb - 1] < b[0] || span > (UINT64_C(1) << 62))
             ncell = 0; /* (not sorted, or absurd times: the galloping search only) */
@@ -126,9 +144,11 @@ static const int64_t *block_ends(const model *m, model_lane_kind k, uint32_t idx
         }
         h[3] = nsb;
         h[4] = 0;
-        c->bend[k][idx] = b;
+        c->bend[k][idx] = h;
     }
-    return c->bend[k][idx];
+    const int64_t *h = c->bend[k][idx];
+    *hp = h;
+    return h[5] ? h + h[5] : l->bases[idx] + 1;
 }
 
 /* The coarse level of a block index of nb blocks: nsb super-blocks, their
@@ -138,9 +158,8 @@ typedef struct lod2 {
     const int64_t *send, *scum;
 } lod2;
 
-static inline lod2 lod2_of(const int64_t *bend, uint32_t nb, uint32_t nst)
+static inline lod2 lod2_of(const int64_t *h, uint32_t nb, uint32_t nst)
 {
-    const int64_t *h = bend + nb;
     lod2 r;
     r.nsb = (uint32_t)h[3];
     r.send = h + BHDR + ((size_t)h[2] + 2) / 2;
@@ -149,12 +168,12 @@ static inline lod2 lod2_of(const int64_t *bend, uint32_t nb, uint32_t nst)
     return r;
 }
 
-/* The first block j >= lo (lo < nb, bend[lo] <= t) with bend[j] > t, or nb. */
-static inline uint32_t bend_find(const int64_t *bend, uint32_t nb, uint32_t lo, int64_t t)
+/* The first block j >= lo (lo < nb, bend[lo] <= t) with bend[j] > t, or nb
+ * (h: the index's header). */
+static inline uint32_t bend_find(const int64_t *bend, const int64_t *h, uint32_t nb, uint32_t lo, int64_t t)
 {
     if (lo + 1 >= nb || bend[lo + 1] > t)
         return lo + 1;
-    const int64_t *h = bend + nb;
     uint32_t ncell = (uint32_t)h[2], a = lo + 2, b = nb;
     if (ncell) {
         /* t >= bend[lo + 1] >= base */
@@ -202,7 +221,8 @@ AI void cum_full(const model_lanes *l, uint32_t lane, uint32_t i, int64_t acc[MS
  * of the whole spans [0, i). */
 typedef struct cum_cursor {
     uint32_t i;
-    const int64_t *bend; /* the lane's block index, or NULL */
+    const int64_t *bend; /* the lane's block ends, or NULL */
+    const int64_t *bh;   /* their index's header */
     int64_t full[MS__COUNT];
 } cum_cursor;
 
@@ -216,7 +236,7 @@ AI void cum_next(const model_lanes *l, uint32_t lane, cum_cursor *cu, int64_t t,
          * from its checkpoint (or from the cursor, in the same block) */
         uint32_t nb = n / MODEL_CK_EVERY, b0 = cu->i / MODEL_CK_EVERY, jb = b0;
         if (jb < nb && cu->bend[jb] <= t)
-            jb = bend_find(cu->bend, nb, jb, t);
+            jb = bend_find(cu->bend, cu->bh, nb, jb, t);
         uint32_t k = cu->i;
         if (jb != b0 && jb < nb) {
             /* a complete block: walk from the nearer of its two checkpoints
@@ -289,9 +309,9 @@ AI void cum_next(const model_lanes *l, uint32_t lane, cum_cursor *cu, int64_t t,
 }
 
 /* The first block j with bend[j] > t, or nb. */
-static inline uint32_t bend_upper(const int64_t *bend, uint32_t nb, int64_t t)
+static inline uint32_t bend_upper(const int64_t *bend, const int64_t *h, uint32_t nb, int64_t t)
 {
-    return bend[0] > t ? 0 : bend_find(bend, nb, 0, t);
+    return bend[0] > t ? 0 : bend_find(bend, h, nb, 0, t);
 }
 
 /*
@@ -364,11 +384,11 @@ static inline const int64_t *ck_at(const model_lanes *l, uint32_t lane, uint32_t
  * from whole blocks of 32 spans (decide_blocks), or -1. Cost: two searches
  * in the block index (bend_find) and four checkpoints (two pairs of
  * neighbours), however many spans the column holds. */
-static int columns_by_blocks(const model_lanes *l, uint32_t lane, const int64_t *bend, uint32_t nb,
+static int columns_by_blocks(const model_lanes *l, uint32_t lane, const int64_t *bend, const int64_t *bh, uint32_t nb,
                              int64_t ta, int64_t tb, int64_t *gap)
 {
-    uint32_t f1 = bend_upper(bend, nb, ta > INT64_MIN ? ta - 1 : ta); /* first block ending at or after ta */
-    uint32_t j2 = bend_upper(bend, nb, tb);     /* blocks [0, j2) end at or before tb */
+    uint32_t f1 = bend_upper(bend, bh, nb, ta > INT64_MIN ? ta - 1 : ta); /* first block ending at or after ta */
+    uint32_t j2 = bend_upper(bend, bh, nb, tb);     /* blocks [0, j2) end at or before tb */
     uint32_t j1 = f1 + 1;
     if (f1 >= nb || j1 >= j2)
         return -1;
@@ -455,10 +475,9 @@ static int64_t col_time(int64_t t0, double ns_per_col, uint32_t c)
  * spans nearly every read of the sweep misses). Reads only; the sweep's
  * results do not depend on it.
  */
-static void columns_prefetch(const model_lanes *l, uint32_t lane, const int64_t *bend, uint32_t nb,
+static void columns_prefetch(const model_lanes *l, uint32_t lane, const int64_t *bend, const int64_t *h, uint32_t nb,
                              const int64_t *tb, uint32_t n)
 {
-    const int64_t *h = bend + nb;
     uint32_t ncell = (uint32_t)h[2];
     if (!ncell || !n)
         return;
@@ -511,12 +530,12 @@ AI void columns_s(const model *m, model_lane_kind k, uint32_t idx, int64_t t0, d
 #define EDGE(c) (edges ? edges[c] : col_time(t0, ns_per_col, c))
     int64_t ta = EDGE(0);
     cum_cursor cu;
-    cu.bend = block_ends(m, k, idx);
+    cu.bend = block_ends(m, k, idx, &cu.bh);
     uint32_t nb = n / MODEL_CK_EVERY;
     if (cu.bend) {
         /* the block holding the first span ending after ta, from the time
          * grid (a sweep over a few columns starts as cheaply as a column) */
-        uint32_t jb = bend_upper(cu.bend, nb, ta);
+        uint32_t jb = bend_upper(cu.bend, cu.bh, nb, ta);
         cu.i = rec_after_s(l, idx, jb * MODEL_CK_EVERY, jb < nb ? jb * MODEL_CK_EVERY + MODEL_CK_EVERY : n, ta, S);
     } else {
         cu.i = rec_after_s(l, idx, 0, n, ta, S);
@@ -533,7 +552,7 @@ AI void columns_s(const model *m, model_lane_kind k, uint32_t idx, int64_t t0, d
     lod2 z = {0, NULL, NULL};
     uint64_t wide2 = UINT64_MAX;
     if (cu.bend) {
-        z = lod2_of(cu.bend, nb, l->nst);
+        z = lod2_of(cu.bh, nb, l->nst);
         if (z.nsb >= 2 && z.send[z.nsb - 1] > z.send[0])
             wide2 = ((uint64_t)z.send[z.nsb - 1] - (uint64_t)z.send[0]) / z.nsb * 4 + 1;
     }
@@ -557,7 +576,7 @@ AI void columns_s(const model *m, model_lane_kind k, uint32_t idx, int64_t t0, d
             for (uint32_t i = 0; pf && i < q; i++)
                 pft[i] = EDGE(c + i + 1);
             if (pf)
-                columns_prefetch(l, idx, cu.bend, nb, pft, q);
+                columns_prefetch(l, idx, cu.bend, cu.bh, nb, pft, q);
         }
         int64_t tb = EDGE(c + 1);
         if (wide2 != UINT64_MAX && tb >= ta && (uint64_t)tb - (uint64_t)ta >= wide2 &&
@@ -569,7 +588,7 @@ AI void columns_s(const model *m, model_lane_kind k, uint32_t idx, int64_t t0, d
                 hits2++;
                 if (mg)
                     mg[c] = margin_byte(gap);
-                ((int64_t *)(uintptr_t)(cu.bend + nb))[4]++; /* (the cache is ours to write) */
+                ((int64_t *)(uintptr_t)cu.bh)[4]++; /* (the cache is ours to write) */
                 m->cache->lod_cols++;
                 out[c] = (uint8_t)d;
                 a_ok = 0;
@@ -581,7 +600,7 @@ AI void columns_s(const model *m, model_lane_kind k, uint32_t idx, int64_t t0, d
             (tries < 16 || hits * 4 >= tries)) {
             /* (stop trying on a lane whose columns blocks rarely decide) */
             int64_t gap = 0;
-            int d = columns_by_blocks(l, idx, cu.bend, nb, ta, tb, &gap);
+            int d = columns_by_blocks(l, idx, cu.bend, cu.bh, nb, ta, tb, &gap);
             tries++;
             if (d >= 0) {
                 hits++;
@@ -700,14 +719,29 @@ void model_lane_columns_at_mg(const model *m, model_lane_kind k, uint32_t idx, c
     }
 }
 
+size_t model_block_index_bytes(const model *m)
+{
+    size_t r = 0;
+    for (int k = 0; k < 4; k++)
+        for (uint32_t i = 0; m->cache->bend[k] && i < m->lanes[k].n; i++) {
+            const int64_t *h = m->cache->bend[k][i];
+            if (!h)
+                continue;
+            uint32_t nb = m->lanes[k].cnt[i] / MODEL_CK_EVERY, ncell = nb / BGRID_BLOCKS;
+            size_t hw = BHDR + ((size_t)ncell + 2) / 2 + (size_t)(nb / SB_BLOCKS) * (1 + m->lanes[k].nst);
+            r += sizeof *h * (hw + (h[5] ? nb : 0));
+        }
+    return r;
+}
+
 uint64_t model_lod2_cols(const model *m)
 {
     uint64_t r = 0;
     for (int k = 0; k < 4; k++)
         for (uint32_t i = 0; m->cache->bend[k] && i < m->lanes[k].n; i++) {
-            const int64_t *b = m->cache->bend[k][i];
-            if (b)
-                r += (uint64_t)b[m->lanes[k].cnt[i] / MODEL_CK_EVERY + 4];
+            const int64_t *h = m->cache->bend[k][i];
+            if (h)
+                r += (uint64_t)h[4];
         }
     return r;
 }

@@ -17,7 +17,13 @@
  *     one time stream: on 400 goroutines changing state 200000 times, the
  *     three take less than 4.5 bytes per point of the longest (3.5; separate
  *     streams took 7.3); their values at random times equal the counts
- *     replayed from the transitions (test_series checks every query).
+ *     replayed from the transitions (test_series checks every query);
+ *   - the block index of long lanes (model_lane_columns) reads its block
+ *     ends from the lane's anchors unless a block's last span is followed
+ *     by a gap or ends the lane: three goroutines of 4096+ spans (no gap,
+ *     exactly 128 blocks, gaps) give model_lane_columns' reference states
+ *     at random views, and only the last two copy their ends
+ *     (model_block_index_bytes).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,7 +32,10 @@
 
 #include <cmocka.h>
 
+#include "model/columns.h"
 #include "tests/lib/evgen.h"
+#include "tests/lib/reflane.h"
+#include "tests/lib/spancopy.h"
 #include "tui/ui.h"
 #include "tui/ui_int.h"
 
@@ -360,11 +369,95 @@ static void test_gseries_shared(void **state)
     evgen_free(&e);
 }
 
+/* Goroutine g runs/waits n spans from t (with gaps: one transition in 8,
+ * at random, is an exit, and a goroutine with its id is created later:
+ * a gap in its lane). Returns the time after. */
+static int64_t long_lane(evgen *e, int64_t t, int64_t g, int n, int gaps)
+{
+    int st = TT_GS_RUNNING;
+    for (int i = 1; i < n; i++) {
+        t += 1 + (int64_t)(rnd() % 500);
+        if (gaps && rnd() % 8 == 0) {
+            /* end the lane's span with the goroutine, then bring it back */
+            evgen_go(e, t, 0, 0, -1, g, st, TT_GS_NOTEXIST, NULL, 0, 0);
+            t += 1 + (int64_t)(rnd() % 300);
+            evgen_go(e, t, 0, 0, -1, g, TT_GS_NOTEXIST, TT_GS_RUNNABLE, NULL, 0, 0);
+            st = TT_GS_RUNNABLE;
+            continue;
+        }
+        int to = st == TT_GS_RUNNING ? TT_GS_WAITING : TT_GS_RUNNING;
+        if (st == TT_GS_WAITING) to = TT_GS_RUNNABLE;
+        if (st == TT_GS_RUNNABLE) to = TT_GS_RUNNING;
+        evgen_go(e, t, 0, 0, -1, g, st, to, to == TT_GS_WAITING ? "chan receive" : NULL, 0, 0);
+        st = to;
+    }
+    return t;
+}
+
+static void test_block_index_anchors(void **state)
+{
+    (void)state;
+    evgen e;
+    evgen_init(&e);
+    evgen_sync(&e, 1000);
+    evgen_proc(&e, 1000, 0, -1, 0, TT_PS_UNDETERMINED, TT_PS_RUNNING);
+    for (int g = 1; g <= 3; g++) evgen_go(&e, 1000, 0, 0, -1, g, TT_GS_UNDETERMINED, TT_GS_RUNNING, NULL, 0, 0);
+    /* one goroutine at a time (events in time order) */
+    int64_t t = long_lane(&e, 1000, 1, 5000, 0);
+    t = long_lane(&e, t, 2, 4096, 0);
+    t = long_lane(&e, t, 3, 6000, 1);
+    evgen_sync(&e, t + 1000);
+    model *m = evgen_finish(&e);
+    assert_non_null(m);
+    const model_info *in = model_get_info(m);
+    size_t before = model_block_index_bytes(m), copied = 0;
+    uint8_t got[300], want[300];
+    for (int g = 1; g <= 3; g++) {
+        uint32_t li = model_goroutine_find(m, g);
+        assert_true(li != UINT32_MAX);
+        uint32_t n = 0;
+        model_span *sp = lane_spans_copy(m, ML_GOROUTINE, li, &n);
+        assert_non_null(sp);
+        if (g == 2) assert_int_equal(n % 32, 0);
+        assert_true(n >= 4096);
+        int gaps = 0;
+        for (uint32_t i = 1; i < n; i++) gaps += sp[i].start > sp[i - 1].end;
+        if (g == 3) assert_true(gaps > 100);
+        else assert_int_equal(gaps, 0);
+        for (int it = 0; it < 300; it++) {
+            uint32_t cols = 1 + (uint32_t)(rnd() % 300);
+            double npc = it == 0 ? (double)(in->t_end - in->t_start) / cols : 1.0 + (double)(rnd() % 200000) / 10.0;
+            int64_t t0 = in->t_start + (int64_t)(rnd() % (uint64_t)(in->t_end - in->t_start));
+            if (it == 0) t0 = in->t_start;
+            model_lane_columns(m, ML_GOROUTINE, li, t0, npc, cols, got);
+            ref_columns(sp, n, t0, npc, cols, want);
+            for (uint32_t c = 0; c < cols; c++)
+                if (got[c] != want[c])
+                    fail_msg("goroutine %d t0 %lld npc %g col %u: %u, want %u", g, (long long)t0, npc, c, got[c], want[c]);
+        }
+        size_t now = model_block_index_bytes(m), added = now - before;
+        before = now;
+        size_t nb = n / 32;
+        if (g == 1 && added >= nb * sizeof(int64_t)) fail_msg("goroutine 1: %zu bytes for %zu blocks", added, nb);
+        if (g > 1) {
+            if (added < nb * sizeof(int64_t)) /* the copied ends */
+                fail_msg("goroutine %d: %zu bytes for %zu blocks, a copy expected", g, added, nb);
+            copied++;
+        }
+        assert_true(added > 0);
+        free(sp);
+    }
+    assert_int_equal(copied, 2);
+    model_free(m);
+    evgen_free(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_explorer_index_mem),
         cmocka_unit_test(test_gseries_shared),
+        cmocka_unit_test(test_block_index_anchors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
