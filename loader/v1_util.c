@@ -1,5 +1,6 @@
 /* Hash map and array growth for the old-format reader. */
 #include "loader/v1_int.h"
+#include "loader/syms_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -7,12 +8,7 @@
 
 static inline uint32_t v1_hash(uint64_t k)
 {
-    k ^= k >> 33;
-    k *= 0xff51afd7ed558ccdULL;
-    k ^= k >> 33;
-    k *= 0xc4ceb9fe1a85ec53ULL;
-    k ^= k >> 33;
-    return (uint32_t)k;
+    return (uint32_t)mix64(k);
 }
 
 void v1_map_free(v1_map *m)
