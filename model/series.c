@@ -21,7 +21,9 @@
  * points; per later instant a varint tag (dt << 6 | c0 | c1 << 2 | c2 << 4),
  * c_k for count k: 0 no point, 1 value + 1, 2 value - 1, 3 a zigzag varint
  * delta follows (after the tag and its dt rest, in count order). Each
- * count's series is a view of the shared arrays (per-block values 3 apart);
+ * count's series is a view of the shared arrays (per-block values 3 apart;
+ * 32 bits: a count of goroutine lanes, as are the chunk offsets of every
+ * form);
  * a query of one count reads every instant (an instant without a point of
  * that count keeps its value, so maxima and values are the same). About 3
  * bytes an instant for the three, instead of 2-3 bytes a point for each.
@@ -48,7 +50,7 @@
 typedef struct mser {
     uint32_t n, nb;        /* points, blocks */
     uint32_t ni;           /* points (instants in the joint form) */
-    uint32_t w;            /* per-block values bv, bmax, smax, jcnt: index b w
+    uint32_t w;            /* per-block values jv, jmax, smax, jcnt: index b w
                               (1, or NJ in the joint form) */
     int jk;                /* -1, or the count this view reads in the joint form */
     int owns;              /* the arrays are this one's to free */
@@ -56,8 +58,11 @@ typedef struct mser {
     uint8_t *jmask;        /* joint form: per block, bit k: its first instant is a
                               point of count k */
     int64_t *bt;           /* per block: time of its first point */
-    uint64_t *bv, *bmax;   /* per block: first value, largest value */
-    uint64_t *boff;        /* per block: chunk << CHUNK_BITS | offset of its deltas */
+    uint64_t *bv, *bmax;   /* per block: first value, largest value (not the
+                              joint form) */
+    uint32_t *jv, *jmax;   /* joint form: the same as 32 bits (a count of
+                              goroutine lanes) */
+    uint32_t *boff;        /* per block: chunk << CHUNK_BITS | offset of its deltas */
     uint64_t *smax;        /* per SUPER blocks: largest value */
     uint8_t **chunk;
     uint32_t nchunk;
@@ -83,6 +88,8 @@ static void mser_free(mser *s)
     free(s->bt);
     free(s->bv);
     free(s->bmax);
+    free(s->jv);
+    free(s->jmax);
     free(s->boff);
     free(s->smax);
     for (uint32_t i = 0; i < s->nchunk; i++)
@@ -150,7 +157,7 @@ static int mw_flush(mser_w *w)
 {
     mser *s = w->s;
     if (!s->nchunk || w->used + w->nbuf >= CHUNK) {
-        if (s->nchunk == UINT32_MAX >> 1)
+        if (s->nchunk == (uint32_t)1 << (32 - CHUNK_BITS)) /* (boff is 32 bits) */
             return -1;
         uint8_t **nc = realloc(s->chunk, sizeof *nc * (s->nchunk + 1));
         if (!nc)
@@ -162,20 +169,32 @@ static int mw_flush(mser_w *w)
         s->bytes += CHUNK + CHUNK_PAD + sizeof *nc;
         w->used = 0;
     }
-    s->boff[s->nb - 1] = (uint64_t)(s->nchunk - 1) << CHUNK_BITS | w->used;
+    s->boff[s->nb - 1] = (s->nchunk - 1) << CHUNK_BITS | (uint32_t)w->used;
     memcpy(s->chunk[s->nchunk - 1] + w->used, w->buf, w->nbuf);
     w->used += w->nbuf;
     w->nbuf = 0;
     return 0;
 }
 
-/* Resize the block arrays to cap blocks; -1 when out of memory. */
-static int blocks_resize(mser *s, uint32_t cap)
+/* Resize the arrays every form has to cap blocks; -1 when out of memory. */
+static int blocks_resize_common(mser *s, uint32_t cap)
 {
     int64_t *bt = realloc(s->bt, sizeof *bt * cap);
     if (!bt)
         return -1;
     s->bt = bt;
+    uint32_t *boff = realloc(s->boff, sizeof *boff * cap);
+    if (!boff)
+        return -1;
+    s->boff = boff;
+    return 0;
+}
+
+/* Resize the block arrays to cap blocks; -1 when out of memory. */
+static int blocks_resize(mser *s, uint32_t cap)
+{
+    if (blocks_resize_common(s, cap))
+        return -1;
     uint64_t *bv = realloc(s->bv, sizeof *bv * cap);
     if (!bv)
         return -1;
@@ -184,10 +203,6 @@ static int blocks_resize(mser *s, uint32_t cap)
     if (!bmax)
         return -1;
     s->bmax = bmax;
-    uint64_t *boff = realloc(s->boff, sizeof *boff * cap);
-    if (!boff)
-        return -1;
-    s->boff = boff;
     return 0;
 }
 
@@ -298,10 +313,10 @@ typedef struct mser_rd {
 
 static void rd_block(const mser *s, uint32_t b, mser_rd *r)
 {
-    uint64_t o = s->boff[b];
+    uint32_t o = s->boff[b];
     r->p = s->chunk[o >> CHUNK_BITS] + (o & (CHUNK - 1));
     r->t = s->bt[b];
-    r->v = s->bv[(size_t)b * s->w];
+    r->v = s->jk >= 0 ? s->jv[(size_t)b * NJ] : s->bv[b];
     uint32_t first = b << SB_LOG;
     r->left = (s->ni - first > SB ? SB : s->ni - first) - 1;
     r->nok = 0;
@@ -459,15 +474,27 @@ static uint32_t blocks_upto(const mser *s, int64_t t, uint32_t h)
 static uint64_t blocks_max(const mser *s, uint32_t i, uint32_t j, uint64_t v)
 {
     size_t w = s->w;
-    for (; i < j && i % SUPER; i++)
-        if (s->bmax[i * w] > v)
-            v = s->bmax[i * w];
+    if (s->jk >= 0) {
+        for (; i < j && i % SUPER; i++)
+            if (s->jmax[i * w] > v)
+                v = s->jmax[i * w];
+    } else {
+        for (; i < j && i % SUPER; i++)
+            if (s->bmax[i] > v)
+                v = s->bmax[i];
+    }
     for (; j - i >= SUPER; i += SUPER)
         if (s->smax[i / SUPER * w] > v)
             v = s->smax[i / SUPER * w];
-    for (; i < j; i++)
-        if (s->bmax[i * w] > v)
-            v = s->bmax[i * w];
+    if (s->jk >= 0) {
+        for (; i < j; i++)
+            if (s->jmax[i * w] > v)
+                v = s->jmax[i * w];
+    } else {
+        for (; i < j; i++)
+            if (s->bmax[i] > v)
+                v = s->bmax[i];
+    }
     return v;
 }
 
@@ -535,7 +562,7 @@ static uint64_t mser_max_in(const mser *s, int64_t a, int64_t b, mser_pos *pos)
         v = e.v;
     rd_until(&e, b, 0, &v);
     pos->blk = kb - 1, pos->valid = 1, pos->r = e;
-    if (k && s->bmax[(size_t)(k - 1) * s->w] > v) /* the rest of a's block could matter */
+    if (k && (s->jk >= 0 ? s->jmax[(size_t)(k - 1) * NJ] : s->bmax[k - 1]) > v) /* the rest of a's block could matter */
         rd_until(&r, INT64_MAX, 1, &v);
     return v;
 }
@@ -607,8 +634,16 @@ typedef struct jw {
 
 static int jblocks_resize(mser *s, uint32_t cap)
 {
-    if (blocks_resize(s, cap * NJ)) /* (bt and boff get NJ times more: trimmed by jw_finish) */
+    if (blocks_resize_common(s, cap))
         return -1;
+    uint32_t *jv = realloc(s->jv, sizeof *jv * cap * NJ);
+    if (!jv)
+        return -1;
+    s->jv = jv;
+    uint32_t *jmax = realloc(s->jmax, sizeof *jmax * cap * NJ);
+    if (!jmax)
+        return -1;
+    s->jmax = jmax;
     uint32_t *jc = realloc(s->jcnt, sizeof *jc * cap * NJ);
     if (!jc)
         return -1;
@@ -647,8 +682,8 @@ static int jw_block(jw *j)
     s->bt[b] = j->it[0];
     s->jmask[b] = (uint8_t)(j->im[0] | sh << 3);
     for (unsigned k = 0; k < NJ; k++) {
-        s->bv[b * NJ + k] = j->iv[0][k];
-        s->bmax[b * NJ + k] = j->iv[0][k];
+        s->jv[b * NJ + k] = (uint32_t)j->iv[0][k];
+        s->jmax[b * NJ + k] = (uint32_t)j->iv[0][k];
         s->jcnt[b * NJ + k] = j->nw[k];
         j->nw[k] += j->im[0] >> k & 1;
     }
@@ -666,8 +701,8 @@ static int jw_block(jw *j)
             tag |= (uint64_t)c << (2 * k);
             if (c == 3)
                 esc |= 1u << k;
-            if (j->iv[i][k] > s->bmax[b * NJ + k])
-                s->bmax[b * NJ + k] = j->iv[i][k];
+            if (j->iv[i][k] > s->jmax[b * NJ + k])
+                s->jmax[b * NJ + k] = (uint32_t)j->iv[i][k];
         }
         w->nbuf += put_varint(w->buf + w->nbuf, tag);
         if (x == DTJ_ESC)
@@ -723,15 +758,15 @@ static int jw_finish(jw *j, mser *out)
         int64_t *bt = realloc(s->bt, sizeof *bt * s->nb);
         if (bt)
             s->bt = bt;
-        uint64_t *bo = realloc(s->boff, sizeof *bo * s->nb);
+        uint32_t *bo = realloc(s->boff, sizeof *bo * s->nb);
         if (bo)
             s->boff = bo;
-        uint64_t *bv = realloc(s->bv, sizeof *bv * s->nb * NJ);
+        uint32_t *bv = realloc(s->jv, sizeof *bv * s->nb * NJ);
         if (bv)
-            s->bv = bv;
-        uint64_t *bm = realloc(s->bmax, sizeof *bm * s->nb * NJ);
+            s->jv = bv;
+        uint32_t *bm = realloc(s->jmax, sizeof *bm * s->nb * NJ);
         if (bm)
-            s->bmax = bm;
+            s->jmax = bm;
         uint32_t *jc = realloc(s->jcnt, sizeof *jc * s->nb * NJ);
         if (jc)
             s->jcnt = jc;
@@ -744,9 +779,9 @@ static int jw_finish(jw *j, mser *out)
         return -1;
     for (uint32_t b = 0; b < s->nb; b++)
         for (unsigned k = 0; k < NJ; k++)
-            if (s->bmax[b * NJ + k] > s->smax[b / SUPER * NJ + k])
-                s->smax[b / SUPER * NJ + k] = s->bmax[b * NJ + k];
-    s->bytes += (size_t)s->nb * (sizeof *s->bt + sizeof *s->boff + 1 + NJ * (sizeof *s->bv + sizeof *s->bmax + sizeof *s->jcnt)) +
+            if (s->jmax[b * NJ + k] > s->smax[b / SUPER * NJ + k])
+                s->smax[b / SUPER * NJ + k] = s->jmax[b * NJ + k];
+    s->bytes += (size_t)s->nb * (sizeof *s->bt + sizeof *s->boff + 1 + NJ * (sizeof *s->jv + sizeof *s->jmax + sizeof *s->jcnt)) +
                 (size_t)ns * NJ * sizeof *s->smax;
     size_t total = s->bytes;
     s->owns = 1;
@@ -757,8 +792,8 @@ static int jw_finish(jw *j, mser *out)
             *o = *s;
         o->owns = k == 0;
         o->jk = (int)k;
-        o->bv = s->bv + k;
-        o->bmax = s->bmax + k;
+        o->jv = s->jv + k;
+        o->jmax = s->jmax + k;
         o->smax = s->smax + k;
         o->jcnt = s->jcnt + k;
         o->n = j->n[k];
