@@ -6,6 +6,7 @@
  */
 #include "tui/ui.h"
 #include "tui/ui_int.h"
+#include "tui/ui_strip.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -871,61 +872,6 @@ static const int64_t *log_times(ui_state *st, uint32_t g, const model_log *lg, u
     return &lg[0].time;
 }
 
-/*
- * ui_skip_after(base, step, sk, off, 0, n, t[j]) for every j < nt at once,
- * for ascending keys and non-decreasing t (every column start of a strip):
- * the block of each answer first (sk, walked forward), with the key lines of
- * that block prefetched, then the search inside each block, so that the
- * cache misses of different columns overlap instead of following each
- * other. The same answers as ui_skip_after (the first index with a key > t
- * is unique when the keys ascend).
- */
-static void strip_afters(const int64_t *base, uint32_t step, const int64_t *sk, uint32_t off, uint32_t n,
-                         const int64_t *t, int nt, uint32_t *out, unsigned skl)
-{
-#define SKEY(i) base[(size_t)(i) * step]
-    uint32_t gend = off + n;
-    if (!n) {
-        for (int j = 0; j < nt; j++) out[j] = 0;
-        return;
-    }
-    uint32_t b0 = (off >> skl) + 1, bn = ((gend - 1) >> skl) + 1; /* blocks starting inside (off, gend) */
-    uint32_t b = b0;
-    for (int j = 0; j < nt; j++) {
-        /* the first block b in [b0, bn) with sk[b] > t[j] (bn if none),
-         * galloping from the last one */
-        if (b < bn && sk[b] <= t[j]) {
-            uint32_t lo = b + 1, hi = lo, stp = 1;
-            while (hi < bn && sk[hi] <= t[j]) {
-                lo = hi + 1;
-                hi = bn - lo > stp ? lo + stp : bn;
-                stp <<= 1;
-            }
-            while (lo < hi) {
-                uint32_t mid = lo + (hi - lo) / 2;
-                if (sk[mid] > t[j]) hi = mid;
-                else lo = mid + 1;
-            }
-            b = lo;
-        }
-        uint32_t lo = b > b0 ? (b - 1) << skl : off, hi = b < bn ? b << skl : gend;
-        if (lo < off) lo = off;
-        out[j] = lo; /* (the range [lo, hi] is finished below) */
-        out[nt + j] = hi;
-        for (uint32_t i = lo; i < hi; i += 64 / (8 * step) ? 64 / (8 * step) : 1) __builtin_prefetch(&SKEY(i));
-    }
-    for (int j = 0; j < nt; j++) {
-        uint32_t lo = out[j], hi = out[nt + j];
-        while (lo < hi) {
-            uint32_t mid = lo + (hi - lo) / 2;
-            if (SKEY(mid) > t[j]) hi = mid;
-            else lo = mid + 1;
-        }
-        out[j] = lo - off;
-    }
-#undef SKEY
-}
-
 static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
 {
     ui_grid *g = &st->grid;
@@ -965,7 +911,7 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
         int ucol = -1;             /* until is the start of this column */
         const int64_t *de = se + (size_t)sst * doff; /* depth d's pairs */
         int pre = batch && esk && sorted[d]; /* after[c]: the first region ending after column c's start */
-        if (pre) strip_afters(se + 1, sst, esk, doff, nd, tt, cols + 1, after, skl);
+        if (pre) ui_strip_afters(se + 1, sst, esk, doff, nd, tt, cols + 1, after, skl);
         for (uint32_t k = pre ? after[0] : skip_after(se + 1, sst, esk, doff, 0, nd, st->vp.t0, skl); k < nd;) {
             int64_t qs = de[(size_t)sst * k], qe = de[(size_t)sst * k + 1];
             if (qs >= t1) break;
@@ -1010,7 +956,7 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
     int lpre = batch && lt && lsorted;
     if (lpre) {
         for (int c = 0; c <= cols; c++) tt[c]--;
-        strip_afters(lt, LIX_STEP, lsk, 0, nl, tt, cols + 1, after, LIX_SKL);
+        ui_strip_afters(lt, LIX_STEP, lsk, 0, nl, tt, cols + 1, after, LIX_SKL);
     }
     /* logs are sorted by time: only the visible ones, one per column */
     uint32_t i = lpre ? after[0] : lt ? skip_after(lt, LIX_STEP, lsk, 0, 0, nl, st->vp.t0 - 1, LIX_SKL) : gallop_ge(lg, sizeof *lg, offsetof(model_log, time), 0, nl, st->vp.t0);
