@@ -243,11 +243,95 @@ static void check_syms(const tt_syms *s)
 typedef struct sink_ctx {
     const tt_syms *syms;
     int text_mode; /* loaded with TT_SINK_LOG_TEXT */
+    /* content of each event (fields, strings as bytes, stack frames): the
+     * default load records it, the text load compares (ids differ) */
+    uint64_t *hash;
+    size_t nhash, caphash;
+    const uint64_t *want;
+    size_t nwant;
     uint64_t n;
     int64_t last_time;
     uint64_t last_done;
     int have_time;
 } sink_ctx;
+
+static uint64_t h_mix(uint64_t h, uint64_t v)
+{
+    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    h *= 0xff51afd7ed558ccdULL;
+    return h ^ (h >> 31);
+}
+
+static uint64_t h_bytes(uint64_t h, const char *p, size_t n)
+{
+    h = h_mix(h, n);
+    for (size_t i = 0; i < n; i++)
+        h = h_mix(h, (uint8_t)p[i]);
+    return h;
+}
+
+static uint64_t h_str(uint64_t h, const tt_syms *s, uint32_t id)
+{
+    size_t l = 0;
+    const char *p = tt_syms_str(s, id, &l);
+    return h_bytes(h, p ? p : "", p ? l : 0);
+}
+
+static uint64_t h_stack(uint64_t h, const tt_syms *s, uint32_t id)
+{
+    const tt_frame *f = NULL;
+    uint32_t n = tt_syms_stack_frames(s, id, &f);
+    h = h_mix(h, n);
+    for (uint32_t i = 0; i < n; i++) {
+        h = h_mix(h_mix(h, f[i].pc), f[i].line);
+        h = h_str(h_str(h, s, f[i].func), s, f[i].file);
+    }
+    return h;
+}
+
+/* The event's content, independent of string and stack ids. */
+static uint64_t ev_hash(const sink_ctx *c, const tt_event *ev)
+{
+    uint64_t h = 1;
+    const uint64_t f[] = {(uint64_t)ev->time, (uint64_t)ev->m, (uint64_t)ev->p, (uint64_t)ev->g,
+                          (uint64_t)ev->id, ev->arg[0], ev->arg[1], ev->arg[2],
+                          (uint64_t)ev->kind | (uint64_t)ev->type << 8 | (uint64_t)ev->res << 16 |
+                              (uint64_t)ev->from << 24 | (uint64_t)ev->to << 32 |
+                              (uint64_t)ev->nattr << 40 | (uint64_t)ev->flags << 48,
+                          (uint64_t)ev->sync.trace, ev->sync.mono, (uint64_t)ev->sync.wall_sec,
+                          (uint64_t)ev->sync.wall_nsec};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        h = h_mix(h, f[i]);
+    h = h_str(h, c->syms, ev->name);
+    if (ev->kind == TT_EV_LOG)
+        h = h_bytes(h, ev->text, ev->ntext);
+    else
+        h = h_str(h, c->syms, ev->msg);
+    return h_stack(h_stack(h, c->syms, ev->stack), c->syms, ev->tstack);
+}
+
+static void check_content(sink_ctx *c, const tt_event *ev)
+{
+    if (!tt_syms_str || !tt_syms_stack_frames)
+        return;
+    uint64_t h = ev_hash(c, ev);
+    if (!c->text_mode) {
+        if (c->nhash == c->caphash) {
+            if (c->caphash >= ((size_t)1 << 24))
+                return; /* 16 M events: enough */
+            size_t nc = c->caphash ? 2 * c->caphash : 1024;
+            uint64_t *p = realloc(c->hash, nc * sizeof *p);
+            if (!p)
+                return;
+            c->hash = p;
+            c->caphash = nc;
+        }
+        c->hash[c->nhash++] = h;
+    } else if (c->n < c->nwant && c->want[c->n] != h) {
+        fz_fail("event %llu (kind %u type %u): content differs with TT_SINK_LOG_TEXT",
+                (unsigned long long)c->n, ev->kind, ev->type);
+    }
+}
 
 static int on_event(void *vctx, const tt_event *ev)
 {
@@ -308,6 +392,7 @@ static int on_event(void *vctx, const tt_event *ev)
         fz_fail("event %llu: nattr %u", (unsigned long long)c->n, ev->nattr);
     if (ev->flags & ~(unsigned)FZ_KNOWN_FLAGS)
         fz_fail("event %llu: unknown flags 0x%x", (unsigned long long)c->n, ev->flags);
+    check_content(c, ev);
     c->n++;
     return 0;
 }
@@ -361,13 +446,17 @@ static void stage_load(const uint8_t *buf, size_t len, fz_stats *st)
     tt_syms_free(syms);
 
     /* again with log messages as text (per-generation strings): the same
-     * events and the same outcome */
-    if (!(syms = tt_syms_new()))
+     * events (by content) and the same outcome */
+    if (!(syms = tt_syms_new())) {
+        free(c.hash);
         return;
+    }
     sink_ctx c2;
     memset(&c2, 0, sizeof c2);
     c2.syms = syms;
     c2.text_mode = 1;
+    c2.want = c.hash;
+    c2.nwant = c.nhash;
     tt_sink sink2 = {&c2, on_event, on_progress, TT_SINK_LOG_TEXT};
     tt_load_result res2;
     tt_err err2;
@@ -387,6 +476,7 @@ static void stage_load(const uint8_t *buf, size_t len, fz_stats *st)
         fz_fail("tt_load: result differs with TT_SINK_LOG_TEXT");
     check_syms(syms);
     tt_syms_free(syms);
+    free(c.hash);
 }
 
 /* ---- stage 2: the model ----------------------------------------------------- */

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Run a sanitizer build of gotv (make SAN=address,undefined) over traces:
-# `dump --spans`, `stats`, `goroutines` and `snapshot` on the file and
+# `dump` and `dump --count` (file and pipe, outputs compared), `dump --spans`, `stats`, `goroutines` and `snapshot` on the file and
 # through a pipe (/dev/stdin), `--bench --size 200x60` on the file; a run
 # fails on a sanitizer report, exit status > 1, or more than LIMIT seconds
 # (default 60). `dump --spans` and `stats` outputs must be the same through
 # the file and the pipe. One line per failure, then "N runs, N failed".
+# SANCHECK_QUICK=1: only dump, dump --count, stats, snapshot --size 120x40
+# (file and pipe).
 #   fuzz/sancheck.sh GOTV FILE...
 set -u
 gotv=$1; shift
@@ -27,6 +29,19 @@ one() { # label outfile cmd...
 }
 for f in "$@"; do
     n=${f##*/}
+    # dump and dump --count load with TT_SINK_LOG_TEXT (per-generation strings)
+    one "dump $n" "$tmp/a" "$gotv" dump "$f"
+    one "dump <$n" "$tmp/b" sh -c '"$0" dump /dev/stdin <"$1"' "$gotv" "$f"
+    cmp -s "$tmp/a" "$tmp/b" || { bad=$((bad + 1)); echo "FAIL dump $n: file and pipe differ"; }
+    one "dump --count $n" "$tmp/a" "$gotv" dump --count "$f"
+    one "dump --count <$n" "$tmp/b" sh -c '"$0" dump --count /dev/stdin <"$1"' "$gotv" "$f"
+    cmp -s "$tmp/a" "$tmp/b" || { bad=$((bad + 1)); echo "FAIL dump --count $n: file and pipe differ"; }
+    [ -z "${SANCHECK_QUICK:-}" ] || {
+        one "stats $n" /dev/null "$gotv" stats "$f"
+        one "snapshot 120x40 $n" /dev/null "$gotv" snapshot --size 120x40 "$f"
+        one "snapshot 120x40 <$n" /dev/null sh -c '"$0" snapshot --size 120x40 /dev/stdin <"$1"' "$gotv" "$f"
+        continue
+    }
     one "dump --spans $n" "$tmp/a" "$gotv" dump --spans "$f"
     one "dump --spans <$n" "$tmp/b" sh -c '"$0" dump --spans /dev/stdin <"$1"' "$gotv" "$f"
     cmp -s "$tmp/a" "$tmp/b" || { bad=$((bad + 1)); echo "FAIL dump --spans $n: file and pipe differ"; }
