@@ -9,9 +9,8 @@
 /*
  * ui_skip_after(base, step, sk, off, 0, n, t[j]) for every j < nt at once,
  * for ascending keys and non-decreasing t (every column start of a strip):
- * the block of each answer first (sk, searched for all columns level by
- * level, see below), with the key lines of
- * that block prefetched, then the search inside each block, so that the
+ * the block of each answer first (sk), then the search inside each block,
+ * each a binary search run level by level over all columns, so that the
  * cache misses of different columns overlap instead of following each
  * other. The same answers as ui_skip_after (the first index with a key > t
  * is unique when the keys ascend).
@@ -42,17 +41,25 @@ void ui_strip_afters(const int64_t *base, uint32_t step, const int64_t *sk, uint
         uint32_t b = out[j] + (len == 1 && sk[out[j]] <= t[j]);
         uint32_t lo = b > b0 ? (b - 1) << skl : off, hi = b < bn ? b << skl : gend;
         if (lo < off) lo = off;
-        out[j] = lo; /* (the range [lo, hi] is finished below) */
-        out[nt + j] = hi;
-        for (uint32_t i = lo; i < hi; i += 64 / (8 * step) ? 64 / (8 * step) : 1) __builtin_prefetch(&SKEY(i));
+        out[j] = lo; /* the answer is in [lo, hi]: searched below */
+        out[nt + j] = hi - lo;
+    }
+    /* inside the blocks likewise, level by level over all columns (only the
+     * lines a search reads are loaded, not whole blocks) */
+    for (int more = 1; more;) {
+        more = 0;
+        for (int j = 0; j < nt; j++) {
+            uint32_t m = out[nt + j];
+            if (m <= 1) continue;
+            uint32_t h = m / 2;
+            out[j] += SKEY(out[j] + h) <= t[j] ? h : 0;
+            out[nt + j] = m - h;
+            more |= m - h > 1;
+        }
     }
     for (int j = 0; j < nt; j++) {
-        uint32_t lo = out[j], hi = out[nt + j];
-        while (lo < hi) {
-            uint32_t mid = lo + (hi - lo) / 2;
-            if (SKEY(mid) > t[j]) hi = mid;
-            else lo = mid + 1;
-        }
+        uint32_t lo = out[j];
+        if (out[nt + j] == 1 && SKEY(lo) <= t[j]) lo++;
         out[j] = lo - off;
     }
 #undef SKEY
