@@ -18,9 +18,14 @@
  * at least one count has a point), per block the time of its first instant
  * and, per count, its value there, its largest value, the number of its
  * points before the block and whether the first instant is one of its
- * points; per later instant a varint tag (dt << 6 | c0 | c1 << 2 | c2 << 4),
- * c_k for count k: 0 no point, 1 value + 1, 2 value - 1, 3 a zigzag varint
- * delta follows (after the tag and its dt rest, in count order). Each
+ * points; per later instant a tag (dt << 6 | c0 | c1 << 2 | c2 << 4), c_k
+ * for count k: 0 no point, 1 value + 1, 2 value - 1, 3 a zigzag varint
+ * delta follows (after the tag and its dt rest, in count order). The tag of
+ * one of the 7 common transitions (jcomb: one goroutine changing state) is
+ * one byte i << 5 | dt for dt < 32 (i < 7: its index), else a byte 0xe0 |
+ * ((dt - 32) & 3) << 3 | i and the varint (dt - 32) >> 2; any other is the
+ * byte 0xe7 and the tag as a varint (0.95 + 1 bytes an instant instead of
+ * 2 on stress-100mb's 6.1 M instants). Each
  * count's series is a view of the shared arrays (per-block values 3 apart;
  * 32 bits: a count of goroutine lanes, as are the chunk offsets of every
  * form);
@@ -44,7 +49,7 @@
 #define DTJ_ESC (((uint64_t)1 << 58) - 1) /* joint tags: dt << 6 */
 #define NJ 3u                             /* counts in the joint form */
 /* bytes of one block's deltas at most: tag, time rest, value delta */
-#define BLK_MAXBYTES ((SB - 1) * 30)
+#define BLK_MAXBYTES ((SB - 1) * 40)
 
 /* One compact series (or one count's view of the joint form: see above). */
 typedef struct mser {
@@ -325,24 +330,35 @@ static void rd_block(const mser *s, uint32_t b, mser_rd *r)
     r->np = NULL, r->nt = 0, r->nv = 0;
 }
 
+/* The joint form's common transitions (codes c0 | c1 << 2 | c2 << 4), in
+ * the order of their index in a short tag: a goroutine runnable -> running,
+ * running -> waiting, waiting -> runnable, running -> runnable, running ->
+ * gone, new runnable, new running. */
+static const uint8_t jcomb[7] = {1 | 2 << 2, 2 | 1 << 4, 1 << 2 | 2 << 4, 2 | 1 << 2, 2, 1 << 2, 1};
+
 /* The joint form's instant after (t, v) for count jk (dec); *code (may be
  * NULL) gets jk's code (0: no point of jk there). */
 static inline __attribute__((always_inline)) const uint8_t *decj(const uint8_t *p, int jk, unsigned sh, int64_t t, uint64_t v,
                                                                  int64_t *nt, uint64_t *nv, unsigned *code)
 {
     static const uint64_t dvj[4] = {0, 1, UINT64_MAX, 0};
-    /* p[1], p[2]: the next bytes or padding (CHUNK_PAD) */
-    uint64_t b0 = p[0], b1 = p[1], b2 = p[2], u;
-    if (__builtin_expect(!(b0 & b1 & b2 & 0x80), 1)) { /* a tag of 1 to 3 bytes, without branches */
-        uint64_t m1 = 0 - (b0 >> 7), m2 = m1 & (0 - (b1 >> 7));
-        u = (b0 & 0x7f) | (((b1 & 0x7f) << 7) & m1) | ((b2 << 14) & m2);
-        p += 1 + (m1 & 1) + (m2 & 1);
-    } else {
+    unsigned b0 = p[0];
+    uint64_t u, dt;
+    if (__builtin_expect(b0 < 0xe0, 1)) { /* a common transition, dt < 32 */
+        u = jcomb[b0 >> 5];
+        dt = b0 & 31;
+        p++;
+    } else if ((b0 & 7) != 7) { /* a common transition, dt >= 32 */
+        u = jcomb[b0 & 7];
+        p++;
+        dt = 32 + ((b0 >> 3) & 3) + (get_varint(&p) << 2);
+    } else { /* any other: the full tag */
+        p++;
         u = get_varint(&p);
+        dt = u >> 6;
+        if (__builtin_expect(dt == DTJ_ESC, 0))
+            dt += get_varint(&p);
     }
-    uint64_t dt = u >> 6;
-    if (__builtin_expect(dt == DTJ_ESC, 0))
-        dt += get_varint(&p);
     dt <<= sh;
     unsigned c = (unsigned)(u >> (2 * jk)) & 3;
     v += dvj[c];
@@ -704,9 +720,20 @@ static int jw_block(jw *j)
             if (j->iv[i][k] > s->jmax[b * NJ + k])
                 s->jmax[b * NJ + k] = (uint32_t)j->iv[i][k];
         }
-        w->nbuf += put_varint(w->buf + w->nbuf, tag);
-        if (x == DTJ_ESC)
-            w->nbuf += put_varint(w->buf + w->nbuf, dt - DTJ_ESC);
+        unsigned ci = 0;
+        while (ci < 7 && jcomb[ci] != (tag & 63))
+            ci++;
+        if (ci < 7 && dt < 32) {
+            w->buf[w->nbuf++] = (uint8_t)(ci << 5 | dt);
+        } else if (ci < 7) {
+            w->buf[w->nbuf++] = (uint8_t)(0xe0 | ((dt - 32) & 3) << 3 | ci);
+            w->nbuf += put_varint(w->buf + w->nbuf, (dt - 32) >> 2);
+        } else {
+            w->buf[w->nbuf++] = 0xe7;
+            w->nbuf += put_varint(w->buf + w->nbuf, tag);
+            if (x == DTJ_ESC)
+                w->nbuf += put_varint(w->buf + w->nbuf, dt - DTJ_ESC);
+        }
         for (unsigned k = 0; k < NJ; k++)
             if (esc >> k & 1) {
                 uint64_t dv = j->iv[i][k] - j->iv[i - 1][k];
