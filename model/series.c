@@ -155,6 +155,9 @@ typedef struct mser_w {
     uint64_t pv;
     size_t nbuf;           /* the current block's deltas */
     uint8_t buf[BLK_MAXBYTES];
+    uint32_t nin;          /* plain form: the points of the block being filled */
+    int64_t it[SB];
+    uint64_t iv[SB];
 } mser_w;
 
 /* Append the current block's deltas to the chunks. */
@@ -208,7 +211,59 @@ static int blocks_resize(mser *s, uint32_t cap)
     if (!bmax)
         return -1;
     s->bmax = bmax;
+    uint8_t *sh = realloc(s->jmask, cap);
+    if (!sh)
+        return -1;
+    s->jmask = sh;
     return 0;
+}
+
+/* Write the waiting points as a block. Its time and value deltas are coded
+ * >> tsh and >> vsh, the trailing zero bits common to all of them (at most
+ * 7 and 31: Go's clock ticks are 64 ns, heap sizes move in pages), kept in
+ * the block's jmask as tsh | vsh << 3. */
+static int mw_block(mser_w *w)
+{
+    mser *s = w->s;
+    if (!w->nin)
+        return 0;
+    if (s->nb == w->cap) {
+        uint32_t cap = w->cap < 64 ? 64 : w->cap * 2;
+        if (blocks_resize(s, cap))
+            return -1;
+        w->cap = cap;
+    }
+    uint64_t ort = 0, orv = 0, mx = w->iv[0];
+    for (uint32_t i = 1; i < w->nin; i++) {
+        ort |= (uint64_t)w->it[i] - (uint64_t)w->it[i - 1];
+        orv |= w->iv[i] - w->iv[i - 1];
+        if (w->iv[i] > mx)
+            mx = w->iv[i];
+    }
+    unsigned tsh = ort ? (unsigned)__builtin_ctzll(ort) : 0, vsh = orv ? (unsigned)__builtin_ctzll(orv) : 0;
+    if (tsh > 7)
+        tsh = 7;
+    if (vsh > 31)
+        vsh = 31;
+    uint32_t b = s->nb++;
+    s->bt[b] = w->it[0];
+    s->bv[b] = w->iv[0];
+    s->bmax[b] = mx;
+    s->jmask[b] = (uint8_t)(tsh | vsh << 3);
+    w->nbuf = 0;
+    for (uint32_t i = 1; i < w->nin; i++) {
+        uint64_t dt = ((uint64_t)w->it[i] - (uint64_t)w->it[i - 1]) >> tsh;
+        uint64_t dv = (uint64_t)((int64_t)(w->iv[i] - w->iv[i - 1]) >> vsh);
+        unsigned c = dv == 1 ? 0 : dv == UINT64_MAX ? 1 : dv == 0 ? 2 : 3;
+        uint64_t x = dt < DT_ESC ? dt : DT_ESC;
+        w->nbuf += put_varint(w->buf + w->nbuf, x << 2 | c);
+        if (x == DT_ESC)
+            w->nbuf += put_varint(w->buf + w->nbuf, dt - DT_ESC);
+        if (c == 3)
+            w->nbuf += put_varint(w->buf + w->nbuf, dv << 1 ^ (0 - (dv >> 63)));
+    }
+    w->nin = 0;
+    return mw_flush(w);
 }
 
 /* Write one point (t not before the last one). */
@@ -218,31 +273,10 @@ static int mw_put(mser_w *w, int64_t t, uint64_t v)
     if (s->n == UINT32_MAX)
         return -1;
     s->owns = 1, s->w = 1, s->jk = -1;
-    if (s->n % SB == 0) {
-        if (s->n && mw_flush(w))
-            return -1;
-        if (s->nb == w->cap) {
-            uint32_t cap = w->cap < 64 ? 64 : w->cap * 2;
-            if (blocks_resize(s, cap))
-                return -1;
-            w->cap = cap;
-        }
-        uint32_t b = s->nb++;
-        s->bt[b] = t;
-        s->bv[b] = v;
-        s->bmax[b] = v;
-    } else {
-        uint64_t dt = (uint64_t)t - (uint64_t)w->t, dv = v - w->v;
-        unsigned c = dv == 1 ? 0 : dv == UINT64_MAX ? 1 : dv == 0 ? 2 : 3;
-        uint64_t x = dt < DT_ESC ? dt : DT_ESC;
-        w->nbuf += put_varint(w->buf + w->nbuf, x << 2 | c);
-        if (x == DT_ESC)
-            w->nbuf += put_varint(w->buf + w->nbuf, dt - DT_ESC);
-        if (c == 3)
-            w->nbuf += put_varint(w->buf + w->nbuf, dv << 1 ^ (0 - (dv >> 63)));
-        if (v > s->bmax[s->nb - 1])
-            s->bmax[s->nb - 1] = v;
-    }
+    w->it[w->nin] = t;
+    w->iv[w->nin] = v;
+    if (++w->nin == SB && mw_block(w))
+        return -1;
     if (v > s->vmax)
         s->vmax = v;
     s->tlast = t;
@@ -282,7 +316,7 @@ static int mw_finish(mser_w *w)
     w->pending = 0;
     if (!s->n)
         return 0;
-    if (mw_flush(w))
+    if (mw_block(w))
         return -1;
     uint8_t *c = realloc(s->chunk[s->nchunk - 1], w->used + CHUNK_PAD);
     if (c) {
@@ -297,7 +331,7 @@ static int mw_finish(mser_w *w)
     for (uint32_t b = 0; b < s->nb; b++)
         if (s->bmax[b] > s->smax[b / SUPER])
             s->smax[b / SUPER] = s->bmax[b];
-    s->bytes += (size_t)s->nb * (sizeof *s->bt + sizeof *s->bv + sizeof *s->bmax + sizeof *s->boff) +
+    s->bytes += (size_t)s->nb * (sizeof *s->bt + sizeof *s->bv + sizeof *s->bmax + sizeof *s->boff + 1) +
                 ns * sizeof *s->smax;
     return 0;
 }
@@ -326,7 +360,7 @@ static void rd_block(const mser *s, uint32_t b, mser_rd *r)
     r->left = (s->ni - first > SB ? SB : s->ni - first) - 1;
     r->nok = 0;
     r->jk = (int16_t)s->jk;
-    r->sh = s->jk >= 0 ? (uint8_t)(s->jmask[b] >> 3) : 0;
+    r->sh = s->jk >= 0 ? (uint8_t)(s->jmask[b] >> 3) : s->jmask[b]; /* plain: tsh | vsh << 3 */
     r->np = NULL, r->nt = 0, r->nv = 0;
 }
 
@@ -396,10 +430,12 @@ static inline __attribute__((always_inline)) const uint8_t *dec(const uint8_t *p
     uint64_t dt = u >> 2;
     if (__builtin_expect(dt == DT_ESC, 0))
         dt += get_varint(&p);
-    v += dvt[u & 3];
+    dt <<= sh & 7;
+    unsigned vsh = sh >> 3;
+    v += dvt[u & 3] << vsh;
     if (__builtin_expect((u & 3) == 3, 0)) {
         uint64_t z = get_varint(&p);
-        v += (z >> 1) ^ (0 - (z & 1));
+        v += ((z >> 1) ^ (0 - (z & 1))) << vsh;
     }
     *nt = (int64_t)((uint64_t)t + dt);
     *nv = v;
@@ -431,7 +467,7 @@ static inline __attribute__((always_inline)) void rd_until_f(mser_rd *r, int64_t
         if (nok)
             np = r->np, nt = r->nt, nv = r->nv, nok = 0;
         else
-            np = joint ? decj(p, r->jk, r->sh, t, v, &nt, &nv, NULL) : dec(p, -1, 0, t, v, &nt, &nv);
+            np = joint ? decj(p, r->jk, r->sh, t, v, &nt, &nv, NULL) : dec(p, -1, r->sh, t, v, &nt, &nv);
         if (incl ? nt > lim : nt >= lim) { /* keep it for the next call */
             r->np = np, r->nt = nt, r->nv = nv, nok = 1;
             break;

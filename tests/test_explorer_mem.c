@@ -459,7 +459,7 @@ static void test_block_index_anchors(void **state)
 /* The goroutine counts' bytes: 64 goroutines switching between running and
  * runnable 2 to 31 ticks of 64 ns apart, so every instant's tag is one byte
  * (a common transition, dt < 32 ticks): 127 bytes of stream a block of 128
- * instants. With 32-bit block values, maxima and offsets a block costs 45
+ * instants. With 32-bit block values, maxima and offsets a block costs 49
  * bytes more: 1.38 bytes an instant in all; 64-bit ones cost 77 (1.60),
  * and varint tags (dt << 6 | codes) take 2 bytes an instant (2.37). The
  * bound is 1.45. */

@@ -464,6 +464,30 @@ static void test_edge_series(void **state)
     }
     check_set(m, p, N, "random walk");
     assert_true(model_series_bytes(m, MSER_HEAP_GOAL) < (size_t)N * 4);
+    /* heap-like: times on 64 ns ticks, values moving by pages of 8 KiB (the
+     * block's deltas coded >> 6 and >> 13: 3 bytes a point instead of 6),
+     * with blocks that mix in other steps (no shift, or a smaller one) and
+     * values near the top of the range (deltas that wrap) */
+    for (int mode = 0; mode < 4; mode++) {
+        t = -64 * 1000;
+        v = mode == 3 ? UINT64_MAX - (1ull << 20) : (uint64_t)1 << 30;
+        for (uint32_t i = 0; i < N; i++) {
+            uint64_t x = rnd();
+            t += 64 * (1 + (int64_t)(x % 1000));
+            uint64_t d = 8192 * (1 + (x >> 12) % 15);
+            v = (x >> 20) % 2 ? v + d : v - d;
+            if (mode == 1 && x % 1000 == 0)
+                t += 1 + (int64_t)(x >> 40) % 63; /* off the tick: no time shift in that block */
+            if (mode == 2 && (x >> 30) % 500 == 0)
+                v += (x >> 40) % 2 ? 1 : 4096; /* no (or a smaller) value shift in that block */
+            p[i] = (model_point){t, v};
+        }
+        char what[64];
+        snprintf(what, sizeof what, "heap-like mode %d", mode);
+        check_set(m, p, N, what);
+        if (mode == 0 && model_series_bytes(m, MSER_HEAP_GOAL) >= (size_t)N * 4)
+            fail_msg("heap-like: %zu bytes for %u points", model_series_bytes(m, MSER_HEAP_GOAL), (unsigned)N);
+    }
     /* the largest value of each block on its last point, one ns before the
      * next block: a range ending there must leave it out */
     for (uint32_t i = 0; i < 64 * 64 * 5 + 3; i++)
