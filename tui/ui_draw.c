@@ -7,6 +7,7 @@
 #include "tui/ui.h"
 #include "tui/ui_int.h"
 #include "tui/ui_strip.h"
+#include "tui/ui_ccshift.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -305,6 +306,31 @@ static const int64_t *gen_edges(cc_gen *g)
 uint8_t *ui_cc_get(ui_state *st, uint64_t key, int cols, int *fresh)
 {
     return cc_get_sized(st, key, cols, (size_t)cols, fresh);
+}
+
+/* The cells of key in the nearest other generation of the current one's
+ * scale and width scrolled less than a screen away (*t0: its start), NULL
+ * when there is none: a caller whose cells depend only on each column's two
+ * edges copies the columns whose edges are the same there. */
+const uint8_t *ui_cc_shifted(ui_state *st, uint64_t key, int cols, int64_t *t0)
+{
+    struct ui_colcache *c = st->cc;
+    if (!c || c->cur < 0) return NULL;
+    cc_gen *g = &c->gen[c->cur];
+    if (g->cols != cols || !(g->npc > 0)) return NULL;
+    const uint8_t *best = NULL;
+    double bd = 0;
+    for (int k = 0; k < CC_GENS; k++) {
+        cc_gen *h = &c->gen[k];
+        if (k == c->cur || !h->valid || h->npc != g->npc || h->cols != g->cols) continue;
+        double sh = ((double)g->t0 - (double)h->t0) / g->npc;
+        if (!(sh > -(double)cols && sh < (double)cols)) continue;
+        const cc_slot *sl = gen_find(h, key);
+        if (!sl || !sl->key) continue;
+        double d = sh < 0 ? -sh : sh;
+        if (!best || d < bd) best = sl->cells, bd = d, *t0 = h->t0;
+    }
+    return best;
 }
 
 /* Rows [row, row + nrows) of the lane area (the columns right of the

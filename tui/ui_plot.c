@@ -5,7 +5,9 @@
  */
 #include "tui/ui.h"
 #include "tui/ui_int.h"
+#include "tui/ui_ccshift.h"
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,10 +45,22 @@ void ui_draw_plot(ui_state *st, const ui_lane *l, int row)
     }
     /* columns left to right, each the largest value the series holds in it
      * (exact: the model answers from its block maxima); the cursor carries
-     * each search on from where the last one ended */
+     * each search on from where the last one ended. After a scroll, a column
+     * whose two edges a kept viewport has too (the same column: the same
+     * level) is copied from there. */
     model_series_cursor cur = {0};
+    int64_t ot0 = 0;
+    const uint8_t *old = fresh && lvl != st->colbuf ? ui_cc_shifted(st, ((uint64_t)0x100 << 32) | l->idx, cols, &ot0) : NULL;
+    tl_viewport ov = st->vp;
+    ov.t0 = ot0;
+    int64_t sh = old ? (int64_t)llround(((double)st->vp.t0 - (double)ot0) / st->vp.ns_per_col) : 0;
     for (int c = 0; fresh && c < cols; c++) {
         int64_t a = tl_col_time(&st->vp, c), b = tl_col_time(&st->vp, c + 1);
+        int64_t y = c + sh;
+        if (old && y >= 0 && y < cols && tl_col_time(&ov, (int)y) == a && tl_col_time(&ov, (int)y + 1) == b) {
+            lvl[c] = old[y];
+            continue;
+        }
         lvl[c] = 0;
         if (a >= st->info->t_end) continue;
         uint64_t v = model_series_max_in(st->m, k, a, b, &cur);
