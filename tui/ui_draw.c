@@ -7,7 +7,6 @@
 #include "tui/ui.h"
 #include "tui/ui_int.h"
 #include "tui/ui_strip.h"
-#include "tui/ui_ccshift.h"
 
 #include <math.h>
 #include <stddef.h>

@@ -64,6 +64,11 @@ uint32_t ui_state_glyph(const ui_state *st, int state);
  * set when the caller must fill it. NULL when the cache is full or memory is
  * short (the caller then computes into its own buffer). */
 uint8_t *ui_cc_get(ui_state *st, uint64_t key, int cols, int *fresh);
+/* The cells (cols bytes, as ui_cc_get gave them) of key in the nearest other
+ * kept viewport of the current one's scale and width less than a screen
+ * away, and its start in *t0; NULL when there is none. Valid until the next
+ * ui_cc_get. For the plot rows after a scroll. */
+const uint8_t *ui_cc_shifted(ui_state *st, uint64_t key, int cols, int64_t *t0);
 
 /* ui_plot.c */
 void ui_draw_plot(ui_state *st, const ui_lane *l, int row);
