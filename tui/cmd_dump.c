@@ -205,18 +205,19 @@ static void put_hex(dumper *d, uint64_t v)
     put(d, tmp + i, (size_t)(20 - i));
 }
 
-static void put_q(dumper *d, uint32_t id)
-{
-    size_t len;
-    const char *s = tt_syms_str(d->syms, id, &len);
-    need(d, TT_QUOTE_MAX(len));
-    d->n += tt_quote(d->buf + d->n, s, len);
-}
-
+/* bytes, quoted */
 static void put_qb(dumper *d, const char *s, size_t len)
 {
     need(d, TT_QUOTE_MAX(len));
     d->n += tt_quote(d->buf + d->n, s, len);
+}
+
+/* an interned string, quoted */
+static void put_q(dumper *d, uint32_t id)
+{
+    size_t len;
+    const char *s = tt_syms_str(d->syms, id, &len);
+    put_qb(d, s, len);
 }
 
 static void put_raw(dumper *d, uint32_t id)
