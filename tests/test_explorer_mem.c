@@ -42,6 +42,7 @@
 #include "tests/lib/spancopy.h"
 #include "tui/ui.h"
 #include "tui/ui_int.h"
+#include "tests/lib/xorshift.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,13 +67,7 @@ static int cmp_gev(const void *a, const void *b)
 }
 
 static uint64_t rng = 88172645463325252ull;
-static uint64_t rnd(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
+static uint64_t rnd(void) { return xorshift64(&rng); }
 
 typedef struct scene {
     gev *ev;

@@ -9,6 +9,7 @@
 #include "tests/lib/samples.h"
 #include "tests/lib/reflane.h"
 #include "tests/lib/spancopy.h"
+#include "tests/lib/xorshift.h"
 
 #include <math.h>
 #include <setjmp.h>
@@ -22,13 +23,7 @@
 #include <cmocka.h>
 
 static uint64_t rng;
-static uint64_t rnd(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
+static uint64_t rnd(void) { return xorshift64(&rng); }
 
 /* A model with 3 goroutines and a P of 100k+ spans each: phases where one
  * state dominates (long spans of it) alternate with even mixes, bursts of

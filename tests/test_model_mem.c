@@ -21,6 +21,7 @@
 
 #include "model/model.h"
 #include "tests/lib/evgen.h"
+#include "tests/lib/xorshift.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,13 +30,7 @@ enum { UND = TT_GS_UNDETERMINED, NOTEX = TT_GS_NOTEXIST, RNBL = TT_GS_RUNNABLE,
        WAIT = TT_GS_WAITING };
 
 static uint64_t rng = 0x243f6a8885a308d3ull;
-static uint64_t rnd(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
+static uint64_t rnd(void) { return xorshift64(&rng); }
 
 /* ---- spans in chunks ------------------------------------------------------ */
 

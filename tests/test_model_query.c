@@ -9,6 +9,7 @@
 #include "tests/lib/samples.h"
 #include "tests/lib/reflane.h"
 #include "tests/lib/spancopy.h"
+#include "tests/lib/xorshift.h"
 
 #include <math.h>
 #include <setjmp.h>
@@ -225,13 +226,7 @@ static void test_wide_columns_samples(void **state)
 }
 
 static uint64_t wrng;
-static uint64_t wrnd(void)
-{
-    wrng ^= wrng << 13;
-    wrng ^= wrng >> 7;
-    wrng ^= wrng << 17;
-    return wrng;
-}
+static uint64_t wrnd(void) { return xorshift64(&wrng); }
 
 /* Random goroutine and P lanes of 5000 to 20000 spans: phases where one
  * state dominates (whole blocks decide the columns) alternate with phases of

@@ -19,17 +19,14 @@
 #include "tests/lib/reflane.h"
 #include "tests/lib/evgen.h"
 #include "tests/lib/samples.h"
+#include "tests/lib/xorshift.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static uint64_t rng = 88172645463325252ull;
-static uint64_t rnd(void)
-{
-    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
-    return rng;
-}
+static uint64_t rnd(void) { return xorshift64(&rng); }
 
 /* ---- references ------------------------------------------------------------- */
 
