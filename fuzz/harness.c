@@ -409,6 +409,27 @@ static void on_progress(void *vctx, uint64_t done, uint64_t total)
     c->last_done = done;
 }
 
+/* One tt_load of buf into a tt_syms of its own, through sink context c with
+ * tt_sink.flags = flags: checks the error (what) and the strings. Returns the
+ * status, -1 when there is no memory for the syms. */
+static int load_once(const uint8_t *buf, size_t len, sink_ctx *c, unsigned flags,
+                     const char *what, tt_load_result *res, tt_err *err)
+{
+    tt_syms *syms = tt_syms_new();
+    if (!syms)
+        return -1;
+    c->syms = syms;
+    tt_sink sink = {c, on_event, on_progress, flags};
+    memset(res, 0, sizeof *res);
+    memset(err, 0, sizeof *err);
+    tt_status s = tt_load(buf, len, syms, &sink, res, err);
+    check_err(what, s, err);
+    check_syms(syms);
+    tt_syms_free(syms);
+    c->syms = NULL;
+    return (int)s;
+}
+
 static void stage_load(const uint8_t *buf, size_t len, fz_stats *st)
 {
     if (tt_read_header) {
@@ -418,52 +439,39 @@ static void stage_load(const uint8_t *buf, size_t len, fz_stats *st)
         tt_status hs = tt_read_header(buf, len, &minor, &e);
         check_err("tt_read_header", hs, &e);
     }
-    tt_syms *syms = tt_syms_new();
-    if (!syms)
-        return;
     sink_ctx c;
     memset(&c, 0, sizeof c);
-    c.syms = syms;
-    tt_sink sink = {&c, on_event, on_progress, 0};
     tt_load_result res;
     tt_err err;
-    memset(&res, 0, sizeof res);
-    memset(&err, 0, sizeof err);
-    tt_status s = tt_load(buf, len, syms, &sink, &res, &err);
-    check_err("tt_load", s, &err);
+    int s = load_once(buf, len, &c, 0, "tt_load", &res, &err);
+    if (s < 0)
+        return;
     if (s == TT_OK) {
         check_result("tt_load", &res);
         if (res.events != c.n)
             fz_fail("tt_load: res.events %llu but the sink saw %llu",
                     (unsigned long long)res.events, (unsigned long long)c.n);
     }
-    check_syms(syms);
     st->loaded = 1;
-    st->load_status = (int)s;
+    st->load_status = s;
     st->events = c.n;
     g_load_res = res;
     g_load_err = err;
-    tt_syms_free(syms);
 
     /* again with log messages as text (per-generation strings): the same
      * events (by content) and the same outcome */
-    if (!(syms = tt_syms_new())) {
-        free(c.hash);
-        return;
-    }
     sink_ctx c2;
     memset(&c2, 0, sizeof c2);
-    c2.syms = syms;
     c2.text_mode = 1;
     c2.want = c.hash;
     c2.nwant = c.nhash;
-    tt_sink sink2 = {&c2, on_event, on_progress, TT_SINK_LOG_TEXT};
     tt_load_result res2;
     tt_err err2;
-    memset(&res2, 0, sizeof res2);
-    memset(&err2, 0, sizeof err2);
-    tt_status s2 = tt_load(buf, len, syms, &sink2, &res2, &err2);
-    check_err("tt_load (text)", s2, &err2);
+    int s2 = load_once(buf, len, &c2, TT_SINK_LOG_TEXT, "tt_load (text)", &res2, &err2);
+    if (s2 < 0) {
+        free(c.hash);
+        return;
+    }
     if (s2 != s || c2.n != c.n)
         fz_fail("tt_load: status %d, %llu events; with TT_SINK_LOG_TEXT: status %d, %llu events",
                 (int)s, (unsigned long long)c.n, (int)s2, (unsigned long long)c2.n);
@@ -474,8 +482,6 @@ static void stage_load(const uint8_t *buf, size_t len, fz_stats *st)
     if (s == TT_OK && (res2.truncated != res.truncated || res2.valid_events != res.valid_events ||
                        res2.warn.offset != res.warn.offset))
         fz_fail("tt_load: result differs with TT_SINK_LOG_TEXT");
-    check_syms(syms);
-    tt_syms_free(syms);
     free(c.hash);
 }
 
