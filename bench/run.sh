@@ -18,6 +18,8 @@
 #   BENCH_OLD=0       skip the old-format (Go 1.19) trace
 #   BENCH_GO119=PATH  Go 1.19 toolchain (default /usr/lib/go-1.19/bin/go)
 #   BENCH_REPEAT=N    runs per measurement, the best is kept (default 2)
+#   BENCH_LOAD_REPEAT=N  gotv's loader and Go's reader, alternating, N times
+#                     each (default 5; at most 3 on traces over 500 MB)
 #   BENCH_OUT=FILE    also write the report there
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +27,7 @@ ROOT=$PWD
 CACHE=${BENCH_CACHE:-$HOME/.cache/gotv-bench}
 MB=${BENCH_MB:-100}
 REPEAT=${BENCH_REPEAT:-2}
+LOAD_REPEAT=${BENCH_LOAD_REPEAT:-5}
 GO119=${BENCH_GO119:-/usr/lib/go-1.19/bin/go}
 mkdir -p "$CACHE"
 out=$(mktemp)
@@ -93,6 +96,13 @@ run_timed() {
     done
     T=$best_t; RSS=$best_r
 }
+# stat_of min|median X...: the smallest or the median of the numbers
+stat_of() {
+    local how=$1
+    shift
+    printf '%s\n' "$@" | sort -g | awk -v h="$how" '{ v[NR] = $1 } END {
+        if (h == "min") print v[1]; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 f2() { awk -v x="$1" 'BEGIN { printf "%.2f", x }'; }
 # div A B [FMT] [SCALE]: A * SCALE / B, "-" if B is 0 or empty
 div() { awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" -v k="${4:-1}" 'BEGIN { if (b + 0 == 0) print "-"; else printf f, a * k / b }'; }
@@ -104,7 +114,7 @@ ram=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 emit "# gotv benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
 emit ""
 emit "Machine: $nproc_ cores ($cpu), $ram RAM; load average $(cut -d' ' -f1-3 /proc/loadavg)."
-emit "gotv $(gotv --version 2>/dev/null | cut -d' ' -f2) at commit $(git rev-parse --short HEAD 2>/dev/null); Go reader: golang.org/x/exp/trace ($(go version | cut -d' ' -f3)). Best of $REPEAT runs, wall time."
+emit "gotv $(gotv --version 2>/dev/null | cut -d' ' -f2) at commit $(git rev-parse --short HEAD 2>/dev/null); Go reader: golang.org/x/exp/trace ($(go version | cut -d' ' -f3)). Best of $REPEAT runs (loader and Go's reader: $LOAD_REPEAT runs each, alternating, at most 3 over 500 MB), wall time."
 emit ""
 
 for f in "${traces[@]}"; do
@@ -114,11 +124,23 @@ for f in "${traces[@]}"; do
     say "bench: $f"
     cat "$f" >/dev/null # page cache warm for everyone
 
-    run_timed load "$tmp/gotv" dump --count "$f"; g_t=$T; g_rss=$RSS
+    # gotv's loader and Go's reader alternate, so both see the same minutes
+    # (the machine's speed drifts by tens of percent); best and median of each
+    lrep=$LOAD_REPEAT
+    [ "$size" -gt 500000000 ] && lrep=$(( LOAD_REPEAT < 3 ? LOAD_REPEAT : 3 ))
+    lt=(); gt=(); gi=()
+    for ((k = 0; k < lrep; k++)); do
+        REPEAT=1 run_timed load "$tmp/gotv" dump --count "$f"; lt+=("$T"); [ "$k" = 0 ] && g_rss=$RSS
+        [ "$RSS" -gt "$g_rss" ] && g_rss=$RSS
+        REPEAT=1 run_timed go "$CACHE/goreader" "$f"; gt+=("$T"); [ "$k" = 0 ] && go_rss=$RSS
+        gi+=("$(awk '{ print $6 }' "$tmp/go.out")")
+        [ "$RSS" -gt "$go_rss" ] && go_rss=$RSS
+    done
+    g_t=$(stat_of min "${lt[@]}"); go_t=$(stat_of min "${gt[@]}")
+    g_med=$(stat_of median "${lt[@]}"); go_med=$(stat_of median "${gt[@]}")
     events=$(tr -dc '0-9' <"$tmp/load.out")
-    run_timed go "$CACHE/goreader" "$f"; go_t=$T; go_rss=$RSS
     go_events=$(awk '{ print $2 }' "$tmp/go.out")
-    go_inner=$(awk '{ print $6 }' "$tmp/go.out")
+    go_inner=$(stat_of min "${gi[@]}")
     full=1
     if [ "$size" -gt 500000000 ] && [ "${BENCH_BIG_MODEL:-0}" != 1 ]; then
         full=0 # the model needs ~13 x the file size in RAM: loader and Go's reader only
@@ -129,7 +151,8 @@ for f in "${traces[@]}"; do
         emit "| measure | gotv | Go (x/exp/trace) | gotv / Go |"
         emit "| --- | ---: | ---: | ---: |"
         emit "| events | $events | $go_events | |"
-        emit "| read all events (s) | $(f2 "$g_t") | $(f2 "$go_t") (in-process $(f2 "$go_inner")) | $(div "$g_t" "$go_t") |"
+        emit "| read all events (s, best of $lrep, alternating) | $(f2 "$g_t") | $(f2 "$go_t") (in-process $(f2 "$go_inner")) | $(div "$g_t" "$go_t") |"
+        emit "| read all events, median (s) | $(f2 "$g_med") | $(f2 "$go_med") | $(div "$go_med" "$g_med") x faster |"
         emit "| MB/s | $(div "$smb" "$g_t" %.0f) | $(div "$smb" "$go_t" %.0f) | $(div "$go_t" "$g_t") x faster |"
         emit "| events/s (M) | $(div "$events" "$g_t" %.2f 1e-6) | $(div "$go_events" "$go_t" %.2f 1e-6) | |"
         emit "| peak RSS | $(mb "$g_rss") | $(mb "$go_rss") | $(div "$g_rss" "$go_rss") |"
@@ -154,7 +177,8 @@ for f in "${traces[@]}"; do
     emit "| measure | gotv | Go (x/exp/trace) | gotv / Go |"
     emit "| --- | ---: | ---: | ---: |"
     emit "| events | $events | $go_events | |"
-    emit "| read all events (s) | $(f2 "$g_t") | $(f2 "$go_t") (in-process $(f2 "$go_inner")) | $(div "$g_t" "$go_t") |"
+    emit "| read all events (s, best of $lrep, alternating) | $(f2 "$g_t") | $(f2 "$go_t") (in-process $(f2 "$go_inner")) | $(div "$g_t" "$go_t") |"
+        emit "| read all events, median (s) | $(f2 "$g_med") | $(f2 "$go_med") | $(div "$go_med" "$g_med") x faster |"
     emit "| MB/s | $(div "$smb" "$g_t" %.0f) | $(div "$smb" "$go_t" %.0f) | $(div "$go_t" "$g_t") x faster |"
     emit "| events/s (M) | $(div "$events" "$g_t" %.2f 1e-6) | $(div "$go_events" "$go_t" %.2f 1e-6) | |"
     emit "| peak RSS | $(mb "$g_rss") | $(mb "$go_rss") | $(div "$g_rss" "$go_rss") |"
