@@ -3179,9 +3179,53 @@ static tt_status advance_root(rd *r, int *ok)
             *ok = 1;
             return TT_OK;
         }
-        tt_status st = try_advance_in(r, 0, ok);
-        if (st || !*ok)
-            return st;
+        /* The root stays the root while its next time is at most lim: its
+         * children's times and the next CPU sample's (entries nheap and
+         * nheap + 1 are INT64_MAX sentinels). Nothing but the root changes
+         * in the heap meanwhile, so the cursor, its M state index and lim
+         * stay in registers from event to event. */
+        hent *h = r->heap;
+        cursor *c = h[0].c;
+        int64_t lim = h[1].t < h[2].t ? h[1].t : h[2].t;
+        if (r->cpu_next < lim)
+            lim = r->cpu_next;
+        const uint64_t m = c->m;
+        size_t msi = c->msi;
+        for (;;) {
+            tt_status st = advance(r, &c->ev, m, &msi, ok);
+            if (__builtin_expect(st || !*ok, 0)) {
+                c->msi = msi;
+                return st;
+            }
+            if (r->nq) { /* (the commonest events were delivered by advance: EMIT1) */
+                if (__builtin_expect(r->nq == 1, 1)) {
+                    st = emit(r, &r->q[0]);
+                } else {
+                    for (int q = 0, nq = r->nq; q < nq && !st; q++)
+                        st = emit_out(r, &r->q[q]);
+                }
+                if (st) {
+                    c->msi = msi;
+                    return st;
+                }
+                r->nq = 0;
+            }
+            int k = cursor_next(r, c);
+            if (__builtin_expect(k <= 0, 0)) {
+                c->msi = msi;
+                if (k < 0)
+                    return r->err ? r->err->code : TT_ERR_FORMAT;
+                heap_remove(r, 0);
+                break;
+            }
+            int64_t t = c->ev.time;
+            h[0].t = t;
+            if (__builtin_expect(t > lim, 0)) {
+                c->msi = msi;
+                heap_down(r, 0);
+                break;
+            }
+        }
     }
 }
 
