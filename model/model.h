@@ -77,6 +77,9 @@ typedef struct model_open_opts {
      * not inside the final indexing) and returns TT_ERR_STOPPED with the
      * message "cancelled"; no model is returned. */
     const _Atomic int *cancel;
+    /* Optional (0: all): build from the first max_events events only, as if
+     * the trace ended there (the explorer's preview of a big trace). */
+    uint64_t max_events;
 } model_open_opts;
 
 /*

@@ -93,7 +93,8 @@ static tt_status open_any(const tt_file *f, const uint8_t *buf, size_t len,
     if (!syms)
         return tt_err_set(err, TT_ERR_NOMEM, 0, "out of memory");
     model *m = NULL;
-    tt_status st = build_once(f, buf, len, opts, syms, UINT64_MAX, &m, res, err);
+    uint64_t limit = opts && opts->max_events ? opts->max_events : UINT64_MAX;
+    tt_status st = build_once(f, buf, len, opts, syms, limit, &m, res, err);
     if (st == TT_OK && res->truncated && res->valid_events < m->info.nevents) {
         /* Keep only the events up to the last Sync (as go tool trace does):
          * build again, stopping there. */

@@ -27,7 +27,14 @@
  *     by a gap or ends the lane: three goroutines of 4096+ spans (no gap,
  *     exactly 128 blocks, gaps) give model_lane_columns' reference states
  *     at random views, and only the last two copy their ends
- *     (model_block_index_bytes).
+ *     (model_block_index_bytes);
+ *   - the preview of a big trace (tui/ui_load.c), alive while the full model
+ *     is built: it keeps the first ui_preview_events events only (one per
+ *     KiB of the file: 1/40 of the model's bytes or less, as the model takes
+ *     23-24 bytes an event and a trace 9-10 bytes), and it does not keep the
+ *     file mapped (its prefix was resident: 8 MiB of RSS). The preview of
+ *     the whole first generation of stress-100mb cost 29 MB at the peak
+ *     (model 20, file 8), the bounded one 2.5.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -42,6 +49,7 @@
 #include "tests/lib/spancopy.h"
 #include "tui/ui.h"
 #include "tui/ui_int.h"
+#include "tui/ui_load.h"
 #include "tests/lib/xorshift.h"
 
 #include <stdio.h>
@@ -498,6 +506,89 @@ static void test_gseries_block_bytes(void **state)
     evgen_free(&e);
 }
 
+/* Is path mapped in this process? */
+static int mapped(const char *path)
+{
+    char real[4096], line[4608];
+    if (!realpath(path, real)) return -1;
+    FILE *f = fopen("/proc/self/maps", "r");
+    if (!f) return -1;
+    int hit = 0;
+    size_t n = strlen(real);
+    while (fgets(line, sizeof line, f)) {
+        size_t l = strlen(line);
+        while (l && (line[l - 1] == '\n' || line[l - 1] == ' ')) line[--l] = 0;
+        if (l >= n && !strcmp(line + l - n, real)) hit = 1;
+    }
+    fclose(f);
+    return hit;
+}
+
+#define PV_TRACE "samples/traces/cpubound.trace" /* two generations */
+
+static void test_preview_bounded(void **state)
+{
+    (void)state;
+    unsetenv("GOTV_PREVIEW_BYTES");
+    unsetenv("GOTV_PREVIEW_EVENTS");
+    /* one event per KiB of the file, at least 64 Ki */
+    assert_int_equal(ui_preview_events(100ull << 20), 100u << 10);
+    assert_int_equal(ui_preview_events(1ull << 30), 1u << 20);
+    assert_int_equal(ui_preview_events(UI_PREVIEW_MIN_FILE + 1ull), UI_PREVIEW_MIN_EVENTS);
+    setenv("GOTV_PREVIEW_EVENTS", "1234", 1);
+    assert_int_equal(ui_preview_events(1ull << 30), 1234);
+    unsetenv("GOTV_PREVIEW_EVENTS");
+    setenv("GOTV_PREVIEW_BYTES", "5000", 1); /* the tests' prefixes: all their events */
+    assert_int_equal(ui_preview_events(1ull << 30), 0);
+    unsetenv("GOTV_PREVIEW_BYTES");
+
+    tt_err err;
+    memset(&err, 0, sizeof err);
+    FILE *f = fopen(PV_TRACE, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    size_t len = (size_t)ftell(f);
+    fclose(f);
+
+    /* the whole prefix (the first generation: 328 events, 16 KB), then 1/16 of its events */
+    ui_preview all, pv;
+    assert_int_equal(ui_preview_open_n(PV_TRACE, len / 16, len - 1, 0, &all, &err), TT_OK);
+    assert_int_equal(mapped(PV_TRACE), 0); /* built: the file is closed */
+    model *full = NULL; /* (maps the file while it lives) */
+    assert_int_equal(model_open(PV_TRACE, NULL, &full, NULL, &err), TT_OK);
+    const model_info *fi = model_get_info(full);
+    const model_info *ai = model_get_info(all.m);
+    assert_true(ai->nevents > 16 * 10 && ai->nevents < fi->nevents);
+    uint64_t n = ai->nevents / 16;
+    model_free(full);
+    full = NULL;
+    assert_int_equal(mapped(PV_TRACE), 0);
+    assert_int_equal(ui_preview_open_n(PV_TRACE, len / 16, len - 1, n, &pv, &err), TT_OK);
+    assert_int_equal(mapped(PV_TRACE), 0);
+    assert_int_equal(model_open(PV_TRACE, NULL, &full, NULL, &err), TT_OK);
+    const model_info *pi = model_get_info(pv.m);
+    assert_int_equal(pv.bytes, all.bytes);
+    assert_int_equal(pi->nevents, n);
+    assert_int_equal(pi->t_start, ai->t_start);
+    assert_true(pi->t_end < ai->t_end);
+    /* its bytes follow the events kept (2.7 KB; the fixed part: tables, syms) */
+    if (pi->mem_bytes > ai->mem_bytes / 4)
+        fail_msg("preview of %llu events: %zu bytes; of %llu: %zu", (unsigned long long)n, pi->mem_bytes,
+                 (unsigned long long)ai->nevents, ai->mem_bytes);
+    /* what the preview shows is the full model's beginning: the same
+     * goroutines started before the cut, with the same ids */
+    uint32_t ng = model_lane_count(pv.m, ML_GOROUTINE);
+    assert_true(ng > 0 && ng <= model_lane_count(full, ML_GOROUTINE));
+    for (uint32_t gi = 0; gi < ng; gi++) {
+        const model_goroutine *g = model_goroutine_get(pv.m, gi);
+        assert_int_not_equal(model_goroutine_find(full, g->id), UINT32_MAX);
+    }
+    ui_preview_close(&pv);
+    ui_preview_close(&all);
+    assert_null(pv.m);
+    model_free(full);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -505,6 +596,7 @@ int main(void)
         cmocka_unit_test(test_gseries_shared),
         cmocka_unit_test(test_gseries_block_bytes),
         cmocka_unit_test(test_block_index_anchors),
+        cmocka_unit_test(test_preview_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -76,7 +76,8 @@ static int bench(const char *path, int w, int h)
     ui_state *st = NULL;
     model *m = NULL;
     double t_first = -1, t_load;
-    if (bg && ui_preview_open(path, pv_bytes, ui_preview_max_bytes((uint64_t)sb.st_size), &pv, &e) == TT_OK) {
+    if (bg && ui_preview_open_n(path, pv_bytes, ui_preview_max_bytes((uint64_t)sb.st_size),
+                                ui_preview_events((uint64_t)sb.st_size), &pv, &e) == TT_OK) {
         st = calloc(1, sizeof *st);
         if (!st || ui_init(st, pv.m, path, h, w, utf8)) {
             fprintf(stderr, "gotv: out of memory\n");

@@ -545,7 +545,8 @@ int ui_term_run(const ui_term_opts *o)
     if (pv_bytes) {
         bg = ui_bgload_start(o->path, ui_preview_delay_ms(), rows, cols, utf8);
         tt_err pe;
-        if (bg && ui_preview_open(o->path, pv_bytes, ui_preview_max_bytes((uint64_t)sb.st_size), &pv, &pe) == TT_OK) {
+        if (bg && ui_preview_open_n(o->path, pv_bytes, ui_preview_max_bytes((uint64_t)sb.st_size),
+                                     ui_preview_events((uint64_t)sb.st_size), &pv, &pe) == TT_OK) {
             m = pv.m;
         } else if (bg) { /* no preview: the progress screen until the load ends */
             int rc = wait_bgload(bg, o->path, utf8);

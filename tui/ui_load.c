@@ -53,6 +53,15 @@ size_t ui_preview_bytes_for(const char *path, uint64_t file_size)
     return n;
 }
 
+uint64_t ui_preview_events(uint64_t file_size)
+{
+    long forced = env_long("GOTV_PREVIEW_EVENTS", -1);
+    if (forced >= 0) return (uint64_t)forced;
+    if (env_long("GOTV_PREVIEW_BYTES", -1) >= 0) return 0;
+    uint64_t n = file_size / UI_PREVIEW_EVENT_BYTES;
+    return n > UI_PREVIEW_MIN_EVENTS ? n : UI_PREVIEW_MIN_EVENTS;
+}
+
 int ui_preview_delay_ms(void)
 {
     long v = env_long("GOTV_PREVIEW_DELAY_MS", 0);
@@ -187,36 +196,44 @@ tt_status ui_bgload_finish(ui_bgload *b, model **m, ui_state **ns, tt_load_resul
 
 tt_status ui_preview_open(const char *path, size_t bytes, size_t max_bytes, ui_preview *p, tt_err *err)
 {
+    return ui_preview_open_n(path, bytes, max_bytes, 0, p, err);
+}
+
+tt_status ui_preview_open_n(const char *path, size_t bytes, size_t max_bytes, uint64_t max_events, ui_preview *p,
+                            tt_err *err)
+{
     memset(p, 0, sizeof *p);
-    tt_status st = tt_file_open(path, &p->file, err);
+    tt_file file;
+    tt_status st = tt_file_open(path, &file, err);
     if (st != TT_OK) return st;
     int minor = 0;
-    if (!p->file.mapped || bytes == 0 || bytes >= p->file.len ||
-        tt_read_header(p->file.data, p->file.len, &minor, NULL) != TT_OK || minor < 22) {
+    if (!file.mapped || bytes == 0 || bytes >= file.len ||
+        tt_read_header(file.data, file.len, &minor, NULL) != TT_OK || minor < 22) {
         /* old formats (up to Go 1.21) order the whole trace at once: no prefix is complete */
-        tt_file_close(&p->file);
+        tt_file_close(&file);
         return tt_err_set(err, TT_ERR_IO, 0, "no preview for this file");
     }
+    model_open_opts mo;
+    memset(&mo, 0, sizeof mo);
+    mo.max_events = max_events;
     for (;;) {
         p->bytes = bytes;
         tt_load_result res;
-        st = model_open_mem(p->file.data, bytes, NULL, &p->m, &res, err);
-        if (st == TT_OK) return TT_OK;
+        st = model_open_mem(file.data, bytes, &mo, &p->m, &res, err);
+        if (st == TT_OK) break;
         p->m = NULL;
         /* no complete generation in the prefix: a bigger one, up to max_bytes */
-        if (st != TT_ERR_TRUNCATED || bytes >= max_bytes || max_bytes >= p->file.len) break;
+        if (st != TT_ERR_TRUNCATED || bytes >= max_bytes || max_bytes >= file.len) break;
         bytes = bytes * 4 < max_bytes ? bytes * 4 : max_bytes;
     }
-    tt_file_close(&p->file);
+    /* the model copied what it keeps: the prefix's pages are not needed any more */
+    tt_file_close(&file);
     return st;
 }
 
 void ui_preview_close(ui_preview *p)
 {
-    if (p->m) {
-        model_free(p->m);
-        tt_file_close(&p->file);
-    }
+    model_free(p->m);
     memset(p, 0, sizeof *p);
 }
 

@@ -26,10 +26,16 @@
 
 /* Traces larger than this open with a preview of UI_PREVIEW_BYTES; when that
  * prefix holds no complete generation (a generation is about one second of
- * the program), 4 times more, up to UI_PREVIEW_MAX_BYTES. */
+ * the program), 4 times more, up to UI_PREVIEW_MAX_BYTES. Of the prefix, the
+ * preview model keeps the first events only: one per UI_PREVIEW_EVENT_BYTES
+ * of the file (at least UI_PREVIEW_MIN_EVENTS), so that it costs about 1/40
+ * of the full model, which is built while the preview is shown (peak memory,
+ * issue #7). */
 #define UI_PREVIEW_MIN_FILE (32u << 20)
 #define UI_PREVIEW_BYTES (8u << 20)
 #define UI_PREVIEW_MAX_BYTES (64u << 20)
+#define UI_PREVIEW_EVENT_BYTES 1024u
+#define UI_PREVIEW_MIN_EVENTS (64u << 10)
 
 /* Bytes of a file_size trace to preview (0: no preview: load it whole). */
 size_t ui_preview_bytes(uint64_t file_size);
@@ -40,6 +46,9 @@ size_t ui_preview_bytes_for(const char *path, uint64_t file_size);
 /* The most a preview may take: UI_PREVIEW_MAX_BYTES or half the file
  * (GOTV_PREVIEW_BYTES: exactly that). */
 size_t ui_preview_max_bytes(uint64_t file_size);
+/* Events the preview of a file_size trace keeps (0: all of its prefix, also
+ * when GOTV_PREVIEW_BYTES is set; GOTV_PREVIEW_EVENTS=N: N). */
+uint64_t ui_preview_events(uint64_t file_size);
 /* GOTV_PREVIEW_DELAY_MS (0 if unset). */
 int ui_preview_delay_ms(void);
 
@@ -68,7 +77,6 @@ tt_status ui_bgload_finish(ui_bgload *b, model **m, ui_state **ns, tt_load_resul
 /* ---- the preview ---- */
 
 typedef struct ui_preview {
-    tt_file file;  /* the whole file, mapped; the model reads its prefix */
     model *m;
     size_t bytes;  /* prefix given to the loader */
 } ui_preview;
@@ -77,8 +85,13 @@ typedef struct ui_preview {
  * that holds no complete generation, up to max_bytes < the file size).
  * TT_OK: p->m is the model; otherwise nothing to free. Only for mapped files
  * of the generation-based formats (Go 1.22 and later): else TT_ERR_IO, load
- * the trace whole instead. */
+ * the trace whole instead. The file is unmapped once the model is built (it
+ * keeps nothing of it). */
 tt_status ui_preview_open(const char *path, size_t bytes, size_t max_bytes, ui_preview *p, tt_err *err);
+/* The same keeping only the first max_events events of the prefix (0: all;
+ * see ui_preview_events). */
+tt_status ui_preview_open_n(const char *path, size_t bytes, size_t max_bytes, uint64_t max_events, ui_preview *p,
+                            tt_err *err);
 void ui_preview_close(ui_preview *p);
 
 /* ---- in the explorer ---- */
