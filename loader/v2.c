@@ -933,6 +933,18 @@ static inline __attribute__((always_inline)) const uint8_t *uv_unchecked(const u
      * whole computation on the path to the next varint): the first byte
      * without its continuation bit ends the value, then the 7-bit groups
      * are squeezed together */
+    /* 2 to 4 bytes (values below 2^28: most multi-byte ones) in 32 bits,
+     * whose masks are immediates (the 64-bit ones need a register each) */
+    uint32_t y;
+    memcpy(&y, p, 4);
+    uint32_t ystop = ~y & 0x80808080u;
+    if (__builtin_expect(ystop != 0, 1)) {
+        uint32_t v = y & (ystop ^ (ystop - 1)); /* the bytes up to the stop byte */
+        v = ((v & 0x7f007f00u) >> 1) | (v & 0x007f007fu);
+        v = ((v & 0x3fff0000u) >> 2) | (v & 0x00003fffu);
+        *out = v;
+        return p + (__builtin_ctz(ystop) >> 3) + 1;
+    }
     uint64_t x;
     memcpy(&x, p, 8);
     uint64_t stop = ~x & 0x8080808080808080ULL;
@@ -2065,7 +2077,7 @@ static inline __attribute__((always_inline)) tt_status region_ev(rd *r, oev *ev,
  * wait. Returns an error for an inconsistent trace.
  */
 static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, uint64_t m,
-                                                               size_t *msi, int *ok)
+                                                               size_t *msi, ctx *mctx, int *ok)
 {
     uint64_t gen = r->gen;
     ctx cur = {NO_ID, NO_ID, m};
@@ -2080,10 +2092,12 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
                     return NOMEM(r, ev->off);
                 *msi = r->nms - 1;
             }
+            mctx->g = r->ms[*msi].g;
+            mctx->p = r->ms[*msi].p;
         }
         ms = &r->ms[*msi];
-        cur.p = ms->p;
-        cur.g = ms->g;
+        cur.p = mctx->p;
+        cur.g = mctx->g;
     }
     ctx nc = cur;
     *ok = 0;
@@ -2683,6 +2697,8 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
         if (ms->p != nc.p && set_mp(r, *msi, nc.p))
             return NOMEM(r, ev->off);
         ms->g = nc.g;
+        mctx->g = nc.g;
+        mctx->p = nc.p;
     }
     *ok = 1;
     return TT_OK;
@@ -3124,7 +3140,10 @@ static tt_status emit_cpu(rd *r, const cpu_sample *s)
 static inline __attribute__((always_inline)) tt_status try_advance_in(rd *r, size_t i, int *ok)
 {
     cursor *c = r->heap[i].c;
-    tt_status st = advance(r, &c->ev, c->m, &c->msi, ok);
+    ctx mctx = {0, 0, 0};
+    if (c->msi != SIZE_MAX)
+        mctx = (ctx){r->ms[c->msi].g, r->ms[c->msi].p, 0};
+    tt_status st = advance(r, &c->ev, c->m, &c->msi, &mctx, ok);
     if (st || !*ok)
         return st;
     /* Deliver now (the queue references c->ev). Go would not return these if
@@ -3191,8 +3210,13 @@ static tt_status advance_root(rd *r, int *ok)
             lim = r->cpu_next;
         const uint64_t m = c->m;
         size_t msi = c->msi;
+        /* the M's g and p as advance left them: nothing else changes them
+         * while its cursor is the root (advance stores them back too) */
+        ctx mctx = {0, 0, 0};
+        if (msi != SIZE_MAX)
+            mctx = (ctx){r->ms[msi].g, r->ms[msi].p, 0};
         for (;;) {
-            tt_status st = advance(r, &c->ev, m, &msi, ok);
+            tt_status st = advance(r, &c->ev, m, &msi, &mctx, ok);
             if (__builtin_expect(st || !*ok, 0)) {
                 c->msi = msi;
                 return st;
