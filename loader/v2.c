@@ -2081,7 +2081,6 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
 {
     uint64_t gen = r->gen;
     ctx cur = {NO_ID, NO_ID, m};
-    mst *ms = NULL;
     if (m != NO_ID) {
         if (*msi == SIZE_MAX) {
             uint64_t *v = map_get(&r->mmap_, m);
@@ -2095,7 +2094,6 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
             mctx->g = r->ms[*msi].g;
             mctx->p = r->ms[*msi].p;
         }
-        ms = &r->ms[*msi];
         cur.p = mctx->p;
         cur.g = mctx->g;
     }
@@ -2691,12 +2689,11 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
         }
         return ord_fail(r, ev, "bad event type found while ordering: %u", ev->typ);
     }
-    if (ms) {
-        /* re-fetch: m_new may have reallocated the array */
-        ms = &r->ms[*msi];
-        if (ms->p != nc.p && set_mp(r, *msi, nc.p))
+    if (m != NO_ID) {
+        /* (mctx->p == r->ms[*msi].p; r->ms may have been reallocated) */
+        if (mctx->p != nc.p && set_mp(r, *msi, nc.p))
             return NOMEM(r, ev->off);
-        ms->g = nc.g;
+        r->ms[*msi].g = nc.g;
         mctx->g = nc.g;
         mctx->p = nc.p;
     }
@@ -3216,8 +3213,10 @@ static tt_status advance_root(rd *r, int *ok)
         if (msi != SIZE_MAX)
             mctx = (ctx){r->ms[msi].g, r->ms[msi].p, 0};
         for (;;) {
-            tt_status st = advance(r, &c->ev, m, &msi, &mctx, ok);
-            if (__builtin_expect(st || !*ok, 0)) {
+            int aok;
+            tt_status st = advance(r, &c->ev, m, &msi, &mctx, &aok);
+            if (__builtin_expect(st || !aok, 0)) {
+                *ok = aok;
                 c->msi = msi;
                 return st;
             }
