@@ -2079,7 +2079,6 @@ static inline __attribute__((always_inline)) tt_status region_ev(rd *r, oev *ev,
 static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, uint64_t m,
                                                                size_t *msi, ctx *mctx, int *ok)
 {
-    uint64_t gen = r->gen;
     ctx cur = {NO_ID, NO_ID, m};
     if (m != NO_ID) {
         if (*msi == SIZE_MAX) {
@@ -2101,7 +2100,6 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
     *ok = 0;
     r->nq = 0;
     r->nsyn = 0;
-    const int first = r->first;
 
     switch (ev->typ) {
     case EV_PROC_STATUS: {
@@ -2122,7 +2120,7 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
                 return ord_fail(r, ev, "inconsistent status for proc %lld: old %s vs. new %s",
                                 (long long)pid, ps_name(s->status), ps_name(status));
             }
-            s->sgen = gen;
+            s->sgen = r->gen;
             s->seq = 0;
         } else {
             if (GROW(r->ps, r->capps, r->nps + 1))
@@ -2141,8 +2139,8 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
             s = &r->ps[r->nps++];
             memset(s, 0, sizeof *s);
             s->status = (uint8_t)status;
-            s->sgen = gen;
-            old = first ? TT_PS_UNDETERMINED : TT_PS_NOTEXIST;
+            s->sgen = r->gen;
+            old = r->first ? TT_PS_UNDETERMINED : TT_PS_NOTEXIST;
         }
         ev->args[2] = old;
         if (status == PROC_RUNNING || status == PROC_SYSCALL)
@@ -2167,7 +2165,7 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
     case EV_PROC_START: {
         uint64_t pid = ev->args[0];
         pst *s = p_get(r, pid);
-        if (!s || s->status != PROC_IDLE || !(s->sgen == gen && ev->args[1] == s->seq + 1) ||
+        if (!s || s->status != PROC_IDLE || !(s->sgen == r->gen && ev->args[1] == s->seq + 1) ||
             cur.p != NO_ID)
             return TT_OK;
         VCTX(MUST, MUST_NOT, MAY);
@@ -2193,7 +2191,7 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
         uint64_t pid = ev->args[0];
         pst *s = p_get(r, pid);
         if (!s || (s->status != PROC_SYSCALL && s->status != PROC_SYSCALL_ABANDONED) ||
-            !(s->sgen == gen && ev->args[1] == s->seq + 1))
+            !(s->sgen == r->gen && ev->args[1] == s->seq + 1))
             return TT_OK;
         VCTX(MUST, MAY, MAY);
         uint8_t olds = s->status;
@@ -2238,7 +2236,7 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
                                 (long long)gid, gs_name(s->status), gs_name(status));
             s->sgen = g_epoch(r);
             s->seq = 0;
-        } else if (first) {
+        } else if (r->first) {
             if (!g_new(r, gid, (uint8_t)status))
                 return NOMEM(r, ev->off);
             old = TT_GS_UNDETERMINED;
@@ -2253,7 +2251,7 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
             if (mid == NO_ID)
                 return ord_fail(r, ev, "found goroutine %lld in syscall without a thread", (long long)gid);
             if (mid == cur.m) {
-                if (!first && cur.g != gid)
+                if (!r->first && cur.g != gid)
                     return ord_fail(r, ev, "inconsistent thread for syscalling goroutine %lld: thread has goroutine %lld",
                                     (long long)gid, (long long)cur.g);
                 nc.g = gid;
@@ -2315,7 +2313,7 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
     case EV_GO_START: {
         uint64_t gid = ev->args[0];
         gst *s = g_get(r, gid);
-        if (!s || s->status != GO_RUNNABLE || !g_seq_next(r, s, gen, ev->args[1]))
+        if (!s || s->status != GO_RUNNABLE || !g_seq_next(r, s, r->gen, ev->args[1]))
             return TT_OK;
         VCTX(MUST, MUST, MUST_NOT);
         s->status = GO_RUNNING;
@@ -2327,7 +2325,7 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
     case EV_GO_UNBLOCK: {
         uint64_t gid = ev->args[0];
         gst *s = g_get(r, gid);
-        if (!s || s->status != GO_WAITING || !g_seq_next(r, s, gen, ev->args[1]))
+        if (!s || s->status != GO_WAITING || !g_seq_next(r, s, r->gen, ev->args[1]))
             return TT_OK;
         s->status = GO_RUNNABLE;
         s->seq = ev->args[1];
@@ -2344,7 +2342,7 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
             return ord_fail(r, ev, "event for goroutine that's not Running");
         uint64_t next = ev->args[0];
         gst *ns = g_get(r, next);
-        if (!ns || ns->status != GO_WAITING || !g_seq_next(r, ns, gen, ev->args[1]))
+        if (!ns || ns->status != GO_WAITING || !g_seq_next(r, ns, r->gen, ev->args[1]))
             return TT_OK;
         push(r, ev, cur);
         if (ev->typ == EV_GO_SWITCH) {
@@ -2377,10 +2375,10 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
         if (!p)
             return ord_fail(r, ev, "uninitialized proc %lld found", (long long)cur.p);
         p->status = PROC_SYSCALL;
-        if (!(p->sgen == gen && ev->args[0] == p->seq + 1))
+        if (!(p->sgen == r->gen && ev->args[0] == p->seq + 1))
             return ord_fail(r, ev, "can't make sequence: %llu (gen=%llu) -> %llu (gen=%llu)",
                             (unsigned long long)p->seq, (unsigned long long)p->sgen,
-                            (unsigned long long)ev->args[0], (unsigned long long)gen);
+                            (unsigned long long)ev->args[0], (unsigned long long)r->gen);
         p->seq = ev->args[0];
         EMIT1(EV_GO_SYSCALL_BEGIN);
         break;
@@ -2522,7 +2520,7 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
     }
     case EV_GC_ACTIVE: {
         uint64_t seq = ev->args[0];
-        if (first) {
+        if (r->first) {
             if (r->gc_state != 0)
                 return ord_fail(r, ev, "GCActive in the first generation isn't first GC event");
             r->gc_seq = seq;
@@ -2606,7 +2604,7 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
         pst *p = p_get(r, pid);
         if (!p)
             return ord_fail(r, ev, "encountered GCSweepActive for unknown proc %lld", (long long)pid);
-        if (first) {
+        if (r->first) {
             if (has_range(p->rngs, p->nrngs, EV_GC_SWEEP_BEGIN, 0))
                 return ord_fail(r, ev, "found named active range already in first gen");
             if (GROW(p->rngs, p->caprngs, p->nrngs + 1))
@@ -2654,7 +2652,7 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
         gst *s = g_get(r, gid);
         if (!s)
             return ord_fail(r, ev, "uninitialized goroutine %lld found", (long long)gid);
-        if (first) {
+        if (r->first) {
             if (g_has_range(r, s, EV_GC_MARK_ASSIST_BEGIN, 0))
                 return ord_fail(r, ev, "found named active range already in first gen");
             if (g_add_range(r, s, EV_GC_MARK_ASSIST_BEGIN, 0))
