@@ -36,7 +36,10 @@
  *     23-24 bytes an event and a trace 9-10 bytes), and it does not keep the
  *     file mapped (its prefix was resident: 8 MiB of RSS). The preview of
  *     the whole first generation of stress-100mb cost 29 MB at the peak
- *     (model 20, file 8), the bounded one 2.5.
+ *     (model 20, file 8), the bounded one 2.5;
+ *   - the explorer's lane list is as long as the lanes shown: it was made
+ *     room for two lanes a goroutine (16 bytes each: 1.4 MB on stress-100mb,
+ *     whose 43 k goroutines show as a few folded groups) and kept so.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -54,6 +57,7 @@
 #include "tui/ui_load.h"
 #include "tests/lib/xorshift.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -592,6 +596,39 @@ static void test_preview_bounded(void **state)
     model_free(full);
 }
 
+/* The lane list's heap block holds its lanes (and little more), folded or
+ * unfolded. stress.trace: 500 goroutines, most in a few groups. */
+static void test_lanes_fit(void **state)
+{
+    (void)state;
+    model *m = NULL;
+    tt_err err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(model_open("samples/traces/stress.trace", NULL, &m, NULL, &err), TT_OK);
+    ui_state *st = calloc(1, sizeof *st);
+    assert_non_null(st);
+    assert_int_equal(ui_init(st, m, "stress.trace", 60, 200, 1), 0);
+    uint32_t ng = model_lane_count(m, ML_GOROUTINE);
+    assert_true(ng >= 500);
+    for (int round = 0; round < 2; round++) {
+        if (round == 0) assert_true(st->nlanes < ng / 4); /* folded */
+        size_t have = malloc_usable_size(st->lanes);
+        if (have > st->nlanes * sizeof *st->lanes + 64)
+            fail_msg("%u lanes in a block of %zu bytes", st->nlanes, have);
+        uint32_t before = st->nlanes;
+        if (round == 0) { /* unfold the group of the last goroutine */
+            ui_select_g(st, ng - 1);
+            assert_true(st->nlanes > before);
+            if (malloc_usable_size(st->lanes) > st->nlanes * sizeof *st->lanes + 64)
+                fail_msg("unfolded: %u lanes in a block of %zu bytes", st->nlanes, malloc_usable_size(st->lanes));
+            ui_select_g(st, 0);
+        }
+    }
+    ui_free(st);
+    free(st);
+    model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -600,6 +637,7 @@ int main(void)
         cmocka_unit_test(test_gseries_block_bytes),
         cmocka_unit_test(test_block_index_anchors),
         cmocka_unit_test(test_preview_bounded),
+        cmocka_unit_test(test_lanes_fit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -302,6 +302,10 @@ int ui_build_lanes(ui_state *st)
     for (uint32_t i = 0; i < np; i++) l[k++] = (ui_lane){LK_P, 1, i, 0, 0};
     for (uint32_t i = 0; i < nm; i++) l[k++] = (ui_lane){LK_M, 1, i, 0, 0};
     st->nlanes = k;
+    if (k < n) { /* folded groups: far fewer lanes than the room made (16 bytes a goroutine twice) */
+        ui_lane *fit = realloc(l, (k ? k : 1) * sizeof *l);
+        if (fit) st->lanes = l = fit;
+    }
     if (keep_kind == LK_G) {
         st->sel_lane = st->g_lane[keep_idx];
     } else if (keep_kind >= 0) {
