@@ -104,7 +104,7 @@ static void *shrink(void *a, size_t n, size_t size)
  * previous one ended (a gap), span_close makes the previous record escape. */
 
 /* Encode s as a goroutine record at r, its block anchored at base, its
- * (stack, reason, cat, flags) at index site of the site table (UINT32_MAX:
+ * (stack, reason, cat, flags, other) at index site of the site table (UINT32_MAX:
  * none): 0, or 1 when it does not fit (r then holds an escape marker: the
  * caller keeps s in the escape table). */
 static int gsp_encode(model_gsp *r, int64_t base, uint32_t site, const model_span *s)
@@ -114,12 +114,10 @@ static int gsp_encode(model_gsp *r, int64_t base, uint32_t site, const model_spa
               s->state < MODEL_ESC && site <= MODEL_SITE_MASK;
     if (!fit) {
         r->off = 0;
-        r->other = 0;
         r->ss = MODEL_ESC << MODEL_SITE_BITS;
         return 1;
     }
     r->off = (uint32_t)off;
-    r->other = s->other;
     r->ss = site | (uint32_t)s->state << MODEL_SITE_BITS;
     return 0;
 }
@@ -767,23 +765,23 @@ static int anc_grow(model_builder *b, spstore *v)
 static uint32_t site_hash(const model_site *k)
 {
     uint64_t x = ((uint64_t)k->stack << 32 | k->reason) * UINT64_C(0x9e3779b97f4a7c15);
-    x ^= ((uint64_t)k->flags << 8 | k->cat) + (x >> 29);
+    x ^= ((uint64_t)(uint32_t)k->other << 24 | (uint64_t)k->flags << 8 | k->cat) + (x >> 29);
     x *= UINT64_C(0xbf58476d1ce4e5b9);
     return (uint32_t)(x >> 32);
 }
 
 static int site_eq(const model_site *a, const model_site *k)
 {
-    return a->stack == k->stack && a->reason == k->reason && a->flags == k->flags &&
-           a->cat == k->cat;
+    return a->stack == k->stack && a->reason == k->reason && a->other == k->other &&
+           a->flags == k->flags && a->cat == k->cat;
 }
 
-/* The index of sp's (stack, reason, cat, flags) in the site table, added if
+/* The index of sp's (stack, reason, cat, flags, other) in the site table, added if
  * new; UINT32_MAX when the table is full (MODEL_SITE_MASK + 1 sites: the span
  * escapes) or out of memory (b->oom). */
 static uint32_t site_of(model_builder *b, const model_span *sp)
 {
-    model_site k = {sp->stack, sp->reason, sp->flags, sp->cat, 0};
+    model_site k = {sp->stack, sp->reason, sp->other, sp->flags, sp->cat, 0};
     if (b->site_last < b->sites.n && site_eq(&b->sites.a[b->site_last], &k))
         return b->site_last;
     if (b->sites.n * 2 >= b->site_hcap) { /* keep the load under a half */
@@ -843,7 +841,7 @@ static int span_close(model_builder *b, int kind, uint32_t lane, const bspan *op
             e.start = (int64_t)((uint64_t)v->av[gl->ai] + pr->off);
             e.end = gl->lend;
             e.state = (uint8_t)(pr->ss >> MODEL_SITE_BITS);
-            e.other = pr->other;
+            e.other = x->other;
             e.stack = x->stack;
             e.reason = x->reason;
             e.cat = x->cat;
@@ -854,7 +852,6 @@ static int span_close(model_builder *b, int kind, uint32_t lane, const bspan *op
             b->esc[ML_GOROUTINE].a[k].key = (uint64_t)lane << 32 | (gl->n - 1);
             b->esc[ML_GOROUTINE].a[k].s = e;
             pr->off = 0;
-            pr->other = 0;
             pr->ss = MODEL_ESC << MODEL_SITE_BITS;
         }
         if (gl->n % MODEL_PBLOCK == 0) { /* a new block: its anchor */
@@ -2356,7 +2353,7 @@ int model_lanes_index(model_lanes *l)
             }
         }
     }
-    if (l->stride == sizeof(model_gsp)) { /* goroutine lanes: episode blocks */
+    if (l->site) { /* goroutine lanes: episode blocks */
         size_t nb = (size_t)l->ck_off[l->n] + l->n;
         l->ep_max = calloc(nb ? nb : 1, sizeof *l->ep_max);
         l->ep_cnt = calloc(nb ? nb : 1, 1);

@@ -100,8 +100,7 @@ static const int64_t *block_ends(const model *m, model_lane_kind k, uint32_t idx
         int anchors = nb * MODEL_CK_EVERY < n;
         for (uint32_t j = 0; j < nb && anchors; j++) {
             const uint8_t *p = rec + ((size_t)j * MODEL_CK_EVERY + MODEL_CK_EVERY - 1) * l->stride;
-            uint32_t st = l->stride == sizeof(model_gsp) ? MODEL_REC_ST(sizeof(model_gsp), p)
-                                                         : MODEL_REC_ST(sizeof(model_psp), p);
+            uint32_t st = MODEL_REC_ST(MODEL_REC, p);
             if (st == MODEL_ESC)
                 anchors = 0;
         }
@@ -113,8 +112,7 @@ static const int64_t *block_ends(const model *m, model_lane_kind k, uint32_t idx
         for (uint32_t j = 0; j < nb && copy; j++) {
             uint32_t i = j * MODEL_CK_EVERY + MODEL_CK_EVERY - 1;
             const uint8_t *p = rec + (size_t)i * l->stride;
-            uint32_t st = l->stride == sizeof(model_gsp) ? MODEL_REC_ST(sizeof(model_gsp), p)
-                                                         : MODEL_REC_ST(sizeof(model_psp), p);
+            uint32_t st = MODEL_REC_ST(MODEL_REC, p);
             copy[j] = st != MODEL_ESC && i + 1 < n ? bs[j + 1] : model_rec_end(l, idx, i);
         }
         h[5] = anchors ? 0 : (int64_t)hw;
@@ -657,10 +655,7 @@ void model_lane_columns_mg(const model *m, model_lane_kind k, uint32_t idx, int6
             memset(mg, 0, ncols);
         return;
     }
-    if (m->lanes[k].stride == sizeof(model_gsp))
-        columns_s(m, k, idx, t0, ns_per_col, NULL, ncols, out, mg, sizeof(model_gsp));
-    else
-        columns_s(m, k, idx, t0, ns_per_col, NULL, ncols, out, mg, sizeof(model_psp));
+    columns_s(m, k, idx, t0, ns_per_col, NULL, ncols, out, mg, MODEL_REC);
 }
 
 void model_lane_columns(const model *m, model_lane_kind k, uint32_t idx, int64_t t0,
@@ -698,8 +693,7 @@ void model_lane_columns_at_mg(const model *m, model_lane_kind k, uint32_t idx, c
     uint32_t c = 0;
     while (c < ncols) {
         if (edges[c + 1] < edges[c]) {
-            uint32_t i = l->stride == sizeof(model_gsp) ? span_at_s(l, idx, l->cnt[idx], edges[c], sizeof(model_gsp))
-                                                        : span_at_s(l, idx, l->cnt[idx], edges[c], sizeof(model_psp));
+            uint32_t i = span_at_s(l, idx, l->cnt[idx], edges[c], MODEL_REC);
             out[c] = i < l->cnt[idx] ? (uint8_t)model_rec_sse(l, idx, i).state : MS_NONE;
             if (out[c] >= MS__COUNT)
                 out[c] = MS_NONE;
@@ -711,10 +705,7 @@ void model_lane_columns_at_mg(const model *m, model_lane_kind k, uint32_t idx, c
         uint32_t e = c + 1;
         while (e < ncols && edges[e + 1] >= edges[e])
             e++;
-        if (l->stride == sizeof(model_gsp))
-            columns_s(m, k, idx, 0, 0, edges + c, e - c, out + c, mg ? mg + c : NULL, sizeof(model_gsp));
-        else
-            columns_s(m, k, idx, 0, 0, edges + c, e - c, out + c, mg ? mg + c : NULL, sizeof(model_psp));
+        columns_s(m, k, idx, 0, 0, edges + c, e - c, out + c, mg ? mg + c : NULL, MODEL_REC);
         c = e;
     }
 }

@@ -24,12 +24,18 @@
  * where the next one starts, the last one at the lane's lend; a span
  * followed by a gap escapes.
  *
- * Goroutine lanes, 12 bytes (model_gsp): the offset, other, and the
- * state << 28 | a site: an index into the lanes' table of distinct (stack,
- * reason, cat, flags) tuples (site; real traces have a few hundred).
+ * Goroutine lanes, 8 bytes (model_gsp): the offset, and the state << 28 |
+ * a site: an index into the lanes' table of distinct (stack, reason, cat,
+ * flags, other) tuples (site; real traces have a few hundred without other,
+ * tens of thousands with it: the unblocking goroutine of waiting and
+ * runnable spans comes from a small set, running spans have none).
  *
  * P, M and GC lanes, 8 bytes (model_psp): the offset, and the state << 28 |
  * other + 1 (28 bits). They have no stack, reason, cat or flags.
+ *
+ * Both layouts have the state in the top 4 bits of their second word
+ * (MODEL_REC_ST), so the hot loops are one copy for every lane kind; only
+ * the low 28 bits differ (l->site: goroutine lanes).
  *
  * A span that does not fit (a start before its anchor or too far after it, a
  * gap after it, a site index of 2^28 or more; on P/M/GC lanes other beyond
@@ -43,7 +49,6 @@
  */
 typedef struct model_gsp {
     uint32_t off;          /* start - bases[index / MODEL_PBLOCK] */
-    int32_t other;
     uint32_t ss;           /* site | state << 28 */
 } model_gsp;
 
@@ -52,9 +57,10 @@ typedef struct model_psp {
     uint32_t so;           /* other + 1 (low 28 bits) | state << 28 */
 } model_psp;
 
-/* A goroutine span's fields other than times, state and other. */
+/* A goroutine span's fields other than times and state. */
 typedef struct model_site {
     uint32_t stack, reason;
+    int32_t other;
     uint16_t flags;
     uint8_t cat, pad;
 } model_site;
@@ -70,14 +76,17 @@ typedef struct model_esc {
 #define MODEL_POTHER_BITS 28
 #define MODEL_POTHER_MASK ((1u << MODEL_POTHER_BITS) - 1)
 #define MODEL_PBLOCK 32u
-_Static_assert(sizeof(model_gsp) == 12 && sizeof(model_psp) == 8 && sizeof(model_site) == 12,
-               "span records");
+/* bytes per record, every lane kind */
+#define MODEL_REC 8u
+_Static_assert(sizeof(model_gsp) == MODEL_REC && sizeof(model_psp) == MODEL_REC &&
+               offsetof(model_gsp, ss) == offsetof(model_psp, so) && MODEL_SITE_BITS == MODEL_POTHER_BITS &&
+               sizeof(model_site) == 16, "span records");
 _Static_assert(MS__COUNT < MODEL_ESC && MC__COUNT <= 16, "span record fields");
 
 typedef struct model_lanes {
     uint32_t n;            /* lanes */
-    uint32_t stride;       /* bytes per record: 12 (goroutine lanes, model_gsp) or
-                              8 (model_psp) */
+    uint32_t stride;       /* bytes per record: MODEL_REC (model_gsp on goroutine
+                              lanes, model_psp on the others) */
     int64_t t0;            /* the trace's first event */
     uint8_t *block;        /* every record of these lanes, lane after lane (goroutine
                               lanes); NULL: each lane has its own array (others) */
@@ -85,7 +94,8 @@ typedef struct model_lanes {
     int64_t **bases;       /* n arrays of block anchors (NULL when empty) */
     int64_t *bblock;       /* every anchor, lane after lane (goroutine lanes: bases
                               point into it); NULL: each lane has its own array */
-    model_site *site;      /* goroutine lanes: the sites records point to */
+    model_site *site;      /* goroutine lanes: the sites records point to (never
+                              NULL); NULL on the other kinds */
     uint32_t nsite;
     uint32_t *cnt;         /* n span counts */
     int64_t *lend;         /* n ends of the lanes' last spans */
@@ -140,9 +150,9 @@ static inline model_sse model_esc_sse(const model_lanes *l, uint32_t lane, uint3
     return r;
 }
 
-/* The state of record i of a lane of stride S (MODEL_ESC: escaped). */
-#define MODEL_REC_ST(S, p) ((S) == sizeof(model_gsp) ? ((const model_gsp *)(p))->ss >> MODEL_SITE_BITS \
-                                                    : ((const model_psp *)(p))->so >> MODEL_POTHER_BITS)
+/* The state of the record at p (MODEL_ESC: escaped); S: the stride (every
+ * layout keeps the state at the same place). */
+#define MODEL_REC_ST(S, p) (((const model_psp *)(p))->so >> MODEL_POTHER_BITS)
 
 /* The start of record i of a lane of stride S (no range check). */
 static inline __attribute__((always_inline)) int64_t
@@ -158,9 +168,8 @@ model_rec_start_s(const model_lanes *l, uint32_t lane, uint32_t i, uint32_t S)
 
 /* Start, end and state of record i of a lane (the hot bytes only, unless
  * escaped; no range check): the end is the next record's start, or the
- * lane's lend after the last one. model_rec_sse_s: for a lane kind of known
- * stride S (== l->stride; a constant lets the compiler drop the layout test
- * from loops). */
+ * lane's lend after the last one. model_rec_sse_s: for a record stride S
+ * known at compile time (MODEL_REC == l->stride, every kind). */
 static inline __attribute__((always_inline)) model_sse
 model_rec_sse_s(const model_lanes *l, uint32_t lane, uint32_t i, uint32_t S)
 {
@@ -177,7 +186,7 @@ model_rec_sse_s(const model_lanes *l, uint32_t lane, uint32_t i, uint32_t S)
 }
 static inline model_sse model_rec_sse(const model_lanes *l, uint32_t lane, uint32_t i)
 {
-    return model_rec_sse_s(l, lane, i, l->stride);
+    return model_rec_sse_s(l, lane, i, MODEL_REC);
 }
 static inline int64_t model_rec_end(const model_lanes *l, uint32_t lane, uint32_t i)
 {
@@ -185,8 +194,7 @@ static inline int64_t model_rec_end(const model_lanes *l, uint32_t lane, uint32_
 }
 static inline int64_t model_rec_start(const model_lanes *l, uint32_t lane, uint32_t i)
 {
-    return l->stride == sizeof(model_gsp) ? model_rec_start_s(l, lane, i, sizeof(model_gsp))
-                                          : model_rec_start_s(l, lane, i, sizeof(model_psp));
+    return model_rec_start_s(l, lane, i, MODEL_REC);
 }
 
 /* Decode record i of a lane into *o (every field; no range check). */
@@ -194,17 +202,16 @@ static inline void model_rec_decode(const model_lanes *l, uint32_t lane, uint32_
                                     model_span *o)
 {
     const uint8_t *p = l->rec[lane] + (size_t)i * l->stride;
-    uint32_t st = l->stride == sizeof(model_gsp) ? MODEL_REC_ST(sizeof(model_gsp), p)
-                                                 : MODEL_REC_ST(sizeof(model_psp), p);
+    uint32_t st = MODEL_REC_ST(MODEL_REC, p);
     if (st != MODEL_ESC) {
         model_sse e = model_rec_sse(l, lane, i);
         o->start = e.start;
         o->end = e.end;
         o->state = (uint8_t)e.state;
-        if (l->stride == sizeof(model_gsp)) {
+        if (l->site) {
             const model_gsp *g = (const model_gsp *)p;
             const model_site *x = &l->site[g->ss & MODEL_SITE_MASK];
-            o->other = g->other;
+            o->other = x->other;
             o->stack = x->stack;
             o->reason = x->reason;
             o->cat = x->cat;
@@ -326,9 +333,8 @@ int model_build_groups(model *m);
 
 /* ---- span searches shared by query.c and columns.c ------------------------ */
 
-/* The hot functions below take the lane kind's record stride S as a
- * parameter and are inlined into one copy per layout (AI), so that loops do
- * not test the layout at each span. */
+/* The hot functions below take the record stride S (MODEL_REC) as a
+ * parameter and are inlined (AI), so that loops multiply by a constant. */
 #define AI static inline __attribute__((always_inline))
 #define SSE(l, lane, i) model_rec_sse_s(l, lane, i, S)
 

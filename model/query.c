@@ -134,8 +134,7 @@ const model_span *model_lanes_esc(const model_lanes *l, uint32_t lane, uint32_t 
 
 static uint32_t rec_after(const model_lanes *l, uint32_t lane, uint32_t lo, uint32_t hi, int64_t t)
 {
-    return l->stride == sizeof(model_gsp) ? rec_after_s(l, lane, lo, hi, t, sizeof(model_gsp))
-                                          : rec_after_s(l, lane, lo, hi, t, sizeof(model_psp));
+    return rec_after_s(l, lane, lo, hi, t, MODEL_REC);
 }
 
 /* First index in [lo, hi) with start >= t; hi if none. */
@@ -178,8 +177,7 @@ uint32_t model_lane_span_at(const model *m, model_lane_kind k, uint32_t idx, int
     if (!n)
         return 0;
     const model_lanes *l = &m->lanes[k];
-    return l->stride == sizeof(model_gsp) ? span_at_s(l, idx, n, t, sizeof(model_gsp))
-                                          : span_at_s(l, idx, n, t, sizeof(model_psp));
+    return span_at_s(l, idx, n, t, MODEL_REC);
 }
 
 uint32_t model_lane_spans_in(const model *m, model_lane_kind k, uint32_t idx, int64_t t0,
