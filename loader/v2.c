@@ -1500,12 +1500,15 @@ static inline __attribute__((always_inline)) int uv_fast(const uint8_t *p, size_
  * The cursor's event keeps m = c->m and synth = 0 (set when installed). */
 static inline __attribute__((always_inline)) int cursor_next(rd *r, cursor *c)
 {
-    if (__builtin_expect(c->p == c->end, 0) && !cursor_load(r, c))
-        return 0;
+    size_t n = (size_t)(c->end - c->p), i = 1;
+    if (__builtin_expect(n == 0, 0)) {
+        if (!cursor_load(r, c))
+            return 0;
+        n = (size_t)(c->end - c->p);
+    }
     if (c->last_ts == 0)
         c->last_ts = tmul(r, c->btime);
     const uint8_t *p = c->p;
-    size_t n = (size_t)(c->end - p), i = 1;
     size_t at = (size_t)(p - r->buf);
     uint8_t t = p[0];
     unsigned na = ev_nargs[t]; /* 0 for types >= EV_NSPECS too */
@@ -3198,7 +3201,7 @@ static tt_status advance_root(rd *r, int *ok)
          * nheap + 1 are INT64_MAX sentinels). Nothing but the root changes
          * in the heap meanwhile, so the cursor, its M state index and lim
          * stay in registers from event to event. */
-        hent *h = r->heap;
+        const hent *h = r->heap;
         cursor *c = h[0].c;
         int64_t lim = h[1].t < h[2].t ? h[1].t : h[2].t;
         if (r->cpu_next < lim)
@@ -3216,6 +3219,7 @@ static tt_status advance_root(rd *r, int *ok)
             if (__builtin_expect(st || !aok, 0)) {
                 *ok = aok;
                 c->msi = msi;
+                r->heap[0].t = c->ev.time; /* (see below) */
                 return st;
             }
             if (r->nq) { /* (the commonest events were delivered by advance: EMIT1) */
@@ -3239,10 +3243,12 @@ static tt_status advance_root(rd *r, int *ok)
                 heap_remove(r, 0);
                 break;
             }
+            /* the root's heap time is only brought up to date when the
+             * loop ends (the heap is not looked at before) */
             int64_t t = c->ev.time;
-            h[0].t = t;
             if (__builtin_expect(t > lim, 0)) {
                 c->msi = msi;
+                r->heap[0].t = t;
                 heap_down(r, 0);
                 break;
             }
