@@ -2101,8 +2101,9 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
     }
     ctx nc = cur;
     *ok = 0;
-    r->nq = 0;
-    r->nsyn = 0;
+    /* r->nq and r->nsyn are 0 here: every return that makes the event
+     * wait comes before its first push, and the queue is emptied after
+     * each applied event (and at the start of each generation) */
 
     switch (ev->typ) {
     case EV_PROC_STATUS: {
@@ -3157,6 +3158,7 @@ static inline __attribute__((always_inline)) tt_status try_advance_in(rd *r, siz
                     return st;
         }
         r->nq = 0;
+        r->nsyn = 0;
     }
     int k = cursor_next(r, c);
     if (k < 0)
@@ -3234,6 +3236,7 @@ static tt_status advance_root(rd *r, int *ok)
                     return st;
                 }
                 r->nq = 0;
+                r->nsyn = 0;
             }
             int k = cursor_next(r, c);
             if (__builtin_expect(k <= 0, 0)) {
@@ -3270,6 +3273,7 @@ static tt_status run_gen(rd *r)
     if (GROW(r->heap, r->capheap, r->ncurs + 2))
         return NOMEM(r, r->gen_start);
     r->nheap = 0;
+    r->nq = r->nsyn = 0;
     r->run_rel = r->gen_start;
     r->nswitch = 0;
     for (size_t i = 0; i < r->ncurs; i++) {
