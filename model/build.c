@@ -3039,6 +3039,32 @@ model *model_builder_finish(model_builder *b)
     for (int k = 0; k < MP__COUNT; k++)
         mem += sizeof(model_prof_rec) * m->nprof[k];
     in->mem_bytes = mem;
+#ifdef GOTV_MEMTRACE
+    /* what the model keeps, per part (KB) */
+    for (int k = 0; k < 4; k++) {
+        const model_lanes *l = &m->lanes[k];
+        size_t nr = 0, nb = 0;
+        for (uint32_t i = 0; i < l->n; i++) {
+            nr += l->cnt[i];
+            if (l->cnt[i])
+                nb += (l->cnt[i] - 1) / MODEL_PBLOCK + 1;
+        }
+        size_t nck = l->ck_off ? l->ck_off[l->n] : 0;
+        fprintf(stderr,
+                "  lanes %d: n %u recs %zu -> %zu KB; anchors %zu KB; ck %zu x %u states -> %zu KB; "
+                "ep %zu KB; esc %u; sites %u -> %zu KB; per lane %zu KB\n",
+                k, l->n, nr, nr * l->stride / 1024, nb * 8 / 1024, nck, l->nst, nck * l->nst * 8 / 1024,
+                l->ep_max ? (nck + l->n) * 5 / 1024 : 0, l->nesc, l->nsite,
+                l->nsite * sizeof *l->site / 1024, (size_t)l->n * (8 + 4 + 8 + 8 + 4) / 1024);
+    }
+    fprintf(stderr,
+            "  gs %zu KB summaries %zu KB (kv %zu); regions %u -> %zu KB; logs %u -> %zu KB; tasks %u -> %zu KB; "
+            "task refs %u; ranges %u %u %u; mem_bytes %zu KB\n",
+            sizeof *m->gs * ng / 1024, (m->gsb_len + 4 * ng) / 1024, nkv, in->nregions,
+            sizeof(model_region) * in->nregions / 1024, in->nlogs, sizeof(model_log) * in->nlogs / 1024,
+            in->ntasks, sizeof(model_task) * in->ntasks / 1024, m->ntask_refs, m->nranges[0], m->nranges[1],
+            m->nranges[2], mem / 1024);
+#endif
     model_index_episodes(m);
 
     free(gremap);
