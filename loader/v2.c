@@ -2153,6 +2153,8 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
             int found = 0;
             pst *hp = p_get(r, pid);
             if (hp && hp->nh) {
+                if (m != NO_ID) /* the holder may be this M: its g is in mctx */
+                    r->ms[*msi].g = mctx->g;
                 const mst *hm = &r->ms[hp->holders[hp->nh - 1]];
                 cur.m = hm->id;
                 cur.p = pid;
@@ -2695,8 +2697,7 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
         /* (mctx->p == r->ms[*msi].p; r->ms may have been reallocated) */
         if (mctx->p != nc.p && set_mp(r, *msi, nc.p))
             return NOMEM(r, ev->off);
-        r->ms[*msi].g = nc.g;
-        mctx->g = nc.g;
+        mctx->g = nc.g; /* the caller stores it into r->ms[*msi].g */
         mctx->p = nc.p;
     }
     *ok = 1;
@@ -3143,6 +3144,8 @@ static inline __attribute__((always_inline)) tt_status try_advance_in(rd *r, siz
     if (c->msi != SIZE_MAX)
         mctx = (ctx){r->ms[c->msi].g, r->ms[c->msi].p, 0};
     tt_status st = advance(r, &c->ev, c->m, &c->msi, &mctx, ok);
+    if (c->msi != SIZE_MAX)
+        r->ms[c->msi].g = mctx.g;
     if (st || !*ok)
         return st;
     /* Deliver now (the queue references c->ev). Go would not return these if
@@ -3191,6 +3194,15 @@ static __attribute__((noinline)) tt_status try_advance(rd *r, size_t i, int *ok)
 /* Advance the frontier's root as long as it can advance and no CPU sample
  * comes first: *ok = 0 when the root must wait, 1 otherwise (frontier
  * empty or a CPU sample due: run_gen decides). */
+/* The root loop ends: its cursor's M state index and the M's g, which
+ * advance keeps in the loop's ctx, go back where everybody else reads. */
+static inline void root_leave(rd *r, cursor *c, size_t msi, uint64_t g)
+{
+    c->msi = msi;
+    if (msi != SIZE_MAX)
+        r->ms[msi].g = g;
+}
+
 static tt_status advance_root(rd *r, int *ok)
 {
     for (;;) {
@@ -3211,7 +3223,8 @@ static tt_status advance_root(rd *r, int *ok)
         const uint64_t m = c->m;
         size_t msi = c->msi;
         /* the M's g and p as advance left them: nothing else changes them
-         * while its cursor is the root (advance stores them back too) */
+         * while its cursor is the root, so g goes back to r->ms only when
+         * the loop ends (root_leave) */
         ctx mctx = {0, 0, 0};
         if (msi != SIZE_MAX)
             mctx = (ctx){r->ms[msi].g, r->ms[msi].p, 0};
@@ -3220,7 +3233,7 @@ static tt_status advance_root(rd *r, int *ok)
             tt_status st = advance(r, &c->ev, m, &msi, &mctx, &aok);
             if (__builtin_expect(st || !aok, 0)) {
                 *ok = aok;
-                c->msi = msi;
+                root_leave(r, c, msi, mctx.g);
                 r->heap[0].t = c->ev.time; /* (see below) */
                 return st;
             }
@@ -3232,7 +3245,7 @@ static tt_status advance_root(rd *r, int *ok)
                         st = emit_out(r, &r->q[q]);
                 }
                 if (st) {
-                    c->msi = msi;
+                    root_leave(r, c, msi, mctx.g);
                     return st;
                 }
                 r->nq = 0;
@@ -3240,7 +3253,7 @@ static tt_status advance_root(rd *r, int *ok)
             }
             int k = cursor_next(r, c);
             if (__builtin_expect(k <= 0, 0)) {
-                c->msi = msi;
+                root_leave(r, c, msi, mctx.g);
                 if (k < 0)
                     return r->err ? r->err->code : TT_ERR_FORMAT;
                 heap_remove(r, 0);
@@ -3250,7 +3263,7 @@ static tt_status advance_root(rd *r, int *ok)
              * loop ends (the heap is not looked at before) */
             int64_t t = c->ev.time;
             if (__builtin_expect(t > lim, 0)) {
-                c->msi = msi;
+                root_leave(r, c, msi, mctx.g);
                 r->heap[0].t = t;
                 heap_down(r, 0);
                 break;
