@@ -39,7 +39,9 @@
  *     (model 20, file 8), the bounded one 2.5;
  *   - the explorer's lane list is as long as the lanes shown: it was made
  *     room for two lanes a goroutine (16 bytes each: 1.4 MB on stress-100mb,
- *     whose 43 k goroutines show as a few folded groups) and kept so.
+ *     whose 43 k goroutines show as a few folded groups) and kept so; the
+ *     search's match list (4 bytes a goroutine) is made at the first search
+ *     (also by a model swap that carries a search over).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -624,9 +626,32 @@ static void test_lanes_fit(void **state)
             ui_select_g(st, 0);
         }
     }
+    /* the match list: none until a search */
+    assert_null(st->matches);
+    TermKeyKey k;
+    memset(&k, 0, sizeof k);
+    ui_dispatch(st, CMD_SEARCH);
+    k.type = TERMKEY_TYPE_UNICODE;
+    for (const char *p = "main"; *p; p++) {
+        k.code.codepoint = (unsigned char)*p;
+        ui_key(st, &k);
+    }
+    k.type = TERMKEY_TYPE_KEYSYM;
+    k.code.sym = TERMKEY_SYM_ENTER;
+    ui_key(st, &k);
+    assert_non_null(st->matches);
+    uint32_t nm = st->nmatches;
+    assert_true(nm > 1);
+    model *m2 = NULL; /* the same trace again: the swap searches it (a new state: no list yet) */
+    assert_int_equal(model_open("samples/traces/stress.trace", NULL, &m2, NULL, &err), TT_OK);
+    assert_int_equal(ui_swap_model(st, m2), 0);
+    assert_non_null(st->matches);
+    assert_int_equal(st->nmatches, nm);
+    for (uint32_t i = 0; i < nm; i++) assert_int_equal(st->is_match[st->matches[i]], 1);
     ui_free(st);
     free(st);
     model_free(m);
+    model_free(m2);
 }
 
 int main(void)

@@ -416,6 +416,7 @@ static void map_search(const ui_state *st, ui_state *ns)
     uint32_t cur = st->match_i >= 0 && (uint32_t)st->match_i < st->nmatches
                        ? map_g(st, ns, st->matches[st->match_i])
                        : UINT32_MAX;
+    if (!ns->matches && !(ns->matches = calloc(ng ? ng : 1, sizeof *ns->matches))) return; /* (made at the first search) */
     ns->nmatches = model_search_goroutines(ns->m, ns->search, ns->matches, ng);
     if (ns->nmatches > ng) ns->nmatches = ng;
     for (uint32_t i = 0; i < ns->nmatches; i++) ns->is_match[ns->matches[i]] = 1;
