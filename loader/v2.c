@@ -1498,7 +1498,7 @@ static inline __attribute__((always_inline)) int uv_fast(const uint8_t *p, size_
 
 /* Decode the next event of cursor c. Returns 1 (event), 0 (done), -1 error.
  * The cursor's event keeps m = c->m and synth = 0 (set when installed). */
-static inline __attribute__((always_inline)) int cursor_next(rd *r, cursor *c)
+static __attribute__((noinline)) int cursor_next_gen(rd *r, cursor *c)
 {
     size_t n = (size_t)(c->end - c->p), i = 1;
     if (__builtin_expect(n == 0, 0)) {
@@ -1585,6 +1585,43 @@ bad_arg:
     fail(r, TT_ERR_FORMAT, at + i, "generation %llu, M %lld: found invalid uvarint in %s",
          (unsigned long long)r->gen, (long long)c->m, ev_name(t));
     return -1;
+}
+
+/* cursor_next, inline for an event at least 64 bytes before the end of
+ * its batch (no bounds checks: at most 5 varints of at most 10 bytes) and
+ * not the first of its batch; everything else (and every error) goes to
+ * cursor_next_gen, which starts again from the same place. */
+static inline __attribute__((always_inline)) int cursor_next(rd *r, cursor *c)
+{
+    const uint8_t *p = c->p;
+    if (__builtin_expect(c->end - p < 64 || c->last_ts == 0, 0))
+        return cursor_next_gen(r, c);
+    uint8_t t = p[0];
+    unsigned na = ev_nargs[t]; /* 0 for types >= EV_NSPECS too */
+    if (__builtin_expect(na == 0, 0))
+        return cursor_next_gen(r, c);
+    uint64_t dt;
+    oev *e = &c->ev;
+    const uint8_t *q = uv_unchecked(p + 1, &dt);
+    if (q && na > 1) {
+        q = uv_unchecked(q, &e->args[0]);
+        if (q && na > 2) {
+            q = uv_unchecked(q, &e->args[1]);
+            if (q && na > 3) {
+                q = uv_unchecked(q, &e->args[2]);
+                if (q && na > 4)
+                    q = uv_unchecked(q, &e->args[3]);
+            }
+        }
+    }
+    if (__builtin_expect(q == NULL, 0))
+        return cursor_next_gen(r, c);
+    e->typ = t;
+    e->off = (size_t)(p - r->buf);
+    e->time = (int64_t)((uint64_t)tmul(r, dt) + (uint64_t)c->last_ts);
+    c->last_ts = e->time;
+    c->p = q;
+    return 1;
 }
 
 #define HT(i) (r->heap[i].t)
