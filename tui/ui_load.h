@@ -1,8 +1,9 @@
 /*
  * Opening a big trace progressively (performance issue #7): the explorer
  * shows a *preview* model built from a prefix of the file at once (the loader
- * treats the cut as a truncated trace: the preview holds the complete
- * generations of the prefix), while the full model is built by a background
+ * treats the cut as a truncated trace: the preview holds the first events of
+ * the complete generations of the prefix, few enough not to add much to the
+ * full load's peak memory), while the full model is built by a background
  * thread; when it is ready it is swapped into the running explorer.
  *
  * Thread rules: the background thread only runs model_open (no shared state
@@ -11,7 +12,8 @@
  *
  * Environment (hidden, for tests and experiments):
  *   GOTV_PREVIEW_BYTES=N     preview the first N bytes of any trace larger
- *                            than N (0 turns the preview off)
+ *                            than N (0 turns the preview off), all its events
+ *   GOTV_PREVIEW_EVENTS=N    the preview keeps the first N events (0: all)
  *   GOTV_PREVIEW_DELAY_MS=N  the background load pauses N ms at each of its
  *                            progress reports (cancel still stops it at once),
  *                            so tests can see the preview before the swap
