@@ -2900,6 +2900,13 @@ static tt_status emit_sync(rd *r, int with_table, int64_t t)
  * context g, p, m. advance calls it directly, with t a constant, for the
  * common events that expand to exactly one (see EMIT1); the others are
  * queued and go through emit. */
+_Static_assert(offsetof(tt_event, arg) == offsetof(tt_event, id) + 8 &&
+                   offsetof(tt_event, name) == offsetof(tt_event, arg) + 24 &&
+                   offsetof(tt_event, msg) == offsetof(tt_event, name) + 4 &&
+                   offsetof(tt_event, stack) == offsetof(tt_event, msg) + 4 &&
+                   offsetof(tt_event, tstack) == offsetof(tt_event, stack) + 4 &&
+                   offsetof(tt_event, kind) == offsetof(tt_event, tstack) + 4,
+               "tt_event: id .. tstack are contiguous, kind follows");
 static inline __attribute__((always_inline)) tt_status emit_ev(rd *r, const oev *e, unsigned t,
                                                                uint8_t synth, uint64_t g,
                                                                uint64_t p, uint64_t m)
@@ -2911,9 +2918,8 @@ static inline __attribute__((always_inline)) tt_status emit_ev(rd *r, const oev 
      * ntext: put back to NULL, 0 after each LOG event). */
     tt_event *const evp = &r->ebuf;
 #define ev (*evp)
-    ev.id = 0;
-    ev.arg[0] = ev.arg[1] = ev.arg[2] = 0;
-    ev.name = ev.msg = ev.stack = ev.tstack = 0;
+    /* id, arg[], name, msg, stack, tstack = 0: 48 contiguous bytes */
+    memset(&ev.id, 0, offsetof(tt_event, kind) - offsetof(tt_event, id));
     ev.time = e->time;
     ev.m = (int64_t)m;
     ev.p = (int64_t)p;
