@@ -2117,8 +2117,11 @@ static inline __attribute__((always_inline)) tt_status region_ev(rd *r, oev *ev,
  * wait. Returns an error for an inconsistent trace.
  */
 static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, uint64_t m,
-                                                               size_t *msi, ctx *mctx, int *ok)
+                                                               size_t *msi, ctx *mctx, int has_m,
+                                                               int *ok)
 {
+    if (has_m && m == NO_ID) /* has_m: a constant, the caller knows there is an M */
+        __builtin_unreachable();
     ctx cur = {NO_ID, NO_ID, m};
     if (m != NO_ID) {
         if (*msi == SIZE_MAX) {
@@ -3186,7 +3189,7 @@ static inline __attribute__((always_inline)) tt_status try_advance_in(rd *r, siz
     ctx mctx = {0, 0, 0};
     if (c->msi != SIZE_MAX)
         mctx = (ctx){r->ms[c->msi].g, r->ms[c->msi].p, 0};
-    tt_status st = advance(r, &c->ev, c->m, &c->msi, &mctx, ok);
+    tt_status st = advance(r, &c->ev, c->m, &c->msi, &mctx, 0, ok);
     if (c->msi != SIZE_MAX)
         r->ms[c->msi].g = mctx.g;
     if (st || !*ok)
@@ -3260,6 +3263,12 @@ static tt_status advance_root(rd *r, int *ok)
          * stay in registers from event to event. */
         const hent *h = r->heap;
         cursor *c = h[0].c;
+        if (__builtin_expect(c->m == NO_ID, 0)) { /* no thread: one event at a time */
+            tt_status st = try_advance(r, 0, ok);
+            if (st || !*ok)
+                return st;
+            continue;
+        }
         int64_t lim = h[1].t < h[2].t ? h[1].t : h[2].t;
         if (r->cpu_next < lim)
             lim = r->cpu_next;
@@ -3273,7 +3282,7 @@ static tt_status advance_root(rd *r, int *ok)
             mctx = (ctx){r->ms[msi].g, r->ms[msi].p, 0};
         for (;;) {
             int aok;
-            tt_status st = advance(r, &c->ev, m, &msi, &mctx, &aok);
+            tt_status st = advance(r, &c->ev, m, &msi, &mctx, 1, &aok);
             if (__builtin_expect(st || !aok, 0)) {
                 *ok = aok;
                 root_leave(r, c, msi, mctx.g);

@@ -69,6 +69,67 @@ static void test_proc_start_seq(void **state)
     tg_free(&t);
 }
 
+/* A batch without a thread (M = NoThread): its events are ordered one at a
+ * time (not by the loop that keeps a thread's state in registers), with
+ * m = -1, by time among another thread's; one that needs a thread fails. */
+static void test_no_thread_batch(void **state)
+{
+    (void)state;
+    tg t;
+    tg_init(&t, 26);
+    std_gen(&t, 1, 100);
+    tg_batch(&t, 1, UINT64_MAX, 100);
+    PS(&t, 0, TG_ProcIdle);                     /* 101 */
+    GS(&t, 5, UINT64_MAX, TG_GoWaiting);        /* 102 */
+    TG_EV(&t, TG_GoUnblock, 48, 5, 1, 0);       /* 150 */
+    tg_batch(&t, 1, 1, 120);
+    PS(&t, 1, TG_ProcRunning);                  /* 121 */
+    GS(&t, 7, 1, TG_GoRunning);                 /* 122 */
+    TG_EV(&t, TG_HeapAlloc, 5, 4096);           /* 127 */
+    end_gen(&t);
+    coll c;
+    tt_load_result res;
+    must_load(&t, &c, &res);
+    static const struct {
+        int type;
+        int64_t time, m, id;
+    } want[] = {
+        {TG_ProcStatus, 101, -1, 0}, {TG_GoStatus, 102, -1, 5}, {TG_ProcStatus, 121, 1, 1},
+        {TG_GoStatus, 122, 1, 7},    {TG_HeapAlloc, 127, 1, 0}, {TG_GoUnblock, 150, -1, 5},
+    };
+    size_t k = 0;
+    for (size_t i = 0; i < c.n; i++) {
+        if (c.ev[i].kind == TT_EV_SYNC)
+            continue;
+        assert_true(k < sizeof want / sizeof want[0]);
+        assert_int_equal(c.ev[i].type, want[k].type);
+        assert_int_equal(c.ev[i].time, want[k].time);
+        assert_int_equal(c.ev[i].m, want[k].m);
+        assert_int_equal(c.ev[i].id, want[k].id);
+        k++;
+    }
+    assert_int_equal(k, sizeof want / sizeof want[0]);
+    const tt_event *u = find(&c, TT_EV_STATE_TRANSITION, TG_GoUnblock, 0);
+    assert_non_null(u);
+    assert_int_equal(u->from, TT_GS_WAITING);
+    assert_int_equal(u->to, TT_GS_RUNNABLE);
+    coll_free(&c);
+    tg_free(&t);
+
+    /* HeapAlloc needs a thread */
+    tg_init(&t, 26);
+    std_gen(&t, 1, 100);
+    tg_batch(&t, 1, UINT64_MAX, 100);
+    PS(&t, 0, TG_ProcIdle);
+    TG_EV(&t, TG_HeapAlloc, 5, 4096);
+    end_gen(&t);
+    tt_err err;
+    assert_int_equal(load(&t, &c, &res, &err), TT_ERR_ORDER);
+    assert_non_null(strstr(err.msg, "expected a thread but didn't have one"));
+    coll_free(&c);
+    tg_free(&t);
+}
+
 /* GoStart(seq 2) must come after the GoUnblock(seq 1) on another thread,
  * even though its timestamp is earlier. */
 static void test_go_unblock_start_seq(void **state)
@@ -628,6 +689,7 @@ int main(void)
         cmocka_unit_test(test_frequency),
         cmocka_unit_test(test_tasks_regions),
         cmocka_unit_test(test_ctx_errors),
+        cmocka_unit_test(test_no_thread_batch),
         cmocka_unit_test(test_truncation_every_byte),
         cmocka_unit_test(test_corruption),
         cmocka_unit_test(test_no_quadratic),
