@@ -507,6 +507,13 @@ typedef struct model_series_cursor {
  * every point with a < t < b (just the value at a when b <= a). Exact; ranges
  * covering many points are answered from block maxima. cur may be NULL. */
 uint64_t model_series_max_in(const model *m, model_series_kind k, int64_t a, int64_t b, model_series_cursor *cur);
+/* The same for the columns [e[c], e[c + 1]) of a sweep, c < ncols (e: ncols
+ * + 1 non-decreasing times), for each series ks[i] (i < nk) at once:
+ * out[i * ncols + c] = model_series_max_in(m, ks[i], e[c], e[c + 1], NULL).
+ * The goroutine counts asked for are read in one pass over the stream
+ * they share. */
+void model_series_max_cols(const model *m, const model_series_kind *ks, int nk, const int64_t *e, uint32_t ncols,
+                           uint64_t *out);
 /* Heap bytes the series holds (0 for a goroutine series not computed yet). */
 size_t model_series_bytes(const model *m, model_series_kind k);
 

@@ -1158,6 +1158,189 @@ uint64_t model_series_max_in(const model *m, model_series_kind k, int64_t a, int
     return v;
 }
 
+/* ---- column maxima ---------------------------------------------------------- */
+
+/* The joint form's instant after (*t, v[0..NJ)) at p, for all counts at
+ * once (decj for each count, one decode). */
+static inline __attribute__((always_inline)) const uint8_t *decj3(const uint8_t *p, unsigned sh, int64_t *t,
+                                                                  uint64_t *v0, uint64_t *v1, uint64_t *v2)
+{
+    static const uint64_t dvj[4] = {0, 1, UINT64_MAX, 0};
+    unsigned b0 = p[0];
+    uint64_t u, dt;
+    if (__builtin_expect(b0 < 0xe0, 1)) {
+        u = jcomb[b0 >> 5];
+        dt = b0 & 31;
+        p++;
+    } else if ((b0 & 7) != 7) {
+        u = jcomb[b0 & 7];
+        p++;
+        dt = 32 + ((b0 >> 3) & 3) + (get_varint(&p) << 2);
+    } else {
+        p++;
+        u = get_varint(&p);
+        dt = u >> 6;
+        if (__builtin_expect(dt == DTJ_ESC, 0))
+            dt += get_varint(&p);
+    }
+    *t = (int64_t)((uint64_t)*t + (dt << sh));
+    *v0 += dvj[u & 3];
+    *v1 += dvj[(u >> 2) & 3];
+    *v2 += dvj[(u >> 4) & 3];
+    unsigned esc = (unsigned)(u & (u >> 1) & 0x15); /* bit 2 q: count q's code is 3 */
+    if (__builtin_expect(esc != 0, 0)) {
+        uint64_t *v[NJ] = {v0, v1, v2};
+        for (unsigned q = 0; q < NJ; q++)
+            if (esc >> (2 * q) & 1) {
+                uint64_t z = get_varint(&p);
+                *v[q] += (z >> 1) ^ (0 - (z & 1));
+            }
+    }
+    return p;
+}
+
+/* A reader of the joint form for all counts: on instant (t, v) of block
+ * blk, left instants after it in the block; the next one decoded ahead
+ * (nok: (np, nt, nv)). */
+typedef struct jrd {
+    const uint8_t *p, *np;
+    int64_t t, nt;
+    uint64_t v[NJ], nv[NJ];
+    uint32_t left, blk;
+    int nok;
+    unsigned sh;
+} jrd;
+
+static void jrd_block(const mser *s, uint32_t b, jrd *r)
+{
+    uint32_t o = s->boff[b];
+    r->p = s->chunk[o >> CHUNK_BITS] + (o & (CHUNK - 1));
+    r->t = s->bt[b];
+    const uint32_t *jv = s->jv - s->jk; /* s: count jk's view of the shared array */
+    for (unsigned q = 0; q < NJ; q++)
+        r->v[q] = jv[(size_t)b * NJ + q];
+    uint32_t first = b << SB_LOG;
+    r->left = (s->ni - first > SB ? SB : s->ni - first) - 1;
+    r->blk = b;
+    r->nok = 0;
+    r->sh = (unsigned)(s->jmask[b] >> 3);
+}
+
+/* Step r over the instants of its block at times <= lim (incl) or < lim,
+ * raising mx[q] to count q's values when mx is not NULL. */
+static inline __attribute__((always_inline)) void jrd_until(jrd *r, int64_t lim, int incl, uint64_t *mx)
+{
+    const uint8_t *p = r->p, *np = r->np;
+    int64_t t = r->t, nt = r->nt;
+    uint64_t v0 = r->v[0], v1 = r->v[1], v2 = r->v[2];
+    uint64_t n0 = r->nv[0], n1 = r->nv[1], n2 = r->nv[2];
+    uint64_t m0 = mx ? mx[0] : 0, m1 = mx ? mx[1] : 0, m2 = mx ? mx[2] : 0;
+    uint32_t left = r->left;
+    int nok = r->nok;
+    unsigned sh = r->sh;
+    for (; left; left--) {
+        if (!nok) {
+            nt = t, n0 = v0, n1 = v1, n2 = v2;
+            np = decj3(p, sh, &nt, &n0, &n1, &n2);
+        }
+        if (incl ? nt > lim : nt >= lim) { /* keep it for the next call */
+            nok = 1;
+            break;
+        }
+        nok = 0;
+        p = np, t = nt, v0 = n0, v1 = n1, v2 = n2;
+        m0 = v0 > m0 ? v0 : m0;
+        m1 = v1 > m1 ? v1 : m1;
+        m2 = v2 > m2 ? v2 : m2;
+    }
+    r->p = p, r->np = np, r->t = t, r->nt = nt, r->left = left, r->nok = nok;
+    r->v[0] = v0, r->v[1] = v1, r->v[2] = v2;
+    r->nv[0] = n0, r->nv[1] = n1, r->nv[2] = n2;
+    if (mx)
+        mx[0] = m0, mx[1] = m1, mx[2] = m2;
+}
+
+/* The three goroutine counts' maxima in each column [e[c], e[c + 1]) of a
+ * sweep (mser_max_in's answers), one decode of the shared stream: out[q]
+ * (NULL: not wanted) gets count q's. s is one count's view. */
+static void joint_max_cols(const mser *s, const mser *const views[NJ], const int64_t *e, uint32_t ncols,
+                           uint64_t *const out[NJ])
+{
+    jrd r;
+    int have = 0; /* r is valid */
+    uint32_t hint = 0;
+    for (uint32_t c = 0; c < ncols; c++) {
+        int64_t a = e[c], b = e[c + 1];
+        uint64_t m[NJ] = {0, 0, 0};
+        uint32_t k = blocks_upto(s, a, hint);
+        if (k) {
+            if (!have || r.blk != k - 1 || r.t > a)
+                jrd_block(s, k - 1, &r), have = 1;
+            jrd_until(&r, a, 1, NULL);
+            memcpy(m, r.v, sizeof m); /* the values at a */
+            hint = k - 1;
+        }
+        if (b > a) {
+            uint32_t kb = blocks_upto(s, b - 1, k ? k - 1 : 0);
+            if (kb == k) {
+                if (k)
+                    jrd_until(&r, b, 0, m);
+            } else {
+                for (unsigned q = 0; q < NJ; q++)
+                    if (out[q])
+                        m[q] = blocks_max(views[q], k, kb - 1, m[q]);
+                int rest = 0; /* the rest of a's block: all in (a, b) */
+                for (unsigned q = 0; k && q < NJ; q++)
+                    if (out[q] && views[q]->jmax[(size_t)(k - 1) * NJ] > m[q])
+                        rest = 1;
+                if (rest)
+                    jrd_until(&r, INT64_MAX, 1, m);
+                jrd_block(s, kb - 1, &r), have = 1;
+                for (unsigned q = 0; q < NJ; q++)
+                    if (r.v[q] > m[q])
+                        m[q] = r.v[q];
+                jrd_until(&r, b, 0, m);
+                hint = kb - 1;
+            }
+        }
+        for (unsigned q = 0; q < NJ; q++)
+            if (out[q])
+                out[q][c] = views[q]->n ? m[q] : 0;
+    }
+}
+
+void model_series_max_cols(const model *m, const model_series_kind *ks, int nk, const int64_t *e, uint32_t ncols,
+                           uint64_t *out)
+{
+    const mser *views[NJ] = {NULL, NULL, NULL};
+    uint64_t *jout[NJ] = {NULL, NULL, NULL};
+    const mser *js = NULL;
+    for (int i = 0; i < nk; i++) {
+        const mser *s = series_get(m, ks[i]);
+        uint64_t *o = out + (size_t)i * ncols;
+        if (s && s->jk >= 0 && s->n && !jout[s->jk]) { /* one pass for the joint form below */
+            js = s;
+            jout[s->jk] = o;
+            continue;
+        }
+        mser_pos pos;
+        memset(&pos, 0, sizeof pos);
+        for (uint32_t c = 0; c < ncols; c++)
+            o[c] = s ? mser_max_in(s, e[c], e[c + 1], &pos) : 0;
+    }
+    if (!js)
+        return;
+    for (unsigned q = 0; q < NJ; q++)
+        views[q] = js + ((int)q - js->jk); /* the views are consecutive in model_gseries */
+    joint_max_cols(js, views, e, ncols, jout);
+    for (int i = 0; i < nk; i++) { /* a kind asked twice */
+        const mser *s = series_get(m, ks[i]);
+        uint64_t *o = out + (size_t)i * ncols;
+        if (s && s->jk >= 0 && s->n && jout[s->jk] != o)
+            memcpy(o, jout[s->jk], sizeof *o * ncols);
+    }
+}
+
 size_t model_series_bytes(const model *m, model_series_kind k)
 {
     if ((unsigned)k >= MSER__COUNT || !m->cache || !m->cache->gser)

@@ -253,6 +253,70 @@ static void check_series(const model *m, model_series_kind k, const model_point 
     }
 }
 
+/* ---- column maxima (model_series_max_cols) ---------------------------------------- */
+
+static int cmp_i64(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* model_series_max_cols against a model_series_max_in per column (checked
+ * against brute force by check_series): several lists of series (the three
+ * goroutine counts read in one pass with others, one alone, one twice) over
+ * plot-like sweeps (even columns of the whole trace, zoomed in, wider than
+ * the trace) and random sorted edges (repeated times, single instants). */
+static void check_cols(const model *m, const char *what)
+{
+    static const model_series_kind lists[][4] = {
+        {MSER_G_RUNNING, MSER_G_RUNNABLE, MSER_G_WAITING, MSER_HEAP_ALLOC},
+        {MSER_G_WAITING, MSER_G_WAITING, MSER_G_WAITING, MSER_G_WAITING},
+        {MSER_G_RUNNABLE, MSER_HEAP_GOAL, MSER_G_RUNNABLE, MSER_GOMAXPROCS},
+        {MSER_HEAP_ALLOC, MSER_G_WAITING, MSER_G_RUNNING, MSER_HEAP_ALLOC},
+    };
+    static const int nks[] = {4, 1, 4, 3};
+    enum { MAXC = 1500 };
+    int64_t *e = malloc(sizeof *e * (MAXC + 1));
+    uint64_t *out = malloc(sizeof *out * 4 * MAXC);
+    assert_non_null(e);
+    assert_non_null(out);
+    const model_info *in = model_get_info(m);
+    double t0 = (double)in->t_start, span = (double)in->t_end - t0 + 1;
+    long checked = 0;
+    for (int view = 0; view < 7; view++) {
+        uint32_t cols = view == 0 ? 200 : (uint32_t)(rnd() % MAXC) + 1;
+        double v0 = t0, vs = span;
+        if (view == 1 || view == 4) /* zoomed in on a random stretch */
+            v0 = t0 + span * (double)(rnd() % 1000) / 1000.0, vs = (double)(rnd() % 200000 + 1);
+        if (view == 2) /* wider than the trace */
+            v0 -= span / 3, vs *= 1.7;
+        if (view == 3) /* below one ns a column: repeated edges */
+            v0 = t0 + span * (double)(rnd() % 1000) / 1000.0, vs = (double)cols / 3;
+        for (uint32_t c = 0; c <= cols; c++)
+            e[c] = (int64_t)(v0 + vs * c / cols);
+        if (view >= 5) { /* random sorted edges, some repeated */
+            for (uint32_t c = 0; c <= cols; c++)
+                e[c] = c && rnd() % 7 == 0 ? e[c - 1] : (int64_t)(t0 - span / 10 + (double)(rnd() % 100000) / 1e5 * span * 1.2);
+            qsort(e, cols + 1, sizeof *e, cmp_i64);
+        }
+        for (size_t li = 0; li < sizeof nks / sizeof nks[0]; li++) {
+            model_series_max_cols(m, lists[li], nks[li], e, cols, out);
+            for (int i = 0; i < nks[li]; i++)
+                for (uint32_t c = 0; c < cols; c++) {
+                    uint64_t want = model_series_max_in(m, lists[li][i], e[c], e[c + 1], NULL);
+                    if (out[(size_t)i * cols + c] != want)
+                        fail_msg("%s: columns view %d list %zu series %d column %u [%lld, %lld): %llu, want %llu",
+                                 what, view, li, (int)lists[li][i], c, (long long)e[c], (long long)e[c + 1],
+                                 (unsigned long long)out[(size_t)i * cols + c], (unsigned long long)want);
+                    checked++;
+                }
+        }
+    }
+    assert_true(checked > 0);
+    free(e);
+    free(out);
+}
+
 /* ---- sample traces ------------------------------------------------------------ */
 
 static uint64_t total_points;
@@ -281,6 +345,7 @@ static void check_sample(model *m, const char *name, void *ctx)
         check_series(m, (model_series_kind)k, p, n, what);
         free(p);
     }
+    check_cols(m, name);
 }
 
 static void test_samples(void **state)
@@ -343,6 +408,7 @@ static void check_gseries_model(model *m, const char *what)
         check_series(m, (model_series_kind)(MSER_G_RUNNING + w), ref[w].p, ref[w].n, w2);
         free(ref[w].p);
     }
+    check_cols(m, what);
 }
 
 static void test_synthetic(void **state)
