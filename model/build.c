@@ -2335,23 +2335,72 @@ int model_lanes_index(model_lanes *l)
         nck += l->cnt[i] / MODEL_CK_EVERY;
     }
     l->ck_off[l->n] = (uint32_t)nck;
-    l->ck = malloc(nck && l->nst ? nck * l->nst * sizeof *l->ck : 1);
-    if (!l->ck)
+    size_t ngr = (nck + MODEL_CKG - 1) / MODEL_CKG, nst = l->nst;
+    l->ck = malloc(nck && nst ? nck * nst * sizeof *l->ck : 1);
+    l->ckb = malloc(ngr && nst ? ngr * nst * sizeof *l->ckb : 1);
+    l->ckw = malloc(ngr ? ngr * sizeof *l->ckw : 1);
+    l->nckx = 0;
+    if (!l->ck || !l->ckb || !l->ckw)
         return -1;
+    /* the values of the current group, stored when it is complete */
+    int64_t grp[MODEL_CKG * MS__COUNT];
+    size_t q = 0, xcap = 0;
     for (uint32_t i = 0; i < l->n; i++) {
         uint32_t n = l->cnt[i];
         int64_t acc[MS__COUNT] = {0};
-        int64_t *ck = l->ck + (size_t)l->ck_off[i] * l->nst;
         for (uint32_t j = 1; j <= n; j++) {
             model_sse e = model_rec_sse(l, i, j - 1);
             if (e.state < MS__COUNT) /* wrapping: a hostile span may last 2^63 ns or more */
                 acc[e.state] = wadd(acc[e.state], wsub(e.end, e.start));
-            if (j % MODEL_CK_EVERY == 0) {
-                int64_t *c = ck + (size_t)(j / MODEL_CK_EVERY - 1) * l->nst;
-                for (uint32_t k = 0; k < l->nst; k++)
-                    c[k] = acc[l->st[k]];
+            if (j % MODEL_CK_EVERY)
+                continue;
+            int64_t *c = grp + (q % MODEL_CKG) * nst;
+            for (uint32_t k = 0; k < nst; k++)
+                c[k] = acc[l->st[k]];
+            if (++q % MODEL_CKG && q < nck)
+                continue;
+            /* group g is complete (or the last one): narrow when every value
+             * is within 2^32 - 1 ns above the group's least per state */
+            size_t g = (q - 1) / MODEL_CKG, ne = q - g * MODEL_CKG;
+            int64_t *base = l->ckb + g * nst;
+            int wide = 0;
+            for (uint32_t k = 0; k < nst; k++) {
+                base[k] = grp[k];
+                for (size_t x = 1; x < ne; x++)
+                    if (grp[x * nst + k] < base[k])
+                        base[k] = grp[x * nst + k];
+                for (size_t x = 0; x < ne; x++)
+                    wide |= (uint64_t)grp[x * nst + k] - (uint64_t)base[k] > UINT32_MAX;
             }
+            uint32_t *d = l->ck + g * MODEL_CKG * nst;
+            if (!wide) {
+                l->ckw[g] = UINT32_MAX;
+                for (size_t x = 0; x < ne * nst; x++)
+                    d[x] = (uint32_t)((uint64_t)grp[x] - (uint64_t)base[x % nst]);
+                continue;
+            }
+            if (l->nckx == xcap) {
+                size_t nc = xcap ? xcap * 2 : 4;
+                int64_t *nx = realloc(l->ckx, sizeof *nx * nc * MODEL_CKG * nst);
+                if (!nx)
+                    return -1;
+                l->ckx = nx;
+                xcap = nc;
+            }
+            memset(base, 0, sizeof *base * nst);
+            memset(d, 0, sizeof *d * ne * nst);
+            int64_t *w = l->ckx + (size_t)l->nckx * MODEL_CKG * nst;
+            memset(w, 0, sizeof *w * MODEL_CKG * nst);
+            memcpy(w, grp, sizeof *w * ne * nst);
+            l->ckw[g] = l->nckx++;
         }
+    }
+    if (q != nck)
+        return -1;
+    if (l->nckx < xcap) {
+        int64_t *nx = realloc(l->ckx, sizeof *nx * l->nckx * MODEL_CKG * nst);
+        if (nx)
+            l->ckx = nx;
     }
     if (l->site) { /* goroutine lanes: episode blocks */
         size_t nb = (size_t)l->ck_off[l->n] + l->n;
@@ -2395,9 +2444,12 @@ size_t model_lanes_bytes(const model_lanes *l)
         b += sizeof *l->lend * ((size_t)l->n + 1);
     if (l->ep_max)
         b += (sizeof *l->ep_max + sizeof *l->ep_cnt) * ((size_t)l->ck_off[l->n] + l->n);
-    if (l->ck_off)
-        b += sizeof *l->ck_off * ((size_t)l->n + 1) +
-             sizeof *l->ck * (size_t)l->ck_off[l->n] * l->nst;
+    if (l->ck_off) {
+        size_t nck = l->ck_off[l->n], ngr = (nck + MODEL_CKG - 1) / MODEL_CKG;
+        b += sizeof *l->ck_off * ((size_t)l->n + 1) + sizeof *l->ck * nck * l->nst +
+             (sizeof *l->ckb * l->nst + sizeof *l->ckw) * ngr +
+             sizeof *l->ckx * (size_t)l->nckx * MODEL_CKG * l->nst;
+    }
     return b;
 }
 
@@ -3050,10 +3102,13 @@ model *model_builder_finish(model_builder *b)
                 nb += (l->cnt[i] - 1) / MODEL_PBLOCK + 1;
         }
         size_t nck = l->ck_off ? l->ck_off[l->n] : 0;
+        size_t ngr = (nck + MODEL_CKG - 1) / MODEL_CKG;
         fprintf(stderr,
-                "  lanes %d: n %u recs %zu -> %zu KB; anchors %zu KB; ck %zu x %u states -> %zu KB; "
+                "  lanes %d: n %u recs %zu -> %zu KB; anchors %zu KB; ck %zu x %u states -> %zu KB (%u of %zu groups wide); "
                 "ep %zu KB; esc %u; sites %u -> %zu KB; per lane %zu KB\n",
-                k, l->n, nr, nr * l->stride / 1024, nb * 8 / 1024, nck, l->nst, nck * l->nst * 8 / 1024,
+                k, l->n, nr, nr * l->stride / 1024, nb * 8 / 1024, nck, l->nst,
+                (nck * l->nst * 4 + ngr * (l->nst * 8 + 4) + (size_t)l->nckx * MODEL_CKG * l->nst * 8) / 1024,
+                l->nckx, ngr,
                 l->ep_max ? (nck + l->n) * 5 / 1024 : 0, l->nesc, l->nsite,
                 l->nsite * sizeof *l->site / 1024, (size_t)l->n * (8 + 4 + 8 + 8 + 4) / 1024);
     }

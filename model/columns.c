@@ -132,13 +132,12 @@ static const int64_t *block_ends(const model *m, model_lane_kind k, uint32_t idx
             g[q] = j;
         }
         int64_t *send = h + BHDR + gw, *scum = send + nsb;
-        const int64_t *ck = l->ck + (size_t)l->ck_off[idx] * l->nst;
         for (uint32_t J = 0; J < nsb; J++) {
             uint32_t jb = J * SB_BLOCKS + SB_BLOCKS - 1; /* last block of J: checkpoint jb + 1 */
             send[J] = b[jb];
             if (J && send[J] < send[J - 1])
                 nsb = 0; /* (not sorted: no coarse level) */
-            memcpy(scum + (size_t)J * l->nst, ck + (size_t)jb * l->nst, sizeof *ck * l->nst);
+            model_ck_load(l, (size_t)l->ck_off[idx] + jb, scum + (size_t)J * l->nst);
         }
         h[3] = nsb;
         h[4] = 0;
@@ -204,7 +203,8 @@ AI void cum_full(const model_lanes *l, uint32_t lane, uint32_t i, int64_t acc[MS
     uint32_t j = i / MODEL_CK_EVERY;
     memset(acc, 0, sizeof(int64_t) * MS__COUNT);
     if (j) {
-        const int64_t *c = l->ck + ((size_t)l->ck_off[lane] + j - 1) * l->nst;
+        int64_t c[MS__COUNT];
+        model_ck_load(l, (size_t)l->ck_off[lane] + j - 1, c);
         for (uint32_t k = 0; k < l->nst; k++)
             acc[l->st[k]] = c[k];
     }
@@ -242,7 +242,8 @@ AI void cum_next(const model_lanes *l, uint32_t lane, cum_cursor *cu, int64_t t,
              * next one: the same sums, half the records on average */
             uint32_t a0 = jb * MODEL_CK_EVERY, mid = a0 + MODEL_CK_EVERY / 2 - 1;
             if (SSE(l, lane, mid).end <= t) {
-                const int64_t *c = l->ck + ((size_t)l->ck_off[lane] + jb) * l->nst;
+                int64_t c[MS__COUNT];
+                model_ck_load(l, (size_t)l->ck_off[lane] + jb, c);
                 memset(cu->full, 0, sizeof cu->full);
                 for (uint32_t q = 0; q < l->nst; q++)
                     cu->full[l->st[q]] = c[q];
@@ -268,7 +269,8 @@ AI void cum_next(const model_lanes *l, uint32_t lane, cum_cursor *cu, int64_t t,
             k = jb * MODEL_CK_EVERY;
             memset(cu->full, 0, sizeof cu->full);
             if (jb) {
-                const int64_t *c = l->ck + ((size_t)l->ck_off[lane] + jb - 1) * l->nst;
+                int64_t c[MS__COUNT];
+                model_ck_load(l, (size_t)l->ck_off[lane] + jb - 1, c);
                 for (uint32_t q = 0; q < l->nst; q++)
                     cu->full[l->st[q]] = c[q];
             }
@@ -373,9 +375,12 @@ static int decide_blocks(const model_lanes *l, const int64_t *c1, const int64_t 
 /* Checkpoint j of a lane (the time per state of its spans [0, 32j)): NULL
  * for j == 0 (all zero), see zero_ck. */
 static const int64_t zero_ck[MS__COUNT];
-static inline const int64_t *ck_at(const model_lanes *l, uint32_t lane, uint32_t j)
+static inline const int64_t *ck_at(const model_lanes *l, uint32_t lane, uint32_t j, int64_t *buf)
 {
-    return j ? l->ck + ((size_t)l->ck_off[lane] + j - 1) * l->nst : zero_ck;
+    if (!j)
+        return zero_ck;
+    model_ck_load(l, (size_t)l->ck_off[lane] + j - 1, buf);
+    return buf;
 }
 
 /* The dominant state of the column [ta, tb) of a lane with a block index
@@ -394,9 +399,10 @@ static int columns_by_blocks(const model_lanes *l, uint32_t lane, const int64_t 
     if (__builtin_sub_overflow(bend[f1], ta, &el) || __builtin_sub_overflow(tb, bend[j2 - 1], &er))
         return -1;
     /* block f1 is the left edge block, j2 (if complete) the right one */
-    return decide_blocks(l, ck_at(l, lane, j1), ck_at(l, lane, j2), ck_at(l, lane, f1), ck_at(l, lane, j1),
-                         j2 < nb ? ck_at(l, lane, j2) : NULL, j2 < nb ? ck_at(l, lane, j2 + 1) : NULL, el, er,
-                         gap);
+    int64_t c1[MS__COUNT], c2[MS__COUNT], cf[MS__COUNT], c3[MS__COUNT];
+    const int64_t *p1 = ck_at(l, lane, j1, c1), *p2 = ck_at(l, lane, j2, c2);
+    return decide_blocks(l, p1, p2, ck_at(l, lane, f1, cf), p1, j2 < nb ? p2 : NULL,
+                         j2 < nb ? ck_at(l, lane, j2 + 1, c3) : NULL, el, er, gap);
 }
 
 /* The first index i >= lo of a (ascending) with a[i] > t, or n: galloping
@@ -504,11 +510,13 @@ static void columns_prefetch(const model_lanes *l, uint32_t lane, const int64_t 
         if (jb >= nb)
             continue;
         /* checkpoints jb (if not 0) and jb + 1 */
-        const int64_t *ck = l->ck + ((size_t)l->ck_off[lane] + jb) * nst;
+        size_t q = (size_t)l->ck_off[lane] + jb;
         if (jb)
-            __builtin_prefetch(l->ck + ((size_t)l->ck_off[lane] + jb - 1) * nst);
-        __builtin_prefetch(ck);
-        __builtin_prefetch(ck + nst - 1);
+            __builtin_prefetch(l->ck + (q - 1) * nst);
+        __builtin_prefetch(l->ck + q * nst);
+        __builtin_prefetch(l->ck + q * nst + nst - 1);
+        __builtin_prefetch(l->ckw + q / MODEL_CKG);
+        __builtin_prefetch(l->ckb + q / MODEL_CKG * nst);
         if (l->bases && l->bases[lane])
             __builtin_prefetch(l->bases[lane] + jb);
         const uint8_t *r = l->rec[lane] + (size_t)jb * MODEL_CK_EVERY * stride;

@@ -102,9 +102,18 @@ typedef struct model_lanes {
     model_esc *esc;        /* spans that do not fit a record, by key */
     uint32_t nesc;
     uint32_t *ck_off;      /* n+1 offsets (in checkpoints) into ck */
-    int64_t *ck;           /* nst cumulative ns per checkpoint (the time in
-                              state st[k] of spans [0, 32j)): checkpoint j >= 1
-                              at ck_off + j - 1; checkpoint 0 is all zero */
+    /* Checkpoints: nst cumulative ns (the time in state st[k] of spans
+     * [0, 32j)) per checkpoint j >= 1 of a lane, at index q = ck_off + j - 1
+     * (checkpoint 0 is all zero); read with model_ck_load. Stored per group
+     * of MODEL_CKG consecutive indexes (lanes share a group at their edges):
+     * a narrow group keeps a base per state (ckb) and a 32-bit offset from it
+     * per checkpoint and state (ck); a group with an offset of 2^32 ns or
+     * more is wide: its values whole in ckx (ckw: its index there). */
+    uint32_t *ck;          /* nst offsets per checkpoint (narrow groups) */
+    int64_t *ckb;          /* nst bases per group (narrow groups) */
+    uint32_t *ckw;         /* per group: its wide copy in ckx, UINT32_MAX narrow */
+    int64_t *ckx;          /* MODEL_CKG * nst values per wide group */
+    uint32_t nckx;         /* wide groups */
     uint32_t nst;          /* states that occur in these lanes */
     uint8_t st[MS__COUNT];
     /* goroutine lanes: per block of MODEL_CK_EVERY spans (the last one may be
@@ -115,6 +124,25 @@ typedef struct model_lanes {
     uint32_t *ep_max;
     uint8_t *ep_cnt;
 } model_lanes;
+
+/* Checkpoints per group (model_lanes.ck). */
+#define MODEL_CKG 32u
+
+/* Checkpoint at index q of a lane kind (ck_off[lane] + j - 1 for checkpoint
+ * j >= 1 of a lane): its nst values into out. */
+static inline void model_ck_load(const model_lanes *l, size_t q, int64_t *out)
+{
+    size_t g = q / MODEL_CKG;
+    uint32_t w = l->ckw[g], nst = l->nst;
+    if (__builtin_expect(w != UINT32_MAX, 0)) {
+        memcpy(out, l->ckx + ((size_t)w * MODEL_CKG + q % MODEL_CKG) * nst, sizeof *out * nst);
+        return;
+    }
+    const uint32_t *d = l->ck + q * nst;
+    const int64_t *b = l->ckb + g * nst;
+    for (uint32_t k = 0; k < nst; k++)
+        out[k] = (int64_t)((uint64_t)b[k] + d[k]);
+}
 
 /* A goroutine span of this state is a blocking episode (model_goroutine_episodes). */
 static inline int model_is_episode(uint32_t st)

@@ -46,6 +46,9 @@ void model_free(model *m)
         free(m->lanes[k].esc);
         free(m->lanes[k].ck_off);
         free(m->lanes[k].ck);
+        free(m->lanes[k].ckb);
+        free(m->lanes[k].ckw);
+        free(m->lanes[k].ckx);
         free(m->lanes[k].ep_max);
         free(m->lanes[k].ep_cnt);
     }

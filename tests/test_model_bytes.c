@@ -8,7 +8,11 @@
  *   a per-span cost of the same size come back;
  * - unblockers: thousands of goroutines woken by many different goroutines
  *   (ids from -1 to INT32_MAX) at a few stacks: every span decodes exactly,
- *   none escapes, and the site table holds each (stack, other) tuple once.
+ *   none escapes, and the site table holds each (stack, other) tuple once;
+ * - checkpoints stored as 32-bit offsets from a base per group, or whole in
+ *   wide groups: every checkpoint of every lane equals the sums of its spans,
+ *   on the samples and on a lane whose groups are narrow, then wide (waits of
+ *   20 ms: a state's time passes 2^32 ns within a group).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -170,11 +174,93 @@ static void test_unblockers(void **state)
     evgen_free(&e);
 }
 
+/* ---- checkpoints ---------------------------------------------------------- */
+
+/* Every checkpoint of every lane against the wrapping sums of its spans;
+ * counts the wide and narrow groups seen. */
+static void check_checkpoints(const model *m, uint32_t *nwide, uint32_t *nnarrow)
+{
+    for (int k = 0; k < 4; k++) {
+        const model_lanes *l = &m->lanes[k];
+        size_t nck = l->ck_off[l->n], ngr = (nck + MODEL_CKG - 1) / MODEL_CKG;
+        uint32_t w = 0;
+        for (size_t g = 0; g < ngr; g++) {
+            if (l->ckw[g] == UINT32_MAX) {
+                (*nnarrow)++;
+                continue;
+            }
+            assert_true(l->ckw[g] < l->nckx);
+            w++;
+        }
+        assert_int_equal(w, l->nckx);
+        *nwide += w;
+        for (uint32_t i = 0; i < l->n; i++) {
+            uint64_t acc[MS__COUNT] = {0};
+            assert_int_equal(l->ck_off[i + 1] - l->ck_off[i], l->cnt[i] / MODEL_CK_EVERY);
+            for (uint32_t j = 1; j <= l->cnt[i]; j++) {
+                model_sse e = model_rec_sse(l, i, j - 1);
+                if (e.state < MS__COUNT)
+                    acc[e.state] += (uint64_t)e.end - (uint64_t)e.start;
+                if (j % MODEL_CK_EVERY)
+                    continue;
+                int64_t c[MS__COUNT];
+                model_ck_load(l, (size_t)l->ck_off[i] + j / MODEL_CK_EVERY - 1, c);
+                for (uint32_t q = 0; q < l->nst; q++)
+                    assert_int_equal((uint64_t)c[q], acc[l->st[q]]);
+            }
+        }
+    }
+}
+
+static void test_checkpoints(void **state)
+{
+    (void)state;
+    enum { R = 3000 };
+    evgen e;
+    evgen_init(&e);
+    uint32_t reason = evgen_str(&e, "sleep");
+    const int64_t T0 = 1000;
+    evgen_sync(&e, T0);
+    evgen_proc(&e, T0, 0, -1, 0, TT_PS_UNDETERMINED, TT_PS_RUNNING);
+    go_raw(&e, T0, 0, -1, 1, UND, RUN, 0, 0);
+    go_raw(&e, T0, 0, -1, 2, UND, RUN, 0, 0);
+    int64_t t = T0;
+    for (uint32_t r = 0; r < R; r++)
+        for (int64_t g = 1; g <= 2; g++) {
+            /* goroutine 1: short waits, then 20 ms ones; goroutine 2 short */
+            int64_t wait = g == 1 && r >= R / 2 ? 20000000 + r : 10 + r % 7;
+            go_raw(&e, t += 3, 0, g, g, RUN, WAIT, reason, 5);
+            go_raw(&e, t += wait, 0, -1, g, WAIT, RNBL, 0, 6);
+            go_raw(&e, t += 2, 0, -1, g, RNBL, RUN, 0, 0);
+        }
+    evgen_sync(&e, t + 5);
+    model *m = evgen_finish(&e);
+    uint32_t nwide = 0, nnarrow = 0;
+    check_checkpoints(m, &nwide, &nnarrow);
+    assert_true(nwide >= 3);
+    assert_true(nnarrow >= 3);
+    model_free(m);
+    evgen_free(&e);
+
+    /* the samples */
+    static const char *files[] = {"samples/traces/stress.trace", "samples/traces/mutex.trace",
+                                  "samples/traces/gcpressure.trace", "samples/traces/stress-go119.trace"};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        tt_load_result res;
+        tt_err err;
+        if (model_open(files[i], NULL, &m, &res, &err) != TT_OK)
+            continue;
+        check_checkpoints(m, &nwide, &nnarrow);
+        model_free(m);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sample_bounds),
         cmocka_unit_test(test_unblockers),
+        cmocka_unit_test(test_checkpoints),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
