@@ -108,6 +108,13 @@ static void test_edges(void **state)
     assert_int_equal(run_case(&seed, 64, 17, 10, 3, 6, 40), 40);
     assert_int_equal(run_case(&seed, 5000, 0, 5000, 2, 6, 201), 201);
     assert_int_equal(run_case(&seed, 5000, 4999, 1, 3, 4, 201), 201);
+    /* columns searched between anchors (every 16th), widths at the limits:
+     * a column more than 2 anchor strides, the widest plot, more anchors
+     * than the batch holds */
+    assert_int_equal(run_case(&seed, 3000, 5, 2900, 1, 6, 33), 33);
+    assert_int_equal(run_case(&seed, 20000, 100, 19000, 2, 6, 4097), 4097);
+    assert_int_equal(run_case(&seed, 700, 0, 700, 1, 4, 4097), 4097);
+    assert_int_equal(run_case(&seed, 20000, 0, 20000, 1, 6, 9000), 9000);
 }
 
 int main(void)
