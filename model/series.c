@@ -1260,6 +1260,28 @@ static inline __attribute__((always_inline)) void jrd_until(jrd *r, int64_t lim,
         mx[0] = m0, mx[1] = m1, mx[2] = m2;
 }
 
+/* blocks_max for the three counts at once (their block maxima side by
+ * side); s is one count's view. */
+static void blocks_max3(const mser *s, uint32_t i, uint32_t j, uint64_t m[NJ])
+{
+    const uint32_t *jm = s->jmax - s->jk;
+    const uint64_t *sm = s->smax - s->jk;
+    uint64_t m0 = m[0], m1 = m[1], m2 = m[2];
+    for (; i < j && i % SUPER; i++) {
+        const uint32_t *x = jm + (size_t)i * NJ;
+        m0 = x[0] > m0 ? x[0] : m0, m1 = x[1] > m1 ? x[1] : m1, m2 = x[2] > m2 ? x[2] : m2;
+    }
+    for (; j - i >= SUPER; i += SUPER) {
+        const uint64_t *x = sm + (size_t)(i / SUPER) * NJ;
+        m0 = x[0] > m0 ? x[0] : m0, m1 = x[1] > m1 ? x[1] : m1, m2 = x[2] > m2 ? x[2] : m2;
+    }
+    for (; i < j; i++) {
+        const uint32_t *x = jm + (size_t)i * NJ;
+        m0 = x[0] > m0 ? x[0] : m0, m1 = x[1] > m1 ? x[1] : m1, m2 = x[2] > m2 ? x[2] : m2;
+    }
+    m[0] = m0, m[1] = m1, m[2] = m2;
+}
+
 /* The three goroutine counts' maxima in each column [e[c], e[c + 1]) of a
  * sweep (mser_max_in's answers), one decode of the shared stream: out[q]
  * (NULL: not wanted) gets count q's. s is one count's view. */
@@ -1286,9 +1308,7 @@ static void joint_max_cols(const mser *s, const mser *const views[NJ], const int
                 if (k)
                     jrd_until(&r, b, 0, m);
             } else {
-                for (unsigned q = 0; q < NJ; q++)
-                    if (out[q])
-                        m[q] = blocks_max(views[q], k, kb - 1, m[q]);
+                blocks_max3(s, k, kb - 1, m);
                 int rest = 0; /* the rest of a's block: all in (a, b) */
                 for (unsigned q = 0; k && q < NJ; q++)
                     if (out[q] && views[q]->jmax[(size_t)(k - 1) * NJ] > m[q])
