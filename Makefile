@@ -118,7 +118,9 @@ run: deps
 unit: $(TEST_BIN)
 
 # Every suite; the last line printed is "N passed, N failed" over all of them.
-test check: deps
+# (clang too: suite_fuzzreplay runs a short libFuzzer campaign)
+test check:
+	@scripts/deps.sh --fuzz
 	@$(MAKE) --no-print-directory layering all unit
 	@$(MAKE) --no-print-directory SAN=address,undefined all unit
 	@tests/run.sh
@@ -127,7 +129,9 @@ samples:
 	@scripts/deps.sh --go119
 	@scripts/make_samples.sh
 
-bench: all
+bench:
+	@scripts/deps.sh --go119
+	@$(MAKE) --no-print-directory all
 	@bench/run.sh
 
 fuzz:

@@ -6,7 +6,7 @@
 #   scripts/deps.sh --fuzz   also clang and its runtime (libFuzzer)
 set -euo pipefail
 
-pkgs=(build-essential pkg-config libncurses-dev libtermkey-dev libcmocka-dev tmux)
+pkgs=(build-essential pkg-config libncurses-dev libtermkey-dev libcmocka-dev tmux time)
 for a in "$@"; do
     case "$a" in
         --go119) pkgs+=(golang-1.19-go) ;;
