@@ -3316,8 +3316,19 @@ static tt_status advance_root(rd *r, int *ok)
             int64_t t = c->ev.time;
             if (__builtin_expect(t > lim, 0)) {
                 root_leave(r, c, msi, mctx.g);
-                r->heap[0].t = t;
-                heap_down(r, 0);
+                /* heap_down's first step, inline: the smaller child (the
+                 * left one on a tie) takes the root when it is earlier */
+                hent *hh = r->heap;
+                size_t mi = hh[2].t < hh[1].t ? 2 : 1;
+                if (hh[mi].t < t) {
+                    hh[0] = hh[mi];
+                    hh[mi] = (hent){t, c};
+                    size_t l = 2 * mi + 1;
+                    if (l < r->nheap && (hh[l].t < t || (l + 1 < r->nheap && hh[l + 1].t < t)))
+                        heap_down(r, mi);
+                } else {
+                    hh[0].t = t;
+                }
                 break;
             }
         }
