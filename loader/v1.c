@@ -1948,7 +1948,27 @@ static tt_status convert(v1 *c)
         o.arg[0] = 1;
         CHK(deliver(c, &o));
     }
+    /* Nothing reads an event before the cursor from here on (the backward
+     * pass and the first Sync are done, the last Sync uses last_ts): give the
+     * array behind it back, a step at a time, so that the sink's store can
+     * grow into that memory instead of on top of it. */
+    size_t relstep = tt_v1_release_step, reldone = 0;
+    uintptr_t relbase = (uintptr_t)c->ev, relnext = 0;
+    if (relstep) {
+        long ps = sysconf(_SC_PAGESIZE);
+        if (ps <= 0 || ((size_t)ps & ((size_t)ps - 1)) != 0 || (relstep & (relstep - 1)) != 0)
+            relstep = 0;
+        else if (relstep < (size_t)ps)
+            relstep = (size_t)ps;
+        relnext = (relbase & ~(uintptr_t)(relstep - 1)) + relstep;
+    }
     for (size_t i = 0; i < n; i++) {
+        /* When event i reaches past the next step boundary, release up to
+         * (the boundary at or below) its start: the boundary before. */
+        if (relstep && relbase + (i + 1) * sizeof *c->ev > relnext) {
+            tt_v1_released += v1_big_release(c->ev, i * sizeof *c->ev, &reldone, relstep);
+            relnext = ((relbase + (i + 1) * sizeof *c->ev) & ~(uintptr_t)(relstep - 1)) + relstep;
+        }
         const v1ev *e = &c->ev[i];
         v1proc *pr = &c->procs[e->p];
         unsigned fk = get_fake(e);
@@ -2262,6 +2282,9 @@ static tt_status convert(v1 *c)
 
 /* ---- entry ------------------------------------------------------------------------ */
 
+_Thread_local size_t tt_v1_release_step = (size_t)2 << 20;
+_Thread_local size_t tt_v1_released;
+
 static void v1_free(v1 *c)
 {
     v1_big_free(c->ev, c->capev * sizeof *c->ev);
@@ -2290,6 +2313,7 @@ static void v1_free(v1 *c)
 tt_status tt_load_v1(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
                      const tt_sink *sink, tt_load_result *res, tt_err *err)
 {
+    tt_v1_released = 0;
     if (minor != 11 && minor != 19 && minor != 21)
         return tt_err_set(err, TT_ERR_VERSION, 0, "unsupported old trace version go 1.%d",
                           minor);

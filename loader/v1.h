@@ -12,4 +12,13 @@
 tt_status tt_load_v1(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
                      const tt_sink *sink, tt_load_result *res, tt_err *err);
 
+/* While converting, the event array behind the cursor is given back to the
+ * kernel in aligned blocks of this many bytes (a power of two; smaller values
+ * are raised to the page size), so that a sink building its own store grows
+ * while the reader shrinks. 0 = keep everything to the end. Default 2 MiB;
+ * tests lower it to exercise many release steps on small traces. */
+extern _Thread_local size_t tt_v1_release_step;
+/* Bytes of the event array released by the last tt_load_v1 of this thread. */
+extern _Thread_local size_t tt_v1_released;
+
 #endif

@@ -52,5 +52,9 @@ void v1_idx_free(v1_idx *x);
 /* Anonymous mapping for big arrays (huge pages when available); NULL on failure. */
 void *v1_big_alloc(size_t size);
 void v1_big_free(void *p, size_t size);
+/* Give back the whole step-aligned blocks (step: a power of two, at least the
+ * page size) of p's bytes [*done, upto) to the kernel; they read as zeros
+ * afterwards. Advances *done, returns the number of bytes released. */
+size_t v1_big_release(void *p, size_t upto, size_t *done, size_t step);
 
 #endif

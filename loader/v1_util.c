@@ -176,3 +176,15 @@ void v1_big_free(void *p, size_t size)
     if (p)
         munmap(p, size ? size : 1);
 }
+
+size_t v1_big_release(void *p, size_t upto, size_t *done, size_t step)
+{
+    uintptr_t m = (uintptr_t)step - 1, base = (uintptr_t)p;
+    uintptr_t lo = (base + *done + m) & ~m, hi = (base + upto) & ~m;
+    if (hi <= lo)
+        return 0;
+    if (madvise((void *)lo, hi - lo, MADV_DONTNEED) != 0)
+        return 0;
+    *done = (size_t)(hi - base);
+    return (size_t)(hi - lo);
+}
