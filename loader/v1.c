@@ -3,20 +3,22 @@
  *
  * The whole trace is one unit: every event is parsed into a compact array
  * (24 bytes per event; rare large values go to a side pool, the few events
- * with many values use extension words; plus 4 bytes per event while merging),
- * merged into one consistent order using the per-goroutine sequence rules of
- * the old runtime, re-timed (GoSysExit real timestamps, conversion to ns),
- * validated, and finally converted one by one into the public event model,
- * the way Go's internal/trace does it for old traces (tracev1 + its converter).
+ * with many values use extension words), merged into one consistent order
+ * using the per-goroutine sequence rules of the old runtime (copied into a
+ * second array while the first is given back), re-timed (GoSysExit real
+ * timestamps, conversion to ns), validated, and finally converted one by one
+ * into the public event model, the way Go's internal/trace does it for old
+ * traces (tracev1 + its converter).
  *
  * Passes:
  *   1. parse    file order; strings, stacks, frequency, per-P batches, events
- *   2. merge    frontier of ready batch heads, smallest timestamp first
- *   3. permute  events into merged order (in place, by blocks)
- *   4. retime   order check, GoSysExit real times, stable re-sort
- *   5. check    ticks to ns, state validation (fake Ps for GC/syscall/timer/netpoll)
- *   6. convert  v2-model events to the sink, Sync first and last
- * Nothing reaches the sink before passes 1-5 succeed: like Go, an old trace
+ *   2. merge    frontier of ready batch heads, smallest timestamp first; each
+ *               chosen event is copied out, the parsed array released behind
+ *   3. retime   order check, GoSysExit real times, stable re-sort
+ *   4. check    ticks to ns, state validation (fake Ps for GC/syscall/timer/netpoll)
+ *   5. convert  v2-model events to the sink, Sync first and last; the array
+ *               is released behind the cursor
+ * Nothing reaches the sink before passes 1-4 succeed: like Go, an old trace
  * is either read completely or not at all.
  */
 #include "loader/v1.h"
@@ -352,6 +354,11 @@ typedef struct v1 {
 
     int64_t freq;
     uint64_t args[2048 + 8];
+
+    /* merge: events done with in the parsed array (bit per event); a CPU
+     * sample is done once both its P's cursor and the sample stream passed
+     * it, the first of the two sets its bit in mhalf */
+    uint64_t *mdone, *mhalf;
 
     /* convert */
     int64_t last_ts;
@@ -1090,6 +1097,16 @@ static v1heap_ent heap_pop(v1heap_ent *h, size_t *n)
     return h[m];
 }
 
+static inline void merge_done(v1 *c, uint32_t i, int cpu)
+{
+    uint64_t bit = (uint64_t)1 << (i % 64);
+    if (cpu && !(c->mhalf[i / 64] & bit)) {
+        c->mhalf[i / 64] |= bit;
+        return;
+    }
+    c->mdone[i / 64] |= bit;
+}
+
 /* Head event of the batches of P k; -1 when done. */
 static int64_t proc_head(v1 *c, size_t k)
 {
@@ -1098,6 +1115,7 @@ static int64_t proc_head(v1 *c, size_t k)
         while (pr->pos < pr->end) {
             if (c->ev[pr->pos].type != E_CPU_SAMPLE)
                 return pr->pos;
+            merge_done(c, pr->pos, 1);
             pr->pos++;
         }
         if (pr->cur == UINT32_MAX)
@@ -1148,19 +1166,42 @@ static void sort_by_ts(const v1 *c, uint32_t *idx, uint32_t *tmp, size_t n)
         idx[k++] = tmp[i++];
 }
 
-/* Merge the per-P streams; *orderp[i] receives the merged position of ev[i]. */
-static tt_status merge(v1 *c, uint32_t **orderp)
+/* The release step (tt_v1_release_step checked and raised to the page size),
+ * 0 = no release. */
+static size_t release_step(void)
+{
+    size_t step = tt_v1_release_step;
+    long ps = sysconf(_SC_PAGESIZE);
+    if (!step || ps <= 0 || ((size_t)ps & ((size_t)ps - 1)) != 0 || (step & (step - 1)) != 0)
+        return 0;
+    return step < (size_t)ps ? (size_t)ps : step;
+}
+
+/*
+ * Merge the per-P streams, copying each event as it is chosen into a new
+ * array in merged order, which then replaces c->ev. The events every P
+ * cursor (and the CPU-sample cursor) has passed are dead in the old array:
+ * a bitmap marks the chosen ones, and the old array is given back up to the
+ * first event not chosen yet, so that the two arrays together stay close to
+ * one (the batches in the file are roughly in time order).
+ */
+static tt_status merge(v1 *c)
 {
     size_t np = c->nprocs;
     size_t cpu_pos = 0;
-    uint32_t *order = v1_big_alloc(c->nev * sizeof *order);
+    v1ev *out = v1_big_alloc(c->nev * sizeof *out);
+    size_t nw = c->nev / 64 + 1;
+    c->mdone = calloc(nw, sizeof *c->mdone);
+    c->mhalf = calloc(c->ncpu ? nw : 1, sizeof *c->mhalf);
     uint32_t *avail = malloc((np + 1) * sizeof *avail);
     v1heap_ent *heap = malloc((np + 1) * sizeof *heap);
     uint32_t *tmp = malloc((c->ncpu ? c->ncpu : 1) * sizeof *tmp);
     size_t navail = 0, nheap = 0, nout = 0;
     mstate ms = {0, GS_DEAD};
     tt_status st = TT_OK;
-    if (!order || !avail || !heap || !tmp) {
+    size_t relstep = release_step(), reldone = 0, relw = 0;
+    size_t relevery = relstep / sizeof(v1ev) / 2 + 1, relcnt = 0;
+    if (!out || !c->mdone || !c->mhalf || !avail || !heap || !tmp) {
         st = NOMEM(c);
         goto out;
     }
@@ -1268,7 +1309,21 @@ static tt_status merge(v1 *c, uint32_t **orderp)
             e->type = E_GO_UNBLOCK, e->fl |= FL_LOCAL;
         else if (e->type == E_GO_SYSEXIT_LOCAL)
             e->type = E_GO_SYSEXIT, e->fl |= FL_LOCAL;
-        order[f.idx] = (uint32_t)nout++; /* the event's position in merged order */
+        if (nout == c->nev) { /* each event is chosen once: cannot happen */
+            st = tt_err_set(c->err, TT_ERR_ORDER, c->len, "internal: merged more than %zu events",
+                            c->nev);
+            goto out;
+        }
+        out[nout++] = *e;
+        merge_done(c, f.idx, f.proc == np);
+        if (relstep && ++relcnt >= relevery) {
+            /* nothing reads an event before word relw again */
+            relcnt = 0;
+            while (relw < nw && c->mdone[relw] == UINT64_MAX)
+                relw++;
+            tt_v1_released +=
+                v1_big_release(c->ev, relw * 64 * sizeof *c->ev, &reldone, relstep);
+        }
         if (f.proc == np)
             cpu_pos++;
         else
@@ -1285,18 +1340,23 @@ static tt_status merge(v1 *c, uint32_t **orderp)
         goto out;
     }
 out:
+    free(c->mdone);
+    free(c->mhalf);
+    c->mdone = c->mhalf = NULL;
     free(avail);
     free(heap);
     free(tmp);
     if (st != TT_OK) {
-        v1_big_free(order, c->nev * sizeof *order);
-        order = NULL;
+        v1_big_free(out, c->nev * sizeof *out);
+        return st;
     }
-    *orderp = order;
-    return st;
+    v1_big_free(c->ev, c->capev * sizeof *c->ev);
+    c->ev = out;
+    c->capev = c->nev;
+    return TT_OK;
 }
 
-/* ---- pass 3: retime; pass 4: permute ------------------------------------------ */
+/* ---- pass 3: retime ------------------------------------------------------------ */
 
 static inline void set_fake(v1ev *e, unsigned fk)
 {
@@ -1418,80 +1478,7 @@ static tt_status retime(v1 *c)
     return TT_OK;
 }
 
-#define PERM_SHIFT 13u /* second-level blocks of 8192 events (192 KB: fits L2) */
-
-/*
- * Move ev[i] to position dest[i] for all i; frees dest. Two cache-friendly
- * passes instead of following cycles over the whole array: first every event
- * is moved into its block of 2^PERM_SHIFT destinations (an in-place bucket
- * pass whose write positions only advance), then each block is permuted by
- * cycles inside it (without memory for the first pass: over everything).
- */
-static tt_status permute(v1 *c, uint32_t *dest)
-{
-    size_t n = c->nev;
-    v1ev *ev = c->ev;
-    /* dest must be a permutation (merge guarantees it; checked, cheaply) */
-    uint64_t *seen = calloc(n / 64 + 1, sizeof *seen);
-    if (!seen) {
-        v1_big_free(dest, n * sizeof *dest);
-        return NOMEM(c);
-    }
-    for (size_t i = 0; i < n; i++) {
-        uint32_t d = dest[i];
-        if (d >= n || (seen[d / 64] >> (d % 64) & 1)) {
-            free(seen);
-            v1_big_free(dest, n * sizeof *dest);
-            return tt_err_set(c->err, TT_ERR_ORDER, c->len,
-                              "internal: merged order is not a permutation");
-        }
-        seen[d / 64] |= (uint64_t)1 << (d % 64);
-    }
-    free(seen);
-    size_t nb = (n + (1u << PERM_SHIFT) - 1) >> PERM_SHIFT;
-    size_t *head = malloc((nb ? nb : 1) * sizeof *head);
-    if (head) {
-        for (size_t b = 0; b < nb; b++)
-            head[b] = b << PERM_SHIFT;
-        for (size_t b = 0; b < nb; b++) {
-            size_t end = b + 1 < nb ? (b + 1) << PERM_SHIFT : n;
-            while (head[b] < end) {
-                size_t i = head[b];
-                v1ev e = ev[i];
-                uint32_t d = dest[i];
-                size_t t = d >> PERM_SHIFT;
-                while (t != b) { /* place e for good in block t, carry what was there */
-                    size_t k = head[t]++;
-                    v1ev te = ev[k];
-                    uint32_t td = dest[k];
-                    ev[k] = e;
-                    dest[k] = d;
-                    e = te;
-                    d = td;
-                    t = d >> PERM_SHIFT;
-                }
-                ev[i] = e;
-                dest[i] = d;
-                head[b]++;
-            }
-        }
-        free(head);
-    }
-    for (size_t i = 0; i < n; i++) {
-        while (dest[i] != i) {
-            size_t k = dest[i];
-            v1ev te = ev[k];
-            ev[k] = ev[i];
-            ev[i] = te;
-            dest[i] = dest[k];
-            dest[k] = (uint32_t)k;
-        }
-    }
-    v1_big_free(dest, n * sizeof *dest);
-    return TT_OK;
-}
-
-/* ---- pass 5: check ------------------------------------------------------------- */
+/* ---- pass 4: check ------------------------------------------------------------- */
 
 static inline int64_t ev_pid(const v1 *c, const v1ev *e)
 {
@@ -1771,7 +1758,7 @@ static tt_status check(v1 *c)
     return TT_OK;
 }
 
-/* ---- pass 6: convert ------------------------------------------------------------ */
+/* ---- pass 5: convert ------------------------------------------------------------ */
 
 enum {
     R_FOREVER, R_PREEMPTED, R_GOSCHED, R_SLEEP, R_CHAN_SEND, R_CHAN_RECV, R_NETWORK, R_SYNC,
@@ -1952,16 +1939,10 @@ static tt_status convert(v1 *c)
      * pass and the first Sync are done, the last Sync uses last_ts): give the
      * array behind it back, a step at a time, so that the sink's store can
      * grow into that memory instead of on top of it. */
-    size_t relstep = tt_v1_release_step, reldone = 0;
+    size_t relstep = release_step(), reldone = 0;
     uintptr_t relbase = (uintptr_t)c->ev, relnext = 0;
-    if (relstep) {
-        long ps = sysconf(_SC_PAGESIZE);
-        if (ps <= 0 || ((size_t)ps & ((size_t)ps - 1)) != 0 || (relstep & (relstep - 1)) != 0)
-            relstep = 0;
-        else if (relstep < (size_t)ps)
-            relstep = (size_t)ps;
+    if (relstep)
         relnext = (relbase & ~(uintptr_t)(relstep - 1)) + relstep;
-    }
     for (size_t i = 0; i < n; i++) {
         /* When event i reaches past the next step boundary, release up to
          * (the boundary at or below) its start: the boundary before. */
@@ -2333,23 +2314,17 @@ tt_status tt_load_v1(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
         memset(res, 0, sizeof *res);
         res->go_minor = minor;
     }
-    uint32_t *order = NULL;
     tt_status st = parse(c);
     if (st == TT_OK)
-        st = merge(c, &order);
-    if (st == TT_OK) {
-        st = permute(c, order); /* frees order */
-        order = NULL;
-        if (st == TT_OK)
-            st = retime(c);
-    }
+        st = merge(c);
+    if (st == TT_OK)
+        st = retime(c);
     if (st == TT_OK)
         st = check(c);
     if (st == TT_OK && init_strings(c) < 0)
         st = NOMEM(c);
     if (st == TT_OK)
         st = convert(c);
-    v1_big_free(order, c->nev * sizeof *order);
     if (res) {
         res->events = c->delivered;
         if (st == TT_OK) {
