@@ -12,6 +12,7 @@
 #include "model/series_w.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@
 #ifdef GOTV_MEMTRACE
 #include <malloc.h>
 #include <stdio.h>
+#include <time.h>
 /* Debug aid (built with -DGOTV_MEMTRACE): the RSS now and its peak since the
  * previous call (the peak is reset through /proc/self/clear_refs). Also used
  * by gotv --bench (tui/cmd_explore.c). */
@@ -38,7 +40,17 @@ void model_memtrace(const char *what)
     if (f)
         fclose(f);
     struct mallinfo2 mi = mallinfo2();
-    fprintf(stderr, "memtrace %-24s rss %7ld KB  peak since last %7ld KB  heap used %7zu KB (mmap %7zu KB) free %7zu KB\n", what, rss, hwm,
+    static double t_prev, c_prev;
+    struct timespec ts, tc;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &tc);
+    double t_now = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+    double c_now = (double)tc.tv_sec + (double)tc.tv_nsec * 1e-9;
+    fprintf(stderr, "memtrace %7.3f s (cpu %7.3f s) ", t_prev ? t_now - t_prev : 0.0,
+            t_prev ? c_now - c_prev : 0.0);
+    t_prev = t_now;
+    c_prev = c_now;
+    fprintf(stderr, "%-24s rss %7ld KB  peak since last %7ld KB  heap used %7zu KB (mmap %7zu KB) free %7zu KB\n", what, rss, hwm,
             (mi.uordblks + mi.hblkhd) / 1024, mi.hblkhd / 1024, mi.fordblks / 1024);
     f = fopen("/proc/self/clear_refs", "w");
     if (f) {
@@ -1823,6 +1835,7 @@ model_builder *model_builder_new(tt_syms *syms)
         free(b);
         return NULL;
     }
+    model_memtrace("builder new");
     return b;
 }
 
@@ -2819,6 +2832,73 @@ static void close_goroutines(model_builder *b, int64_t T)
     free(open);
 }
 
+/* The part of the finish that runs beside the goroutine lanes' (take_spans,
+ * the goroutines, the logs, the goroutine lanes' index), on a second thread
+ * when there are two CPUs and enough events: the regions grouped by
+ * goroutine, the P/M/GC lanes' indexes and the ranges sorted. The two parts
+ * touch disjoint data (here: the builder's regions, region tags and ranges,
+ * the model's regions, region offsets, ranges and P/M/GC lanes), so the
+ * model does not depend on which runs first. It starts after the
+ * goroutines' summaries: the peak of the finish is there. */
+typedef struct finish_side {
+    model_builder *b;
+    model *m;
+    uint32_t ng;
+    int rc; /* 0 done, -1 out of memory */
+    double cpu; /* GOTV_MEMTRACE: its CPU time (threaded) */
+} finish_side;
+
+#ifndef GOTV_BUILD_THREADS /* -DGOTV_BUILD_THREADS=2: every build threaded (checks) */
+#define GOTV_BUILD_THREADS 0
+#endif
+int model_build_threads = GOTV_BUILD_THREADS;
+
+static void *finish_side_run(void *arg)
+{
+    finish_side *s = arg;
+    model_builder *b = s->b;
+    model *m = s->m;
+    s->rc = -1;
+    uint32_t *rlane = gtag_wide(&b->region_g);
+    if (!rlane || group_by_g(b->regions.a, b->regions.n, sizeof *b->regions.a, rlane, s->ng,
+                             &m->g_region_off, cmp_region) != 0)
+        return NULL;
+    gtag_free(&b->region_g);
+    m->regions = shrink(b->regions.a, b->regions.n, sizeof *b->regions.a);
+    b->regions.a = NULL;
+    if (!m->regions && !(m->regions = malloc(sizeof *m->regions)))
+        return NULL;
+    for (int k = ML_PROC; k <= ML_GC; k++)
+        if (model_lanes_index(&m->lanes[k]) != 0)
+            return NULL;
+    for (int k = 0; k < MR__COUNT; k++) {
+        if (b->ranges[k].n > 1)
+            qsort(b->ranges[k].a, b->ranges[k].n, sizeof *b->ranges[k].a, cmp_range);
+        m->ranges[k] = shrink(b->ranges[k].a, b->ranges[k].n, sizeof *b->ranges[k].a);
+        m->nranges[k] = (uint32_t)b->ranges[k].n;
+        b->ranges[k].a = NULL;
+    }
+    s->rc = 0;
+#ifdef GOTV_MEMTRACE
+    struct timespec tc;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &tc);
+    s->cpu = (double)tc.tv_sec + (double)tc.tv_nsec * 1e-9;
+#endif
+    return NULL;
+}
+
+/* Below this many events the thread costs more than it saves. */
+#define SIDE_MIN_EVENTS (1u << 18)
+
+static int side_threaded(const model_builder *b)
+{
+    if (model_build_threads == 1)
+        return 0;
+    if (model_build_threads == 2)
+        return 1;
+    return b->nevents >= SIDE_MIN_EVENTS && model_cpus() >= 2;
+}
+
 model *model_builder_finish(model_builder *b)
 {
     if (!b)
@@ -2963,6 +3043,18 @@ model *model_builder_finish(model_builder *b)
         close_goroutines(b, T);
     model_memtrace("close_goroutines");
     ok = ok && !b->oom;
+    /* the regions, the P/M/GC lanes' indexes and the ranges beside the
+     * goroutine lanes (finish_side) */
+    finish_side side = {.b = b, .m = m, .ng = ng, .rc = -1};
+    pthread_t side_th;
+    int threaded = 0;
+    if (ok) {
+        if (side_threaded(b))
+            threaded = pthread_create(&side_th, NULL, finish_side_run, &side) == 0;
+        if (!threaded)
+            (void)finish_side_run(&side);
+    }
+    model_memtrace(threaded ? "side started" : "side done");
     ok = ok && take_spans(&m->lanes[ML_GOROUTINE], b, ng, gremap) == 0;
     model_memtrace("take_spans");
     /* the builder's goroutine array becomes the model's, in lane order */
@@ -2973,57 +3065,43 @@ model *model_builder_finish(model_builder *b)
             b->gg.a = NULL;
         ok = m->gs != NULL;
     }
-    /* annotations (while the memory is lowest: before the lanes' indexes) */
-    uint32_t *rlane = ok ? gtag_wide(&b->region_g) : NULL;
-    if (!rlane || group_by_g(b->regions.a, b->regions.n, sizeof *b->regions.a, rlane, ng,
-                             &m->g_region_off, cmp_region) != 0)
-        goto fail_maps;
-    gtag_free(&b->region_g);
-    m->regions = shrink(b->regions.a, b->regions.n, sizeof *b->regions.a);
-    b->regions.a = NULL;
-    if (!m->regions && !(m->regions = malloc(sizeof *m->regions)))
-        goto fail_maps;
-    model_memtrace("regions");
-    {
-        /* the lanes of the logs whose goroutine was not known at the log */
-        uint32_t *lane = gtag_wide(&b->log_g);
-        if (!lane)
-            goto fail_maps;
+    /* the lanes of the logs whose goroutine was not known at the log */
+    uint32_t *lane = ok ? gtag_wide(&b->log_g) : NULL;
+    ok = lane != NULL;
+    if (ok) {
         for (size_t i = 0; i < b->log_late.n; i++) {
             uint32_t l = model_goroutine_find(m, b->log_late.a[i].gid);
             if (b->log_late.a[i].i < b->log_g.n)
                 lane[b->log_late.a[i].i] = l == NONE32 ? ng : l;
         }
         VFREE(b->log_late);
-        if (group_by_g(b->logs.a, b->logs.n, sizeof *b->logs.a, lane, ng, &m->g_log_off,
-                       cmp_log) != 0)
-            goto fail_maps;
-        gtag_free(&b->log_g);
+        ok = group_by_g(b->logs.a, b->logs.n, sizeof *b->logs.a, lane, ng, &m->g_log_off,
+                        cmp_log) == 0;
     }
-    m->logs = shrink(b->logs.a, b->logs.n, sizeof *b->logs.a);
-    b->logs.a = NULL;
-    if (!m->logs && !(m->logs = malloc(sizeof *m->logs)))
-        goto fail_maps;
+    if (ok) {
+        gtag_free(&b->log_g);
+        m->logs = shrink(b->logs.a, b->logs.n, sizeof *b->logs.a);
+        b->logs.a = NULL;
+        ok = m->logs || (m->logs = malloc(sizeof *m->logs));
+    }
     model_memtrace("logs");
-    for (int k = 0; k < 4 && ok; k++)
-        ok = model_lanes_index(&m->lanes[k]) == 0;
-    model_memtrace("lanes_index");
-    if (!ok)
+    ok = ok && model_lanes_index(&m->lanes[ML_GOROUTINE]) == 0;
+    model_memtrace("lanes_index G");
+    if (threaded)
+        pthread_join(side_th, NULL);
+    model_memtrace("side joined");
+#ifdef GOTV_MEMTRACE
+    if (threaded)
+        fprintf(stderr, "memtrace side thread cpu %.3f s\n", side.cpu);
+#endif
+    if (!ok || side.rc != 0)
         goto fail_maps;
     size_t nkv = m->nkv;
 
     if (model_build_groups(m) != 0)
         goto fail_maps;
+    model_memtrace("groups");
 
-    /* ranges */
-    for (int k = 0; k < MR__COUNT; k++) {
-        if (b->ranges[k].n > 1)
-            qsort(b->ranges[k].a, b->ranges[k].n, sizeof *b->ranges[k].a, cmp_range);
-        m->ranges[k] = shrink(b->ranges[k].a, b->ranges[k].n, sizeof *b->ranges[k].a);
-        m->nranges[k] = (uint32_t)b->ranges[k].n;
-        b->ranges[k].a = NULL;
-    }
-    model_memtrace("groups, ranges");
     m->ntask_refs = (uint32_t)b->task_ref_ids.n;
     m->task_ref_ids = shrink(b->task_ref_ids.a, b->task_ref_ids.n, sizeof *b->task_ref_ids.a);
     b->task_ref_ids.a = NULL;
@@ -3036,6 +3114,7 @@ model *model_builder_finish(model_builder *b)
         if (w && model_series_w_take(m, (model_series_kind)k, w))
             goto fail_maps;
     }
+    model_memtrace("series");
     for (int k = 0; k < MP__COUNT; k++) {
         m->nprof[k] = merge_prof(b->syms, b->prof[k].a, b->prof[k].n);
         m->prof[k] = b->prof[k].a;
@@ -3120,7 +3199,9 @@ model *model_builder_finish(model_builder *b)
             in->ntasks, sizeof(model_task) * in->ntasks / 1024, m->ntask_refs, m->nranges[0], m->nranges[1],
             m->nranges[2], mem / 1024);
 #endif
+    model_memtrace("info");
     model_index_episodes(m);
+    model_memtrace("index_episodes");
 
     free(gremap);
     free(premap);

@@ -357,6 +357,11 @@ int model_lanes_index(model_lanes *l);
 size_t model_lanes_bytes(const model_lanes *l);
 /* Fill m->groups / m->group_lanes from gs and the summaries (gstats.c). 0 ok, -1 no memory. */
 int model_build_groups(model *m);
+/* The CPUs this process may run on (sched_getaffinity; cpus.c). */
+int model_cpus(void);
+/* model_builder_finish's second thread: 0 (default) when there are two CPUs
+ * and enough events, 1 never, 2 always (tests). The model is the same. */
+extern int model_build_threads;
 
 
 /* ---- span searches shared by query.c and columns.c ------------------------ */
