@@ -13,6 +13,7 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -2839,46 +2840,66 @@ static void close_goroutines(model_builder *b, int64_t T)
  * touch disjoint data (here: the builder's regions, region tags and ranges,
  * the model's regions, region offsets, ranges and P/M/GC lanes), so the
  * model does not depend on which runs first. It starts after the
- * goroutines' summaries: the peak of the finish is there. */
+ * goroutines' summaries: the peak of the finish is there. Its tasks are
+ * claimed one at a time by either thread: when the second thread gets no
+ * CPU, the calling thread does them after its own. */
+enum { SIDE_REGIONS, SIDE_M, SIDE_P, SIDE_RANGES, SIDE_GC, SIDE__COUNT };
+
 typedef struct finish_side {
     model_builder *b;
     model *m;
     uint32_t ng;
-    int rc; /* 0 done, -1 out of memory */
-    double cpu; /* GOTV_MEMTRACE: its CPU time (threaded) */
+    atomic_uint next;         /* the next task to claim */
+    int rc[SIDE__COUNT];      /* per task: 0 done, -1 out of memory (or not run) */
+    double cpu;               /* GOTV_MEMTRACE: the thread's CPU time */
 } finish_side;
 
-#ifndef GOTV_BUILD_THREADS /* -DGOTV_BUILD_THREADS=2: every build threaded (checks) */
-#define GOTV_BUILD_THREADS 0
-#endif
-int model_build_threads = GOTV_BUILD_THREADS;
-
-static void *finish_side_run(void *arg)
+static int side_task(finish_side *s, unsigned t)
 {
-    finish_side *s = arg;
     model_builder *b = s->b;
     model *m = s->m;
-    s->rc = -1;
-    uint32_t *rlane = gtag_wide(&b->region_g);
-    if (!rlane || group_by_g(b->regions.a, b->regions.n, sizeof *b->regions.a, rlane, s->ng,
-                             &m->g_region_off, cmp_region) != 0)
-        return NULL;
-    gtag_free(&b->region_g);
-    m->regions = shrink(b->regions.a, b->regions.n, sizeof *b->regions.a);
-    b->regions.a = NULL;
-    if (!m->regions && !(m->regions = malloc(sizeof *m->regions)))
-        return NULL;
-    for (int k = ML_PROC; k <= ML_GC; k++)
-        if (model_lanes_index(&m->lanes[k]) != 0)
-            return NULL;
-    for (int k = 0; k < MR__COUNT; k++) {
-        if (b->ranges[k].n > 1)
-            qsort(b->ranges[k].a, b->ranges[k].n, sizeof *b->ranges[k].a, cmp_range);
-        m->ranges[k] = shrink(b->ranges[k].a, b->ranges[k].n, sizeof *b->ranges[k].a);
-        m->nranges[k] = (uint32_t)b->ranges[k].n;
-        b->ranges[k].a = NULL;
+    switch (t) {
+    case SIDE_REGIONS: {
+        uint32_t *rlane = gtag_wide(&b->region_g);
+        if (!rlane || group_by_g(b->regions.a, b->regions.n, sizeof *b->regions.a, rlane,
+                                 s->ng, &m->g_region_off, cmp_region) != 0)
+            return -1;
+        gtag_free(&b->region_g);
+        m->regions = shrink(b->regions.a, b->regions.n, sizeof *b->regions.a);
+        b->regions.a = NULL;
+        if (!m->regions && !(m->regions = malloc(sizeof *m->regions)))
+            return -1;
+        return 0;
     }
-    s->rc = 0;
+    case SIDE_M:
+        return model_lanes_index(&m->lanes[ML_THREAD]);
+    case SIDE_P:
+        return model_lanes_index(&m->lanes[ML_PROC]);
+    case SIDE_GC:
+        return model_lanes_index(&m->lanes[ML_GC]);
+    default:
+        for (int k = 0; k < MR__COUNT; k++) {
+            if (b->ranges[k].n > 1)
+                qsort(b->ranges[k].a, b->ranges[k].n, sizeof *b->ranges[k].a, cmp_range);
+            m->ranges[k] = shrink(b->ranges[k].a, b->ranges[k].n, sizeof *b->ranges[k].a);
+            m->nranges[k] = (uint32_t)b->ranges[k].n;
+            b->ranges[k].a = NULL;
+        }
+        return 0;
+    }
+}
+
+/* Do the side's tasks not claimed yet (either thread). */
+static void finish_side_run(finish_side *s)
+{
+    for (unsigned t; (t = atomic_fetch_add(&s->next, 1u)) < SIDE__COUNT;)
+        s->rc[t] = side_task(s, t);
+}
+
+static void *finish_side_thread(void *arg)
+{
+    finish_side *s = arg;
+    finish_side_run(s);
 #ifdef GOTV_MEMTRACE
     struct timespec tc;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &tc);
@@ -2886,6 +2907,11 @@ static void *finish_side_run(void *arg)
 #endif
     return NULL;
 }
+
+#ifndef GOTV_BUILD_THREADS /* -DGOTV_BUILD_THREADS=2: every build threaded (checks) */
+#define GOTV_BUILD_THREADS 0
+#endif
+int model_build_threads = GOTV_BUILD_THREADS;
 
 /* Below this many events the thread costs more than it saves. */
 #define SIDE_MIN_EVENTS (1u << 18)
@@ -2896,7 +2922,17 @@ static int side_threaded(const model_builder *b)
         return 0;
     if (model_build_threads == 2)
         return 1;
-    return b->nevents >= SIDE_MIN_EVENTS && model_cpus() >= 2;
+    if (b->nevents < SIDE_MIN_EVENTS)
+        return 0;
+    /* a CPU for the thread: two or more in the affinity mask, and the load
+     * of the last minute (this process counts about 1) leaves one free; on
+     * a machine whose cores are busy the thread only adds work (bench/
+     * profile-build-s8.md) */
+    int cpus = model_cpus();
+    double load;
+    if (cpus < 2)
+        return 0;
+    return getloadavg(&load, 1) != 1 || load <= (double)cpus - 0.5;
 }
 
 model *model_builder_finish(model_builder *b)
@@ -3045,14 +3081,17 @@ model *model_builder_finish(model_builder *b)
     ok = ok && !b->oom;
     /* the regions, the P/M/GC lanes' indexes and the ranges beside the
      * goroutine lanes (finish_side) */
-    finish_side side = {.b = b, .m = m, .ng = ng, .rc = -1};
+    finish_side side = {.b = b, .m = m, .ng = ng};
+    atomic_init(&side.next, ok ? 0u : (unsigned)SIDE__COUNT);
+    for (int t = 0; t < SIDE__COUNT; t++)
+        side.rc[t] = -1;
     pthread_t side_th;
     int threaded = 0;
     if (ok) {
         if (side_threaded(b))
-            threaded = pthread_create(&side_th, NULL, finish_side_run, &side) == 0;
+            threaded = pthread_create(&side_th, NULL, finish_side_thread, &side) == 0;
         if (!threaded)
-            (void)finish_side_run(&side);
+            finish_side_run(&side);
     }
     model_memtrace(threaded ? "side started" : "side done");
     ok = ok && take_spans(&m->lanes[ML_GOROUTINE], b, ng, gremap) == 0;
@@ -3087,6 +3126,8 @@ model *model_builder_finish(model_builder *b)
     model_memtrace("logs");
     ok = ok && model_lanes_index(&m->lanes[ML_GOROUTINE]) == 0;
     model_memtrace("lanes_index G");
+    finish_side_run(&side); /* what the thread has not claimed */
+    model_memtrace("side rest");
     if (threaded)
         pthread_join(side_th, NULL);
     model_memtrace("side joined");
@@ -3094,7 +3135,9 @@ model *model_builder_finish(model_builder *b)
     if (threaded)
         fprintf(stderr, "memtrace side thread cpu %.3f s\n", side.cpu);
 #endif
-    if (!ok || side.rc != 0)
+    for (int t = 0; t < SIDE__COUNT; t++)
+        ok = ok && side.rc[t] == 0;
+    if (!ok)
         goto fail_maps;
     size_t nkv = m->nkv;
 

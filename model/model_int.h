@@ -359,8 +359,9 @@ size_t model_lanes_bytes(const model_lanes *l);
 int model_build_groups(model *m);
 /* The CPUs this process may run on (sched_getaffinity; cpus.c). */
 int model_cpus(void);
-/* model_builder_finish's second thread: 0 (default) when there are two CPUs
- * and enough events, 1 never, 2 always (tests). The model is the same. */
+/* model_builder_finish's second thread: 0 (default) when there are two CPUs,
+ * one of them idle by the load average, and enough events; 1 never, 2 always
+ * (tests). The model is the same. */
 extern int model_build_threads;
 
 
