@@ -6,6 +6,8 @@
 # Extra snapshot views: SNAP_ARGS="--at 1ms --span 10us" (one view, optional).
 # DIFF_IGNORE=REGEX: lines matching it are dropped from both outputs first
 # (an intended change, e.g. the plot rows '^(G|Heap|Procs) ').
+# DIFF_DUMP=1: also `gotv dump` and `gotv dump --spans` (the loader's event
+# stream and every span record), error messages and offsets included.
 # Prints one line per divergence; last line "N inputs, N divergences".
 set -u
 old=$1 new=$2; shift 2
@@ -16,7 +18,9 @@ n=0; bad=0
 for f in "$@"; do
     [ -f "$f" ] || continue
     n=$((n + 1))
-    for c in "stats" "goroutines --json" "snapshot --size 200x60 ${SNAP_ARGS:-}" "pprof sync"; do
+    cmds=("stats" "goroutines --json" "snapshot --size 200x60 ${SNAP_ARGS:-}" "pprof sync")
+    [ "${DIFF_DUMP:-0}" = 1 ] && cmds+=("dump" "dump --spans")
+    for c in "${cmds[@]}"; do
         # shellcheck disable=SC2086
         timeout 60 nice -n 19 "$old" $c "$f" >"$tmp/o" 2>"$tmp/oe"; orc=$?
         # shellcheck disable=SC2086

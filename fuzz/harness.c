@@ -754,6 +754,180 @@ static void stage_render(model *m, fz_stats *st)
     st->frame = 1;
 }
 
+/* ---- the explorer's preview (tui/ui_load.c): a model of the first events ---
+ * model_open_opts.max_events = k builds the model "as if the trace ended"
+ * after k events (the preview of a big trace, also of a prefix of its
+ * bytes). Where the preview and the full model must agree: its events are a
+ * prefix of the full model's, and every span that ends before the preview's
+ * last event time T (closed by an event, not by the cut) is the full model's
+ * span of the same index on the same goroutine / P / M / GC lane, field for
+ * field (strings and stacks compared by content: two symbol tables). */
+
+static int same_str(const model *a, uint32_t x, const model *b, uint32_t y)
+{
+    if (!model_str)
+        return x == y;
+    size_t la = 0, lb = 0;
+    const char *pa = model_str(a, x, &la), *pb = model_str(b, y, &lb);
+    if (!pa || !pb)
+        return pa == pb;
+    return la == lb && memcmp(pa, pb, la) == 0;
+}
+
+static int same_stack(const model *a, uint32_t x, const model *b, uint32_t y)
+{
+    if (!model_syms || !tt_syms_stack_frames)
+        return x == y;
+    const tt_frame *fa = NULL, *fb = NULL;
+    uint32_t na = tt_syms_stack_frames(model_syms(a), x, &fa);
+    uint32_t nb = tt_syms_stack_frames(model_syms(b), y, &fb);
+    if (na != nb)
+        return 0;
+    for (uint32_t i = 0; i < na; i++)
+        if (fa[i].pc != fb[i].pc || fa[i].line != fb[i].line || !same_str(a, fa[i].func, b, fb[i].func) ||
+            !same_str(a, fa[i].file, b, fb[i].file))
+            return 0;
+    return 1;
+}
+
+static uint32_t find_lane(const model *m, model_lane_kind k, int64_t id)
+{
+    if (k == ML_GOROUTINE)
+        return model_goroutine_find ? model_goroutine_find(m, id) : UINT32_MAX;
+    if (k == ML_GC)
+        return 0;
+    uint32_t n = model_lane_count(m, k);
+    for (uint32_t i = 0; i < n; i++)
+        if ((k == ML_PROC ? model_proc_id(m, i) : model_thread_id(m, i)) == id)
+            return i;
+    return UINT32_MAX;
+}
+
+static int64_t lane_id(const model *m, model_lane_kind k, uint32_t i)
+{
+    if (k == ML_GOROUTINE)
+        return model_goroutine_get(m, i)->id;
+    if (k == ML_PROC)
+        return model_proc_id(m, i);
+    if (k == ML_THREAD)
+        return model_thread_id(m, i);
+    return 0;
+}
+
+static void check_preview(const uint8_t *buf, size_t plen, uint64_t k, const model *full, const char *what)
+{
+    model_open_opts mo;
+    memset(&mo, 0, sizeof mo);
+    mo.max_events = k;
+    model *pm = NULL;
+    tt_load_result res;
+    tt_err err;
+    memset(&res, 0, sizeof res);
+    memset(&err, 0, sizeof err);
+    tt_status s = model_open_mem(buf, plen, &mo, &pm, &res, &err);
+    check_err("model_open_mem (preview)", s, &err);
+    if (s != TT_OK) {
+        if (pm)
+            fz_fail("preview %s: failed but returned a model", what);
+        /* the whole trace loads: its first k events (the same bytes) must too */
+        if (plen == g_len && s != TT_ERR_NOMEM && s != TT_ERR_LIMIT)
+            fz_fail("preview %s k=%llu: status %d (%s) but the full model loads", what, (unsigned long long)k,
+                    (int)s, err.msg);
+        return;
+    }
+    const model_info *pi = model_get_info(pm), *fi = model_get_info(full);
+    if (pi->nevents > k || pi->nevents > fi->nevents)
+        fz_fail("preview %s k=%llu: %llu events, full model %llu", what, (unsigned long long)k,
+                (unsigned long long)pi->nevents, (unsigned long long)fi->nevents);
+    if (plen == g_len && pi->nevents != (k < fi->nevents ? k : fi->nevents))
+        fz_fail("preview %s k=%llu: %llu events of the full model's %llu", what, (unsigned long long)k,
+                (unsigned long long)pi->nevents, (unsigned long long)fi->nevents);
+    if (pi->nevents && pi->t_start != fi->t_start)
+        fz_fail("preview %s k=%llu: t_start %lld, full %lld", what, (unsigned long long)k,
+                (long long)pi->t_start, (long long)fi->t_start);
+    if (pi->t_end > fi->t_end)
+        fz_fail("preview %s k=%llu: t_end %lld after the full model's %lld", what, (unsigned long long)k,
+                (long long)pi->t_end, (long long)fi->t_end);
+    int64_t T = pi->t_end;
+    static const model_lane_kind kinds[4] = {ML_GOROUTINE, ML_PROC, ML_THREAD, ML_GC};
+    for (int ki = 0; ki < 4 && model_lane_count && model_lane_nspans && model_lane_span; ki++) {
+        model_lane_kind kd = kinds[ki];
+        if ((kd == ML_GOROUTINE && !(model_goroutine_get && model_goroutine_find)) ||
+            (kd == ML_PROC && !model_proc_id) || (kd == ML_THREAD && !model_thread_id))
+            continue;
+        uint32_t n = model_lane_count(pm, kd);
+        for (uint32_t i = 0; i < n && i < FZ_MAX_LANES; i++) {
+            int64_t id = lane_id(pm, kd, i);
+            uint32_t j = find_lane(full, kd, id);
+            if (j == UINT32_MAX || j >= model_lane_count(full, kd))
+                fz_fail("preview %s k=%llu: lane %d/%u (id %lld) is not in the full model", what,
+                        (unsigned long long)k, (int)kd, i, (long long)id);
+            if (kd == ML_GOROUTINE) {
+                /* (parent and creation stack: a reused id takes its last
+                 * creation's, which may come after the preview) */
+                const model_goroutine *a = model_goroutine_get(pm, i), *b = model_goroutine_get(full, j);
+                if (a->first != b->first)
+                    fz_fail("preview %s k=%llu: goroutine %lld: first seen at %lld, full model %lld", what,
+                            (unsigned long long)k, (long long)id, (long long)a->first, (long long)b->first);
+            }
+            uint32_t np = model_lane_nspans(pm, kd, i), nf = model_lane_nspans(full, kd, j);
+            model_span a, b;
+            for (uint32_t x = 0; x < np; x++) {
+                if (!model_lane_span(pm, kd, i, x, &a))
+                    fz_fail("preview %s: lane %d/%u span %u does not decode", what, (int)kd, i, x);
+                if (a.end >= T)
+                    break;
+                if (x >= nf || !model_lane_span(full, kd, j, x, &b))
+                    fz_fail("preview %s k=%llu: lane %d id %lld: span %u [%lld, %lld) ends before %lld, the "
+                            "full model has %u spans", what, (unsigned long long)k, (int)kd, (long long)id, x,
+                            (long long)a.start, (long long)a.end, (long long)T, nf);
+                int same = a.start == b.start && a.end == b.end && a.state == b.state && a.cat == b.cat &&
+                           a.flags == b.flags && same_stack(pm, a.stack, full, b.stack) &&
+                           same_str(pm, a.reason, full, b.reason) &&
+                           (kd == ML_GC ? same_str(pm, (uint32_t)a.other, full, (uint32_t)b.other)
+                                        : a.other == b.other);
+                if (!same)
+                    fz_fail("preview %s k=%llu (T %lld): lane %d id %lld span %u: [%lld, %lld) state %u other %d "
+                            "stack %u reason %u cat %u flags %u; full model: [%lld, %lld) state %u other %d "
+                            "stack %u reason %u cat %u flags %u", what, (unsigned long long)k, (long long)T,
+                            (int)kd, (long long)id, x, (long long)a.start, (long long)a.end, a.state, a.other,
+                            a.stack, a.reason, a.cat, a.flags, (long long)b.start, (long long)b.end, b.state,
+                            b.other, b.stack, b.reason, b.cat, b.flags);
+            }
+        }
+    }
+    model_free(pm);
+}
+
+static void stage_preview(const model *full)
+{
+    if (getenv("FZ_NO_PREVIEW"))
+        return;
+    const model_info *fi = model_get_info(full);
+    uint64_t ne = fi->nevents;
+    if (!ne)
+        return;
+    /* the cut: from the input's first bytes after the header (the fuzzer
+     * moves it), and the events of half the trace */
+    uint64_t h = g_len > 20 ? (uint64_t)g_buf[16] | (uint64_t)g_buf[17] << 8 | (uint64_t)g_buf[g_len - 1] << 16 : 7;
+    uint64_t k = 1 + h % ne;
+    check_preview(g_buf, g_len, k, full, "events");
+    check_preview(g_buf, g_len, ne / 2 + 1, full, "half");
+    /* a prefix of the bytes (as the explorer previews a big file), with a
+     * cap on the events */
+    size_t plen = 16 + (size_t)(h * 2654435761u % (g_len > 16 ? g_len - 16 : 1));
+    /* Go 1.22-1.25 traces have no end-of-generation event: a prefix that
+     * ends at a batch boundary holds a generation that looks complete but
+     * is not (as in Go's reader; FINDINGS.md, session 8): prefixes of 1.26+ only,
+     * FZ_PREVIEW_ALL=1 for every version */
+    int minor = 0;
+    if (!tt_read_header || tt_read_header(g_buf, g_len, &minor, NULL) != TT_OK ||
+        (minor < 26 && !getenv("FZ_PREVIEW_ALL")))
+        return;
+    if (plen < g_len)
+        check_preview(g_buf, plen, 1 + (h >> 3) % ne, full, "prefix");
+}
+
 static void stage_model(const uint8_t *buf, size_t len, fz_stats *st)
 {
     model *m = NULL;
@@ -999,6 +1173,8 @@ static void stage_model(const uint8_t *buf, size_t len, fz_stats *st)
     /* stage 3b: explorer frames (tui/ui.h: ui_init + ui_render into its
      * grid, as `gotv snapshot` does), then a few commands each followed by a
      * redraw, and two resizes */
+    /* stage 2b: preview models (first k events; a prefix) against this one */
+    stage_preview(m);
     if (fz_stages() & 8)
         stage_render(m, st);
 

@@ -7,7 +7,8 @@ For N rounds: take a Go 1.22+ trace (default: samples/traces/*.trace that are
 not go119), make a variant (cut at a random offset, bytes flipped after or
 before a random preview size, a chunk duplicated or dropped, two traces
 spliced), and run `GOTV_PREVIEW_BYTES=P GOTV --bench --size 200x60 VARIANT`
-(preview of the first P bytes, background load of the whole, swap, 300
+(preview of the first P bytes, with GOTV_PREVIEW_EVENTS=K of its first
+events, K random, 0 = all, background load of the whole, swap, 300
 key+redraw steps). GOTV should be an ASan/UBSan build. A failure is a
 sanitizer report, a signal, an exit status other than 0/1, or more than
 20 s; the variant is kept in build-fuzz/preview-fail/ and printed.
@@ -61,6 +62,9 @@ def main():
             p = max(17, len(d) - 1)
         open(tmp, 'wb').write(d)
         env['GOTV_PREVIEW_BYTES'] = str(p)
+        # the preview keeps its first k events (ui_preview_events; 0: all)
+        ev = rng.choice([0, 1, 2, rng.randint(3, 300), rng.randint(300, 60000)])
+        env['GOTV_PREVIEW_EVENTS'] = str(ev)
         t0 = time.time()
         try:
             pr = subprocess.run([gotv, '--bench', '--size', '200x60', tmp], env=env,
@@ -74,7 +78,7 @@ def main():
             fails += 1
             name = '%s/%s-%s-p%d-%d.trace' % (outdir, os.path.basename(t)[:-6], kind, p, r)
             open(name, 'wb').write(d)
-            print('FAIL %s rc=%s %.1fs GOTV_PREVIEW_BYTES=%d' % (name, rc, el, p))
+            print('FAIL %s rc=%s %.1fs GOTV_PREVIEW_BYTES=%d GOTV_PREVIEW_EVENTS=%d' % (name, rc, el, p, ev))
             for line in err.splitlines():
                 if 'ERROR' in line or 'runtime error' in line or line.strip().startswith(('#0', '#1', '#2', '#3', '#4')):
                     print('   ', line)

@@ -2,7 +2,8 @@
 # The explorer's preview-and-swap path in a real terminal (tmux), on hostile
 # variants of multi-generation traces: keys that build view state while the
 # preview is up (search, panel, fold, goroutine and task tables), then the
-# swap to the full model (or the failed-load banner), more keys, Q.
+# swap to the full model (or the failed-load banner), more keys, Q. The
+# preview keeps a random number of its first events (GOTV_PREVIEW_EVENTS).
 #   fuzz/preview_tmux.sh GOTV ROUNDS SEED TRACE...
 # GOTV should be an ASan/UBSan build; reports go to a log file per round. A
 # failure (sanitizer report, no EXIT= line, exit status not 0/1) keeps the
@@ -34,14 +35,14 @@ if k == 'drop':
 if k == 'dup':
     a = rng.randrange(16, p); b = min(L, a + rng.randint(1, 3000)); d = d[:p] + d[a:b] + d[p:]
 open(out, 'wb').write(d)
-print(p, k, t)
+print(p, k, rng.choice([0, 1, rng.randint(2, 500), rng.randint(500, 50000)]), t)
 PY
 )
-    read -r pb kind base <<<"$p"
+    read -r pb kind pe base <<<"$p"
     W=r$r
     rm -f "$tmp"/asan.*
     tm new-session -d -s "$W" -x 160 -y 45 \
-        "env ASAN_OPTIONS=log_path=$tmp/asan:detect_leaks=1 UBSAN_OPTIONS=log_path=$tmp/asan:halt_on_error=1:print_stacktrace=1 GOTV_PREVIEW_BYTES=$pb GOTV_PREVIEW_DELAY_MS=150 $gotv $tmp/v.trace; echo EXIT=\$?; sleep 600"
+        "env ASAN_OPTIONS=log_path=$tmp/asan:detect_leaks=1 UBSAN_OPTIONS=log_path=$tmp/asan:halt_on_error=1:print_stacktrace=1 GOTV_PREVIEW_BYTES=$pb GOTV_PREVIEW_EVENTS=$pe GOTV_PREVIEW_DELAY_MS=150 $gotv $tmp/v.trace; echo EXIT=\$?; sleep 600"
     sleep 0.8
     for k in / w o r k Enter j j j Enter '}' '}' Esc j Enter Tab j j Tab j Tab G Enter + + n; do
         tm send-keys -t "$W" "$k"; sleep 0.05
@@ -59,9 +60,9 @@ PY
     done
     if [ "$ok" != 1 ] || ls "$tmp"/asan.* >/dev/null 2>&1; then
         fails=$((fails + 1))
-        name=build-fuzz/preview-fail/tmux-$seed-$r-$kind-p$pb.trace
+        name=build-fuzz/preview-fail/tmux-$seed-$r-$kind-p$pb-e$pe.trace
         cp "$tmp/v.trace" "$name"
-        echo "FAIL round $r ($kind of ${base##*/}, GOTV_PREVIEW_BYTES=$pb): $name"
+        echo "FAIL round $r ($kind of ${base##*/}, GOTV_PREVIEW_BYTES=$pb GOTV_PREVIEW_EVENTS=$pe): $name"
         tm capture-pane -p -t "$W" | grep -E '^EXIT=' | sed 's/^/    /'
         cat "$tmp"/asan.* 2>/dev/null | grep -E 'ERROR|runtime error|^ *#[0-6] ' | head -12 | sed 's/^/    /'
         cat "$tmp"/asan.* > "$name.log" 2>/dev/null
