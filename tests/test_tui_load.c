@@ -258,6 +258,77 @@ static void test_swap_keeps_the_view(void **unused)
     model_free(full);
 }
 
+/* A search typed while the preview is up that matches nothing there (its
+ * goroutine comes after the preview's first events) finds it after the
+ * swap: map_search searches the full model whenever a search is set. */
+static void type_search(ui_state *st, const char *text)
+{
+    ui_dispatch(st, CMD_SEARCH);
+    TermKeyKey k;
+    for (const char *c = text; *c; c++) {
+        memset(&k, 0, sizeof k);
+        k.type = TERMKEY_TYPE_UNICODE;
+        k.code.codepoint = (unsigned char)*c;
+        k.utf8[0] = *c;
+        ui_key(st, &k);
+    }
+    memset(&k, 0, sizeof k);
+    k.type = TERMKEY_TYPE_KEYSYM;
+    k.code.sym = TERMKEY_SYM_ENTER;
+    ui_key(st, &k);
+}
+
+static void test_swap_search_unmatched_in_preview(void **unused)
+{
+    (void)unused;
+    ui_preview pv;
+    tt_err err;
+    memset(&err, 0, sizeof err);
+    /* the first generation's first 12 events */
+    assert_int_equal(ui_preview_open_n(TWO_GENS, GEN1_BYTES, GEN1_BYTES, 12, &pv, &err), TT_OK);
+    assert_int_equal(model_get_info(pv.m)->nevents, 12);
+    model *full = open_full();
+    /* a goroutine of the full model the preview does not have, whose id is
+     * no substring of another goroutine's id */
+    int64_t gid = -1;
+    uint32_t ng = model_lane_count(full, ML_GOROUTINE);
+    for (uint32_t i = 0; i < ng && gid < 0; i++) {
+        int64_t id = model_goroutine_get(full, i)->id;
+        if (id < 10 || model_goroutine_find(pv.m, id) != UINT32_MAX) continue;
+        char a[32], b[32];
+        snprintf(a, sizeof a, "%lld", (long long)id);
+        int uniq = 1;
+        for (uint32_t j = 0; j < ng && uniq; j++) {
+            snprintf(b, sizeof b, "%lld", (long long)model_goroutine_get(full, j)->id);
+            uniq = j == i || !strstr(b, a);
+        }
+        if (uniq) gid = id;
+    }
+    assert_true(gid >= 0);
+    ui_state *st = calloc(1, sizeof *st);
+    assert_int_equal(ui_init(st, pv.m, TWO_GENS, 40, 120, 1), 0);
+    char text[32];
+    snprintf(text, sizeof text, "%lld", (long long)gid);
+    type_search(st, text);
+    assert_string_equal(st->search, text);
+    assert_int_equal(st->nmatches, 0);
+
+    assert_int_equal(ui_swap_model(st, full), 0);
+    ui_preview_close(&pv);
+    assert_string_equal(st->search, text);
+    uint32_t lane = model_goroutine_find(full, gid);
+    assert_true(st->nmatches >= 1);
+    int found = 0;
+    for (uint32_t i = 0; i < st->nmatches; i++) found |= st->matches[i] == lane;
+    assert_true(found);
+    assert_true(st->is_match[lane]);
+    ui_dispatch(st, CMD_NEXT_MATCH); /* the match, not "no matches" */
+    assert_int_equal(st->lanes[st->sel_lane].idx, lane);
+    ui_free(st);
+    free(st);
+    model_free(full);
+}
+
 static void test_swap_whole_view_stays_whole(void **unused)
 {
     (void)unused;
@@ -336,6 +407,7 @@ int main(void)
         cmocka_unit_test(test_bgload_cancel_is_prompt),
         cmocka_unit_test(test_swap_keeps_the_view),
         cmocka_unit_test(test_swap_whole_view_stays_whole),
+        cmocka_unit_test(test_swap_search_unmatched_in_preview),
         cmocka_unit_test(test_banner),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

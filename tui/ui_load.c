@@ -411,7 +411,9 @@ static void map_tables(const ui_state *st, ui_state *ns)
 static void map_search(const ui_state *st, ui_state *ns)
 {
     memcpy(ns->search, st->search, sizeof ns->search);
-    if (!st->search[0] || !st->nmatches) return;
+    /* a search without a match in the preview may match in the full model
+     * (the preview has the first events only): searched again whenever set */
+    if (!st->search[0]) return;
     uint32_t ng = model_lane_count(ns->m, ML_GOROUTINE);
     uint32_t cur = st->match_i >= 0 && (uint32_t)st->match_i < st->nmatches
                        ? map_g(st, ns, st->matches[st->match_i])
