@@ -572,10 +572,12 @@ _Static_assert(sizeof(mser_pos) <= sizeof(model_series_cursor), "model_series_cu
 
 /* The largest value in [a, b): the value at a (0 before the first point)
  * and every point in (a, b); just the value at a when b <= a. Blocks wholly
- * inside answer from their maxima; of the two blocks at the ends, the one
- * holding b is read up to b (the next query of a sweep resumes there), the
- * one holding a up to a, and on to its end only when its maximum could
- * raise the answer. */
+ * inside answer from their maxima. When a and b lie in different blocks,
+ * the two at the ends are read only when their maximum could raise the
+ * answer (that of the blocks between and the first value of b's block):
+ * b's block up to b (the next query of a sweep resumes there), a's from a
+ * to its end; a column of a zoomed-out plot spans many blocks and mostly
+ * reads neither. In one block: read from a (resuming a sweep) up to b. */
 static uint64_t mser_max_in(const mser *s, int64_t a, int64_t b, mser_pos *pos)
 {
     if (!s->n)
@@ -591,38 +593,49 @@ static uint64_t mser_max_in(const mser *s, int64_t a, int64_t b, mser_pos *pos)
             return c->v;
     }
     uint32_t k = blocks_upto(s, a, pos->blk);
+    /* blocks starting before b: k - 1 holds a, kb - 1 holds b */
+    uint32_t kb = b > a ? blocks_upto(s, b - 1, k ? k - 1 : 0) : k;
     uint64_t v = 0;
     mser_rd r, e;
-    if (k) {
-        if (pos->valid && pos->blk == k - 1 && pos->r.t <= a)
-            r = pos->r; /* a sweep: carry on from the last query's end */
-        else
-            rd_block(s, k - 1, &r);
-        rd_until(&r, a, 1, &v);
-        v = r.v; /* the value at a */
-        pos->blk = k - 1, pos->valid = 1, pos->r = r;
-    } else {
-        pos->valid = 0;
-    }
-    if (b <= a)
-        return v;
-    /* blocks starting before b: k - 1 holds a, kb - 1 holds b */
-    uint32_t kb = blocks_upto(s, b - 1, k ? k - 1 : 0);
-    if (kb == k) { /* a and b in one block (or before the first) */
-        if (k) {
-            rd_until(&r, b, 0, &v);
-            pos->r = r;
+    if (kb != k) { /* b in a later block: its block and a's are read only when they could raise the answer */
+        v = blocks_max(s, k, kb - 1, s->jk >= 0 ? s->jv[(size_t)(kb - 1) * NJ] : s->bv[kb - 1]);
+        int resume = k && pos->valid && pos->blk == k - 1 && pos->r.t <= a; /* a sweep's reader in a's block */
+        if (resume)
+            r = pos->r;
+        if ((s->jk >= 0 ? s->jmax[(size_t)(kb - 1) * NJ] : s->bmax[kb - 1]) > v) {
+            rd_block(s, kb - 1, &e);
+            rd_until(&e, b, 0, &v);
+            pos->valid = 1, pos->r = e;
+        } else {
+            pos->valid = 0;
+        }
+        pos->blk = kb - 1;
+        if (k && (s->jk >= 0 ? s->jmax[(size_t)(k - 1) * NJ] : s->bmax[k - 1]) > v) {
+            /* the value at a and the points after it in its block */
+            if (!resume)
+                rd_block(s, k - 1, &r);
+            uint64_t x = 0;
+            rd_until(&r, a, 1, &x);
+            if (r.v > v)
+                v = r.v;
+            rd_until(&r, INT64_MAX, 1, &v);
         }
         return v;
     }
-    v = blocks_max(s, k, kb - 1, v);
-    rd_block(s, kb - 1, &e);
-    if (e.v > v)
-        v = e.v;
-    rd_until(&e, b, 0, &v);
-    pos->blk = kb - 1, pos->valid = 1, pos->r = e;
-    if (k && (s->jk >= 0 ? s->jmax[(size_t)(k - 1) * NJ] : s->bmax[k - 1]) > v) /* the rest of a's block could matter */
-        rd_until(&r, INT64_MAX, 1, &v);
+    /* a and b in one block (or before the first), or b <= a */
+    if (!k) {
+        pos->valid = 0;
+        return 0;
+    }
+    if (pos->valid && pos->blk == k - 1 && pos->r.t <= a)
+        r = pos->r; /* a sweep: carry on from the last query's end */
+    else
+        rd_block(s, k - 1, &r);
+    rd_until(&r, a, 1, &v);
+    v = r.v; /* the value at a */
+    if (b > a)
+        rd_until(&r, b, 0, &v);
+    pos->blk = k - 1, pos->valid = 1, pos->r = r;
     return v;
 }
 
@@ -1295,33 +1308,42 @@ static void joint_max_cols(const mser *s, const mser *const views[NJ], const int
         int64_t a = e[c], b = e[c + 1];
         uint64_t m[NJ] = {0, 0, 0};
         uint32_t k = blocks_upto(s, a, hint);
-        if (k) {
+        uint32_t kb = b > a ? blocks_upto(s, b - 1, k ? k - 1 : 0) : k;
+        if (kb != k) { /* as mser_max_in: the end blocks only when they could raise a wanted answer */
+            const uint32_t *jv = s->jv - s->jk, *jm = s->jmax - s->jk; /* the three counts side by side */
+            for (unsigned q = 0; q < NJ; q++)
+                m[q] = jv[(size_t)(kb - 1) * NJ + q];
+            blocks_max3(s, k, kb - 1, m);
+            int ra = 0, re = 0;
+            for (unsigned q = 0; q < NJ; q++)
+                re |= out[q] && jm[(size_t)(kb - 1) * NJ + q] > m[q];
+            jrd x; /* b's block, read up to b */
+            if (re) {
+                jrd_block(s, kb - 1, &x);
+                jrd_until(&x, b, 0, m);
+            }
+            for (unsigned q = 0; k && q < NJ; q++)
+                ra |= out[q] && jm[(size_t)(k - 1) * NJ + q] > m[q];
+            if (ra) { /* the values at a and the rest of a's block (all in (a, b)) */
+                if (!have || r.blk != k - 1 || r.t > a)
+                    jrd_block(s, k - 1, &r), have = 1;
+                jrd_until(&r, a, 1, NULL);
+                for (unsigned q = 0; q < NJ; q++)
+                    if (r.v[q] > m[q])
+                        m[q] = r.v[q];
+                jrd_until(&r, INT64_MAX, 1, m);
+            }
+            if (re)
+                r = x, have = 1;
+            hint = kb - 1;
+        } else if (k) { /* a and b in one block, or b <= a */
             if (!have || r.blk != k - 1 || r.t > a)
                 jrd_block(s, k - 1, &r), have = 1;
             jrd_until(&r, a, 1, NULL);
             memcpy(m, r.v, sizeof m); /* the values at a */
-            hint = k - 1;
-        }
-        if (b > a) {
-            uint32_t kb = blocks_upto(s, b - 1, k ? k - 1 : 0);
-            if (kb == k) {
-                if (k)
-                    jrd_until(&r, b, 0, m);
-            } else {
-                blocks_max3(s, k, kb - 1, m);
-                int rest = 0; /* the rest of a's block: all in (a, b) */
-                for (unsigned q = 0; k && q < NJ; q++)
-                    if (out[q] && views[q]->jmax[(size_t)(k - 1) * NJ] > m[q])
-                        rest = 1;
-                if (rest)
-                    jrd_until(&r, INT64_MAX, 1, m);
-                jrd_block(s, kb - 1, &r), have = 1;
-                for (unsigned q = 0; q < NJ; q++)
-                    if (r.v[q] > m[q])
-                        m[q] = r.v[q];
+            if (b > a)
                 jrd_until(&r, b, 0, m);
-                hint = kb - 1;
-            }
+            hint = k - 1;
         }
         for (unsigned q = 0; q < NJ; q++)
             if (out[q])
