@@ -76,6 +76,7 @@ for src in tui/*.c; do
     [ "$src" = tui/main.c ] && continue
     [ -f "$src" ] && compile "$src" -w $PKG_CFLAGS
 done
+compile tests/lib/uikeys.c $OWNWARN $PKG_CFLAGS
 compile fuzz/harness.c $OWNWARN
 compile "$MAINSRC" $OWNWARN
 # shellcheck disable=SC2086

@@ -11,6 +11,7 @@
 #include "model/model.h"
 #include "tui/grid.h"
 #include "tui/ui.h"
+#include "tests/lib/uikeys.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -664,22 +665,6 @@ static size_t input_text(char *out, size_t cap, size_t skip)
     return n;
 }
 
-static void type_line(ui_state *u, enum ui_cmd mode, const char *text)
-{
-    ui_dispatch(u, mode);
-    TermKeyKey k;
-    for (const char *c = text; *c; c++) {
-        memset(&k, 0, sizeof k);
-        k.type = TERMKEY_TYPE_UNICODE;
-        k.code.codepoint = (unsigned char)*c;
-        k.utf8[0] = *c;
-        ui_key(u, &k);
-    }
-    memset(&k, 0, sizeof k);
-    k.type = TERMKEY_TYPE_KEYSYM;
-    k.code.sym = TERMKEY_SYM_ENTER;
-    ui_key(u, &k);
-}
 
 static void stage_render(model *m, fz_stats *st)
 {
@@ -712,14 +697,14 @@ static void stage_render(model *m, fz_stats *st)
     if (ui_key) {
         char text[32], line[48];
         input_text(text, sizeof text, 0);
-        type_line(u, CMD_SEARCH, text);
+        uik_line(u, CMD_SEARCH, text);
         ui_dispatch(u, CMD_NEXT_MATCH);
         ui_render(u);
         static const char *const pre[] = {"t ", "g ", "", "goto "};
         snprintf(line, sizeof line, "%s%s", pre[g_len % 4], text);
-        type_line(u, CMD_PROMPT, line);
-        type_line(u, CMD_PROMPT, "t 1ms");
-        type_line(u, CMD_PROMPT, "g 1");
+        uik_line(u, CMD_PROMPT, line);
+        uik_line(u, CMD_PROMPT, "t 1ms");
+        uik_line(u, CMD_PROMPT, "g 1");
         ui_render(u);
         check_grid(&u->grid, "after search and prompt");
     }

@@ -54,6 +54,7 @@
 #include "tests/lib/evgen.h"
 #include "tests/lib/reflane.h"
 #include "tests/lib/spancopy.h"
+#include "tests/lib/uikeys.h"
 #include "tui/ui.h"
 #include "tui/ui_int.h"
 #include "tui/ui_load.h"
@@ -628,17 +629,7 @@ static void test_lanes_fit(void **state)
     }
     /* the match list: none until a search */
     assert_null(st->matches);
-    TermKeyKey k;
-    memset(&k, 0, sizeof k);
-    ui_dispatch(st, CMD_SEARCH);
-    k.type = TERMKEY_TYPE_UNICODE;
-    for (const char *p = "main"; *p; p++) {
-        k.code.codepoint = (unsigned char)*p;
-        ui_key(st, &k);
-    }
-    k.type = TERMKEY_TYPE_KEYSYM;
-    k.code.sym = TERMKEY_SYM_ENTER;
-    ui_key(st, &k);
+    uik_line(st, CMD_SEARCH, "main");
     assert_non_null(st->matches);
     uint32_t nm = st->nmatches;
     assert_true(nm > 1);

@@ -14,6 +14,7 @@
 
 #include "tui/ui.h"
 #include "tui/ui_int.h"
+#include "tests/lib/uikeys.h"
 
 #include <glob.h>
 #include <locale.h>
@@ -278,18 +279,10 @@ static void test_search(void **s)
     (void)s;
     fx *f = open_sample("workerpool.trace", 35, 120, 1);
     assert_non_null(f);
-    TermKeyKey k;
-    memset(&k, 0, sizeof k);
     ui_dispatch(&f->st, CMD_SEARCH);
-    k.type = TERMKEY_TYPE_UNICODE;
-    for (const char *p = "worker"; *p; p++) {
-        k.code.codepoint = *p;
-        ui_key(&f->st, &k);
-    }
+    uik_type(&f->st, "worker");
     assert_true(screen_has(f, "/worker"));
-    k.type = TERMKEY_TYPE_KEYSYM;
-    k.code.sym = TERMKEY_SYM_ENTER;
-    ui_key(&f->st, &k);
+    uik_enter(&f->st);
     assert_true(screen_has(f, "match 1 of 8: G9 main.worker"));
     ui_dispatch(&f->st, CMD_NEXT_MATCH);
     assert_true(screen_has(f, "match 2 of 8: G10 main.worker"));
@@ -297,15 +290,7 @@ static void test_search(void **s)
     ui_dispatch(&f->st, CMD_PREV_MATCH);
     assert_true(screen_has(f, "match 8 of 8"));
     /* by id */
-    ui_dispatch(&f->st, CMD_SEARCH);
-    k.type = TERMKEY_TYPE_UNICODE;
-    k.code.codepoint = '1';
-    ui_key(&f->st, &k);
-    k.code.codepoint = '7';
-    ui_key(&f->st, &k);
-    k.type = TERMKEY_TYPE_KEYSYM;
-    k.code.sym = TERMKEY_SYM_ENTER;
-    ui_key(&f->st, &k);
+    uik_line(&f->st, CMD_SEARCH, "17");
     assert_true(screen_has(f, "G17 main.produce"));
     close_sample(f);
 }
@@ -510,17 +495,7 @@ static void test_prompt_and_yank_roundtrip(void **s)
     (void)s;
     fx *f = open_sample("workerpool.trace", 35, 120, 1);
     assert_non_null(f);
-    TermKeyKey k;
-    memset(&k, 0, sizeof k);
-    ui_dispatch(&f->st, CMD_PROMPT);
-    k.type = TERMKEY_TYPE_UNICODE;
-    for (const char *p = "t 123.5ms"; *p; p++) {
-        k.code.codepoint = *p;
-        ui_key(&f->st, &k);
-    }
-    k.type = TERMKEY_TYPE_KEYSYM;
-    k.code.sym = TERMKEY_SYM_ENTER;
-    ui_key(&f->st, &k);
+    uik_line(&f->st, CMD_PROMPT, "t 123.5ms");
     assert_int_equal(f->st.cursor - f->st.info->t_start, 123500000);
     ui_dispatch(&f->st, CMD_ZOOM_IN);
     ui_dispatch(&f->st, CMD_ZOOM_IN);
@@ -699,17 +674,7 @@ static void test_groups_fold(void **s)
     const model_goroutine *g = model_goroutine_get(f->m, first);
     char cmd[32];
     snprintf(cmd, sizeof cmd, "g %lld", (long long)g->id);
-    TermKeyKey k;
-    memset(&k, 0, sizeof k);
-    ui_dispatch(&f->st, CMD_PROMPT);
-    k.type = TERMKEY_TYPE_UNICODE;
-    for (const char *p = cmd; *p; p++) {
-        k.code.codepoint = *p;
-        ui_key(&f->st, &k);
-    }
-    k.type = TERMKEY_TYPE_KEYSYM;
-    k.code.sym = TERMKEY_SYM_ENTER;
-    ui_key(&f->st, &k);
+    uik_line(&f->st, CMD_PROMPT, cmd);
     assert_int_equal(f->st.lanes[f->st.sel_lane].kind, LK_G);
     assert_int_equal(f->st.lanes[f->st.sel_lane].idx, first);
     assert_int_equal(f->st.nlanes, n0 + cnt);

@@ -10,6 +10,7 @@
 
 #include "tui/ui_int.h"
 #include "tui/ui_load.h"
+#include "tests/lib/uikeys.h"
 
 #include <poll.h>
 #include <stdatomic.h>
@@ -261,22 +262,6 @@ static void test_swap_keeps_the_view(void **unused)
 /* A search typed while the preview is up that matches nothing there (its
  * goroutine comes after the preview's first events) finds it after the
  * swap: map_search searches the full model whenever a search is set. */
-static void type_search(ui_state *st, const char *text)
-{
-    ui_dispatch(st, CMD_SEARCH);
-    TermKeyKey k;
-    for (const char *c = text; *c; c++) {
-        memset(&k, 0, sizeof k);
-        k.type = TERMKEY_TYPE_UNICODE;
-        k.code.codepoint = (unsigned char)*c;
-        k.utf8[0] = *c;
-        ui_key(st, &k);
-    }
-    memset(&k, 0, sizeof k);
-    k.type = TERMKEY_TYPE_KEYSYM;
-    k.code.sym = TERMKEY_SYM_ENTER;
-    ui_key(st, &k);
-}
 
 static void test_swap_search_unmatched_in_preview(void **unused)
 {
@@ -309,7 +294,7 @@ static void test_swap_search_unmatched_in_preview(void **unused)
     assert_int_equal(ui_init(st, pv.m, TWO_GENS, 40, 120, 1), 0);
     char text[32];
     snprintf(text, sizeof text, "%lld", (long long)gid);
-    type_search(st, text);
+    uik_line(st, CMD_SEARCH, text);
     assert_string_equal(st->search, text);
     assert_int_equal(st->nmatches, 0);
 
