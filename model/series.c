@@ -357,12 +357,23 @@ typedef struct mser_rd {
     int16_t jk;          /* -1, or the count read in the joint form */
 } mser_rd;
 
+/* Block b's first value and largest value, in either form. */
+static inline uint64_t blk_first(const mser *s, uint32_t b)
+{
+    return s->jk >= 0 ? s->jv[(size_t)b * NJ] : s->bv[b];
+}
+
+static inline uint64_t blk_max(const mser *s, uint32_t b)
+{
+    return s->jk >= 0 ? s->jmax[(size_t)b * NJ] : s->bmax[b];
+}
+
 static void rd_block(const mser *s, uint32_t b, mser_rd *r)
 {
     uint32_t o = s->boff[b];
     r->p = s->chunk[o >> CHUNK_BITS] + (o & (CHUNK - 1));
     r->t = s->bt[b];
-    r->v = s->jk >= 0 ? s->jv[(size_t)b * NJ] : s->bv[b];
+    r->v = blk_first(s, b);
     uint32_t first = b << SB_LOG;
     r->left = (s->ni - first > SB ? SB : s->ni - first) - 1;
     r->nok = 0;
@@ -598,11 +609,11 @@ static uint64_t mser_max_in(const mser *s, int64_t a, int64_t b, mser_pos *pos)
     uint64_t v = 0;
     mser_rd r, e;
     if (kb != k) { /* b in a later block: its block and a's are read only when they could raise the answer */
-        v = blocks_max(s, k, kb - 1, s->jk >= 0 ? s->jv[(size_t)(kb - 1) * NJ] : s->bv[kb - 1]);
+        v = blocks_max(s, k, kb - 1, blk_first(s, kb - 1));
         int resume = k && pos->valid && pos->blk == k - 1 && pos->r.t <= a; /* a sweep's reader in a's block */
         if (resume)
             r = pos->r;
-        if ((s->jk >= 0 ? s->jmax[(size_t)(kb - 1) * NJ] : s->bmax[kb - 1]) > v) {
+        if (blk_max(s, kb - 1) > v) {
             rd_block(s, kb - 1, &e);
             rd_until(&e, b, 0, &v);
             pos->valid = 1, pos->r = e;
@@ -610,7 +621,7 @@ static uint64_t mser_max_in(const mser *s, int64_t a, int64_t b, mser_pos *pos)
             pos->valid = 0;
         }
         pos->blk = kb - 1;
-        if (k && (s->jk >= 0 ? s->jmax[(size_t)(k - 1) * NJ] : s->bmax[k - 1]) > v) {
+        if (k && blk_max(s, k - 1) > v) {
             /* the value at a and the points after it in its block */
             if (!resume)
                 rd_block(s, k - 1, &r);
