@@ -58,10 +58,16 @@ int ui_preview_delay_ms(void);
 
 typedef struct ui_bgload ui_bgload;
 
+/* glibc's mmap threshold while (and after) a background load runs: fixed at
+ * its default, as glibc's raising of it after the preview's frees made the
+ * full model's peak 5-6 MiB higher on a 100 MB trace (ui_load.c). */
+#define UI_MMAP_THRESHOLD (128u << 10)
+
 /* Start model_open(path) in a thread. With rows and cols > 0 the thread also
  * builds the explorer state for the model (ui_init at that size, then the
  * plots), so the swap costs little on the main thread. NULL if no thread (or
- * pipe) could be made. delay_ms: see GOTV_PREVIEW_DELAY_MS. */
+ * pipe) could be made. delay_ms: see GOTV_PREVIEW_DELAY_MS. The first call
+ * fixes glibc's mmap threshold at UI_MMAP_THRESHOLD for the process. */
 ui_bgload *ui_bgload_start(const char *path, int delay_ms, int rows, int cols, int utf8);
 /* A descriptor that becomes readable when the load has ended. */
 int ui_bgload_fd(const ui_bgload *b);
