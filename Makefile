@@ -117,13 +117,18 @@ run: deps
 
 unit: $(TEST_BIN)
 
+# The tests of code that runs on two threads, also under ThreadSanitizer
+# (make test passes the list to tests/run.sh).
+TSAN_TESTS := build-tsan/tests/test_model_threads build-tsan/tests/test_syms
+
 # Every suite; the last line printed is "N passed, N failed" over all of them.
 # (clang too: suite_fuzzreplay runs a short libFuzzer campaign)
 test check:
 	@scripts/deps.sh --fuzz
 	@$(MAKE) --no-print-directory layering all unit
 	@$(MAKE) --no-print-directory SAN=address,undefined all unit
-	@tests/run.sh
+	@$(MAKE) --no-print-directory SAN=thread BUILD=build-tsan $(TSAN_TESTS)
+	@TSAN_TESTS="$(TSAN_TESTS)" tests/run.sh
 
 samples:
 	@scripts/deps.sh --go119
@@ -146,6 +151,6 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/gotv $(DESTDIR)$(PREFIX)/share/man/man1/gotv.1
 
 clean:
-	rm -rf build build-san build-fuzz gotv
+	rm -rf build build-san build-tsan build-fuzz gotv
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

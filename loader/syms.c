@@ -27,7 +27,30 @@ static uint32_t hash_frames(const tt_frame *f, uint32_t n)
     return (uint32_t)mix64(h);
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
+/* Pointer fields and counts that readers may load in shared mode are
+ * stored atomically (see tt_syms_share); RD loads them on the reader side. */
+#define PUB(field, v) __atomic_store_n(&(field), (v), __ATOMIC_RELEASE)
+#define RD(field) __atomic_load_n(&(field), __ATOMIC_ACQUIRE)
+
+static int retire(tt_syms *s, void *old)
+{
+    if (!old)
+        return 0;
+    if (s->nretired == s->capretired) {
+        size_t nc = s->capretired ? s->capretired * 2 : 16;
+        void **nr = realloc(s->retired, nc * sizeof *nr);
+        if (!nr)
+            return -1;
+        s->retired = nr;
+        s->capretired = nc;
+    }
+    s->retired[s->nretired++] = old;
+    return 0;
+}
+
+/* Grow *p (cap elements of elem bytes) to hold need elements. In shared
+ * mode the old array is kept (retired) and the new pointer published. */
+static int grow(tt_syms *s, void **p, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap)
         return 0;
@@ -37,22 +60,63 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
             return -1;
         nc *= 2;
     }
-    void *np = realloc(*p, nc * elem);
-    if (!np)
-        return -1;
-    *p = np;
+    void *np;
+    if (s->shared) {
+        np = malloc(nc * elem);
+        if (!np)
+            return -1;
+        if (*p)
+            memcpy(np, *p, *cap * elem);
+        if (retire(s, *p)) {
+            free(np);
+            return -1;
+        }
+    } else {
+        np = realloc(*p, nc * elem);
+        if (!np)
+            return -1;
+    }
+    PUB(*p, np);
     *cap = nc;
     return 0;
 }
 
-static int grow32(void **p, uint32_t *cap, size_t need, size_t elem)
+static int grow32(tt_syms *s, void **p, uint32_t *cap, size_t need, size_t elem)
 {
     size_t c = *cap;
     if (need > UINT32_MAX - 1)
         return -1;
-    if (grow(p, &c, need, elem))
+    if (grow(s, p, &c, need, elem))
         return -1;
     *cap = (uint32_t)(c > UINT32_MAX ? UINT32_MAX : c);
+    return 0;
+}
+
+size_t tt_syms_retired(const tt_syms *s) { return s->nretired; }
+
+void tt_syms_reclaim(tt_syms *s, size_t upto)
+{
+    if (upto > s->nretired)
+        upto = s->nretired;
+    for (; s->nfreed < upto; s->nfreed++) {
+        free(s->retired[s->nfreed]);
+        s->retired[s->nfreed] = NULL;
+    }
+}
+
+int tt_syms_share(tt_syms *s, int on)
+{
+    if (on) {
+        if (s->shared)
+            return -1;
+        s->shared = 1;
+        return 0;
+    }
+    tt_syms_reclaim(s, s->nretired);
+    free(s->retired);
+    s->retired = NULL;
+    s->nretired = s->capretired = s->nfreed = 0;
+    s->shared = 0;
     return 0;
 }
 
@@ -61,21 +125,18 @@ static int grow32(void **p, uint32_t *cap, size_t need, size_t elem)
 static int set_off(tt_syms *s, uint32_t i, uint64_t off)
 {
     uint32_t b = i >> 6;
-    if (i >= s->capd16 && grow32((void **)&s->d16, &s->capd16, (size_t)i + 1, sizeof *s->d16))
+    if (i >= s->capd16 && grow32(s, (void **)&s->d16, &s->capd16, (size_t)i + 1, sizeof *s->d16))
         return -1;
     if ((i & 63) == 0) {
         if (b >= s->capblk) {
-            uint32_t c = s->capblk;
-            if (grow32((void **)&s->bbase, &c, (size_t)b + 1, sizeof *s->bbase))
-                return -1;
-            uint32_t *nw = realloc(s->bwide, (size_t)c * sizeof *nw);
-            if (!nw)
-                return -1; /* bbase is bigger than needed: harmless */
-            s->bwide = nw;
+            uint32_t c = s->capblk, cw = s->capblk;
+            if (grow32(s, (void **)&s->bbase, &c, (size_t)b + 1, sizeof *s->bbase) ||
+                grow32(s, (void **)&s->bwide, &cw, c, sizeof *s->bwide))
+                return -1; /* bbase may be bigger than needed: harmless */
             s->capblk = c;
         }
         s->bbase[b] = off;
-        s->bwide[b] = SYMS_NARROW;
+        PUB(s->bwide[b], SYMS_NARROW);
         s->d16[i] = 0;
         return 0;
     }
@@ -87,12 +148,12 @@ static int set_off(tt_syms *s, uint32_t i, uint64_t off)
         }
         /* this block's strings span more than 64 KiB: 64-bit deltas */
         if (s->nwide >= UINT32_MAX / 64 - 1 ||
-            grow32((void **)&s->d64, &s->capwide, (size_t)s->nwide + 1, 64 * sizeof *s->d64))
+            grow32(s, (void **)&s->d64, &s->capwide, (size_t)s->nwide + 1, 64 * sizeof *s->d64))
             return -1;
         uint64_t *w = s->d64 + (size_t)s->nwide * 64;
         for (uint32_t k = b << 6; k < i; k++)
             w[k & 63] = s->d16[k];
-        s->bwide[b] = s->nwide++;
+        PUB(s->bwide[b], s->nwide++);
     }
     s->d64[(size_t)s->bwide[b] * 64 + (i & 63)] = d;
     return 0;
@@ -105,8 +166,8 @@ tt_syms *tt_syms_new(void)
         return NULL;
     /* id 0: "" and the empty stack */
     if (set_off(s, 0, 0) || set_off(s, 1, 1) ||
-        grow((void **)&s->bytes, &s->capbytes, 1, 1) ||
-        grow32((void **)&s->stks, &s->capstks, 1, sizeof(stk_ent))) {
+        grow(s, (void **)&s->bytes, &s->capbytes, 1, 1) ||
+        grow32(s, (void **)&s->stks, &s->capstks, 1, sizeof(stk_ent))) {
         tt_syms_free(s);
         return NULL;
     }
@@ -131,6 +192,7 @@ void tt_syms_free(tt_syms *s)
     free(s->frames);
     free(s->stks);
     free(s->khash);
+    tt_syms_share(s, 0);
     free(s);
 }
 
@@ -222,13 +284,14 @@ uint32_t tt_syms_intern(tt_syms *s, const char *bytes, size_t len)
         if (nc <= s->shcap || str_rehash(s, (uint32_t)nc))
             return UINT32_MAX;
     }
-    if (grow((void **)&s->bytes, &s->capbytes, s->nbytes + len + 1, 1) ||
+    if (grow(s, (void **)&s->bytes, &s->capbytes, s->nbytes + len + 1, 1) ||
         set_off(s, s->nstrs + 1, s->nbytes + len + 1))
         return UINT32_MAX;
-    uint32_t id = s->nstrs++;
+    uint32_t id = s->nstrs;
     memcpy(s->bytes + s->nbytes, bytes, len);
     s->bytes[s->nbytes + len] = 0;
     s->nbytes += len + 1;
+    PUB(s->nstrs, id + 1);
     uint32_t i = slot_of(h, s->shcap);
     while (s->shash[i])
         i = i + 1 == s->shcap ? 0 : i + 1;
@@ -236,18 +299,37 @@ uint32_t tt_syms_intern(tt_syms *s, const char *bytes, size_t len)
     return id;
 }
 
-const char *tt_syms_str(const tt_syms *s, uint32_t id, size_t *len)
+/* The offset of string i for a reader in shared mode: the same as
+ * syms_soff_at, with the pointers and the block's form loaded atomically. */
+static uint64_t soff_rd(const tt_syms *s, uint32_t i)
 {
-    if (id >= s->nstrs)
-        id = 0;
-    size_t l;
-    const char *p = syms_str_at(s, id, &l);
-    if (len)
-        *len = l;
-    return p;
+    uint32_t b = i >> 6;
+    const uint32_t *bw = RD(s->bwide);
+    uint32_t w = RD(bw[b]);
+    const uint64_t *bb = RD(s->bbase);
+    if (w == SYMS_NARROW)
+        return bb[b] + RD(s->d16)[i];
+    return bb[b] + RD(s->d64)[(size_t)w * 64 + (i & 63)];
 }
 
-uint32_t tt_syms_nstrings(const tt_syms *s) { return s->nstrs; }
+const char *tt_syms_str(const tt_syms *s, uint32_t id, size_t *len)
+{
+    if (id >= RD(s->nstrs))
+        id = 0;
+    if (!s->shared) { /* set and cleared while no reader runs */
+        size_t l;
+        const char *p = syms_str_at(s, id, &l);
+        if (len)
+            *len = l;
+        return p;
+    }
+    uint64_t a = soff_rd(s, id);
+    if (len)
+        *len = (size_t)(soff_rd(s, id + 1) - a - 1);
+    return RD(s->bytes) + a;
+}
+
+uint32_t tt_syms_nstrings(const tt_syms *s) { return RD(s->nstrs); }
 
 uint32_t tt_syms_stack(tt_syms *s, const tt_frame *frames, uint32_t n)
 {
@@ -270,13 +352,14 @@ uint32_t tt_syms_stack(tt_syms *s, const tt_frame *frames, uint32_t n)
         if (nc < s->khcap || rehash(&s->khash, &s->khcap, nc, s->nstks, stk_hash_of, s))
             return UINT32_MAX;
     }
-    if (grow32((void **)&s->stks, &s->capstks, (size_t)s->nstks + 1, sizeof(stk_ent)) ||
-        grow((void **)&s->frames, &s->capframes, s->nframes + n, sizeof(tt_frame)))
+    if (grow32(s, (void **)&s->stks, &s->capstks, (size_t)s->nstks + 1, sizeof(stk_ent)) ||
+        grow(s, (void **)&s->frames, &s->capframes, s->nframes + n, sizeof(tt_frame)))
         return UINT32_MAX;
-    uint32_t id = s->nstks++;
+    uint32_t id = s->nstks;
     s->stks[id] = (stk_ent){s->nframes, n, h};
     memcpy(s->frames + s->nframes, frames, n * sizeof *frames);
     s->nframes += n;
+    PUB(s->nstks, id + 1);
     uint32_t i = h & (s->khcap - 1);
     while (s->khash[i])
         i = (i + 1) & (s->khcap - 1);
@@ -286,15 +369,16 @@ uint32_t tt_syms_stack(tt_syms *s, const tt_frame *frames, uint32_t n)
 
 uint32_t tt_syms_stack_frames(const tt_syms *s, uint32_t id, const tt_frame **frames)
 {
-    if (id == 0 || id >= s->nstks) {
+    if (id == 0 || id >= RD(s->nstks)) {
         *frames = NULL;
         return 0;
     }
-    *frames = s->frames + s->stks[id].off;
-    return s->stks[id].n;
+    const stk_ent *e = &RD(s->stks)[id];
+    *frames = RD(s->frames) + e->off;
+    return e->n;
 }
 
-uint32_t tt_syms_nstacks(const tt_syms *s) { return s->nstks; }
+uint32_t tt_syms_nstacks(const tt_syms *s) { return RD(s->nstks); }
 
 size_t tt_syms_bytes(const tt_syms *s)
 {

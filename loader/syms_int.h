@@ -89,6 +89,13 @@ struct tt_syms {
     uint32_t nstks, capstks;
     uint32_t *khash;
     uint32_t khcap;
+
+    /* Shared mode (tt_syms_share): arrays that readers on another thread
+     * may be using are not freed when they grow but kept here until the
+     * mode ends. */
+    int shared;
+    void **retired;
+    size_t nretired, capretired, nfreed; /* [0, nfreed) freed already */
 };
 
 #define SYMS_NARROW UINT32_MAX

@@ -103,6 +103,18 @@ uint32_t tt_syms_stack(tt_syms *s, const tt_frame *frames, uint32_t n);
 uint32_t tt_syms_stack_frames(const tt_syms *s, uint32_t id, const tt_frame **frames);
 uint32_t tt_syms_nstacks(const tt_syms *s);
 size_t tt_syms_bytes(const tt_syms *s); /* memory used, for benchmarks */
+/* Shared mode, for one writer thread (tt_syms_intern, tt_syms_stack) and
+ * reader threads calling only tt_syms_str, tt_syms_stack_frames,
+ * tt_syms_nstrings and tt_syms_nstacks for ids they learnt from the writer
+ * through a release/acquire hand-off (e.g. a queue of events). While it is
+ * on, grown arrays are not freed, so borrowed pointers stay valid; turning
+ * it off (when no reader is left) frees them. Returns 0, or -1 when turning
+ * it on found it already on. */
+int tt_syms_share(tt_syms *s, int on);
+/* Writer side in shared mode: how many arrays were kept so far; free the
+ * first upto of them (once no reader can still be using them). */
+size_t tt_syms_retired(const tt_syms *s);
+void tt_syms_reclaim(tt_syms *s, size_t upto);
 
 /* ---- the public event model (mirrors Go's trace.Event) ------------------- */
 

@@ -363,6 +363,11 @@ int model_cpus(void);
  * one of them idle by the load average, and enough events; 1 never, 2 always
  * (tests). The model is the same. */
 extern int model_build_threads;
+/* model_open's pipeline (open.c: the loader on a second thread, the
+ * builder on the calling one) for full loads of 16 MiB and more: 0 (default)
+ * when a CPU is free as above, 1 never, 2 always (tests). The model is the
+ * same. */
+extern int model_open_pipe;
 
 
 /* ---- span searches shared by query.c and columns.c ------------------------ */

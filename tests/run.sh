@@ -2,7 +2,8 @@
 # Run every test suite and print one summary line over all of them:
 #   N passed, N failed
 # Suites:
-#   unit     build/tests/test_*        cmocka binaries (and the same under ASan+UBSan)
+#   unit     build/tests/test_*        cmocka binaries (and the same under ASan+UBSan;
+#            the threaded ones also under ThreadSanitizer: $TSAN_TESTS from make test)
 #   shell    tests/suite_*.sh          each prints "N passed, N failed" as its last line
 # A suite that crashes or prints no count counts as one failure.
 set -u
@@ -10,6 +11,7 @@ cd "$(dirname "$0")/.."
 export TZ=UTC LC_ALL=C.UTF-8
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export ASAN_OPTIONS=detect_leaks=1
+export TSAN_OPTIONS=halt_on_error=1
 export CMOCKA_MESSAGE_OUTPUT=stdout
 tp=0; tf=0
 log=$(mktemp -d)
@@ -37,6 +39,10 @@ done
 for b in build-san/tests/test_*; do
     [ -x "$b" ] || continue
     run_cmocka "$b" "unit+asan: ${b##*/}"
+done
+for b in ${TSAN_TESTS-}; do # set by make test
+    [ -x "$b" ] || continue
+    run_cmocka "$b" "unit+tsan: ${b##*/}"
 done
 
 for s in tests/suite_*.sh; do

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <pthread.h>
 
 #include "loader/trace.h"
 
@@ -89,11 +90,115 @@ static void test_near_misses(void **state)
     tt_syms_free(s);
 }
 
+/* ---- shared mode: one thread interns, another reads (model/open.c) ---- */
+
+#define SH_N 30000
+
+/* String i: mostly short, every 97th 70 000 bytes (its block of 64 ids
+ * then spans more than 64 KiB and switches to wide offsets while the
+ * reader may be reading that block's earlier strings). */
+static size_t sh_len(int i) { return i % 97 == 5 ? 70000 : 8 + (size_t)(i % 40); }
+
+static void sh_fill(char *b, int i)
+{
+    size_t n = sh_len(i);
+    for (size_t k = 0; k < n; k++)
+        b[k] = (char)('a' + (i * 7 + (int)k) % 26);
+    memcpy(b, &i, sizeof i); /* distinct */
+}
+
+typedef struct sh {
+    tt_syms *s;
+    uint32_t ids[SH_N], stk[SH_N];
+    int published; /* atomic: entries below are set */
+    int bad;
+} sh;
+
+static void *sh_writer(void *arg)
+{
+    sh *x = arg;
+    char *b = malloc(70000);
+    for (int i = 0; i < SH_N && b; i++) {
+        sh_fill(b, i);
+        x->ids[i] = tt_syms_intern(x->s, b, sh_len(i));
+        tt_frame fr[3] = {{(uint64_t)i, 1, x->ids[i], 0}, {2, 2, 0, x->ids[i]}, {(uint64_t)i * 3, 3, 0, 0}};
+        x->stk[i] = tt_syms_stack(x->s, fr, 1 + (uint32_t)(i % 3));
+        __atomic_store_n(&x->published, i + 1, __ATOMIC_RELEASE);
+    }
+    free(b);
+    return NULL;
+}
+
+static int sh_check(const sh *x, int i, const char **keep)
+{
+    char b[70000];
+    size_t l = 0;
+    const char *p = tt_syms_str(x->s, x->ids[i], &l);
+    sh_fill(b, i);
+    if (l != sh_len(i) || memcmp(p, b, l) != 0 || p[l] != 0)
+        return 1;
+    if (keep)
+        *keep = p;
+    const tt_frame *fr = NULL;
+    uint32_t n = tt_syms_stack_frames(x->s, x->stk[i], &fr);
+    if (n != 1 + (uint32_t)(i % 3) || fr[0].pc != (uint64_t)i || fr[0].func != x->ids[i])
+        return 1;
+    return 0;
+}
+
+static void test_shared_reader(void **state)
+{
+    (void)state;
+    sh *x = calloc(1, sizeof *x);
+    const char **keep = calloc(SH_N, sizeof *keep);
+    assert_non_null(x);
+    assert_non_null(keep);
+    x->s = tt_syms_new();
+    assert_non_null(x->s);
+    assert_int_equal(tt_syms_share(x->s, 1), 0);
+    assert_int_equal(tt_syms_share(x->s, 1), -1); /* already on */
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, sh_writer, x), 0);
+    int seen = 0, rounds = 0;
+    unsigned rnd = 12345;
+    while (seen < SH_N) {
+        int p = __atomic_load_n(&x->published, __ATOMIC_ACQUIRE);
+        for (; seen < p; seen++)
+            x->bad += sh_check(x, seen, &keep[seen]);
+        /* again a few earlier ones: the same block, and anywhere */
+        for (int k = 0; k < 8 && seen > 0; k++) {
+            rnd = rnd * 1103515245u + 12345u;
+            int j = k < 4 ? seen - 1 - (int)(rnd % 64u) : (int)(rnd % (unsigned)seen);
+            if (j >= 0)
+                x->bad += sh_check(x, j, NULL);
+        }
+        rounds++;
+    }
+    pthread_join(th, NULL);
+    assert_int_equal(x->bad, 0);
+    /* borrowed pointers from the whole run are still the strings (the
+     * arrays they point into were kept when they grew) */
+    char b[70000];
+    for (int i = 0; i < SH_N; i++) {
+        sh_fill(b, i);
+        assert_memory_equal(keep[i], b, sh_len(i));
+    }
+    printf("  %d reader rounds, %zu bytes of tables\n", rounds, tt_syms_bytes(x->s));
+    assert_int_equal(tt_syms_nstrings(x->s), SH_N + 1);
+    assert_int_equal(tt_syms_share(x->s, 0), 0); /* frees the kept arrays */
+    for (int i = 0; i < SH_N; i += 101)
+        assert_int_equal(sh_check(x, i, NULL), 0);
+    tt_syms_free(x->s);
+    free(keep);
+    free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_many_same_length),
         cmocka_unit_test(test_near_misses),
+        cmocka_unit_test(test_shared_reader),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
