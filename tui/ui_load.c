@@ -145,7 +145,7 @@ static void *bg_main(void *arg)
  * whole `gotv --bench` run makes 168 mmap and 129 munmap calls instead of
  * 83 and 44). Once per process, for the rest of it.
  */
-static void fix_mmap_threshold(void)
+void ui_fix_mmap_threshold(void)
 {
 #ifdef __GLIBC__
     static _Atomic int done;
@@ -155,7 +155,7 @@ static void fix_mmap_threshold(void)
 
 ui_bgload *ui_bgload_start(const char *path, int delay_ms, int rows, int cols, int utf8)
 {
-    fix_mmap_threshold();
+    ui_fix_mmap_threshold();
     ui_bgload *b = calloc(1, sizeof *b);
     if (!b) return NULL;
     b->path = strdup(path);

@@ -62,6 +62,9 @@ typedef struct ui_bgload ui_bgload;
  * its default, as glibc's raising of it after the preview's frees made the
  * full model's peak 5-6 MiB higher on a 100 MB trace (ui_load.c). */
 #define UI_MMAP_THRESHOLD (128u << 10)
+/* Fix it (once per process; glibc only): main does it for every command,
+ * ui_bgload_start for whoever embeds the explorer. */
+void ui_fix_mmap_threshold(void);
 
 /* Start model_open(path) in a thread. With rows and cols > 0 the thread also
  * builds the explorer state for the model (ui_init at that size, then the
