@@ -165,6 +165,23 @@ static void test_bgload_builds_model_and_state(void **unused)
     assert_int_equal(ns->grid.rows, 30);
     assert_int_equal(ns->grid.cols, 100);
     assert_int_equal(ns->plot_ready, (1u << PLOT__COUNT) - 1);
+    /* and rendered once (its caches made in the thread, not by the main
+     * thread's first frame after the swap): the frame of a fresh state */
+    ui_state fresh;
+    memset(&fresh, 0, sizeof fresh);
+    assert_int_equal(ui_init(&fresh, m, TWO_GENS, 30, 100, 1), 0);
+    ui_render(&fresh);
+    int blank = 1;
+    for (int r = 0; r < 30; r++)
+        for (int c = 0; c < 100; c++) {
+            const ui_cell *a = ui_grid_at(&ns->grid, r, c), *z = ui_grid_at(&fresh.grid, r, c);
+            if (a->cp != z->cp || a->width != z->width || a->style != z->style)
+                fail_msg("row %d col %d: U+%04X style %u, a fresh render U+%04X style %u", r, c, a->cp, a->style,
+                         z->cp, z->style);
+            if (r > 0 && r < 29 && a->cp != ' ') blank = 0;
+        }
+    assert_false(blank);
+    ui_free(&fresh);
     model *ref = open_full();
     assert_int_equal(model_get_info(m)->nevents, model_get_info(ref)->nevents);
     assert_int_equal(res.truncated, 0);

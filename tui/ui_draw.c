@@ -1008,7 +1008,7 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
 static void draw_group(ui_state *st, const ui_lane *l, int row)
 {
     int cols = st->vp.cols > 4096 ? 4096 : st->vp.cols;
-    static uint16_t counts[4096][5];
+    static _Thread_local uint16_t counts[4096][5]; /* (the background load renders too) */
     memset(counts, 0, sizeof counts[0] * (size_t)cols);
     /* members are contiguous in the lane order */
     uint32_t step = l->count / 8 + 1;

@@ -116,7 +116,11 @@ static void *bg_main(void *arg)
          * then only carries the view over */
         b->ns = calloc(1, sizeof *b->ns);
         if (b->ns && ui_init(b->ns, b->m, b->path, b->rows, b->cols, b->utf8) == 0) {
-            ui_compute_plots(b->ns);
+            /* a first frame (plots included) into the state's own grid: its
+             * caches (lanes' columns, region indexes, strips) are then made
+             * here, not by the main thread's first frame after the swap
+             * (0.2-0.4 s on a 1 GB trace) */
+            ui_render(b->ns);
         } else if (b->ns) {
             ui_free(b->ns);
             free(b->ns);

@@ -67,8 +67,9 @@ typedef struct ui_bgload ui_bgload;
 void ui_fix_mmap_threshold(void);
 
 /* Start model_open(path) in a thread. With rows and cols > 0 the thread also
- * builds the explorer state for the model (ui_init at that size, then the
- * plots), so the swap costs little on the main thread. NULL if no thread (or
+ * builds the explorer state for the model (ui_init at that size, then one
+ * frame: the plots and the visible lanes' caches), so the swap and the
+ * first frame after it cost little on the main thread. NULL if no thread (or
  * pipe) could be made. delay_ms: see GOTV_PREVIEW_DELAY_MS. The first call
  * fixes glibc's mmap threshold at UI_MMAP_THRESHOLD for the process. */
 ui_bgload *ui_bgload_start(const char *path, int delay_ms, int rows, int cols, int utf8);
