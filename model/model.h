@@ -121,6 +121,13 @@ typedef struct model_info {
 
 const model_info *model_get_info(const model *m);
 
+/* A second thread for model_open (the loader beside the builder, for full
+ * loads of 16 MiB and more) and for model_builder_finish (independent
+ * parts of the index): 0 (the default) when a CPU is free by the load
+ * average, 1 never, 2 always. The model is the same. For the whole
+ * process; set it before loading. */
+void model_set_threads(int mode);
+
 /* ---- building from events (tests, fuzzing, model_open) -------------------- */
 
 /*

@@ -66,6 +66,14 @@ static tt_status cancelled(tt_err *err)
 #endif
 int model_open_pipe = GOTV_OPEN_PIPE;
 
+void model_set_threads(int mode)
+{
+    if (mode < 0 || mode > 2)
+        mode = 0;
+    model_open_pipe = mode;
+    model_build_threads = mode;
+}
+
 #define PIPE_SLOTS 4096u /* 512 KiB of events */
 #define PIPE_BATCH 64u   /* positions are published every this many events */
 #define PIPE_MIN_BYTES ((size_t)16 << 20)

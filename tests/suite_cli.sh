@@ -35,6 +35,18 @@ esac
 for c in dump stats goroutines; do
     check "$c of a sample exits 0" 0 "$G" $c "$sample"
 done
+# GOTV_THREADS: one thread or always two (the loader beside the builder, the
+# finish's side thread) give the same outputs and exit codes, also for a
+# truncated trace (built twice) and an old-format one
+trunc="tests/data/bad/no-eog-second-gen.trace tests/data/bad/go119-batch-cut.trace"
+for f in samples/traces/stress.trace samples/traces/workerpool-go119.trace $trunc; do
+    for c in stats goroutines "pprof sync" "dump --spans"; do
+        a=$(GOTV_THREADS=1 "$G" $c "$f" 2>&1 | md5sum; echo "${PIPESTATUS[0]}")
+        b=$(GOTV_THREADS=2 "$G" $c "$f" 2>&1 | md5sum; echo "${PIPESTATUS[0]}")
+        [ "$a" = "$b" ] && ok "GOTV_THREADS=1 and 2 agree: $c ${f##*/}" \
+            || bad "GOTV_THREADS=1 and 2 agree: $c ${f##*/}"
+    done
+done
 for f in samples/traces/*.trace; do
     out=$(python3 tests/spancheck.py "$G" "$f" 2>&1) && ok "dump --spans agrees with goroutines --json: ${f##*/}" \
         || bad "dump --spans agrees with goroutines --json: ${f##*/}" "$(echo "$out" | head -2)"

@@ -17,6 +17,7 @@
 
 #include "model/model_int.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -248,6 +249,45 @@ static void test_pipe_cancel(void **state)
     model_free(b);
 }
 
+typedef struct where {
+    pthread_t caller;
+    int calls, elsewhere;
+} where;
+
+static void where_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    where *w = ctx;
+    (void)done;
+    (void)total;
+    w->calls++;
+    if (!pthread_equal(pthread_self(), w->caller))
+        w->elsewhere++;
+}
+
+/* model_set_threads (GOTV_THREADS in gotv): with 2 the loader runs on
+ * another thread (its progress calls come from there), with 1 on the
+ * caller's; both give the same model. */
+static void test_set_threads(void **state)
+{
+    (void)state;
+    const char *file = "samples/traces/stress.trace";
+    uint64_t n[2];
+    for (int mode = 1; mode <= 2; mode++) {
+        where w = {.caller = pthread_self()};
+        model_open_opts o = {.progress = where_progress, .ctx = &w};
+        model_set_threads(mode);
+        model *m = NULL;
+        tt_err err;
+        assert_int_equal(model_open(file, &o, &m, NULL, &err), TT_OK);
+        model_set_threads(0);
+        assert_true(w.calls > 0);
+        assert_int_equal(w.elsewhere, mode == 2 ? w.calls : 0);
+        n[mode - 1] = model_get_info(m)->nevents;
+        model_free(m);
+    }
+    assert_true(n[0] == n[1] && n[0] > 0);
+}
+
 /* The default (0) picks the thread by CPU count and size; never (1) and
  * always (2) are what the checks above compare. */
 static void test_cpus(void **state)
@@ -265,6 +305,7 @@ int main(void)
         cmocka_unit_test(test_cpus),
         cmocka_unit_test(test_pipe_samples),
         cmocka_unit_test(test_pipe_cancel),
+        cmocka_unit_test(test_set_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

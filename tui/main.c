@@ -6,7 +6,10 @@
 
 #include "tui/ui_load.h"
 
+#include "model/model.h"
+
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char usage_text[] =
@@ -41,6 +44,10 @@ int main(int argc, char **argv)
      * where what they leave behind is not given back (ui_load.c; gotv stats
      * of a 100 MB trace peaked 1.8 MB higher, the explorer 8 MB) */
     ui_fix_mmap_threshold();
+    /* GOTV_THREADS=1: one thread only, 2: always two (measurements) */
+    const char *th = getenv("GOTV_THREADS");
+    if (th && (th[0] == '1' || th[0] == '2') && th[1] == 0)
+        model_set_threads(th[0] - '0');
     if (argc < 2) {
         gotv_usage_error("no trace file given");
         return 2;
