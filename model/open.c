@@ -93,8 +93,9 @@ typedef struct pipe_q {
     _Alignas(64) _Atomic uint64_t head; /* events the builder is done with */
     _Atomic int stop;                   /* the builder stopped (nomem, cancel) */
     _Atomic int end;                    /* the loader returned */
-    _Atomic int pwait, cwait;           /* a side sleeps (see pipe_sleep) */
+    _Atomic int pwait, cwait;           /* a side sleeps (pipe_wait_room, pipe_builder) */
     _Atomic uint64_t pwant;             /* the head the loader waits for */
+    _Atomic uint64_t cwant;             /* the tail the builder waits for */
     pthread_mutex_t mu;
     pthread_cond_t cv;
 } pipe_q;
@@ -151,7 +152,9 @@ static void pipe_reclaim(pipe_q *q)
 static void pipe_publish(pipe_q *q)
 {
     atomic_store(&q->tail, q->ptail);
-    if (atomic_load(&q->cwait))
+    /* the flag cleared by the one who wakes: one wake per sleep */
+    if (atomic_load(&q->cwait) && q->ptail >= atomic_load(&q->cwant) &&
+        atomic_exchange(&q->cwait, 0))
         pipe_wake(q);
     if (q->rnoted < tt_syms_retired(q->syms) || q->nr)
         pipe_reclaim(q);
@@ -160,16 +163,20 @@ static void pipe_publish(pipe_q *q)
 /* Loader side, the ring full: publish, then wait until the builder has
  * emptied half of it (or stopped). The flag is set and the head read again
  * under the mutex, and the builder reads the flag after storing its head
- * (both sequentially consistent): one of the two sees the other. */
+ * (both sequentially consistent): one of the two sees the other, and the
+ * builder's wake takes the mutex, so it comes after the wait began. */
 static void pipe_wait_room(pipe_q *q)
 {
     pipe_publish(q);
     uint64_t want = q->ptail - PIPE_SLOTS / 2;
-    pthread_mutex_lock(&q->mu);
     atomic_store(&q->pwant, want);
-    atomic_store(&q->pwait, 1);
-    while (atomic_load(&q->head) < want && !atomic_load(&q->stop))
+    pthread_mutex_lock(&q->mu);
+    for (;;) {
+        atomic_store(&q->pwait, 1);
+        if (atomic_load(&q->head) >= want || atomic_load(&q->stop))
+            break;
         pthread_cond_wait(&q->cv, &q->mu);
+    }
     atomic_store(&q->pwait, 0);
     pthread_mutex_unlock(&q->mu);
     q->phead = atomic_load(&q->head);
@@ -207,7 +214,7 @@ static void pipe_progress(void *ctx, uint64_t done, uint64_t total)
 static void pipe_done_upto(pipe_q *q, uint64_t h)
 {
     atomic_store(&q->head, h);
-    if (atomic_load(&q->pwait) && h >= atomic_load(&q->pwant))
+    if (atomic_load(&q->pwait) && h >= atomic_load(&q->pwant) && atomic_exchange(&q->pwait, 0))
         pipe_wake(q);
 }
 
@@ -217,14 +224,20 @@ static void pipe_builder(pipe_q *q)
     for (;;) {
         uint64_t t = atomic_load_explicit(&q->tail, memory_order_acquire);
         if (h == t) {
+            /* empty: sleep until a quarter of the ring is there, or the
+             * end (the same handshake as pipe_wait_room's) */
             pipe_done_upto(q, h);
+            atomic_store(&q->cwant, h + PIPE_SLOTS / 4);
             pthread_mutex_lock(&q->mu);
-            atomic_store(&q->cwait, 1);
-            while (atomic_load(&q->tail) == h && !atomic_load(&q->end))
+            for (;;) {
+                atomic_store(&q->cwait, 1);
+                if (atomic_load(&q->tail) >= h + PIPE_SLOTS / 4 || atomic_load(&q->end))
+                    break;
                 pthread_cond_wait(&q->cv, &q->mu);
+            }
             atomic_store(&q->cwait, 0);
             pthread_mutex_unlock(&q->mu);
-            if (atomic_load(&q->tail) == h) /* the end, all done */
+            if (atomic_load(&q->end) && atomic_load(&q->tail) == h) /* all done */
                 return;
             continue;
         }
