@@ -421,6 +421,11 @@ typedef struct pend {
     int64_t d;
 } pend;
 
+#define RC_N 64 /* reason_info's cache slots (a power of two) */
+#define RI_CAT 0x0f /* reason_info: the model_cat */
+#define RI_SYNC 0x10 /* reason_info: the sync profile keeps it */
+_Static_assert(MC__COUNT <= RI_CAT + 1, "reason_info packs a model_cat in 4 bits");
+
 struct model_builder {
     tt_syms *syms;
     int oom;
@@ -440,6 +445,8 @@ struct model_builder {
     uint32_t site_hcap;      /* power of two (0: none yet) */
     uint32_t site_last;      /* the last site looked up */
     uint32_t task_last_ref;  /* the last task_ref looked up */
+    uint32_t rc_tag[RC_N];   /* reason cache (reason_info): string id + 1, 0 empty */
+    uint8_t rc_info[RC_N];
     spvec gc_v;
     bspan gc_open;
     VEC(model_esc) esc[4];   /* escaped spans, key builder lane << 32 | index */
@@ -540,11 +547,17 @@ static uint32_t region_prev(const model_builder *b, uint32_t k)
     return (uint32_t)b->regions.a[k].end;
 }
 
-static uint32_t get_g(model_builder *b, int64_t id, int64_t t)
+static uint32_t new_g(model_builder *b, int64_t id, int64_t t);
+
+static inline uint32_t get_g(model_builder *b, int64_t id, int64_t t)
 {
     uint32_t i = model_imap_get(&b->gmap, id);
-    if (i != NONE32)
-        return i;
+    return i != NONE32 ? i : new_g(b, id, t);
+}
+
+/* A goroutine seen for the first time (get_g's slow path). */
+static __attribute__((noinline)) uint32_t new_g(model_builder *b, int64_t id, int64_t t)
+{
     size_t k = VADD(b, b->gs);
     size_t k2 = VADD(b, b->gg);
     size_t k3 = VADD(b, b->gl);
@@ -567,19 +580,26 @@ static uint32_t get_g(model_builder *b, int64_t id, int64_t t)
 }
 
 /* The extended record of goroutine gi, or NULL if it has none yet. */
-static bgx *gx_of(model_builder *b, uint32_t gi)
+static inline bgx *gx_of(model_builder *b, uint32_t gi)
 {
     uint32_t x = b->gs.a[gi].x;
     return x == NONE32 ? NULL : &b->gx.a[x];
 }
 
+static bgx *gx_new(model_builder *b, uint32_t gi);
+
 /* The extended record of goroutine gi, created on first use (NULL: no memory).
  * May move b->gx (not b->gs). */
-static bgx *gx_make(model_builder *b, uint32_t gi)
+static inline bgx *gx_make(model_builder *b, uint32_t gi)
 {
     bgx *x = gx_of(b, gi);
-    if (x)
-        return x;
+    return x ? x : gx_new(b, gi);
+}
+
+/* gx_make's slow path: goroutine gi has no extended record yet. */
+static __attribute__((noinline)) bgx *gx_new(model_builder *b, uint32_t gi)
+{
+    bgx *x;
     size_t k = VADD(b, b->gx);
     if (k == SIZE_MAX || k >= NONE32) {
         b->oom = 1;
@@ -680,11 +700,16 @@ static uint32_t g_name(const model_builder *b, const bg *g, uint64_t *pc)
     return fr[n - 1].func;
 }
 
-static uint32_t get_p(model_builder *b, int64_t id)
+static uint32_t new_p(model_builder *b, int64_t id);
+
+static inline uint32_t get_p(model_builder *b, int64_t id)
 {
     uint32_t i = model_imap_get(&b->pmap, id);
-    if (i != NONE32)
-        return i;
+    return i != NONE32 ? i : new_p(b, id);
+}
+
+static __attribute__((noinline)) uint32_t new_p(model_builder *b, int64_t id)
+{
     size_t k = VADD(b, b->ps);
     if (k == SIZE_MAX || k >= NONE32 || model_imap_put(&b->pmap, id, (uint32_t)k) != 0) {
         b->oom = 1;
@@ -696,11 +721,16 @@ static uint32_t get_p(model_builder *b, int64_t id)
     return (uint32_t)k;
 }
 
-static uint32_t get_m(model_builder *b, int64_t id, int64_t t)
+static uint32_t new_m(model_builder *b, int64_t id, int64_t t);
+
+static inline uint32_t get_m(model_builder *b, int64_t id, int64_t t)
 {
     uint32_t i = model_imap_get(&b->mmap, id);
-    if (i != NONE32)
-        return i;
+    return i != NONE32 ? i : new_m(b, id, t);
+}
+
+static __attribute__((noinline)) uint32_t new_m(model_builder *b, int64_t id, int64_t t)
+{
     size_t k = VADD(b, b->ms);
     if (k == SIZE_MAX || k >= NONE32 || model_imap_put(&b->mmap, id, (uint32_t)k) != 0) {
         b->oom = 1;
@@ -1336,16 +1366,31 @@ static void prof_add(model_builder *b, int k, uint32_t stack, int64_t d)
     b->prof[k].a[i].pad_ = (uint32_t)b->nevents; /* last use, for merging */
 }
 
+/* What a goroutine's blocking reason (a string id) means: its model_cat
+ * (RI_CAT) and RI_SYNC when the sync profile keeps it; cached, a trace has
+ * few distinct reasons. */
+static uint8_t reason_info(model_builder *b, uint32_t reason)
+{
+    uint32_t slot = reason & (RC_N - 1);
+    if (b->rc_tag[slot] == reason + 1 && reason != UINT32_MAX)
+        return b->rc_info[slot];
+    size_t n;
+    const char *r = bstr(b, reason, &n);
+    uint8_t info = (uint8_t)model_cat_of_reason(r, n);
+    if (has_sub(r, n, "chan") || has_sub(r, n, "sync") || has_sub(r, n, "select"))
+        info |= RI_SYNC;
+    b->rc_tag[slot] = reason + 1;
+    b->rc_info[slot] = info;
+    return info;
+}
+
 static int prof_filter(model_builder *b, int k, uint32_t reason)
 {
-    size_t n;
-    const char *r;
     switch (k) {
     case MP_NET:
         return b->s_network && reason == b->s_network;
     case MP_SYNC:
-        r = bstr(b, reason, &n);
-        return has_sub(r, n, "chan") || has_sub(r, n, "sync") || has_sub(r, n, "select");
+        return (reason_info(b, reason) & RI_SYNC) != 0;
     default:
         return 1;
     }
@@ -1355,6 +1400,10 @@ static void prof_transition(model_builder *b, uint32_t gi, const tt_event *ev)
 {
     static const uint8_t target[MP__COUNT] = {TT_GS_WAITING, TT_GS_WAITING, TT_GS_SYSCALL,
                                               TT_GS_RUNNABLE};
+    const bgx *g0 = gx_of(b, gi);
+    if ((!g0 || !g0->tr_on) && ev->to != TT_GS_WAITING && ev->to != TT_GS_SYSCALL &&
+        ev->to != TT_GS_RUNNABLE)
+        return; /* nothing tracked, nothing to start */
     for (int k = 0; k < MP__COUNT; k++) {
         bgx *g = gx_of(b, gi);
         uint8_t bit = (uint8_t)(1u << k);
@@ -1436,14 +1485,11 @@ static void g_transition(model_builder *b, const tt_event *ev)
             if (ev->from == TT_GS_WAITING)
                 nw.other = (ev->g < 0 || ev->g > INT32_MAX) ? -1 : (int32_t)ev->g;
             break;
-        case TT_GS_WAITING: {
-            size_t n;
-            const char *r = bstr(b, ev->name, &n);
+        case TT_GS_WAITING:
             nw.state = MS_WAITING;
             nw.reason = ev->name;
-            nw.cat = (uint8_t)model_cat_of_reason(r, n);
+            nw.cat = reason_info(b, ev->name) & RI_CAT;
             break;
-        }
         case TT_GS_SYSCALL:
             nw.state = (ev->from == TT_GS_UNDETERMINED && ev->p == TT_NO_ID) ? MS_SYSCALL_BLOCKED
                                                                               : MS_SYSCALL;

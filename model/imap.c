@@ -7,26 +7,6 @@
 #define NONE32 UINT32_MAX
 
 
-static uint32_t imix(int64_t k)
-{
-    uint64_t h = (uint64_t)k * 0x9e3779b97f4a7c15ULL;
-    return (uint32_t)(h >> 32);
-}
-
-uint32_t model_imap_get(const model_imap *m, int64_t k)
-{
-    if (!m->cap)
-        return NONE32;
-    uint32_t i = imix(k) & (m->cap - 1);
-    for (;;) {
-        if (m->v[i] == NONE32)
-            return NONE32;
-        if (m->k[i] == k)
-            return m->v[i];
-        i = (i + 1) & (m->cap - 1);
-    }
-}
-
 int model_imap_put(model_imap *m, int64_t k, uint32_t v)
 {
     if ((m->n + 1) * 2 > m->cap) {
@@ -42,7 +22,7 @@ int model_imap_put(model_imap *m, int64_t k, uint32_t v)
         for (uint32_t i = 0; i < m->cap; i++) {
             if (m->v[i] == NONE32)
                 continue;
-            uint32_t j = imix(m->k[i]) & (ncap - 1);
+            uint32_t j = model_imap_slot(m->k[i], ncap);
             while (nv[j] != NONE32)
                 j = (j + 1) & (ncap - 1);
             nk[j] = m->k[i];
@@ -54,7 +34,7 @@ int model_imap_put(model_imap *m, int64_t k, uint32_t v)
         m->v = nv;
         m->cap = ncap;
     }
-    uint32_t i = imix(k) & (m->cap - 1);
+    uint32_t i = model_imap_slot(k, m->cap);
     while (m->v[i] != NONE32) {
         if (m->k[i] == k) {
             m->v[i] = v;

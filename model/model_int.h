@@ -337,7 +337,23 @@ typedef struct model_imap {
     uint32_t *v;
     uint32_t cap, n; /* cap power of two */
 } model_imap;
-uint32_t model_imap_get(const model_imap *m, int64_t k);
+/* The slot of key k in a table of cap slots (a power of two). */
+static inline uint32_t model_imap_slot(int64_t k, uint32_t cap)
+{
+    return (uint32_t)(((uint64_t)k * 0x9e3779b97f4a7c15ULL) >> 32) & (cap - 1);
+}
+/* Inline: the model builder looks up goroutines, Ps and Ms at most events. */
+static inline uint32_t model_imap_get(const model_imap *m, int64_t k)
+{
+    if (!m->cap)
+        return UINT32_MAX;
+    for (uint32_t i = model_imap_slot(k, m->cap);; i = (i + 1) & (m->cap - 1)) {
+        if (m->v[i] == UINT32_MAX)
+            return UINT32_MAX;
+        if (m->k[i] == k)
+            return m->v[i];
+    }
+}
 int model_imap_put(model_imap *m, int64_t k, uint32_t v);
 void model_imap_free(model_imap *m);
 
