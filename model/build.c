@@ -813,10 +813,13 @@ static uint32_t site_hash(const model_site *k)
     return (uint32_t)(x >> 32);
 }
 
-static int site_eq(const model_site *a, const model_site *k)
+/* (the builder's sites have pad 0: two 8-byte words compare them) */
+static inline int site_eq(const model_site *a, const model_site *k)
 {
-    return a->stack == k->stack && a->reason == k->reason && a->other == k->other &&
-           a->flags == k->flags && a->cat == k->cat;
+    uint64_t x[2], y[2];
+    memcpy(x, a, sizeof x);
+    memcpy(y, k, sizeof y);
+    return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
 }
 
 /* The index of sp's (stack, reason, cat, flags, other) in the site table, added if
@@ -1398,17 +1401,20 @@ static int prof_filter(model_builder *b, int k, uint32_t reason)
 
 static void prof_transition(model_builder *b, uint32_t gi, const tt_event *ev)
 {
-    static const uint8_t target[MP__COUNT] = {TT_GS_WAITING, TT_GS_WAITING, TT_GS_SYSCALL,
-                                              TT_GS_RUNNABLE};
+    /* The kinds whose interval the new state is (MP_NET and MP_SYNC: Waiting,
+     * MP_SYSCALL: Syscall, MP_SCHED: Runnable): an interval starts for such a
+     * kind not tracked yet, and ends for a tracked kind not among them. */
+    unsigned tmask = ev->to == TT_GS_WAITING    ? 1u << MP_NET | 1u << MP_SYNC
+                     : ev->to == TT_GS_SYSCALL  ? 1u << MP_SYSCALL
+                     : ev->to == TT_GS_RUNNABLE ? 1u << MP_SCHED
+                                                : 0;
     const bgx *g0 = gx_of(b, gi);
-    if ((!g0 || !g0->tr_on) && ev->to != TT_GS_WAITING && ev->to != TT_GS_SYSCALL &&
-        ev->to != TT_GS_RUNNABLE)
-        return; /* nothing tracked, nothing to start */
-    for (int k = 0; k < MP__COUNT; k++) {
+    for (unsigned act = (g0 ? g0->tr_on : 0u) ^ tmask; act; act &= act - 1) {
+        int k = __builtin_ctz(act); /* in order of kind */
         bgx *g = gx_of(b, gi);
         uint8_t bit = (uint8_t)(1u << k);
         if (!g || !(g->tr_on & bit)) {
-            if (ev->to == target[k] && prof_filter(b, k, ev->name)) {
+            if (prof_filter(b, k, ev->name)) {
                 g = gx_make(b, gi);
                 if (!g)
                     return;
@@ -1418,8 +1424,6 @@ static void prof_transition(model_builder *b, uint32_t gi, const tt_event *ev)
             }
             continue;
         }
-        if (ev->to == target[k])
-            continue;
         g->tr_on &= (uint8_t)~bit;
         int64_t s = g->tr_start[k], e = ev->time;
         uint32_t stack = g->tr_stack[k];
