@@ -422,6 +422,24 @@ typedef struct pend {
 } pend;
 
 #define RC_N 64 /* reason_info's cache slots (a power of two) */
+#define GC_N 64 /* get_g's cache slots (a power of two) */
+#define PC_N 4  /* get_p's */
+#define MC_N 8  /* get_m's */
+
+/* Direct-mapped caches in front of the id maps (an id's record index never
+ * changes once made): slot id & (N-1) holds an id and its index + 1 (0:
+ * empty). */
+#define IDC(N)              \
+    struct {                \
+        int64_t id[N];      \
+        uint32_t ix1[N];    \
+    }
+#define IDC_GET(c, N, key) \
+    ((c).ix1[(uint64_t)(key) & ((N) - 1)] && (c).id[(uint64_t)(key) & ((N) - 1)] == (key) \
+         ? (c).ix1[(uint64_t)(key) & ((N) - 1)] - 1                                       \
+         : NONE32)
+#define IDC_PUT(c, N, key, ix) \
+    ((c).id[(uint64_t)(key) & ((N) - 1)] = (key), (c).ix1[(uint64_t)(key) & ((N) - 1)] = (ix) + 1)
 #define RI_CAT 0x0f /* reason_info: the model_cat */
 #define RI_SYNC 0x10 /* reason_info: the sync profile keeps it */
 _Static_assert(MC__COUNT <= RI_CAT + 1, "reason_info packs a model_cat in 4 bits");
@@ -433,6 +451,9 @@ struct model_builder {
     int64_t t_first, t_last, sync_ts;
     uint64_t nsync, nevents;
     model_imap gmap, pmap, mmap, tmap;
+    IDC(GC_N) gcache;        /* in front of gmap, pmap, mmap */
+    IDC(PC_N) pcache;
+    IDC(MC_N) mcache;
     VEC(bg) gs;
     VEC(model_goroutine) gg; /* parallel to gs */
     VEC(bgx) gx;
@@ -549,9 +570,18 @@ static uint32_t region_prev(const model_builder *b, uint32_t k)
 
 static uint32_t new_g(model_builder *b, int64_t id, int64_t t);
 
+/* The builder goroutine of id, or NONE32. */
+static inline uint32_t find_g(model_builder *b, int64_t id)
+{
+    uint32_t i = IDC_GET(b->gcache, GC_N, id);
+    if (i == NONE32 && (i = model_imap_get(&b->gmap, id)) != NONE32)
+        IDC_PUT(b->gcache, GC_N, id, i);
+    return i;
+}
+
 static inline uint32_t get_g(model_builder *b, int64_t id, int64_t t)
 {
-    uint32_t i = model_imap_get(&b->gmap, id);
+    uint32_t i = find_g(b, id);
     return i != NONE32 ? i : new_g(b, id, t);
 }
 
@@ -702,9 +732,17 @@ static uint32_t g_name(const model_builder *b, const bg *g, uint64_t *pc)
 
 static uint32_t new_p(model_builder *b, int64_t id);
 
+static inline uint32_t find_p(model_builder *b, int64_t id)
+{
+    uint32_t i = IDC_GET(b->pcache, PC_N, id);
+    if (i == NONE32 && (i = model_imap_get(&b->pmap, id)) != NONE32)
+        IDC_PUT(b->pcache, PC_N, id, i);
+    return i;
+}
+
 static inline uint32_t get_p(model_builder *b, int64_t id)
 {
-    uint32_t i = model_imap_get(&b->pmap, id);
+    uint32_t i = find_p(b, id);
     return i != NONE32 ? i : new_p(b, id);
 }
 
@@ -723,9 +761,17 @@ static __attribute__((noinline)) uint32_t new_p(model_builder *b, int64_t id)
 
 static uint32_t new_m(model_builder *b, int64_t id, int64_t t);
 
+static inline uint32_t find_m(model_builder *b, int64_t id)
+{
+    uint32_t i = IDC_GET(b->mcache, MC_N, id);
+    if (i == NONE32 && (i = model_imap_get(&b->mmap, id)) != NONE32)
+        IDC_PUT(b->mcache, MC_N, id, i);
+    return i;
+}
+
 static inline uint32_t get_m(model_builder *b, int64_t id, int64_t t)
 {
-    uint32_t i = model_imap_get(&b->mmap, id);
+    uint32_t i = find_m(b, id);
     return i != NONE32 ? i : new_m(b, id, t);
 }
 
@@ -1218,7 +1264,7 @@ static void sc_del_p(model_builder *b, int64_t p)
             b->sc_none_has = 0;
         return;
     }
-    uint32_t pi = model_imap_get(&b->pmap, p);
+    uint32_t pi = find_p(b, p);
     if (pi != NONE32)
         b->ps.a[pi].sc_has = 0;
 }
@@ -1533,12 +1579,12 @@ static void g_transition(model_builder *b, const tt_event *ev)
         bgx *x = gx_of(b, gi);
         if (executing(ev->from) && !executing(ev->to) && x) {
             if (x->cur_p >= 0) {
-                uint32_t pi = model_imap_get(&b->pmap, x->cur_p);
+                uint32_t pi = find_p(b, x->cur_p);
                 if (pi != NONE32 && b->ps.a[pi].open.other == gid32)
                     p_set(b, pi, t, b->ps.a[pi].open.state, -1);
             }
             if (x->cur_m >= 0) {
-                uint32_t mi = model_imap_get(&b->mmap, x->cur_m);
+                uint32_t mi = find_m(b, x->cur_m);
                 if (mi != NONE32 && b->ms.a[mi].open.other == gid32)
                     m_set(b, mi, t, MS_IDLE, -1);
             }
@@ -1574,7 +1620,7 @@ static void p_transition(model_builder *b, const tt_event *ev)
         /* Go's summary: a P going idle while its goroutine is in a syscall */
         bp *p = &b->ps.a[pi];
         if (p->sc_has) {
-            uint32_t gi = model_imap_get(&b->gmap, p->sc_g);
+            uint32_t gi = find_g(b, p->sc_g);
             if (gi != NONE32 && (b->gs.a[gi].open.gbits & GB_SUMMARY))
                 lset(b, gi, LW_SYSBLOCK, t);
             p = &b->ps.a[pi];
@@ -1583,7 +1629,7 @@ static void p_transition(model_builder *b, const tt_event *ev)
         /* lanes: the goroutine bound to the P in a syscall now blocks */
         int32_t other = b->ps.a[pi].open.other;
         if (other >= 0) {
-            uint32_t gi = model_imap_get(&b->gmap, other);
+            uint32_t gi = find_g(b, other);
             if (gi != NONE32 && (b->gs.a[gi].open.gbits & GB_GS) == TT_GS_SYSCALL &&
                 b->gs.a[gi].open.state == MS_SYSCALL) {
                 bspan nw = b->gs.a[gi].open;
@@ -1626,7 +1672,7 @@ static int range_kind(model_builder *b, uint32_t name)
 
 static void set_assist(model_builder *b, int64_t gid, int on)
 {
-    uint32_t gi = model_imap_get(&b->gmap, gid);
+    uint32_t gi = find_g(b, gid);
     if (gi == NONE32)
         return;
     if (on)
@@ -1695,7 +1741,7 @@ static void ranges_event(model_builder *b, const tt_event *ev)
 /* Go's summary of ranges. */
 static uint32_t sum_g(model_builder *b, int64_t id)
 {
-    uint32_t gi = model_imap_get(&b->gmap, id);
+    uint32_t gi = find_g(b, id);
     if (gi == NONE32 || !(b->gs.a[gi].open.gbits & GB_SUMMARY))
         return NONE32;
     return gi;
@@ -1944,7 +1990,7 @@ int model_builder_event(model_builder *b, const tt_event *ev)
     case TT_EV_LABEL:
         if (ev->res == TT_RES_GOROUTINE || ev->res == TT_RES_NONE) {
             int64_t id = ev->res == TT_RES_GOROUTINE ? ev->id : ev->g;
-            uint32_t gi = model_imap_get(&b->gmap, id);
+            uint32_t gi = find_g(b, id);
             if (gi != NONE32)
                 b->gg.a[gi].label = ev->name;
         }
@@ -1986,7 +2032,7 @@ int model_builder_event(model_builder *b, const tt_event *ev)
         size_t k = VADD(b, b->logs);
         if (k == SIZE_MAX)
             break;
-        uint32_t gi = ev->g == TT_NO_ID ? NONE32 : model_imap_get(&b->gmap, ev->g);
+        uint32_t gi = ev->g == TT_NO_ID ? NONE32 : find_g(b, ev->g);
         gtag_add(&b->oom, &b->log_g, gi);
         if (b->oom)
             break;
