@@ -1283,9 +1283,72 @@ static void sc_set_p(model_builder *b, int64_t p, int64_t gid)
     b->ps.a[pi].sc_g = gid;
 }
 
+/* The goroutine's summary name from its first transition stack with frames
+ * (sum_transition). */
+static void sum_name(model_builder *b, uint32_t gi, const tt_event *ev)
+{
+    bg *g = &b->gs.a[gi];
+    if (ev->tstack && g_name(b, g, NULL) == 0) {
+        const tt_frame *fr = NULL;
+        uint32_t n = tt_syms_stack_frames(b->syms, ev->tstack, &fr);
+        if (n && fr)
+            g->name_stack = ev->tstack;
+    }
+}
+
+/* sum_transition between Running, Runnable and Waiting (not "forever") of
+ * a goroutine with an extended record x, the bulk of a trace: the same as
+ * the general path below with the pending times and accumulators read and
+ * written in x directly (x does not move: no other record is made). 0 when
+ * the transition is not one of these. */
+static int sum_transition_x(model_builder *b, uint32_t gi, bgx *x, const tt_event *ev)
+{
+    int64_t t = ev->time;
+    uint8_t from = ev->from, to = ev->to;
+    if ((from != TT_GS_RUNNING && from != TT_GS_RUNNABLE && from != TT_GS_WAITING) ||
+        (to != TT_GS_RUNNING && to != TT_GS_RUNNABLE && to != TT_GS_WAITING) ||
+        (to == TT_GS_WAITING && ev->name == b->s_forever && b->s_forever))
+        return 0;
+    if (from == TT_GS_RUNNING) {
+        int64_t d = wsub(t, x->l[LW_START]);
+        if (d)
+            x->acc[A_EXEC] = wadd(x->acc[A_EXEC], d);
+        x->l[LW_START] = 0;
+    } else if (from == TT_GS_WAITING) {
+        int64_t lb = x->l[LW_BLOCK];
+        if (lb) {
+            reason_add(b, gi, b->gs.a[gi].l_reason, wsub(t, lb)); /* moves kvs, not gx */
+            x->l[LW_BLOCK] = 0;
+        }
+    } else {
+        int64_t lr = x->l[LW_RUNNABLE];
+        if (lr) {
+            int64_t d = wsub(t, lr);
+            if (d)
+                x->acc[A_SCHED] = wadd(x->acc[A_SCHED], d);
+            x->l[LW_RUNNABLE] = 0;
+        }
+    }
+    sum_name(b, gi, ev);
+    if (to == TT_GS_RUNNING) {
+        x->l[LW_START] = t;
+        if (x->acc[A_START] == 0)
+            x->acc[A_START] = t;
+    } else if (to == TT_GS_RUNNABLE) {
+        x->l[LW_RUNNABLE] = t;
+    } else {
+        x->l[LW_BLOCK] = t;
+        b->gs.a[gi].l_reason = ev->name;
+    }
+    return 1;
+}
+
 static void sum_transition(model_builder *b, uint32_t gi, const tt_event *ev)
 {
     int64_t t = ev->time;
+    bgx *x0 = gx_of(b, gi);
+    if (x0 && sum_transition_x(b, gi, x0, ev))
+        return;
     switch (ev->from) {
     case TT_GS_UNDETERMINED: {
         sum_reset(b, gi, b->sync_ts);
@@ -1349,13 +1412,7 @@ static void sum_transition(model_builder *b, uint32_t gi, const tt_event *ev)
         break;
     }
     }
-    bg *g = &b->gs.a[gi];
-    if (ev->tstack && g_name(b, g, NULL) == 0) {
-        const tt_frame *fr = NULL;
-        uint32_t n = tt_syms_stack_frames(b->syms, ev->tstack, &fr);
-        if (n && fr)
-            g->name_stack = ev->tstack;
-    }
+    sum_name(b, gi, ev);
     switch (ev->to) {
     case TT_GS_RUNNING:
         lset(b, gi, LW_START, t);
