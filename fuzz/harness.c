@@ -8,6 +8,7 @@
 #include "fuzz/harness.h"
 
 #include "loader/trace.h"
+#include "loader/v1.h"
 #include "model/model.h"
 #include "tui/grid.h"
 #include "tui/ui.h"
@@ -17,6 +18,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* model/build.c: 1 = finish on one thread, 2 = always on two (model_int.h) */
+extern int model_build_threads;
+
+/* ---- released memory made unreadable ------------------------------------
+ * build.sh links with -Wl,--wrap=madvise: while g_poison is set, pages the
+ * library gives back with MADV_DONTNEED are also made inaccessible, so a
+ * read of the old-format loader's event array behind its release cursor
+ * faults (a plain MADV_DONTNEED would read zeros). */
+int __real_madvise(void *addr, size_t len, int advice);
+int __wrap_madvise(void *addr, size_t len, int advice);
+static int g_poison;
+int __wrap_madvise(void *addr, size_t len, int advice)
+{
+    int r = __real_madvise(addr, len, advice);
+    if (r == 0 && g_poison && advice == MADV_DONTNEED)
+        (void)mprotect(addr, len, PROT_NONE);
+    return r;
+}
 
 /* ---- weak references to everything the harness calls ------------------ */
 
@@ -65,6 +87,7 @@
 #pragma weak model_series_at
 #pragma weak model_series_max
 #pragma weak model_series_max_in
+#pragma weak model_series_max_cols
 #pragma weak model_search_goroutines
 #pragma weak model_state_name
 #pragma weak model_cat_name
@@ -444,7 +467,14 @@ static void stage_load(const uint8_t *buf, size_t len, fz_stats *st)
     memset(&c, 0, sizeof c);
     tt_load_result res;
     tt_err err;
+    /* old-format traces: the first load keeps the parsed event array to the
+     * end, the second (text) one gives it back a page at a time behind the
+     * cursors (made unreadable, see __wrap_madvise): same events, same
+     * outcome */
+    size_t step0 = tt_v1_release_step;
+    tt_v1_release_step = 0;
     int s = load_once(buf, len, &c, 0, "tt_load", &res, &err);
+    tt_v1_release_step = step0;
     if (s < 0)
         return;
     if (s == TT_OK) {
@@ -468,7 +498,12 @@ static void stage_load(const uint8_t *buf, size_t len, fz_stats *st)
     c2.nwant = c.nhash;
     tt_load_result res2;
     tt_err err2;
+    long pg = sysconf(_SC_PAGESIZE);
+    tt_v1_release_step = pg > 0 ? (size_t)pg : 4096;
+    g_poison = !getenv("FZ_NO_POISON");
     int s2 = load_once(buf, len, &c2, TT_SINK_LOG_TEXT, "tt_load (text)", &res2, &err2);
+    g_poison = 0;
+    tt_v1_release_step = step0;
     if (s2 < 0) {
         free(c.hash);
         return;
@@ -809,7 +844,9 @@ static void check_preview(const uint8_t *buf, size_t plen, uint64_t k, const mod
     tt_err err;
     memset(&res, 0, sizeof res);
     memset(&err, 0, sizeof err);
+    model_build_threads = 1; /* the full model is built on two threads */
     tt_status s = model_open_mem(buf, plen, &mo, &pm, &res, &err);
+    model_build_threads = 0;
     check_err("model_open_mem (preview)", s, &err);
     if (s != TT_OK) {
         if (pm)
@@ -913,6 +950,106 @@ static void stage_preview(const model *full)
         check_preview(g_buf, plen, 1 + (h >> 3) % ne, full, "prefix");
 }
 
+/* Plot columns over many series blocks (model/series.c reads the end blocks
+ * of a column only when they could raise its max): model_series_max_in
+ * (with and without a sweep cursor) and model_series_max_cols against a
+ * maximum computed from the points, for column grids from one point wide to
+ * the whole series, zero-width columns and columns outside it. */
+static int64_t sat_add(int64_t a, __int128 d)
+{
+    __int128 x = (__int128)a + d;
+    return x > INT64_MAX ? INT64_MAX : x < INT64_MIN ? INT64_MIN : (int64_t)x;
+}
+
+static void check_series_cols(const model *m)
+{
+    if (!model_series_len || !model_series_point || !model_series_max_in || !model_series_max_cols)
+        return;
+    enum { NC = 240 };
+    model_series_kind ks[MSER__COUNT];
+    for (int k = 0; k < MSER__COUNT; k++)
+        ks[k] = (model_series_kind)k;
+    uint32_t np[MSER__COUNT];
+    model_point *pts[MSER__COUNT];
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (int k = 0; k < MSER__COUNT; k++) {
+        np[k] = model_series_len(m, ks[k]);
+        if (np[k] > 400000)
+            np[k] = 0;
+        pts[k] = malloc(((size_t)np[k] + 1) * sizeof *pts[k]);
+        if (!pts[k])
+            fz_fail("out of memory");
+        for (uint32_t i = 0; i < np[k]; i++)
+            pts[k][i] = model_series_point(m, ks[k], i);
+        if (np[k]) {
+            lo = pts[k][0].t < lo ? pts[k][0].t : lo;
+            hi = pts[k][np[k] - 1].t > hi ? pts[k][np[k] - 1].t : hi;
+        }
+    }
+    if (lo > hi) {
+        for (int k = 0; k < MSER__COUNT; k++)
+            free(pts[k]);
+        return;
+    }
+    uint64_t h = g_len > 24 ? (uint64_t)g_buf[g_len - 2] << 8 | g_buf[20] : 3;
+    int64_t e[NC + 1];
+    uint64_t *got = malloc((size_t)MSER__COUNT * NC * sizeof *got);
+    if (!got)
+        fz_fail("out of memory");
+    uint64_t span = (uint64_t)hi - (uint64_t)lo;
+    for (int grid = 0; grid < 6; grid++) {
+        /* 0: the whole series and a margin; 1: a tenth of it; 2: one point
+         * or so per column from a point; 3: columns of 1 tick; 4: edges
+         * from the input with repeats; 5: wide columns, many blocks each */
+        uint64_t w;
+        int64_t t0;
+        switch (grid) {
+        case 0: w = span / (NC - 20) + 1; t0 = sat_add(lo, -(__int128)10 * w); break;
+        case 1: w = span / 10 / NC + 1; t0 = lo + (int64_t)(span / 100 * (h % 90)); break;
+        case 2: w = span / (np[0] + np[3] + 2) + 1; t0 = lo + (int64_t)(span / 2); break;
+        case 3: w = 1; t0 = lo + (int64_t)(h % (span + 1)); break;
+        case 4: w = 0; t0 = lo - 1; break;
+        default: w = span / 7 + 1; t0 = sat_add(lo, -(__int128)(span / 3)); break;
+        }
+        e[0] = t0;
+        for (int c = 1; c <= NC; c++) {
+            uint64_t step = w;
+            if (grid == 4) {
+                uint8_t x = g_buf[(size_t)c * 7 % g_len];
+                step = x < 64 ? 0 : (x < 200 ? x : span / 16 + 1);
+            }
+            e[c] = sat_add(e[c - 1], step);
+        }
+        model_series_max_cols(m, ks, MSER__COUNT, e, NC, got);
+        for (int k = 0; k < MSER__COUNT; k++) {
+            if (!np[k])
+                continue;
+            model_series_cursor cur;
+            memset(&cur, 0, sizeof cur);
+            uint32_t i = 0; /* first point after a */
+            for (int c = 0; c < NC; c++) {
+                int64_t a = e[c], b = e[c + 1];
+                while (i < np[k] && pts[k][i].t <= a)
+                    i++;
+                uint64_t want = i ? pts[k][i - 1].v : 0;
+                for (uint32_t j = i; j < np[k] && pts[k][j].t < b; j++)
+                    want = pts[k][j].v > want ? pts[k][j].v : want;
+                uint64_t v1 = model_series_max_in(m, ks[k], a, b, &cur);
+                uint64_t v2 = model_series_max_in(m, ks[k], a, b, NULL);
+                if (v1 != want || v2 != want || got[(size_t)k * NC + c] != want)
+                    fz_fail("series %d grid %d column %d [%lld, %lld): max %llu, with a cursor %llu, "
+                            "max_cols %llu, from the %u points %llu",
+                            k, grid, c, (long long)a, (long long)b, (unsigned long long)v2,
+                            (unsigned long long)v1, (unsigned long long)got[(size_t)k * NC + c], np[k],
+                            (unsigned long long)want);
+            }
+        }
+    }
+    free(got);
+    for (int k = 0; k < MSER__COUNT; k++)
+        free(pts[k]);
+}
+
 static void stage_model(const uint8_t *buf, size_t len, fz_stats *st)
 {
     model *m = NULL;
@@ -920,7 +1057,14 @@ static void stage_model(const uint8_t *buf, size_t len, fz_stats *st)
     tt_err err;
     memset(&res, 0, sizeof res);
     memset(&err, 0, sizeof err);
+    /* the finish's second thread whatever the size for a quarter of the
+     * inputs (by length; FZ_THREADS=1 or 2 for all): libFuzzer counts the
+     * side thread's mallocs as unmatched and runs such an input twice, the
+     * second time looking for leaks */
+    const char *th = getenv("FZ_THREADS");
+    model_build_threads = th ? atoi(th) : (len & 3) == 0 ? 2 : 1;
     tt_status s = model_open_mem(buf, len, NULL, &m, &res, &err);
+    model_build_threads = 0;
     check_err("model_open_mem", s, &err);
     st->modeled = 1;
     st->model_status = (int)s;
@@ -1114,6 +1258,7 @@ static void stage_model(const uint8_t *buf, size_t len, fz_stats *st)
                         (unsigned long long)seen);
         }
     }
+    check_series_cols(m);
     if (model_search_goroutines) {
         uint32_t hits[64];
         static const char *const q[] = {"1", "main", "", "runtime.", "\xff"};
