@@ -21,8 +21,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-/* model/build.c: 1 = finish on one thread, 2 = always on two (model_int.h) */
+/* model/build.c: 1 = finish on one thread, 2 = always on two; model/open.c:
+ * 1 = load and build on one thread, 2 = always the loader on a second one
+ * (model_int.h) */
 extern int model_build_threads;
+extern int model_open_pipe;
 
 /* ---- released memory made unreadable ------------------------------------
  * build.sh links with -Wl,--wrap=madvise: while g_poison is set, pages the
@@ -844,9 +847,11 @@ static void check_preview(const uint8_t *buf, size_t plen, uint64_t k, const mod
     tt_err err;
     memset(&res, 0, sizeof res);
     memset(&err, 0, sizeof err);
-    model_build_threads = 1; /* the full model is built on two threads */
+    model_build_threads = 1; /* the full model may be built on two threads */
+    model_open_pipe = 1;
     tt_status s = model_open_mem(buf, plen, &mo, &pm, &res, &err);
     model_build_threads = 0;
+    model_open_pipe = 0;
     check_err("model_open_mem (preview)", s, &err);
     if (s != TT_OK) {
         if (pm)
@@ -1057,14 +1062,18 @@ static void stage_model(const uint8_t *buf, size_t len, fz_stats *st)
     tt_err err;
     memset(&res, 0, sizeof res);
     memset(&err, 0, sizeof err);
-    /* the finish's second thread whatever the size for a quarter of the
-     * inputs (by length; FZ_THREADS=1 or 2 for all): libFuzzer counts the
-     * side thread's mallocs as unmatched and runs such an input twice, the
-     * second time looking for leaks */
-    const char *th = getenv("FZ_THREADS");
-    model_build_threads = th ? atoi(th) : (len & 3) == 0 ? 2 : 1;
+    /* by the length, whatever the size: the loader on a second thread
+     * (model_open_pipe) for 3 in 8 inputs, the finish's side thread for 2
+     * in 8, both for 1 of them (FZ_THREADS, FZ_PIPE = 1 or 2: for all).
+     * libFuzzer counts another thread's mallocs as unmatched and runs such
+     * an input twice, the second time looking for leaks: half the inputs
+     * stay on one thread. */
+    const char *th = getenv("FZ_THREADS"), *pp = getenv("FZ_PIPE");
+    model_build_threads = th ? atoi(th) : len % 8 == 0 || len % 8 == 3 ? 2 : 1;
+    model_open_pipe = pp ? atoi(pp) : len % 8 <= 2 ? 2 : 1;
     tt_status s = model_open_mem(buf, len, NULL, &m, &res, &err);
     model_build_threads = 0;
+    model_open_pipe = 0;
     check_err("model_open_mem", s, &err);
     st->modeled = 1;
     st->model_status = (int)s;
