@@ -159,14 +159,14 @@ for f in "${traces[@]}"; do
         emit ""
         continue
     fi
-    # the model and the explorer with the second thread they take on an idle
-    # machine (GOTV_THREADS=2: by default they check the load average, which
-    # this script's own runs, Go's reader on both cores, push up), and the
-    # model on one thread
-    run_timed stats env GOTV_THREADS=2 "$tmp/gotv" stats "$f"; s_t=$T; s_rss=$RSS
+    # the model as gotv builds it by default, then on one thread only and with
+    # every second thread (GOTV_THREADS=1, 2: by default the finish's side
+    # thread depends on the load average, which this script's own runs push up)
+    run_timed stats "$tmp/gotv" stats "$f"; s_t=$T; s_rss=$RSS
     run_timed stats1 env GOTV_THREADS=1 "$tmp/gotv" stats "$f"; s1_t=$T; s1_rss=$RSS
+    run_timed stats2 env GOTV_THREADS=2 "$tmp/gotv" stats "$f"; s2_t=$T; s2_rss=$RSS
     dur_ns=$(sed -n 's/^Duration:.*(\([0-9]*\) ns).*/\1/p' "$tmp/stats.out")
-    run_timed benchui env GOTV_THREADS=2 "$tmp/gotv" --bench --size 200x60 "$f"; b_rss=$RSS
+    run_timed benchui "$tmp/gotv" --bench --size 200x60 "$f"; b_rss=$RSS
     bline=$(head -1 "$tmp/benchui.out")
     first=$(echo "$bline" | sed -n 's/.*first frame \([0-9.]*\) ms.*/\1/p')
     fullms=$(echo "$bline" | sed -n 's/.*full model shown \([0-9.]*\) ms.*/\1/p')
@@ -189,9 +189,10 @@ for f in "${traces[@]}"; do
     emit "| peak RSS | $(mb "$g_rss") | $(mb "$go_rss") | $(div "$g_rss" "$go_rss") |"
     emit "| file bytes per event | $(div "$size" "$events" %.1f) | | |"
     emit "| peak RSS bytes per event | $(div "$g_rss" "$events" %.0f 1024) | $(div "$go_rss" "$go_events" %.0f 1024) | |"
-    emit "| model build: gotv stats (s, incl. load; 2 threads) | $(f2 "$s_t") | | |"
+    emit "| model build: gotv stats (s, incl. load) | $(f2 "$s_t") | | |"
     emit "| model build: peak RSS | $(mb "$s_rss") ($(div "$s_rss" "$events" %.0f 1024) B/event, $(div "$s_rss" "$size" %.1f 1024) x file) | | |"
     emit "| model build on one thread (GOTV_THREADS=1): s, peak RSS | $(f2 "$s1_t"), $(mb "$s1_rss") | | |"
+    emit "| model build, loader beside builder (GOTV_THREADS=2): s, peak RSS | $(f2 "$s2_t"), $(mb "$s2_rss") | | |"
     emit "| explorer: load+model (ms) | $uload | | |"
     if [ -n "$preview" ]; then
         emit "| explorer: time to first frame 200x60 (ms; preview of the first $(div "$preview" 1048576 %.0f) MiB) | $first | | |"

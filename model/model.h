@@ -121,11 +121,11 @@ typedef struct model_info {
 
 const model_info *model_get_info(const model *m);
 
-/* A second thread for model_open (the loader beside the builder, for full
- * loads of 16 MiB and more) and for model_builder_finish (independent
- * parts of the index): 0 (the default) when a CPU is free by the load
- * average, 1 never, 2 always. The model is the same. For the whole
- * process; set it before loading. */
+/* Second threads: model_builder_finish's side tasks (independent parts of
+ * the index) and model_open's pipeline (the loader beside the builder, for
+ * full loads of 16 MiB and more). 0 (the default): the side tasks when a
+ * CPU is free by the load average, no pipeline; 1 never; 2 always, both.
+ * The model is the same. For the whole process; set it before loading. */
 void model_set_threads(int mode);
 
 /* ---- building from events (tests, fuzzing, model_open) -------------------- */

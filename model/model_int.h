@@ -380,9 +380,12 @@ int model_cpus(void);
  * (tests). The model is the same. */
 extern int model_build_threads;
 /* model_open's pipeline (open.c: the loader on a second thread, the
- * builder on the calling one) for full loads of 16 MiB and more: 0 (default)
- * when a CPU is free as above, 1 never, 2 always (tests). The model is the
- * same. */
+ * builder on the calling one) for full loads of 16 MiB and more: 1 never
+ * (the default), 2 always, 0 when a CPU is free as above. The model is the
+ * same. Off by default: on the 2-CPU VM it was measured on, idle, it saved
+ * 0-7 % of gotv stats' wall time for 50-60 % more CPU time (copying each
+ * 136-byte event to the other core costs about what the load it moves
+ * does; bench/profile-pipe-s9.md). GOTV_THREADS=2 turns it on. */
 extern int model_open_pipe;
 
 

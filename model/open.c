@@ -62,7 +62,7 @@ static tt_status cancelled(tt_err *err)
  * (tests/test_model_pipe.c).
  */
 #ifndef GOTV_OPEN_PIPE /* -DGOTV_OPEN_PIPE=2: every full load piped (checks) */
-#define GOTV_OPEN_PIPE 0
+#define GOTV_OPEN_PIPE 1 /* off unless asked: see model_int.h */
 #endif
 int model_open_pipe = GOTV_OPEN_PIPE;
 
@@ -70,7 +70,7 @@ void model_set_threads(int mode)
 {
     if (mode < 0 || mode > 2)
         mode = 0;
-    model_open_pipe = mode;
+    model_open_pipe = mode ? mode : GOTV_OPEN_PIPE;
     model_build_threads = mode;
 }
 
