@@ -3077,15 +3077,7 @@ static int side_threaded(const model_builder *b)
         return 1;
     if (b->nevents < SIDE_MIN_EVENTS)
         return 0;
-    /* a CPU for the thread: two or more in the affinity mask, and the load
-     * of the last minute (this process counts about 1) leaves one free; on
-     * a machine whose cores are busy the thread only adds work (bench/
-     * profile-build-s8.md) */
-    int cpus = model_cpus();
-    double load;
-    if (cpus < 2)
-        return 0;
-    return getloadavg(&load, 1) != 1 || load <= (double)cpus - 0.5;
+    return model_cpu_free();
 }
 
 model *model_builder_finish(model_builder *b)

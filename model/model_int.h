@@ -375,6 +375,8 @@ size_t model_lanes_bytes(const model_lanes *l);
 int model_build_groups(model *m);
 /* The CPUs this process may run on (sched_getaffinity; cpus.c). */
 int model_cpus(void);
+/* A CPU for a second thread: two or more CPUs, one free by the load average. */
+int model_cpu_free(void);
 /* model_builder_finish's second thread: 0 (default) when there are two CPUs,
  * one of them idle by the load average, and enough events; 1 never, 2 always
  * (tests). The model is the same. */

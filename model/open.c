@@ -108,13 +108,7 @@ static int pipe_wanted(size_t len)
         return 1;
     if (len < PIPE_MIN_BYTES)
         return 0;
-    int cpus = model_cpus();
-    double load;
-    if (cpus < 2)
-        return 0;
-    /* as model_builder_finish's side thread: a CPU left free by the last
-     * minute's load, else the two threads only take turns */
-    return getloadavg(&load, 1) != 1 || load <= (double)cpus - 0.5;
+    return model_cpu_free(); /* else the two threads only take turns */
 }
 
 static void pipe_wake(pipe_q *q)
