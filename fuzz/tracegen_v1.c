@@ -12,8 +12,8 @@
  * batch of P -1 at the end), goroutine ids from 2^62 (bit 3), equal
  * timestamps across Ps (bit 4), GC cycles, STW, sweeps, regions, logs.
  * Goroutine states and sequence numbers follow the old runtime's rules, so
- * the merge finds an order. Built by fuzz/build.sh gen (or by hand with
- * tests/lib/v1gen.c).
+ * the merge finds an order. Build by hand (fuzz/build.sh does not):
+ *   gcc -O1 -I. -o tracegen_v1 fuzz/tracegen_v1.c tests/lib/v1gen.c
  */
 #include "tests/lib/v1gen.h"
 
