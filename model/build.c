@@ -434,12 +434,6 @@ typedef struct pend {
         int64_t id[N];      \
         uint32_t ix1[N];    \
     }
-#define IDC_GET(c, N, key) \
-    ((c).ix1[(uint64_t)(key) & ((N) - 1)] && (c).id[(uint64_t)(key) & ((N) - 1)] == (key) \
-         ? (c).ix1[(uint64_t)(key) & ((N) - 1)] - 1                                       \
-         : NONE32)
-#define IDC_PUT(c, N, key, ix) \
-    ((c).id[(uint64_t)(key) & ((N) - 1)] = (key), (c).ix1[(uint64_t)(key) & ((N) - 1)] = (ix) + 1)
 #define RI_CAT 0x0f /* reason_info: the model_cat */
 #define RI_SYNC 0x10 /* reason_info: the sync profile keeps it */
 _Static_assert(MC__COUNT <= RI_CAT + 1, "reason_info packs a model_cat in 4 bits");
@@ -568,15 +562,28 @@ static uint32_t region_prev(const model_builder *b, uint32_t k)
     return (uint32_t)b->regions.a[k].end;
 }
 
+/* The record index of id in map m, through the cache of n slots (IDC(n):
+ * ids, ixs; n a power of two), or NONE32. */
+static inline uint32_t idc_find(int64_t *ids, uint32_t *ix1, uint64_t n, const model_imap *m,
+                                int64_t id)
+{
+    uint64_t s = (uint64_t)id & (n - 1);
+    if (ix1[s] && ids[s] == id)
+        return ix1[s] - 1;
+    uint32_t i = model_imap_get(m, id);
+    if (i != NONE32) {
+        ids[s] = id;
+        ix1[s] = i + 1;
+    }
+    return i;
+}
+
 static uint32_t new_g(model_builder *b, int64_t id, int64_t t);
 
 /* The builder goroutine of id, or NONE32. */
 static inline uint32_t find_g(model_builder *b, int64_t id)
 {
-    uint32_t i = IDC_GET(b->gcache, GC_N, id);
-    if (i == NONE32 && (i = model_imap_get(&b->gmap, id)) != NONE32)
-        IDC_PUT(b->gcache, GC_N, id, i);
-    return i;
+    return idc_find(b->gcache.id, b->gcache.ix1, GC_N, &b->gmap, id);
 }
 
 static inline uint32_t get_g(model_builder *b, int64_t id, int64_t t)
@@ -734,10 +741,7 @@ static uint32_t new_p(model_builder *b, int64_t id);
 
 static inline uint32_t find_p(model_builder *b, int64_t id)
 {
-    uint32_t i = IDC_GET(b->pcache, PC_N, id);
-    if (i == NONE32 && (i = model_imap_get(&b->pmap, id)) != NONE32)
-        IDC_PUT(b->pcache, PC_N, id, i);
-    return i;
+    return idc_find(b->pcache.id, b->pcache.ix1, PC_N, &b->pmap, id);
 }
 
 static inline uint32_t get_p(model_builder *b, int64_t id)
@@ -763,10 +767,7 @@ static uint32_t new_m(model_builder *b, int64_t id, int64_t t);
 
 static inline uint32_t find_m(model_builder *b, int64_t id)
 {
-    uint32_t i = IDC_GET(b->mcache, MC_N, id);
-    if (i == NONE32 && (i = model_imap_get(&b->mmap, id)) != NONE32)
-        IDC_PUT(b->mcache, MC_N, id, i);
-    return i;
+    return idc_find(b->mcache.id, b->mcache.ix1, MC_N, &b->mmap, id);
 }
 
 static inline uint32_t get_m(model_builder *b, int64_t id, int64_t t)
