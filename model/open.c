@@ -52,14 +52,14 @@ static tt_status cancelled(tt_err *err)
 }
 
 /*
- * The pipeline: on a machine with a CPU to spare, a big trace's loader runs
- * on a second thread and the builder on the calling one, the events going
- * through a ring of copies. The builder costs several times the loader per
- * event, so the load mostly hides behind it. The builder reads only what
+ * The pipeline (off unless asked, GOTV_THREADS=2: see model_int.h for why):
+ * a big trace's loader runs on a second thread and the builder on the
+ * calling one, the events going through a ring of copies, so that the load
+ * hides behind the builder, which costs more per event. The builder reads only what
  * the events carry and, through tt_syms_str and tt_syms_stack_frames,
  * strings and stacks the loader interned before sending them: tt_syms is in
  * its shared mode meanwhile. The model is the same either way
- * (tests/test_model_pipe.c).
+ * (tests/test_model_threads.c).
  */
 #ifndef GOTV_OPEN_PIPE /* -DGOTV_OPEN_PIPE=2: every full load piped (checks) */
 #define GOTV_OPEN_PIPE 1 /* off unless asked: see model_int.h */
