@@ -2476,25 +2476,48 @@ static int take_spans(model_lanes *l, model_builder *b, uint32_t nlanes, const u
     return 0;
 }
 
+/* model_is_episode for a record's 4-bit state */
+#define EPISODE_ST(st)                                                                    \
+    ((((1u << MS_WAITING) | (1u << MS_SYSCALL) | (1u << MS_SYSCALL_BLOCKED) |              \
+       (1u << MS_RUNNABLE)) >> (st)) & 1u)
+
 int model_lanes_index(model_lanes *l)
 {
     /* checkpoints keep only the states the lanes use (a goroutine lane never
-     * idles, a P lane never waits, ...) */
+     * idles, a P lane never waits, ...): the state bits of the records, an
+     * escaped one's from its escape */
     uint32_t seen = 0;
-    for (uint32_t i = 0; i < l->n; i++)
-        for (uint32_t j = 0; j < l->cnt[i]; j++) {
-            uint32_t st = model_rec_sse(l, i, j).state;
-            if (st < MS__COUNT)
-                seen |= 1u << st;
-        }
+    /* lanes with an escaped record (the others need no test for them) */
+    uint64_t *lesc = calloc(l->n / 64 + 1, sizeof *lesc);
+    if (!lesc)
+        return -1;
+    for (uint32_t i = 0; i < l->n; i++) {
+        const model_psp *r = (const model_psp *)l->rec[i];
+        uint32_t n = l->cnt[i], bits = 0;
+        for (uint32_t j = 0; j < n; j++)
+            bits |= 1u << (r[j].so >> MODEL_POTHER_BITS);
+        if (bits & (1u << MODEL_ESC))
+            lesc[i / 64] |= UINT64_C(1) << (i % 64);
+        if (bits & (1u << MODEL_ESC))
+            for (uint32_t j = 0; j < n; j++)
+                if (r[j].so >> MODEL_POTHER_BITS == MODEL_ESC) {
+                    uint32_t st = model_esc_sse(l, i, j).state;
+                    if (st < MS__COUNT)
+                        bits |= 1u << st;
+                }
+        seen |= bits & ~(1u << MODEL_ESC);
+    }
+    seen &= (1u << MS__COUNT) - 1;
     l->nst = 0;
     for (uint32_t st = 0; st < MS__COUNT; st++)
         if (seen & (1u << st))
             l->st[l->nst++] = (uint8_t)st;
     size_t nck = 0;
     l->ck_off = malloc(sizeof *l->ck_off * ((size_t)l->n + 1));
-    if (!l->ck_off)
+    if (!l->ck_off) {
+        free(lesc);
         return -1;
+    }
     /* Checkpoint j (j >= 1) holds the sums of spans [0, j*32) and is stored at
      * ck_off + j - 1; checkpoint 0 (all zero) is implied: a lane of fewer than
      * 32 spans stores none. */
@@ -2508,19 +2531,85 @@ int model_lanes_index(model_lanes *l)
     l->ckb = malloc(ngr && nst ? ngr * nst * sizeof *l->ckb : 1);
     l->ckw = malloc(ngr ? ngr * sizeof *l->ckw : 1);
     l->nckx = 0;
-    if (!l->ck || !l->ckb || !l->ckw)
+    /* goroutine lanes: episode blocks, filled in the same pass */
+    int eps = l->site != NULL;
+    if (eps) {
+        size_t nb = (size_t)l->ck_off[l->n] + l->n;
+        l->ep_max = calloc(nb ? nb : 1, sizeof *l->ep_max);
+        l->ep_cnt = calloc(nb ? nb : 1, 1);
+    }
+    if (!l->ck || !l->ckb || !l->ckw || (eps && (!l->ep_max || !l->ep_cnt))) {
+        free(lesc);
         return -1;
+    }
     /* the values of the current group, stored when it is complete */
     int64_t grp[MODEL_CKG * MS__COUNT];
     size_t q = 0, xcap = 0;
     for (uint32_t i = 0; i < l->n; i++) {
         uint32_t n = l->cnt[i];
-        int64_t acc[MS__COUNT] = {0};
-        for (uint32_t j = 1; j <= n; j++) {
-            model_sse e = model_rec_sse(l, i, j - 1);
-            if (e.state < MS__COUNT) /* wrapping: a hostile span may last 2^63 ns or more */
-                acc[e.state] = wadd(acc[e.state], wsub(e.end, e.start));
-            if (j % MODEL_CK_EVERY)
+        if (!n)
+            continue;
+        /* per state (every 4-bit record state: no test on the fast path) */
+        int64_t acc[16] = {0};
+        uint32_t *ep_max = eps ? l->ep_max + (size_t)l->ck_off[i] + i : NULL;
+        uint8_t *ep_cnt = eps ? l->ep_cnt + (size_t)l->ck_off[i] + i : NULL;
+        const model_psp *r = (const model_psp *)l->rec[i];
+        const int64_t *bs = l->bases[i];
+        /* the records of a block of MODEL_CK_EVERY (== MODEL_PBLOCK) share an
+         * anchor: a span's length is the difference of two offsets, but for
+         * the block's last one (the next block's start, or lend) and around
+         * escaped records (model_rec_sse then) */
+        _Static_assert(MODEL_CK_EVERY == MODEL_PBLOCK, "a checkpoint per block");
+        for (uint32_t j0 = 0; j0 < n; j0 += MODEL_CK_EVERY) {
+            uint32_t je = n - j0 > MODEL_CK_EVERY ? j0 + MODEL_CK_EVERY : n;
+            uint32_t esc = 0, emax = 0, ecnt = 0;
+            if (lesc[i / 64] >> (i % 64) & 1)
+                for (uint32_t j = j0; j < je; j++)
+                    esc |= r[j].so >> MODEL_POTHER_BITS == MODEL_ESC;
+            int64_t end;
+            if (je < n)
+                end = r[je].so >> MODEL_POTHER_BITS == MODEL_ESC
+                          ? model_esc_sse(l, i, je).start
+                          : (int64_t)((uint64_t)bs[je / MODEL_PBLOCK] + r[je].off);
+            else
+                end = l->lend[i];
+            if (!esc) {
+                for (uint32_t j = j0; j + 1 < je; j++) {
+                    uint32_t st = r[j].so >> MODEL_POTHER_BITS;
+                    uint64_t d = (uint64_t)r[j + 1].off - r[j].off;
+                    acc[st] = wadd(acc[st], (int64_t)d);
+                    if (EPISODE_ST(st)) {
+                        uint32_t d32 = d >= UINT32_MAX ? UINT32_MAX : (uint32_t)d;
+                        emax = d32 > emax ? d32 : emax;
+                        ecnt++;
+                    }
+                }
+                uint32_t st = r[je - 1].so >> MODEL_POTHER_BITS;
+                uint64_t d = (uint64_t)end - ((uint64_t)bs[j0 / MODEL_PBLOCK] + r[je - 1].off);
+                acc[st] = wadd(acc[st], (int64_t)d);
+                if (EPISODE_ST(st)) {
+                    uint32_t d32 = d >= UINT32_MAX ? UINT32_MAX : (uint32_t)d;
+                    emax = d32 > emax ? d32 : emax;
+                    ecnt++;
+                }
+            } else {
+                for (uint32_t j = j0; j < je; j++) {
+                    model_sse e = model_rec_sse(l, i, j);
+                    if (e.state < MS__COUNT) /* wrapping: a hostile span may last 2^63 ns or more */
+                        acc[e.state] = wadd(acc[e.state], wsub(e.end, e.start));
+                    if (model_is_episode(e.state)) {
+                        uint64_t d = (uint64_t)e.end - (uint64_t)e.start;
+                        uint32_t d32 = d >= UINT32_MAX ? UINT32_MAX : (uint32_t)d;
+                        emax = d32 > emax ? d32 : emax;
+                        ecnt++;
+                    }
+                }
+            }
+            if (eps) {
+                ep_max[j0 / MODEL_CK_EVERY] = emax;
+                ep_cnt[j0 / MODEL_CK_EVERY] = (uint8_t)ecnt;
+            }
+            if (je % MODEL_CK_EVERY)
                 continue;
             int64_t *c = grp + (q % MODEL_CKG) * nst;
             for (uint32_t k = 0; k < nst; k++)
@@ -2550,8 +2639,10 @@ int model_lanes_index(model_lanes *l)
             if (l->nckx == xcap) {
                 size_t nc = xcap ? xcap * 2 : 4;
                 int64_t *nx = realloc(l->ckx, sizeof *nx * nc * MODEL_CKG * nst);
-                if (!nx)
+                if (!nx) {
+                    free(lesc);
                     return -1;
+                }
                 l->ckx = nx;
                 xcap = nc;
             }
@@ -2563,33 +2654,13 @@ int model_lanes_index(model_lanes *l)
             l->ckw[g] = l->nckx++;
         }
     }
+    free(lesc);
     if (q != nck)
         return -1;
     if (l->nckx < xcap) {
         int64_t *nx = realloc(l->ckx, sizeof *nx * l->nckx * MODEL_CKG * nst);
         if (nx)
             l->ckx = nx;
-    }
-    if (l->site) { /* goroutine lanes: episode blocks */
-        size_t nb = (size_t)l->ck_off[l->n] + l->n;
-        l->ep_max = calloc(nb ? nb : 1, sizeof *l->ep_max);
-        l->ep_cnt = calloc(nb ? nb : 1, 1);
-        if (!l->ep_max || !l->ep_cnt)
-            return -1;
-        for (uint32_t i = 0; i < l->n; i++) {
-            size_t b0 = (size_t)l->ck_off[i] + i;
-            for (uint32_t j = 0; j < l->cnt[i]; j++) {
-                model_sse e = model_rec_sse(l, i, j);
-                if (!model_is_episode(e.state))
-                    continue;
-                size_t b = b0 + j / MODEL_CK_EVERY;
-                uint64_t d = (uint64_t)e.end - (uint64_t)e.start;
-                uint32_t d32 = d >= UINT32_MAX ? UINT32_MAX : (uint32_t)d;
-                if (d32 > l->ep_max[b])
-                    l->ep_max[b] = d32;
-                l->ep_cnt[b]++;
-            }
-        }
     }
     return 0;
 }

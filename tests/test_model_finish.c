@@ -1,0 +1,303 @@
+/*
+ * Parts of model_builder_finish checked against a plain recomputation from
+ * the model's own records:
+ *   - model_lanes_index (model/build.c): the states kept, the checkpoints
+ *     (every 32 spans of a lane, narrow and wide groups) and the goroutine
+ *     lanes' episode blocks, recomputed span by span with model_rec_sse;
+ *   - model_build_groups (model/gstats.c): the goroutine lanes of the groups
+ *     are the lanes in Go's summary, by start function name then lane, and
+ *     each group's count and execution time add up;
+ *   - the ranges of each kind are by start, then resource (sorted only when
+ *     they are not already: equal ones keep the order they began in).
+ * On every sample trace, and on synthetic traces with hundreds of start
+ * functions interleaved (their names in another order than their ids) and
+ * with spans long enough to escape their records and to make checkpoint
+ * groups wide.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "model/model_int.h"
+#include "tests/lib/evgen.h"
+#include "tests/lib/samples.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void check_index(const model_lanes *l)
+{
+    /* the states kept: those of the lanes' spans */
+    uint32_t seen = 0;
+    for (uint32_t i = 0; i < l->n; i++)
+        for (uint32_t j = 0; j < l->cnt[i]; j++) {
+            uint32_t st = model_rec_sse(l, i, j).state;
+            if (st < MS__COUNT)
+                seen |= 1u << st;
+        }
+    uint32_t nst = 0;
+    for (uint32_t st = 0; st < MS__COUNT; st++)
+        if (seen & (1u << st)) {
+            assert_true(nst < l->nst);
+            assert_int_equal(l->st[nst], st);
+            nst++;
+        }
+    assert_int_equal(nst, l->nst);
+    /* the checkpoints: sums by state of spans [0, 32j) */
+    int64_t out[MS__COUNT];
+    for (uint32_t i = 0; i < l->n; i++) {
+        uint32_t n = l->cnt[i];
+        assert_int_equal(l->ck_off[i + 1] - l->ck_off[i], n / MODEL_CK_EVERY);
+        uint64_t acc[MS__COUNT] = {0};
+        for (uint32_t j = 1; j <= n; j++) {
+            model_sse e = model_rec_sse(l, i, j - 1);
+            if (e.state < MS__COUNT)
+                acc[e.state] += (uint64_t)e.end - (uint64_t)e.start;
+            if (j % MODEL_CK_EVERY)
+                continue;
+            model_ck_load(l, (size_t)l->ck_off[i] + j / MODEL_CK_EVERY - 1, out);
+            for (uint32_t k = 0; k < nst; k++)
+                assert_true((uint64_t)out[k] == acc[l->st[k]]);
+        }
+    }
+    if (!l->site) {
+        assert_null(l->ep_max);
+        return;
+    }
+    /* goroutine lanes: the longest episode and the episode count per block */
+    for (uint32_t i = 0; i < l->n; i++) {
+        uint32_t n = l->cnt[i];
+        for (uint32_t b = 0; b * MODEL_CK_EVERY < n || b == 0; b++) {
+            uint32_t max = 0, cnt = 0;
+            for (uint32_t j = b * MODEL_CK_EVERY; j < n && j < (b + 1) * MODEL_CK_EVERY; j++) {
+                model_sse e = model_rec_sse(l, i, j);
+                if (!model_is_episode(e.state))
+                    continue;
+                uint64_t d = (uint64_t)e.end - (uint64_t)e.start;
+                uint32_t d32 = d >= UINT32_MAX ? UINT32_MAX : (uint32_t)d;
+                if (d32 > max)
+                    max = d32;
+                cnt++;
+            }
+            size_t at = (size_t)l->ck_off[i] + i + b;
+            assert_int_equal(l->ep_max[at], max);
+            assert_int_equal(l->ep_cnt[at], cnt);
+        }
+    }
+}
+
+static int cmp_name(const model *m, uint32_t x, uint32_t y)
+{
+    size_t nx, ny;
+    const char *sx = model_str(m, m->gs[x].func, &nx), *sy = model_str(m, m->gs[y].func, &ny);
+    int c = memcmp(sx, sy, nx < ny ? nx : ny);
+    return c ? c : (nx > ny) - (nx < ny);
+}
+
+static void check_groups(const model *m)
+{
+    uint32_t ng = model_lane_count(m, ML_GOROUTINE), n = 0;
+    model_gstats st;
+    const model_ggroup *gr;
+    uint32_t ngr = model_goroutine_groups(m, &gr);
+    const uint32_t *lanes = model_ggroup_lanes(m);
+    uint8_t *in = calloc(ng ? ng : 1, 1);
+    assert_non_null(in);
+    for (uint32_t i = 0; i < ng; i++) {
+        assert_non_null(model_goroutine_stats(m, i, &st));
+        in[i] = (uint8_t)st.in_summary;
+        n += st.in_summary;
+    }
+    uint32_t total = 0;
+    for (uint32_t g = 0; g < ngr; g++) {
+        assert_true(gr[g].count > 0);
+        int64_t exec = 0;
+        for (uint32_t k = gr[g].first; k < gr[g].first + gr[g].count; k++) {
+            uint32_t l = lanes[k];
+            assert_true(l < ng && in[l] == 1);
+            in[l] = 2; /* each lane once */
+            assert_int_equal(m->gs[l].func == gr[g].func || cmp_name(m, l, lanes[gr[g].first]) == 0, 1);
+            assert_non_null(model_goroutine_stats(m, l, &st));
+            exec += st.exec_ns;
+        }
+        assert_true(exec == gr[g].exec_ns);
+        total += gr[g].count;
+    }
+    assert_int_equal(total, n);
+    /* the lanes, group after group (groups ordered by execution time), are
+     * by name then lane inside a group; the groups' names are distinct */
+    for (uint32_t g = 0; g < ngr; g++) {
+        for (uint32_t k = gr[g].first + 1; k < gr[g].first + gr[g].count; k++) {
+            assert_int_equal(cmp_name(m, lanes[k - 1], lanes[k]), 0);
+            assert_true(lanes[k - 1] < lanes[k]);
+        }
+        if (g)
+            assert_true(gr[g - 1].exec_ns >= gr[g].exec_ns);
+        for (uint32_t h = 0; h < g; h++)
+            assert_int_not_equal(cmp_name(m, lanes[gr[h].first], lanes[gr[g].first]), 0);
+    }
+    /* and the whole list is by name then lane (the lanes' order, groups
+     * aside: group g starts where the lanes of smaller names end) */
+    for (uint32_t g = 0; g < ngr; g++) {
+        uint32_t before = 0;
+        for (uint32_t h = 0; h < ngr; h++)
+            if (cmp_name(m, lanes[gr[h].first], lanes[gr[g].first]) < 0)
+                before += gr[h].count;
+        assert_int_equal(gr[g].first, before);
+    }
+    free(in);
+}
+
+static void check_ranges(const model *m)
+{
+    for (int k = 0; k < MR__COUNT; k++) {
+        const model_range *r;
+        uint32_t n = model_ranges(m, (model_range_kind)k, &r);
+        for (uint32_t i = 1; i < n; i++)
+            assert_true(r[i - 1].start < r[i].start ||
+                        (r[i - 1].start == r[i].start && r[i - 1].res <= r[i].res));
+    }
+}
+
+static void check_model(model *m, const char *name, void *ctx)
+{
+    (void)name;
+    (void)ctx;
+    for (int k = 0; k < 4; k++)
+        check_index(&m->lanes[k]);
+    check_groups(m);
+    check_ranges(m);
+}
+
+static void test_samples(void **state)
+{
+    (void)state;
+    assert_true(for_each_sample(check_model, NULL) > 10);
+}
+
+/* Goroutines named by 600 start functions (ids interned in one order, names
+ * sorting in another, some sharing a function), created interleaved; every
+ * goroutine runs, waits and runs again. */
+static void test_many_functions(void **state)
+{
+    (void)state;
+    enum { NF = 600, NG = 2000 };
+    evgen e;
+    evgen_init(&e);
+    static uint32_t stk[NF];
+    for (int f = 0; f < NF; f++) {
+        char s[64];
+        snprintf(s, sizeof s, "pkg%03d.fn%d", (f * 7919) % NF, f % 3);
+        stk[f] = evgen_stack(&e, s, NULL);
+    }
+    evgen_sync(&e, 100);
+    evgen_proc(&e, 110, 0, -1, 0, TT_PS_UNDETERMINED, TT_PS_RUNNING);
+    evgen_go(&e, 110, 0, 0, -1, 1, TT_GS_UNDETERMINED, TT_GS_RUNNING, "", 0, stk[0]);
+    int64_t t = 200;
+    for (int g = 0; g < NG; g++) {
+        uint32_t s = stk[(g * 37 + g / 5) % NF];
+        evgen_go(&e, t += 10, 0, 0, 1, 2 + g, TT_GS_NOTEXIST, TT_GS_RUNNABLE, "", 0, s);
+    }
+    for (int g = 0; g < NG; g++) {
+        if (g % 11 == 3)
+            continue; /* never runs */
+        evgen_go(&e, t += 10, 0, 0, 1, 1, TT_GS_RUNNING, TT_GS_RUNNABLE, "", 0, 0);
+        evgen_go(&e, t += 10, 0, 0, -1, 2 + g, TT_GS_RUNNABLE, TT_GS_RUNNING, "", 0, 0);
+        evgen_go(&e, t += 7 + g % 13, 0, 0, 2 + g, 2 + g, TT_GS_RUNNING, TT_GS_WAITING,
+                 "chan receive", 0, 0);
+        evgen_go(&e, t += 10, 0, 0, -1, 1, TT_GS_RUNNABLE, TT_GS_RUNNING, "", 0, 0);
+    }
+    model *m = evgen_finish(&e);
+    const model_ggroup *gr;
+    assert_true(model_goroutine_groups(m, &gr) > NF / 2);
+    check_model(m, "many", NULL);
+    model_free(m);
+    evgen_free(&e);
+}
+
+/* One goroutine switching every second for a few hundred spans: blocks of 32
+ * spans longer than 2^32 ns (records escape), checkpoint groups wider than
+ * 2^32 ns (wide), episodes longer than 2^32 ns (saturated). */
+static void test_long_spans(void **state)
+{
+    (void)state;
+    evgen e;
+    evgen_init(&e);
+    uint32_t s = evgen_stack(&e, "main.main", NULL);
+    evgen_sync(&e, 100);
+    evgen_proc(&e, 110, 0, -1, 0, TT_PS_UNDETERMINED, TT_PS_RUNNING);
+    evgen_go(&e, 110, 0, 0, -1, 1, TT_GS_UNDETERMINED, TT_GS_RUNNING, "", 0, s);
+    int64_t t = 1000;
+    for (int k = 0; k < 1200; k++) {
+        int64_t d = k % 50 == 7 ? INT64_C(5000000000) : INT64_C(1000000000) + k;
+        evgen_go(&e, t += d, 0, 0, 1, 1, TT_GS_RUNNING, TT_GS_WAITING, "sleep", s, s);
+        evgen_go(&e, t += d / 3, 0, 0, -1, 1, TT_GS_WAITING, TT_GS_RUNNABLE, "", 0, 0);
+        evgen_go(&e, t += 5, 0, 0, -1, 1, TT_GS_RUNNABLE, TT_GS_RUNNING, "", 0, 0);
+    }
+    model *m = evgen_finish(&e);
+    const model_lanes *l = &m->lanes[ML_GOROUTINE];
+    assert_true(l->nesc > 0);
+    assert_true(l->nckx > 0);
+    check_model(m, "long", NULL);
+    model_free(m);
+    evgen_free(&e);
+}
+
+static const char *S(const model *m, uint32_t id)
+{
+    static char buf[128];
+    size_t n;
+    const char *s = model_str(m, id, &n);
+    snprintf(buf, sizeof buf, "%.*s", (int)n, s);
+    return buf;
+}
+
+/* Ranges in the order they began (equal starts keep it), and out of it (a
+ * range ended without a begin starts at the trace's start). */
+static void test_ranges_order(void **state)
+{
+    (void)state;
+    for (int late = 0; late < 2; late++) {
+        evgen e;
+        evgen_init(&e);
+        evgen_sync(&e, 100);
+        evgen_proc(&e, 110, 0, -1, 0, TT_PS_UNDETERMINED, TT_PS_RUNNING);
+        evgen_range(&e, 500, TT_EV_RANGE_BEGIN, "stop-the-world (b)", TT_RES_NONE, 0, -1, 0);
+        evgen_range(&e, 500, TT_EV_RANGE_BEGIN, "stop-the-world (a)", TT_RES_NONE, 0, -1, 0);
+        evgen_range(&e, 500, TT_EV_RANGE_BEGIN, "stop-the-world (c)", TT_RES_NONE, 0, -1, 0);
+        evgen_range(&e, 600, TT_EV_RANGE_END, "stop-the-world (a)", TT_RES_NONE, 0, -1, 0);
+        evgen_range(&e, 600, TT_EV_RANGE_END, "stop-the-world (b)", TT_RES_NONE, 0, -1, 0);
+        evgen_range(&e, 600, TT_EV_RANGE_END, "stop-the-world (c)", TT_RES_NONE, 0, -1, 0);
+        if (late)
+            evgen_range(&e, 700, TT_EV_RANGE_END, "stop-the-world (d)", TT_RES_NONE, 0, -1, 0);
+        model *m = evgen_finish(&e);
+        const model_range *r;
+        uint32_t n = model_ranges(m, MR_STW, &r);
+        assert_int_equal(n, 3 + late);
+        if (late) {
+            assert_string_equal(S(m, r[0].name), "stop-the-world (d)");
+            assert_true(r[0].start < 500 && (r[0].flags & MRF_NO_BEGIN));
+        }
+        assert_string_equal(S(m, r[late].name), "stop-the-world (b)");
+        assert_string_equal(S(m, r[late + 1].name), "stop-the-world (a)");
+        assert_string_equal(S(m, r[late + 2].name), "stop-the-world (c)");
+        check_model(m, "ranges", NULL);
+        model_free(m);
+        evgen_free(&e);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_samples),
+        cmocka_unit_test(test_many_functions),
+        cmocka_unit_test(test_long_spans),
+        cmocka_unit_test(test_ranges_order),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
