@@ -204,6 +204,157 @@ static void sort_lanes(const model *m, uint32_t *a, size_t n)
     }
 }
 
+/* The field mask of goroutine idx's record (model_goroutine_stats without
+ * the decoding). */
+static uint64_t gs_mask(const model *m, uint32_t idx)
+{
+    uint64_t mask;
+    get_uv(m->gsb + m->gs_off[idx], &mask);
+    return mask;
+}
+
+/* Goroutine idx's exec_ns (model_goroutine_stats' exec_ns). */
+static int64_t gs_exec(const model *m, uint32_t idx)
+{
+    uint64_t mask, v;
+    const uint8_t *p = get_uv(m->gsb + m->gs_off[idx], &mask);
+    if (!(mask & (1u << GF_EXEC)))
+        return 0;
+    if (mask & (1u << GF_TOTAL))
+        p = get_uv(p, &v);
+    get_uv(p, &v);
+    return unzig(v);
+}
+
+#define IN_SUMMARY(m, i) ((gs_mask(m, i) >> GF_IN_SUMMARY) & 1)
+
+typedef struct fkey {
+    const char *s;
+    size_t n;
+    uint32_t d;      /* index in the distinct functions */
+} fkey;
+
+static int cmp_fkey(const void *a, const void *b)
+{
+    const fkey *x = a, *y = b;
+    int c = cmp_bytes(x->s, x->n, y->s, y->n);
+    return c ? c : (x->d > y->d) - (x->d < y->d);
+}
+
+/* The distinct start functions of the lanes: an open-addressing hash of
+ * their indexes + 1 (0: empty), and per function its id, its lane count and
+ * (once ranked) its rank. */
+typedef struct dfun {
+    uint32_t func, cnt, rank;
+} dfun;
+
+typedef struct dfuns {
+    uint32_t *h;
+    dfun *d;
+    uint32_t hcap, nd;
+} dfuns;
+
+static uint32_t func_hash(uint32_t f) { return f * 0x9e3779b1u; }
+
+/* The index of func in f->d, added if new (when add); UINT32_MAX when out of
+ * memory (or absent). */
+static uint32_t dfun_find(dfuns *f, uint32_t func, int add)
+{
+    if (add && f->nd * 2 >= f->hcap) { /* keep the load under a half */
+        uint32_t nc = f->hcap ? f->hcap * 2 : 256;
+        uint32_t *nh = nc > f->hcap ? calloc(nc, sizeof *nh) : NULL;
+        dfun *nd = nh ? realloc(f->d, sizeof *nd * (nc / 2)) : NULL;
+        if (!nd) {
+            free(nh);
+            return UINT32_MAX;
+        }
+        f->d = nd;
+        for (uint32_t i = 0; i < f->nd; i++) {
+            uint32_t k = func_hash(f->d[i].func) & (nc - 1);
+            while (nh[k])
+                k = (k + 1) & (nc - 1);
+            nh[k] = i + 1;
+        }
+        free(f->h);
+        f->h = nh;
+        f->hcap = nc;
+    }
+    if (!f->hcap)
+        return UINT32_MAX;
+    uint32_t mask = f->hcap - 1, k = func_hash(func) & mask;
+    for (uint32_t v; (v = f->h[k]) != 0; k = (k + 1) & mask)
+        if (f->d[v - 1].func == func)
+            return v - 1;
+    if (!add)
+        return UINT32_MAX;
+    f->d[f->nd] = (dfun){func, 0, 0};
+    f->h[k] = f->nd + 1;
+    return f->nd++;
+}
+
+/* The n lanes in the summary into out, by start function name, then lane
+ * (sort_lanes' order, for far fewer string comparisons): the distinct
+ * functions are ranked by name (equal names share a rank), then a stable
+ * counting sort by rank. -1 when out of memory (out unchanged). */
+static int group_lanes_by_func(const model *m, uint32_t ng, uint32_t *out, uint32_t n)
+{
+    dfuns f = {0};
+    fkey *k = NULL;
+    uint32_t *pos = NULL, lastf = 0, lastd = UINT32_MAX, seen = 0;
+    int rc = -1;
+    for (uint32_t i = 0; i < ng; i++) {
+        if (!IN_SUMMARY(m, i))
+            continue;
+        uint32_t fn = m->gs[i].func;
+        if (lastd == UINT32_MAX || fn != lastf) {
+            lastd = dfun_find(&f, fn, 1);
+            if (lastd == UINT32_MAX)
+                goto out;
+            lastf = fn;
+        }
+        f.d[lastd].cnt++;
+        seen++;
+    }
+    if (seen != n)
+        goto out;
+    k = malloc(sizeof *k * (f.nd + 1u));
+    pos = malloc(sizeof *pos * (f.nd + 1u));
+    if (!k || !pos)
+        goto out;
+    for (uint32_t x = 0; x < f.nd; x++) {
+        k[x].s = model_str(m, f.d[x].func, &k[x].n);
+        k[x].d = x;
+    }
+    if (f.nd > 1)
+        qsort(k, f.nd, sizeof *k, cmp_fkey);
+    /* ranks, and each rank's first position in out */
+    uint32_t nr = 0, at = 0;
+    for (uint32_t x = 0; x < f.nd; x++) {
+        if (!x || cmp_bytes(k[x - 1].s, k[x - 1].n, k[x].s, k[x].n) != 0)
+            pos[nr++] = at;
+        f.d[k[x].d].rank = nr - 1;
+        at += f.d[k[x].d].cnt;
+    }
+    lastd = UINT32_MAX;
+    for (uint32_t i = 0; i < ng; i++) {
+        if (!IN_SUMMARY(m, i))
+            continue;
+        uint32_t fn = m->gs[i].func;
+        if (lastd == UINT32_MAX || fn != lastf) {
+            lastd = dfun_find(&f, fn, 0);
+            lastf = fn;
+        }
+        out[pos[f.d[lastd].rank]++] = i;
+    }
+    rc = 0;
+out:
+    free(f.h);
+    free(f.d);
+    free(k);
+    free(pos);
+    return rc;
+}
+
 typedef struct gkey {
     const char *s;
     size_t n;
@@ -222,18 +373,19 @@ static int cmp_gkey_exec(const void *a, const void *b)
 int model_build_groups(model *m)
 {
     uint32_t ng = m->lanes[ML_GOROUTINE].n, n = 0;
-    model_gstats st;
     for (uint32_t i = 0; i < ng; i++)
-        if (model_goroutine_stats(m, i, &st))
-            n += st.in_summary;
+        n += (uint32_t)IN_SUMMARY(m, i);
     m->group_lanes = malloc(sizeof *m->group_lanes * (n + 1u));
     if (!m->group_lanes)
         return -1;
-    n = 0;
-    for (uint32_t i = 0; i < ng; i++)
-        if (model_goroutine_stats(m, i, &st) && st.in_summary)
-            m->group_lanes[n++] = i;
-    sort_lanes(m, m->group_lanes, n);
+    if (group_lanes_by_func(m, ng, m->group_lanes, n) != 0) {
+        /* out of memory: the heapsort needs none */
+        n = 0;
+        for (uint32_t i = 0; i < ng; i++)
+            if (IN_SUMMARY(m, i))
+                m->group_lanes[n++] = i;
+        sort_lanes(m, m->group_lanes, n);
+    }
     uint32_t ngr = 0;
     const char *ps = NULL;
     size_t pn = 0;
@@ -270,8 +422,7 @@ int model_build_groups(model *m)
             ngr++;
         }
         tmp[ngr - 1].count++;
-        if (model_goroutine_stats(m, l, &st))
-            tmp[ngr - 1].exec_ns += st.exec_ns;
+        tmp[ngr - 1].exec_ns += gs_exec(m, l);
     }
     /* order groups by exec (ties: name); their lanes stay where they are */
     for (uint32_t i = 0; i < ngr; i++)
