@@ -3104,8 +3104,13 @@ static int side_task(finish_side *s, unsigned t)
         return model_lanes_index(&m->lanes[ML_GC]);
     default:
         for (int k = 0; k < MR__COUNT; k++) {
-            if (b->ranges[k].n > 1)
-                qsort(b->ranges[k].a, b->ranges[k].n, sizeof *b->ranges[k].a, cmp_range);
+            /* begun in time order: usually sorted already (a merge sort
+             * would still compare n log n times) */
+            size_t n = b->ranges[k].n, j = 1;
+            while (j < n && cmp_range(&b->ranges[k].a[j - 1], &b->ranges[k].a[j]) <= 0)
+                j++;
+            if (j < n)
+                qsort(b->ranges[k].a, n, sizeof *b->ranges[k].a, cmp_range);
             m->ranges[k] = shrink(b->ranges[k].a, b->ranges[k].n, sizeof *b->ranges[k].a);
             m->nranges[k] = (uint32_t)b->ranges[k].n;
             b->ranges[k].a = NULL;
