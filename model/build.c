@@ -291,6 +291,8 @@ typedef struct bgx {
     uint32_t region_top, depth;
     uint8_t sc_has;
     uint8_t tr_on;         /* profile tracking bits */
+    uint8_t name_ok;       /* the goroutine's name_stack names it (g_name != 0):
+                              sum_transition_x skips sum_name */
 } bgx;
 
 /* P, M and GC lanes are few and long: one array per lane (no sorting at the
@@ -1203,6 +1205,7 @@ static void sum_reset(model_builder *b, uint32_t gi, int64_t creation)
     if (x) {
         memset(x->acc, 0, sizeof x->acc);
         kvr_reset(b, &x->kv_range);
+        x->name_ok = 0;
     }
 }
 
@@ -1285,16 +1288,22 @@ static void sc_set_p(model_builder *b, int64_t p, int64_t gid)
 }
 
 /* The goroutine's summary name from its first transition stack with frames
- * (sum_transition). */
-static void sum_name(model_builder *b, uint32_t gi, const tt_event *ev)
+ * (sum_transition). 1 when the goroutine has a name now (g_name != 0): its
+ * name_stack then stays until sum_reset. */
+static int sum_name(model_builder *b, uint32_t gi, const tt_event *ev)
 {
     bg *g = &b->gs.a[gi];
-    if (ev->tstack && g_name(b, g, NULL) == 0) {
+    if (g_name(b, g, NULL) != 0)
+        return 1;
+    if (ev->tstack) {
         const tt_frame *fr = NULL;
         uint32_t n = tt_syms_stack_frames(b->syms, ev->tstack, &fr);
-        if (n && fr)
+        if (n && fr) {
             g->name_stack = ev->tstack;
+            return fr[n - 1].func != 0;
+        }
     }
+    return 0;
 }
 
 /* sum_transition between Running, Runnable and Waiting (not "forever") of
@@ -1330,7 +1339,8 @@ static int sum_transition_x(model_builder *b, uint32_t gi, bgx *x, const tt_even
             x->l[LW_RUNNABLE] = 0;
         }
     }
-    sum_name(b, gi, ev);
+    if (!x->name_ok)
+        x->name_ok = (uint8_t)sum_name(b, gi, ev);
     if (to == TT_GS_RUNNING) {
         x->l[LW_START] = t;
         if (x->acc[A_START] == 0)

@@ -9,6 +9,8 @@
  *     each group's count and execution time add up;
  *   - the ranges of each kind are by start, then resource (sorted only when
  *     they are not already: equal ones keep the order they began in).
+ * And the builder's summary name (sum_name: a goroutine's name, once found,
+ * is not looked up again until its summary is reset by a re-creation).
  * On every sample trace, and on synthetic traces with hundreds of start
  * functions interleaved (their names in another order than their ids) and
  * with spans long enough to escape their records and to make checkpoint
@@ -291,6 +293,42 @@ static void test_ranges_order(void **state)
     }
 }
 
+/* A goroutine named by its first transition stack, renamed when its id is
+ * created again: the new name comes from a transition between Running,
+ * Runnable and Waiting (the creation has no stack). */
+static void test_name_after_reset(void **state)
+{
+    (void)state;
+    evgen e;
+    evgen_init(&e);
+    uint32_t sa = evgen_stack(&e, "runtime.gopark", "main.first", NULL);
+    uint32_t sb = evgen_stack(&e, "runtime.gopark", "main.second", NULL);
+    evgen_sync(&e, 100);
+    evgen_proc(&e, 110, 0, -1, 0, TT_PS_UNDETERMINED, TT_PS_RUNNING);
+    evgen_go(&e, 110, 0, 0, -1, 1, TT_GS_UNDETERMINED, TT_GS_RUNNING, "", 0, 0);
+    int64_t t = 200;
+    evgen_go(&e, t += 10, 0, 0, 1, 5, TT_GS_NOTEXIST, TT_GS_RUNNABLE, "", 0, 0);
+    evgen_go(&e, t += 10, 0, 0, 1, 1, TT_GS_RUNNING, TT_GS_WAITING, "sleep", 0, 0);
+    for (int k = 0; k < 3; k++) {
+        evgen_go(&e, t += 10, 0, 0, -1, 5, TT_GS_RUNNABLE, TT_GS_RUNNING, "", 0, 0);
+        evgen_go(&e, t += 10, 0, 0, 5, 5, TT_GS_RUNNING, TT_GS_WAITING, "chan receive", sa, sa);
+        evgen_go(&e, t += 10, 0, 0, -1, 5, TT_GS_WAITING, TT_GS_RUNNABLE, "", 0, 0);
+    }
+    evgen_go(&e, t += 10, 0, 0, -1, 5, TT_GS_RUNNABLE, TT_GS_RUNNING, "", 0, 0);
+    evgen_go(&e, t += 10, 0, 0, 5, 5, TT_GS_RUNNING, TT_GS_NOTEXIST, "", 0, 0);
+    /* the id again, a new goroutine */
+    evgen_go(&e, t += 10, 0, 0, -1, 5, TT_GS_NOTEXIST, TT_GS_RUNNABLE, "", 0, 0);
+    evgen_go(&e, t += 10, 0, 0, -1, 5, TT_GS_RUNNABLE, TT_GS_RUNNING, "", 0, 0);
+    evgen_go(&e, t += 10, 0, 0, 5, 5, TT_GS_RUNNING, TT_GS_WAITING, "chan receive", sb, sb);
+    evgen_go(&e, t += 10, 0, 0, -1, 5, TT_GS_WAITING, TT_GS_RUNNABLE, "", 0, 0);
+    model *m = evgen_finish(&e);
+    model_gstats st;
+    assert_non_null(model_goroutine_stats(m, model_goroutine_find(m, 5), &st));
+    assert_string_equal(S(m, st.name), "main.second");
+    model_free(m);
+    evgen_free(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -298,6 +336,7 @@ int main(void)
         cmocka_unit_test(test_many_functions),
         cmocka_unit_test(test_long_spans),
         cmocka_unit_test(test_ranges_order),
+        cmocka_unit_test(test_name_after_reset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
