@@ -1051,20 +1051,65 @@ static void lane_set(model_builder *b, int kind, uint32_t lane, bspan *open, int
     open_set(open, nw, t, last);
 }
 
+/* span_close for a P or M lane (kind) whose open span is to close at t, with
+ * t > open->start and a state: the same records and escapes, without the
+ * span built to be encoded; the rare cases (growth, a gap, an escape) in
+ * span_close. */
+static int pm_close(model_builder *b, int kind, uint32_t lane, spvec *v, const bspan *open,
+                    int64_t t)
+{
+    uint32_t n = v->n;
+    if (__builtin_expect(n == v->cap, 0) ||
+        (n && open->start != v->lend && (v->a[n - 1].so >> MODEL_POTHER_BITS) != MODEL_ESC))
+        return span_close(b, kind, lane, open, t);
+    int64_t *base = &v->base[n / MODEL_PBLOCK];
+    if (n % MODEL_PBLOCK == 0)
+        *base = open->start;
+    uint64_t off = (uint64_t)open->start - (uint64_t)*base;
+    if (__builtin_expect(open->start < *base || off > UINT32_MAX || open->state >= MODEL_ESC ||
+                             (open->stack | open->reason | open->cat | open->flags) != 0 ||
+                             open->other < -1 || open->other >= (int32_t)MODEL_POTHER_MASK,
+                         0))
+        return span_close(b, kind, lane, open, t);
+    v->a[n].off = (uint32_t)off;
+    v->a[n].so = (uint32_t)(open->other + 1) | (uint32_t)open->state << MODEL_POTHER_BITS;
+    v->lend = t;
+    v->n = n + 1;
+    return 1;
+}
+
+/* lane_set for a P or M lane: the new span has a state and other only. */
+static inline __attribute__((always_inline)) void pm_set(model_builder *b, int kind,
+                                                         uint32_t lane, spvec *v, bspan *open,
+                                                         int64_t t, uint8_t state,
+                                                         int32_t other)
+{
+    if (open->state == state && open->other == other &&
+        (open->stack | open->reason | open->cat | open->flags) == 0)
+        return;
+    int64_t last = open->last;
+    if (t < last) /* never overlap the previous span (inconsistent input) */
+        t = last;
+    if (open->state != MS_NONE && t > open->start && pm_close(b, kind, lane, v, open, t))
+        last = t;
+    uint8_t keep = open->gbits;
+    *open = (bspan){.start = t, .last = last, .other = other, .state = state, .gbits = keep};
+}
+
 static void p_set(model_builder *b, uint32_t pi, int64_t t, uint8_t state, int32_t other)
 {
     if (pi == NONE32)
         return;
-    bspan nw = {.state = state, .other = other};
-    lane_set(b, ML_PROC, pi, &b->ps.a[pi].open, t, &nw);
+    bp *p = &b->ps.a[pi];
+    pm_set(b, ML_PROC, pi, &p->v, &p->open, t, state, other);
 }
 
 static void m_set(model_builder *b, uint32_t mi, int64_t t, uint8_t state, int32_t other)
 {
     if (mi == NONE32)
         return;
-    bspan nw = {.state = state, .other = other};
-    lane_set(b, ML_THREAD, mi, &b->ms.a[mi].open, t, &nw);
+    bm *m = &b->ms.a[mi];
+    pm_set(b, ML_THREAD, mi, &m->v, &m->open, t, state, other);
 }
 
 static void gc_update(model_builder *b, int64_t t)

@@ -11,6 +11,9 @@
  *     they are not already: equal ones keep the order they began in).
  * And the builder's summary name (sum_name: a goroutine's name, once found,
  * is not looked up again until its summary is reset by a re-creation).
+ * And the P lanes' records as the builder writes them (pm_set / pm_close:
+ * the span's record, or its escape after a gap, an offset of 2^32 ns or more
+ * from its block's anchor, or a goroutine id beyond 28 bits).
  * On every sample trace, and on synthetic traces with hundreds of start
  * functions interleaved (their names in another order than their ids) and
  * with spans long enough to escape their records and to make checkpoint
@@ -329,6 +332,75 @@ static void test_name_after_reset(void **state)
     evgen_free(&e);
 }
 
+/* P 0 alternates idle and running (a 5 s span in its first block, so the
+ * block's later records escape by offset; a gap before its last two spans);
+ * P 1 runs goroutine 300000000 (beyond a record's 28-bit other). */
+static void test_p_lanes(void **state)
+{
+    (void)state;
+    enum { NK = 40 };
+    evgen e;
+    evgen_init(&e);
+    evgen_sync(&e, 100);
+    evgen_proc(&e, 110, 0, -1, 0, TT_PS_UNDETERMINED, TT_PS_IDLE);
+    evgen_proc(&e, 110, 1, -1, 1, TT_PS_UNDETERMINED, TT_PS_RUNNING);
+    /* P 1: goroutines 10, 11 and 300000000 in turn (the last one's span
+     * closes with the lane's records grown: not the first one) */
+    static const int64_t gid[3] = {10, 11, 300000000};
+    int64_t tr[3];
+    for (int k = 0; k < 3; k++) {
+        evgen_go(&e, 120 + 30 * k, 1, -1, -1, gid[k], TT_GS_UNDETERMINED, TT_GS_RUNNABLE, "", 0,
+                 0);
+        tr[k] = 130 + 30 * k;
+        evgen_go(&e, tr[k], 1, 1, -1, gid[k], TT_GS_RUNNABLE, TT_GS_RUNNING, "", 0, 0);
+        evgen_go(&e, tr[k] + 10, 1, 1, gid[k], gid[k], TT_GS_RUNNING, TT_GS_WAITING, "sleep", 0,
+                 0);
+    }
+    int64_t t = 300, tk[NK];
+    for (int k = 0; k < NK; k++) {
+        t += k == 20 ? INT64_C(5000000000) : 1000 + k;
+        tk[k] = t;
+        evgen_proc(&e, t, 0, -1, 0, k % 2 ? TT_PS_RUNNING : TT_PS_IDLE,
+                   k % 2 ? TT_PS_IDLE : TT_PS_RUNNING);
+    }
+    int64_t tn = t + 1000; /* NK is even: P 0 is idle here */
+    evgen_proc(&e, tn, 0, -1, 0, TT_PS_IDLE, TT_PS_NOTEXIST);
+    evgen_proc(&e, tn + 500, 0, -1, 0, TT_PS_NOTEXIST, TT_PS_IDLE);
+    evgen_proc(&e, tn + 1500, 0, -1, 0, TT_PS_IDLE, TT_PS_RUNNING);
+    model *m = evgen_finish(&e);
+    assert_int_equal(model_lane_count(m, ML_PROC), 2);
+    model_span sp;
+    assert_int_equal(model_lane_nspans(m, ML_PROC, 0), NK + 2);
+    for (uint32_t i = 0; i < NK + 2; i++) {
+        assert_non_null(model_lane_span(m, ML_PROC, 0, i, &sp));
+        int64_t s0 = i == 0 ? 100 : i <= NK ? tk[i - 1] : i == NK + 1 ? tn + 500 : tn + 1500;
+        int64_t s1 = i < NK ? tk[i] : i == NK ? tn : tn + 1500;
+        uint8_t st = i == 0 || i == NK + 1 ? MS_IDLE : i % 2 ? MS_RUNNING : MS_IDLE;
+        assert_int_equal(sp.start, s0);
+        assert_int_equal(sp.end, s1);
+        assert_int_equal(sp.state, st);
+        assert_int_equal(sp.other, -1);
+        assert_true(sp.stack == 0 && sp.reason == 0 && sp.cat == 0 && sp.flags == 0);
+    }
+    const model_lanes *l = &m->lanes[ML_PROC];
+    /* escaped: the block's spans after the 5 s one, and the span before the gap */
+    uint32_t nesc0 = 0;
+    for (uint32_t i = 0; i < l->nesc; i++)
+        nesc0 += (uint32_t)(l->esc[i].key >> 32) == 0;
+    assert_int_equal(nesc0, (32 - 21) + 1);
+    assert_int_equal(model_lane_nspans(m, ML_PROC, 1), 7);
+    for (uint32_t i = 0; i < 7; i++) {
+        assert_non_null(model_lane_span(m, ML_PROC, 1, i, &sp));
+        assert_int_equal(sp.state, MS_RUNNING);
+        assert_int_equal(sp.start, i == 0 ? 100 : i % 2 ? tr[i / 2] : tr[i / 2 - 1] + 10);
+        assert_int_equal(sp.end, i == 6 ? tn + 1500 : i % 2 ? tr[i / 2] + 10 : tr[i / 2]);
+        assert_true(sp.other == (i % 2 ? gid[i / 2] : -1));
+    }
+    check_model(m, "p lanes", NULL);
+    model_free(m);
+    evgen_free(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -337,6 +409,7 @@ int main(void)
         cmocka_unit_test(test_long_spans),
         cmocka_unit_test(test_ranges_order),
         cmocka_unit_test(test_name_after_reset),
+        cmocka_unit_test(test_p_lanes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
