@@ -523,6 +523,19 @@ void model_series_max_cols(const model *m, const model_series_kind *ks, int nk, 
                            uint64_t *out);
 /* Heap bytes the series holds (0 for a goroutine series not computed yet). */
 size_t model_series_bytes(const model *m, model_series_kind k);
+/* The goroutine counts computed apart from the model, on another thread
+ * while the model is in use (the explorer shows a big trace before they are
+ * ready): model_gseries_build only reads m (its goroutine lanes), so other
+ * threads may query m meanwhile, though not its goroutine counts. NULL when
+ * out of memory, or when *cancel (may be NULL) becomes non-zero (checked as
+ * it goes). model_gseries_install gives them to m, whose goroutine-count
+ * queries then answer from them, and frees j (no other thread may use m
+ * during the call); -1 (j freed) when out of memory. The series are the
+ * ones the first query would compute. */
+typedef struct model_gseries_job model_gseries_job;
+model_gseries_job *model_gseries_build(const model *m, const _Atomic int *cancel);
+int model_gseries_install(model *m, model_gseries_job *j);
+void model_gseries_job_free(model_gseries_job *j);
 
 /* ---- search -------------------------------------------------------------- */
 

@@ -429,6 +429,104 @@ static void test_synthetic(void **state)
     }
 }
 
+/* Goroutines that come and go: each is created at its own time, changes
+ * state a few times and ends (most lanes begin after the trace start and
+ * end before its end, so the build's cursors join late and are reused). */
+static model *synth_lives(uint32_t ng, uint32_t changes)
+{
+    evgen e;
+    evgen_init(&e);
+    int64_t t = 1000;
+    evgen_sync(&e, t);
+    static const int states[] = {RNBL, RUN, WAIT, SYS};
+    /* a few goroutines live at once: each step moves one of them (or
+     * creates the next, or ends the oldest) */
+    enum { LIVE = 40 };
+    int st[LIVE];
+    int64_t id[LIVE];
+    uint32_t nlive = 0, made = 0;
+    while (made < ng || nlive) {
+        uint64_t x = rnd();
+        t += (int64_t)(x % 5 == 0 ? 0 : (x >> 40) % 500);
+        if (made < ng && nlive < LIVE && (nlive == 0 || x % 7 == 0)) {
+            id[nlive] = (int64_t)++made;
+            st[nlive] = RNBL;
+            evgen_go(&e, t, 0, 0, -1, id[nlive], NOTEX, RNBL, "", 0, 0);
+            nlive++;
+            continue;
+        }
+        uint32_t k = (uint32_t)(rnd() % nlive);
+        if (x % (changes + 1) == 0) { /* it ends */
+            evgen_go(&e, t, 0, 0, -1, id[k], st[k], NOTEX, "", 0, 0);
+            st[k] = st[nlive - 1];
+            id[k] = id[nlive - 1];
+            nlive--;
+            continue;
+        }
+        int to = states[rnd() % 4];
+        if (to == st[k])
+            continue;
+        evgen_go(&e, t, 0, 0, -1, id[k], st[k], to, to == WAIT ? "chan receive" : "", 0, 0);
+        st[k] = to;
+    }
+    model *m = evgen_finish(&e);
+    assert_non_null(m);
+    evgen_free(&e);
+    return m;
+}
+
+static void test_lives(void **state)
+{
+    (void)state;
+    static const uint32_t shapes[][2] = {{1, 3}, {30, 5}, {2000, 8}, {20000, 20}};
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        model *m = synth_lives(shapes[i][0], shapes[i][1]);
+        char what[64];
+        snprintf(what, sizeof what, "lives %u goroutines", shapes[i][0]);
+        check_gseries_model(m, what);
+        model_free(m);
+    }
+}
+
+/* The counts built apart (model_gseries_build, as the explorer's loading
+ * thread does) and installed are those of the first query. */
+static void check_job(model *m, const char *name, void *ctx)
+{
+    (void)ctx;
+    for (int w = 0; w < 3; w++) /* not computed yet */
+        assert_int_equal(model_series_bytes(m, (model_series_kind)(MSER_G_RUNNING + w)), 0);
+    model_gseries_job *j = model_gseries_build(m, NULL);
+    assert_non_null(j);
+    for (int w = 0; w < 3; w++) /* still not the model's */
+        assert_int_equal(model_series_bytes(m, (model_series_kind)(MSER_G_RUNNING + w)), 0);
+    assert_int_equal(model_gseries_install(m, j), 0);
+    assert_true(model_series_bytes(m, MSER_G_RUNNING) > 0); /* installed, not rebuilt */
+    check_gseries_model(m, name);
+}
+
+static void test_job(void **state)
+{
+    (void)state;
+    assert_true(for_each_sample(check_job, NULL) > 5);
+    model *m = synth_lives(20000, 20);
+    check_job(m, "lives 20000", NULL);
+    model_free(m);
+    /* cancelled: no job, and the model computes its own at the first query */
+    m = synth_lives(20000, 20);
+    _Atomic int cancel = 1;
+    assert_null(model_gseries_build(m, &cancel));
+    cancel = 0;
+    model_gseries_job *j = model_gseries_build(m, &cancel);
+    assert_non_null(j);
+    model_gseries_job_free(j);
+    assert_int_equal(model_series_bytes(m, MSER_G_RUNNING), 0);
+    check_gseries_model(m, "lives 20000, after a cancelled build");
+    model_free(m);
+    assert_null(model_gseries_build(NULL, NULL));
+    assert_int_equal(model_gseries_install(NULL, NULL), -1);
+    model_gseries_job_free(NULL);
+}
+
 /* A trace without goroutines: one point (trace start, 0) per count. */
 static void test_no_goroutines(void **state)
 {
@@ -576,6 +674,8 @@ int main(void)
         cmocka_unit_test(test_edge_series),
         cmocka_unit_test(test_no_goroutines),
         cmocka_unit_test(test_synthetic),
+        cmocka_unit_test(test_lives),
+        cmocka_unit_test(test_job),
         cmocka_unit_test(test_samples),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
