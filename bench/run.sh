@@ -170,6 +170,7 @@ for f in "${traces[@]}"; do
     bline=$(head -1 "$tmp/benchui.out")
     first=$(echo "$bline" | sed -n 's/.*first frame \([0-9.]*\) ms.*/\1/p')
     fullms=$(echo "$bline" | sed -n 's/.*full model shown \([0-9.]*\) ms.*/\1/p')
+    plotms=$(echo "$bline" | sed -n 's/.*goroutine plots \([0-9.]*\) ms.*/\1/p')
     preview=$(sed -n 's/^  preview: the first \([0-9]*\) bytes.*/\1/p' "$tmp/benchui.out")
     uload=$(echo "$bline" | sed -n 's/.*: load \([0-9.]*\) ms.*/\1/p')
     rmean=$(echo "$bline" | sed -n 's/.*mean \([0-9.]*\) ms.*/\1/p')
@@ -199,7 +200,8 @@ for f in "${traces[@]}"; do
     else
         emit "| explorer: time to first frame 200x60 (ms, incl. load) | $first | | |"
     fi
-    emit "| explorer: full model shown 200x60 (ms, incl. load) | $fullms | | |"
+    emit "| explorer: full model shown 200x60 (ms, incl. load; goroutine plots computing) | $fullms | | |"
+    emit "| explorer: goroutine plots drawn (ms, incl. load) | ${plotms:--} | | |"
     emit "| explorer: key + redraw, 300 steps (ms) | mean $rmean, median $rmed, p95 $rp95, max $rmax | | |"
     emit "| explorer: peak RSS | $(mb "$b_rss") | | |"
     if [ -n "$dur_ns" ]; then

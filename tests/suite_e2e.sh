@@ -278,6 +278,8 @@ sleep 0.2
 sel=$(cap $W | tail -1 | grep -oE '^G[0-9]+ ')
 check "preview: still loading after the keys" bash -c "tmux -L $SOCK capture-pane -p -t $W | tail -1 | grep -q 'showing the first 1.01s'"
 check "preview: the full model replaces it" wait_for $W '^ gotv cpubound.trace  go1.26  1.57s ' 10
+check "preview: the goroutine plots of the full model still computing" wait_for $W '^G running +computing\.\.\.' 2
+check "preview: then drawn" wait_for $W '^G running [0-9]+ +[^ c]' 10
 check "preview: banner gone, status line back" bash -c "sleep 0.2; s=\$(tmux -L $SOCK capture-pane -p -t $W); ! grep -q 'showing the first' <<<\"\$s\" && tail -1 <<<\"\$s\" | grep -q 'q back'"
 check "preview: zoom and selected goroutine kept" bash -c "s=\$(tmux -L $SOCK capture-pane -p -t $W); grep -q '^@0ns /507ms' <<<\"\$s\" && [ -n '$sel' ] && tail -1 <<<\"\$s\" | grep -q '^$sel'"
 tm send-keys -t $W 0

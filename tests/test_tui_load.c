@@ -197,6 +197,81 @@ static void test_bgload_builds_model_and_state(void **unused)
     assert_null(ns);
 }
 
+/* Two steps, as the explorer does: the model and its state at once, the
+ * goroutine plots "computing..." until the thread has the counts; the main
+ * thread renders and queries the model meanwhile (the thread only reads the
+ * goroutine lanes: run under ThreadSanitizer by make test). */
+static void take_then_plots(const char *path)
+{
+    /* (a pause of 50 ms at each progress report, and before the counts) */
+    ui_bgload *b = ui_bgload_start(path, 50, 30, 100, 1);
+    assert_non_null(b);
+    wait_fd(ui_bgload_fd(b), 10000);
+    model *m = NULL;
+    ui_state *ns = NULL;
+    tt_load_result res;
+    tt_err err;
+    assert_int_equal(ui_bgload_take(b, &m, &ns, &res, &err), TT_OK);
+    assert_non_null(m);
+    assert_non_null(ns);
+    assert_ptr_equal(ns->m, m);
+    assert_true(ns->defer_plots);
+    assert_true(ns->plot_ready & (1u << PLOT_HEAP));
+    int steps = 0;
+    while (!ui_bgload_plots_done(b)) { /* the main thread's work meanwhile */
+        assert_false(ns->plot_ready & (1u << PLOT_GRUN)); /* not computed here */
+        ui_dispatch(ns, steps % 2 ? CMD_ZOOM_IN : CMD_LANE_DOWN);
+        ui_render(ns);
+        (void)model_series_max(m, MSER_HEAP_ALLOC);
+        steps++;
+        struct pollfd p = {ui_bgload_fd(b), POLLIN, 0};
+        (void)poll(&p, 1, 5);
+    }
+    assert_true(steps > 0); /* the two threads did overlap */
+    ui_bgload_end(b, ns);
+    assert_false(ns->defer_plots);
+    assert_int_equal(ns->plot_ready, (1u << PLOT__COUNT) - 1);
+    assert_true(model_series_bytes(m, MSER_G_RUNNING) > 0); /* installed, not built here */
+    /* the counts are those a query on a fresh model computes */
+    model *ref = NULL;
+    assert_int_equal(model_open(path, NULL, &ref, NULL, &err), TT_OK);
+    for (int k = MSER_G_RUNNING; k <= MSER_G_WAITING; k++) {
+        uint32_t n = model_series_len(m, (model_series_kind)k);
+        assert_int_equal(n, model_series_len(ref, (model_series_kind)k));
+        for (uint32_t i = 0; i < n; i++) {
+            model_point a = model_series_point(m, (model_series_kind)k, i);
+            model_point z = model_series_point(ref, (model_series_kind)k, i);
+            assert_int_equal(a.t, z.t);
+            assert_int_equal(a.v, z.v);
+        }
+    }
+    model_free(ref);
+    ui_free(ns);
+    free(ns);
+    model_free(m);
+}
+
+static void test_bgload_take_then_plots(void **unused)
+{
+    (void)unused;
+    take_then_plots(TWO_GENS);
+    take_then_plots("samples/traces/stress.trace"); /* 0.8 MB: the counts take a while */
+    model *m = NULL;
+    ui_state *ns = NULL;
+    ui_bgload *b;
+    /* ended before the counts: cancelled, nothing left behind (ASan) */
+    b = ui_bgload_start(TWO_GENS, 0, 30, 100, 1);
+    assert_non_null(b);
+    wait_fd(ui_bgload_fd(b), 10000);
+    assert_int_equal(ui_bgload_take(b, &m, &ns, NULL, NULL), TT_OK);
+    ui_bgload_end(b, NULL);
+    assert_true(ns->defer_plots); /* left to the caller */
+    ui_free(ns);
+    free(ns);
+    model_free(m);
+    ui_bgload_end(NULL, NULL);
+}
+
 static void test_bgload_cancel_is_prompt(void **unused)
 {
     (void)unused;
@@ -233,7 +308,7 @@ static void test_bgload_cancel_is_prompt(void **unused)
 static void test_bgload_fixes_mmap_threshold(void **unused)
 {
     (void)unused;
-#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
     ui_bgload *b = ui_bgload_start(TWO_GENS, 0, 0, 0, 1);
     assert_non_null(b);
     assert_int_equal(ui_bgload_finish(b, NULL, NULL, NULL, NULL), TT_OK);
@@ -445,6 +520,7 @@ int main(void)
         cmocka_unit_test(test_preview_bytes_env),
         cmocka_unit_test(test_preview_is_the_first_generation),
         cmocka_unit_test(test_bgload_builds_model_and_state),
+        cmocka_unit_test(test_bgload_take_then_plots),
         cmocka_unit_test(test_bgload_cancel_is_prompt),
         cmocka_unit_test(test_bgload_fixes_mmap_threshold),
         cmocka_unit_test(test_swap_keeps_the_view),

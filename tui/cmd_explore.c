@@ -9,7 +9,9 @@
 #include "tui/ui_int.h"
 #include "tui/ui_load.h"
 
+#include <errno.h>
 #include <locale.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +61,13 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+static void pollwait(int fd)
+{
+    struct pollfd p = {fd, POLLIN, 0};
+    while (poll(&p, 1, -1) < 0 && errno == EINTR) {
+    }
+}
+
 /* Time to the first frame and to the full model: a big trace first shows a
  * preview (ui_load.h) while the full model is built by the background
  * thread, as in the explorer; the key steps then run on the full model. */
@@ -75,7 +84,8 @@ static int bench(const char *path, int w, int h)
     tt_err e;
     ui_state *st = NULL;
     model *m = NULL;
-    double t_first = -1, t_load;
+    double t_first = -1, t_load, t_plots = -1;
+    ui_bgload *bgp = NULL; /* the goroutine counts still coming */
     if (bg && ui_preview_open_n(path, pv_bytes, ui_preview_max_bytes((uint64_t)sb.st_size),
                                 ui_preview_events((uint64_t)sb.st_size), &pv, &e) == TT_OK) {
         st = calloc(1, sizeof *st);
@@ -95,9 +105,12 @@ static int bench(const char *path, int w, int h)
         ui_state *ns = NULL;
         tt_load_result res;
         memset(&e, 0, sizeof e);
-        tt_status s = ui_bgload_finish(bg, &m, &ns, &res, &e);
-        memtrace("bench: bg load joined");
+        pollwait(ui_bgload_fd(bg));
+        tt_status s = ui_bgload_take(bg, &m, &ns, &res, &e);
+        bgp = bg;
+        memtrace("bench: bg load taken");
         if (s != TT_OK || !m) {
+            ui_bgload_end(bgp, NULL);
             char p[600];
             ui_sanitize(path, strlen(path), 0, p, sizeof p);
             fprintf(stderr, "gotv: %s: %s at byte %llu\n", p, e.msg[0] ? e.msg : tt_status_str(s),
@@ -109,6 +122,7 @@ static int bench(const char *path, int w, int h)
         }
         if (!ns && ((ns = calloc(1, sizeof *ns)) == NULL || ui_init(ns, m, path, h, w, utf8))) {
             fprintf(stderr, "gotv: out of memory\n");
+            ui_bgload_end(bgp, NULL);
             if (ns) ui_free(ns);
             free(ns);
             if (st) ui_free(st);
@@ -140,6 +154,18 @@ static int bench(const char *path, int w, int h)
     double t_full = ms_now() - t0;
     memtrace("bench: full frame");
     if (t_first < 0) t_first = t_full;
+    if (bgp) { /* as the explorer: the goroutine plots once the thread has them */
+        while (!ui_bgload_plots_done(bgp)) pollwait(ui_bgload_fd(bgp));
+        ui_bgload_end(bgp, st);
+        if (st->defer_plots) { /* (out of memory in the thread) */
+            st->defer_plots = 0;
+            ui_compute_plots(st);
+        }
+        ui_render(st);
+        t_plots = ms_now() - t0;
+        memtrace("bench: goroutine plots");
+    }
+    if (t_plots < 0) t_plots = t_full;
     static const enum ui_cmd seq[] = {CMD_ZOOM_IN, CMD_SCROLL_RIGHT, CMD_LANE_DOWN, CMD_ZOOM_IN, CMD_NEXT_TRANS,
                                       CMD_SCROLL_LEFT, CMD_PAGE_DOWN, CMD_ZOOM_OUT, CMD_LANE_UP, CMD_OPEN,
                                       CMD_LANE_DOWN, CMD_CLOSE, CMD_FIT_ALL, CMD_PAGE_UP, CMD_NEXT_BLOCK};
@@ -165,9 +191,9 @@ static int bench(const char *path, int w, int h)
         exit(0); /* heaptrack: what is alive now shows as leaked */
 #endif
     qsort(all, n < 400 ? (size_t)n : 400, sizeof all[0], cmp_double);
-    printf("%s %dx%d: load %.1f ms, first frame %.1f ms, full model shown %.1f ms, %d key+redraws (CPU time): "
-           "mean %.3f ms, median %.3f ms, p95 %.3f ms, max %.3f ms\n",
-           path, w, h, t_load, t_first, t_full, n, sum / n, all[n / 2], all[n * 95 / 100], mx);
+    printf("%s %dx%d: load %.1f ms, first frame %.1f ms, full model shown %.1f ms, goroutine plots %.1f ms, "
+           "%d key+redraws (CPU time): mean %.3f ms, median %.3f ms, p95 %.3f ms, max %.3f ms\n",
+           path, w, h, t_load, t_first, t_full, t_plots, n, sum / n, all[n / 2], all[n * 95 / 100], mx);
     if (pv_bytes) printf("  preview: the first %zu bytes\n", pv_bytes);
     for (int c = 0; c < CMD__COUNT; c++)
         if (cmax[c] > 5.0) printf("  slowest %s: %.3f ms\n", ui_cmd_name((enum ui_cmd)c), cmax[c]);

@@ -539,7 +539,8 @@ int ui_term_run(const ui_term_opts *o)
     int rows, cols;
     term_size(&rows, &cols);
     resizeterm(rows, cols);
-    ui_bgload *bg = NULL;
+    ui_bgload *bg = NULL;  /* loading the full model */
+    ui_bgload *bgp = NULL; /* the full model is shown; its goroutine counts come */
     ui_preview pv;
     memset(&pv, 0, sizeof pv);
     if (pv_bytes) {
@@ -637,11 +638,17 @@ int ui_term_run(const ui_term_opts *o)
             ui_resize(st, rows, cols);
             dirty = full = 1;
         }
+        if (bgp && ui_bgload_plots_done(bgp)) { /* the goroutine counts too */
+            ui_bgload_end(bgp, st);
+            bgp = NULL;
+            dirty = 1;
+        }
         if (bg && ui_bgload_done(bg)) { /* the full model: swap it in */
             model *fm = NULL;
             ui_state *ns = NULL;
             tt_load_result fres;
-            tt_status s = ui_bgload_finish(bg, &fm, &ns, &fres, &late_err);
+            tt_status s = ui_bgload_take(bg, &fm, &ns, &fres, &late_err);
+            bgp = bg; /* still computing the goroutine counts (ui_bgload_end) */
             bg = NULL;
             if (s == TT_OK && fm && (ns || (ns = calloc(1, sizeof *ns)) != NULL) &&
                 (ns->m || ui_init(ns, fm, o->path, rows, cols, utf8) == 0)) {
@@ -662,6 +669,8 @@ int ui_term_run(const ui_term_opts *o)
                 }
                 opts_pending = 0;
             } else {
+                ui_bgload_end(bgp, NULL); /* before the model goes */
+                bgp = NULL;
                 if (ns) ui_free(ns);
                 free(ns);
                 model_free(fm);
@@ -698,14 +707,15 @@ int ui_term_run(const ui_term_opts *o)
                 fflush(T.timing);
             }
             dirty = full = 0;
-            if (st->defer_plots) { /* first frame is up: now the slow plots */
+            if (st->defer_plots && !bgp) { /* first frame is up: now the slow plots */
                 st->defer_plots = 0;
                 ui_compute_plots(st);
                 dirty = 1;
                 continue;
             }
         }
-        struct pollfd pfd[2] = {{T.fd_in, POLLIN, 0}, {bg ? ui_bgload_fd(bg) : -1, POLLIN, 0}};
+        ui_bgload *bgw = bg ? bg : bgp; /* at most one of them */
+        struct pollfd pfd[2] = {{T.fd_in, POLLIN, 0}, {bgw ? ui_bgload_fd(bgw) : -1, POLLIN, 0}};
         struct timespec ts, *tsp = NULL;
         int wait_ms = -1;
         if (pending) wait_ms = termkey_get_waittime(T.tk);
@@ -715,7 +725,7 @@ int ui_term_run(const ui_term_opts *o)
             ts.tv_nsec = (long)(wait_ms % 1000) * 1000000L;
             tsp = &ts;
         }
-        int r = ppoll(pfd, bg ? 2 : 1, tsp, &T.oldmask);
+        int r = ppoll(pfd, bgw ? 2 : 1, tsp, &T.oldmask);
         if (r < 0) {
             if (errno == EINTR) continue;
             status = 1;
@@ -755,6 +765,7 @@ int ui_term_run(const ui_term_opts *o)
         ui_bgload_cancel(bg);
         ui_bgload_finish(bg, NULL, NULL, NULL, NULL);
     }
+    ui_bgload_end(bgp, NULL); /* quit while it computes the goroutine counts */
     if (T.timing) {
         fprintf(T.timing, "summary: first frame %.1f ms, full model shown %.1f ms, %d frames, mean %.3f ms, max %.3f ms\n",
                 first_frame, full_frame, nframes, nframes ? tsum / nframes : 0, tmax);

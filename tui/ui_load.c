@@ -80,15 +80,26 @@ struct ui_bgload {
     int delay_ms;
     int view, rows, cols, utf8; /* view: also build the explorer state */
     _Atomic int cancel;
-    _Atomic int done;
+    _Atomic int done;  /* the model (and state) are ready: ui_bgload_take */
+    _Atomic int plots; /* the thread has ended (the goroutine counts too) */
     _Atomic uint64_t bytes_done, bytes_total;
-    /* written by the thread, read after the join */
+    /* written by the thread before done is set, read after it */
     tt_status st;
     model *m;
     ui_state *ns;
     tt_load_result res;
     tt_err err;
+    int taken; /* ui_bgload_take handed m and ns over */
+    /* written by the thread before plots is set */
+    model_gseries_job *gjob;
 };
+
+static void bg_wake(ui_bgload *b)
+{
+    ssize_t w;
+    do w = write(b->pipe[1], "x", 1);
+    while (w < 0 && errno == EINTR);
+}
 
 static void bg_progress(void *ctx, uint64_t done, uint64_t total)
 {
@@ -116,10 +127,13 @@ static void *bg_main(void *arg)
          * then only carries the view over */
         b->ns = calloc(1, sizeof *b->ns);
         if (b->ns && ui_init(b->ns, b->m, b->path, b->rows, b->cols, b->utf8) == 0) {
-            /* a first frame (plots included) into the state's own grid: its
-             * caches (lanes' columns, region indexes, strips) are then made
-             * here, not by the main thread's first frame after the swap
-             * (0.2-0.4 s on a 1 GB trace) */
+            /* a first frame into the state's own grid: its caches (lanes'
+             * columns, region indexes, strips) are then made here, not by
+             * the main thread's first frame after the swap (0.2-0.4 s on a
+             * 1 GB trace). The heap plot is the builder's series; the
+             * goroutine counts come after the swap (below) */
+            b->ns->defer_plots = 1;
+            ui_compute_plot(b->ns, PLOT_HEAP);
             ui_render(b->ns);
         } else if (b->ns) {
             ui_free(b->ns);
@@ -127,10 +141,19 @@ static void *bg_main(void *arg)
             b->ns = NULL;
         }
     }
+    int counts = b->ns != NULL;
     atomic_store(&b->done, 1);
-    ssize_t w;
-    do w = write(b->pipe[1], "x", 1);
-    while (w < 0 && errno == EINTR);
+    bg_wake(b);
+    /* The goroutine counts (seconds on a 1 GB trace) while the explorer
+     * shows the model: this thread only reads its goroutine lanes, which
+     * nothing writes any more (model_gseries_build). */
+    for (int waited = 0; counts && waited < b->delay_ms && !atomic_load(&b->cancel); waited += 10) {
+        struct timespec ts = {0, 10 * 1000000L}; /* (tests: the explorer before the counts) */
+        nanosleep(&ts, NULL);
+    }
+    if (counts && !atomic_load(&b->cancel)) b->gjob = model_gseries_build(b->m, &b->cancel);
+    atomic_store(&b->plots, 1);
+    bg_wake(b);
     return NULL;
 }
 
@@ -202,11 +225,63 @@ void ui_bgload_progress(const ui_bgload *b, uint64_t *done, uint64_t *total)
 
 void ui_bgload_cancel(ui_bgload *b) { atomic_store(&b->cancel, 1); }
 
+static void bg_drain(ui_bgload *b)
+{
+    char buf[8];
+    while (read(b->pipe[0], buf, sizeof buf) > 0) {
+    }
+}
+
+int ui_bgload_plots_done(ui_bgload *b)
+{
+    bg_drain(b); /* the wake-up that brought the caller here (or an earlier one) */
+    return atomic_load(&b->plots);
+}
+
+tt_status ui_bgload_take(ui_bgload *b, model **m, ui_state **ns, tt_load_result *res, tt_err *err)
+{
+    while (!atomic_load(&b->done)) { /* (callers wait for the descriptor first) */
+        struct timespec ts = {0, 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    bg_drain(b);
+    b->taken = 1;
+    if (m) *m = b->m;
+    if (ns) *ns = b->ns;
+    if (res) *res = b->res;
+    if (err) *err = b->err;
+    return b->st;
+}
+
+void ui_bgload_end(ui_bgload *b, ui_state *st)
+{
+    if (!b) return;
+    if (!st) atomic_store(&b->cancel, 1);
+    pthread_join(b->th, NULL);
+    close(b->pipe[0]);
+    close(b->pipe[1]);
+    if (st && b->gjob && st->m == b->m && model_gseries_install(st->m, b->gjob) == 0) {
+        b->gjob = NULL;
+        st->defer_plots = 0;
+        ui_compute_plots(st); /* now quick: the counts are there */
+    }
+    model_gseries_job_free(b->gjob);
+    free(b->path);
+    free(b);
+}
+
 tt_status ui_bgload_finish(ui_bgload *b, model **m, ui_state **ns, tt_load_result *res, tt_err *err)
 {
     pthread_join(b->th, NULL);
     close(b->pipe[0]);
     close(b->pipe[1]);
+    if (b->gjob && b->m && model_gseries_install(b->m, b->gjob) == 0 && b->ns) {
+        b->ns->defer_plots = 0;
+        ui_compute_plots(b->ns); /* quick: the counts are there */
+        ui_render(b->ns);        /* the frame with them (its caches are made) */
+    }
+    b->gjob = NULL;
+    if (b->ns) b->ns->defer_plots = 0;
     tt_status st = b->st;
     if (ns) {
         *ns = b->ns;

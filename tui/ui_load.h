@@ -15,8 +15,9 @@
  *                            than N (0 turns the preview off), all its events
  *   GOTV_PREVIEW_EVENTS=N    the preview keeps the first N events (0: all)
  *   GOTV_PREVIEW_DELAY_MS=N  the background load pauses N ms at each of its
- *                            progress reports (cancel still stops it at once),
- *                            so tests can see the preview before the swap
+ *                            progress reports and before the goroutine counts
+ *                            (cancel still stops it at once), so tests can see
+ *                            the preview before the swap, and the plots after
  */
 #ifndef GOTV_TUI_UI_LOAD_H
 #define GOTV_TUI_UI_LOAD_H
@@ -83,8 +84,26 @@ void ui_bgload_progress(const ui_bgload *b, uint64_t *done, uint64_t *total);
 void ui_bgload_cancel(ui_bgload *b);
 /* Wait for the thread and free b: the result of model_open (the caller owns
  * *m on TT_OK, and *ns: the state built for it (malloc'ed; NULL if not asked
- * for or out of memory). m, ns, res and err may be NULL. */
+ * for or out of memory), its plots computed. m, ns, res and err may be NULL. */
 tt_status ui_bgload_finish(ui_bgload *b, model **m, ui_state **ns, tt_load_result *res, tt_err *err);
+/*
+ * Or in two steps, so that the explorer shows the whole trace while the
+ * thread still computes its goroutine counts (model_gseries_build: seconds on
+ * a 1 GB trace). Once ui_bgload_done: ui_bgload_take hands over what
+ * ui_bgload_finish would (the state's goroutine plots not computed yet, its
+ * defer_plots set; the caller must not compute them meanwhile, as the first
+ * query would build the same counts on its own thread) and leaves b running;
+ * the descriptor becomes readable again when the counts are ready too:
+ * ui_bgload_plots_done (which also empties the descriptor) then says so.
+ * ui_bgload_end(b, st) waits for the thread, gives the counts to st's model
+ * (st->m must be the model taken; its plots are then computed and
+ * defer_plots cleared: otherwise, out of memory, they are left to the
+ * caller) and frees b; ui_bgload_end(b, NULL) cancels the counts and frees
+ * b (before the model is freed). b may be NULL.
+ */
+tt_status ui_bgload_take(ui_bgload *b, model **m, ui_state **ns, tt_load_result *res, tt_err *err);
+int ui_bgload_plots_done(ui_bgload *b);
+void ui_bgload_end(ui_bgload *b, ui_state *st);
 
 /* ---- the preview ---- */
 
