@@ -306,6 +306,23 @@ else
 fi
 tm kill-session -t $W 2>/dev/null
 
+# quit while the full model's goroutine plots are still computing: at once
+W=pvplotq
+start $W 120x35 env GOTV_PREVIEW_BYTES=5000 GOTV_PREVIEW_DELAY_MS=3000 "$GOTV" $T/cpubound.trace
+if wait_for $W '^G running +computing\.\.\.' 30 && wait_for $W '^ gotv cpubound.trace  go1.26  1.57s ' 1; then
+    t0=$(date +%s%N)
+    tm send-keys -t $W Q
+    if wait_for $W '^EXIT=0$' 5; then
+        ms=$((($(date +%s%N) - t0) / 1000000))
+        check "full model shown, plots computing: Q exits 0 at once (${ms} ms)" [ "$ms" -lt 1500 ]
+    else
+        no "full model shown, plots computing: Q exits"
+    fi
+else
+    no "full model shown, plots computing: start"
+fi
+tm kill-session -t $W 2>/dev/null
+
 # view options past the preview apply after the swap, or fail as without it
 W=pvopts
 start $W 120x35 env GOTV_PREVIEW_BYTES=5000 GOTV_PREVIEW_DELAY_MS=500 "$GOTV" --at 1.2s --span 100ms $T/cpubound.trace
