@@ -1672,12 +1672,16 @@ static void g_transition(model_builder *b, const tt_event *ev)
             last = at;
         open_set(&g->open, &nw, at, last);
         int32_t gid32 = (G->id < 0 || G->id > INT32_MAX) ? -1 : (int32_t)G->id;
+        /* the extended record: nothing below makes another goroutine's (x
+         * stays where it is) */
+        bgx *x = gx_of(b, gi);
         /* P and M lanes */
         if (ev->to == TT_GS_RUNNING || (ev->to == TT_GS_SYSCALL && !executing(ev->from))) {
             if (ev->p >= 0) {
                 uint32_t pi = get_p(b, ev->p);
                 p_set(b, pi, at, MS_RUNNING, gid32);
-                bgx *x = gx_make(b, gi);
+                if (!x)
+                    x = gx_make(b, gi);
                 if (x)
                     x->cur_p = ev->p;
             }
@@ -1685,11 +1689,11 @@ static void g_transition(model_builder *b, const tt_event *ev)
         if (executing(ev->to) && ev->m >= 0) {
             uint32_t mi = get_m(b, ev->m, t);
             m_set(b, mi, at, ev->to == TT_GS_RUNNING ? MS_RUNNING : MS_SYSCALL, gid32);
-            bgx *x = gx_make(b, gi);
+            if (!x)
+                x = gx_make(b, gi);
             if (x)
                 x->cur_m = ev->m;
         }
-        bgx *x = gx_of(b, gi);
         if (executing(ev->from) && !executing(ev->to) && x) {
             if (x->cur_p >= 0) {
                 uint32_t pi = find_p(b, x->cur_p);
@@ -1708,7 +1712,6 @@ static void g_transition(model_builder *b, const tt_event *ev)
         if (ev->to == TT_GS_NOTEXIST || (ev->to == TT_GS_WAITING && ev->name == b->s_forever &&
                                           b->s_forever)) {
             /* close the goroutine's open regions at its end */
-            x = gx_of(b, gi);
             while (x && x->region_top != NONE32) {
                 uint32_t r = x->region_top;
                 x->region_top = region_prev(b, r);

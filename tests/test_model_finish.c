@@ -14,6 +14,9 @@
  * And the P lanes' records as the builder writes them (pm_set / pm_close:
  * the span's record, or its escape after a gap, an offset of 2^32 ns or more
  * from its block's anchor, or a goroutine id beyond 28 bits).
+ * And the goroutine spans' sites (site_of, behind a cache by hash): each
+ * waiting span decodes to its own stack, reason and unblocker with thousands
+ * of sites in use, and the site table holds each site once.
  * On every sample trace, and on synthetic traces with hundreds of start
  * functions interleaved (their names in another order than their ids) and
  * with spans long enough to escape their records and to make checkpoint
@@ -401,6 +404,70 @@ static void test_p_lanes(void **state)
     evgen_free(&e);
 }
 
+static int cmp_site(const void *a, const void *b) { return memcmp(a, b, sizeof(model_site)); }
+
+/* 150 goroutines blocking 40 times each, on 37 stacks x 23 reasons, woken
+ * by 97 goroutines: a few thousand sites, looked up interleaved. */
+static void test_sites(void **state)
+{
+    (void)state;
+    enum { NG = 150, NB = 40, NS = 37, NR = 23, NU = 97 };
+    evgen e;
+    evgen_init(&e);
+    static uint32_t stk[NS];
+    static char rs[NR][32];
+    for (int k = 0; k < NS; k++) {
+        char f[32];
+        snprintf(f, sizeof f, "main.f%d", k);
+        stk[k] = evgen_stack(&e, "runtime.gopark", f, NULL);
+    }
+    for (int k = 0; k < NR; k++)
+        snprintf(rs[k], sizeof rs[k], "reason %d", k);
+    evgen_sync(&e, 100);
+    evgen_proc(&e, 110, 0, -1, 0, TT_PS_UNDETERMINED, TT_PS_RUNNING);
+    int64_t t = 200;
+    for (int g = 0; g < NG; g++)
+        evgen_go(&e, t += 10, 0, 0, -1, 1000 + g, TT_GS_UNDETERMINED, TT_GS_RUNNING, "", 0, 0);
+    for (int b = 0; b < NB; b++)
+        for (int g = 0; g < NG; g++) {
+            int q = b * NG + g;
+            evgen_go(&e, t += 10, 0, 0, 1000 + g, 1000 + g, TT_GS_RUNNING, TT_GS_WAITING,
+                     rs[q % NR], stk[(q / 3) % NS], stk[(q / 3) % NS]);
+            evgen_go(&e, t += 10, 0, 0, 5000 + q % NU, 1000 + g, TT_GS_WAITING,
+                     TT_GS_RUNNABLE, "", 0, 0);
+            evgen_go(&e, t += 10, 0, 0, -1, 1000 + g, TT_GS_RUNNABLE, TT_GS_RUNNING, "", 0, 0);
+        }
+    model *m = evgen_finish(&e);
+    for (int g = 0; g < NG; g++) {
+        uint32_t lane = model_goroutine_find(m, 1000 + g), n = model_lane_nspans(m, ML_GOROUTINE, lane);
+        int b = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            model_span sp;
+            assert_non_null(model_lane_span(m, ML_GOROUTINE, lane, i, &sp));
+            if (sp.state != MS_WAITING)
+                continue;
+            int q = b * NG + g;
+            assert_string_equal(S(m, sp.reason), rs[q % NR]);
+            assert_int_equal(sp.stack, stk[(q / 3) % NS]);
+            assert_int_equal(sp.other, 5000 + q % NU);
+            b++;
+        }
+        assert_int_equal(b, NB);
+    }
+    const model_lanes *l = &m->lanes[ML_GOROUTINE];
+    assert_true(l->nsite > 2000);
+    model_site *c = malloc(sizeof *c * l->nsite);
+    assert_non_null(c);
+    memcpy(c, l->site, sizeof *c * l->nsite);
+    qsort(c, l->nsite, sizeof *c, cmp_site);
+    for (uint32_t i = 1; i < l->nsite; i++)
+        assert_int_not_equal(memcmp(&c[i - 1], &c[i], sizeof *c), 0);
+    free(c);
+    check_model(m, "sites", NULL);
+    model_free(m);
+    evgen_free(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -410,6 +477,7 @@ int main(void)
         cmocka_unit_test(test_ranges_order),
         cmocka_unit_test(test_name_after_reset),
         cmocka_unit_test(test_p_lanes),
+        cmocka_unit_test(test_sites),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
