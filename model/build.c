@@ -2551,13 +2551,16 @@ int model_lanes_index(model_lanes *l)
         return -1;
     for (uint32_t i = 0; i < l->n; i++) {
         const model_psp *r = (const model_psp *)l->rec[i];
-        uint32_t n = l->cnt[i], bits = 0;
-        for (uint32_t j = 0; j < n; j++)
+        uint32_t n = l->cnt[i], bits = 0, j = 0;
+        for (; j + 4 <= n; j += 4)
+            bits |= 1u << (r[j].so >> MODEL_POTHER_BITS) | 1u << (r[j + 1].so >> MODEL_POTHER_BITS) |
+                    1u << (r[j + 2].so >> MODEL_POTHER_BITS) | 1u << (r[j + 3].so >> MODEL_POTHER_BITS);
+        for (; j < n; j++)
             bits |= 1u << (r[j].so >> MODEL_POTHER_BITS);
         if (bits & (1u << MODEL_ESC))
             lesc[i / 64] |= UINT64_C(1) << (i % 64);
         if (bits & (1u << MODEL_ESC))
-            for (uint32_t j = 0; j < n; j++)
+            for (j = 0; j < n; j++)
                 if (r[j].so >> MODEL_POTHER_BITS == MODEL_ESC) {
                     uint32_t st = model_esc_sse(l, i, j).state;
                     if (st < MS__COUNT)
