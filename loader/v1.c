@@ -2,8 +2,9 @@
  * Old-format traces (Go 1.11-1.21; header versions 11, 19, 21).
  *
  * The whole trace is one unit: every event is parsed into a compact array
- * (24 bytes per event; rare large values go to a side pool, the few events
- * with many values use extension words), merged into one consistent order
+ * (16 bytes per event; rare large values go to a side pool, events with
+ * more than one value besides their goroutine use extension words unless
+ * their values are small enough to pack), merged into one consistent order
  * using the per-goroutine sequence rules of the old runtime (copied into a
  * second array while the first is given back), re-timed (GoSysExit real
  * timestamps, conversion to ns), validated, and finally converted one by one
@@ -148,87 +149,133 @@ enum { FK_NONE, FK_TIMER, FK_NETPOLL, FK_SYSCALL, FK_GC };
 /* ---- compact event record ------------------------------------------------ */
 
 /*
- * 24 bytes per event. Go's Args[0..2] and the stack id are stored according
- * to layout[] below: in the event's goroutine (Args[0] of GoStart & co is the
- * G itself), in x or y (values of 2^32 and more go to a side pool, with the
- * POOL bit set), or, for the few events with more values (GoCreate,
- * GoUnblock, tasks, regions, logs), in an extension array indexed by y.
+ * 16 bytes per event: the event's goroutine (dense index), one 32-bit value
+ * slot x, and a word of type, flags, dense P index and timestamp.
+ *
+ * The timestamp is relative to the first timestamp written to its page of
+ * 4096 events (tsb[], one per page of each array): 38 bits signed, +-2^37
+ * ticks, or ns once check() has converted them (2 minutes), within one page
+ * of consecutive events; a value that does
+ * not fit goes to the side pool (FL_WTS, dts is then the pool index).
+ * Copying a record to another position must re-store its time (ts_put).
+ *
+ * Go's Args[0..2] and the stack id are stored according to layout[] below:
+ * in the event's goroutine (Args[0] of GoStart & co is the G itself), in x
+ * (values of 2^32 and more go to the pool, with FL_POOLX set), or, for the
+ * events with more than one value besides the goroutine, in extension words
+ * ext[x..] (x is then their index). The common multi-value events have a
+ * packed form (FL_PACKED, layout_packed[]) when their values are small: a
+ * packed word (x itself, or the first extension word) holds a 20-bit high
+ * part and a 12-bit low part, the low part possibly the index of a pair of
+ * values (a string slot or stack id, and a stack id) in the pair table.
  * Goroutine ids are dense indices, string ids string slots.
  */
 typedef struct v1ev {
-    int64_t ts;
     uint32_t g; /* dense goroutine index of the event's G */
-    uint32_t x, y;
-    uint16_t p; /* dense P index */
-    uint8_t type;
-    uint8_t fl;
+    uint32_t x;
+    uint64_t fl : 8;
+    uint64_t type : 6;
+    uint64_t p : 12; /* dense P index (V1_MAX_PROCS) */
+    int64_t dts : 38;
 } v1ev;
 
-_Static_assert(sizeof(v1ev) == 24, "v1ev is 24 bytes");
+_Static_assert(sizeof(v1ev) == 16, "v1ev is 16 bytes");
+_Static_assert(V1_MAX_PROCS <= 4096 && E_COUNT <= 64, "v1ev bit fields");
+
+#define TSP_SHIFT 12
+#define TSP_MASK (((size_t)1 << TSP_SHIFT) - 1)
+#define DTS_MAX (((int64_t)1 << 37) - 1)
+#define DTS_MIN (-((int64_t)1 << 37))
 
 #define FL_POOLX 0x01u
-#define FL_POOLY 0x02u
+#define FL_WTS 0x02u /* the timestamp is in the pool */
 #define FL_FAKE_SHIFT 2
 #define FL_FAKE_MASK (7u << FL_FAKE_SHIFT)
 #define FL_BLOCKED 0x20u /* GoSysCall followed by GoSysBlock of the same G */
 #define FL_LOCAL 0x40u   /* was GoStartLocal / GoUnblockLocal / GoSysExitLocal */
-#define FL_PACKED 0x80u  /* two small values share y (layout_packed) */
+#define FL_PACKED 0x80u  /* layout_packed */
 #define FL_MODE_SHIFT 2  /* packed UserRegion: mode in the (unused) fake-P bits */
 
-enum { SL_NONE, SL_G, SL_X, SL_Y, SL_E0, SL_E1, SL_E2, SL_E3, SL_EW, SL_PH, SL_PL, SL_FM };
-/* Where Args[0], Args[1], Args[2] and the stack live, per (original) type. */
+/* Packed word: high part (PH) 20 bits, low part (PL) 12 bits. */
+#define PK_LO 12u
+#define PK_LOMASK ((1u << PK_LO) - 1)
+#define V1_MAX_PAIRS (1u << PK_LO)
+
+enum {
+    SL_NONE, SL_G, SL_X,
+    SL_PH, /* high part of the packed word */
+    SL_PL, /* low part of the packed word */
+    SL_KA, /* first value of the pair whose index is the low part */
+    SL_KB, /* second value of that pair */
+    SL_FM, /* packed UserRegion mode, in the flags */
+    SL_W = 0x10, /* + k: one word ext[x + k] */
+    SL_D = 0x20, /* + k: two words ext[x + k], ext[x + k + 1] (64 bits) */
+};
+#define W(k) (SL_W + (k))
+#define D(k) (SL_D + (k))
+/* Where Args[0], Args[1], Args[2] and the stack live, per (original) type.
+ * Values that can exceed 32 bits take D slots in extension words; dense
+ * goroutines, string slots, syms ids and stack ids take one word. */
 static const uint8_t layout[E_COUNT][4] = {
-    [E_GOMAXPROCS] = {SL_X, SL_NONE, SL_NONE, SL_Y},
+    [E_GOMAXPROCS] = {D(0), SL_NONE, SL_NONE, W(2)},
     [E_PROC_START] = {SL_X, SL_NONE, SL_NONE, SL_NONE},
-    [E_GC_START] = {SL_X, SL_NONE, SL_NONE, SL_Y},
+    [E_GC_START] = {D(0), SL_NONE, SL_NONE, W(2)},
     [E_STW_START] = {SL_X, SL_NONE, SL_NONE, SL_NONE},
-    [E_SWEEP_START] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
-    [E_SWEEP_DONE] = {SL_X, SL_Y, SL_NONE, SL_NONE},
-    [E_GO_CREATE] = {SL_X, SL_EW, SL_NONE, SL_E2},
+    [E_SWEEP_START] = {SL_NONE, SL_NONE, SL_NONE, SL_X},
+    [E_SWEEP_DONE] = {D(0), D(2), SL_NONE, SL_NONE},
+    [E_GO_CREATE] = {W(0), D(1), SL_NONE, W(3)},
     [E_GO_START] = {SL_G, SL_X, SL_NONE, SL_NONE},
-    [E_GO_STOP] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
-    [E_GO_SCHED] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
-    [E_GO_PREEMPT] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
-    [E_GO_SLEEP] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
-    [E_GO_BLOCK] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
-    [E_GO_UNBLOCK] = {SL_X, SL_EW, SL_NONE, SL_E2},
-    [E_GO_BLOCK_SEND] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
-    [E_GO_BLOCK_RECV] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
-    [E_GO_BLOCK_SELECT] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
-    [E_GO_BLOCK_SYNC] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
-    [E_GO_BLOCK_COND] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
-    [E_GO_BLOCK_NET] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
-    [E_GO_SYSCALL] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
-    [E_GO_SYSEXIT] = {SL_G, SL_X, SL_Y, SL_NONE},
+    [E_GO_STOP] = {SL_NONE, SL_NONE, SL_NONE, SL_X},
+    [E_GO_SCHED] = {SL_NONE, SL_NONE, SL_NONE, SL_X},
+    [E_GO_PREEMPT] = {SL_NONE, SL_NONE, SL_NONE, SL_X},
+    [E_GO_SLEEP] = {SL_NONE, SL_NONE, SL_NONE, SL_X},
+    [E_GO_BLOCK] = {SL_NONE, SL_NONE, SL_NONE, SL_X},
+    [E_GO_UNBLOCK] = {W(0), D(1), SL_NONE, W(3)},
+    [E_GO_BLOCK_SEND] = {SL_NONE, SL_NONE, SL_NONE, SL_X},
+    [E_GO_BLOCK_RECV] = {SL_NONE, SL_NONE, SL_NONE, SL_X},
+    [E_GO_BLOCK_SELECT] = {SL_NONE, SL_NONE, SL_NONE, SL_X},
+    [E_GO_BLOCK_SYNC] = {SL_NONE, SL_NONE, SL_NONE, SL_X},
+    [E_GO_BLOCK_COND] = {SL_NONE, SL_NONE, SL_NONE, SL_X},
+    [E_GO_BLOCK_NET] = {SL_NONE, SL_NONE, SL_NONE, SL_X},
+    [E_GO_SYSCALL] = {SL_NONE, SL_NONE, SL_NONE, SL_X},
+    [E_GO_SYSEXIT] = {SL_G, D(0), D(2), SL_NONE},
     [E_GO_WAITING] = {SL_G, SL_NONE, SL_NONE, SL_NONE},
     [E_GO_INSYSCALL] = {SL_G, SL_NONE, SL_NONE, SL_NONE},
     [E_HEAP_ALLOC] = {SL_X, SL_NONE, SL_NONE, SL_NONE},
     [E_HEAP_GOAL] = {SL_X, SL_NONE, SL_NONE, SL_NONE},
     [E_GO_START_LOCAL] = {SL_G, SL_NONE, SL_NONE, SL_NONE},
-    [E_GO_UNBLOCK_LOCAL] = {SL_X, SL_NONE, SL_NONE, SL_Y},
-    [E_GO_SYSEXIT_LOCAL] = {SL_X, SL_Y, SL_NONE, SL_NONE}, /* Args[1] is the time */
-    [E_GO_START_LABEL] = {SL_G, SL_X, SL_Y, SL_NONE},
-    [E_GO_BLOCK_GC] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
-    [E_MARK_ASSIST_START] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
-    [E_TASK_CREATE] = {SL_X, SL_EW, SL_E2, SL_E3},
-    [E_TASK_END] = {SL_X, SL_NONE, SL_NONE, SL_Y},
-    [E_REGION] = {SL_X, SL_EW, SL_E2, SL_E3},
-    [E_LOG] = {SL_X, SL_E0, SL_E1, SL_E2},
-    [E_CPU_SAMPLE] = {SL_NONE, SL_NONE, SL_NONE, SL_Y},
+    [E_GO_UNBLOCK_LOCAL] = {W(0), SL_NONE, SL_NONE, W(1)},
+    [E_GO_SYSEXIT_LOCAL] = {W(0), D(1), SL_NONE, SL_NONE}, /* Args[1] is the time */
+    [E_GO_START_LABEL] = {SL_G, D(0), W(2), SL_NONE},
+    [E_GO_BLOCK_GC] = {SL_NONE, SL_NONE, SL_NONE, SL_X},
+    [E_MARK_ASSIST_START] = {SL_NONE, SL_NONE, SL_NONE, SL_X},
+    [E_TASK_CREATE] = {D(0), D(2), W(4), W(5)},
+    [E_TASK_END] = {D(0), SL_NONE, SL_NONE, W(2)},
+    [E_REGION] = {D(0), D(2), W(4), W(5)},
+    [E_LOG] = {D(0), W(2), W(3), W(4)},
+    [E_CPU_SAMPLE] = {SL_NONE, SL_NONE, SL_NONE, SL_X},
 };
-/* When the values are small (the usual case) these types need no extension
- * words: y holds a high part of packbits[] bits and a low part of the rest. */
-static const uint8_t layout_packed[E_COUNT][4] = {
-    [E_GO_CREATE] = {SL_X, SL_PH, SL_NONE, SL_PL},
-    [E_GO_UNBLOCK] = {SL_X, SL_PH, SL_NONE, SL_PL},
-    [E_REGION] = {SL_X, SL_FM, SL_PH, SL_PL},
-};
-static const uint8_t packbits[E_COUNT] = {
-    [E_GO_CREATE] = 16, [E_GO_UNBLOCK] = 12, [E_REGION] = 12,
-};
-/* Extension words used by a type (y is then their index). */
+/* Extension words used by a type (x is then their index). */
 static const uint8_t extwords[E_COUNT] = {
-    [E_GO_CREATE] = 3, [E_GO_UNBLOCK] = 3, [E_TASK_CREATE] = 4, [E_REGION] = 4, [E_LOG] = 3,
+    [E_GOMAXPROCS] = 3, [E_GC_START] = 3, [E_SWEEP_DONE] = 4, [E_GO_CREATE] = 4,
+    [E_GO_UNBLOCK] = 4, [E_GO_SYSEXIT] = 4, [E_GO_UNBLOCK_LOCAL] = 2,
+    [E_GO_SYSEXIT_LOCAL] = 3, [E_GO_START_LABEL] = 3, [E_TASK_CREATE] = 6,
+    [E_TASK_END] = 3, [E_REGION] = 6, [E_LOG] = 5,
+};
+/* When the values are small (the usual case): the packed forms. */
+static const uint8_t layout_packed[E_COUNT][4] = {
+    [E_GO_CREATE] = {SL_PH, SL_KA, SL_NONE, SL_KB},
+    [E_GO_UNBLOCK] = {SL_PH, W(1), SL_NONE, SL_PL},
+    [E_GO_UNBLOCK_LOCAL] = {SL_PH, SL_NONE, SL_NONE, SL_PL},
+    [E_TASK_END] = {SL_PH, SL_NONE, SL_NONE, SL_PL},
+    [E_REGION] = {SL_PH, SL_FM, SL_KA, SL_KB},
+    [E_LOG] = {SL_PH, SL_KA, W(1), SL_KB},
+};
+/* Packed forms: 1 = packable, 2 = packable with extension words, the packed
+ * word being the first of them (else it is x). */
+static const uint8_t packable[E_COUNT] = {
+    [E_GO_CREATE] = 1, [E_GO_UNBLOCK] = 2, [E_GO_UNBLOCK_LOCAL] = 1,
+    [E_TASK_END] = 1, [E_REGION] = 1, [E_LOG] = 2,
 };
 
 typedef struct v1batch {
@@ -308,6 +355,8 @@ typedef struct v1 {
 
     v1ev *ev;
     size_t nev, capev;
+    int64_t *tsb; /* per page of ev: timestamp base */
+    int64_t tsv[(size_t)1 << TSP_SHIFT]; /* check: the times of a page */
     uint64_t *pool;
     size_t npool, cappool;
     uint32_t *ext;
@@ -352,6 +401,20 @@ typedef struct v1 {
     uint32_t *preinit;
     size_t npreinit, cappreinit;
 
+    /* pairs of 32-bit values referred to by packed events */
+    v1_map pairmap;
+    uint32_t pa[V1_MAX_PAIRS], pb[V1_MAX_PAIRS];
+    uint32_t npairs;
+    uint16_t pcache[1024]; /* parse: hash of a pair -> its index + 1, 0 = none */
+
+    /* limits (lowered by tt_v1_test_wide) */
+    int64_t dts_min, dts_max;
+    uint32_t maxpairs;
+    int nopack;
+    /* per type: no packed form nor extension words; the slot (0-3) of the
+     * goroutine and of x in layout[], 4 = none */
+    uint8_t simple[E_COUNT], gslot[E_COUNT], xslot[E_COUNT];
+
     int64_t freq;
     uint64_t args[2048 + 8];
 
@@ -390,18 +453,45 @@ static inline unsigned ltype(const v1ev *e)
                                      : E_GO_SYSEXIT_LOCAL;
 }
 
-static int put_wide(v1 *c, v1ev *e, uint32_t *dst, uint8_t bit, uint64_t v)
+static int pool_add(v1 *c, uint64_t v, uint32_t *idx)
 {
-    if (v <= UINT32_MAX) {
-        *dst = (uint32_t)v;
-        return 0;
-    }
     if (c->npool >= UINT32_MAX ||
         v1_grow((void **)&c->pool, &c->cappool, c->npool + 1, sizeof *c->pool) < 0)
         return -1;
-    *dst = (uint32_t)c->npool;
+    *idx = (uint32_t)c->npool;
     c->pool[c->npool++] = v;
-    e->fl |= bit;
+    return 0;
+}
+
+/* Timestamp of event i of an array whose page bases are tsb. */
+static inline int64_t ts_of(const v1 *c, const int64_t *tsb, const v1ev *e, size_t i)
+{
+    if (e->fl & FL_WTS)
+        return (int64_t)c->pool[e->dts];
+    return (int64_t)((uint64_t)tsb[i >> TSP_SHIFT] + (uint64_t)(int64_t)e->dts);
+}
+
+static inline int64_t TS(const v1 *c, size_t i)
+{
+    return ts_of(c, c->tsb, &c->ev[i], i);
+}
+
+/* Store timestamp v of event e at position i of an array whose page bases
+ * are tsb (the page's base must be set). A value out of reach of the base
+ * goes to a new pool entry (never an old one: copies of a record share it). */
+static inline int ts_put(v1 *c, int64_t *tsb, v1ev *e, size_t i, int64_t v)
+{
+    int64_t d = (int64_t)((uint64_t)v - (uint64_t)tsb[i >> TSP_SHIFT]);
+    if (d >= c->dts_min && d <= c->dts_max) {
+        e->fl &= ~FL_WTS;
+        e->dts = d;
+        return 0;
+    }
+    uint32_t pi;
+    if (pool_add(c, (uint64_t)v, &pi) < 0)
+        return -1;
+    e->fl |= FL_WTS;
+    e->dts = pi;
     return 0;
 }
 
@@ -409,106 +499,205 @@ static inline const uint8_t *layout_of(const v1ev *e)
 {
     if (!(e->fl & (FL_PACKED | FL_LOCAL)))
         return layout[e->type];
-    return (e->fl & FL_PACKED) ? layout_packed[e->type] : layout[ltype(e)];
+    return (e->fl & FL_PACKED) ? layout_packed[ltype(e)] : layout[ltype(e)];
 }
 
-/* Store logical value v (Args[i], i = 3 for the stack) of a new event.
- * Packed parts must fit (the caller checked). */
-static int store(v1 *c, v1ev *e, int i, uint64_t v)
+/* The packed word of a packed event. */
+static inline uint32_t pword(const v1 *c, const v1ev *e)
 {
-    unsigned lo;
-    switch (layout_of(e)[i]) {
-    case SL_G: e->g = (uint32_t)v; return 0;
-    case SL_X: return put_wide(c, e, &e->x, FL_POOLX, v);
-    case SL_Y: return put_wide(c, e, &e->y, FL_POOLY, v);
-    case SL_E0: c->ext[e->y] = (uint32_t)v; return 0;
-    case SL_E1: c->ext[e->y + 1] = (uint32_t)v; return 0;
-    case SL_E2: c->ext[e->y + 2] = (uint32_t)v; return 0;
-    case SL_E3: c->ext[e->y + 3] = (uint32_t)v; return 0;
-    case SL_EW:
-        c->ext[e->y] = (uint32_t)v;
-        c->ext[e->y + 1] = (uint32_t)(v >> 32);
-        return 0;
-    case SL_PH:
-        lo = 32u - packbits[e->type];
-        e->y = (e->y & ((1u << lo) - 1)) | (uint32_t)v << lo;
-        return 0;
-    case SL_PL:
-        lo = 32u - packbits[e->type];
-        e->y = (e->y & ~((1u << lo) - 1)) | (uint32_t)v;
-        return 0;
-    case SL_FM: e->fl = (uint8_t)(e->fl | v << FL_MODE_SHIFT); return 0;
-    default: return 0;
-    }
+    return packable[ltype(e)] == 2 ? c->ext[e->x] : e->x;
 }
 
 /* Logical value Args[i] (i = 3: the stack id) of an event; 0 if absent. */
 static inline uint64_t A(const v1 *c, const v1ev *e, int i)
 {
-    switch (layout_of(e)[i]) {
+    unsigned sl = layout_of(e)[i];
+    switch (sl) {
+    case SL_NONE: return 0;
     case SL_G: return e->g;
     case SL_X: return (e->fl & FL_POOLX) ? c->pool[e->x] : e->x;
-    case SL_Y: return (e->fl & FL_POOLY) ? c->pool[e->y] : e->y;
-    case SL_E0: return c->ext[e->y];
-    case SL_E1: return c->ext[e->y + 1];
-    case SL_E2: return c->ext[e->y + 2];
-    case SL_E3: return c->ext[e->y + 3];
-    case SL_EW: return c->ext[e->y] | (uint64_t)c->ext[e->y + 1] << 32;
-    case SL_PH: return e->y >> (32u - packbits[e->type]);
-    case SL_PL: return e->y & ((1u << (32u - packbits[e->type])) - 1);
+    case SL_PH: return pword(c, e) >> PK_LO;
+    case SL_PL: return pword(c, e) & PK_LOMASK;
+    case SL_KA: return c->pa[pword(c, e) & PK_LOMASK];
+    case SL_KB: return c->pb[pword(c, e) & PK_LOMASK];
     case SL_FM: return (e->fl >> FL_MODE_SHIFT) & 3u;
-    default: return 0;
+    default:
+        if (sl & SL_D)
+            return c->ext[e->x + (sl & 7u)] | (uint64_t)c->ext[e->x + (sl & 7u) + 1] << 32;
+        return c->ext[e->x + (sl & 7u)];
     }
 }
 
-/* Can lv[] of a new event of type typ use layout_packed? */
-static int can_pack(unsigned typ, const uint64_t *lv)
+/* Index of pair (a, b) in the pair table: 1 and *idx, 0 when the table is
+ * full, -1 when out of memory. */
+static int pair_idx(v1 *c, uint32_t a, uint32_t b, uint32_t *idx)
 {
-    unsigned hb = packbits[typ];
-    if (!hb)
-        return 0;
-    uint64_t hi = 0, lo = 0;
-    for (int i = 0; i < 4; i++) {
-        if (layout_packed[typ][i] == SL_PH)
-            hi = lv[i];
-        else if (layout_packed[typ][i] == SL_PL)
-            lo = lv[i];
-        else if (layout_packed[typ][i] == SL_FM && lv[i] > 1)
-            return 0;
+    uint64_t key = (uint64_t)a << 32 | b;
+    uint32_t h = (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> 54); /* 10 bits */
+    uint32_t k = c->pcache[h];
+    if (k && c->pa[k - 1] == a && c->pb[k - 1] == b) {
+        *idx = k - 1;
+        return 1;
     }
-    return hi < (1u << hb) && lo < (1u << (32u - hb));
+    if (v1_map_get(&c->pairmap, key, idx)) {
+        c->pcache[h] = (uint16_t)(*idx + 1);
+        return 1;
+    }
+    if (c->npairs >= c->maxpairs)
+        return 0;
+    if (v1_map_put(&c->pairmap, key, c->npairs) < 0)
+        return -1;
+    c->pa[c->npairs] = a;
+    c->pb[c->npairs] = b;
+    *idx = c->npairs++;
+    c->pcache[h] = (uint16_t)c->npairs;
+    return 1;
 }
 
-/* Stack id: in y for most types (fast path), else wherever layout says. */
+/*
+ * Store the logical values lv[] (Args[0..2], stack) of new event e of type
+ * typ (e->g already set): packed when they fit. 0, or -1 when out of memory.
+ */
+static int store_vals(v1 *c, v1ev *e, unsigned typ, const uint64_t *lv)
+{
+    if (c->simple[typ]) { /* at most the goroutine and x (most events) */
+        unsigned gs = c->gslot[typ], xs = c->xslot[typ];
+        if (gs < 4)
+            e->g = (uint32_t)lv[gs];
+        if (xs < 4) {
+            uint64_t v = lv[xs];
+            if (v <= UINT32_MAX) {
+                e->x = (uint32_t)v;
+            } else {
+                uint32_t pi;
+                if (pool_add(c, v, &pi) < 0)
+                    return -1;
+                e->x = pi;
+                e->fl |= FL_POOLX;
+            }
+        }
+        return 0;
+    }
+    const uint8_t *pl = layout_packed[typ];
+    int packed = packable[typ] != 0 && !c->nopack;
+    uint64_t ka = 0, kb = 0;
+    for (int i = 0; i < 4 && packed; i++) {
+        switch (pl[i]) {
+        case SL_PH: packed = lv[i] < ((uint64_t)1 << (32 - PK_LO)); break;
+        case SL_PL: packed = lv[i] <= PK_LOMASK; break;
+        case SL_KA: ka = lv[i]; packed = lv[i] <= UINT32_MAX; break;
+        case SL_KB: kb = lv[i]; packed = lv[i] <= UINT32_MAX; break;
+        case SL_FM: packed = lv[i] <= 1; break;
+        case SL_NONE: break;
+        default: packed = lv[i] <= UINT32_MAX; break; /* one word */
+        }
+    }
+    uint32_t pi = 0;
+    if (packed && (layout_packed[typ][3] == SL_KB)) {
+        int r = pair_idx(c, (uint32_t)ka, (uint32_t)kb, &pi);
+        if (r < 0)
+            return -1;
+        packed = r;
+    }
+    if (packed)
+        e->fl |= FL_PACKED;
+    const uint8_t *lay = packed ? pl : layout[typ];
+    unsigned nw = packed ? (packable[typ] == 2 ? 2u : 0u) : extwords[typ];
+    if (nw) {
+        if (c->next > UINT32_MAX - 8 ||
+            v1_grow((void **)&c->ext, &c->capext, c->next + nw, sizeof *c->ext) < 0)
+            return -1;
+        e->x = (uint32_t)c->next;
+        memset(c->ext + c->next, 0, nw * sizeof *c->ext);
+        c->next += nw;
+    }
+    uint32_t pw = pi;
+    for (int i = 0; i < 4; i++) {
+        unsigned sl = lay[i];
+        uint64_t v = lv[i];
+        switch (sl) {
+        case SL_NONE: break;
+        case SL_G: e->g = (uint32_t)v; break;
+        case SL_X:
+            if (v <= UINT32_MAX) {
+                e->x = (uint32_t)v;
+            } else {
+                if (pool_add(c, v, &pi) < 0)
+                    return -1;
+                e->x = pi;
+                e->fl |= FL_POOLX;
+            }
+            break;
+        case SL_PH: pw |= (uint32_t)v << PK_LO; break;
+        case SL_PL: pw |= (uint32_t)v; break;
+        case SL_KA: case SL_KB: break;
+        case SL_FM: e->fl |= (uint8_t)(v << FL_MODE_SHIFT); break;
+        default:
+            c->ext[e->x + (sl & 7u)] = (uint32_t)v;
+            if (sl & SL_D)
+                c->ext[e->x + (sl & 7u) + 1] = (uint32_t)(v >> 32);
+            break;
+        }
+    }
+    if (packed) {
+        if (packable[typ] == 2)
+            c->ext[e->x] = pw;
+        else
+            e->x = pw;
+    }
+    return 0;
+}
+
+/* Stack id: in x for most types (fast path), else wherever layout says. */
 static inline uint32_t STKID(const v1 *c, const v1ev *e)
 {
     if (!(e->fl & (FL_PACKED | FL_LOCAL))) {
-        if (layout[e->type][3] == SL_Y)
-            return e->y;
-    } else if (e->fl & FL_PACKED) { /* every packed layout keeps the stack low */
-        return e->y & ((1u << (32u - packbits[e->type])) - 1);
+        if (layout[e->type][3] == SL_X)
+            return e->x;
+    } else if (e->fl & FL_PACKED) {
+        unsigned lt = ltype(e);
+        uint32_t w = packable[lt] == 2 ? c->ext[e->x] : e->x;
+        return layout_packed[lt][3] == SL_KB ? c->pb[w & PK_LOMASK] : w & PK_LOMASK;
     }
     return (uint32_t)A(c, e, 3);
 }
 
-/* Args value stored in x (layouts with SL_X), pool-aware. */
-static inline uint64_t XVAL(const v1 *c, const v1ev *e)
+/* Make the stack of an event 0 (its id is unknown). A stack in a pair is
+ * zeroed in the pair: every event sharing it has the same unknown id. */
+static void stack_zero(v1 *c, v1ev *e)
 {
-    return (e->fl & FL_POOLX) ? c->pool[e->x] : e->x;
+    unsigned sl = layout_of(e)[3];
+    switch (sl) {
+    case SL_NONE: break;
+    case SL_X: e->x = 0; e->fl &= ~FL_POOLX; break;
+    case SL_PL:
+        if (packable[ltype(e)] == 2)
+            c->ext[e->x] &= ~PK_LOMASK;
+        else
+            e->x &= ~PK_LOMASK;
+        break;
+    case SL_KB: c->pb[pword(c, e) & PK_LOMASK] = 0; break;
+    default:
+        c->ext[e->x + (sl & 7u)] = 0;
+        if (sl & SL_D)
+            c->ext[e->x + (sl & 7u) + 1] = 0;
+        break;
+    }
 }
 
 /* UserRegion: task, mode, name slot (the stack: STKID). */
 static inline void region_vals(const v1 *c, const v1ev *e, uint64_t *task, uint64_t *mode,
                                uint32_t *name)
 {
-    *task = XVAL(c, e);
     if (e->fl & FL_PACKED) {
+        *task = e->x >> PK_LO;
         *mode = (e->fl >> FL_MODE_SHIFT) & 3u;
-        *name = e->y >> (32u - packbits[E_REGION]);
-    } else {
-        *mode = A(c, e, 1);
-        *name = (uint32_t)A(c, e, 2);
+        *name = c->pa[e->x & PK_LOMASK];
+        return;
     }
+    *task = A(c, e, 0);
+    *mode = A(c, e, 1);
+    *name = (uint32_t)A(c, e, 2);
 }
 
 /* Dense index of goroutine id; UINT32_MAX on allocation failure. */
@@ -610,7 +799,8 @@ static tt_status parse(v1 *c)
     if (c->capev > UINT32_MAX - 2)
         c->capev = UINT32_MAX - 2;
     c->ev = v1_big_alloc(c->capev * sizeof *c->ev);
-    if (!c->ev)
+    c->tsb = malloc(((c->capev >> TSP_SHIFT) + 1) * sizeof *c->tsb);
+    if (!c->ev || !c->tsb)
         return NOMEM(c);
 
     while (off < len) {
@@ -826,23 +1016,26 @@ static tt_status parse(v1 *c)
             return tt_err_set(c->err, TT_ERR_LIMIT, evoff, "too many events");
         v1ev *e = &c->ev[c->nev];
         memset(e, 0, sizeof *e);
-        e->type = (uint8_t)typ;
+        e->type = typ;
         uint64_t lv[4] = {0, 0, 0, 0}; /* Args[0..2], stack */
         if (evdesc[typ].stack)
             lv[3] = (uint32_t)args[na - 1];
         size_t nval = na - 1 - evdesc[typ].stack; /* Args[0..] after the timestamp */
         if (typ == E_CPU_SAMPLE) {
             /* dt ignored; absolute time, P, G, stack */
-            e->ts = (int64_t)args[1];
+            if (!(c->nev & TSP_MASK))
+                c->tsb[c->nev >> TSP_SHIFT] = (int64_t)args[1];
+            if (ts_put(c, c->tsb, e, c->nev, (int64_t)args[1]) < 0)
+                return NOMEM(c);
             uint32_t p = pidx(c, (int32_t)(uint32_t)args[2]);
             if (p == UINT32_MAX && c->nprocs >= V1_MAX_PROCS)
                 return tt_err_set(c->err, TT_ERR_LIMIT, evoff, "too many Ps (more than 4096)");
             uint32_t g = gid(c, args[3]);
             if (p == UINT32_MAX || g == UINT32_MAX)
                 return NOMEM(c);
-            e->p = (uint16_t)p;
+            e->p = p;
             e->g = g;
-            e->y = (uint32_t)lv[3];
+            e->x = (uint32_t)lv[3];
             if (v1_grow((void **)&c->cpu, &c->capcpu, c->ncpu + 1, sizeof *c->cpu) < 0)
                 return NOMEM(c);
             c->cpu[c->ncpu++] = (uint32_t)c->nev;
@@ -850,8 +1043,11 @@ static tt_status parse(v1 *c)
             continue;
         }
         last_ts += args[0];
-        e->ts = (int64_t)last_ts;
-        e->p = (uint16_t)curp;
+        if (!(c->nev & TSP_MASK))
+            c->tsb[c->nev >> TSP_SHIFT] = (int64_t)last_ts;
+        if (ts_put(c, c->tsb, e, c->nev, (int64_t)last_ts) < 0)
+            return NOMEM(c);
+        e->p = curp;
         e->g = lastg;
         unsigned kinds = argkind[typ];
         for (size_t i = 0; i < nval && i < 3; i++, kinds >>= 2) {
@@ -917,20 +1113,8 @@ static tt_status parse(v1 *c)
         default:
             break;
         }
-        if (can_pack(typ, lv)) {
-            e->fl |= FL_PACKED;
-        } else if (extwords[typ]) {
-            if (c->next > UINT32_MAX - 8 ||
-                v1_grow((void **)&c->ext, &c->capext, c->next + extwords[typ], sizeof *c->ext) < 0)
-                return NOMEM(c);
-            e->y = (uint32_t)c->next;
-            memset(c->ext + c->next, 0, extwords[typ] * sizeof *c->ext);
-            c->next += extwords[typ];
-        }
-        const uint8_t *lay = layout_of(e);
-        for (int i = 0; i < 4; i++)
-            if (lay[i] != SL_NONE && store(c, e, i, lv[i]) < 0)
-                return NOMEM(c);
+        if (store_vals(c, e, typ, lv) < 0)
+            return NOMEM(c);
         c->nev++;
         if (c->nbatches)
             c->batches[c->nbatches - 1].end = (uint32_t)c->nev;
@@ -958,7 +1142,7 @@ static void state_transition(const v1 *c, const v1ev *e, gtrans *t)
 {
     switch (e->type) {
     case E_GO_CREATE:
-        *t = (gtrans){e->x, 0, 1, GS_DEAD, GS_RUNNABLE}; /* Args[0] in x */
+        *t = (gtrans){(uint32_t)A(c, e, 0), 0, 1, GS_DEAD, GS_RUNNABLE};
         return;
     case E_GO_WAITING:
     case E_GO_INSYSCALL:
@@ -966,7 +1150,7 @@ static void state_transition(const v1 *c, const v1ev *e, gtrans *t)
         return;
     case E_GO_START:
     case E_GO_START_LABEL: {
-        uint64_t s = XVAL(c, e); /* Args[1] */
+        uint64_t s = e->type == E_GO_START && !(e->fl & FL_POOLX) ? e->x : A(c, e, 1);
         *t = (gtrans){e->g, s, s + 1, GS_RUNNABLE, GS_RUNNING};
         return;
     }
@@ -989,22 +1173,34 @@ static void state_transition(const v1 *c, const v1ev *e, gtrans *t)
     case E_GO_PREEMPT:
         *t = (gtrans){e->g, SEQ_NONE, SEQ_NONE, GS_RUNNING, GS_RUNNABLE};
         return;
-    case E_GO_UNBLOCK: {
-        uint64_t s = A(c, e, 1);
-        *t = (gtrans){e->x, s, s + 1, GS_WAITING, GS_RUNNABLE};
+    case E_GO_UNBLOCK: { /* layout[] or layout_packed[] of E_GO_UNBLOCK, inline */
+        const uint32_t *w = &c->ext[e->x];
+        uint32_t g;
+        uint64_t s;
+        if (e->fl & FL_PACKED) {
+            g = w[0] >> PK_LO;
+            s = w[1];
+        } else {
+            g = w[0];
+            s = w[1] | (uint64_t)w[2] << 32;
+        }
+        *t = (gtrans){g, s, s + 1, GS_WAITING, GS_RUNNABLE};
         return;
     }
     case E_GO_SYSEXIT: {
-        uint64_t s = XVAL(c, e); /* Args[0] is the G itself */
+        uint64_t s = A(c, e, 1); /* Args[0] is the G itself */
         *t = (gtrans){e->g, s, s + 1, GS_WAITING, GS_RUNNABLE};
         return;
     }
-    case E_GO_UNBLOCK_LOCAL:
+    case E_GO_UNBLOCK_LOCAL: /* Args[0] high in the packed x, or ext[x] */
+        *t = (gtrans){(e->fl & FL_PACKED) ? e->x >> PK_LO : c->ext[e->x], SEQ_NONE, SEQ_INC,
+                      GS_WAITING, GS_RUNNABLE};
+        return;
     case E_GO_SYSEXIT_LOCAL:
-        *t = (gtrans){e->x, SEQ_NONE, SEQ_INC, GS_WAITING, GS_RUNNABLE};
+        *t = (gtrans){c->ext[e->x], SEQ_NONE, SEQ_INC, GS_WAITING, GS_RUNNABLE}; /* W(0) */
         return;
     case E_GC_START: {
-        uint64_t s = XVAL(c, e);
+        uint64_t s = A(c, e, 0);
         *t = (gtrans){G_GARBAGE, s, s + 1, GS_DEAD, GS_DEAD};
         return;
     }
@@ -1130,7 +1326,7 @@ static int64_t proc_head(v1 *c, size_t k)
 
 static int cpu_cmp(const v1 *c, uint32_t a, uint32_t b)
 {
-    return c->ev[a].ts < c->ev[b].ts;
+    return TS(c, a) < TS(c, b);
 }
 
 /* Stable merge sort of idx[0..n) by ev[].ts using tmp. */
@@ -1190,6 +1386,7 @@ static tt_status merge(v1 *c)
     size_t np = c->nprocs;
     size_t cpu_pos = 0;
     v1ev *out = v1_big_alloc(c->nev * sizeof *out);
+    int64_t *otsb = malloc(((c->nev >> TSP_SHIFT) + 1) * sizeof *otsb);
     size_t nw = c->nev / 64 + 1;
     c->mdone = calloc(nw, sizeof *c->mdone);
     c->mhalf = calloc(c->ncpu ? nw : 1, sizeof *c->mhalf);
@@ -1201,7 +1398,7 @@ static tt_status merge(v1 *c)
     tt_status st = TT_OK;
     size_t relstep = release_step(), reldone = 0, relw = 0;
     size_t relevery = relstep / sizeof(v1ev) / 2 + 1, relcnt = 0;
-    if (!out || !c->mdone || !c->mhalf || !avail || !heap || !tmp) {
+    if (!out || !otsb || !c->mdone || !c->mhalf || !avail || !heap || !tmp) {
         st = NOMEM(c);
         goto out;
     }
@@ -1255,7 +1452,7 @@ static tt_status merge(v1 *c)
                 continue;
             }
             avail[i--] = avail[--navail];
-            heap_push(heap, &nheap, (v1heap_ent){e->ts, (uint32_t)k, (uint32_t)h});
+            heap_push(heap, &nheap, (v1heap_ent){TS(c, (size_t)h), (uint32_t)k, (uint32_t)h});
         }
         /* Go rescans every waiting P for every event. That is exact (it
          * decides the order of equal timestamps) and cheap for real traces,
@@ -1314,7 +1511,14 @@ static tt_status merge(v1 *c)
                             c->nev);
             goto out;
         }
-        out[nout++] = *e;
+        out[nout] = *e;
+        if (!(nout & TSP_MASK))
+            otsb[nout >> TSP_SHIFT] = f.ts;
+        if (ts_put(c, otsb, &out[nout], nout, f.ts) < 0) {
+            st = NOMEM(c);
+            goto out;
+        }
+        nout++;
         merge_done(c, f.idx, f.proc == np);
         if (relstep && ++relcnt >= relevery) {
             /* nothing reads an event before word relw again */
@@ -1348,10 +1552,13 @@ out:
     free(tmp);
     if (st != TT_OK) {
         v1_big_free(out, c->nev * sizeof *out);
+        free(otsb);
         return st;
     }
     v1_big_free(c->ev, c->capev * sizeof *c->ev);
     c->ev = out;
+    free(c->tsb);
+    c->tsb = otsb;
     c->capev = c->nev;
     return TT_OK;
 }
@@ -1379,18 +1586,19 @@ static tt_status retime(v1 *c)
     size_t n = c->nev;
     uint32_t *moved = NULL; /* positions, increasing */
     size_t k = 0, capmoved = 0;
-    int64_t prev = n ? ev[0].ts : 0; /* merged (emission) time of the previous event */
+    int64_t prev = n ? TS(c, 0) : 0; /* merged (emission) time of the previous event */
     for (size_t i = 0; i < n; i++) {
         v1ev *e = &ev[i];
-        if (e->ts < prev) {
+        int64_t ts = TS(c, i);
+        if (ts < prev) {
             free(moved);
             return tt_err_set(c->err, TT_ERR_ORDER, c->len,
                               "time stamps out of order (%s after %s, event %zu)",
                               evdesc[e->type].name, evdesc[ev[i - 1].type].name, i);
         }
-        prev = e->ts;
+        prev = ts;
         if (e->type == E_GO_SYSBLOCK || e->type == E_GO_INSYSCALL) {
-            c->gs[e->g].sysblock = e->ts;
+            c->gs[e->g].sysblock = ts;
         } else if (e->type == E_GO_SYSEXIT) {
             int64_t rts = (int64_t)A(c, e, 2);
             if (rts == 0)
@@ -1406,8 +1614,8 @@ static tt_status retime(v1 *c)
                                   "time stamps out of order (syscall exit of goroutine %llu)",
                                   (unsigned long long)c->gs[e->g].id);
             }
-            e->ts = rts;
-            if (v1_grow((void **)&moved, &capmoved, k + 1, sizeof *moved) < 0) {
+            if (ts_put(c, c->tsb, e, i, rts) < 0 ||
+                v1_grow((void **)&moved, &capmoved, k + 1, sizeof *moved) < 0) {
                 free(moved);
                 return NOMEM(c);
             }
@@ -1417,15 +1625,18 @@ static tt_status retime(v1 *c)
     if (k) {
         /* Stable sort by time. Unmoved events are still sorted: take the moved
          * ones out, sort them (stable), and merge back from the end by (time,
-         * old position). */
+         * old position). Records moved to another position get their time
+         * stored again (it is relative to the page). */
         v1ev *b = malloc(k * sizeof *b);
+        int64_t *bts = malloc(k * sizeof *bts);
         uint32_t *ix = malloc(k * sizeof *ix), *tmp = malloc(k * sizeof *tmp);
-        if (!b || !ix || !tmp) {
-            free(b), free(ix), free(tmp), free(moved);
+        if (!b || !bts || !ix || !tmp) {
+            free(b), free(bts), free(ix), free(tmp), free(moved);
             return NOMEM(c);
         }
         for (size_t j = 0; j < k; j++) {
             b[j] = ev[moved[j]];
+            bts[j] = TS(c, moved[j]);
             ix[j] = (uint32_t)j;
         }
         for (size_t width = 1; width < k; width *= 2) {
@@ -1434,7 +1645,7 @@ static tt_status retime(v1 *c)
                 size_t hi = lo + 2 * width < k ? lo + 2 * width : k;
                 size_t i = lo, j = mid, o = lo;
                 while (i < mid && j < hi)
-                    tmp[o++] = b[ix[j]].ts < b[ix[i]].ts ? ix[j++] : ix[i++];
+                    tmp[o++] = bts[ix[j]] < bts[ix[i]] ? ix[j++] : ix[i++];
                 while (i < mid)
                     tmp[o++] = ix[i++];
                 while (j < hi)
@@ -1442,37 +1653,56 @@ static tt_status retime(v1 *c)
             }
             memcpy(ix, tmp, k * sizeof *ix);
         }
+        int nomem = 0;
         size_t w = 0, m = 0;
         for (size_t i = 0; i < n; i++) {
             if (m < k && moved[m] == i) {
                 m++;
                 continue;
             }
-            ev[w++] = ev[i];
+            if (((w ^ i) >> TSP_SHIFT) == 0) { /* same page, same base */
+                ev[w] = ev[i];
+            } else {
+                int64_t t = TS(c, i);
+                ev[w] = ev[i];
+                nomem |= ts_put(c, c->tsb, &ev[w], w, t);
+            }
+            w++;
         }
         /* A = ev[0..w); A[j] was at old position j + #{m : moved[m] - m <= j} */
         size_t cnt = k, ib = k, ia = w, out = n;
         while (ib > 0) {
             int take_b;
+            int64_t tb = bts[ix[ib - 1]];
             if (ia == 0) {
                 take_b = 1;
             } else {
                 size_t j = ia - 1;
                 while (cnt > 0 && moved[cnt - 1] - (cnt - 1) > j)
                     cnt--;
-                const v1ev *bb = &b[ix[ib - 1]];
                 uint64_t pa = j + cnt, pb = moved[ix[ib - 1]];
-                take_b = bb->ts > ev[j].ts || (bb->ts == ev[j].ts && pb > pa);
+                int64_t ta = TS(c, j);
+                take_b = tb > ta || (tb == ta && pb > pa);
             }
             if (take_b) {
                 ev[--out] = b[ix[--ib]];
-            } else {
+                nomem |= ts_put(c, c->tsb, &ev[out], out, tb);
+            } else if ((((out - 1) ^ (ia - 1)) >> TSP_SHIFT) == 0) {
                 ev[--out] = ev[--ia];
+            } else {
+                int64_t t = TS(c, ia - 1);
+                ev[--out] = ev[--ia];
+                nomem |= ts_put(c, c->tsb, &ev[out], out, t);
             }
         }
         free(b);
+        free(bts);
         free(ix);
         free(tmp);
+        if (nomem) {
+            free(moved);
+            return NOMEM(c);
+        }
     }
     free(moved);
     return TT_OK;
@@ -1491,19 +1721,19 @@ static inline unsigned long long graw(const v1 *c, uint32_t g)
     return (unsigned long long)c->gs[g].id;
 }
 
-static tt_status check_running(v1 *c, const v1ev *e, int allow_g0)
+static tt_status check_running(v1 *c, const v1ev *e, int64_t ets, int allow_g0)
 {
     const char *name = evdesc[e->type].name;
     if (c->gs[e->g].state != GS_RUNNING)
         return tt_err_set(c->err, TT_ERR_ORDER, c->len, "g %llu is not running while %s (time %lld)",
-                          graw(c, e->g), name, (long long)e->ts);
+                          graw(c, e->g), name, (long long)ets);
     if (c->procs[e->p].rung != e->g)
         return tt_err_set(c->err, TT_ERR_ORDER, c->len,
                           "p %lld is not running g %llu while %s (time %lld)",
-                          (long long)ev_pid(c, e), graw(c, e->g), name, (long long)e->ts);
+                          (long long)ev_pid(c, e), graw(c, e->g), name, (long long)ets);
     if (!allow_g0 && e->g == 0)
         return tt_err_set(c->err, TT_ERR_ORDER, c->len, "g 0 did %s (time %lld)", name,
-                          (long long)e->ts);
+                          (long long)ets);
     return TT_OK;
 }
 
@@ -1525,19 +1755,28 @@ static tt_status check(v1 *c)
     }
     c->gs[0].state = GS_RUNNING;
     c->gs[0].exists = 1;
-    int64_t min = c->nev ? c->ev[0].ts : 0;
+    int64_t min = c->nev ? TS(c, 0) : 0;
     double f = 1e9 / (double)c->freq;
     for (size_t i = 0; i < c->nev; i++) {
         v1ev *e = &c->ev[i];
-        /* ticks -> ns; timer and syscall events to their fake Ps */
-        e->ts = go_f2i((double)(int64_t)((uint64_t)e->ts - (uint64_t)min) * f);
+        if (!(i & TSP_MASK)) {
+            /* ticks -> ns, a page at a time (its base changes) */
+            size_t pe = i + TSP_MASK + 1 < c->nev ? i + TSP_MASK + 1 : c->nev;
+            for (size_t j = i; j < pe; j++)
+                c->tsv[j - i] = go_f2i((double)(int64_t)((uint64_t)TS(c, j) - (uint64_t)min) * f);
+            c->tsb[i >> TSP_SHIFT] = c->tsv[0];
+            for (size_t j = i; j < pe; j++)
+                if (ts_put(c, c->tsb, &c->ev[j], j, c->tsv[j - i]) < 0)
+                    return NOMEM(c);
+        }
+        /* timer and syscall events to their fake Ps */
         if (e->type == E_GO_UNBLOCK && c->gs[e->g].timer)
             set_fake(e, FK_TIMER);
         if (e->type == E_GO_SYSEXIT)
             set_fake(e, FK_SYSCALL);
         v1g *g = &c->gs[e->g];
         v1proc *p = &c->procs[e->p];
-        long long ts = (long long)e->ts;
+        long long ts = (long long)c->tsv[i & TSP_MASK];
         switch (e->type) {
         case E_PROC_START:
             if (p->running)
@@ -1602,7 +1841,7 @@ static tt_status check(v1 *c)
             g->lastev = e->type;
             break;
         case E_GO_CREATE: {
-            CHK(check_running(c, e, 1));
+            CHK(check_running(c, e, ts, 1));
             v1g *ng = &c->gs[(uint32_t)A(c, e, 0)];
             if (ng->exists)
                 BAD("g %llu already exists (time %lld)", graw(c, (uint32_t)A(c, e, 0)), ts);
@@ -1625,7 +1864,7 @@ static tt_status check(v1 *c)
             break;
         case E_GO_END:
         case E_GO_STOP:
-            CHK(check_running(c, e, 0));
+            CHK(check_running(c, e, ts, 0));
             g->state = GS_DEAD;
             p->rung = 0;
             if (e->type == E_GO_END) {
@@ -1639,7 +1878,7 @@ static tt_status check(v1 *c)
             break;
         case E_GO_SCHED:
         case E_GO_PREEMPT:
-            CHK(check_running(c, e, 0));
+            CHK(check_running(c, e, ts, 0));
             g->state = GS_RUNNABLE;
             p->rung = 0;
             g->lastev = e->type;
@@ -1660,11 +1899,11 @@ static tt_status check(v1 *c)
             break;
         }
         case E_GO_SYSCALL:
-            CHK(check_running(c, e, 0));
+            CHK(check_running(c, e, ts, 0));
             g->lastev = e->type;
             break;
         case E_GO_SYSBLOCK:
-            CHK(check_running(c, e, 0));
+            CHK(check_running(c, e, ts, 0));
             g->state = GS_WAITING;
             p->rung = 0;
             break;
@@ -1683,7 +1922,7 @@ static tt_status check(v1 *c)
         case E_GO_BLOCK_COND:
         case E_GO_BLOCK_NET:
         case E_GO_BLOCK_GC:
-            CHK(check_running(c, e, 0));
+            CHK(check_running(c, e, ts, 0));
             g->state = GS_WAITING;
             g->lastev = e->type;
             p->rung = 0;
@@ -1752,7 +1991,7 @@ static tt_status check(v1 *c)
         if (evdesc[ltype(e)].stack && STKID(c, e) != 0) {
             uint32_t si;
             if (!v1_idx_get(&c->stkmap, STKID(c, e), &si))
-                store(c, e, 3, 0); /* unknown stack */
+                stack_zero(c, e); /* unknown stack */
         }
     }
     return TT_OK;
@@ -1930,7 +2169,7 @@ static tt_status convert(v1 *c)
         o = zero_ev;
         o.kind = TT_EV_SYNC;
         o.type = W_SYNC;
-        o.time = c->ev[0].ts - 1;
+        o.time = TS(c, 0) - 1;
         o.m = o.p = o.g = TT_NO_ID;
         o.arg[0] = 1;
         CHK(deliver(c, &o));
@@ -1951,12 +2190,13 @@ static tt_status convert(v1 *c)
             relnext = ((relbase + (i + 1) * sizeof *c->ev) & ~(uintptr_t)(relstep - 1)) + relstep;
         }
         const v1ev *e = &c->ev[i];
+        int64_t ets = TS(c, i);
         v1proc *pr = &c->procs[e->p];
         unsigned fk = get_fake(e);
         int64_t P = ev_pid(c, e);
         int64_t G = (int64_t)c->gs[e->g].id;
         o = zero_ev;
-        o.time = e->ts;
+        o.time = ets;
         o.p = P;
         o.g = G == 0 ? TT_NO_ID : G;
         o.m = TT_NO_ID;
@@ -1976,7 +2216,7 @@ static tt_status convert(v1 *c)
                         continue;
                     g->preinit = 0;
                     o = zero_ev;
-                    o.time = e->ts;
+                    o.time = ets;
                     o.m = o.p = o.g = TT_NO_ID;
                     o.flags = TT_EVF_SYNTH;
                     transition(&o, W_GO_STATUS, TT_RES_GOROUTINE, (int64_t)g->id,
@@ -2111,7 +2351,7 @@ static tt_status convert(v1 *c)
             o.id = G;
             o.from = o.to = 0;
             o.flags = 0;
-            o.time = e->ts;
+            o.time = ets;
             o.name = str_of(c, (uint32_t)A(c, e, 2));
             break;
         case E_GO_END:
@@ -2158,7 +2398,7 @@ static tt_status convert(v1 *c)
             STK(stack_of(c, STKID(c, e)));
             o.tstack = o.stack;
             CHK(deliver(c, &o));
-            o.time = e->ts + 1;
+            o.time = ets + 1;
             o.stack = o.tstack = 0;
             o.flags = TT_EVF_SYNTH;
             transition(&o, W_SYSCALL_END, TT_RES_GOROUTINE, G, TT_GS_SYSCALL, TT_GS_RUNNING);
@@ -2265,6 +2505,7 @@ static tt_status convert(v1 *c)
 
 _Thread_local size_t tt_v1_release_step = (size_t)2 << 20;
 _Thread_local size_t tt_v1_released;
+_Thread_local unsigned tt_v1_test_wide;
 
 static void v1_free(v1 *c)
 {
@@ -2289,6 +2530,8 @@ static void v1_free(v1 *c)
     v1_map_free(&c->taskmap);
     free(c->tasks);
     free(c->preinit);
+    free(c->tsb);
+    v1_map_free(&c->pairmap);
 }
 
 tt_status tt_load_v1(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
@@ -2310,6 +2553,27 @@ tt_status tt_load_v1(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
     c->sink = sink;
     c->err = err;
     c->freeregion = UINT32_MAX;
+    c->dts_min = DTS_MIN;
+    c->dts_max = DTS_MAX;
+    c->maxpairs = V1_MAX_PAIRS;
+    for (unsigned t = 0; t < E_COUNT; t++) {
+        c->simple[t] = !packable[t] && !extwords[t];
+        c->gslot[t] = c->xslot[t] = 4;
+        for (unsigned i = 0; i < 4; i++) {
+            if (layout[t][i] == SL_G)
+                c->gslot[t] = (uint8_t)i;
+            else if (layout[t][i] == SL_X)
+                c->xslot[t] = (uint8_t)i;
+            else if (layout[t][i] != SL_NONE)
+                c->simple[t] = 0;
+        }
+    }
+    if (tt_v1_test_wide & TT_V1_WIDE_TS)
+        c->dts_min = c->dts_max = 0;
+    if (tt_v1_test_wide & TT_V1_WIDE_NOPACK)
+        c->nopack = 1;
+    if (tt_v1_test_wide & TT_V1_WIDE_PAIRS)
+        c->maxpairs = 1;
     if (res) {
         memset(res, 0, sizeof *res);
         res->go_minor = minor;

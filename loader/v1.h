@@ -21,4 +21,12 @@ extern _Thread_local size_t tt_v1_release_step;
 /* Bytes of the event array released by the last tt_load_v1 of this thread. */
 extern _Thread_local size_t tt_v1_released;
 
+/* Tests: make the loader take its slow paths for values the compact record
+ * holds inline (the output must not change). TT_V1_WIDE_TS: every timestamp
+ * not equal to its page's base goes to the pool; TT_V1_WIDE_NOPACK: no
+ * packed forms (extension words for every multi-value event);
+ * TT_V1_WIDE_PAIRS: a pair table of one entry. 0 = normal. */
+enum { TT_V1_WIDE_TS = 1, TT_V1_WIDE_NOPACK = 2, TT_V1_WIDE_PAIRS = 4 };
+extern _Thread_local unsigned tt_v1_test_wide;
+
 #endif

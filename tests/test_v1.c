@@ -207,18 +207,28 @@ static void rec_free(rec *r)
     memset(r, 0, sizeof *r);
 }
 
+/* The loader's slow paths for what the compact record holds inline (see
+ * tt_v1_test_wide): every expected text is checked with each of them too. */
+static const unsigned wide_modes[] = {0, TT_V1_WIDE_TS, TT_V1_WIDE_NOPACK, TT_V1_WIDE_PAIRS,
+                                      TT_V1_WIDE_TS | TT_V1_WIDE_NOPACK | TT_V1_WIDE_PAIRS};
+#define NWIDE (sizeof wide_modes / sizeof wide_modes[0])
+
 static void expect_text(const v1gen *g, const char *name, const char *want)
 {
-    rec r;
-    tt_err err;
-    tt_status st = load(g, name, &r, &err);
-    if (st != TT_OK)
-        fail_msg("%s: load failed: %s", name, err.msg);
-    if (strcmp(r.text, want) != 0) {
-        print_message("---- got\n%s---- want\n%s----\n", r.text, want);
-        fail_msg("%s: output differs", name);
+    for (size_t m = 0; m < NWIDE; m++) {
+        rec r;
+        tt_err err;
+        tt_v1_test_wide = wide_modes[m];
+        tt_status st = load(g, name, &r, &err);
+        tt_v1_test_wide = 0;
+        if (st != TT_OK)
+            fail_msg("%s (wide mode %u): load failed: %s", name, wide_modes[m], err.msg);
+        if (strcmp(r.text, want) != 0) {
+            print_message("---- got\n%s---- want\n%s----\n", r.text, want);
+            fail_msg("%s (wide mode %u): output differs", name, wide_modes[m]);
+        }
+        rec_free(&r);
     }
-    rec_free(&r);
 }
 
 static uint64_t expect_error(const v1gen *g, const char *name, tt_status code,
@@ -237,6 +247,16 @@ static uint64_t expect_error(const v1gen *g, const char *name, tt_status code,
     assert_int_equal(r.n, 0); /* nothing delivered before an error */
     assert_true(err.offset <= g->len);
     rec_free(&r);
+    for (size_t m = 1; m < NWIDE; m++) { /* the same error in the wide modes */
+        tt_err errw;
+        tt_v1_test_wide = wide_modes[m];
+        tt_status stw = load(g, name, &r, &errw);
+        tt_v1_test_wide = 0;
+        if (stw != st || strcmp(errw.msg, err.msg) != 0 || errw.offset != err.offset)
+            fail_msg("%s (wide mode %u): error \"%s\", want \"%s\"", name, wide_modes[m],
+                     errw.msg, err.msg);
+        rec_free(&r);
+    }
     return err.offset;
 }
 
@@ -1097,6 +1117,210 @@ static void test_wide_values(void **st)
     v1gen_free(&g);
 }
 
+/* Values at the edges of the record's packed forms: task ids of 20 bits and
+ * one more, stack ids of 12 bits and one more (both defined, so that a wrong
+ * one shows), a new goroutine's stack id beyond 32 bits, and timestamps
+ * that do not fit the record's 38-bit offsets (gaps of 2^38 ticks, a
+ * syscall exit's real time and CPU samples far from their batch). */
+static void build_packed_limits(v1gen *g)
+{
+    const uint64_t t1 = ((uint64_t)1 << 20) - 1, t2 = (uint64_t)1 << 20, gap = (uint64_t)1 << 38;
+    prelude(g, 21, 100);
+    EV(g, GO_CREATE, 1, 2, 4096, 4095);
+    EV(g, GO_CREATE, 1, 3, ((uint64_t)1 << 32) + 4096, 4096);
+    EV(g, TASK_CREATE, 1, t1, 0, 1, 4095);
+    EV(g, TASK_CREATE, gap, t2, t1, 3, 4096);
+    EV(g, USER_REGION, 1, t1, 0, 1, 4095);
+    EV(g, USER_REGION, 1, t2, 0, 3, 4096);
+    v1gen_log(g, 1, t2, 1, 4096, "m");
+    v1gen_log(g, gap, t1, 3, 4095, "n");
+    EV(g, USER_REGION, 1, t2, 1, 3, 4096);
+    EV(g, USER_REGION, 1, t1, 1, 1, 4095);
+    EV(g, TASK_END, 1, t2, 4096);
+    EV(g, TASK_END, 1, t1, 4095);
+    EV(g, GO_BLOCK_SEND, 1, 4096); /* g1 waits */
+    EV(g, GO_START, 1, 2, 1);
+    EV(g, GO_UNBLOCK_LOCAL, gap, 1, 4096);
+    EV(g, GO_SYSCALL, 1, 4095);
+    EV(g, GO_BLOCK_RECV, 1, 4095); /* g2 waits */
+    EV(g, GO_START_LOCAL, 1, 1);
+    EV(g, GO_UNBLOCK_LOCAL, 1, 2, 4095);
+    EV(g, GO_SCHED, 1, 4096);
+    EV(g, CPU_SAMPLE, 0, 100 + 5 * gap, 0, 1, 4095);
+    EV(g, CPU_SAMPLE, 0, 100 + gap / 2, 0, 1, 4096);
+    uint64_t f1[] = {0x1234, 1, 2, 7}, f2[] = {0x5678, 3, 2, 9};
+    v1gen_stack(g, 4095, 1, f1);
+    v1gen_stack(g, 4096, 1, f2);
+    symbols(g);
+    v1gen_freq(g, 1000000000);
+}
+
+static void test_packed_limits(void **st)
+{
+    (void)st;
+    v1gen g;
+    build_packed_limits(&g);
+    expect_text(&g, "packed_limits",
+    "M=-1 P=-1 G=-1 Sync Time=-1 N=1\n"
+    "M=1 P=0 G=-1 StateTransition Time=0 ProcID=0 Undetermined->Running Reason=\"\"\n"
+    "M=1 P=0 G=1 StateTransition Time=1 GoID=1 Undetermined->Running Reason=\"\"\n"
+    "M=1 P=0 G=1 StateTransition Time=2 GoID=2 NotExist->Runnable Reason=\"\"\n"
+    "TransitionStack=\n"
+    "\tmain.worker @ 0x5678\n"
+    "\t\t/src/main.go:9\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.main @ 0x1234\n"
+    "\t\t/src/main.go:7\n"
+    "\n"
+    "M=1 P=0 G=1 StateTransition Time=3 GoID=3 NotExist->Runnable Reason=\"\"\n"
+    "TransitionStack=\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.worker @ 0x5678\n"
+    "\t\t/src/main.go:9\n"
+    "\n"
+    "M=1 P=0 G=1 TaskBegin Time=4 ID=1048575 Parent=18446744073709551615 Type=\"main.main\"\n"
+    "Stack=\n"
+    "\tmain.main @ 0x1234\n"
+    "\t\t/src/main.go:7\n"
+    "\n"
+    "M=-1 P=0 G=1 StackSample Time=137438953472\n"
+    "Stack=\n"
+    "\tmain.worker @ 0x5678\n"
+    "\t\t/src/main.go:9\n"
+    "\n"
+    "M=1 P=0 G=1 TaskBegin Time=274877906947 ID=1048576 Parent=1048575 Type=\"main.worker\"\n"
+    "Stack=\n"
+    "\tmain.worker @ 0x5678\n"
+    "\t\t/src/main.go:9\n"
+    "\n"
+    "M=1 P=0 G=1 RegionBegin Time=274877906948 Task=1048575 Type=\"main.main\"\n"
+    "Stack=\n"
+    "\tmain.main @ 0x1234\n"
+    "\t\t/src/main.go:7\n"
+    "\n"
+    "M=1 P=0 G=1 RegionBegin Time=274877906949 Task=1048576 Type=\"main.worker\"\n"
+    "Stack=\n"
+    "\tmain.worker @ 0x5678\n"
+    "\t\t/src/main.go:9\n"
+    "\n"
+    "M=1 P=0 G=1 Log Time=274877906950 Task=1048576 Category=\"main.main\" Message=\"m\"\n"
+    "Stack=\n"
+    "\tmain.worker @ 0x5678\n"
+    "\t\t/src/main.go:9\n"
+    "\n"
+    "M=1 P=0 G=1 Log Time=549755813894 Task=1048575 Category=\"main.worker\" Message=\"n\"\n"
+    "Stack=\n"
+    "\tmain.main @ 0x1234\n"
+    "\t\t/src/main.go:7\n"
+    "\n"
+    "M=1 P=0 G=1 RegionEnd Time=549755813895 Task=1048576 Type=\"main.worker\"\n"
+    "Stack=\n"
+    "\tmain.worker @ 0x5678\n"
+    "\t\t/src/main.go:9\n"
+    "\n"
+    "M=1 P=0 G=1 RegionEnd Time=549755813896 Task=1048575 Type=\"main.main\"\n"
+    "Stack=\n"
+    "\tmain.main @ 0x1234\n"
+    "\t\t/src/main.go:7\n"
+    "\n"
+    "M=1 P=0 G=1 TaskEnd Time=549755813897 ID=1048576 Parent=1048575 Type=\"main.worker\"\n"
+    "Stack=\n"
+    "\tmain.worker @ 0x5678\n"
+    "\t\t/src/main.go:9\n"
+    "\n"
+    "M=1 P=0 G=1 TaskEnd Time=549755813898 ID=1048575 Parent=0 Type=\"main.main\"\n"
+    "Stack=\n"
+    "\tmain.main @ 0x1234\n"
+    "\t\t/src/main.go:7\n"
+    "\n"
+    "M=1 P=0 G=1 StateTransition Time=549755813899 GoID=1 Running->Waiting Reason=\"chan send\"\n"
+    "TransitionStack=\n"
+    "\tmain.worker @ 0x5678\n"
+    "\t\t/src/main.go:9\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.worker @ 0x5678\n"
+    "\t\t/src/main.go:9\n"
+    "\n"
+    "M=1 P=0 G=2 StateTransition Time=549755813900 GoID=2 Runnable->Running Reason=\"\"\n"
+    "M=1 P=0 G=2 StateTransition Time=824633720844 GoID=1 Waiting->Runnable Reason=\"\"\n"
+    "Stack=\n"
+    "\tmain.worker @ 0x5678\n"
+    "\t\t/src/main.go:9\n"
+    "\n"
+    "M=1 P=0 G=2 StateTransition Time=824633720845 GoID=2 Running->Syscall Reason=\"\"\n"
+    "TransitionStack=\n"
+    "\tmain.main @ 0x1234\n"
+    "\t\t/src/main.go:7\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.main @ 0x1234\n"
+    "\t\t/src/main.go:7\n"
+    "\n"
+    "M=1 P=0 G=2 StateTransition Time=824633720846 GoID=2 Syscall->Running Reason=\"\"\n"
+    "M=1 P=0 G=2 StateTransition Time=824633720847 GoID=2 Running->Waiting Reason=\"chan receive\"\n"
+    "TransitionStack=\n"
+    "\tmain.main @ 0x1234\n"
+    "\t\t/src/main.go:7\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.main @ 0x1234\n"
+    "\t\t/src/main.go:7\n"
+    "\n"
+    "M=1 P=0 G=1 StateTransition Time=824633720848 GoID=1 Runnable->Running Reason=\"\"\n"
+    "M=1 P=0 G=1 StateTransition Time=824633720849 GoID=2 Waiting->Runnable Reason=\"\"\n"
+    "Stack=\n"
+    "\tmain.main @ 0x1234\n"
+    "\t\t/src/main.go:7\n"
+    "\n"
+    "M=1 P=0 G=1 StateTransition Time=824633720850 GoID=1 Running->Runnable Reason=\"runtime.Gosched\"\n"
+    "TransitionStack=\n"
+    "\tmain.worker @ 0x5678\n"
+    "\t\t/src/main.go:9\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.worker @ 0x5678\n"
+    "\t\t/src/main.go:9\n"
+    "\n"
+    "M=-1 P=0 G=1 StackSample Time=1374389534720\n"
+    "Stack=\n"
+    "\tmain.main @ 0x1234\n"
+    "\t\t/src/main.go:7\n"
+    "\n"
+    "M=-1 P=-1 G=-1 Sync Time=1374389534721 N=2\n");
+    v1gen_free(&g);
+}
+
+/* More distinct (string, stack) pairs than the pair table holds: the events
+ * after it is full take extension words. */
+static void test_pair_table_full(void **st)
+{
+    (void)st;
+    v1gen g;
+    prelude(&g, 21, 100);
+    for (uint64_t k = 0; k < 5000; k++) {
+        char name[16];
+        snprintf(name, sizeof name, "r%llu", (unsigned long long)k);
+        v1gen_string(&g, 100 + k, name);
+        EV(&g, USER_REGION, 1, k, 0, 100 + k, 1 + k % 2);
+        EV(&g, USER_REGION, 1, k, 1, 100 + k, 1 + k % 2);
+    }
+    symbols(&g);
+    v1gen_freq(&g, 1000000000);
+    rec r;
+    tt_err err;
+    assert_int_equal(load(&g, "pair_table_full", &r, &err), TT_OK);
+    const char *last = "G=1 RegionEnd Time=10001 Task=4999 Type=\"r4999\"\nStack=\n"
+                       "\tmain.worker @ 0x402000\n";
+    if (!strstr(r.text, last))
+        fail_msg("output lacks \"%s\": %s", last, r.text + r.len - 400);
+    expect_text(&g, "pair_table_full", r.text);
+    rec_free(&r);
+    v1gen_free(&g);
+}
+
 /* ---- malformed input ------------------------------------------------------------- */
 
 static void small(v1gen *g, int minor)
@@ -1413,6 +1637,15 @@ static void expect_release_same(const uint8_t *buf, size_t len, int minor, size_
     assert_true(rel1 >= rel2);
     if (strcmp(want, pg) != 0 || strcmp(want, big) != 0)
         fail_msg("output differs when the event array is released while loading");
+    for (size_t m = 1; m < NWIDE; m++) {
+        size_t relw;
+        tt_v1_test_wide = wide_modes[m];
+        char *w = load_step(buf, len, minor, 1, &relw);
+        tt_v1_test_wide = 0;
+        if (strcmp(want, w) != 0)
+            fail_msg("output differs in wide mode %u", wide_modes[m]);
+        free(w);
+    }
     if (has && !strstr(want, has))
         fail_msg("output lacks \"%s\"", has);
     free(want);
@@ -1529,6 +1762,8 @@ int main(void)
         cmocka_unit_test(test_ordering_preconditions),
         cmocka_unit_test(test_sysexit_times),
         cmocka_unit_test(test_wide_values),
+        cmocka_unit_test(test_packed_limits),
+        cmocka_unit_test(test_pair_table_full),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_truncation_and_corruption),
         cmocka_unit_test(test_sink_stop),
