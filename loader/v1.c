@@ -16,7 +16,8 @@
  *   2. merge    frontier of ready batch heads, smallest timestamp first; each
  *               chosen event is copied out, the parsed array released behind
  *   3. retime   order check, GoSysExit real times, stable re-sort
- *   4. check    ticks to ns, state validation (fake Ps for GC/syscall/timer/netpoll)
+ *   4. check    state validation (fake Ps for GC/syscall/timer/netpoll); from
+ *               here on times are read in ns (the record keeps ticks)
  *   5. convert  v2-model events to the sink, Sync first and last; the array
  *               is released behind the cursor
  * Nothing reaches the sink before passes 1-4 succeed: like Go, an old trace
@@ -154,9 +155,9 @@ enum { FK_NONE, FK_TIMER, FK_NETPOLL, FK_SYSCALL, FK_GC };
  *
  * The timestamp is relative to the first timestamp written to its page of
  * 4096 events (tsb[], one per page of each array): 38 bits signed, +-2^37
- * ticks, or ns once check() has converted them (2 minutes), within one page
- * of consecutive events; a value that does
- * not fit goes to the side pool (FL_WTS, dts is then the pool index).
+ * ticks within one page of consecutive events (ticks are converted to ns
+ * when read, NS()); a value that does not fit goes to the side pool
+ * (FL_WTS, dts is then the pool index).
  * Copying a record to another position must re-store its time (ts_put).
  *
  * Go's Args[0..2] and the stack id are stored according to layout[] below:
@@ -356,7 +357,9 @@ typedef struct v1 {
     v1ev *ev;
     size_t nev, capev;
     int64_t *tsb; /* per page of ev: timestamp base */
-    int64_t tsv[(size_t)1 << TSP_SHIFT]; /* check: the times of a page */
+    /* check, convert: ns = (ticks - tsmin) * tsf, computed when read */
+    int64_t tsmin;
+    double tsf;
     uint64_t *pool;
     size_t npool, cappool;
     uint32_t *ext;
@@ -1579,7 +1582,7 @@ static inline unsigned get_fake(const v1ev *e)
 }
 
 /* On the events in merged order: check the order, move GoSysExit events to
- * their real exit time (stable re-sort). check() then converts ticks to ns. */
+ * their real exit time (stable re-sort). check() and convert() read them in ns. */
 static tt_status retime(v1 *c)
 {
     v1ev *ev = c->ev;
@@ -1710,6 +1713,12 @@ static tt_status retime(v1 *c)
 
 /* ---- pass 4: check ------------------------------------------------------------- */
 
+/* Time of event i in ns (the record keeps ticks; set up by check()). */
+static inline int64_t NS(const v1 *c, size_t i)
+{
+    return go_f2i((double)(int64_t)((uint64_t)TS(c, i) - (uint64_t)c->tsmin) * c->tsf);
+}
+
 static inline int64_t ev_pid(const v1 *c, const v1ev *e)
 {
     unsigned fk = get_fake(e);
@@ -1755,20 +1764,10 @@ static tt_status check(v1 *c)
     }
     c->gs[0].state = GS_RUNNING;
     c->gs[0].exists = 1;
-    int64_t min = c->nev ? TS(c, 0) : 0;
-    double f = 1e9 / (double)c->freq;
+    c->tsmin = c->nev ? TS(c, 0) : 0;
+    c->tsf = 1e9 / (double)c->freq;
     for (size_t i = 0; i < c->nev; i++) {
         v1ev *e = &c->ev[i];
-        if (!(i & TSP_MASK)) {
-            /* ticks -> ns, a page at a time (its base changes) */
-            size_t pe = i + TSP_MASK + 1 < c->nev ? i + TSP_MASK + 1 : c->nev;
-            for (size_t j = i; j < pe; j++)
-                c->tsv[j - i] = go_f2i((double)(int64_t)((uint64_t)TS(c, j) - (uint64_t)min) * f);
-            c->tsb[i >> TSP_SHIFT] = c->tsv[0];
-            for (size_t j = i; j < pe; j++)
-                if (ts_put(c, c->tsb, &c->ev[j], j, c->tsv[j - i]) < 0)
-                    return NOMEM(c);
-        }
         /* timer and syscall events to their fake Ps */
         if (e->type == E_GO_UNBLOCK && c->gs[e->g].timer)
             set_fake(e, FK_TIMER);
@@ -1776,7 +1775,7 @@ static tt_status check(v1 *c)
             set_fake(e, FK_SYSCALL);
         v1g *g = &c->gs[e->g];
         v1proc *p = &c->procs[e->p];
-        long long ts = (long long)c->tsv[i & TSP_MASK];
+        long long ts = (long long)NS(c, i);
         switch (e->type) {
         case E_PROC_START:
             if (p->running)
@@ -2169,7 +2168,7 @@ static tt_status convert(v1 *c)
         o = zero_ev;
         o.kind = TT_EV_SYNC;
         o.type = W_SYNC;
-        o.time = TS(c, 0) - 1;
+        o.time = NS(c, 0) - 1;
         o.m = o.p = o.g = TT_NO_ID;
         o.arg[0] = 1;
         CHK(deliver(c, &o));
@@ -2190,7 +2189,7 @@ static tt_status convert(v1 *c)
             relnext = ((relbase + (i + 1) * sizeof *c->ev) & ~(uintptr_t)(relstep - 1)) + relstep;
         }
         const v1ev *e = &c->ev[i];
-        int64_t ets = TS(c, i);
+        int64_t ets = NS(c, i);
         v1proc *pr = &c->procs[e->p];
         unsigned fk = get_fake(e);
         int64_t P = ev_pid(c, e);
