@@ -89,7 +89,6 @@ struct ui_bgload {
     ui_state *ns;
     tt_load_result res;
     tt_err err;
-    int taken; /* ui_bgload_take handed m and ns over */
     /* written by the thread before plots is set */
     model_gseries_job *gjob;
 };
@@ -245,7 +244,6 @@ tt_status ui_bgload_take(ui_bgload *b, model **m, ui_state **ns, tt_load_result 
         nanosleep(&ts, NULL);
     }
     bg_drain(b);
-    b->taken = 1;
     if (m) *m = b->m;
     if (ns) *ns = b->ns;
     if (res) *res = b->res;
