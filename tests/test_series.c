@@ -524,6 +524,11 @@ static void test_job(void **state)
     model_free(m);
     assert_null(model_gseries_build(NULL, NULL));
     assert_int_equal(model_gseries_install(NULL, NULL), -1);
+    /* a failed install frees the job (its callers rely on it: LeakSanitizer
+     * reports it otherwise) */
+    m = synth_lives(30, 5);
+    assert_int_equal(model_gseries_install(NULL, model_gseries_build(m, NULL)), -1);
+    model_free(m);
     model_gseries_job_free(NULL);
 }
 

@@ -258,10 +258,13 @@ void ui_bgload_end(ui_bgload *b, ui_state *st)
     pthread_join(b->th, NULL);
     close(b->pipe[0]);
     close(b->pipe[1]);
-    if (st && b->gjob && st->m == b->m && model_gseries_install(st->m, b->gjob) == 0) {
-        b->gjob = NULL;
-        st->defer_plots = 0;
-        ui_compute_plots(st); /* now quick: the counts are there */
+    if (st && b->gjob && st->m == b->m) {
+        model_gseries_job *j = b->gjob;
+        b->gjob = NULL; /* install takes it, even when it fails */
+        if (model_gseries_install(st->m, j) == 0) {
+            st->defer_plots = 0;
+            ui_compute_plots(st); /* now quick: the counts are there */
+        }
     }
     model_gseries_job_free(b->gjob);
     free(b->path);
@@ -278,7 +281,7 @@ tt_status ui_bgload_finish(ui_bgload *b, model **m, ui_state **ns, tt_load_resul
         ui_compute_plots(b->ns); /* quick: the counts are there */
         ui_render(b->ns);        /* the frame with them (its caches are made) */
     }
-    b->gjob = NULL;
+    b->gjob = NULL; /* installed, or freed by the failed install */
     if (b->ns) b->ns->defer_plots = 0;
     tt_status st = b->st;
     if (ns) {
