@@ -658,6 +658,7 @@ static void test_corruption(void **state)
     tg t;
     two_gens(&t, 26, gen2_ok);
     uint64_t seed = 7;
+    unsigned n_ok = 0, n_warn = 0, n_err = 0;
     for (int iter = 0; iter < 3000; iter++) {
         uint8_t *b = malloc(t.len);
         memcpy(b, t.buf, t.len);
@@ -669,10 +670,52 @@ static void test_corruption(void **state)
         coll c;
         tt_load_result res;
         tt_err err;
-        (void)load_bytes(b, t.len, &c, &res, &err);
+        memset(&res, 0, sizeof res);
+        tt_status st = load_bytes(b, t.len, &c, &res, &err);
+        if (st == TT_OK) {
+            /* all of it, or a warning and the valid part */
+            assert_int_equal(res.events, c.n);
+            assert_true(res.valid_events <= res.events);
+            assert_true(res.valid_bytes <= t.len);
+            if (res.truncated) {
+                assert_int_not_equal(res.warn.code, TT_OK);
+                assert_true(res.warn.msg[0] != '\0');
+                assert_true(res.warn.offset <= t.len);
+                n_warn++;
+            } else {
+                assert_int_equal(res.valid_bytes, t.len);
+                n_ok++;
+            }
+        } else {
+            /* a clear error: what, and at which byte */
+            assert_int_equal(err.code, st);
+            assert_true(err.msg[0] != '\0');
+            assert_true(err.offset <= t.len);
+            for (const char *q = err.msg; *q; q++)
+                assert_true((unsigned char)*q >= 0x20 && (unsigned char)*q != 0x7f);
+            n_err++;
+        }
+        assert_false(c.progress_backwards);
+        /* the same bytes give the same answer */
+        coll c2;
+        tt_load_result res2;
+        tt_err err2;
+        memset(&res2, 0, sizeof res2);
+        assert_int_equal(load_bytes(b, t.len, &c2, &res2, &err2), st);
+        assert_int_equal(c2.n, c.n);
+        assert_int_equal(res2.valid_events, res.valid_events);
+        if (st != TT_OK) {
+            assert_int_equal(err2.offset, err.offset);
+            assert_string_equal(err2.msg, err.msg);
+        }
+        coll_free(&c2);
         coll_free(&c);
         free(b);
     }
+    /* the corruptions reach every outcome, so each branch above was checked */
+    assert_true(n_ok > 0);
+    assert_true(n_warn > 0);
+    assert_true(n_err > 0);
     tg_free(&t);
 }
 
