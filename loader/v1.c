@@ -557,6 +557,81 @@ static int pair_idx(v1 *c, uint32_t a, uint32_t b, uint32_t *idx)
     return 1;
 }
 
+/* Packed word of a high part and a low part (both checked by the caller). */
+static inline uint32_t pk(uint64_t hi, uint32_t lo)
+{
+    return (uint32_t)hi << PK_LO | lo;
+}
+
+/* Two new extension words for event e (x is their index); 0 or -1. */
+static inline int ext2(v1 *c, v1ev *e, uint32_t w0, uint32_t w1)
+{
+    if (c->next > UINT32_MAX - 8 ||
+        v1_grow((void **)&c->ext, &c->capext, c->next + 2, sizeof *c->ext) < 0)
+        return -1;
+    e->x = (uint32_t)c->next;
+    c->ext[c->next] = w0;
+    c->ext[c->next + 1] = w1;
+    c->next += 2;
+    return 0;
+}
+
+/*
+ * The packed forms (layout_packed[]) written out per type: 1 when stored,
+ * 0 when a value does not fit (or the pair table is full), -1 when out of
+ * memory.
+ */
+static inline int store_packed(v1 *c, v1ev *e, unsigned typ, const uint64_t *lv)
+{
+    const uint64_t ph = (uint64_t)1 << (32 - PK_LO); /* bound of a high part */
+    uint32_t pi;
+    int r;
+    switch (typ) {
+    case E_GO_UNBLOCK_LOCAL: /* {PH, -, -, PL} */
+    case E_TASK_END:
+        if (lv[0] >= ph || lv[3] > PK_LOMASK)
+            return 0;
+        e->x = pk(lv[0], (uint32_t)lv[3]);
+        break;
+    case E_REGION: /* {PH, FM, KA, KB} */
+        if (lv[0] >= ph || lv[1] > 1 || lv[2] > UINT32_MAX || lv[3] > UINT32_MAX)
+            return 0;
+        r = pair_idx(c, (uint32_t)lv[2], (uint32_t)lv[3], &pi);
+        if (r <= 0)
+            return r;
+        e->x = pk(lv[0], pi);
+        e->fl |= (uint8_t)(lv[1] << FL_MODE_SHIFT);
+        break;
+    case E_GO_CREATE: /* {PH, KA, -, KB} */
+        if (lv[0] >= ph || lv[1] > UINT32_MAX || lv[3] > UINT32_MAX)
+            return 0;
+        r = pair_idx(c, (uint32_t)lv[1], (uint32_t)lv[3], &pi);
+        if (r <= 0)
+            return r;
+        e->x = pk(lv[0], pi);
+        break;
+    case E_GO_UNBLOCK: /* {PH, W(1), -, PL}, the packed word in ext[x] */
+        if (lv[0] >= ph || lv[1] > UINT32_MAX || lv[3] > PK_LOMASK)
+            return 0;
+        if (ext2(c, e, pk(lv[0], (uint32_t)lv[3]), (uint32_t)lv[1]) < 0)
+            return -1;
+        break;
+    case E_LOG: /* {PH, KA, W(1), KB}, the packed word in ext[x] */
+        if (lv[0] >= ph || lv[1] > UINT32_MAX || lv[2] > UINT32_MAX || lv[3] > UINT32_MAX)
+            return 0;
+        r = pair_idx(c, (uint32_t)lv[1], (uint32_t)lv[3], &pi);
+        if (r <= 0)
+            return r;
+        if (ext2(c, e, pk(lv[0], pi), (uint32_t)lv[2]) < 0)
+            return -1;
+        break;
+    default:
+        return 0;
+    }
+    e->fl |= FL_PACKED;
+    return 1;
+}
+
 /*
  * Store the logical values lv[] (Args[0..2], stack) of new event e of type
  * typ (e->g already set): packed when they fit. 0, or -1 when out of memory.
@@ -581,31 +656,14 @@ static int store_vals(v1 *c, v1ev *e, unsigned typ, const uint64_t *lv)
         }
         return 0;
     }
-    const uint8_t *pl = layout_packed[typ];
-    int packed = packable[typ] != 0 && !c->nopack;
-    uint64_t ka = 0, kb = 0;
-    for (int i = 0; i < 4 && packed; i++) {
-        switch (pl[i]) {
-        case SL_PH: packed = lv[i] < ((uint64_t)1 << (32 - PK_LO)); break;
-        case SL_PL: packed = lv[i] <= PK_LOMASK; break;
-        case SL_KA: ka = lv[i]; packed = lv[i] <= UINT32_MAX; break;
-        case SL_KB: kb = lv[i]; packed = lv[i] <= UINT32_MAX; break;
-        case SL_FM: packed = lv[i] <= 1; break;
-        case SL_NONE: break;
-        default: packed = lv[i] <= UINT32_MAX; break; /* one word */
-        }
+    if (packable[typ] && !c->nopack) {
+        int r = store_packed(c, e, typ, lv);
+        if (r)
+            return r < 0 ? -1 : 0;
     }
-    uint32_t pi = 0;
-    if (packed && (layout_packed[typ][3] == SL_KB)) {
-        int r = pair_idx(c, (uint32_t)ka, (uint32_t)kb, &pi);
-        if (r < 0)
-            return -1;
-        packed = r;
-    }
-    if (packed)
-        e->fl |= FL_PACKED;
-    const uint8_t *lay = packed ? pl : layout[typ];
-    unsigned nw = packed ? (packable[typ] == 2 ? 2u : 0u) : extwords[typ];
+    /* layout[]: extension words for the values besides the goroutine */
+    const uint8_t *lay = layout[typ];
+    unsigned nw = extwords[typ];
     if (nw) {
         if (c->next > UINT32_MAX - 8 ||
             v1_grow((void **)&c->ext, &c->capext, c->next + nw, sizeof *c->ext) < 0)
@@ -614,7 +672,6 @@ static int store_vals(v1 *c, v1ev *e, unsigned typ, const uint64_t *lv)
         memset(c->ext + c->next, 0, nw * sizeof *c->ext);
         c->next += nw;
     }
-    uint32_t pw = pi;
     for (int i = 0; i < 4; i++) {
         unsigned sl = lay[i];
         uint64_t v = lv[i];
@@ -625,28 +682,19 @@ static int store_vals(v1 *c, v1ev *e, unsigned typ, const uint64_t *lv)
             if (v <= UINT32_MAX) {
                 e->x = (uint32_t)v;
             } else {
+                uint32_t pi;
                 if (pool_add(c, v, &pi) < 0)
                     return -1;
                 e->x = pi;
                 e->fl |= FL_POOLX;
             }
             break;
-        case SL_PH: pw |= (uint32_t)v << PK_LO; break;
-        case SL_PL: pw |= (uint32_t)v; break;
-        case SL_KA: case SL_KB: break;
-        case SL_FM: e->fl |= (uint8_t)(v << FL_MODE_SHIFT); break;
         default:
             c->ext[e->x + (sl & 7u)] = (uint32_t)v;
             if (sl & SL_D)
                 c->ext[e->x + (sl & 7u) + 1] = (uint32_t)(v >> 32);
             break;
         }
-    }
-    if (packed) {
-        if (packable[typ] == 2)
-            c->ext[e->x] = pw;
-        else
-            e->x = pw;
     }
     return 0;
 }
