@@ -284,6 +284,13 @@ typedef struct v1batch {
     uint32_t next;       /* next batch of the same P, UINT32_MAX = none */
 } v1batch;
 
+/* A goroutine state transition the merge checks (state_transition). */
+typedef struct gtrans {
+    uint32_t g;
+    uint64_t iseq, nseq;
+    uint8_t ist, nst;
+} gtrans;
+
 typedef struct v1proc {
     int32_t id;
     uint32_t first, last; /* batch list */
@@ -292,6 +299,9 @@ typedef struct v1proc {
     uint32_t cur, pos, end;
     uint32_t wnext; /* next proc waiting on the same goroutine */
     uint8_t done;
+    uint8_t hvalid; /* hidx, ht: the head event and its transition */
+    uint32_t hidx;
+    gtrans ht;
     /* check */
     uint8_t running, sweep;
     uint32_t rung;
@@ -1183,12 +1193,6 @@ static tt_status parse(v1 *c)
 #define SEQ_NONE UINT64_MAX
 #define SEQ_INC (UINT64_MAX - 1)
 
-typedef struct gtrans {
-    uint32_t g;
-    uint64_t iseq, nseq;
-    uint8_t ist, nst;
-} gtrans;
-
 static void state_transition(const v1 *c, const v1ev *e, gtrans *t)
 {
     switch (e->type) {
@@ -1375,6 +1379,23 @@ static int64_t proc_head(v1 *c, size_t k)
     }
 }
 
+/* Head event of P k and its transition (computed once per head: a P waiting
+ * for its goroutine is looked at again for every merged event); -1 when done. */
+static inline int64_t proc_head_t(v1 *c, size_t k, gtrans *t)
+{
+    v1proc *pr = &c->procs[k];
+    if (!pr->hvalid) {
+        int64_t h = proc_head(c, k);
+        if (h < 0)
+            return -1;
+        pr->hidx = (uint32_t)h;
+        state_transition(c, &c->ev[h], &pr->ht);
+        pr->hvalid = 1;
+    }
+    *t = pr->ht;
+    return pr->hidx;
+}
+
 static int cpu_cmp(const v1 *c, uint32_t a, uint32_t b)
 {
     return TS(c, a) < TS(c, b);
@@ -1457,6 +1478,7 @@ static tt_status merge(v1 *c)
     for (size_t k = 0; k < np; k++) {
         v1proc *pr = &c->procs[k];
         pr->done = 0;
+        pr->hvalid = 0;
         pr->cur = pr->first;
         if (pr->first == UINT32_MAX) {
             pr->pos = pr->end = 0;
@@ -1476,10 +1498,13 @@ static tt_status merge(v1 *c)
         for (size_t i = 0; i < navail; i++) {
             size_t k = avail[i];
             int64_t h;
-            if (k == np)
+            gtrans t;
+            if (k == np) {
                 h = cpu_pos < c->ncpu ? (int64_t)c->cpu[cpu_pos] : -1;
-            else
-                h = proc_head(c, k);
+                t.g = G_UNORDERED; /* state_transition of a CPU sample */
+            } else {
+                h = proc_head_t(c, k, &t);
+            }
             if (h < 0) {
                 if (k == np)
                     cpu_done = 1;
@@ -1488,9 +1513,6 @@ static tt_status merge(v1 *c)
                 avail[i--] = avail[--navail];
                 continue;
             }
-            const v1ev *e = &c->ev[h];
-            gtrans t;
-            state_transition(c, e, &t);
             if (!trans_ready(c, &ms, &t)) {
                 if (waitmode) { /* park until its goroutine changes */
                     uint32_t *wh = t.g == G_GARBAGE ? &gc_waiters : &c->gs[t.g].waiters;
@@ -1527,7 +1549,10 @@ static tt_status merge(v1 *c)
         v1heap_ent f = heap_pop(heap, &nheap);
         v1ev *e = &c->ev[f.idx];
         gtrans t;
-        state_transition(c, e, &t);
+        if (f.proc == np)
+            t.g = G_UNORDERED;
+        else
+            t = c->procs[f.proc].ht; /* f.idx is its head */
         if (!trans_ready(c, &ms, &t)) {
             st = tt_err_set(c->err, TT_ERR_ORDER, c->len,
                             "impossible goroutine state transition (%s, event %zu)",
@@ -1539,8 +1564,7 @@ static tt_status merge(v1 *c)
             uint32_t *wp = t.g == G_GARBAGE ? &gc_waiters : &c->gs[t.g].waiters;
             while (*wp != UINT32_MAX) {
                 uint32_t k = *wp;
-                gtrans wt;
-                state_transition(c, &c->ev[proc_head(c, k)], &wt);
+                gtrans wt = c->procs[k].ht; /* parked on its (valid) head */
                 if (trans_ready(c, &ms, &wt)) {
                     *wp = c->procs[k].wnext;
                     avail[navail++] = k;
@@ -1582,7 +1606,7 @@ static tt_status merge(v1 *c)
         if (f.proc == np)
             cpu_pos++;
         else
-            c->procs[f.proc].pos++;
+            c->procs[f.proc].pos++, c->procs[f.proc].hvalid = 0;
         avail[navail++] = f.proc;
         if ((++step & 0xfffff) == 0 && c->sink && c->sink->on_progress)
             c->sink->on_progress(c->sink->ctx,

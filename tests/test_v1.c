@@ -1589,6 +1589,28 @@ static void test_many_blocked_ps(void **st)
     expect_error(&g, "blocked", TT_ERR_ORDER, "no consistent ordering");
     v1gen_free(&g);
 
+    /* 80 Ps wait to start goroutines not created yet: parked on them, each
+     * woken by its GoCreate (the wait mode's way back into the merge) */
+    prelude(&g, 19, 100);
+    for (uint64_t gi = 2; gi <= 81; gi++)
+        EV(&g, GO_CREATE, 1, gi, 0, 0); /* t=101..180 */
+    for (int64_t p = 1; p <= 80; p++) {
+        v1gen_batch(&g, p, 1000 + (uint64_t)p);
+        EV(&g, GO_START, 0, (uint64_t)p + 1, 1);
+    }
+    v1gen_freq(&g, 1000000000);
+    {
+        rec r;
+        tt_err err;
+        tt_status s = load(&g, "parked", &r, &err);
+        if (s != TT_OK)
+            fail_msg("parked: %s", err.msg);
+        assert_non_null(strstr(r.text, "Time=980 GoID=81 Runnable->Running"));
+        assert_non_null(strstr(r.text, "Time=901 GoID=2 Runnable->Running"));
+        rec_free(&r);
+    }
+    v1gen_free(&g);
+
     /* more distinct Ps than the limit */
     prelude(&g, 19, 100);
     for (int64_t p = 1; p <= 5000; p++)
