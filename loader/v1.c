@@ -424,6 +424,7 @@ typedef struct v1 {
     int64_t dts_min, dts_max;
     uint32_t maxpairs;
     int nopack;
+    int widesort; /* retime: always the general sort */
     /* per type: no packed form nor extension words; the slot (0-3) of the
      * goroutine and of x in layout[], 4 = none */
     uint8_t simple[E_COUNT], gslot[E_COUNT], xslot[E_COUNT];
@@ -1653,6 +1654,128 @@ static inline unsigned get_fake(const v1ev *e)
     return (e->fl & FL_FAKE_MASK) >> FL_FAKE_SHIFT;
 }
 
+/* Stable sort by time of ev[] where only the events at positions moved[0..k)
+ * (increasing) may be out of order. 0, or -1 when out of memory. */
+static int retime_sort(v1 *c, const uint32_t *moved, size_t k)
+{
+    v1ev *ev = c->ev;
+    size_t n = c->nev;
+    /* Stable sort by time. Unmoved events are still sorted: take the moved
+     * ones out, sort them (stable), and merge back from the end by (time,
+     * old position). Records moved to another position get their time
+     * stored again (it is relative to the page). */
+    v1ev *b = malloc(k * sizeof *b);
+    int64_t *bts = malloc(k * sizeof *bts);
+    uint32_t *ix = malloc(k * sizeof *ix), *tmp = malloc(k * sizeof *tmp);
+    if (!b || !bts || !ix || !tmp) {
+        free(b), free(bts), free(ix), free(tmp);
+        return -1;
+    }
+    for (size_t j = 0; j < k; j++) {
+        b[j] = ev[moved[j]];
+        bts[j] = TS(c, moved[j]);
+        ix[j] = (uint32_t)j;
+    }
+    for (size_t width = 1; width < k; width *= 2) {
+        for (size_t lo = 0; lo < k; lo += 2 * width) {
+            size_t mid = lo + width < k ? lo + width : k;
+            size_t hi = lo + 2 * width < k ? lo + 2 * width : k;
+            size_t i = lo, j = mid, o = lo;
+            while (i < mid && j < hi)
+                tmp[o++] = bts[ix[j]] < bts[ix[i]] ? ix[j++] : ix[i++];
+            while (i < mid)
+                tmp[o++] = ix[i++];
+            while (j < hi)
+                tmp[o++] = ix[j++];
+        }
+        memcpy(ix, tmp, k * sizeof *ix);
+    }
+    int nomem = 0;
+    size_t w = 0, m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (m < k && moved[m] == i) {
+            m++;
+            continue;
+        }
+        if (((w ^ i) >> TSP_SHIFT) == 0) { /* same page, same base */
+            ev[w] = ev[i];
+        } else {
+            int64_t t = TS(c, i);
+            ev[w] = ev[i];
+            nomem |= ts_put(c, c->tsb, &ev[w], w, t);
+        }
+        w++;
+    }
+    /* A = ev[0..w); A[j] was at old position j + #{m : moved[m] - m <= j} */
+    size_t cnt = k, ib = k, ia = w, out = n;
+    while (ib > 0) {
+        int take_b;
+        int64_t tb = bts[ix[ib - 1]];
+        if (ia == 0) {
+            take_b = 1;
+        } else {
+            size_t j = ia - 1;
+            while (cnt > 0 && moved[cnt - 1] - (cnt - 1) > j)
+                cnt--;
+            uint64_t pa = j + cnt, pb = moved[ix[ib - 1]];
+            int64_t ta = TS(c, j);
+            take_b = tb > ta || (tb == ta && pb > pa);
+        }
+        if (take_b) {
+            ev[--out] = b[ix[--ib]];
+            nomem |= ts_put(c, c->tsb, &ev[out], out, tb);
+        } else if ((((out - 1) ^ (ia - 1)) >> TSP_SHIFT) == 0) {
+            ev[--out] = ev[--ia];
+        } else {
+            int64_t t = TS(c, ia - 1);
+            ev[--out] = ev[--ia];
+            nomem |= ts_put(c, c->tsb, &ev[out], out, t);
+        }
+    }
+    free(b);
+    free(bts);
+    free(ix);
+    free(tmp);
+    return nomem ? -1 : 0;
+}
+
+/* The same sort when every moved event only moves back (to an earlier time)
+ * and not far: each is inserted into the sorted events before it, in
+ * position order. Stops before an insertion that would take the events
+ * passed over beyond a budget (hostile input: a syscall exit moved back
+ * over much of the trace, many times); the events before the next moved one
+ * are then sorted, the rest is untouched. Returns how many moved events
+ * were placed; *nomem is set when out of memory. */
+static size_t retime_insert(v1 *c, const uint32_t *moved, size_t k, int *nomem)
+{
+    v1ev *ev = c->ev;
+    size_t budget = c->nev / 4 + 4096, passed = 0;
+    for (size_t m = 0; m < k; m++) {
+        size_t p = moved[m], q = p;
+        int64_t tx = TS(c, p);
+        while (q > 0 && TS(c, q - 1) > tx) /* the first place after ts <= tx */
+            if (++passed > budget)
+                return m;
+            else
+                q--;
+        if (q == p)
+            continue;
+        v1ev x = ev[p];
+        for (size_t j = p; j > q; j--) {
+            if (((j ^ (j - 1)) >> TSP_SHIFT) == 0) { /* same page, same base */
+                ev[j] = ev[j - 1];
+            } else {
+                int64_t t = TS(c, j - 1);
+                ev[j] = ev[j - 1];
+                *nomem |= ts_put(c, c->tsb, &ev[j], j, t);
+            }
+        }
+        ev[q] = x;
+        *nomem |= ts_put(c, c->tsb, &ev[q], q, tx);
+    }
+    return k;
+}
+
 /* On the events in merged order: check the order, move GoSysExit events to
  * their real exit time (stable re-sort). check() and convert() read them in ns. */
 static tt_status retime(v1 *c)
@@ -1661,6 +1784,7 @@ static tt_status retime(v1 *c)
     size_t n = c->nev;
     uint32_t *moved = NULL; /* positions, increasing */
     size_t k = 0, capmoved = 0;
+    int fwd = 0; /* an exit moved to a later time */
     int64_t prev = n ? TS(c, 0) : 0; /* merged (emission) time of the previous event */
     for (size_t i = 0; i < n; i++) {
         v1ev *e = &ev[i];
@@ -1695,85 +1819,16 @@ static tt_status retime(v1 *c)
                 return NOMEM(c);
             }
             moved[k++] = (uint32_t)i;
+            fwd |= rts > ts;
         }
     }
     if (k) {
-        /* Stable sort by time. Unmoved events are still sorted: take the moved
-         * ones out, sort them (stable), and merge back from the end by (time,
-         * old position). Records moved to another position get their time
-         * stored again (it is relative to the page). */
-        v1ev *b = malloc(k * sizeof *b);
-        int64_t *bts = malloc(k * sizeof *bts);
-        uint32_t *ix = malloc(k * sizeof *ix), *tmp = malloc(k * sizeof *tmp);
-        if (!b || !bts || !ix || !tmp) {
-            free(b), free(bts), free(ix), free(tmp), free(moved);
-            return NOMEM(c);
-        }
-        for (size_t j = 0; j < k; j++) {
-            b[j] = ev[moved[j]];
-            bts[j] = TS(c, moved[j]);
-            ix[j] = (uint32_t)j;
-        }
-        for (size_t width = 1; width < k; width *= 2) {
-            for (size_t lo = 0; lo < k; lo += 2 * width) {
-                size_t mid = lo + width < k ? lo + width : k;
-                size_t hi = lo + 2 * width < k ? lo + 2 * width : k;
-                size_t i = lo, j = mid, o = lo;
-                while (i < mid && j < hi)
-                    tmp[o++] = bts[ix[j]] < bts[ix[i]] ? ix[j++] : ix[i++];
-                while (i < mid)
-                    tmp[o++] = ix[i++];
-                while (j < hi)
-                    tmp[o++] = ix[j++];
-            }
-            memcpy(ix, tmp, k * sizeof *ix);
-        }
+        /* Stable sort by time. Usually the exits moved back a little: insert
+         * them; else (or past the budget) the general way. */
         int nomem = 0;
-        size_t w = 0, m = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (m < k && moved[m] == i) {
-                m++;
-                continue;
-            }
-            if (((w ^ i) >> TSP_SHIFT) == 0) { /* same page, same base */
-                ev[w] = ev[i];
-            } else {
-                int64_t t = TS(c, i);
-                ev[w] = ev[i];
-                nomem |= ts_put(c, c->tsb, &ev[w], w, t);
-            }
-            w++;
-        }
-        /* A = ev[0..w); A[j] was at old position j + #{m : moved[m] - m <= j} */
-        size_t cnt = k, ib = k, ia = w, out = n;
-        while (ib > 0) {
-            int take_b;
-            int64_t tb = bts[ix[ib - 1]];
-            if (ia == 0) {
-                take_b = 1;
-            } else {
-                size_t j = ia - 1;
-                while (cnt > 0 && moved[cnt - 1] - (cnt - 1) > j)
-                    cnt--;
-                uint64_t pa = j + cnt, pb = moved[ix[ib - 1]];
-                int64_t ta = TS(c, j);
-                take_b = tb > ta || (tb == ta && pb > pa);
-            }
-            if (take_b) {
-                ev[--out] = b[ix[--ib]];
-                nomem |= ts_put(c, c->tsb, &ev[out], out, tb);
-            } else if ((((out - 1) ^ (ia - 1)) >> TSP_SHIFT) == 0) {
-                ev[--out] = ev[--ia];
-            } else {
-                int64_t t = TS(c, ia - 1);
-                ev[--out] = ev[--ia];
-                nomem |= ts_put(c, c->tsb, &ev[out], out, t);
-            }
-        }
-        free(b);
-        free(bts);
-        free(ix);
-        free(tmp);
+        size_t m = fwd || c->widesort ? 0 : retime_insert(c, moved, k, &nomem);
+        if (!nomem && m < k)
+            nomem = retime_sort(c, moved + m, k - m);
         if (nomem) {
             free(moved);
             return NOMEM(c);
@@ -2645,6 +2700,8 @@ tt_status tt_load_v1(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
         c->nopack = 1;
     if (tt_v1_test_wide & TT_V1_WIDE_PAIRS)
         c->maxpairs = 1;
+    if (tt_v1_test_wide & TT_V1_WIDE_SORT)
+        c->widesort = 1;
     if (res) {
         memset(res, 0, sizeof *res);
         res->go_minor = minor;

@@ -25,8 +25,10 @@ extern _Thread_local size_t tt_v1_released;
  * holds inline (the output must not change). TT_V1_WIDE_TS: every timestamp
  * not equal to its page's base goes to the pool; TT_V1_WIDE_NOPACK: no
  * packed forms (extension words for every multi-value event);
- * TT_V1_WIDE_PAIRS: a pair table of one entry. 0 = normal. */
-enum { TT_V1_WIDE_TS = 1, TT_V1_WIDE_NOPACK = 2, TT_V1_WIDE_PAIRS = 4 };
+ * TT_V1_WIDE_PAIRS: a pair table of one entry; TT_V1_WIDE_SORT: syscall
+ * exits moved to their real time by the general sort, not by insertion.
+ * 0 = normal. */
+enum { TT_V1_WIDE_TS = 1, TT_V1_WIDE_NOPACK = 2, TT_V1_WIDE_PAIRS = 4, TT_V1_WIDE_SORT = 8 };
 extern _Thread_local unsigned tt_v1_test_wide;
 
 #endif

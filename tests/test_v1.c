@@ -210,7 +210,9 @@ static void rec_free(rec *r)
 /* The loader's slow paths for what the compact record holds inline (see
  * tt_v1_test_wide): every expected text is checked with each of them too. */
 static const unsigned wide_modes[] = {0, TT_V1_WIDE_TS, TT_V1_WIDE_NOPACK, TT_V1_WIDE_PAIRS,
-                                      TT_V1_WIDE_TS | TT_V1_WIDE_NOPACK | TT_V1_WIDE_PAIRS};
+                                      TT_V1_WIDE_SORT,
+                                      TT_V1_WIDE_TS | TT_V1_WIDE_NOPACK | TT_V1_WIDE_PAIRS |
+                                          TT_V1_WIDE_SORT};
 #define NWIDE (sizeof wide_modes / sizeof wide_modes[0])
 
 static void expect_text(const v1gen *g, const char *name, const char *want)
@@ -1675,6 +1677,65 @@ static void expect_release_same(const uint8_t *buf, size_t len, int minor, size_
     free(big);
 }
 
+/* Syscall exits moved back to their real time are inserted among the events
+ * before them; one moved back over most of the trace goes past the insertion
+ * budget and the rest take the general sort; an exit moved to a later time
+ * takes the general sort. Each compared with the general sort alone
+ * (TT_V1_WIDE_SORT, one of the wide modes) and with release steps. */
+static void test_sysexit_insert(void **st)
+{
+    (void)st;
+    v1gen g;
+    const uint64_t ng = 60, n = 24000;
+    uint64_t t = 100, next = 1;
+    v1gen_init(&g, 19);
+    v1gen_batch(&g, 0, t);
+    for (uint64_t gi = 1; gi <= ng; gi++) {
+        EV(&g, GO_CREATE, 0, gi, 0, 0);
+        EV(&g, GO_INSYSCALL, 0, gi); /* blocked since t=100 */
+    }
+    EV(&g, PROC_START, 0, 1);
+    EV(&g, GOMAXPROCS, 0, 4, 0);
+    for (uint64_t i = 0; i < n; i++) {
+        EV(&g, HEAP_ALLOC, 1, i);
+        t++;
+        if (next <= ng && i % 397 == 300) { /* back 0..270 ticks onto a HeapAlloc's time */
+            EV(&g, GO_SYSEXIT, 0, next, 2, t - (i % 7) * 45);
+            next++;
+        }
+        if (i == 20000) { /* back to t=101, over 20000 events */
+            EV(&g, GO_SYSEXIT, 0, next, 2, 101);
+            next++;
+        }
+    }
+    v1gen_freq(&g, 1000000000);
+    assert_true(next > 50);
+    expect_release_same(g.buf, g.len, 19, 0, "Syscall->Runnable");
+    v1gen_free(&g);
+
+    v1gen_init(&g, 19);
+    v1gen_batch(&g, 0, 100);
+    EV(&g, GO_CREATE, 0, 1, 0, 0);
+    EV(&g, GO_INSYSCALL, 1, 1);       /* t=101 */
+    EV(&g, PROC_START, 0, 1);
+    EV(&g, GOMAXPROCS, 0, 4, 0);
+    EV(&g, HEAP_ALLOC, 3, 1);         /* t=104 */
+    EV(&g, GO_SYSEXIT, 2, 1, 2, 112); /* emitted at 106, exited at 112 */
+    EV(&g, HEAP_ALLOC, 5, 2);         /* t=111 */
+    EV(&g, HEAP_ALLOC, 5, 3);         /* t=116 */
+    v1gen_freq(&g, 1000000000);
+    expect_text(&g, "sysexit-later",
+    "M=-1 P=-1 G=-1 Sync Time=-1 N=1\n"
+    "M=-1 P=0 G=1 StateTransition Time=1 GoID=1 Undetermined->Syscall Reason=\"\"\n"
+    "M=1 P=0 G=-1 StateTransition Time=2 ProcID=0 Undetermined->Running Reason=\"\"\n"
+    "M=1 P=0 G=-1 Metric Time=4 Name=\"/memory/classes/heap/objects:bytes\" Value=Value{Uint64(1)}\n"
+    "M=1 P=0 G=-1 Metric Time=11 Name=\"/memory/classes/heap/objects:bytes\" Value=Value{Uint64(2)}\n"
+    "M=-1 P=1000003 G=1 StateTransition Time=12 GoID=1 Syscall->Runnable Reason=\"\"\n"
+    "M=1 P=0 G=-1 Metric Time=16 Name=\"/memory/classes/heap/objects:bytes\" Value=Value{Uint64(3)}\n"
+    "M=-1 P=-1 G=-1 Sync Time=17 N=2\n");
+    v1gen_free(&g);
+}
+
 static void test_release_while_converting(void **st)
 {
     (void)st;
@@ -1790,6 +1851,7 @@ int main(void)
         cmocka_unit_test(test_truncation_and_corruption),
         cmocka_unit_test(test_sink_stop),
         cmocka_unit_test(test_many_blocked_ps),
+        cmocka_unit_test(test_sysexit_insert),
         cmocka_unit_test(test_release_while_converting),
         cmocka_unit_test(test_go_testdata),
         cmocka_unit_test(test_samples),
