@@ -192,7 +192,7 @@ _Static_assert(V1_MAX_PROCS <= 4096 && E_COUNT <= 64, "v1ev bit fields");
 #define FL_WTS 0x02u /* the timestamp is in the pool */
 #define FL_FAKE_SHIFT 2
 #define FL_FAKE_MASK (7u << FL_FAKE_SHIFT)
-#define FL_BLOCKED 0x20u /* GoSysCall followed by GoSysBlock of the same G */
+#define FL_BLOCKED 0x20u /* GoSysCall followed by GoSysBlock of the same G (check) */
 #define FL_LOCAL 0x40u   /* was GoStartLocal / GoUnblockLocal / GoSysExitLocal */
 #define FL_PACKED 0x80u  /* layout_packed */
 #define FL_MODE_SHIFT 2  /* packed UserRegion: mode in the (unused) fake-P bits */
@@ -317,7 +317,10 @@ typedef struct v1g {
     uint64_t seq;     /* merge */
     int64_t sysblock; /* retime: last GoSysBlock/GoInSyscall time */
     uint32_t region;  /* check: top of region stack, UINT32_MAX none */
-    uint32_t waiters; /* merge: procs whose next event waits on this G */
+    union {
+        uint32_t waiters; /* merge: procs whose next event waits on this G */
+        uint32_t lastsc;  /* check: 1 + index of its last event if a GoSysCall, else 0 */
+    };
     uint8_t mstate;   /* merge status */
     uint8_t state;    /* check status */
     uint8_t exists;   /* check: known to the checker */
@@ -325,7 +328,6 @@ typedef struct v1g {
     uint8_t assist;   /* check: mark assist in progress */
     uint8_t timer;    /* timer goroutine */
     uint8_t preinit;  /* convert: created before the first Gomaxprocs */
-    uint8_t next;     /* convert: type of the next event (backward pass) */
 } v1g;
 
 typedef struct v1region {
@@ -1889,6 +1891,8 @@ static tt_status check(v1 *c)
         c->gs[i].state = GS_DEAD;
         c->gs[i].exists = 0;
     }
+    for (size_t i = 0; i < c->ngs; i++)
+        c->gs[i].lastsc = 0;
     c->gs[0].state = GS_RUNNING;
     c->gs[0].exists = 1;
     c->tsmin = c->nev ? TS(c, 0) : 0;
@@ -1903,6 +1907,11 @@ static tt_status check(v1 *c)
         v1g *g = &c->gs[e->g];
         v1proc *p = &c->procs[e->p];
         long long ts = (long long)NS(c, i);
+        /* for convert: a GoSysCall whose goroutine's next event is its
+         * GoSysBlock blocked in the syscall */
+        if (g->lastsc && e->type == E_GO_SYSBLOCK)
+            c->ev[g->lastsc - 1].fl |= FL_BLOCKED;
+        g->lastsc = e->type == E_GO_SYSCALL ? (uint32_t)i + 1 : 0;
         switch (e->type) {
         case E_PROC_START:
             if (p->running)
@@ -2177,7 +2186,19 @@ static inline uint32_t str_of(const v1 *c, uint32_t slot)
 }
 
 /* Interned stack for an old stack id; 0 for none/unknown; UINT32_MAX on OOM. */
-static uint32_t stack_of(v1 *c, uint64_t id)
+static uint32_t stack_of_new(v1 *c, uint64_t id);
+
+static inline uint32_t stack_of(v1 *c, uint64_t id)
+{
+    if (id != 0 && id < c->stkmap.ndir) {
+        uint32_t si = c->stkmap.dir[id];
+        if (si != UINT32_MAX && c->stacks[si].sym) /* interned already */
+            return c->stacks[si].sym;
+    }
+    return stack_of_new(c, id);
+}
+
+static uint32_t stack_of_new(v1 *c, uint64_t id)
 {
     uint32_t si;
     if (id == 0 || id > UINT32_MAX || !v1_idx_get(&c->stkmap, id, &si))
@@ -2276,17 +2297,8 @@ static tt_status convert(v1 *c)
     unsigned last_stw = 0;
     tt_event o;
 
-    /* GoSysCall: did the same goroutine's next event block in the syscall? */
-    for (size_t i = 0; i < c->ngs; i++) {
-        c->gs[i].next = E_NONE;
+    for (size_t i = 0; i < c->ngs; i++)
         c->gs[i].preinit = 0;
-    }
-    for (size_t i = n; i-- > 0;) {
-        v1ev *e = &c->ev[i];
-        if (e->type == E_GO_SYSCALL && c->gs[e->g].next == E_GO_SYSBLOCK)
-            e->fl |= FL_BLOCKED;
-        c->gs[e->g].next = e->type;
-    }
     for (size_t i = 0; i < c->ntasks; i++)
         c->tasks[i].live = 0;
 

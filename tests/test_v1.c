@@ -1007,6 +1007,35 @@ static void test_sysexit_times(void **st)
     v1gen_free(&g);
 }
 
+/* A GoSysCall blocked in the syscall when its goroutine's next event is a
+ * GoSysBlock, not when another event of it comes first. */
+static void test_syscall_next(void **st)
+{
+    (void)st;
+    v1gen g;
+    prelude(&g, 19, 100);
+    EV(&g, GO_SYSCALL, 1, 1);  /* g1, t=101: then a HeapAlloc of g1 */
+    EV(&g, HEAP_ALLOC, 1, 5);
+    EV(&g, GO_SYSBLOCK, 1);    /* t=103: dropped */
+    EV(&g, GO_SYSEXIT, 1, 1, 2, 0);
+    EV(&g, GO_START, 1, 1, 3); /* t=105 */
+    EV(&g, GO_SYSCALL, 1, 2);  /* t=106: blocks */
+    EV(&g, GO_SYSBLOCK, 1);
+    v1gen_freq(&g, 1000000000);
+    expect_text(&g, "syscall-next", /* the loader's output before this test */
+    "M=-1 P=-1 G=-1 Sync Time=-1 N=1\n"
+    "M=1 P=0 G=-1 StateTransition Time=0 ProcID=0 Undetermined->Running Reason=\"\"\n"
+    "M=1 P=0 G=1 StateTransition Time=1 GoID=1 Undetermined->Running Reason=\"\"\n"
+    "M=1 P=0 G=1 StateTransition Time=2 GoID=1 Running->Syscall Reason=\"\"\n"
+    "M=1 P=0 G=1 StateTransition Time=3 GoID=1 Syscall->Running Reason=\"\"\n"
+    "M=1 P=0 G=1 Metric Time=4 Name=\"/memory/classes/heap/objects:bytes\" Value=Value{Uint64(5)}\n"
+    "M=-1 P=1000003 G=1 StateTransition Time=5 GoID=1 Syscall->Runnable Reason=\"\"\n"
+    "M=1 P=0 G=1 StateTransition Time=6 GoID=1 Runnable->Running Reason=\"\"\n"
+    "M=1 P=0 G=1 StateTransition Time=7 GoID=1 Running->Syscall Reason=\"\"\n"
+    "M=-1 P=-1 G=-1 Sync Time=8 N=2\n");
+    v1gen_free(&g);
+}
+
 /* Values that do not fit the compact event record: large stack ids, seqs,
  * task ids, sizes and thread ids take the slow paths (pool, extension). */
 static void test_wide_values(void **st)
@@ -1852,6 +1881,7 @@ int main(void)
         cmocka_unit_test(test_sink_stop),
         cmocka_unit_test(test_many_blocked_ps),
         cmocka_unit_test(test_sysexit_insert),
+        cmocka_unit_test(test_syscall_next),
         cmocka_unit_test(test_release_while_converting),
         cmocka_unit_test(test_go_testdata),
         cmocka_unit_test(test_samples),
