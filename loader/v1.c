@@ -14,7 +14,8 @@
  * Passes:
  *   1. parse    file order; strings, stacks, frequency, per-P batches, events
  *   2. merge    frontier of ready batch heads, smallest timestamp first; each
- *               chosen event is copied out, the parsed array released behind
+ *               chosen event is copied out, the parsed array's pages behind
+ *               moved ahead of the copy (no fresh zeroed pages)
  *   3. retime   order check, GoSysExit real times, stable re-sort
  *   4. check    state validation (fake Ps for GC/syscall/timer/netpoll); from
  *               here on times are read in ns (the record keeps ticks)
@@ -1452,9 +1453,11 @@ static size_t release_step(void)
  * Merge the per-P streams, copying each event as it is chosen into a new
  * array in merged order, which then replaces c->ev. The events every P
  * cursor (and the CPU-sample cursor) has passed are dead in the old array:
- * a bitmap marks the chosen ones, and the old array is given back up to the
- * first event not chosen yet, so that the two arrays together stay close to
- * one (the batches in the file are roughly in time order).
+ * a bitmap marks the chosen ones, and the old array's blocks up to the
+ * first event not chosen yet are moved to the new array ahead of its cursor
+ * (v1_big_move: the kernel does not zero fresh pages for them), so that the
+ * two arrays together stay close to one (the batches in the file are roughly
+ * in time order).
  */
 static tt_status merge(v1 *c)
 {
@@ -1471,7 +1474,7 @@ static tt_status merge(v1 *c)
     size_t navail = 0, nheap = 0, nout = 0;
     mstate ms = {0, GS_DEAD};
     tt_status st = TT_OK;
-    size_t relstep = release_step(), reldone = 0, relw = 0;
+    size_t relstep = release_step(), reldone = 0, relw = 0, omoved = 0;
     size_t relevery = relstep / sizeof(v1ev) / 2 + 1, relcnt = 0;
     if (!out || !otsb || !c->mdone || !c->mhalf || !avail || !heap || !tmp) {
         st = NOMEM(c);
@@ -1603,8 +1606,9 @@ static tt_status merge(v1 *c)
             relcnt = 0;
             while (relw < nw && c->mdone[relw] == UINT64_MAX)
                 relw++;
-            tt_v1_released +=
-                v1_big_release(c->ev, relw * 64 * sizeof *c->ev, &reldone, relstep);
+            tt_v1_released += v1_big_move(c->ev, relw * 64 * sizeof *c->ev, &reldone, relstep,
+                                          out, c->nev * sizeof *out, nout * sizeof *out,
+                                          &omoved);
         }
         if (f.proc == np)
             cpu_pos++;

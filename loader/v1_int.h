@@ -56,5 +56,14 @@ void v1_big_free(void *p, size_t size);
  * page size) of p's bytes [*done, upto) to the kernel; they read as zeros
  * afterwards. Advances *done, returns the number of bytes released. */
 size_t v1_big_release(void *p, size_t upto, size_t *done, size_t step);
+/* The same, but each block goes to q (a v1_big_alloc of qlen bytes, written
+ * only below qfrom) instead of back to the kernel: moved (mremap, no copy)
+ * to the next step-aligned block of q at or above qfrom and above the blocks
+ * moved before (*qdone: end of the last, in bytes from q), so that q grows
+ * into those pages without the kernel zeroing new ones. A block that does
+ * not fit in q or cannot be moved is released. Contents of moved blocks are
+ * stale: q must be written before it is read there. */
+size_t v1_big_move(void *p, size_t upto, size_t *done, size_t step, void *q, size_t qlen,
+                   size_t qfrom, size_t *qdone);
 
 #endif

@@ -1,4 +1,5 @@
 /* Hash map and array growth for the old-format reader. */
+#define _GNU_SOURCE /* mremap's MREMAP_FIXED */
 #include "loader/v1_int.h"
 #include "loader/syms_int.h"
 
@@ -187,4 +188,29 @@ size_t v1_big_release(void *p, size_t upto, size_t *done, size_t step)
         return 0;
     *done = (size_t)(hi - base);
     return (size_t)(hi - lo);
+}
+
+size_t v1_big_move(void *p, size_t upto, size_t *done, size_t step, void *q, size_t qlen,
+                   size_t qfrom, size_t *qdone)
+{
+    uintptr_t m = (uintptr_t)step - 1, base = (uintptr_t)p, qb = (uintptr_t)q;
+    uintptr_t lo = (base + *done + m) & ~m, hi = (base + upto) & ~m;
+    size_t n = 0;
+    if (hi <= lo)
+        return 0;
+    for (uintptr_t b = lo; b < hi; b += step) {
+        uintptr_t d = (qb + qfrom + m) & ~m; /* no byte written from d on */
+        if (d < qb + *qdone)
+            d = qb + *qdone;
+        void *r = MAP_FAILED;
+        if (d + step <= qb + qlen)
+            r = mremap((void *)b, step, step, MREMAP_MAYMOVE | MREMAP_FIXED, (void *)d);
+        if (r != MAP_FAILED)
+            *qdone = (size_t)(d + step - qb);
+        else if (madvise((void *)b, step, MADV_DONTNEED) != 0)
+            break;
+        *done = (size_t)(b + step - base);
+        n += step;
+    }
+    return n;
 }
