@@ -16,7 +16,8 @@
  *   2. merge    frontier of ready batch heads, smallest timestamp first; each
  *               chosen event is copied out, the parsed array's pages behind
  *               moved ahead of the copy (no fresh zeroed pages)
- *   3. retime   order check, GoSysExit real times, stable re-sort
+ *   3. retime   order check, GoSysExit real times (both while merging),
+ *               stable re-sort
  *   4. check    state validation (fake Ps for GC/syscall/timer/netpoll); from
  *               here on times are read in ns (the record keeps ticks)
  *   5. convert  v2-model events to the sink, Sync first and last; the array
@@ -416,6 +417,14 @@ typedef struct v1 {
 
     uint32_t *preinit;
     size_t npreinit, cappreinit;
+
+    /* retime (its first part done while merging: retime_step) */
+    uint32_t *moved; /* positions of the moved GoSysExit events, increasing */
+    size_t nmoved, capmoved;
+    int64_t rtprev; /* merged time of the previous event */
+    int rtfwd;      /* an exit moved to a later time */
+    int rterr;      /* RT_*: the first error, at event rterrpos */
+    size_t rterrpos;
 
     /* pairs of 32-bit values referred to by packed events */
     v1_map pairmap;
@@ -1383,6 +1392,47 @@ static int64_t proc_head(v1 *c, size_t k)
     }
 }
 
+/* retime_step() errors */
+enum { RT_OK, RT_ORDER, RT_STRAY, RT_SYSORDER };
+
+/*
+ * Retime's first part, done by the merge on each event as it is copied out
+ * (e at position i of the merged array, page bases tsb, merged time ts):
+ * check that merged times do not go back, record the time each goroutine
+ * blocked in a syscall, and move each GoSysExit with a real exit time to it
+ * (c->moved: the positions, for retime()). The first error is kept in
+ * c->rterr / rterrpos and reported by retime() if the merge succeeds (as if
+ * it had been found after the merge). 0, or -1 when out of memory.
+ */
+static int retime_step(v1 *c, int64_t *tsb, v1ev *e, size_t i, int64_t ts)
+{
+    if (ts < c->rtprev) {
+        c->rterr = RT_ORDER;
+        c->rterrpos = i;
+        return 0;
+    }
+    c->rtprev = ts;
+    if (e->type == E_GO_SYSBLOCK || e->type == E_GO_INSYSCALL) {
+        c->gs[e->g].sysblock = ts;
+    } else if (e->type == E_GO_SYSEXIT) {
+        int64_t rts = (int64_t)A(c, e, 2);
+        if (rts == 0)
+            return 0;
+        int64_t block = c->gs[e->g].sysblock;
+        if (block == 0 || rts < block) {
+            c->rterr = block == 0 ? RT_STRAY : RT_SYSORDER;
+            c->rterrpos = i;
+            return 0;
+        }
+        if (ts_put(c, tsb, e, i, rts) < 0 ||
+            v1_grow((void **)&c->moved, &c->capmoved, c->nmoved + 1, sizeof *c->moved) < 0)
+            return -1;
+        c->moved[c->nmoved++] = (uint32_t)i;
+        c->rtfwd |= rts > ts;
+    }
+    return 0;
+}
+
 /* Head event of P k and its transition (computed once per head: a P waiting
  * for its goroutine is looked at again for every merged event); -1 when done. */
 static inline int64_t proc_head_t(v1 *c, size_t k, gtrans *t)
@@ -1595,7 +1645,8 @@ static tt_status merge(v1 *c)
         out[nout] = *e;
         if (!(nout & TSP_MASK))
             otsb[nout >> TSP_SHIFT] = f.ts;
-        if (ts_put(c, otsb, &out[nout], nout, f.ts) < 0) {
+        if (ts_put(c, otsb, &out[nout], nout, f.ts) < 0 ||
+            (!c->rterr && retime_step(c, otsb, &out[nout], nout, f.ts) < 0)) {
             st = NOMEM(c);
             goto out;
         }
@@ -1782,65 +1833,39 @@ static size_t retime_insert(v1 *c, const uint32_t *moved, size_t k, int *nomem)
     return k;
 }
 
-/* On the events in merged order: check the order, move GoSysExit events to
- * their real exit time (stable re-sort). check() and convert() read them in ns. */
+/* On the events in merged order: report the first error retime_step() found
+ * while merging (merged times going back, syscall exits before their block),
+ * and re-sort the GoSysExit events moved to their real exit time (stable).
+ * check() and convert() read the times in ns. */
 static tt_status retime(v1 *c)
 {
-    v1ev *ev = c->ev;
-    size_t n = c->nev;
-    uint32_t *moved = NULL; /* positions, increasing */
-    size_t k = 0, capmoved = 0;
-    int fwd = 0; /* an exit moved to a later time */
-    int64_t prev = n ? TS(c, 0) : 0; /* merged (emission) time of the previous event */
-    for (size_t i = 0; i < n; i++) {
-        v1ev *e = &ev[i];
-        int64_t ts = TS(c, i);
-        if (ts < prev) {
-            free(moved);
+    size_t k = c->nmoved;
+    uint32_t *moved = c->moved;
+    if (c->rterr) { /* found by retime_step() while merging */
+        size_t i = c->rterrpos;
+        const v1ev *e = &c->ev[i];
+        if (c->rterr == RT_ORDER)
             return tt_err_set(c->err, TT_ERR_ORDER, c->len,
                               "time stamps out of order (%s after %s, event %zu)",
-                              evdesc[e->type].name, evdesc[ev[i - 1].type].name, i);
-        }
-        prev = ts;
-        if (e->type == E_GO_SYSBLOCK || e->type == E_GO_INSYSCALL) {
-            c->gs[e->g].sysblock = ts;
-        } else if (e->type == E_GO_SYSEXIT) {
-            int64_t rts = (int64_t)A(c, e, 2);
-            if (rts == 0)
-                continue;
-            int64_t block = c->gs[e->g].sysblock;
-            if (block == 0 || rts < block) {
-                free(moved);
-                if (block == 0)
-                    return tt_err_set(c->err, TT_ERR_ORDER, c->len,
-                                      "stray syscall exit of goroutine %llu",
-                                      (unsigned long long)c->gs[e->g].id);
-                return tt_err_set(c->err, TT_ERR_ORDER, c->len,
-                                  "time stamps out of order (syscall exit of goroutine %llu)",
-                                  (unsigned long long)c->gs[e->g].id);
-            }
-            if (ts_put(c, c->tsb, e, i, rts) < 0 ||
-                v1_grow((void **)&moved, &capmoved, k + 1, sizeof *moved) < 0) {
-                free(moved);
-                return NOMEM(c);
-            }
-            moved[k++] = (uint32_t)i;
-            fwd |= rts > ts;
-        }
+                              evdesc[e->type].name, evdesc[c->ev[i - 1].type].name, i);
+        if (c->rterr == RT_STRAY)
+            return tt_err_set(c->err, TT_ERR_ORDER, c->len,
+                              "stray syscall exit of goroutine %llu",
+                              (unsigned long long)c->gs[e->g].id);
+        return tt_err_set(c->err, TT_ERR_ORDER, c->len,
+                          "time stamps out of order (syscall exit of goroutine %llu)",
+                          (unsigned long long)c->gs[e->g].id);
     }
     if (k) {
         /* Stable sort by time. Usually the exits moved back a little: insert
          * them; else (or past the budget) the general way. */
         int nomem = 0;
-        size_t m = fwd || c->widesort ? 0 : retime_insert(c, moved, k, &nomem);
+        size_t m = c->rtfwd || c->widesort ? 0 : retime_insert(c, moved, k, &nomem);
         if (!nomem && m < k)
             nomem = retime_sort(c, moved + m, k - m);
-        if (nomem) {
-            free(moved);
+        if (nomem)
             return NOMEM(c);
-        }
     }
-    free(moved);
     return TT_OK;
 }
 
@@ -2672,6 +2697,7 @@ static void v1_free(v1 *c)
     v1_map_free(&c->taskmap);
     free(c->tasks);
     free(c->preinit);
+    free(c->moved);
     free(c->tsb);
     v1_map_free(&c->pairmap);
 }
@@ -2695,6 +2721,7 @@ tt_status tt_load_v1(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
     c->sink = sink;
     c->err = err;
     c->freeregion = UINT32_MAX;
+    c->rtprev = INT64_MIN;
     c->dts_min = DTS_MIN;
     c->dts_max = DTS_MAX;
     c->maxpairs = V1_MAX_PAIRS;

@@ -1007,6 +1007,25 @@ static void test_sysexit_times(void **st)
     v1gen_free(&g);
 }
 
+/* Retime's errors are found while merging but reported only once the merge
+ * succeeded: a merge error later in the trace wins. */
+static void test_retime_errors(void **st)
+{
+    (void)st;
+    v1gen g;
+    prelude(&g, 19, 100);
+    EV(&g, GO_CREATE, 100, 2, 0, 0); /* t=200 */
+    v1gen_batch(&g, 1, 150);
+    EV(&g, GO_START, 0, 2, 1);       /* t=150, ready only after t=200 */
+    v1gen_freq(&g, 1000000000);
+    expect_error(&g, "order-back", TT_ERR_ORDER,
+                 "time stamps out of order (GoStart after GoCreate, event 5)");
+    v1gen_batch(&g, 2, 300);
+    EV(&g, GO_START, 0, 3, 1);       /* g3 never created */
+    expect_error(&g, "order-back-then-stuck", TT_ERR_ORDER, "no consistent ordering");
+    v1gen_free(&g);
+}
+
 /* A GoSysCall blocked in the syscall when its goroutine's next event is a
  * GoSysBlock, not when another event of it comes first. */
 static void test_syscall_next(void **st)
@@ -1882,6 +1901,7 @@ int main(void)
         cmocka_unit_test(test_many_blocked_ps),
         cmocka_unit_test(test_sysexit_insert),
         cmocka_unit_test(test_syscall_next),
+        cmocka_unit_test(test_retime_errors),
         cmocka_unit_test(test_release_while_converting),
         cmocka_unit_test(test_go_testdata),
         cmocka_unit_test(test_samples),
