@@ -736,29 +736,6 @@ static inline uint32_t STKID(const v1 *c, const v1ev *e)
     return (uint32_t)A(c, e, 3);
 }
 
-/* Make the stack of an event 0 (its id is unknown). A stack in a pair is
- * zeroed in the pair: every event sharing it has the same unknown id. */
-static void stack_zero(v1 *c, v1ev *e)
-{
-    unsigned sl = layout_of(e)[3];
-    switch (sl) {
-    case SL_NONE: break;
-    case SL_X: e->x = 0; e->fl &= ~FL_POOLX; break;
-    case SL_PL:
-        if (packable[ltype(e)] == 2)
-            c->ext[e->x] &= ~PK_LOMASK;
-        else
-            e->x &= ~PK_LOMASK;
-        break;
-    case SL_KB: c->pb[pword(c, e) & PK_LOMASK] = 0; break;
-    default:
-        c->ext[e->x + (sl & 7u)] = 0;
-        if (sl & SL_D)
-            c->ext[e->x + (sl & 7u) + 1] = 0;
-        break;
-    }
-}
-
 /* UserRegion: task, mode, name slot (the stack: STKID). */
 static inline void region_vals(const v1 *c, const v1ev *e, uint64_t *task, uint64_t *mode,
                                uint32_t *name)
@@ -1888,19 +1865,22 @@ static inline unsigned long long graw(const v1 *c, uint32_t g)
     return (unsigned long long)c->gs[g].id;
 }
 
-static tt_status check_running(v1 *c, const v1ev *e, int64_t ets, int allow_g0)
+/* The time of event i in ns, for check()'s messages (computed only then). */
+#define TS_NS ((long long)NS(c, i))
+
+static tt_status check_running(v1 *c, const v1ev *e, size_t i, int allow_g0)
 {
     const char *name = evdesc[e->type].name;
     if (c->gs[e->g].state != GS_RUNNING)
         return tt_err_set(c->err, TT_ERR_ORDER, c->len, "g %llu is not running while %s (time %lld)",
-                          graw(c, e->g), name, (long long)ets);
+                          graw(c, e->g), name, TS_NS);
     if (c->procs[e->p].rung != e->g)
         return tt_err_set(c->err, TT_ERR_ORDER, c->len,
                           "p %lld is not running g %llu while %s (time %lld)",
-                          (long long)ev_pid(c, e), graw(c, e->g), name, (long long)ets);
+                          (long long)ev_pid(c, e), graw(c, e->g), name, TS_NS);
     if (!allow_g0 && e->g == 0)
         return tt_err_set(c->err, TT_ERR_ORDER, c->len, "g 0 did %s (time %lld)", name,
-                          (long long)ets);
+                          TS_NS);
     return TT_OK;
 }
 
@@ -1935,7 +1915,6 @@ static tt_status check(v1 *c)
             set_fake(e, FK_SYSCALL);
         v1g *g = &c->gs[e->g];
         v1proc *p = &c->procs[e->p];
-        long long ts = (long long)NS(c, i);
         /* for convert: a GoSysCall whose goroutine's next event is its
          * GoSysBlock blocked in the syscall */
         if (g->lastsc && e->type == E_GO_SYSBLOCK)
@@ -1944,51 +1923,51 @@ static tt_status check(v1 *c)
         switch (e->type) {
         case E_PROC_START:
             if (p->running)
-                BAD("p %d is running before start (time %lld)", p->id, ts);
+                BAD("p %d is running before start (time %lld)", p->id, TS_NS);
             p->running = 1;
             break;
         case E_PROC_STOP:
             if (!p->running)
-                BAD("p %d is not running before stop (time %lld)", p->id, ts);
+                BAD("p %d is not running before stop (time %lld)", p->id, TS_NS);
             if (p->rung != 0)
                 BAD("p %d is running a goroutine %llu during stop (time %lld)", p->id,
-                    graw(c, p->rung), ts);
+                    graw(c, p->rung), TS_NS);
             p->running = 0;
             break;
         case E_GC_START:
             if (in_gc)
-                BAD("previous GC is not ended before a new one (time %lld)", ts);
+                BAD("previous GC is not ended before a new one (time %lld)", TS_NS);
             in_gc = 1;
             set_fake(e, FK_GC);
             break;
         case E_GC_DONE:
             if (!in_gc)
-                BAD("bogus GC end (time %lld)", ts);
+                BAD("bogus GC end (time %lld)", TS_NS);
             in_gc = 0;
             break;
         case E_STW_START:
             if (in_stw)
-                BAD("previous STW is not ended before a new one (time %lld)", ts);
+                BAD("previous STW is not ended before a new one (time %lld)", TS_NS);
             in_stw = 1;
             break;
         case E_STW_DONE:
             if (!in_stw)
-                BAD("bogus STW end (time %lld)", ts);
+                BAD("bogus STW end (time %lld)", TS_NS);
             in_stw = 0;
             break;
         case E_SWEEP_START:
             if (p->sweep)
-                BAD("previous sweeping is not ended before a new one (time %lld)", ts);
+                BAD("previous sweeping is not ended before a new one (time %lld)", TS_NS);
             p->sweep = 1;
             break;
         case E_SWEEP_DONE:
             if (!p->sweep)
-                BAD("bogus sweeping end (time %lld)", ts);
+                BAD("bogus sweeping end (time %lld)", TS_NS);
             p->sweep = 0;
             break;
         case E_MARK_ASSIST_START:
             if (g->assist)
-                BAD("previous mark assist is not ended before a new one (time %lld)", ts);
+                BAD("previous mark assist is not ended before a new one (time %lld)", TS_NS);
             g->assist = 1;
             g->exists = 1;
             break;
@@ -2000,15 +1979,15 @@ static tt_status check(v1 *c)
         case E_GO_INSYSCALL:
             if (g->state != GS_RUNNABLE)
                 BAD("g %llu is not runnable before %s (time %lld)", graw(c, e->g),
-                    e->type == E_GO_WAITING ? "EvGoWaiting" : "EvGoInSyscall", ts);
+                    e->type == E_GO_WAITING ? "EvGoWaiting" : "EvGoInSyscall", TS_NS);
             g->state = GS_WAITING;
             g->lastev = e->type;
             break;
         case E_GO_CREATE: {
-            CHK(check_running(c, e, ts, 1));
+            CHK(check_running(c, e, i, 1));
             v1g *ng = &c->gs[(uint32_t)A(c, e, 0)];
             if (ng->exists)
-                BAD("g %llu already exists (time %lld)", graw(c, (uint32_t)A(c, e, 0)), ts);
+                BAD("g %llu already exists (time %lld)", graw(c, (uint32_t)A(c, e, 0)), TS_NS);
             ng->exists = 1;
             ng->state = GS_RUNNABLE;
             ng->lastev = e->type;
@@ -2018,17 +1997,17 @@ static tt_status check(v1 *c)
         case E_GO_START:
         case E_GO_START_LABEL:
             if (g->state != GS_RUNNABLE)
-                BAD("g %llu is not runnable before start (time %lld)", graw(c, e->g), ts);
+                BAD("g %llu is not runnable before start (time %lld)", graw(c, e->g), TS_NS);
             if (p->rung != 0)
                 BAD("p %d is already running g %llu while start g %llu (time %lld)", p->id,
-                    graw(c, p->rung), graw(c, e->g), ts);
+                    graw(c, p->rung), graw(c, e->g), TS_NS);
             g->state = GS_RUNNING;
             p->rung = e->g;
             g->lastev = 0;
             break;
         case E_GO_END:
         case E_GO_STOP:
-            CHK(check_running(c, e, ts, 0));
+            CHK(check_running(c, e, i, 0));
             g->state = GS_DEAD;
             p->rung = 0;
             if (e->type == E_GO_END) {
@@ -2042,20 +2021,20 @@ static tt_status check(v1 *c)
             break;
         case E_GO_SCHED:
         case E_GO_PREEMPT:
-            CHK(check_running(c, e, ts, 0));
+            CHK(check_running(c, e, i, 0));
             g->state = GS_RUNNABLE;
             p->rung = 0;
             g->lastev = e->type;
             break;
         case E_GO_UNBLOCK: {
             if (g->state != GS_RUNNING)
-                BAD("g %llu is not running while unpark (time %lld)", graw(c, e->g), ts);
+                BAD("g %llu is not running while unpark (time %lld)", graw(c, e->g), TS_NS);
             if (get_fake(e) != FK_TIMER && p->rung != e->g)
                 BAD("p %d is not running g %llu while unpark (time %lld)", p->id, graw(c, e->g),
-                    ts);
+                    TS_NS);
             v1g *ug = &c->gs[(uint32_t)A(c, e, 0)];
             if (ug->state != GS_WAITING)
-                BAD("g %llu is not waiting before unpark (time %lld)", graw(c, (uint32_t)A(c, e, 0)), ts);
+                BAD("g %llu is not waiting before unpark (time %lld)", graw(c, (uint32_t)A(c, e, 0)), TS_NS);
             if (ug->lastev == E_GO_BLOCK_NET)
                 set_fake(e, FK_NETPOLL);
             ug->state = GS_RUNNABLE;
@@ -2063,17 +2042,17 @@ static tt_status check(v1 *c)
             break;
         }
         case E_GO_SYSCALL:
-            CHK(check_running(c, e, ts, 0));
+            CHK(check_running(c, e, i, 0));
             g->lastev = e->type;
             break;
         case E_GO_SYSBLOCK:
-            CHK(check_running(c, e, ts, 0));
+            CHK(check_running(c, e, i, 0));
             g->state = GS_WAITING;
             p->rung = 0;
             break;
         case E_GO_SYSEXIT:
             if (g->state != GS_WAITING)
-                BAD("g %llu is not waiting during syscall exit (time %lld)", graw(c, e->g), ts);
+                BAD("g %llu is not waiting during syscall exit (time %lld)", graw(c, e->g), TS_NS);
             g->state = GS_RUNNABLE;
             g->lastev = e->type;
             break;
@@ -2086,7 +2065,7 @@ static tt_status check(v1 *c)
         case E_GO_BLOCK_COND:
         case E_GO_BLOCK_NET:
         case E_GO_BLOCK_GC:
-            CHK(check_running(c, e, ts, 0));
+            CHK(check_running(c, e, i, 0));
             g->state = GS_WAITING;
             g->lastev = e->type;
             p->rung = 0;
@@ -2105,7 +2084,7 @@ static tt_status check(v1 *c)
             }
             if (e->type == E_TASK_CREATE) {
                 if (c->tasks[ti].checklive)
-                    BAD("task id conflicts (id:%llu) (time %lld)", (unsigned long long)id, ts);
+                    BAD("task id conflicts (id:%llu) (time %lld)", (unsigned long long)id, TS_NS);
                 c->tasks[ti].checklive = 1;
             } else {
                 c->tasks[ti].checklive = 0;
@@ -2137,26 +2116,23 @@ static tt_status check(v1 *c)
                     if (c->regions[r].task != task || c->regions[r].name != name)
                         BAD("misuse of region in goroutine %llu: region end does not match the "
                             "innermost active region (time %lld)",
-                            graw(c, e->g), ts);
+                            graw(c, e->g), TS_NS);
                     g->region = c->regions[r].prev;
                     c->regions[r].prev = c->freeregion;
                     c->freeregion = r;
                 }
             } else {
-                BAD("invalid user region mode %llu (time %lld)", (unsigned long long)mode, ts);
+                BAD("invalid user region mode %llu (time %lld)", (unsigned long long)mode, TS_NS);
             }
             break;
         }
         case E_FUTILE_WAKEUP:
-            BAD("unexpected event type FutileWakeup (time %lld)", ts);
+            BAD("unexpected event type FutileWakeup (time %lld)", TS_NS);
         default:
             break;
         }
-        if (evdesc[ltype(e)].stack && STKID(c, e) != 0) {
-            uint32_t si;
-            if (!v1_idx_get(&c->stkmap, STKID(c, e), &si))
-                stack_zero(c, e); /* unknown stack */
-        }
+        /* An unknown stack id is not zeroed here: convert() reads every
+         * stack id through stack_of(), which maps it to no stack. */
     }
     return TT_OK;
 }

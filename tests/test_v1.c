@@ -1026,6 +1026,28 @@ static void test_retime_errors(void **st)
     v1gen_free(&g);
 }
 
+/* check()'s messages give the time of the failing event in ns (computed only
+ * for the message). */
+static void test_check_error_times(void **st)
+{
+    (void)st;
+    v1gen g;
+    prelude(&g, 19, 100);
+    EV(&g, HEAP_ALLOC, 1000, 1);
+    EV(&g, PROC_START, 234, 1); /* t=1334: 1234 ns after the first event */
+    v1gen_freq(&g, 1000000000);
+    expect_error(&g, "pstart-time", TT_ERR_ORDER, "p 0 is running before start (time 1234)");
+    v1gen_free(&g);
+
+    prelude(&g, 19, 100);
+    EV(&g, GO_SCHED, 1000, 0);  /* g1 runnable, the P runs no goroutine */
+    EV(&g, HEAP_ALLOC, 1, 1);
+    EV(&g, GO_SYSCALL, 233, 0); /* by g0, t=1334 */
+    v1gen_freq(&g, 1000000000);
+    expect_error(&g, "g0-time", TT_ERR_ORDER, "g 0 did GoSysCall (time 1234)");
+    v1gen_free(&g);
+}
+
 /* A GoSysCall blocked in the syscall when its goroutine's next event is a
  * GoSysBlock, not when another event of it comes first. */
 static void test_syscall_next(void **st)
@@ -1901,6 +1923,7 @@ int main(void)
         cmocka_unit_test(test_many_blocked_ps),
         cmocka_unit_test(test_sysexit_insert),
         cmocka_unit_test(test_syscall_next),
+        cmocka_unit_test(test_check_error_times),
         cmocka_unit_test(test_retime_errors),
         cmocka_unit_test(test_release_while_converting),
         cmocka_unit_test(test_go_testdata),
