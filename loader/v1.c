@@ -440,6 +440,7 @@ typedef struct v1 {
     /* per type: no packed form nor extension words; the slot (0-3) of the
      * goroutine and of x in layout[], 4 = none */
     uint8_t simple[E_COUNT], gslot[E_COUNT], xslot[E_COUNT];
+    uint8_t known[64]; /* per type byte & 0x3f: a type of this version */
 
     int64_t freq;
     uint64_t args[2048 + 8];
@@ -835,6 +836,7 @@ static tt_status parse(v1 *c)
     uint32_t curp = 0;
     uint64_t last_ts = 0;
     uint32_t lastg = 0;
+    uint32_t bend = 0; /* end of the current batch (see the loop's end) */
     uint64_t *args = c->args;
     size_t rel = 0, rel_pg = 0;
     if (tt_v2_release_pages) {
@@ -858,7 +860,7 @@ static tt_status parse(v1 *c)
         size_t evoff = off;
         uint8_t hb = b[off++];
         unsigned typ = hb & 0x3f, narg = (hb >> 6) + 1u;
-        if (typ == E_NONE || typ >= E_COUNT || evdesc[typ].minver > c->ver)
+        if (!c->known[typ])
             return tt_err_set(c->err, TT_ERR_FORMAT, evoff, "unknown event type %u",
                               typ);
         int n;
@@ -978,6 +980,7 @@ static tt_status parse(v1 *c)
                 return NOMEM(c);
             if (have_batch)
                 c->batches[c->nbatches - 1].end = (uint32_t)c->nev;
+            bend = (uint32_t)c->nev;
             v1batch *nb = &c->batches[c->nbatches];
             nb->start = nb->end = (uint32_t)c->nev;
             nb->next = UINT32_MAX;
@@ -1167,9 +1170,12 @@ static tt_status parse(v1 *c)
         if (store_vals(c, e, typ, lv) < 0)
             return NOMEM(c);
         c->nev++;
-        if (c->nbatches)
-            c->batches[c->nbatches - 1].end = (uint32_t)c->nev;
+        bend = (uint32_t)c->nev;
     }
+    /* a batch ends after its last event other than a CPU sample, the last
+     * one too (a new batch sets the previous one's end to the event count) */
+    if (c->nbatches)
+        c->batches[c->nbatches - 1].end = bend;
     if (c->freq == 0)
         return tt_err_set(c->err, c->nev || c->nbatches ? TT_ERR_TRUNCATED : TT_ERR_FORMAT,
                           len, "no Frequency event (trace truncated?)");
@@ -2701,6 +2707,8 @@ tt_status tt_load_v1(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
     c->dts_min = DTS_MIN;
     c->dts_max = DTS_MAX;
     c->maxpairs = V1_MAX_PAIRS;
+    for (unsigned t = 0; t < 64; t++)
+        c->known[t] = t != E_NONE && t < E_COUNT && evdesc[t].minver <= c->ver;
     for (unsigned t = 0; t < E_COUNT; t++) {
         c->simple[t] = !packable[t] && !extwords[t];
         c->gslot[t] = c->xslot[t] = 4;
