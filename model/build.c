@@ -453,6 +453,9 @@ struct model_builder {
     VEC(bg) gs;
     VEC(model_goroutine) gg; /* parallel to gs */
     VEC(bgx) gx;
+    uint32_t gx_free;        /* retired extended records' slots (linked by kv_range) */
+    uint8_t *gxd;            /* retired records, packed (gx_retire) */
+    size_t gxd_n, gxd_cap;
     VEC(bp) ps;
     VEC(bm) ms;
     spstore gsp;             /* goroutine lanes' spans */
@@ -495,6 +498,8 @@ struct model_builder {
     /* well-known strings */
     uint32_t s_gc, s_sweep, s_assist, s_forever, s_network;
     uint32_t s_m_gomaxprocs, s_m_heap, s_m_goal;
+    uint32_t gx_view_x;      /* the retired record unpacked in gx_view (bg.x), */
+    bgx gx_view;             /* NONE32: none */
 };
 
 /* ---- strings ------------------------------------------------------------- */
@@ -618,11 +623,223 @@ static __attribute__((noinline)) uint32_t new_g(model_builder *b, int64_t id, in
     return (uint32_t)k;
 }
 
-/* The extended record of goroutine gi, or NULL if it has none yet. */
+/* Time differences and sums of the summary wrap around like Go's int64
+ * arithmetic (a hostile trace can span more than 2^63 ns) instead of
+ * overflowing. */
+static inline int64_t wsub(int64_t a, int64_t b) { return (int64_t)((uint64_t)a - (uint64_t)b); }
+static inline int64_t wadd(int64_t a, int64_t b) { return (int64_t)((uint64_t)a + (uint64_t)b); }
+
+/*
+ * Retired extended records. When a goroutine ends (NotExist) its extended
+ * record usually holds nothing but its summary (accumulators, range list,
+ * name bit): gx_retire then packs those into b->gxd (~25 bytes instead of
+ * a 192-byte record) and frees the slot for the next goroutine;
+ * bg.x becomes GX_DONE + the packed record's offset. A trace may create
+ * millions of goroutines, few of them alive at once. gx_of unpacks a retired
+ * record into a slot again (the rare event on an ended goroutine), gx_view
+ * reads it in place (the finish reads every goroutine's summary once).
+ * What is not packed is known when retiring: pending times all 0, no
+ * profile interval tracked, no syscall, not on a P or M, no open region
+ * (tr_start, tr_stack and sc_p are only read under tr_on and sc_has).
+ */
+#define GX_DONE 0x80000000u /* bg.x: GX_DONE + offset in gxd (x != NONE32) */
+/* A packed record: a flags byte, a 32-bit header of eight 4-bit byte counts
+ * (the 7 accumulators, zigzag-coded: A_START from the trace's first event,
+ * A_END from A_START, each when not 0 (GXD_START, GXD_END); then
+ * kv_range + 1), the values' low bytes. Values are written and read 8
+ * bytes at a time: gxd keeps GXD_MAX bytes past the last record's start. */
+#define GXD_MAX (1 + 4 + (A__COUNT + 1) * 8)
+enum { GXD_NAME_OK = 1, GXD_START = 2, GXD_END = 4 }; /* flags: START/END not 0 */
+
+static inline uint64_t gxd_le(uint64_t v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return __builtin_bswap64(v);
+#else
+    return v;
+#endif
+}
+
+/* zigzag: small magnitudes of either sign in few bytes */
+static inline uint64_t zz(int64_t v) { return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63); }
+static inline int64_t unzz(uint64_t u) { return (int64_t)(u >> 1) ^ -(int64_t)(u & 1); }
+
+/* A fresh extended record (defaults) in a free slot or a new one: its index,
+ * NONE32 when out of memory. May move b->gx. */
+static uint32_t gx_slot(model_builder *b)
+{
+    uint32_t k = b->gx_free;
+    if (k != NONE32) {
+        b->gx_free = b->gx.a[k].kv_range;
+        memset(&b->gx.a[k], 0, sizeof b->gx.a[k]);
+    } else {
+        size_t n = VADD(b, b->gx);
+        if (n == SIZE_MAX || n >= GX_DONE) {
+            b->oom = 1;
+            return NONE32;
+        }
+        k = (uint32_t)n;
+    }
+    bgx *x = &b->gx.a[k];
+    x->cur_p = x->cur_m = -1;
+    x->kv_range = x->region_top = NONE32;
+    return k;
+}
+
+/* Unpack the retired record at gxd offset off into x (x has the defaults). */
+static void gxd_unpack(const model_builder *b, uint32_t off, bgx *x)
+{
+    const uint8_t *p = b->gxd + off;
+    uint8_t fl = p[0];
+    uint32_t h = (uint32_t)p[1] | (uint32_t)p[2] << 8 | (uint32_t)p[3] << 16 | (uint32_t)p[4] << 24;
+    p += 5;
+    uint64_t v[A__COUNT + 1];
+    for (int a = 0; a <= A__COUNT; a++, h >>= 4) {
+        unsigned n = h & 0xf;
+        uint64_t w;
+        memcpy(&w, p, sizeof w);
+        w = gxd_le(w);
+        v[a] = n ? w & (~UINT64_C(0) >> (64 - 8 * n)) : 0;
+        p += n;
+    }
+    for (int a = 0; a < A__COUNT; a++)
+        x->acc[a] = unzz(v[a]);
+    x->acc[A_START] = fl & GXD_START ? wadd(b->t_first, x->acc[A_START]) : 0;
+    x->acc[A_END] = fl & GXD_END ? wadd(x->acc[A_START], x->acc[A_END]) : 0;
+    x->kv_range = (uint32_t)v[A__COUNT] - 1; /* 0: NONE32 */
+    x->name_ok = fl & GXD_NAME_OK;
+}
+
+/* The range list of the retired record at gxd offset off (gxd_unpack's
+ * kv_range alone). */
+static uint32_t gxd_kv_range(const model_builder *b, uint32_t off)
+{
+    const uint8_t *p = b->gxd + off;
+    uint32_t h = (uint32_t)p[1] | (uint32_t)p[2] << 8 | (uint32_t)p[3] << 16 | (uint32_t)p[4] << 24;
+    p += 5;
+    for (int a = 0; a < A__COUNT; a++, h >>= 4)
+        p += h & 0xf;
+    uint32_t v = 0;
+    for (unsigned i = 0; i < (h & 0xf); i++)
+        v |= (uint32_t)p[i] << (8 * i);
+    return v - 1; /* 0: NONE32 */
+}
+
+int model_build_retire = 1;
+
+uint32_t model_builder_retired(const model_builder *b)
+{
+    uint32_t n = 0;
+    for (size_t i = 0; b && i < b->gs.n; i++)
+        n += b->gs.a[i].x >= GX_DONE && b->gs.a[i].x != NONE32;
+    return n;
+}
+
+/* The extended record of goroutine gi, which has just ended, packed if it
+ * holds nothing else (see GX_DONE): not while a profile interval is tracked
+ * (prof_transition ends them after this). */
+static __attribute__((noinline)) void gx_retire(model_builder *b, uint32_t gi)
+{
+    if (gi >= b->gs.n || !model_build_retire)
+        return;
+    bg *g = &b->gs.a[gi];
+    uint32_t k = g->x;
+    if (k >= GX_DONE || (g->open.gbits & GB_GS) != TT_GS_NOTEXIST)
+        return;
+    bgx *x = &b->gx.a[k];
+    if (x->tr_on || x->sc_has || x->cur_p != -1 || x->cur_m != -1 || x->region_top != NONE32 ||
+        x->depth)
+        return;
+    for (int w = 0; w < LW__COUNT; w++)
+        if (x->l[w])
+            return;
+    if (b->gxd_cap - b->gxd_n < GXD_MAX) {
+        size_t ncap = b->gxd_cap + b->gxd_cap / 4 + 4096;
+        uint8_t *nd = realloc(b->gxd, ncap);
+        if (!nd)
+            return; /* stays unpacked */
+        b->gxd = nd;
+        b->gxd_cap = ncap;
+    }
+    if (b->gxd_n >= GX_DONE - 1)
+        return;
+    uint8_t *p0 = b->gxd + b->gxd_n, *p = p0 + 5;
+    uint64_t v[A__COUNT + 1];
+    for (int a = 0; a < A__COUNT; a++)
+        v[a] = x->acc[a];
+    uint8_t fl = x->name_ok ? GXD_NAME_OK : 0;
+    if (x->acc[A_START]) { /* a start or end of 0 (none) stays 0 */
+        fl |= GXD_START;
+        v[A_START] = (uint64_t)wsub(x->acc[A_START], b->t_first);
+    }
+    if (x->acc[A_END]) {
+        fl |= GXD_END;
+        v[A_END] = (uint64_t)wsub(x->acc[A_END], x->acc[A_START]);
+    }
+    uint32_t h = 0;
+    for (int a = 0; a <= A__COUNT; a++) {
+        uint64_t u = a < A__COUNT ? zz((int64_t)v[a]) : (uint32_t)(x->kv_range + 1u);
+        unsigned n = u ? (unsigned)(71 - __builtin_clzll(u)) / 8 : 0;
+        uint64_t w = gxd_le(u);
+        memcpy(p, &w, sizeof w);
+        p += n;
+        h |= (uint32_t)n << (4 * a);
+    }
+    p0[0] = fl;
+    p0[1] = (uint8_t)h;
+    p0[2] = (uint8_t)(h >> 8);
+    p0[3] = (uint8_t)(h >> 16);
+    p0[4] = (uint8_t)(h >> 24);
+    g->x = GX_DONE + (uint32_t)b->gxd_n;
+    b->gxd_n += (size_t)(p - p0);
+    x->kv_range = b->gx_free; /* region_top stays NONE32 (the finish reads it) */
+    b->gx_free = k;
+}
+
+static __attribute__((cold, noinline)) bgx *gx_revive(model_builder *b, uint32_t gi);
+
+/* The extended record of goroutine gi, or NULL if it has none yet. A retired
+ * one is unpacked (gx_revive: that may move b->gx). */
 static inline bgx *gx_of(model_builder *b, uint32_t gi)
 {
     uint32_t x = b->gs.a[gi].x;
-    return x == NONE32 ? NULL : &b->gx.a[x];
+    if (__builtin_expect(x < GX_DONE, 1))
+        return &b->gx.a[x];
+    return x == NONE32 ? NULL : gx_revive(b, gi);
+}
+
+/* The extended record of goroutine gi to read (a retired one unpacked: the
+ * last one is kept, a packed record never changes), or NULL if it has none.
+ * Never moves b->gx. */
+static inline const bgx *gx_view(model_builder *b, uint32_t gi)
+{
+    uint32_t x = b->gs.a[gi].x;
+    if (x < GX_DONE)
+        return &b->gx.a[x];
+    if (x == NONE32)
+        return NULL;
+    if (b->gx_view_x != x) {
+        bgx *v = &b->gx_view;
+        memset(v, 0, sizeof *v);
+        v->cur_p = v->cur_m = -1;
+        v->kv_range = v->region_top = NONE32;
+        gxd_unpack(b, x - GX_DONE, v);
+        b->gx_view_x = x;
+    }
+    return &b->gx_view;
+}
+
+/* gx_of's slow path: goroutine gi's retired record back in a slot. */
+static bgx *gx_revive(model_builder *b, uint32_t gi)
+{
+    uint32_t off = b->gs.a[gi].x - GX_DONE;
+    uint32_t k = gx_slot(b);
+    if (k == NONE32)
+        return NULL;
+    bgx *x = &b->gx.a[k];
+    gxd_unpack(b, off, x);
+    b->gs.a[gi].x = k;
+    return x;
 }
 
 static bgx *gx_new(model_builder *b, uint32_t gi);
@@ -638,37 +855,28 @@ static inline bgx *gx_make(model_builder *b, uint32_t gi)
 /* gx_make's slow path: goroutine gi has no extended record yet. */
 static __attribute__((noinline)) bgx *gx_new(model_builder *b, uint32_t gi)
 {
-    bgx *x;
-    size_t k = VADD(b, b->gx);
-    if (k == SIZE_MAX || k >= NONE32) {
-        b->oom = 1;
+    uint32_t k = gx_slot(b);
+    if (k == NONE32)
         return NULL;
-    }
     bg *g = &b->gs.a[gi];
-    x = &b->gx.a[k];
-    x->cur_p = x->cur_m = -1;
-    x->kv_range = x->region_top = NONE32;
+    bgx *x = &b->gx.a[k];
     int w = (g->open.gbits & GB_LW) >> GB_LW_SHIFT;
     x->l[w] = g->l_t; /* l[LW_NONE] is unused */
     g->l_t = 0;
     g->open.gbits &= (uint8_t)~GB_LW;
-    g->x = (uint32_t)k;
+    g->x = k;
     return x;
 }
 
 static int64_t acc_get(model_builder *b, uint32_t gi, int a)
 {
-    bgx *x = gx_of(b, gi);
+    const bgx *x = gx_view(b, gi);
     return x ? x->acc[a] : 0;
 }
 
-/* Time differences and sums of the summary wrap around like Go's int64
- * arithmetic (a hostile trace can span more than 2^63 ns) instead of
- * overflowing. */
-static inline int64_t wsub(int64_t a, int64_t b) { return (int64_t)((uint64_t)a - (uint64_t)b); }
-static inline int64_t wadd(int64_t a, int64_t b) { return (int64_t)((uint64_t)a + (uint64_t)b); }
-
-static void acc_add(model_builder *b, uint32_t gi, int a, int64_t d)
+/* inlined: it was before extended records could be retired (sum_transition) */
+static inline __attribute__((always_inline)) void acc_add(model_builder *b, uint32_t gi, int a,
+                                                          int64_t d)
 {
     if (d == 0)
         return;
@@ -687,9 +895,11 @@ static void acc_set(model_builder *b, uint32_t gi, int a, int64_t v)
 /* Pending summary time w of goroutine gi (0: none, as in Go). */
 static int64_t lget(model_builder *b, uint32_t gi, int w)
 {
-    bgx *x = gx_of(b, gi);
-    if (x)
-        return x->l[w];
+    uint32_t k = b->gs.a[gi].x;
+    if (k < GX_DONE)
+        return b->gx.a[k].l[w];
+    if (k != NONE32)
+        return 0; /* retired: none pending */
     const bg *g = &b->gs.a[gi];
     return ((g->open.gbits & GB_LW) >> GB_LW_SHIFT) == w ? g->l_t : 0;
 }
@@ -719,9 +929,8 @@ static void lclear_all(model_builder *b, uint32_t gi)
     g->l_t = 0;
     g->open.gbits &= (uint8_t)~GB_LW;
     g->l_reason = 0;
-    bgx *x = gx_of(b, gi);
-    if (x)
-        memset(x->l, 0, sizeof x->l);
+    if (g->x < GX_DONE) /* retired: none pending */
+        memset(b->gx.a[g->x].l, 0, sizeof b->gx.a[g->x].l);
 }
 
 /* The summary's Name / PC. */
@@ -1261,7 +1470,7 @@ static void sum_finalize(model_builder *b, uint32_t gi, int64_t T, int has_trigg
                          model_gstats *st)
 {
     int64_t acc[A__COUNT] = {0}, l[LW__COUNT] = {0};
-    bgx *x = gx_of(b, gi);
+    const bgx *x = gx_view(b, gi);
     if (x) {
         memcpy(acc, x->acc, sizeof acc);
         memcpy(l, x->l, sizeof l);
@@ -1283,7 +1492,7 @@ static void sum_finalize(model_builder *b, uint32_t gi, int64_t T, int has_trigg
         acc[A_SYSCALL] = wadd(acc[A_SYSCALL], wsub(T, l[LW_SYS]));
     if (l[LW_SYSBLOCK])
         acc[A_SCHED] = wadd(acc[A_SCHED], wsub(T, l[LW_SYSBLOCK]));
-    x = gx_of(b, gi);
+    x = gx_view(b, gi);
     for (uint32_t i = x ? x->kv_range : NONE32; i != NONE32; i = b->kvrs.a[i].next) {
         kvr *e = &b->kvrs.a[i];
         if (e->last) {
@@ -1567,8 +1776,8 @@ static void prof_transition(model_builder *b, uint32_t gi, const tt_event *ev)
                      : ev->to == TT_GS_SYSCALL  ? 1u << MP_SYSCALL
                      : ev->to == TT_GS_RUNNABLE ? 1u << MP_SCHED
                                                 : 0;
-    const bgx *g0 = gx_of(b, gi);
-    for (unsigned act = (g0 ? g0->tr_on : 0u) ^ tmask; act; act &= act - 1) {
+    uint32_t x0 = b->gs.a[gi].x; /* none or retired: nothing tracked */
+    for (unsigned act = (x0 < GX_DONE ? b->gx.a[x0].tr_on : 0u) ^ tmask; act; act &= act - 1) {
         int k = __builtin_ctz(act); /* in order of kind */
         bgx *g = gx_of(b, gi);
         uint8_t bit = (uint8_t)(1u << k);
@@ -1719,6 +1928,8 @@ static void g_transition(model_builder *b, const tt_event *ev)
             }
             if (x)
                 x->depth = 0;
+            if (ev->to == TT_GS_NOTEXIST)
+                gx_retire(b, gi); /* x is not used below */
         }
     }
     prof_transition(b, gi, ev);
@@ -2027,6 +2238,7 @@ model_builder *model_builder_new(tt_syms *syms)
     model_builder *b = calloc(1, sizeof *b);
     if (!b)
         return NULL;
+    b->gx_free = b->gx_view_x = NONE32;
     b->syms = syms;
     b->gc_open.state = MS_NONE;
     b->gc_open.last = INT64_MIN;
@@ -2916,6 +3128,7 @@ void model_builder_free(model_builder *b)
     model_imap_free(&b->pmap);
     model_imap_free(&b->mmap);
     model_imap_free(&b->tmap);
+    free(b->gxd);
     free(b->gsp.c);
     free(b->gsp.cprev);
     free(b->gsp.h);
@@ -2983,8 +3196,11 @@ static size_t kv_count(model_builder *b, uint32_t gi)
     }
     if ((g->open.gbits & GB_SUMMARY) && !have_block && lget(b, gi, LW_BLOCK))
         n++; /* sum_finalize adds it */
-    const bgx *x = gx_of(b, gi);
-    for (uint32_t j = x ? x->kv_range : NONE32; j != NONE32; j = b->kvrs.a[j].next)
+    uint32_t k = g->x;
+    uint32_t j = k < GX_DONE  ? b->gx.a[k].kv_range
+                 : k == NONE32 ? NONE32
+                               : gxd_kv_range(b, k - GX_DONE);
+    for (; j != NONE32; j = b->kvrs.a[j].next)
         n++;
     return n;
 }
@@ -3069,7 +3285,7 @@ static int take_summaries(model_builder *b, model *m, const uint32_t *gremap, in
                 st.other_block_ns += e->ns;
         }
         st.unknown_ns = sum < st.total_ns ? st.total_ns - sum : 0;
-        const bgx *x = gx_of(b, i);
+        const bgx *x = gx_view(b, i);
         for (uint32_t j = x ? x->kv_range : NONE32; j != NONE32 && kpos < nkv;
              j = b->kvrs.a[j].next) {
             kvr *e = &b->kvrs.a[j];
@@ -3095,6 +3311,8 @@ static int take_summaries(model_builder *b, model *m, const uint32_t *gremap, in
     VFREE(b->kvs);
     VFREE(b->kvrs);
     VFREE(b->gx);
+    free(b->gxd);
+    b->gxd = NULL;
     return 0;
 }
 

@@ -422,7 +422,9 @@ int model_build_groups(model *m)
             ngr++;
         }
         tmp[ngr - 1].count++;
-        tmp[ngr - 1].exec_ns += gs_exec(m, l);
+        /* wraps like the summaries' own sums (a hostile trace can span
+         * more than 2^63 ns) instead of overflowing */
+        tmp[ngr - 1].exec_ns = (int64_t)((uint64_t)tmp[ngr - 1].exec_ns + (uint64_t)gs_exec(m, l));
     }
     /* order groups by exec (ties: name); their lanes stay where they are */
     for (uint32_t i = 0; i < ngr; i++)

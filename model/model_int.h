@@ -381,6 +381,11 @@ int model_cpu_free(void);
  * one of them idle by the load average, and enough events; 1 never, 2 always
  * (tests). The model is the same. */
 extern int model_build_threads;
+/* The builder packs an ended goroutine's summary state and frees its
+ * extended record (build.c, GX_DONE): 1 (default), 0 never (tests: the
+ * model is the same). model_builder_retired: goroutines packed now. */
+extern int model_build_retire;
+uint32_t model_builder_retired(const model_builder *b);
 /* model_open's pipeline (open.c: the loader on a second thread, the
  * builder on the calling one) for full loads of 16 MiB and more: 1 never
  * (the default), 2 always, 0 when a CPU is free as above. The model is the
