@@ -292,6 +292,18 @@ static uint32_t dfun_find(dfuns *f, uint32_t func, int add)
     return f->nd++;
 }
 
+/* dfun_find through a cache of the last function looked up (*lastf, its
+ * index *lastd; *lastd UINT32_MAX: none yet): lanes of one function are
+ * often consecutive. UINT32_MAX when out of memory. */
+static uint32_t dfun_last(dfuns *f, uint32_t fn, int add, uint32_t *lastf, uint32_t *lastd)
+{
+    if (*lastd == UINT32_MAX || fn != *lastf) {
+        *lastd = dfun_find(f, fn, add);
+        *lastf = fn;
+    }
+    return *lastd;
+}
+
 /* The n lanes in the summary into out, by start function name, then lane
  * (sort_lanes' order, for far fewer string comparisons): the distinct
  * functions are ranked by name (equal names share a rank), then a stable
@@ -305,14 +317,10 @@ static int group_lanes_by_func(const model *m, uint32_t ng, uint32_t *out, uint3
     for (uint32_t i = 0; i < ng; i++) {
         if (!IN_SUMMARY(m, i))
             continue;
-        uint32_t fn = m->gs[i].func;
-        if (lastd == UINT32_MAX || fn != lastf) {
-            lastd = dfun_find(&f, fn, 1);
-            if (lastd == UINT32_MAX)
-                goto out;
-            lastf = fn;
-        }
-        f.d[lastd].cnt++;
+        uint32_t d = dfun_last(&f, m->gs[i].func, 1, &lastf, &lastd);
+        if (d == UINT32_MAX)
+            goto out;
+        f.d[d].cnt++;
         seen++;
     }
     if (seen != n)
@@ -339,12 +347,7 @@ static int group_lanes_by_func(const model *m, uint32_t ng, uint32_t *out, uint3
     for (uint32_t i = 0; i < ng; i++) {
         if (!IN_SUMMARY(m, i))
             continue;
-        uint32_t fn = m->gs[i].func;
-        if (lastd == UINT32_MAX || fn != lastf) {
-            lastd = dfun_find(&f, fn, 0);
-            lastf = fn;
-        }
-        out[pos[f.d[lastd].rank]++] = i;
+        out[pos[f.d[dfun_last(&f, m->gs[i].func, 0, &lastf, &lastd)].rank]++] = i;
     }
     rc = 0;
 out:
