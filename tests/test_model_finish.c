@@ -17,6 +17,8 @@
  * And the goroutine spans' sites (site_of, behind a cache by hash): each
  * waiting span decodes to its own stack, reason and unblocker with thousands
  * of sites in use, and the site table holds each site once.
+ * And the goroutine lanes' order by id (order_ids: by radix when the ids
+ * span less than 2^32, else by qsort), ids first seen out of order.
  * On every sample trace, and on synthetic traces with hundreds of start
  * functions interleaved (their names in another order than their ids) and
  * with spans long enough to escape their records and to make checkpoint
@@ -468,6 +470,51 @@ static void test_sites(void **state)
     evgen_free(&e);
 }
 
+/* Goroutine ids first seen out of order, over a span under 2^32 (ordered by
+ * radix, order_ids) and over a wider one (qsort), some of them negative:
+ * the lanes are by id and each keeps its own goroutine (its creation time
+ * is a function of its id). */
+static void test_ids_order(void **state)
+{
+    (void)state;
+    enum { NG = 3000 };
+    const int64_t scale[] = {1, 3, INT64_C(1) << 40};
+    const int64_t base[] = {1000, -4002, 7}; /* never 1 (the first) nor -1 */
+    for (int c = 0; c < 3; c++) {
+        evgen e;
+        evgen_init(&e);
+        evgen_sync(&e, 100);
+        evgen_proc(&e, 110, 0, -1, 0, TT_PS_UNDETERMINED, TT_PS_RUNNING);
+        evgen_go(&e, 110, 0, 0, -1, 1, TT_GS_UNDETERMINED, TT_GS_RUNNING, "", 0, 0);
+        int64_t t = 200;
+        for (int g = 0; g < NG; g++) {
+            int64_t k = (g * 1237) % NG; /* 1237 and 3000 coprime: a permutation */
+            int64_t id = base[c] + k * scale[c];
+            evgen_go(&e, t += 10, 0, 0, 1, id, TT_GS_NOTEXIST, TT_GS_RUNNABLE, "", 0, 0);
+        }
+        model *m = evgen_finish(&e);
+        const model_info *in = model_get_info(m);
+        assert_int_equal(in->ngoroutines, NG + 1);
+        for (uint32_t i = 0; i < in->ngoroutines; i++) {
+            if (i)
+                assert_true(m->gs[i - 1].id < m->gs[i].id);
+            int64_t id = m->gs[i].id;
+            if (id == 1)
+                continue;
+            int64_t k = (id - base[c]) / scale[c];
+            int64_t g = 0;
+            while ((g * 1237) % NG != k)
+                g++;
+            model_gstats st;
+            assert_non_null(model_goroutine_stats(m, i, &st));
+            assert_true(st.creation == 200 + 10 * (g + 1));
+            assert_int_equal(model_goroutine_find(m, id), i);
+        }
+        model_free(m);
+        evgen_free(&e);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -478,6 +525,7 @@ int main(void)
         cmocka_unit_test(test_name_after_reset),
         cmocka_unit_test(test_p_lanes),
         cmocka_unit_test(test_sites),
+        cmocka_unit_test(test_ids_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
