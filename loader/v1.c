@@ -1686,12 +1686,14 @@ static inline void set_fake(v1ev *e, unsigned fk)
     e->fl = (uint8_t)((e->fl & ~FL_FAKE_MASK) | (fk << FL_FAKE_SHIFT));
 }
 
+/* Only these can be on a fake P; other types reuse the bits. */
+static const uint8_t fakeable[E_COUNT] = {
+    [E_GO_UNBLOCK] = 1, [E_GO_SYSEXIT] = 1, [E_GC_START] = 1,
+};
+
 static inline unsigned get_fake(const v1ev *e)
 {
-    /* only these can be on a fake P; other types reuse the bits */
-    if (e->type != E_GO_UNBLOCK && e->type != E_GO_SYSEXIT && e->type != E_GC_START)
-        return 0;
-    return (e->fl & FL_FAKE_MASK) >> FL_FAKE_SHIFT;
+    return fakeable[e->type] ? (e->fl & FL_FAKE_MASK) >> FL_FAKE_SHIFT : 0;
 }
 
 /* Stable sort by time of ev[] where only the events at positions moved[0..k)
@@ -2342,7 +2344,7 @@ static tt_status convert(v1 *c)
         int64_t ets = NS(c, i);
         v1proc *pr = &c->procs[e->p];
         unsigned fk = get_fake(e);
-        int64_t P = ev_pid(c, e);
+        int64_t P = fk ? FAKE_P + (int64_t)fk : (int64_t)pr->id; /* ev_pid() */
         int64_t G = (int64_t)c->gs[e->g].id;
         o = zero_ev;
         o.time = ets;
