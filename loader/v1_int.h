@@ -60,7 +60,8 @@ size_t v1_big_release(void *p, size_t upto, size_t *done, size_t step);
  * only below qfrom) instead of back to the kernel: moved (mremap, no copy)
  * to the next step-aligned block of q at or above qfrom and above the blocks
  * moved before (*qdone: end of the last, in bytes from q), so that q grows
- * into those pages without the kernel zeroing new ones. A block that does
+ * into those pages without the kernel zeroing new ones; p's range stays
+ * mapped (it reads as zeros, as after v1_big_release). A block that does
  * not fit in q or cannot be moved is released. Contents of moved blocks are
  * stale: q must be written before it is read there. */
 size_t v1_big_move(void *p, size_t upto, size_t *done, size_t step, void *q, size_t qlen,

@@ -204,7 +204,11 @@ size_t v1_big_move(void *p, size_t upto, size_t *done, size_t step, void *q, siz
             d = qb + *qdone;
         void *r = MAP_FAILED;
         if (d + step <= qb + qlen)
-            r = mremap((void *)b, step, step, MREMAP_MAYMOVE | MREMAP_FIXED, (void *)d);
+            /* DONTUNMAP: the block's range stays mapped (reading zeros, like
+             * MADV_DONTNEED), so that no other mapping can be placed in
+             * it and then be unmapped with p (kernels before 5.7: EINVAL) */
+            r = mremap((void *)b, step, step, MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP,
+                       (void *)d);
         if (r != MAP_FAILED)
             *qdone = (size_t)(d + step - qb);
         else if (madvise((void *)b, step, MADV_DONTNEED) != 0)

@@ -12,12 +12,15 @@
 
 #include "loader/trace.h"
 #include "loader/v1.h"
+#include "loader/v1_int.h"
 #include "tests/lib/v1gen.h"
 
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 /* ---- a sink that prints like Go's Event.String() ---------------------------- */
 
@@ -1806,6 +1809,37 @@ static void test_sysexit_insert(void **st)
     v1gen_free(&g);
 }
 
+/* v1_big_move: the moved blocks' contents arrive in q above what q holds
+ * written, and p's range stays mapped (a hole could be taken by another
+ * mapping, which freeing p would then unmap), reading zeros. */
+static void test_big_move(void **st)
+{
+    (void)st;
+    long ps = sysconf(_SC_PAGESIZE);
+    assert_true(ps > 0);
+    size_t pg = (size_t)ps, len = 8 * pg;
+    uint8_t *p = v1_big_alloc(len), *q = v1_big_alloc(len);
+    assert_non_null(p);
+    assert_non_null(q);
+    for (size_t i = 0; i < len; i++)
+        p[i] = (uint8_t)(i / pg + 1);
+    memset(q, 0xee, pg + 10); /* q written up to pg + 10 */
+    size_t done = 0, qdone = 0;
+    size_t n = v1_big_move(p, 3 * pg + 5, &done, pg, q, len, pg + 10, &qdone);
+    assert_int_equal(n, 3 * pg);
+    assert_int_equal(done, 3 * pg);
+    assert_int_equal(qdone, 5 * pg); /* pages 2, 3, 4 of q */
+    assert_int_equal(msync(p, len, MS_ASYNC), 0); /* still mapped */
+    for (size_t i = 0; i < 3 * pg; i++)
+        assert_int_equal(p[i], 0);
+    assert_int_equal(p[3 * pg], 4);
+    assert_int_equal(q[pg + 9], 0xee);
+    assert_int_equal(q[2 * pg], 1);
+    assert_int_equal(q[4 * pg + pg - 1], 3);
+    v1_big_free(p, len);
+    v1_big_free(q, len);
+}
+
 static void test_release_while_converting(void **st)
 {
     (void)st;
@@ -1924,6 +1958,7 @@ int main(void)
         cmocka_unit_test(test_sysexit_insert),
         cmocka_unit_test(test_syscall_next),
         cmocka_unit_test(test_check_error_times),
+        cmocka_unit_test(test_big_move),
         cmocka_unit_test(test_retime_errors),
         cmocka_unit_test(test_release_while_converting),
         cmocka_unit_test(test_go_testdata),
