@@ -904,7 +904,8 @@ static int64_t lget(model_builder *b, uint32_t gi, int w)
     return ((g->open.gbits & GB_LW) >> GB_LW_SHIFT) == w ? g->l_t : 0;
 }
 
-static void lset(model_builder *b, uint32_t gi, int w, int64_t t)
+static inline __attribute__((always_inline)) void lset(model_builder *b, uint32_t gi, int w,
+                                                       int64_t t)
 {
     bg *g = &b->gs.a[gi];
     if (g->x == NONE32) {
