@@ -61,6 +61,12 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UI_OBJ   := $(UI_SRC:%.c=$(BUILD)/%.o)
 TLIB_OBJ := $(TLIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/tui/main.o
+# `gotv --version` prints the commit: main.o is rebuilt when HEAD moves (the
+# stamp is rewritten only when the commit differs from the one it holds).
+REV_STAMP := $(BUILD)/rev.stamp
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+$(shell mkdir -p $(BUILD) && [ "$$(cat $(REV_STAMP) 2>/dev/null)" = '$(GIT_REV)' ] || echo '$(GIT_REV)' > $(REV_STAMP))
+endif
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
 LIB    := $(BUILD)/libgotv.a
@@ -94,6 +100,8 @@ $(UILIB): $(UI_OBJ)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $(if $^,$^,)
+
+$(MAIN_OBJ): $(REV_STAMP)
 
 $(BIN): $(MAIN_OBJ) $(UILIB) $(LIB)
 	@$(if $(Q),echo "  LD      $@")

@@ -21,6 +21,11 @@ check "--help exits 0" 0 "$G" --help
 "$G" --help | grep -q 'gotv dump FILE' && ok "--help lists the commands" || bad "--help lists the commands"
 check "--version exits 0" 0 "$G" --version
 "$G" --version | grep -Eq '^gotv [0-9]+\.[0-9]+\.[0-9]+' && ok "--version prints a version" || bad "--version prints a version"
+# in a git checkout, the commit it was built from is HEAD (main.o is rebuilt when HEAD moves)
+if rev=$(git rev-parse --short HEAD 2>/dev/null) && [ -z "${GOTV_BIN:-}" ]; then
+    v=$("$G" --version)
+    [ "$v" = "gotv $(cat VERSION) ($rev)" ] && ok "--version names HEAD" || bad "--version names HEAD" "$v, HEAD $rev"
+fi
 check "no arguments is a usage error" 2 "$G"
 check "unknown pprof type is a usage error" 2 "$G" pprof bogus "$sample"
 check "dump without FILE is a usage error" 2 "$G" dump
