@@ -664,6 +664,15 @@ static inline uint64_t gxd_le(uint64_t v)
 static inline uint64_t zz(int64_t v) { return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63); }
 static inline int64_t unzz(uint64_t u) { return (int64_t)(u >> 1) ^ -(int64_t)(u & 1); }
 
+/* An extended record's defaults: nothing accumulated, on no P or M, no
+ * range list, no open region. */
+static void gx_defaults(bgx *x)
+{
+    memset(x, 0, sizeof *x);
+    x->cur_p = x->cur_m = -1;
+    x->kv_range = x->region_top = NONE32;
+}
+
 /* A fresh extended record (defaults) in a free slot or a new one: its index,
  * NONE32 when out of memory. May move b->gx. */
 static uint32_t gx_slot(model_builder *b)
@@ -671,7 +680,6 @@ static uint32_t gx_slot(model_builder *b)
     uint32_t k = b->gx_free;
     if (k != NONE32) {
         b->gx_free = b->gx.a[k].kv_range;
-        memset(&b->gx.a[k], 0, sizeof b->gx.a[k]);
     } else {
         size_t n = VADD(b, b->gx);
         if (n == SIZE_MAX || n >= GX_DONE) {
@@ -680,9 +688,7 @@ static uint32_t gx_slot(model_builder *b)
         }
         k = (uint32_t)n;
     }
-    bgx *x = &b->gx.a[k];
-    x->cur_p = x->cur_m = -1;
-    x->kv_range = x->region_top = NONE32;
+    gx_defaults(&b->gx.a[k]);
     return k;
 }
 
@@ -819,11 +825,8 @@ static inline const bgx *gx_view(model_builder *b, uint32_t gi)
     if (x == NONE32)
         return NULL;
     if (b->gx_view_x != x) {
-        bgx *v = &b->gx_view;
-        memset(v, 0, sizeof *v);
-        v->cur_p = v->cur_m = -1;
-        v->kv_range = v->region_top = NONE32;
-        gxd_unpack(b, x - GX_DONE, v);
+        gx_defaults(&b->gx_view);
+        gxd_unpack(b, x - GX_DONE, &b->gx_view);
         b->gx_view_x = x;
     }
     return &b->gx_view;
