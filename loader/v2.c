@@ -3323,8 +3323,10 @@ static tt_status advance_root(rd *r, int *ok)
                 if (hh[mi].t < t) {
                     hh[0] = hh[mi];
                     hh[mi] = (hent){t, c};
+                    /* (every entry from nheap up to 2 * ncurs + 2 is an
+                     * INT64_MAX sentinel: mi's children need no bounds test) */
                     size_t l = 2 * mi + 1;
-                    if (l < r->nheap && (hh[l].t < t || (l + 1 < r->nheap && hh[l + 1].t < t)))
+                    if (hh[l].t < t || hh[l + 1].t < t)
                         heap_down(r, mi);
                 } else {
                     hh[0].t = t;
@@ -3345,8 +3347,10 @@ static tt_status run_gen(rd *r)
             return NOMEM(r, r->gen_start);
         r->gens[r->ngens++] = r->gen;
     }
-    /* install: one cursor per M in order of first appearance */
-    if (GROW(r->heap, r->capheap, r->ncurs + 2))
+    /* install: one cursor per M in order of first appearance; the heap
+     * array has room for the children of every entry (2 * ncurs + 3), all
+     * INT64_MAX sentinels past nheap (heap_remove keeps them so) */
+    if (GROW(r->heap, r->capheap, 2 * r->ncurs + 3))
         return NOMEM(r, r->gen_start);
     r->nheap = 0;
     r->nq = r->nsyn = 0;
@@ -3367,8 +3371,9 @@ static tt_status run_gen(rd *r)
         r->heap[r->nheap++] = (hent){c->ev.time, c};
         heap_up(r, r->nheap - 1);
     }
-    /* two sentinels after the heap: the root's children always exist */
-    r->heap[r->nheap] = r->heap[r->nheap + 1] = (hent){INT64_MAX, NULL};
+    /* sentinels after the heap: every entry's children exist */
+    for (size_t i = r->nheap; i < 2 * r->ncurs + 3; i++)
+        r->heap[i] = (hent){INT64_MAX, NULL};
     /* Go sets initialGen on its first Advance, which happens in this
      * generation exactly when some thread has an event. */
     if (r->nheap && r->initial_gen == 0)
