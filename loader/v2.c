@@ -352,6 +352,7 @@ typedef struct cursor {
     uint64_t m;
     int32_t bidx; /* current batch, -1 = done */
     const uint8_t *p, *end; /* unread bytes of the current batch */
+    const uint8_t *fast;    /* cursor_next decodes inline while p < fast (see there) */
     uint64_t btime;         /* its raw timestamp */
     int64_t last_ts;
     size_t msi; /* index of this M's state in rd.ms, SIZE_MAX until known */
@@ -1496,6 +1497,17 @@ static inline __attribute__((always_inline)) int uv_fast(const uint8_t *p, size_
     return tt_uvarint(p, n, out);
 }
 
+/* Where cursor_next may decode inline: up to 63 bytes before the end of
+ * the batch (an event is at most 51 bytes: no bounds checks), and not when
+ * the last time is 0 (the next time then starts from the batch's, which
+ * only cursor_next_gen does: the first event of a batch, or after a time
+ * that came out 0). So the inline test is one comparison, p < fast;
+ * fast = p means "not inline". */
+static inline void set_fast(cursor *c)
+{
+    c->fast = c->last_ts != 0 && c->end - c->p >= 64 ? c->end - 63 : c->p;
+}
+
 /* Decode the next event of cursor c. Returns 1 (event), 0 (done), -1 error.
  * The cursor's event keeps m = c->m and synth = 0 (set when installed). */
 static __attribute__((noinline)) int cursor_next_gen(rd *r, cursor *c)
@@ -1545,6 +1557,7 @@ static __attribute__((noinline)) int cursor_next_gen(rd *r, cursor *c)
             e->time = (int64_t)((uint64_t)tmul(r, dt) + (uint64_t)c->last_ts);
             c->last_ts = e->time;
             c->p = q;
+            set_fast(c);
             return 1;
         }
     }
@@ -1580,6 +1593,7 @@ static __attribute__((noinline)) int cursor_next_gen(rd *r, cursor *c)
     e->time = (int64_t)((uint64_t)tmul(r, dt) + (uint64_t)c->last_ts);
     c->last_ts = e->time;
     c->p = p + i;
+    set_fast(c);
     return 1;
 bad_arg:
     fail(r, TT_ERR_FORMAT, at + i, "generation %llu, M %lld: found invalid uvarint in %s",
@@ -1589,12 +1603,13 @@ bad_arg:
 
 /* cursor_next, inline for an event at least 64 bytes before the end of
  * its batch (no bounds checks: at most 5 varints of at most 10 bytes) and
- * not the first of its batch; everything else (and every error) goes to
- * cursor_next_gen, which starts again from the same place. */
+ * not the first of its batch (p < fast: see set_fast); everything else
+ * (and every error) goes to cursor_next_gen, which starts again from the
+ * same place. */
 static inline __attribute__((always_inline)) int cursor_next(rd *r, cursor *c)
 {
     const uint8_t *p = c->p;
-    if (__builtin_expect(c->end - p < 64 || c->last_ts == 0, 0))
+    if (__builtin_expect(!(p < c->fast), 0)) /* (see set_fast) */
         return cursor_next_gen(r, c);
     uint8_t t = p[0];
     unsigned na = ev_nargs[t]; /* 0 for types >= EV_NSPECS too */
@@ -1621,6 +1636,8 @@ static inline __attribute__((always_inline)) int cursor_next(rd *r, cursor *c)
     e->time = (int64_t)((uint64_t)tmul(r, dt) + (uint64_t)c->last_ts);
     c->last_ts = e->time;
     c->p = q;
+    if (__builtin_expect(e->time == 0, 0)) /* the next one starts from the batch time */
+        c->fast = q;
     return 1;
 }
 
@@ -3358,7 +3375,7 @@ static tt_status run_gen(rd *r)
     r->nswitch = 0;
     for (size_t i = 0; i < r->ncurs; i++) {
         cursor *c = &r->curs[i];
-        c->p = c->end = NULL;
+        c->p = c->end = c->fast = NULL;
         c->last_ts = 0;
         c->msi = SIZE_MAX;
         c->ev.m = c->m;

@@ -816,6 +816,45 @@ static void test_merge_many_threads(void **state)
     }
 }
 
+/* Go restarts a thread's clock from its batch's time after an event whose
+ * time came out 0 (a last time of 0 means "none yet"). The loader decodes
+ * events inline deep inside a batch and leaves that case to its general
+ * decoder, so the event after a time of 0 must take the batch time again
+ * there too. Times wrap like Go's: the batch time 2^63 is INT64_MIN once
+ * scaled (out of range), and INT64_MIN + INT64_MIN is 0. */
+static void test_zero_time_restarts(void **state)
+{
+    (void)state;
+    tg t;
+    tg_init(&t, 26);
+    std_gen(&t, 1, 100);
+    tg_batch(&t, 1, 1, UINT64_C(1) << 63);
+    TG_EV(&t, TG_ProcStatus, 0, 0, TG_ProcRunning); /* INT64_MIN */
+    /* not first in its batch and far from its end: decoded inline */
+    TG_EV(&t, TG_GoStatus, UINT64_C(1) << 63, 100, 1, TG_GoRunning); /* 0 */
+    for (int j = 0; j < 40; j++) /* INT64_MIN + 1 + j, or 1 + j without the restart */
+        TG_EV(&t, TG_HeapAlloc, 1, (uint64_t)j);
+    tg_batch(&t, 1, 2, 1);
+    TG_EV(&t, TG_ProcStatus, 0, 1, TG_ProcRunning); /* 1 */
+    TG_EV(&t, TG_GoStatus, 0, 101, 2, TG_GoRunning);
+    for (int j = 0; j < 3; j++)
+        TG_EV(&t, TG_HeapAlloc, 1, (uint64_t)j);
+    end_gen(&t);
+    coll c;
+    tt_load_result res;
+    must_load(&t, &c, &res);
+    /* every event of M 1 is earlier than M 2's first (time 1) */
+    size_t k = 0, n1 = 0;
+    for (; k < c.n && (c.ev[k].kind == TT_EV_SYNC || c.ev[k].m == 1); k++)
+        n1 += c.ev[k].m == 1;
+    assert_int_equal(n1, 42);
+    for (; k < c.n; k++)
+        if (c.ev[k].kind != TT_EV_SYNC && c.ev[k].m != 2)
+            fail_msg("event %zu is on M %lld after M 2 began", k, (long long)c.ev[k].m);
+    coll_free(&c);
+    tg_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -835,6 +874,7 @@ int main(void)
         cmocka_unit_test(test_corruption),
         cmocka_unit_test(test_no_quadratic),
         cmocka_unit_test(test_merge_many_threads),
+        cmocka_unit_test(test_zero_time_restarts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
