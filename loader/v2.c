@@ -22,6 +22,13 @@
  * Like Go, a frontier whose head cannot advance is retried in time order,
  * which is quadratic in the number of threads for pathological inputs.
  */
+/* gcc's SLP vectorizer packs the M's g and p (ctx) into one vector
+ * register in the root loop and takes it apart again for every event (and
+ * the 16-byte loads of it once cost a store-forwarding stall): without it
+ * the loop is ~4 % fewer instructions (bench/profile-v2-s12.md). */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-tree-slp-vectorize")
+#endif
 #include "loader/v2.h"
 
 #include <math.h>
@@ -2081,6 +2088,7 @@ static inline __attribute__((always_inline)) tt_status emit_ev(rd *r, const oev 
         tt_status est_ = emit_ev(r, ev, (T), 0, cur.g, cur.p, cur.m);                              \
         if (est_)                                                                                  \
             return est_;                                                                           \
+        applied = ADV_DONE; /* delivered: nothing queued */                                        \
     } while (0)
 
 /* Queue an event for delivery with context c. The event is referenced, not
@@ -2129,16 +2137,21 @@ static inline __attribute__((always_inline)) tt_status region_ev(rd *r, oev *ev,
 }
 
 /*
- * Go's ordering.Advance: *ok = 1 if the event was applied (its events
- * queued, or for the commonest kinds delivered already: EMIT1), 0 if it must
- * wait. Returns an error for an inconsistent trace.
+ * Go's ordering.Advance: *ok = ADV_QUEUED if the event was applied and its
+ * events queued (r->q, possibly none), ADV_DONE if it was applied and
+ * delivered already (the commonest kinds: EMIT1), 0 if it must wait.
+ * Returns an error for an inconsistent trace (*ok is 0 then). The two
+ * applied values let the caller skip the queue test after EMIT1 without
+ * reading r->nq, which the sink call in between makes a memory load.
  */
+enum { ADV_WAIT = 0, ADV_DONE = 1, ADV_QUEUED = 2 };
 static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, uint64_t m,
                                                                size_t *msi, ctx *mctx, int has_m,
                                                                int *ok)
 {
     if (has_m && m == NO_ID) /* has_m: a constant, the caller knows there is an M */
         __builtin_unreachable();
+    *ok = ADV_WAIT;
     ctx cur = {NO_ID, NO_ID, m};
     if (m != NO_ID) {
         if (*msi == SIZE_MAX) {
@@ -2157,7 +2170,7 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
         cur.g = mctx->g;
     }
     ctx nc = cur;
-    *ok = 0;
+    int applied = ADV_QUEUED; /* EMIT1 sets ADV_DONE */
     /* r->nq and r->nsyn are 0 here: every return that makes the event
      * wait comes before its first push, and the queue is emptied after
      * each applied event (and at the start of each generation) */
@@ -2757,7 +2770,7 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
         mctx->g = nc.g; /* the caller stores it into r->ms[*msi].g */
         mctx->p = nc.p;
     }
-    *ok = 1;
+    *ok = applied;
     return TT_OK;
 }
 
@@ -3214,7 +3227,7 @@ static inline __attribute__((always_inline)) tt_status try_advance_in(rd *r, siz
     /* Deliver now (the queue references c->ev). Go would not return these if
      * decoding the cursor's next event failed; such an error ends the load
      * inside this generation, whose events are then dropped anyway. */
-    if (r->nq) { /* (the commonest events were delivered by advance: EMIT1) */
+    if (*ok == ADV_QUEUED && r->nq) { /* (else delivered by advance: EMIT1) */
         if (__builtin_expect(r->nq == 1, 1)) {
             if ((st = emit(r, &r->q[0])))
                 return st;
@@ -3300,13 +3313,14 @@ static tt_status advance_root(rd *r, int *ok)
         for (;;) {
             int aok;
             tt_status st = advance(r, &c->ev, m, &msi, &mctx, 1, &aok);
-            if (__builtin_expect(st || !aok, 0)) {
-                *ok = aok;
+            if (__builtin_expect(aok == ADV_WAIT, 0)) { /* (also on an error) */
+                *ok = 0;
                 root_leave(r, c, msi, mctx.g);
                 r->heap[0].t = c->ev.time; /* (see below) */
                 return st;
             }
-            if (r->nq) { /* (the commonest events were delivered by advance: EMIT1) */
+            /* ADV_DONE: delivered by advance (EMIT1), nothing queued */
+            if (aok == ADV_QUEUED && r->nq) {
                 if (__builtin_expect(r->nq == 1, 1)) {
                     st = emit(r, &r->q[0]);
                 } else {
