@@ -1922,6 +1922,21 @@ static mst *m_new(rd *r, uint64_t id, uint64_t g, uint64_t p)
     return &r->ms[r->nms++];
 }
 
+/* The index of M m's state in *msi, created (with no g and no p) when m
+ * is new: Go's lookup of the M's state at its first event. -1: no memory. */
+static __attribute__((noinline)) int m_find(rd *r, uint64_t m, size_t *msi)
+{
+    uint64_t *v = map_get(&r->mmap_, m);
+    if (v) {
+        *msi = (size_t)*v;
+        return 0;
+    }
+    if (!m_new(r, m, NO_ID, NO_ID))
+        return -1;
+    *msi = r->nms - 1;
+    return 0;
+}
+
 /* Bind thread msi to P p (NO_ID = none), keeping the P's holder list. */
 static int set_mp(rd *r, size_t msi, uint64_t p)
 {
@@ -2031,6 +2046,10 @@ static int has_range(const rng *v, size_t n, uint8_t typ, uint64_t desc)
 typedef struct ctx {
     uint64_t g, p, m;
 } ctx;
+
+typedef struct mgp { /* an M's g and p, as the root loop keeps them */
+    uint64_t g, p;
+} mgp;
 
 enum { MUST_NOT, MAY, MUST };
 
@@ -2146,23 +2165,19 @@ static inline __attribute__((always_inline)) tt_status region_ev(rd *r, oev *ev,
  */
 enum { ADV_WAIT = 0, ADV_DONE = 1, ADV_QUEUED = 2 };
 static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, uint64_t m,
-                                                               size_t *msi, ctx *mctx, int has_m,
+                                                               size_t *msi, mgp *mctx, int has_m,
                                                                int *ok)
 {
-    if (has_m && m == NO_ID) /* has_m: a constant, the caller knows there is an M */
+    /* has_m: a constant, the caller (the root loop) knows there is an M
+     * and has looked its state up already (*msi is set) */
+    if (has_m && m == NO_ID)
         __builtin_unreachable();
     *ok = ADV_WAIT;
     ctx cur = {NO_ID, NO_ID, m};
     if (m != NO_ID) {
-        if (*msi == SIZE_MAX) {
-            uint64_t *v = map_get(&r->mmap_, m);
-            if (v) {
-                *msi = (size_t)*v;
-            } else {
-                if (!m_new(r, m, NO_ID, NO_ID))
-                    return NOMEM(r, ev->off);
-                *msi = r->nms - 1;
-            }
+        if (!has_m && *msi == SIZE_MAX) { /* (the root loop finds it first) */
+            if (m_find(r, m, msi))
+                return NOMEM(r, ev->off);
             mctx->g = r->ms[*msi].g;
             mctx->p = r->ms[*msi].p;
         }
@@ -3216,9 +3231,9 @@ static tt_status emit_cpu(rd *r, const cpu_sample *s)
 static inline __attribute__((always_inline)) tt_status try_advance_in(rd *r, size_t i, int *ok)
 {
     cursor *c = r->heap[i].c;
-    ctx mctx = {0, 0, 0};
+    mgp mctx = {0, 0};
     if (c->msi != SIZE_MAX)
-        mctx = (ctx){r->ms[c->msi].g, r->ms[c->msi].p, 0};
+        mctx = (mgp){r->ms[c->msi].g, r->ms[c->msi].p};
     tt_status st = advance(r, &c->ev, c->m, &c->msi, &mctx, 0, ok);
     if (c->msi != SIZE_MAX)
         r->ms[c->msi].g = mctx.g;
@@ -3270,19 +3285,22 @@ static __attribute__((noinline)) tt_status try_advance(rd *r, size_t i, int *ok)
 /* Advance the frontier's root as long as it can advance and no CPU sample
  * comes first: *ok = 0 when the root must wait, 1 otherwise (frontier
  * empty or a CPU sample due: run_gen decides). */
-/* The root loop ends: its cursor's M state index and the M's g, which
- * advance keeps in the loop's ctx, go back where everybody else reads. */
-static inline void root_leave(rd *r, cursor *c, size_t msi, uint64_t g)
+/* The root loop ends: the M's g, which advance keeps in the loop's mctx,
+ * goes back where everybody else reads (c->msi is set by then). */
+static inline void root_leave(rd *r, cursor *c, uint64_t g)
 {
-    c->msi = msi;
-    if (msi != SIZE_MAX)
-        r->ms[msi].g = g;
+    r->ms[c->msi].g = g;
 }
 
 static tt_status advance_root(rd *r, int *ok)
 {
     for (;;) {
-        if (r->nheap == 0 || r->cpu_next < r->heap[0].t) {
+        if (r->nheap == 0) {
+            *ok = 1;
+            return TT_OK;
+        }
+    root: /* (the heap is not empty) */
+        if (r->cpu_next < r->heap[0].t) {
             *ok = 1;
             return TT_OK;
         }
@@ -3303,19 +3321,22 @@ static tt_status advance_root(rd *r, int *ok)
         if (r->cpu_next < lim)
             lim = r->cpu_next;
         const uint64_t m = c->m;
-        size_t msi = c->msi;
+        /* the M's state, looked up (or created) here rather than by
+         * advance at the same event, so that advance knows it is set */
+        if (__builtin_expect(c->msi == SIZE_MAX, 0) && m_find(r, m, &c->msi)) {
+            *ok = 0;
+            return NOMEM(r, c->ev.off);
+        }
         /* the M's g and p as advance left them: nothing else changes them
          * while its cursor is the root, so g goes back to r->ms only when
          * the loop ends (root_leave) */
-        ctx mctx = {0, 0, 0};
-        if (msi != SIZE_MAX)
-            mctx = (ctx){r->ms[msi].g, r->ms[msi].p, 0};
+        mgp mctx = {r->ms[c->msi].g, r->ms[c->msi].p};
         for (;;) {
             int aok;
-            tt_status st = advance(r, &c->ev, m, &msi, &mctx, 1, &aok);
+            tt_status st = advance(r, &c->ev, m, &c->msi, &mctx, 1, &aok);
             if (__builtin_expect(aok == ADV_WAIT, 0)) { /* (also on an error) */
                 *ok = 0;
-                root_leave(r, c, msi, mctx.g);
+                root_leave(r, c, mctx.g);
                 r->heap[0].t = c->ev.time; /* (see below) */
                 return st;
             }
@@ -3328,7 +3349,7 @@ static tt_status advance_root(rd *r, int *ok)
                         st = emit_out(r, &r->q[q]);
                 }
                 if (st) {
-                    root_leave(r, c, msi, mctx.g);
+                    root_leave(r, c, mctx.g);
                     return st;
                 }
                 r->nq = 0;
@@ -3336,7 +3357,7 @@ static tt_status advance_root(rd *r, int *ok)
             }
             int k = cursor_next(r, c);
             if (__builtin_expect(k <= 0, 0)) {
-                root_leave(r, c, msi, mctx.g);
+                root_leave(r, c, mctx.g);
                 if (k < 0)
                     return r->err ? r->err->code : TT_ERR_FORMAT;
                 heap_remove(r, 0);
@@ -3346,7 +3367,7 @@ static tt_status advance_root(rd *r, int *ok)
              * loop ends (the heap is not looked at before) */
             int64_t t = c->ev.time;
             if (__builtin_expect(t > lim, 0)) {
-                root_leave(r, c, msi, mctx.g);
+                root_leave(r, c, mctx.g);
                 /* heap_down's first step, inline: the smaller child (the
                  * left one on a tie) takes the root when it is earlier */
                 hent *hh = r->heap;
@@ -3362,7 +3383,7 @@ static tt_status advance_root(rd *r, int *ok)
                 } else {
                     hh[0].t = t;
                 }
-                break;
+                goto root;
             }
         }
     }
