@@ -2098,13 +2098,16 @@ static inline __attribute__((always_inline)) int ctx_ok(ctx c, int M, int P, int
 
 static inline __attribute__((always_inline)) tt_status emit_ev(rd *r, const oev *e, unsigned t,
                                                                uint8_t synth, uint64_t g,
-                                                               uint64_t p, uint64_t m);
+                                                               uint64_t p, uint64_t m,
+                                                               int64_t name);
 /* Deliver ev (of the constant type T) now, with context cur: what push
  * and the delivery of the queue would do, without the queue (the emit code
  * folds to type T). Nothing after it in advance can fail but for memory. */
-#define EMIT1(T)                                                                                   \
+#define EMIT1(T) EMIT1N(T, -1)
+/* EMIT1 of a user region event whose name ordering resolved already */
+#define EMIT1N(T, NAME)                                                                            \
     do {                                                                                           \
-        tt_status est_ = emit_ev(r, ev, (T), 0, cur.g, cur.p, cur.m);                              \
+        tt_status est_ = emit_ev(r, ev, (T), 0, cur.g, cur.p, cur.m, (NAME));                      \
         if (est_)                                                                                  \
             return est_;                                                                           \
         applied = ADV_DONE; /* delivered: nothing queued */                                        \
@@ -2127,11 +2130,13 @@ static void push_synth(rd *r, ctx c, uint8_t typ, int64_t time, uint64_t a0, uin
 
 /* The ordering of a user region begin (begin = 1) or end: the goroutine's
  * stack of regions. */
-static inline __attribute__((always_inline)) tt_status region_ev(rd *r, oev *ev, ctx cur, int begin)
+static inline __attribute__((always_inline)) tt_status region_ev(rd *r, oev *ev, ctx cur, int begin,
+                                                                 uint32_t *namep)
 {
     VCTX(MUST, MUST, MUST);
     uint32_t name = 0;
     int k = str_gid(r, ev->args[1], &name);
+    *namep = name;
     if (k <= 0)
         return k < 0 ? NOMEM(r, ev->off)
                      : ord_fail(r, ev, "invalid string ID %llu", (unsigned long long)ev->args[1]);
@@ -2596,17 +2601,19 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
         break;
     }
     case EV_USER_REGION_BEGIN: {
-        tt_status rst = region_ev(r, ev, cur, 1);
+        uint32_t name = 0;
+        tt_status rst = region_ev(r, ev, cur, 1, &name);
         if (rst)
             return rst;
-        EMIT1(EV_USER_REGION_BEGIN);
+        EMIT1N(EV_USER_REGION_BEGIN, name);
         break;
     }
     case EV_USER_REGION_END: {
-        tt_status rst = region_ev(r, ev, cur, 0);
+        uint32_t name = 0;
+        tt_status rst = region_ev(r, ev, cur, 0, &name);
         if (rst)
             return rst;
-        EMIT1(EV_USER_REGION_END);
+        EMIT1N(EV_USER_REGION_END, name);
         break;
     }
     case EV_GC_ACTIVE: {
@@ -2957,7 +2964,8 @@ _Static_assert(offsetof(tt_event, arg) == offsetof(tt_event, id) + 8 &&
                "tt_event: id .. tstack are contiguous, kind follows");
 static inline __attribute__((always_inline)) tt_status emit_ev(rd *r, const oev *e, unsigned t,
                                                                uint8_t synth, uint64_t g,
-                                                               uint64_t p, uint64_t m)
+                                                               uint64_t p, uint64_t m,
+                                                               int64_t name)
 {
     /* Go's validateTableIDs: every string and stack ID argument of the
      * event is resolved below, which fails on an unknown ID. */
@@ -3079,7 +3087,9 @@ static inline __attribute__((always_inline)) tt_status emit_ev(rd *r, const oev 
     case EV_USER_REGION_BEGIN:
     case EV_USER_REGION_END:
         ev.id = (int64_t)a[0];
-        if ((st = resolve_str(r, a[1], &ev.name, e)))
+        if (name >= 0) /* (EMIT1N: region_ev resolved a[1] to this) */
+            ev.name = (uint32_t)name;
+        else if ((st = resolve_str(r, a[1], &ev.name, e)))
             return st;
         break;
     case EV_USER_LOG:
@@ -3180,7 +3190,7 @@ static inline __attribute__((always_inline)) tt_status emit_ev(rd *r, const oev 
 
 static inline __attribute__((always_inline)) tt_status emit(rd *r, const struct qent *q)
 {
-    return emit_ev(r, q->e, q->e->typ, q->e->synth, q->g, q->p, q->m);
+    return emit_ev(r, q->e, q->e->typ, q->e->synth, q->g, q->p, q->m, -1);
 }
 
 /* r->hdr: the 8 bytes of tt_event from kind on (kind, type, res, from, to,
