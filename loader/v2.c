@@ -2382,30 +2382,35 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
         push(r, ev, cur);
         break;
     }
+    /* GoStop and GoBlock (common) each with its type a constant, GoDestroy */
+#define GO_LEAVE(T)                                                                                \
+    do {                                                                                           \
+        VCTX(MUST, MUST, MUST);                                                                    \
+        gst *s = g_get(r, cur.g);                                                                  \
+        if (!s)                                                                                    \
+            return ord_fail(r, ev, "event for goroutine (%lld) that doesn't exist", (long long)cur.g); \
+        if (s->status != GO_RUNNING)                                                               \
+            return ord_fail(r, ev, "event for goroutine that's not Running");                      \
+        nc.g = NO_ID;                                                                              \
+        if ((T) == EV_GO_DESTROY) {                                                                \
+            if (g_del(r, cur.g))                                                                   \
+                return NOMEM(r, ev->off);                                                          \
+            push(r, ev, cur);                                                                      \
+        } else {                                                                                   \
+            s->status = (T) == EV_GO_STOP ? GO_RUNNABLE : GO_WAITING;                              \
+            EMIT1(T);                                                                              \
+        }                                                                                          \
+    } while (0)
     case EV_GO_DESTROY:
-    case EV_GO_STOP:
-    case EV_GO_BLOCK: {
-        VCTX(MUST, MUST, MUST);
-        gst *s = g_get(r, cur.g);
-        if (!s)
-            return ord_fail(r, ev, "event for goroutine (%lld) that doesn't exist", (long long)cur.g);
-        if (s->status != GO_RUNNING)
-            return ord_fail(r, ev, "event for goroutine that's not Running");
-        if (ev->typ == EV_GO_DESTROY) {
-            if (g_del(r, cur.g))
-                return NOMEM(r, ev->off);
-        } else {
-            s->status = ev->typ == EV_GO_STOP ? GO_RUNNABLE : GO_WAITING;
-        }
-        nc.g = NO_ID;
-        if (ev->typ == EV_GO_BLOCK)
-            EMIT1(EV_GO_BLOCK);
-        else if (ev->typ == EV_GO_STOP)
-            EMIT1(EV_GO_STOP);
-        else
-            push(r, ev, cur);
+        GO_LEAVE(EV_GO_DESTROY);
         break;
-    }
+    case EV_GO_STOP:
+        GO_LEAVE(EV_GO_STOP);
+        break;
+    case EV_GO_BLOCK:
+        GO_LEAVE(EV_GO_BLOCK);
+        break;
+#undef GO_LEAVE
     case EV_GO_START: {
         uint64_t gid = ev->args[0];
         gst *s = g_get(r, gid);
