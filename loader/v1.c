@@ -2,9 +2,9 @@
  * Old-format traces (Go 1.11-1.21; header versions 11, 19, 21).
  *
  * The whole trace is one unit: every event is parsed into a compact array
- * (16 bytes per event; rare large values go to a side pool, events with
- * more than one value besides their goroutine use extension words unless
- * their values are small enough to pack), merged into one consistent order
+ * (12 bytes per event; rare large values go to extension words or a side
+ * pool, events with more than one value besides their goroutine use
+ * extension words unless their values are small enough to pack), merged into one consistent order
  * using the per-goroutine sequence rules of the old runtime (copied into a
  * second array while the first is given back), re-timed (GoSysExit real
  * timestamps, conversion to ns), validated, and finally converted one by one
@@ -152,15 +152,23 @@ enum { FK_NONE, FK_TIMER, FK_NETPOLL, FK_SYSCALL, FK_GC };
 /* ---- compact event record ------------------------------------------------ */
 
 /*
- * 16 bytes per event: the event's goroutine (dense index), one 32-bit value
- * slot x, and a word of type, flags, dense P index and timestamp.
+ * 12 bytes per event: the event's goroutine (dense index, 20 bits), the
+ * dense P index, one 32-bit value slot x, type, flags and a 19-bit signed
+ * time field.
  *
- * The timestamp is relative to the first timestamp written to its page of
- * 4096 events (tsb[], one per page of each array): 38 bits signed, +-2^37
- * ticks within one page of consecutive events (ticks are converted to ns
- * when read, NS()); a value that does not fit goes to the side pool
- * (FL_WTS, dts is then the pool index).
- * Copying a record to another position must re-store its time (ts_put).
+ * Times: in the parsed array (file order), the time field is the event's
+ * delta from the previous event of its batch, as in the file (the merge
+ * walks each P's events in order and sums them from the batch's base
+ * time). In the merged array, it is relative to the first timestamp
+ * written to its page of 256 events (tsb[], one per page). Ticks either
+ * way (converted to ns when read, NS()). Copying a record to another
+ * position of the merged array must re-store its time (ts_put).
+ *
+ * Wide records (FL_WIDE): an event whose goroutine index does not fit 20
+ * bits or whose time does not fit the field (and every CPU sample in the
+ * parsed array) keeps its goroutine, its x and its absolute time in four
+ * extension words ext[x..x+3] = {g, x, time low, time high}; its own g and
+ * dts are unused. dec() gives the goroutine and x of any record.
  *
  * Go's Args[0..2] and the stack id are stored according to layout[] below:
  * in the event's goroutine (Args[0] of GoStart & co is the G itself), in x
@@ -174,29 +182,38 @@ enum { FK_NONE, FK_TIMER, FK_NETPOLL, FK_SYSCALL, FK_GC };
  * Goroutine ids are dense indices, string ids string slots.
  */
 typedef struct v1ev {
-    uint32_t g; /* dense goroutine index of the event's G */
+    uint32_t g : 20; /* dense goroutine index of the event's G (not FL_WIDE) */
+    uint32_t p : 12; /* dense P index (V1_MAX_PROCS) */
     uint32_t x;
-    uint64_t fl : 8;
-    uint64_t type : 6;
-    uint64_t p : 12; /* dense P index (V1_MAX_PROCS) */
-    int64_t dts : 38;
+    uint32_t type : 6;
+    uint32_t fl : 7;
+    int32_t dts : 19;
 } v1ev;
 
-_Static_assert(sizeof(v1ev) == 16, "v1ev is 16 bytes");
+_Static_assert(sizeof(v1ev) == 12, "v1ev is 12 bytes");
 _Static_assert(V1_MAX_PROCS <= 4096 && E_COUNT <= 64, "v1ev bit fields");
 
-#define TSP_SHIFT 12
+/* A record's fields with its goroutine and x read from the extension words
+ * when it is wide (dec()); what the passes after parse work on. */
+typedef struct v1d {
+    uint32_t g, x;
+    uint8_t fl, type;
+    uint16_t p;
+} v1d;
+
+#define G_NARROW ((uint32_t)1 << 20) /* goroutine indices a record holds */
+#define TSP_SHIFT 8
 #define TSP_MASK (((size_t)1 << TSP_SHIFT) - 1)
-#define DTS_MAX (((int64_t)1 << 37) - 1)
-#define DTS_MIN (-((int64_t)1 << 37))
+#define DTS_MAX (((int64_t)1 << 18) - 1)
+#define DTS_MIN (-((int64_t)1 << 18))
 
 #define FL_POOLX 0x01u
-#define FL_WTS 0x02u /* the timestamp is in the pool */
+#define FL_WIDE 0x02u /* g, x and the absolute time in ext[x..x+3] */
 #define FL_FAKE_SHIFT 2
-#define FL_FAKE_MASK (7u << FL_FAKE_SHIFT)
-#define FL_BLOCKED 0x20u /* GoSysCall followed by GoSysBlock of the same G (check) */
-#define FL_LOCAL 0x40u   /* was GoStartLocal / GoUnblockLocal / GoSysExitLocal */
-#define FL_PACKED 0x80u  /* layout_packed */
+#define FL_FAKE_MASK (3u << FL_FAKE_SHIFT) /* GoUnblock: FK_TIMER / FK_NETPOLL */
+#define FL_BLOCKED 0x10u /* GoSysCall followed by GoSysBlock of the same G (check) */
+#define FL_LOCAL 0x20u   /* was GoStartLocal / GoUnblockLocal / GoSysExitLocal */
+#define FL_PACKED 0x40u  /* layout_packed */
 #define FL_MODE_SHIFT 2  /* packed UserRegion: mode in the (unused) fake-P bits */
 
 /* Packed word: high part (PH) 20 bits, low part (PL) 12 bits. */
@@ -284,6 +301,7 @@ static const uint8_t packable[E_COUNT] = {
 typedef struct v1batch {
     uint32_t start, end; /* event index range */
     uint32_t next;       /* next batch of the same P, UINT32_MAX = none */
+    uint64_t ts0;        /* its base time (the parsed events' deltas add up from it) */
 } v1batch;
 
 /* A goroutine state transition the merge checks (state_transition). */
@@ -301,9 +319,11 @@ typedef struct v1proc {
     uint32_t cur, pos, end;
     uint32_t wnext; /* next proc waiting on the same goroutine */
     uint8_t done;
-    uint8_t hvalid; /* hidx, ht: the head event and its transition */
+    uint8_t hvalid; /* hidx, ht, hts: the head event, its transition and time */
     uint32_t hidx;
     gtrans ht;
+    int64_t hts;
+    uint64_t lt; /* time of the event before the head (or the batch's base) */
     /* check */
     uint8_t running, sweep;
     uint32_t rung;
@@ -329,7 +349,6 @@ typedef struct v1g {
     uint8_t lastev;   /* check: type of the last event that changed it */
     uint8_t assist;   /* check: mark assist in progress */
     uint8_t timer;    /* timer goroutine */
-    uint8_t preinit;  /* convert: created before the first Gomaxprocs */
 } v1g;
 
 typedef struct v1region {
@@ -370,7 +389,7 @@ typedef struct v1 {
 
     v1ev *ev;
     size_t nev, capev;
-    int64_t *tsb; /* per page of ev: timestamp base */
+    int64_t *tsb; /* merged array: per page of ev, its timestamp base */
     /* check, convert: ns = (ticks - tsmin) * tsf, computed when read */
     int64_t tsmin;
     double tsf;
@@ -385,8 +404,10 @@ typedef struct v1 {
     size_t nprocs, capprocs;
     v1_idx pmap;
 
-    v1g *gs;
+    v1g *gs; /* freed by convert, which keeps gid and gpre */
     size_t ngs, capgs;
+    uint64_t *gid; /* convert: goroutine ids */
+    uint8_t *gpre; /* convert: created before the first Gomaxprocs */
     v1_idx gmap;
 
     uint32_t *cpu; /* indices of CPU samples */
@@ -434,6 +455,7 @@ typedef struct v1 {
 
     /* limits (lowered by tt_v1_test_wide) */
     int64_t dts_min, dts_max;
+    uint32_t gnarrow; /* goroutine indices below this fit a record */
     uint32_t maxpairs;
     int nopack;
     int widesort; /* retime: always the general sort */
@@ -471,7 +493,7 @@ static tt_status ferr(v1 *c, tt_status code, size_t off, const char *what)
 
 /* ---- value storage ------------------------------------------------------------ */
 
-static inline unsigned ltype(const v1ev *e)
+static inline unsigned ltype(const v1d *e)
 {
     if (!(e->fl & FL_LOCAL))
         return e->type;
@@ -490,11 +512,56 @@ static int pool_add(v1 *c, uint64_t v, uint32_t *idx)
     return 0;
 }
 
-/* Timestamp of event i of an array whose page bases are tsb. */
+/* Goroutine and x of record r (from its extension words when wide). */
+static inline v1d dec(const v1 *c, const v1ev *r)
+{
+    v1d d = {r->g, r->x, (uint8_t)r->fl, (uint8_t)r->type, (uint16_t)r->p};
+    if (r->fl & FL_WIDE) {
+        d.g = c->ext[r->x];
+        d.x = c->ext[r->x + 1];
+    }
+    return d;
+}
+
+/* Absolute time of a wide record. */
+static inline int64_t ts_wide(const v1 *c, const v1ev *r)
+{
+    return (int64_t)(c->ext[r->x + 2] | (uint64_t)c->ext[r->x + 3] << 32);
+}
+
+/* Record r of decoded fields d as a wide one, time v. 0, or -1 when out of
+ * memory. */
+static int rec_wide(v1 *c, v1ev *r, const v1d *d, int64_t v)
+{
+    if (c->next > UINT32_MAX - 8 ||
+        v1_grow((void **)&c->ext, &c->capext, c->next + 4, sizeof *c->ext) < 0)
+        return -1;
+    uint32_t *w = c->ext + c->next;
+    w[0] = d->g;
+    w[1] = d->x;
+    w[2] = (uint32_t)(uint64_t)v;
+    w[3] = (uint32_t)((uint64_t)v >> 32);
+    *r = (v1ev){0, d->p, (uint32_t)c->next, d->type, d->fl | FL_WIDE, 0};
+    c->next += 4;
+    return 0;
+}
+
+/* Parsed record r of decoded fields d: narrow with time field dt when the
+ * goroutine and dt fit, else wide with absolute time v. 0 or -1. */
+static inline int rec_put(v1 *c, v1ev *r, const v1d *d, uint64_t dt, int64_t v)
+{
+    if (d->g < c->gnarrow && dt <= (uint64_t)c->dts_max) {
+        *r = (v1ev){d->g, d->p, d->x, d->type, d->fl, (int32_t)dt};
+        return 0;
+    }
+    return rec_wide(c, r, d, v);
+}
+
+/* Timestamp of event i of the merged array (page bases tsb). */
 static inline int64_t ts_of(const v1 *c, const int64_t *tsb, const v1ev *e, size_t i)
 {
-    if (e->fl & FL_WTS)
-        return (int64_t)c->pool[e->dts];
+    if (e->fl & FL_WIDE)
+        return ts_wide(c, e);
     return (int64_t)((uint64_t)tsb[i >> TSP_SHIFT] + (uint64_t)(int64_t)e->dts);
 }
 
@@ -503,26 +570,27 @@ static inline int64_t TS(const v1 *c, size_t i)
     return ts_of(c, c->tsb, &c->ev[i], i);
 }
 
-/* Store timestamp v of event e at position i of an array whose page bases
- * are tsb (the page's base must be set). A value out of reach of the base
- * goes to a new pool entry (never an old one: copies of a record share it). */
+/* Store timestamp v of event e at position i of the merged array (page
+ * bases tsb; the page's base must be set). A value out of reach of the base
+ * makes the record wide; a wide record's time is rewritten in place (the
+ * record it was copied from is dead). 0, or -1 when out of memory. */
 static inline int ts_put(v1 *c, int64_t *tsb, v1ev *e, size_t i, int64_t v)
 {
-    int64_t d = (int64_t)((uint64_t)v - (uint64_t)tsb[i >> TSP_SHIFT]);
-    if (d >= c->dts_min && d <= c->dts_max) {
-        e->fl &= ~FL_WTS;
-        e->dts = d;
+    if (e->fl & FL_WIDE) {
+        c->ext[e->x + 2] = (uint32_t)(uint64_t)v;
+        c->ext[e->x + 3] = (uint32_t)((uint64_t)v >> 32);
         return 0;
     }
-    uint32_t pi;
-    if (pool_add(c, (uint64_t)v, &pi) < 0)
-        return -1;
-    e->fl |= FL_WTS;
-    e->dts = pi;
-    return 0;
+    int64_t d = (int64_t)((uint64_t)v - (uint64_t)tsb[i >> TSP_SHIFT]);
+    if (d >= c->dts_min && d <= c->dts_max) {
+        e->dts = (int32_t)d;
+        return 0;
+    }
+    v1d dd = dec(c, e);
+    return rec_wide(c, e, &dd, v);
 }
 
-static inline const uint8_t *layout_of(const v1ev *e)
+static inline const uint8_t *layout_of(const v1d *e)
 {
     if (!(e->fl & (FL_PACKED | FL_LOCAL)))
         return layout[e->type];
@@ -530,13 +598,13 @@ static inline const uint8_t *layout_of(const v1ev *e)
 }
 
 /* The packed word of a packed event. */
-static inline uint32_t pword(const v1 *c, const v1ev *e)
+static inline uint32_t pword(const v1 *c, const v1d *e)
 {
     return packable[ltype(e)] == 2 ? c->ext[e->x] : e->x;
 }
 
 /* Logical value Args[i] (i = 3: the stack id) of an event; 0 if absent. */
-static inline uint64_t A(const v1 *c, const v1ev *e, int i)
+static inline uint64_t A(const v1 *c, const v1d *e, int i)
 {
     unsigned sl = layout_of(e)[i];
     switch (sl) {
@@ -588,7 +656,7 @@ static inline uint32_t pk(uint64_t hi, uint32_t lo)
 }
 
 /* Two new extension words for event e (x is their index); 0 or -1. */
-static inline int ext2(v1 *c, v1ev *e, uint32_t w0, uint32_t w1)
+static inline int ext2(v1 *c, v1d *e, uint32_t w0, uint32_t w1)
 {
     if (c->next > UINT32_MAX - 8 ||
         v1_grow((void **)&c->ext, &c->capext, c->next + 2, sizeof *c->ext) < 0)
@@ -605,7 +673,7 @@ static inline int ext2(v1 *c, v1ev *e, uint32_t w0, uint32_t w1)
  * 0 when a value does not fit (or the pair table is full), -1 when out of
  * memory.
  */
-static inline int store_packed(v1 *c, v1ev *e, unsigned typ, const uint64_t *lv)
+static inline int store_packed(v1 *c, v1d *e, unsigned typ, const uint64_t *lv)
 {
     const uint64_t ph = (uint64_t)1 << (32 - PK_LO); /* bound of a high part */
     uint32_t pi;
@@ -660,7 +728,7 @@ static inline int store_packed(v1 *c, v1ev *e, unsigned typ, const uint64_t *lv)
  * Store the logical values lv[] (Args[0..2], stack) of new event e of type
  * typ (e->g already set): packed when they fit. 0, or -1 when out of memory.
  */
-static int store_vals(v1 *c, v1ev *e, unsigned typ, const uint64_t *lv)
+static int store_vals(v1 *c, v1d *e, unsigned typ, const uint64_t *lv)
 {
     if (c->simple[typ]) { /* at most the goroutine and x (most events) */
         unsigned gs = c->gslot[typ], xs = c->xslot[typ];
@@ -724,7 +792,7 @@ static int store_vals(v1 *c, v1ev *e, unsigned typ, const uint64_t *lv)
 }
 
 /* Stack id: in x for most types (fast path), else wherever layout says. */
-static inline uint32_t STKID(const v1 *c, const v1ev *e)
+static inline uint32_t STKID(const v1 *c, const v1d *e)
 {
     if (!(e->fl & (FL_PACKED | FL_LOCAL))) {
         if (layout[e->type][3] == SL_X)
@@ -738,7 +806,7 @@ static inline uint32_t STKID(const v1 *c, const v1ev *e)
 }
 
 /* UserRegion: task, mode, name slot (the stack: STKID). */
-static inline void region_vals(const v1 *c, const v1ev *e, uint64_t *task, uint64_t *mode,
+static inline void region_vals(const v1 *c, const v1d *e, uint64_t *task, uint64_t *mode,
                                uint32_t *name)
 {
     if (e->fl & FL_PACKED) {
@@ -852,8 +920,7 @@ static tt_status parse(v1 *c)
     if (c->capev > UINT32_MAX - 2)
         c->capev = UINT32_MAX - 2;
     c->ev = v1_big_alloc(c->capev * sizeof *c->ev);
-    c->tsb = malloc(((c->capev >> TSP_SHIFT) + 1) * sizeof *c->tsb);
-    if (!c->ev || !c->tsb)
+    if (!c->ev)
         return NOMEM(c);
 
     while (off < len) {
@@ -984,6 +1051,7 @@ static tt_status parse(v1 *c)
             v1batch *nb = &c->batches[c->nbatches];
             nb->start = nb->end = (uint32_t)c->nev;
             nb->next = UINT32_MAX;
+            nb->ts0 = args[1];
             v1proc *pr = &c->procs[p];
             if (pr->last == UINT32_MAX)
                 pr->first = (uint32_t)c->nbatches;
@@ -1068,40 +1136,32 @@ static tt_status parse(v1 *c)
         }
         if (c->nev == c->capev) /* cannot happen: capev bounds the event count */
             return tt_err_set(c->err, TT_ERR_LIMIT, evoff, "too many events");
-        v1ev *e = &c->ev[c->nev];
-        memset(e, 0, sizeof *e);
-        e->type = typ;
+        v1d ed = {0, 0, 0, (uint8_t)typ, 0}, *e = &ed; /* the record, c->ev[c->nev] */
         uint64_t lv[4] = {0, 0, 0, 0}; /* Args[0..2], stack */
         if (evdesc[typ].stack)
             lv[3] = (uint32_t)args[na - 1];
         size_t nval = na - 1 - evdesc[typ].stack; /* Args[0..] after the timestamp */
         if (typ == E_CPU_SAMPLE) {
             /* dt ignored; absolute time, P, G, stack */
-            if (!(c->nev & TSP_MASK))
-                c->tsb[c->nev >> TSP_SHIFT] = (int64_t)args[1];
-            if (ts_put(c, c->tsb, e, c->nev, (int64_t)args[1]) < 0)
-                return NOMEM(c);
             uint32_t p = pidx(c, (int32_t)(uint32_t)args[2]);
             if (p == UINT32_MAX && c->nprocs >= V1_MAX_PROCS)
                 return tt_err_set(c->err, TT_ERR_LIMIT, evoff, "too many Ps (more than 4096)");
             uint32_t g = gid(c, args[3]);
             if (p == UINT32_MAX || g == UINT32_MAX)
                 return NOMEM(c);
-            e->p = p;
+            e->p = (uint16_t)p;
             e->g = g;
             e->x = (uint32_t)lv[3];
-            if (v1_grow((void **)&c->cpu, &c->capcpu, c->ncpu + 1, sizeof *c->cpu) < 0)
+            /* wide: the merge reads its absolute time */
+            if (rec_wide(c, &c->ev[c->nev], e, (int64_t)args[1]) < 0 ||
+                v1_grow((void **)&c->cpu, &c->capcpu, c->ncpu + 1, sizeof *c->cpu) < 0)
                 return NOMEM(c);
             c->cpu[c->ncpu++] = (uint32_t)c->nev;
             c->nev++;
             continue;
         }
         last_ts += args[0];
-        if (!(c->nev & TSP_MASK))
-            c->tsb[c->nev >> TSP_SHIFT] = (int64_t)last_ts;
-        if (ts_put(c, c->tsb, e, c->nev, (int64_t)last_ts) < 0)
-            return NOMEM(c);
-        e->p = curp;
+        e->p = (uint16_t)curp;
         e->g = lastg;
         unsigned kinds = argkind[typ];
         for (size_t i = 0; i < nval && i < 3; i++, kinds >>= 2) {
@@ -1167,7 +1227,8 @@ static tt_status parse(v1 *c)
         default:
             break;
         }
-        if (store_vals(c, e, typ, lv) < 0)
+        if (store_vals(c, e, typ, lv) < 0 ||
+            rec_put(c, &c->ev[c->nev], e, args[0], (int64_t)last_ts) < 0)
             return NOMEM(c);
         c->nev++;
         bend = (uint32_t)c->nev;
@@ -1189,7 +1250,7 @@ static tt_status parse(v1 *c)
 #define SEQ_NONE UINT64_MAX
 #define SEQ_INC (UINT64_MAX - 1)
 
-static void state_transition(const v1 *c, const v1ev *e, gtrans *t)
+static void state_transition(const v1 *c, const v1d *e, gtrans *t)
 {
     switch (e->type) {
     case E_GO_CREATE:
@@ -1372,6 +1433,7 @@ static int64_t proc_head(v1 *c, size_t k)
             return -1;
         pr->pos = c->batches[pr->cur].start;
         pr->end = c->batches[pr->cur].end;
+        pr->lt = c->batches[pr->cur].ts0;
     }
 }
 
@@ -1387,7 +1449,7 @@ enum { RT_OK, RT_ORDER, RT_STRAY, RT_SYSORDER };
  * c->rterr / rterrpos and reported by retime() if the merge succeeds (as if
  * it had been found after the merge). 0, or -1 when out of memory.
  */
-static int retime_step(v1 *c, int64_t *tsb, v1ev *e, size_t i, int64_t ts)
+static int retime_step(v1 *c, int64_t *tsb, v1ev *r, size_t i, int64_t ts)
 {
     if (ts < c->rtprev) {
         c->rterr = RT_ORDER;
@@ -1395,9 +1457,10 @@ static int retime_step(v1 *c, int64_t *tsb, v1ev *e, size_t i, int64_t ts)
         return 0;
     }
     c->rtprev = ts;
-    if (e->type == E_GO_SYSBLOCK || e->type == E_GO_INSYSCALL) {
-        c->gs[e->g].sysblock = ts;
-    } else if (e->type == E_GO_SYSEXIT) {
+    if (r->type == E_GO_SYSBLOCK || r->type == E_GO_INSYSCALL) {
+        c->gs[dec(c, r).g].sysblock = ts;
+    } else if (r->type == E_GO_SYSEXIT) {
+        v1d ed = dec(c, r), *e = &ed;
         int64_t rts = (int64_t)A(c, e, 2);
         if (rts == 0)
             return 0;
@@ -1407,7 +1470,7 @@ static int retime_step(v1 *c, int64_t *tsb, v1ev *e, size_t i, int64_t ts)
             c->rterrpos = i;
             return 0;
         }
-        if (ts_put(c, tsb, e, i, rts) < 0 ||
+        if (ts_put(c, tsb, r, i, rts) < 0 ||
             v1_grow((void **)&c->moved, &c->capmoved, c->nmoved + 1, sizeof *c->moved) < 0)
             return -1;
         c->moved[c->nmoved++] = (uint32_t)i;
@@ -1425,17 +1488,21 @@ static inline int64_t proc_head_t(v1 *c, size_t k, gtrans *t)
         int64_t h = proc_head(c, k);
         if (h < 0)
             return -1;
+        const v1ev *r = &c->ev[h];
+        v1d d = dec(c, r);
         pr->hidx = (uint32_t)h;
-        state_transition(c, &c->ev[h], &pr->ht);
+        state_transition(c, &d, &pr->ht);
+        pr->hts = (r->fl & FL_WIDE) ? ts_wide(c, r) : (int64_t)(pr->lt + (uint64_t)(int64_t)r->dts);
         pr->hvalid = 1;
     }
     *t = pr->ht;
     return pr->hidx;
 }
 
+/* CPU samples are wide in the parsed array. */
 static int cpu_cmp(const v1 *c, uint32_t a, uint32_t b)
 {
-    return TS(c, a) < TS(c, b);
+    return ts_wide(c, &c->ev[a]) < ts_wide(c, &c->ev[b]);
 }
 
 /* Stable merge sort of idx[0..n) by ev[].ts using tmp. */
@@ -1526,6 +1593,7 @@ static tt_status merge(v1 *c)
         }
         pr->pos = c->batches[pr->first].start;
         pr->end = c->batches[pr->first].end;
+        pr->lt = c->batches[pr->first].ts0;
         avail[navail++] = (uint32_t)k;
     }
     avail[navail++] = (uint32_t)np; /* CPU samples */
@@ -1536,13 +1604,16 @@ static tt_status merge(v1 *c)
         size_t nblocked = 0;
         for (size_t i = 0; i < navail; i++) {
             size_t k = avail[i];
-            int64_t h;
+            int64_t h, hts = 0;
             gtrans t;
             if (k == np) {
                 h = cpu_pos < c->ncpu ? (int64_t)c->cpu[cpu_pos] : -1;
+                if (h >= 0)
+                    hts = ts_wide(c, &c->ev[h]);
                 t.g = G_UNORDERED; /* state_transition of a CPU sample */
             } else {
                 h = proc_head_t(c, k, &t);
+                hts = c->procs[k].hts;
             }
             if (h < 0) {
                 if (k == np)
@@ -1564,7 +1635,7 @@ static tt_status merge(v1 *c)
                 continue;
             }
             avail[i--] = avail[--navail];
-            heap_push(heap, &nheap, (v1heap_ent){TS(c, (size_t)h), (uint32_t)k, (uint32_t)h});
+            heap_push(heap, &nheap, (v1heap_ent){hts, (uint32_t)k, (uint32_t)h});
         }
         /* Go rescans every waiting P for every event. That is exact (it
          * decides the order of equal timestamps) and cheap for real traces,
@@ -1647,7 +1718,8 @@ static tt_status merge(v1 *c)
         if (f.proc == np)
             cpu_pos++;
         else
-            c->procs[f.proc].pos++, c->procs[f.proc].hvalid = 0;
+            c->procs[f.proc].pos++, c->procs[f.proc].hvalid = 0,
+            c->procs[f.proc].lt = (uint64_t)f.ts;
         avail[navail++] = f.proc;
         if ((++step & 0xfffff) == 0 && c->sink && c->sink->on_progress)
             c->sink->on_progress(c->sink->ctx,
@@ -1681,19 +1753,24 @@ out:
 
 /* ---- pass 3: retime ------------------------------------------------------------ */
 
-static inline void set_fake(v1ev *e, unsigned fk)
+/* GoUnblock's fake P (FK_NONE, FK_TIMER or FK_NETPOLL), set by check() in
+ * the record r and its decoded fields e. */
+static inline void set_fake(v1ev *r, v1d *e, unsigned fk)
 {
     e->fl = (uint8_t)((e->fl & ~FL_FAKE_MASK) | (fk << FL_FAKE_SHIFT));
+    r->fl = e->fl;
 }
 
-/* Only these can be on a fake P; other types reuse the bits. */
-static const uint8_t fakeable[E_COUNT] = {
-    [E_GO_UNBLOCK] = 1, [E_GO_SYSEXIT] = 1, [E_GC_START] = 1,
+/* Fake P of the types always on one (after check()). */
+static const uint8_t fakeconst[E_COUNT] = {
+    [E_GO_SYSEXIT] = FK_SYSCALL, [E_GC_START] = FK_GC,
 };
 
-static inline unsigned get_fake(const v1ev *e)
+static inline unsigned get_fake(const v1d *e)
 {
-    return fakeable[e->type] ? (e->fl & FL_FAKE_MASK) >> FL_FAKE_SHIFT : 0;
+    if (e->type == E_GO_UNBLOCK)
+        return (e->fl & FL_FAKE_MASK) >> FL_FAKE_SHIFT;
+    return fakeconst[e->type];
 }
 
 /* Stable sort by time of ev[] where only the events at positions moved[0..k)
@@ -1828,7 +1905,7 @@ static tt_status retime(v1 *c)
     uint32_t *moved = c->moved;
     if (c->rterr) { /* found by retime_step() while merging */
         size_t i = c->rterrpos;
-        const v1ev *e = &c->ev[i];
+        const v1d ed = dec(c, &c->ev[i]), *e = &ed;
         if (c->rterr == RT_ORDER)
             return tt_err_set(c->err, TT_ERR_ORDER, c->len,
                               "time stamps out of order (%s after %s, event %zu)",
@@ -1862,7 +1939,7 @@ static inline int64_t NS(const v1 *c, size_t i)
     return go_f2i((double)(int64_t)((uint64_t)TS(c, i) - (uint64_t)c->tsmin) * c->tsf);
 }
 
-static inline int64_t ev_pid(const v1 *c, const v1ev *e)
+static inline int64_t ev_pid(const v1 *c, const v1d *e)
 {
     unsigned fk = get_fake(e);
     return fk ? FAKE_P + (int64_t)fk : (int64_t)c->procs[e->p].id;
@@ -1876,7 +1953,7 @@ static inline unsigned long long graw(const v1 *c, uint32_t g)
 /* The time of event i in ns, for check()'s messages (computed only then). */
 #define TS_NS ((long long)NS(c, i))
 
-static tt_status check_running(v1 *c, const v1ev *e, size_t i, int allow_g0)
+static tt_status check_running(v1 *c, const v1d *e, size_t i, int allow_g0)
 {
     const char *name = evdesc[e->type].name;
     if (c->gs[e->g].state != GS_RUNNING)
@@ -1915,12 +1992,12 @@ static tt_status check(v1 *c)
     c->tsmin = c->nev ? TS(c, 0) : 0;
     c->tsf = 1e9 / (double)c->freq;
     for (size_t i = 0; i < c->nev; i++) {
-        v1ev *e = &c->ev[i];
-        /* timer and syscall events to their fake Ps */
+        v1ev *rec = &c->ev[i];
+        v1d ed = dec(c, rec), *e = &ed;
+        /* timer events to their fake P (GoSysExit and GCStart: always on
+         * theirs, get_fake()) */
         if (e->type == E_GO_UNBLOCK && c->gs[e->g].timer)
-            set_fake(e, FK_TIMER);
-        if (e->type == E_GO_SYSEXIT)
-            set_fake(e, FK_SYSCALL);
+            set_fake(rec, e, FK_TIMER);
         v1g *g = &c->gs[e->g];
         v1proc *p = &c->procs[e->p];
         /* for convert: a GoSysCall whose goroutine's next event is its
@@ -1946,7 +2023,6 @@ static tt_status check(v1 *c)
             if (in_gc)
                 BAD("previous GC is not ended before a new one (time %lld)", TS_NS);
             in_gc = 1;
-            set_fake(e, FK_GC);
             break;
         case E_GC_DONE:
             if (!in_gc)
@@ -2044,7 +2120,7 @@ static tt_status check(v1 *c)
             if (ug->state != GS_WAITING)
                 BAD("g %llu is not waiting before unpark (time %lld)", graw(c, (uint32_t)A(c, e, 0)), TS_NS);
             if (ug->lastev == E_GO_BLOCK_NET)
-                set_fake(e, FK_NETPOLL);
+                set_fake(rec, e, FK_NETPOLL);
             ug->state = GS_RUNNABLE;
             ug->lastev = e->type;
             break;
@@ -2310,8 +2386,16 @@ static tt_status convert(v1 *c)
     unsigned last_stw = 0;
     tt_event o;
 
+    /* Convert needs only each goroutine's id and its pre-init mark: the
+     * goroutine table (48 bytes each) is replaced by those two. */
+    c->gid = malloc((c->ngs ? c->ngs : 1) * sizeof *c->gid);
+    c->gpre = calloc(c->ngs ? c->ngs : 1, 1);
+    if (!c->gid || !c->gpre)
+        return NOMEM(c);
     for (size_t i = 0; i < c->ngs; i++)
-        c->gs[i].preinit = 0;
+        c->gid[i] = c->gs[i].id;
+    free(c->gs);
+    c->gs = NULL;
     for (size_t i = 0; i < c->ntasks; i++)
         c->tasks[i].live = 0;
 
@@ -2340,12 +2424,12 @@ static tt_status convert(v1 *c)
             tt_v1_released += v1_big_release(c->ev, i * sizeof *c->ev, &reldone, relstep);
             relnext = ((relbase + (i + 1) * sizeof *c->ev) & ~(uintptr_t)(relstep - 1)) + relstep;
         }
-        const v1ev *e = &c->ev[i];
+        const v1d ed = dec(c, &c->ev[i]), *e = &ed;
         int64_t ets = NS(c, i);
         v1proc *pr = &c->procs[e->p];
         unsigned fk = get_fake(e);
         int64_t P = fk ? FAKE_P + (int64_t)fk : (int64_t)pr->id; /* ev_pid() */
-        int64_t G = (int64_t)c->gs[e->g].id;
+        int64_t G = (int64_t)c->gid[e->g];
         o = zero_ev;
         o.time = ets;
         o.p = P;
@@ -2362,15 +2446,15 @@ static tt_status convert(v1 *c)
             if (preinit) {
                 preinit = 0;
                 for (size_t j = 0; j < c->npreinit; j++) {
-                    v1g *g = &c->gs[c->preinit[j]];
-                    if (!g->preinit)
+                    uint32_t pg = c->preinit[j];
+                    if (!c->gpre[pg])
                         continue;
-                    g->preinit = 0;
+                    c->gpre[pg] = 0;
                     o = zero_ev;
                     o.time = ets;
                     o.m = o.p = o.g = TT_NO_ID;
                     o.flags = TT_EVF_SYNTH;
-                    transition(&o, W_GO_STATUS, TT_RES_GOROUTINE, (int64_t)g->id,
+                    transition(&o, W_GO_STATUS, TT_RES_GOROUTINE, (int64_t)c->gid[pg],
                                TT_GS_UNDETERMINED, TT_GS_RUNNABLE);
                     CHK(deliver(c, &o));
                 }
@@ -2459,18 +2543,18 @@ static tt_status convert(v1 *c)
                 STK(stack_of(c, STKID(c, e)));
             break;
         case E_GO_CREATE: {
-            v1g *ng = &c->gs[(uint32_t)A(c, e, 0)];
+            uint32_t ng = (uint32_t)A(c, e, 0);
             if (preinit) {
-                if (!ng->preinit) {
+                if (!c->gpre[ng]) {
                     if (v1_grow((void **)&c->preinit, &c->cappreinit, c->npreinit + 1,
                                 sizeof *c->preinit) < 0)
                         return NOMEM(c);
-                    c->preinit[c->npreinit++] = (uint32_t)A(c, e, 0);
-                    ng->preinit = 1;
+                    c->preinit[c->npreinit++] = ng;
+                    c->gpre[ng] = 1;
                 }
                 continue;
             }
-            transition(&o, W_GO_CREATE, TT_RES_GOROUTINE, (int64_t)ng->id, TT_GS_NOTEXIST,
+            transition(&o, W_GO_CREATE, TT_RES_GOROUTINE, (int64_t)c->gid[ng], TT_GS_NOTEXIST,
                        TT_GS_RUNNABLE);
             uint32_t ts = stack_of(c, A(c, e, 1));
             if (ts == UINT32_MAX)
@@ -2482,18 +2566,18 @@ static tt_status convert(v1 *c)
         }
         case E_GO_START:
             if (preinit) {
-                c->gs[(uint32_t)A(c, e, 0)].preinit = 0;
-                transition(&o, W_GO_STATUS, TT_RES_GOROUTINE, (int64_t)c->gs[(uint32_t)A(c, e, 0)].id,
+                c->gpre[(uint32_t)A(c, e, 0)] = 0;
+                transition(&o, W_GO_STATUS, TT_RES_GOROUTINE, (int64_t)c->gid[(uint32_t)A(c, e, 0)],
                            TT_GS_UNDETERMINED, TT_GS_RUNNING);
             } else {
-                transition(&o, W_GO_START, TT_RES_GOROUTINE, (int64_t)c->gs[(uint32_t)A(c, e, 0)].id,
+                transition(&o, W_GO_START, TT_RES_GOROUTINE, (int64_t)c->gid[(uint32_t)A(c, e, 0)],
                            TT_GS_RUNNABLE, TT_GS_RUNNING);
             }
             break;
         case E_GO_START_LABEL:
             o.m = pr->hasm && !fk ? (int64_t)pr->m : 0;
             o.g = G;
-            transition(&o, W_GO_START, TT_RES_GOROUTINE, (int64_t)c->gs[(uint32_t)A(c, e, 0)].id,
+            transition(&o, W_GO_START, TT_RES_GOROUTINE, (int64_t)c->gid[(uint32_t)A(c, e, 0)],
                        TT_GS_RUNNABLE, TT_GS_RUNNING);
             CHK(deliver(c, &o));
             o.kind = TT_EV_LABEL;
@@ -2531,7 +2615,7 @@ static tt_status convert(v1 *c)
             o.tstack = o.stack;
             break;
         case E_GO_UNBLOCK:
-            transition(&o, W_GO_UNBLOCK, TT_RES_GOROUTINE, (int64_t)c->gs[(uint32_t)A(c, e, 0)].id,
+            transition(&o, W_GO_UNBLOCK, TT_RES_GOROUTINE, (int64_t)c->gid[(uint32_t)A(c, e, 0)],
                        TT_GS_WAITING, TT_GS_RUNNABLE);
             STK(stack_of(c, STKID(c, e)));
             break;
@@ -2562,8 +2646,8 @@ static tt_status convert(v1 *c)
             continue;
         case E_GO_WAITING:
         case E_GO_INSYSCALL:
-            c->gs[(uint32_t)A(c, e, 0)].preinit = 0;
-            transition(&o, W_GO_STATUS, TT_RES_GOROUTINE, (int64_t)c->gs[(uint32_t)A(c, e, 0)].id,
+            c->gpre[(uint32_t)A(c, e, 0)] = 0;
+            transition(&o, W_GO_STATUS, TT_RES_GOROUTINE, (int64_t)c->gid[(uint32_t)A(c, e, 0)],
                        TT_GS_UNDETERMINED,
                        e->type == E_GO_WAITING ? TT_GS_WAITING : TT_GS_SYSCALL);
             break;
@@ -2667,6 +2751,8 @@ static void v1_free(v1 *c)
     free(c->procs);
     v1_idx_free(&c->pmap);
     free(c->gs);
+    free(c->gid);
+    free(c->gpre);
     v1_idx_free(&c->gmap);
     free(c->cpu);
     v1_idx_free(&c->strmap);
@@ -2708,6 +2794,7 @@ tt_status tt_load_v1(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
     c->rtprev = INT64_MIN;
     c->dts_min = DTS_MIN;
     c->dts_max = DTS_MAX;
+    c->gnarrow = G_NARROW;
     c->maxpairs = V1_MAX_PAIRS;
     for (unsigned t = 0; t < 64; t++)
         c->known[t] = t != E_NONE && t < E_COUNT && evdesc[t].minver <= c->ver;
@@ -2731,6 +2818,8 @@ tt_status tt_load_v1(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
         c->maxpairs = 1;
     if (tt_v1_test_wide & TT_V1_WIDE_SORT)
         c->widesort = 1;
+    if (tt_v1_test_wide & TT_V1_WIDE_G)
+        c->gnarrow = 1;
     if (res) {
         memset(res, 0, sizeof *res);
         res->go_minor = minor;

@@ -22,13 +22,18 @@ extern _Thread_local size_t tt_v1_release_step;
 extern _Thread_local size_t tt_v1_released;
 
 /* Tests: make the loader take its slow paths for values the compact record
- * holds inline (the output must not change). TT_V1_WIDE_TS: every timestamp
- * not equal to its page's base goes to the pool; TT_V1_WIDE_NOPACK: no
- * packed forms (extension words for every multi-value event);
- * TT_V1_WIDE_PAIRS: a pair table of one entry; TT_V1_WIDE_SORT: syscall
- * exits moved to their real time by the general sort, not by insertion.
- * 0 = normal. */
-enum { TT_V1_WIDE_TS = 1, TT_V1_WIDE_NOPACK = 2, TT_V1_WIDE_PAIRS = 4, TT_V1_WIDE_SORT = 8 };
+ * holds inline (the output must not change). TT_V1_WIDE_TS: every event
+ * whose time is not exactly its record's base (a parsed event with a delta
+ * from the one before, a merged one off its page's base) is a wide record;
+ * TT_V1_WIDE_NOPACK: no packed forms (extension words for every
+ * multi-value event); TT_V1_WIDE_PAIRS: a pair table of one entry;
+ * TT_V1_WIDE_SORT: syscall exits moved to their real time by the general
+ * sort, not by insertion; TT_V1_WIDE_G: every event of a goroutine other
+ * than 0 is a wide record. 0 = normal. */
+enum {
+    TT_V1_WIDE_TS = 1, TT_V1_WIDE_NOPACK = 2, TT_V1_WIDE_PAIRS = 4, TT_V1_WIDE_SORT = 8,
+    TT_V1_WIDE_G = 16
+};
 extern _Thread_local unsigned tt_v1_test_wide;
 
 #endif

@@ -213,9 +213,9 @@ static void rec_free(rec *r)
 /* The loader's slow paths for what the compact record holds inline (see
  * tt_v1_test_wide): every expected text is checked with each of them too. */
 static const unsigned wide_modes[] = {0, TT_V1_WIDE_TS, TT_V1_WIDE_NOPACK, TT_V1_WIDE_PAIRS,
-                                      TT_V1_WIDE_SORT,
+                                      TT_V1_WIDE_SORT, TT_V1_WIDE_G,
                                       TT_V1_WIDE_TS | TT_V1_WIDE_NOPACK | TT_V1_WIDE_PAIRS |
-                                          TT_V1_WIDE_SORT};
+                                          TT_V1_WIDE_SORT | TT_V1_WIDE_G};
 #define NWIDE (sizeof wide_modes / sizeof wide_modes[0])
 
 static void expect_text(const v1gen *g, const char *name, const char *want)
@@ -1396,6 +1396,175 @@ static void test_pair_table_full(void **st)
     v1gen_free(&g);
 }
 
+/* The record's own limits (12 bytes: a 20-bit goroutine index, a 19-bit
+ * signed time field): goroutine indices 2^20 - 1 (the last one a record
+ * holds) and 2^20, 2^20 + 1 (wide records); TimerGoroutine events (not
+ * delivered) use up the indices before them. */
+static void build_g_limit(v1gen *g)
+{
+    v1gen_init(g, 21);
+    v1gen_batch(g, 0, 100);
+    for (uint64_t k = 0; k < ((uint64_t)1 << 20) - 2; k++) /* dense 1 .. 2^20 - 2 */
+        EV(g, TIMER_GOROUTINE, 100 + k);
+    EV(g, GO_CREATE, 0, 1, 0, 1); /* g1: dense 2^20 - 1 */
+    EV(g, PROC_START, 0, 1);
+    EV(g, GO_START, 0, 1, 1);
+    EV(g, GOMAXPROCS, 0, 4, 0);
+    EV(g, GO_CREATE, 1, 2, 0, 2); /* g2: dense 2^20 */
+    EV(g, GO_CREATE, 1, 3, 0, 0); /* g3: dense 2^20 + 1 */
+    EV(g, GO_BLOCK, 1, 1);
+    EV(g, GO_START, 1, 2, 1);
+    EV(g, GO_UNBLOCK, 1, 1, 2, 2);
+    EV(g, GO_END, 1);
+    EV(g, GO_START_LOCAL, 1, 3);
+    EV(g, GO_BLOCK_SEND, 1, 2);
+    EV(g, GO_START, 1, 1, 3);
+    EV(g, GO_UNBLOCK_LOCAL, 1, 3, 1);
+    EV(g, GO_SYSCALL, 1, 1);
+    symbols(g);
+    v1gen_freq(g, 1000000000);
+}
+
+/* Times at the edges of the time field: parsed deltas 2^18 - 1 and 2^18,
+ * merged offsets from the page's base (256 events) of 2^18 - 1, 2^18, and,
+ * for syscall exits moved back before the base of their page, -2^18 and
+ * -2^18 - 1. */
+static void build_ts_limit(v1gen *g)
+{
+    const uint64_t m = (uint64_t)1 << 18;
+    prelude(g, 21, 100);                /* positions 0-3, t=100 */
+    EV(g, GO_CREATE, 0, 2, 0, 0);       /* 4 */
+    EV(g, GO_CREATE, 0, 3, 0, 0);       /* 5 */
+    EV(g, GO_INSYSCALL, 1, 2);          /* 6, t=101 */
+    EV(g, GO_INSYSCALL, 0, 3);          /* 7 */
+    EV(g, HEAP_ALLOC, m - 1, 1);        /* 8: delta and offset 2^18 - 1 */
+    EV(g, HEAP_ALLOC, 1, 2);            /* 9: offset 2^18 */
+    EV(g, HEAP_ALLOC, m, 3);            /* 10: delta 2^18 */
+    for (uint64_t k = 11; k < 256; k++)
+        EV(g, HEAP_ALLOC, 1, k);
+    uint64_t tb = 2 * m + 101 + 245 + 1000; /* position 256: the next page's base */
+    EV(g, HEAP_ALLOC, 1000, 256);
+    EV(g, GO_SYSEXIT, 1, 2, 2, tb - m);     /* 257 -> offset -2^18 */
+    EV(g, GO_SYSEXIT, 1, 3, 2, tb - m - 1); /* 258 -> offset -2^18 - 1 */
+    EV(g, HEAP_ALLOC, 1, 259);
+    symbols(g);
+    v1gen_freq(g, 1000000000);
+}
+
+static void test_record_g_limit(void **st)
+{
+    (void)st;
+    v1gen g;
+    build_g_limit(&g);
+    expect_text(&g, "g_limit",
+    "M=-1 P=-1 G=-1 Sync Time=-1 N=1\n"
+    "M=1 P=0 G=-1 StateTransition Time=0 ProcID=0 Undetermined->Running Reason=\"\"\n"
+    "M=1 P=0 G=1 StateTransition Time=1 GoID=1 Undetermined->Running Reason=\"\"\n"
+    "M=1 P=0 G=1 StateTransition Time=2 GoID=2 NotExist->Runnable Reason=\"\"\n"
+    "TransitionStack=\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=1 StateTransition Time=3 GoID=3 NotExist->Runnable Reason=\"\"\n"
+    "TransitionStack=\n"
+    "\n"
+    "M=1 P=0 G=1 StateTransition Time=4 GoID=1 Running->Waiting Reason=\"\"\n"
+    "TransitionStack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=2 StateTransition Time=5 GoID=2 Runnable->Running Reason=\"\"\n"
+    "M=1 P=0 G=2 StateTransition Time=6 GoID=1 Waiting->Runnable Reason=\"\"\n"
+    "Stack=\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=2 StateTransition Time=7 GoID=2 Running->NotExist Reason=\"\"\n"
+    "M=1 P=0 G=3 StateTransition Time=8 GoID=3 Runnable->Running Reason=\"\"\n"
+    "M=1 P=0 G=3 StateTransition Time=9 GoID=3 Running->Waiting Reason=\"chan send\"\n"
+    "TransitionStack=\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=1 StateTransition Time=10 GoID=1 Runnable->Running Reason=\"\"\n"
+    "M=1 P=0 G=1 StateTransition Time=11 GoID=3 Waiting->Runnable Reason=\"\"\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=1 StateTransition Time=12 GoID=1 Running->Syscall Reason=\"\"\n"
+    "TransitionStack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "Stack=\n"
+    "\tmain.main @ 0x401000\n"
+    "\t\t/src/main.go:10\n"
+    "\tmain.worker @ 0x402000\n"
+    "\t\t/src/main.go:20\n"
+    "\n"
+    "M=1 P=0 G=1 StateTransition Time=13 GoID=1 Syscall->Running Reason=\"\"\n"
+    "M=-1 P=-1 G=-1 Sync Time=14 N=2\n");
+    v1gen_free(&g);
+}
+
+static void test_record_ts_limit(void **st)
+{
+    (void)st;
+    v1gen g;
+    build_ts_limit(&g);
+    rec want;
+    memset(&want, 0, sizeof want);
+    put(&want, "%s",
+        "M=-1 P=-1 G=-1 Sync Time=-1 N=1\n"
+        "M=1 P=0 G=-1 StateTransition Time=0 ProcID=0 Undetermined->Running Reason=\"\"\n"
+        "M=1 P=0 G=1 StateTransition Time=1 GoID=1 Undetermined->Running Reason=\"\"\n"
+        "M=1 P=0 G=1 StateTransition Time=2 GoID=2 NotExist->Runnable Reason=\"\"\n"
+        "TransitionStack=\n"
+        "\n"
+        "M=1 P=0 G=1 StateTransition Time=3 GoID=3 NotExist->Runnable Reason=\"\"\n"
+        "TransitionStack=\n"
+        "\n"
+        "M=1 P=0 G=2 StateTransition Time=4 GoID=2 Undetermined->Syscall Reason=\"\"\n"
+        "M=1 P=0 G=3 StateTransition Time=5 GoID=3 Undetermined->Syscall Reason=\"\"\n"
+        "M=1 P=0 G=1 Metric Time=262144 Name=\"/memory/classes/heap/objects:bytes\" Value=Value{Uint64(1)}\n"
+        "M=1 P=0 G=1 Metric Time=262145 Name=\"/memory/classes/heap/objects:bytes\" Value=Value{Uint64(2)}\n"
+        "M=-1 P=1000003 G=3 StateTransition Time=263389 GoID=3 Syscall->Runnable Reason=\"\"\n"
+        "M=-1 P=1000003 G=2 StateTransition Time=263390 GoID=2 Syscall->Runnable Reason=\"\"\n"
+        "M=1 P=0 G=1 Metric Time=524289 Name=\"/memory/classes/heap/objects:bytes\" Value=Value{Uint64(3)}\n");
+    for (unsigned k = 11; k < 255; k++) /* one tick apart */
+        put(&want,
+            "M=1 P=0 G=1 Metric Time=%u Name=\"/memory/classes/heap/objects:bytes\" "
+            "Value=Value{Uint64(%u)}\n",
+            524290 + k - 11, k);
+    put(&want, "%s",
+        "M=1 P=0 G=1 Metric Time=524534 Name=\"/memory/classes/heap/objects:bytes\" Value=Value{Uint64(255)}\n"
+        "M=1 P=0 G=1 Metric Time=525534 Name=\"/memory/classes/heap/objects:bytes\" Value=Value{Uint64(256)}\n"
+        "M=1 P=0 G=1 Metric Time=525537 Name=\"/memory/classes/heap/objects:bytes\" Value=Value{Uint64(259)}\n"
+        "M=-1 P=-1 G=-1 Sync Time=525538 N=2\n");
+    expect_text(&g, "ts_limit", want.text);
+    free(want.text);
+    v1gen_free(&g);
+}
+
 /* ---- malformed input ------------------------------------------------------------- */
 
 static void small(v1gen *g, int minor)
@@ -1951,6 +2120,8 @@ int main(void)
         cmocka_unit_test(test_wide_values),
         cmocka_unit_test(test_packed_limits),
         cmocka_unit_test(test_pair_table_full),
+        cmocka_unit_test(test_record_g_limit),
+        cmocka_unit_test(test_record_ts_limit),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_truncation_and_corruption),
         cmocka_unit_test(test_sink_stop),
