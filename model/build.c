@@ -495,6 +495,7 @@ struct model_builder {
     uint32_t gomaxprocs_max;
     uint32_t ncpu;
     int64_t last_m, last_p; /* last context M/P known to have a record */
+    uint32_t last_mi, last_pi; /* their records */
     /* well-known strings */
     uint32_t s_gc, s_sweep, s_assist, s_forever, s_network;
     uint32_t s_m_gomaxprocs, s_m_heap, s_m_goal;
@@ -965,6 +966,13 @@ static inline uint32_t get_p(model_builder *b, int64_t id)
     return i != NONE32 ? i : new_p(b, id);
 }
 
+/* get_p for the P of an event (or a P id >= 0 that may be it): the event's
+ * P was looked up as it came (model_builder_event: last_p). */
+static inline uint32_t get_p_ev(model_builder *b, int64_t id)
+{
+    return id == b->last_p && id >= 0 ? b->last_pi : get_p(b, id);
+}
+
 static __attribute__((noinline)) uint32_t new_p(model_builder *b, int64_t id)
 {
     size_t k = VADD(b, b->ps);
@@ -989,6 +997,12 @@ static inline uint32_t get_m(model_builder *b, int64_t id, int64_t t)
 {
     uint32_t i = find_m(b, id);
     return i != NONE32 ? i : new_m(b, id, t);
+}
+
+/* get_m for the M of an event (or an M id >= 0 that may be it). */
+static inline uint32_t get_m_ev(model_builder *b, int64_t id, int64_t t)
+{
+    return id == b->last_m && id >= 0 ? b->last_mi : get_m(b, id, t);
 }
 
 static __attribute__((noinline)) uint32_t new_m(model_builder *b, int64_t id, int64_t t)
@@ -1267,9 +1281,10 @@ static void lane_set(model_builder *b, int kind, uint32_t lane, bspan *open, int
 /* span_close for a P or M lane (kind) whose open span is to close at t, with
  * t > open->start and a state: the same records and escapes, without the
  * span built to be encoded; the rare cases (growth, a gap, an escape) in
- * span_close. */
-static int pm_close(model_builder *b, int kind, uint32_t lane, spvec *v, const bspan *open,
-                    int64_t t)
+ * span_close. Inlined into pm_set (its callers are the per-event paths). */
+static inline __attribute__((always_inline)) int pm_close(model_builder *b, int kind,
+                                                          uint32_t lane, spvec *v,
+                                                          const bspan *open, int64_t t)
 {
     uint32_t n = v->n;
     if (__builtin_expect(n == v->cap, 0) ||
@@ -1309,7 +1324,8 @@ static inline __attribute__((always_inline)) void pm_set(model_builder *b, int k
     *open = (bspan){.start = t, .last = last, .other = other, .state = state, .gbits = keep};
 }
 
-static void p_set(model_builder *b, uint32_t pi, int64_t t, uint8_t state, int32_t other)
+static inline __attribute__((always_inline)) void p_set(model_builder *b, uint32_t pi,
+                                                        int64_t t, uint8_t state, int32_t other)
 {
     if (pi == NONE32)
         return;
@@ -1317,7 +1333,8 @@ static void p_set(model_builder *b, uint32_t pi, int64_t t, uint8_t state, int32
     pm_set(b, ML_PROC, pi, &p->v, &p->open, t, state, other);
 }
 
-static void m_set(model_builder *b, uint32_t mi, int64_t t, uint8_t state, int32_t other)
+static inline __attribute__((always_inline)) void m_set(model_builder *b, uint32_t mi,
+                                                        int64_t t, uint8_t state, int32_t other)
 {
     if (mi == NONE32)
         return;
@@ -1891,7 +1908,7 @@ static void g_transition(model_builder *b, const tt_event *ev)
         /* P and M lanes */
         if (ev->to == TT_GS_RUNNING || (ev->to == TT_GS_SYSCALL && !executing(ev->from))) {
             if (ev->p >= 0) {
-                uint32_t pi = get_p(b, ev->p);
+                uint32_t pi = get_p_ev(b, ev->p);
                 p_set(b, pi, at, MS_RUNNING, gid32);
                 if (!x)
                     x = gx_make(b, gi);
@@ -1900,7 +1917,7 @@ static void g_transition(model_builder *b, const tt_event *ev)
             }
         }
         if (executing(ev->to) && ev->m >= 0) {
-            uint32_t mi = get_m(b, ev->m, t);
+            uint32_t mi = get_m_ev(b, ev->m, t);
             m_set(b, mi, at, ev->to == TT_GS_RUNNING ? MS_RUNNING : MS_SYSCALL, gid32);
             if (!x)
                 x = gx_make(b, gi);
@@ -1909,12 +1926,12 @@ static void g_transition(model_builder *b, const tt_event *ev)
         }
         if (executing(ev->from) && !executing(ev->to) && x) {
             if (x->cur_p >= 0) {
-                uint32_t pi = find_p(b, x->cur_p);
+                uint32_t pi = x->cur_p == b->last_p ? b->last_pi : find_p(b, x->cur_p);
                 if (pi != NONE32 && b->ps.a[pi].open.other == gid32)
                     p_set(b, pi, t, b->ps.a[pi].open.state, -1);
             }
             if (x->cur_m >= 0) {
-                uint32_t mi = find_m(b, x->cur_m);
+                uint32_t mi = x->cur_m == b->last_m ? b->last_mi : find_m(b, x->cur_m);
                 if (mi != NONE32 && b->ms.a[mi].open.other == gid32)
                     m_set(b, mi, t, MS_IDLE, -1);
             }
@@ -1944,7 +1961,7 @@ static void p_transition(model_builder *b, const tt_event *ev)
     if (ev->from == ev->to)
         return;
     int64_t t = ev->time;
-    uint32_t pi = get_p(b, ev->id);
+    uint32_t pi = get_p_ev(b, ev->id);
     if (pi == NONE32)
         return;
     if (ev->to == TT_PS_IDLE) {
@@ -2293,12 +2310,18 @@ int model_builder_event(model_builder *b, const tt_event *ev)
         b->sync_ts = t;
     b->nevents++;
     if (ev->m >= 0 && ev->m != b->last_m) {
-        if (get_m(b, ev->m, t) != NONE32)
+        uint32_t mi = get_m(b, ev->m, t);
+        if (mi != NONE32) {
             b->last_m = ev->m;
+            b->last_mi = mi;
+        }
     }
     if (ev->p >= 0 && ev->p != b->last_p) {
-        if (get_p(b, ev->p) != NONE32)
+        uint32_t pi = get_p(b, ev->p);
+        if (pi != NONE32) {
             b->last_p = ev->p;
+            b->last_pi = pi;
+        }
     }
     switch (ev->kind) {
     case TT_EV_SYNC:
