@@ -463,7 +463,6 @@ struct model_builder {
     VEC(model_site) sites;   /* goroutine spans' distinct (stack, reason, cat, flags) */
     uint32_t *site_h;        /* hash slots: site index + 1, 0 empty */
     uint32_t site_hcap;      /* power of two (0: none yet) */
-    uint32_t site_last;      /* the last site looked up */
     uint32_t task_last_ref;  /* the last task_ref looked up */
     uint32_t rc_tag[RC_N];   /* reason cache (reason_info): string id + 1, 0 empty */
     uint8_t rc_info[RC_N];
@@ -1081,31 +1080,25 @@ static int anc_grow(model_builder *b, spstore *v)
     return 0;
 }
 
-static uint32_t site_hash(const model_site *k)
+/* A site's key: its 16 bytes as two words (the builder's sites have pad 0),
+ * stack | reason << 32 and other | flags << 32 | cat << 48. */
+static inline void site_key(const model_site *k, uint64_t w[2])
 {
-    uint64_t x = ((uint64_t)k->stack << 32 | k->reason) * UINT64_C(0x9e3779b97f4a7c15);
-    x ^= ((uint64_t)(uint32_t)k->other << 24 | (uint64_t)k->flags << 8 | k->cat) + (x >> 29);
+    memcpy(w, k, 2 * sizeof *w);
+}
+
+static inline uint32_t site_hash(uint64_t k0, uint64_t k1)
+{
+    uint64_t x = k0 * UINT64_C(0x9e3779b97f4a7c15);
+    x ^= k1 + (x >> 29);
     x *= UINT64_C(0xbf58476d1ce4e5b9);
     return (uint32_t)(x >> 32);
 }
 
-/* (the builder's sites have pad 0: two 8-byte words compare them) */
-static inline int site_eq(const model_site *a, const model_site *k)
+/* site_find's slow path: the table grown as needed, the key looked up, added
+ * if new. */
+static __attribute__((noinline)) uint32_t site_add(model_builder *b, uint64_t k0, uint64_t k1)
 {
-    uint64_t x[2], y[2];
-    memcpy(x, a, sizeof x);
-    memcpy(y, k, sizeof y);
-    return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
-}
-
-/* The index of sp's (stack, reason, cat, flags, other) in the site table, added if
- * new; UINT32_MAX when the table is full (MODEL_SITE_MASK + 1 sites: the span
- * escapes) or out of memory (b->oom). */
-static uint32_t site_of(model_builder *b, const model_span *sp)
-{
-    model_site k = {sp->stack, sp->reason, sp->other, sp->flags, sp->cat, 0};
-    if (b->site_last < b->sites.n && site_eq(&b->sites.a[b->site_last], &k))
-        return b->site_last;
     if (b->sites.n * 2 >= b->site_hcap) { /* keep the load under a half */
         if (b->sites.n > MODEL_SITE_MASK)
             goto lookup_only;
@@ -1116,7 +1109,9 @@ static uint32_t site_of(model_builder *b, const model_span *sp)
             return UINT32_MAX;
         }
         for (size_t i = 0; i < b->sites.n; i++) {
-            uint32_t h = site_hash(&b->sites.a[i]) & (nc - 1);
+            uint64_t w[2];
+            site_key(&b->sites.a[i], w);
+            uint32_t h = site_hash(w[0], w[1]) & (nc - 1);
             while (nh[h])
                 h = (h + 1) & (nc - 1);
             nh[h] = (uint32_t)i + 1;
@@ -1126,18 +1121,47 @@ static uint32_t site_of(model_builder *b, const model_span *sp)
         b->site_hcap = nc;
     }
 lookup_only:;
-    uint32_t mask = b->site_hcap - 1, h = site_hash(&k) & mask;
-    for (uint32_t s; (s = b->site_h[h]) != 0; h = (h + 1) & mask)
-        if (site_eq(&b->sites.a[s - 1], &k))
-            return b->site_last = s - 1;
+    uint32_t mask = b->site_hcap - 1, h = site_hash(k0, k1) & mask;
+    for (uint32_t s; (s = b->site_h[h]) != 0; h = (h + 1) & mask) {
+        uint64_t w[2];
+        site_key(&b->sites.a[s - 1], w);
+        if (((w[0] ^ k0) | (w[1] ^ k1)) == 0)
+            return s - 1;
+    }
     if (b->sites.n > MODEL_SITE_MASK)
         return UINT32_MAX;
     size_t i = VADD(b, b->sites);
     if (i == SIZE_MAX)
         return UINT32_MAX;
-    b->sites.a[i] = k;
+    memcpy(&b->sites.a[i], (uint64_t[2]){k0, k1}, sizeof b->sites.a[i]);
     b->site_h[h] = (uint32_t)i + 1;
-    return b->site_last = (uint32_t)i;
+    return (uint32_t)i;
+}
+
+/* The index of the site of key k0, k1 (site_key) in the site table, added if
+ * new; UINT32_MAX when the table is full (MODEL_SITE_MASK + 1 sites: the span
+ * escapes) or out of memory (b->oom). */
+static inline uint32_t site_find(model_builder *b, uint64_t k0, uint64_t k1)
+{
+    if (__builtin_expect(b->site_hcap != 0, 1)) {
+        uint32_t mask = b->site_hcap - 1, h = site_hash(k0, k1) & mask;
+        for (uint32_t s; (s = b->site_h[h]) != 0; h = (h + 1) & mask) {
+            uint64_t w[2];
+            site_key(&b->sites.a[s - 1], w);
+            if (((w[0] ^ k0) | (w[1] ^ k1)) == 0)
+                return s - 1;
+        }
+    }
+    return site_add(b, k0, k1);
+}
+
+/* The site of sp's (stack, reason, cat, flags, other) (site_find). */
+static uint32_t site_of(model_builder *b, const model_span *sp)
+{
+    model_site k = {sp->stack, sp->reason, sp->other, sp->flags, sp->cat, 0};
+    uint64_t w[2];
+    site_key(&k, w);
+    return site_find(b, w[0], w[1]);
 }
 
 /* Close the open span of a lane at t. Returns 1 if a span was appended. */
@@ -1251,6 +1275,47 @@ static int span_close(model_builder *b, int kind, uint32_t lane, const bspan *op
         v->n++;
         return 1;
     }
+}
+
+/* span_close for goroutine lane `lane`: the common case inline (a span that
+ * follows the lane's last one in the lane's current block, its record in the
+ * lane's head or chunk or a new chunk with room, its start within 2^32 ns of
+ * the block's anchor, its site in the table), the rest (a new block, a gap, a
+ * growth, an escape) in span_close. */
+static inline __attribute__((always_inline)) int g_close(model_builder *b, uint32_t lane,
+                                                         const bspan *open, int64_t t)
+{
+    if (open->state == MS_NONE || t <= open->start)
+        return 0;
+    spstore *v = &b->gsp;
+    glane *gl = &b->gl.a[lane];
+    uint32_t j = gl->n; /* the new record: not a block's first, so not the lane's first */
+    if (__builtin_expect(j % MODEL_PBLOCK == 0 || open->start != gl->lend, 0))
+        return span_close(b, ML_GOROUTINE, lane, open, t);
+    int newc = j >= GHEAD && (j - GHEAD) % GCHUNK == 0;
+    int64_t base = v->av[gl->ai];
+    uint64_t off = (uint64_t)open->start - (uint64_t)base;
+    if (__builtin_expect(open->state >= MODEL_ESC || (newc && v->nc == v->ccap) ||
+                             open->start < base || off > UINT32_MAX,
+                         0))
+        return span_close(b, ML_GOROUTINE, lane, open, t);
+    uint64_t k0, k1;
+    memcpy(&k0, &open->stack, sizeof k0); /* stack, reason */
+    k1 = (uint32_t)open->other | (uint64_t)open->flags << 32 | (uint64_t)open->cat << 48;
+    uint32_t site = site_find(b, k0, k1);
+    if (__builtin_expect(site > MODEL_SITE_MASK, 0))
+        return span_close(b, ML_GOROUTINE, lane, open, t);
+    if (newc) {
+        v->cprev[v->nc] = j > GHEAD ? gl->ch : NONE32;
+        gl->ch = (uint32_t)v->nc++;
+    }
+    model_gsp *r = grec(v, gl, j);
+    r->off = (uint32_t)off;
+    r->ss = site | (uint32_t)open->state << MODEL_SITE_BITS;
+    gl->lend = t;
+    gl->n = j + 1;
+    v->n++;
+    return 1;
 }
 
 /* Replace an open span by nw begun at t (its last: last); keeps gbits. */
@@ -1898,7 +1963,7 @@ static void g_transition(model_builder *b, const tt_event *ev)
             g->open.other = nw.other;
             g->open.flags |= MSF_UNBLOCKED;
         }
-        if (span_close(b, ML_GOROUTINE, gi, &g->open, at))
+        if (g_close(b, gi, &g->open, at))
             last = at;
         open_set(&g->open, &nw, at, last);
         int32_t gid32 = (G->id < 0 || G->id > INT32_MAX) ? -1 : (int32_t)G->id;

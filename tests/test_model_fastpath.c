@@ -6,7 +6,12 @@
  *     event came: get_p_ev / get_m_ev and the goroutine's cur_p / cur_m),
  *     with P and M ids that share the lookup caches' slots, goroutines
  *     stopped from another P and M than their own, and events whose context
- *     changes the last P and M without a lane change.
+ *     changes the last P and M without a lane change;
+ *   - the goroutine lanes' records (g_close: the common span inline, a new
+ *     block, a new chunk, a gap after a goroutine's end, a start 2^32 ns or
+ *     more after its block's anchor in span_close), every field of every
+ *     span, with thousands of sites (site_find, site_add: the table grown
+ *     while lanes are written).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -182,10 +187,131 @@ static void test_pm_lanes(void **state)
     evgen_free(&e);
 }
 
+/* A goroutine transition's span (g_transition's rules for running, waiting
+ * and runnable, without assists or first statuses). */
+static void xl_g_set(xlane *l, int64_t t, int from, int to, const char *reason, int64_t g,
+                     uint32_t stack)
+{
+    if (l->open.state == MS_WAITING && to == TT_GS_RUNNABLE) {
+        l->open.other = from == TT_GS_WAITING ? (int32_t)g : -1;
+        l->open.flags |= MSF_UNBLOCKED;
+    }
+    xl_push(l, t);
+    xspan nw = {.start = t, .other = -1, .stack = stack};
+    switch (to) {
+    case TT_GS_RUNNING:
+        nw.state = MS_RUNNING;
+        break;
+    case TT_GS_RUNNABLE:
+        nw.state = MS_RUNNABLE;
+        nw.reason = reason;
+        if (from == TT_GS_WAITING)
+            nw.other = (int32_t)g;
+        break;
+    case TT_GS_WAITING:
+        nw.state = MS_WAITING;
+        nw.reason = reason;
+        break;
+    default:
+        nw.state = MS_NONE;
+        break;
+    }
+    l->open = nw;
+}
+
+/* 60 goroutines, ~120 spans each (new blocks every 32 spans, new chunks,
+ * head records), waiting on 9 stacks x 6 reasons and woken by 400
+ * goroutines (thousands of sites), some pauses of 5 s (records escape by
+ * offset), some ends and re-creations after a pause (a gap: the record
+ * before it escapes). */
+static void test_g_lanes(void **state)
+{
+    (void)state;
+    enum { NG = 60, NSTEP = 24000, NS = 9, NR = 6, NU = 400 };
+    static const char *const rn[NR] = {"sleep", "chan receive", "select", "sync.Mutex.Lock",
+                                       "network", "GC assist wait"};
+    xlane G[NG] = {0};
+    int gst[NG];
+    uint32_t stk[NS];
+    evgen e;
+    evgen_init(&e);
+    for (int k = 0; k < NS; k++) {
+        char f[32];
+        snprintf(f, sizeof f, "main.w%d", k);
+        stk[k] = evgen_stack(&e, "runtime.gopark", f, NULL);
+    }
+    evgen_sync(&e, 100);
+    evgen_proc(&e, 110, 0, 0, 0, TT_PS_UNDETERMINED, TT_PS_RUNNING);
+    int64_t t = 200;
+    for (int g = 0; g < NG; g++) {
+        int64_t id = 10 + 97 * g;
+        evgen_go(&e, t += 10, 0, 0, -1, id, TT_GS_NOTEXIST, TT_GS_RUNNABLE, "", 0, 0);
+        xl_g_set(&G[g], t, TT_GS_NOTEXIST, TT_GS_RUNNABLE, "", -1, 0);
+        gst[g] = TT_GS_RUNNABLE;
+    }
+    uint64_t rs = 0x1234567887654321u;
+    int nlong = 0, nend = 0;
+    for (int step = 0; step < NSTEP; step++) {
+        uint64_t r = xorshift64(&rs);
+        int g = (int)(r % NG);
+        int64_t id = 10 + 97 * g;
+        t += (r >> 8) % 211 == 0 ? (nlong++, INT64_C(5000000000)) : 1 + (int64_t)((r >> 16) % 50);
+        int from = gst[g], to;
+        const char *reason = "";
+        int64_t by = -1;
+        uint32_t stack = 0, tstack = 0;
+        switch (from) {
+        case TT_GS_RUNNABLE:
+            to = TT_GS_RUNNING;
+            break;
+        case TT_GS_RUNNING:
+            if ((r >> 24) % 97 == 0) {
+                to = TT_GS_NOTEXIST;
+                nend++;
+            } else if ((r >> 24) % 5 == 0) {
+                to = TT_GS_RUNNABLE;
+            } else {
+                to = TT_GS_WAITING;
+                reason = rn[(r >> 32) % NR];
+                stack = tstack = stk[(r >> 40) % NS];
+            }
+            break;
+        case TT_GS_WAITING:
+            to = TT_GS_RUNNABLE;
+            by = 5000 + (int64_t)((r >> 32) % NU);
+            break;
+        default: /* ended: created again */
+            to = TT_GS_RUNNABLE;
+            by = 1;
+            break;
+        }
+        evgen_go(&e, t, 0, 0, by, id, from, to, reason, stack, tstack);
+        xl_g_set(&G[g], t, from, to, reason, by, tstack ? tstack : stack);
+        gst[g] = to;
+    }
+    assert_true(nlong > 50 && nend > 50);
+    model *m = evgen_finish(&e);
+    assert_non_null(m);
+    const model_lanes *l = &m->lanes[ML_GOROUTINE];
+    assert_true(l->nsite > 1000);
+    assert_true(l->nesc > 0);
+    for (int g = 0; g < NG; g++) {
+        xl_push(&G[g], t); /* closed at the trace's end */
+        uint32_t lane = model_goroutine_find(m, 10 + 97 * g);
+        assert_int_not_equal(lane, UINT32_MAX);
+        assert_true(G[g].n > 300);
+        check_lane(m, ML_GOROUTINE, lane, &G[g], 1);
+        free(G[g].s);
+    }
+    model_free(m);
+    evgen_free(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pm_lanes),
+        cmocka_unit_test(test_g_lanes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
