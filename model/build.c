@@ -1863,14 +1863,18 @@ static void prof_transition(model_builder *b, uint32_t gi, const tt_event *ev)
                      : ev->to == TT_GS_RUNNABLE ? 1u << MP_SCHED
                                                 : 0;
     uint32_t x0 = b->gs.a[gi].x; /* none or retired: nothing tracked */
-    for (unsigned act = (x0 < GX_DONE ? b->gx.a[x0].tr_on : 0u) ^ tmask; act; act &= act - 1) {
+    unsigned act = (x0 < GX_DONE ? b->gx.a[x0].tr_on : 0u) ^ tmask;
+    if (!act)
+        return;
+    /* the record, looked up once (a retired one revived, as any lookup
+     * does); only gx_make below moves b->gx, and g is taken from it */
+    bgx *g = gx_of(b, gi);
+    for (; act; act &= act - 1) {
         int k = __builtin_ctz(act); /* in order of kind */
-        bgx *g = gx_of(b, gi);
         uint8_t bit = (uint8_t)(1u << k);
         if (!g || !(g->tr_on & bit)) {
             if (prof_filter(b, k, ev->name)) {
-                g = gx_make(b, gi);
-                if (!g)
+                if (!g && !(g = gx_make(b, gi)))
                     return;
                 g->tr_on |= bit;
                 g->tr_start[k] = ev->time;
