@@ -1853,7 +1853,10 @@ static int prof_filter(model_builder *b, int k, uint32_t reason)
     }
 }
 
-static void prof_transition(model_builder *b, uint32_t gi, const tt_event *ev)
+/* known: gk is goroutine gi's extended record as g_transition has it (NULL:
+ * none, or retired just now: it tracks nothing), else it is looked up. */
+static inline __attribute__((always_inline)) void
+prof_transition(model_builder *b, uint32_t gi, const tt_event *ev, int known, bgx *gk)
 {
     /* The kinds whose interval the new state is (MP_NET and MP_SYNC: Waiting,
      * MP_SYSCALL: Syscall, MP_SCHED: Runnable): an interval starts for such a
@@ -1862,13 +1865,18 @@ static void prof_transition(model_builder *b, uint32_t gi, const tt_event *ev)
                      : ev->to == TT_GS_SYSCALL  ? 1u << MP_SYSCALL
                      : ev->to == TT_GS_RUNNABLE ? 1u << MP_SCHED
                                                 : 0;
-    uint32_t x0 = b->gs.a[gi].x; /* none or retired: nothing tracked */
-    unsigned act = (x0 < GX_DONE ? b->gx.a[x0].tr_on : 0u) ^ tmask;
+    unsigned act;
+    if (known) {
+        act = (gk ? gk->tr_on : 0u) ^ tmask;
+    } else {
+        uint32_t x0 = b->gs.a[gi].x; /* none or retired: nothing tracked */
+        act = (x0 < GX_DONE ? b->gx.a[x0].tr_on : 0u) ^ tmask;
+    }
     if (!act)
         return;
     /* the record, looked up once (a retired one revived, as any lookup
      * does); only gx_make below moves b->gx, and g is taken from it */
-    bgx *g = gx_of(b, gi);
+    bgx *g = known ? gk : gx_of(b, gi);
     for (; act; act &= act - 1) {
         int k = __builtin_ctz(act); /* in order of kind */
         uint8_t bit = (uint8_t)(1u << k);
@@ -2018,11 +2026,15 @@ static void g_transition(model_builder *b, const tt_event *ev)
             }
             if (x)
                 x->depth = 0;
-            if (ev->to == TT_GS_NOTEXIST)
-                gx_retire(b, gi); /* x is not used below */
+            if (ev->to == TT_GS_NOTEXIST) {
+                gx_retire(b, gi);
+                x = NULL; /* retired: tracks nothing */
+            }
         }
+        prof_transition(b, gi, ev, 1, x);
+        return;
     }
-    prof_transition(b, gi, ev);
+    prof_transition(b, gi, ev, 0, NULL);
 }
 
 static void p_transition(model_builder *b, const tt_event *ev)
