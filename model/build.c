@@ -1826,11 +1826,9 @@ static void prof_add(model_builder *b, int k, uint32_t stack, int64_t d)
 /* What a goroutine's blocking reason (a string id) means: its model_cat
  * (RI_CAT) and RI_SYNC when the sync profile keeps it; cached, a trace has
  * few distinct reasons. */
-static uint8_t reason_info(model_builder *b, uint32_t reason)
+static __attribute__((noinline)) uint8_t reason_info_new(model_builder *b, uint32_t reason)
 {
     uint32_t slot = reason & (RC_N - 1);
-    if (b->rc_tag[slot] == reason + 1 && reason != UINT32_MAX)
-        return b->rc_info[slot];
     size_t n;
     const char *r = bstr(b, reason, &n);
     uint8_t info = (uint8_t)model_cat_of_reason(r, n);
@@ -1839,6 +1837,15 @@ static uint8_t reason_info(model_builder *b, uint32_t reason)
     b->rc_tag[slot] = reason + 1;
     b->rc_info[slot] = info;
     return info;
+}
+
+/* reason_info: the cached answer inline, reason_info_new on a miss. */
+static inline uint8_t reason_info(model_builder *b, uint32_t reason)
+{
+    uint32_t slot = reason & (RC_N - 1);
+    if (b->rc_tag[slot] == reason + 1 && reason != UINT32_MAX)
+        return b->rc_info[slot];
+    return reason_info_new(b, reason);
 }
 
 static int prof_filter(model_builder *b, int k, uint32_t reason)

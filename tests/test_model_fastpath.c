@@ -11,7 +11,8 @@
  *     block, a new chunk, a gap after a goroutine's end, a start 2^32 ns or
  *     more after its block's anchor in span_close), every field of every
  *     span, with thousands of sites (site_find, site_add: the table grown
- *     while lanes are written).
+ *     while lanes are written) and 150 reasons of six categories (more
+ *     than reason_info's cache slots: the waiting spans' categories).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -219,22 +220,25 @@ static void xl_g_set(xlane *l, int64_t t, int from, int to, const char *reason, 
     l->open = nw;
 }
 
-/* 60 goroutines, ~120 spans each (new blocks every 32 spans, new chunks,
- * head records), waiting on 9 stacks x 6 reasons and woken by 400
+/* 60 goroutines, ~400 spans each (new blocks every 32 spans, new chunks,
+ * head records), waiting on 9 stacks x 150 reasons and woken by 400
  * goroutines (thousands of sites), some pauses of 5 s (records escape by
  * offset), some ends and re-creations after a pause (a gap: the record
  * before it escapes). */
 static void test_g_lanes(void **state)
 {
     (void)state;
-    enum { NG = 60, NSTEP = 24000, NS = 9, NR = 6, NU = 400 };
-    static const char *const rn[NR] = {"sleep", "chan receive", "select", "sync.Mutex.Lock",
-                                       "network", "GC assist wait"};
+    enum { NG = 60, NSTEP = 24000, NS = 9, NR = 150, NU = 400 };
+    static const char *const base[6] = {"sleep", "chan receive", "select", "sync.Mutex.Lock",
+                                        "network", "GC assist wait"};
+    static char rn[NR][40]; /* more reasons than reason_info's cache has slots */
     xlane G[NG] = {0};
     int gst[NG];
     uint32_t stk[NS];
     evgen e;
     evgen_init(&e);
+    for (int k = 0; k < NR; k++)
+        snprintf(rn[k], sizeof rn[k], "%s %d", base[k % 6], k);
     for (int k = 0; k < NS; k++) {
         char f[32];
         snprintf(f, sizeof f, "main.w%d", k);
