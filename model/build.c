@@ -1359,9 +1359,11 @@ static inline __attribute__((always_inline)) int pm_close(model_builder *b, int 
     if (n % MODEL_PBLOCK == 0)
         *base = open->start;
     uint64_t off = (uint64_t)open->start - (uint64_t)*base;
-    if (__builtin_expect(open->start < *base || off > UINT32_MAX || open->state >= MODEL_ESC ||
-                             (open->stack | open->reason | open->cat | open->flags) != 0 ||
-                             open->other < -1 || open->other >= (int32_t)MODEL_POTHER_MASK,
+    /* (a P or M lane's open span has no stack, reason, cat or flags, and a
+     * state below MODEL_ESC: pm_set is its only writer after new_p/new_m) */
+    _Static_assert(MS__COUNT <= MODEL_ESC, "a P/M state fits a record");
+    if (__builtin_expect(open->start < *base || off > UINT32_MAX || open->other < -1 ||
+                             open->other >= (int32_t)MODEL_POTHER_MASK,
                          0))
         return span_close(b, kind, lane, open, t);
     v->a[n].off = (uint32_t)off;
@@ -1377,8 +1379,7 @@ static inline __attribute__((always_inline)) void pm_set(model_builder *b, int k
                                                          int64_t t, uint8_t state,
                                                          int32_t other)
 {
-    if (open->state == state && open->other == other &&
-        (open->stack | open->reason | open->cat | open->flags) == 0)
+    if (open->state == state && open->other == other)
         return;
     int64_t last = open->last;
     if (t < last) /* never overlap the previous span (inconsistent input) */
