@@ -2415,14 +2415,18 @@ static tt_status convert(v1 *c)
      * grow into that memory instead of on top of it. */
     size_t relstep = release_step(), reldone = 0;
     uintptr_t relbase = (uintptr_t)c->ev, relnext = 0;
-    if (relstep)
+    size_t reli = SIZE_MAX; /* the first event reaching past relnext */
+    if (relstep) {
         relnext = (relbase & ~(uintptr_t)(relstep - 1)) + relstep;
+        reli = (relnext - relbase) / sizeof *c->ev;
+    }
     for (size_t i = 0; i < n; i++) {
         /* When event i reaches past the next step boundary, release up to
          * (the boundary at or below) its start: the boundary before. */
-        if (relstep && relbase + (i + 1) * sizeof *c->ev > relnext) {
+        if (i >= reli) {
             tt_v1_released += v1_big_release(c->ev, i * sizeof *c->ev, &reldone, relstep);
             relnext = ((relbase + (i + 1) * sizeof *c->ev) & ~(uintptr_t)(relstep - 1)) + relstep;
+            reli = (relnext - relbase) / sizeof *c->ev;
         }
         const v1d ed = dec(c, &c->ev[i]), *e = &ed;
         int64_t ets = NS(c, i);
