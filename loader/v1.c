@@ -623,17 +623,10 @@ static inline uint64_t A(const v1 *c, const v1d *e, int i)
     }
 }
 
-/* Index of pair (a, b) in the pair table: 1 and *idx, 0 when the table is
- * full, -1 when out of memory. */
-static int pair_idx(v1 *c, uint32_t a, uint32_t b, uint32_t *idx)
+/* pair_idx() past its cache. */
+static int pair_idx_slow(v1 *c, uint32_t a, uint32_t b, uint32_t h, uint32_t *idx)
 {
     uint64_t key = (uint64_t)a << 32 | b;
-    uint32_t h = (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> 54); /* 10 bits */
-    uint32_t k = c->pcache[h];
-    if (k && c->pa[k - 1] == a && c->pb[k - 1] == b) {
-        *idx = k - 1;
-        return 1;
-    }
     if (v1_map_get(&c->pairmap, key, idx)) {
         c->pcache[h] = (uint16_t)(*idx + 1);
         return 1;
@@ -647,6 +640,20 @@ static int pair_idx(v1 *c, uint32_t a, uint32_t b, uint32_t *idx)
     *idx = c->npairs++;
     c->pcache[h] = (uint16_t)c->npairs;
     return 1;
+}
+
+/* Index of pair (a, b) in the pair table: 1 and *idx, 0 when the table is
+ * full, -1 when out of memory. A small direct-mapped cache first (inline). */
+static inline int pair_idx(v1 *c, uint32_t a, uint32_t b, uint32_t *idx)
+{
+    uint64_t key = (uint64_t)a << 32 | b;
+    uint32_t h = (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> 54); /* 10 bits */
+    uint32_t k = c->pcache[h];
+    if (k && c->pa[k - 1] == a && c->pb[k - 1] == b) {
+        *idx = k - 1;
+        return 1;
+    }
+    return pair_idx_slow(c, a, b, h, idx);
 }
 
 /* Packed word of a high part and a low part (both checked by the caller). */
