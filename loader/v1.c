@@ -1488,7 +1488,7 @@ static int retime_step(v1 *c, int64_t *tsb, v1ev *r, size_t i, int64_t ts)
 
 /* Head event of P k and its transition (computed once per head: a P waiting
  * for its goroutine is looked at again for every merged event); -1 when done. */
-static inline int64_t proc_head_t(v1 *c, size_t k, gtrans *t)
+static inline int64_t proc_head_t(v1 *c, size_t k, const gtrans **t)
 {
     v1proc *pr = &c->procs[k];
     if (!pr->hvalid) {
@@ -1502,7 +1502,7 @@ static inline int64_t proc_head_t(v1 *c, size_t k, gtrans *t)
         pr->hts = (r->fl & FL_WIDE) ? ts_wide(c, r) : (int64_t)(pr->lt + (uint64_t)(int64_t)r->dts);
         pr->hvalid = 1;
     }
-    *t = pr->ht;
+    *t = &pr->ht;
     return pr->hidx;
 }
 
@@ -1605,6 +1605,7 @@ static tt_status merge(v1 *c)
     }
     avail[navail++] = (uint32_t)np; /* CPU samples */
     int cpu_done = 0, waitmode = 0;
+    static const gtrans unordered = {G_UNORDERED, 0, 0, 0, 0};
     uint32_t gc_waiters = UINT32_MAX;
     uint64_t step = 0;
     for (;;) {
@@ -1612,12 +1613,12 @@ static tt_status merge(v1 *c)
         for (size_t i = 0; i < navail; i++) {
             size_t k = avail[i];
             int64_t h, hts = 0;
-            gtrans t;
+            const gtrans *t = &unordered;
             if (k == np) {
                 h = cpu_pos < c->ncpu ? (int64_t)c->cpu[cpu_pos] : -1;
                 if (h >= 0)
                     hts = ts_wide(c, &c->ev[h]);
-                t.g = G_UNORDERED; /* state_transition of a CPU sample */
+                /* a CPU sample's transition: unordered */
             } else {
                 h = proc_head_t(c, k, &t);
                 hts = c->procs[k].hts;
@@ -1630,9 +1631,9 @@ static tt_status merge(v1 *c)
                 avail[i--] = avail[--navail];
                 continue;
             }
-            if (!trans_ready(c, &ms, &t)) {
+            if (!trans_ready(c, &ms, t)) {
                 if (waitmode) { /* park until its goroutine changes */
-                    uint32_t *wh = t.g == G_GARBAGE ? &gc_waiters : &c->gs[t.g].waiters;
+                    uint32_t *wh = t->g == G_GARBAGE ? &gc_waiters : &c->gs[t->g].waiters;
                     avail[i--] = avail[--navail];
                     c->procs[k].wnext = *wh;
                     *wh = (uint32_t)k;
@@ -1665,20 +1666,17 @@ static tt_status merge(v1 *c)
         }
         v1heap_ent f = heap_pop(heap, &nheap);
         v1ev *e = &c->ev[f.idx];
-        gtrans t;
-        if (f.proc == np)
-            t.g = G_UNORDERED;
-        else
-            t = c->procs[f.proc].ht; /* f.idx is its head */
-        if (!trans_ready(c, &ms, &t)) {
+        /* f.idx is its P's head */
+        const gtrans *t = f.proc == np ? &unordered : &c->procs[f.proc].ht;
+        if (!trans_ready(c, &ms, t)) {
             st = tt_err_set(c->err, TT_ERR_ORDER, c->len,
                             "impossible goroutine state transition (%s, event %zu)",
                             evdesc[e->type].name, nout);
             goto out;
         }
-        trans_apply(c, &ms, &t);
-        if (waitmode && t.g != G_UNORDERED) {
-            uint32_t *wp = t.g == G_GARBAGE ? &gc_waiters : &c->gs[t.g].waiters;
+        trans_apply(c, &ms, t);
+        if (waitmode && t->g != G_UNORDERED) {
+            uint32_t *wp = t->g == G_GARBAGE ? &gc_waiters : &c->gs[t->g].waiters;
             while (*wp != UINT32_MAX) {
                 uint32_t k = *wp;
                 gtrans wt = c->procs[k].ht; /* parked on its (valid) head */
