@@ -1097,6 +1097,23 @@ static inline uint32_t site_hash(uint64_t k0, uint64_t k1)
 
 /* site_find's slow path: the table grown as needed, the key looked up, added
  * if new. */
+/* The index of the site of key k0, k1 in the hash table (site_hcap != 0),
+ * or UINT32_MAX with *slot the empty slot where it would go. */
+static inline __attribute__((always_inline)) uint32_t site_probe(const model_builder *b,
+                                                                 uint64_t k0, uint64_t k1,
+                                                                 uint32_t *slot)
+{
+    uint32_t mask = b->site_hcap - 1, h = site_hash(k0, k1) & mask;
+    for (uint32_t s; (s = b->site_h[h]) != 0; h = (h + 1) & mask) {
+        uint64_t w[2];
+        site_key(&b->sites.a[s - 1], w);
+        if (((w[0] ^ k0) | (w[1] ^ k1)) == 0)
+            return s - 1;
+    }
+    *slot = h;
+    return UINT32_MAX;
+}
+
 static __attribute__((noinline)) uint32_t site_add(model_builder *b, uint64_t k0, uint64_t k1)
 {
     if (b->sites.n * 2 >= b->site_hcap) { /* keep the load under a half */
@@ -1121,13 +1138,9 @@ static __attribute__((noinline)) uint32_t site_add(model_builder *b, uint64_t k0
         b->site_hcap = nc;
     }
 lookup_only:;
-    uint32_t mask = b->site_hcap - 1, h = site_hash(k0, k1) & mask;
-    for (uint32_t s; (s = b->site_h[h]) != 0; h = (h + 1) & mask) {
-        uint64_t w[2];
-        site_key(&b->sites.a[s - 1], w);
-        if (((w[0] ^ k0) | (w[1] ^ k1)) == 0)
-            return s - 1;
-    }
+    uint32_t h, found = site_probe(b, k0, k1, &h);
+    if (found != UINT32_MAX)
+        return found;
     if (b->sites.n > MODEL_SITE_MASK)
         return UINT32_MAX;
     size_t i = VADD(b, b->sites);
@@ -1144,13 +1157,9 @@ lookup_only:;
 static inline uint32_t site_find(model_builder *b, uint64_t k0, uint64_t k1)
 {
     if (__builtin_expect(b->site_hcap != 0, 1)) {
-        uint32_t mask = b->site_hcap - 1, h = site_hash(k0, k1) & mask;
-        for (uint32_t s; (s = b->site_h[h]) != 0; h = (h + 1) & mask) {
-            uint64_t w[2];
-            site_key(&b->sites.a[s - 1], w);
-            if (((w[0] ^ k0) | (w[1] ^ k1)) == 0)
-                return s - 1;
-        }
+        uint32_t h, found = site_probe(b, k0, k1, &h);
+        if (found != UINT32_MAX)
+            return found;
     }
     return site_add(b, k0, k1);
 }
