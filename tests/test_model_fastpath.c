@@ -68,15 +68,6 @@ static void xl_pm_set(xlane *l, int64_t t, int state, int32_t other)
     l->open = (xspan){.start = t, .state = state, .other = other};
 }
 
-static const char *S(const model *m, uint32_t id)
-{
-    static char buf[128];
-    size_t n;
-    const char *s = model_str(m, id, &n);
-    snprintf(buf, sizeof buf, "%.*s", (int)n, s);
-    return buf;
-}
-
 static void check_lane(const model *m, model_lane_kind k, uint32_t lane, const xlane *x,
                        int all_fields)
 {
@@ -94,7 +85,7 @@ static void check_lane(const model *m, model_lane_kind k, uint32_t lane, const x
             continue;
         }
         assert_int_equal(sp.stack, e->stack);
-        assert_string_equal(S(m, sp.reason), e->reason ? e->reason : "");
+        assert_string_equal(evgen_mstr(m, sp.reason), e->reason ? e->reason : "");
         assert_int_equal(sp.flags, e->flags);
         const char *r = e->reason ? e->reason : "";
         assert_int_equal(sp.cat, sp.state == MS_WAITING ? model_cat_of_reason(r, strlen(r)) : 0);

@@ -257,15 +257,6 @@ static void test_long_spans(void **state)
     evgen_free(&e);
 }
 
-static const char *S(const model *m, uint32_t id)
-{
-    static char buf[128];
-    size_t n;
-    const char *s = model_str(m, id, &n);
-    snprintf(buf, sizeof buf, "%.*s", (int)n, s);
-    return buf;
-}
-
 /* Ranges in the order they began (equal starts keep it), and out of it (a
  * range ended without a begin starts at the trace's start). */
 static void test_ranges_order(void **state)
@@ -289,12 +280,12 @@ static void test_ranges_order(void **state)
         uint32_t n = model_ranges(m, MR_STW, &r);
         assert_int_equal(n, 3 + late);
         if (late) {
-            assert_string_equal(S(m, r[0].name), "stop-the-world (d)");
+            assert_string_equal(evgen_mstr(m, r[0].name), "stop-the-world (d)");
             assert_true(r[0].start < 500 && (r[0].flags & MRF_NO_BEGIN));
         }
-        assert_string_equal(S(m, r[late].name), "stop-the-world (b)");
-        assert_string_equal(S(m, r[late + 1].name), "stop-the-world (a)");
-        assert_string_equal(S(m, r[late + 2].name), "stop-the-world (c)");
+        assert_string_equal(evgen_mstr(m, r[late].name), "stop-the-world (b)");
+        assert_string_equal(evgen_mstr(m, r[late + 1].name), "stop-the-world (a)");
+        assert_string_equal(evgen_mstr(m, r[late + 2].name), "stop-the-world (c)");
         check_model(m, "ranges", NULL);
         model_free(m);
         evgen_free(&e);
@@ -332,7 +323,7 @@ static void test_name_after_reset(void **state)
     model *m = evgen_finish(&e);
     model_gstats st;
     assert_non_null(model_goroutine_stats(m, model_goroutine_find(m, 5), &st));
-    assert_string_equal(S(m, st.name), "main.second");
+    assert_string_equal(evgen_mstr(m, st.name), "main.second");
     model_free(m);
     evgen_free(&e);
 }
@@ -449,7 +440,7 @@ static void test_sites(void **state)
             if (sp.state != MS_WAITING)
                 continue;
             int q = b * NG + g;
-            assert_string_equal(S(m, sp.reason), rs[q % NR]);
+            assert_string_equal(evgen_mstr(m, sp.reason), rs[q % NR]);
             assert_int_equal(sp.stack, stk[(q / 3) % NS]);
             assert_int_equal(sp.other, 5000 + q % NU);
             b++;

@@ -184,3 +184,12 @@ void evgen_label(evgen *e, int64_t t, int64_t g, const char *label)
     ev.name = evgen_str(e, label);
     evgen_event(e, &ev);
 }
+
+const char *evgen_mstr(const model *m, uint32_t id)
+{
+    static char buf[128];
+    size_t n;
+    const char *s = model_str(m, id, &n);
+    snprintf(buf, sizeof buf, "%.*s", (int)n, s);
+    return buf;
+}

@@ -42,4 +42,8 @@ void evgen_log(evgen *e, int64_t t, int64_t g, uint64_t task, const char *cat, c
 void evgen_metric(evgen *e, int64_t t, const char *name, uint64_t v);
 void evgen_label(evgen *e, int64_t t, int64_t g, const char *label);
 
+/* A model string (model_str) NUL-terminated, at most 127 bytes, in a static
+ * buffer that the next call overwrites. */
+const char *evgen_mstr(const model *m, uint32_t id);
+
 #endif
