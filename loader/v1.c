@@ -529,6 +529,13 @@ static inline int64_t ts_wide(const v1 *c, const v1ev *r)
     return (int64_t)(c->ext[r->x + 2] | (uint64_t)c->ext[r->x + 3] << 32);
 }
 
+/* Set the absolute time of the wide record whose extension words are at x. */
+static inline void ts_wide_set(v1 *c, uint32_t x, int64_t v)
+{
+    c->ext[x + 2] = (uint32_t)(uint64_t)v;
+    c->ext[x + 3] = (uint32_t)((uint64_t)v >> 32);
+}
+
 /* Record r of decoded fields d as a wide one, time v. 0, or -1 when out of
  * memory. */
 static int rec_wide(v1 *c, v1ev *r, const v1d *d, int64_t v)
@@ -539,8 +546,7 @@ static int rec_wide(v1 *c, v1ev *r, const v1d *d, int64_t v)
     uint32_t *w = c->ext + c->next;
     w[0] = d->g;
     w[1] = d->x;
-    w[2] = (uint32_t)(uint64_t)v;
-    w[3] = (uint32_t)((uint64_t)v >> 32);
+    ts_wide_set(c, (uint32_t)c->next, v);
     *r = (v1ev){0, d->p, (uint32_t)c->next, d->type, d->fl | FL_WIDE, 0};
     c->next += 4;
     return 0;
@@ -577,8 +583,7 @@ static inline int64_t TS(const v1 *c, size_t i)
 static inline int ts_put(v1 *c, int64_t *tsb, v1ev *e, size_t i, int64_t v)
 {
     if (e->fl & FL_WIDE) {
-        c->ext[e->x + 2] = (uint32_t)(uint64_t)v;
-        c->ext[e->x + 3] = (uint32_t)((uint64_t)v >> 32);
+        ts_wide_set(c, e->x, v);
         return 0;
     }
     int64_t d = (int64_t)((uint64_t)v - (uint64_t)tsb[i >> TSP_SHIFT]);
