@@ -2934,6 +2934,52 @@ static int take_spans(model_lanes *l, model_builder *b, uint32_t nlanes, const u
     ((((1u << MS_WAITING) | (1u << MS_SYSCALL) | (1u << MS_SYSCALL_BLOCKED) |              \
        (1u << MS_RUNNABLE)) >> (st)) & 1u)
 
+/* A block's spans [j0, je) of lane i added to acc by state (end: the
+ * block's last span's end); with eps (a constant where inlined: P/M lanes
+ * get a copy without it) the episodes' longest (32-bit, clamped) in *emax
+ * and their count in *ecnt. */
+static inline __attribute__((always_inline)) void
+index_block(const model_lanes *l, uint32_t i, const model_psp *r, const int64_t *bs, uint32_t j0,
+            uint32_t je, int64_t end, uint32_t esc, int64_t *acc, uint32_t *pemax,
+            uint32_t *pecnt, const int eps)
+{
+    uint32_t emax = 0, ecnt = 0;
+    if (!esc) {
+        for (uint32_t j = j0; j + 1 < je; j++) {
+            uint32_t st = r[j].so >> MODEL_POTHER_BITS;
+            uint64_t d = (uint64_t)r[j + 1].off - r[j].off;
+            acc[st] = wadd(acc[st], (int64_t)d);
+            if (eps && EPISODE_ST(st)) {
+                uint32_t d32 = d >= UINT32_MAX ? UINT32_MAX : (uint32_t)d;
+                emax = d32 > emax ? d32 : emax;
+                ecnt++;
+            }
+        }
+        uint32_t st = r[je - 1].so >> MODEL_POTHER_BITS;
+        uint64_t d = (uint64_t)end - ((uint64_t)bs[j0 / MODEL_PBLOCK] + r[je - 1].off);
+        acc[st] = wadd(acc[st], (int64_t)d);
+        if (eps && EPISODE_ST(st)) {
+            uint32_t d32 = d >= UINT32_MAX ? UINT32_MAX : (uint32_t)d;
+            emax = d32 > emax ? d32 : emax;
+            ecnt++;
+        }
+    } else {
+        for (uint32_t j = j0; j < je; j++) {
+            model_sse e = model_rec_sse(l, i, j);
+            if (e.state < MS__COUNT) /* wrapping: a hostile span may last 2^63 ns or more */
+                acc[e.state] = wadd(acc[e.state], wsub(e.end, e.start));
+            if (eps && model_is_episode(e.state)) {
+                uint64_t d = (uint64_t)e.end - (uint64_t)e.start;
+                uint32_t d32 = d >= UINT32_MAX ? UINT32_MAX : (uint32_t)d;
+                emax = d32 > emax ? d32 : emax;
+                ecnt++;
+            }
+        }
+    }
+    *pemax = emax;
+    *pecnt = ecnt;
+}
+
 int model_lanes_index(model_lanes *l)
 {
     /* checkpoints keep only the states the lanes use (a goroutine lane never
@@ -3029,38 +3075,10 @@ int model_lanes_index(model_lanes *l)
                           : (int64_t)((uint64_t)bs[je / MODEL_PBLOCK] + r[je].off);
             else
                 end = l->lend[i];
-            if (!esc) {
-                for (uint32_t j = j0; j + 1 < je; j++) {
-                    uint32_t st = r[j].so >> MODEL_POTHER_BITS;
-                    uint64_t d = (uint64_t)r[j + 1].off - r[j].off;
-                    acc[st] = wadd(acc[st], (int64_t)d);
-                    if (EPISODE_ST(st)) {
-                        uint32_t d32 = d >= UINT32_MAX ? UINT32_MAX : (uint32_t)d;
-                        emax = d32 > emax ? d32 : emax;
-                        ecnt++;
-                    }
-                }
-                uint32_t st = r[je - 1].so >> MODEL_POTHER_BITS;
-                uint64_t d = (uint64_t)end - ((uint64_t)bs[j0 / MODEL_PBLOCK] + r[je - 1].off);
-                acc[st] = wadd(acc[st], (int64_t)d);
-                if (EPISODE_ST(st)) {
-                    uint32_t d32 = d >= UINT32_MAX ? UINT32_MAX : (uint32_t)d;
-                    emax = d32 > emax ? d32 : emax;
-                    ecnt++;
-                }
-            } else {
-                for (uint32_t j = j0; j < je; j++) {
-                    model_sse e = model_rec_sse(l, i, j);
-                    if (e.state < MS__COUNT) /* wrapping: a hostile span may last 2^63 ns or more */
-                        acc[e.state] = wadd(acc[e.state], wsub(e.end, e.start));
-                    if (model_is_episode(e.state)) {
-                        uint64_t d = (uint64_t)e.end - (uint64_t)e.start;
-                        uint32_t d32 = d >= UINT32_MAX ? UINT32_MAX : (uint32_t)d;
-                        emax = d32 > emax ? d32 : emax;
-                        ecnt++;
-                    }
-                }
-            }
+            if (eps)
+                index_block(l, i, r, bs, j0, je, end, esc, acc, &emax, &ecnt, 1);
+            else
+                index_block(l, i, r, bs, j0, je, end, esc, acc, &emax, &ecnt, 0);
             if (eps) {
                 ep_max[j0 / MODEL_CK_EVERY] = emax;
                 ep_cnt[j0 / MODEL_CK_EVERY] = (uint8_t)ecnt;
