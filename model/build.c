@@ -3213,8 +3213,10 @@ static void permute(void *items, size_t n, size_t size, uint32_t *dst)
  * sort computes each record's destination, in place of its lane in lane[],
  * then the permutation is applied by permute), then sorts each group that is
  * not in order. Returns 0 (*off gets ng+1 offsets; lane[] clobbered) or -1 on
- * allocation failure (items and lane[] unchanged). */
-static int group_by_g(void *items, size_t n, size_t size, uint32_t *lane, uint32_t ng,
+ * allocation failure (items and lane[] unchanged). Inlined at its two
+ * calls: cmp, a constant there, is inlined in the order check (a call a
+ * record otherwise). */
+static inline __attribute__((always_inline)) int group_by_g(void *items, size_t n, size_t size, uint32_t *lane, uint32_t ng,
                       uint32_t **off, int (*cmp)(const void *, const void *))
 {
     uint32_t *o = calloc((size_t)ng + 2, sizeof *o);

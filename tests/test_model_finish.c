@@ -19,6 +19,8 @@
  * of sites in use, and the site table holds each site once.
  * And the goroutine lanes' order by id (order_ids: by radix when the ids
  * span less than 2^32, else by qsort), ids first seen out of order.
+ * And each goroutine's regions in order (group_by_g's order check: regions
+ * ended without a begin first, then by start and depth).
  * On every sample trace, and on synthetic traces with hundreds of start
  * functions interleaved (their names in another order than their ids) and
  * with spans long enough to escape their records and to make checkpoint
@@ -506,6 +508,71 @@ static void test_ids_order(void **state)
     }
 }
 
+/* Each goroutine's regions (group_by_g with cmp_region inlined in its order
+ * check): those ended without a begin (appended at their end, after regions
+ * begun earlier) come first, then by start, then by depth; every region
+ * once. 300 goroutines interleaved, 6000+ regions (place_region's radix
+ * pass as well as its direct one), a third of the goroutines out of order. */
+static void test_regions_order(void **state)
+{
+    (void)state;
+    enum { NG = 300, ROUNDS = 8 };
+    evgen e;
+    evgen_init(&e);
+    evgen_sync(&e, 100);
+    int64_t t = 1000;
+    for (int g = 0; g < NG; g++)
+        evgen_go(&e, t += 10, 0, 0, -1, 10 + g, TT_GS_UNDETERMINED, TT_GS_RUNNING, "", 0, 0);
+    char name[32];
+    uint32_t want[NG] = {0}, late[NG] = {0};
+    for (int k = 0; k < ROUNDS; k++)
+        for (int g = 0; g < NG; g++) {
+            /* outer and inner begun at the same time: by depth */
+            snprintf(name, sizeof name, "o%d.%d", g, k);
+            evgen_region(&e, t += 10, TT_EV_REGION_BEGIN, 10 + g, 0, name);
+            snprintf(name, sizeof name, "i%d.%d", g, k);
+            evgen_region(&e, t, TT_EV_REGION_BEGIN, 10 + g, 0, name);
+            evgen_region(&e, t += 10, TT_EV_REGION_END, 10 + g, 0, name);
+            evgen_region(&e, t += 10, TT_EV_REGION_END, 10 + g, 0, name);
+            want[g] += 2;
+            if (g % 3 == 1 && k % 2 == 1) { /* ended, never begun */
+                snprintf(name, sizeof name, "late%d.%d", g, k);
+                evgen_region(&e, t += 10, TT_EV_REGION_END, 10 + g, 0, name);
+                want[g]++;
+                late[g]++;
+            }
+        }
+    model *m = evgen_finish(&e);
+    const model_region *all;
+    uint32_t total = 0;
+    for (int g = 0; g < NG; g++)
+        total += want[g];
+    assert_int_equal(model_regions_all(m, &all), total);
+    for (int g = 0; g < NG; g++) {
+        uint32_t lane = model_goroutine_find(m, 10 + g);
+        assert_true(lane != UINT32_MAX);
+        const model_region *r;
+        uint32_t n = model_goroutine_regions(m, lane, &r);
+        assert_int_equal(n, want[g]);
+        for (uint32_t j = 0; j < n; j++) {
+            const char *s = evgen_mstr(m, r[j].name);
+            /* the late ones first (their equal starts in any order) */
+            assert_int_equal(j < late[g], (r[j].flags & MRF_NO_BEGIN) != 0);
+            snprintf(name, sizeof name, "late%d.", g);
+            assert_int_equal(j < late[g], strncmp(s, name, strlen(name)) == 0);
+            if (j < late[g])
+                continue;
+            uint32_t k = (j - late[g]) / 2;
+            snprintf(name, sizeof name, "%c%d.%u", (j - late[g]) % 2 ? 'i' : 'o', g, k);
+            assert_string_equal(s, name);
+            assert_int_equal(r[j].depth, (j - late[g]) % 2);
+        }
+    }
+    check_model(m, "regions", NULL);
+    model_free(m);
+    evgen_free(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -517,6 +584,7 @@ int main(void)
         cmocka_unit_test(test_p_lanes),
         cmocka_unit_test(test_sites),
         cmocka_unit_test(test_ids_order),
+        cmocka_unit_test(test_regions_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
