@@ -86,6 +86,11 @@ all: $(BIN)
 help:
 	@echo "make [all|run|test|samples|bench|fuzz|install|uninstall|clean] [V=1] [DEBUG=1] [SAN=address,undefined]"
 
+# loader/v2.c without gcc's SLP vectorizer: it packs the root loop's M state
+# (g, p) into one vector register and takes it apart again for every event
+# (bench/profile-v2-s12.md). clang spells it the same way.
+$(BUILD)/loader/v2.o: CFLAGS_ALL += -fno-tree-slp-vectorize
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")

@@ -22,13 +22,6 @@
  * Like Go, a frontier whose head cannot advance is retried in time order,
  * which is quadratic in the number of threads for pathological inputs.
  */
-/* gcc's SLP vectorizer packs the M's g and p (ctx) into one vector
- * register in the root loop and takes it apart again for every event (and
- * the 16-byte loads of it once cost a store-forwarding stall): without it
- * the loop is ~4 % fewer instructions (bench/profile-v2-s12.md). */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("no-tree-slp-vectorize")
-#endif
 #include "loader/v2.h"
 
 #include <math.h>
