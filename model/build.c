@@ -2594,13 +2594,13 @@ static int radix_idpairs(idpair *v, size_t n)
  * frontiers: cache-friendly, unlike following the permutation's cycles
  * through the whole array, where every step waits for a random load); the
  * buckets' bounds are known (the keys are a permutation), no counting pass.
- * Parts of at most PLACE_LOCAL records (in cache) follow their cycles
- * directly. No comparison, no extra memory. */
-#define PLACE_LOCAL 4096u
+ * Parts of at most PLACE_LOCAL bytes (in L2) follow their cycles directly.
+ * No comparison, no extra memory. */
+#define PLACE_LOCAL (256u << 10)
 #define PLACE_T(name, T)                                                        \
     static void name(T *a, uint32_t *dest, size_t n, uint32_t base)             \
     {                                                                           \
-        if (n <= PLACE_LOCAL) {                                                 \
+        if (n <= PLACE_LOCAL / sizeof(T)) {                                     \
             for (size_t i = 0; i < n; i++) {                                    \
                 if (dest[i] - base == i)                                        \
                     continue;                                                   \

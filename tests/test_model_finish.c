@@ -511,12 +511,12 @@ static void test_ids_order(void **state)
 /* Each goroutine's regions (group_by_g with cmp_region inlined in its order
  * check): those ended without a begin (appended at their end, after regions
  * begun earlier) come first, then by start, then by depth; every region
- * once. 300 goroutines interleaved, 6000+ regions (place_region's radix
+ * once. 300 goroutines interleaved, 10000+ regions (place_region's radix
  * pass as well as its direct one), a third of the goroutines out of order. */
 static void test_regions_order(void **state)
 {
     (void)state;
-    enum { NG = 300, ROUNDS = 8 };
+    enum { NG = 300, ROUNDS = 16 };
     evgen e;
     evgen_init(&e);
     evgen_sync(&e, 100);
