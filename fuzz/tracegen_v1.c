@@ -11,6 +11,15 @@
  * random Ps' batches with times far from their place (bit 2: all in one
  * batch of P -1 at the end), goroutine ids from 2^62 (bit 3), equal
  * timestamps across Ps (bit 4), GC cycles, STW, sweeps, regions, logs.
+ * The loader's record limits (12-byte record: goroutine index 20 bits, P
+ * index 12 bits, time delta 19 bits signed): bit 7 creates 2^20 - 64 to
+ * 2^20 + 64 goroutines first (then the simulation starts the newest
+ * 256 half of the time, any of them otherwise), bit 8 draws time steps around 2^18 and 2^19 and large gaps, bit 9
+ * uses 4090-4100 Ps (the loader's limit is 4096 distinct P ids).
+ * Bit 10: distinct times (events at even times, every P's ProcStart at
+ * its own, CPU samples at distinct odd times), so that Go's reader (which
+ * orders events of equal time its own way and then bumps their times) must
+ * print exactly what gotv prints (fuzz/diff_go.sh). Bit 11: no CPU samples.
  * Goroutine states and sequence numbers follow the old runtime's rules, so
  * the merge finds an order. Build by hand (fuzz/build.sh does not):
  *   gcc -O1 -I. -o tracegen_v1 fuzz/tracegen_v1.c tests/lib/v1gen.c
@@ -83,8 +92,12 @@ int main(int argc, char **argv)
     unsigned fl = (unsigned)(seed >> 8);
     int minor = (seed & 1) ? 21 : 19;
     size_t np = 1 + rn(rn(4) == 0 ? 600 : 12);
+    if (fl & 512)
+        np = 4090 + rn(11);
     size_t maxchunk = (fl & 1) ? 3 : 1 + rn(300);
     unsigned cpupct = rn(3) ? (unsigned)rn(41) : 0;
+    if (fl & 2048) /* no CPU samples */
+        cpupct = 0;
     uint64_t gbase = (fl & 8) ? (uint64_t)1 << 62 : 1;
     proc *ps = calloc(np, sizeof *ps);
     size_t capg = 1024, ng = 0;
@@ -99,6 +112,10 @@ int main(int argc, char **argv)
                 if (ps[j].id == ps[i].id)
                     ps[i].id = (int64_t)i, j = (size_t)-1;
     uint64_t t = (fl & 64) ? ((uint64_t)1 << 50) : 100;
+    const int dist = (fl & 1024) != 0;
+    const uint64_t tinc = dist ? 2 : 1;
+    size_t capst = (size_t)1 << 21, nst = 0;
+    uint64_t *used = dist ? calloc(capst, sizeof *used) : NULL; /* CPU sample times + 1 */
     /* P0: g1 running, the others start their threads */
     gs[ng++] = (gor){gbase, 1, G_RUNNING};
     PUSH(&ps[0], GO_CREATE, t, gbase, 0, 0);
@@ -107,18 +124,54 @@ int main(int argc, char **argv)
     PUSH(&ps[0], GOMAXPROCS, t, np, 0);
     ps[0].g = 1;
     for (size_t i = 1; i < np; i++)
-        PUSH(&ps[i], PROC_START, t + 1, i + 1);
-    t += 2;
+        PUSH(&ps[i], PROC_START, dist ? t + 2 + 2 * i : t + 1, i + 1);
+    t += dist ? 2 * np + 4 : 2;
+    if (fl & 128) { /* goroutine indices across the record's 20 bits */
+        size_t want = ((size_t)1 << 20) - 64 + rn(129);
+        capg = want + 16;
+        gs = realloc(gs, capg * sizeof *gs);
+        if (!gs)
+            return 1;
+        for (; ng < want; ng++) {
+            gs[ng] = (gor){gbase + ng, 0, G_RUNNABLE};
+            PUSH(&ps[0], GO_CREATE, t, gbase + ng, 1, 1);
+            t += (fl & 256) && rn(1000) == 0 ? ((uint64_t)1 << 18) - 2 + rn(5) : rn(2);
+            t += t & dist;
+        }
+    }
     int gc = 0;
     uint64_t gcseq = 0;
     size_t gcp = 0;
     for (size_t k = 0; k < nev; k++) {
-        t += (fl & 16) ? rn(2) : 1 + rn(3);
+        if ((fl & 256) && rn(8) == 0) { /* around the 19-bit signed time field */
+            static const uint64_t step[] = {(1u << 18) - 1, 1u << 18, (1u << 18) + 1,
+                                            (1u << 19) - 1, 1u << 19, (1u << 19) + 1,
+                                            (uint64_t)1 << 31, (uint64_t)1 << 32,
+                                            (uint64_t)1 << 40};
+            t += step[rn(sizeof step / sizeof *step)] - rn(2);
+        } else {
+            t += (fl & 16) ? rn(2) : 1 + rn(3);
+        }
+        t += t & dist; /* even */
         proc *p = &ps[rn(np)];
         if (rn(100) < cpupct) {
             /* a CPU sample: any time, any P and G, written into a random P's
              * batch (or the last batch of P -1) */
             uint64_t st = t > 50000 ? t - 50000 + rn(100000) : rn(100000);
+            if (dist) { /* odd and not used before */
+                if (nst >= capst / 2)
+                    continue;
+                for (st |= 1;; st += 2) {
+                    size_t h = (size_t)((st * 0x9e3779b97f4a7c15ull) >> 43) & (capst - 1);
+                    while (used[h] && used[h] != st + 1)
+                        h = (h + 1) & (capst - 1);
+                    if (!used[h]) {
+                        used[h] = st + 1;
+                        nst++;
+                        break;
+                    }
+                }
+            }
             uint64_t sp = rn(5) ? (uint64_t)ps[rn(np)].id : UINT64_MAX;
             uint64_t sg = ng && rn(4) ? gs[rn(ng)].id : 0;
             proc *into = &ps[rn(np)];
@@ -129,6 +182,8 @@ int main(int argc, char **argv)
         if (!p->g) {
             /* start a runnable goroutine, else unblock one, else alloc */
             size_t cand = ng ? rn(ng) : 0, found = 0;
+            if ((fl & 128) && rn(2)) /* the newest: indices past 2^20 run */
+                cand = ng - 1 - rn(256);
             for (size_t j = 0; j < ng && j < 64; j++) {
                 size_t x = (cand + j) % ng;
                 if (gs[x].st == G_RUNNABLE) {
@@ -165,7 +220,7 @@ int main(int argc, char **argv)
             p->r[p->n - 1].n = 0;
             g->st = G_DEAD;
             p->g = 0;
-        } else if (r < 42 && ng < 200000) {
+        } else if (r < 42 && ng < 200000 && !(fl & 128)) {
             if (ng == capg) {
                 capg *= 2;
                 gs = realloc(gs, capg * sizeof *gs);
@@ -201,23 +256,23 @@ int main(int argc, char **argv)
             }
         } else if (r < 68) {
             PUSH(p, STW_START, t, rn(2));
-            t++;
+            t += tinc;
             PUSH(p, STW_DONE, t, 0);
             p->r[p->n - 1].n = 0;
         } else if (r < 71) {
             PUSH(p, SWEEP_START, t, 1);
-            t++;
+            t += tinc;
             PUSH(p, SWEEP_DONE, t, rn(10000), rn(10000));
         } else if (r < 75) {
             uint64_t name = 4 + rn(3);
             PUSH(p, USER_REGION, t, 0, 0, name, 1);
-            t++;
+            t += tinc;
             PUSH(p, USER_REGION, t, 0, 1, name, 1);
         } else if (r < 78) {
             PUSH(p, USER_LOG, t, 0, 4, 1); /* message added when written */
         } else if (r < 80) {
             PUSH(p, ASSIST_START, t, 1);
-            t++;
+            t += tinc;
             PUSH(p, ASSIST_DONE, t, 0);
             p->r[p->n - 1].n = 0;
         } else {
@@ -329,5 +384,6 @@ int main(int argc, char **argv)
     free(ch);
     free(next);
     free(cpus);
+    free(used);
     return 0;
 }
