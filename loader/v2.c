@@ -575,6 +575,7 @@ typedef struct rd {
     uint64_t events;
     uint64_t valid_events; /* events delivered up to and including the last Sync */
     int eof_quirk; /* the last table read error was a bare EOF (see tt_load_v2) */
+    int pext;      /* the root loop squeezes varints with pext (v2_use_pext) */
     size_t gen_start, gen_end; /* byte range of the generation being read */
     size_t pgsz;     /* page size when consumed pages of a mapped input are
                         released (tt_v2_release_pages), else 0 */
@@ -920,10 +921,47 @@ static int read_batch(rd *r, size_t *pos, rawbatch *b)
     return 1;
 }
 
+/* x86-64's BMI2 pext, where it is fast: one instruction squeezes a varint's
+ * 7-bit groups (bench/profile-v2-s13.md). Not before Haswell, and microcoded
+ * (slow) on AMD before family 19h (Zen 3) and on Hygon: v2_use_pext says
+ * whether to use it, decided once per load; tests set tt_v2_no_pext. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#define V2_PEXT 1
+static int v2_use_pext(void)
+{
+    unsigned a, b, c, d;
+    if (!__get_cpuid(0, &a, &b, &c, &d) || a < 7)
+        return 0;
+    int amd = b == 0x68747541u /* "Auth"enticAMD */ || b == 0x6f677948u /* "Hygo"nGenuine */;
+    unsigned b7;
+    __cpuid_count(7, 0, a, b7, c, d);
+    if (!(b7 & (1u << 8))) /* BMI2 */
+        return 0;
+    if (amd) {
+        __get_cpuid(1, &a, &b, &c, &d);
+        unsigned fam = (a >> 8) & 0xf;
+        if (fam == 0xf)
+            fam += (a >> 20) & 0xff;
+        if (fam < 0x19)
+            return 0;
+    }
+    return 1;
+}
+#else
+#define V2_PEXT 0
+static int v2_use_pext(void)
+{
+    return 0;
+}
+#endif
+_Thread_local int tt_v2_no_pext;
+
 /* Uvarint at p with at least 10 readable bytes: returns the end, or NULL on
- * overflow. Values of up to 8 bytes inline. */
-static inline __attribute__((always_inline)) const uint8_t *uv_unchecked(const uint8_t *p,
-                                                                        uint64_t *out)
+ * overflow. Values of up to 8 bytes inline; px (a constant): squeeze them
+ * with pext (only where v2_use_pext said so). */
+static inline __attribute__((always_inline)) const uint8_t *uv_unchecked_px(const uint8_t *p,
+                                                                           uint64_t *out, int px)
 {
     if (p[0] < 0x80) {
         *out = p[0];
@@ -940,6 +978,14 @@ static inline __attribute__((always_inline)) const uint8_t *uv_unchecked(const u
     memcpy(&y, p, 4);
     uint32_t ystop = ~y & 0x80808080u;
     if (__builtin_expect(ystop != 0, 1)) {
+#if V2_PEXT
+        if (px) {
+            uint32_t msk = (ystop ^ (ystop - 1)) & 0x7f7f7f7fu, w;
+            __asm__("pextl %2, %1, %0" : "=r"(w) : "r"(y), "r"(msk));
+            *out = w;
+            return p + (__builtin_ctz(ystop) >> 3) + 1;
+        }
+#endif
         uint32_t v = y & (ystop ^ (ystop - 1)); /* the bytes up to the stop byte */
         v = ((v & 0x7f007f00u) >> 1) | (v & 0x007f007fu);
         v = ((v & 0x3fff0000u) >> 2) | (v & 0x00003fffu);
@@ -950,6 +996,14 @@ static inline __attribute__((always_inline)) const uint8_t *uv_unchecked(const u
     memcpy(&x, p, 8);
     uint64_t stop = ~x & 0x8080808080808080ULL;
     if (__builtin_expect(stop != 0, 1)) {
+#if V2_PEXT
+        if (px) {
+            uint64_t msk = (stop ^ (stop - 1)) & 0x7f7f7f7f7f7f7f7fULL, w;
+            __asm__("pextq %2, %1, %0" : "=r"(w) : "r"(x), "r"(msk));
+            *out = w;
+            return p + (__builtin_ctzll(stop) >> 3) + 1;
+        }
+#endif
         uint64_t v = x & (stop ^ (stop - 1)); /* the bytes up to the stop byte */
         v = ((v & 0x7f007f007f007f00ULL) >> 1) | (v & 0x007f007f007f007fULL);
         v = ((v & 0x3fff00003fff0000ULL) >> 2) | (v & 0x00003fff00003fffULL);
@@ -959,6 +1013,12 @@ static inline __attribute__((always_inline)) const uint8_t *uv_unchecked(const u
     }
     int k = tt_uvarint(p, 10, out);
     return k > 0 ? p + k : NULL;
+}
+
+static inline __attribute__((always_inline)) const uint8_t *uv_unchecked(const uint8_t *p,
+                                                                        uint64_t *out)
+{
+    return uv_unchecked_px(p, out, 0);
 }
 
 /* Table readers: a bounded reader over one batch payload. */
@@ -1606,7 +1666,7 @@ bad_arg:
  * not the first of its batch (p < fast: see set_fast); everything else
  * (and every error) goes to cursor_next_gen, which starts again from the
  * same place. */
-static inline __attribute__((always_inline)) int cursor_next(rd *r, cursor *c)
+static inline __attribute__((always_inline)) int cursor_next_px(rd *r, cursor *c, int px)
 {
     const uint8_t *p = c->p;
     if (__builtin_expect(!(p < c->fast), 0)) /* (see set_fast) */
@@ -1617,15 +1677,15 @@ static inline __attribute__((always_inline)) int cursor_next(rd *r, cursor *c)
         return cursor_next_gen(r, c);
     uint64_t dt;
     oev *e = &c->ev;
-    const uint8_t *q = uv_unchecked(p + 1, &dt);
+    const uint8_t *q = uv_unchecked_px(p + 1, &dt, px);
     if (q && na > 1) {
-        q = uv_unchecked(q, &e->args[0]);
+        q = uv_unchecked_px(q, &e->args[0], px);
         if (q && na > 2) {
-            q = uv_unchecked(q, &e->args[1]);
+            q = uv_unchecked_px(q, &e->args[1], px);
             if (q && na > 3) {
-                q = uv_unchecked(q, &e->args[2]);
+                q = uv_unchecked_px(q, &e->args[2], px);
                 if (q && na > 4)
-                    q = uv_unchecked(q, &e->args[3]);
+                    q = uv_unchecked_px(q, &e->args[3], px);
             }
         }
     }
@@ -1639,6 +1699,11 @@ static inline __attribute__((always_inline)) int cursor_next(rd *r, cursor *c)
     if (__builtin_expect(e->time == 0, 0)) /* the next one starts from the batch time */
         c->fast = q;
     return 1;
+}
+
+static inline __attribute__((always_inline)) int cursor_next(rd *r, cursor *c)
+{
+    return cursor_next_px(r, c, 0);
 }
 
 #define HT(i) (r->heap[i].t)
@@ -3300,7 +3365,7 @@ static inline void root_leave(rd *r, cursor *c, uint64_t g)
     r->ms[c->msi].g = g;
 }
 
-static tt_status advance_root(rd *r, int *ok)
+static inline __attribute__((always_inline)) tt_status advance_root_px(rd *r, int *ok, int px)
 {
     for (;;) {
         if (r->nheap == 0) {
@@ -3363,7 +3428,7 @@ static tt_status advance_root(rd *r, int *ok)
                 r->nq = 0;
                 r->nsyn = 0;
             }
-            int k = cursor_next(r, c);
+            int k = cursor_next_px(r, c, px);
             if (__builtin_expect(k <= 0, 0)) {
                 root_leave(r, c, mctx.g);
                 if (k < 0)
@@ -3395,6 +3460,29 @@ static tt_status advance_root(rd *r, int *ok)
             }
         }
     }
+}
+
+/* The root loop twice: with the plain varint squeeze and with pext (r->pext,
+ * see v2_use_pext). */
+static __attribute__((noinline)) tt_status advance_root_plain(rd *r, int *ok)
+{
+    return advance_root_px(r, ok, 0);
+}
+
+#if V2_PEXT
+static __attribute__((noinline)) tt_status advance_root_pext(rd *r, int *ok)
+{
+    return advance_root_px(r, ok, 1);
+}
+#endif
+
+static inline tt_status advance_root(rd *r, int *ok)
+{
+#if V2_PEXT
+    if (r->pext)
+        return advance_root_pext(r, ok);
+#endif
+    return advance_root_plain(r, ok);
 }
 
 static tt_status run_gen(rd *r)
@@ -3546,6 +3634,7 @@ tt_status tt_load_v2(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
     r->buf = buf;
     r->len = len;
     r->ver = minor;
+    r->pext = !tt_v2_no_pext && v2_use_pext();
     r->syms = syms;
     r->sink = sink;
     r->on_event = no_sink_event;

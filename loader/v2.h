@@ -9,6 +9,9 @@ tt_status tt_load_v2(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
 /* Set by tt_load_file around a load of a mapped file: both readers (v1 and
  * v2) then release input pages they have consumed (madvise DONTNEED). */
 extern _Thread_local int tt_v2_release_pages;
+/* Tests: nonzero makes the v2 reader decode varints without BMI2's pext
+ * even where it would use it (both ways must give the same events). */
+extern _Thread_local int tt_v2_no_pext;
 
 /* Go's binary.Uvarint: returns bytes used (>0), 0 if truncated, -1 on overflow. */
 static inline int tt_uvarint(const uint8_t *p, size_t n, uint64_t *out)

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "loader/trace.h"
+#include "loader/v2.h"
 #include "tests/lib/loadutil.h"
 #include "tests/lib/tracegen.h"
 
@@ -138,6 +139,19 @@ static void test_event_overflow(void **state)
     check_overflow(0, 1);
 }
 
+/* The same with the reader told not to use pext (it does where the CPU has a
+ * fast one: the tests above cover that path there, these the other). */
+static void test_event_varints_no_pext(void **state)
+{
+    (void)state;
+    tt_v2_no_pext = 1;
+    check_metric_values(0);
+    check_metric_values(1);
+    check_overflow(1, 0);
+    check_overflow(1, 1);
+    tt_v2_no_pext = 0;
+}
+
 /* String IDs of every length in the string table (far from its end and at
  * it), used as a Log's category and message. */
 static void test_table_varints(void **state)
@@ -187,6 +201,7 @@ int main(void)
         cmocka_unit_test(test_event_varints),
         cmocka_unit_test(test_event_varints_padded),
         cmocka_unit_test(test_event_overflow),
+        cmocka_unit_test(test_event_varints_no_pext),
         cmocka_unit_test(test_table_varints),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
