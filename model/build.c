@@ -280,6 +280,18 @@ typedef struct bg {
 } bg;
 _Static_assert(sizeof(bspan) == 32 && sizeof(bg) == 64, "builder records grew");
 
+/* A goroutine without an extended record whose scheduling-latency interval
+ * (MP_SCHED: it is Runnable) is open: its start and stack, parallel to gs
+ * (on: 0 none). Entering Runnable is all that a created goroutine that never
+ * runs does, and a trace can create millions of them: this keeps the
+ * interval in 16 bytes instead of a ~190-byte bgx (fuzz/FINDINGS.md S13-1).
+ * gx_new moves it into the record it makes, so a goroutine with an extended
+ * record never has one here. */
+typedef struct bsched {
+    int64_t t;
+    uint32_t stack, on;
+} bsched;
+
 typedef struct bgx {
     int64_t acc[A__COUNT]; /* A_* */
     int64_t l[LW__COUNT];  /* pending summary times (once x exists) */
@@ -452,6 +464,7 @@ struct model_builder {
     IDC(MC_N) mcache;
     VEC(bg) gs;
     VEC(model_goroutine) gg; /* parallel to gs */
+    VEC(bsched) gsch;        /* parallel to gs while the events are read */
     VEC(bgx) gx;
     uint32_t gx_free;        /* retired extended records' slots (linked by kv_range) */
     uint8_t *gxd;            /* retired records, packed (gx_retire) */
@@ -605,7 +618,8 @@ static __attribute__((noinline)) uint32_t new_g(model_builder *b, int64_t id, in
     size_t k = VADD(b, b->gs);
     size_t k2 = VADD(b, b->gg);
     size_t k3 = VADD(b, b->gl);
-    if (k == SIZE_MAX || k2 != k || k3 != k || k >= NONE32 ||
+    size_t k4 = VADD(b, b->gsch);
+    if (k == SIZE_MAX || k2 != k || k3 != k || k4 != k || k >= NONE32 ||
         model_imap_put(&b->gmap, id, (uint32_t)k) != 0) {
         b->oom = 1;
         return NONE32;
@@ -732,6 +746,16 @@ static uint32_t gxd_kv_range(const model_builder *b, uint32_t off)
 }
 
 int model_build_retire = 1;
+
+int model_build_sched_lite = 1;
+
+uint32_t model_builder_records(const model_builder *b)
+{
+    uint32_t n = 0;
+    for (size_t i = 0; b && i < b->gs.n; i++)
+        n += b->gs.a[i].x < GX_DONE;
+    return n;
+}
 
 uint32_t model_builder_retired(const model_builder *b)
 {
@@ -868,6 +892,13 @@ static __attribute__((noinline)) bgx *gx_new(model_builder *b, uint32_t gi)
     g->l_t = 0;
     g->open.gbits &= (uint8_t)~GB_LW;
     g->x = k;
+    bsched *s = &b->gsch.a[gi];
+    if (s->on) {
+        x->tr_on |= 1u << MP_SCHED;
+        x->tr_start[MP_SCHED] = s->t;
+        x->tr_stack[MP_SCHED] = s->stack;
+        s->on = 0;
+    }
     return x;
 }
 
@@ -1871,7 +1902,8 @@ static int prof_filter(model_builder *b, int k, uint32_t reason)
 }
 
 /* known: gk is goroutine gi's extended record as g_transition has it (NULL:
- * none, or retired just now: it tracks nothing), else it is looked up. */
+ * none, or retired just now: it tracks nothing), else it is looked up.
+ * Without one, the MP_SCHED interval may be open in b->gsch (bsched). */
 static inline __attribute__((always_inline)) void
 prof_transition(model_builder *b, uint32_t gi, const tt_event *ev, int known, bgx *gk)
 {
@@ -1882,6 +1914,16 @@ prof_transition(model_builder *b, uint32_t gi, const tt_event *ev, int known, bg
                      : ev->to == TT_GS_SYSCALL  ? 1u << MP_SYSCALL
                      : ev->to == TT_GS_RUNNABLE ? 1u << MP_SCHED
                                                 : 0;
+    /* A goroutine without a record may have its MP_SCHED interval in gsch
+     * (bsched): it gets its record now, which takes the interval over, and
+     * everything below is as if the record had been made when it started.
+     * Not at its end, where g_transition passes no record on purpose. */
+    if (__builtin_expect(!(known ? gk != NULL : b->gs.a[gi].x != NONE32), 0) &&
+        b->gsch.a[gi].on && !(known && ev->to == TT_GS_NOTEXIST)) {
+        if (!(gk = gx_make(b, gi)))
+            return;
+        known = 1;
+    }
     unsigned act;
     if (known) {
         act = (gk ? gk->tr_on : 0u) ^ tmask;
@@ -1899,6 +1941,13 @@ prof_transition(model_builder *b, uint32_t gi, const tt_event *ev, int known, bg
         uint8_t bit = (uint8_t)(1u << k);
         if (!g || !(g->tr_on & bit)) {
             if (prof_filter(b, k, ev->name)) {
+                if (!g && k == MP_SCHED && model_build_sched_lite) { /* no record */
+                    bsched *sq = &b->gsch.a[gi];
+                    sq->on = 1;
+                    sq->t = ev->time;
+                    sq->stack = ev->stack;
+                    continue;
+                }
                 if (!g && !(g = gx_make(b, gi)))
                     return;
                 g->tr_on |= bit;
@@ -3354,6 +3403,7 @@ void model_builder_free(model_builder *b)
         free(b->esc[k].a);
     free(b->gs.a);
     free(b->gg.a);
+    free(b->gsch.a);
     free(b->gx.a);
     free(b->ps.a);
     free(b->ms.a);
@@ -3535,6 +3585,7 @@ static void close_goroutines(model_builder *b, int64_t T)
         open = (bspan *)base;
     b->gs.a = NULL;
     b->gs.n = b->gs.cap = 0;
+    VFREE(b->gsch); /* parallel to gs */
     for (size_t i = 0; i < ng; i++)
         span_close(b, ML_GOROUTINE, (uint32_t)i, &open[i], T);
     free(open);

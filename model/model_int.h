@@ -386,6 +386,12 @@ extern int model_build_threads;
  * model is the same). model_builder_retired: goroutines packed now. */
 extern int model_build_retire;
 uint32_t model_builder_retired(const model_builder *b);
+/* Tests: 0 makes the builder keep a goroutine's scheduling-latency interval
+ * in an extended record always, not in its 16-byte place (bsched; the model
+ * is the same). model_builder_records: goroutines holding an extended
+ * record (not packed) now. */
+extern int model_build_sched_lite;
+uint32_t model_builder_records(const model_builder *b);
 /* model_open's pipeline (open.c: the loader on a second thread, the
  * builder on the calling one) for full loads of 16 MiB and more: 1 never
  * (the default), 2 always, 0 when a CPU is free as above. The model is the
