@@ -330,12 +330,19 @@ struct model {
     model_cache *cache;
 };
 
-/* int64 -> uint32 hash map; get returns UINT32_MAX when absent; put: 0 ok,
- * -1 no memory. */
+/* int64 -> uint32 map; get returns UINT32_MAX when absent; put: 0 ok, -1 no
+ * memory (values must not be UINT32_MAX). Keys from 0 up that are dense
+ * enough (goroutine, stack and task ids mostly are: a trace of a million
+ * goroutines has ids 1..1000000) live in a direct array, 4 bytes a slot, at
+ * most 4 slots per entry there plus 1024 (model_imap_put); the others in an
+ * open-addressing hash table of 12-byte slots, at most half full. Invariant:
+ * a key below dcap is only ever in d. A zeroed model_imap is empty. */
 typedef struct model_imap {
     int64_t *k;
     uint32_t *v;
-    uint32_t cap, n; /* cap power of two */
+    uint32_t cap, n;   /* hash part: slots (a power of two), entries */
+    uint32_t *d;       /* direct part: d[key], UINT32_MAX: absent */
+    uint32_t dcap, dn; /* its slots, entries */
 } model_imap;
 /* The slot of key k in a table of cap slots (a power of two). */
 static inline uint32_t model_imap_slot(int64_t k, uint32_t cap)
@@ -345,6 +352,8 @@ static inline uint32_t model_imap_slot(int64_t k, uint32_t cap)
 /* Inline: the model builder looks up goroutines, Ps and Ms at most events. */
 static inline uint32_t model_imap_get(const model_imap *m, int64_t k)
 {
+    if ((uint64_t)k < m->dcap)
+        return m->d[k];
     if (!m->cap)
         return UINT32_MAX;
     for (uint32_t i = model_imap_slot(k, m->cap);; i = (i + 1) & (m->cap - 1)) {
