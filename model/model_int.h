@@ -401,6 +401,9 @@ uint32_t model_builder_retired(const model_builder *b);
  * record (not packed) now. */
 extern int model_build_sched_lite;
 uint32_t model_builder_records(const model_builder *b);
+/* Tests: 1 makes model_fmt_duration use snprintf for every value, as it did
+ * before its integer path (model/safe.c); default 0. */
+extern int model_fmt_duration_printf;
 /* model_open's pipeline (open.c: the loader on a second thread, the
  * builder on the calling one) for full loads of 16 MiB and more: 1 never
  * (the default), 2 always, 0 when a CPU is free as above. The model is the

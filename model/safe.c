@@ -1,6 +1,8 @@
 /* model_safe_text: trace bytes -> printable, unambiguous UTF-8. */
 #include "model/model.h"
 
+#include "model/model_int.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -139,6 +141,43 @@ size_t model_safe_width(const char *safe)
     return w;
 }
 
+int model_fmt_duration_printf;
+
+/* The result of snprintf(buf, cap, "%s%.*f%s", sign, prec, a / div, unit)
+ * from integers, where that is certain to be the same: a below 2^48 (so the
+ * double a / div is within far less than the distance from the exact
+ * quotient to the nearest rounding tie, which is at least 1 / (2 div 10^prec)
+ * when it is not one), and not at a tie itself (where printf rounds the
+ * double's exact binary value). 0: not done, use snprintf. */
+static int fmt_fixed(char *buf, size_t cap, const char *sign, uint64_t a, uint64_t div, int prec,
+                     const char *unit)
+{
+    static const uint64_t p10[] = {1, 10, 100, 1000};
+    if (a >= (uint64_t)1 << 48 || prec < 1 || prec > 3)
+        return 0;
+    uint64_t sc = p10[prec], x = a * sc, n = x / div, r = x % div;
+    if (2 * r == div)
+        return 0;
+    if (2 * r > div)
+        n++;
+    uint64_t ip = n / sc, fp = n % sc;
+    char t[48], *e = t + sizeof t, *q = e;
+    for (const char *u = unit + strlen(unit); u > unit;)
+        *--q = *--u;
+    for (int i = 0; i < prec; i++, fp /= 10)
+        *--q = (char)('0' + fp % 10);
+    *--q = '.';
+    do
+        *--q = (char)('0' + ip % 10);
+    while (ip /= 10);
+    if (*sign)
+        *--q = '-';
+    size_t len = (size_t)(e - q), k = len < cap - 1 ? len : cap - 1;
+    memcpy(buf, q, k);
+    buf[k] = 0;
+    return 1;
+}
+
 char *model_fmt_duration(char *buf, size_t cap, int64_t ns)
 {
     if (!cap)
@@ -159,9 +198,23 @@ char *model_fmt_duration(char *buf, size_t cap, int64_t ns)
             int prec = v >= 100 ? 1 : v >= 10 ? 2 : 3;
             if (i == 0 && v >= 1000)
                 prec = 1;
+            if (!model_fmt_duration_printf && fmt_fixed(buf, cap, sign, a, u[i].div, prec, u[i].unit))
+                return buf;
             snprintf(buf, cap, "%s%.*f%s", sign, prec, v, u[i].unit);
             return buf;
         }
+    }
+    if (!model_fmt_duration_printf && cap >= 8) { /* "-999ns" */
+        char *q = buf;
+        if (*sign)
+            *q++ = '-';
+        if (a >= 100)
+            *q++ = (char)('0' + a / 100);
+        if (a >= 10)
+            *q++ = (char)('0' + a / 10 % 10);
+        *q++ = (char)('0' + a % 10);
+        memcpy(q, "ns", 3);
+        return buf;
     }
     snprintf(buf, cap, "%s%lluns", sign, (unsigned long long)a);
     return buf;
