@@ -459,6 +459,7 @@ typedef struct v1 {
     uint32_t maxpairs;
     int nopack;
     int widesort; /* retime: always the general sort */
+    int nofast;   /* no fast paths (TT_V1_WIDE_NOFAST) */
     /* per type: no packed form nor extension words; the slot (0-3) of the
      * goroutine and of x in layout[], 4 = none */
     uint8_t simple[E_COUNT], gslot[E_COUNT], xslot[E_COUNT];
@@ -908,6 +909,188 @@ static inline int64_t go_f2i(double x)
 
 /* ---- pass 1: parse ------------------------------------------------------------ */
 
+/* parse_fast(): the common events, by their header byte (type and value
+ * count): 0 = not handled here. */
+enum { PF_NONE, PF_STACK, PF_STACK_G0, PF_END, PF_START_LOCAL, PF_UNBLOCK_LOCAL, PF_HEAP,
+       PF_REGION, PF_LOG, PF_UNBLOCK };
+#define HB(t, n) ((t) | ((n) - 1) << 6) /* header byte of type t with n inline values */
+#define HBL(t) ((t) | 3 << 6)           /* header byte of type t, length-prefixed */
+static const uint8_t pfkind[256] = {
+    [HB(E_GO_STOP, 2)] = PF_STACK_G0, [HB(E_GO_SCHED, 2)] = PF_STACK_G0,
+    [HB(E_GO_PREEMPT, 2)] = PF_STACK_G0, [HB(E_GO_SLEEP, 2)] = PF_STACK_G0,
+    [HB(E_GO_BLOCK, 2)] = PF_STACK_G0, [HB(E_GO_BLOCK_SEND, 2)] = PF_STACK_G0,
+    [HB(E_GO_BLOCK_RECV, 2)] = PF_STACK_G0, [HB(E_GO_BLOCK_SELECT, 2)] = PF_STACK_G0,
+    [HB(E_GO_BLOCK_SYNC, 2)] = PF_STACK_G0, [HB(E_GO_BLOCK_COND, 2)] = PF_STACK_G0,
+    [HB(E_GO_BLOCK_NET, 2)] = PF_STACK_G0, [HB(E_GO_BLOCK_GC, 2)] = PF_STACK_G0,
+    [HB(E_GO_SYSCALL, 2)] = PF_STACK, [HB(E_MARK_ASSIST_START, 2)] = PF_STACK,
+    [HB(E_SWEEP_START, 2)] = PF_STACK, [HB(E_GO_END, 1)] = PF_END,
+    [HB(E_GO_START_LOCAL, 2)] = PF_START_LOCAL, [HB(E_GO_UNBLOCK_LOCAL, 3)] = PF_UNBLOCK_LOCAL,
+    [HB(E_HEAP_ALLOC, 2)] = PF_HEAP, [HBL(E_REGION)] = PF_REGION, [HBL(E_LOG)] = PF_LOG,
+    [HBL(E_GO_UNBLOCK)] = PF_UNBLOCK,
+};
+
+/* A varint of at most 5 bytes at p (the caller guarantees them readable):
+ * the byte after it, or NULL for a longer one (left to the general path). */
+static inline const uint8_t *fvar(const uint8_t *p, uint64_t *v)
+{
+    uint64_t x = p[0];
+    if (x < 0x80) {
+        *v = x;
+        return p + 1;
+    }
+    x &= 0x7f;
+    for (unsigned i = 1; i < 5; i++) {
+        uint64_t y = p[i];
+        x |= (y & 0x7f) << (7 * i);
+        if (y < 0x80) {
+            *v = x;
+            return p + i + 1;
+        }
+    }
+    return NULL;
+}
+
+/* String slot of raw string id: the direct table inline. */
+static inline uint32_t sslot_fast(v1 *c, uint64_t id)
+{
+    if (id < c->strmap.ndir && c->strmap.dir[id] != UINT32_MAX)
+        return c->strmap.dir[id];
+    return sslot(c, id);
+}
+
+/* Sizes parse_fast() may read past the header byte without a bounds check. */
+#define PF_SLACK 64
+
+/*
+ * The common events of a batch (pfkind[] of header byte hb, whose values
+ * start at b[off], at least PF_SLACK bytes before the end of the input),
+ * decoded and stored the way the general path of parse() does, without its
+ * tables. Returns the offset after the event, 0 when the event is left to
+ * the general path (a long varint, values that need extension words, a full
+ * pair table, anything the general path would report; nothing is changed
+ * then that the general path would not do the same way), or SIZE_MAX when
+ * out of memory.
+ */
+static inline size_t parse_fast(v1 *c, size_t off, unsigned hb, unsigned kind, uint32_t curp,
+                                uint64_t *last_ts, uint32_t *lastg)
+{
+    const uint8_t *b = c->buf, *p = b + off, *end = NULL;
+    const uint64_t ph = (uint64_t)1 << (32 - PK_LO); /* bound of a packed high part */
+    unsigned typ = hb & 0x3f, fl = 0;
+    uint64_t dt, a1, a2, a3, a4;
+    uint32_t g = *lastg, x = 0, pi;
+    if (hb >> 6 == 3) { /* length-prefixed: one-byte length, checked at the end */
+        if (*p >= 0x80)
+            return 0;
+        end = p + 1 + *p;
+        p++;
+    }
+    if (!(p = fvar(p, &dt)))
+        return 0;
+    switch (kind) {
+    case PF_STACK_G0:
+    case PF_STACK:
+        if (!(p = fvar(p, &a1)))
+            return 0;
+        x = (uint32_t)a1; /* the stack id (32 bits, as in general) */
+        if (kind == PF_STACK_G0)
+            *lastg = 0;
+        break;
+    case PF_END:
+        *lastg = 0;
+        break;
+    case PF_START_LOCAL:
+        if (!(p = fvar(p, &a1)))
+            return 0;
+        if ((g = gid(c, a1)) == UINT32_MAX)
+            return SIZE_MAX;
+        *lastg = g;
+        break;
+    case PF_UNBLOCK_LOCAL: { /* {PH, -, -, PL} */
+        if (!(p = fvar(p, &a1)) || !(p = fvar(p, &a2)) || c->nopack)
+            return 0;
+        uint32_t ug = gid(c, a1);
+        if (ug == UINT32_MAX)
+            return SIZE_MAX;
+        if (ug >= ph || (uint32_t)a2 > PK_LOMASK)
+            return 0;
+        x = pk(ug, (uint32_t)a2);
+        fl = FL_PACKED;
+        break;
+    }
+    case PF_HEAP:
+        if (!(p = fvar(p, &a1)) || a1 > UINT32_MAX)
+            return 0;
+        x = (uint32_t)a1;
+        break;
+    case PF_REGION: { /* task, mode, name, stack: {PH, FM, KA, KB} */
+        if (!(p = fvar(p, &a1)) || !(p = fvar(p, &a2)) || !(p = fvar(p, &a3)) ||
+            !(p = fvar(p, &a4)) || p != end || c->nopack || a1 >= ph || a2 > 1)
+            return 0;
+        uint32_t sl = sslot_fast(c, a3);
+        if (sl == UINT32_MAX)
+            return SIZE_MAX;
+        int r = pair_idx(c, sl, (uint32_t)a4, &pi);
+        if (r <= 0)
+            return r < 0 ? SIZE_MAX : 0;
+        x = pk(a1, pi);
+        fl = FL_PACKED | (unsigned)a2 << FL_MODE_SHIFT;
+        break;
+    }
+    case PF_UNBLOCK: { /* g, seq, stack: {PH, W(1), -, PL}, the packed word in ext[x] */
+        if (!(p = fvar(p, &a1)) || !(p = fvar(p, &a2)) || !(p = fvar(p, &a3)) || p != end ||
+            c->nopack || a2 > UINT32_MAX || (uint32_t)a3 > PK_LOMASK)
+            return 0;
+        uint32_t ug = gid(c, a1);
+        if (ug == UINT32_MAX)
+            return SIZE_MAX;
+        if (ug >= ph)
+            return 0;
+        v1d e = {0};
+        if (ext2(c, &e, pk(ug, (uint32_t)a3), (uint32_t)a2) < 0)
+            return SIZE_MAX;
+        x = e.x;
+        fl = FL_PACKED;
+        break;
+    }
+    case PF_LOG: { /* task, key, stack, then the message: {PH, KA, W(1), KB} */
+        uint64_t sl;
+        if (!(p = fvar(p, &a1)) || !(p = fvar(p, &a2)) || !(p = fvar(p, &a3)) || p != end ||
+            c->nopack || a1 >= ph || !(p = fvar(p, &sl)) || sl > 1000000 ||
+            sl > (size_t)(b + c->len - p))
+            return 0;
+        uint32_t ks = sslot_fast(c, a2);
+        if (ks == UINT32_MAX)
+            return SIZE_MAX;
+        uint32_t sym = tt_syms_intern(c->syms, (const char *)p, (size_t)sl);
+        if (sym == UINT32_MAX)
+            return SIZE_MAX;
+        p += sl;
+        int r = pair_idx(c, ks, (uint32_t)a3, &pi);
+        if (r <= 0)
+            return r < 0 ? SIZE_MAX : 0;
+        v1d e = {0};
+        if (ext2(c, &e, pk(a1, pi), sym) < 0)
+            return SIZE_MAX;
+        x = e.x;
+        fl = FL_PACKED;
+        break;
+    }
+    default:
+        return 0;
+    }
+    if (end && kind != PF_LOG && p != end)
+        return 0;
+    if (c->nev == c->capev)
+        return 0;
+    *last_ts += dt;
+    v1d d = {g, x, (uint8_t)fl, (uint8_t)typ, (uint16_t)curp};
+    if (rec_put(c, &c->ev[c->nev], &d, dt, (int64_t)*last_ts) < 0)
+        return SIZE_MAX;
+    c->nev++;
+    return (size_t)(p - b);
+}
+
 static tt_status parse(v1 *c)
 {
     const uint8_t *b = c->buf;
@@ -918,7 +1101,8 @@ static tt_status parse(v1 *c)
     uint32_t lastg = 0;
     uint32_t bend = 0; /* end of the current batch (see the loop's end) */
     uint64_t *args = c->args;
-    size_t rel = 0, rel_pg = 0;
+    size_t rel = 0, rel_pg = 0, nfast = 0;
+    int fast = !c->nofast;
     if (tt_v2_release_pages) {
         long ps = sysconf(_SC_PAGESIZE);
         if (ps > 0 && ((size_t)ps & ((size_t)ps - 1)) == 0)
@@ -938,6 +1122,18 @@ static tt_status parse(v1 *c)
     while (off < len) {
         size_t evoff = off;
         uint8_t hb = b[off++];
+        unsigned pf = fast ? pfkind[hb] : PF_NONE;
+        if (pf && have_batch && len - off >= PF_SLACK) {
+            size_t noff = parse_fast(c, off, hb, pf, curp, &last_ts, &lastg);
+            if (noff == SIZE_MAX)
+                return NOMEM(c);
+            if (noff) {
+                off = noff;
+                bend = (uint32_t)c->nev;
+                nfast++;
+                continue;
+            }
+        }
         unsigned typ = hb & 0x3f, narg = (hb >> 6) + 1u;
         if (!c->known[typ])
             return tt_err_set(c->err, TT_ERR_FORMAT, evoff, "unknown event type %u",
@@ -1247,6 +1443,7 @@ static tt_status parse(v1 *c)
     }
     /* a batch ends after its last event other than a CPU sample, the last
      * one too (a new batch sets the previous one's end to the event count) */
+    tt_v1_fast = nfast;
     if (c->nbatches)
         c->batches[c->nbatches - 1].end = bend;
     if (c->freq == 0)
@@ -2755,6 +2952,7 @@ static tt_status convert(v1 *c)
 _Thread_local size_t tt_v1_release_step = (size_t)2 << 20;
 _Thread_local size_t tt_v1_released;
 _Thread_local unsigned tt_v1_test_wide;
+_Thread_local size_t tt_v1_fast;
 
 static void v1_free(v1 *c)
 {
@@ -2790,6 +2988,7 @@ tt_status tt_load_v1(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
                      const tt_sink *sink, tt_load_result *res, tt_err *err)
 {
     tt_v1_released = 0;
+    tt_v1_fast = 0;
     if (minor != 11 && minor != 19 && minor != 21)
         return tt_err_set(err, TT_ERR_VERSION, 0, "unsupported old trace version go 1.%d",
                           minor);
@@ -2834,6 +3033,8 @@ tt_status tt_load_v1(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
         c->widesort = 1;
     if (tt_v1_test_wide & TT_V1_WIDE_G)
         c->gnarrow = 1;
+    if (tt_v1_test_wide & TT_V1_WIDE_NOFAST)
+        c->nofast = 1;
     if (res) {
         memset(res, 0, sizeof *res);
         res->go_minor = minor;

@@ -29,11 +29,14 @@ extern _Thread_local size_t tt_v1_released;
  * multi-value event); TT_V1_WIDE_PAIRS: a pair table of one entry;
  * TT_V1_WIDE_SORT: syscall exits moved to their real time by the general
  * sort, not by insertion; TT_V1_WIDE_G: every event of a goroutine other
- * than 0 is a wide record. 0 = normal. */
+ * than 0 is a wide record; TT_V1_WIDE_NOFAST: the general paths only (no
+ * parse fast path for the common events). 0 = normal. */
 enum {
     TT_V1_WIDE_TS = 1, TT_V1_WIDE_NOPACK = 2, TT_V1_WIDE_PAIRS = 4, TT_V1_WIDE_SORT = 8,
-    TT_V1_WIDE_G = 16
+    TT_V1_WIDE_G = 16, TT_V1_WIDE_NOFAST = 32
 };
 extern _Thread_local unsigned tt_v1_test_wide;
+/* Events the parse fast path stored in the last tt_load_v1 of this thread. */
+extern _Thread_local size_t tt_v1_fast;
 
 #endif

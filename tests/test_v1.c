@@ -213,9 +213,9 @@ static void rec_free(rec *r)
 /* The loader's slow paths for what the compact record holds inline (see
  * tt_v1_test_wide): every expected text is checked with each of them too. */
 static const unsigned wide_modes[] = {0, TT_V1_WIDE_TS, TT_V1_WIDE_NOPACK, TT_V1_WIDE_PAIRS,
-                                      TT_V1_WIDE_SORT, TT_V1_WIDE_G,
+                                      TT_V1_WIDE_SORT, TT_V1_WIDE_G, TT_V1_WIDE_NOFAST,
                                       TT_V1_WIDE_TS | TT_V1_WIDE_NOPACK | TT_V1_WIDE_PAIRS |
-                                          TT_V1_WIDE_SORT | TT_V1_WIDE_G};
+                                          TT_V1_WIDE_SORT | TT_V1_WIDE_G | TT_V1_WIDE_NOFAST};
 #define NWIDE (sizeof wide_modes / sizeof wide_modes[0])
 
 static void expect_text(const v1gen *g, const char *name, const char *want)
@@ -2083,6 +2083,18 @@ static size_t load_dir(const char *dir, const char *suffix)
         assert_true(strncmp(r.text, "M=-1 P=-1 G=-1 Sync Time=-1 N=1\n", 32) == 0);
         assert_non_null(strstr(r.text, " Sync Time="));
         assert_non_null(strstr(r.text + r.len - 80, " N=2\n"));
+        { /* the fast paths change nothing */
+            rec r2;
+            memset(&r2, 0, sizeof r2);
+            r2.syms = tt_syms_new();
+            tt_sink sink2 = {&r2, on_event, NULL, 0};
+            tt_v1_test_wide = TT_V1_WIDE_NOFAST;
+            tt_status st2 = tt_load_v1(f.data, f.len, minor, r2.syms, &sink2, &res, &err);
+            tt_v1_test_wide = 0;
+            if (st2 != TT_OK || strcmp(r.text, r2.text) != 0)
+                fail_msg("%s: output without the fast paths differs", path);
+            rec_free(&r2);
+        }
         rec_free(&r);
         expect_release_same(f.data, f.len, minor, 0, NULL);
         tt_file_close(&f);
@@ -2090,6 +2102,81 @@ static size_t load_dir(const char *dir, const char *suffix)
     }
     closedir(d);
     return n;
+}
+
+/* The parse fast path (parse_fast) for each common event, and the values it
+ * leaves to the general path (long varints, values that do not pack): the
+ * output equals the general path's (TT_V1_WIDE_NOFAST) in every mode, and
+ * exactly the events marked F took the fast path. */
+static void test_parse_fast(void **st)
+{
+    (void)st;
+    v1gen g;
+    prelude(&g, 19, 10);
+    EV(&g, GO_CREATE, 1, 2, 0, 0);
+    EV(&g, USER_REGION, 1, 1, 0, 5, 1);                   /* F */
+    EV(&g, USER_REGION, 1, (uint64_t)1 << 20, 0, 5, 1);  /* task does not pack */
+    EV(&g, USER_REGION, 1, (uint64_t)1 << 20, 1, 5, 2);
+    EV(&g, USER_REGION, 2, 1, 1, 5, 1);                   /* F */
+    v1gen_log(&g, 1, 1, 6, 1, "hi");                      /* F */
+    v1gen_log(&g, 1, (uint64_t)1 << 20, 6, 2, "x");
+    v1gen_log(&g, 3, 1, 6, 0, "");                        /* F */
+    EV(&g, HEAP_ALLOC, 1, 123);                           /* F */
+    EV(&g, HEAP_ALLOC, 1, (uint64_t)1 << 32);             /* does not fit x */
+    EV(&g, HEAP_ALLOC, 200, (uint64_t)1 << 27);           /* F, 4-byte varints */
+    EV(&g, GO_SYSCALL, 1, 1);                             /* F */
+    EV(&g, GO_SYSCALL, (uint64_t)1 << 35, 1);             /* a 6-byte varint */
+    EV(&g, GO_SCHED, 1, 1);                               /* F */
+    EV(&g, GO_START_LOCAL, 1, 2);                         /* F */
+    EV(&g, GO_BLOCK_SEND, 1, 1);                          /* F */
+    EV(&g, GO_START_LOCAL, 1, 1);                         /* F */
+    EV(&g, GO_UNBLOCK_LOCAL, 1, 2, 1);                    /* F */
+    EV(&g, GO_BLOCK_RECV, 1, 1);                          /* F */
+    EV(&g, GO_START_LOCAL, 1, 2);                         /* F */
+    EV(&g, GO_UNBLOCK_LOCAL, 1, 1, 0x1000);               /* stack does not pack */
+    EV(&g, GO_END, 1);                                    /* F */
+    EV(&g, GO_START_LOCAL, 1, 1);                         /* F */
+    EV(&g, GO_BLOCK, 1, 2);                               /* F */
+    EV(&g, GO_UNBLOCK, 1, 1, 5, 2);                       /* F (from g0) */
+    EV(&g, GO_START, 1, 1, 6);
+    EV(&g, GO_SYSCALL, 1, 2);                             /* F */
+    symbols(&g);
+    v1gen_string(&g, 5, "region0");
+    v1gen_string(&g, 6, "key");
+    v1gen_freq(&g, 1000000000);
+    /* the fast path needs PF_SLACK bytes after an event */
+    v1gen_string(&g, 7, "padding padding padding padding padding padding padding padding");
+    for (size_t m = 0; m < NWIDE; m++) {
+        rec a, b;
+        tt_err ea, eb;
+        tt_v1_test_wide = wide_modes[m];
+        tt_status sa = load(&g, "parse_fast", &a, &ea);
+        size_t nfast = tt_v1_fast;
+        tt_v1_test_wide = wide_modes[m] | TT_V1_WIDE_NOFAST;
+        tt_status sb = load(&g, "parse_fast", &b, &eb);
+        size_t nslow = tt_v1_fast;
+        tt_v1_test_wide = 0;
+        if (sa != TT_OK || sb != TT_OK)
+            fail_msg("mode %u: load failed: %s / %s", wide_modes[m], ea.msg, eb.msg);
+        if (strcmp(a.text, b.text) != 0) {
+            print_message("---- fast\n%s---- general\n%s----\n", a.text, b.text);
+            fail_msg("mode %u: the fast path's output differs", wide_modes[m]);
+        }
+        assert_true(strstr(a.text, "Region") && strstr(a.text, "Log") &&
+                    strstr(a.text, "heap/objects") && strstr(a.text, "Waiting->Runnable"));
+        assert_int_equal(nslow, 0);
+        if (wide_modes[m] & TT_V1_WIDE_NOFAST)
+            assert_int_equal(nfast, 0);
+        else if (wide_modes[m] & TT_V1_WIDE_NOPACK) /* 2 regions, 2 logs, 2 unblocks */
+            assert_int_equal(nfast, 19 - 6);
+        else if (wide_modes[m] & TT_V1_WIDE_PAIRS) /* the prelude's GoCreate took the pair */
+            assert_int_equal(nfast, 19 - 4);
+        else
+            assert_int_equal(nfast, 19);
+        rec_free(&a);
+        rec_free(&b);
+    }
+    v1gen_free(&g);
 }
 
 static void test_go_testdata(void **st)
@@ -2132,6 +2219,7 @@ int main(void)
         cmocka_unit_test(test_big_move),
         cmocka_unit_test(test_retime_errors),
         cmocka_unit_test(test_release_while_converting),
+        cmocka_unit_test(test_parse_fast),
         cmocka_unit_test(test_go_testdata),
         cmocka_unit_test(test_samples),
     };
