@@ -233,7 +233,8 @@ int gotv_cmd_goroutines(int argc, char **argv)
             /* fit 40 columns: keep the tail of long names */
             size_t w = model_safe_width(name);
             const char *shown = name;
-            if (w > 40 || need >= sizeof name) {
+            int cut = w > 40 || need >= sizeof name;
+            if (cut) {
                 size_t len = strlen(name);
                 shown = name + len;
                 size_t cols = 0;
@@ -243,22 +244,32 @@ int gotv_cmd_goroutines(int argc, char **argv)
                         shown--;
                     cols++;
                 }
-                printf("%10" PRId64 "  ~%s", g->id, shown);
                 w = 40;
-            } else {
-                printf("%10" PRId64 "  %s", g->id, shown);
             }
+            /* the line in one buffer, written once: a million goroutines
+             * make a million lines (fuzz/FINDINGS.md S13-1) */
+            char line[1024]; /* 23 + 255 + 40 + 12 x 32 + 1 at most */
+            int L = snprintf(line, 64, "%10" PRId64 "  %s", g->id, cut ? "~" : "");
+            size_t sl = strlen(shown);
+            memcpy(line + L, shown, sl);
+            size_t len = (size_t)L + sl;
             for (size_t pad = w; pad < 40; pad++)
-                putchar(' ');
+                line[len++] = ' ';
             const int64_t v[] = {s->exec_ns, s->sched_wait_ns, s->sync_block_ns,
                                  s->network_wait_ns, s->syscall_ns, s->syscall_block_ns,
                                  s->gc_assist_ns, s->gc_sweep_ns, s->sleep_ns,
                                  s->other_block_ns, s->unknown_ns, s->total_ns};
             for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
                 char d[32];
-                printf(" %9s", model_fmt_duration(d, sizeof d, v[i]));
+                size_t dl = strlen(model_fmt_duration(d, sizeof d, v[i]));
+                line[len++] = ' ';
+                for (size_t pad = dl; pad < 9; pad++)
+                    line[len++] = ' ';
+                memcpy(line + len, d, dl);
+                len += dl;
             }
-            printf("\n");
+            line[len++] = '\n';
+            fwrite(line, 1, len, stdout);
         }
     }
     free(rows);
