@@ -468,11 +468,6 @@ typedef struct v1 {
     int64_t freq;
     uint64_t args[2048 + 8];
 
-    /* merge: events done with in the parsed array (bit per event); a CPU
-     * sample is done once both its P's cursor and the sample stream passed
-     * it, the first of the two sets its bit in mhalf */
-    uint64_t *mdone, *mhalf;
-
     /* convert */
     int64_t last_ts;
     uint64_t delivered;
@@ -1102,7 +1097,8 @@ static tt_status parse(v1 *c)
     uint32_t bend = 0; /* end of the current batch (see the loop's end) */
     uint64_t *args = c->args;
     size_t rel = 0, rel_pg = 0, nfast = 0;
-    int fast = !c->nofast;
+    static const uint8_t pfnone[256];
+    const uint8_t *pft = c->nofast ? pfnone : pfkind; /* parse_fast() kinds */
     if (tt_v2_release_pages) {
         long ps = sysconf(_SC_PAGESIZE);
         if (ps > 0 && ((size_t)ps & ((size_t)ps - 1)) == 0)
@@ -1122,7 +1118,7 @@ static tt_status parse(v1 *c)
     while (off < len) {
         size_t evoff = off;
         uint8_t hb = b[off++];
-        unsigned pf = fast ? pfkind[hb] : PF_NONE;
+        unsigned pf = pft[hb];
         if (pf && have_batch && len - off >= PF_SLACK) {
             size_t noff = parse_fast(c, off, hb, pf, curp, &last_ts, &lastg);
             if (noff == SIZE_MAX)
@@ -1614,14 +1610,14 @@ static v1heap_ent heap_pop(v1heap_ent *h, size_t *n)
     return h[m];
 }
 
-static inline void merge_done(v1 *c, uint32_t i, int cpu)
+/* The first event of the parsed array that P k's cursor has not passed
+ * (its batches are in file order), SIZE_MAX when it passed them all. */
+static inline size_t proc_low(const v1 *c, const v1proc *pr)
 {
-    uint64_t bit = (uint64_t)1 << (i % 64);
-    if (cpu && !(c->mhalf[i / 64] & bit)) {
-        c->mhalf[i / 64] |= bit;
-        return;
-    }
-    c->mdone[i / 64] |= bit;
+    if (pr->pos < pr->end)
+        return pr->pos;
+    uint32_t b = pr->cur == UINT32_MAX ? UINT32_MAX : c->batches[pr->cur].next;
+    return b == UINT32_MAX ? SIZE_MAX : c->batches[b].start;
 }
 
 /* Head event of the batches of P k; -1 when done. */
@@ -1632,7 +1628,6 @@ static int64_t proc_head(v1 *c, size_t k)
         while (pr->pos < pr->end) {
             if (c->ev[pr->pos].type != E_CPU_SAMPLE)
                 return pr->pos;
-            merge_done(c, pr->pos, 1);
             pr->pos++;
         }
         if (pr->cur == UINT32_MAX)
@@ -1762,8 +1757,8 @@ static size_t release_step(void)
  * Merge the per-P streams, copying each event as it is chosen into a new
  * array in merged order, which then replaces c->ev. The events every P
  * cursor (and the CPU-sample cursor) has passed are dead in the old array:
- * a bitmap marks the chosen ones, and the old array's blocks up to the
- * first event not chosen yet are moved to the new array ahead of its cursor
+ * the old array's blocks up to the first event not passed yet (the lowest
+ * cursor, proc_low()) are moved to the new array ahead of its cursor
  * (v1_big_move: the kernel does not zero fresh pages for them), so that the
  * two arrays together stay close to one (the batches in the file are roughly
  * in time order).
@@ -1774,22 +1769,22 @@ static tt_status merge(v1 *c)
     size_t cpu_pos = 0;
     v1ev *out = v1_big_alloc(c->nev * sizeof *out);
     int64_t *otsb = malloc(((c->nev >> TSP_SHIFT) + 1) * sizeof *otsb);
-    size_t nw = c->nev / 64 + 1;
-    c->mdone = calloc(nw, sizeof *c->mdone);
-    c->mhalf = calloc(c->ncpu ? nw : 1, sizeof *c->mhalf);
     uint32_t *avail = malloc((np + 1) * sizeof *avail);
     v1heap_ent *heap = malloc((np + 1) * sizeof *heap);
     uint32_t *tmp = malloc((c->ncpu ? c->ncpu : 1) * sizeof *tmp);
     size_t navail = 0, nheap = 0, nout = 0;
     mstate ms = {0, GS_DEAD};
     tt_status st = TT_OK;
-    size_t relstep = release_step(), reldone = 0, relw = 0, omoved = 0;
+    size_t relstep = release_step(), reldone = 0, omoved = 0;
     size_t relevery = relstep / sizeof(v1ev) / 2 + 1, relcnt = 0;
-    if (!out || !otsb || !c->mdone || !c->mhalf || !avail || !heap || !tmp) {
+    if (!out || !otsb || !avail || !heap || !tmp) {
         st = NOMEM(c);
         goto out;
     }
     sort_by_ts(c, c->cpu, tmp, c->ncpu);
+    /* tmp[j]: the first position of the samples j.. in the parsed array */
+    for (size_t j = c->ncpu; j-- > 0;)
+        tmp[j] = j + 1 < c->ncpu && tmp[j + 1] < c->cpu[j] ? tmp[j + 1] : c->cpu[j];
     for (size_t k = 0; k < np; k++) {
         v1proc *pr = &c->procs[k];
         pr->done = 0;
@@ -1912,21 +1907,25 @@ static tt_status merge(v1 *c)
             goto out;
         }
         nout++;
-        merge_done(c, f.idx, f.proc == np);
-        if (relstep && ++relcnt >= relevery) {
-            /* nothing reads an event before word relw again */
-            relcnt = 0;
-            while (relw < nw && c->mdone[relw] == UINT64_MAX)
-                relw++;
-            tt_v1_released += v1_big_move(c->ev, relw * 64 * sizeof *c->ev, &reldone, relstep,
-                                          out, c->nev * sizeof *out, nout * sizeof *out,
-                                          &omoved);
-        }
         if (f.proc == np)
             cpu_pos++;
         else
             c->procs[f.proc].pos++, c->procs[f.proc].hvalid = 0,
             c->procs[f.proc].lt = (uint64_t)f.ts;
+        if (relstep && ++relcnt >= relevery) {
+            /* nothing reads an event before the lowest cursor again (a CPU
+             * sample is passed once both its P's and the samples' are) */
+            relcnt = 0;
+            size_t low = cpu_pos < c->ncpu ? tmp[cpu_pos] : SIZE_MAX;
+            for (size_t k = 0; k < np; k++) {
+                size_t l = proc_low(c, &c->procs[k]);
+                low = l < low ? l : low;
+            }
+            if (low > c->nev)
+                low = c->nev;
+            tt_v1_released += v1_big_move(c->ev, low * sizeof *c->ev, &reldone, relstep, out,
+                                          c->nev * sizeof *out, nout * sizeof *out, &omoved);
+        }
         avail[navail++] = f.proc;
         if ((++step & 0xfffff) == 0 && c->sink && c->sink->on_progress)
             c->sink->on_progress(c->sink->ctx,
@@ -1939,9 +1938,6 @@ static tt_status merge(v1 *c)
         goto out;
     }
 out:
-    free(c->mdone);
-    free(c->mhalf);
-    c->mdone = c->mhalf = NULL;
     free(avail);
     free(heap);
     free(tmp);

@@ -1919,6 +1919,29 @@ static void expect_release_same(const uint8_t *buf, size_t len, int minor, size_
     free(big);
 }
 
+/* The merge releases the parsed array up to its lowest cursor: a P that has
+ * just taken the last event of a batch is at the start of its next batch,
+ * not past it. With a page-size step the merge checks every 171 events
+ * (relevery); the first check comes right after the last event of the
+ * first batch (171 events), the second batch's 2000 must stay. */
+static void test_release_batch_end(void **st)
+{
+    (void)st;
+    v1gen g;
+    prelude(&g, 19, 10); /* 4 events */
+    for (int i = 0; i < 167; i++)
+        EV(&g, HEAP_ALLOC, 1, 1000 + (uint64_t)i);
+    v1gen_batch(&g, 0, 1000);
+    for (int i = 0; i < 2000; i++)
+        EV(&g, HEAP_ALLOC, 1, 5000 + (uint64_t)i);
+    v1gen_freq(&g, 1000000000);
+    long ps = sysconf(_SC_PAGESIZE);
+    if (ps != 4096)
+        skip(); /* the counts above assume 4 KiB pages */
+    expect_release_same(g.buf, g.len, 19, 0, "Value{Uint64(6999)}");
+    v1gen_free(&g);
+}
+
 /* Syscall exits moved back to their real time are inserted among the events
  * before them; one moved back over most of the trace goes past the insertion
  * budget and the rest take the general sort; an exit moved to a later time
@@ -2219,6 +2242,7 @@ int main(void)
         cmocka_unit_test(test_big_move),
         cmocka_unit_test(test_retime_errors),
         cmocka_unit_test(test_release_while_converting),
+        cmocka_unit_test(test_release_batch_end),
         cmocka_unit_test(test_parse_fast),
         cmocka_unit_test(test_go_testdata),
         cmocka_unit_test(test_samples),
