@@ -30,6 +30,7 @@
 #include "loader/v2.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2518,7 +2519,7 @@ static uint32_t stack_of_new(v1 *c, uint64_t id)
     return s->sym;
 }
 
-static tt_status deliver(v1 *c, tt_event *o)
+static inline __attribute__((always_inline)) tt_status deliver(v1 *c, tt_event *o)
 {
     if (o->stack)
         o->flags |= TT_EVF_HAS_STACK;
@@ -2637,7 +2638,12 @@ static tt_status convert(v1 *c)
         unsigned fk = get_fake(e);
         int64_t P = fk ? FAKE_P + (int64_t)fk : (int64_t)pr->id; /* ev_pid() */
         int64_t G = (int64_t)c->gid[e->g];
-        o = zero_ev;
+        /* o = zero_ev, but for the fields convert never sets (sync, arg[2])
+         * or sets below (time, m, p, g) */
+        memset(&o.id, 0, offsetof(tt_event, arg) + sizeof o.arg[0] * 2 - offsetof(tt_event, id));
+        memset(&o.name, 0, offsetof(tt_event, sync) - offsetof(tt_event, name));
+        o.text = NULL;
+        o.ntext = 0;
         o.time = ets;
         o.p = P;
         o.g = G == 0 ? TT_NO_ID : G;
