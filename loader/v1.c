@@ -829,6 +829,32 @@ static inline void region_vals(const v1 *c, const v1d *e, uint64_t *task, uint64
     *name = (uint32_t)A(c, e, 2);
 }
 
+/* GoUnblock (local or not, after the merge): Args[0], the goroutine it
+ * unblocks (layout[] and layout_packed[] of both types, inline). */
+static inline uint32_t unblock_g(const v1 *c, const v1d *e)
+{
+    if (!(e->fl & FL_PACKED))
+        return c->ext[e->x]; /* W(0) */
+    return (e->fl & FL_LOCAL) ? e->x >> PK_LO : c->ext[e->x] >> PK_LO;
+}
+
+/* UserLog: task, key (string slot) and message (syms id), the packed form
+ * inline (the stack: STKID). */
+static inline void log_vals(const v1 *c, const v1d *e, uint64_t *task, uint32_t *key,
+                            uint32_t *msg)
+{
+    if (e->fl & FL_PACKED) { /* {PH, KA, W(1), KB}, the packed word in ext[x] */
+        uint32_t w = c->ext[e->x];
+        *task = w >> PK_LO;
+        *key = c->pa[w & PK_LOMASK];
+        *msg = c->ext[e->x + 1];
+        return;
+    }
+    *task = A(c, e, 0);
+    *key = (uint32_t)A(c, e, 1);
+    *msg = (uint32_t)A(c, e, 2);
+}
+
 /* Dense index of goroutine id; UINT32_MAX on allocation failure. */
 static uint32_t gid_new(v1 *c, uint64_t id);
 
@@ -2157,7 +2183,8 @@ static inline unsigned long long graw(const v1 *c, uint32_t g)
 /* The time of event i in ns, for check()'s messages (computed only then). */
 #define TS_NS ((long long)NS(c, i))
 
-static tt_status check_running(v1 *c, const v1d *e, size_t i, int allow_g0)
+static __attribute__((noinline, cold)) tt_status check_running_err(v1 *c, const v1d *e,
+                                                                    size_t i, int allow_g0)
 {
     const char *name = evdesc[e->type].name;
     if (c->gs[e->g].state != GS_RUNNING)
@@ -2171,6 +2198,14 @@ static tt_status check_running(v1 *c, const v1d *e, size_t i, int allow_g0)
         return tt_err_set(c->err, TT_ERR_ORDER, c->len, "g 0 did %s (time %lld)", name,
                           TS_NS);
     return TT_OK;
+}
+
+/* e's goroutine is running on e's P (and is not g 0 unless allow_g0). */
+static inline tt_status check_running(v1 *c, const v1d *e, size_t i, int allow_g0)
+{
+    if (c->gs[e->g].state == GS_RUNNING && c->procs[e->p].rung == e->g && (allow_g0 || e->g))
+        return TT_OK;
+    return check_running_err(c, e, i, allow_g0);
 }
 
 #define CHK(x)                      \
@@ -2320,9 +2355,9 @@ static tt_status check(v1 *c)
             if (get_fake(e) != FK_TIMER && p->rung != e->g)
                 BAD("p %d is not running g %llu while unpark (time %lld)", p->id, graw(c, e->g),
                     TS_NS);
-            v1g *ug = &c->gs[(uint32_t)A(c, e, 0)];
+            v1g *ug = &c->gs[unblock_g(c, e)];
             if (ug->state != GS_WAITING)
-                BAD("g %llu is not waiting before unpark (time %lld)", graw(c, (uint32_t)A(c, e, 0)), TS_NS);
+                BAD("g %llu is not waiting before unpark (time %lld)", graw(c, unblock_g(c, e)), TS_NS);
             if (ug->lastev == E_GO_BLOCK_NET)
                 set_fake(rec, e, FK_NETPOLL);
             ug->state = GS_RUNNABLE;
@@ -2778,12 +2813,13 @@ static tt_status convert(v1 *c)
             break;
         }
         case E_GO_START:
+            /* Args[0] (layout[] of GoStart and GoStartLocal): the goroutine itself */
             if (preinit) {
-                c->gpre[(uint32_t)A(c, e, 0)] = 0;
-                transition(&o, W_GO_STATUS, TT_RES_GOROUTINE, (int64_t)c->gid[(uint32_t)A(c, e, 0)],
+                c->gpre[e->g] = 0;
+                transition(&o, W_GO_STATUS, TT_RES_GOROUTINE, (int64_t)c->gid[e->g],
                            TT_GS_UNDETERMINED, TT_GS_RUNNING);
             } else {
-                transition(&o, W_GO_START, TT_RES_GOROUTINE, (int64_t)c->gid[(uint32_t)A(c, e, 0)],
+                transition(&o, W_GO_START, TT_RES_GOROUTINE, (int64_t)c->gid[e->g],
                            TT_GS_RUNNABLE, TT_GS_RUNNING);
             }
             break;
@@ -2828,7 +2864,7 @@ static tt_status convert(v1 *c)
             o.tstack = o.stack;
             break;
         case E_GO_UNBLOCK:
-            transition(&o, W_GO_UNBLOCK, TT_RES_GOROUTINE, (int64_t)c->gid[(uint32_t)A(c, e, 0)],
+            transition(&o, W_GO_UNBLOCK, TT_RES_GOROUTINE, (int64_t)c->gid[unblock_g(c, e)],
                        TT_GS_WAITING, TT_GS_RUNNABLE);
             STK(stack_of(c, STKID(c, e)));
             break;
@@ -2913,12 +2949,14 @@ static tt_status convert(v1 *c)
             STK(stack_of(c, STKID(c, e)));
             break;
         }
-        case E_LOG:
+        case E_LOG: {
+            uint64_t task;
+            uint32_t key;
+            log_vals(c, e, &task, &key, &o.msg);
             o.kind = TT_EV_LOG;
             o.type = W_USER_LOG;
-            o.id = (int64_t)A(c, e, 0);
-            o.name = str_of(c, (uint32_t)A(c, e, 1));
-            o.msg = (uint32_t)A(c, e, 2);
+            o.id = (int64_t)task;
+            o.name = str_of(c, key);
             {
                 size_t tl;
                 o.text = tt_syms_str(c->syms, o.msg, &tl);
@@ -2928,6 +2966,7 @@ static tt_status convert(v1 *c)
                 o.msg = 0; /* strings are global in this format: only the id is left out */
             STK(stack_of(c, STKID(c, e)));
             break;
+        }
         case E_CPU_SAMPLE:
             o.kind = TT_EV_STACK_SAMPLE;
             o.type = W_CPU_SAMPLE;
