@@ -321,6 +321,7 @@ typedef struct v1proc {
     uint32_t wnext; /* next proc waiting on the same goroutine */
     uint8_t done;
     uint8_t hvalid; /* hidx, ht, hts: the head event, its transition and time */
+    uint8_t blocked; /* its head was not ready at the last scan (not in waitmode) */
     uint32_t hidx;
     gtrans ht;
     int64_t hts;
@@ -1832,6 +1833,7 @@ static tt_status merge(v1 *c)
     static const gtrans unordered = {G_UNORDERED, 0, 0, 0, 0};
     uint32_t gc_waiters = UINT32_MAX;
     uint64_t step = 0;
+    uint32_t lastg = G_UNORDERED; /* the goroutine of the transition applied last */
     for (;;) {
         size_t nblocked = 0;
         for (size_t i = 0; i < navail; i++) {
@@ -1855,6 +1857,12 @@ static tt_status merge(v1 *c)
                 avail[i--] = avail[--navail];
                 continue;
             }
+            /* Not ready at the last scan, and the transition applied since
+             * (the only one) was not its goroutine's: still not ready. */
+            if (k != np && c->procs[k].blocked && t->g != lastg && !waitmode) {
+                nblocked++;
+                continue;
+            }
             if (!trans_ready(c, &ms, t)) {
                 if (waitmode) { /* park until its goroutine changes */
                     uint32_t *wh = t->g == G_GARBAGE ? &gc_waiters : &c->gs[t->g].waiters;
@@ -1863,9 +1871,12 @@ static tt_status merge(v1 *c)
                     *wh = (uint32_t)k;
                 } else {
                     nblocked++;
+                    c->procs[k].blocked = k != np; /* (CPU samples are never blocked) */
                 }
                 continue;
             }
+            if (k != np)
+                c->procs[k].blocked = 0;
             avail[i--] = avail[--navail];
             heap_push(heap, &nheap, (v1heap_ent){hts, (uint32_t)k, (uint32_t)h});
         }
@@ -1899,6 +1910,7 @@ static tt_status merge(v1 *c)
             goto out;
         }
         trans_apply(c, &ms, t);
+        lastg = t->g;
         if (waitmode && t->g != G_UNORDERED) {
             uint32_t *wp = t->g == G_GARBAGE ? &gc_waiters : &c->gs[t->g].waiters;
             while (*wp != UINT32_MAX) {
