@@ -1,4 +1,5 @@
-/* tt_file: map a trace file read-only (falls back to reading it). */
+/* tt_file: map a trace file read-only (falls back to reading it); a mapped
+ * file's descriptor stays open for pread (tt_load_file, Go 1.22+). */
 #include "loader/trace.h"
 
 #include <errno.h>
@@ -47,6 +48,7 @@ static void *map_offset(int fd, size_t len)
 tt_status tt_file_open(const char *path, tt_file *f, tt_err *err)
 {
     memset(f, 0, sizeof *f);
+    f->fd = -1;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return tt_err_set(err, TT_ERR_IO, 0, "%s", strerror(errno));
@@ -64,7 +66,7 @@ tt_status tt_file_open(const char *path, tt_file *f, tt_err *err)
         void *p = map_offset(fd, (size_t)st.st_size);
         if (p != MAP_FAILED) {
             (void)madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
-            close(fd);
+            f->fd = fd;
             f->data = p;
             f->len = (size_t)st.st_size;
             f->mapped = 1;
@@ -124,7 +126,12 @@ tt_status tt_file_open(const char *path, tt_file *f, tt_err *err)
 
 void tt_file_close(tt_file *f)
 {
-    if (!f || !f->data)
+    if (!f)
+        return;
+    if (f->fd >= 0)
+        close(f->fd);
+    f->fd = -1;
+    if (!f->data)
         return;
     if (f->mapped == 1)
         munmap((void *)(uintptr_t)f->data, f->len);

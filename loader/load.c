@@ -43,12 +43,23 @@ tt_status tt_load(const uint8_t *buf, size_t len, tt_syms *syms, const tt_sink *
     res->go_minor = minor;
     if (minor < 22)
         return tt_load_v1(buf, len, minor, syms, sink, res, err);
-    return tt_load_v2(buf, len, minor, syms, sink, res, err);
+    return tt_load_v2(buf, len, -1, minor, syms, sink, res, err);
 }
 
 tt_status tt_load_file(const tt_file *f, tt_syms *syms, const tt_sink *sink,
                        tt_load_result *res, tt_err *err)
 {
+    int minor = 0;
+    if (f->mapped == 1 && f->fd >= 0 && tt_read_header(f->data, f->len, &minor, NULL) == TT_OK &&
+        minor >= 22) {
+        /* Go 1.22+: pread from the file, no pages mapped (loader/v2.c) */
+        tt_load_result lres;
+        if (!res)
+            res = &lres;
+        memset(res, 0, sizeof *res);
+        res->go_minor = minor;
+        return tt_load_v2(NULL, f->len, f->fd, minor, syms, sink, res, err);
+    }
     tt_v2_release_pages = f->mapped == 1;
     tt_status st = tt_load(f->data, f->len, syms, sink, res, err);
     tt_v2_release_pages = 0;

@@ -245,16 +245,22 @@ typedef struct tt_file {
     const uint8_t *data;
     size_t len;
     int mapped; /* 1 if data is an mmap */
+    int fd;     /* mapped: the file, kept open (tt_load_file reads Go 1.22+
+                   traces from it with pread, not through data); else -1 */
 } tt_file;
 
-/* Open a file read-only and map it (falls back to reading into memory). */
+/* Open a file read-only and map it (falls back to reading into memory).
+ * A mapped file keeps its descriptor open until tt_file_close. */
 tt_status tt_file_open(const char *path, tt_file *f, tt_err *err);
 void tt_file_close(tt_file *f);
 
-/* tt_load on an opened file. When the file is mapped, input pages already
- * consumed (Go 1.22+: scanned tables and decoded batches; old format: parsed
- * bytes) are released as loading goes (lower peak RSS); the data stays
- * readable (it is simply read again from the file if touched). */
+/* tt_load on an opened file. A mapped Go 1.22+ trace is read with pread
+ * from f->fd (one batch per thread at a time), not through the mapping; a
+ * read error or a file that became shorter gives an error naming the byte
+ * offset (after the complete generations before it: a warning). Old format,
+ * mapped: input pages already consumed (parsed bytes) are released as
+ * loading goes (lower peak RSS); the data stays readable (it is simply read
+ * again from the file if touched). */
 tt_status tt_load_file(const tt_file *f, tt_syms *syms, const tt_sink *sink,
                        tt_load_result *res, tt_err *err);
 

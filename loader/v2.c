@@ -1,8 +1,9 @@
 /*
  * The Go 1.22+ execution trace reader (header versions 22, 23, 25, 26).
  *
- * Reads one generation at a time straight from the input buffer (usually an
- * mmap): batches are indexed in place, strings are interned into tt_syms,
+ * Reads one generation at a time, from the input buffer or (tt_load_file)
+ * from the file with pread (file mode, see bytes_at): batches are indexed
+ * where they are in the input, strings are interned into tt_syms,
  * stacks are interned lazily on first use, and events are decoded on the fly
  * by per-thread cursors that are merged exactly as Go's internal/trace reader
  * merges them (same heap, same tie-breaking, same readiness rules, same
@@ -24,10 +25,12 @@
  */
 #include "loader/v2.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "loader/sort.h"
@@ -353,6 +356,7 @@ typedef struct cursor {
     int32_t bidx; /* current batch, -1 = done */
     const uint8_t *p, *end; /* unread bytes of the current batch */
     const uint8_t *fast;    /* cursor_next decodes inline while p < fast (see there) */
+    uintptr_t base;         /* p - base is p's file offset (p may be in a copy) */
     uint64_t btime;         /* its raw timestamp */
     int64_t last_ts;
     size_t msi; /* index of this M's state in rd.ms, SIZE_MAX until known */
@@ -472,9 +476,19 @@ typedef struct gstore {
     size_t htcap;
 } gstore;
 
+typedef struct cbuf { /* a cursor's copy of its current batch (file mode) */
+    uint8_t *p;
+    size_t cap;
+} cbuf;
+
 typedef struct rd {
-    const uint8_t *buf;
+    const uint8_t *buf; /* the whole input (NULL in file mode: see bytes_at) */
     size_t len;
+    int fd;             /* file mode (>= 0): bytes are read with pread, see bytes_at */
+    uint8_t *sw;        /* file mode: read_gen's window, file bytes [swoff, swoff + swlen) */
+    size_t swoff, swlen, swcap;
+    cbuf *cbufs;        /* file mode: per cursor index */
+    size_t ncbufs;
     int ver;
     tt_syms *syms;
     const tt_sink *sink;
@@ -607,6 +621,113 @@ static tt_status fail(rd *r, tt_status code, uint64_t off, const char *fmt, ...)
     return code;
 }
 #define NOMEM(r, off) fail((r), TT_ERR_NOMEM, (off), "out of memory")
+
+/*
+ * File mode (tt_load_file on a regular file: r->fd >= 0, r->buf NULL): the
+ * input is read with pread instead of through a mapping, so no page of it is
+ * mapped, faulted in or dropped (bench/profile-io-s14.md). read_gen reads
+ * batch headers and table batches through a small window (bytes_at); event
+ * batches are not read there: each cursor reads its current batch into a
+ * buffer of its own (cursor_fetch), freed when the cursor is done, so the
+ * input held at once is about one batch per thread of the generation.
+ */
+#define SCAN_CHUNK ((size_t)1 << 10)
+_Thread_local size_t tt_v2_scan_chunk;
+
+/* Read up to n bytes at file offset off into dst, fewer only at the end of
+ * the file. Returns the count, or -1 (error set) on a read error. */
+static ptrdiff_t read_upto(rd *r, uint8_t *dst, size_t n, size_t off)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = pread(r->fd, dst + got, n - got, (off_t)(off + got));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            int e = errno;
+            fail(r, TT_ERR_IO, off + got, "error reading the trace at byte %zu: %s", off + got,
+                 strerror(e));
+            return -1;
+        }
+        if (k == 0)
+            break;
+        got += (size_t)k;
+    }
+    return (ptrdiff_t)got;
+}
+
+static int read_short(rd *r, size_t at)
+{
+    struct stat st;
+    if (fstat(r->fd, &st) == 0)
+        fail(r, TT_ERR_IO, at,
+             "error reading the trace at byte %zu: the file is shorter than when it was opened "
+             "(now %lld bytes, was %zu)",
+             at, (long long)st.st_size, r->len);
+    else
+        fail(r, TT_ERR_IO, at,
+             "error reading the trace at byte %zu: the file is shorter than when it was opened "
+             "(%zu bytes)",
+             at, r->len);
+    return -1;
+}
+
+/* Refill read_gen's window at p with at least n bytes (*got: how many it
+ * holds, which may be fewer only when got is not NULL: then at least 1). */
+static __attribute__((noinline)) const uint8_t *bytes_fill(rd *r, size_t p, size_t n, size_t *got_out)
+{
+    size_t chunk = tt_v2_scan_chunk ? tt_v2_scan_chunk : SCAN_CHUNK;
+    size_t want = n > chunk ? n : chunk;
+    if (want > r->len - p)
+        want = r->len - p;
+    if (want > r->swcap || !r->sw) {
+        size_t c = want > chunk ? want : chunk;
+        uint8_t *nb = realloc(r->sw, c);
+        if (!nb) {
+            NOMEM(r, p);
+            return NULL;
+        }
+        r->sw = nb;
+        r->swcap = c;
+    }
+    r->swoff = p;
+    r->swlen = 0;
+    ptrdiff_t got = read_upto(r, r->sw, want, p);
+    if (got < 0)
+        return NULL;
+    r->swlen = (size_t)got;
+    if ((size_t)got < (got_out ? 1 : n)) {
+        read_short(r, p + (size_t)got);
+        return NULL;
+    }
+    if (got_out)
+        *got_out = (size_t)got < n ? (size_t)got : n;
+    return r->sw;
+}
+
+/* Bytes [p, p + n) of the input (p + n <= r->len, n > 0): in the buffer, or
+ * in file mode in read_gen's window, refilled from p when it does not hold
+ * them (the pointer is valid until the next call). NULL on a read error. */
+static inline const uint8_t *bytes_at(rd *r, size_t p, size_t n)
+{
+    if (r->fd < 0)
+        return r->buf + p;
+    if (p >= r->swoff && n <= r->swlen && p - r->swoff <= r->swlen - n)
+        return r->sw + (p - r->swoff);
+    return bytes_fill(r, p, n, NULL);
+}
+
+/* bytes_at for a batch header: up to n bytes, *got of them readable (fewer
+ * than n only in file mode when the file became shorter; at least 1). */
+static inline const uint8_t *bytes_some(rd *r, size_t p, size_t n, size_t *got)
+{
+    *got = n;
+    if (r->fd < 0)
+        return r->buf + p;
+    if (p >= r->swoff && n <= r->swlen && p - r->swoff <= r->swlen - n)
+        return r->sw + (p - r->swoff);
+    return bytes_fill(r, p, n, got);
+}
 
 /* Go's Time(float64(t) * float64(freq)); out-of-range conversions give INT64_MIN like amd64. */
 static inline int64_t fmul(double f, uint64_t t)
@@ -862,6 +983,7 @@ typedef struct rawbatch {
     uint64_t gen, m, time, size;
     int eog;            /* EndOfGeneration record */
     int exp;            /* experimental batch */
+    const uint8_t *d;   /* process_batch: the payload (table batches: all of it) */
 } rawbatch;
 
 /* Read one top-level record at *pos. Returns 1 on success, 0 on clean EOF,
@@ -873,11 +995,18 @@ static int read_batch(rd *r, size_t *pos, rawbatch *b)
     b->start = p;
     if (p >= r->len)
         return 0;
-    uint8_t t = r->buf[p++];
+    /* the header: type, experiment, three varints of at most 10 bytes and a
+     * fourth that is known bad after 11: 43 bytes decide everything */
+    size_t hn = r->len - p < 44 ? r->len - p : 44, got;
+    const uint8_t *h = bytes_some(r, p, hn, &got);
+    if (!h)
+        return -1;
+    size_t i = 0; /* h[i] is the byte at p + i */
+    uint8_t t = h[i++];
     if (t == EV_END_OF_GENERATION) {
         b->eog = 1;
         b->m = NO_ID;
-        *pos = p;
+        *pos = p + i;
         return 1;
     }
     if (t != EV_EVENT_BATCH && t != EV_EXPERIMENTAL_BATCH) {
@@ -885,26 +1014,31 @@ static int read_batch(rd *r, size_t *pos, rawbatch *b)
         return -1;
     }
     if (t == EV_EXPERIMENTAL_BATCH) {
-        if (p >= r->len)
+        if (p + i >= r->len)
             return 0; /* Go: a bare EOF here reads as the end of the trace */
-        b->exp = r->buf[p++]; /* experiment 0 ("none") reads as an ordinary batch */
+        if (i >= got)
+            return read_short(r, p + got);
+        b->exp = h[i++]; /* experiment 0 ("none") reads as an ordinary batch */
     }
     static const char *const what[4] = {"gen", "M ID", "timestamp", "size"};
     uint64_t *dst[4] = {&b->gen, &b->m, &b->time, &b->size};
-    for (int i = 0; i < 4; i++) {
-        int n = tt_uvarint(r->buf + p, r->len - p, dst[i]);
+    for (int k = 0; k < 4; k++) {
+        int n = tt_uvarint(h + i, got - i, dst[k]);
+        if (n == 0 && got < hn) /* file mode: cut since it was opened */
+            return read_short(r, p + got);
         if (n == 0) {
-            fail(r, TT_ERR_TRUNCATED, p, "batch at byte %zu: error reading batch %s: %s", b->start,
-                 what[i], p == r->len ? "EOF" : "unexpected EOF");
+            fail(r, TT_ERR_TRUNCATED, p + i, "batch at byte %zu: error reading batch %s: %s", b->start,
+                 what[k], p + i == r->len ? "EOF" : "unexpected EOF");
             return -1;
         }
         if (n < 0) {
-            fail(r, TT_ERR_FORMAT, p, "batch at byte %zu: error reading batch %s: varint overflow",
-                 b->start, what[i]);
+            fail(r, TT_ERR_FORMAT, p + i, "batch at byte %zu: error reading batch %s: varint overflow",
+                 b->start, what[k]);
             return -1;
         }
-        p += (size_t)n;
+        i += (size_t)n;
     }
+    p += i;
     if (b->size > MAX_BATCH_SIZE) {
         fail(r, TT_ERR_FORMAT, p, "batch at byte %zu: invalid batch size %llu, maximum is %u",
              b->start, (unsigned long long)b->size, MAX_BATCH_SIZE);
@@ -1056,7 +1190,7 @@ static inline int brd_uv(rd *r, brd *b, uint64_t *v, const char *what)
 
 static tt_status add_strings(rd *r, const rawbatch *rb)
 {
-    brd b = {r->buf + rb->off, rb->size, 1, rb->off};
+    brd b = {rb->d, rb->size, 1, rb->off};
     while (b.i < b.n) {
         size_t at = b.base + b.i;
         uint8_t t = b.p[b.i++];
@@ -1122,7 +1256,7 @@ static tt_status add_strings(rd *r, const rawbatch *rb)
 
 static tt_status add_stacks(rd *r, const rawbatch *rb)
 {
-    brd b = {r->buf + rb->off, rb->size, 1, rb->off};
+    brd b = {rb->d, rb->size, 1, rb->off};
     while (b.i < b.n) {
         size_t at = b.base + b.i;
         uint8_t t = b.p[b.i++];
@@ -1165,7 +1299,7 @@ static tt_status add_stacks(rd *r, const rawbatch *rb)
 
 static tt_status add_cpu_samples(rd *r, const rawbatch *rb)
 {
-    brd b = {r->buf + rb->off, rb->size, 1, rb->off};
+    brd b = {rb->d, rb->size, 1, rb->off};
     while (b.i < b.n) {
         size_t at = b.base + b.i;
         uint8_t t = b.p[b.i++];
@@ -1191,7 +1325,7 @@ static tt_status add_cpu_samples(rd *r, const rawbatch *rb)
 
 static tt_status set_sync(rd *r, const rawbatch *rb)
 {
-    brd b = {r->buf + rb->off, rb->size, r->ver >= 25 ? 1 : 0, rb->off};
+    brd b = {rb->d, rb->size, r->ver >= 25 ? 1 : 0, rb->off};
     uint64_t last = rb->time;
     while (b.i < b.n) {
         size_t at = b.base + b.i;
@@ -1231,11 +1365,18 @@ static tt_status set_sync(rd *r, const rawbatch *rb)
     return TT_OK;
 }
 
-static tt_status process_batch(rd *r, const rawbatch *b)
+static tt_status process_batch(rd *r, rawbatch *b)
 {
-    const uint8_t *d = r->buf + b->off;
-    uint8_t first = b->size ? d[0] : 0;
+    uint8_t first = 0;
     if (!b->exp && b->size) {
+        const uint8_t *d = bytes_at(r, b->off, 1);
+        if (!d)
+            return r->err ? r->err->code : TT_ERR_IO;
+        first = d[0];
+        int table = first == EV_STRINGS || first == EV_STACKS || first == EV_CPU_SAMPLES ||
+                    (first == EV_FREQUENCY && r->ver < 25) || (first == EV_SYNC && r->ver >= 25);
+        if (table && !(b->d = bytes_at(r, b->off, (size_t)b->size)))
+            return r->err ? r->err->code : TT_ERR_IO;
         if (first == EV_STRINGS)
             return add_strings(r, b);
         if (first == EV_STACKS)
@@ -1356,9 +1497,10 @@ static int cmp_cpu(const void *a, const void *b)
 static void progress(rd *r, size_t done);
 
 /*
- * Releasing consumed input pages (tt_load_file on a mapped file, see
- * trace.h). Nothing refers into the buffer after use: tables are copied by
- * read_gen, events by the cursors. read_gen drops what it has scanned
+ * Releasing consumed input pages (tt_v2_release_pages, on a mapped buffer;
+ * tt_load_file reads this format in file mode instead, which maps nothing,
+ * so only a tt_file without a descriptor comes here). Nothing refers into
+ * the buffer after use: tables are copied by read_gen, events by the cursors. read_gen drops what it has scanned
  * (event batch payloads are only indexed there), each event batch is dropped
  * when its cursor leaves it, and the whole generation at its end. A dropped
  * page of the read-only private mapping is simply read again from the file
@@ -1508,13 +1650,46 @@ static tt_status read_gen(rd *r, size_t *pos, tt_status *spill_err, size_t *spil
 
 /* ---- cursors and the frontier heap (Go's batchcursor.go) ------------------- */
 
-/* Move cursor c to its next non-empty batch; 0 when there is none. */
+static const uint8_t empty_batch[1];
+
+/* Point cursor c at batch b's bytes: in the buffer, or in file mode read
+ * into the cursor's own buffer. 0, or -1 on a read error. */
+static int cursor_fetch(rd *r, cursor *c, const vbatch *b)
+{
+    if (r->fd < 0) {
+        c->p = r->buf + b->off;
+        c->base = (uintptr_t)r->buf;
+        return 0;
+    }
+    cbuf *cb = &r->cbufs[c - r->curs];
+    if (b->len > cb->cap) {
+        uint8_t *nb = realloc(cb->p, b->len);
+        if (!nb)
+            return NOMEM(r, b->off), -1;
+        cb->p = nb;
+        cb->cap = b->len;
+    }
+    if (b->len) {
+        ptrdiff_t got = read_upto(r, cb->p, b->len, b->off);
+        if (got < 0)
+            return -1;
+        if ((size_t)got < b->len)
+            return read_short(r, b->off + (size_t)got);
+    }
+    c->p = b->len ? cb->p : empty_batch;
+    c->base = (uintptr_t)c->p - b->off;
+    return 0;
+}
+
+/* Move cursor c to its next non-empty batch; 0 when there is none, -1 on a
+ * read error (file mode). */
 static __attribute__((noinline)) int cursor_load(rd *r, cursor *c)
 {
     while (c->bidx >= 0) {
         const vbatch *b = &r->batches[c->bidx];
         if (c->p == NULL) { /* the first batch, not loaded yet */
-            c->p = r->buf + b->off;
+            if (cursor_fetch(r, c, b))
+                return -1;
         } else {
             if (r->pgsz && b->len >= 2 * r->pgsz) /* consumed: drop its inner pages */
                 drop_pages(r, b->off, b->off + b->len);
@@ -1524,7 +1699,8 @@ static __attribute__((noinline)) int cursor_load(rd *r, cursor *c)
             if (c->bidx < 0)
                 break;
             b = &r->batches[c->bidx];
-            c->p = r->buf + b->off;
+            if (cursor_fetch(r, c, b))
+                return -1;
         }
         c->end = c->p + b->len;
         c->btime = b->time;
@@ -1533,6 +1709,12 @@ static __attribute__((noinline)) int cursor_load(rd *r, cursor *c)
             return 1;
     }
     c->p = c->end;
+    if (r->fd >= 0) { /* done: its buffer goes */
+        cbuf *cb = &r->cbufs[c - r->curs];
+        free(cb->p);
+        cb->p = NULL;
+        cb->cap = 0;
+    }
     return 0;
 }
 
@@ -1574,14 +1756,15 @@ static __attribute__((noinline)) int cursor_next_gen(rd *r, cursor *c)
 {
     size_t n = (size_t)(c->end - c->p), i = 1;
     if (__builtin_expect(n == 0, 0)) {
-        if (!cursor_load(r, c))
-            return 0;
+        int k = cursor_load(r, c);
+        if (k <= 0)
+            return k;
         n = (size_t)(c->end - c->p);
     }
     if (c->last_ts == 0)
         c->last_ts = tmul(r, c->btime);
     const uint8_t *p = c->p;
-    size_t at = (size_t)(p - r->buf);
+    size_t at = (size_t)((uintptr_t)p - c->base);
     uint8_t t = p[0];
     unsigned na = ev_nargs[t]; /* 0 for types >= EV_NSPECS too */
     if (__builtin_expect(na == 0 && t >= EV_NSPECS, 0)) {
@@ -1692,7 +1875,7 @@ static inline __attribute__((always_inline)) int cursor_next_px(rd *r, cursor *c
     if (__builtin_expect(q == NULL, 0))
         return cursor_next_gen(r, c);
     e->typ = t;
-    e->off = (size_t)(p - r->buf);
+    e->off = (size_t)((uintptr_t)p - c->base);
     e->time = (int64_t)((uint64_t)tmul(r, dt) + (uint64_t)c->last_ts);
     c->last_ts = e->time;
     c->p = q;
@@ -3504,6 +3687,14 @@ static tt_status run_gen(rd *r)
     r->nq = r->nsyn = 0;
     r->run_rel = r->gen_start;
     r->nswitch = 0;
+    if (r->fd >= 0 && r->ncbufs < r->ncurs) { /* file mode: a buffer slot per cursor */
+        cbuf *nb = realloc(r->cbufs, r->ncurs * sizeof *nb);
+        if (!nb)
+            return NOMEM(r, r->gen_start);
+        memset(nb + r->ncbufs, 0, (r->ncurs - r->ncbufs) * sizeof *nb);
+        r->cbufs = nb;
+        r->ncbufs = r->ncurs;
+    }
     for (size_t i = 0; i < r->ncurs; i++) {
         cursor *c = &r->curs[i];
         c->p = c->end = c->fast = NULL;
@@ -3565,6 +3756,10 @@ static tt_status run_gen(rd *r)
 
 static void rd_free(rd *r)
 {
+    free(r->sw);
+    for (size_t i = 0; i < r->ncbufs; i++)
+        free(r->cbufs[i].p);
+    free(r->cbufs);
     free(r->batches);
     map_free(&r->mcur);
     free(r->curs);
@@ -3622,7 +3817,7 @@ static void progress(rd *r, size_t done)
         r->sink->on_progress(r->sink->ctx, done, r->len);
 }
 
-tt_status tt_load_v2(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
+tt_status tt_load_v2(const uint8_t *buf, size_t len, int fd, int minor, tt_syms *syms,
                      const tt_sink *sink, tt_load_result *res, tt_err *err)
 {
     rd *r = calloc(1, sizeof *r);
@@ -3631,8 +3826,9 @@ tt_status tt_load_v2(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
         err = &local;
     if (!r)
         return tt_err_set(err, TT_ERR_NOMEM, 0, "out of memory");
-    r->buf = buf;
+    r->buf = fd >= 0 ? NULL : buf;
     r->len = len;
+    r->fd = fd;
     r->ver = minor;
     r->pext = !tt_v2_no_pext && v2_use_pext();
     r->syms = syms;
@@ -3661,7 +3857,7 @@ tt_status tt_load_v2(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
         return tt_err_set(err, TT_ERR_NOMEM, 0, "out of memory");
     }
 
-    if (tt_v2_release_pages) {
+    if (tt_v2_release_pages && fd < 0) {
         long ps = sysconf(_SC_PAGESIZE);
         if (ps > 0 && ((size_t)ps & ((size_t)ps - 1)) == 0)
             r->pgsz = (size_t)ps;

@@ -4,7 +4,10 @@
 
 #include "loader/trace.h"
 
-tt_status tt_load_v2(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
+/* buf: the whole input (len bytes); or, when fd >= 0 (file mode), buf is
+ * not read and the len bytes are read from fd with pread (the offset of fd
+ * is not used or changed). */
+tt_status tt_load_v2(const uint8_t *buf, size_t len, int fd, int minor, tt_syms *syms,
                      const tt_sink *sink, tt_load_result *res, tt_err *err);
 /* Set by tt_load_file around a load of a mapped file: both readers (v1 and
  * v2) then release input pages they have consumed (madvise DONTNEED). */
@@ -12,6 +15,9 @@ extern _Thread_local int tt_v2_release_pages;
 /* Tests: nonzero makes the v2 reader decode varints without BMI2's pext
  * even where it would use it (both ways must give the same events). */
 extern _Thread_local int tt_v2_no_pext;
+/* Tests: nonzero is the size of read_gen's read window in file mode (the
+ * default is 16 KiB), to make every header straddle a refill. */
+extern _Thread_local size_t tt_v2_scan_chunk;
 
 /* Go's binary.Uvarint: returns bytes used (>0), 0 if truncated, -1 on overflow. */
 static inline int tt_uvarint(const uint8_t *p, size_t n, uint64_t *out)
