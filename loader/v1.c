@@ -322,6 +322,7 @@ typedef struct v1proc {
     uint8_t done;
     uint8_t hvalid; /* hidx, ht, hts: the head event, its transition and time */
     uint8_t blocked; /* its head was not ready at the last scan (not in waitmode) */
+    uint64_t pstep;  /* the merge step in which its head was pushed */
     uint32_t hidx;
     gtrans ht;
     int64_t hts;
@@ -1876,7 +1877,7 @@ static tt_status merge(v1 *c)
                 continue;
             }
             if (k != np)
-                c->procs[k].blocked = 0;
+                c->procs[k].blocked = 0, c->procs[k].pstep = step;
             avail[i--] = avail[--navail];
             heap_push(heap, &nheap, (v1heap_ent){hts, (uint32_t)k, (uint32_t)h});
         }
@@ -1903,7 +1904,8 @@ static tt_status merge(v1 *c)
         v1ev *e = &c->ev[f.idx];
         /* f.idx is its P's head */
         const gtrans *t = f.proc == np ? &unordered : &c->procs[f.proc].ht;
-        if (!trans_ready(c, &ms, t)) {
+        /* ready when pushed; nothing applied since if pushed in this step */
+        if (f.proc != np && c->procs[f.proc].pstep != step && !trans_ready(c, &ms, t)) {
             st = tt_err_set(c->err, TT_ERR_ORDER, c->len,
                             "impossible goroutine state transition (%s, event %zu)",
                             evdesc[e->type].name, nout);

@@ -1919,6 +1919,26 @@ static void expect_release_same(const uint8_t *buf, size_t len, int minor, size_
     free(big);
 }
 
+/* Two Ps start the same goroutine with the same sequence number: both
+ * become ready in the same scan once it is created, the first one taken
+ * makes the other impossible; the merge must check an event again when it
+ * leaves the heap in a later step than the one that pushed it. */
+static void test_merge_recheck(void **st)
+{
+    (void)st;
+    v1gen g;
+    prelude(&g, 19, 10);
+    EV(&g, GO_CREATE, 5, 2, 0, 0); /* g2 at 15 */
+    for (int p = 1; p <= 2; p++) {
+        v1gen_batch(&g, p, 12);
+        EV(&g, PROC_START, 0, (uint64_t)p + 1);
+        EV(&g, GO_START, 8, 2, 1); /* at 20, waits for the create */
+    }
+    v1gen_freq(&g, 1000000000);
+    expect_error(&g, "recheck", TT_ERR_ORDER, "impossible goroutine state transition (GoStart");
+    v1gen_free(&g);
+}
+
 /* The merge releases the parsed array up to its lowest cursor: a P that has
  * just taken the last event of a batch is at the start of its next batch,
  * not past it. With a page-size step the merge checks every 171 events
@@ -2243,6 +2263,7 @@ int main(void)
         cmocka_unit_test(test_retime_errors),
         cmocka_unit_test(test_release_while_converting),
         cmocka_unit_test(test_release_batch_end),
+        cmocka_unit_test(test_merge_recheck),
         cmocka_unit_test(test_parse_fast),
         cmocka_unit_test(test_go_testdata),
         cmocka_unit_test(test_samples),
