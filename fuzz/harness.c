@@ -9,6 +9,7 @@
 
 #include "loader/trace.h"
 #include "loader/v1.h"
+#include "loader/v2.h"
 #include "model/model.h"
 #include "tui/grid.h"
 #include "tui/ui.h"
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -46,6 +48,9 @@ int __wrap_madvise(void *addr, size_t len, int advice)
 /* ---- weak references to everything the harness calls ------------------ */
 
 #pragma weak tt_load
+#pragma weak tt_load_file
+#pragma weak tt_file_open
+#pragma weak tt_file_close
 #pragma weak tt_read_header
 #pragma weak tt_status_str
 #pragma weak tt_syms_new
@@ -270,6 +275,7 @@ static void check_syms(const tt_syms *s)
 typedef struct sink_ctx {
     const tt_syms *syms;
     int text_mode; /* loaded with TT_SINK_LOG_TEXT */
+    int compare;   /* compare with want (else record into hash) */
     /* content of each event (fields, strings as bytes, stack frames): the
      * default load records it, the text load compares (ids differ) */
     uint64_t *hash;
@@ -342,7 +348,7 @@ static void check_content(sink_ctx *c, const tt_event *ev)
     if (!tt_syms_str || !tt_syms_stack_frames)
         return;
     uint64_t h = ev_hash(c, ev);
-    if (!c->text_mode) {
+    if (!c->compare) {
         if (c->nhash == c->caphash) {
             if (c->caphash >= ((size_t)1 << 24))
                 return; /* 16 M events: enough */
@@ -355,8 +361,8 @@ static void check_content(sink_ctx *c, const tt_event *ev)
         }
         c->hash[c->nhash++] = h;
     } else if (c->n < c->nwant && c->want[c->n] != h) {
-        fz_fail("event %llu (kind %u type %u): content differs with TT_SINK_LOG_TEXT",
-                (unsigned long long)c->n, ev->kind, ev->type);
+        fz_fail("event %llu (kind %u type %u): content differs %s", (unsigned long long)c->n,
+                ev->kind, ev->type, c->text_mode ? "with TT_SINK_LOG_TEXT" : "from a file");
     }
 }
 
@@ -457,6 +463,103 @@ static int load_once(const uint8_t *buf, size_t len, sink_ctx *c, unsigned flags
     return (int)s;
 }
 
+/* ---- stage 1b: the same bytes from a file (tt_load_file) ---------------------
+ * The input is written to a temporary file (one per process, rewritten for
+ * every input), opened with tt_file_open and loaded with tt_load_file: a
+ * mapped Go 1.22+ trace is then read with pread ("file mode": batch headers
+ * and tables through a small window, each cursor's batch into a buffer of
+ * its own), an old-format one from the mapping with its consumed pages
+ * released. The outcome must be tt_load's on the memory: the same events
+ * (by content), status, error text and offset, result. The window's size
+ * (tt_v2_scan_chunk) is picked from the input's length: the default, or 1..64
+ * bytes so that every header and table straddles a refill (FZ_CHUNK=N forces
+ * it). FZ_NO_FILE=1 skips the stage. */
+static char g_tmp[64];
+static void tmp_unlink(void)
+{
+    if (g_tmp[0])
+        unlink(g_tmp);
+}
+
+static void stage_file(const uint8_t *buf, size_t len, const sink_ctx *ref, int s,
+                       const tt_load_result *res, const tt_err *err)
+{
+    if (!tt_load_file || !tt_file_open || !tt_file_close || getenv("FZ_NO_FILE"))
+        return;
+    if (!g_tmp[0]) {
+        const char *d = getenv("TMPDIR");
+        snprintf(g_tmp, sizeof g_tmp, "%s/gotv-fz-XXXXXX", d && strlen(d) < 40 ? d : "/tmp");
+        int fd = mkstemp(g_tmp);
+        if (fd < 0) {
+            g_tmp[0] = 0;
+            return;
+        }
+        close(fd);
+        atexit(tmp_unlink);
+    }
+    int fd = open(g_tmp, O_WRONLY | O_TRUNC);
+    if (fd < 0)
+        return;
+    for (size_t off = 0; off < len;) {
+        ssize_t k = write(fd, buf + off, len - off);
+        if (k <= 0) {
+            close(fd);
+            return;
+        }
+        off += (size_t)k;
+    }
+    close(fd);
+    tt_file f;
+    tt_err ferr;
+    memset(&ferr, 0, sizeof ferr);
+    if (tt_file_open(g_tmp, &f, &ferr) != TT_OK)
+        return;
+    if (f.len != len)
+        fz_fail("tt_file_open: %zu bytes, input %zu", f.len, len);
+    sink_ctx c3;
+    memset(&c3, 0, sizeof c3);
+    c3.want = ref->hash;
+    c3.nwant = ref->nhash;
+    c3.compare = 1;
+    tt_syms *syms = tt_syms_new();
+    if (!syms) {
+        tt_file_close(&f);
+        return;
+    }
+    c3.syms = syms;
+    tt_sink sink = {&c3, on_event, on_progress, 0};
+    tt_load_result res3;
+    tt_err err3;
+    memset(&res3, 0, sizeof res3);
+    memset(&err3, 0, sizeof err3);
+    const char *fc = getenv("FZ_CHUNK");
+    size_t chunk0 = tt_v2_scan_chunk;
+    size_t pick = (len * 40503u >> 5) % 4;
+    tt_v2_scan_chunk = fc ? (size_t)strtoul(fc, NULL, 0) : pick == 0 ? 1 + len % 64 : 0;
+    tt_status s3 = tt_load_file(&f, syms, &sink, &res3, &err3);
+    tt_v2_scan_chunk = chunk0;
+    check_err("tt_load_file", s3, &err3);
+    check_syms(syms);
+    tt_syms_free(syms);
+    tt_file_close(&f);
+    if ((int)s3 != s || c3.n != ref->n)
+        fz_fail("tt_load: status %d, %llu events; tt_load_file: status %d, %llu events (%s)", s,
+                (unsigned long long)ref->n, (int)s3, (unsigned long long)c3.n, err3.msg);
+    if (s != TT_OK && (err3.code != err->code || err3.offset != err->offset ||
+                       strcmp(err3.msg, err->msg) != 0))
+        fz_fail("tt_load: error '%s' at %llu; tt_load_file '%s' at %llu", err->msg,
+                (unsigned long long)err->offset, err3.msg, (unsigned long long)err3.offset);
+    if (s == TT_OK && (res3.truncated != res->truncated || res3.valid_events != res->valid_events ||
+                       res3.valid_bytes != res->valid_bytes || res3.events != res->events ||
+                       res3.generations != res->generations || res3.go_minor != res->go_minor ||
+                       res3.warn.code != res->warn.code || res3.warn.offset != res->warn.offset ||
+                       strcmp(res3.warn.msg, res->warn.msg) != 0))
+        fz_fail("tt_load_file: result differs from tt_load's (truncated %d/%d, warn '%s' at %llu / "
+                "'%s' at %llu)",
+                res->truncated, res3.truncated, res->warn.msg, (unsigned long long)res->warn.offset,
+                res3.warn.msg, (unsigned long long)res3.warn.offset);
+}
+
 static void stage_load(const uint8_t *buf, size_t len, fz_stats *st)
 {
     if (tt_read_header) {
@@ -497,6 +600,7 @@ static void stage_load(const uint8_t *buf, size_t len, fz_stats *st)
     sink_ctx c2;
     memset(&c2, 0, sizeof c2);
     c2.text_mode = 1;
+    c2.compare = 1;
     c2.want = c.hash;
     c2.nwant = c.nhash;
     tt_load_result res2;
@@ -529,6 +633,7 @@ static void stage_load(const uint8_t *buf, size_t len, fz_stats *st)
     if (s == TT_OK && (res2.truncated != res.truncated || res2.valid_events != res.valid_events ||
                        res2.warn.offset != res.warn.offset))
         fz_fail("tt_load: result differs with TT_SINK_LOG_TEXT");
+    stage_file(buf, len, &c, s, &res, &err);
     free(c.hash);
 }
 
