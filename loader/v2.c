@@ -29,7 +29,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -591,11 +590,6 @@ typedef struct rd {
     int eof_quirk; /* the last table read error was a bare EOF (see tt_load_v2) */
     int pext;      /* the root loop squeezes varints with pext (v2_use_pext) */
     size_t gen_start, gen_end; /* byte range of the generation being read */
-    size_t pgsz;     /* page size when consumed pages of a mapped input are
-                        released (tt_v2_release_pages), else 0 */
-    size_t scan_rel; /* read_gen: pages before this offset were released */
-    size_t run_rel;  /* run_gen: likewise */
-    size_t nswitch;  /* batch switches since the last low-water mark check */
     uint64_t next_progress;
 
     u64map stwnames; /* global id of a STW kind -> global id of "stop-the-world (kind)" */
@@ -1496,54 +1490,6 @@ static int cmp_cpu(const void *a, const void *b)
  */
 static void progress(rd *r, size_t done);
 
-/*
- * Releasing consumed input pages (tt_v2_release_pages, on a mapped buffer;
- * tt_load_file reads this format in file mode instead, which maps nothing,
- * so only a tt_file without a descriptor comes here). Nothing refers into
- * the buffer after use: tables are copied by read_gen, events by the cursors. read_gen drops what it has scanned
- * (event batch payloads are only indexed there), each event batch is dropped
- * when its cursor leaves it, and the whole generation at its end. A dropped
- * page of the read-only private mapping is simply read again from the file
- * (page cache) if touched, so this never changes what is read; it keeps the
- * resident file pages to about the batches being decoded instead of a whole
- * generation.
- */
-static void drop_pages(const rd *r, size_t lo, size_t hi)
-{
-    uintptr_t base = (uintptr_t)r->buf, m = (uintptr_t)r->pgsz - 1;
-    uintptr_t a = (base + lo + m) & ~m, b = (base + hi) & ~m;
-    if (b > a)
-        (void)madvise((void *)a, b - a, MADV_DONTNEED);
-}
-
-/* run_gen: every cursor reads its M's batches in file order, so nothing
- * below the lowest current batch of a cursor is needed any more: drop it
- * (this also catches pages mapped again by fault-around next to the batches
- * being read). Checked every ncurs + 8 batch switches: O(1) amortized. */
-static __attribute__((noinline)) void lowmark_release(rd *r)
-{
-    r->nswitch = 0;
-    size_t low = r->gen_end;
-    for (size_t i = 0; i < r->ncurs; i++) {
-        int32_t bi = r->curs[i].bidx;
-        if (bi >= 0 && r->batches[bi].off < low)
-            low = r->batches[bi].off;
-    }
-    if (low > r->run_rel + (1u << 20)) {
-        drop_pages(r, r->run_rel, low);
-        r->run_rel = low;
-    }
-}
-
-/* read_gen: drop [scan_rel, upto) once at least 1 MiB accumulated. */
-static inline void scan_release(rd *r, size_t upto)
-{
-    if (r->pgsz && upto > r->scan_rel + (1u << 20)) {
-        drop_pages(r, r->scan_rel, upto);
-        r->scan_rel = upto;
-    }
-}
-
 /* Report reading progress inside big generations (every 16 MiB). */
 static inline void read_progress(rd *r, size_t p)
 {
@@ -1559,7 +1505,6 @@ static tt_status read_gen(rd *r, size_t *pos, tt_status *spill_err, size_t *spil
     *spill_err = TT_OK;
     size_t p = *pos;
     r->gen_start = p;
-    r->scan_rel = p;
     rawbatch b;
     uint64_t g = 0;
     if (r->ver >= 26) {
@@ -1595,7 +1540,6 @@ static tt_status read_gen(rd *r, size_t *pos, tt_status *spill_err, size_t *spil
             tt_status st = process_batch(r, &b);
             if (st)
                 return st;
-            scan_release(r, p);
         }
     } else {
         for (;;) {
@@ -1633,7 +1577,6 @@ static tt_status read_gen(rd *r, size_t *pos, tt_status *spill_err, size_t *spil
             tt_status st = process_batch(r, &b);
             if (st)
                 return st;
-            scan_release(r, p);
         }
         r->gen = g;
     }
@@ -1691,11 +1634,7 @@ static __attribute__((noinline)) int cursor_load(rd *r, cursor *c)
             if (cursor_fetch(r, c, b))
                 return -1;
         } else {
-            if (r->pgsz && b->len >= 2 * r->pgsz) /* consumed: drop its inner pages */
-                drop_pages(r, b->off, b->off + b->len);
             c->bidx = b->next;
-            if (r->pgsz && ++r->nswitch >= r->ncurs + 8)
-                lowmark_release(r);
             if (c->bidx < 0)
                 break;
             b = &r->batches[c->bidx];
@@ -3685,8 +3624,6 @@ static tt_status run_gen(rd *r)
         return NOMEM(r, r->gen_start);
     r->nheap = 0;
     r->nq = r->nsyn = 0;
-    r->run_rel = r->gen_start;
-    r->nswitch = 0;
     if (r->fd >= 0 && r->ncbufs < r->ncurs) { /* file mode: a buffer slot per cursor */
         cbuf *nb = realloc(r->cbufs, r->ncurs * sizeof *nb);
         if (!nb)
@@ -3809,6 +3746,7 @@ static void rd_free(rd *r)
     free(r->tfree);
 }
 
+/* (read by loader/v1.c only: see v2.h) */
 _Thread_local int tt_v2_release_pages;
 
 static void progress(rd *r, size_t done)
@@ -3857,11 +3795,6 @@ tt_status tt_load_v2(const uint8_t *buf, size_t len, int fd, int minor, tt_syms 
         return tt_err_set(err, TT_ERR_NOMEM, 0, "out of memory");
     }
 
-    if (tt_v2_release_pages && fd < 0) {
-        long ps = sysconf(_SC_PAGESIZE);
-        if (ps > 0 && ((size_t)ps & ((size_t)ps - 1)) == 0)
-            r->pgsz = (size_t)ps;
-    }
     size_t pos = 16;
     uint64_t good_gens = 0;
     size_t valid_bytes = 16;
@@ -3917,8 +3850,6 @@ tt_status tt_load_v2(const uint8_t *buf, size_t len, int fd, int minor, tt_syms 
             break;
         good_gens++;
         valid_bytes = pos;
-        if (r->pgsz) /* the whole generation (its first page was the last one's) */
-            drop_pages(r, r->gen_start - r->gen_start % r->pgsz, pos);
         progress(r, pos);
         if (spill) {
             if ((st = emit_sync(r, 0, r->last_ts)))

@@ -9,8 +9,11 @@
  * is not used or changed). */
 tt_status tt_load_v2(const uint8_t *buf, size_t len, int fd, int minor, tt_syms *syms,
                      const tt_sink *sink, tt_load_result *res, tt_err *err);
-/* Set by tt_load_file around a load of a mapped file: both readers (v1 and
- * v2) then release input pages they have consumed (madvise DONTNEED). */
+/* Set by tt_load_file around a load of a mapped file: the old-format reader
+ * (v1) then releases input pages it has consumed (madvise DONTNEED). The
+ * Go 1.22+ reader has no page release: tt_file_open keeps the descriptor of
+ * every file it maps, and tt_load_file reads Go 1.22+ traces from it with
+ * pread (file mode), so it never runs on a mapping with this set. */
 extern _Thread_local int tt_v2_release_pages;
 /* Tests: nonzero makes the v2 reader decode varints without BMI2's pext
  * even where it would use it (both ways must give the same events). */
