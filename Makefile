@@ -132,7 +132,7 @@ unit: $(TEST_BIN)
 
 # The tests of code that runs on two threads, also under ThreadSanitizer
 # (make test passes the list to tests/run.sh).
-TSAN_TESTS := build-tsan/tests/test_model_threads build-tsan/tests/test_syms build-tsan/tests/test_tui_load
+TSAN_TESTS := build-tsan/tests/test_model_threads build-tsan/tests/test_syms build-tsan/tests/test_tui_load build-tsan/tests/test_v1
 
 # Every suite; the last line printed is "N passed, N failed" over all of them.
 # (clang too: suite_fuzzreplay runs a short libFuzzer campaign)

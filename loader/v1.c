@@ -30,11 +30,13 @@
 #include "loader/v2.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- old event types ----------------------------------------------------- */
@@ -145,6 +147,9 @@ enum {
  * next event is not ready yet for every event, so this bounds its cost;
  * real traces have at most a few hundred. */
 #define V1_MAX_PROCS 4096
+
+/* Parse on a second thread (load_front()) for traces from this size on. */
+#define V1_THREAD_MIN ((size_t)8 << 20)
 
 /* Fake Ps of the old parser (FakeP + n). */
 #define FAKE_P 1000000
@@ -383,6 +388,10 @@ typedef struct v1heap_ent {
 } v1heap_ent;
 
 typedef struct v1 {
+    /* Set up before parse; read by parse and the merge alike (with parse on
+     * a second thread, the fields each writes are on cache lines of their
+     * own below: a counter parse bumps per event next to a pointer the
+     * merge reads per event would bounce between the cores). */
     const uint8_t *buf;
     size_t len;
     int ver;
@@ -391,27 +400,85 @@ typedef struct v1 {
     tt_err *err;
 
     v1ev *ev;
-    size_t nev, capev;
+    size_t capev;
     int64_t *tsb; /* merged array: per page of ev, its timestamp base */
     /* check, convert: ns = (ticks - tsmin) * tsf, computed when read */
     int64_t tsmin;
     double tsf;
     uint64_t *pool;
-    size_t npool, cappool;
+    size_t cappool;
     uint32_t *ext;
-    size_t next, capext;
-
+    size_t capext;
     v1batch *batches;
-    size_t nbatches, capbatches;
+    size_t capbatches;
     v1proc *procs;
-    size_t nprocs, capprocs;
-    v1_idx pmap;
-
+    size_t capprocs;
     v1g *gs; /* freed by convert, which keeps gid and gpre */
-    size_t ngs, capgs;
+    size_t capgs;
+
+    /* limits (lowered by tt_v1_test_wide) */
+    int64_t dts_min, dts_max;
+    uint32_t gnarrow; /* goroutine indices below this fit a record */
+    uint32_t maxpairs;
+    int nopack;
+    int widesort; /* retime: always the general sort */
+    int nofast;   /* no fast paths (TT_V1_WIDE_NOFAST) */
+    /* per type: no packed form nor extension words; the slot (0-3) of the
+     * goroutine and of x in layout[], 4 = none */
+    uint8_t simple[E_COUNT], gslot[E_COUNT], xslot[E_COUNT];
+    uint8_t known[64]; /* per type byte & 0x3f: a type of this version */
+
+    /* Parse on a second thread while the merge runs (par, load_front()).
+     * The tables the merge reads (gs, pool, batches, ext, procs) are then
+     * fixed reservations that never move (fixedtabs); parse appends to ext
+     * below extlim, the merge and retime from extlim on (mnext). Parse
+     * publishes its progress in pub_nb (batches complete: their events and
+     * everything those refer to written) and pub_nev (the events before the
+     * first incomplete batch), and pdone (1 = parsed, 2 = failed) with
+     * release stores; next of a batch is written and read atomically. */
+    int par, fixedtabs, relpages, slowparse, onthread;
+    size_t extlim;
+    uint32_t pnp;    /* Ps (skip_scan) */
+    uint32_t pallnb; /* batches up to the first of the last P seen */
+    pthread_t th;
+    int th_live;
+    /* Batches parsed here before the parse thread starts (the first batch
+     * of a P that appears late in the file: the merge needs it from the
+     * start): their byte ranges, which the thread's parse skips, in file
+     * order; their events are ev[0..npre). prefrom/preto: parse_run()
+     * parses only that range. */
+    struct v1range {
+        size_t from, to;
+        tt_status st; /* its parse's status (an error: reported when reached) */
+    } *pre;
+    size_t npre_r, npre, prefrom, preto;
+
+    /* written by the merge */
+    _Alignas(64) size_t mnext;
+    int pabort;
+    /* retime (its first part done while merging: retime_step) */
+    uint32_t *moved; /* positions of the moved GoSysExit events, increasing */
+    size_t nmoved, capmoved;
+    int64_t rtprev; /* merged time of the previous event */
+    int rtfwd;      /* an exit moved to a later time */
+    int rterr;      /* RT_*: the first error, at event rterrpos */
+    size_t rterrpos;
+
+    /* published by parse (atomics) */
+    _Alignas(64) size_t pub_nev;
+    uint32_t pub_nb;
+    int pdone;
+    /* to the parse thread (atomic): go (parse) */
+    _Alignas(64) int go;
+
+    /* written by parse */
+    _Alignas(64) size_t nev, npool, next, nbatches, nprocs, ngs;
+    tt_status pst; /* parse's status */
+    size_t nfast;
+    v1_idx pmap;
+    v1_idx gmap;
     uint64_t *gid; /* convert: goroutine ids */
     uint8_t *gpre; /* convert: created before the first Gomaxprocs */
-    v1_idx gmap;
 
     uint32_t *cpu; /* indices of CPU samples */
     size_t ncpu, capcpu;
@@ -442,31 +509,12 @@ typedef struct v1 {
     uint32_t *preinit;
     size_t npreinit, cappreinit;
 
-    /* retime (its first part done while merging: retime_step) */
-    uint32_t *moved; /* positions of the moved GoSysExit events, increasing */
-    size_t nmoved, capmoved;
-    int64_t rtprev; /* merged time of the previous event */
-    int rtfwd;      /* an exit moved to a later time */
-    int rterr;      /* RT_*: the first error, at event rterrpos */
-    size_t rterrpos;
-
-    /* pairs of 32-bit values referred to by packed events */
+    /* pairs of 32-bit values referred to by packed events (the merge reads
+     * entries below npairs, written before the events that refer to them) */
     v1_map pairmap;
-    uint32_t pa[V1_MAX_PAIRS], pb[V1_MAX_PAIRS];
     uint32_t npairs;
     uint16_t pcache[1024]; /* parse: hash of a pair -> its index + 1, 0 = none */
-
-    /* limits (lowered by tt_v1_test_wide) */
-    int64_t dts_min, dts_max;
-    uint32_t gnarrow; /* goroutine indices below this fit a record */
-    uint32_t maxpairs;
-    int nopack;
-    int widesort; /* retime: always the general sort */
-    int nofast;   /* no fast paths (TT_V1_WIDE_NOFAST) */
-    /* per type: no packed form nor extension words; the slot (0-3) of the
-     * goroutine and of x in layout[], 4 = none */
-    uint8_t simple[E_COUNT], gslot[E_COUNT], xslot[E_COUNT];
-    uint8_t known[64]; /* per type byte & 0x3f: a type of this version */
+    uint32_t pa[V1_MAX_PAIRS], pb[V1_MAX_PAIRS];
 
     int64_t freq;
     uint64_t args[2048 + 8];
@@ -503,7 +551,7 @@ static inline unsigned ltype(const v1d *e)
 
 static int pool_add(v1 *c, uint64_t v, uint32_t *idx)
 {
-    if (c->npool >= UINT32_MAX ||
+    if (c->npool >= UINT32_MAX || (c->fixedtabs && c->npool >= c->cappool) ||
         v1_grow((void **)&c->pool, &c->cappool, c->npool + 1, sizeof *c->pool) < 0)
         return -1;
     *idx = (uint32_t)c->npool;
@@ -535,20 +583,37 @@ static inline void ts_wide_set(v1 *c, uint32_t x, int64_t v)
     c->ext[x + 3] = (uint32_t)((uint64_t)v >> 32);
 }
 
-/* Record r of decoded fields d as a wide one, time v. 0, or -1 when out of
- * memory. */
-static int rec_wide(v1 *c, v1ev *r, const v1d *d, int64_t v)
+/* Room for add more extension words at *n (c->next: parse's; c->mnext:
+ * the merge's, with fixed tables). 0, or -1 when out of memory. */
+static inline int ext_room(v1 *c, size_t *n, size_t add)
 {
-    if (c->next > UINT32_MAX - 8 ||
-        v1_grow((void **)&c->ext, &c->capext, c->next + 4, sizeof *c->ext) < 0)
+    if (c->fixedtabs)
+        return *n + add <= (n == &c->next ? c->extlim : c->capext) ? 0 : -1;
+    return c->next > UINT32_MAX - 8 ||
+                   v1_grow((void **)&c->ext, &c->capext, c->next + add, sizeof *c->ext) < 0
+               ? -1
+               : 0;
+}
+
+/* Record r of decoded fields d as a wide one, time v, its words at *n
+ * (ext_room). 0, or -1 when out of memory. */
+static int rec_wide_at(v1 *c, size_t *n, v1ev *r, const v1d *d, int64_t v)
+{
+    if (ext_room(c, n, 4) < 0)
         return -1;
-    uint32_t *w = c->ext + c->next;
+    uint32_t *w = c->ext + *n;
     w[0] = d->g;
     w[1] = d->x;
-    ts_wide_set(c, (uint32_t)c->next, v);
-    *r = (v1ev){0, d->p, (uint32_t)c->next, d->type, d->fl | FL_WIDE, 0};
-    c->next += 4;
+    ts_wide_set(c, (uint32_t)*n, v);
+    *r = (v1ev){0, d->p, (uint32_t)*n, d->type, d->fl | FL_WIDE, 0};
+    *n += 4;
     return 0;
+}
+
+/* The same from parse. */
+static int rec_wide(v1 *c, v1ev *r, const v1d *d, int64_t v)
+{
+    return rec_wide_at(c, &c->next, r, d, v);
 }
 
 /* Parsed record r of decoded fields d: narrow with time field dt when the
@@ -591,7 +656,7 @@ static inline int ts_put(v1 *c, int64_t *tsb, v1ev *e, size_t i, int64_t v)
         return 0;
     }
     v1d dd = dec(c, e);
-    return rec_wide(c, e, &dd, v);
+    return rec_wide_at(c, c->fixedtabs ? &c->mnext : &c->next, e, &dd, v);
 }
 
 static inline const uint8_t *layout_of(const v1d *e)
@@ -669,8 +734,7 @@ static inline uint32_t pk(uint64_t hi, uint32_t lo)
 /* Two new extension words for event e (x is their index); 0 or -1. */
 static inline int ext2(v1 *c, v1d *e, uint32_t w0, uint32_t w1)
 {
-    if (c->next > UINT32_MAX - 8 ||
-        v1_grow((void **)&c->ext, &c->capext, c->next + 2, sizeof *c->ext) < 0)
+    if (ext_room(c, &c->next, 2) < 0)
         return -1;
     e->x = (uint32_t)c->next;
     c->ext[c->next] = w0;
@@ -768,8 +832,7 @@ static int store_vals(v1 *c, v1d *e, unsigned typ, const uint64_t *lv)
     const uint8_t *lay = layout[typ];
     unsigned nw = extwords[typ];
     if (nw) {
-        if (c->next > UINT32_MAX - 8 ||
-            v1_grow((void **)&c->ext, &c->capext, c->next + nw, sizeof *c->ext) < 0)
+        if (ext_room(c, &c->next, nw) < 0)
             return -1;
         e->x = (uint32_t)c->next;
         memset(c->ext + c->next, 0, nw * sizeof *c->ext);
@@ -871,7 +934,7 @@ static inline uint32_t gid(v1 *c, uint64_t id)
 static uint32_t gid_new(v1 *c, uint64_t id)
 {
     uint32_t v;
-    if (c->ngs >= UINT32_MAX - 1 ||
+    if (c->ngs >= UINT32_MAX - 1 || (c->fixedtabs && c->ngs >= c->capgs) ||
         v1_grow((void **)&c->gs, &c->capgs, c->ngs + 1, sizeof *c->gs) < 0)
         return UINT32_MAX;
     v = (uint32_t)c->ngs;
@@ -1115,10 +1178,16 @@ static inline size_t parse_fast(v1 *c, size_t off, unsigned hb, unsigned kind, u
     return (size_t)(p - b);
 }
 
-static tt_status parse(v1 *c)
+static tt_status parse_run(v1 *c)
 {
     const uint8_t *b = c->buf;
-    size_t len = c->len, off = 16;
+    size_t len = c->len, off = 16, stop = len;
+    size_t pri = 0, nextpre = c->npre_r ? c->pre[0].from : SIZE_MAX;
+    if (c->preto) { /* one range only (a batch and what follows it) */
+        off = c->prefrom;
+        stop = c->preto;
+        nextpre = SIZE_MAX;
+    }
     int have_batch = 0;
     uint32_t curp = 0;
     uint64_t last_ts = 0;
@@ -1128,23 +1197,21 @@ static tt_status parse(v1 *c)
     size_t rel = 0, rel_pg = 0, nfast = 0;
     static const uint8_t pfnone[256];
     const uint8_t *pft = c->nofast ? pfnone : pfkind; /* parse_fast() kinds */
-    if (tt_v2_release_pages) {
+    if (c->relpages && !c->preto) {
         long ps = sysconf(_SC_PAGESIZE);
         if (ps > 0 && ((size_t)ps & ((size_t)ps - 1)) == 0)
             rel_pg = (size_t)ps;
     }
 
-    if (gid(c, 0) == UINT32_MAX) /* dense 0 is goroutine 0 */
-        return NOMEM(c);
-    /* Every stored event takes at least 2 bytes (type, one value). */
-    c->capev = (len - 16) / 2 + 1;
-    if (c->capev > UINT32_MAX - 2)
-        c->capev = UINT32_MAX - 2;
-    c->ev = v1_big_alloc(c->capev * sizeof *c->ev);
-    if (!c->ev)
-        return NOMEM(c);
-
-    while (off < len) {
+    while (off < stop) {
+        if (off == nextpre) { /* parsed before: the next event starts a batch (or none) */
+            if (c->pre[pri].st != TT_OK)
+                return c->pre[pri].st;
+            off = c->pre[pri].to;
+            pri++;
+            nextpre = pri < c->npre_r ? c->pre[pri].from : SIZE_MAX;
+            continue;
+        }
         size_t evoff = off;
         uint8_t hb = b[off++];
         unsigned pf = pft[hb];
@@ -1275,6 +1342,7 @@ static tt_status parse(v1 *c)
             if (p == UINT32_MAX)
                 return tt_err_set(c->err, TT_ERR_LIMIT, evoff, "too many Ps (more than 4096)");
             if (c->nbatches >= UINT32_MAX - 1 ||
+                (c->fixedtabs && c->nbatches + 1 > c->capbatches) ||
                 v1_grow((void **)&c->batches, &c->capbatches, c->nbatches + 1,
                         sizeof *c->batches) < 0)
                 return NOMEM(c);
@@ -1288,10 +1356,19 @@ static tt_status parse(v1 *c)
             v1proc *pr = &c->procs[p];
             if (pr->last == UINT32_MAX)
                 pr->first = (uint32_t)c->nbatches;
-            else
-                c->batches[pr->last].next = (uint32_t)c->nbatches;
+            else /* read by the merge while parse runs (par) */
+                __atomic_store_n(&c->batches[pr->last].next, (uint32_t)c->nbatches,
+                                 __ATOMIC_RELAXED);
             pr->last = (uint32_t)c->nbatches;
             c->nbatches++;
+            if (c->onthread) { /* the batches before this one are complete */
+                __atomic_store_n(&c->pub_nev, c->nev, __ATOMIC_RELAXED);
+                __atomic_store_n(&c->pub_nb, (uint32_t)c->nbatches - 1, __ATOMIC_RELEASE);
+                if (c->slowparse) {
+                    struct timespec ts = {0, 20000};
+                    nanosleep(&ts, NULL);
+                }
+            }
             have_batch = 1;
             curp = p;
             lastg = pr->lastg;
@@ -1468,13 +1545,244 @@ static tt_status parse(v1 *c)
     }
     /* a batch ends after its last event other than a CPU sample, the last
      * one too (a new batch sets the previous one's end to the event count) */
-    tt_v1_fast = nfast;
-    if (c->nbatches)
+    c->nfast += nfast;
+    if (have_batch) /* (not one parsed before, by load_front()) */
         c->batches[c->nbatches - 1].end = bend;
+    if (c->preto) {
+        c->procs[curp].lastg = lastg;
+        return TT_OK;
+    }
     if (c->freq == 0)
         return tt_err_set(c->err, c->nev || c->nbatches ? TT_ERR_TRUNCATED : TT_ERR_FORMAT,
                           len, "no Frequency event (trace truncated?)");
     return TT_OK;
+}
+
+/* ---- parse on a second thread ------------------------------------------------- */
+
+/* Whether this load may parse on a second thread (tt_v1_threads;
+ * GOTV_V1_THREAD=0, GOTV_THREADS=1 or 2 in the environment: no;
+ * GOTV_V1_THREAD=2: yes, also for small traces). */
+static int want_thread(const v1 *c)
+{
+    if (tt_v1_threads == 0)
+        return 0;
+    const char *e = getenv("GOTV_V1_THREAD"), *t = getenv("GOTV_THREADS");
+    if ((e && strcmp(e, "0") == 0) || (t && strcmp(t, "1") == 0))
+        return 0;
+    /* GOTV_THREADS=2 puts the whole loader beside the model's builder: a
+     * third thread on two cores lost there (bench/profile-v1-s15.md) */
+    if (t && strcmp(t, "2") == 0 && !(e && strcmp(e, "2") == 0))
+        return 0;
+    return tt_v1_threads >= 2 || c->len >= V1_THREAD_MIN || (e && strcmp(e, "2") == 0);
+}
+
+/* The tables the merge reads while parse appends to them, as reservations
+ * of their largest possible size (only the pages written are committed):
+ * at most one goroutine and one pool value per event (or TimerGoroutine,
+ * which takes as many bytes), a batch takes at least 3 bytes, an event at
+ * most 10 extension words in parse (6 values, 4 when wide) and 4 more when
+ * the merge or retime makes it wide. 0, or -1 (nothing changed). */
+static int fixed_tabs(v1 *c)
+{
+    size_t ne = c->capev, gsn = ne + 2, pooln = ne + 1, bn = (c->len - 16) / 3 + 2;
+    size_t extl = 10 * ne + 8, extn = extl + 4 * ne + 8;
+    if (ne > ((size_t)UINT32_MAX - 64) / 14)
+        return -1;
+    v1g *gs = v1_big_reserve(gsn * sizeof *gs);
+    uint64_t *pool = v1_big_reserve(pooln * sizeof *pool);
+    v1batch *bt = v1_big_reserve(bn * sizeof *bt);
+    uint32_t *ext = v1_big_reserve(extn * sizeof *ext);
+    v1proc *procs = calloc(V1_MAX_PROCS, sizeof *procs);
+    if (!gs || !pool || !bt || !ext || !procs) {
+        v1_big_free(gs, gs ? gsn * sizeof *gs : 0);
+        v1_big_free(pool, pool ? pooln * sizeof *pool : 0);
+        v1_big_free(bt, bt ? bn * sizeof *bt : 0);
+        v1_big_free(ext, ext ? extn * sizeof *ext : 0);
+        free(procs);
+        return -1;
+    }
+    c->gs = gs, c->capgs = gsn;
+    c->pool = pool, c->cappool = pooln;
+    c->batches = bt, c->capbatches = bn;
+    c->ext = ext, c->capext = extn, c->extlim = extl, c->mnext = extl;
+    c->procs = procs, c->capprocs = V1_MAX_PROCS;
+    c->fixedtabs = 1;
+    return 0;
+}
+
+static void *parse_main(void *arg)
+{
+    v1 *c = arg;
+    /* until load_front() says go (after skip_scan() and the late batches) */
+    while (!__atomic_load_n(&c->go, __ATOMIC_ACQUIRE)) {
+        struct timespec ts = {0, 20000};
+        nanosleep(&ts, NULL);
+    }
+    tt_status st = parse_run(c);
+    c->pst = st;
+    if (st == TT_OK) {
+        __atomic_store_n(&c->pub_nev, c->nev, __ATOMIC_RELAXED);
+        __atomic_store_n(&c->pub_nb, (uint32_t)c->nbatches, __ATOMIC_RELEASE);
+    }
+    __atomic_store_n(&c->pdone, st == TT_OK ? 1 : 2, __ATOMIC_RELEASE);
+    return NULL;
+}
+
+/* Wait for the parse thread to end; its status (an error of parse wins
+ * over the merge's, as when parse ran first). TT_OK without the thread. */
+static tt_status par_join(v1 *c)
+{
+    if (c->th_live) {
+        pthread_join(c->th, NULL);
+        c->th_live = 0;
+    }
+    return c->pst;
+}
+
+/* The merge waits for the parse thread: spin briefly, then sleep. */
+static void par_pause(unsigned *spins)
+{
+    if (*spins == 0)
+        tt_v1_par_waits++;
+    if (++*spins < 200) {
+        for (volatile int i = 0; i < 50; i++)
+            ;
+        return;
+    }
+    struct timespec ts = {0, 20000};
+    nanosleep(&ts, NULL);
+}
+
+/* A varint at b[off] skipped: the offset after it, SIZE_MAX when the input
+ * ends first (or after 10 bytes: malformed; parse will say so). */
+static inline size_t skipvar(const uint8_t *b, size_t off, size_t len)
+{
+    size_t e = len - off > 10 ? off + 10 : len;
+    while (off < e && b[off] >= 0x80)
+        off++;
+    return off < e ? off + 1 : SIZE_MAX;
+}
+
+/* skip_scan()'s result: the batches (file offset, P in order of first
+ * appearance, whether it holds events that intern strings or stacks) and
+ * the P ids. */
+typedef struct v1scan {
+    struct v1sb {
+        size_t off;
+        uint32_t p;
+        uint8_t intern;
+    } *b;
+    size_t nb, capb;
+    int32_t pid[V1_MAX_PROCS];
+    uint32_t np;
+} v1scan;
+
+/*
+ * The file's framing without its values, for the merge to start beside
+ * parse (load_front()). Any event whose framing parse could judge
+ * differently, or that parse will reject (unknown type, bad varint or
+ * length, odd batch), and any CPU sample (the merge needs all of them
+ * sorted from the start) make it return -1: then parse runs first, alone.
+ * Event boundaries are the same as parse's otherwise.
+ */
+static int skip_scan(const v1 *c, v1scan *sc)
+{
+    const uint8_t *b = c->buf;
+    size_t len = c->len, off = 16;
+    v1_map seen = {0};
+    int r = -1;
+    struct v1sb *cur = NULL;
+    while (off < len) {
+        unsigned hb = b[off++], typ = hb & 0x3f, narg = (hb >> 6) + 1u;
+        uint64_t v, sl;
+        int k;
+        if (!c->known[typ] || typ == E_CPU_SAMPLE)
+            goto out;
+        if (typ == E_STRING) {
+            if ((off = skipvar(b, off, len)) == SIZE_MAX ||
+                (k = tt_uvarint(b + off, len - off, &sl)) <= 0 || sl > len - off - (size_t)k)
+                goto out;
+            off += (size_t)k + (size_t)sl;
+            if (cur)
+                cur->intern = 1;
+            continue;
+        }
+        if (narg == 4) {
+            if (typ == E_BATCH || (k = tt_uvarint(b + off, len - off, &v)) <= 0 || v > 2048 ||
+                v > len - off - (size_t)k)
+                goto out;
+            off += (size_t)k + (size_t)v;
+            if (typ == E_LOG) {
+                if ((k = tt_uvarint(b + off, len - off, &sl)) <= 0 || sl > len - off - (size_t)k)
+                    goto out;
+                off += (size_t)k + (size_t)sl;
+            }
+            if (cur && (typ == E_LOG || typ == E_STACK))
+                cur->intern = 1;
+            continue;
+        }
+        if (typ == E_BATCH) {
+            size_t boff = off - 1;
+            if (narg != 2 || (k = tt_uvarint(b + off, len - off, &v)) <= 0 ||
+                (v != UINT64_MAX && v > INT32_MAX))
+                goto out;
+            off += (size_t)k;
+            if ((off = skipvar(b, off, len)) == SIZE_MAX)
+                goto out;
+            int32_t pid = v == UINT64_MAX ? -1 : (int32_t)v;
+            uint32_t x;
+            if (!v1_map_get(&seen, (uint32_t)pid, &x)) {
+                if (sc->np >= V1_MAX_PROCS || v1_map_put(&seen, (uint32_t)pid, sc->np) < 0)
+                    goto out;
+                x = sc->np;
+                sc->pid[sc->np++] = pid;
+            }
+            if (sc->nb >= UINT32_MAX - 1 ||
+                v1_grow((void **)&sc->b, &sc->capb, sc->nb + 1, sizeof *sc->b) < 0)
+                goto out;
+            cur = &sc->b[sc->nb++];
+            *cur = (struct v1sb){boff, x, 0};
+            continue;
+        }
+        if (typ == E_LOG) /* parse: UserLog without its value string */
+            goto out;
+        for (unsigned i = 0; i < narg; i++) {
+            if (off < len && b[off] < 0x80)
+                off++;
+            else if ((off = skipvar(b, off, len)) == SIZE_MAX)
+                goto out;
+        }
+    }
+    r = sc->np > 0 ? 0 : -1;
+out:
+    v1_map_free(&seen);
+    return r;
+}
+
+/* The first batch after cur of its P (UINT32_MAX: none). While parse runs
+ * beside the merge, waits until that batch is complete or parse has ended
+ * (the batch list is then final; when parse failed, none: c->pabort). */
+static uint32_t next_batch(v1 *c, uint32_t cur)
+{
+    uint32_t nx = __atomic_load_n(&c->batches[cur].next, __ATOMIC_RELAXED);
+    if (!c->par)
+        return nx;
+    unsigned spins = 0;
+    for (;;) {
+        if (nx != UINT32_MAX && nx < __atomic_load_n(&c->pub_nb, __ATOMIC_ACQUIRE))
+            return nx;
+        int d = __atomic_load_n(&c->pdone, __ATOMIC_ACQUIRE);
+        if (d) {
+            if (d == 2) {
+                c->pabort = 1;
+                return UINT32_MAX;
+            }
+            return __atomic_load_n(&c->batches[cur].next, __ATOMIC_RELAXED);
+        }
+        par_pause(&spins);
+        nx = __atomic_load_n(&c->batches[cur].next, __ATOMIC_RELAXED);
+    }
 }
 
 /* ---- pass 2: merge ------------------------------------------------------------ */
@@ -1643,9 +1951,16 @@ static v1heap_ent heap_pop(v1heap_ent *h, size_t *n)
  * (its batches are in file order), SIZE_MAX when it passed them all. */
 static inline size_t proc_low(const v1 *c, const v1proc *pr)
 {
-    if (pr->pos < pr->end)
+    if (pr->pos < pr->end && pr->pos >= c->npre) /* (ev[0..npre): never released) */
         return pr->pos;
-    uint32_t b = pr->cur == UINT32_MAX ? UINT32_MAX : c->batches[pr->cur].next;
+    uint32_t b = pr->cur == UINT32_MAX
+                     ? UINT32_MAX
+                     : __atomic_load_n(&c->batches[pr->cur].next, __ATOMIC_RELAXED);
+    if (c->par && !__atomic_load_n(&c->pdone, __ATOMIC_ACQUIRE) &&
+        (b == UINT32_MAX || b >= __atomic_load_n(&c->pub_nb, __ATOMIC_ACQUIRE)))
+        /* its next batch is not parsed (or not known) yet: it starts at or
+         * after the parse's published events */
+        return __atomic_load_n(&c->pub_nev, __ATOMIC_RELAXED);
     return b == UINT32_MAX ? SIZE_MAX : c->batches[b].start;
 }
 
@@ -1661,7 +1976,7 @@ static int64_t proc_head(v1 *c, size_t k)
         }
         if (pr->cur == UINT32_MAX)
             return -1;
-        pr->cur = c->batches[pr->cur].next;
+        pr->cur = next_batch(c, pr->cur);
         if (pr->cur == UINT32_MAX)
             return -1;
         pr->pos = c->batches[pr->cur].start;
@@ -1792,28 +2107,51 @@ static size_t release_step(void)
  * two arrays together stay close to one (the batches in the file are roughly
  * in time order).
  */
+/* An error of the merge: reported once the parse thread has ended, unless
+ * parse failed (its error wins). */
+#define MERR(...) (par_join(c) != TT_OK ? c->pst : tt_err_set(c->err, TT_ERR_ORDER, c->len, __VA_ARGS__))
+#define MNOMEM() (par_join(c) != TT_OK ? c->pst : NOMEM(c))
+
 static tt_status merge(v1 *c)
 {
-    size_t np = c->nprocs;
+    /* With parse beside it (c->par): the Ps skip_scan() counted, no CPU
+     * samples, and the parsed array's size bounds the output's. */
+    size_t np = c->pnp, ncpu = 0, nevcap = c->capev;
+    if (!c->par) /* (written by parse: not read while it runs) */
+        np = c->nprocs, ncpu = c->ncpu, nevcap = c->nev;
     size_t cpu_pos = 0;
-    v1ev *out = v1_big_alloc(c->nev * sizeof *out);
-    int64_t *otsb = malloc(((c->nev >> TSP_SHIFT) + 1) * sizeof *otsb);
+    v1ev *out = v1_big_alloc(nevcap * sizeof *out);
+    int64_t *otsb = malloc(((nevcap >> TSP_SHIFT) + 1) * sizeof *otsb);
     uint32_t *avail = malloc((np + 1) * sizeof *avail);
     v1heap_ent *heap = malloc((np + 1) * sizeof *heap);
-    uint32_t *tmp = malloc((c->ncpu ? c->ncpu : 1) * sizeof *tmp);
+    uint32_t *tmp = malloc((ncpu ? ncpu : 1) * sizeof *tmp);
     size_t navail = 0, nheap = 0, nout = 0;
     mstate ms = {0, GS_DEAD};
     tt_status st = TT_OK;
-    size_t relstep = release_step(), reldone = 0, omoved = 0;
+    size_t relstep = release_step(), reldone = c->npre * sizeof *c->ev, omoved = 0;
     size_t relevery = relstep / sizeof(v1ev) / 2 + 1, relcnt = 0;
     if (!out || !otsb || !avail || !heap || !tmp) {
-        st = NOMEM(c);
+        st = MNOMEM();
         goto out;
     }
-    sort_by_ts(c, c->cpu, tmp, c->ncpu);
+    if (c->par) { /* every P's first batch parsed */
+        unsigned spins = 0;
+        while (__atomic_load_n(&c->pub_nb, __ATOMIC_ACQUIRE) < c->pallnb) {
+            int d = __atomic_load_n(&c->pdone, __ATOMIC_ACQUIRE);
+            if (d == 2 || (d == 1 && c->nprocs != np)) { /* (the latter cannot happen) */
+                st = d == 2 ? par_join(c)
+                            : MERR("internal: %zu Ps, %zu seen before", c->nprocs, np);
+                goto out;
+            }
+            if (d == 1)
+                break;
+            par_pause(&spins);
+        }
+    }
+    sort_by_ts(c, c->cpu, tmp, ncpu);
     /* tmp[j]: the first position of the samples j.. in the parsed array */
-    for (size_t j = c->ncpu; j-- > 0;)
-        tmp[j] = j + 1 < c->ncpu && tmp[j + 1] < c->cpu[j] ? tmp[j + 1] : c->cpu[j];
+    for (size_t j = ncpu; j-- > 0;)
+        tmp[j] = j + 1 < ncpu && tmp[j + 1] < c->cpu[j] ? tmp[j + 1] : c->cpu[j];
     for (size_t k = 0; k < np; k++) {
         v1proc *pr = &c->procs[k];
         pr->done = 0;
@@ -1842,7 +2180,7 @@ static tt_status merge(v1 *c)
             int64_t h, hts = 0;
             const gtrans *t = &unordered;
             if (k == np) {
-                h = cpu_pos < c->ncpu ? (int64_t)c->cpu[cpu_pos] : -1;
+                h = cpu_pos < ncpu ? (int64_t)c->cpu[cpu_pos] : -1;
                 if (h >= 0)
                     hts = ts_wide(c, &c->ev[h]);
                 /* a CPU sample's transition: unordered */
@@ -1892,10 +2230,8 @@ static tt_status merge(v1 *c)
             for (size_t k = 0; k < np && all; k++)
                 all = c->procs[k].done;
             if (!all) {
-                st = tt_err_set(c->err, TT_ERR_ORDER, c->len,
-                                "no consistent ordering of events possible (after %zu of %zu "
-                                "events)",
-                                nout, c->nev);
+                st = MERR("no consistent ordering of events possible (after %zu of %zu events)",
+                          nout, c->nev);
                 goto out;
             }
             break;
@@ -1906,9 +2242,8 @@ static tt_status merge(v1 *c)
         const gtrans *t = f.proc == np ? &unordered : &c->procs[f.proc].ht;
         /* ready when pushed; nothing applied since if pushed in this step */
         if (f.proc != np && c->procs[f.proc].pstep != step && !trans_ready(c, &ms, t)) {
-            st = tt_err_set(c->err, TT_ERR_ORDER, c->len,
-                            "impossible goroutine state transition (%s, event %zu)",
-                            evdesc[e->type].name, nout);
+            st = MERR("impossible goroutine state transition (%s, event %zu)",
+                      evdesc[e->type].name, nout);
             goto out;
         }
         trans_apply(c, &ms, t);
@@ -1934,9 +2269,8 @@ static tt_status merge(v1 *c)
             e->type = E_GO_UNBLOCK, e->fl |= FL_LOCAL;
         else if (e->type == E_GO_SYSEXIT_LOCAL)
             e->type = E_GO_SYSEXIT, e->fl |= FL_LOCAL;
-        if (nout == c->nev) { /* each event is chosen once: cannot happen */
-            st = tt_err_set(c->err, TT_ERR_ORDER, c->len, "internal: merged more than %zu events",
-                            c->nev);
+        if (nout == nevcap) { /* each event is chosen once: cannot happen */
+            st = MERR("internal: merged more than %zu events", c->nev);
             goto out;
         }
         out[nout] = *e;
@@ -1944,7 +2278,7 @@ static tt_status merge(v1 *c)
             otsb[nout >> TSP_SHIFT] = f.ts;
         if (ts_put(c, otsb, &out[nout], nout, f.ts) < 0 ||
             (!c->rterr && retime_step(c, otsb, &out[nout], nout, f.ts) < 0)) {
-            st = NOMEM(c);
+            st = MNOMEM();
             goto out;
         }
         nout++;
@@ -1957,33 +2291,42 @@ static tt_status merge(v1 *c)
             /* nothing reads an event before the lowest cursor again (a CPU
              * sample is passed once both its P's and the samples' are) */
             relcnt = 0;
-            size_t low = cpu_pos < c->ncpu ? tmp[cpu_pos] : SIZE_MAX;
+            size_t low = cpu_pos < ncpu ? tmp[cpu_pos] : SIZE_MAX;
             for (size_t k = 0; k < np; k++) {
                 size_t l = proc_low(c, &c->procs[k]);
                 low = l < low ? l : low;
             }
-            if (low > c->nev)
-                low = c->nev;
+            /* (with parse beside: the events parsed so far; the output has
+             * at least as many) */
+            size_t nev = nevcap;
+            if (c->par)
+                nev = __atomic_load_n(&c->pub_nev, __ATOMIC_ACQUIRE);
+            if (low > nev)
+                low = nev;
             tt_v1_released += v1_big_move(c->ev, low * sizeof *c->ev, &reldone, relstep, out,
-                                          c->nev * sizeof *out, nout * sizeof *out, &omoved);
+                                          nev * sizeof *out, nout * sizeof *out, &omoved);
         }
         avail[navail++] = f.proc;
         if ((++step & 0xfffff) == 0 && c->sink && c->sink->on_progress)
             c->sink->on_progress(c->sink->ctx,
-                                 (uint64_t)((double)c->len * (double)nout / (2.0 * (double)c->nev)),
+                                 (uint64_t)((double)c->len * (double)nout /
+                                            (2.0 * (double)nevcap)),
                                  c->len);
     }
+    if ((st = par_join(c)) != TT_OK || c->pabort)
+        goto out;
     if (nout != c->nev) { /* CPU samples never merged, events skipped: cannot happen */
-        st = tt_err_set(c->err, TT_ERR_ORDER, c->len, "internal: merged %zu of %zu events", nout,
-                        c->nev);
+        st = MERR("internal: merged %zu of %zu events", nout, c->nev);
         goto out;
     }
 out:
     free(avail);
     free(heap);
     free(tmp);
+    if (st == TT_OK && c->pabort) /* (parse failed: par_join() said so above) */
+        st = c->pst;
     if (st != TT_OK) {
-        v1_big_free(out, c->nev * sizeof *out);
+        v1_big_free(out, nevcap * sizeof *out);
         free(otsb);
         return st;
     }
@@ -1991,8 +2334,116 @@ out:
     c->ev = out;
     free(c->tsb);
     c->tsb = otsb;
-    c->capev = c->nev;
+    c->capev = nevcap;
     return TT_OK;
+}
+
+/*
+ * Passes 1 and 2. For a trace big enough (want_thread()), parse runs on a
+ * second thread while this one finds the framing (skip_scan()) and then
+ * merges each P's batches as soon as they are parsed: the merge reads
+ * only what parse has published (next_batch()), in tables that do not
+ * move (fixed_tabs()). When the framing does not allow it, the merge
+ * waits for the whole parse; without the thread, parse runs here first.
+ */
+static tt_status load_front(v1 *c)
+{
+    /* Every stored event takes at least 2 bytes (type, one value). */
+    c->capev = (c->len - 16) / 2 + 1;
+    if (c->capev > UINT32_MAX - 2)
+        c->capev = UINT32_MAX - 2;
+    c->ev = v1_big_alloc(c->capev * sizeof *c->ev);
+    if (!c->ev)
+        return NOMEM(c);
+    int thr = want_thread(c) && fixed_tabs(c) == 0;
+    if (gid(c, 0) == UINT32_MAX) /* dense 0 is goroutine 0 */
+        return NOMEM(c);
+    v1scan *sc = thr ? calloc(1, sizeof *sc) : NULL;
+    /* The thread starts at once and parses once told to go. */
+    c->onthread = 1;
+    if (sc && pthread_create(&c->th, NULL, parse_main, c) == 0) {
+        c->th_live = 1;
+    } else {
+        free(sc);
+        sc = NULL;
+        c->onthread = 0;
+    }
+    if (sc && skip_scan(c, sc) != 0) { /* parse first (on the thread), then merge */
+        free(sc->b);
+        free(sc);
+        tt_v1_par = 2;
+        __atomic_store_n(&c->go, 1, __ATOMIC_RELEASE);
+        tt_status st = par_join(c);
+        return st == TT_OK ? merge(c) : st;
+    }
+    if (sc) {
+        /* The Ps in parse's order. The first batch of a P that appears
+         * late (Go's global buffer, P -1, is written at the end of the
+         * trace) is parsed here first, unless it interns strings (their
+         * ids would change order) or is large; the merge waits for the
+         * first batch of every other P. */
+        uint32_t *first = malloc(sc->np * sizeof *first);
+        size_t prebytes = 0, late = c->len / 64;
+        tt_status st = TT_OK;
+        c->pre = calloc(sc->np, sizeof *c->pre);
+        int fail = !first || !c->pre;
+        for (uint32_t k = 0; k < sc->np && !fail; k++) {
+            fail = pidx(c, sc->pid[k]) != k;
+            first[k] = UINT32_MAX;
+        }
+        if (fail) { /* (the thread is told to go and fails at once) */
+            free(first);
+            free(sc->b);
+            free(sc);
+            c->len = 16;
+            __atomic_store_n(&c->go, 1, __ATOMIC_RELEASE);
+            par_join(c);
+            return NOMEM(c);
+        }
+        for (size_t i = 0; i < sc->nb; i++)
+            if (first[sc->b[i].p] == UINT32_MAX)
+                first[sc->b[i].p] = (uint32_t)i;
+        size_t lastfirst = 0; /* the last first batch not parsed here */
+        for (size_t i = 0; i < sc->nb; i++) {
+            if (first[sc->b[i].p] != i)
+                continue;
+            size_t from = sc->b[i].off, to = i + 1 < sc->nb ? sc->b[i + 1].off : c->len;
+            if (from > late && !sc->b[i].intern && to - from <= ((size_t)1 << 20) &&
+                prebytes + (to - from) <= ((size_t)4 << 20) && st == TT_OK) {
+                c->prefrom = from;
+                c->preto = to;
+                st = parse_run(c);
+                c->pre[c->npre_r++] = (struct v1range){from, to, st};
+                prebytes += to - from;
+                sc->b[i].p = UINT32_MAX; /* parsed here */
+            } else {
+                lastfirst = i + 1;
+            }
+        }
+        c->prefrom = c->preto = 0;
+        uint32_t nbpre = (uint32_t)c->nbatches, allnb = nbpre;
+        for (size_t i = 0; i < lastfirst; i++)
+            allnb += sc->b[i].p != UINT32_MAX;
+        free(first);
+        free(sc->b);
+        free(sc);
+        c->npre = c->nev;
+        c->pub_nev = c->nev;
+        c->pub_nb = nbpre;
+        if (st == TT_OK) {
+            c->par = 1;
+            c->pnp = (uint32_t)c->nprocs;
+            c->pallnb = allnb;
+            tt_v1_par = 1;
+        }
+        __atomic_store_n(&c->go, 1, __ATOMIC_RELEASE);
+        if (st != TT_OK && (st = par_join(c)) != TT_OK) /* (the error reached) */
+            return st;
+        return merge(c); /* (joins the thread) */
+    }
+    c->onthread = 0;
+    tt_status st = parse_run(c);
+    return st == TT_OK ? merge(c) : st;
 }
 
 /* ---- pass 3: retime ------------------------------------------------------------ */
@@ -2647,7 +3098,10 @@ static tt_status convert(v1 *c)
         return NOMEM(c);
     for (size_t i = 0; i < c->ngs; i++)
         c->gid[i] = c->gs[i].id;
-    free(c->gs);
+    if (c->fixedtabs)
+        v1_big_free(c->gs, c->capgs * sizeof *c->gs);
+    else
+        free(c->gs);
     c->gs = NULL;
     for (size_t i = 0; i < c->ntasks; i++)
         c->tasks[i].live = 0;
@@ -3008,16 +3462,28 @@ _Thread_local size_t tt_v1_release_step = (size_t)2 << 20;
 _Thread_local size_t tt_v1_released;
 _Thread_local unsigned tt_v1_test_wide;
 _Thread_local size_t tt_v1_fast;
+_Thread_local int tt_v1_threads = 1;
+_Thread_local int tt_v1_par;
+_Thread_local size_t tt_v1_par_waits, tt_v1_pre;
 
 static void v1_free(v1 *c)
 {
+    par_join(c); /* (already joined but on an early error) */
     v1_big_free(c->ev, c->capev * sizeof *c->ev);
-    free(c->pool);
-    free(c->ext);
-    free(c->batches);
+    if (c->fixedtabs) {
+        v1_big_free(c->pool, c->cappool * sizeof *c->pool);
+        v1_big_free(c->ext, c->capext * sizeof *c->ext);
+        v1_big_free(c->batches, c->capbatches * sizeof *c->batches);
+        v1_big_free(c->gs, c->capgs * sizeof *c->gs);
+    } else {
+        free(c->pool);
+        free(c->ext);
+        free(c->batches);
+        free(c->gs);
+    }
     free(c->procs);
+    free(c->pre);
     v1_idx_free(&c->pmap);
-    free(c->gs);
     free(c->gid);
     free(c->gpre);
     v1_idx_free(&c->gmap);
@@ -3044,6 +3510,8 @@ tt_status tt_load_v1(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
 {
     tt_v1_released = 0;
     tt_v1_fast = 0;
+    tt_v1_par = 0;
+    tt_v1_par_waits = tt_v1_pre = 0;
     if (minor != 11 && minor != 19 && minor != 21)
         return tt_err_set(err, TT_ERR_VERSION, 0, "unsupported old trace version go 1.%d",
                           minor);
@@ -3060,6 +3528,8 @@ tt_status tt_load_v1(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
     c->err = err;
     c->freeregion = UINT32_MAX;
     c->rtprev = INT64_MIN;
+    c->relpages = tt_v2_release_pages;
+    c->slowparse = tt_v1_threads == 3;
     c->dts_min = DTS_MIN;
     c->dts_max = DTS_MAX;
     c->gnarrow = G_NARROW;
@@ -3094,9 +3564,9 @@ tt_status tt_load_v1(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
         memset(res, 0, sizeof *res);
         res->go_minor = minor;
     }
-    tt_status st = parse(c);
-    if (st == TT_OK)
-        st = merge(c);
+    tt_status st = load_front(c);
+    tt_v1_fast = c->nfast;
+    tt_v1_pre = c->npre;
     if (st == TT_OK)
         st = retime(c);
     if (st == TT_OK)

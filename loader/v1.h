@@ -39,4 +39,20 @@ extern _Thread_local unsigned tt_v1_test_wide;
 /* Events the parse fast path stored in the last tt_load_v1 of this thread. */
 extern _Thread_local size_t tt_v1_fast;
 
+/* Parsing on a second thread while the merge runs (bench/profile-v1-s15.md):
+ * 0 = never, 1 = for traces of 8 MiB and more (default), 2 = always (tests),
+ * 3 = always, with the parse thread yielding after every batch so that the
+ * merge waits for it (tests). GOTV_V1_THREAD=0, GOTV_THREADS=1 or
+ * GOTV_THREADS=2 in the environment turn it off; GOTV_V1_THREAD=2 turns it
+ * on for traces of any size. */
+extern _Thread_local int tt_v1_threads;
+/* How the last tt_load_v1 of this thread ran: 0 = one thread, 1 = parse on
+ * a second thread beside the merge, 2 = the second thread parsed but the
+ * merge waited for all of it (the trace's shape did not allow more). */
+extern _Thread_local int tt_v1_par;
+/* Times the merge of the last tt_load_v1 waited for the parse thread, and
+ * the events of the batches parsed before that thread started (the first
+ * batch of a P that appears late in the file). */
+extern _Thread_local size_t tt_v1_par_waits, tt_v1_pre;
+
 #endif

@@ -49,6 +49,11 @@ static inline int v1_idx_get(const v1_idx *x, uint64_t key, uint32_t *val)
 int v1_idx_put(v1_idx *x, uint64_t key, uint32_t val);
 void v1_idx_free(v1_idx *x);
 
+/* Address space for a table that must never move (read by one thread while
+ * another appends to it): small pages, committed only where written.
+ * NULL on failure; free with v1_big_free. */
+void *v1_big_reserve(size_t size);
+
 /* Anonymous mapping for big arrays (huge pages when available); NULL on failure. */
 void *v1_big_alloc(size_t size);
 void v1_big_free(void *p, size_t size);

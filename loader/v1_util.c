@@ -172,6 +172,13 @@ void *v1_big_alloc(size_t size)
     return p;
 }
 
+void *v1_big_reserve(size_t size)
+{
+    void *p = mmap(NULL, size ? size : 1, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
 void v1_big_free(void *p, size_t size)
 {
     if (p)

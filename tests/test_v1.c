@@ -218,19 +218,29 @@ static const unsigned wide_modes[] = {0, TT_V1_WIDE_TS, TT_V1_WIDE_NOPACK, TT_V1
                                           TT_V1_WIDE_SORT | TT_V1_WIDE_G | TT_V1_WIDE_NOFAST};
 #define NWIDE (sizeof wide_modes / sizeof wide_modes[0])
 
+/* Each expected text and error is also checked with parse on a second
+ * thread beside the merge (tt_v1_threads 2), and with that thread pausing
+ * after every batch so that the merge waits for it (3), in the first and
+ * the last wide mode. */
+static const int thread_modes[] = {2, 3};
+#define NTHREAD (sizeof thread_modes / sizeof thread_modes[0])
+
 static void expect_text(const v1gen *g, const char *name, const char *want)
 {
-    for (size_t m = 0; m < NWIDE; m++) {
+    for (size_t m = 0; m < NWIDE + 2 * NTHREAD; m++) {
         rec r;
         tt_err err;
-        tt_v1_test_wide = wide_modes[m];
+        size_t w = m < NWIDE ? m : (m - NWIDE) % 2 ? NWIDE - 1 : 0;
+        tt_v1_test_wide = wide_modes[w];
+        tt_v1_threads = m < NWIDE ? 0 : thread_modes[(m - NWIDE) / 2];
         tt_status st = load(g, name, &r, &err);
         tt_v1_test_wide = 0;
+        tt_v1_threads = 1;
         if (st != TT_OK)
-            fail_msg("%s (wide mode %u): load failed: %s", name, wide_modes[m], err.msg);
+            fail_msg("%s (wide mode %u, m %zu): load failed: %s", name, wide_modes[w], m, err.msg);
         if (strcmp(r.text, want) != 0) {
             print_message("---- got\n%s---- want\n%s----\n", r.text, want);
-            fail_msg("%s (wide mode %u): output differs", name, wide_modes[m]);
+            fail_msg("%s (wide mode %u, m %zu): output differs", name, wide_modes[w], m);
         }
         rec_free(&r);
     }
@@ -252,14 +262,19 @@ static uint64_t expect_error(const v1gen *g, const char *name, tt_status code,
     assert_int_equal(r.n, 0); /* nothing delivered before an error */
     assert_true(err.offset <= g->len);
     rec_free(&r);
-    for (size_t m = 1; m < NWIDE; m++) { /* the same error in the wide modes */
+    /* the same error in the wide modes, and with parse on a second thread */
+    for (size_t m = 1; m < NWIDE + 2 * NTHREAD; m++) {
         tt_err errw;
-        tt_v1_test_wide = wide_modes[m];
+        size_t w = m < NWIDE ? m : (m - NWIDE) % 2 ? NWIDE - 1 : 0;
+        tt_v1_test_wide = wide_modes[w];
+        tt_v1_threads = m < NWIDE ? 0 : thread_modes[(m - NWIDE) / 2];
         tt_status stw = load(g, name, &r, &errw);
         tt_v1_test_wide = 0;
+        tt_v1_threads = 1;
         if (stw != st || strcmp(errw.msg, err.msg) != 0 || errw.offset != err.offset)
-            fail_msg("%s (wide mode %u): error \"%s\", want \"%s\"", name, wide_modes[m],
-                     errw.msg, err.msg);
+            fail_msg("%s (wide mode %u, m %zu): error \"%s\", want \"%s\"", name,
+                     wide_modes[w], m, errw.msg, err.msg);
+        assert_int_equal(r.n, 0);
         rec_free(&r);
     }
     return err.offset;
@@ -2093,6 +2108,10 @@ static void test_release_while_converting(void **st)
 
 /* ---- real traces ------------------------------------------------------------------ */
 
+/* load_dir(): loads with parse on a second thread beside the merge, those
+ * that parsed a late P's first batch first, the merge's waits. */
+static size_t n_par, n_pre, n_waits;
+
 static size_t load_dir(const char *dir, const char *suffix)
 {
     DIR *d = opendir(dir);
@@ -2126,6 +2145,26 @@ static size_t load_dir(const char *dir, const char *suffix)
         assert_true(strncmp(r.text, "M=-1 P=-1 G=-1 Sync Time=-1 N=1\n", 32) == 0);
         assert_non_null(strstr(r.text, " Sync Time="));
         assert_non_null(strstr(r.text + r.len - 80, " N=2\n"));
+        /* parse on a second thread (and pausing after every batch, so that
+         * the merge waits for it) changes nothing */
+        for (int t = 2; t <= 3; t++) {
+            rec r2;
+            memset(&r2, 0, sizeof r2);
+            r2.syms = tt_syms_new();
+            tt_sink sink2 = {&r2, on_event, NULL, 0};
+            tt_v1_threads = t;
+            tt_status st2 = tt_load_v1(f.data, f.len, minor, r2.syms, &sink2, &res, &err);
+            tt_v1_threads = 1;
+            if (st2 != TT_OK || strcmp(r.text, r2.text) != 0)
+                fail_msg("%s: output with parse on a second thread (%d) differs", path, t);
+            assert_int_equal(res.events, r2.n);
+            if (tt_v1_par == 1) {
+                n_par++;
+                n_pre += tt_v1_pre > 0;
+                n_waits += tt_v1_par_waits;
+            }
+            rec_free(&r2);
+        }
         { /* the fast paths change nothing */
             rec r2;
             memset(&r2, 0, sizeof r2);
@@ -2233,8 +2272,14 @@ static void test_go_testdata(void **st)
 static void test_samples(void **st)
 {
     (void)st;
+    n_par = n_pre = n_waits = 0;
     if (load_dir("samples/traces", "-go119.trace") == 0)
         skip();
+    /* the thread ran beside the merge, Go's global batch (P -1, at the
+     * end of the file) was parsed first, and the merge waited */
+    print_message("samples: %zu loads beside the merge, %zu with batches parsed first, "
+                  "%zu waits\n", n_par, n_pre, n_waits);
+    assert_true(n_par > 0 && n_pre > 0 && n_waits > 0);
 }
 
 int main(void)
