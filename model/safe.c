@@ -189,7 +189,10 @@ char *model_fmt_duration(char *buf, size_t cap, int64_t ns)
         const char *unit;
     } u[] = {{1000000000ull, "s"}, {1000000ull, "ms"}, {1000ull, "us"}};
     if (a == 0) {
-        snprintf(buf, cap, "0");
+        if (!model_fmt_duration_printf && cap >= 2) /* most columns of most goroutines */
+            memcpy(buf, "0", 2);
+        else
+            snprintf(buf, cap, "0");
         return buf;
     }
     for (int i = 0; i < 3; i++) {

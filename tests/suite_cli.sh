@@ -56,6 +56,12 @@ for f in samples/traces/*.trace; do
     out=$(python3 tests/spancheck.py "$G" "$f" 2>&1) && ok "dump --spans agrees with goroutines --json: ${f##*/}" \
         || bad "dump --spans agrees with goroutines --json: ${f##*/}" "$(echo "$out" | head -2)"
 done
+# the goroutines table line by line against --json, every sort key (ids past
+# 2^31 and negative ones, names cut or padded, the order of ties)
+out=$(python3 tests/gtextcheck.py "$G" samples/traces/*.trace fuzz/corpus/s8-huge-ids.trace \
+      fuzz/corpus/edge-goid-huge.trace fuzz/corpus/s8-wakers.trace 2>&1) \
+    && ok "goroutines table agrees with goroutines --json" \
+    || bad "goroutines table agrees with goroutines --json" "$(echo "$out" | head -2)"
 check "pprof sync to a file exits 0" 0 sh -c "'$G' pprof sync '$sample' > '$tmp/p.pb'"
 check "snapshot of a sample exits 0" 0 "$G" snapshot --size 80x24 "$sample"
 # stdout not a tty: every non-interactive command works in a pipe

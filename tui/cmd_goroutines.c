@@ -40,9 +40,7 @@ static const char *const key_names[K__COUNT] = {
     "gc_sweep", "sleep", "other", "unknown", "total",
 };
 
-static const model *g_m;
-static int g_key;
-static const int64_t *g_vals; /* sort key of each lane (stats keys) */
+static const model *g_m; /* cmp_func's */
 
 static int64_t key_val(const model_gstats *s, int k)
 {
@@ -63,24 +61,93 @@ static int64_t key_val(const model_gstats *s, int k)
     }
 }
 
-static int cmp_rows(const void *a, const void *b)
+/* --sort function: by name, then id. */
+static int cmp_func(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     const model_goroutine *gx = model_goroutine_get(g_m, x), *gy = model_goroutine_get(g_m, y);
-    if (g_key == K_FUNC) {
-        size_t nx, ny;
-        const char *sx = model_str(g_m, gx->func, &nx), *sy = model_str(g_m, gy->func, &ny);
-        int c = memcmp(sx, sy, nx < ny ? nx : ny);
-        if (c)
-            return c;
-        if (nx != ny)
-            return nx < ny ? -1 : 1;
-    } else if (g_key != K_ID) {
-        int64_t vx = g_vals[x], vy = g_vals[y];
-        if (vx != vy)
-            return vx > vy ? -1 : 1; /* descending */
-    }
+    size_t nx, ny;
+    const char *sx = model_str(g_m, gx->func, &nx), *sy = model_str(g_m, gy->func, &ny);
+    int c = memcmp(sx, sy, nx < ny ? nx : ny);
+    if (c)
+        return c;
+    if (nx != ny)
+        return nx < ny ? -1 : 1;
     return gx->id < gy->id ? -1 : gx->id > gy->id;
+}
+
+/* A row and its sort key (a stats key, 0 for --sort id). */
+typedef struct srow {
+    int64_t v, id;
+    uint32_t row;
+} srow;
+
+/* The other keys: by value descending, then id; equal ids (an id reused
+ * after its goroutine ended) in lane order, as the stable sort of the rows
+ * gave them. */
+static int cmp_srow(const void *a, const void *b)
+{
+    const srow *x = a, *y = b;
+    if (x->v != y->v)
+        return x->v > y->v ? -1 : 1; /* descending */
+    if (x->id != y->id)
+        return x->id < y->id ? -1 : 1;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* The name column of function string fid into out: "~" and the tail of a
+ * name wider than 40 columns, else the name padded to 40 columns; its length
+ * (at most 1 + 255 + 40). */
+static size_t name_field(const model *m, uint32_t fid, char *out)
+{
+    size_t fl;
+    const char *fn = model_str(m, fid, &fl);
+    char name[256];
+    size_t need = model_safe_text(name, sizeof name, fn, fl);
+    if (fl == 0)
+        snprintf(name, sizeof name, "(unknown)");
+    /* fit 40 columns: keep the tail of long names */
+    size_t w = model_safe_width(name);
+    const char *shown = name;
+    int cut = w > 40 || need >= sizeof name;
+    if (cut) {
+        size_t len = strlen(name);
+        shown = name + len;
+        size_t cols = 0;
+        while (shown > name && cols < 39) {
+            shown--;
+            while (shown > name && ((unsigned char)*shown & 0xc0) == 0x80)
+                shown--;
+            cols++;
+        }
+        w = 40;
+    }
+    size_t len = 0;
+    if (cut)
+        out[len++] = '~';
+    size_t sl = strlen(shown);
+    memcpy(out + len, shown, sl);
+    len += sl;
+    for (size_t pad = w; pad < 40; pad++)
+        out[len++] = ' ';
+    return len;
+}
+
+/* printf("%10" PRId64, id) into out (no terminator): its length. */
+static size_t fmt_id(char *out, int64_t id)
+{
+    char t[24], *e = t + sizeof t, *q = e;
+    uint64_t a = id < 0 ? (uint64_t)0 - (uint64_t)id : (uint64_t)id;
+    do
+        *--q = (char)('0' + a % 10);
+    while (a /= 10);
+    if (id < 0)
+        *--q = '-';
+    size_t n = (size_t)(e - q), len = 0;
+    for (; len + n < 10; len++)
+        out[len] = ' ';
+    memcpy(out + len, q, n);
+    return len + n;
 }
 
 int gotv_cmd_goroutines(int argc, char **argv)
@@ -135,28 +202,35 @@ int gotv_cmd_goroutines(int argc, char **argv)
         return 1;
     uint32_t n = model_lane_count(m, ML_GOROUTINE), nrows = 0;
     uint32_t *rows = malloc(sizeof *rows * (n ? n : 1));
-    int64_t *vals = key != K_ID && key != K_FUNC ? malloc(sizeof *vals * (n ? n : 1)) : NULL;
-    if (!rows || (key != K_ID && key != K_FUNC && !vals)) {
+    /* the sort keys next to the rows (not looked up per comparison: a
+     * million goroutines with one value make twenty million id ties) */
+    srow *keys = key != K_FUNC ? malloc(sizeof *keys * (n ? n : 1)) : NULL;
+    if (!rows || (key != K_FUNC && !keys)) {
         fprintf(stderr, "gotv: out of memory\n");
         free(rows);
-        free(vals);
+        free(keys);
         model_free(m);
         return 1;
     }
     model_gstats sbuf;
     for (uint32_t i = 0; i < n; i++) {
         const model_gstats *s = model_goroutine_stats(m, i, &sbuf);
-        if (vals)
-            vals[i] = key_val(s, key);
-        if (s->in_summary)
-            rows[nrows++] = i;
+        if (!s->in_summary)
+            continue;
+        if (keys)
+            keys[nrows] = (srow){key == K_ID ? 0 : key_val(s, key),
+                                 model_goroutine_get(m, i)->id, i};
+        rows[nrows++] = i;
     }
-    g_m = m;
-    g_key = key;
-    g_vals = vals;
-    qsort(rows, nrows, sizeof *rows, cmp_rows);
-    free(vals);
-    g_vals = NULL;
+    if (keys) {
+        qsort(keys, nrows, sizeof *keys, cmp_srow);
+        for (uint32_t r = 0; r < nrows; r++)
+            rows[r] = keys[r].row;
+        free(keys);
+    } else {
+        g_m = m;
+        qsort(rows, nrows, sizeof *rows, cmp_func);
+    }
 
     if (json) {
         printf("{\"goroutines\": [");
@@ -221,40 +295,29 @@ int gotv_cmd_goroutines(int argc, char **argv)
         for (size_t i = 0; i < sizeof hdr / sizeof hdr[0]; i++)
             printf(" %9s", hdr[i]);
         printf("\n");
+        /* The name column (a cut marker, the name, padding to 40) depends on
+         * the function alone: made once per run of the same function (a
+         * trace can have a million goroutines of one function). */
+        char field[320]; /* "~" + 255 + 40 at most */
+        size_t field_len = 0;
+        uint32_t field_func = 0;
+        int have_field = 0;
         for (uint32_t r = 0; r < nrows; r++) {
             const model_goroutine *g = model_goroutine_get(m, rows[r]);
             const model_gstats *s = model_goroutine_stats(m, rows[r], &sbuf);
-            size_t fl;
-            const char *fn = model_str(m, g->func, &fl);
-            char name[256];
-            size_t need = model_safe_text(name, sizeof name, fn, fl);
-            if (fl == 0)
-                snprintf(name, sizeof name, "(unknown)");
-            /* fit 40 columns: keep the tail of long names */
-            size_t w = model_safe_width(name);
-            const char *shown = name;
-            int cut = w > 40 || need >= sizeof name;
-            if (cut) {
-                size_t len = strlen(name);
-                shown = name + len;
-                size_t cols = 0;
-                while (shown > name && cols < 39) {
-                    shown--;
-                    while (shown > name && ((unsigned char)*shown & 0xc0) == 0x80)
-                        shown--;
-                    cols++;
-                }
-                w = 40;
+            if (!have_field || g->func != field_func) {
+                field_len = name_field(m, g->func, field);
+                field_func = g->func;
+                have_field = 1;
             }
             /* the line in one buffer, written once: a million goroutines
              * make a million lines (fuzz/FINDINGS.md S13-1) */
-            char line[1024]; /* 23 + 255 + 40 + 12 x 32 + 1 at most */
-            int L = snprintf(line, 64, "%10" PRId64 "  %s", g->id, cut ? "~" : "");
-            size_t sl = strlen(shown);
-            memcpy(line + L, shown, sl);
-            size_t len = (size_t)L + sl;
-            for (size_t pad = w; pad < 40; pad++)
-                line[len++] = ' ';
+            char line[1024]; /* 20 + 2 + 296 + 12 x 32 + 1 at most */
+            size_t len = fmt_id(line, g->id);
+            line[len++] = ' ';
+            line[len++] = ' ';
+            memcpy(line + len, field, field_len);
+            len += field_len;
             const int64_t v[] = {s->exec_ns, s->sched_wait_ns, s->sync_block_ns,
                                  s->network_wait_ns, s->syscall_ns, s->syscall_block_ns,
                                  s->gc_assist_ns, s->gc_sweep_ns, s->sleep_ns,
