@@ -1118,30 +1118,52 @@ static inline void site_key(const model_site *k, uint64_t w[2])
     memcpy(w, k, 2 * sizeof *w);
 }
 
-static inline uint32_t site_hash(uint64_t k0, uint64_t k1)
+static inline uint64_t site_hash(uint64_t k0, uint64_t k1)
 {
     uint64_t x = k0 * UINT64_C(0x9e3779b97f4a7c15);
     x ^= k1 + (x >> 29);
     x *= UINT64_C(0xbf58476d1ce4e5b9);
-    return (uint32_t)(x >> 32);
+    return x;
 }
+
+/* A hash slot holds the site's index + 1 (at most MODEL_SITE_MASK + 1, so 0
+ * is empty) in its low SITE_TAG_SHIFT bits and bits of the key's hash above
+ * them (the 3-bit tag): a probe loads the site of a slot (a cache miss when the
+ * sites do not fit in the cache: a million distinct wakers, fuzz/FINDINGS.md
+ * S15) only when the tags match, which is 1 in 8 for another key's slot.
+ * The slot's position comes from the hash's upper 32 bits, the tag from the
+ * top of its lower 32. */
+#define SITE_TAG_SHIFT (MODEL_SITE_BITS + 1)
+_Static_assert(SITE_TAG_SHIFT < 32, "site hash slots keep a tag");
+static inline uint32_t site_slot_pos(uint64_t x) { return (uint32_t)(x >> 32); }
+static inline uint32_t site_slot_tag(uint64_t x)
+{
+    return (uint32_t)x >> SITE_TAG_SHIFT << SITE_TAG_SHIFT;
+}
+#define SITE_SLOT_IX1(s) ((s) & ((1u << SITE_TAG_SHIFT) - 1)) /* index + 1 */
 
 /* site_find's slow path: the table grown as needed, the key looked up, added
  * if new. */
 /* The index of the site of key k0, k1 in the hash table (site_hcap != 0),
- * or UINT32_MAX with *slot the empty slot where it would go. */
+ * or UINT32_MAX with *slot the empty slot where it would go and *tag its
+ * tag. */
 static inline __attribute__((always_inline)) uint32_t site_probe(const model_builder *b,
                                                                  uint64_t k0, uint64_t k1,
-                                                                 uint32_t *slot)
+                                                                 uint32_t *slot, uint32_t *tag)
 {
-    uint32_t mask = b->site_hcap - 1, h = site_hash(k0, k1) & mask;
+    uint64_t x = site_hash(k0, k1);
+    uint32_t mask = b->site_hcap - 1, h = site_slot_pos(x) & mask, t = site_slot_tag(x);
     for (uint32_t s; (s = b->site_h[h]) != 0; h = (h + 1) & mask) {
+        if ((s ^ t) >> SITE_TAG_SHIFT)
+            continue;
         uint64_t w[2];
-        site_key(&b->sites.a[s - 1], w);
+        uint32_t i = SITE_SLOT_IX1(s) - 1;
+        site_key(&b->sites.a[i], w);
         if (((w[0] ^ k0) | (w[1] ^ k1)) == 0)
-            return s - 1;
+            return i;
     }
     *slot = h;
+    *tag = t;
     return UINT32_MAX;
 }
 
@@ -1159,17 +1181,18 @@ static __attribute__((noinline)) uint32_t site_add(model_builder *b, uint64_t k0
         for (size_t i = 0; i < b->sites.n; i++) {
             uint64_t w[2];
             site_key(&b->sites.a[i], w);
-            uint32_t h = site_hash(w[0], w[1]) & (nc - 1);
+            uint64_t x = site_hash(w[0], w[1]);
+            uint32_t h = site_slot_pos(x) & (nc - 1);
             while (nh[h])
                 h = (h + 1) & (nc - 1);
-            nh[h] = (uint32_t)i + 1;
+            nh[h] = ((uint32_t)i + 1) | site_slot_tag(x);
         }
         free(b->site_h);
         b->site_h = nh;
         b->site_hcap = nc;
     }
 lookup_only:;
-    uint32_t h, found = site_probe(b, k0, k1, &h);
+    uint32_t h = 0, t = 0, found = site_probe(b, k0, k1, &h, &t);
     if (found != UINT32_MAX)
         return found;
     if (b->sites.n > MODEL_SITE_MASK)
@@ -1178,7 +1201,7 @@ lookup_only:;
     if (i == SIZE_MAX)
         return UINT32_MAX;
     memcpy(&b->sites.a[i], (uint64_t[2]){k0, k1}, sizeof b->sites.a[i]);
-    b->site_h[h] = (uint32_t)i + 1;
+    b->site_h[h] = ((uint32_t)i + 1) | t;
     return (uint32_t)i;
 }
 
@@ -1188,7 +1211,7 @@ lookup_only:;
 static inline uint32_t site_find(model_builder *b, uint64_t k0, uint64_t k1)
 {
     if (__builtin_expect(b->site_hcap != 0, 1)) {
-        uint32_t h, found = site_probe(b, k0, k1, &h);
+        uint32_t h, t, found = site_probe(b, k0, k1, &h, &t);
         if (found != UINT32_MAX)
             return found;
     }
