@@ -1907,44 +1907,56 @@ static void trans_apply(v1 *c, mstate *ms, const gtrans *t)
 
 /* The frontier is a binary min-heap on time only, with exactly Go's sift rules
  * (container/heap style: stop on equal keys), so that events with equal
- * timestamps leave in the same order as in Go's reader. */
-static void heap_push(v1heap_ent *h, size_t *n, v1heap_ent x)
+ * timestamps leave in the same order as in Go's reader. Times and (P, event)
+ * pairs are in two arrays of 8-byte words, moved through a hole: every load
+ * then finds one whole earlier store to forward from (a 16-byte entry, read
+ * whole right after it was written in two halves, stalled the merge on
+ * store-to-load forwarding: the heap was a fifth of its samples). */
+static inline uint64_t heap_pi(uint32_t proc, uint32_t idx)
 {
-    size_t j = (*n)++;
-    h[j] = x;
-    while (j > 0) {
-        size_t i = (j - 1) / 2;
-        if (!(h[j].ts < h[i].ts))
-            break;
-        v1heap_ent t = h[i];
-        h[i] = h[j];
-        h[j] = t;
-        j = i;
-    }
+    return (uint64_t)proc << 32 | idx;
 }
 
-static v1heap_ent heap_pop(v1heap_ent *h, size_t *n)
+static void heap_push(int64_t *hts, uint64_t *hpi, size_t *n, int64_t ts, uint64_t pi)
+{
+    size_t j = (*n)++;
+    while (j > 0) {
+        size_t i = (j - 1) / 2;
+        if (!(ts < hts[i]))
+            break;
+        hts[j] = hts[i];
+        hpi[j] = hpi[i];
+        j = i;
+    }
+    hts[j] = ts;
+    hpi[j] = pi;
+}
+
+/* (Go's Pop: swap the root with the last, sift the new root down over the
+ * rest, return the last) */
+static v1heap_ent heap_pop(int64_t *hts, uint64_t *hpi, size_t *n)
 {
     size_t m = *n - 1;
-    v1heap_ent t = h[0];
-    h[0] = h[m];
-    h[m] = t;
+    v1heap_ent r = {hts[0], (uint32_t)(hpi[0] >> 32), (uint32_t)hpi[0]};
+    int64_t xts = hts[m];
+    uint64_t xpi = hpi[m];
     size_t i = 0;
     for (;;) {
         size_t j = 2 * i + 1;
         if (j >= m)
             break;
-        if (j + 1 < m && h[j + 1].ts < h[j].ts)
+        if (j + 1 < m && hts[j + 1] < hts[j])
             j++;
-        if (!(h[j].ts < h[i].ts))
+        if (!(hts[j] < xts))
             break;
-        v1heap_ent x = h[i];
-        h[i] = h[j];
-        h[j] = x;
+        hts[i] = hts[j];
+        hpi[i] = hpi[j];
         i = j;
     }
+    hts[i] = xts;
+    hpi[i] = xpi;
     *n = m;
-    return h[m];
+    return r;
 }
 
 /* The first event of the parsed array that P k's cursor has not passed
@@ -2123,14 +2135,15 @@ static tt_status merge(v1 *c)
     v1ev *out = v1_big_alloc(nevcap * sizeof *out);
     int64_t *otsb = malloc(((nevcap >> TSP_SHIFT) + 1) * sizeof *otsb);
     uint32_t *avail = malloc((np + 1) * sizeof *avail);
-    v1heap_ent *heap = malloc((np + 1) * sizeof *heap);
+    int64_t *heap = malloc((np + 1) * sizeof *heap);
+    uint64_t *heappi = malloc((np + 1) * sizeof *heappi);
     uint32_t *tmp = malloc((ncpu ? ncpu : 1) * sizeof *tmp);
     size_t navail = 0, nheap = 0, nout = 0;
     mstate ms = {0, GS_DEAD};
     tt_status st = TT_OK;
     size_t relstep = release_step(), reldone = c->npre * sizeof *c->ev, omoved = 0;
     size_t relevery = relstep / sizeof(v1ev) / 2 + 1, relcnt = 0;
-    if (!out || !otsb || !avail || !heap || !tmp) {
+    if (!out || !otsb || !avail || !heap || !heappi || !tmp) {
         st = MNOMEM();
         goto out;
     }
@@ -2217,7 +2230,7 @@ static tt_status merge(v1 *c)
             if (k != np)
                 c->procs[k].blocked = 0, c->procs[k].pstep = step;
             avail[i--] = avail[--navail];
-            heap_push(heap, &nheap, (v1heap_ent){hts, (uint32_t)k, (uint32_t)h});
+            heap_push(heap, heappi, &nheap, hts, heap_pi((uint32_t)k, (uint32_t)h));
         }
         /* Go rescans every waiting P for every event. That is exact (it
          * decides the order of equal timestamps) and cheap for real traces,
@@ -2236,7 +2249,7 @@ static tt_status merge(v1 *c)
             }
             break;
         }
-        v1heap_ent f = heap_pop(heap, &nheap);
+        v1heap_ent f = heap_pop(heap, heappi, &nheap);
         v1ev *e = &c->ev[f.idx];
         /* f.idx is its P's head */
         const gtrans *t = f.proc == np ? &unordered : &c->procs[f.proc].ht;
@@ -2322,6 +2335,7 @@ static tt_status merge(v1 *c)
 out:
     free(avail);
     free(heap);
+    free(heappi);
     free(tmp);
     if (st == TT_OK && c->pabort) /* (parse failed: par_join() said so above) */
         st = c->pst;
