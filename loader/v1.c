@@ -2276,17 +2276,20 @@ static tt_status merge(v1 *c)
         }
         /* Local events become ordinary ones; FL_LOCAL keeps their layout
          * (GoSysExitLocal: Args[1] is the real time and Args[2] = 0). */
-        if (e->type == E_GO_START_LOCAL)
-            e->type = E_GO_START, e->fl |= FL_LOCAL;
-        else if (e->type == E_GO_UNBLOCK_LOCAL)
-            e->type = E_GO_UNBLOCK, e->fl |= FL_LOCAL;
-        else if (e->type == E_GO_SYSEXIT_LOCAL)
-            e->type = E_GO_SYSEXIT, e->fl |= FL_LOCAL;
         if (nout == nevcap) { /* each event is chosen once: cannot happen */
             st = MERR("internal: merged more than %zu events", c->nev);
             goto out;
         }
-        out[nout] = *e;
+        /* (the copy first: a byte stored into *e just before the whole of
+         * it is loaded makes the load wait for the store) */
+        v1ev *o = &out[nout];
+        *o = *e;
+        if (o->type == E_GO_START_LOCAL)
+            o->type = E_GO_START, o->fl |= FL_LOCAL;
+        else if (o->type == E_GO_UNBLOCK_LOCAL)
+            o->type = E_GO_UNBLOCK, o->fl |= FL_LOCAL;
+        else if (o->type == E_GO_SYSEXIT_LOCAL)
+            o->type = E_GO_SYSEXIT, o->fl |= FL_LOCAL;
         if (!(nout & TSP_MASK))
             otsb[nout >> TSP_SHIFT] = f.ts;
         if (ts_put(c, otsb, &out[nout], nout, f.ts) < 0 ||
