@@ -2349,10 +2349,12 @@ static inline __attribute__((always_inline)) tt_status region_ev(rd *r, oev *ev,
  * reading r->nq, which the sink call in between makes a memory load.
  */
 enum { ADV_WAIT = 0, ADV_DONE = 1, ADV_QUEUED = 2 };
-static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, uint64_t m,
-                                                               size_t *msi, mgp *mctx, int has_m,
-                                                               int *ok)
+static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, unsigned typ,
+                                                               uint64_t m, size_t *msi, mgp *mctx,
+                                                               int has_m, int *ok)
 {
+    /* typ: ev->typ, passed in a register (the root loop has it from the
+     * decoder): the switch's jump does not wait for the store just made */
     /* has_m: a constant, the caller (the root loop) knows there is an M
      * and has looked its state up already (*msi is set) */
     if (has_m && m == NO_ID)
@@ -2375,7 +2377,7 @@ static inline __attribute__((always_inline)) tt_status advance(rd *r, oev *ev, u
      * wait comes before its first push, and the queue is emptied after
      * each applied event (and at the start of each generation) */
 
-    switch (ev->typ) {
+    switch (typ) {
     case EV_PROC_STATUS: {
         uint64_t pid = ev->args[0], status = ev->args[1];
         if (status >= 5)
@@ -3429,7 +3431,7 @@ static inline __attribute__((always_inline)) tt_status try_advance_in(rd *r, siz
     mgp mctx = {0, 0};
     if (c->msi != SIZE_MAX)
         mctx = (mgp){r->ms[c->msi].g, r->ms[c->msi].p};
-    tt_status st = advance(r, &c->ev, c->m, &c->msi, &mctx, 0, ok);
+    tt_status st = advance(r, &c->ev, c->ev.typ, c->m, &c->msi, &mctx, 0, ok);
     if (c->msi != SIZE_MAX)
         r->ms[c->msi].g = mctx.g;
     if (st || !*ok)
@@ -3489,13 +3491,17 @@ static inline void root_leave(rd *r, cursor *c, uint64_t g)
 
 static inline __attribute__((always_inline)) tt_status advance_root_px(rd *r, int *ok, int px)
 {
+    cursor *c;
+    int64_t t0;
     for (;;) {
         if (r->nheap == 0) {
             *ok = 1;
             return TT_OK;
         }
-    root: /* (the heap is not empty) */
-        if (r->cpu_next < r->heap[0].t) {
+        t0 = r->heap[0].t;
+        c = r->heap[0].c;
+    root: /* (the heap is not empty; c and t0: its root) */
+        if (r->cpu_next < t0) {
             *ok = 1;
             return TT_OK;
         }
@@ -3505,7 +3511,6 @@ static inline __attribute__((always_inline)) tt_status advance_root_px(rd *r, in
          * in the heap meanwhile, so the cursor, its M state index and lim
          * stay in registers from event to event. */
         const hent *h = r->heap;
-        cursor *c = h[0].c;
         if (__builtin_expect(c->m == NO_ID, 0)) { /* no thread: one event at a time */
             tt_status st = try_advance(r, 0, ok);
             if (st || !*ok)
@@ -3526,9 +3531,10 @@ static inline __attribute__((always_inline)) tt_status advance_root_px(rd *r, in
          * while its cursor is the root, so g goes back to r->ms only when
          * the loop ends (root_leave) */
         mgp mctx = {r->ms[c->msi].g, r->ms[c->msi].p};
+        unsigned typ = c->ev.typ;
         for (;;) {
             int aok;
-            tt_status st = advance(r, &c->ev, m, &c->msi, &mctx, 1, &aok);
+            tt_status st = advance(r, &c->ev, typ, m, &c->msi, &mctx, 1, &aok);
             if (__builtin_expect(aok == ADV_WAIT, 0)) { /* (also on an error) */
                 *ok = 0;
                 root_leave(r, c, mctx.g);
@@ -3558,6 +3564,7 @@ static inline __attribute__((always_inline)) tt_status advance_root_px(rd *r, in
                 heap_remove(r, 0);
                 break;
             }
+            typ = c->ev.typ; /* (the decoder's register on its fast path) */
             /* the root's heap time is only brought up to date when the
              * loop ends (the heap is not looked at before) */
             int64_t t = c->ev.time;
@@ -3567,16 +3574,22 @@ static inline __attribute__((always_inline)) tt_status advance_root_px(rd *r, in
                  * left one on a tie) takes the root when it is earlier */
                 hent *hh = r->heap;
                 size_t mi = hh[2].t < hh[1].t ? 2 : 1;
-                if (hh[mi].t < t) {
-                    hh[0] = hh[mi];
+                hent nr = hh[mi];
+                if (nr.t < t) {
+                    hh[0] = nr;
                     hh[mi] = (hent){t, c};
                     /* (every entry from nheap up to 2 * ncurs + 2 is an
                      * INT64_MAX sentinel: mi's children need no bounds test) */
                     size_t l = 2 * mi + 1;
                     if (hh[l].t < t || hh[l + 1].t < t)
-                        heap_down(r, mi);
+                        heap_down(r, mi); /* (below the root: nr stays it) */
+                    /* the new root from registers, not reloaded from the
+                     * heap just written */
+                    c = nr.c;
+                    t0 = nr.t;
                 } else {
                     hh[0].t = t;
+                    t0 = t;
                 }
                 goto root;
             }
