@@ -3510,14 +3510,19 @@ static inline __attribute__((always_inline)) tt_status advance_root_px(rd *r, in
          * nheap + 1 are INT64_MAX sentinels). Nothing but the root changes
          * in the heap meanwhile, so the cursor, its M state index and lim
          * stay in registers from event to event. */
-        const hent *h = r->heap;
+        hent *const h = r->heap;
         if (__builtin_expect(c->m == NO_ID, 0)) { /* no thread: one event at a time */
             tt_status st = try_advance(r, 0, ok);
             if (st || !*ok)
                 return st;
             continue;
         }
-        int64_t lim = h[1].t < h[2].t ? h[1].t : h[2].t;
+        /* the smaller child (the left one on a tie), which takes the root
+         * when the root's time passes it: known now, so the root change
+         * below needs no load */
+        const size_t mi = h[2].t < h[1].t ? 2 : 1;
+        const hent nr = h[mi];
+        int64_t lim = nr.t;
         if (r->cpu_next < lim)
             lim = r->cpu_next;
         const uint64_t m = c->m;
@@ -3570,25 +3575,22 @@ static inline __attribute__((always_inline)) tt_status advance_root_px(rd *r, in
             int64_t t = c->ev.time;
             if (__builtin_expect(t > lim, 0)) {
                 root_leave(r, c, mctx.g);
-                /* heap_down's first step, inline: the smaller child (the
-                 * left one on a tie) takes the root when it is earlier */
-                hent *hh = r->heap;
-                size_t mi = hh[2].t < hh[1].t ? 2 : 1;
-                hent nr = hh[mi];
+                /* heap_down's first step, inline: the smaller child nr
+                 * takes the root when it is earlier */
                 if (nr.t < t) {
-                    hh[0] = nr;
-                    hh[mi] = (hent){t, c};
+                    h[0] = nr;
+                    h[mi] = (hent){t, c};
                     /* (every entry from nheap up to 2 * ncurs + 2 is an
                      * INT64_MAX sentinel: mi's children need no bounds test) */
                     size_t l = 2 * mi + 1;
-                    if (hh[l].t < t || hh[l + 1].t < t)
+                    if (h[l].t < t || h[l + 1].t < t)
                         heap_down(r, mi); /* (below the root: nr stays it) */
                     /* the new root from registers, not reloaded from the
                      * heap just written */
                     c = nr.c;
                     t0 = nr.t;
                 } else {
-                    hh[0].t = t;
+                    h[0].t = t;
                     t0 = t;
                 }
                 goto root;
