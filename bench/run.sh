@@ -117,6 +117,17 @@ f3() { awk -v x="$1" 'BEGIN { printf "%.3f", x }'; }
 div() { awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" -v k="${4:-1}" 'BEGIN { if (b + 0 == 0) print "-"; else printf f, a * k / b }'; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.0f MB", k / 1024 }'; }
 
+# the loader against Go's reader: the rows every table starts with (the
+# variables of the trace being measured)
+emit_load_rows() {
+    emit "| events | $events | $go_events | |"
+    emit "| read all events (s, best of $lrep, alternating) | $(f3 "$g_t") | $(f3 "$go_t") (in-process $(f3 "$go_inner")) | $(div "$g_t" "$go_t") |"
+    emit "| read all events, median (s) | $(f3 "$g_med") | $(f3 "$go_med") | $(div "$go_med" "$g_med") x faster |"
+    emit "| MB/s | $(div "$smb" "$g_t" %.0f) | $(div "$smb" "$go_t" %.0f) | $(div "$go_t" "$g_t") x faster |"
+    emit "| events/s (M) | $(div "$events" "$g_t" %.2f 1e-6) | $(div "$go_events" "$go_t" %.2f 1e-6) | |"
+    emit "| peak RSS | $(mb "$g_rss") | $(mb "$go_rss") | $(div "$g_rss" "$go_rss") |"
+}
+
 nproc_=$(nproc)
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 ram=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
@@ -127,7 +138,7 @@ emit "gotv $(gotv --version 2>/dev/null | cut -d' ' -f2) at commit $(git rev-par
 emit ""
 
 for f in "${traces[@]}"; do
-    size=$(stat -c %s "$f")
+    size=$(stat -L -c %s "$f")
     smb=$(awk -v s="$size" 'BEGIN { printf "%.1f", s / 1e6 }')
     head=$(head -c 13 "$f" | tr -d '\0')
     say "bench: $f"
@@ -159,12 +170,7 @@ for f in "${traces[@]}"; do
         emit ""
         emit "| measure | gotv | Go (x/exp/trace) | gotv / Go |"
         emit "| --- | ---: | ---: | ---: |"
-        emit "| events | $events | $go_events | |"
-        emit "| read all events (s, best of $lrep, alternating) | $(f3 "$g_t") | $(f3 "$go_t") (in-process $(f3 "$go_inner")) | $(div "$g_t" "$go_t") |"
-    emit "| read all events, median (s) | $(f3 "$g_med") | $(f3 "$go_med") | $(div "$go_med" "$g_med") x faster |"
-        emit "| MB/s | $(div "$smb" "$g_t" %.0f) | $(div "$smb" "$go_t" %.0f) | $(div "$go_t" "$g_t") x faster |"
-        emit "| events/s (M) | $(div "$events" "$g_t" %.2f 1e-6) | $(div "$go_events" "$go_t" %.2f 1e-6) | |"
-        emit "| peak RSS | $(mb "$g_rss") | $(mb "$go_rss") | $(div "$g_rss" "$go_rss") |"
+        emit_load_rows
         emit ""
         continue
     fi
@@ -191,12 +197,7 @@ for f in "${traces[@]}"; do
     emit ""
     emit "| measure | gotv | Go (x/exp/trace) | gotv / Go |"
     emit "| --- | ---: | ---: | ---: |"
-    emit "| events | $events | $go_events | |"
-    emit "| read all events (s, best of $lrep, alternating) | $(f3 "$g_t") | $(f3 "$go_t") (in-process $(f3 "$go_inner")) | $(div "$g_t" "$go_t") |"
-    emit "| read all events, median (s) | $(f3 "$g_med") | $(f3 "$go_med") | $(div "$go_med" "$g_med") x faster |"
-    emit "| MB/s | $(div "$smb" "$g_t" %.0f) | $(div "$smb" "$go_t" %.0f) | $(div "$go_t" "$g_t") x faster |"
-    emit "| events/s (M) | $(div "$events" "$g_t" %.2f 1e-6) | $(div "$go_events" "$go_t" %.2f 1e-6) | |"
-    emit "| peak RSS | $(mb "$g_rss") | $(mb "$go_rss") | $(div "$g_rss" "$go_rss") |"
+    emit_load_rows
     emit "| file bytes per event | $(div "$size" "$events" %.1f) | | |"
     emit "| peak RSS bytes per event | $(div "$g_rss" "$events" %.0f 1024) | $(div "$go_rss" "$go_events" %.0f 1024) | |"
     emit "| model build: gotv stats (s, incl. load) | $(f2 "$s_t") | | |"
