@@ -54,7 +54,7 @@ void v1_idx_free(v1_idx *x);
  * NULL on failure; free with v1_big_free. */
 void *v1_big_reserve(size_t size);
 
-/* Anonymous mapping for big arrays (huge pages when available); NULL on failure. */
+/* Anonymous mapping for big arrays (4 KiB pages: see v1_util.c); NULL on failure. */
 void *v1_big_alloc(size_t size);
 void v1_big_free(void *p, size_t size);
 /* Give back the whole step-aligned blocks (step: a power of two, at least the

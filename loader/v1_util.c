@@ -154,22 +154,21 @@ int v1_idx_put(v1_idx *x, uint64_t key, uint32_t val)
     return v1_map_put(&x->map, key, val);
 }
 
-/* Large arrays: anonymous mappings with transparent huge pages where the
- * kernel offers them (far fewer page faults than 4 KiB pages). Only the
- * pages actually written are committed. */
+/* Large arrays: anonymous mappings, committed only where written. No
+ * transparent huge pages (session 17, bench/profile-v1-s17.md): on a guest
+ * whose freed memory goes back to its host (virtio-balloon free page
+ * reporting, as on the project's machine), a fresh 2 MiB page is backed by
+ * the host page by page on first touch, which made 137 MiB cost 135-290 ms
+ * of zeroing against 50-85 ms with 4 KiB pages; on bare metal huge pages
+ * save ~35 ms there, but the array is written on the parse thread, beside
+ * the merge, where that is hidden. */
 void *v1_big_alloc(size_t size)
 {
     if (size == 0)
         size = 1;
     void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
                    -1, 0);
-    if (p == MAP_FAILED)
-        return NULL;
-#ifdef MADV_HUGEPAGE
-    if (size >= ((size_t)4 << 20))
-        madvise(p, size, MADV_HUGEPAGE);
-#endif
-    return p;
+    return p == MAP_FAILED ? NULL : p;
 }
 
 void *v1_big_reserve(size_t size)
