@@ -227,6 +227,13 @@ typedef struct tt_load_result {
     tt_err warn;           /* the error that ended reading early */
 } tt_load_result;
 
+/* Old-format traces (Go 1.11-1.21) of 8 MiB and more are parsed on a second
+ * thread beside the merge (AUTO). NEVER keeps every load on one thread,
+ * ALWAYS uses the thread for traces of any size. Process-wide, for
+ * measurements (gotv: GOTV_V1_THREAD, GOTV_THREADS); set it before loading. */
+enum { TT_V1_THREAD_AUTO = 0, TT_V1_THREAD_NEVER = 1, TT_V1_THREAD_ALWAYS = 2 };
+void tt_v1_set_thread_mode(int mode);
+
 /*
  * Read a whole trace from buf[0..len) and deliver its events to sink.
  * Returns TT_OK (possibly with res->truncated), or an error in *err when not

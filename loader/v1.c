@@ -1560,21 +1560,23 @@ static tt_status parse_run(v1 *c)
 
 /* ---- parse on a second thread ------------------------------------------------- */
 
-/* Whether this load may parse on a second thread (tt_v1_threads;
- * GOTV_V1_THREAD=0, GOTV_THREADS=1 or 2 in the environment: no;
- * GOTV_V1_THREAD=2: yes, also for small traces). */
+static int tt_v1_thread_mode = TT_V1_THREAD_AUTO;
+
+void tt_v1_set_thread_mode(int mode)
+{
+    if (mode != TT_V1_THREAD_NEVER && mode != TT_V1_THREAD_ALWAYS)
+        mode = TT_V1_THREAD_AUTO;
+    __atomic_store_n(&tt_v1_thread_mode, mode, __ATOMIC_RELAXED);
+}
+
+/* Whether this load may parse on a second thread (tt_v1_threads, then the
+ * process-wide tt_v1_thread_mode). */
 static int want_thread(const v1 *c)
 {
-    if (tt_v1_threads == 0)
+    int mode = __atomic_load_n(&tt_v1_thread_mode, __ATOMIC_RELAXED);
+    if (tt_v1_threads == 0 || mode == TT_V1_THREAD_NEVER)
         return 0;
-    const char *e = getenv("GOTV_V1_THREAD"), *t = getenv("GOTV_THREADS");
-    if ((e && strcmp(e, "0") == 0) || (t && strcmp(t, "1") == 0))
-        return 0;
-    /* GOTV_THREADS=2 puts the whole loader beside the model's builder: a
-     * third thread on two cores lost there (bench/profile-v1-s15.md) */
-    if (t && strcmp(t, "2") == 0 && !(e && strcmp(e, "2") == 0))
-        return 0;
-    return tt_v1_threads >= 2 || c->len >= V1_THREAD_MIN || (e && strcmp(e, "2") == 0);
+    return tt_v1_threads >= 2 || c->len >= V1_THREAD_MIN || mode == TT_V1_THREAD_ALWAYS;
 }
 
 /* The tables the merge reads while parse appends to them, as reservations

@@ -42,9 +42,7 @@ extern _Thread_local size_t tt_v1_fast;
 /* Parsing on a second thread while the merge runs (bench/profile-v1-s15.md):
  * 0 = never, 1 = for traces of 8 MiB and more (default), 2 = always (tests),
  * 3 = always, with the parse thread yielding after every batch so that the
- * merge waits for it (tests). GOTV_V1_THREAD=0, GOTV_THREADS=1 or
- * GOTV_THREADS=2 in the environment turn it off; GOTV_V1_THREAD=2 turns it
- * on for traces of any size. */
+ * merge waits for it (tests). With 1, tt_v1_set_thread_mode() decides. */
 extern _Thread_local int tt_v1_threads;
 /* How the last tt_load_v1 of this thread ran: 0 = one thread, 1 = parse on
  * a second thread beside the merge, 2 = the second thread parsed but the

@@ -2282,6 +2282,68 @@ static void test_samples(void **st)
     assert_true(n_par > 0 && n_pre > 0 && n_waits > 0);
 }
 
+/* tt_v1_set_thread_mode(), process-wide (gotv sets it from GOTV_V1_THREAD
+ * and GOTV_THREADS): NEVER keeps a load on one thread, ALWAYS puts a small
+ * trace's parse on the second thread, AUTO leaves a small one on one thread;
+ * the events are the same every way. */
+static void test_thread_mode(void **st)
+{
+    (void)st;
+    tt_file f;
+    tt_err err;
+    if (tt_file_open("samples/traces/workerpool-go119.trace", &f, &err) != TT_OK)
+        skip();
+    int minor = 0;
+    assert_int_equal(tt_read_header(f.data, f.len, &minor, &err), TT_OK);
+    assert_true(f.len < ((size_t)8 << 20)); /* AUTO: too small for the thread */
+    static const int modes[] = {TT_V1_THREAD_AUTO, TT_V1_THREAD_ALWAYS, TT_V1_THREAD_NEVER,
+                                TT_V1_THREAD_ALWAYS, 7 /* unknown: AUTO */};
+    static const int want_par[] = {0, 1, 0, 1, 0};
+    char *first = NULL;
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        rec r;
+        memset(&r, 0, sizeof r);
+        r.syms = tt_syms_new();
+        tt_sink sink = {&r, on_event, NULL, 0};
+        tt_load_result res;
+        tt_v1_set_thread_mode(modes[i]);
+        tt_v1_par = -1;
+        tt_status s = tt_load_v1(f.data, f.len, minor, r.syms, &sink, &res, &err);
+        tt_v1_set_thread_mode(TT_V1_THREAD_AUTO);
+        assert_int_equal(s, TT_OK);
+        /* 1 beside the merge, 2 when the merge had to wait for all of it */
+        if (want_par[i])
+            assert_true(tt_v1_par == 1 || tt_v1_par == 2);
+        else
+            assert_int_equal(tt_v1_par, 0);
+        assert_true(r.n > 100);
+        if (!first)
+            first = strdup(r.text);
+        else
+            assert_string_equal(first, r.text);
+        rec_free(&r);
+    }
+    /* the thread-local switch still wins over ALWAYS */
+    {
+        rec r;
+        memset(&r, 0, sizeof r);
+        r.syms = tt_syms_new();
+        tt_sink sink = {&r, on_event, NULL, 0};
+        tt_load_result res;
+        tt_v1_set_thread_mode(TT_V1_THREAD_ALWAYS);
+        tt_v1_threads = 0;
+        tt_status s = tt_load_v1(f.data, f.len, minor, r.syms, &sink, &res, &err);
+        tt_v1_threads = 1;
+        tt_v1_set_thread_mode(TT_V1_THREAD_AUTO);
+        assert_int_equal(s, TT_OK);
+        assert_int_equal(tt_v1_par, 0);
+        assert_string_equal(first, r.text);
+        rec_free(&r);
+    }
+    free(first);
+    tt_file_close(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2312,6 +2374,7 @@ int main(void)
         cmocka_unit_test(test_parse_fast),
         cmocka_unit_test(test_go_testdata),
         cmocka_unit_test(test_samples),
+        cmocka_unit_test(test_thread_mode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -48,6 +48,19 @@ int main(int argc, char **argv)
     const char *th = getenv("GOTV_THREADS");
     if (th && (th[0] == '1' || th[0] == '2') && th[1] == 0)
         model_set_threads(th[0] - '0');
+    /* The old-format loader's parse thread (bench/profile-v1-s15.md):
+     * GOTV_V1_THREAD=0 or GOTV_THREADS=1 turn it off; GOTV_V1_THREAD=2 turns
+     * it on for small traces too; GOTV_THREADS=2 (the whole loader beside
+     * the model's builder) turns it off unless GOTV_V1_THREAD=2: a third
+     * thread on two cores lost there. */
+    const char *v1t = getenv("GOTV_V1_THREAD");
+    int v1off = v1t && !strcmp(v1t, "0"), v1on = v1t && !strcmp(v1t, "2");
+    if (v1off || (th && !strcmp(th, "1")))
+        tt_v1_set_thread_mode(TT_V1_THREAD_NEVER);
+    else if (v1on)
+        tt_v1_set_thread_mode(TT_V1_THREAD_ALWAYS);
+    else if (th && !strcmp(th, "2"))
+        tt_v1_set_thread_mode(TT_V1_THREAD_NEVER);
     if (argc < 2) {
         gotv_usage_error("no trace file given");
         return 2;
