@@ -502,7 +502,7 @@ typedef struct v1 {
     size_t nregions, capregions;
     uint32_t freeregion;
 
-    v1_map taskmap;
+    v1_idx taskmap; /* task id -> tasks[] (ids are mostly small and dense) */
     v1task *tasks;
     size_t ntasks, captasks;
 
@@ -2881,10 +2881,10 @@ static tt_status check(v1 *c)
         case E_TASK_END: {
             uint64_t id = A(c, e, 0);
             uint32_t ti;
-            if (!v1_map_get(&c->taskmap, id, &ti)) {
+            if (!v1_idx_get(&c->taskmap, id, &ti)) {
                 if (v1_grow((void **)&c->tasks, &c->captasks, c->ntasks + 1, sizeof *c->tasks) <
                         0 ||
-                    v1_map_put(&c->taskmap, id, (uint32_t)c->ntasks) < 0)
+                    v1_idx_put(&c->taskmap, id, (uint32_t)c->ntasks) < 0)
                     return NOMEM(c);
                 ti = (uint32_t)c->ntasks++;
                 memset(&c->tasks[ti], 0, sizeof c->tasks[ti]);
@@ -3403,7 +3403,7 @@ static tt_status convert(v1 *c)
             o.name = str_of(c, (uint32_t)A(c, e, 2));
             STK(stack_of(c, STKID(c, e)));
             uint32_t ti;
-            if (v1_map_get(&c->taskmap, id, &ti)) { /* check() registered every task id */
+            if (v1_idx_get(&c->taskmap, id, &ti)) { /* check() registered every task id */
                 c->tasks[ti].live = 1;
                 c->tasks[ti].parent = parent;
                 c->tasks[ti].name = o.name;
@@ -3417,7 +3417,7 @@ static tt_status convert(v1 *c)
             o.type = W_TASK_END;
             o.id = (int64_t)id;
             o.arg[0] = TT_NO_TASK;
-            if (v1_map_get(&c->taskmap, id, &ti) && c->tasks[ti].live) {
+            if (v1_idx_get(&c->taskmap, id, &ti) && c->tasks[ti].live) {
                 c->tasks[ti].live = 0;
                 o.arg[0] = c->tasks[ti].parent;
                 o.name = c->tasks[ti].name;
@@ -3516,7 +3516,7 @@ static void v1_free(v1 *c)
     free(c->frames);
     free(c->tmpframes);
     free(c->regions);
-    v1_map_free(&c->taskmap);
+    v1_idx_free(&c->taskmap);
     free(c->tasks);
     free(c->preinit);
     free(c->moved);
