@@ -616,9 +616,18 @@ static void stage_load(const uint8_t *buf, size_t len, fz_stats *st)
      * with the general one. */
     const char *fw = getenv("FZ_WIDE");
     tt_v1_test_wide = fw ? (unsigned)strtoul(fw, NULL, 0) : (unsigned)((len * 2654435761u) >> 7) & 63u;
+    /* and, for 3 in 8 inputs (by another hash of the length; FZ_V1_THREADS=N
+     * forces tt_v1_threads N), with the parse on a second thread beside the
+     * merge and the second half of the framing scanned there (2), or that
+     * thread pausing after every batch (3): inputs this small never take it
+     * otherwise */
+    const char *fv = getenv("FZ_V1_THREADS");
+    unsigned lh = (unsigned)((len * 2246822519u) >> 11) & 7u;
+    tt_v1_threads = fv ? atoi(fv) : lh < 2 ? 2 : lh == 2 ? 3 : 1;
     g_poison = !getenv("FZ_NO_POISON");
     int s2 = load_once(buf, len, &c2, TT_SINK_LOG_TEXT, "tt_load (text)", &res2, &err2);
     g_poison = 0;
+    tt_v1_threads = 1;
     tt_v1_test_wide = 0;
     tt_v1_release_step = step0;
     if (s2 < 0) {

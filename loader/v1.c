@@ -470,6 +470,7 @@ typedef struct v1 {
     int pdone;
     /* to the parse thread (atomic): go (parse) */
     _Alignas(64) int go;
+    struct v1half *half; /* the thread scans it first (set before it starts) */
 
     /* written by parse */
     _Alignas(64) size_t nev, npool, next, nbatches, nprocs, ngs;
@@ -1613,9 +1614,15 @@ static int fixed_tabs(v1 *c)
     return 0;
 }
 
+typedef struct v1half v1half;
+static void scan_half(const v1 *c, v1half *h);
+
 static void *parse_main(void *arg)
 {
     v1 *c = arg;
+    v1half *half = c->half;
+    if (half)
+        scan_half(c, half);
     /* until load_front() says go (after skip_scan() and the late batches) */
     while (!__atomic_load_n(&c->go, __ATOMIC_ACQUIRE)) {
         struct timespec ts = {0, 20000};
@@ -1681,30 +1688,59 @@ typedef struct v1scan {
 } v1scan;
 
 /*
- * The file's framing without its values, for the merge to start beside
- * parse (load_front()). Any event whose framing parse could judge
- * differently, or that parse will reject (unknown type, bad varint or
- * length, odd batch), and any CPU sample (the merge needs all of them
- * sorted from the start) make it return -1: then parse runs first, alone.
- * Event boundaries are the same as parse's otherwise.
+ * The second half of the file's framing, scanned on the parse thread while
+ * skip_scan() does the first (load_front()). The thread cannot know where
+ * an event starts in the middle of the file: it starts at a byte that
+ * could be a batch header (EvBatch with two values, 0x41) at or after the
+ * middle and, when the framing read from there fails soon, at the next
+ * one. Framing read from a given offset is always the same, so once
+ * skip_scan() reaches a batch header that the thread also read as one,
+ * the thread's batches from there on are what skip_scan() would have
+ * found: it takes them and stops. Otherwise (no such batch, the thread
+ * stopped on an error) skip_scan() reads on alone, as without the thread.
  */
-static int skip_scan(const v1 *c, v1scan *sc)
+typedef struct v1half {
+    v1scan sc;    /* the thread's batches (P indices into its own sc.pid) */
+    size_t mid;   /* where the thread looks for its first batch header */
+    int r;        /* 0: it read to the end, -1: it stopped */
+    size_t tries; /* start bytes it tried */
+    _Alignas(64) int done;  /* atomic: r and sc are final */
+    _Alignas(64) int abort; /* atomic: skip_scan() needs it no more */
+} v1half;
+
+/* A start try fails on the thread before this many bytes after the middle
+ * (and at most V1_HALF_TRIES times): the next candidate byte is tried. A
+ * batch of the runtime is at most 64 KiB, so a real batch header comes
+ * first. */
+#define V1_HALF_WINDOW ((size_t)1 << 20)
+#define V1_HALF_TRIES 256
+#define V1_HALF_CHECK 4096 /* events between two looks at abort */
+
+/* skip_scan()'s reading of the framing from off; with h (skip_scan() on
+ * the main thread), it takes the thread's batches once in step with them;
+ * with abort (on the thread), it stops when told. 0 at the end of the
+ * file, -1 at what parse could judge differently (*stop: where). */
+static int scan_from(const v1 *c, v1scan *sc, v1_map *seen, size_t off, v1half *h,
+                     const int *abort, size_t *stop)
 {
     const uint8_t *b = c->buf;
-    size_t len = c->len, off = 16;
-    v1_map seen = {0};
-    int r = -1;
+    size_t len = c->len, check = V1_HALF_CHECK;
     struct v1sb *cur = NULL;
     while (off < len) {
+        if (abort && --check == 0) {
+            check = V1_HALF_CHECK;
+            if (__atomic_load_n(abort, __ATOMIC_RELAXED))
+                break;
+        }
         unsigned hb = b[off++], typ = hb & 0x3f, narg = (hb >> 6) + 1u;
         uint64_t v, sl;
         int k;
         if (!c->known[typ] || typ == E_CPU_SAMPLE)
-            goto out;
+            goto fail;
         if (typ == E_STRING) {
             if ((off = skipvar(b, off, len)) == SIZE_MAX ||
                 (k = tt_uvarint(b + off, len - off, &sl)) <= 0 || sl > len - off - (size_t)k)
-                goto out;
+                goto fail;
             off += (size_t)k + (size_t)sl;
             if (cur)
                 cur->intern = 1;
@@ -1713,11 +1749,11 @@ static int skip_scan(const v1 *c, v1scan *sc)
         if (narg == 4) {
             if (typ == E_BATCH || (k = tt_uvarint(b + off, len - off, &v)) <= 0 || v > 2048 ||
                 v > len - off - (size_t)k)
-                goto out;
+                goto fail;
             off += (size_t)k + (size_t)v;
             if (typ == E_LOG) {
                 if ((k = tt_uvarint(b + off, len - off, &sl)) <= 0 || sl > len - off - (size_t)k)
-                    goto out;
+                    goto fail;
                 off += (size_t)k + (size_t)sl;
             }
             if (cur && (typ == E_LOG || typ == E_STACK))
@@ -1726,40 +1762,137 @@ static int skip_scan(const v1 *c, v1scan *sc)
         }
         if (typ == E_BATCH) {
             size_t boff = off - 1;
+            if (h && boff >= h->mid) {
+                /* in step with the thread from here? (it has ended: the
+                 * first time here, wait for it) */
+                unsigned spins = 0;
+                while (!__atomic_load_n(&h->done, __ATOMIC_ACQUIRE)) {
+                    if (++spins < 200)
+                        for (volatile int i = 0; i < 50; i++)
+                            ;
+                    else
+                        nanosleep(&(struct timespec){0, 20000}, NULL);
+                }
+                size_t lo = 0, hi = h->r == 0 ? h->sc.nb : 0;
+                while (lo < hi) {
+                    size_t m = lo + (hi - lo) / 2;
+                    if (h->sc.b[m].off < boff)
+                        lo = m + 1;
+                    else
+                        hi = m;
+                }
+                if (h->r != 0 || lo == h->sc.nb) {
+                    h = NULL; /* never: read on alone */
+                } else if (h->sc.b[lo].off == boff) {
+                    for (size_t j = lo; j < h->sc.nb; j++) {
+                        int32_t pid = h->sc.pid[h->sc.b[j].p];
+                        uint32_t x;
+                        if (!v1_map_get(seen, (uint32_t)pid, &x)) {
+                            if (sc->np >= V1_MAX_PROCS ||
+                                v1_map_put(seen, (uint32_t)pid, sc->np) < 0)
+                                goto fail;
+                            x = sc->np;
+                            sc->pid[sc->np++] = pid;
+                        }
+                        if (sc->nb >= UINT32_MAX - 1 ||
+                            v1_grow((void **)&sc->b, &sc->capb, sc->nb + 1, sizeof *sc->b) < 0)
+                            goto fail;
+                        sc->b[sc->nb++] = (struct v1sb){h->sc.b[j].off, x, h->sc.b[j].intern};
+                    }
+                    tt_v1_split = 1;
+                    return 0;
+                }
+            }
             if (narg != 2 || (k = tt_uvarint(b + off, len - off, &v)) <= 0 ||
                 (v != UINT64_MAX && v > INT32_MAX))
-                goto out;
+                goto fail;
             off += (size_t)k;
             if ((off = skipvar(b, off, len)) == SIZE_MAX)
-                goto out;
+                goto fail;
             int32_t pid = v == UINT64_MAX ? -1 : (int32_t)v;
             uint32_t x;
-            if (!v1_map_get(&seen, (uint32_t)pid, &x)) {
-                if (sc->np >= V1_MAX_PROCS || v1_map_put(&seen, (uint32_t)pid, sc->np) < 0)
-                    goto out;
+            if (!v1_map_get(seen, (uint32_t)pid, &x)) {
+                if (sc->np >= V1_MAX_PROCS || v1_map_put(seen, (uint32_t)pid, sc->np) < 0)
+                    goto fail;
                 x = sc->np;
                 sc->pid[sc->np++] = pid;
             }
             if (sc->nb >= UINT32_MAX - 1 ||
                 v1_grow((void **)&sc->b, &sc->capb, sc->nb + 1, sizeof *sc->b) < 0)
-                goto out;
+                goto fail;
             cur = &sc->b[sc->nb++];
             *cur = (struct v1sb){boff, x, 0};
             continue;
         }
         if (typ == E_LOG) /* parse: UserLog without its value string */
-            goto out;
+            goto fail;
         for (unsigned i = 0; i < narg; i++) {
             if (off < len && b[off] < 0x80)
                 off++;
             else if ((off = skipvar(b, off, len)) == SIZE_MAX)
-                goto out;
+                goto fail;
         }
     }
-    r = sc->np > 0 ? 0 : -1;
-out:
+    if (off >= len)
+        return 0;
+fail:
+    *stop = off;
+    return -1;
+}
+
+/* The parse thread's scan of the second half (v1half): from the first
+ * byte 0x41 at or after the middle, then from the next one while the
+ * read fails within V1_HALF_WINDOW of the middle. */
+static void scan_half(const v1 *c, v1half *h)
+{
+    size_t from = h->mid, lim = h->mid + V1_HALF_WINDOW, spent = 0;
+    h->r = -1;
+    while (from < c->len && h->tries < V1_HALF_TRIES &&
+           !__atomic_load_n(&h->abort, __ATOMIC_RELAXED)) {
+        const uint8_t *q = memchr(c->buf + from, 0x41, c->len - from);
+        if (!q)
+            break;
+        from = (size_t)(q - c->buf);
+        h->tries++;
+        v1_map seen = {0};
+        size_t stop = 0;
+        h->sc.nb = h->sc.np = 0;
+        int r = scan_from(c, &h->sc, &seen, from, NULL, &h->abort, &stop);
+        v1_map_free(&seen);
+        if (r == 0 && h->sc.nb > 0) {
+            h->r = 0;
+            break;
+        }
+        spent += stop - from;
+        if (r == 0 || stop >= lim || spent > 2 * V1_HALF_WINDOW)
+            break;
+        from++;
+    }
+    __atomic_store_n(&h->done, 1, __ATOMIC_RELEASE);
+}
+
+/*
+ * The file's framing without its values, for the merge to start beside
+ * parse (load_front()). Any event whose framing parse could judge
+ * differently, or that parse will reject (unknown type, bad varint or
+ * length, odd batch), and any CPU sample (the merge needs all of them
+ * sorted from the start) make it return -1: then parse runs first, alone.
+ * Event boundaries are the same as parse's otherwise. With h, the parse
+ * thread scans the second half meanwhile (v1half); when this returns, the
+ * thread is done with it.
+ */
+static int skip_scan(const v1 *c, v1scan *sc, v1half *h)
+{
+    v1_map seen = {0};
+    size_t stop = 0;
+    int r = scan_from(c, sc, &seen, 16, h, NULL, &stop);
     v1_map_free(&seen);
-    return r;
+    if (h) {
+        __atomic_store_n(&h->abort, 1, __ATOMIC_RELAXED);
+        while (!__atomic_load_n(&h->done, __ATOMIC_ACQUIRE))
+            nanosleep(&(struct timespec){0, 20000}, NULL);
+    }
+    return r == 0 && sc->np > 0 ? 0 : -1;
 }
 
 /* The first batch after cur of its P (UINT32_MAX: none). While parse runs
@@ -2378,16 +2511,30 @@ static tt_status load_front(v1 *c)
     if (gid(c, 0) == UINT32_MAX) /* dense 0 is goroutine 0 */
         return NOMEM(c);
     v1scan *sc = thr ? calloc(1, sizeof *sc) : NULL;
-    /* The thread starts at once and parses once told to go. */
+    v1half *half = sc ? calloc(1, sizeof *half) : NULL;
+    if (half)
+        half->mid = 16 + (c->len - 16) / 2;
+    /* The thread starts at once, scans the second half of the framing
+     * (half) and parses once told to go. */
     c->onthread = 1;
+    c->half = half;
     if (sc && pthread_create(&c->th, NULL, parse_main, c) == 0) {
         c->th_live = 1;
     } else {
         free(sc);
+        free(half);
         sc = NULL;
+        half = c->half = NULL;
         c->onthread = 0;
     }
-    if (sc && skip_scan(c, sc) != 0) { /* parse first (on the thread), then merge */
+    int scr = sc ? skip_scan(c, sc, half) : 0;
+    if (half) { /* (the thread is done with it) */
+        tt_v1_split_tries = half->tries;
+        c->half = NULL;
+        free(half->sc.b);
+        free(half);
+    }
+    if (sc && scr != 0) { /* parse first (on the thread), then merge */
         free(sc->b);
         free(sc);
         tt_v1_par = 2;
@@ -3484,6 +3631,8 @@ _Thread_local size_t tt_v1_fast;
 _Thread_local int tt_v1_threads = 1;
 _Thread_local int tt_v1_par;
 _Thread_local size_t tt_v1_par_waits, tt_v1_pre;
+_Thread_local int tt_v1_split;
+_Thread_local size_t tt_v1_split_tries;
 
 static void v1_free(v1 *c)
 {
@@ -3531,6 +3680,8 @@ tt_status tt_load_v1(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
     tt_v1_fast = 0;
     tt_v1_par = 0;
     tt_v1_par_waits = tt_v1_pre = 0;
+    tt_v1_split = 0;
+    tt_v1_split_tries = 0;
     if (minor != 11 && minor != 19 && minor != 21)
         return tt_err_set(err, TT_ERR_VERSION, 0, "unsupported old trace version go 1.%d",
                           minor);

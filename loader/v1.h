@@ -52,5 +52,10 @@ extern _Thread_local int tt_v1_par;
  * the events of the batches parsed before that thread started (the first
  * batch of a P that appears late in the file). */
 extern _Thread_local size_t tt_v1_par_waits, tt_v1_pre;
+/* Whether the last tt_load_v1 of this thread took the second half of the
+ * file's framing from the parse thread's scan (1) or read it all on its
+ * own (0), and how many start bytes that scan tried. */
+extern _Thread_local int tt_v1_split;
+extern _Thread_local size_t tt_v1_split_tries;
 
 #endif

@@ -2106,11 +2106,97 @@ static void test_release_while_converting(void **st)
     v1gen_free(&g);
 }
 
+/* The parse thread scans the second half of the file's framing while the
+ * main thread scans the first, which takes the thread's batches once both
+ * have read the same batch header (loader/v1.c, scan_half). Not knowing
+ * where an event starts, the thread starts at a byte 0x41 (a batch header's
+ * first byte) at or after the middle, and at the next one when reading from
+ * there fails soon. halves(): K batches of two Ps, a string of `fill`
+ * bytes that each fail as a start ("A" and 11 continuation bytes: no
+ * varint), K more batches, CPU samples in the second half if asked. The
+ * events must equal one thread's (tt_v1_threads 0); returns tt_v1_split
+ * and the start tries. */
+static int halves(size_t fill, int cpu, size_t *tries, int *par)
+{
+    v1gen g;
+    const int K = 60;
+    prelude(&g, 21, 10);
+    uint64_t t = 100;
+    size_t sfrom = 0, sto = 0;
+    for (int half = 0; half < 2; half++) {
+        if (half == 1 && fill) {
+            char *s = malloc(fill + 1);
+            for (size_t i = 0; i < fill; i++)
+                s[i] = i % 12 == 0 ? 'A' : (char)0x80;
+            s[fill] = 0;
+            sfrom = g.len;
+            v1gen_string(&g, 99, s);
+            sto = g.len;
+            free(s);
+        }
+        for (int b = 0; b < K; b++) {
+            v1gen_batch(&g, b % 2, t);
+            for (int k = 0; k < 20; k++)
+                EV(&g, HEAP_ALLOC, 1, t + (uint64_t)k);
+            if (cpu && half == 1)
+                EV(&g, CPU_SAMPLE, 0, t + 30, 1, 0, 0);
+            t += 100;
+        }
+    }
+    symbols(&g);
+    v1gen_freq(&g, 1000000000);
+    size_t mid = 16 + (g.len - 16) / 2;
+    if (fill) /* the construction puts the middle inside the string */
+        assert_true(sfrom < mid && mid + 24 < sto);
+    rec one, two;
+    tt_err e1, e2;
+    tt_v1_threads = 0;
+    tt_status s1 = load(&g, "halves", &one, &e1);
+    tt_v1_threads = 2;
+    tt_status s2 = load(&g, "halves", &two, &e2);
+    tt_v1_threads = 1;
+    int split = tt_v1_split;
+    *tries = tt_v1_split_tries;
+    *par = tt_v1_par;
+    if (s1 != TT_OK || s2 != TT_OK)
+        fail_msg("halves(%zu, %d): %s / %s", fill, cpu, e1.msg, e2.msg);
+    assert_true(one.n > (size_t)(2 * K * 20));
+    assert_string_equal(one.text, two.text);
+    rec_free(&one);
+    rec_free(&two);
+    v1gen_free(&g);
+    return split;
+}
+
+static void test_scan_halves(void **st)
+{
+    (void)st;
+    size_t tries;
+    int par;
+    /* the middle is at a batch header or inside a batch's events: the
+     * thread's first or second start holds */
+    assert_int_equal(halves(0, 0, &tries, &par), 1);
+    assert_true(tries >= 1 && tries <= 4);
+    assert_int_equal(par, 1);
+    /* the middle inside the string: many starts fail, then one holds */
+    assert_int_equal(halves(1200, 0, &tries, &par), 1);
+    assert_true(tries > 20);
+    assert_int_equal(par, 1);
+    /* so many that the thread gives up: the main thread reads on alone */
+    assert_int_equal(halves(9000, 0, &tries, &par), 0);
+    assert_true(tries > 200);
+    assert_int_equal(par, 1);
+    /* CPU samples in the second half: both scans stop, parse runs first */
+    assert_int_equal(halves(0, 1, &tries, &par), 0);
+    assert_int_equal(par, 2);
+}
+
 /* ---- real traces ------------------------------------------------------------------ */
 
 /* load_dir(): loads with parse on a second thread beside the merge, those
- * that parsed a late P's first batch first, the merge's waits. */
-static size_t n_par, n_pre, n_waits;
+ * that parsed a late P's first batch first, the merge's waits, those that
+ * took the second half of the framing from the thread's scan. */
+static size_t n_par, n_pre, n_waits, n_split;
 
 static size_t load_dir(const char *dir, const char *suffix)
 {
@@ -2162,6 +2248,7 @@ static size_t load_dir(const char *dir, const char *suffix)
                 n_par++;
                 n_pre += tt_v1_pre > 0;
                 n_waits += tt_v1_par_waits;
+                n_split += tt_v1_split == 1;
             }
             rec_free(&r2);
         }
@@ -2272,14 +2359,15 @@ static void test_go_testdata(void **st)
 static void test_samples(void **st)
 {
     (void)st;
-    n_par = n_pre = n_waits = 0;
+    n_par = n_pre = n_waits = n_split = 0;
     if (load_dir("samples/traces", "-go119.trace") == 0)
         skip();
     /* the thread ran beside the merge, Go's global batch (P -1, at the
-     * end of the file) was parsed first, and the merge waited */
+     * end of the file) was parsed first, the merge waited, and the scan
+     * was split in two halves */
     print_message("samples: %zu loads beside the merge, %zu with batches parsed first, "
-                  "%zu waits\n", n_par, n_pre, n_waits);
-    assert_true(n_par > 0 && n_pre > 0 && n_waits > 0);
+                  "%zu waits, %zu scans split\n", n_par, n_pre, n_waits, n_split);
+    assert_true(n_par > 0 && n_pre > 0 && n_waits > 0 && n_split > 0);
 }
 
 /* tt_v1_set_thread_mode(), process-wide (gotv sets it from GOTV_V1_THREAD
@@ -2375,6 +2463,7 @@ int main(void)
         cmocka_unit_test(test_go_testdata),
         cmocka_unit_test(test_samples),
         cmocka_unit_test(test_thread_mode),
+        cmocka_unit_test(test_scan_halves),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
