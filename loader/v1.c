@@ -1716,6 +1716,25 @@ typedef struct v1half {
 #define V1_HALF_TRIES 256
 #define V1_HALF_CHECK 4096 /* events between two looks at abort */
 
+/* A batch at off of P pid appended to sc, its P numbered in order of first
+ * appearance (seen: pid -> number); NULL past a limit or out of memory. */
+static struct v1sb *scan_add(v1scan *sc, v1_map *seen, size_t off, int32_t pid, uint8_t intern)
+{
+    uint32_t x;
+    if (!v1_map_get(seen, (uint32_t)pid, &x)) {
+        if (sc->np >= V1_MAX_PROCS || v1_map_put(seen, (uint32_t)pid, sc->np) < 0)
+            return NULL;
+        x = sc->np;
+        sc->pid[sc->np++] = pid;
+    }
+    if (sc->nb >= UINT32_MAX - 1 ||
+        v1_grow((void **)&sc->b, &sc->capb, sc->nb + 1, sizeof *sc->b) < 0)
+        return NULL;
+    struct v1sb *e = &sc->b[sc->nb++];
+    *e = (struct v1sb){off, x, intern};
+    return e;
+}
+
 /* skip_scan()'s reading of the framing from off; with h (skip_scan() on
  * the main thread), it takes the thread's batches once in step with them;
  * with abort (on the thread), it stops when told. 0 at the end of the
@@ -1784,21 +1803,10 @@ static int scan_from(const v1 *c, v1scan *sc, v1_map *seen, size_t off, v1half *
                 if (h->r != 0 || lo == h->sc.nb) {
                     h = NULL; /* never: read on alone */
                 } else if (h->sc.b[lo].off == boff) {
-                    for (size_t j = lo; j < h->sc.nb; j++) {
-                        int32_t pid = h->sc.pid[h->sc.b[j].p];
-                        uint32_t x;
-                        if (!v1_map_get(seen, (uint32_t)pid, &x)) {
-                            if (sc->np >= V1_MAX_PROCS ||
-                                v1_map_put(seen, (uint32_t)pid, sc->np) < 0)
-                                goto fail;
-                            x = sc->np;
-                            sc->pid[sc->np++] = pid;
-                        }
-                        if (sc->nb >= UINT32_MAX - 1 ||
-                            v1_grow((void **)&sc->b, &sc->capb, sc->nb + 1, sizeof *sc->b) < 0)
+                    for (size_t j = lo; j < h->sc.nb; j++)
+                        if (!scan_add(sc, seen, h->sc.b[j].off, h->sc.pid[h->sc.b[j].p],
+                                      h->sc.b[j].intern))
                             goto fail;
-                        sc->b[sc->nb++] = (struct v1sb){h->sc.b[j].off, x, h->sc.b[j].intern};
-                    }
                     tt_v1_split = 1;
                     return 0;
                 }
@@ -1809,19 +1817,8 @@ static int scan_from(const v1 *c, v1scan *sc, v1_map *seen, size_t off, v1half *
             off += (size_t)k;
             if ((off = skipvar(b, off, len)) == SIZE_MAX)
                 goto fail;
-            int32_t pid = v == UINT64_MAX ? -1 : (int32_t)v;
-            uint32_t x;
-            if (!v1_map_get(seen, (uint32_t)pid, &x)) {
-                if (sc->np >= V1_MAX_PROCS || v1_map_put(seen, (uint32_t)pid, sc->np) < 0)
-                    goto fail;
-                x = sc->np;
-                sc->pid[sc->np++] = pid;
-            }
-            if (sc->nb >= UINT32_MAX - 1 ||
-                v1_grow((void **)&sc->b, &sc->capb, sc->nb + 1, sizeof *sc->b) < 0)
+            if (!(cur = scan_add(sc, seen, boff, v == UINT64_MAX ? -1 : (int32_t)v, 0)))
                 goto fail;
-            cur = &sc->b[sc->nb++];
-            *cur = (struct v1sb){boff, x, 0};
             continue;
         }
         if (typ == E_LOG) /* parse: UserLog without its value string */
