@@ -2106,6 +2106,33 @@ static void test_release_while_converting(void **st)
     v1gen_free(&g);
 }
 
+/* Ticks to ns as Go's reader converts them (float64, then int64 as amd64's
+ * CVTTSD2SQ does): a time past int64's range gives INT64_MIN there, which
+ * the loader's order then lifts to 1 ns after the event before. With a
+ * frequency of 1 tick per second, 10^10 ticks are 10^19 ns. */
+static void test_time_out_of_range(void **st)
+{
+    (void)st;
+    v1gen g;
+    prelude(&g, 19, 10);
+    EV(&g, HEAP_ALLOC, 5, 100);                      /* 5 s after the start */
+    EV(&g, HEAP_ALLOC, (uint64_t)10000000000ull, 200); /* 10^19 ns: out of range */
+    EV(&g, HEAP_ALLOC, 1, 300);                      /* so is this */
+    v1gen_freq(&g, 1);
+    expect_text(&g, "time_range",
+    "M=-1 P=-1 G=-1 Sync Time=-1 N=1\n"
+    "M=1 P=0 G=-1 StateTransition Time=0 ProcID=0 Undetermined->Running Reason=\"\"\n"
+    "M=1 P=0 G=1 StateTransition Time=1 GoID=1 Undetermined->Running Reason=\"\"\n"
+    "M=1 P=0 G=1 Metric Time=5000000000 Name=\"/memory/classes/heap/objects:bytes\" "
+    "Value=Value{Uint64(100)}\n"
+    "M=1 P=0 G=1 Metric Time=5000000001 Name=\"/memory/classes/heap/objects:bytes\" "
+    "Value=Value{Uint64(200)}\n"
+    "M=1 P=0 G=1 Metric Time=5000000002 Name=\"/memory/classes/heap/objects:bytes\" "
+    "Value=Value{Uint64(300)}\n"
+    "M=-1 P=-1 G=-1 Sync Time=5000000003 N=2\n");
+    v1gen_free(&g);
+}
+
 /* The parse thread scans the second half of the file's framing while the
  * main thread scans the first, which takes the thread's batches once both
  * have read the same batch header (loader/v1.c, scan_half). Not knowing
@@ -2464,6 +2491,7 @@ int main(void)
         cmocka_unit_test(test_samples),
         cmocka_unit_test(test_thread_mode),
         cmocka_unit_test(test_scan_halves),
+        cmocka_unit_test(test_time_out_of_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
