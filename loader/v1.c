@@ -1744,14 +1744,15 @@ static struct v1sb *scan_add(v1scan *sc, v1_map *seen, size_t off, int32_t pid, 
 /* skip_scan()'s reading of the framing from off; with h (skip_scan() on
  * the main thread), it takes the thread's batches once in step with them;
  * with abort (on the thread), it stops when told. 0 at the end of the
- * file, -1 at what parse could judge differently (*stop: where). */
+ * file, -1 at what parse could judge differently (*stop: the offset of
+ * that event). */
 static int scan_from(const v1 *c, v1scan *sc, v1_map *seen, size_t off, v1half *h,
                      const int *abort, size_t *stop)
 {
     const uint8_t *b = c->buf;
-    size_t len = c->len, check = V1_HALF_CHECK;
+    size_t len = c->len, check = V1_HALF_CHECK, at = off;
     struct v1sb *cur = NULL;
-    while (off < len) {
+    while ((at = off) < len) {
         if (abort && --check == 0) {
             check = V1_HALF_CHECK;
             if (__atomic_load_n(abort, __ATOMIC_RELAXED))
@@ -1839,7 +1840,7 @@ static int scan_from(const v1 *c, v1scan *sc, v1_map *seen, size_t off, v1half *
     if (off >= len)
         return 0;
 fail:
-    *stop = off;
+    *stop = at; /* (the start of the event it failed on) */
     return -1;
 }
 

@@ -2139,11 +2139,12 @@ static void test_time_out_of_range(void **st)
  * where an event starts, the thread starts at a byte 0x41 (a batch header's
  * first byte) at or after the middle, and at the next one when reading from
  * there fails soon. halves(): K batches of two Ps, a string of `fill`
- * bytes that each fail as a start ("A" and 11 continuation bytes: no
+ * bytes that each fail as a start (pat 0: "A" and 12 continuation bytes,
+ * no P varint; pat 1: "A", P 1 and 11 continuation bytes, no time
  * varint), K more batches, CPU samples in the second half if asked. The
  * events must equal one thread's (tt_v1_threads 0); returns tt_v1_split
  * and the start tries. */
-static int halves(size_t fill, int cpu, size_t *tries, int *par)
+static int halves(size_t fill, int pat, int cpu, size_t *tries, int *par)
 {
     v1gen g;
     const int K = 60;
@@ -2154,7 +2155,7 @@ static int halves(size_t fill, int cpu, size_t *tries, int *par)
         if (half == 1 && fill) {
             char *s = malloc(fill + 1);
             for (size_t i = 0; i < fill; i++)
-                s[i] = i % 12 == 0 ? 'A' : (char)0x80;
+                s[i] = i % 13 == 0 ? 'A' : pat && i % 13 == 1 ? 1 : (char)0x80;
             s[fill] = 0;
             sfrom = g.len;
             v1gen_string(&g, 99, s);
@@ -2186,7 +2187,7 @@ static int halves(size_t fill, int cpu, size_t *tries, int *par)
     *tries = tt_v1_split_tries;
     *par = tt_v1_par;
     if (s1 != TT_OK || s2 != TT_OK)
-        fail_msg("halves(%zu, %d): %s / %s", fill, cpu, e1.msg, e2.msg);
+        fail_msg("halves(%zu, %d, %d): %s / %s", fill, pat, cpu, e1.msg, e2.msg);
     assert_true(one.n > (size_t)(2 * K * 20));
     assert_string_equal(one.text, two.text);
     rec_free(&one);
@@ -2202,19 +2203,22 @@ static void test_scan_halves(void **st)
     int par;
     /* the middle is at a batch header or inside a batch's events: the
      * thread's first or second start holds */
-    assert_int_equal(halves(0, 0, &tries, &par), 1);
+    assert_int_equal(halves(0, 0, 0, &tries, &par), 1);
     assert_true(tries >= 1 && tries <= 4);
     assert_int_equal(par, 1);
     /* the middle inside the string: many starts fail, then one holds */
-    assert_int_equal(halves(1200, 0, &tries, &par), 1);
+    assert_int_equal(halves(1300, 0, 0, &tries, &par), 1);
+    assert_true(tries > 20);
+    assert_int_equal(par, 1);
+    assert_int_equal(halves(1300, 1, 0, &tries, &par), 1);
     assert_true(tries > 20);
     assert_int_equal(par, 1);
     /* so many that the thread gives up: the main thread reads on alone */
-    assert_int_equal(halves(9000, 0, &tries, &par), 0);
+    assert_int_equal(halves(9000, 0, 0, &tries, &par), 0);
     assert_true(tries > 200);
     assert_int_equal(par, 1);
     /* CPU samples in the second half: both scans stop, parse runs first */
-    assert_int_equal(halves(0, 1, &tries, &par), 0);
+    assert_int_equal(halves(0, 0, 1, &tries, &par), 0);
     assert_int_equal(par, 2);
 }
 
