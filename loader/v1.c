@@ -1655,11 +1655,10 @@ static tt_status par_join(v1 *c)
     return c->pst;
 }
 
-/* The merge waits for the parse thread: spin briefly, then sleep. */
-static void par_pause(unsigned *spins)
+/* One step of waiting for the other thread (*spins: steps so far, from 0):
+ * spin briefly, then sleep. */
+static void wait_step(unsigned *spins)
 {
-    if (*spins == 0)
-        tt_v1_par_waits++;
     if (++*spins < 200) {
         for (volatile int i = 0; i < 50; i++)
             ;
@@ -1667,6 +1666,14 @@ static void par_pause(unsigned *spins)
     }
     struct timespec ts = {0, 20000};
     nanosleep(&ts, NULL);
+}
+
+/* The merge waits for the parse thread (counted in tt_v1_par_waits). */
+static void par_pause(unsigned *spins)
+{
+    if (*spins == 0)
+        tt_v1_par_waits++;
+    wait_step(spins);
 }
 
 /* A varint at b[off] skipped: the offset after it, SIZE_MAX when the input
@@ -1792,13 +1799,8 @@ static int scan_from(const v1 *c, v1scan *sc, v1_map *seen, size_t off, v1half *
                 /* in step with the thread from here? (it has ended: the
                  * first time here, wait for it) */
                 unsigned spins = 0;
-                while (!__atomic_load_n(&h->done, __ATOMIC_ACQUIRE)) {
-                    if (++spins < 200)
-                        for (volatile int i = 0; i < 50; i++)
-                            ;
-                    else
-                        nanosleep(&(struct timespec){0, 20000}, NULL);
-                }
+                while (!__atomic_load_n(&h->done, __ATOMIC_ACQUIRE))
+                    wait_step(&spins);
                 size_t lo = 0, hi = h->r == 0 ? h->sc.nb : 0;
                 while (lo < hi) {
                     size_t m = lo + (hi - lo) / 2;
@@ -1892,9 +1894,10 @@ static int skip_scan(const v1 *c, v1scan *sc, v1half *h)
     int r = scan_from(c, sc, &seen, 16, h, NULL, &stop);
     v1_map_free(&seen);
     if (h) {
+        unsigned spins = 0;
         __atomic_store_n(&h->abort, 1, __ATOMIC_RELAXED);
         while (!__atomic_load_n(&h->done, __ATOMIC_ACQUIRE))
-            nanosleep(&(struct timespec){0, 20000}, NULL);
+            wait_step(&spins);
     }
     return r == 0 && sc->np > 0 ? 0 : -1;
 }
