@@ -332,9 +332,6 @@ typedef struct v1proc {
     gtrans ht;
     int64_t hts;
     uint64_t lt; /* time of the event before the head (or the batch's base) */
-    /* check */
-    uint8_t running, sweep;
-    uint32_t rung;
     /* convert */
     uint8_t seen, hasm;
     uint64_t m;
@@ -346,18 +343,43 @@ typedef struct v1g {
     uint64_t id;
     uint64_t seq;     /* merge */
     int64_t sysblock; /* retime: last GoSysBlock/GoInSyscall time */
-    uint32_t region;  /* check: top of region stack, UINT32_MAX none */
-    union {
-        uint32_t waiters; /* merge: procs whose next event waits on this G */
-        uint32_t lastsc;  /* check: 1 + index of its last event if a GoSysCall, else 0 */
-    };
+    uint32_t waiters; /* merge: procs whose next event waits on this G */
     uint8_t mstate;   /* merge status */
-    uint8_t state;    /* check status */
-    uint8_t exists;   /* check: known to the checker */
-    uint8_t lastev;   /* check: type of the last event that changed it */
-    uint8_t assist;   /* check: mark assist in progress */
     uint8_t timer;    /* timer goroutine */
 } v1g;
+
+/* check()'s state of a goroutine (v1ck). */
+typedef struct v1ckg {
+    uint32_t region; /* top of region stack, UINT32_MAX none */
+    uint32_t lastsc; /* 1 + index of its last event if a GoSysCall, else 0 */
+    uint8_t state;   /* GS_* */
+    uint8_t exists;  /* known to the checker */
+    uint8_t lastev;  /* type of the last event that changed it */
+    uint8_t assist;  /* mark assist in progress */
+    uint8_t timer;   /* timer goroutine (v1g's) */
+    uint8_t open;    /* ck_spec(): in a blocking syscall (since v1ck.bts[]) */
+} v1ckg;
+
+_Static_assert(sizeof(v1ckg) == 16, "v1ckg is 16 bytes");
+
+/* check()'s state of a P. */
+typedef struct v1ckp {
+    int32_t id;
+    uint32_t rung;
+    uint8_t running, sweep;
+} v1ckp;
+
+/* check()'s state. */
+typedef struct v1ck {
+    v1ckg *g;
+    v1ckp *p;
+    int64_t *bts; /* ck_spec(): per goroutine, the time of its open block */
+    int in_gc, in_stw;
+    int64_t tsmin; /* the first event's time (in the final order) */
+    int tsmin_set;
+    double tsf;
+    tt_err *err;
+} v1ck;
 
 typedef struct v1region {
     uint64_t task;
@@ -463,6 +485,21 @@ typedef struct v1 {
     int rtfwd;      /* an exit moved to a later time */
     int rterr;      /* RT_*: the first error, at event rterrpos */
     size_t rterrpos;
+
+    /* Check on the parse thread behind the merge (ck_spec()), when ckon
+     * (set before the thread is told to go). The merge publishes its
+     * output (ckout, cktsb, then ckready), the events merged so far (ckn),
+     * the end (ckfin) or an error (ckabort), with release stores. */
+    _Alignas(64) v1ev *ckout;
+    int64_t *cktsb;
+    size_t ckn;
+    int ckready, ckfin, ckabort;
+    /* written by the thread, read after the join */
+    _Alignas(64) int ckon;
+    int ckres; /* CK_* */
+    size_t ckheld; /* times its next event was held */
+    size_t ckseen; /* atomic: it did all it could with ckn at this (SIZE_MAX: done) */
+    tt_err ckerr;
 
     /* published by parse (atomics) */
     _Alignas(64) size_t pub_nev;
@@ -943,7 +980,6 @@ static uint32_t gid_new(v1 *c, uint64_t id)
         return UINT32_MAX;
     memset(&c->gs[v], 0, sizeof c->gs[v]);
     c->gs[v].id = id;
-    c->gs[v].region = UINT32_MAX;
     c->gs[v].waiters = UINT32_MAX;
     c->ngs++;
     return v;
@@ -1622,6 +1658,7 @@ static int fixed_tabs(v1 *c)
 
 typedef struct v1half v1half;
 static void scan_half(const v1 *c, v1half *h);
+static void ck_spec(v1 *c);
 
 static void *parse_main(void *arg)
 {
@@ -1641,6 +1678,10 @@ static void *parse_main(void *arg)
         __atomic_store_n(&c->pub_nb, (uint32_t)c->nbatches, __ATOMIC_RELEASE);
     }
     __atomic_store_n(&c->pdone, st == TT_OK ? 1 : 2, __ATOMIC_RELEASE);
+    if (st == TT_OK && c->ckon)
+        ck_spec(c);
+    else
+        __atomic_store_n(&c->ckseen, SIZE_MAX, __ATOMIC_RELEASE);
     return NULL;
 }
 
@@ -2263,8 +2304,16 @@ static size_t release_step(void)
  */
 /* An error of the merge: reported once the parse thread has ended, unless
  * parse failed (its error wins). */
-#define MERR(...) (par_join(c) != TT_OK ? c->pst : tt_err_set(c->err, TT_ERR_ORDER, c->len, __VA_ARGS__))
-#define MNOMEM() (par_join(c) != TT_OK ? c->pst : NOMEM(c))
+/* The merge failed: stop check behind it (ck_spec()) and wait for the
+ * thread; its status (an error of parse wins, as when parse ran first). */
+static tt_status merge_join(v1 *c)
+{
+    __atomic_store_n(&c->ckabort, 1, __ATOMIC_RELEASE);
+    return par_join(c);
+}
+
+#define MERR(...) (merge_join(c) != TT_OK ? c->pst : tt_err_set(c->err, TT_ERR_ORDER, c->len, __VA_ARGS__))
+#define MNOMEM() (merge_join(c) != TT_OK ? c->pst : NOMEM(c))
 
 static tt_status merge(v1 *c)
 {
@@ -2289,12 +2338,17 @@ static tt_status merge(v1 *c)
         st = MNOMEM();
         goto out;
     }
+    if (c->ckon) {
+        c->ckout = out;
+        c->cktsb = otsb;
+        __atomic_store_n(&c->ckready, 1, __ATOMIC_RELEASE);
+    }
     if (c->par) { /* every P's first batch parsed */
         unsigned spins = 0;
         while (__atomic_load_n(&c->pub_nb, __ATOMIC_ACQUIRE) < c->pallnb) {
             int d = __atomic_load_n(&c->pdone, __ATOMIC_ACQUIRE);
             if (d == 2 || (d == 1 && c->nprocs != np)) { /* (the latter cannot happen) */
-                st = d == 2 ? par_join(c)
+                st = d == 2 ? merge_join(c)
                             : MERR("internal: %zu Ps, %zu seen before", c->nprocs, np);
                 goto out;
             }
@@ -2440,6 +2494,14 @@ static tt_status merge(v1 *c)
             goto out;
         }
         nout++;
+        if (!(nout & 1023)) /* (for ck_spec()) */
+            __atomic_store_n(&c->ckn, nout, __ATOMIC_RELEASE);
+        if (c->slowparse && c->ckon) { /* (tests: check right behind each event) */
+            unsigned spins = 0;
+            __atomic_store_n(&c->ckn, nout, __ATOMIC_RELEASE);
+            while (__atomic_load_n(&c->ckseen, __ATOMIC_ACQUIRE) < nout)
+                wait_step(&spins);
+        }
         if (f.proc == np)
             cpu_pos++;
         else
@@ -2471,6 +2533,8 @@ static tt_status merge(v1 *c)
                                             (2.0 * (double)nevcap)),
                                  c->len);
     }
+    __atomic_store_n(&c->ckn, nout, __ATOMIC_RELEASE);
+    __atomic_store_n(&c->ckfin, 1, __ATOMIC_RELEASE);
     if ((st = par_join(c)) != TT_OK || c->pabort)
         goto out;
     if (nout != c->nev) { /* CPU samples never merged, events skipped: cannot happen */
@@ -2485,6 +2549,7 @@ out:
     if (st == TT_OK && c->pabort) /* (parse failed: par_join() said so above) */
         st = c->pst;
     if (st != TT_OK) {
+        merge_join(c); /* (ck_spec() may be reading out) */
         v1_big_free(out, nevcap * sizeof *out);
         free(otsb);
         return st;
@@ -2605,6 +2670,7 @@ static tt_status load_front(v1 *c)
         c->pub_nb = nbpre;
         if (st == TT_OK) {
             c->par = 1;
+            c->ckon = tt_v1_spec_check;
             c->pnp = (uint32_t)c->nprocs;
             c->pallnb = allnb;
             tt_v1_par = 1;
@@ -2818,32 +2884,44 @@ static inline unsigned long long graw(const v1 *c, uint32_t g)
     return (unsigned long long)c->gs[g].id;
 }
 
-/* The time of event i in ns, for check()'s messages (computed only then). */
-#define TS_NS ((long long)NS(c, i))
+/* The time of event i of ev (page bases tsb) in ns, as NS() once check()
+ * is done; k->tsmin is the first event's time in the final order. */
+static inline long long ck_ns(const v1 *c, const v1ck *k, const v1ev *ev, const int64_t *tsb,
+                              size_t i)
+{
+    return (long long)go_f2i((double)(int64_t)((uint64_t)ts_of(c, tsb, &ev[i], i) -
+                                               (uint64_t)k->tsmin) *
+                             k->tsf);
+}
 
-static __attribute__((noinline, cold)) tt_status check_running_err(v1 *c, const v1d *e,
-                                                                    size_t i, int allow_g0)
+/* The time of event i in ns, for check()'s messages (computed only then). */
+#define TS_NS ck_ns(c, k, ev, tsb, i)
+
+static __attribute__((noinline, cold)) tt_status check_running_err(
+    const v1 *c, const v1ck *k, const v1ev *ev, const int64_t *tsb, const v1d *e, size_t i,
+    int allow_g0)
 {
     const char *name = evdesc[e->type].name;
-    if (c->gs[e->g].state != GS_RUNNING)
-        return tt_err_set(c->err, TT_ERR_ORDER, c->len, "g %llu is not running while %s (time %lld)",
+    if (k->g[e->g].state != GS_RUNNING)
+        return tt_err_set(k->err, TT_ERR_ORDER, c->len, "g %llu is not running while %s (time %lld)",
                           graw(c, e->g), name, TS_NS);
-    if (c->procs[e->p].rung != e->g)
-        return tt_err_set(c->err, TT_ERR_ORDER, c->len,
+    if (k->p[e->p].rung != e->g)
+        return tt_err_set(k->err, TT_ERR_ORDER, c->len,
                           "p %lld is not running g %llu while %s (time %lld)",
                           (long long)ev_pid(c, e), graw(c, e->g), name, TS_NS);
     if (!allow_g0 && e->g == 0)
-        return tt_err_set(c->err, TT_ERR_ORDER, c->len, "g 0 did %s (time %lld)", name,
+        return tt_err_set(k->err, TT_ERR_ORDER, c->len, "g 0 did %s (time %lld)", name,
                           TS_NS);
     return TT_OK;
 }
 
 /* e's goroutine is running on e's P (and is not g 0 unless allow_g0). */
-static inline tt_status check_running(v1 *c, const v1d *e, size_t i, int allow_g0)
+static inline tt_status check_running(const v1 *c, const v1ck *k, const v1ev *ev,
+                                      const int64_t *tsb, const v1d *e, size_t i, int allow_g0)
 {
-    if (c->gs[e->g].state == GS_RUNNING && c->procs[e->p].rung == e->g && (allow_g0 || e->g))
+    if (k->g[e->g].state == GS_RUNNING && k->p[e->p].rung == e->g && (allow_g0 || e->g))
         return TT_OK;
-    return check_running_err(c, e, i, allow_g0);
+    return check_running_err(c, k, ev, tsb, e, i, allow_g0);
 }
 
 #define CHK(x)                      \
@@ -2853,249 +2931,593 @@ static inline tt_status check_running(v1 *c, const v1d *e, size_t i, int allow_g
             return s_;              \
     } while (0)
 
-#define BAD(...) return tt_err_set(c->err, TT_ERR_ORDER, c->len, __VA_ARGS__)
+#define BAD(...) return tt_err_set(k->err, TT_ERR_ORDER, c->len, __VA_ARGS__)
 
+/* check()'s state: per goroutine and per P (apart from the merge's, which
+ * a second thread may be changing while it runs: ck_spec()). */
+static int ck_init(const v1 *c, v1ck *k, tt_err *err)
+{
+    memset(k, 0, sizeof *k);
+    k->err = err;
+    k->g = calloc(c->ngs ? c->ngs : 1, sizeof *k->g);
+    k->p = calloc(c->nprocs ? c->nprocs : 1, sizeof *k->p);
+    if (!k->g || !k->p)
+        return -1;
+    for (size_t i = 0; i < c->ngs; i++) {
+        k->g[i].region = UINT32_MAX;
+        k->g[i].timer = c->gs[i].timer;
+    }
+    for (size_t i = 0; i < c->nprocs; i++)
+        k->p[i].id = c->procs[i].id;
+    if (c->ngs) {
+        k->g[0].state = GS_RUNNING;
+        k->g[0].exists = 1;
+    }
+    k->tsf = 1e9 / (double)c->freq;
+    return 0;
+}
+
+static void ck_free(v1ck *k)
+{
+    free(k->g);
+    free(k->p);
+    free(k->bts);
+    k->g = NULL;
+    k->p = NULL;
+    k->bts = NULL;
+}
+
+/* Check event i of ev (page bases tsb; with ck_spec(), the merged array
+ * before retime(), i its position there; ed: dec() of it) against the
+ * state before it. */
+static inline __attribute__((always_inline)) tt_status ck_event(v1 *c, v1ck *k, v1ev *ev,
+                                                               const int64_t *tsb, size_t i,
+                                                               v1d ed)
+{
+    v1ev *rec = &ev[i];
+    v1d *e = &ed;
+    /* timer events to their fake P (GoSysExit and GCStart: always on
+     * theirs, get_fake()) */
+    if (e->type == E_GO_UNBLOCK && k->g[e->g].timer)
+        set_fake(rec, e, FK_TIMER);
+    v1ckg *g = &k->g[e->g];
+    v1ckp *p = &k->p[e->p];
+    /* for convert: a GoSysCall whose goroutine's next event is its
+     * GoSysBlock blocked in the syscall */
+    if (g->lastsc && e->type == E_GO_SYSBLOCK)
+        ev[g->lastsc - 1].fl |= FL_BLOCKED;
+    g->lastsc = e->type == E_GO_SYSCALL ? (uint32_t)i + 1 : 0;
+    switch (e->type) {
+    case E_PROC_START:
+        if (p->running)
+            BAD("p %d is running before start (time %lld)", p->id, TS_NS);
+        p->running = 1;
+        break;
+    case E_PROC_STOP:
+        if (!p->running)
+            BAD("p %d is not running before stop (time %lld)", p->id, TS_NS);
+        if (p->rung != 0)
+            BAD("p %d is running a goroutine %llu during stop (time %lld)", p->id,
+                graw(c, p->rung), TS_NS);
+        p->running = 0;
+        break;
+    case E_GC_START:
+        if (k->in_gc)
+            BAD("previous GC is not ended before a new one (time %lld)", TS_NS);
+        k->in_gc = 1;
+        break;
+    case E_GC_DONE:
+        if (!k->in_gc)
+            BAD("bogus GC end (time %lld)", TS_NS);
+        k->in_gc = 0;
+        break;
+    case E_STW_START:
+        if (k->in_stw)
+            BAD("previous STW is not ended before a new one (time %lld)", TS_NS);
+        k->in_stw = 1;
+        break;
+    case E_STW_DONE:
+        if (!k->in_stw)
+            BAD("bogus STW end (time %lld)", TS_NS);
+        k->in_stw = 0;
+        break;
+    case E_SWEEP_START:
+        if (p->sweep)
+            BAD("previous sweeping is not ended before a new one (time %lld)", TS_NS);
+        p->sweep = 1;
+        break;
+    case E_SWEEP_DONE:
+        if (!p->sweep)
+            BAD("bogus sweeping end (time %lld)", TS_NS);
+        p->sweep = 0;
+        break;
+    case E_MARK_ASSIST_START:
+        if (g->assist)
+            BAD("previous mark assist is not ended before a new one (time %lld)", TS_NS);
+        g->assist = 1;
+        g->exists = 1;
+        break;
+    case E_MARK_ASSIST_DONE:
+        g->assist = 0;
+        g->exists = 1;
+        break;
+    case E_GO_WAITING:
+    case E_GO_INSYSCALL:
+        if (g->state != GS_RUNNABLE)
+            BAD("g %llu is not runnable before %s (time %lld)", graw(c, e->g),
+                e->type == E_GO_WAITING ? "EvGoWaiting" : "EvGoInSyscall", TS_NS);
+        g->state = GS_WAITING;
+        g->lastev = e->type;
+        break;
+    case E_GO_CREATE: {
+        CHK(check_running(c, k, ev, tsb, e, i, 1));
+        v1ckg *ng = &k->g[(uint32_t)A(c, e, 0)];
+        if (ng->exists)
+            BAD("g %llu already exists (time %lld)", graw(c, (uint32_t)A(c, e, 0)), TS_NS);
+        ng->exists = 1;
+        ng->state = GS_RUNNABLE;
+        ng->lastev = e->type;
+        ng->assist = 0;
+        break;
+    }
+    case E_GO_START:
+    case E_GO_START_LABEL:
+        if (g->state != GS_RUNNABLE)
+            BAD("g %llu is not runnable before start (time %lld)", graw(c, e->g), TS_NS);
+        if (p->rung != 0)
+            BAD("p %d is already running g %llu while start g %llu (time %lld)", p->id,
+                graw(c, p->rung), graw(c, e->g), TS_NS);
+        g->state = GS_RUNNING;
+        p->rung = e->g;
+        g->lastev = 0;
+        break;
+    case E_GO_END:
+    case E_GO_STOP:
+        CHK(check_running(c, k, ev, tsb, e, i, 0));
+        g->state = GS_DEAD;
+        p->rung = 0;
+        if (e->type == E_GO_END) {
+            while (g->region != UINT32_MAX) {
+                uint32_t r = g->region;
+                g->region = c->regions[r].prev;
+                c->regions[r].prev = c->freeregion;
+                c->freeregion = r;
+            }
+        }
+        break;
+    case E_GO_SCHED:
+    case E_GO_PREEMPT:
+        CHK(check_running(c, k, ev, tsb, e, i, 0));
+        g->state = GS_RUNNABLE;
+        p->rung = 0;
+        g->lastev = e->type;
+        break;
+    case E_GO_UNBLOCK: {
+        if (g->state != GS_RUNNING)
+            BAD("g %llu is not running while unpark (time %lld)", graw(c, e->g), TS_NS);
+        if (get_fake(e) != FK_TIMER && p->rung != e->g)
+            BAD("p %d is not running g %llu while unpark (time %lld)", p->id, graw(c, e->g),
+                TS_NS);
+        v1ckg *ug = &k->g[unblock_g(c, e)];
+        if (ug->state != GS_WAITING)
+            BAD("g %llu is not waiting before unpark (time %lld)", graw(c, unblock_g(c, e)), TS_NS);
+        if (ug->lastev == E_GO_BLOCK_NET)
+            set_fake(rec, e, FK_NETPOLL);
+        ug->state = GS_RUNNABLE;
+        ug->lastev = e->type;
+        break;
+    }
+    case E_GO_SYSCALL:
+        CHK(check_running(c, k, ev, tsb, e, i, 0));
+        g->lastev = e->type;
+        break;
+    case E_GO_SYSBLOCK:
+        CHK(check_running(c, k, ev, tsb, e, i, 0));
+        g->state = GS_WAITING;
+        p->rung = 0;
+        break;
+    case E_GO_SYSEXIT:
+        if (g->state != GS_WAITING)
+            BAD("g %llu is not waiting during syscall exit (time %lld)", graw(c, e->g), TS_NS);
+        g->state = GS_RUNNABLE;
+        g->lastev = e->type;
+        break;
+    case E_GO_SLEEP:
+    case E_GO_BLOCK:
+    case E_GO_BLOCK_SEND:
+    case E_GO_BLOCK_RECV:
+    case E_GO_BLOCK_SELECT:
+    case E_GO_BLOCK_SYNC:
+    case E_GO_BLOCK_COND:
+    case E_GO_BLOCK_NET:
+    case E_GO_BLOCK_GC:
+        CHK(check_running(c, k, ev, tsb, e, i, 0));
+        g->state = GS_WAITING;
+        g->lastev = e->type;
+        p->rung = 0;
+        break;
+    case E_TASK_CREATE:
+    case E_TASK_END: {
+        uint64_t id = A(c, e, 0);
+        uint32_t ti;
+        if (!v1_idx_get(&c->taskmap, id, &ti)) {
+            if (v1_grow((void **)&c->tasks, &c->captasks, c->ntasks + 1, sizeof *c->tasks) <
+                    0 ||
+                v1_idx_put(&c->taskmap, id, (uint32_t)c->ntasks) < 0)
+                return tt_err_set(k->err, TT_ERR_NOMEM, 0, "out of memory reading old trace");
+            ti = (uint32_t)c->ntasks++;
+            memset(&c->tasks[ti], 0, sizeof c->tasks[ti]);
+        }
+        if (e->type == E_TASK_CREATE) {
+            if (c->tasks[ti].checklive)
+                BAD("task id conflicts (id:%llu) (time %lld)", (unsigned long long)id, TS_NS);
+            c->tasks[ti].checklive = 1;
+        } else {
+            c->tasks[ti].checklive = 0;
+        }
+        break;
+    }
+    case E_REGION: {
+        uint64_t task, mode;
+        uint32_t name;
+        region_vals(c, e, &task, &mode, &name);
+        if (mode == 0) {
+            uint32_t r = c->freeregion;
+            if (r != UINT32_MAX) {
+                c->freeregion = c->regions[r].prev;
+            } else {
+                if (c->nregions >= UINT32_MAX - 1 ||
+                    v1_grow((void **)&c->regions, &c->capregions, c->nregions + 1,
+                            sizeof *c->regions) < 0)
+                    return tt_err_set(k->err, TT_ERR_NOMEM, 0, "out of memory reading old trace");
+                r = (uint32_t)c->nregions++;
+            }
+            c->regions[r].task = task;
+            c->regions[r].name = name;
+            c->regions[r].prev = g->region;
+            g->region = r;
+        } else if (mode == 1) {
+            uint32_t r = g->region;
+            if (r != UINT32_MAX) {
+                if (c->regions[r].task != task || c->regions[r].name != name)
+                    BAD("misuse of region in goroutine %llu: region end does not match the "
+                        "innermost active region (time %lld)",
+                        graw(c, e->g), TS_NS);
+                g->region = c->regions[r].prev;
+                c->regions[r].prev = c->freeregion;
+                c->freeregion = r;
+            }
+        } else {
+            BAD("invalid user region mode %llu (time %lld)", (unsigned long long)mode, TS_NS);
+        }
+        break;
+    }
+    case E_FUTILE_WAKEUP:
+        BAD("unexpected event type FutileWakeup (time %lld)", TS_NS);
+    default:
+        break;
+    }
+    /* An unknown stack id is not zeroed here: convert() reads every
+     * stack id through stack_of(), which maps it to no stack. */
+    return TT_OK;
+}
+
+/* Pass 4 on this thread, over the final order. */
 static tt_status check(v1 *c)
 {
-    int in_gc = 0, in_stw = 0;
-    for (size_t i = 0; i < c->ngs; i++) {
-        c->gs[i].state = GS_DEAD;
-        c->gs[i].exists = 0;
+    v1ck k;
+    if (ck_init(c, &k, c->err) < 0) {
+        ck_free(&k);
+        return NOMEM(c);
     }
-    for (size_t i = 0; i < c->ngs; i++)
-        c->gs[i].lastsc = 0;
-    c->gs[0].state = GS_RUNNING;
-    c->gs[0].exists = 1;
-    c->tsmin = c->nev ? TS(c, 0) : 0;
-    c->tsf = 1e9 / (double)c->freq;
-    for (size_t i = 0; i < c->nev; i++) {
-        v1ev *rec = &c->ev[i];
-        v1d ed = dec(c, rec), *e = &ed;
-        /* timer events to their fake P (GoSysExit and GCStart: always on
-         * theirs, get_fake()) */
-        if (e->type == E_GO_UNBLOCK && c->gs[e->g].timer)
-            set_fake(rec, e, FK_TIMER);
-        v1g *g = &c->gs[e->g];
-        v1proc *p = &c->procs[e->p];
-        /* for convert: a GoSysCall whose goroutine's next event is its
-         * GoSysBlock blocked in the syscall */
-        if (g->lastsc && e->type == E_GO_SYSBLOCK)
-            c->ev[g->lastsc - 1].fl |= FL_BLOCKED;
-        g->lastsc = e->type == E_GO_SYSCALL ? (uint32_t)i + 1 : 0;
-        switch (e->type) {
-        case E_PROC_START:
-            if (p->running)
-                BAD("p %d is running before start (time %lld)", p->id, TS_NS);
-            p->running = 1;
+    k.tsmin = c->nev ? TS(c, 0) : 0;
+    c->tsmin = k.tsmin;
+    c->tsf = k.tsf;
+    tt_status st = TT_OK;
+    for (size_t i = 0; i < c->nev && st == TT_OK; i++)
+        st = ck_event(c, &k, c->ev, c->tsb, i, dec(c, &c->ev[i]));
+    ck_free(&k);
+    return st;
+}
+
+/*
+ * Pass 4 on the parse thread, once its parse is done, behind the merge
+ * (c->ckon). The final order is the merged one with the moved syscall
+ * exits (ck_moved(): those with a real time) put back in a stable sort by
+ * time (retime()); the merge's times never go back. A moved exit changes
+ * only its own goroutine's check state (state, lastev, lastsc), so it
+ * commutes with every event that does not involve that goroutine (as its
+ * G, the G it creates or the G it unblocks). This pass reads the merged
+ * events in order, one cursor (s) ahead to see the blocking syscalls and
+ * the moved exits, and checks (j):
+ *  - the other events in merged order; one that involves a goroutine whose
+ *    blocking syscall is still open (its exit not merged yet) with a time
+ *    after the block's waits for that exit (its time, at least the
+ *    block's, is not known yet). Real traces have no such event;
+ *  - a moved exit once it is ahead of the next event in (time, merged
+ *    position) order, or at the end.
+ * So each goroutine's events are checked in their final order and the
+ * rest keeps the merged order, as if check() ran after retime(). The flags
+ * it sets (FL_BLOCKED, the fake Ps) go into the merged records, which
+ * retime() moves whole. A moved exit whose goroutine had no open block,
+ * one before its block (retime() reports that), or, once an error was
+ * found, one that arrives before it (it would have been checked first)
+ * make the result be dropped: check() then runs again after retime()
+ * (CK_FAIL). An error is kept while the rest of the merge arrives (CK_ERR).
+ */
+enum { CK_NONE, CK_OK, CK_ERR, CK_FAIL };
+
+#define CKH_MAX ((size_t)1 << 20) /* moved exits waiting */
+#define CK_CHUNK ((size_t)1 << 14) /* events scanned ahead at a time */
+#define CK_SYSMASK \
+    ((1ull << E_GO_SYSBLOCK) | (1ull << E_GO_INSYSCALL) | (1ull << E_GO_SYSEXIT))
+
+static inline int ck_moved(const v1 *c, const v1d *e)
+{
+    return e->type == E_GO_SYSEXIT && A(c, e, 2) != 0;
+}
+
+static inline int key_lt(int64_t at, size_t ap, int64_t bt, size_t bp)
+{
+    return at < bt || (at == bt && ap < bp);
+}
+
+typedef struct ckheap {
+    int64_t *t;
+    uint32_t *p;
+    size_t n, cap;
+} ckheap;
+
+static int ckh_push(ckheap *h, int64_t t, uint32_t p)
+{
+    if (h->n == h->cap) {
+        size_t nc = h->cap ? 2 * h->cap : 256;
+        if (nc > CKH_MAX)
+            return -1;
+        int64_t *nt = realloc(h->t, nc * sizeof *nt);
+        if (!nt)
+            return -1;
+        h->t = nt;
+        uint32_t *np = realloc(h->p, nc * sizeof *np);
+        if (!np)
+            return -1;
+        h->p = np;
+        h->cap = nc;
+    }
+    size_t i = h->n++;
+    while (i > 0) {
+        size_t up = (i - 1) / 2;
+        if (!key_lt(t, p, h->t[up], h->p[up]))
             break;
-        case E_PROC_STOP:
-            if (!p->running)
-                BAD("p %d is not running before stop (time %lld)", p->id, TS_NS);
-            if (p->rung != 0)
-                BAD("p %d is running a goroutine %llu during stop (time %lld)", p->id,
-                    graw(c, p->rung), TS_NS);
-            p->running = 0;
+        h->t[i] = h->t[up];
+        h->p[i] = h->p[up];
+        i = up;
+    }
+    h->t[i] = t;
+    h->p[i] = p;
+    return 0;
+}
+
+static void ckh_pop(ckheap *h)
+{
+    int64_t t = h->t[--h->n];
+    uint32_t p = h->p[h->n];
+    size_t i = 0;
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        int64_t mt = t;
+        uint32_t mp = p;
+        if (l < h->n && key_lt(h->t[l], h->p[l], mt, mp))
+            m = l, mt = h->t[l], mp = h->p[l];
+        if (l + 1 < h->n && key_lt(h->t[l + 1], h->p[l + 1], mt, mp))
+            m = l + 1;
+        if (m == i)
             break;
-        case E_GC_START:
-            if (in_gc)
-                BAD("previous GC is not ended before a new one (time %lld)", TS_NS);
-            in_gc = 1;
-            break;
-        case E_GC_DONE:
-            if (!in_gc)
-                BAD("bogus GC end (time %lld)", TS_NS);
-            in_gc = 0;
-            break;
-        case E_STW_START:
-            if (in_stw)
-                BAD("previous STW is not ended before a new one (time %lld)", TS_NS);
-            in_stw = 1;
-            break;
-        case E_STW_DONE:
-            if (!in_stw)
-                BAD("bogus STW end (time %lld)", TS_NS);
-            in_stw = 0;
-            break;
-        case E_SWEEP_START:
-            if (p->sweep)
-                BAD("previous sweeping is not ended before a new one (time %lld)", TS_NS);
-            p->sweep = 1;
-            break;
-        case E_SWEEP_DONE:
-            if (!p->sweep)
-                BAD("bogus sweeping end (time %lld)", TS_NS);
-            p->sweep = 0;
-            break;
-        case E_MARK_ASSIST_START:
-            if (g->assist)
-                BAD("previous mark assist is not ended before a new one (time %lld)", TS_NS);
-            g->assist = 1;
-            g->exists = 1;
-            break;
-        case E_MARK_ASSIST_DONE:
-            g->assist = 0;
-            g->exists = 1;
-            break;
-        case E_GO_WAITING:
-        case E_GO_INSYSCALL:
-            if (g->state != GS_RUNNABLE)
-                BAD("g %llu is not runnable before %s (time %lld)", graw(c, e->g),
-                    e->type == E_GO_WAITING ? "EvGoWaiting" : "EvGoInSyscall", TS_NS);
-            g->state = GS_WAITING;
-            g->lastev = e->type;
-            break;
-        case E_GO_CREATE: {
-            CHK(check_running(c, e, i, 1));
-            v1g *ng = &c->gs[(uint32_t)A(c, e, 0)];
-            if (ng->exists)
-                BAD("g %llu already exists (time %lld)", graw(c, (uint32_t)A(c, e, 0)), TS_NS);
-            ng->exists = 1;
-            ng->state = GS_RUNNABLE;
-            ng->lastev = e->type;
-            ng->assist = 0;
-            break;
+        h->t[i] = h->t[m];
+        h->p[i] = h->p[m];
+        i = m;
+    }
+    if (h->n) {
+        h->t[i] = t;
+        h->p[i] = p;
+    }
+}
+
+/* Whether goroutine x has an open blocking syscall older than time t. */
+static inline int ck_held(const v1ck *k, uint32_t x, int64_t t)
+{
+    return k->g[x].open && k->bts[x] < t;
+}
+
+static void ck_spec(v1 *c)
+{
+    unsigned spins = 0;
+    int res = CK_FAIL;
+    while (!__atomic_load_n(&c->ckready, __ATOMIC_ACQUIRE)) {
+        if (__atomic_load_n(&c->ckabort, __ATOMIC_ACQUIRE)) {
+            c->ckres = CK_FAIL;
+            __atomic_store_n(&c->ckseen, SIZE_MAX, __ATOMIC_RELEASE);
+            return;
         }
-        case E_GO_START:
-        case E_GO_START_LABEL:
-            if (g->state != GS_RUNNABLE)
-                BAD("g %llu is not runnable before start (time %lld)", graw(c, e->g), TS_NS);
-            if (p->rung != 0)
-                BAD("p %d is already running g %llu while start g %llu (time %lld)", p->id,
-                    graw(c, p->rung), graw(c, e->g), TS_NS);
-            g->state = GS_RUNNING;
-            p->rung = e->g;
-            g->lastev = 0;
-            break;
-        case E_GO_END:
-        case E_GO_STOP:
-            CHK(check_running(c, e, i, 0));
-            g->state = GS_DEAD;
-            p->rung = 0;
-            if (e->type == E_GO_END) {
-                while (g->region != UINT32_MAX) {
-                    uint32_t r = g->region;
-                    g->region = c->regions[r].prev;
-                    c->regions[r].prev = c->freeregion;
-                    c->freeregion = r;
+        wait_step(&spins);
+    }
+    v1ev *ev = c->ckout;
+    const int64_t *tsb = c->cktsb;
+    v1ck k;
+    ckheap h = {0};
+    /* positions of the moved exits scanned and not yet passed by j
+     * (mv[mh..mn), increasing; the heap has their times) */
+    uint32_t *mv = NULL;
+    size_t mh = 0, mn = 0, capmv = 0;
+    int any = 0, errd = 0;
+    size_t s = 0, j = 0, lpos = 0; /* lpos: the last event checked */
+    size_t nopen = 0;              /* goroutines in k.g[].open */
+    if (ck_init(c, &k, &c->ckerr) < 0 ||
+        !(k.bts = malloc((c->ngs ? c->ngs : 1) * sizeof *k.bts)))
+        goto done;
+    for (;;) {
+        if (__atomic_load_n(&c->ckabort, __ATOMIC_ACQUIRE))
+            goto done;
+        int fin = __atomic_load_n(&c->ckfin, __ATOMIC_ACQUIRE);
+        size_t n = __atomic_load_n(&c->ckn, __ATOMIC_ACQUIRE), s0 = s;
+        int did = 0;
+        /* a chunk at a time, so that the records are still in the cache
+         * when checked (j stays behind while held) */
+        do {
+            size_t lim = n - s > CK_CHUNK ? s + CK_CHUNK : n;
+            for (; s < lim; s++) {
+                unsigned ty = ev[s].type;
+                if (!((CK_SYSMASK >> ty) & 1))
+                    continue;
+                v1d d = dec(c, &ev[s]);
+                if (ty != E_GO_SYSEXIT) {
+                    nopen += !k.g[d.g].open;
+                    k.g[d.g].open = 1;
+                    k.bts[d.g] = ts_of(c, tsb, &ev[s], s);
+                    continue;
                 }
+                if (ck_moved(c, &d)) {
+                    int64_t t = ts_of(c, tsb, &ev[s], s);
+                    /* behind the last one checked: fine only when its
+                     * goroutine's events were held since its block */
+                    if (any && key_lt(t, s, ts_of(c, tsb, &ev[lpos], lpos), lpos) &&
+                        (errd || !k.g[d.g].open || t < k.bts[d.g]))
+                        goto done;
+                    if (ckh_push(&h, t, (uint32_t)s) < 0)
+                        goto done;
+                    if (mh == mn)
+                        mh = mn = 0;
+                    if (mn == capmv) {
+                        if (mh) { /* (the heap bounds mn - mh) */
+                            memmove(mv, mv + mh, (mn - mh) * sizeof *mv);
+                            mn -= mh;
+                            mh = 0;
+                        }
+                        if (mn == capmv &&
+                            v1_grow((void **)&mv, &capmv, mn + 1, sizeof *mv) < 0)
+                            goto done;
+                    }
+                    mv[mn++] = (uint32_t)s;
+                }
+                nopen -= k.g[d.g].open;
+                k.g[d.g].open = 0;
             }
-            break;
-        case E_GO_SCHED:
-        case E_GO_PREEMPT:
-            CHK(check_running(c, e, i, 0));
-            g->state = GS_RUNNABLE;
-            p->rung = 0;
-            g->lastev = e->type;
-            break;
-        case E_GO_UNBLOCK: {
-            if (g->state != GS_RUNNING)
-                BAD("g %llu is not running while unpark (time %lld)", graw(c, e->g), TS_NS);
-            if (get_fake(e) != FK_TIMER && p->rung != e->g)
-                BAD("p %d is not running g %llu while unpark (time %lld)", p->id, graw(c, e->g),
-                    TS_NS);
-            v1g *ug = &c->gs[unblock_g(c, e)];
-            if (ug->state != GS_WAITING)
-                BAD("g %llu is not waiting before unpark (time %lld)", graw(c, unblock_g(c, e)), TS_NS);
-            if (ug->lastev == E_GO_BLOCK_NET)
-                set_fake(rec, e, FK_NETPOLL);
-            ug->state = GS_RUNNABLE;
-            ug->lastev = e->type;
-            break;
-        }
-        case E_GO_SYSCALL:
-            CHK(check_running(c, e, i, 0));
-            g->lastev = e->type;
-            break;
-        case E_GO_SYSBLOCK:
-            CHK(check_running(c, e, i, 0));
-            g->state = GS_WAITING;
-            p->rung = 0;
-            break;
-        case E_GO_SYSEXIT:
-            if (g->state != GS_WAITING)
-                BAD("g %llu is not waiting during syscall exit (time %lld)", graw(c, e->g), TS_NS);
-            g->state = GS_RUNNABLE;
-            g->lastev = e->type;
-            break;
-        case E_GO_SLEEP:
-        case E_GO_BLOCK:
-        case E_GO_BLOCK_SEND:
-        case E_GO_BLOCK_RECV:
-        case E_GO_BLOCK_SELECT:
-        case E_GO_BLOCK_SYNC:
-        case E_GO_BLOCK_COND:
-        case E_GO_BLOCK_NET:
-        case E_GO_BLOCK_GC:
-            CHK(check_running(c, e, i, 0));
-            g->state = GS_WAITING;
-            g->lastev = e->type;
-            p->rung = 0;
-            break;
-        case E_TASK_CREATE:
-        case E_TASK_END: {
-            uint64_t id = A(c, e, 0);
-            uint32_t ti;
-            if (!v1_idx_get(&c->taskmap, id, &ti)) {
-                if (v1_grow((void **)&c->tasks, &c->captasks, c->ntasks + 1, sizeof *c->tasks) <
-                        0 ||
-                    v1_idx_put(&c->taskmap, id, (uint32_t)c->ntasks) < 0)
-                    return NOMEM(c);
-                ti = (uint32_t)c->ntasks++;
-                memset(&c->tasks[ti], 0, sizeof c->tasks[ti]);
-            }
-            if (e->type == E_TASK_CREATE) {
-                if (c->tasks[ti].checklive)
-                    BAD("task id conflicts (id:%llu) (time %lld)", (unsigned long long)id, TS_NS);
-                c->tasks[ti].checklive = 1;
-            } else {
-                c->tasks[ti].checklive = 0;
-            }
-            break;
-        }
-        case E_REGION: {
-            uint64_t task, mode;
-            uint32_t name;
-            region_vals(c, e, &task, &mode, &name);
-            if (mode == 0) {
-                uint32_t r = c->freeregion;
-                if (r != UINT32_MAX) {
-                    c->freeregion = c->regions[r].prev;
+            if (errd)
+                continue;
+            for (;;) {
+                while (j < s && mh < mn && mv[mh] == j)
+                    j++, mh++;
+                size_t pos;
+                if (!h.n && !nopen && j < s) { /* (the usual case) */
+                    pos = j++;
+                } else if (j < s) {
+                    v1d d = dec(c, &ev[j]);
+                    int64_t ut = ts_of(c, tsb, &ev[j], j);
+                    int held = nopen && (ck_held(&k, d.g, ut) ||
+                                         (d.type == E_GO_CREATE &&
+                                          ck_held(&k, (uint32_t)A(c, &d, 0), ut)) ||
+                                         (d.type == E_GO_UNBLOCK &&
+                                          ck_held(&k, unblock_g(c, &d), ut)));
+                    if (h.n && key_lt(h.t[0], h.p[0], ut, j)) {
+                        pos = h.p[0];
+                        ckh_pop(&h);
+                    } else if (!held) {
+                        pos = j++;
+                    } else {
+                        c->ckheld++;
+                        break;
+                    }
+                } else if (h.n && fin && s == n) {
+                    pos = h.p[0];
+                    ckh_pop(&h);
                 } else {
-                    if (c->nregions >= UINT32_MAX - 1 ||
-                        v1_grow((void **)&c->regions, &c->capregions, c->nregions + 1,
-                                sizeof *c->regions) < 0)
-                        return NOMEM(c);
-                    r = (uint32_t)c->nregions++;
+                    break;
                 }
-                c->regions[r].task = task;
-                c->regions[r].name = name;
-                c->regions[r].prev = g->region;
-                g->region = r;
-            } else if (mode == 1) {
-                uint32_t r = g->region;
-                if (r != UINT32_MAX) {
-                    if (c->regions[r].task != task || c->regions[r].name != name)
-                        BAD("misuse of region in goroutine %llu: region end does not match the "
-                            "innermost active region (time %lld)",
-                            graw(c, e->g), TS_NS);
-                    g->region = c->regions[r].prev;
-                    c->regions[r].prev = c->freeregion;
-                    c->freeregion = r;
+                any = 1;
+                lpos = pos;
+                did = 1;
+                if (!k.tsmin_set) {
+                    k.tsmin = ts_of(c, tsb, &ev[0], 0);
+                    k.tsmin_set = 1;
                 }
-            } else {
-                BAD("invalid user region mode %llu (time %lld)", (unsigned long long)mode, TS_NS);
+                /* (decoded again: a v1d kept from above goes through the
+                 * stack, stored in parts and loaded whole) */
+                tt_status st = ck_event(c, &k, ev, tsb, pos, dec(c, &ev[pos]));
+                if (st == TT_ERR_NOMEM)
+                    goto done;
+                if (st != TT_OK) {
+                    errd = 1;
+                    break;
+                }
             }
-            break;
+        } while (s < n);
+        if (errd) {
+            if (fin) {
+                res = CK_ERR;
+                goto done;
+            }
+            __atomic_store_n(&c->ckseen, n, __ATOMIC_RELEASE);
+            wait_step(&spins);
+            continue;
         }
-        case E_FUTILE_WAKEUP:
-            BAD("unexpected event type FutileWakeup (time %lld)", TS_NS);
-        default:
-            break;
+        if (fin) {
+            if (j < s || h.n) /* (held at the end: cannot be) */
+                goto done;
+            res = CK_OK;
+            goto done;
         }
-        /* An unknown stack id is not zeroed here: convert() reads every
-         * stack id through stack_of(), which maps it to no stack. */
+        __atomic_store_n(&c->ckseen, n, __ATOMIC_RELEASE);
+        if (did || s != s0)
+            spins = 0;
+        else
+            wait_step(&spins);
     }
-    return TT_OK;
+done:
+    ck_free(&k);
+    free(h.t);
+    free(h.p);
+    free(mv);
+    c->ckres = res;
+    __atomic_store_n(&c->ckseen, SIZE_MAX, __ATOMIC_RELEASE);
+}
+
+/* Undo what ck_spec() left when its result is dropped: the flags it set in
+ * the records, the tasks and regions it made. */
+static void ck_reset(v1 *c)
+{
+    for (size_t i = 0; i < c->nev; i++) {
+        v1ev *r = &c->ev[i];
+        if (r->type == E_GO_UNBLOCK)
+            r->fl &= (uint8_t)~FL_FAKE_MASK;
+        else if (r->type == E_GO_SYSCALL)
+            r->fl &= (uint8_t)~FL_BLOCKED;
+    }
+    v1_idx_free(&c->taskmap);
+    memset(&c->taskmap, 0, sizeof c->taskmap);
+    free(c->tasks);
+    c->tasks = NULL;
+    c->ntasks = c->captasks = 0;
+    c->nregions = 0;
+    c->freeregion = UINT32_MAX;
+}
+
+/* Pass 4: what ck_spec() found, else check() (after retime()). */
+static tt_status check_done(v1 *c)
+{
+    switch (c->ckres) {
+    case CK_OK:
+        c->tsmin = c->nev ? TS(c, 0) : 0;
+        c->tsf = 1e9 / (double)c->freq;
+        return TT_OK;
+    case CK_ERR:
+        if (c->err)
+            *c->err = c->ckerr;
+        return c->ckerr.code;
+    case CK_FAIL:
+        ck_reset(c);
+        break;
+    }
+    return check(c);
 }
 
 /* ---- pass 5: convert ------------------------------------------------------------ */
@@ -3639,11 +4061,14 @@ _Thread_local int tt_v1_threads = 1;
 _Thread_local int tt_v1_par;
 _Thread_local size_t tt_v1_par_waits, tt_v1_pre;
 _Thread_local int tt_v1_split;
+_Thread_local int tt_v1_spec_check = 1;
+_Thread_local int tt_v1_ckres;
+_Thread_local size_t tt_v1_ck_held;
 _Thread_local size_t tt_v1_split_tries;
 
 static void v1_free(v1 *c)
 {
-    par_join(c); /* (already joined but on an early error) */
+    merge_join(c); /* (already joined but on an early error) */
     v1_big_free(c->ev, c->capev * sizeof *c->ev);
     if (c->fixedtabs) {
         v1_big_free(c->pool, c->cappool * sizeof *c->pool);
@@ -3689,6 +4114,8 @@ tt_status tt_load_v1(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
     tt_v1_par_waits = tt_v1_pre = 0;
     tt_v1_split = 0;
     tt_v1_split_tries = 0;
+    tt_v1_ckres = 0;
+    tt_v1_ck_held = 0;
     if (minor != 11 && minor != 19 && minor != 21)
         return tt_err_set(err, TT_ERR_VERSION, 0, "unsupported old trace version go 1.%d",
                           minor);
@@ -3746,8 +4173,10 @@ tt_status tt_load_v1(const uint8_t *buf, size_t len, int minor, tt_syms *syms,
     tt_v1_pre = c->npre;
     if (st == TT_OK)
         st = retime(c);
+    tt_v1_ckres = c->ckres;
+    tt_v1_ck_held = c->ckheld;
     if (st == TT_OK)
-        st = check(c);
+        st = check_done(c);
     if (st == TT_OK && init_strings(c) < 0)
         st = NOMEM(c);
     if (st == TT_OK)

@@ -1066,6 +1066,138 @@ static void test_check_error_times(void **st)
     v1gen_free(&g);
 }
 
+/* Check behind the merge (ck_spec): g1 blocks in a syscall on P0 at t=103;
+ * on P1, g2 unblocks g1 (t=110), g1 runs and blocks (t=112, 114); P0 then
+ * writes g1's syscall exit at t=120 with real time rts, which retime() moves
+ * back. The unblock involves g1 while its syscall is open, so the thread
+ * holds it until the exit is merged; the result must be check()'s after
+ * retime() in every case. two_exits adds a second exit of g1 (rts2) with no
+ * block of its own: it arrives behind what the thread checked, which then
+ * drops its result (check() runs after retime()). */
+static void build_held(v1gen *g, uint64_t rts, uint64_t rts2)
+{
+    prelude(g, 19, 100);
+    EV(g, GO_CREATE, 1, 2, 0, 0); /* t=101: g2 */
+    EV(g, GO_SYSCALL, 1, 0);      /* t=102 */
+    EV(g, GO_SYSBLOCK, 1);        /* t=103 */
+    v1gen_batch(g, 1, 106);
+    EV(g, PROC_START, 0, 2);
+    EV(g, GO_START, 0, 2, 1);     /* t=106: g2 on P1 */
+    EV(g, GO_UNBLOCK, 4, 1, 2, 0); /* t=110: g1 (seq 2) */
+    EV(g, GO_SCHED, 1, 0);        /* t=111 */
+    EV(g, GO_START, 1, 1, 3);     /* t=112: g1 on P1 */
+    EV(g, GO_BLOCK, 2, 0);        /* t=114 */
+    if (rts2) {
+        EV(g, GO_START, 10, 1, 5); /* t=124: g1 again, after the exit */
+        EV(g, GO_BLOCK, 1, 0);     /* t=125 */
+        EV(g, HEAP_ALLOC, 3, 9);   /* t=128 */
+    }
+    v1gen_batch(g, 0, 118);
+    EV(g, GO_SYSEXIT, 2, 1, 4, rts); /* t=120 */
+    EV(g, HEAP_ALLOC, 1, 7);         /* t=121 */
+    if (rts2) {
+        v1gen_batch(g, 0, 130);
+        EV(g, GO_SYSEXIT, 0, 1, 6, rts2); /* t=130 */
+    }
+    v1gen_freq(g, 1000000000);
+}
+
+/* One load with parse and check beside the merge, the check right behind
+ * each merged event (tt_v1_threads 3): its status, ckres and holds. */
+static tt_status load_behind(const v1gen *g, const char *name, int *ckres, size_t *held)
+{
+    rec r;
+    tt_err err;
+    tt_v1_threads = 3;
+    tt_status st = load(g, name, &r, &err);
+    tt_v1_threads = 1;
+    assert_int_equal(tt_v1_par, 1);
+    *ckres = tt_v1_ckres;
+    *held = tt_v1_ck_held;
+    rec_free(&r);
+    return st;
+}
+
+static void test_check_behind_merge(void **st)
+{
+    (void)st;
+    v1gen g;
+    int ckres;
+    size_t held;
+    /* the exit moves before the unblock: the unblock finds g1 runnable */
+    build_held(&g, 105, 0);
+    expect_error(&g, "held-early", TT_ERR_ORDER, "g 1 is not waiting before unpark (time 10)");
+    assert_int_not_equal(load_behind(&g, "held-early", &ckres, &held), TT_OK);
+    assert_int_equal(ckres, 2); /* found behind the merge */
+    assert_true(held > 0);
+    v1gen_free(&g);
+    /* between the unblock and g1's start: the exit finds g1 runnable */
+    build_held(&g, 111, 0);
+    expect_error(&g, "held-mid", TT_ERR_ORDER,
+                 "g 1 is not waiting during syscall exit (time 11)");
+    assert_int_not_equal(load_behind(&g, "held-mid", &ckres, &held), TT_OK);
+    assert_int_equal(ckres, 2);
+    assert_true(held > 0);
+    v1gen_free(&g);
+    /* after g1 blocked again: valid */
+    build_held(&g, 116, 0);
+    expect_text(&g, "held-late",
+    "M=-1 P=-1 G=-1 Sync Time=-1 N=1\n"
+    "M=1 P=0 G=-1 StateTransition Time=0 ProcID=0 Undetermined->Running Reason=\"\"\n"
+    "M=1 P=0 G=1 StateTransition Time=1 GoID=1 Undetermined->Running Reason=\"\"\n"
+    "M=1 P=0 G=1 StateTransition Time=2 GoID=2 NotExist->Runnable Reason=\"\"\n"
+    "TransitionStack=\n"
+    "\n"
+    "M=1 P=0 G=1 StateTransition Time=3 GoID=1 Running->Syscall Reason=\"\"\n"
+    "M=2 P=1 G=-1 StateTransition Time=6 ProcID=1 Undetermined->Running Reason=\"\"\n"
+    "M=2 P=1 G=2 StateTransition Time=7 GoID=2 Runnable->Running Reason=\"\"\n"
+    "M=2 P=1 G=2 StateTransition Time=10 GoID=1 Waiting->Runnable Reason=\"\"\n"
+    "M=2 P=1 G=2 StateTransition Time=11 GoID=2 Running->Runnable Reason=\"runtime.Gosched\"\n"
+    "M=2 P=1 G=1 StateTransition Time=12 GoID=1 Runnable->Running Reason=\"\"\n"
+    "M=2 P=1 G=1 StateTransition Time=14 GoID=1 Running->Waiting Reason=\"\"\n"
+    "M=-1 P=1000003 G=1 StateTransition Time=16 GoID=1 Syscall->Runnable Reason=\"\"\n"
+    "M=1 P=0 G=-1 Metric Time=21 Name=\"/memory/classes/heap/objects:bytes\" Value=Value{Uint64(7)}\n"
+    "M=-1 P=-1 G=-1 Sync Time=22 N=2\n");
+    assert_int_equal(load_behind(&g, "held-late", &ckres, &held), TT_OK);
+    assert_int_equal(ckres, 1); /* checked behind the merge */
+    assert_true(held > 0);
+    v1gen_free(&g);
+    /* a second exit with no block of its own, moved back behind events
+     * already checked: dropped, check() after retime() finds it */
+    build_held(&g, 116, 117);
+    expect_error(&g, "two-exits", TT_ERR_ORDER,
+                 "g 1 is not waiting during syscall exit (time 17)");
+    assert_int_not_equal(load_behind(&g, "two-exits", &ckres, &held), TT_OK);
+    assert_int_equal(ckres, 3);
+    v1gen_free(&g);
+    /* the same after g1's second block: valid once in the final order */
+    build_held(&g, 116, 126);
+    expect_text(&g, "two-exits-valid", /* as go tool trace -d=parsed */
+    "M=-1 P=-1 G=-1 Sync Time=-1 N=1\n"
+    "M=1 P=0 G=-1 StateTransition Time=0 ProcID=0 Undetermined->Running Reason=\"\"\n"
+    "M=1 P=0 G=1 StateTransition Time=1 GoID=1 Undetermined->Running Reason=\"\"\n"
+    "M=1 P=0 G=1 StateTransition Time=2 GoID=2 NotExist->Runnable Reason=\"\"\n"
+    "TransitionStack=\n"
+    "\n"
+    "M=1 P=0 G=1 StateTransition Time=3 GoID=1 Running->Syscall Reason=\"\"\n"
+    "M=2 P=1 G=-1 StateTransition Time=6 ProcID=1 Undetermined->Running Reason=\"\"\n"
+    "M=2 P=1 G=2 StateTransition Time=7 GoID=2 Runnable->Running Reason=\"\"\n"
+    "M=2 P=1 G=2 StateTransition Time=10 GoID=1 Waiting->Runnable Reason=\"\"\n"
+    "M=2 P=1 G=2 StateTransition Time=11 GoID=2 Running->Runnable Reason=\"runtime.Gosched\"\n"
+    "M=2 P=1 G=1 StateTransition Time=12 GoID=1 Runnable->Running Reason=\"\"\n"
+    "M=2 P=1 G=1 StateTransition Time=14 GoID=1 Running->Waiting Reason=\"\"\n"
+    "M=-1 P=1000003 G=1 StateTransition Time=16 GoID=1 Syscall->Runnable Reason=\"\"\n"
+    "M=1 P=0 G=-1 Metric Time=21 Name=\"/memory/classes/heap/objects:bytes\" Value=Value{Uint64(7)}\n"
+    "M=2 P=1 G=1 StateTransition Time=24 GoID=1 Runnable->Running Reason=\"\"\n"
+    "M=2 P=1 G=1 StateTransition Time=25 GoID=1 Running->Waiting Reason=\"\"\n"
+    "M=-1 P=1000003 G=1 StateTransition Time=26 GoID=1 Syscall->Runnable Reason=\"\"\n"
+    "M=2 P=1 G=-1 Metric Time=28 Name=\"/memory/classes/heap/objects:bytes\" Value=Value{Uint64(9)}\n"
+    "M=-1 P=-1 G=-1 Sync Time=29 N=2\n");
+    assert_int_equal(load_behind(&g, "two-exits-valid", &ckres, &held), TT_OK);
+    assert_int_equal(ckres, 3);
+    v1gen_free(&g);
+}
+
 /* A GoSysCall blocked in the syscall when its goroutine's next event is a
  * GoSysBlock, not when another event of it comes first. */
 static void test_syscall_next(void **st)
@@ -2227,7 +2359,7 @@ static void test_scan_halves(void **st)
 /* load_dir(): loads with parse on a second thread beside the merge, those
  * that parsed a late P's first batch first, the merge's waits, those that
  * took the second half of the framing from the thread's scan. */
-static size_t n_par, n_pre, n_waits, n_split;
+static size_t n_par, n_pre, n_waits, n_split, n_ck;
 
 static size_t load_dir(const char *dir, const char *suffix)
 {
@@ -2280,6 +2412,7 @@ static size_t load_dir(const char *dir, const char *suffix)
                 n_pre += tt_v1_pre > 0;
                 n_waits += tt_v1_par_waits;
                 n_split += tt_v1_split == 1;
+                n_ck += tt_v1_ckres == 1;
             }
             rec_free(&r2);
         }
@@ -2390,15 +2523,18 @@ static void test_go_testdata(void **st)
 static void test_samples(void **st)
 {
     (void)st;
-    n_par = n_pre = n_waits = n_split = 0;
+    n_par = n_pre = n_waits = n_split = n_ck = 0;
     if (load_dir("samples/traces", "-go119.trace") == 0)
         skip();
     /* the thread ran beside the merge, Go's global batch (P -1, at the
      * end of the file) was parsed first, the merge waited, and the scan
-     * was split in two halves */
+     * was split in two halves; every load beside the merge was checked
+     * behind it (none dropped: real traces hold nothing) */
     print_message("samples: %zu loads beside the merge, %zu with batches parsed first, "
-                  "%zu waits, %zu scans split\n", n_par, n_pre, n_waits, n_split);
+                  "%zu waits, %zu scans split, %zu checked behind\n", n_par, n_pre, n_waits,
+                  n_split, n_ck);
     assert_true(n_par > 0 && n_pre > 0 && n_waits > 0 && n_split > 0);
+    assert_int_equal(n_ck, n_par);
 }
 
 /* tt_v1_set_thread_mode(), process-wide (gotv sets it from GOTV_V1_THREAD
@@ -2485,6 +2621,7 @@ int main(void)
         cmocka_unit_test(test_sysexit_insert),
         cmocka_unit_test(test_syscall_next),
         cmocka_unit_test(test_check_error_times),
+        cmocka_unit_test(test_check_behind_merge),
         cmocka_unit_test(test_big_move),
         cmocka_unit_test(test_retime_errors),
         cmocka_unit_test(test_release_while_converting),
