@@ -20,6 +20,12 @@
  * its own, CPU samples at distinct odd times), so that Go's reader (which
  * orders events of equal time its own way and then bumps their times) must
  * print exactly what gotv prints (fuzz/diff_go.sh). Bit 11: no CPU samples.
+ * Bit 12 (not with bit 10): blocking syscalls (GoSysCall + GoSysBlock), their
+ * GoSysExit written later on some P with the real exit time anywhere from
+ * the block to a little after the exit's own time (retime() moves it back,
+ * or forward), or none (0) one time in eight; a goroutine in a syscall
+ * has no other event until its exit (the check behind the merge,
+ * loader/v1.c ck_spec()).
  * Goroutine states and sequence numbers follow the old runtime's rules, so
  * the merge finds an order. Build by hand (fuzz/build.sh does not):
  *   gcc -O1 -I. -o tracegen_v1 fuzz/tracegen_v1.c tests/lib/v1gen.c
@@ -43,10 +49,11 @@ typedef struct proc {
     size_t g; /* index+1 of the running goroutine, 0 = none */
 } proc;
 
-enum { G_DEAD, G_RUNNABLE, G_RUNNING, G_WAITING };
+enum { G_DEAD, G_RUNNABLE, G_RUNNING, G_WAITING, G_SYSCALL };
 typedef struct gor {
     uint64_t id, seq;
     int st;
+    uint64_t block; /* G_SYSCALL: time of its GoSysBlock */
 } gor;
 
 static uint64_t rs;
@@ -113,11 +120,12 @@ int main(int argc, char **argv)
                     ps[i].id = (int64_t)i, j = (size_t)-1;
     uint64_t t = (fl & 64) ? ((uint64_t)1 << 50) : 100;
     const int dist = (fl & 1024) != 0;
+    const int sys = (fl & 4096) && !dist;
     const uint64_t tinc = dist ? 2 : 1;
     size_t capst = (size_t)1 << 21, nst = 0;
     uint64_t *used = dist ? calloc(capst, sizeof *used) : NULL; /* CPU sample times + 1 */
     /* P0: g1 running, the others start their threads */
-    gs[ng++] = (gor){gbase, 1, G_RUNNING};
+    gs[ng++] = (gor){gbase, 1, G_RUNNING, 0};
     PUSH(&ps[0], GO_CREATE, t, gbase, 0, 0);
     PUSH(&ps[0], PROC_START, t, 1);
     PUSH(&ps[0], GO_START, t, gbase, 1);
@@ -133,7 +141,7 @@ int main(int argc, char **argv)
         if (!gs)
             return 1;
         for (; ng < want; ng++) {
-            gs[ng] = (gor){gbase + ng, 0, G_RUNNABLE};
+            gs[ng] = (gor){gbase + ng, 0, G_RUNNABLE, 0};
             PUSH(&ps[0], GO_CREATE, t, gbase + ng, 1, 1);
             t += (fl & 256) && rn(1000) == 0 ? ((uint64_t)1 << 18) - 2 + rn(5) : rn(2);
             t += t & dist;
@@ -154,6 +162,24 @@ int main(int argc, char **argv)
         }
         t += t & dist; /* even */
         proc *p = &ps[rn(np)];
+        if (sys && ng && rn(4) == 0) { /* a syscall exit, written on p */
+            size_t cand = rn(ng), x = SIZE_MAX;
+            for (size_t j = 0; j < ng && j < 64; j++)
+                if (gs[(cand + j) % ng].st == G_SYSCALL) {
+                    x = (cand + j) % ng;
+                    break;
+                }
+            if (x != SIZE_MAX) {
+                gor *w = &gs[x];
+                uint64_t rts = rn(8) == 0 ? 0
+                               : rn(16) == 0 ? t + 1 + rn(8)
+                                             : w->block + rn(t - w->block + 1);
+                w->st = G_RUNNABLE;
+                w->seq++;
+                PUSH(p, GO_SYSEXIT, t, w->id, w->seq, rts);
+                continue;
+            }
+        }
         if (rn(100) < cpupct) {
             /* a CPU sample: any time, any P and G, written into a random P's
              * batch (or the last batch of P -1) */
@@ -228,7 +254,7 @@ int main(int argc, char **argv)
                     return 1;
                 g = &gs[p->g - 1];
             }
-            gs[ng] = (gor){gbase + ng, 0, G_RUNNABLE};
+            gs[ng] = (gor){gbase + ng, 0, G_RUNNABLE, 0};
             PUSH(p, GO_CREATE, t, gbase + ng, 1 + rn(2), 1 + rn(2));
             ng++;
         } else if (r < 58) {
@@ -244,6 +270,14 @@ int main(int argc, char **argv)
             }
         } else if (r < 62) {
             PUSH(p, GO_SYSCALL, t, 1 + rn(2));
+            if (sys && rn(2)) { /* it blocks */
+                t += tinc;
+                PUSH(p, GO_SYSBLOCK, t, 0);
+                p->r[p->n - 1].n = 0;
+                g->st = G_SYSCALL;
+                g->block = t;
+                p->g = 0;
+            }
         } else if (r < 66) {
             if (!gc) {
                 PUSH(p, GC_START, t, gcseq++, 1);
