@@ -20,12 +20,12 @@
  * its own, CPU samples at distinct odd times), so that Go's reader (which
  * orders events of equal time its own way and then bumps their times) must
  * print exactly what gotv prints (fuzz/diff_go.sh). Bit 11: no CPU samples.
- * Bit 12 (not with bit 10): blocking syscalls (GoSysCall + GoSysBlock), their
- * GoSysExit written later on some P with the real exit time anywhere from
- * the block to a little after the exit's own time (retime() moves it back,
- * or forward), or none (0) one time in eight; a goroutine in a syscall
- * has no other event until its exit (the check behind the merge,
- * loader/v1.c ck_spec()).
+ * Bit 12 (not with bit 10): more syscalls, half of them blocking (GoSysCall
+ * + GoSysBlock), their GoSysExit written later on some P with the real exit
+ * time anywhere from the block to a little after the exit's own time
+ * (retime() moves it back, or forward), or none (0) one time in eight; a
+ * goroutine in a syscall has no other event until its exit (the check
+ * behind the merge, loader/v1.c ck_spec()).
  * Goroutine states and sequence numbers follow the old runtime's rules, so
  * the merge finds an order. Build by hand (fuzz/build.sh does not):
  *   gcc -O1 -I. -o tracegen_v1 fuzz/tracegen_v1.c tests/lib/v1gen.c
@@ -268,7 +268,7 @@ int main(int argc, char **argv)
                     break;
                 }
             }
-        } else if (r < 62) {
+        } else if (r < 62 || (sys && r >= 80 && r < 90)) {
             PUSH(p, GO_SYSCALL, t, 1 + rn(2));
             if (sys && rn(2)) { /* it blocks */
                 t += tinc;
