@@ -1102,99 +1102,79 @@ static void build_held(v1gen *g, uint64_t rts, uint64_t rts2)
     v1gen_freq(g, 1000000000);
 }
 
-/* One load with parse and check beside the merge, the check right behind
- * each merged event (tt_v1_threads 3): its status, ckres and holds. */
-static tt_status load_behind(const v1gen *g, const char *name, int *ckres, size_t *held)
+/* Loads g once with parse and check beside the merge, the check right
+ * behind each merged event (tt_v1_threads 3): succeeds iff ok, with
+ * tt_v1_ckres ckres, and its next event held at least once iff held. */
+static void expect_behind(const v1gen *g, const char *name, int ok, int ckres, int held)
 {
     rec r;
     tt_err err;
     tt_v1_threads = 3;
     tt_status st = load(g, name, &r, &err);
     tt_v1_threads = 1;
-    assert_int_equal(tt_v1_par, 1);
-    *ckres = tt_v1_ckres;
-    *held = tt_v1_ck_held;
     rec_free(&r);
-    return st;
+    assert_int_equal(tt_v1_par, 1);
+    assert_int_equal(st == TT_OK, ok);
+    assert_int_equal(tt_v1_ckres, ckres);
+    assert_int_equal(tt_v1_ck_held > 0, held);
 }
+
+/* build_held()'s events as delivered, up to the HeapAlloc at 21 */
+#define HELD_TEXT \
+    "M=-1 P=-1 G=-1 Sync Time=-1 N=1\n" \
+    "M=1 P=0 G=-1 StateTransition Time=0 ProcID=0 Undetermined->Running Reason=\"\"\n" \
+    "M=1 P=0 G=1 StateTransition Time=1 GoID=1 Undetermined->Running Reason=\"\"\n" \
+    "M=1 P=0 G=1 StateTransition Time=2 GoID=2 NotExist->Runnable Reason=\"\"\n" \
+    "TransitionStack=\n" \
+    "\n" \
+    "M=1 P=0 G=1 StateTransition Time=3 GoID=1 Running->Syscall Reason=\"\"\n" \
+    "M=2 P=1 G=-1 StateTransition Time=6 ProcID=1 Undetermined->Running Reason=\"\"\n" \
+    "M=2 P=1 G=2 StateTransition Time=7 GoID=2 Runnable->Running Reason=\"\"\n" \
+    "M=2 P=1 G=2 StateTransition Time=10 GoID=1 Waiting->Runnable Reason=\"\"\n" \
+    "M=2 P=1 G=2 StateTransition Time=11 GoID=2 Running->Runnable Reason=\"runtime.Gosched\"\n" \
+    "M=2 P=1 G=1 StateTransition Time=12 GoID=1 Runnable->Running Reason=\"\"\n" \
+    "M=2 P=1 G=1 StateTransition Time=14 GoID=1 Running->Waiting Reason=\"\"\n" \
+    "M=-1 P=1000003 G=1 StateTransition Time=16 GoID=1 Syscall->Runnable Reason=\"\"\n" \
+    "M=1 P=0 G=-1 Metric Time=21 Name=\"/memory/classes/heap/objects:bytes\" Value=Value{Uint64(7)}\n"
 
 static void test_check_behind_merge(void **st)
 {
     (void)st;
     v1gen g;
-    int ckres;
-    size_t held;
-    /* the exit moves before the unblock: the unblock finds g1 runnable */
+    /* the exit moves before the unblock: the unblock finds g1 runnable;
+     * found behind the merge (2) */
     build_held(&g, 105, 0);
     expect_error(&g, "held-early", TT_ERR_ORDER, "g 1 is not waiting before unpark (time 10)");
-    assert_int_not_equal(load_behind(&g, "held-early", &ckres, &held), TT_OK);
-    assert_int_equal(ckres, 2); /* found behind the merge */
-    assert_true(held > 0);
+    expect_behind(&g, "held-early", 0, 2, 1);
     v1gen_free(&g);
     /* between the unblock and g1's start: the exit finds g1 runnable */
     build_held(&g, 111, 0);
     expect_error(&g, "held-mid", TT_ERR_ORDER,
                  "g 1 is not waiting during syscall exit (time 11)");
-    assert_int_not_equal(load_behind(&g, "held-mid", &ckres, &held), TT_OK);
-    assert_int_equal(ckres, 2);
-    assert_true(held > 0);
+    expect_behind(&g, "held-mid", 0, 2, 1);
     v1gen_free(&g);
-    /* after g1 blocked again: valid */
+    /* after g1 blocked again: valid, checked behind the merge (1) */
     build_held(&g, 116, 0);
-    expect_text(&g, "held-late",
-    "M=-1 P=-1 G=-1 Sync Time=-1 N=1\n"
-    "M=1 P=0 G=-1 StateTransition Time=0 ProcID=0 Undetermined->Running Reason=\"\"\n"
-    "M=1 P=0 G=1 StateTransition Time=1 GoID=1 Undetermined->Running Reason=\"\"\n"
-    "M=1 P=0 G=1 StateTransition Time=2 GoID=2 NotExist->Runnable Reason=\"\"\n"
-    "TransitionStack=\n"
-    "\n"
-    "M=1 P=0 G=1 StateTransition Time=3 GoID=1 Running->Syscall Reason=\"\"\n"
-    "M=2 P=1 G=-1 StateTransition Time=6 ProcID=1 Undetermined->Running Reason=\"\"\n"
-    "M=2 P=1 G=2 StateTransition Time=7 GoID=2 Runnable->Running Reason=\"\"\n"
-    "M=2 P=1 G=2 StateTransition Time=10 GoID=1 Waiting->Runnable Reason=\"\"\n"
-    "M=2 P=1 G=2 StateTransition Time=11 GoID=2 Running->Runnable Reason=\"runtime.Gosched\"\n"
-    "M=2 P=1 G=1 StateTransition Time=12 GoID=1 Runnable->Running Reason=\"\"\n"
-    "M=2 P=1 G=1 StateTransition Time=14 GoID=1 Running->Waiting Reason=\"\"\n"
-    "M=-1 P=1000003 G=1 StateTransition Time=16 GoID=1 Syscall->Runnable Reason=\"\"\n"
-    "M=1 P=0 G=-1 Metric Time=21 Name=\"/memory/classes/heap/objects:bytes\" Value=Value{Uint64(7)}\n"
-    "M=-1 P=-1 G=-1 Sync Time=22 N=2\n");
-    assert_int_equal(load_behind(&g, "held-late", &ckres, &held), TT_OK);
-    assert_int_equal(ckres, 1); /* checked behind the merge */
-    assert_true(held > 0);
+    expect_text(&g, "held-late", HELD_TEXT "M=-1 P=-1 G=-1 Sync Time=22 N=2\n");
+    expect_behind(&g, "held-late", 1, 1, 1);
     v1gen_free(&g);
     /* a second exit with no block of its own, moved back behind events
-     * already checked: dropped, check() after retime() finds it */
+     * already checked: dropped (3), check() after retime() finds it */
     build_held(&g, 116, 117);
     expect_error(&g, "two-exits", TT_ERR_ORDER,
                  "g 1 is not waiting during syscall exit (time 17)");
-    assert_int_not_equal(load_behind(&g, "two-exits", &ckres, &held), TT_OK);
-    assert_int_equal(ckres, 3);
+    expect_behind(&g, "two-exits", 0, 3, 1);
     v1gen_free(&g);
     /* the same after g1's second block: valid once in the final order */
     build_held(&g, 116, 126);
     expect_text(&g, "two-exits-valid", /* as go tool trace -d=parsed */
-    "M=-1 P=-1 G=-1 Sync Time=-1 N=1\n"
-    "M=1 P=0 G=-1 StateTransition Time=0 ProcID=0 Undetermined->Running Reason=\"\"\n"
-    "M=1 P=0 G=1 StateTransition Time=1 GoID=1 Undetermined->Running Reason=\"\"\n"
-    "M=1 P=0 G=1 StateTransition Time=2 GoID=2 NotExist->Runnable Reason=\"\"\n"
-    "TransitionStack=\n"
-    "\n"
-    "M=1 P=0 G=1 StateTransition Time=3 GoID=1 Running->Syscall Reason=\"\"\n"
-    "M=2 P=1 G=-1 StateTransition Time=6 ProcID=1 Undetermined->Running Reason=\"\"\n"
-    "M=2 P=1 G=2 StateTransition Time=7 GoID=2 Runnable->Running Reason=\"\"\n"
-    "M=2 P=1 G=2 StateTransition Time=10 GoID=1 Waiting->Runnable Reason=\"\"\n"
-    "M=2 P=1 G=2 StateTransition Time=11 GoID=2 Running->Runnable Reason=\"runtime.Gosched\"\n"
-    "M=2 P=1 G=1 StateTransition Time=12 GoID=1 Runnable->Running Reason=\"\"\n"
-    "M=2 P=1 G=1 StateTransition Time=14 GoID=1 Running->Waiting Reason=\"\"\n"
-    "M=-1 P=1000003 G=1 StateTransition Time=16 GoID=1 Syscall->Runnable Reason=\"\"\n"
-    "M=1 P=0 G=-1 Metric Time=21 Name=\"/memory/classes/heap/objects:bytes\" Value=Value{Uint64(7)}\n"
+    HELD_TEXT
     "M=2 P=1 G=1 StateTransition Time=24 GoID=1 Runnable->Running Reason=\"\"\n"
     "M=2 P=1 G=1 StateTransition Time=25 GoID=1 Running->Waiting Reason=\"\"\n"
     "M=-1 P=1000003 G=1 StateTransition Time=26 GoID=1 Syscall->Runnable Reason=\"\"\n"
     "M=2 P=1 G=-1 Metric Time=28 Name=\"/memory/classes/heap/objects:bytes\" Value=Value{Uint64(9)}\n"
     "M=-1 P=-1 G=-1 Sync Time=29 N=2\n");
-    assert_int_equal(load_behind(&g, "two-exits-valid", &ckres, &held), TT_OK);
-    assert_int_equal(ckres, 3);
+    expect_behind(&g, "two-exits-valid", 1, 3, 1);
     v1gen_free(&g);
 }
 
