@@ -2670,7 +2670,7 @@ static tt_status load_front(v1 *c)
         c->pub_nb = nbpre;
         if (st == TT_OK) {
             c->par = 1;
-            c->ckon = tt_v1_spec_check;
+            c->ckon = 1;
             c->pnp = (uint32_t)c->nprocs;
             c->pallnb = allnb;
             tt_v1_par = 1;
@@ -4061,7 +4061,6 @@ _Thread_local int tt_v1_threads = 1;
 _Thread_local int tt_v1_par;
 _Thread_local size_t tt_v1_par_waits, tt_v1_pre;
 _Thread_local int tt_v1_split;
-_Thread_local int tt_v1_spec_check = 1;
 _Thread_local int tt_v1_ckres;
 _Thread_local size_t tt_v1_ck_held;
 _Thread_local size_t tt_v1_split_tries;

@@ -58,11 +58,10 @@ extern _Thread_local size_t tt_v1_par_waits, tt_v1_pre;
 extern _Thread_local int tt_v1_split;
 extern _Thread_local size_t tt_v1_split_tries;
 /* With parse beside the merge, pass 4 (check) runs on the parse thread
- * behind the merge (1, default) or after it on this one (0); and how the
- * last tt_load_v1 of this thread did it: 0 = after the merge, 1 = behind it,
- * 2 = behind it and found the error, 3 = behind it, dropped (the order it
- * assumed was not the final one), then after the merge. */
-extern _Thread_local int tt_v1_spec_check;
+ * behind the merge. How the last tt_load_v1 of this thread did it: 0 =
+ * after the merge (no such thread), 1 = behind it, 2 = behind it and found
+ * the error, 3 = behind it, dropped (the order it assumed was not the
+ * final one), then after the merge. */
 extern _Thread_local int tt_v1_ckres;
 /* ... and how often its next event waited for a syscall exit (held). */
 extern _Thread_local size_t tt_v1_ck_held;
