@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # gotv benchmarks (make bench; not part of make test).
 #
-# Builds big traces with samples/stress (cached outside the repo), then for
+# Builds traces with samples/stress (cached outside the repo: ~1 MB, the main
+# ~100 MB one, optionally ~1 GB, and ~100 MB of the old format), then for
 # each trace prints a markdown table: size, events, load time, MB/s, events/s,
 # peak RSS and bytes per event for gotv's loader (`gotv dump --count`), model
 # build time and memory (`gotv stats`), time to the first frame (a preview of
@@ -13,6 +14,8 @@
 # Environment:
 #   BENCH_CACHE=DIR   where traces and tools are kept (default $HOME/.cache/gotv-bench)
 #   BENCH_MB=N        size of the main trace in MB (default 100)
+#   BENCH_SMALL=0     skip the ~1 MB trace (issue #7's redraw goal: the same
+#                     on 1 MB as on 1 GB)
 #   BENCH_BIG=1       also a ~1 GB trace (loader and Go's reader only, unless
 #   BENCH_BIG_MODEL=1 also the model and explorer: needs ~7 GB of RAM)
 #   BENCH_OLD=0       skip the old-format (Go 1.19) trace
@@ -71,6 +74,9 @@ make_trace() { # BIN MB FILE
     (cd "$tmp" && "$bin" -duration 10m -mb "$mb" -o "$f.tmp" >/dev/null) && mv "$f.tmp" "$f"
 }
 traces=()
+if [ "${BENCH_SMALL:-1}" != 0 ] && [ "$MB" != 1 ]; then
+    make_trace "$CACHE/stress" 1 "$CACHE/stress-1mb.trace" && traces+=("$CACHE/stress-1mb.trace")
+fi
 make_trace "$CACHE/stress" "$MB" "$CACHE/stress-${MB}mb.trace" && traces+=("$CACHE/stress-${MB}mb.trace")
 if [ "${BENCH_BIG:-0}" = 1 ]; then
     make_trace "$CACHE/stress" 1000 "$CACHE/stress-1000mb.trace" && traces+=("$CACHE/stress-1000mb.trace")
