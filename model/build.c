@@ -305,6 +305,9 @@ typedef struct bgx {
     uint8_t tr_on;         /* profile tracking bits */
     uint8_t name_ok;       /* the goroutine's name_stack names it (g_name != 0):
                               sum_transition_x skips sum_name */
+    uint8_t recyc;         /* this life began NotExist -> Syscall (a cgo callback
+                              on a C thread, whose goroutine id comes back): its
+                              profile intervals wait in pending (prof_transition) */
 } bgx;
 
 /* P, M and GC lanes are few and long: one array per lane (no sorting at the
@@ -429,10 +432,12 @@ typedef struct log_late {
     size_t i;              /* the log */
 } log_late;
 
+/* A profile interval [s, e] of goroutine gi, clipped at the finish by the
+ * window of the goroutine's last life (prof_pending). */
 typedef struct pend {
     uint32_t gi, stack;
     uint8_t kind;
-    int64_t d;
+    int64_t s, e;
 } pend;
 
 #define RC_N 64 /* reason_info's cache slots (a power of two) */
@@ -767,7 +772,7 @@ uint32_t model_builder_retired(const model_builder *b)
 
 /* The extended record of goroutine gi, which has just ended, packed if it
  * holds nothing else (see GX_DONE): not while a profile interval is tracked
- * (prof_transition ends them after this). */
+ * (g_transition lets prof_transition end them first). */
 static __attribute__((noinline)) void gx_retire(model_builder *b, uint32_t gi)
 {
     if (gi >= b->gs.n || !model_build_retire)
@@ -1610,6 +1615,7 @@ static void sum_reset(model_builder *b, uint32_t gi, int64_t creation)
         memset(x->acc, 0, sizeof x->acc);
         kvr_reset(b, &x->kv_range);
         x->name_ok = 0;
+        x->recyc = 0;
     }
 }
 
@@ -1925,7 +1931,7 @@ static int prof_filter(model_builder *b, int k, uint32_t reason)
 }
 
 /* known: gk is goroutine gi's extended record as g_transition has it (NULL:
- * none, or retired just now: it tracks nothing), else it is looked up.
+ * none: it tracks nothing), else it is looked up.
  * Without one, the MP_SCHED interval may be open in b->gsch (bsched). */
 static inline __attribute__((always_inline)) void
 prof_transition(model_builder *b, uint32_t gi, const tt_event *ev, int known, bgx *gk)
@@ -1939,10 +1945,9 @@ prof_transition(model_builder *b, uint32_t gi, const tt_event *ev, int known, bg
                                                 : 0;
     /* A goroutine without a record may have its MP_SCHED interval in gsch
      * (bsched): it gets its record now, which takes the interval over, and
-     * everything below is as if the record had been made when it started.
-     * Not at its end, where g_transition passes no record on purpose. */
+     * everything below is as if the record had been made when it started. */
     if (__builtin_expect(!(known ? gk != NULL : b->gs.a[gi].x != NONE32), 0) &&
-        b->gsch.a[gi].on && !(known && ev->to == TT_GS_NOTEXIST)) {
+        b->gsch.a[gi].on) {
         if (!(gk = gx_make(b, gi)))
             return;
         known = 1;
@@ -1983,20 +1988,19 @@ prof_transition(model_builder *b, uint32_t gi, const tt_event *ev, int known, bg
         int64_t s = g->tr_start[k], e = ev->time;
         uint32_t stack = g->tr_stack[k];
         /* Overlap with the goroutine's [StartTime, EndTime or trace end]: the
-         * end is never before e; StartTime is final once set. */
+         * end is never before e; StartTime is final once set. Go takes that
+         * window from the id's last life (its summary replaces the earlier
+         * ones), so an interval waits for the finish while StartTime is not
+         * known, or while a later life may come (recyc). */
         int64_t gstart = g->acc[A_START];
-        if (gstart) {
+        if (gstart && !g->recyc) {
             int64_t d = e - (s > gstart ? s : gstart);
             if (e >= gstart && d > 0)
                 prof_add(b, k, stack, d);
         } else if (e - s > 0) {
             size_t p = VADD(b, b->pending);
-            if (p != SIZE_MAX) {
-                b->pending.a[p].gi = gi;
-                b->pending.a[p].kind = (uint8_t)k;
-                b->pending.a[p].stack = stack;
-                b->pending.a[p].d = e - s;
-            }
+            if (p != SIZE_MAX)
+                b->pending.a[p] = (pend){.gi = gi, .stack = stack, .kind = (uint8_t)k, .s = s, .e = e};
         }
     }
 }
@@ -2115,12 +2119,20 @@ static void g_transition(model_builder *b, const tt_event *ev)
             }
             if (x)
                 x->depth = 0;
-            if (ev->to == TT_GS_NOTEXIST) {
-                gx_retire(b, gi);
-                x = NULL; /* retired: tracks nothing */
-            }
         }
+        if (ev->from == TT_GS_NOTEXIST && ev->to == TT_GS_SYSCALL) {
+            /* GoCreateSyscall: the runtime gives a C thread's callbacks the
+             * same goroutine id each time */
+            if (!x)
+                x = gx_make(b, gi);
+            if (x)
+                x->recyc = 1;
+        }
+        /* the intervals it tracks end here (a syscall's at a thread's exit)
+         * before its record is packed */
         prof_transition(b, gi, ev, 1, x);
+        if (ev->to == TT_GS_NOTEXIST)
+            gx_retire(b, gi);
         return;
     }
     prof_transition(b, gi, ev, 0, NULL);
@@ -3535,7 +3547,10 @@ static int take_summaries(model_builder *b, model *m, const uint32_t *gremap, in
         g = &b->gs.a[i];
         st.name = g_name(b, g, &st.pc);
         model_goroutine *G = &b->gg.a[i];
-        if (G->func == 0)
+        /* Go's goroutine analysis names (and groups) a goroutine id by its
+         * last life, whose summary replaced the earlier ones: a cgo
+         * callback's id that comes back without a stack has no name there */
+        if (G->func == 0 || st.in_summary)
             G->func = st.name;
         size_t fn = 0;
         const char *f = bstr(b, G->func, &fn);
@@ -3783,11 +3798,21 @@ model *model_builder_finish(model_builder *b)
     for (size_t i = 0; i < b->tasks.n; i++)
         if (b->tasks.a[i].flags & MRF_NO_END)
             b->tasks.a[i].end = T;
-    /* pending profile samples: goroutines that never ran count in full */
+    /* pending profile intervals, against the window of their goroutine's
+     * last life as Go's pprofMatchingGoroutines has it: [StartTime, ...]
+     * (the end is never before an interval's); a goroutine that never ran
+     * has StartTime 0, which lets everything through */
     for (size_t i = 0; i < b->pending.n; i++) {
         pend *p = &b->pending.a[i];
-        if (acc_get(b, p->gi, A_START) == 0 && (b->gs.a[p->gi].open.gbits & GB_SUMMARY))
-            prof_add(b, p->kind, p->stack, p->d);
+        if (!(b->gs.a[p->gi].open.gbits & GB_SUMMARY))
+            continue;
+        int64_t gstart = acc_get(b, p->gi, A_START), s = p->s;
+        if (gstart && p->e < gstart)
+            continue;
+        if (s < gstart)
+            s = gstart;
+        if (p->e - s > 0)
+            prof_add(b, p->kind, p->stack, p->e - s);
     }
     VFREE(b->pending);
     if (b->oom)

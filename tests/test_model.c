@@ -348,6 +348,122 @@ static void test_waits_ranges_gc(void **state)
     evgen_free(&e);
 }
 
+/* The profile record of stack st in profile k: its count and delay (count 0:
+ * no record). */
+static void prof_of(const model *m, model_prof_kind k, uint32_t st, uint32_t *count,
+                    int64_t *delay)
+{
+    const model_prof_rec *r;
+    uint32_t n = model_profile(m, k, &r);
+    *count = 0;
+    *delay = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (r[i].stack == st) {
+            *count = r[i].count;
+            *delay = r[i].delay_ns;
+        }
+}
+
+#define ASSERT_PROF(m, k, st, c, d)                                                                \
+    do {                                                                                           \
+        uint32_t c_;                                                                               \
+        int64_t d_;                                                                                \
+        prof_of(m, k, st, &c_, &d_);                                                               \
+        if (c_ != (c) || d_ != (d))                                                                \
+            fail_msg("%s stack %s: count %u delay %lld, want %u %lld", #k, #st, c_,               \
+                     (long long)d_, (unsigned)(c), (long long)(d));                                \
+    } while (0)
+
+/* One life of a cgo callback's goroutine id on M m from t: created in a
+ * syscall (GoCreateSyscall, stack a), running at t+10, a syscall [t+20, t+30]
+ * at stack c, another from t+60 (stack b) until the goroutine ends at t+100
+ * (GoDestroySyscall). */
+static void callback_life(evgen *e, int64_t t, int64_t m, int64_t id, uint32_t a, uint32_t b,
+                          uint32_t c)
+{
+    evgen_go(e, t, m, -1, -1, id, NOTEX, SYS, "", a, a);
+    evgen_go(e, t + 10, m, 0, id, id, SYS, RUN, "", a, a);
+    evgen_go(e, t + 20, m, 0, id, id, RUN, SYS, "", c, c);
+    evgen_go(e, t + 30, m, 0, id, id, SYS, RUN, "", c, c);
+    evgen_go(e, t + 60, m, 0, id, id, RUN, SYS, "", b, b);
+    evgen_go(e, t + 100, m, -1, id, id, SYS, NOTEX, "", b, b);
+}
+
+/* Blocking profiles of goroutines whose life ends in a syscall, and of a
+ * goroutine id that comes back (cgo callbacks on C threads): Go's pprof
+ * clips every interval of an id to the window [StartTime, EndTime] of its
+ * last life (cmd/trace pprofMatchingGoroutines over the summary, which a new
+ * life replaces). */
+static void test_prof_goroutine_lives(void **state)
+{
+    (void)state;
+    evgen e;
+    evgen_init(&e);
+    uint32_t a9 = evgen_stack(&e, "main.a9", NULL), b9 = evgen_stack(&e, "main.b9", NULL),
+             c9 = evgen_stack(&e, "main.c9", NULL), a11 = evgen_stack(&e, "main.a11", NULL),
+             b11 = evgen_stack(&e, "main.b11", NULL), c11 = evgen_stack(&e, "main.c11", NULL),
+             s5 = evgen_stack(&e, "main.s5", NULL), e5 = evgen_stack(&e, "main.e5", NULL);
+    evgen_sync(&e, 100);
+    /* G5: an ordinary goroutine whose last syscall ends with it (a thread
+     * exiting): [150, 190] counts */
+    evgen_go(&e, 100, 3, 1, 5, 5, UND, RUN, "", s5, s5);
+    evgen_go(&e, 150, 3, 1, 5, 5, RUN, SYS, "", s5, s5);
+    evgen_go(&e, 190, 3, -1, 5, 5, SYS, NOTEX, "", e5, e5);
+    /* G9: two lives; the last runs from 310, so only its own intervals
+     * after that count: c9 [320, 330], b9 [360, 400] */
+    callback_life(&e, 100, 1, 9, a9, b9, c9);
+    callback_life(&e, 300, 1, 9, a9, b9, c9);
+    /* G11: a first life, then a second that never runs: its window is
+     * [0, ...], which takes every interval of the first life in full */
+    callback_life(&e, 500, 2, 11, a11, b11, c11);
+    evgen_go(&e, 800, 2, -1, -1, 11, NOTEX, SYS, "", a11, a11);
+    evgen_sync(&e, 900);
+    model *m = evgen_finish(&e);
+    ASSERT_PROF(m, MP_SYSCALL, s5, 1, 40);
+    ASSERT_PROF(m, MP_SYSCALL, a9, 0, 0); /* [300, 310] ends at StartTime */
+    ASSERT_PROF(m, MP_SYSCALL, c9, 1, 10);
+    ASSERT_PROF(m, MP_SYSCALL, b9, 1, 40);
+    ASSERT_PROF(m, MP_SYSCALL, a11, 1, 10);
+    ASSERT_PROF(m, MP_SYSCALL, c11, 1, 10);
+    ASSERT_PROF(m, MP_SYSCALL, b11, 1, 40);
+    model_free(m);
+    evgen_free(&e);
+}
+
+/* A goroutine id is named (and grouped) by its last life, as Go's goroutine
+ * analysis does: G13's first life has a stack, its second none. */
+static void test_goroutine_name_last_life(void **state)
+{
+    (void)state;
+    evgen e;
+    evgen_init(&e);
+    uint32_t named = evgen_stack(&e, "main.leaf", "main.named", NULL);
+    uint32_t other = evgen_stack(&e, "main.other", NULL);
+    evgen_sync(&e, 100);
+    evgen_go(&e, 100, 1, 0, -1, 12, UND, RUN, "", other, other);
+    evgen_go(&e, 110, 2, -1, -1, 13, NOTEX, SYS, "", named, named);
+    evgen_go(&e, 120, 2, -1, 13, 13, SYS, NOTEX, "", named, named);
+    evgen_go(&e, 200, 3, -1, -1, 14, NOTEX, SYS, "", named, named);
+    evgen_go(&e, 300, 2, -1, -1, 13, NOTEX, SYS, "", 0, 0);
+    evgen_go(&e, 310, 2, -1, 13, 13, SYS, NOTEX, "", 0, 0);
+    evgen_sync(&e, 400);
+    model *m = evgen_finish(&e);
+    const model_goroutine *g13 = model_goroutine_get(m, model_goroutine_find(m, 13));
+    assert_int_equal(g13->func, 0);
+    assert_true(g13->system); /* Go: IsSystemGoroutine("") */
+    assert_string_equal(S(m, model_goroutine_get(m, model_goroutine_find(m, 14))->func), "main.named");
+    const model_ggroup *gr;
+    uint32_t n = model_goroutine_groups(m, &gr), found = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (gr[i].func == 0) {
+            assert_int_equal(gr[i].count, 1);
+            found++;
+        }
+    assert_int_equal(found, 1);
+    model_free(m);
+    evgen_free(&e);
+}
+
 static void test_regions_nesting(void **state)
 {
     (void)state;
@@ -706,14 +822,22 @@ static void check_lanes_sorted(const model *m)
  * Execution time, runnable == Sched wait, waiting == sum of Block time by
  * reason, syscall == Syscall execution, blocked syscall == Block time
  * (syscall). The P lanes give each goroutine its running + syscall time, the
- * M lanes its running + syscall + blocked syscall time.
+ * M lanes its running + syscall + blocked syscall time. The summary is of a
+ * goroutine id's last life (a cgo callback's id comes back), whose spans
+ * start at its creation.
  */
 static void check_lanes_vs_summary(const model *m, const char *name)
 {
     uint32_t ng = model_lane_count(m, ML_GOROUTINE);
-    int64_t *onp = calloc(ng + 1, sizeof *onp), *onm = calloc(ng + 1, sizeof *onm);
+    int64_t *onp = calloc(ng + 1, sizeof *onp), *onm = calloc(ng + 1, sizeof *onm),
+            *created = calloc(ng + 1, sizeof *created);
     assert_non_null(onp);
     assert_non_null(onm);
+    assert_non_null(created);
+    for (uint32_t g = 0; g < ng; g++) {
+        model_gstats sbuf;
+        created[g] = model_goroutine_stats(m, g, &sbuf)->creation;
+    }
     for (int k = ML_PROC; k <= ML_THREAD; k++) {
         for (uint32_t l = 0; l < model_lane_count(m, (model_lane_kind)k); l++) {
             model_span sp;
@@ -722,7 +846,8 @@ static void check_lanes_vs_summary(const model *m, const char *name)
                     continue;
                 uint32_t g = model_goroutine_find(m, sp.other);
                 assert_true(g < ng);
-                (k == ML_PROC ? onp : onm)[g] += sp.end - sp.start;
+                if (sp.start >= created[g])
+                    (k == ML_PROC ? onp : onm)[g] += sp.end - sp.start;
             }
         }
     }
@@ -731,8 +856,13 @@ static void check_lanes_vs_summary(const model *m, const char *name)
         const model_gstats *st = model_goroutine_stats(m, g, &sbuf);
         model_span sp;
         int64_t d[MS__COUNT] = {0}, blk = 0;
+        int in_syscall = -1; /* the life began in a syscall (first span) */
         for (uint32_t i = 0; model_lane_span(m, ML_GOROUTINE, g, i, &sp); i++)
-            d[sp.state] += sp.end - sp.start;
+            if (sp.start >= st->creation) {
+                d[sp.state] += sp.end - sp.start;
+                if (in_syscall < 0)
+                    in_syscall = sp.state == MS_SYSCALL;
+            }
         for (uint32_t i = 0; i < st->nreasons; i++)
             blk += st->reason_ns[i];
         assert_true(st->unknown_ns >= 0);
@@ -743,7 +873,11 @@ static void check_lanes_vs_summary(const model *m, const char *name)
             d[MS_SYSCALL_BLOCKED] != st->syscall_block_ns)
             fail_msg("%s G%lld: lanes disagree with the summary", name,
                      (long long)model_goroutine_get(m, g)->id);
-        if (onp[g] != d[MS_RUNNING] + d[MS_SYSCALL])
+        /* a goroutine created in a syscall (a cgo callback's) has no P
+         * until it leaves it: its P time is between its running time and
+         * that plus its syscall time */
+        if (in_syscall == 1 ? onp[g] < d[MS_RUNNING] || onp[g] > d[MS_RUNNING] + d[MS_SYSCALL]
+                            : onp[g] != d[MS_RUNNING] + d[MS_SYSCALL])
             fail_msg("%s G%lld: P lanes %lld, running+syscall %lld", name,
                      (long long)model_goroutine_get(m, g)->id, (long long)onp[g],
                      (long long)(d[MS_RUNNING] + d[MS_SYSCALL]));
@@ -752,6 +886,7 @@ static void check_lanes_vs_summary(const model *m, const char *name)
     }
     free(onp);
     free(onm);
+    free(created);
 }
 
 static void check_sample(model *m, const char *name, void *ctx)
@@ -995,6 +1130,8 @@ int main(void)
         cmocka_unit_test(test_summary_hand_computed),
         cmocka_unit_test(test_categories),
         cmocka_unit_test(test_waits_ranges_gc),
+        cmocka_unit_test(test_prof_goroutine_lives),
+        cmocka_unit_test(test_goroutine_name_last_life),
         cmocka_unit_test(test_regions_nesting),
         cmocka_unit_test(test_annotation_refs_and_lanes),
         cmocka_unit_test(test_tasks_across_syncs),
