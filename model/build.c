@@ -2498,8 +2498,12 @@ int model_builder_event(model_builder *b, const tt_event *ev)
             b->last_mi = mi;
         }
     }
+    /* (a P's lane is made by what it shows: its own transitions, the
+     * goroutines that run on it, its ranges; not by any event on it: the
+     * old format's converted events sit on fake Ps, 1000003 for syscalls
+     * and 1000004 for GC, which Go's viewer does not show either) */
     if (ev->p >= 0 && ev->p != b->last_p) {
-        uint32_t pi = get_p(b, ev->p);
+        uint32_t pi = find_p(b, ev->p);
         if (pi != NONE32) {
             b->last_p = ev->p;
             b->last_pi = pi;

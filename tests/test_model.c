@@ -464,6 +464,32 @@ static void test_goroutine_name_last_life(void **state)
     evgen_free(&e);
 }
 
+/* A P gets a lane from what it shows (its transitions, goroutines on it),
+ * not from events that merely sit on it: Go's old-format converter puts
+ * syscall exits on P 1000003 and GC on P 1000004, which no viewer shows. */
+static void test_fake_procs(void **state)
+{
+    (void)state;
+    evgen e;
+    evgen_init(&e);
+    uint32_t st = evgen_stack(&e, "syscall.Syscall", "main.main", NULL);
+    evgen_sync(&e, 100);
+    evgen_proc(&e, 100, 1, 0, 0, TT_PS_UNDETERMINED, TT_PS_RUNNING);
+    evgen_go(&e, 100, 1, 0, -1, 1, UND, RUN, "", st, st);
+    evgen_go(&e, 110, 1, 0, 1, 1, RUN, SYS, "", st, st);
+    evgen_go(&e, 120, -1, 1000003, 1, 1, SYS, RNBL, "", 0, 0);
+    evgen_range(&e, 130, TT_EV_RANGE_BEGIN, "GC concurrent mark phase", TT_RES_NONE, 0, 1, 1000004);
+    evgen_range(&e, 150, TT_EV_RANGE_END, "GC concurrent mark phase", TT_RES_NONE, 0, 1, 1000004);
+    evgen_go(&e, 160, 1, 0, -1, 1, RNBL, RUN, "", 0, 0);
+    evgen_sync(&e, 200);
+    model *m = evgen_finish(&e);
+    assert_int_equal(model_lane_count(m, ML_PROC), 1);
+    assert_int_equal(model_proc_id(m, 0), 0);
+    assert_int_equal(model_get_info(m)->ngc, 1);
+    model_free(m);
+    evgen_free(&e);
+}
+
 static void test_regions_nesting(void **state)
 {
     (void)state;
@@ -1132,6 +1158,7 @@ int main(void)
         cmocka_unit_test(test_waits_ranges_gc),
         cmocka_unit_test(test_prof_goroutine_lives),
         cmocka_unit_test(test_goroutine_name_last_life),
+        cmocka_unit_test(test_fake_procs),
         cmocka_unit_test(test_regions_nesting),
         cmocka_unit_test(test_annotation_refs_and_lanes),
         cmocka_unit_test(test_tasks_across_syncs),
