@@ -14,6 +14,7 @@
 
 #include "tui/ui.h"
 #include "tui/ui_int.h"
+#include "tests/lib/evgen.h"
 #include "tests/lib/uikeys.h"
 
 #include <glob.h>
@@ -272,6 +273,35 @@ static void test_lanes_and_labels(void **s)
     assert_true(g1 && g2 && g1 < g2);
     free(t);
     close_sample(f);
+}
+
+/* A region's name on its strip stays readable where logs fall on it; the
+ * logs elsewhere on the strip keep their markers. */
+static void test_strip_name_over_logs(void **s)
+{
+    (void)s;
+    evgen e;
+    evgen_init(&e);
+    evgen_sync(&e, 0);
+    evgen_go(&e, 0, 0, 0, -1, 1, TT_GS_UNDETERMINED, TT_GS_RUNNING, "", 0, 0);
+    evgen_region(&e, 100, TT_EV_REGION_BEGIN, 1, 0, "spans generations");
+    for (int64_t t = 110; t < 900; t += 40)
+        evgen_log(&e, t, 1, 0, "tick", "x");
+    evgen_region(&e, 900, TT_EV_REGION_END, 1, 0, "spans generations");
+    evgen_sync(&e, 1000);
+    fx *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    f->m = evgen_finish(&e);
+    assert_non_null(f->m);
+    assert_int_equal(ui_init(&f->st, f->m, "synthetic", 20, 120, 1), 0);
+    render(f);
+    int strip = -1;
+    for (int r = 0; r < 20 && strip < 0; r++)
+        if (strstr(row_text(f, r), "spans generations")) strip = r;
+    if (strip < 0) fail_msg("the region's name is not on the screen:\n%s", ui_grid_to_text(&f->st.grid));
+    assert_non_null(strstr(row_text(f, strip), "\u25c6")); /* markers after the name */
+    close_sample(f);
+    evgen_free(&e);
 }
 
 static void test_search(void **s)
@@ -692,6 +722,7 @@ int main(void)
         cmocka_unit_test(test_all_samples_shape),
         cmocka_unit_test(test_zoom_scroll_fit),
         cmocka_unit_test(test_lanes_and_labels),
+        cmocka_unit_test(test_strip_name_over_logs),
         cmocka_unit_test(test_search),
         cmocka_unit_test(test_panel_and_unblocker),
         cmocka_unit_test(test_transitions_and_blocks),

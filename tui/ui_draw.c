@@ -924,6 +924,9 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
             for (int c = 0; c <= cols; c++) tt[c] = tl_col_time(&st->vp, c);
     }
     int batch = tt && after;
+    /* the columns of the first strip that hold a region's name: the log
+     * markers of that row leave them alone, so a name stays readable */
+    uint8_t *named = cols > 0 ? calloc((size_t)cols, 1) : NULL;
     /* depth by depth: the regions of one depth do not overlap, so after
      * drawing one, skip (binary search) to the first one ending after the
      * column it ended in: O(columns log regions) per strip */
@@ -968,7 +971,11 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
                 if (!open_r) ui_put(g, rr, x0 + c1, ']', UI_S_REGION);
                 char name[256];
                 ui_safe_str(st, r[ix ? ix[doff + kq] : doff + kq].name, name, sizeof name);
-                if (ui_str_width(name) <= w - 2) ui_text(g, rr, x0 + c0 + 1, w - 2, name, UI_S_REGION | UI_SF_REVERSE);
+                int nw = ui_str_width(name);
+                if (nw <= w - 2) {
+                    ui_text(g, rr, x0 + c0 + 1, w - 2, name, UI_S_REGION | UI_SF_REVERSE);
+                    if (d == 0 && named) memset(named + c0 + 1, 1, (size_t)nw);
+                }
             }
         }
     }
@@ -989,7 +996,7 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
         int64_t ti = lg[i].time;
         if (ti >= t1) break;
         int c = tl_time_col(&st->vp, ti);
-        if (c >= 0 && c < cols) ui_put(g, row, x0 + c, st->utf8 ? 0x25c6 : '*', UI_S_LOG);
+        if (c >= 0 && c < cols && !(named && named[c])) ui_put(g, row, x0 + c, st->utf8 ? 0x25c6 : '*', UI_S_LOG);
         /* jump to the first log of the next column */
         int64_t next = tl_col_time(&st->vp, c + 1);
         if (lpre && next > ti && c >= 0 && c < cols)
@@ -1001,6 +1008,7 @@ static void draw_strips(ui_state *st, const ui_lane *l, int row, int nrows)
     }
     free(tt);
     free(after);
+    free(named);
 }
 
 /* A group header: per column, the most common state among up to 8 of its
