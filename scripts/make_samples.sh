@@ -20,9 +20,9 @@
 #   GO          Go toolchain for current-format traces (default: go)
 #   GO119       Go 1.19 toolchain for old-format traces
 #               (default: /usr/lib/go-1.19/bin/go; skipped if missing)
-#   WITH_GO127  if 1, also write stress-go127.trace with
-#               GOTOOLCHAIN=$GO127_TOOLCHAIN $GO (downloaded via the module
-#               proxy on first use)
+#   WITH_GO127  if 1, also write NAME-go127.trace for the samples in
+#               GO127_SAMPLES with GOTOOLCHAIN=$GO127_TOOLCHAIN $GO
+#               (downloaded via the module proxy on first use)
 #   GO127_TOOLCHAIN  default: go1.27.3
 set -euo pipefail
 
@@ -38,9 +38,11 @@ GO127_TOOLCHAIN=${GO127_TOOLCHAIN:-go1.27.3}
 
 # Every sample, in the order they are generated.
 ALL=(workerpool deadlock pipeline gcpressure annotated httpnet mutex leak
-	cpubound fileio stress hostile iterpull syscallsleep flight)
+	cpubound fileio stress hostile iterpull syscallsleep flight cgocallback)
 # Samples that also get an old-format copy written by Go 1.19.
 OLD_FORMAT=(workerpool deadlock annotated gcpressure httpnet mutex leak stress hostile)
+# Samples that also get a copy written by the newer Go (WITH_GO127=1).
+GO127_SAMPLES=(stress cgocallback)
 
 # Flags for the committed traces (the stress sample is kept small here).
 sample_args() {
@@ -72,6 +74,7 @@ check_patterns() {
 	iterpull) printf '%s\n' 'NotExist->Waiting' 'main.consumeFib' ;;
 	syscallsleep) printf '%s\n' 'Running->Syscall' 'Syscall->Runnable' 'syscall.Nanosleep' ;;
 	flight) printf '%s\n' 'Category="anomaly"' 'Type="request"' ;;
+	cgocallback) printf '%s\n' 'NotExist->Syscall' 'Syscall->NotExist' 'main.goHandle' 'main.main.func1' ;;
 	esac
 }
 
@@ -196,8 +199,14 @@ if [[ ${#old[@]} -gt 0 ]]; then
 	fi
 fi
 
-if [[ $WITH_GO127 == 1 ]] && in_list stress "${names[@]}"; then
-	echo "stress with $GO127_TOOLCHAIN:"
+new=()
+for n in "${names[@]}"; do
+	if in_list "$n" "${GO127_SAMPLES[@]}"; then
+		new+=("$n")
+	fi
+done
+if [[ $WITH_GO127 == 1 && ${#new[@]} -gt 0 ]]; then
+	echo "$GO127_TOOLCHAIN:"
 	gocmd=(env "GOTOOLCHAIN=$GO127_TOOLCHAIN" "$GO")
-	generate go127 -go127 stress
+	generate go127 -go127 "${new[@]}"
 fi

@@ -1,7 +1,9 @@
 # gotv dump --spans against gotv goroutines --json on one trace: every line
 # well formed, spans of a lane sorted and non-overlapping, and per goroutine the
 # running spans add up to its execution time (the model promises the span sums
-# equal the goroutine analysis columns). Usage: spancheck.py GOTV TRACE
+# equal the goroutine analysis columns). The analysis is of a goroutine id's
+# last life (a cgo callback's id comes back), whose spans start at its
+# creation. Usage: spancheck.py GOTV TRACE
 import json, subprocess, sys
 g, sample = sys.argv[1], sys.argv[2]
 spans = subprocess.run([g, "dump", "--spans", sample], capture_output=True, text=True, check=True).stdout.splitlines()
@@ -15,12 +17,13 @@ for ln in spans:
     if not s < e: bad.append("empty span: " + ln)
     if (kind, lane) in last and last[(kind, lane)] > s: bad.append("overlap/unsorted: " + ln)
     last[(kind, lane)] = e
-    if kind == "G" and st == "running": run[lane] = run.get(lane, 0) + e - s
+    if kind == "G" and st == "running": run.setdefault(lane, []).append((s, e))
 n = 0
 for r in gj["goroutines"]:
     n += 1
-    if run.get(r["id"], 0) != r["execution_ns"]:
-        bad.append("goroutine %d: running spans %d ns, execution %d ns" % (r["id"], run.get(r["id"], 0), r["execution_ns"]))
+    got = sum(e - s for s, e in run.get(r["id"], []) if s >= r["creation_ns"])
+    if got != r["execution_ns"]:
+        bad.append("goroutine %d: running spans %d ns, execution %d ns" % (r["id"], got, r["execution_ns"]))
 if n == 0 or not run: bad.append("nothing compared")
 print("\n".join(bad[:5]) if bad else "%d spans, %d goroutines compared" % (len(spans), n))
 sys.exit(1 if bad else 0)
