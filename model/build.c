@@ -2253,7 +2253,10 @@ static void ranges_event(model_builder *b, const tt_event *ev)
         if (k == SIZE_MAX || o == SIZE_MAX)
             return;
         model_range *r = &b->ranges[kind].a[k];
-        r->start = ev->time;
+        /* a range active when the trace began (first generation) began
+         * before it: drawn from the trace's start, as Go's viewer does
+         * (and as an end without a begin above) */
+        r->start = ev->kind == TT_EV_RANGE_ACTIVE ? b->t_first : ev->time;
         r->res = res;
         r->name = ev->name;
         r->flags = MRF_NO_END | (ev->kind == TT_EV_RANGE_ACTIVE ? MRF_NO_BEGIN : 0);
@@ -3718,6 +3721,23 @@ static void *finish_side_thread(void *arg)
 #endif
 int model_build_threads = GOTV_BUILD_THREADS;
 
+/* The count, total and longest of a kind of range as the timeline draws
+ * them: a range still open at the end of the trace counts up to the end
+ * (also in *open), as in Go's viewer. */
+static void range_totals(const model_range *r, uint32_t n, uint32_t *count, uint32_t *open,
+                         int64_t *total, int64_t *max)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        int64_t d = r[i].end - r[i].start;
+        (*count)++;
+        if (r[i].flags & MRF_NO_END)
+            (*open)++;
+        *total += d;
+        if (d > *max)
+            *max = d;
+    }
+}
+
 /* Below this many events the thread costs more than it saves. */
 #define SIDE_MIN_EVENTS (1u << 18)
 
@@ -3983,26 +4003,10 @@ model *model_builder_finish(model_builder *b)
     in->ncpu_samples = b->ncpu;
     in->nregions = (uint32_t)b->regions.n;
     in->nlogs = (uint32_t)b->logs.n;
-    for (uint32_t i = 0; i < m->nranges[MR_GC]; i++) {
-        const model_range *r = &m->ranges[MR_GC][i];
-        if (r->flags & MRF_NO_END)
-            continue;
-        int64_t d = r->end - r->start;
-        in->ngc++;
-        in->gc_total_ns += d;
-        if (d > in->gc_max_ns)
-            in->gc_max_ns = d;
-    }
-    for (uint32_t i = 0; i < m->nranges[MR_STW]; i++) {
-        const model_range *r = &m->ranges[MR_STW][i];
-        if (r->flags & MRF_NO_END)
-            continue;
-        int64_t d = r->end - r->start;
-        in->nstw++;
-        in->stw_total_ns += d;
-        if (d > in->stw_max_ns)
-            in->stw_max_ns = d;
-    }
+    range_totals(m->ranges[MR_GC], m->nranges[MR_GC], &in->ngc, &in->ngc_open, &in->gc_total_ns,
+                 &in->gc_max_ns);
+    range_totals(m->ranges[MR_STW], m->nranges[MR_STW], &in->nstw, &in->nstw_open,
+                 &in->stw_total_ns, &in->stw_max_ns);
     size_t mem = sizeof *m + sizeof *m->cache;
     for (int k = 0; k < 4; k++)
         mem += model_lanes_bytes(&m->lanes[k]);

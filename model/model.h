@@ -109,9 +109,12 @@ typedef struct model_info {
     uint64_t nevents;
     uint64_t file_bytes;
     uint32_t ngoroutines, nprocs, nthreads;
-    uint32_t ngc;          /* completed GC cycles */
-    int64_t gc_total_ns, gc_max_ns;  /* time in GC mark phase */
-    uint32_t nstw;
+    uint32_t ngc;          /* GC cycles (mark phases) in the trace, the one
+                              still running at its end included (ngc_open) */
+    uint32_t ngc_open;
+    int64_t gc_total_ns, gc_max_ns;  /* time in GC mark phase (an open one up
+                                        to the trace's end) */
+    uint32_t nstw, nstw_open;        /* the same for stop-the-world pauses */
     int64_t stw_total_ns, stw_max_ns;
     uint32_t ntasks, nregions, nlogs;
     uint32_t ncpu_samples;

@@ -228,15 +228,26 @@ st = open(sys.argv[1]).read(); parsed = open(sys.argv[2], errors='replace')
 def num(label):
     m = re.search(r'^' + re.escape(label) + r':\s+(\d+)', st, re.M)
     return int(m.group(1)) if m else None
-ev = gc = stw = logs = regions = 0; tasks = set(); depth = {}
+ev = gc = stw = logs = regions = 0; tasks = set(); depth = {}; gen = 0
+# GC cycles and STW pauses as drawn: one per range, whether it began before
+# the trace (RangeActive in the first generation, or an end without a
+# begin) or is still open at its end
+opened = set()
 for line in parsed:
     if not line.startswith('M='): continue
     ev += 1
     f = line.split(' ', 4)
     kind = f[3] if len(f) > 3 else ''
-    if kind == 'RangeEnd':
-        if 'Name="GC concurrent mark phase"' in line: gc += 1
-        elif 'Name="stop-the-world' in line: stw += 1
+    if kind == 'Sync': gen += 1
+    if kind in ('RangeBegin', 'RangeActive', 'RangeEnd') and (
+            'Name="GC concurrent mark phase"' in line or 'Name="stop-the-world' in line):
+        key = re.search(r' (Name=".*" Scope=\S+)', line).group(1)
+        new = (kind == 'RangeBegin' or (kind == 'RangeActive' and gen <= 1)) and key not in opened
+        if new or (kind == 'RangeEnd' and key not in opened):
+            if 'GC concurrent' in line: gc += 1
+            else: stw += 1
+        if kind == 'RangeEnd': opened.discard(key)
+        elif kind == 'RangeBegin' or gen <= 1: opened.add(key)
     elif kind in ('TaskBegin', 'TaskEnd'):
         tasks.add(re.search(r' ID=(\d+)', line).group(1))
     elif kind == 'Log': logs += 1

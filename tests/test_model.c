@@ -490,6 +490,39 @@ static void test_fake_procs(void **state)
     evgen_free(&e);
 }
 
+/* A GC cycle running when the trace began is drawn and counted from the
+ * trace's start, and one still running at its end up to the end, as Go's
+ * viewer draws them (its Active event in a later generation changes
+ * nothing). */
+static void test_gc_at_trace_edges(void **state)
+{
+    (void)state;
+    evgen e;
+    evgen_init(&e);
+    evgen_sync(&e, 100);
+    evgen_go(&e, 120, 1, 0, -1, 1, UND, RUN, "", 0, 0);
+    evgen_range(&e, 150, TT_EV_RANGE_ACTIVE, "GC concurrent mark phase", TT_RES_NONE, 0, 1, 0);
+    evgen_range(&e, 300, TT_EV_RANGE_END, "GC concurrent mark phase", TT_RES_NONE, 0, 1, 0);
+    evgen_range(&e, 500, TT_EV_RANGE_BEGIN, "GC concurrent mark phase", TT_RES_NONE, 0, 1, 0);
+    evgen_sync(&e, 600);
+    evgen_range(&e, 610, TT_EV_RANGE_ACTIVE, "GC concurrent mark phase", TT_RES_NONE, 0, 1, 0);
+    evgen_go(&e, 900, 1, 0, 1, 1, RUN, WAIT, "sleep", 0, 0);
+    model *m = evgen_finish(&e);
+    const model_info *in = model_get_info(m);
+    assert_int_equal(in->ngc, 2);
+    assert_int_equal(in->ngc_open, 1);
+    assert_int_equal(in->gc_total_ns, (300 - 100) + (900 - 500));
+    assert_int_equal(in->gc_max_ns, 400);
+    const model_range *rg;
+    assert_int_equal(model_ranges(m, MR_GC, &rg), 2);
+    assert_int_equal(rg[0].start, 100);
+    assert_int_equal(rg[0].end, 300);
+    assert_int_equal(rg[1].start, 500);
+    assert_int_equal(rg[1].end, 900);
+    model_free(m);
+    evgen_free(&e);
+}
+
 static void test_regions_nesting(void **state)
 {
     (void)state;
@@ -1159,6 +1192,7 @@ int main(void)
         cmocka_unit_test(test_prof_goroutine_lives),
         cmocka_unit_test(test_goroutine_name_last_life),
         cmocka_unit_test(test_fake_procs),
+        cmocka_unit_test(test_gc_at_trace_edges),
         cmocka_unit_test(test_regions_nesting),
         cmocka_unit_test(test_annotation_refs_and_lanes),
         cmocka_unit_test(test_tasks_across_syncs),

@@ -45,14 +45,19 @@ int gotv_cmd_stats(int argc, char **argv)
     printf("Generations:  %llu%s\n", (unsigned long long)res.generations,
            res.truncated ? " (truncated)" : "");
     printf("Goroutines:   %u\n", in->ngoroutines);
-    printf("Procs (Ps):   %u (GOMAXPROCS max %u)\n", in->nprocs, in->gomaxprocs_max);
+    if (in->gomaxprocs_max) /* (a Go 1.11-1.21 trace may not say) */
+        printf("Procs (Ps):   %u (GOMAXPROCS max %u)\n", in->nprocs, in->gomaxprocs_max);
+    else
+        printf("Procs (Ps):   %u\n", in->nprocs);
     printf("Threads (Ms): %u\n", in->nthreads);
-    printf("GC cycles:    %u (total %s, max %s)\n", in->ngc,
+    printf("GC cycles:    %u (total %s, max %s%s)\n", in->ngc,
            model_fmt_duration(d1, sizeof d1, in->gc_total_ns),
-           model_fmt_duration(d2, sizeof d2, in->gc_max_ns));
-    printf("STW pauses:   %u (total %s, max %s)\n", in->nstw,
+           model_fmt_duration(d2, sizeof d2, in->gc_max_ns),
+           in->ngc_open ? "; the last still running at the end" : "");
+    printf("STW pauses:   %u (total %s, max %s%s)\n", in->nstw,
            model_fmt_duration(d1, sizeof d1, in->stw_total_ns),
-           model_fmt_duration(d2, sizeof d2, in->stw_max_ns));
+           model_fmt_duration(d2, sizeof d2, in->stw_max_ns),
+           in->nstw_open ? "; the last still going on at the end" : "");
     printf("Tasks:        %u\n", in->ntasks);
     printf("Regions:      %u\n", in->nregions);
     printf("Logs:         %u\n", in->nlogs);
