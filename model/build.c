@@ -2360,6 +2360,7 @@ static uint32_t get_task(model_builder *b, uint64_t id)
     t->parent = TT_NO_TASK;
     t->flags = MRF_NO_BEGIN | MRF_NO_END;
     t->start = b->t_first;
+    t->begin_g = t->end_g = TT_NO_ID;
     return (uint32_t)k;
 }
 
@@ -2558,8 +2559,10 @@ int model_builder_event(model_builder *b, const tt_event *ev)
             tk->start = t;
             tk->flags &= (uint16_t)~MRF_NO_BEGIN;
             tk->name = ev->name;
+            tk->begin_g = ev->g;
         } else {
             tk->end = t;
+            tk->end_g = ev->g;
             tk->flags &= (uint16_t)~MRF_NO_END;
             if (!tk->name)
                 tk->name = ev->name;

@@ -450,6 +450,8 @@ typedef struct model_task {
     uint64_t id, parent;  /* parent TT_NO_TASK if none */
     uint32_t name;
     int64_t start, end;
+    int64_t begin_g, end_g; /* the goroutines that began and ended it (the
+                               last to, if more did; TT_NO_ID: none) */
     uint16_t flags;       /* MRF_NO_BEGIN, MRF_NO_END */
 } model_task;
 

@@ -431,10 +431,20 @@ static void test_task_goroutine_index(void **s)
     uint32_t ng = model_lane_count(f->m, ML_GOROUTINE);
     const model_region *ra;
     const model_log *la;
-    size_t cap = (size_t)model_regions_all(f->m, &ra) + model_logs_all(f->m, &la) + 1;
+    size_t cap = (size_t)model_regions_all(f->m, &ra) + model_logs_all(f->m, &la) + 2 * (size_t)nt + 1;
     uint64_t *want = malloc(cap * sizeof *want);
     assert_non_null(want);
-    size_t n = 0;
+    size_t n = 0, ends = 0;
+    for (uint32_t ti = 0; ti < nt; ti++) { /* the goroutines that began and ended it */
+        int64_t g2[2] = {t[ti].begin_g, t[ti].end_g};
+        for (int k = 0; k < 2; k++)
+            for (uint32_t gi = 0; gi < ng; gi++)
+                if (model_goroutine_get(f->m, gi)->id == g2[k]) {
+                    want[n++] = ((uint64_t)ti << 32) | gi;
+                    ends++;
+                }
+    }
+    assert_true(ends > 0);
     for (uint32_t gi = 0; gi < ng; gi++) {
         const model_region *r;
         const model_log *l;
@@ -458,6 +468,31 @@ static void test_task_goroutine_index(void **s)
     for (size_t i = 0; i < u; i++) assert_true(f->st.task_g[i] == want[i]);
     free(want);
     close_sample(f);
+}
+
+/* A task's goroutines include those that began and ended it, as in Go's
+ * task summary: task 8 is begun by G1 and ended by G7, with nothing else. */
+static void test_task_begin_end_goroutines(void **s)
+{
+    (void)s;
+    evgen e;
+    evgen_init(&e);
+    evgen_sync(&e, 0);
+    evgen_go(&e, 0, 0, 0, -1, 1, TT_GS_UNDETERMINED, TT_GS_RUNNING, "", 0, 0);
+    evgen_go(&e, 0, 1, 1, -1, 7, TT_GS_UNDETERMINED, TT_GS_RUNNING, "", 0, 0);
+    evgen_task(&e, 100, TT_EV_TASK_BEGIN, 1, 8, 0, "elsewhere");
+    evgen_task(&e, 300, TT_EV_TASK_END, 7, 8, 0, "elsewhere");
+    evgen_sync(&e, 1000);
+    fx *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    f->m = evgen_finish(&e);
+    assert_non_null(f->m);
+    assert_int_equal(ui_init(&f->st, f->m, "synthetic", 20, 120, 1), 0);
+    ui_dispatch(&f->st, CMD_NEXT_VIEW);
+    ui_dispatch(&f->st, CMD_NEXT_VIEW);
+    assert_true(screen_has(f, "G1 G7"));
+    close_sample(f);
+    evgen_free(&e);
 }
 
 /* A hostile trace whose views reach past the int64 range (found by fuzz
@@ -728,6 +763,7 @@ int main(void)
         cmocka_unit_test(test_transitions_and_blocks),
         cmocka_unit_test(test_tables),
         cmocka_unit_test(test_task_goroutine_index),
+        cmocka_unit_test(test_task_begin_end_goroutines),
         cmocka_unit_test(test_huge_times_axis),
         cmocka_unit_test(test_help_from_keymap),
         cmocka_unit_test(test_mouse),

@@ -446,13 +446,9 @@ static uint32_t task_index(const task_ix *ids, uint32_t nt, uint64_t id)
 
 /* Add (task of ref, goroutine lane gi) to st->task_g unless it is the pair
  * added last; 0 ok, -1 no memory. */
-static int add_task_g(ui_state *st, const task_ix *ids, uint32_t nt, uint32_t ref, uint32_t gi,
-                      size_t *cap)
+/* The pair (task index ti, goroutine lane gi), unless it was the last one. */
+static int add_task_pair(ui_state *st, uint32_t ti, uint32_t gi, size_t *cap)
 {
-    uint64_t id = model_task_ref_id(st->m, ref);
-    if (id == TT_NO_TASK || id == 0) return 0;
-    uint32_t ti = task_index(ids, nt, id);
-    if (ti == UINT32_MAX) return 0;
     uint64_t v = ((uint64_t)ti << 32) | gi;
     if (st->ntask_g && st->task_g[st->ntask_g - 1] == v) return 0;
     if (st->ntask_g == *cap) {
@@ -463,6 +459,16 @@ static int add_task_g(ui_state *st, const task_ix *ids, uint32_t nt, uint32_t re
     }
     st->task_g[st->ntask_g++] = v;
     return 0;
+}
+
+/* The pair of a region's or log's task (task_ref) and goroutine lane gi. */
+static int add_task_g(ui_state *st, const task_ix *ids, uint32_t nt, uint32_t ref, uint32_t gi,
+                      size_t *cap)
+{
+    uint64_t id = model_task_ref_id(st->m, ref);
+    if (id == TT_NO_TASK || id == 0) return 0;
+    uint32_t ti = task_index(ids, nt, id);
+    return ti == UINT32_MAX ? 0 : add_task_pair(st, ti, gi, cap);
 }
 
 static int build_tasks(ui_state *st)
@@ -481,10 +487,18 @@ static int build_tasks(ui_state *st)
     if (!ids) return -1;
     for (uint32_t i = 0; i < nt; i++) ids[i] = (task_ix){t[i].id, i};
     qsort(ids, nt, sizeof *ids, cmp_task_ix);
-    /* the (task, goroutine) pairs of every region and log */
+    /* the (task, goroutine) pairs of every region and log, and of the
+     * goroutines that began and ended each task (as Go's task summary) */
     size_t cap = 0;
     st->ntask_g = 0;
     uint32_t ng = model_lane_count(st->m, ML_GOROUTINE);
+    for (uint32_t i = 0; i < nt; i++) {
+        int64_t g2[2] = {t[i].begin_g, t[i].end_g};
+        for (int k = 0; k < 2; k++) {
+            uint32_t gi = g2[k] == TT_NO_ID ? UINT32_MAX : model_goroutine_find(st->m, g2[k]);
+            if (gi != UINT32_MAX && add_task_pair(st, i, gi, &cap)) goto oom;
+        }
+    }
     for (uint32_t gi = 0; gi < ng; gi++) {
         const model_region *gr;
         const model_log *lg;
