@@ -92,6 +92,7 @@ typedef struct ui_state {
     int panel_open;
     uint32_t panel_g;   /* goroutine idx */
     int panel_sel;      /* episode index */
+    int panel_rw;       /* width of the episodes' reason column */
     int panel_top;
     ui_pline *plines;
     int nplines, plines_cap;

@@ -102,8 +102,8 @@ static void episode_text(ui_state *st, const model_span *e, int sel, char *out, 
         else snprintf(ul, sizeof ul, "G%d", e->other);
         snprintf(who, sizeof who, "  unblocked by %s", ul);
     }
-    snprintf(out, n, "%s %-16s at %-8s for %-8s%s", sel ? (st->utf8 ? "\xe2\x96\xb6" : ">") : " ", reason, at,
-             d, who);
+    snprintf(out, n, "%s %-*s at %-8s for %-8s%s", sel ? (st->utf8 ? "\xe2\x96\xb6" : ">") : " ",
+             st->panel_rw > 0 ? st->panel_rw : 16, reason, at, d, who);
 }
 
 /* The line of episode ep (span index span of the panel's goroutine, which
@@ -165,6 +165,15 @@ static void build_panel(ui_state *st)
     /* time breakdown */
     model_gstats sb;
     const model_gstats *s = model_goroutine_stats(st->m, gi, &sb);
+    /* the reason column: as wide as the goroutine's longest blocking reason
+     * (at least the state names', at most 32) */
+    st->panel_rw = 17; /* "syscall (blocked)" */
+    for (uint32_t i = 0; s && i < s->nreasons; i++) {
+        char r[200];
+        ui_safe_str(st, s->reason[i], r, sizeof r);
+        int w = (int)strlen(r);
+        if (w > st->panel_rw) st->panel_rw = w > 32 ? 32 : w;
+    }
     if (s) {
         char t[9][32], p[9][16];
         int64_t v[9] = {s->total_ns, s->exec_ns, s->sched_wait_ns, s->sync_block_ns, s->network_wait_ns,
