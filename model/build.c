@@ -433,7 +433,7 @@ typedef struct log_late {
 } log_late;
 
 /* A profile interval [s, e] of goroutine gi, clipped at the finish by the
- * window of the goroutine's last life (prof_pending). */
+ * window of the goroutine's last life (model_builder_finish's loop). */
 typedef struct pend {
     uint32_t gi, stack;
     uint8_t kind;

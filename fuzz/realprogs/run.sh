@@ -7,7 +7,7 @@
 # GC, annotation edge cases, UDP/unix/HTTP networking, testing/synctest and
 # the flight recorder. Second round: context trees and timer storms,
 # Cond/Map/WaitGroup.Go, unique/weak/AddCleanup, GOGC=off with a memory
-# limit, GOMAXPROCS 1 and 8, exec and file storms, TLS and HTTP/2, go test
+# limit, GOMAXPROCS 1 and 8 (procs: two traces), exec and file storms, TLS and HTTP/2, go test
 # with parallel subtests and RunParallel, more annotation edge cases, Goexit
 # in main, LockOSThread in init, traces started 3 and 6 times in a process.
 #
@@ -35,7 +35,7 @@ mkdir -p "$out/bin"
 export TZ=UTC GOFLAGS=-mod=mod CGO_ENABLED=1
 progs=(cgo lockos gomaxprocs prestate execsig panics syncprims cpuprof heavygc annot netio
        longrun flightrec synctest
-       ctxtimers syncmix wggo weakuniq memlimit procs1 procs8 execfiles tlsh2 gotest annot2 goexit
+       ctxtimers syncmix wggo weakuniq memlimit procs execfiles tlsh2 gotest annot2 goexit
        lockinit restart3 restartgc)
 no119=" flightrec synctest wggo weakuniq cgo longrun annot "
 

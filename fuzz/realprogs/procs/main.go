@@ -30,11 +30,10 @@ func tight(i int, n int) {
 	results[i] = x
 }
 
-func main() {
-	out := flag.String("o", "out.trace", "trace file")
-	flag.Parse()
-	runtime.GOMAXPROCS(1)
-	f, _ := os.Create(*out)
+// run traces the workload with GOMAXPROCS n into file name.
+func run(n int, name string) {
+	runtime.GOMAXPROCS(n)
+	f, _ := os.Create(name)
 	trace.Start(f)
 	var wg sync.WaitGroup
 	for i := 0; i < 12; i++ {
@@ -61,4 +60,13 @@ func main() {
 	wg.Wait()
 	trace.Stop()
 	f.Close()
+}
+
+// main writes two traces: GOMAXPROCS 1 into -o, GOMAXPROCS 8 into -o's name
+// with ".2" added.
+func main() {
+	out := flag.String("o", "out.trace", "trace file")
+	flag.Parse()
+	run(1, *out)
+	run(8, *out+".2")
 }
